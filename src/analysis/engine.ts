@@ -1,0 +1,318 @@
+/**
+ * The failure engine. Compiles the model graph into flat arrays once, then
+ * evaluates scenarios (sets of failed basic events) by propagating losses
+ * forward from the failed events only, so a scenario costs what it touches.
+ *
+ * Semantics (DESIGN.md):
+ * - A lost domain loses its whole subtree. A component is lost when it fails
+ *   itself or when every domain it is placed in is lost (it spans them).
+ * - requires: a node takes the worst state of what it requires (a service
+ *   whose database is degraded is degraded; stranded or down likewise).
+ * - A group is down when fewer than k members are alive (up or degraded);
+ *   stranded when it lost members, still has k, but a recovers-with tool is
+ *   not usable (stranded or down); degraded when it lost members or a member
+ *   is degraded; up otherwise.
+ * States only worsen as losses spread, so every node changes state at most
+ * three times per scenario: the least fixed point is reached in linear time.
+ */
+import type { Model, ModelNode, EdgeKind } from '../model/index.js';
+
+export const UP = 0;
+export const DEGRADED = 1;
+export const STRANDED = 2;
+export const DOWN = 3;
+export type StateCode = 0 | 1 | 2 | 3;
+export const STATE_NAMES = ['up', 'degraded', 'stranded', 'down'] as const;
+export type ServiceState = (typeof STATE_NAMES)[number];
+
+const K_DOMAIN = 0;
+const K_COMPONENT = 1;
+const K_GROUP = 2;
+const K_SERVICE = 3;
+
+/** Compressed adjacency: the neighbours of i are data[start[i] .. start[i+1]). */
+interface Csr {
+  start: Int32Array;
+  data: Int32Array;
+}
+
+function csr(n: number, pairs: Array<[number, number]>): Csr {
+  const start = new Int32Array(n + 1);
+  for (const [a] of pairs) start[a + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const data = new Int32Array(pairs.length);
+  for (const [a, b] of pairs) data[fill[a]!++] = b;
+  return { start, data };
+}
+
+export interface PathStep {
+  /** How this node is reached from the previous step. */
+  edge?: 'requires' | 'member' | 'recovers-with' | 'placed-in' | 'within';
+  node: string;
+  state: ServiceState;
+  /** For a stranded group: the member it could not fail over from. */
+  lostMember?: string;
+}
+
+export interface NodeOutcome {
+  id: string;
+  state: ServiceState;
+}
+
+export class Engine {
+  readonly ids: string[];
+  readonly nodes: ModelNode[];
+  readonly index = new Map<string, number>();
+  private readonly kind: Uint8Array;
+  private readonly childDomains: Csr;
+  private readonly placedHere: Csr;
+  private readonly nPlacements: Int32Array;
+  private readonly placements: Csr;
+  private readonly requirers: Csr;
+  private readonly groupsOf: Csr;
+  private readonly toolOf: Csr;
+  private readonly requiresOut: Csr;
+  private readonly k: Int32Array;
+  private readonly n: Int32Array;
+  private readonly domainParent: Int32Array;
+
+  // Per-scenario scratch, valid where stamp === epoch.
+  private epoch = 0;
+  private readonly stamp: Int32Array;
+  private readonly state: Uint8Array;
+  private readonly cause: Int32Array;
+  private readonly counter: Int32Array; // components: placements lost; groups: members lost
+  private readonly degradedMembers: Int32Array;
+  private readonly toolsLost: Int32Array;
+  private readonly firstTool: Int32Array;
+  private readonly firstLostMember: Int32Array;
+  private readonly domainStamp: Int32Array;
+  private readonly domainCause: Int32Array;
+  private queue: Int32Array;
+  private touched: number[] = [];
+
+  constructor(model: Model) {
+    const g = model.graph;
+    this.ids = g.nodes();
+    const n = this.ids.length;
+    this.nodes = this.ids.map((id) => g.getNodeAttributes(id));
+    this.ids.forEach((id, i) => this.index.set(id, i));
+    this.kind = new Uint8Array(n);
+    this.k = new Int32Array(n);
+    this.n = new Int32Array(n);
+    this.domainParent = new Int32Array(n).fill(-1);
+    this.nodes.forEach((node, i) => {
+      this.kind[i] = node.kind === 'domain' ? K_DOMAIN : node.kind === 'component' ? K_COMPONENT : node.kind === 'group' ? K_GROUP : K_SERVICE;
+      if (node.kind === 'group') {
+        this.k[i] = node.k;
+        this.n[i] = node.n;
+      }
+    });
+    const edges: Record<EdgeKind, Array<[number, number]>> = { within: [], 'placed-in': [], 'member-of': [], requires: [], 'recovers-with': [] };
+    g.forEachEdge((_e, attrs, source, target) => {
+      edges[attrs.kind].push([this.index.get(source)!, this.index.get(target)!]);
+    });
+    for (const [child, parent] of edges.within) this.domainParent[child] = parent;
+    this.childDomains = csr(n, edges.within.map(([c, p]) => [p, c]));
+    this.placedHere = csr(n, edges['placed-in'].map(([c, d]) => [d, c]));
+    this.placements = csr(n, edges['placed-in']);
+    this.nPlacements = new Int32Array(n);
+    for (const [c] of edges['placed-in']) this.nPlacements[c]!++;
+    this.requirers = csr(n, edges.requires.map(([a, b]) => [b, a]));
+    this.requiresOut = csr(n, edges.requires);
+    this.groupsOf = csr(n, edges['member-of']);
+    this.toolOf = csr(n, edges['recovers-with'].map(([grp, tool]) => [tool, grp]));
+
+    this.stamp = new Int32Array(n);
+    this.state = new Uint8Array(n);
+    this.cause = new Int32Array(n);
+    this.counter = new Int32Array(n);
+    this.degradedMembers = new Int32Array(n);
+    this.toolsLost = new Int32Array(n);
+    this.firstTool = new Int32Array(n);
+    this.firstLostMember = new Int32Array(n);
+    this.domainStamp = new Int32Array(n);
+    this.domainCause = new Int32Array(n);
+    this.queue = new Int32Array(Math.max(16, n * 4));
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  private touch(i: number): void {
+    if (this.stamp[i] !== this.epoch) {
+      this.stamp[i] = this.epoch;
+      this.state[i] = UP;
+      this.cause[i] = -1;
+      this.counter[i] = 0;
+      this.degradedMembers[i] = 0;
+      this.toolsLost[i] = 0;
+      this.firstTool[i] = -1;
+      this.firstLostMember[i] = -1;
+      this.touched.push(i);
+    }
+  }
+
+  stateOf(i: number): StateCode {
+    return (this.stamp[i] === this.epoch ? this.state[i] : UP) as StateCode;
+  }
+
+  private qHead = 0;
+  private qTail = 0;
+
+  private push(i: number): void {
+    if (this.qTail >= this.queue.length) {
+      const bigger = new Int32Array(this.queue.length * 2);
+      bigger.set(this.queue);
+      this.queue = bigger;
+    }
+    this.queue[this.qTail++] = i;
+  }
+
+  private groupState(gi: number): StateCode {
+    const lost = this.counter[gi]!;
+    if (this.n[gi]! - lost < this.k[gi]!) return DOWN;
+    if (lost > 0 && this.toolsLost[gi]! > 0) return STRANDED;
+    if (lost > 0 || this.degradedMembers[gi]! > 0) return DEGRADED;
+    return UP;
+  }
+
+  private raise(i: number, s: StateCode, cause: number): void {
+    this.touch(i);
+    const old = this.state[i]!;
+    if (s <= old) return;
+    this.state[i] = s;
+    this.cause[i] = cause;
+    this.push(i);
+    if (this.kind[i] !== K_COMPONENT) return;
+    // Membership: update the group's counters for this member's transition.
+    for (let e = this.groupsOf.start[i]!; e < this.groupsOf.start[i + 1]!; e++) {
+      const gi = this.groupsOf.data[e]!;
+      this.touch(gi);
+      if (old < STRANDED && s >= STRANDED) {
+        this.counter[gi]!++;
+        if (this.firstLostMember[gi] === -1) this.firstLostMember[gi] = i;
+        if (old === DEGRADED) this.degradedMembers[gi]!--;
+      } else if (old === UP && s === DEGRADED) this.degradedMembers[gi]!++;
+      const gs = this.groupState(gi);
+      if (gs > this.state[gi]!) this.raise(gi, gs, gs === STRANDED ? this.firstTool[gi]! : i);
+    }
+    // Recovery tools: a tool that is stranded or down cannot fail anything over.
+    if (old < STRANDED && s >= STRANDED) {
+      for (let e = this.toolOf.start[i]!; e < this.toolOf.start[i + 1]!; e++) {
+        const gi = this.toolOf.data[e]!;
+        this.touch(gi);
+        this.toolsLost[gi]!++;
+        if (this.firstTool[gi] === -1) this.firstTool[gi] = i;
+        const gs = this.groupState(gi);
+        if (gs > this.state[gi]!) this.raise(gi, gs, gs === STRANDED ? this.firstTool[gi]! : this.firstLostMember[gi]!);
+      }
+    }
+  }
+
+  private loseDomain(root: number): void {
+    const stack = [root];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (this.domainStamp[d] === this.epoch) continue;
+      this.domainStamp[d] = this.epoch;
+      this.domainCause[d] = root;
+      for (let e = this.placedHere.start[d]!; e < this.placedHere.start[d + 1]!; e++) {
+        const c = this.placedHere.data[e]!;
+        this.touch(c);
+        this.counter[c]!++;
+        if (this.counter[c] === this.nPlacements[c]) this.raise(c, DOWN, d);
+      }
+      for (let e = this.childDomains.start[d]!; e < this.childDomains.start[d + 1]!; e++) stack.push(this.childDomains.data[e]!);
+    }
+  }
+
+  /**
+   * Evaluate one scenario. Returns the nodes whose state is not up, in the
+   * order they were first reached; read states with stateOf() until the next call.
+   */
+  evaluate(events: number[]): number[] {
+    this.epoch++;
+    this.touched = [];
+    this.qHead = 0;
+    this.qTail = 0;
+    for (const ev of events) {
+      if (this.kind[ev] === K_DOMAIN) this.loseDomain(ev);
+      else this.raise(ev, DOWN, -1);
+    }
+    while (this.qHead < this.qTail) {
+      const x = this.queue[this.qHead++]!;
+      const s = this.state[x]! as StateCode;
+      for (let e = this.requirers.start[x]!; e < this.requirers.start[x + 1]!; e++) {
+        const d = this.requirers.data[e]!;
+        if (this.stateOf(d) < s) this.raise(d, s, x);
+      }
+    }
+    return this.touched.filter((i) => this.state[i]! > UP);
+  }
+
+  isDomainLost(i: number): boolean {
+    return this.domainStamp[i] === this.epoch;
+  }
+
+  /** One path that explains node i's state in the last scenario, from i down to a failed event. */
+  explain(i: number): PathStep[] {
+    const steps: PathStep[] = [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
+    const seen = new Set<number>([i]);
+    let cur = i;
+    for (;;) {
+      const c = this.cause[cur]!;
+      if (this.stamp[cur] !== this.epoch || c < 0) break;
+      const curKind = this.kind[cur];
+      if (this.kind[c] === K_DOMAIN) {
+        steps.push({ edge: 'placed-in', node: this.ids[c]!, state: 'down' });
+        // Up the tree to the domain whose loss was the event.
+        const top = this.domainCause[c]!;
+        for (let d = c; d !== top && this.domainParent[d]! >= 0; ) {
+          d = this.domainParent[d]!;
+          steps.push({ edge: 'within', node: this.ids[d]!, state: 'down' });
+        }
+        break;
+      }
+      if (seen.has(c)) break;
+      seen.add(c);
+      let edge: PathStep['edge'] = 'requires';
+      let lostMember: string | undefined;
+      if (curKind === K_GROUP) {
+        if (this.state[cur] === STRANDED) {
+          edge = 'recovers-with';
+          const m = this.firstLostMember[cur]!;
+          if (m >= 0) lostMember = this.ids[m]!;
+        } else edge = 'member';
+      }
+      const step: PathStep = { edge, node: this.ids[c]!, state: STATE_NAMES[this.stateOf(c)] };
+      if (lostMember) step.lostMember = lostMember;
+      steps.push(step);
+      cur = c;
+    }
+    return steps;
+  }
+
+  /** Basic events: every domain and every component whose own loss counts. */
+  basicEvents(): number[] {
+    const out: number[] = [];
+    this.nodes.forEach((node, i) => {
+      if (node.kind === 'domain' || (node.kind === 'component' && node.event)) out.push(i);
+    });
+    return out;
+  }
+
+  kindOf(i: number): ModelNode['kind'] {
+    return this.nodes[i]!.kind;
+  }
+
+  requiresOf(i: number): number[] {
+    return Array.from(this.requiresOut.data.subarray(this.requiresOut.start[i]!, this.requiresOut.start[i + 1]!));
+  }
+
+  placementsOf(i: number): number[] {
+    return Array.from(this.placements.data.subarray(this.placements.start[i]!, this.placements.start[i + 1]!));
+  }
+}

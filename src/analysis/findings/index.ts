@@ -1,0 +1,16 @@
+/** The finding kinds, an explicit sorted map: id -> module. */
+import * as singlePointOfFailure from './single-point-of-failure.js';
+import type { FindingContext } from './context.js';
+import type { Finding, Severity } from '../types.js';
+
+export interface FindingKind {
+  id: string;
+  title: string;
+  description: string;
+  defaultSeverity: Severity;
+  detect(ctx: FindingContext): Finding[];
+}
+
+export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = {
+  [singlePointOfFailure.id]: singlePointOfFailure,
+};

@@ -1,0 +1,77 @@
+/**
+ * single-point-of-failure: one basic event (a domain or a component) whose
+ * loss leaves a critical service down or stranded.
+ */
+import { createHash } from 'node:crypto';
+import { STRANDED } from '../engine.js';
+import type { FindingContext } from './context.js';
+import type { Finding, Severity } from '../types.js';
+
+export const id = 'single-point-of-failure';
+export const title = 'Single point of failure';
+export const defaultSeverity: Severity = 'high';
+export const description =
+  'One domain (zone, data center, region) or one unduplicated component whose loss leaves a critical service down or stranded.';
+
+export const messages = {
+  lost: 'Losing {what} {name} {effect} ({count} of {total} services, {critical} critical)',
+  down: 'takes down {services}',
+  stranded: 'strands {services}',
+} as const;
+
+/** `KakaoTalk`, `KakaoTalk and Melon`, `KakaoTalk, Melon and 7 more services`. */
+export function listNames(names: string[], max = 4): string {
+  if (names.length === 1) return names[0]!;
+  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} more services`;
+}
+
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? `{${k}}`));
+}
+
+export function findingId(rule: string, eventId: string, services: string[]): string {
+  const h = createHash('sha256').update([rule, eventId, ...[...services].sort()].join('\u0000')).digest('hex');
+  return `${rule}/${h.slice(0, 12)}`;
+}
+
+export function detect(ctx: FindingContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const ev of ctx.events) {
+    const hit = ctx.run(ev);
+    const lost = hit.filter((s) => s.stateCode >= STRANDED);
+    if (lost.length === 0) continue;
+    const critical = lost.filter((s) => s.critical);
+    const event = ctx.eventRef(ev);
+    const inPolicy = ctx.inPolicy(ev);
+    const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'critical' : critical.length === 1 ? 'high' : 'low';
+    const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
+    const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
+    const effect = [
+      down.length > 0 ? fill(messages.down, { services: listNames(down) }) : '',
+      stranded.length > 0 ? fill(messages.stranded, { services: listNames(stranded) }) : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    const names = lost.map((s) => s.service);
+    findings.push({
+      id: findingId(id, event.id, names),
+      rule: id,
+      severity,
+      message: fill(messages.lost, {
+        what: event.what,
+        name: event.name,
+        effect,
+        count: lost.length,
+        total: ctx.totalServices,
+        critical: critical.length,
+      }),
+      event,
+      inPolicy,
+      blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
+      affected: hit.filter((s) => s.stateCode >= STRANDED).map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+      locations: ctx.locationsOf(ev),
+    });
+  }
+  return findings;
+}

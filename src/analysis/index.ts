@@ -1,0 +1,148 @@
+/**
+ * analysis: the model -> findings. Runs every basic event as a single
+ * failure, applies the resilience policy, and lets each finding kind detect.
+ */
+import { UsageError } from '../errors.js';
+import type { StackInput } from '../ingest/types.js';
+import type { Model } from '../model/index.js';
+import { VERSION } from '../version.js';
+import { Engine, STATE_NAMES, type StateCode } from './engine.js';
+import type { FindingContext, ServiceHit } from './findings/context.js';
+import { FINDING_KINDS } from './findings/index.js';
+import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type Severity } from './types.js';
+
+export interface AnalyzeOptions {
+  /** Largest domain kind a critical service must survive: zone (default), region, provider, ... */
+  tolerate?: string;
+}
+
+export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
+  const rank = model.domainRanks[tolerate];
+  if (rank === undefined) {
+    const kinds = Object.keys(model.domainRanks).sort((a, b) => model.domainRanks[a]! - model.domainRanks[b]! || (a < b ? -1 : 1));
+    throw new UsageError(`--tolerate ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
+  }
+  return { tolerate, tolerateRank: rank };
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function analyzeModel(model: Model, inputs: StackInput[], options: AnalyzeOptions = {}): AnalysisResult {
+  const policy = resolvePolicy(model, options.tolerate);
+  const engine = new Engine(model);
+  const serviceIdx: number[] = [];
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'service') serviceIdx.push(i);
+  });
+  const services = serviceIdx.map((i) => engine.nodes[i]!).filter((n) => n.kind === 'service');
+  const totalCritical = services.filter((s) => s.kind === 'service' && s.critical).length;
+
+  // Events in a stable order: domains by path, then components by URN.
+  const events = engine.basicEvents().sort((a, b) => {
+    const ka = engine.kindOf(a) === 'domain' ? 0 : 1;
+    const kb = engine.kindOf(b) === 'domain' ? 0 : 1;
+    return ka - kb || byText(engine.ids[a]!, engine.ids[b]!);
+  });
+
+  const ctx: FindingContext = {
+    events,
+    totalServices: services.length,
+    totalCritical,
+    run(event) {
+      const hurt = engine.evaluate([event]);
+      const hits: ServiceHit[] = [];
+      for (const i of hurt) {
+        const node = engine.nodes[i]!;
+        if (node.kind !== 'service') continue;
+        const code = engine.stateOf(i) as StateCode;
+        hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= 2 ? engine.explain(i) : [] });
+      }
+      return hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+    },
+    eventRef(event) {
+      const node = engine.nodes[event]!;
+      if (node.kind === 'domain') return { id: node.id, kind: 'domain', name: node.path, what: node.domainKind };
+      if (node.kind === 'component') return { id: node.id, kind: 'component', name: node.name, what: node.role === 'unclassified' ? 'component' : node.role };
+      return { id: node.id, kind: 'component', name: node.name, what: node.kind };
+    },
+    inPolicy(event) {
+      const node = engine.nodes[event]!;
+      return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
+    },
+    locationsOf(event) {
+      const node = engine.nodes[event]!;
+      return node.kind === 'component' && node.source ? [node.source] : [];
+    },
+  };
+
+  const findings: Finding[] = [];
+  const analysisErrors: AnalysisResult['analysisErrors'] = [];
+  for (const kind of Object.keys(FINDING_KINDS).sort()) {
+    try {
+      findings.push(...FINDING_KINDS[kind]!.detect(ctx));
+    } catch (err) {
+      analysisErrors.push({ rule: kind, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      b.blastRadius.critical - a.blastRadius.critical ||
+      b.blastRadius.services - a.blastRadius.services ||
+      byText(a.event.id, b.event.id) ||
+      byText(a.id, b.id),
+  );
+
+  const nodes: Record<string, NodeInfo> = {};
+  const note = (id: string): void => {
+    if (nodes[id]) return;
+    const i = engine.index.get(id);
+    if (i === undefined) return;
+    const n = engine.nodes[i]!;
+    if (n.kind === 'domain') nodes[id] = { kind: 'domain', name: n.path, domainKind: n.domainKind };
+    else if (n.kind === 'component') nodes[id] = { kind: 'component', name: n.name, type: n.type, role: n.role, ...(n.source ? { source: n.source } : {}) };
+    else nodes[id] = { kind: n.kind, name: n.name };
+  };
+  for (const f of findings) {
+    note(f.event.id);
+    for (const a of f.affected) for (const s of a.path) {
+      note(s.node);
+      if (s.lostMember) note(s.lostMember);
+    }
+  }
+  const sortedNodes: Record<string, NodeInfo> = {};
+  for (const id of Object.keys(nodes).sort(byText)) sortedNodes[id] = nodes[id]!;
+
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity]++;
+  let components = 0;
+  let domains = 0;
+  for (const n of engine.nodes) {
+    if (n.kind === 'component') components++;
+    else if (n.kind === 'domain') domains++;
+  }
+  return {
+    schemaVersion: 1,
+    tool: { name: 'firebreak', version: VERSION },
+    inputs: inputs.map((i) => ({ input: i.input, kind: i.kind, project: i.project, stack: i.stack, resources: i.resources.length })),
+    policy,
+    summary: {
+      resources: inputs.reduce((n, i) => n + i.resources.length, 0),
+      components,
+      domains,
+      services: services.length,
+      criticalServices: totalCritical,
+      allCritical: model.allCritical,
+      events: events.length,
+      findings: counts,
+    },
+    services: services
+      .map((s) => ({ name: s.name, critical: s.kind === 'service' && s.critical }))
+      .sort((a, b) => byText(a.name, b.name)),
+    findings,
+    nodes: sortedNodes,
+    blindSpots: [...model.blindSpots].sort((a, b) => byText(a.kind, b.kind) || byText(a.subject, b.subject)),
+    warnings: inputs.flatMap((i) => i.warnings).concat(model.warnings),
+    analysisErrors,
+  };
+}

@@ -1,0 +1,78 @@
+/** What analysis hands to reporters: plain data, no presentation. */
+import type { SourceLocation, Warning } from '../errors.js';
+import type { BlindSpot } from '../classify/index.js';
+import type { PathStep, ServiceState } from './engine.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export interface Policy {
+  /** The largest domain kind every critical service must survive (zone by default). */
+  tolerate: string;
+  tolerateRank: number;
+}
+
+export interface AffectedService {
+  service: string;
+  critical: boolean;
+  state: ServiceState;
+  path: PathStep[];
+}
+
+export interface EventRef {
+  id: string;
+  kind: 'domain' | 'component';
+  name: string;
+  /** zone, region, datacenter... for domains; the role for components. */
+  what: string;
+}
+
+export interface Finding {
+  id: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  event: EventRef;
+  /** Within the resilience policy (must be survived) or shown as information. */
+  inPolicy: boolean;
+  blastRadius: { services: number; ofServices: number; critical: number; ofCritical: number };
+  affected: AffectedService[];
+  locations: SourceLocation[];
+}
+
+export interface NodeInfo {
+  kind: 'domain' | 'component' | 'group' | 'service';
+  name: string;
+  type?: string;
+  domainKind?: string;
+  role?: string;
+  source?: SourceLocation;
+}
+
+export interface AnalysisResult {
+  schemaVersion: 1;
+  tool: { name: 'firebreak'; version: string };
+  inputs: Array<{ input: string; kind: string; project: string; stack: string; resources: number }>;
+  policy: Policy;
+  summary: {
+    resources: number;
+    components: number;
+    domains: number;
+    services: number;
+    criticalServices: number;
+    allCritical: boolean;
+    events: number;
+    findings: Record<Severity, number>;
+  };
+  services: Array<{ name: string; critical: boolean }>;
+  findings: Finding[];
+  /** Nodes that findings' paths name, by id. */
+  nodes: Record<string, NodeInfo>;
+  blindSpots: BlindSpot[];
+  warnings: Warning[];
+  analysisErrors: Array<{ rule: string; message: string }>;
+}

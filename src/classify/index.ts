@@ -1,0 +1,520 @@
+/**
+ * classify: resource records + rule packs -> what each resource is for the
+ * model: its role, where it is placed, which service it serves, which replica
+ * group it belongs to, what it requires at run time and what recovers it.
+ * Knowledge of resource types comes from the packs; this file only applies it.
+ */
+import type { Warning } from '../errors.js';
+import type { ResourceRecord, StackInput, PropertyMap, PropertyValue } from '../ingest/types.js';
+import { asSpecial } from '../ingest/types.js';
+import { getPath, scalarStrings, type ScalarValue } from './properties.js';
+import type { LoadedPack } from './packs.js';
+import type { ProviderInfo, Role, Rule, Scope } from './schema.js';
+
+export interface DomainSegment {
+  name: string;
+  kind: string;
+}
+
+export type Quorum = number | 'majority';
+
+export interface ClassifiedResource {
+  record: ResourceRecord;
+  role: Role | 'unclassified';
+  /** Takes part in the model as a component (everything but config-only). */
+  failable: boolean;
+  /** Its own loss is a basic event (not for managed or internally redundant resources). */
+  event: boolean;
+  /** Domain paths, root first. Several paths: the resource spans them. */
+  placements: DomainSegment[][];
+  /** How the placement was decided, for explanations. */
+  placedBy: string;
+  service: string;
+  critical?: boolean;
+  group?: string;
+  quorum?: Quorum;
+  /** URNs of the tools needed to fail this resource's group over. */
+  recoversWith: string[];
+  /** URNs of failable resources this one needs at run time. */
+  requires: string[];
+  /** Ids of the rules that decided something. */
+  rules: string[];
+}
+
+export interface BlindSpot {
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone';
+  /** The resource type (no-rule) or URN. */
+  subject: string;
+  message: string;
+  count?: number;
+}
+
+export interface Classification {
+  resources: ClassifiedResource[];
+  domainRanks: Record<string, number>;
+  blindSpots: BlindSpot[];
+  warnings: Warning[];
+}
+
+interface MergedRule {
+  ids: string[];
+  role?: Role;
+  scope?: Scope;
+  managed?: boolean;
+  zone: string[];
+  zoneVia: string[];
+  region: string[];
+  spans: NonNullable<Rule['spans']>;
+  /** Some rule other than a catch-all matched. */
+  specific: boolean;
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}
+
+/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type. */
+export function typeAliases(type: string): string[] {
+  const parts = type.split(':');
+  if (parts.length !== 3) return [type];
+  const [pkg, mod, name] = parts as [string, string, string];
+  const slash = mod.indexOf('/');
+  if (slash >= 0) return [type, `${pkg}:${mod.slice(0, slash)}:${name}`];
+  return [type, `${pkg}:${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
+}
+
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+
+export class Classifier {
+  private readonly compiled: Array<{ rule: Rule; patterns: RegExp[]; catchAll: boolean }> = [];
+  private readonly mergedCache = new Map<string, MergedRule>();
+  private readonly providers = new Map<string, ProviderInfo>();
+  private readonly zoneRegex = new Map<string, RegExp>();
+  readonly domainRanks: Record<string, number> = {};
+  private readonly tagPaths: string[] = [];
+  private readonly tagPrefixes: string[] = [];
+  private groupSuffix: RegExp | undefined;
+
+  constructor(packs: LoadedPack[]) {
+    for (const pack of packs) {
+      for (const k of pack.domainKinds ?? []) this.domainRanks[k.kind] = k.rank;
+      if (pack.tags) {
+        this.tagPaths.push(...pack.tags.paths);
+        this.tagPrefixes.push(...pack.tags.prefixes);
+      }
+      if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      for (const p of pack.providers ?? []) {
+        this.providers.set(p.package, p);
+        if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));
+      }
+      for (const rule of pack.rules) {
+        const catchAll = rule.match.type.every((t) => t === '*');
+        this.compiled.push({ rule, patterns: rule.match.type.map(globToRegExp), catchAll });
+      }
+    }
+  }
+
+  /** The rules matching a type, merged: catch-alls first, then specific rules in pack order (later wins). */
+  rulesFor(type: string): MergedRule {
+    const cached = this.mergedCache.get(type);
+    if (cached) return cached;
+    const aliases = typeAliases(type);
+    const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
+    const ordered = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll)];
+    const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
+    for (const { rule, catchAll } of ordered) {
+      merged.ids.push(rule.id);
+      if (!catchAll) merged.specific = true;
+      if (rule.role) merged.role = rule.role;
+      if (rule.scope) merged.scope = rule.scope;
+      if (rule.managed !== undefined) merged.managed = rule.managed;
+      if (rule.zone) merged.zone = rule.zone;
+      if (rule.zoneVia) merged.zoneVia = rule.zoneVia;
+      if (rule.region) merged.region = rule.region;
+      if (rule.spans) merged.spans = rule.spans;
+    }
+    this.mergedCache.set(type, merged);
+    return merged;
+  }
+
+  /** firebreak tags of a resource, keys without their prefix, lower-cased. */
+  tagsOf(record: ResourceRecord): Map<string, string> {
+    const tags = new Map<string, string>();
+    for (const source of [record.outputs, record.inputs]) {
+      for (const p of this.tagPaths) {
+        const map = getPath(source, p);
+        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
+        for (const [key, value] of Object.entries(map as PropertyMap)) {
+          const prefix = this.tagPrefixes.find((pre) => key.toLowerCase().startsWith(pre));
+          if (!prefix || typeof value !== 'string') continue;
+          tags.set(key.slice(prefix.length).toLowerCase().replace(/_/g, '-'), value);
+        }
+      }
+    }
+    return tags;
+  }
+
+  providerFor(pkg: string): ProviderInfo | undefined {
+    return this.providers.get(pkg);
+  }
+
+  zoneRegion(pkg: string, zone: string): string | undefined {
+    const re = this.zoneRegex.get(pkg);
+    const m = re?.exec(zone);
+    return m?.[1];
+  }
+
+  get nameSuffix(): RegExp | undefined {
+    return this.groupSuffix;
+  }
+}
+
+function firstValue(maps: PropertyMap[], paths: string[]): PropertyValue | undefined {
+  for (const p of paths) {
+    for (const m of maps) {
+      const v = getPath(m, p);
+      if (v !== undefined && v !== null) return v;
+    }
+  }
+  return undefined;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `region=seoul/datacenter=pangyo`, or plain `kakao/pangyo` (last segment a datacenter, the others sites). */
+export function parseDomainTag(value: string): DomainSegment[] {
+  const segments = value.split('/').map((s) => s.trim()).filter(Boolean);
+  return segments.map((seg, i) => {
+    const eq = seg.indexOf('=');
+    if (eq > 0) return { kind: seg.slice(0, eq).trim(), name: seg.slice(eq + 1).trim() };
+    return { kind: i === segments.length - 1 ? 'datacenter' : 'site', name: seg };
+  });
+}
+
+interface Context {
+  classifier: Classifier;
+  byUrn: Map<string, ResourceRecord>;
+  byId: Map<string, ResourceRecord>;
+  byName: Map<string, ResourceRecord[]>;
+  configOf: Map<string, Record<string, string>>;
+  zoneMemo: Map<string, { zones: ScalarValue[]; region?: string }>;
+  passMemo: Map<string, string[]>;
+  failable: Map<string, boolean>;
+  children: Map<string, string[]>;
+}
+
+function stackKey(r: ResourceRecord): string {
+  return `${r.project}/${r.stack}`;
+}
+
+function packageOf(type: string): string {
+  return type.split(':')[0] ?? type;
+}
+
+/** The region a resource's provider or stack config gives. */
+function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | undefined): string | undefined {
+  if (!info) return undefined;
+  if (r.provider && info.regionProperty) {
+    const p = ctx.byUrn.get(r.provider);
+    const v = p ? firstValue([p.inputs, p.outputs], [info.regionProperty]) : undefined;
+    const s = scalarStrings(v).values[0];
+    if (s) return s.text;
+  }
+  const config = ctx.configOf.get(stackKey(r)) ?? {};
+  return info.regionConfig ? config[info.regionConfig] : undefined;
+}
+
+/** Resources a property of r refers to: its property dependencies, resource refs, or ids. */
+function referencedBy(ctx: Context, r: ResourceRecord, path: string): ResourceRecord[] {
+  const top = path.split(/[.[]/)[0]!;
+  const out: ResourceRecord[] = [];
+  const seen = new Set<string>();
+  const add = (x: ResourceRecord | undefined): void => {
+    if (x && !seen.has(x.urn) && x.urn !== r.urn) {
+      seen.add(x.urn);
+      out.push(x);
+    }
+  };
+  for (const urn of r.propertyDependencies[top] ?? []) add(ctx.byUrn.get(urn));
+  const visit = (v: PropertyValue | undefined): void => {
+    if (v === undefined || v === null) return;
+    if (typeof v === 'string') add(ctx.byId.get(v));
+    else if (Array.isArray(v)) v.forEach(visit);
+    else {
+      const s = asSpecial(v);
+      if (s?.kind === 'resource-ref') add(ctx.byUrn.get(s.urn));
+    }
+  };
+  visit(getPath(r.outputs, path));
+  visit(getPath(r.inputs, path));
+  return out;
+}
+
+/** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
+function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): { zones: ScalarValue[]; region?: string; unknown: boolean } {
+  const memo = ctx.zoneMemo.get(r.urn);
+  if (memo) return { ...memo, unknown: false };
+  const rules = ctx.classifier.rulesFor(r.type);
+  const own = scalarStrings(firstValue([r.outputs, r.inputs], rules.zone));
+  const zones: ScalarValue[] = [...own.values];
+  let unknown = own.unknown;
+  if (zones.length === 0 && depth < 4) {
+    for (const via of rules.zoneVia) {
+      for (const target of referencedBy(ctx, r, via)) {
+        const z = zonesOf(ctx, target, depth + 1);
+        zones.push(...z.zones);
+        unknown ||= z.unknown;
+      }
+      if (zones.length > 0) break;
+    }
+  }
+  const dedup = new Map(zones.map((z) => [z.text, z]));
+  const result = { zones: [...dedup.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)) };
+  ctx.zoneMemo.set(r.urn, result);
+  return { ...result, unknown };
+}
+
+function place(
+  ctx: Context,
+  r: ResourceRecord,
+  rules: MergedRule,
+  tags: Map<string, string>,
+  blindSpots: BlindSpot[],
+): { placements: DomainSegment[][]; placedBy: string; redundant: boolean } {
+  const domainTag = tags.get('domain');
+  if (domainTag) {
+    const placements = splitList(domainTag).map(parseDomainTag).filter((p) => p.length > 0);
+    return { placements, placedBy: 'firebreak:domain tag', redundant: placements.length > 1 };
+  }
+  const pkg = packageOf(r.type);
+  const info = ctx.classifier.providerFor(pkg);
+  const root: DomainSegment = { name: info?.domain ?? pkg, kind: 'provider' };
+  const maps = [r.outputs, r.inputs];
+
+  // Region: the resource's own property (unless it is really a zone), its provider, stack config.
+  let region: string | undefined;
+  const zonesFromRegionProps: ScalarValue[] = [];
+  for (const v of scalarStrings(firstValue(maps, rules.region)).values) {
+    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
+    else region ??= v.text;
+  }
+  region ??= providerRegion(ctx, r, info);
+
+  for (const span of rules.spans) {
+    const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
+    if (v === span.equals) {
+      if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+      if (region) return { placements: [[root, { name: region, kind: 'region' }]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+    }
+  }
+
+  const z = zonesOf(ctx, r);
+  let zones = z.zones.length > 0 ? z.zones : zonesFromRegionProps;
+  if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
+    const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
+    if (cz) zones = [{ text: cz, symbolic: false }];
+  }
+  if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
+  if (zones.length > 0) {
+    const placements = zones.map((zone) => {
+      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region;
+      const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
+      return zoneRegion
+        ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }]
+        : [root, { name, kind: 'zone' }];
+    });
+    return { placements, placedBy: z.zones.length > 0 ? 'its zone' : 'its location', redundant: placements.length > 1 };
+  }
+  if (region) {
+    if (rules.scope === 'zonal') {
+      blindSpots.push({
+        kind: 'unknown-zone',
+        subject: r.urn,
+        message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
+      });
+    }
+    return { placements: [[root, { name: region, kind: 'region' }]], placedBy: 'its region', redundant: rules.scope === 'regional' };
+  }
+  return { placements: [], placedBy: 'unknown', redundant: false };
+}
+
+export function classify(inputs: StackInput[], packs: LoadedPack[]): Classification {
+  const classifier = new Classifier(packs);
+  const records = inputs.flatMap((i) => i.resources);
+  const ctx: Context = {
+    classifier,
+    byUrn: new Map(),
+    byId: new Map(),
+    byName: new Map(),
+    configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
+    zoneMemo: new Map(),
+    passMemo: new Map(),
+    failable: new Map(),
+    children: new Map(),
+  };
+  const warnings: Warning[] = [];
+  for (const r of records) {
+    ctx.byUrn.set(r.urn, r);
+    if (r.id && r.custom) ctx.byId.set(r.id, r);
+    const list = ctx.byName.get(r.name);
+    if (list) list.push(r);
+    else ctx.byName.set(r.name, [r]);
+    if (r.parent) {
+      const c = ctx.children.get(r.parent);
+      if (c) c.push(r.urn);
+      else ctx.children.set(r.parent, [r.urn]);
+    }
+  }
+
+  const blindSpots: BlindSpot[] = [];
+  const noRule = new Map<string, number>();
+  const out: ClassifiedResource[] = [];
+  const tagsByUrn = new Map<string, Map<string, string>>();
+
+  for (const r of records) {
+    const tags = classifier.tagsOf(r);
+    tagsByUrn.set(r.urn, tags);
+    const rules = classifier.rulesFor(r.type);
+    const tagRole = tags.get('role');
+    let role: ClassifiedResource['role'] = rules.role ?? 'unclassified';
+    if (tagRole) {
+      if ((['compute', 'datastore', 'network-path', 'identity', 'ops-tool', 'config-only'] as string[]).includes(tagRole)) role = tagRole as Role;
+      else warnings.push({ file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message: `${r.name}: unknown firebreak:role "${tagRole}" ignored (use compute, datastore, network-path, identity, ops-tool or config-only)` });
+    }
+    const component = !r.custom && r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:');
+    if (!r.custom || role === 'config-only') {
+      ctx.failable.set(r.urn, false);
+      out.push({
+        record: r, role: component ? 'unclassified' : 'config-only', failable: false, event: false, placements: [], placedBy: 'n/a',
+        service: '', recoversWith: [], requires: [], rules: rules.ids,
+      });
+      continue;
+    }
+    if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
+    const placed = place(ctx, r, rules, tags, blindSpots);
+    if (placed.placements.length === 0) {
+      blindSpots.push({ kind: 'unknown-placement', subject: r.urn, message: `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain` });
+    }
+    const managed = rules.managed ?? false;
+    const explicitlyFailable = tagRole !== undefined && !rules.specific;
+    ctx.failable.set(r.urn, true);
+    out.push({
+      record: r,
+      role,
+      failable: true,
+      // Unclassified types fail with their domains but are not judged as single components.
+      event: !managed && !placed.redundant && (rules.specific || explicitlyFailable),
+      placements: placed.placements,
+      placedBy: placed.placedBy,
+      service: '',
+      recoversWith: [],
+      requires: [],
+      rules: rules.ids,
+    });
+  }
+
+  for (const [type, count] of [...noRule.entries()].sort()) {
+    blindSpots.push({ kind: 'no-rule', subject: type, count, message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain` });
+  }
+
+  // Services, criticality, groups, recovery tools.
+  const serviceOf = (r: ResourceRecord): string => {
+    const own = tagsByUrn.get(r.urn)?.get('service');
+    if (own) return own;
+    let top: ResourceRecord | undefined;
+    for (let p = r.parent ? ctx.byUrn.get(r.parent) : undefined; p; p = p.parent ? ctx.byUrn.get(p.parent) : undefined) {
+      const tagged = tagsByUrn.get(p.urn)?.get('service');
+      if (tagged) return tagged;
+      if (!p.custom && p.type !== 'pulumi:pulumi:Stack') top = p;
+    }
+    return top ? top.name : r.project;
+  };
+  const resolveRef = (r: ResourceRecord, ref: string): ResourceRecord | undefined => {
+    if (ref.startsWith('urn:pulumi:')) return ctx.byUrn.get(ref);
+    const candidates = ctx.byName.get(ref) ?? [];
+    return candidates.find((c) => c.stack === r.stack && c.project === r.project) ?? candidates[0];
+  };
+
+  const autoGroups = new Map<string, ClassifiedResource[]>();
+  for (const c of out) {
+    if (!c.failable) continue;
+    const r = c.record;
+    const tags = tagsByUrn.get(r.urn)!;
+    c.service = serviceOf(r);
+    const crit = tags.get('critical')?.toLowerCase();
+    if (crit !== undefined) {
+      if (TRUE.has(crit)) c.critical = true;
+      else if (FALSE.has(crit)) c.critical = false;
+    }
+    const group = tags.get('group');
+    if (group) c.group = group;
+    const quorum = tags.get('quorum');
+    if (quorum) {
+      if (quorum.toLowerCase() === 'majority') c.quorum = 'majority';
+      else if (/^\d+$/.test(quorum) && Number(quorum) > 0) c.quorum = Number(quorum);
+      else warnings.push({ file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message: `${r.name}: firebreak:quorum "${quorum}" is not a positive number or "majority"; ignored` });
+    }
+    const recovers = tags.get('recovers-with');
+    if (recovers) {
+      for (const ref of splitList(recovers)) {
+        const target = resolveRef(r, ref);
+        if (target) c.recoversWith.push(target.urn);
+        else warnings.push({ file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message: `${r.name}: firebreak:recovers-with names "${ref}", which is not a resource of the inputs; ignored` });
+      }
+    }
+    if (!group && classifier.nameSuffix) {
+      const stem = r.name.replace(classifier.nameSuffix, '');
+      if (stem !== r.name && stem !== '') {
+        const key = `${c.service}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}`;
+        const list = autoGroups.get(key);
+        if (list) list.push(c);
+        else autoGroups.set(key, [c]);
+      }
+    }
+  }
+  for (const members of autoGroups.values()) {
+    if (members.length < 2) continue;
+    const first = members[0]!.record;
+    const stem = first.name.replace(classifier.nameSuffix!, '');
+    for (const m of members) m.group = `${m.service}/${stem}`;
+  }
+
+  // Run-time requirements: dependencies, property dependencies and the provider,
+  // passing through config-only resources and into component resources' children.
+  const expand = (urn: string, seen: Set<string>): string[] => {
+    if (ctx.failable.get(urn)) return [urn];
+    const memo = ctx.passMemo.get(urn);
+    if (memo) return memo;
+    if (seen.has(urn)) return [];
+    seen.add(urn);
+    const r = ctx.byUrn.get(urn);
+    if (!r || r.type === 'pulumi:pulumi:Stack') return [];
+    const result = new Set<string>();
+    const next = r.custom || r.type.startsWith('pulumi:providers:') ? directDeps(r) : (ctx.children.get(urn) ?? []);
+    for (const d of next) for (const x of expand(d, seen)) result.add(x);
+    const list = [...result];
+    ctx.passMemo.set(urn, list);
+    return list;
+  };
+  for (const c of out) {
+    if (!c.failable) continue;
+    const req = new Set<string>();
+    for (const d of directDeps(c.record)) for (const x of expand(d, new Set())) if (x !== c.record.urn) req.add(x);
+    c.requires = [...req];
+  }
+
+  return { resources: out, domainRanks: classifier.domainRanks, blindSpots, warnings };
+}
+
+function directDeps(r: ResourceRecord): string[] {
+  const deps = new Set(r.dependencies);
+  for (const key of Object.keys(r.propertyDependencies)) for (const d of r.propertyDependencies[key] ?? []) deps.add(d);
+  if (r.provider) deps.add(r.provider);
+  return [...deps];
+}

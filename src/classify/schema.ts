@@ -1,0 +1,58 @@
+/**
+ * The rule-pack format (rules/*.yaml), validated with zod. docs/rules.md
+ * documents it. Knowledge of resource types lives in the packs, not in code.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['compute', 'datastore', 'network-path', 'identity', 'ops-tool', 'config-only'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['zonal', 'regional', 'global'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+export const spanSchema = z.strictObject({
+  property: z.string().describe('Property path whose value switches the span on'),
+  equals: z.union([z.string(), z.number(), z.boolean()]).describe('The value that means "spans"'),
+  scope: z.enum(SCOPES).describe('The domain the resource then spans: all zones of its region, or everything'),
+});
+
+export const ruleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
+  info: z.string().describe('One line: what the rule knows'),
+  why: z.string().optional().describe('A longer explanation'),
+  match: z.strictObject({
+    type: stringList.describe('Type tokens; * matches any run of characters'),
+  }),
+  role: z.enum(ROLES).optional(),
+  scope: z.enum(SCOPES).optional().describe('Where the resource lives when no zone is given'),
+  managed: z.boolean().optional().describe('The provider keeps it running across the domains it spans: it fails only with them'),
+  zone: z.array(z.string()).optional().describe('Property paths holding the zone (or a list of zones)'),
+  zoneVia: z.array(z.string()).optional().describe('References to follow to take the referenced resources\' zones'),
+  region: z.array(z.string()).optional().describe('Property paths holding the region'),
+  spans: z.array(spanSchema).optional(),
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const providerSchema = z.strictObject({
+  package: z.string(),
+  domain: z.string().describe('The root domain for this provider (aws, gcp, azure, ...)'),
+  regionConfig: z.string().optional().describe('Stack config key holding the default region'),
+  zoneConfig: z.string().optional().describe('Stack config key holding the default zone'),
+  regionProperty: z.string().optional().describe('Input of the provider resource holding its region'),
+  zoneRegion: z.string().optional().describe('Regex whose first group is the region of a zone name'),
+  relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
+});
+export type ProviderInfo = z.infer<typeof providerSchema>;
+
+export const packSchema = z.strictObject({
+  pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  description: z.string(),
+  domainKinds: z.array(z.strictObject({ kind: z.string(), rank: z.number().int().min(0) })).optional(),
+  tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
+  grouping: z.strictObject({ nameSuffix: z.string() }).optional(),
+  providers: z.array(providerSchema).optional(),
+  rules: z.array(ruleSchema).default([]),
+});
+export type Pack = z.infer<typeof packSchema>;

@@ -1,0 +1,54 @@
+/**
+ * One error type for bad input. Every parser collects its problems and throws
+ * them together; the CLI prints one line per problem and exits 2.
+ */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Problem extends SourceLocation {
+  reason: string;
+}
+
+export function formatLocation(loc: SourceLocation): string {
+  let out = loc.file;
+  if (loc.line !== undefined) {
+    out += `:${loc.line}`;
+    if (loc.column !== undefined) out += `:${loc.column}`;
+  }
+  return out;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${formatLocation(p)}: ${p.reason}`;
+}
+
+/** Bad input: a file that cannot be read as what it claims to be. Exit code 2. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem | Problem[]) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super(list.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+    this.problems = list;
+  }
+}
+
+/** Bad usage: flags or arguments that do not fit together. Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A warning: analysis went on, but something was skipped. Always names what. */
+export interface Warning extends SourceLocation {
+  message: string;
+}
+
+export function formatWarning(w: Warning): string {
+  return `${formatLocation(w)}: ${w.message}`;
+}

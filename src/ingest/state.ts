@@ -1,0 +1,306 @@
+/**
+ * Pulumi state: `pulumi stack export` ({version, deployment}), file-backend
+ * checkpoints ({version, checkpoint: {stack, latest}}) and the unversioned
+ * legacy form ({target, latest}). Versions 3 and 4; a version-4 state that
+ * lists a feature firebreak does not know is refused, as Pulumi refuses it.
+ */
+import { z } from 'zod';
+import { InputError, type Problem, type Warning } from '../errors.js';
+import { decodeMap } from './values.js';
+import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
+
+/** Features of deployment version 4 that firebreak reads correctly. */
+export const KNOWN_FEATURES: readonly string[] = ['refreshBeforeUpdate'];
+
+const resourceSchema = z.looseObject({
+  urn: z.string().min(1),
+  type: z.string().min(1).optional(),
+  custom: z.boolean().optional(),
+  delete: z.boolean().optional(),
+  id: z.string().optional().nullable(),
+  inputs: z.record(z.string(), z.unknown()).optional().nullable(),
+  outputs: z.record(z.string(), z.unknown()).optional().nullable(),
+  parent: z.string().optional().nullable(),
+  provider: z.string().optional().nullable(),
+  external: z.boolean().optional(),
+  dependencies: z.array(z.string()).optional().nullable(),
+  propertyDependencies: z.record(z.string(), z.array(z.string()).nullable()).optional().nullable(),
+  sourcePosition: z.string().optional(),
+});
+
+const deploymentSchema = z.looseObject({
+  manifest: z.looseObject({}).optional(),
+  resources: z.array(z.unknown()).optional().nullable(),
+  pending_operations: z.array(z.unknown()).optional().nullable(),
+});
+
+type RawResource = z.infer<typeof resourceSchema>;
+
+function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+    .filter(Boolean)
+    .join('.')
+    .replace(/\.\[/g, '[');
+  return `${path || '(top level)'}: ${issue.message}`;
+}
+
+function shapeError(file: string, issues: z.core.$ZodIssue[], prefix: string): InputError {
+  return new InputError(issues.slice(0, 5).map((i) => ({ file, reason: `not a Pulumi state: ${describeZodIssue(i, prefix)}` })));
+}
+
+interface Envelope {
+  kind: 'export' | 'checkpoint' | 'legacy-checkpoint';
+  version?: number;
+  stackName?: string;
+  deployment: unknown;
+  deploymentPath: string;
+  config: Record<string, unknown>;
+}
+
+function envelopeOf(doc: unknown, file: string): Envelope {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new InputError({ file, reason: 'not a Pulumi state: expected a JSON object such as `pulumi stack export` prints' });
+  }
+  const d = doc as Record<string, unknown>;
+  if ('deployment' in d) {
+    return { kind: 'export', version: numberOrUndefined(d.version), deployment: d.deployment, deploymentPath: 'deployment', config: {} };
+  }
+  if ('checkpoint' in d) {
+    const cp = d.checkpoint;
+    if (cp === null || typeof cp !== 'object' || Array.isArray(cp)) {
+      throw new InputError({ file, reason: 'not a Pulumi state: `checkpoint` must be an object' });
+    }
+    const c = cp as Record<string, unknown>;
+    return {
+      kind: 'checkpoint',
+      version: numberOrUndefined(d.version),
+      stackName: typeof c.stack === 'string' ? c.stack : undefined,
+      deployment: c.latest ?? { resources: [] },
+      deploymentPath: 'checkpoint.latest',
+      config: isPlainObject(c.config) ? c.config : {},
+    };
+  }
+  if ('latest' in d && !('version' in d)) {
+    return {
+      kind: 'legacy-checkpoint',
+      stackName: typeof d.target === 'string' ? d.target : undefined,
+      deployment: d.latest ?? { resources: [] },
+      deploymentPath: 'latest',
+      config: isPlainObject(d.config) ? d.config : {},
+    };
+  }
+  if ('steps' in d) {
+    throw new InputError({ file, reason: 'this is `pulumi preview --json` output; firebreak reads previews with `firebreak check` once preview input is supported' });
+  }
+  throw new InputError({
+    file,
+    reason: 'not a Pulumi state: expected `{version, deployment}` (pulumi stack export), `{version, checkpoint}` (a .pulumi/stacks checkpoint) or `{target, latest}` (legacy)',
+  });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function numberOrUndefined(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** Provider-namespaced scalar config that can place resources; secrets are left out. */
+function placementConfig(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(config).sort()) {
+    const value = config[key];
+    if (typeof value === 'string' && key.includes(':')) out[key] = value;
+  }
+  return out;
+}
+
+function checkVersion(doc: Record<string, unknown>, env: Envelope, file: string): void {
+  if (env.kind === 'legacy-checkpoint') return;
+  if (env.version === undefined) {
+    throw new InputError({ file, reason: 'not a Pulumi state: `version` is missing or not a number' });
+  }
+  if (env.version < 1 || env.version > 4) {
+    throw new InputError({ file, reason: `deployment version ${env.version} is not supported (firebreak reads versions 1 to 4); upgrade firebreak or export with a matching Pulumi CLI` });
+  }
+  if (env.version === 4) {
+    const features = doc.features;
+    if (features !== undefined && !Array.isArray(features)) {
+      throw new InputError({ file, reason: 'not a Pulumi state: `features` must be a list' });
+    }
+    const unknown = (features ?? []).filter((f) => typeof f !== 'string' || !KNOWN_FEATURES.includes(f));
+    if (unknown.length > 0) {
+      throw new InputError({
+        file,
+        reason: `the state needs feature(s) firebreak does not support: ${unknown.map(String).join(', ')} (as Pulumi itself would refuse it); firebreak knows: ${KNOWN_FEATURES.join(', ')}`,
+      });
+    }
+  }
+}
+
+/** The provider URN of a provider reference `<urn>::<id>`. */
+export function providerUrn(ref: string): string {
+  const i = ref.lastIndexOf('::');
+  return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
+}
+
+export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number): ResourceRecord | undefined {
+  const parsed = parseUrn(r.urn);
+  if (!parsed) {
+    problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN: ${JSON.stringify(r.urn.slice(0, 120))}` });
+    return undefined;
+  }
+  const propertyDependencies: Record<string, string[]> = {};
+  if (r.propertyDependencies) {
+    for (const key of Object.keys(r.propertyDependencies)) {
+      const deps = r.propertyDependencies[key];
+      if (deps && deps.length > 0) propertyDependencies[key] = deps;
+    }
+  }
+  const record: ResourceRecord = {
+    urn: r.urn,
+    type: r.type ?? parsed.type,
+    name: parsed.name,
+    stack: parsed.stack,
+    project: parsed.project,
+    custom: r.custom ?? false,
+    inputs: decodeMap(r.inputs),
+    outputs: decodeMap(r.outputs),
+    dependencies: r.dependencies ?? [],
+    propertyDependencies,
+  };
+  if (r.id) record.id = r.id;
+  if (r.parent) record.parent = r.parent;
+  if (r.provider) record.provider = providerUrn(r.provider);
+  if (r.external) record.external = true;
+  if (r.sourcePosition) {
+    const m = /^project:\/\/(.*?)(?:#(\d+)(?:,(\d+))?)?$/.exec(r.sourcePosition);
+    if (m && m[1]) {
+      record.source = { file: m[1], ...(m[2] ? { line: Number(m[2]) } : {}), ...(m[3] ? { column: Number(m[3]) } : {}) };
+    }
+  }
+  return record;
+}
+
+/**
+ * Check what Pulumi's own snapshot integrity check would: URNs unique, every
+ * dependency, parent and provider present, no dependency cycle.
+ */
+export function checkIntegrity(resources: ResourceRecord[], file: string): void {
+  const problems: Problem[] = [];
+  const byUrn = new Map<string, number>();
+  resources.forEach((r, i) => {
+    if (byUrn.has(r.urn)) problems.push({ file, reason: `duplicate URN ${r.urn} (resources[${byUrn.get(r.urn)}] and resources[${i}])` });
+    else byUrn.set(r.urn, i);
+  });
+  for (const r of resources) {
+    const refs: Array<[string, string]> = r.dependencies.map((d) => ['dependency', d]);
+    for (const key of Object.keys(r.propertyDependencies)) {
+      for (const d of r.propertyDependencies[key] ?? []) refs.push([`property dependency (${key})`, d]);
+    }
+    if (r.parent) refs.push(['parent', r.parent]);
+    if (r.provider) refs.push(['provider', r.provider]);
+    for (const [what, urn] of refs) {
+      if (!byUrn.has(urn)) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
+    }
+    if (problems.length >= 20) break;
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  const cycle = findCycle(resources, byUrn);
+  if (cycle) {
+    throw new InputError({ file, reason: `dependency cycle: ${cycle.join(' -> ')}` });
+  }
+}
+
+/** An iterative DFS over dependencies, parents and providers; returns one cycle as URNs. */
+function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): string[] | undefined {
+  const n = resources.length;
+  const color = new Uint8Array(n); // 0 new, 1 on stack, 2 done
+  const parentOf = new Int32Array(n).fill(-1);
+  const edges = (i: number): number[] => {
+    const r = resources[i]!;
+    const out: number[] = [];
+    for (const d of r.dependencies) out.push(byUrn.get(d)!);
+    if (r.parent) out.push(byUrn.get(r.parent)!);
+    if (r.provider) out.push(byUrn.get(r.provider)!);
+    return out;
+  };
+  for (let start = 0; start < n; start++) {
+    if (color[start] !== 0) continue;
+    const stack: Array<[number, number[], number]> = [[start, edges(start), 0]];
+    color[start] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [node, next] = top;
+      if (top[2] < next.length) {
+        const m = next[top[2]++]!;
+        if (color[m] === 1) {
+          const cycle = [resources[m]!.urn];
+          for (let k = node; k !== m && k !== -1; k = parentOf[k]!) cycle.push(resources[k]!.urn);
+          cycle.push(resources[m]!.urn);
+          return cycle.reverse();
+        }
+        if (color[m] === 0) {
+          color[m] = 1;
+          parentOf[m] = node;
+          stack.push([m, edges(m), 0]);
+        }
+      } else {
+        color[node] = 2;
+        stack.pop();
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Read one Pulumi state document (already parsed) into a StackInput. */
+export function readState(doc: unknown, file: string, input: string): StackInput {
+  const env = envelopeOf(doc, file);
+  checkVersion(doc as Record<string, unknown>, env, file);
+  const dep = deploymentSchema.safeParse(env.deployment);
+  if (!dep.success) throw shapeError(file, dep.error.issues, env.deploymentPath);
+  const rawResources = dep.data.resources ?? [];
+  const problems: Problem[] = [];
+  const warnings: Warning[] = [];
+  const records: ResourceRecord[] = [];
+  let pendingDelete = 0;
+  for (let i = 0; i < rawResources.length; i++) {
+    const parsed = resourceSchema.safeParse(rawResources[i]);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 3)) {
+        problems.push({ file, reason: `not a Pulumi state: ${describeZodIssue(issue, `${env.deploymentPath}.resources[${i}]`)}` });
+      }
+      if (problems.length >= 10) break;
+      continue;
+    }
+    if (parsed.data.delete) {
+      pendingDelete++;
+      continue;
+    }
+    const record = recordFromRaw(parsed.data, file, problems, i);
+    if (record) records.push(record);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  checkIntegrity(records, file);
+  if (pendingDelete > 0) {
+    warnings.push({ file, message: `skipped ${pendingDelete} old resource cop${pendingDelete === 1 ? 'y' : 'ies'} marked for deletion after a replace` });
+  }
+  const pending = dep.data.pending_operations ?? [];
+  if (pending.length > 0) {
+    warnings.push({ file, message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud` });
+  }
+  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack');
+  const first = stackRecord ?? records[0];
+  return {
+    input,
+    file,
+    kind: env.kind,
+    stack: env.stackName ? env.stackName.split('/').pop()! : (first?.stack ?? 'unknown'),
+    project: first?.project ?? 'unknown',
+    config: placementConfig(env.config),
+    resources: records,
+    warnings,
+  };
+}

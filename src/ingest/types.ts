@@ -1,0 +1,121 @@
+/**
+ * Resource records: the one shape every input becomes (stack exports,
+ * checkpoints, previews, YAML programs, TypeScript programs). Pulumi's nouns.
+ */
+import type { SourceLocation, Warning } from '../errors.js';
+
+/** A value known only after deploy (Pulumi's unknown sentinel, an invoke result). */
+export interface UnknownValue {
+  readonly kind: 'unknown';
+  /**
+   * A symbolic name for the unknown, when one can be told apart from others:
+   * `${azs.names[0]}` and `${azs.names[1]}` are different zones though neither
+   * is known. Two unknowns with the same symbol are the same value.
+   */
+  readonly symbol?: string;
+}
+
+/** A secret. Its value is dropped at ingest and never kept. */
+export interface SecretValue {
+  readonly kind: 'secret';
+}
+
+export interface AssetValue {
+  readonly kind: 'asset' | 'archive';
+  readonly path?: string;
+  readonly uri?: string;
+}
+
+export interface ResourceRefValue {
+  readonly kind: 'resource-ref';
+  readonly urn: string;
+  readonly id?: string;
+}
+
+export type SpecialValue = UnknownValue | SecretValue | AssetValue | ResourceRefValue;
+
+export type PropertyValue =
+  | null
+  | boolean
+  | number
+  | string
+  | PropertyValue[]
+  | { readonly [SPECIAL]: SpecialValue }
+  | PropertyMap;
+
+export interface PropertyMap {
+  [key: string]: PropertyValue;
+}
+
+/** Key under which decoded special values sit, so they never collide with user keys. */
+export const SPECIAL: unique symbol = Symbol.for('firebreak.special');
+
+export function special(value: SpecialValue): { readonly [SPECIAL]: SpecialValue } {
+  return { [SPECIAL]: value };
+}
+
+export function asSpecial(value: unknown): SpecialValue | undefined {
+  if (value !== null && typeof value === 'object' && SPECIAL in value) {
+    return (value as { [SPECIAL]: SpecialValue })[SPECIAL];
+  }
+  return undefined;
+}
+
+export interface ResourceRecord {
+  urn: string;
+  type: string;
+  /** The logical name (last field of the URN). */
+  name: string;
+  stack: string;
+  project: string;
+  /** true for provider-managed resources; false for component resources and the stack. */
+  custom: boolean;
+  id?: string;
+  inputs: PropertyMap;
+  outputs: PropertyMap;
+  parent?: string;
+  /** The provider resource's URN (the id part of the reference is dropped). */
+  provider?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** Read, not managed (`external: true` in state, `get:` in YAML). */
+  external?: boolean;
+  /** Where the resource is declared, when known (YAML programs, sourcePosition). */
+  source?: SourceLocation;
+}
+
+/** What one input (a file, stdin or a project directory) yields. */
+export interface StackInput {
+  /** What the user named: a path, `-`, or `DIR@STACK`. */
+  input: string;
+  /** The file shown in messages. */
+  file: string;
+  kind: 'export' | 'checkpoint' | 'legacy-checkpoint' | 'preview' | 'yaml-program' | 'nodejs-program';
+  stack: string;
+  project: string;
+  /** Stack configuration that places resources (`aws:region`, `gcp:zone`, ...). Secrets removed. */
+  config: Record<string, string>;
+  resources: ResourceRecord[];
+  warnings: Warning[];
+}
+
+export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } | undefined {
+  // urn:pulumi:<stack>::<project>::<qualified-type>::<name>; the name may contain '::'.
+  if (!urn.startsWith('urn:pulumi:')) return undefined;
+  const rest = urn.slice('urn:pulumi:'.length);
+  const a = rest.indexOf('::');
+  if (a < 0) return undefined;
+  const b = rest.indexOf('::', a + 2);
+  if (b < 0) return undefined;
+  const c = rest.indexOf('::', b + 2);
+  if (c < 0) return undefined;
+  const qualifiedType = rest.slice(b + 2, c);
+  const dollar = qualifiedType.lastIndexOf('$');
+  return {
+    stack: rest.slice(0, a),
+    project: rest.slice(a + 2, b),
+    qualifiedType,
+    type: dollar >= 0 ? qualifiedType.slice(dollar + 1) : qualifiedType,
+    name: rest.slice(c + 2),
+  };
+}

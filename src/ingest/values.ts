@@ -1,0 +1,77 @@
+/**
+ * Pulumi's signature-keyed property values (sdk/go/common/resource/sig):
+ * secrets, assets, archives, resource references, output values, and the
+ * unknown sentinel. Secrets are dropped here, at the door: neither their
+ * ciphertext nor a --show-secrets plaintext is kept anywhere after ingest.
+ */
+import { special, type PropertyMap, type PropertyValue } from './types.js';
+
+export const SIG_KEY = '4dabf18193072939515e22adb298388d';
+export const SIG_SECRET = '1b47061264138c4ac30d75fd1eb44270';
+export const SIG_ASSET = 'c44067f5952c0a294b673a41bacd8c17';
+export const SIG_ARCHIVE = '0def7320c3a5731c473e5ecbe6d01bc7';
+export const SIG_RESOURCE_REF = '5cf8f73096256a8f31e491e813e4eb8e';
+export const SIG_OUTPUT = 'd0e6a833031e9bbcd3f4e8bde6ca49a4';
+export const SIG_BYTES = '803fd3297a5875dc03ca845dda5d2a98';
+export const UNKNOWN_SENTINEL = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+const SECRET = special({ kind: 'secret' });
+const UNKNOWN = special({ kind: 'unknown' });
+
+function decodeSigned(obj: Record<string, unknown>): PropertyValue {
+  switch (obj[SIG_KEY]) {
+    case SIG_SECRET:
+      return SECRET;
+    case SIG_ASSET:
+    case SIG_ARCHIVE:
+      return special({
+        kind: obj[SIG_KEY] === SIG_ASSET ? 'asset' : 'archive',
+        ...(typeof obj.path === 'string' ? { path: obj.path } : {}),
+        ...(typeof obj.uri === 'string' ? { uri: obj.uri } : {}),
+      });
+    case SIG_RESOURCE_REF:
+      return typeof obj.urn === 'string'
+        ? special({ kind: 'resource-ref', urn: obj.urn, ...(typeof obj.id === 'string' ? { id: obj.id } : {}) })
+        : UNKNOWN;
+    case SIG_OUTPUT: {
+      if (obj.secret === true) return SECRET;
+      return 'value' in obj ? decodeValue(obj.value) : UNKNOWN;
+    }
+    default:
+      // Byte strings and signatures we do not know carry nothing placement needs.
+      return UNKNOWN;
+  }
+}
+
+/** Decode one JSON value of a state's inputs or outputs. */
+export function decodeValue(value: unknown): PropertyValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+      return value === UNKNOWN_SENTINEL ? UNKNOWN : value;
+    case 'number':
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (Array.isArray(value)) {
+        const out: PropertyValue[] = new Array(value.length);
+        for (let i = 0; i < value.length; i++) out[i] = decodeValue(value[i]);
+        return out;
+      }
+      const obj = value as Record<string, unknown>;
+      if (SIG_KEY in obj) return decodeSigned(obj);
+      return decodeMap(obj);
+    }
+    default:
+      return null;
+  }
+}
+
+export function decodeMap(value: unknown): PropertyMap {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: PropertyMap = {};
+  for (const key in value as Record<string, unknown>) {
+    out[key] = decodeValue((value as Record<string, unknown>)[key]);
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/** text: for people. Grouped by severity, most damaging first, with the paths that explain. */
+import pc from 'picocolors';
+import { formatLocation, formatWarning } from '../errors.js';
+import type { PathStep } from '../analysis/engine.js';
+import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
+import type { ReportOptions } from './options.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function severityLabel(c: Colors, s: Severity): string {
+  const label = s.toUpperCase().padEnd(8);
+  switch (s) {
+    case 'critical':
+      return c.bold(c.red(label));
+    case 'high':
+      return c.red(label);
+    case 'medium':
+      return c.yellow(label);
+    case 'low':
+      return c.cyan(label);
+    default:
+      return c.dim(label);
+  }
+}
+
+function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
+  const n = nodes[id];
+  if (!n) return id;
+  switch (n.kind) {
+    case 'domain':
+      return `${n.domainKind} ${n.name}`;
+    case 'group':
+      return `${n.name} (replica group)`;
+    default:
+      return n.name;
+  }
+}
+
+export function renderPath(result: AnalysisResult, path: PathStep[], c: Colors): string {
+  return path
+    .map((step, i) => {
+      let label = nodeLabel(result.nodes, step.node);
+      if (i > 0 && step.state === 'stranded') label += c.yellow(' [stranded]');
+      if (step.lostMember) label += ` [lost ${nodeLabel(result.nodes, step.lostMember)}, cannot fail over without]`;
+      return i === 0 ? c.bold(label) : `${c.dim(`-${step.edge}->`)} ${label}`;
+    })
+    .join(' ');
+}
+
+function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: number): string[] {
+  const lines = [`${severityLabel(c, f.severity)} ${f.message}`];
+  const meta = [`id ${f.id}`];
+  if (!f.inPolicy) meta.push(`beyond the policy (--tolerate ${result.policy.tolerate})`);
+  if (f.locations.length > 0) meta.push(`at ${f.locations.map(formatLocation).join(', ')}`);
+  lines.push(`         ${c.dim(meta.join('  '))}`);
+  for (const a of f.affected.slice(0, maxPaths)) {
+    lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${renderPath(result, a.path, c)}`);
+  }
+  if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);
+  return lines;
+}
+
+export function renderText(result: AnalysisResult, options: ReportOptions): string {
+  const c = pc.createColors(options.color);
+  const maxPaths = options.maxPaths ?? 10;
+  const out: string[] = [];
+  const s = result.summary;
+  const stacks = result.inputs.map((i) => `${i.project}/${i.stack}`).join(', ');
+  out.push(c.bold(`firebreak ${result.tool.version}: ${stacks}`));
+  out.push(
+    `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
+  );
+  out.push(
+    c.dim(`Policy: every critical service must survive the loss of any single component and of any domain up to a ${result.policy.tolerate}; larger domains are shown as info.`),
+  );
+  out.push('');
+  if (result.findings.length === 0) {
+    out.push(c.green('No single point of failure found.'));
+  }
+  for (const sev of SEVERITIES) {
+    const list = result.findings.filter((f) => f.severity === sev);
+    if (list.length === 0) continue;
+    out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
+    for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
+  }
+  if (result.blindSpots.length > 0) {
+    out.push(c.bold(`Blind spots (${result.blindSpots.length}): what firebreak could not judge`));
+    for (const b of result.blindSpots.slice(0, 20)) out.push(`  - ${b.message}`);
+    if (result.blindSpots.length > 20) out.push(c.dim(`  ... and ${result.blindSpots.length - 20} more (see --format json)`));
+    out.push('');
+  }
+  if (result.warnings.length > 0) {
+    out.push(c.bold(`Warnings (${result.warnings.length})`));
+    for (const w of result.warnings) out.push(`  - ${formatWarning(w)}`);
+    out.push('');
+  }
+  for (const e of result.analysisErrors) out.push(c.red(`analysis error in ${e.rule}: ${e.message}`));
+  const counts = SEVERITIES.map((sev) => `${s.findings[sev]} ${sev}`).join(', ');
+  out.push(`${c.bold('Findings:')} ${counts}`);
+  return out.join('\n') + '\n';
+}

@@ -73,6 +73,7 @@ export class Engine {
   private readonly groupsOf: Csr;
   private readonly toolOf: Csr;
   private readonly requiresOut: Csr;
+  private readonly toolsOut: Csr;
   private readonly k: Int32Array;
   private readonly n: Int32Array;
   private readonly domainParent: Int32Array;
@@ -123,6 +124,7 @@ export class Engine {
     this.requiresOut = csr(n, edges.requires);
     this.groupsOf = csr(n, edges['member-of']);
     this.toolOf = csr(n, edges['recovers-with'].map(([grp, tool]) => [tool, grp]));
+    this.toolsOut = csr(n, edges['recovers-with']);
 
     this.stamp = new Int32Array(n);
     this.state = new Uint8Array(n);
@@ -186,7 +188,6 @@ export class Engine {
     this.state[i] = s;
     this.cause[i] = cause;
     this.push(i);
-    if (this.kind[i] !== K_COMPONENT) return;
     // Membership: update the group's counters for this member's transition.
     for (let e = this.groupsOf.start[i]!; e < this.groupsOf.start[i + 1]!; e++) {
       const gi = this.groupsOf.data[e]!;
@@ -199,7 +200,7 @@ export class Engine {
       const gs = this.groupState(gi);
       if (gs > this.state[gi]!) this.raise(gi, gs, gs === STRANDED ? this.firstTool[gi]! : i);
     }
-    // Recovery tools: a tool that is stranded or down cannot fail anything over.
+    // Recovery tools (a component or a group of them): stranded or down, they cannot fail anything over.
     if (old < STRANDED && s >= STRANDED) {
       for (let e = this.toolOf.start[i]!; e < this.toolOf.start[i + 1]!; e++) {
         const gi = this.toolOf.data[e]!;
@@ -310,6 +311,21 @@ export class Engine {
 
   requiresOf(i: number): number[] {
     return Array.from(this.requiresOut.data.subarray(this.requiresOut.start[i]!, this.requiresOut.start[i + 1]!));
+  }
+
+  /** The recovers-with tools of group i that are unusable (stranded or down) in the last scenario. */
+  lostToolsOf(i: number): number[] {
+    const out: number[] = [];
+    for (let e = this.toolsOut.start[i]!; e < this.toolsOut.start[i + 1]!; e++) {
+      const t = this.toolsOut.data[e]!;
+      if (this.stateOf(t) >= STRANDED) out.push(t);
+    }
+    return out;
+  }
+
+  /** The first member group i lost in the last scenario, or -1. */
+  lostMemberOf(i: number): number {
+    return this.stamp[i] === this.epoch ? this.firstLostMember[i]! : -1;
   }
 
   placementsOf(i: number): number[] {

@@ -6,8 +6,8 @@ import { UsageError } from '../errors.js';
 import type { StackInput } from '../ingest/types.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
-import { Engine, STATE_NAMES, type StateCode } from './engine.js';
-import type { FindingContext, ServiceHit } from './findings/context.js';
+import { Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js';
+import type { FindingContext, ServiceHit, StrandedGroup } from './findings/context.js';
 import { FINDING_KINDS } from './findings/index.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type Severity } from './types.js';
 
@@ -50,14 +50,21 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     totalCritical,
     run(event) {
       const hurt = engine.evaluate([event]);
-      const hits: ServiceHit[] = [];
+      const services: ServiceHit[] = [];
+      const stranded: StrandedGroup[] = [];
       for (const i of hurt) {
         const node = engine.nodes[i]!;
-        if (node.kind !== 'service') continue;
         const code = engine.stateOf(i) as StateCode;
-        hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= 2 ? engine.explain(i) : [] });
+        if (node.kind === 'service') {
+          services.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? engine.explain(i) : [] });
+        } else if (node.kind === 'group' && code === STRANDED) {
+          const lost = engine.lostMemberOf(i);
+          stranded.push({ group: node.id, ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}), tools: engine.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText) });
+        }
       }
-      return hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+      services.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+      stranded.sort((a, b) => byText(a.group, b.group));
+      return { services, stranded };
     },
     eventRef(event) {
       const node = engine.nodes[event]!;
@@ -108,6 +115,11 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     for (const a of f.affected) for (const s of a.path) {
       note(s.node);
       if (s.lostMember) note(s.lostMember);
+    }
+    for (const g of f.stranded) {
+      note(g.group);
+      if (g.lostMember) note(g.lostMember);
+      g.tools.forEach(note);
     }
   }
   const sortedNodes: Record<string, NodeInfo> = {};

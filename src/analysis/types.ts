@@ -41,6 +41,8 @@ export interface Finding {
   inPolicy: boolean;
   blastRadius: { services: number; ofServices: number; critical: number; ofCritical: number };
   affected: AffectedService[];
+  /** Replica groups that survive on paper but cannot take over: their recovery tools are lost too. */
+  stranded: Array<{ group: string; lostMember?: string; tools: string[] }>;
   locations: SourceLocation[];
 }
 

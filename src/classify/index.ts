@@ -91,6 +91,7 @@ export class Classifier {
   private readonly mergedCache = new Map<string, MergedRule>();
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, RegExp>();
+  private readonly idRegex = new Map<string, RegExp>();
   readonly domainRanks: Record<string, number> = {};
   private readonly tagPaths: string[] = [];
   private readonly tagPrefixes: string[] = [];
@@ -107,6 +108,7 @@ export class Classifier {
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));
+        if (p.idRegion) this.idRegex.set(p.package, new RegExp(p.idRegion));
       }
       for (const rule of pack.rules) {
         const catchAll = rule.match.type.every((t) => t === '*');
@@ -163,6 +165,17 @@ export class Classifier {
     const re = this.zoneRegex.get(pkg);
     const m = re?.exec(zone);
     return m?.[1];
+  }
+
+  /** The region written inside an id or ARN (`arn:aws:lambda:us-east-2:...`). */
+  idRegion(pkg: string, r: ResourceRecord): string | undefined {
+    const re = this.idRegex.get(pkg);
+    if (!re) return undefined;
+    for (const v of [r.outputs.arn, r.id]) {
+      const m = typeof v === 'string' ? re.exec(v) : null;
+      if (m?.[1]) return m[1];
+    }
+    return undefined;
   }
 
   get nameSuffix(): RegExp | undefined {
@@ -304,7 +317,7 @@ function place(
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
   }
-  region ??= providerRegion(ctx, r, info);
+  region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
 
   for (const span of rules.spans) {
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
@@ -399,7 +412,13 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
     const placed = place(ctx, r, rules, tags, blindSpots);
     if (placed.placements.length === 0) {
-      blindSpots.push({ kind: 'unknown-placement', subject: r.urn, message: `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain` });
+      blindSpots.push({
+        kind: 'unknown-placement',
+        subject: r.urn,
+        message: rules.specific || tagRole
+          ? `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain`
+          : `${r.name} (${r.type}): placement unknown and no rule; firebreak cannot judge it`,
+      });
     }
     const managed = rules.managed ?? false;
     const explicitlyFailable = tagRole !== undefined && !rules.specific;

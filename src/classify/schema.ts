@@ -42,6 +42,7 @@ export const providerSchema = z.strictObject({
   zoneConfig: z.string().optional().describe('Stack config key holding the default zone'),
   regionProperty: z.string().optional().describe('Input of the provider resource holding its region'),
   zoneRegion: z.string().optional().describe('Regex whose first group is the region of a zone name'),
+  idRegion: z.string().optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;

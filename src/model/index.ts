@@ -4,7 +4,8 @@
  * Nodes: domains (a tree), components, replica groups, services.
  * Edges: within (domain -> parent domain), placed-in (component -> domain),
  * member-of (component -> group), requires (service|component -> component|group),
- * recovers-with (group -> component). DESIGN.md fixes their meaning.
+ * recovers-with (group -> component, or the group of replicas of that tool).
+ * DESIGN.md fixes their meaning.
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
@@ -159,7 +160,7 @@ export function buildModel(classification: Classification): Model {
       const t = target(dep);
       if (t !== own) addEdge(graph, 'requires', id, t);
     }
-    if (own) for (const tool of c.recoversWith) addEdge(graph, 'recovers-with', own, componentId(tool));
+    if (own) for (const tool of c.recoversWith) addEdge(graph, 'recovers-with', own, target(tool));
   }
 
   // Services: what people use. A service requires its entry points: the

@@ -57,6 +57,12 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
     lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${renderPath(result, a.path, c)}`);
   }
   if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);
+  for (const g of f.stranded.slice(0, maxPaths)) {
+    const lost = g.lostMember ? ` lost ${nodeLabel(result.nodes, g.lostMember)};` : '';
+    const tools = g.tools.map((t) => nodeLabel(result.nodes, t)).join(', ');
+    lines.push(`         ${c.yellow('stranded')} ${nodeLabel(result.nodes, g.group)}:${lost} its surviving replicas cannot take over without ${tools}, lost in the same event`);
+  }
+  if (f.stranded.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.stranded.length - maxPaths} more stranded groups (see --format json)`)}`);
   return lines;
 }
 

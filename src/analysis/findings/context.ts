@@ -10,13 +10,26 @@ export interface ServiceHit {
   path: PathStep[];
 }
 
+/** A replica group alive on paper that cannot take over: its recovery tools are lost. */
+export interface StrandedGroup {
+  group: string;
+  lostMember?: string;
+  tools: string[];
+}
+
+export interface ScenarioOutcome {
+  /** The services hurt, sorted: worst first, then by name. */
+  services: ServiceHit[];
+  stranded: StrandedGroup[];
+}
+
 /** What a finding kind may use: the events, a way to run one, and lookups. */
 export interface FindingContext {
   events: number[];
   totalServices: number;
   totalCritical: number;
-  /** The services hurt by losing this event, sorted: worst first, then by name. */
-  run(event: number): ServiceHit[];
+  /** Lose this event and see what happens. */
+  run(event: number): ScenarioOutcome;
   eventRef(event: number): EventRef;
   inPolicy(event: number): boolean;
   locationsOf(event: number): SourceLocation[];

@@ -38,7 +38,8 @@ export function findingId(rule: string, eventId: string, services: string[]): st
 export function detect(ctx: FindingContext): Finding[] {
   const findings: Finding[] = [];
   for (const ev of ctx.events) {
-    const hit = ctx.run(ev);
+    const outcome = ctx.run(ev);
+    const hit = outcome.services;
     const lost = hit.filter((s) => s.stateCode >= STRANDED);
     if (lost.length === 0) continue;
     const critical = lost.filter((s) => s.critical);
@@ -69,7 +70,8 @@ export function detect(ctx: FindingContext): Finding[] {
       event,
       inPolicy,
       blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
-      affected: hit.filter((s) => s.stateCode >= STRANDED).map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+      affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+      stranded: outcome.stranded,
       locations: ctx.locationsOf(ev),
     });
   }

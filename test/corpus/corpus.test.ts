@@ -1,0 +1,68 @@
+/**
+ * The corpus: real public Pulumi states and programs in ../shared/corpus,
+ * read at test time (never copied into this repository). Skipped, with a
+ * message, when the folder is absent.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { corpusDir, runCli } from '../helpers/cli.js';
+
+const present = existsSync(corpusDir);
+if (!present) console.warn(`corpus tests skipped: ${corpusDir} not found (it sits beside the repository as ../shared/corpus)`);
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = path.join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+const files = present ? walk(corpusDir) : [];
+const states = files.filter((f) => f.endsWith('.json') && !f.includes(`${path.sep}schema${path.sep}`) && /"(deployment|checkpoint|latest)"/.test(readFileSync(f, 'utf8').slice(0, 4000)));
+const refused = new Set(['checkpoint-v4-unsupported-feature.json']);
+
+describe.skipIf(!present)('corpus: stack states', () => {
+  it('finds the state files', () => {
+    expect(states.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(states.filter((f) => !refused.has(path.basename(f))).map((f) => [path.relative(corpusDir, f), f]))('%s analyzes without error', (_name, file) => {
+    const r = runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const deployment = doc.deployment ?? doc.checkpoint?.latest ?? doc.latest;
+    const expected = deployment.resources.filter((x: { delete?: boolean }) => !x.delete).length;
+    expect(result.summary.resources).toBe(expected);
+    expect(result.analysisErrors).toEqual([]);
+  });
+
+  it('refuses a version-4 state with an unknown feature, as Pulumi does', () => {
+    const file = states.find((f) => path.basename(f) === 'checkpoint-v4-unsupported-feature.json');
+    expect(file).toBeDefined();
+    const r = runCli(['analyze', file!]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/checkpoint-v4-unsupported-feature\.json: the state needs feature\(s\) firebreak does not support: unsupported-feature/);
+  });
+
+  it('never prints a secret from checkpoint-secrets.json, in any format', () => {
+    const file = states.find((f) => path.basename(f) === 'checkpoint-secrets.json')!;
+    const text = readFileSync(file, 'utf8');
+    const ciphertexts = [...text.matchAll(/"ciphertext":\s*"([^"]+)"/g)].map((m) => m[1]!);
+    expect(ciphertexts.length).toBeGreaterThan(0);
+    for (const format of ['text', 'json']) {
+      const out = runCli(['analyze', file, '--format', format, '--fail-on', 'none']).stdout;
+      for (const c of ciphertexts) expect(out).not.toContain(c);
+    }
+  });
+
+  it('places the pre-provider checkpoint by the region inside its ARNs', () => {
+    const file = states.find((f) => path.basename(f) === 'checkpoint-v3.json')!;
+    const result = JSON.parse(runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']).stdout);
+    expect(result.findings.some((f: { event: { id: string } }) => f.event.id === 'domain:aws/us-east-2')).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, tempFile } from '../helpers/cli.js';
+
+const res = (name: string, extra: Record<string, unknown> = {}) => ({
+  urn: `urn:pulumi:dev::p::aws:ec2/instance:Instance::${name}`,
+  custom: true,
+  type: 'aws:ec2/instance:Instance',
+  ...extra,
+});
+const exportOf = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }, null, 2);
+
+const cases: Array<{ name: string; file: string; content: string; message: RegExp }> = [
+  { name: 'not JSON', file: 'notjson.json', content: 'hello: world\n', message: /notjson\.json:1:1: invalid JSON/ },
+  { name: 'truncated JSON', file: 'trunc.json', content: '{\n  "version": 3,\n  "deployment": {\n    "resources": [', message: /trunc\.json:4:\d+: invalid JSON: the file ends too early/ },
+  { name: 'JSON of the wrong shape', file: 'shape.json', content: '{"hello": 1}', message: /shape\.json: not a Pulumi state/ },
+  { name: 'a resource of the wrong shape', file: 'res.json', content: exportOf([{ urn: 42 }]), message: /res\.json: not a Pulumi state: deployment\.resources\[0\]\.urn/ },
+  { name: 'an empty file', file: 'empty.json', content: '', message: /empty\.json: the file is empty/ },
+  { name: 'a dangling dependency URN', file: 'dangling.json', content: exportOf([res('a', { dependencies: ['urn:pulumi:dev::p::aws:ec2/instance:Instance::ghost'] })]), message: /dangling\.json: .*dependency urn:pulumi:dev::p::aws:ec2\/instance:Instance::ghost is not in the state/ },
+  { name: 'duplicate URNs', file: 'dup.json', content: exportOf([res('a'), res('a')]), message: /dup\.json: duplicate URN/ },
+  {
+    name: 'a dependency cycle',
+    file: 'cycle.json',
+    content: exportOf([res('a', { dependencies: [res('b').urn] }), res('b', { dependencies: [res('a').urn] })]),
+    message: /cycle\.json: dependency cycle: .*::a -> .*::b -> .*::a|cycle\.json: dependency cycle: .*::b -> .*::a -> .*::b/,
+  },
+  { name: 'an unsupported version', file: 'v9.json', content: JSON.stringify({ version: 9, deployment: {} }), message: /v9\.json: deployment version 9 is not supported/ },
+  { name: 'an unknown v4 feature', file: 'v4.json', content: JSON.stringify({ version: 4, features: ['teleport'], deployment: { resources: [] } }), message: /v4\.json: .*teleport/ },
+];
+
+describe('bad input: exit 2 and one clear line naming the file', () => {
+  it.each(cases)('$name', ({ file, content, message }) => {
+    const path = tempFile(file, content);
+    const r = runCli(['analyze', path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+
+  it('a missing file', () => {
+    const r = runCli(['analyze', 'no/such/stack.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/stack\.json: no such file or directory/);
+  });
+
+  it('prints a stack trace only with --debug', () => {
+    const path = tempFile('x.json', '{');
+    expect(runCli(['analyze', path]).stderr).not.toMatch(/at .*\.js/);
+    const debug = runCli(['--debug', 'analyze', path]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/at .*\.js/);
+  });
+
+  it('warns, without failing, about old copies pending deletion', () => {
+    const path = tempFile('pending.json', exportOf([res('a'), res('a', { delete: true })]));
+    const r = runCli(['analyze', path, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.warnings.map((w: { message: string }) => w.message).join('\n')).toMatch(/skipped 1 old resource copy marked for deletion/);
+  });
+});

@@ -77,6 +77,7 @@ export class Engine {
   private readonly k: Int32Array;
   private readonly n: Int32Array;
   private readonly domainParent: Int32Array;
+  private readonly members: number[][] = [];
 
   // Per-scenario scratch, valid where stamp === epoch.
   private epoch = 0;
@@ -123,6 +124,7 @@ export class Engine {
     this.requirers = csr(n, edges.requires.map(([a, b]) => [b, a]));
     this.requiresOut = csr(n, edges.requires);
     this.groupsOf = csr(n, edges['member-of']);
+    for (const [c, grp] of edges['member-of']) (this.members[grp] ??= []).push(c);
     this.toolOf = csr(n, edges['recovers-with'].map(([grp, tool]) => [tool, grp]));
     this.toolsOut = csr(n, edges['recovers-with']);
 
@@ -313,6 +315,11 @@ export class Engine {
     return Array.from(this.requiresOut.data.subarray(this.requiresOut.start[i]!, this.requiresOut.start[i + 1]!));
   }
 
+  /** The recovers-with tools of group i. */
+  toolsOf(i: number): number[] {
+    return Array.from(this.toolsOut.data.subarray(this.toolsOut.start[i]!, this.toolsOut.start[i + 1]!));
+  }
+
   /** The recovers-with tools of group i that are unusable (stranded or down) in the last scenario. */
   lostToolsOf(i: number): number[] {
     const out: number[] = [];
@@ -321,6 +328,34 @@ export class Engine {
       if (this.stateOf(t) >= STRANDED) out.push(t);
     }
     return out;
+  }
+
+  /** Services that require node i, directly or through components and groups. */
+  dependentServices(i: number): number[] {
+    const seen = new Uint8Array(this.size);
+    const out: number[] = [];
+    const stack = [i];
+    seen[i] = 1;
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (this.kind[x] === K_SERVICE) out.push(x);
+      for (const csr of [this.requirers, this.groupsOf]) {
+        for (let e = csr.start[x]!; e < csr.start[x + 1]!; e++) {
+          const y = csr.data[e]!;
+          if (!seen[y]) {
+            seen[y] = 1;
+            stack.push(y);
+          }
+        }
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The components of node i: itself, or a group's members. */
+  componentsOf(i: number): number[] {
+    if (this.kind[i] !== K_GROUP) return [i];
+    return this.members[i] ?? [];
   }
 
   /** The first member group i lost in the last scenario, or -1. */

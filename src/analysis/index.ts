@@ -44,27 +44,85 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     return ka - kb || byText(engine.ids[a]!, engine.ids[b]!);
   });
 
+  // Identity nodes: lone identity components, and groups of identity replicas.
+  const isIdentity = new Uint8Array(engine.size);
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'component' && n.role === 'identity') {
+      const g = n.group ? engine.index.get(n.group) : undefined;
+      isIdentity[g ?? i] = 1;
+    }
+  });
+
+  // Recovery tools: whatever some group recovers with.
+  const isTool = new Uint8Array(engine.size);
+  const recoveryGroups: FindingContext['recoveryGroups'] = [];
+  engine.nodes.forEach((n, i) => {
+    if (n.kind !== 'group') return;
+    const tools = engine.toolsOf(i);
+    if (tools.length === 0) return;
+    for (const t of tools) isTool[t] = 1;
+    recoveryGroups.push({
+      id: n.id,
+      name: n.name,
+      n: n.n,
+      tools: tools.map((t) => engine.ids[t]!).sort(byText),
+      dependents: engine.dependentServices(i).map((s) => engine.nodes[s]!).flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : [])).sort((a, b) => byText(a.service, b.service)),
+    });
+  });
+  recoveryGroups.sort((a, b) => byText(a.id, b.id));
+
+  // Every basic event, once. Outcomes are kept only where something is lost.
+  const outcomes: FindingContext['outcomes'] = [];
+  for (const event of events) {
+    const hurt = engine.evaluate([event]);
+    const hit: ServiceHit[] = [];
+    const stranded: StrandedGroup[] = [];
+    const lostIdentities: string[] = [];
+    const lostTools: string[] = [];
+    for (const i of hurt) {
+      const node = engine.nodes[i]!;
+      const code = engine.stateOf(i) as StateCode;
+      if (node.kind === 'service') {
+        hit.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? engine.explain(i) : [] });
+      } else if (node.kind === 'group' && code === STRANDED) {
+        const lost = engine.lostMemberOf(i);
+        stranded.push({ group: node.id, ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}), tools: engine.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText) });
+      }
+      if (isIdentity[i] && code >= STRANDED) lostIdentities.push(engine.ids[i]!);
+      if (isTool[i] && code >= STRANDED) lostTools.push(engine.ids[i]!);
+    }
+    if (!hit.some((h) => h.stateCode >= STRANDED) && stranded.length === 0 && lostIdentities.length === 0 && lostTools.length === 0) continue;
+    hit.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+    stranded.sort((a, b) => byText(a.group, b.group));
+    outcomes.push({ event, outcome: { services: hit, stranded, lostIdentities: lostIdentities.sort(byText), lostTools: lostTools.sort(byText) } });
+  }
+
+  const identities: FindingContext['identities'] = [];
+  isIdentity.forEach((flag, i) => {
+    if (!flag) return;
+    const node = engine.nodes[i]!;
+    const dependents = engine.dependentServices(i).map((s) => engine.nodes[s]!).filter((n) => n.kind === 'service');
+    identities.push({
+      id: node.id,
+      name: node.name,
+      dependents: dependents.map((d) => ({ service: d.name, critical: d.kind === 'service' && d.critical })).sort((a, b) => byText(a.service, b.service)),
+      locations: engine.componentsOf(i).flatMap((c) => {
+        const n = engine.nodes[c]!;
+        return n.kind === 'component' && n.source ? [n.source] : [];
+      }),
+    });
+  });
+  identities.sort((a, b) => byText(a.id, b.id));
+
   const ctx: FindingContext = {
-    events,
+    outcomes,
+    identities,
+    recoveryGroups,
     totalServices: services.length,
     totalCritical,
-    run(event) {
-      const hurt = engine.evaluate([event]);
-      const services: ServiceHit[] = [];
-      const stranded: StrandedGroup[] = [];
-      for (const i of hurt) {
-        const node = engine.nodes[i]!;
-        const code = engine.stateOf(i) as StateCode;
-        if (node.kind === 'service') {
-          services.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? engine.explain(i) : [] });
-        } else if (node.kind === 'group' && code === STRANDED) {
-          const lost = engine.lostMemberOf(i);
-          stranded.push({ group: node.id, ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}), tools: engine.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText) });
-        }
-      }
-      services.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
-      stranded.sort((a, b) => byText(a.group, b.group));
-      return { services, stranded };
+    nameOf(id) {
+      const i = engine.index.get(id);
+      return i === undefined ? id : engine.nodes[i]!.name;
     },
     eventRef(event) {
       const node = engine.nodes[event]!;
@@ -116,6 +174,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       note(s.node);
       if (s.lostMember) note(s.lostMember);
     }
+    f.evidence?.nodes.forEach(note);
     for (const g of f.stranded) {
       note(g.group);
       if (g.lostMember) note(g.lostMember);

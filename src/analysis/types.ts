@@ -43,6 +43,8 @@ export interface Finding {
   affected: AffectedService[];
   /** Replica groups that survive on paper but cannot take over: their recovery tools are lost too. */
   stranded: Array<{ group: string; lostMember?: string; tools: string[] }>;
+  /** Kind-specific evidence: the nodes it names (ids) and the events that trigger it. */
+  evidence?: { nodes: string[]; events: EventRef[] };
   locations: SourceLocation[];
 }
 

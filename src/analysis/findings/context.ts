@@ -21,16 +21,41 @@ export interface ScenarioOutcome {
   /** The services hurt, sorted: worst first, then by name. */
   services: ServiceHit[];
   stranded: StrandedGroup[];
+  /** Identity components or groups left stranded or down. */
+  lostIdentities: string[];
+  /** Recovery tools (or tool groups) left stranded or down. */
+  lostTools: string[];
+}
+
+export interface RecoveryGroup {
+  id: string;
+  name: string;
+  /** Members. */
+  n: number;
+  tools: string[];
+  dependents: Array<{ service: string; critical: boolean }>;
+}
+
+export interface IdentityNode {
+  id: string;
+  name: string;
+  /** Services that require it, directly or through other components. */
+  dependents: Array<{ service: string; critical: boolean }>;
+  locations: SourceLocation[];
 }
 
 /** What a finding kind may use: the events, a way to run one, and lookups. */
 export interface FindingContext {
-  events: number[];
+  /** Every basic event whose loss hurts something, in a stable order. */
+  outcomes: Array<{ event: number; outcome: ScenarioOutcome }>;
+  identities: IdentityNode[];
+  /** Groups that recover with tools. */
+  recoveryGroups: RecoveryGroup[];
   totalServices: number;
   totalCritical: number;
-  /** Lose this event and see what happens. */
-  run(event: number): ScenarioOutcome;
   eventRef(event: number): EventRef;
+  /** A node's display name, by id. */
+  nameOf(id: string): string;
   inPolicy(event: number): boolean;
   locationsOf(event: number): SourceLocation[];
 }

@@ -1,4 +1,6 @@
 /** The finding kinds, an explicit sorted map: id -> module. */
+import * as recoveryPath from './recovery-path.js';
+import * as sharedIdentity from './shared-identity.js';
 import * as singlePointOfFailure from './single-point-of-failure.js';
 import type { FindingContext } from './context.js';
 import type { Finding, Severity } from '../types.js';
@@ -12,5 +14,7 @@ export interface FindingKind {
 }
 
 export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = {
+  [recoveryPath.id]: recoveryPath,
+  [sharedIdentity.id]: sharedIdentity,
   [singlePointOfFailure.id]: singlePointOfFailure,
 };

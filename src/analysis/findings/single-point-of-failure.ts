@@ -2,9 +2,9 @@
  * single-point-of-failure: one basic event (a domain or a component) whose
  * loss leaves a critical service down or stranded.
  */
-import { createHash } from 'node:crypto';
 import { STRANDED } from '../engine.js';
 import type { FindingContext } from './context.js';
+import { fill, findingId, listNames } from './util.js';
 import type { Finding, Severity } from '../types.js';
 
 export const id = 'single-point-of-failure';
@@ -19,26 +19,13 @@ export const messages = {
   stranded: 'strands {services}',
 } as const;
 
-/** `KakaoTalk`, `KakaoTalk and Melon`, `KakaoTalk, Melon and 7 more services`. */
-export function listNames(names: string[], max = 4): string {
-  if (names.length === 1) return names[0]!;
-  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} more services`;
-}
 
-function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? `{${k}}`));
-}
 
-export function findingId(rule: string, eventId: string, services: string[]): string {
-  const h = createHash('sha256').update([rule, eventId, ...[...services].sort()].join('\u0000')).digest('hex');
-  return `${rule}/${h.slice(0, 12)}`;
-}
+
 
 export function detect(ctx: FindingContext): Finding[] {
   const findings: Finding[] = [];
-  for (const ev of ctx.events) {
-    const outcome = ctx.run(ev);
+  for (const { event: ev, outcome } of ctx.outcomes) {
     const hit = outcome.services;
     const lost = hit.filter((s) => s.stateCode >= STRANDED);
     if (lost.length === 0) continue;

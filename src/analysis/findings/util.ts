@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto';
+
+/** Fill `{name}` placeholders of a message template. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? `{${k}}`));
+}
+
+/** A stable id from a finding's content: its rule, its subject and the services it names. */
+export function findingId(rule: string, subject: string, services: string[]): string {
+  const h = createHash('sha256').update([rule, subject, ...[...services].sort()].join('\u0000')).digest('hex');
+  return `${rule}/${h.slice(0, 12)}`;
+}
+
+/** `KakaoTalk`, `KakaoTalk and Melon`, `KakaoTalk, Melon, Kakao T and 7 more services`. */
+export function listNames(names: string[], max = 4): string {
+  if (names.length === 1) return names[0]!;
+  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} more services`;
+}

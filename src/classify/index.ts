@@ -506,10 +506,11 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 
   // Run-time requirements: dependencies, property dependencies and the provider,
   // passing through config-only resources and into component resources' children.
-  const expand = (urn: string, seen: Set<string>): string[] => {
+  const expand = (urn: string, seen: Set<string> | undefined): string[] => {
     if (ctx.failable.get(urn)) return [urn];
     const memo = ctx.passMemo.get(urn);
     if (memo) return memo;
+    seen ??= new Set();
     if (seen.has(urn)) return [];
     seen.add(urn);
     const r = ctx.byUrn.get(urn);
@@ -524,7 +525,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   for (const c of out) {
     if (!c.failable) continue;
     const req = new Set<string>();
-    for (const d of directDeps(c.record)) for (const x of expand(d, new Set())) if (x !== c.record.urn) req.add(x);
+    for (const d of directDeps(c.record)) for (const x of expand(d, undefined)) if (x !== c.record.urn) req.add(x);
     c.requires = [...req];
   }
 
@@ -532,8 +533,10 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 }
 
 function directDeps(r: ResourceRecord): string[] {
-  const deps = new Set(r.dependencies);
-  for (const key of Object.keys(r.propertyDependencies)) for (const d of r.propertyDependencies[key] ?? []) deps.add(d);
-  if (r.provider) deps.add(r.provider);
-  return [...deps];
+  const deps = r.dependencies.slice();
+  for (const key in r.propertyDependencies) {
+    for (const d of r.propertyDependencies[key]!) if (!deps.includes(d)) deps.push(d);
+  }
+  if (r.provider && !deps.includes(r.provider)) deps.push(r.provider);
+  return deps;
 }

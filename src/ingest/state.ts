@@ -36,6 +36,36 @@ const deploymentSchema = z.looseObject({
 
 type RawResource = z.infer<typeof resourceSchema>;
 
+const optString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const optBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+const optMap = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
+const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * The same check as resourceSchema, without building a copy: true only for
+ * resources that resourceSchema accepts (a test compares the two).
+ */
+export function isWellFormedResource(r: unknown): r is RawResource {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return false;
+  const o = r as Record<string, unknown>;
+  if (typeof o.urn !== 'string' || o.urn.length === 0) return false;
+  if (o.type !== undefined && (typeof o.type !== 'string' || o.type.length === 0)) return false;
+  if (!optBool(o.custom) || !optBool(o.delete) || !optBool(o.external)) return false;
+  if (!optString(o.id) || !optString(o.parent) || !optString(o.provider)) return false;
+  if (o.sourcePosition !== undefined && typeof o.sourcePosition !== 'string') return false;
+  if (!optMap(o.inputs) || !optMap(o.outputs)) return false;
+  if (o.dependencies !== undefined && o.dependencies !== null && !isStringArray(o.dependencies)) return false;
+  const pd = o.propertyDependencies;
+  if (pd !== undefined && pd !== null) {
+    if (typeof pd !== 'object' || Array.isArray(pd)) return false;
+    for (const k in pd as Record<string, unknown>) {
+      const v = (pd as Record<string, unknown>)[k];
+      if (v !== null && !isStringArray(v)) return false;
+    }
+  }
+  return true;
+}
+
 function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
   const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
     .filter(Boolean)
@@ -207,10 +237,22 @@ export function checkIntegrity(resources: ResourceRecord[], file: string): void 
     if (problems.length >= 20) break;
   }
   if (problems.length > 0) throw new InputError(problems);
+  // Pulumi writes resources in dependency order; then no cycle is possible.
+  if (inDependencyOrder(resources, byUrn)) return;
   const cycle = findCycle(resources, byUrn);
   if (cycle) {
     throw new InputError({ file, reason: `dependency cycle: ${cycle.join(' -> ')}` });
   }
+}
+
+function inDependencyOrder(resources: ResourceRecord[], byUrn: Map<string, number>): boolean {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
+    for (const d of r.dependencies) if (byUrn.get(d)! >= i) return false;
+    if (r.parent && byUrn.get(r.parent)! >= i) return false;
+    if (r.provider && byUrn.get(r.provider)! >= i) return false;
+  }
+  return true;
 }
 
 /** An iterative DFS over dependencies, parents and providers; returns one cycle as URNs. */
@@ -267,7 +309,9 @@ export function readState(doc: unknown, file: string, input: string): StackInput
   const records: ResourceRecord[] = [];
   let pendingDelete = 0;
   for (let i = 0; i < rawResources.length; i++) {
-    const parsed = resourceSchema.safeParse(rawResources[i]);
+    const raw = rawResources[i];
+    // Most resources are well formed: check them cheaply, and let zod explain the rest.
+    const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues.slice(0, 3)) {
         problems.push({ file, reason: `not a Pulumi state: ${describeZodIssue(issue, `${env.deploymentPath}.resources[${i}]`)}` });

@@ -43,7 +43,11 @@ function decodeSigned(obj: Record<string, unknown>): PropertyValue {
   }
 }
 
-/** Decode one JSON value of a state's inputs or outputs. */
+/**
+ * Decode one JSON value of a state's inputs or outputs. Plain objects and
+ * arrays freshly parsed from JSON are decoded in place (no copy of a large
+ * state is made); special objects are replaced by their decoded form.
+ */
 export function decodeValue(value: unknown): PropertyValue {
   if (value === null || value === undefined) return null;
   switch (typeof value) {
@@ -54,9 +58,11 @@ export function decodeValue(value: unknown): PropertyValue {
       return value;
     case 'object': {
       if (Array.isArray(value)) {
-        const out: PropertyValue[] = new Array(value.length);
-        for (let i = 0; i < value.length; i++) out[i] = decodeValue(value[i]);
-        return out;
+        for (let i = 0; i < value.length; i++) {
+          const v = value[i];
+          if (v !== null && (typeof v === 'object' || v === UNKNOWN_SENTINEL)) value[i] = decodeValue(v);
+        }
+        return value as PropertyValue[];
       }
       const obj = value as Record<string, unknown>;
       if (SIG_KEY in obj) return decodeSigned(obj);
@@ -67,11 +73,13 @@ export function decodeValue(value: unknown): PropertyValue {
   }
 }
 
+/** Decode a property map in place (see decodeValue); anything but an object gives {}. */
 export function decodeMap(value: unknown): PropertyMap {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  const out: PropertyMap = {};
-  for (const key in value as Record<string, unknown>) {
-    out[key] = decodeValue((value as Record<string, unknown>)[key]);
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
+    const v = obj[key];
+    if (v !== null && (typeof v === 'object' || v === UNKNOWN_SENTINEL)) obj[key] = decodeValue(v);
   }
-  return out;
+  return obj as PropertyMap;
 }

@@ -81,9 +81,9 @@ export const componentId = (urn: string): string => `component:${urn}`;
 export const groupId = (name: string): string => `group:${name}`;
 export const serviceId = (name: string): string => `service:${name}`;
 
+// Between two nodes there is at most one edge: its kind follows from the nodes' kinds.
 function addEdge(graph: ModelGraph, kind: EdgeKind, source: string, target: string): void {
-  const key = `${kind}:${source}->${target}`;
-  if (source !== target && !graph.hasEdge(key)) graph.addEdgeWithKey(key, source, target, { kind });
+  if (source !== target && !graph.hasDirectedEdge(source, target)) graph.addDirectedEdge(source, target, { kind });
 }
 
 const DEFAULT_RANK = 4;
@@ -181,7 +181,7 @@ export function buildModel(classification: Classification): Model {
     const inService = new Set(nodes);
     const requiredInside = new Set<string>();
     for (const n of nodes) {
-      const sources = graph.getNodeAttributes(n).kind === 'group' ? graph.inNeighbors(n).filter((m) => graph.getEdgeAttributes(graph.edge(m, n)!).kind === 'member-of') : [n];
+      const sources = graph.getNodeAttributes(n).kind === 'group' ? graph.inNeighbors(n).filter((m) => graph.getDirectedEdgeAttributes(m, n).kind === 'member-of') : [n];
       for (const s of sources) {
         graph.forEachOutEdge(s, (_e, attrs, _src, t) => {
           if (attrs.kind === 'requires' && inService.has(t) && t !== n) requiredInside.add(t);

@@ -36,13 +36,13 @@ interface Csr {
   data: Int32Array;
 }
 
-function csr(n: number, pairs: Array<[number, number]>): Csr {
+function csr(n: number, from: ArrayLike<number>, to: ArrayLike<number>): Csr {
   const start = new Int32Array(n + 1);
-  for (const [a] of pairs) start[a + 1]!++;
+  for (let e = 0; e < from.length; e++) start[from[e]! + 1]!++;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, n);
-  const data = new Int32Array(pairs.length);
-  for (const [a, b] of pairs) data[fill[a]!++] = b;
+  const data = new Int32Array(from.length);
+  for (let e = 0; e < from.length; e++) data[fill[from[e]!]!++] = to[e]!;
   return { start, data };
 }
 
@@ -63,7 +63,7 @@ export interface NodeOutcome {
 export class Engine {
   readonly ids: string[];
   readonly nodes: ModelNode[];
-  readonly index = new Map<string, number>();
+  readonly index: Map<string, number>;
   private readonly kind: Uint8Array;
   private readonly childDomains: Csr;
   private readonly placedHere: Csr;
@@ -95,11 +95,10 @@ export class Engine {
   private touched: number[] = [];
 
   constructor(model: Model) {
-    const g = model.graph;
-    this.ids = g.nodes();
+    this.nodes = model.nodes;
+    this.ids = this.nodes.map((node) => node.id);
+    this.index = model.index;
     const n = this.ids.length;
-    this.nodes = this.ids.map((id) => g.getNodeAttributes(id));
-    this.ids.forEach((id, i) => this.index.set(id, i));
     this.kind = new Uint8Array(n);
     this.k = new Int32Array(n);
     this.n = new Int32Array(n);
@@ -111,22 +110,25 @@ export class Engine {
         this.n[i] = node.n;
       }
     });
-    const edges: Record<EdgeKind, Array<[number, number]>> = { within: [], 'placed-in': [], 'member-of': [], requires: [], 'recovers-with': [] };
-    g.forEachEdge((_e, attrs, source, target) => {
-      edges[attrs.kind].push([this.index.get(source)!, this.index.get(target)!]);
-    });
-    for (const [child, parent] of edges.within) this.domainParent[child] = parent;
-    this.childDomains = csr(n, edges.within.map(([c, p]) => [p, c]));
-    this.placedHere = csr(n, edges['placed-in'].map(([c, d]) => [d, c]));
-    this.placements = csr(n, edges['placed-in']);
+    const src: Record<EdgeKind, number[]> = { within: [], 'placed-in': [], 'member-of': [], requires: [], 'recovers-with': [] };
+    const dst: Record<EdgeKind, number[]> = { within: [], 'placed-in': [], 'member-of': [], requires: [], 'recovers-with': [] };
+    for (let e = 0; e < model.edgeKind.length; e++) {
+      const kind = model.edgeKind[e]!;
+      src[kind].push(model.edgeSource[e]!);
+      dst[kind].push(model.edgeTarget[e]!);
+    }
+    src.within.forEach((child, e) => (this.domainParent[child] = dst.within[e]!));
+    this.childDomains = csr(n, dst.within, src.within);
+    this.placedHere = csr(n, dst['placed-in'], src['placed-in']);
+    this.placements = csr(n, src['placed-in'], dst['placed-in']);
     this.nPlacements = new Int32Array(n);
-    for (const [c] of edges['placed-in']) this.nPlacements[c]!++;
-    this.requirers = csr(n, edges.requires.map(([a, b]) => [b, a]));
-    this.requiresOut = csr(n, edges.requires);
-    this.groupsOf = csr(n, edges['member-of']);
-    for (const [c, grp] of edges['member-of']) (this.members[grp] ??= []).push(c);
-    this.toolOf = csr(n, edges['recovers-with'].map(([grp, tool]) => [tool, grp]));
-    this.toolsOut = csr(n, edges['recovers-with']);
+    for (const c of src['placed-in']) this.nPlacements[c]!++;
+    this.requirers = csr(n, dst.requires, src.requires);
+    this.requiresOut = csr(n, src.requires, dst.requires);
+    this.groupsOf = csr(n, src['member-of'], dst['member-of']);
+    src['member-of'].forEach((c, e) => (this.members[dst['member-of'][e]!] ??= []).push(c));
+    this.toolOf = csr(n, dst['recovers-with'], src['recovers-with']);
+    this.toolsOut = csr(n, src['recovers-with'], dst['recovers-with']);
 
     this.stamp = new Int32Array(n);
     this.state = new Uint8Array(n);

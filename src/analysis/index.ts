@@ -37,12 +37,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   const services = serviceIdx.map((i) => engine.nodes[i]!).filter((n) => n.kind === 'service');
   const totalCritical = services.filter((s) => s.kind === 'service' && s.critical).length;
 
-  // Events in a stable order: domains by path, then components by URN.
-  const events = engine.basicEvents().sort((a, b) => {
-    const ka = engine.kindOf(a) === 'domain' ? 0 : 1;
-    const kb = engine.kindOf(b) === 'domain' ? 0 : 1;
-    return ka - kb || byText(engine.ids[a]!, engine.ids[b]!);
-  });
+  // Events in the model's order, which follows the input's: domains first, then components.
+  const events = engine.basicEvents();
+  events.sort((a, b) => (engine.kindOf(a) === 'domain' ? 0 : 1) - (engine.kindOf(b) === 'domain' ? 0 : 1) || a - b);
 
   // Identity nodes: lone identity components, and groups of identity replicas.
   const isIdentity = new Uint8Array(engine.size);
@@ -158,31 +155,31 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       byText(a.id, b.id),
   );
 
-  const nodes: Record<string, NodeInfo> = {};
+  // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
+  const nodeInfo = new Map<string, NodeInfo>();
   const note = (id: string): void => {
-    if (nodes[id]) return;
+    if (nodeInfo.has(id)) return;
     const i = engine.index.get(id);
     if (i === undefined) return;
     const n = engine.nodes[i]!;
-    if (n.kind === 'domain') nodes[id] = { kind: 'domain', name: n.path, domainKind: n.domainKind };
-    else if (n.kind === 'component') nodes[id] = { kind: 'component', name: n.name, type: n.type, role: n.role, ...(n.source ? { source: n.source } : {}) };
-    else nodes[id] = { kind: n.kind, name: n.name };
+    if (n.kind === 'domain') nodeInfo.set(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
+    else if (n.kind === 'component') nodeInfo.set(id, { kind: 'component', name: n.name, type: n.type, role: n.role, ...(n.source ? { source: n.source } : {}) });
+    else nodeInfo.set(id, { kind: n.kind, name: n.name });
   };
   for (const f of findings) {
     note(f.event.id);
+    f.evidence?.nodes.forEach(note);
     for (const a of f.affected) for (const s of a.path) {
       note(s.node);
       if (s.lostMember) note(s.lostMember);
     }
-    f.evidence?.nodes.forEach(note);
     for (const g of f.stranded) {
       note(g.group);
       if (g.lostMember) note(g.lostMember);
       g.tools.forEach(note);
     }
   }
-  const sortedNodes: Record<string, NodeInfo> = {};
-  for (const id of Object.keys(nodes).sort(byText)) sortedNodes[id] = nodes[id]!;
+  const sortedNodes: Record<string, NodeInfo> = Object.fromEntries(nodeInfo);
 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;

@@ -141,20 +141,38 @@ export class Classifier {
   }
 
   /** firebreak tags of a resource, keys without their prefix, lower-cased. */
-  tagsOf(record: ResourceRecord): Map<string, string> {
-    const tags = new Map<string, string>();
+  private readonly tagKeyCache = new Map<string, string | null>();
+  private static readonly NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+  /** The firebreak tag name of a tag key (`firebreak:service` -> `service`), or null. */
+  private tagName(key: string): string | null {
+    let name = this.tagKeyCache.get(key);
+    if (name === undefined) {
+      const lower = key.toLowerCase();
+      const prefix = this.tagPrefixes.find((pre) => lower.startsWith(pre));
+      name = prefix ? lower.slice(prefix.length).replace(/_/g, '-') : null;
+      this.tagKeyCache.set(key, name);
+    }
+    return name;
+  }
+
+  /** firebreak tags of a resource, keys without their prefix, lower-cased. */
+  tagsOf(record: ResourceRecord): ReadonlyMap<string, string> {
+    let tags: Map<string, string> | undefined;
     for (const source of [record.outputs, record.inputs]) {
       for (const p of this.tagPaths) {
         const map = getPath(source, p);
         if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
-        for (const [key, value] of Object.entries(map as PropertyMap)) {
-          const prefix = this.tagPrefixes.find((pre) => key.toLowerCase().startsWith(pre));
-          if (!prefix || typeof value !== 'string') continue;
-          tags.set(key.slice(prefix.length).toLowerCase().replace(/_/g, '-'), value);
+        for (const key in map as PropertyMap) {
+          const c = key.charCodeAt(0);
+          if (c !== 102 && c !== 70) continue; // tags start with "firebreak"
+          const value = (map as PropertyMap)[key];
+          const name = typeof value === 'string' ? this.tagName(key) : null;
+          if (name) (tags ??= new Map()).set(name, value as string);
         }
       }
     }
-    return tags;
+    return tags ?? Classifier.NO_TAGS;
   }
 
   providerFor(pkg: string): ProviderInfo | undefined {
@@ -210,13 +228,29 @@ export function parseDomainTag(value: string): DomainSegment[] {
   });
 }
 
+interface ZoneInfo {
+  zones: ScalarValue[];
+  unknown: boolean;
+}
+
+function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
+  let key = '';
+  for (const seg of path) key += `${seg.kind}=${seg.name}/`;
+  const known = ctx.paths.get(key);
+  if (known) return known;
+  ctx.paths.set(key, path);
+  return path;
+}
+
 interface Context {
   classifier: Classifier;
   byUrn: Map<string, ResourceRecord>;
   byId: Map<string, ResourceRecord>;
   byName: Map<string, ResourceRecord[]>;
   configOf: Map<string, Record<string, string>>;
-  zoneMemo: Map<string, { zones: ScalarValue[]; region?: string }>;
+  zoneMemo: Map<string, ZoneInfo>;
+  /** One array per distinct domain path, shared by every resource placed there. */
+  paths: Map<string, DomainSegment[]>;
   passMemo: Map<string, string[]>;
   failable: Map<string, boolean>;
   children: Map<string, string[]>;
@@ -270,34 +304,37 @@ function referencedBy(ctx: Context, r: ResourceRecord, path: string): ResourceRe
 }
 
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
-function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): { zones: ScalarValue[]; region?: string; unknown: boolean } {
+function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
   const memo = ctx.zoneMemo.get(r.urn);
-  if (memo) return { ...memo, unknown: false };
+  if (memo) return memo;
   const rules = ctx.classifier.rulesFor(r.type);
   const own = scalarStrings(firstValue([r.outputs, r.inputs], rules.zone));
-  const zones: ScalarValue[] = [...own.values];
+  let zones: ScalarValue[] = own.values;
   let unknown = own.unknown;
   if (zones.length === 0 && depth < 4) {
     for (const via of rules.zoneVia) {
       for (const target of referencedBy(ctx, r, via)) {
         const z = zonesOf(ctx, target, depth + 1);
-        zones.push(...z.zones);
+        zones = zones.concat(z.zones);
         unknown ||= z.unknown;
       }
       if (zones.length > 0) break;
     }
   }
-  const dedup = new Map(zones.map((z) => [z.text, z]));
-  const result = { zones: [...dedup.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)) };
+  if (zones.length > 1) {
+    const dedup = new Map(zones.map((z) => [z.text, z]));
+    zones = [...dedup.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  }
+  const result: ZoneInfo = { zones, unknown };
   ctx.zoneMemo.set(r.urn, result);
-  return { ...result, unknown };
+  return result;
 }
 
 function place(
   ctx: Context,
   r: ResourceRecord,
   rules: MergedRule,
-  tags: Map<string, string>,
+  tags: ReadonlyMap<string, string>,
   blindSpots: BlindSpot[],
 ): { placements: DomainSegment[][]; placedBy: string; redundant: boolean } {
   const domainTag = tags.get('domain');
@@ -367,6 +404,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     byName: new Map(),
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
     zoneMemo: new Map(),
+    paths: new Map(),
     passMemo: new Map(),
     failable: new Map(),
     children: new Map(),
@@ -388,7 +426,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   const blindSpots: BlindSpot[] = [];
   const noRule = new Map<string, number>();
   const out: ClassifiedResource[] = [];
-  const tagsByUrn = new Map<string, Map<string, string>>();
+  const tagsByUrn = new Map<string, ReadonlyMap<string, string>>();
 
   for (const r of records) {
     const tags = classifier.tagsOf(r);
@@ -411,6 +449,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     }
     if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
     const placed = place(ctx, r, rules, tags, blindSpots);
+    placed.placements = placed.placements.map((p) => internPath(ctx, p));
     if (placed.placements.length === 0) {
       blindSpots.push({
         kind: 'unknown-placement',

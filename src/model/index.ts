@@ -1,11 +1,16 @@
 /**
- * model: the failure model as a graphology graph.
+ * model: the failure model.
  *
  * Nodes: domains (a tree), components, replica groups, services.
  * Edges: within (domain -> parent domain), placed-in (component -> domain),
  * member-of (component -> group), requires (service|component -> component|group),
  * recovers-with (group -> component, or the group of replicas of that tool).
  * DESIGN.md fixes their meaning.
+ *
+ * The model is plain data: nodes in a stable order and edges as parallel
+ * arrays, which the engine compiles into flat adjacency without going through
+ * a general-purpose graph. `model.graph()` gives the same model as a
+ * graphology graph, built on first use, for queries, traversals and renderers.
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
@@ -60,6 +65,7 @@ export interface ServiceNode {
 
 export type ModelNode = DomainNode | ComponentNode | GroupNode | ServiceNode;
 export type EdgeKind = 'within' | 'placed-in' | 'member-of' | 'requires' | 'recovers-with';
+export const EDGE_KINDS: readonly EdgeKind[] = ['within', 'placed-in', 'member-of', 'requires', 'recovers-with'];
 
 export interface ModelEdge {
   kind: EdgeKind;
@@ -68,7 +74,16 @@ export interface ModelEdge {
 export type ModelGraph = DirectedGraph<ModelNode, ModelEdge>;
 
 export interface Model {
-  graph: ModelGraph;
+  /** Every node, in a stable order. */
+  nodes: ModelNode[];
+  /** Node id -> position in `nodes`. */
+  index: Map<string, number>;
+  /** Edges as parallel arrays: kind, source and target positions. */
+  edgeKind: EdgeKind[];
+  edgeSource: number[];
+  edgeTarget: number[];
+  /** The model as a graphology graph (built once, on first call). */
+  graph(): ModelGraph;
   /** No service was marked critical, so every service counts as critical. */
   allCritical: boolean;
   domainRanks: Record<string, number>;
@@ -81,39 +96,135 @@ export const componentId = (urn: string): string => `component:${urn}`;
 export const groupId = (name: string): string => `group:${name}`;
 export const serviceId = (name: string): string => `service:${name}`;
 
-// Between two nodes there is at most one edge: its kind follows from the nodes' kinds.
-function addEdge(graph: ModelGraph, kind: EdgeKind, source: string, target: string): void {
-  if (source !== target && !graph.hasDirectedEdge(source, target)) graph.addDirectedEdge(source, target, { kind });
+const DEFAULT_RANK = 4;
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Collects nodes and edges; between two nodes there is at most one edge (its kind follows from theirs). */
+class ModelBuilder {
+  readonly nodes: ModelNode[] = [];
+  readonly index = new Map<string, number>();
+  readonly edgeKind: EdgeKind[] = [];
+  readonly edgeSource: number[] = [];
+  readonly edgeTarget: number[] = [];
+  readonly out: number[][] = [];
+  /** For nodes with many out-edges: their targets, to keep edges unique. */
+  private readonly seen = new Map<number, Set<number>>();
+
+  has(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  addNode(node: ModelNode): number {
+    const i = this.nodes.length;
+    this.nodes.push(node);
+    this.index.set(node.id, i);
+    this.out.push([]);
+    return i;
+  }
+
+  addEdge(kind: EdgeKind, source: number, target: number): void {
+    if (source === target) return;
+    const out = this.out[source]!;
+    if (out.length < 32) {
+      for (const e of out) if (this.edgeTarget[e] === target) return;
+    } else {
+      let seen = this.seen.get(source);
+      if (!seen) {
+        seen = new Set(out.map((e) => this.edgeTarget[e]!));
+        this.seen.set(source, seen);
+      }
+      if (seen.has(target)) return;
+      seen.add(target);
+    }
+    this.edgeKind.push(kind);
+    this.edgeSource.push(source);
+    this.edgeTarget.push(target);
+    this.out[source]!.push(this.edgeKind.length - 1);
+  }
 }
 
-const DEFAULT_RANK = 4;
+/** A graphology graph of the model, in node and edge order. */
+function toGraph(m: Pick<Model, 'nodes' | 'edgeKind' | 'edgeSource' | 'edgeTarget'>): ModelGraph {
+  const graph: ModelGraph = new DirectedGraph<ModelNode, ModelEdge>();
+  for (const node of m.nodes) graph.addNode(node.id, node);
+  for (let e = 0; e < m.edgeKind.length; e++) {
+    graph.addDirectedEdge(m.nodes[m.edgeSource[e]!]!.id, m.nodes[m.edgeTarget[e]!]!.id, { kind: m.edgeKind[e]! });
+  }
+  return graph;
+}
+
+function finish(b: Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget'>, rest: Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>): Model {
+  let graph: ModelGraph | undefined;
+  return {
+    nodes: b.nodes,
+    index: b.index,
+    edgeKind: b.edgeKind,
+    edgeSource: b.edgeSource,
+    edgeTarget: b.edgeTarget,
+    graph: () => (graph ??= toGraph(b)),
+    ...rest,
+  };
+}
+
+/** A model from a graphology graph (tests and tools that build graphs by hand). */
+export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>> = {}): Model {
+  const nodes = graph.nodes().map((id) => graph.getNodeAttributes(id));
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const edgeKind: EdgeKind[] = [];
+  const edgeSource: number[] = [];
+  const edgeTarget: number[] = [];
+  graph.forEachEdge((_e, attrs, s, t) => {
+    edgeKind.push(attrs.kind);
+    edgeSource.push(index.get(s)!);
+    edgeTarget.push(index.get(t)!);
+  });
+  const model = finish({ nodes, index, edgeKind, edgeSource, edgeTarget }, {
+    allCritical: rest.allCritical ?? true,
+    domainRanks: rest.domainRanks ?? {},
+    blindSpots: rest.blindSpots ?? [],
+    warnings: rest.warnings ?? [],
+  });
+  model.graph = () => graph;
+  return model;
+}
 
 export function buildModel(classification: Classification): Model {
-  const graph: ModelGraph = new DirectedGraph<ModelNode, ModelEdge>();
+  const b = new ModelBuilder();
   const warnings: Warning[] = [...classification.warnings];
   const ranks = classification.domainRanks;
   const failable = classification.resources.filter((c) => c.failable);
 
-  const ensureDomain = (path: DomainSegment[]): string => {
-    let parent: string | undefined;
+  const ensureDomain = (path: DomainSegment[]): number => {
+    let parent = -1;
     for (let i = 0; i < path.length; i++) {
       const prefix = path.slice(0, i + 1);
       const id = domainId(prefix);
-      const seg = prefix[i]!;
-      if (!graph.hasNode(id)) {
+      let at = b.index.get(id);
+      if (at === undefined) {
+        const seg = prefix[i]!;
         if (ranks[seg.kind] === undefined) {
           warnings.push({ file: '(rules)', message: `domain kind "${seg.kind}" of ${id.slice(7)} is not in any rule pack's domainKinds; ranked as a zone` });
           ranks[seg.kind] = DEFAULT_RANK;
         }
-        graph.addNode(id, {
+        at = b.addNode({
           kind: 'domain', id, name: seg.name, domainKind: seg.kind, rank: ranks[seg.kind]!,
-          path: prefix.map((s) => s.name).join('/'), ...(parent ? { parent } : {}),
+          path: prefix.map((s) => s.name).join('/'), ...(parent >= 0 ? { parent: b.nodes[parent]!.id } : {}),
         });
-        if (parent) addEdge(graph, 'within', id, parent);
+        if (parent >= 0) b.addEdge('within', at, parent);
       }
-      parent = id;
+      parent = at;
     }
-    return parent!;
+    return parent;
+  };
+  // Classification shares one array per domain path: resolve each once.
+  const domainAt = new Map<DomainSegment[], number>();
+  const domainOf = (p: DomainSegment[]): number => {
+    let at = domainAt.get(p);
+    if (at === undefined) {
+      at = ensureDomain(p);
+      domainAt.set(p, at);
+    }
+    return at;
   };
 
   // Groups first, so that requires edges can be collapsed onto them.
@@ -124,8 +235,8 @@ export function buildModel(classification: Classification): Model {
     if (list) list.push(c);
     else groupMembers.set(c.group, [c]);
   }
-  const groupOfUrn = new Map<string, string>();
-  for (const [name, members] of [...groupMembers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const groupOfUrn = new Map<string, number>();
+  for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
     const n = members.length;
     const q = members.find((m) => m.quorum !== undefined)?.quorum;
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
@@ -134,63 +245,67 @@ export function buildModel(classification: Classification): Model {
       warnings.push({ file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message: `group ${name}: quorum ${k} is more than its ${n} member(s); using ${n}` });
       k = n;
     }
-    const id = groupId(name);
-    graph.addNode(id, { kind: 'group', id, name, service: members[0]!.service, k, n, quorum: q !== undefined });
-    for (const m of members) groupOfUrn.set(m.record.urn, id);
+    const at = b.addNode({ kind: 'group', id: groupId(name), name, service: members[0]!.service, k, n, quorum: q !== undefined });
+    for (const m of members) groupOfUrn.set(m.record.urn, at);
   }
 
+  const componentAt = new Map<string, number>();
   for (const c of failable) {
     const r = c.record;
-    const id = componentId(r.urn);
     const group = groupOfUrn.get(r.urn);
-    graph.addNode(id, {
-      kind: 'component', id, urn: r.urn, name: r.name, type: r.type, role: c.role, service: c.service,
+    const at = b.addNode({
+      kind: 'component', id: componentId(r.urn), urn: r.urn, name: r.name, type: r.type, role: c.role, service: c.service,
       stack: r.stack, project: r.project, event: c.event, placedBy: c.placedBy,
-      ...(group ? { group } : {}), ...(r.source ? { source: r.source } : {}),
+      ...(group !== undefined ? { group: b.nodes[group]!.id } : {}), ...(r.source ? { source: r.source } : {}),
     });
-    for (const p of c.placements) addEdge(graph, 'placed-in', id, ensureDomain(p));
-    if (group) addEdge(graph, 'member-of', id, group);
+    componentAt.set(r.urn, at);
+    for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));
+    if (group !== undefined) b.addEdge('member-of', at, group);
   }
 
-  const target = (urn: string): string => groupOfUrn.get(urn) ?? componentId(urn);
+  const target = (urn: string): number => groupOfUrn.get(urn) ?? componentAt.get(urn)!;
   for (const c of failable) {
-    const id = componentId(c.record.urn);
+    const at = componentAt.get(c.record.urn)!;
     const own = groupOfUrn.get(c.record.urn);
     for (const dep of c.requires) {
       const t = target(dep);
-      if (t !== own) addEdge(graph, 'requires', id, t);
+      if (t !== own) b.addEdge('requires', at, t);
     }
-    if (own) for (const tool of c.recoversWith) addEdge(graph, 'recovers-with', own, target(tool));
+    if (own !== undefined) for (const tool of c.recoversWith) b.addEdge('recovers-with', own, target(tool));
   }
 
   // Services: what people use. A service requires its entry points: the
   // components (or groups) of the service that nothing else in it requires.
-  const byService = new Map<string, string[]>();
+  const byService = new Map<string, Set<number>>();
+  const membersOf = new Map<number, number[]>();
   for (const c of failable) {
-    const list = byService.get(c.service);
     const t = target(c.record.urn);
-    if (list) {
-      if (!list.includes(t)) list.push(t);
-    } else byService.set(c.service, [t]);
+    let set = byService.get(c.service);
+    if (!set) byService.set(c.service, (set = new Set()));
+    set.add(t);
+    if (t !== componentAt.get(c.record.urn)) {
+      const list = membersOf.get(t);
+      if (list) list.push(componentAt.get(c.record.urn)!);
+      else membersOf.set(t, [componentAt.get(c.record.urn)!]);
+    }
   }
   const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));
   const allCritical = explicitCritical.size === 0;
-  for (const [name, nodes] of [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const id = serviceId(name);
-    graph.addNode(id, { kind: 'service', id, name, critical: allCritical || explicitCritical.has(name) });
-    const inService = new Set(nodes);
-    const requiredInside = new Set<string>();
+  for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
+    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: allCritical || explicitCritical.has(name) });
+    const nodes = [...nodeSet];
+    const requiredInside = new Set<number>();
     for (const n of nodes) {
-      const sources = graph.getNodeAttributes(n).kind === 'group' ? graph.inNeighbors(n).filter((m) => graph.getDirectedEdgeAttributes(m, n).kind === 'member-of') : [n];
-      for (const s of sources) {
-        graph.forEachOutEdge(s, (_e, attrs, _src, t) => {
-          if (attrs.kind === 'requires' && inService.has(t) && t !== n) requiredInside.add(t);
-        });
+      for (const s of membersOf.get(n) ?? [n]) {
+        for (const e of b.out[s]!) {
+          const t = b.edgeTarget[e]!;
+          if (b.edgeKind[e] === 'requires' && nodeSet.has(t) && t !== n) requiredInside.add(t);
+        }
       }
     }
     const entries = nodes.filter((n) => !requiredInside.has(n));
-    for (const e of entries.length > 0 ? entries : nodes) addEdge(graph, 'requires', id, e);
+    for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 
-  return { graph, allCritical, domainRanks: ranks, blindSpots: classification.blindSpots, warnings };
+  return finish(b, { allCritical, domainRanks: ranks, blindSpots: classification.blindSpots, warnings });
 }

@@ -397,40 +397,63 @@ function place(
 export function classify(inputs: StackInput[], packs: LoadedPack[]): Classification {
   const classifier = new Classifier(packs);
   const records = inputs.flatMap((i) => i.resources);
+  const byUrn = new Map<string, ResourceRecord>();
+  for (const r of records) byUrn.set(r.urn, r);
+  let byId: Map<string, ResourceRecord> | undefined;
+  let byName: Map<string, ResourceRecord[]> | undefined;
+  let children: Map<string, string[]> | undefined;
   const ctx: Context = {
     classifier,
-    byUrn: new Map(),
-    byId: new Map(),
-    byName: new Map(),
+    byUrn,
+    // Built on first use: many stacks never need them.
+    get byId() {
+      if (!byId) {
+        byId = new Map();
+        for (const r of records) if (r.id && r.custom) byId.set(r.id, r);
+      }
+      return byId;
+    },
+    get byName() {
+      if (!byName) {
+        byName = new Map();
+        for (const r of records) {
+          const list = byName.get(r.name);
+          if (list) list.push(r);
+          else byName.set(r.name, [r]);
+        }
+      }
+      return byName;
+    },
+    get children() {
+      if (!children) {
+        children = new Map();
+        for (const r of records) {
+          if (!r.parent) continue;
+          const c = children.get(r.parent);
+          if (c) c.push(r.urn);
+          else children.set(r.parent, [r.urn]);
+        }
+      }
+      return children;
+    },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
     zoneMemo: new Map(),
     paths: new Map(),
     passMemo: new Map(),
     failable: new Map(),
-    children: new Map(),
   };
   const warnings: Warning[] = [];
-  for (const r of records) {
-    ctx.byUrn.set(r.urn, r);
-    if (r.id && r.custom) ctx.byId.set(r.id, r);
-    const list = ctx.byName.get(r.name);
-    if (list) list.push(r);
-    else ctx.byName.set(r.name, [r]);
-    if (r.parent) {
-      const c = ctx.children.get(r.parent);
-      if (c) c.push(r.urn);
-      else ctx.children.set(r.parent, [r.urn]);
-    }
-  }
 
   const blindSpots: BlindSpot[] = [];
   const noRule = new Map<string, number>();
   const out: ClassifiedResource[] = [];
   const tagsByUrn = new Map<string, ReadonlyMap<string, string>>();
+  const tagsAt: Array<ReadonlyMap<string, string>> = [];
 
   for (const r of records) {
     const tags = classifier.tagsOf(r);
-    tagsByUrn.set(r.urn, tags);
+    tagsAt.push(tags);
+    if (tags.size > 0) tagsByUrn.set(r.urn, tags);
     const rules = classifier.rulesFor(r.type);
     const tagRole = tags.get('role');
     let role: ClassifiedResource['role'] = rules.role ?? 'unclassified';
@@ -500,10 +523,11 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   };
 
   const autoGroups = new Map<string, ClassifiedResource[]>();
-  for (const c of out) {
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
     if (!c.failable) continue;
     const r = c.record;
-    const tags = tagsByUrn.get(r.urn)!;
+    const tags = tagsAt[i]!;
     c.service = serviceOf(r);
     const crit = tags.get('critical')?.toLowerCase();
     if (crit !== undefined) {

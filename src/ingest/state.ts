@@ -12,7 +12,7 @@ import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
 /** Features of deployment version 4 that firebreak reads correctly. */
 export const KNOWN_FEATURES: readonly string[] = ['refreshBeforeUpdate'];
 
-const resourceSchema = z.looseObject({
+export const resourceSchema = z.looseObject({
   urn: z.string().min(1),
   type: z.string().min(1).optional(),
   custom: z.boolean().optional(),

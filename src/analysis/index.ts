@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import type { StackInput } from '../ingest/types.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
-import { Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js';
+import { DOWN, Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js';
 import type { FindingContext, ServiceHit, StrandedGroup } from './findings/context.js';
 import { FINDING_KINDS } from './findings/index.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type Severity } from './types.js';
@@ -76,6 +76,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     const stranded: StrandedGroup[] = [];
     const lostIdentities: string[] = [];
     const lostTools: string[] = [];
+    const lostQuorums: string[] = [];
     for (const i of hurt) {
       const node = engine.nodes[i]!;
       const code = engine.stateOf(i) as StateCode;
@@ -87,11 +88,12 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       }
       if (isIdentity[i] && code >= STRANDED) lostIdentities.push(engine.ids[i]!);
       if (isTool[i] && code >= STRANDED) lostTools.push(engine.ids[i]!);
+      if (node.kind === 'group' && node.quorum && code === DOWN) lostQuorums.push(node.id);
     }
-    if (!hit.some((h) => h.stateCode >= STRANDED) && stranded.length === 0 && lostIdentities.length === 0 && lostTools.length === 0) continue;
+    if (!hit.some((h) => h.stateCode >= STRANDED) && stranded.length === 0 && lostIdentities.length === 0 && lostTools.length === 0 && lostQuorums.length === 0) continue;
     hit.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
     stranded.sort((a, b) => byText(a.group, b.group));
-    outcomes.push({ event, outcome: { services: hit, stranded, lostIdentities: lostIdentities.sort(byText), lostTools: lostTools.sort(byText) } });
+    outcomes.push({ event, outcome: { services: hit, stranded, lostIdentities: lostIdentities.sort(byText), lostTools: lostTools.sort(byText), lostQuorums: lostQuorums.sort(byText) } });
   }
 
   const identities: FindingContext['identities'] = [];
@@ -117,6 +119,21 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     recoveryGroups,
     totalServices: services.length,
     totalCritical,
+    groupOf(id) {
+      const i = engine.index.get(id);
+      const n = i === undefined ? undefined : engine.nodes[i];
+      if (!n || n.kind !== 'group') return undefined;
+      const members = engine.componentsOf(i!).map((m) => engine.nodes[m]!);
+      return {
+        id: n.id,
+        name: n.name,
+        k: n.k,
+        n: n.n,
+        members: members.map((m) => m.id),
+        dependents: engine.dependentServices(i!).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : [])),
+        locations: members.flatMap((m) => (m.kind === 'component' && m.source ? [m.source] : [])),
+      };
+    },
     nameOf(id) {
       const i = engine.index.get(id);
       return i === undefined ? id : engine.nodes[i]!.name;

@@ -25,6 +25,18 @@ export interface ScenarioOutcome {
   lostIdentities: string[];
   /** Recovery tools (or tool groups) left stranded or down. */
   lostTools: string[];
+  /** Quorum groups (k of n consensus) that fell below k. */
+  lostQuorums: string[];
+}
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  k: number;
+  n: number;
+  members: string[];
+  dependents: Array<{ service: string; critical: boolean }>;
+  locations: SourceLocation[];
 }
 
 export interface RecoveryGroup {
@@ -54,6 +66,7 @@ export interface FindingContext {
   totalServices: number;
   totalCritical: number;
   eventRef(event: number): EventRef;
+  groupOf(id: string): GroupInfo | undefined;
   /** A node's display name, by id. */
   nameOf(id: string): string;
   inPolicy(event: number): boolean;

@@ -1,4 +1,5 @@
 /** The finding kinds, an explicit sorted map: id -> module. */
+import * as quorum from './quorum.js';
 import * as recoveryPath from './recovery-path.js';
 import * as sharedIdentity from './shared-identity.js';
 import * as singlePointOfFailure from './single-point-of-failure.js';
@@ -14,6 +15,7 @@ export interface FindingKind {
 }
 
 export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = {
+  [quorum.id]: quorum,
   [recoveryPath.id]: recoveryPath,
   [sharedIdentity.id]: sharedIdentity,
   [singlePointOfFailure.id]: singlePointOfFailure,

@@ -1,0 +1,52 @@
+/**
+ * quorum: a consensus group (k of n, firebreak:quorum or a rule pack) that the
+ * loss of one domain drops below k, because a majority of its members sit in it.
+ */
+import type { FindingContext } from './context.js';
+import type { EventRef, Finding, Severity } from '../types.js';
+import { fill, findingId, listNames } from './util.js';
+
+export const id = 'quorum';
+export const title = 'Quorum lost to one failure domain';
+export const defaultSeverity: Severity = 'high';
+export const description = 'A k-of-n consensus group (etcd, ZooKeeper, a Raft cluster) that one zone or data center failure drops below k members.';
+
+export const messages = {
+  lost: '{name} ({k} of {n} must be up) loses quorum when {events} is lost: too many of its members sit there',
+} as const;
+
+export function detect(ctx: FindingContext): Finding[] {
+  const byGroup = new Map<string, EventRef[]>();
+  for (const { event, outcome } of ctx.outcomes) {
+    if (!ctx.inPolicy(event)) continue;
+    for (const g of outcome.lostQuorums) {
+      const ref = ctx.eventRef(event);
+      if (ref.kind !== 'domain') continue; // one member failing alone is the single-point-of-failure finding
+      const list = byGroup.get(g);
+      if (list) list.push(ref);
+      else byGroup.set(g, [ref]);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const [groupId, events] of [...byGroup.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const g = ctx.groupOf(groupId);
+    if (!g) continue;
+    const critical = g.dependents.filter((d) => d.critical).length;
+    const severity: Severity = critical >= 2 ? 'critical' : critical === 1 ? 'high' : 'medium';
+    const names = g.dependents.map((d) => d.service).sort();
+    findings.push({
+      id: findingId(id, groupId, names),
+      rule: id,
+      severity,
+      message: fill(messages.lost, { name: g.name, k: g.k, n: g.n, events: listNames(events.map((e) => `${e.what} ${e.name}`), 3).replace(/ more services$/, ' more') }),
+      event: events[0]!,
+      inPolicy: true,
+      blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
+      affected: [],
+      stranded: [],
+      evidence: { nodes: [groupId, ...g.members], events },
+      locations: g.locations,
+    });
+  }
+  return findings;
+}

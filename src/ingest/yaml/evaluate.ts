@@ -1,0 +1,412 @@
+/**
+ * Evaluating a Pulumi YAML program into resource records, without a cloud:
+ * config, variables, resources, `${}` interpolation and the fn:: built-ins.
+ * Values only known at deploy time (resource outputs, invoke results) are
+ * unknowns with a symbol, so that `${azs.names[0]}` and `${azs.names[1]}`
+ * stay two different zones.
+ */
+import { createHash } from 'node:crypto';
+import { InputError, type Problem, type Warning } from '../../errors.js';
+import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord } from '../types.js';
+import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Reference } from './expr.js';
+import { positionOf, type YamlFile } from './document.js';
+import { FUNCTIONS, type FnContext } from './functions.js';
+
+export interface ProgramInput {
+  program: Record<string, unknown>;
+  /** The file holding the program, and where in it the program sits. */
+  source: YamlFile;
+  base: Array<string | number>;
+  project: string;
+  stack: string;
+  organization: string;
+  projectDir: string;
+  /** Config values by full key (`proj:key`, `aws:region`). */
+  config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number> }>;
+}
+
+const RESOURCE_KEYS = new Set(['type', 'properties', 'options', 'name', 'get', 'defaultProvider']);
+const OPTION_KEYS = new Set([
+  'dependsOn', 'parent', 'provider', 'providers', 'protect', 'ignoreChanges', 'replaceOnChanges', 'deleteBeforeReplace',
+  'retainOnDelete', 'deletedWith', 'replaceWith', 'aliases', 'customTimeouts', 'import', 'version', 'pluginDownloadURL',
+  'additionalSecretOutputs', 'hideDiffs', 'replacementTrigger', 'envVarMappings',
+]);
+
+/** A failure at a place in the program; turned into an InputError with file:line. */
+export class EvalError extends Error {
+  constructor(
+    message: string,
+    readonly path: Array<string | number>,
+    readonly file?: YamlFile,
+  ) {
+    super(message);
+  }
+}
+
+interface ResourceState {
+  name: string;
+  decl: Record<string, unknown>;
+  path: Array<string | number>;
+  status: 'new' | 'busy' | 'done';
+  inputs?: PropertyMap;
+  record?: ResourceRecord;
+  deps: string[];
+  propDeps: Map<string, string[]>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !asSpecial(v);
+
+function unknown(symbol: string): PropertyValue {
+  return special({ kind: 'unknown', symbol });
+}
+
+function shortHash(v: unknown): string {
+  return createHash('sha1').update(JSON.stringify(v) ?? '').digest('hex').slice(0, 8);
+}
+
+export class ProgramEvaluator {
+  private readonly resources = new Map<string, ResourceState>();
+  private readonly variables = new Map<string, { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[] }>();
+  private readonly evaluating: string[] = [];
+  /** Resources referenced while evaluating the current expression. */
+  private deps: string[] | undefined;
+  readonly warnings: Warning[] = [];
+  private readonly defaultProviders = new Map<string, string>();
+
+  constructor(private readonly input: ProgramInput) {
+    const p = input.program;
+    const vars = p.variables;
+    if (vars !== undefined && !isObject(vars)) throw this.error('`variables` must be a map', ['variables']);
+    for (const [name, expr] of Object.entries(vars ?? {})) this.variables.set(name, { expr, path: ['variables', name], status: 'new', deps: [] });
+    const res = p.resources;
+    if (res !== undefined && res !== null && !isObject(res)) throw this.error('`resources` must be a map', ['resources']);
+    for (const [name, decl] of Object.entries(res ?? {})) {
+      if (!isObject(decl)) throw this.error(`resource ${name} must be a map with a type`, ['resources', name]);
+      if (typeof decl.type !== 'string' || decl.type === '') throw this.error(`resource ${name} has no type`, ['resources', name]);
+      for (const key of Object.keys(decl)) {
+        if (!RESOURCE_KEYS.has(key)) this.warn(`resource ${name}: unknown key "${key}" ignored`, ['resources', name, key]);
+      }
+      if (decl.defaultProvider === true && decl.type.startsWith('pulumi:providers:')) this.defaultProviders.set(decl.type.slice('pulumi:providers:'.length), name);
+      this.resources.set(name, { name, decl, path: ['resources', name], status: 'new', deps: [], propDeps: new Map() });
+    }
+  }
+
+  private error(message: string, path: Array<string | number>): EvalError {
+    return new EvalError(message, path);
+  }
+
+  private warn(message: string, path: Array<string | number>): void {
+    this.warnings.push({ file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path], true), message });
+  }
+
+  toProblem(err: EvalError): Problem {
+    const file = err.file ?? this.input.source;
+    const base = err.file ? [] : this.input.base;
+    return { file: file.file, ...positionOf(file, [...base, ...err.path]), reason: err.message };
+  }
+
+  /** Evaluate everything; return the records in dependency order (ties in declaration order). */
+  run(): ResourceRecord[] {
+    const problems: Problem[] = [];
+    const guard = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof EvalError) problems.push(this.toProblem(err));
+        else throw err;
+      }
+    };
+    for (const name of this.variables.keys()) guard(() => void this.variable(name, ['variables', name]));
+    for (const name of this.resources.keys()) guard(() => void this.resource(name, ['resources', name]));
+    const outputs = this.input.program.outputs;
+    if (isObject(outputs)) {
+      for (const [k, v] of Object.entries(outputs)) guard(() => void this.withDeps(() => this.value(v, ['outputs', k])));
+    }
+    if (problems.length > 0) throw new InputError(problems);
+    // Dependency order, stable.
+    const out: ResourceRecord[] = [];
+    const placed = new Set<string>();
+    const visit = (name: string): void => {
+      if (placed.has(name)) return;
+      placed.add(name);
+      const st = this.resources.get(name)!;
+      for (const d of st.deps) visit(d);
+      out.push(st.record!);
+    };
+    for (const name of this.resources.keys()) visit(name);
+    return out;
+  }
+
+  private withDeps<T>(fn: () => T): { value: T; deps: string[] } {
+    const saved = this.deps;
+    const deps: string[] = [];
+    this.deps = deps;
+    try {
+      return { value: fn(), deps };
+    } finally {
+      this.deps = saved;
+    }
+  }
+
+  private addDep(name: string): void {
+    if (this.deps && !this.deps.includes(name)) this.deps.push(name);
+  }
+
+  private enter(kind: string, name: string, path: Array<string | number>): void {
+    const key = `${kind} ${name}`;
+    const at = this.evaluating.indexOf(key);
+    if (at >= 0) {
+      const cycle = [...this.evaluating.slice(at), key].map((k) => k.split(' ')[1]).join(' -> ');
+      throw this.error(`reference cycle: ${cycle}`, path);
+    }
+    this.evaluating.push(key);
+  }
+
+  private variable(name: string, refPath: Array<string | number>): { value: PropertyValue; deps: string[] } {
+    const v = this.variables.get(name)!;
+    if (v.status === 'done') return { value: v.value!, deps: v.deps };
+    this.enter('variable', name, refPath);
+    try {
+      const { value, deps } = this.withDeps(() => this.value(v.expr, v.path, name));
+      v.value = value;
+      v.deps = deps;
+      v.status = 'done';
+      return { value, deps };
+    } finally {
+      this.evaluating.pop();
+    }
+  }
+
+  private resource(name: string, refPath: Array<string | number>): ResourceState {
+    const st = this.resources.get(name)!;
+    if (st.status === 'done') return st;
+    this.enter('resource', name, refPath);
+    try {
+      const { decl, path } = st;
+      const deps: string[] = [];
+      const note = (list: string[]): void => {
+        for (const d of list) if (d !== name && !deps.includes(d)) deps.push(d);
+      };
+      let inputs: PropertyMap = {};
+      const propDeps: Record<string, string[]> = {};
+      const props = decl.get !== undefined ? (isObject(decl.get) ? decl.get.state : undefined) : decl.properties;
+      const propsPath = decl.get !== undefined ? [...path, 'get', 'state'] : [...path, 'properties'];
+      if (props !== undefined && props !== null) {
+        if (isObject(props)) {
+          for (const [key, expr] of Object.entries(props)) {
+            const r = this.withDeps(() => this.value(expr, [...propsPath, key]));
+            inputs[key] = r.value;
+            note(r.deps);
+            const own = r.deps.filter((d) => d !== name);
+            if (own.length > 0) propDeps[key] = own.map((d) => this.urnOf(d, [...propsPath, key]));
+          }
+        } else {
+          const r = this.withDeps(() => this.value(props, propsPath));
+          note(r.deps);
+          if (isObject(r.value)) inputs = r.value as PropertyMap;
+          else if (!asSpecial(r.value)) throw this.error(`properties of ${name} must be a map`, propsPath);
+        }
+      }
+      let id: string | undefined;
+      if (decl.get !== undefined) {
+        if (!isObject(decl.get)) throw this.error(`get: of ${name} must be a map with an id`, [...path, 'get']);
+        const r = this.withDeps(() => this.value(decl.get && (decl.get as Record<string, unknown>).id, [...path, 'get', 'id']));
+        note(r.deps);
+        if (typeof r.value === 'string') id = r.value;
+      }
+      // Options.
+      let parent: string | undefined;
+      let provider: string | undefined;
+      const options = decl.options;
+      if (options !== undefined && options !== null) {
+        if (!isObject(options)) throw this.error(`options of ${name} must be a map`, [...path, 'options']);
+        for (const key of Object.keys(options)) {
+          if (!OPTION_KEYS.has(key)) this.warn(`resource ${name}: unknown option "${key}" ignored`, [...path, 'options', key]);
+        }
+        const refOf = (expr: unknown, p: Array<string | number>, what: string): string | undefined => {
+          const r = this.withDeps(() => this.value(expr, p));
+          note(r.deps);
+          const s = asSpecial(r.value);
+          if (s?.kind === 'resource-ref') return s.urn;
+          if (r.value === null || r.value === undefined) return undefined;
+          throw this.error(`${what} of ${name} must be a resource reference like \${other}`, p);
+        };
+        if (options.dependsOn !== undefined) {
+          const list = Array.isArray(options.dependsOn) ? options.dependsOn : [options.dependsOn];
+          list.forEach((d, i) => refOf(d, [...path, 'options', 'dependsOn', ...(Array.isArray(options.dependsOn) ? [i] : [])], 'dependsOn'));
+        }
+        if (options.parent !== undefined) parent = refOf(options.parent, [...path, 'options', 'parent'], 'parent');
+        if (options.provider !== undefined) provider = refOf(options.provider, [...path, 'options', 'provider'], 'provider');
+        if (options.providers !== undefined) {
+          const ps = options.providers;
+          const entries = Array.isArray(ps) ? ps.map((v, i) => [i, v] as const) : isObject(ps) ? Object.entries(ps) : [];
+          for (const [k, v] of entries) refOf(v, [...path, 'options', 'providers', k], 'providers');
+        }
+      }
+      const type = decl.type as string;
+      const pkg = type.split(':')[0]!;
+      if (!provider && !type.startsWith('pulumi:providers:')) {
+        const dp = this.defaultProviders.get(pkg);
+        if (dp && dp !== name) {
+          note([dp]);
+          provider = this.urnOf(dp, path);
+        }
+      }
+      const resourceName = typeof decl.name === 'string' ? decl.name : name;
+      const qualified = parent ? `${this.qualifiedTypeOf(parent)}$${type}` : type;
+      const urn = `urn:pulumi:${this.input.stack}::${this.input.project}::${qualified}::${resourceName}`;
+      const record: ResourceRecord = {
+        urn,
+        type,
+        name: resourceName,
+        stack: this.input.stack,
+        project: this.input.project,
+        custom: type.split(':').length >= 3,
+        inputs,
+        outputs: {},
+        dependencies: deps.map((d) => this.urnOf(d, path)),
+        propertyDependencies: propDeps,
+        source: { file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path], true) },
+      };
+      if (id) record.id = id;
+      if (parent) record.parent = parent;
+      if (provider) record.provider = provider;
+      if (decl.get !== undefined) record.external = true;
+      st.inputs = inputs;
+      st.record = record;
+      st.deps = deps;
+      st.status = 'done';
+      return st;
+    } finally {
+      this.evaluating.pop();
+    }
+  }
+
+  private qualifiedTypeOf(urn: string): string {
+    const rest = urn.split('::');
+    return rest[2] ?? '';
+  }
+
+  private urnOf(name: string, path: Array<string | number>): string {
+    return this.resource(name, path).record!.urn;
+  }
+
+  /** Evaluate an expression: a literal, an interpolated string, a list, a map or an fn:: call. */
+  value(expr: unknown, path: Array<string | number>, variable?: string): PropertyValue {
+    if (expr === null || expr === undefined) return null;
+    if (typeof expr === 'string') return this.interpolate(expr, path);
+    if (typeof expr === 'number' || typeof expr === 'boolean') return expr;
+    if (expr instanceof Date) return expr.toISOString();
+    if (Array.isArray(expr)) return expr.map((e, i) => this.value(e, [...path, i]));
+    if (typeof expr === 'object') {
+      const obj = expr as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      if (keys.length === 1 && /^fn::/i.test(keys[0]!)) return this.call(keys[0]!, obj[keys[0]!], [...path, keys[0]!], variable);
+      const out: PropertyMap = {};
+      for (const k of keys) out[k] = this.value(obj[k], [...path, k]);
+      return out;
+    }
+    return null;
+  }
+
+  private interpolate(s: string, path: Array<string | number>): PropertyValue {
+    if (!s.includes('$')) return s;
+    let parts;
+    try {
+      parts = parseInterpolation(s);
+    } catch (err) {
+      if (err instanceof ExprSyntaxError) throw this.error(err.message, path);
+      throw err;
+    }
+    if (parts.length === 1 && 'ref' in parts[0]!) return this.reference(parts[0].ref, path);
+    let text = '';
+    let symbolic = false;
+    for (const part of parts) {
+      if ('text' in part) {
+        text += part.text;
+        continue;
+      }
+      const v = this.reference(part.ref, path);
+      const sp = asSpecial(v);
+      if (sp?.kind === 'secret') return v;
+      if (sp) {
+        symbolic = true;
+        text += '${' + (sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text) + '}';
+      } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') text += String(v);
+      else if (v === null) text += '';
+      else text += JSON.stringify(v);
+    }
+    return symbolic ? unknown(text) : text;
+  }
+
+  private reference(ref: Reference, path: Array<string | number>): PropertyValue {
+    const { root } = ref;
+    if (root === 'pulumi') {
+      const builtins: Record<string, string> = {
+        stack: this.input.stack,
+        project: this.input.project,
+        organization: this.input.organization,
+        cwd: this.input.projectDir,
+        rootDirectory: this.input.projectDir,
+      };
+      const key = ref.path[0];
+      if (typeof key !== 'string' || !(key in builtins) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
+      return builtins[key]!;
+    }
+    if (this.resources.has(root)) {
+      this.addDep(root);
+      const st = this.resource(root, path);
+      if (ref.path.length === 0) return special({ kind: 'resource-ref', urn: st.record!.urn });
+      const first = ref.path[0];
+      if (first === 'id' || first === 'urn') return unknown(pathText(root, ref.path));
+      const known = index(st.inputs ?? {}, ref.path);
+      return known === undefined || asSpecial(known) ? (asSpecial(known)?.kind === 'secret' ? known! : unknown(pathText(root, ref.path))) : known;
+    }
+    if (this.variables.has(root)) {
+      const { value, deps } = this.variable(root, path);
+      deps.forEach((d) => this.addDep(d));
+      return this.access(value, root, ref.path);
+    }
+    const config = this.input.config.get(root.includes(':') ? root : `${this.input.project}:${root}`) ?? this.input.config.get(root);
+    if (config) {
+      if (config.value === undefined) throw this.error(`config ${root} has no value: set it in the stack config file or give it a default`, path);
+      return this.access(config.value, root, ref.path);
+    }
+    throw this.error(`unknown reference \${${ref.text}}: no resource, variable or config key named "${root}"`, path);
+  }
+
+  private access(value: PropertyValue, root: string, accessors: Accessor[]): PropertyValue {
+    if (accessors.length === 0) return value;
+    const sp = asSpecial(value);
+    if (sp?.kind === 'secret') return value;
+    if (sp?.kind === 'unknown') return unknown(pathText(sp.symbol ?? root, accessors));
+    const found = index(value, accessors);
+    return found === undefined ? unknown(pathText(root, accessors)) : found;
+  }
+
+  private call(key: string, arg: unknown, path: Array<string | number>, variable?: string): PropertyValue {
+    const name = key.slice(4);
+    const fn = FUNCTIONS[name.toLowerCase()];
+    const ctx: FnContext = {
+      value: (e, p) => this.value(e, p),
+      path,
+      projectDir: this.input.projectDir,
+      fail: (message, p) => this.error(message, p ?? path),
+      symbolFor: (what: string) => (variable ? variable : `${what}#${shortHash(arg)}`),
+      resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
+    };
+    if (fn) return fn(arg, ctx);
+    if (name.includes(':')) return FUNCTIONS.invoke!({ function: name, arguments: arg }, ctx);
+    throw this.error(`unsupported function ${key}; firebreak knows fn::${Object.keys(FUNCTIONS).sort().join(', fn::')}`, path);
+  }
+}
+
+function index(value: PropertyValue | undefined, accessors: Accessor[]): PropertyValue | undefined {
+  let cur: PropertyValue | undefined = value;
+  for (const a of accessors) {
+    if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
+    if (typeof a === 'number') cur = Array.isArray(cur) ? cur[a] : (cur as PropertyMap)[String(a)];
+    else cur = Array.isArray(cur) ? undefined : (cur as PropertyMap)[a];
+  }
+  return cur;
+}

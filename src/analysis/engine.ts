@@ -8,10 +8,12 @@
  *   itself or when every domain it is placed in is lost (it spans them).
  * - requires: a node takes the worst state of what it requires (a service
  *   whose database is degraded is degraded; stranded or down likewise).
- * - A group is down when fewer than k members are alive (up or degraded);
- *   stranded when it lost members, still has k, but a recovers-with tool is
- *   not usable (stranded or down); degraded when it lost members or a member
- *   is degraded; up otherwise.
+ * - A group is stranded or down when fewer than k members are alive (up or
+ *   degraded): stranded if at least k members are not down (some are only
+ *   stranded, and come back once recovered), down otherwise. With k alive, it
+ *   is stranded when it lost members and a recovers-with tool is not usable
+ *   (stranded or down); degraded when it lost members or a member is
+ *   degraded; up otherwise.
  * States only worsen as losses spread, so every node changes state at most
  * three times per scenario: the least fixed point is reached in linear time.
  */
@@ -86,6 +88,7 @@ export class Engine {
   private readonly cause: Int32Array;
   private readonly counter: Int32Array; // components: placements lost; groups: members lost
   private readonly degradedMembers: Int32Array;
+  private readonly downMembers: Int32Array;
   private readonly toolsLost: Int32Array;
   private readonly firstTool: Int32Array;
   private readonly firstLostMember: Int32Array;
@@ -135,6 +138,7 @@ export class Engine {
     this.cause = new Int32Array(n);
     this.counter = new Int32Array(n);
     this.degradedMembers = new Int32Array(n);
+    this.downMembers = new Int32Array(n);
     this.toolsLost = new Int32Array(n);
     this.firstTool = new Int32Array(n);
     this.firstLostMember = new Int32Array(n);
@@ -154,6 +158,7 @@ export class Engine {
       this.cause[i] = -1;
       this.counter[i] = 0;
       this.degradedMembers[i] = 0;
+      this.downMembers[i] = 0;
       this.toolsLost[i] = 0;
       this.firstTool[i] = -1;
       this.firstLostMember[i] = -1;
@@ -179,7 +184,11 @@ export class Engine {
 
   private groupState(gi: number): StateCode {
     const lost = this.counter[gi]!;
-    if (this.n[gi]! - lost < this.k[gi]!) return DOWN;
+    if (this.n[gi]! - lost < this.k[gi]!) {
+      // Too few members serve. If enough of them are only stranded, the group
+      // comes back once they are recovered: stranded; otherwise down.
+      return this.n[gi]! - this.downMembers[gi]! >= this.k[gi]! ? STRANDED : DOWN;
+    }
     if (lost > 0 && this.toolsLost[gi]! > 0) return STRANDED;
     if (lost > 0 || this.degradedMembers[gi]! > 0) return DEGRADED;
     return UP;
@@ -201,8 +210,9 @@ export class Engine {
         if (this.firstLostMember[gi] === -1) this.firstLostMember[gi] = i;
         if (old === DEGRADED) this.degradedMembers[gi]!--;
       } else if (old === UP && s === DEGRADED) this.degradedMembers[gi]!++;
+      if (old < DOWN && s === DOWN) this.downMembers[gi]!++;
       const gs = this.groupState(gi);
-      if (gs > this.state[gi]!) this.raise(gi, gs, gs === STRANDED ? this.firstTool[gi]! : i);
+      if (gs > this.state[gi]!) this.raise(gi, gs, gs === STRANDED && this.toolsLost[gi]! > 0 ? this.firstTool[gi]! : i);
     }
     // Recovery tools (a component or a group of them): stranded or down, they cannot fail anything over.
     if (old < STRANDED && s >= STRANDED) {
@@ -262,6 +272,39 @@ export class Engine {
     return this.domainStamp[i] === this.epoch;
   }
 
+  private isMemberOf(member: number, group: number): boolean {
+    for (let e = this.groupsOf.start[member]!; e < this.groupsOf.start[member + 1]!; e++) if (this.groupsOf.data[e] === group) return true;
+    return false;
+  }
+
+  /** The step that reaches node c from group or requirer cur. */
+  private stepTo(cur: number, c: number): PathStep {
+    let edge: PathStep['edge'] = 'requires';
+    let lostMember: string | undefined;
+    if (this.kind[cur] === K_GROUP) {
+      if (this.isMemberOf(c, cur)) edge = 'member';
+      else {
+        edge = 'recovers-with';
+        const m = this.firstLostMember[cur]!;
+        if (m >= 0) lostMember = this.ids[m]!;
+      }
+    }
+    const step: PathStep = { edge, node: this.ids[c]!, state: STATE_NAMES[this.stateOf(c)] };
+    if (lostMember) step.lostMember = lostMember;
+    return step;
+  }
+
+  /** placed-in the lost domain d, then up the tree to the domain whose loss was the event. */
+  private domainSteps(d: number): PathStep[] {
+    const steps: PathStep[] = [{ edge: 'placed-in', node: this.ids[d]!, state: 'down' }];
+    const top = this.domainCause[d]!;
+    for (let x = d; x !== top && this.domainParent[x]! >= 0; ) {
+      x = this.domainParent[x]!;
+      steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
+    }
+    return steps;
+  }
+
   /** One path that explains node i's state in the last scenario, from i down to a failed event. */
   explain(i: number): PathStep[] {
     const steps: PathStep[] = [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
@@ -269,35 +312,53 @@ export class Engine {
     let cur = i;
     for (;;) {
       const c = this.cause[cur]!;
-      if (this.stamp[cur] !== this.epoch || c < 0) break;
-      const curKind = this.kind[cur];
-      if (this.kind[c] === K_DOMAIN) {
-        steps.push({ edge: 'placed-in', node: this.ids[c]!, state: 'down' });
-        // Up the tree to the domain whose loss was the event.
-        const top = this.domainCause[c]!;
-        for (let d = c; d !== top && this.domainParent[d]! >= 0; ) {
-          d = this.domainParent[d]!;
-          steps.push({ edge: 'within', node: this.ids[d]!, state: 'down' });
-        }
-        break;
-      }
+      if (this.stamp[cur] !== this.epoch) break;
+      if (c < 0) return steps; // cur failed on its own: the event
+      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c)];
       if (seen.has(c)) break;
       seen.add(c);
-      let edge: PathStep['edge'] = 'requires';
-      let lostMember: string | undefined;
-      if (curKind === K_GROUP) {
-        if (this.state[cur] === STRANDED) {
-          edge = 'recovers-with';
-          const m = this.firstLostMember[cur]!;
-          if (m >= 0) lostMember = this.ids[m]!;
-        } else edge = 'member';
-      }
-      const step: PathStep = { edge, node: this.ids[c]!, state: STATE_NAMES[this.stateOf(c)] };
-      if (lostMember) step.lostMember = lostMember;
-      steps.push(step);
+      steps.push(this.stepTo(cur, c));
       cur = c;
     }
-    return steps;
+    // The chain of causes ran into a loop (a group feeding back into its own
+    // member): search instead for the shortest path of hurt nodes to an event.
+    return this.searchPath(i);
+  }
+
+  private searchPath(i: number): PathStep[] {
+    const prev = new Map<number, number>([[i, -1]]);
+    const queue = [i];
+    const hurt = (x: number): boolean => this.stateOf(x) > UP;
+    const done = (x: number): PathStep[] => {
+      const chain: number[] = [];
+      for (let y = x; y !== -1; y = prev.get(y)!) chain.unshift(y);
+      const steps: PathStep[] = [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
+      for (let k = 1; k < chain.length; k++) steps.push(this.stepTo(chain[k - 1]!, chain[k]!));
+      return steps;
+    };
+    for (let q = 0; q < queue.length; q++) {
+      const x = queue[q]!;
+      if (this.kind[x] === K_COMPONENT && this.stateOf(x) === DOWN && this.cause[x] === -1) return done(x);
+      if (this.kind[x] === K_COMPONENT) {
+        for (let e = this.placements.start[x]!; e < this.placements.start[x + 1]!; e++) {
+          const d = this.placements.data[e]!;
+          if (this.isDomainLost(d) && this.counter[x] === this.nPlacements[x]) return [...done(x), ...this.domainSteps(d)];
+        }
+      }
+      const next: number[] = [];
+      if (this.kind[x] === K_GROUP) {
+        next.push(...(this.members[x] ?? []), ...this.toolsOf(x));
+      } else {
+        next.push(...this.requiresOf(x));
+      }
+      for (const y of next) {
+        if (!prev.has(y) && hurt(y)) {
+          prev.set(y, x);
+          queue.push(y);
+        }
+      }
+    }
+    return [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
   }
 
   /** Basic events: every domain and every component whose own loss counts. */

@@ -84,7 +84,12 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
         hit.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? engine.explain(i) : [] });
       } else if (node.kind === 'group' && code === STRANDED) {
         const lost = engine.lostMemberOf(i);
-        stranded.push({ group: node.id, ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}), tools: engine.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText) });
+        stranded.push({
+          group: node.id,
+          ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}),
+          survivors: engine.componentsOf(i).filter((m) => engine.stateOf(m) < DOWN).map((m) => engine.ids[m]!),
+          tools: engine.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText),
+        });
       }
       if (isIdentity[i] && code >= STRANDED) lostIdentities.push(engine.ids[i]!);
       if (isTool[i] && code >= STRANDED) lostTools.push(engine.ids[i]!);
@@ -104,6 +109,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     identities.push({
       id: node.id,
       name: node.name,
+      service: node.kind === 'group' || node.kind === 'component' ? node.service : node.name,
       dependents: dependents.map((d) => ({ service: d.name, critical: d.kind === 'service' && d.critical })).sort((a, b) => byText(a.service, b.service)),
       locations: engine.componentsOf(i).flatMap((c) => {
         const n = engine.nodes[c]!;
@@ -118,6 +124,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     identities,
     recoveryGroups,
     totalServices: services.length,
+    serviceNames: services.map((x) => x.name).sort(byText),
     totalCritical,
     groupOf(id) {
       const i = engine.index.get(id);
@@ -180,7 +187,10 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     if (i === undefined) return;
     const n = engine.nodes[i]!;
     if (n.kind === 'domain') nodeInfo.set(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
-    else if (n.kind === 'component') nodeInfo.set(id, { kind: 'component', name: n.name, type: n.type, role: n.role, ...(n.source ? { source: n.source } : {}) });
+    else if (n.kind === 'component') {
+      const placedIn = engine.placementsOf(i).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'domain' ? [d.path] : []));
+      nodeInfo.set(id, { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn, ...(n.source ? { source: n.source } : {}) });
+    } else if (n.kind === 'group') nodeInfo.set(id, { kind: 'group', name: n.name, service: n.service });
     else nodeInfo.set(id, { kind: n.kind, name: n.name });
   };
   for (const f of findings) {
@@ -194,6 +204,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       note(g.group);
       if (g.lostMember) note(g.lostMember);
       g.tools.forEach(note);
+      g.survivors.forEach(note);
     }
   }
   const sortedNodes: Record<string, NodeInfo> = Object.fromEntries(nodeInfo);

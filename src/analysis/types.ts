@@ -42,7 +42,7 @@ export interface Finding {
   blastRadius: { services: number; ofServices: number; critical: number; ofCritical: number };
   affected: AffectedService[];
   /** Replica groups that survive on paper but cannot take over: their recovery tools are lost too. */
-  stranded: Array<{ group: string; lostMember?: string; tools: string[] }>;
+  stranded: Array<{ group: string; lostMember?: string; survivors: string[]; tools: string[] }>;
   /** Kind-specific evidence: the nodes it names (ids) and the events that trigger it. */
   evidence?: { nodes: string[]; events: EventRef[] };
   locations: SourceLocation[];
@@ -54,6 +54,9 @@ export interface NodeInfo {
   type?: string;
   domainKind?: string;
   role?: string;
+  service?: string;
+  /** Domain paths a component is placed in. */
+  placedIn?: string[];
   source?: SourceLocation;
 }
 

@@ -31,6 +31,8 @@ function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
       return `${n.domainKind} ${n.name}`;
     case 'group':
       return `${n.name} (replica group)`;
+    case 'component':
+      return n.placedIn && n.placedIn.length > 0 ? `${n.name} [${n.placedIn.map((p) => p.split('/').pop()).join(', ')}]` : n.name;
     default:
       return n.name;
   }
@@ -41,7 +43,6 @@ export function renderPath(result: AnalysisResult, path: PathStep[], c: Colors):
     .map((step, i) => {
       let label = nodeLabel(result.nodes, step.node);
       if (i > 0 && step.state === 'stranded') label += c.yellow(' [stranded]');
-      if (step.lostMember) label += ` [lost ${nodeLabel(result.nodes, step.lostMember)}, cannot fail over without]`;
       return i === 0 ? c.bold(label) : `${c.dim(`-${step.edge}->`)} ${label}`;
     })
     .join(' ');
@@ -59,8 +60,9 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
   if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);
   for (const g of f.stranded.slice(0, maxPaths)) {
     const lost = g.lostMember ? ` lost ${nodeLabel(result.nodes, g.lostMember)};` : '';
-    const tools = g.tools.map((t) => nodeLabel(result.nodes, t)).join(', ');
-    lines.push(`         ${c.yellow('stranded')} ${nodeLabel(result.nodes, g.group)}:${lost} its surviving replicas cannot take over without ${tools}, lost in the same event`);
+    const tools = g.tools.map((t) => result.nodes[t]?.name ?? t).join(', ');
+    const survivors = g.survivors.length > 0 ? g.survivors.map((m) => nodeLabel(result.nodes, m)).join(', ') : 'its surviving replicas';
+    lines.push(`         ${c.yellow('stranded')} ${nodeLabel(result.nodes, g.group)}:${lost} ${survivors} cannot take over without ${tools}, lost in the same event`);
   }
   if (f.stranded.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.stranded.length - maxPaths} more stranded groups (see --format json)`)}`);
   return lines;

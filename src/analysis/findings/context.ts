@@ -14,6 +14,8 @@ export interface ServiceHit {
 export interface StrandedGroup {
   group: string;
   lostMember?: string;
+  /** Members still alive that cannot take over. */
+  survivors: string[];
   tools: string[];
 }
 
@@ -51,6 +53,8 @@ export interface RecoveryGroup {
 export interface IdentityNode {
   id: string;
   name: string;
+  /** The service it belongs to. */
+  service: string;
   /** Services that require it, directly or through other components. */
   dependents: Array<{ service: string; critical: boolean }>;
   locations: SourceLocation[];
@@ -64,6 +68,8 @@ export interface FindingContext {
   /** Groups that recover with tools. */
   recoveryGroups: RecoveryGroup[];
   totalServices: number;
+  /** Every service name, sorted. */
+  serviceNames: string[];
   totalCritical: number;
   eventRef(event: number): EventRef;
   groupOf(id: string): GroupInfo | undefined;

@@ -14,7 +14,7 @@ export const description =
   'A login, SSO or user-pool component that several services require, which a single zone, data center or component failure takes down.';
 
 export const messages = {
-  shared: '{name} is a shared identity single point: {count} services log in through it ({services}), and losing {events} takes it down',
+  shared: '{name} ({service}) is a shared identity single point: {count} services log in through it ({services}), and losing {events} takes it down',
 } as const;
 
 function eventLabel(e: EventRef): string {
@@ -37,6 +37,7 @@ export function detect(ctx: FindingContext): Finding[] {
       severity,
       message: fill(messages.shared, {
         name: identity.name,
+        service: identity.service,
         count: names.length,
         services: listNames(names, 6),
         events: listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events'),

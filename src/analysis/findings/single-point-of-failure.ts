@@ -14,7 +14,8 @@ export const description =
   'One domain (zone, data center, region) or one unduplicated component whose loss leaves a critical service down or stranded.';
 
 export const messages = {
-  lost: 'Losing {what} {name} {effect} ({count} of {total} services, {critical} critical)',
+  lost: 'Losing {what} {name} {effect} ({count} of {total} services, {critical} critical){survivors}',
+  survivors: '; only {services} keep{s} running',
   down: 'takes down {services}',
   stranded: 'strands {services}',
 } as const;
@@ -53,6 +54,10 @@ export function detect(ctx: FindingContext): Finding[] {
         count: lost.length,
         total: ctx.totalServices,
         critical: critical.length,
+        survivors:
+          ctx.totalServices - lost.length > 0 && ctx.totalServices - lost.length <= 3
+            ? fill(messages.survivors, { services: listNames(ctx.serviceNames.filter((n) => !names.includes(n))), s: ctx.totalServices - lost.length === 1 ? 's' : '' })
+            : '',
       }),
       event,
       inPolicy,

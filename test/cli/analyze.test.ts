@@ -56,7 +56,7 @@ describe('firebreak analyze on a stack export', () => {
     const r = runCli(['analyze', twoZones]);
     expect(r.stdout).toContain('HIGH');
     expect(r.stdout).toMatch(/Losing zone aws\/us-east-1\/us-east-1a takes down shop/);
-    expect(r.stdout).toMatch(/shop -requires-> .*orders-db -placed-in-> zone aws\/us-east-1\/us-east-1a/);
+    expect(r.stdout).toMatch(/shop -requires-> .*orders-db \[us-east-1a\] -placed-in-> zone aws\/us-east-1\/us-east-1a/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR and not a TTY
   });
 

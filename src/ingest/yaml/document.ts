@@ -22,7 +22,7 @@ export function readYamlFile(file: string, what: string): YamlFile {
 
 export function parseYamlText(text: string, file: string): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
     return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: `invalid YAML: ${(e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '')}` };

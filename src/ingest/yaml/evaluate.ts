@@ -102,7 +102,7 @@ export class ProgramEvaluator {
   toProblem(err: EvalError): Problem {
     const file = err.file ?? this.input.source;
     const base = err.file ? [] : this.input.base;
-    return { file: file.file, ...positionOf(file, [...base, ...err.path]), reason: err.message };
+    return { file: file.file, ...positionOf(file, [...base, ...err.path], err.path.length === 2 && err.path[0] === 'resources'), reason: err.message };
   }
 
   /** Evaluate everything; return the records in dependency order (ties in declaration order). */
@@ -359,8 +359,11 @@ export class ProgramEvaluator {
       if (ref.path.length === 0) return special({ kind: 'resource-ref', urn: st.record!.urn });
       const first = ref.path[0];
       if (first === 'id' || first === 'urn') return unknown(pathText(root, ref.path));
+      // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too.
       const known = index(st.inputs ?? {}, ref.path);
-      return known === undefined || asSpecial(known) ? (asSpecial(known)?.kind === 'secret' ? known! : unknown(pathText(root, ref.path))) : known;
+      if (known === undefined) return unknown(pathText(root, ref.path));
+      const sp = asSpecial(known);
+      return sp && sp.kind !== 'secret' && !(sp.kind === 'unknown' && sp.symbol) ? unknown(pathText(root, ref.path)) : known;
     }
     if (this.variables.has(root)) {
       const { value, deps } = this.variable(root, path);

@@ -72,6 +72,11 @@ function typeCheck(value: PropertyValue, type: unknown, where: () => { file: str
   }
 }
 
+function toProblem(source: YamlFile, err: EvalError): { file: string; line?: number; column?: number; reason: string } {
+  const file = err.file ?? source;
+  return { file: file.file, ...positionOf(file, err.path, err.path.length === 2 && err.path[0] === 'resources'), reason: err.message };
+}
+
 function fromYaml(v: unknown): PropertyValue {
   if (v === undefined) return null;
   if (isObject(v) && Object.keys(v).length === 1 && 'secure' in v) return special({ kind: 'secret' });
@@ -193,7 +198,7 @@ function load(target: string, stackOption: string | undefined, input: string): S
   }
 
   const base: Array<string | number> = [];
-  const evaluator = new ProgramEvaluator({
+  const evaluatorInput = {
     program,
     source: programFile,
     base,
@@ -202,12 +207,14 @@ function load(target: string, stackOption: string | undefined, input: string): S
     organization: 'organization',
     projectDir: path.resolve(dir),
     config,
-  });
+  };
+  let evaluator: ProgramEvaluator;
   let resources;
   try {
+    evaluator = new ProgramEvaluator(evaluatorInput);
     resources = evaluator.run();
   } catch (err) {
-    if (err instanceof EvalError) throw new InputError(evaluator.toProblem(err));
+    if (err instanceof EvalError) throw new InputError(toProblem(evaluatorInput.source, err));
     throw err;
   }
   const placement: Record<string, string> = {};

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { corpusDir, runCli } from '../helpers/cli.js';
 
 const present = existsSync(corpusDir);
@@ -64,5 +65,57 @@ describe.skipIf(!present)('corpus: stack states', () => {
     const file = states.find((f) => path.basename(f) === 'checkpoint-v3.json')!;
     const result = JSON.parse(runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']).stdout);
     expect(result.findings.some((f: { event: { id: string } }) => f.event.id === 'domain:aws/us-east-2')).toBe(true);
+  });
+});
+
+// Pulumi YAML programs: project directories (runtime: yaml) and bare program files.
+const projects = files
+  .filter((f) => path.basename(f) === 'Pulumi.yaml' && /runtime:\s*(yaml|\n\s+name:\s*yaml)/.test(readFileSync(f, 'utf8')))
+  .map((f) => path.dirname(f));
+const programs = files.filter((f) => f.includes(`${path.sep}testdata${path.sep}`) && /\.ya?ml$/.test(f));
+
+/** The number of keys under `resources:` of a program, counted from the YAML itself. */
+function declaredResources(file: string): number {
+  const doc = parse(readFileSync(file, 'utf8')) as { resources?: Record<string, unknown> } | null;
+  return Object.keys(doc?.resources ?? {}).length;
+}
+
+function programFileOf(dir: string): string {
+  for (const f of ['Main.yaml', 'Main.json']) if (existsSync(path.join(dir, f))) return path.join(dir, f);
+  const main = (parse(readFileSync(path.join(dir, 'Pulumi.yaml'), 'utf8')) as { main?: string }).main;
+  if (main) for (const f of ['Main.yaml', 'Main.json']) if (existsSync(path.join(dir, main, f))) return path.join(dir, main, f);
+  return path.join(dir, 'Pulumi.yaml');
+}
+
+describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
+  it('finds the programs', () => {
+    expect(projects.length).toBeGreaterThanOrEqual(15);
+    expect(programs.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each([...projects, ...programs].map((p) => [path.relative(corpusDir, p), p]))('%s analyzes without error', (_name, target) => {
+    const r = runCli(['analyze', target, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const file = statSync(target).isDirectory() ? programFileOf(target) : target;
+    expect(result.summary.resources).toBe(declaredResources(file));
+    expect(result.analysisErrors).toEqual([]);
+  });
+
+  it('never prints a `secure:` stack config value', () => {
+    const dir = projects.find((p) => p.endsWith('project-config-with-secret'));
+    expect(dir).toBeDefined();
+    const secure = [...readFileSync(path.join(dir!, 'Pulumi.dev.yaml'), 'utf8').matchAll(/secure:\s*(\S+)/g)].map((m) => m[1]!);
+    for (const format of ['text', 'json']) {
+      const out = runCli(['analyze', dir!, '--format', format, '--fail-on', 'none']).stdout;
+      for (const s of secure) expect(out).not.toContain(s);
+    }
+  });
+
+  it('finds the single zonal instance of the GCP VM template', () => {
+    const dir = projects.find((p) => p.endsWith('vm-gcp-yaml'))!;
+    const result = JSON.parse(runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']).stdout);
+    expect(result.findings.some((f: { event: { id: string } }) => f.event.id.includes('us-central1-a'))).toBe(true);
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * The demo project at the repository root (Kakao's estate, Pulumi YAML) and
+ * the example projects under stacks/, through the built binary.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+interface Finding {
+  id: string;
+  rule: string;
+  severity: string;
+  message: string;
+  inPolicy: boolean;
+  event: { id: string; kind: string; what: string };
+  affected: Array<{ service: string; state: string; path: Array<{ node: string }> }>;
+  stranded: Array<{ group: string; survivors: string[]; tools: string[] }>;
+}
+
+function analyze(spec: string, ...flags: string[]): { code: number; findings: Finding[]; services: Array<{ name: string; critical: boolean }>; stdout: string } {
+  const r = runCli(['analyze', spec, '--format', 'json', ...flags]);
+  expect(r.stderr).toBe('');
+  const out = JSON.parse(r.stdout);
+  return { code: r.code, findings: out.findings, services: out.services, stdout: r.stdout };
+}
+
+const PANGYO = 'domain:capital-area/pangyo';
+
+describe('demo: pangyo-2022, the estate as it burned', () => {
+  const { code, findings, services } = analyze('.@pangyo-2022');
+  const pangyo = findings.find((f) => f.rule === 'single-point-of-failure' && f.event.id === PANGYO)!;
+
+  it('has the ten services of the case, KakaoBank among them', () => {
+    const names = services.map((s) => s.name);
+    for (const s of ['KakaoTalk', 'Kakao account login', 'KakaoPay', 'Kakao T', 'Kakao Map', 'Daum mail', 'Melon', 'Webtoon', 'Kakao Games login', 'KakaoBank']) {
+      expect(names).toContain(s);
+    }
+  });
+
+  it('losing pangyo takes down or strands every service except KakaoBank', () => {
+    expect(pangyo).toBeDefined();
+    expect(pangyo.severity).toBe('critical');
+    const hurt = pangyo.affected.map((a) => a.service).sort();
+    const expected = services.map((s) => s.name).filter((n) => n !== 'KakaoBank').sort();
+    expect(hurt).toEqual(expected);
+    expect(pangyo.message).toMatch(/only KakaoBank keeps running/);
+    for (const a of pangyo.affected) expect(a.path.at(-1)!.node).toBe(PANGYO);
+  });
+
+  it('says the login is a shared single point', () => {
+    const identity = findings.find((f) => f.rule === 'shared-identity');
+    expect(identity).toBeDefined();
+    expect(identity!.message).toMatch(/Kakao account login\) is a shared identity single point/);
+    const talk = pangyo.affected.find((a) => a.service === 'KakaoTalk')!;
+    expect(talk.path.map((s) => s.node)).toContain('group:login-api');
+  });
+
+  it('says the mokdong replicas are stranded because the ops tools burned with pangyo', () => {
+    const talkDb = pangyo.stranded.find((g) => g.group === 'group:talk-db')!;
+    expect(talkDb.survivors).toEqual([expect.stringMatching(/::talk-db-2$/)]);
+    expect(talkDb.tools).toEqual(['group:deploy-system', 'group:monitoring', 'group:ops-console']);
+    const recovery = findings.find((f) => f.rule === 'recovery-path' && f.event.id === PANGYO);
+    expect(recovery?.severity).toBe('critical');
+    expect(pangyo.affected.filter((a) => a.state === 'stranded').map((a) => a.service).sort()).toEqual(['Kakao Map', 'Webtoon']);
+  });
+
+  it('fails the run at the default threshold', () => {
+    expect(code).toBe(1);
+  });
+
+  it('says it in plain words in the text report', () => {
+    const text = runCli(['analyze', '.@pangyo-2022']).stdout;
+    expect(text).toMatch(/Losing datacenter capital-area\/pangyo takes down .* and strands Kakao Map and Webtoon .*only KakaoBank keeps running/);
+    expect(text).toMatch(/stranded talk-db \(replica group\): lost talk-db-1 \[pangyo\]; talk-db-2 \[mokdong\] cannot take over without deploy-system, monitoring, ops-console/);
+    expect(text).toMatch(/login-api \(Kakao account login\) is a shared identity single point/);
+  });
+});
+
+describe('demo: ansan-2023, after remediation', () => {
+  const { code, findings } = analyze('.@ansan-2023');
+  it('shows no data-center-level single point of failure for a critical service', () => {
+    const dc = findings.filter((f) => f.inPolicy && f.event.kind === 'domain');
+    expect(dc).toEqual([]);
+    expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
+
+describe('examples', () => {
+  it('aws-three-tier: finds the single NAT gateway and the single-AZ database', () => {
+    const { findings } = analyze('stacks/aws-three-tier');
+    const components = findings.filter((f) => f.event.kind === 'component').map((f) => f.event.id.split('::').pop());
+    expect(components).toEqual(expect.arrayContaining(['nat', 'db']));
+    const zone = findings.find((f) => f.event.id === 'domain:aws/eu-central-1/azs.names[0]');
+    expect(zone?.severity).toBe('high');
+    // The other two zones hold one replica each of web and app: survived.
+    expect(findings.some((f) => f.event.id.endsWith('azs.names[1]') || f.event.id.endsWith('azs.names[2]'))).toBe(false);
+  });
+
+  it('two-datacenters: comes out clean', () => {
+    const { code, findings } = analyze('stacks/two-datacenters');
+    expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(code).toBe(0);
+  });
+});

@@ -4,8 +4,8 @@
  */
 import { analyzeModel, type AnalyzeOptions } from './analysis/index.js';
 import type { AnalysisResult } from './analysis/types.js';
-import { classify } from './classify/index.js';
-import { loadRuleSet } from './classify/packs.js';
+import { classify, propertiesRead } from './classify/index.js';
+import { loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { UsageError } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
@@ -21,11 +21,19 @@ export { FORMATS } from './report/index.js';
 export interface FullOptions extends AnalyzeOptions {
   /** User rule packs (files or directories), after the built-in ones. */
   rules?: string[];
+  /** Rule packs already loaded (then `rules` is ignored). */
+  packs?: LoadedPack[];
 }
 
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
-  const packs = loadRuleSet(options.rules ?? []);
+  const packs = options.packs ?? loadRuleSet(options.rules ?? []);
   return buildModel(classify(inputs, packs));
+}
+
+/** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */
+export function loadRules(userPaths: string[] = []): { packs: LoadedPack[]; properties: Set<string> } {
+  const packs = loadRuleSet(userPaths);
+  return { packs, properties: propertiesRead(packs) };
 }
 
 export function analyze(inputs: StackInput[], options: FullOptions = {}): AnalysisResult {

@@ -365,9 +365,17 @@ export class Engine {
   basicEvents(): number[] {
     const out: number[] = [];
     this.nodes.forEach((node, i) => {
-      if (node.kind === 'domain' || (node.kind === 'component' && node.event)) out.push(i);
+      if (node.kind === 'domain' ? !this.sameAsOnlyChild(i) : node.kind === 'component' && node.event) out.push(i);
     });
     return out;
+  }
+
+  /**
+   * A domain that holds nothing but one child domain fails exactly like that
+   * child (`aws` with only `us-east-1`): the child stands for both.
+   */
+  private sameAsOnlyChild(d: number): boolean {
+    return this.childDomains.start[d + 1]! - this.childDomains.start[d]! === 1 && this.placedHere.start[d + 1] === this.placedHere.start[d];
   }
 
   kindOf(i: number): ModelNode['kind'] {

@@ -394,6 +394,23 @@ function place(
   return { placements: [], placedBy: 'unknown', redundant: false };
 }
 
+/** The top-level property names any rule of these packs reads. */
+export function propertiesRead(packs: LoadedPack[]): Set<string> {
+  const keys = new Set<string>(['arn', 'id', 'name']);
+  const top = (p: string): void => {
+    const m = /^[^.[]+/.exec(p);
+    if (m) keys.add(m[0]);
+  };
+  for (const pack of packs) {
+    pack.tags?.paths.forEach(top);
+    for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
+    for (const rule of pack.rules) {
+      [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).map((s) => s.property)].forEach(top);
+    }
+  }
+  return keys;
+}
+
 export function classify(inputs: StackInput[], packs: LoadedPack[]): Classification {
   const classifier = new Classifier(packs);
   const records = inputs.flatMap((i) => i.resources);

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { analyze, loadInputs, render, FORMATS } from '../index.js';
+import { analyze, loadInputs, loadRules, render, FORMATS } from '../index.js';
 import { InputError, UsageError, formatProblem } from '../errors.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Severity } from '../analysis/types.js';
 import { VERSION } from '../version.js';
@@ -50,9 +50,10 @@ async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number>
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
   const inputs = specs.length > 0 ? specs : ['.'];
   progress(`firebreak: reading ${inputs.join(', ')}...`);
-  const loaded = await loadInputs(inputs, flags.stack ? { stack: flags.stack } : {});
+  const rules = loadRules(flags.rules);
+  const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
   progress(`firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
-  const result = analyze(loaded, { tolerate: flags.tolerate, rules: flags.rules });
+  const result = analyze(loaded, { tolerate: flags.tolerate, packs: rules.packs });
   clearProgress();
   const text = render(result, flags.format, { color: wantColor(flags) });
   if (flags.output) {

@@ -2,7 +2,8 @@
  * Inputs: a file, `-` for stdin, or a project directory (`DIR` or `DIR@STACK`).
  * Every input becomes a StackInput of resource records.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
@@ -13,6 +14,11 @@ import type { StackInput } from './types.js';
 export interface LoadOptions {
   /** The stack for project inputs that do not name one with `DIR@STACK`. */
   stack?: string;
+  /**
+   * Keep only these top-level properties of state resources (the ones rule
+   * packs read); everything else is dropped while reading. Default: all.
+   */
+  keepProperties?: ReadonlySet<string>;
   /** Reads standard input; tests replace it. */
   readStdin?: () => Promise<string>;
 }
@@ -45,7 +51,7 @@ async function fileKind(target: string): Promise<'dir' | 'file'> {
 export async function loadInput(spec: string, options: LoadOptions = {}): Promise<StackInput> {
   if (spec === '-') {
     const text = await (options.readStdin ?? readAllStdin)();
-    return readState(parseJson(text, '<stdin>'), '<stdin>', spec);
+    return readState(parseJson(text, '<stdin>'), '<stdin>', spec, options.keepProperties);
   }
   const { target, stack } = splitStackSpec(spec);
   const kind = await fileKind(target);
@@ -62,11 +68,11 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   }
   let text: string;
   try {
-    text = await readFile(target, 'utf8');
+    text = readFileSync(target, 'utf8');
   } catch (err) {
     throw new InputError({ file: target, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
-  return readState(parseJson(text, target), target, spec);
+  return readState(parseJson(text, target), target, spec, options.keepProperties);
 }
 
 /** Load every input, in the order given. */

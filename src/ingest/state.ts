@@ -175,7 +175,15 @@ export function providerUrn(ref: string): string {
   return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
 }
 
-export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number): ResourceRecord | undefined {
+/** Only the properties some rule reads: the rest of a large state is let go at once. */
+function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet<string>): Record<string, unknown> | undefined {
+  if (!map) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const key in map) if (keep.has(key)) out[key] = map[key];
+  return out;
+}
+
+export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>): ResourceRecord | undefined {
   const parsed = parseUrn(r.urn);
   if (!parsed) {
     problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN: ${JSON.stringify(r.urn.slice(0, 120))}` });
@@ -195,8 +203,8 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     stack: parsed.stack,
     project: parsed.project,
     custom: r.custom ?? false,
-    inputs: decodeMap(r.inputs),
-    outputs: decodeMap(r.outputs),
+    inputs: decodeMap(keep ? pick(r.inputs, keep) : r.inputs),
+    outputs: decodeMap(keep ? pick(r.outputs, keep) : r.outputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };
@@ -220,39 +228,36 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
 export function checkIntegrity(resources: ResourceRecord[], file: string): void {
   const problems: Problem[] = [];
   const byUrn = new Map<string, number>();
-  resources.forEach((r, i) => {
-    if (byUrn.has(r.urn)) problems.push({ file, reason: `duplicate URN ${r.urn} (resources[${byUrn.get(r.urn)}] and resources[${i}])` });
-    else byUrn.set(r.urn, i);
-  });
-  for (const r of resources) {
-    const refs: Array<[string, string]> = r.dependencies.map((d) => ['dependency', d]);
-    for (const key of Object.keys(r.propertyDependencies)) {
-      for (const d of r.propertyDependencies[key] ?? []) refs.push([`property dependency (${key})`, d]);
+  for (let i = 0; i < resources.length; i++) {
+    const urn = resources[i]!.urn;
+    const seen = byUrn.get(urn);
+    if (seen !== undefined) problems.push({ file, reason: `duplicate URN ${urn} (resources[${seen}] and resources[${i}])` });
+    else byUrn.set(urn, i);
+  }
+  // Every reference must resolve; note whether all point backwards (Pulumi's order).
+  let ordered = true;
+  const check = (r: ResourceRecord, i: number, what: string, urn: string): void => {
+    const at = byUrn.get(urn);
+    if (at === undefined) {
+      if (problems.length < 20) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
+    } else if (at >= i) ordered = false;
+  };
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
+    for (const d of r.dependencies) check(r, i, 'dependency', d);
+    for (const key in r.propertyDependencies) {
+      for (const d of r.propertyDependencies[key]!) if (!byUrn.has(d)) check(r, i, `property dependency (${key})`, d);
     }
-    if (r.parent) refs.push(['parent', r.parent]);
-    if (r.provider) refs.push(['provider', r.provider]);
-    for (const [what, urn] of refs) {
-      if (!byUrn.has(urn)) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
-    }
-    if (problems.length >= 20) break;
+    if (r.parent) check(r, i, 'parent', r.parent);
+    if (r.provider) check(r, i, 'provider', r.provider);
   }
   if (problems.length > 0) throw new InputError(problems);
-  // Pulumi writes resources in dependency order; then no cycle is possible.
-  if (inDependencyOrder(resources, byUrn)) return;
+  // In dependency order, no cycle is possible; otherwise look for one.
+  if (ordered) return;
   const cycle = findCycle(resources, byUrn);
   if (cycle) {
     throw new InputError({ file, reason: `dependency cycle: ${cycle.join(' -> ')}` });
   }
-}
-
-function inDependencyOrder(resources: ResourceRecord[], byUrn: Map<string, number>): boolean {
-  for (let i = 0; i < resources.length; i++) {
-    const r = resources[i]!;
-    for (const d of r.dependencies) if (byUrn.get(d)! >= i) return false;
-    if (r.parent && byUrn.get(r.parent)! >= i) return false;
-    if (r.provider && byUrn.get(r.provider)! >= i) return false;
-  }
-  return true;
 }
 
 /** An iterative DFS over dependencies, parents and providers; returns one cycle as URNs. */
@@ -298,7 +303,7 @@ function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): str
 }
 
 /** Read one Pulumi state document (already parsed) into a StackInput. */
-export function readState(doc: unknown, file: string, input: string): StackInput {
+export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
   const env = envelopeOf(doc, file);
   checkVersion(doc as Record<string, unknown>, env, file);
   const dep = deploymentSchema.safeParse(env.deployment);
@@ -323,7 +328,7 @@ export function readState(doc: unknown, file: string, input: string): StackInput
       pendingDelete++;
       continue;
     }
-    const record = recordFromRaw(parsed.data, file, problems, i);
+    const record = recordFromRaw(parsed.data, file, problems, i, keep);
     if (record) records.push(record);
   }
   if (problems.length > 0) throw new InputError(problems);

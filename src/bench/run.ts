@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: read + JSON.parse alone vs the full analyze, and peak
+ * memory, at 1k, 10k and 100k resources. Each measurement is a fresh child
+ * process; times are the median of three runs. Never run as a test.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GENERATOR_VERSION, writeExport } from './generate.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const cacheDir = path.join(root, '.firebreak-bench');
+const sizesArg = process.argv.indexOf('--sizes');
+const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : [1_000, 10_000, 100_000];
+const RUNS = 3;
+
+function measure(mode: 'parse' | 'analyze', file: string): { ms: number; maxRssMB: number } {
+  const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(here, 'child.js'), mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { ms: number; maxRssMB: number });
+  const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  return { ms, maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+}
+
+mkdirSync(cacheDir, { recursive: true });
+const rows: Array<{ n: number; mb: number; parse: number; analyze: number; rss: number }> = [];
+for (const n of sizes) {
+  const file = path.join(cacheDir, `export-v${GENERATOR_VERSION}-${n}.json`);
+  if (!existsSync(file)) {
+    process.stderr.write(`bench: generating ${n} resources...\n`);
+    await writeExport(file, { resources: n, seed: 1 });
+  }
+  process.stderr.write(`bench: ${n} resources: parse...\n`);
+  const parse = measure('parse', file);
+  process.stderr.write(`bench: ${n} resources: analyze...\n`);
+  const analyze = measure('analyze', file);
+  rows.push({ n, mb: statSync(file).size / 1e6, parse: parse.ms, analyze: analyze.ms, rss: analyze.maxRssMB });
+}
+
+const fmt = (x: number, d = 0): string => x.toFixed(d);
+console.log('| resources | file MB | read+parse ms | analyze ms | ratio | analyze µs/resource | peak RSS MB |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  console.log(`| ${r.n} | ${fmt(r.mb, 1)} | ${fmt(r.parse)} | ${fmt(r.analyze)} | ${fmt(r.analyze / r.parse, 2)} | ${fmt((r.analyze * 1000) / r.n, 1)} | ${fmt(r.rss)} |`);
+}
+const big = rows.find((r) => r.n === 100_000);
+const mid = rows.find((r) => r.n === 10_000);
+if (big) {
+  console.log('');
+  const ratio = big.analyze / big.parse;
+  console.log(`target: analyze <= 3x read+parse at 100k: ${fmt(ratio, 2)}x ${ratio <= 3 ? 'PASS' : 'FAIL'}`);
+  console.log(`target: peak RSS <= 2500 MB at 100k: ${fmt(big.rss)} MB ${big.rss <= 2500 ? 'PASS' : 'FAIL'}`);
+  if (mid) {
+    const growth = big.analyze / big.n / (mid.analyze / mid.n);
+    console.log(`target: time per resource at 100k <= 1.5x that at 10k: ${fmt(growth, 2)}x ${growth <= 1.5 ? 'PASS' : 'FAIL'}`);
+  }
+}

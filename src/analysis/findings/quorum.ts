@@ -4,7 +4,7 @@
  */
 import type { FindingContext } from './context.js';
 import type { EventRef, Finding, Severity } from '../types.js';
-import { fill, findingId, listNames } from './util.js';
+import { fill, findingId, listNames, severityByCritical } from './util.js';
 
 export const id = 'quorum';
 export const title = 'Quorum lost to one failure domain';
@@ -32,7 +32,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const g = ctx.groupOf(groupId);
     if (!g) continue;
     const critical = g.dependents.filter((d) => d.critical).length;
-    const severity: Severity = critical >= 2 ? 'critical' : critical === 1 ? 'high' : 'medium';
+    const severity: Severity = severityByCritical(critical, 'medium');
     const names = g.dependents.map((d) => d.service).sort();
     findings.push({
       id: findingId(id, groupId, names),

@@ -6,7 +6,7 @@
  */
 import type { FindingContext } from './context.js';
 import type { Finding, Severity } from '../types.js';
-import { fill, findingId, listNames } from './util.js';
+import { fill, findingId, listNames, severityByCritical } from './util.js';
 
 export const id = 'recovery-path';
 export const title = 'Recovery tools concentrated in one failure domain';
@@ -31,7 +31,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const names = [...services.keys()].sort();
     const critical = [...services.values()].filter(Boolean).length;
     const strandedNow = outcome.stranded.filter((s) => groups.some((g) => g.id === s.group)).length;
-    const severity: Severity = critical >= 2 ? 'critical' : critical === 1 ? 'high' : 'medium';
+    const severity: Severity = severityByCritical(critical, 'medium');
     const ev = ctx.eventRef(event);
     const tools = outcome.lostTools;
     findings.push({

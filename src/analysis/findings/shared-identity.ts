@@ -5,7 +5,7 @@
  */
 import type { FindingContext } from './context.js';
 import type { EventRef, Finding, Severity } from '../types.js';
-import { fill, findingId, listNames } from './util.js';
+import { fill, findingId, listNames, severityByCritical } from './util.js';
 
 export const id = 'shared-identity';
 export const title = 'Shared identity without cross-domain redundancy';
@@ -28,7 +28,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const events = ctx.outcomes.filter(({ event, outcome }) => ctx.inPolicy(event) && outcome.lostIdentities.includes(identity.id)).map(({ event }) => ctx.eventRef(event));
     if (events.length === 0) continue;
     const critical = identity.dependents.filter((d) => d.critical).length;
-    const severity: Severity = critical >= 2 ? 'critical' : critical === 1 ? 'high' : 'medium';
+    const severity: Severity = severityByCritical(critical, 'medium');
     const names = identity.dependents.map((d) => d.service);
     const first = events.find((e) => e.kind === 'domain') ?? events[0]!;
     findings.push({

@@ -4,7 +4,7 @@
  */
 import { STRANDED } from '../engine.js';
 import type { FindingContext } from './context.js';
-import { fill, findingId, listNames } from './util.js';
+import { fill, findingId, listNames, severityByCritical } from './util.js';
 import type { Finding, Severity } from '../types.js';
 
 export const id = 'single-point-of-failure';
@@ -33,7 +33,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const critical = lost.filter((s) => s.critical);
     const event = ctx.eventRef(ev);
     const inPolicy = ctx.inPolicy(ev);
-    const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'critical' : critical.length === 1 ? 'high' : 'low';
+    const severity: Severity = inPolicy ? severityByCritical(critical.length, 'low') : 'info';
     const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
     const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
     const effect = [

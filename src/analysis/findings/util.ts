@@ -17,3 +17,8 @@ export function listNames(names: string[], max = 4): string {
   if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} more services`;
 }
+
+/** critical when two or more critical services are hurt, high for one, else the given severity. */
+export function severityByCritical(critical: number, otherwise: 'medium' | 'low'): 'critical' | 'high' | 'medium' | 'low' {
+  return critical >= 2 ? 'critical' : critical === 1 ? 'high' : otherwise;
+}

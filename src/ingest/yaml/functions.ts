@@ -74,6 +74,13 @@ function asset(kind: 'asset' | 'archive', field: 'path' | 'uri' | undefined, nam
   };
 }
 
+function referencedResource(arg: unknown, ctx: FnContext, name: string): ResourceRecord {
+  const s = asSpecial(ctx.value(arg, ctx.path));
+  const r = s?.kind === 'resource-ref' ? ctx.resourceByRef(s.urn) : undefined;
+  if (!r) throw ctx.fail(`fn::${name} takes a resource reference like \${res}`);
+  return r;
+}
+
 const invoke: Fn = (arg, ctx) => {
   if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) throw ctx.fail('fn::invoke takes a map with function, arguments and return');
   const a = arg as Record<string, unknown>;
@@ -125,20 +132,8 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     if (isUnknown(v)) return unknown(ctx.symbolFor('length'));
     throw ctx.fail('fn::length takes a list, a map or a string');
   },
-  pulumiresourcename: (arg, ctx) => {
-    const v = ctx.value(arg, ctx.path);
-    const s = asSpecial(v);
-    const r = s?.kind === 'resource-ref' ? ctx.resourceByRef(s.urn) : undefined;
-    if (!r) throw ctx.fail('fn::pulumiResourceName takes a resource reference like ${res}');
-    return r.name;
-  },
-  pulumiresourcetype: (arg, ctx) => {
-    const v = ctx.value(arg, ctx.path);
-    const s = asSpecial(v);
-    const r = s?.kind === 'resource-ref' ? ctx.resourceByRef(s.urn) : undefined;
-    if (!r) throw ctx.fail('fn::pulumiResourceType takes a resource reference like ${res}');
-    return r.type;
-  },
+  pulumiresourcename: (arg, ctx) => referencedResource(arg, ctx, 'pulumiResourceName').name,
+  pulumiresourcetype: (arg, ctx) => referencedResource(arg, ctx, 'pulumiResourceType').type,
   readfile: (arg, ctx) => {
     const b = readProjectFile(arg, ctx, 'readFile');
     return Buffer.isBuffer(b) ? b.toString('utf8') : b;

@@ -69,9 +69,15 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   recoveryGroups.sort((a, b) => byText(a.id, b.id));
 
   // Every basic event, once. Outcomes are kept only where something is lost.
+  const inPolicy = (event: number): boolean => {
+    const node = engine.nodes[event]!;
+    return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
+  };
   const outcomes: FindingContext['outcomes'] = [];
   for (const event of events) {
     const hurt = engine.evaluate([event]);
+    // Beyond the policy (info), explain only critical services: a region loss names every service.
+    const explainAll = inPolicy(event);
     const hit: ServiceHit[] = [];
     const stranded: StrandedGroup[] = [];
     const lostIdentities: string[] = [];
@@ -81,7 +87,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       const node = engine.nodes[i]!;
       const code = engine.stateOf(i) as StateCode;
       if (node.kind === 'service') {
-        hit.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? engine.explain(i) : [] });
+        hit.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED && (explainAll || node.critical) ? engine.explain(i) : [] });
       } else if (node.kind === 'group' && code === STRANDED) {
         const lost = engine.lostMemberOf(i);
         stranded.push({
@@ -151,10 +157,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       if (node.kind === 'component') return { id: node.id, kind: 'component', name: node.name, what: node.role === 'unclassified' ? 'component' : node.role };
       return { id: node.id, kind: 'component', name: node.name, what: node.kind };
     },
-    inPolicy(event) {
-      const node = engine.nodes[event]!;
-      return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
-    },
+    inPolicy,
     locationsOf(event) {
       const node = engine.nodes[event]!;
       return node.kind === 'component' && node.source ? [node.source] : [];
@@ -189,7 +192,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     if (n.kind === 'domain') nodeInfo.set(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
     else if (n.kind === 'component') {
       const placedIn = engine.placementsOf(i).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'domain' ? [d.path] : []));
-      nodeInfo.set(id, { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn, ...(n.source ? { source: n.source } : {}) });
+      const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };
+      if (n.source) info.source = n.source;
+      nodeInfo.set(id, info);
     } else if (n.kind === 'group') nodeInfo.set(id, { kind: 'group', name: n.name, service: n.service });
     else nodeInfo.set(id, { kind: n.kind, name: n.name });
   };

@@ -253,11 +253,13 @@ export function buildModel(classification: Classification): Model {
   for (const c of failable) {
     const r = c.record;
     const group = groupOfUrn.get(r.urn);
-    const at = b.addNode({
+    const node: ComponentNode = {
       kind: 'component', id: componentId(r.urn), urn: r.urn, name: r.name, type: r.type, role: c.role, service: c.service,
       stack: r.stack, project: r.project, event: c.event, placedBy: c.placedBy,
-      ...(group !== undefined ? { group: b.nodes[group]!.id } : {}), ...(r.source ? { source: r.source } : {}),
-    });
+    };
+    if (group !== undefined) node.group = b.nodes[group]!.id;
+    if (r.source) node.source = r.source;
+    const at = b.addNode(node);
     componentAt.set(r.urn, at);
     for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));
     if (group !== undefined) b.addEdge('member-of', at, group);

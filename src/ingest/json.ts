@@ -114,7 +114,7 @@ export function jsonErrorOffset(text: string): number {
  * wrong in words a user can act on.
  */
 export function parseJson(text: string, file: string): unknown {
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     throw new InputError({ file, reason: 'the file is empty; expected the JSON of `pulumi stack export`, a checkpoint or `pulumi preview --json`' });
   }
   try {

@@ -268,6 +268,34 @@ export class Engine {
     return this.touched.filter((i) => this.state[i]! > UP);
   }
 
+  /**
+   * OR gates the last scenario hit without breaking: groups that lost members
+   * or tools yet serve, and components that lost some of their placements.
+   * For each: the losses so far (members or placements) and lost tools.
+   * A larger scenario can only break such a gate by adding losses to it.
+   */
+  partialGates(): Array<{ node: number; lost: number; tools: number }> {
+    const out: Array<{ node: number; lost: number; tools: number }> = [];
+    for (const i of this.touched) {
+      if (this.state[i]! >= STRANDED) continue;
+      const kind = this.kind[i];
+      if (kind === K_GROUP) {
+        if (this.counter[i]! > 0 || this.toolsLost[i]! > 0) out.push({ node: i, lost: this.counter[i]!, tools: this.toolsLost[i]! });
+      } else if (kind === K_COMPONENT && this.counter[i]! > 0) out.push({ node: i, lost: this.counter[i]!, tools: 0 });
+    }
+    return out;
+  }
+
+  /** How many more losses gate i absorbs: n - k for a group, placements - 1 for a component. */
+  slackOf(i: number): number {
+    return this.kind[i] === K_GROUP ? this.n[i]! - this.k[i]! : this.nPlacements[i]! - 1;
+  }
+
+  /** Can gate i be stranded (a group with recovery tools)? */
+  hasTools(i: number): boolean {
+    return this.toolsOut.start[i + 1]! > this.toolsOut.start[i]!;
+  }
+
   isDomainLost(i: number): boolean {
     return this.domainStamp[i] === this.epoch;
   }

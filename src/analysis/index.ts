@@ -9,11 +9,16 @@ import { VERSION } from '../version.js';
 import { DOWN, Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js';
 import type { FindingContext, ServiceHit, StrandedGroup } from './findings/context.js';
 import { FINDING_KINDS } from './findings/index.js';
+import { minimalCutSets } from './cutsets.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type Severity } from './types.js';
 
 export interface AnalyzeOptions {
   /** Largest domain kind a critical service must survive: zone (default), region, provider, ... */
   tolerate?: string;
+  /** Largest shared risk groups to look for: 1 (default) for single failures only, 2 for pairs, ... */
+  order?: number;
+  /** Most scenarios the shared-risk-group search evaluates before it stops (with an analysis error saying so). */
+  orderBudget?: number;
 }
 
 export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
@@ -107,6 +112,34 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     outcomes.push({ event, outcome: { services: hit, stranded, lostIdentities: lostIdentities.sort(byText), lostTools: lostTools.sort(byText), lostQuorums: lostQuorums.sort(byText) } });
   }
 
+  // Shared risk groups (--order k): minimal cut sets of the critical services.
+  const cutSets: FindingContext['cutSets'] = [];
+  const analysisErrors: AnalysisResult['analysisErrors'] = [];
+  const order = options.order ?? 1;
+  if (order >= 2) {
+    const targets = serviceIdx.filter((i) => {
+      const n = engine.nodes[i]!;
+      return n.kind === 'service' && n.critical;
+    });
+    const search = minimalCutSets(engine, events, targets, order, options.orderBudget);
+    for (const set of search.sets) {
+      engine.evaluate(set.events);
+      const hits: ServiceHit[] = set.services.map((i) => {
+        const node = engine.nodes[i]!;
+        const code = engine.stateOf(i) as StateCode;
+        return { service: node.name, critical: node.kind === 'service' && node.critical, state: STATE_NAMES[code], stateCode: code, path: engine.explain(i) };
+      });
+      hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+      cutSets.push({ events: set.events, services: hits });
+    }
+    if (search.capped) {
+      analysisErrors.push({
+        rule: 'shared-risk-group',
+        message: `stopped after ${search.evaluated} scenarios at order ${order}: the shared risk groups listed may be incomplete; lower --order or analyze fewer stacks at once`,
+      });
+    }
+  }
+
   const identities: FindingContext['identities'] = [];
   isIdentity.forEach((flag, i) => {
     if (!flag) return;
@@ -127,6 +160,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
 
   const ctx: FindingContext = {
     outcomes,
+    cutSets,
     identities,
     recoveryGroups,
     totalServices: services.length,
@@ -165,7 +199,6 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   };
 
   const findings: Finding[] = [];
-  const analysisErrors: AnalysisResult['analysisErrors'] = [];
   for (const kind of Object.keys(FINDING_KINDS).sort()) {
     try {
       findings.push(...FINDING_KINDS[kind]!.detect(ctx));
@@ -235,6 +268,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       criticalServices: totalCritical,
       allCritical: model.allCritical,
       events: events.length,
+      domainEvents: events.filter((e) => engine.kindOf(e) === 'domain' && inPolicy(e)).length,
       findings: counts,
     },
     services: services

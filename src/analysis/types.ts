@@ -25,7 +25,8 @@ export interface AffectedService {
 
 export interface EventRef {
   id: string;
-  kind: 'domain' | 'component';
+  /** set: a shared risk group, whose members are in the finding's evidence. */
+  kind: 'domain' | 'component' | 'set';
   name: string;
   /** zone, region, datacenter... for domains; the role for components. */
   what: string;
@@ -43,9 +44,13 @@ export interface Finding {
   affected: AffectedService[];
   /** Replica groups that survive on paper but cannot take over: their recovery tools are lost too. */
   stranded: Array<{ group: string; lostMember?: string; survivors: string[]; tools: string[] }>;
+  /** The services a finding without explanation paths names (its `affected` is empty), sorted. */
+  services?: string[];
   /** Kind-specific evidence: the nodes it names (ids) and the events that trigger it. */
   evidence?: { nodes: string[]; events: EventRef[] };
   locations: SourceLocation[];
+  /** Against a baseline (`--baseline`): new, or unchanged (accepted in the baseline). */
+  baseline?: 'new' | 'unchanged';
 }
 
 export interface NodeInfo {
@@ -73,6 +78,8 @@ export interface AnalysisResult {
     criticalServices: number;
     allCritical: boolean;
     events: number;
+    /** Domain losses within the policy that were checked (each zone, data center... a critical service must survive). */
+    domainEvents: number;
     findings: Record<Severity, number>;
   };
   services: Array<{ name: string; critical: boolean }>;
@@ -82,4 +89,6 @@ export interface AnalysisResult {
   blindSpots: BlindSpot[];
   warnings: Warning[];
   analysisErrors: Array<{ rule: string; message: string }>;
+  /** Present when a baseline was given: counts, and the baseline's findings that are gone (fixed). */
+  baseline?: { file: string; new: number; unchanged: number; absent: Array<{ id: string; message?: string }> };
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
+import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
 
@@ -51,7 +52,7 @@ async function fileKind(target: string): Promise<'dir' | 'file'> {
 export async function loadInput(spec: string, options: LoadOptions = {}): Promise<StackInput> {
   if (spec === '-') {
     const text = await (options.readStdin ?? readAllStdin)();
-    return readState(parseJson(text, '<stdin>'), '<stdin>', spec, options.keepProperties);
+    return readDocument(parseJson(text, '<stdin>'), '<stdin>', spec, options.keepProperties);
   }
   const { target, stack } = splitStackSpec(spec);
   const kind = await fileKind(target);
@@ -72,7 +73,12 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   } catch (err) {
     throw new InputError({ file: target, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
-  return readState(parseJson(text, target), target, spec, options.keepProperties);
+  return readDocument(parseJson(text, target), target, spec, options.keepProperties);
+}
+
+/** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
+function readDocument(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+  return isPreview(doc) ? readPreview(doc, file, input, keep) : readState(doc, file, input, keep);
 }
 
 /** Load every input, in the order given. */

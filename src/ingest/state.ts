@@ -66,7 +66,7 @@ export function isWellFormedResource(r: unknown): r is RawResource {
   return true;
 }
 
-function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
+export function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
   const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
     .filter(Boolean)
     .join('.')
@@ -119,9 +119,6 @@ function envelopeOf(doc: unknown, file: string): Envelope {
       config: isPlainObject(d.config) ? d.config : {},
     };
   }
-  if ('steps' in d) {
-    throw new InputError({ file, reason: 'this is `pulumi preview --json` output; firebreak reads previews with `firebreak check` once preview input is supported' });
-  }
   throw new InputError({
     file,
     reason: 'not a Pulumi state: expected `{version, deployment}` (pulumi stack export), `{version, checkpoint}` (a .pulumi/stacks checkpoint) or `{target, latest}` (legacy)',
@@ -137,7 +134,7 @@ function numberOrUndefined(v: unknown): number | undefined {
 }
 
 /** Provider-namespaced scalar config that can place resources; secrets are left out. */
-function placementConfig(config: Record<string, unknown>): Record<string, string> {
+export function placementConfig(config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(config).sort()) {
     const value = config[key];

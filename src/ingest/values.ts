@@ -4,7 +4,7 @@
  * unknown sentinel. Secrets are dropped here, at the door: neither their
  * ciphertext nor a --show-secrets plaintext is kept anywhere after ingest.
  */
-import { special, type PropertyMap, type PropertyValue } from './types.js';
+import { asSpecial, special, type PropertyMap, type PropertyValue } from './types.js';
 
 export const SIG_KEY = '4dabf18193072939515e22adb298388d';
 export const SIG_SECRET = '1b47061264138c4ac30d75fd1eb44270';
@@ -82,4 +82,30 @@ export function decodeMap(value: unknown): PropertyMap {
     if (v !== null && (typeof v === 'object' || v === UNKNOWN_SENTINEL)) obj[key] = decodeValue(v);
   }
   return obj as PropertyMap;
+}
+
+/**
+ * The inverse of decodeValue, for the states firebreak writes (`plan
+ * --apply`): a secret becomes an empty secret envelope (its value was never
+ * kept), the unknown the sentinel, a resource reference its signed form.
+ */
+export function encodeValue(value: PropertyValue): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(encodeValue);
+  const sp = asSpecial(value);
+  if (sp) {
+    switch (sp.kind) {
+      case 'secret':
+        return { [SIG_KEY]: SIG_SECRET, ciphertext: '' };
+      case 'unknown':
+        return UNKNOWN_SENTINEL;
+      case 'resource-ref':
+        return { [SIG_KEY]: SIG_RESOURCE_REF, urn: sp.urn, ...(sp.id ? { id: sp.id } : {}) };
+      default:
+        return { [SIG_KEY]: sp.kind === 'asset' ? SIG_ASSET : SIG_ARCHIVE, ...(sp.path ? { path: sp.path } : {}), ...(sp.uri ? { uri: sp.uri } : {}) };
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = encodeValue((value as PropertyMap)[key]!);
+  return out;
 }

@@ -23,7 +23,7 @@ function severityLabel(c: Colors, s: Severity): string {
   }
 }
 
-function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
+export function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
   const n = nodes[id];
   if (!n) return id;
   switch (n.kind) {
@@ -38,7 +38,7 @@ function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
   }
 }
 
-export function renderPath(result: AnalysisResult, path: PathStep[], c: Colors): string {
+export function renderPath(result: { nodes: Record<string, NodeInfo> }, path: PathStep[], c: Colors): string {
   return path
     .map((step, i) => {
       let label = nodeLabel(result.nodes, step.node);
@@ -48,14 +48,23 @@ export function renderPath(result: AnalysisResult, path: PathStep[], c: Colors):
     .join(' ');
 }
 
+const plain = pc.createColors(false);
+
+/** An explanation path as plain text (no colour), for reports other than text. */
+export function plainPath(result: { nodes: Record<string, NodeInfo> }, path: PathStep[]): string {
+  return renderPath(result, path, plain);
+}
+
 function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: number): string[] {
-  const lines = [`${severityLabel(c, f.severity)} ${f.message}`];
+  if (f.baseline === 'unchanged') return [`${severityLabel(c, f.severity)} ${c.dim(`${f.message} (in the baseline, ${f.id})`)}`];
+  const lines = [`${severityLabel(c, f.severity)} ${f.baseline === 'new' ? `${c.bold('NEW')} ` : ''}${f.message}`];
   const meta = [`id ${f.id}`];
   if (!f.inPolicy) meta.push(`beyond the policy (--tolerate ${result.policy.tolerate})`);
   if (f.locations.length > 0) meta.push(`at ${f.locations.map(formatLocation).join(', ')}`);
   lines.push(`         ${c.dim(meta.join('  '))}`);
   for (const a of f.affected.slice(0, maxPaths)) {
-    lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${renderPath(result, a.path, c)}`);
+    const explained = a.path.length > 0 ? renderPath(result, a.path, c) : `${a.service} ${c.dim('(not critical: no path beyond the policy)')}`;
+    lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${explained}`);
   }
   if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);
   for (const g of f.stranded.slice(0, maxPaths)) {
@@ -103,6 +112,11 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push('');
   }
   for (const e of result.analysisErrors) out.push(c.red(`analysis error in ${e.rule}: ${e.message}`));
+  if (result.baseline) {
+    const b = result.baseline;
+    out.push(`${c.bold('Baseline')} ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.absent.length} fixed (in the baseline, no longer found)`);
+    for (const gone of b.absent.slice(0, 20)) out.push(c.green(`  fixed ${gone.id}${gone.message ? `: ${gone.message}` : ''}`));
+  }
   const counts = SEVERITIES.map((sev) => `${s.findings[sev]} ${sev}`).join(', ');
   out.push(`${c.bold('Findings:')} ${counts}`);
   return out.join('\n') + '\n';

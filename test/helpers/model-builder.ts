@@ -13,6 +13,7 @@
 import { DirectedGraph } from 'graphology';
 import { Engine, STATE_NAMES, type PathStep, type ServiceState } from '../../src/analysis/engine.js';
 import { modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
+import type { Role } from '../../src/classify/schema.js';
 
 export const D = (path: string): string => `domain:${path}`;
 export const C = (name: string): string => `component:${name}`;
@@ -25,7 +26,12 @@ export interface ComponentOptions {
   requires?: string[];
   /** Its own loss is a basic event (default true). */
   event?: boolean;
+  /** compute (default), identity, ops-tool, datastore, ... */
+  role?: string;
 }
+
+/** Domain kinds and their ranks, as in rules/core.yaml. */
+const RANKS: Record<string, number> = { host: 0, rack: 1, zone: 4, datacenter: 4, campus: 5, region: 6, provider: 8 };
 
 export class ModelSpec {
   private readonly nodes: ModelNode[] = [];
@@ -45,7 +51,7 @@ export class ModelSpec {
     const parentPath = segments.slice(0, -1).join('/');
     const parent = parentPath ? D(parentPath) : undefined;
     if (parent && !this.ids.has(parent)) throw new Error(`declare ${parent} before ${D(path)}`);
-    this.add({ kind: 'domain', id: D(path), name: segments[segments.length - 1]!, domainKind, rank: 4, path, ...(parent ? { parent } : {}) });
+    this.add({ kind: 'domain', id: D(path), name: segments[segments.length - 1]!, domainKind, rank: RANKS[domainKind] ?? 4, path, ...(parent ? { parent } : {}) });
     if (parent) this.edges.push({ kind: 'within', from: D(path), to: parent });
     return this;
   }
@@ -58,7 +64,7 @@ export class ModelSpec {
 
   component(name: string, options: ComponentOptions = {}): this {
     this.add({
-      kind: 'component', id: C(name), urn: `urn:test::${name}`, name, type: 'test:index:Thing', role: 'compute',
+      kind: 'component', id: C(name), urn: `urn:test::${name}`, name, type: 'test:index:Thing', role: (options.role ?? 'compute') as Role,
       service: '', stack: 'test', project: 'test', event: options.event ?? true, placedBy: 'test',
     });
     for (const p of options.placedIn ?? []) this.edges.push({ kind: 'placed-in', from: C(name), to: D(p) });
@@ -112,7 +118,7 @@ export class ModelSpec {
       if (!graph.hasNode(e.to)) throw new Error(`unknown node ${e.to}`);
       graph.addDirectedEdge(e.from, e.to, { kind: e.kind });
     }
-    return modelFromGraph(graph, { allCritical: true, domainRanks: {}, blindSpots: [], warnings: [] });
+    return modelFromGraph(graph, { allCritical: true, domainRanks: RANKS, blindSpots: [], warnings: [] });
   }
 }
 

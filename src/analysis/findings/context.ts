@@ -64,6 +64,8 @@ export interface IdentityNode {
 export interface FindingContext {
   /** Every basic event whose loss hurts something, in a stable order. */
   outcomes: Array<{ event: number; outcome: ScenarioOutcome }>;
+  /** Minimal cut sets of order 2..k (empty unless --order is 2 or more): the events and the services each takes down, explained. */
+  cutSets: Array<{ events: number[]; services: ServiceHit[] }>;
   identities: IdentityNode[];
   /** Groups that recover with tools. */
   recoveryGroups: RecoveryGroup[];

@@ -44,6 +44,7 @@ export function detect(ctx: FindingContext): Finding[] {
       blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
       affected: [],
       stranded: [],
+      services: names,
       evidence: { nodes: [groupId, ...g.members], events },
       locations: g.locations,
     });

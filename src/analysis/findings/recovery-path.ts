@@ -51,6 +51,7 @@ export function detect(ctx: FindingContext): Finding[] {
       blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
       affected: [],
       stranded: outcome.stranded.filter((s) => groups.some((g) => g.id === s.group)),
+      services: names,
       evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
       locations: ctx.locationsOf(event),
     });

@@ -47,6 +47,7 @@ export function detect(ctx: FindingContext): Finding[] {
       blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
       affected: [],
       stranded: [],
+      services: [...names].sort(),
       evidence: { nodes: [identity.id], events },
       locations: identity.locations,
     });

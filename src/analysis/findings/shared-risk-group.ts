@@ -1,0 +1,70 @@
+/**
+ * shared-risk-group: a minimal set of two or more events (`--order k`) that
+ * together take a critical service down when no smaller part of the set
+ * does: the hidden shared dependency behind redundancy that looks real.
+ */
+import type { FindingContext } from './context.js';
+import { fill, findingId, listNames } from './util.js';
+import type { EventRef, Finding, Severity } from '../types.js';
+
+export const id = 'shared-risk-group';
+export const title = 'Shared risk group';
+export const defaultSeverity: Severity = 'medium';
+export const description =
+  'Events that no single failure covers but that take a critical service down together (minimal cut sets of order 2..k, with --order k): redundancy that shares a hidden dependency.';
+
+export const messages = {
+  lost: 'Losing {events} together {effect} ({count} of {total} services, {critical} critical); no smaller part of this set does',
+  down: 'takes down {services}',
+  stranded: 'strands {services}',
+} as const;
+
+/** The set as one event reference: its id joins the member ids. */
+export function setRef(events: EventRef[]): EventRef {
+  return {
+    id: `set:${events.map((e) => e.id).join('+')}`,
+    kind: 'set',
+    name: events.map((e) => e.name).join(' + '),
+    what: `shared risk group of ${events.length}`,
+  };
+}
+
+export function detect(ctx: FindingContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const cut of ctx.cutSets) {
+    const refs = cut.events.map((e) => ctx.eventRef(e));
+    const event = setRef(refs);
+    const lost = cut.services;
+    if (lost.length === 0) continue;
+    const critical = lost.filter((s) => s.critical);
+    const inPolicy = cut.events.every((e) => ctx.inPolicy(e));
+    // Beyond the single-failure policy by nature: never above medium.
+    const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'medium' : critical.length === 1 ? 'low' : 'info';
+    const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
+    const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
+    const effect = [down.length > 0 ? fill(messages.down, { services: listNames(down) }) : '', stranded.length > 0 ? fill(messages.stranded, { services: listNames(stranded) }) : '']
+      .filter(Boolean)
+      .join(' and ');
+    const names = lost.map((s) => s.service);
+    findings.push({
+      id: findingId(id, event.id, names),
+      rule: id,
+      severity,
+      message: fill(messages.lost, {
+        events: refs.map((r) => `${r.what} ${r.name}`).join(' and '),
+        effect,
+        count: lost.length,
+        total: ctx.totalServices,
+        critical: critical.length,
+        }),
+      event,
+      inPolicy,
+      blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
+      affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+      stranded: [],
+      evidence: { nodes: refs.map((r) => r.id), events: refs },
+      locations: cut.events.flatMap((e) => ctx.locationsOf(e)),
+    });
+  }
+  return findings;
+}

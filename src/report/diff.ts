@@ -1,0 +1,57 @@
+/** Reports of `firebreak diff`: text, json and markdown. */
+import pc from 'picocolors';
+import type { DiffResult, ServiceSurvival } from '../analysis/compare.js';
+import type { Finding } from '../analysis/types.js';
+import { escapeMarkdown as md } from './markdown.js';
+import type { ReportOptions } from './options.js';
+
+const survives = (s?: ServiceSurvival): string => (s ? `${s.survives}/${s.of}` : '-');
+
+function line(f: Finding): string {
+  return `${f.severity.toUpperCase().padEnd(8)} ${f.message}  (${f.id})`;
+}
+
+export function renderDiffText(d: DiffResult, options: ReportOptions): string {
+  const c = pc.createColors(options.color);
+  const stacks = (x: DiffResult['before']): string => x.map((i) => `${i.project}/${i.stack}`).join(', ');
+  const out = [c.bold(`firebreak diff: ${stacks(d.before)} -> ${stacks(d.after)}`), `${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];
+  const section = (title: string, list: Finding[], paint: (s: string) => string): void => {
+    if (list.length === 0) return;
+    out.push(c.bold(`${title} (${list.length})`));
+    for (const f of list) out.push(paint(`  ${line(f)}`));
+    out.push('');
+  };
+  section('Resolved', d.resolved, c.green);
+  section('Introduced', d.introduced, c.red);
+  section('Unchanged', d.unchanged, c.dim);
+  const width = Math.max(7, ...d.services.map((s) => s.name.length));
+  out.push(c.bold('Single-domain losses each service survives (within the policy)'));
+  out.push(`  ${'service'.padEnd(width)}  before  after`);
+  for (const s of d.services) {
+    const changed = survives(s.before) !== survives(s.after);
+    const row = `  ${s.name.padEnd(width)}  ${survives(s.before).padEnd(6)}  ${survives(s.after)}`;
+    out.push(changed ? c.bold(row) : row);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderDiffJson(d: DiffResult): string {
+  return JSON.stringify(d, null, 2) + '\n';
+}
+
+
+export function renderDiffMarkdown(d: DiffResult): string {
+  const out = [`### firebreak diff: ${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];
+  const table = (title: string, list: Finding[]): void => {
+    if (list.length === 0) return;
+    out.push(`**${title}**`, '', '| severity | finding | id |', '| --- | --- | --- |');
+    for (const f of list) out.push(`| ${f.severity} | ${md(f.message)} | \`${f.id}\` |`);
+    out.push('');
+  };
+  table('Introduced', d.introduced);
+  table('Resolved', d.resolved);
+  out.push('<details><summary>Single-domain losses each service survives</summary>', '', '| service | before | after |', '| --- | ---: | ---: |');
+  for (const s of d.services) out.push(`| ${md(s.name)} | ${survives(s.before)} | ${survives(s.after)} |`);
+  out.push('', '</details>');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,108 @@
+/**
+ * junit: JUnit XML for CI test dashboards. One test suite per finding kind,
+ * one test case per service in each: a case fails with one <failure> per
+ * finding of that kind (low or above; info never fails) that names the
+ * service. A kind that failed to run adds a case with an <error>.
+ * `tests`, `failures` and `errors` count test cases.
+ */
+import { formatLocation } from '../errors.js';
+import { FINDING_KINDS } from '../analysis/findings/index.js';
+import { severityRank, type AnalysisResult, type Finding } from '../analysis/types.js';
+import type { ReportOptions } from './options.js';
+import { plainPath } from './text.js';
+
+/** Characters XML 1.0 does not allow, even escaped (C0 controls but tab, CR, LF; lone surrogates; U+FFFE/U+FFFF). */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Text content: the five special characters escaped, characters XML cannot hold removed. */
+export function xmlText(s: string): string {
+  return s
+    .replace(NOT_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** An attribute value: as text, with whitespace kept as character references (parsers normalise raw ones). */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The services a finding names: its affected services, else the services it lists (findings without paths). */
+export function findingServices(f: Finding): string[] {
+  if (f.affected.length > 0) return f.affected.map((a) => a.service);
+  if (f.services) return f.services;
+  return (f.evidence?.nodes ?? []).filter((n) => n.startsWith('service:')).map((n) => n.slice('service:'.length));
+}
+
+const FAILS_FROM = severityRank('low');
+
+function failureBody(result: AnalysisResult, f: Finding, service: string): string {
+  const lines = [f.message];
+  const path = f.affected.find((a) => a.service === service)?.path ?? [];
+  if (path.length > 0) lines.push(`Path: ${plainPath(result, path)}`);
+  if (f.locations.length > 0) lines.push(`At: ${f.locations.map(formatLocation).join(', ')}`);
+  lines.push(`Finding: ${f.id}`);
+  return lines.join('\n');
+}
+
+export function renderJunit(result: AnalysisResult, _options: ReportOptions): string {
+  const rules = [...new Set([...Object.keys(FINDING_KINDS), ...result.findings.map((f) => f.rule)])].sort(byText);
+  const services = result.services.map((s) => s.name).sort(byText);
+  const suites: string[] = [];
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  for (const rule of rules) {
+    const findings = result.findings.filter((f) => f.rule === rule && severityRank(f.severity) >= FAILS_FROM);
+    const byService = new Map<string, Finding[]>();
+    for (const f of findings) {
+      for (const s of new Set(findingServices(f))) {
+        const list = byService.get(s);
+        if (list) list.push(f);
+        else byService.set(s, [f]);
+      }
+    }
+    const cases: string[] = [];
+    let suiteFailures = 0;
+    for (const service of services) {
+      const open = `    <testcase classname="${xmlAttr(rule)}" name="${xmlAttr(service)}"`;
+      const hits = byService.get(service) ?? [];
+      if (hits.length === 0) {
+        cases.push(`${open}/>`);
+        continue;
+      }
+      suiteFailures++;
+      cases.push(`${open}>`);
+      for (const f of hits) {
+        cases.push(`      <failure message="${xmlAttr(f.message)}" type="${xmlAttr(f.severity)}">${xmlText(failureBody(result, f, service))}</failure>`);
+      }
+      cases.push('    </testcase>');
+    }
+    const ruleErrors = result.analysisErrors.filter((e) => e.rule === rule);
+    for (const e of ruleErrors) {
+      cases.push(`    <testcase classname="${xmlAttr(rule)}" name="(analysis)">`);
+      cases.push(`      <error message="${xmlAttr(e.message)}" type="analysis-error">${xmlText(`analysis error in ${rule}: ${e.message}`)}</error>`);
+      cases.push('    </testcase>');
+    }
+    const suiteTests = services.length + ruleErrors.length;
+    tests += suiteTests;
+    failures += suiteFailures;
+    errors += ruleErrors.length;
+    const attrs = `name="${xmlAttr(rule)}" tests="${suiteTests}" failures="${suiteFailures}" errors="${ruleErrors.length}" skipped="0"`;
+    suites.push(cases.length > 0 ? `  <testsuite ${attrs}>\n${cases.join('\n')}\n  </testsuite>` : `  <testsuite ${attrs}/>`);
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="firebreak" tests="${tests}" failures="${failures}" errors="${errors}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,52 @@
+/** Reports of `firebreak plan`: a checklist in text and markdown, and json. */
+import pc from 'picocolors';
+import type { PlanResult, PlanStep } from '../analysis/plan.js';
+import { escapeMarkdown as md } from './markdown.js';
+import type { ReportOptions } from './options.js';
+
+const last = (path: string): string => path.split('/').pop()!;
+
+function headline(p: PlanResult): string {
+  const name = last(p.newDomain.path);
+  if (p.steps.length === 0) return p.before.length === 0 ? `Nothing to duplicate: every critical service already survives any single ${p.policy.tolerate}-level loss.` : `No duplication into ${name} helps.`;
+  const how = p.method === 'exact' ? 'the fewest possible (exact search)' : 'a minimal set: no step can be left out (greedy search; the fewest possible is not guaranteed)';
+  return `Duplicate ${p.steps.length} component${p.steps.length === 1 ? '' : 's'} into ${p.newDomain.kind} ${name}, in ${p.waves} wave${p.waves === 1 ? '' : 's'}: ${how}.`;
+}
+
+function stepText(s: PlanStep): string {
+  const after = s.after.length > 0 ? `; after ${s.after.map((a) => a.split('::').pop()).join(', ')}` : '';
+  return `${s.name} (${s.role}, ${s.service}) from ${s.from.map(last).join(', ')}, into group ${s.group}${after}`;
+}
+
+function outcome(p: PlanResult): string[] {
+  if (p.after.length === 0) return [`After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate} (${p.before.length} failing loss(es) before).`];
+  return [`Still failing after the plan:`, ...p.after.map((f) => `  - losing ${f.domain} still takes down ${f.services.join(', ')}`)];
+}
+
+export function renderPlanText(p: PlanResult, options: ReportOptions): string {
+  const c = pc.createColors(options.color);
+  const out = [c.bold(`firebreak plan: add ${p.newDomain.kind} ${p.newDomain.path} beside ${p.newDomain.sibling}`), headline(p), ''];
+  for (let w = 1; w <= p.waves; w++) {
+    out.push(c.bold(`Wave ${w}`));
+    for (const s of p.steps.filter((x) => x.wave === w)) out.push(`  [ ] ${stepText(s)}`);
+    out.push('');
+  }
+  out.push(...outcome(p));
+  return out.join('\n') + '\n';
+}
+
+
+export function renderPlanMarkdown(p: PlanResult): string {
+  const out = [`### firebreak plan: add ${md(p.newDomain.kind)} ${md(p.newDomain.path)}`, '', md(headline(p)), ''];
+  for (let w = 1; w <= p.waves; w++) {
+    out.push(`**Wave ${w}**`, '');
+    for (const s of p.steps.filter((x) => x.wave === w)) out.push(`- [ ] ${md(stepText(s))}`);
+    out.push('');
+  }
+  out.push(...outcome(p).map(md));
+  return out.join('\n') + '\n';
+}
+
+export function renderPlanJson(p: PlanResult): string {
+  return JSON.stringify(p, null, 2) + '\n';
+}

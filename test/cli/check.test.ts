@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixture, runCli, tempFile } from '../helpers/cli.js';
+
+const exportFile = fixture('exports', 'two-zones-single-db.json');
+const preview = fixture('previews', 'delete-last-replica-outside-zone-a.json');
+const changesOnly = fixture('previews', 'changes-only.json');
+const zoneA = 'domain:aws/us-east-1/us-east-1a';
+
+/** The state before the change in the preview: the export with the database already Multi-AZ. */
+function before(): string {
+  const doc = JSON.parse(readFileSync(exportFile, 'utf8'));
+  for (const r of doc.deployment.resources) {
+    if (r.type === 'aws:rds/instance:Instance') r.inputs.multiAz = r.outputs.multiAz = true;
+  }
+  return tempFile('before.json', JSON.stringify(doc));
+}
+
+interface F {
+  id: string;
+  severity: string;
+  baseline?: string;
+  event: { id: string };
+}
+
+describe('firebreak check', () => {
+  it('passes a zone-redundant stack and fails the preview that deletes the last replica outside zone a', () => {
+    const ok = runCli(['check', before()]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/check: passed/);
+
+    const bad = runCli(['check', preview, '--format', 'json']);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stderr).toMatch(/check: FAILED: 2 finding\(s\) at or above high/);
+    const result = JSON.parse(bad.stdout);
+    expect(result.inputs[0].kind).toBe('preview');
+    // The deleted replica is gone from the graph; the database update is taken.
+    expect(result.summary.resources).toBe(7);
+    const zone = result.findings.find((f: F) => f.event.id === zoneA);
+    expect(zone.severity).toBe('high');
+    const path = zone.affected[0].path.map((s: { node: string }) => s.node);
+    expect(path).toContain('component:urn:pulumi:prod::shop::aws:ec2/instance:Instance::web-1');
+    expect(path.some((n: string) => n.endsWith('::web-2'))).toBe(false);
+    expect(path.some((n: string) => n.endsWith('::orders-db'))).toBe(false);
+  });
+
+  it.each([
+    ['critical', 0],
+    ['high', 1],
+    ['medium', 1],
+    ['low', 1],
+    ['info', 1],
+    ['none', 0],
+  ])('--fail-on %s gives exit %i', (threshold, code) => {
+    expect(runCli(['check', preview, '--fail-on', threshold]).code).toBe(code);
+  });
+
+  it('fails only on findings not in the baseline, and reports the fixed ones', () => {
+    const baseline = tempFile('baseline.yaml', '');
+    const write = runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
+    expect(write.code, write.stderr).toBe(0);
+    const text = readFileSync(baseline, 'utf8');
+    const ids = [...text.matchAll(/- id: (\S+)/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).toEqual([...ids].sort());
+    expect(text).toMatch(/message: Losing zone aws\/us-east-1\/us-east-1a/);
+
+    // Same input against its own baseline: nothing new.
+    const same = runCli(['check', exportFile, '--baseline', baseline]);
+    expect(same.code, same.stderr).toBe(0);
+    // The baseline written twice is byte-identical.
+    runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
+    expect(readFileSync(baseline, 'utf8')).toBe(text);
+
+    // The preview fixes the database but makes web-1 a single point: only that is new.
+    const r = runCli(['check', preview, '--baseline', baseline, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    const fresh = result.findings.filter((f: F) => f.baseline === 'new' && f.severity !== 'info');
+    expect(fresh.map((f: F) => f.event.id)).toEqual(['component:urn:pulumi:prod::shop::aws:ec2/instance:Instance::web-1']);
+    expect(result.findings.find((f: F) => f.event.id === zoneA).baseline).toBe('unchanged');
+    expect(result.baseline.absent.map((a: { id: string }) => a.id)).toEqual(
+      ids.filter((id) => !result.findings.some((f: F) => f.id === id)),
+    );
+    expect(result.baseline.absent.length).toBe(1);
+
+    // analyze honours the baseline for its exit code too.
+    expect(runCli(['analyze', exportFile, '--baseline', baseline]).code).toBe(0);
+  });
+
+  it('refuses a broken baseline with file:line, and --update-baseline without a file', () => {
+    const broken = tempFile('baseline.yaml', 'version: 1\nfindings:\n  - id: not an id\n');
+    const r = runCli(['check', exportFile, '--baseline', broken]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${broken}:3:`);
+    expect(r.stderr).toMatch(/expected a finding id/);
+
+    const missing = runCli(['check', exportFile, '--baseline', '/nonexistent/baseline.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--update-baseline/);
+
+    const noFile = runCli(['check', exportFile, '--update-baseline']);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toMatch(/--update-baseline needs --baseline/);
+  });
+
+  it('warns when the preview shows only the changed resources', () => {
+    const r = runCli(['check', changesOnly, '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/6 unchanged one\(s\) not shown; 1 reference\(s\) to them skipped\): run `pulumi preview --json --show-sames`/);
+  });
+
+  it('refuses a preview of the wrong shape with exit 2', () => {
+    const r = runCli(['check', tempFile('p.json', '{"steps": [{"op": "create"}]}')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p\.json: not a `pulumi preview --json` document: steps\[0\]\.urn/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,31 @@
+/** Shared helpers of the report tests: golden files, reports through the CLI, exports with hostile names. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { fixture, runCli, tempFile } from './cli.js';
+
+/** Compare with test/fixtures/golden/<name>; UPDATE_GOLDEN=1 rewrites it. */
+export function expectGolden(name: string, actual: string): void {
+  const file = fixture('golden', name);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+/** `firebreak analyze SPEC --format FORMAT`, which must succeed quietly. */
+export function report(spec: string, format: string): string {
+  const r = runCli(['analyze', spec, '--format', format, '--fail-on', 'none']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout;
+}
+
+/** two-zones-single-db.json with the database and the service renamed (names full of syntax). */
+export function hostileExport(dbName: string, serviceName: string): string {
+  const doc = JSON.parse(readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8'));
+  const rename = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.split('orders-db').join(dbName).replace(/^shop$/, serviceName);
+    if (Array.isArray(v)) return v.map(rename);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
+    return v;
+  };
+  return tempFile('hostile.json', JSON.stringify(rename(doc)));
+}

@@ -1,0 +1,76 @@
+/**
+ * --format markdown: a pull-request comment. Golden files for the example
+ * stacks (UPDATE_GOLDEN=1 rewrites them), escaping of names from stacks, and
+ * the comment size cap.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { AnalysisResult } from '../../src/analysis/types.js';
+import { MARKDOWN_MAX_CHARS, escapeMarkdown, renderMarkdown } from '../../src/report/markdown.js';
+import { fixture, runCli, tempFile } from '../helpers/cli.js';
+import { expectGolden, hostileExport, report } from '../helpers/reports.js';
+
+
+function json(spec: string): AnalysisResult {
+  return JSON.parse(report(spec, 'json')) as AnalysisResult;
+}
+
+describe('markdown report', () => {
+  it.each([
+    ['stacks/aws-three-tier@prod', 'aws-three-tier-prod.md'],
+    ['.@pangyo-2022', 'pangyo-2022.md'],
+  ])('%s matches its golden file', (spec, golden) => {
+    expectGolden(golden, report(spec, 'markdown'));
+  });
+
+  it('summarises findings in a headline, a severity table and a findings table', () => {
+    const md = report('stacks/aws-three-tier@prod', 'markdown');
+    expect(md.split('\n')[0]).toBe('### firebreak found 3 single points of failure (3 findings: 3 high)');
+    expect(md).toContain('| severity | count |');
+    expect(md).toContain('| high | 3 |');
+    expect(md).toContain('| severity | event | services affected | id |');
+    expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+    // The info finding is only in the collapsed section, not in the findings table.
+    expect(md).not.toMatch(/^\| info \| region/m);
+    expect(md).toContain('<details><summary>1 info finding beyond the policy');
+  });
+
+  it('says so when there is no single point of failure', () => {
+    const md = report('stacks/two-datacenters@prod', 'markdown');
+    expect(md.split('\n')[0]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');
+    expect(md).not.toContain('| severity | event |');
+  });
+
+  it('escapes markdown and HTML in names that come from the stack', () => {
+    const r = runCli(['analyze', hostileExport('<script>|db*_`[x]', '<img src=x>|`svc`'), '--format', 'markdown', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const md = r.stdout;
+    expect(md).toContain('&lt;script&gt;&#124;db&#42;&#95;&#96;&#91;x&#93;');
+    expect(md).not.toMatch(/<script|<img/);
+    // Every row of the findings table keeps its four cells.
+    const rows = md.split('\n').filter((l) => /^\| (critical|high|medium|low) \| /.test(l) && !/ \| \d+ \|$/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.split('|').length, row).toBe(6);
+    // No stray code spans or emphasis from names: backticks only around ids and flags.
+    for (const m of md.matchAll(/`([^`]*)`/g)) expect(m[1]).toMatch(/^([a-z-]+\/[0-9a-f]{12}|--format json)$/);
+  });
+
+  it('escapeMarkdown leaves no markdown-significant character', () => {
+    expect(escapeMarkdown('a|b<c>d`e*f_g[h]i\\j\nk&l')).toBe('a&#124;b&lt;c&gt;d&#96;e&#42;f&#95;g&#91;h&#93;i&#92;j k&amp;l');
+  });
+
+  it(`stays within ${MARKDOWN_MAX_CHARS} characters, truncating details with a note`, () => {
+    const base = json('.@pangyo-2022');
+    const many: AnalysisResult = {
+      ...base,
+      findings: Array.from({ length: 400 }, (_, i) => ({ ...base.findings[i % 3]!, id: `single-point-of-failure/${i.toString(16).padStart(12, '0')}` })),
+    };
+    const md = renderMarkdown(many, { color: false });
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_MAX_CHARS);
+    expect(md).toMatch(/_Truncated to fit a comment: .* left out\./);
+    expect(md.match(/<details>/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+    expect(md.endsWith('\n')).toBe(true);
+    // The untruncated demo is well below the cap and has no note.
+    expect(renderMarkdown(base, { color: false })).not.toContain('Truncated');
+  });
+});

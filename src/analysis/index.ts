@@ -10,7 +10,8 @@ import { DOWN, Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js
 import type { FindingContext, ServiceHit, StrandedGroup } from './findings/context.js';
 import { FINDING_KINDS } from './findings/index.js';
 import { minimalCutSets } from './cutsets.js';
-import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type Severity } from './types.js';
+import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
+import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type ResultModel, type Severity } from './types.js';
 
 export interface AnalyzeOptions {
   /** Largest domain kind a critical service must survive: zone (default), region, provider, ... */
@@ -19,6 +20,10 @@ export interface AnalyzeOptions {
   order?: number;
   /** Most scenarios the shared-risk-group search evaluates before it stops (with an analysis error saying so). */
   orderBudget?: number;
+  /** Add the whole model to the result (`result.model`), for reporters that simulate in the page (html). */
+  includeModel?: boolean;
+  /** Estimate each critical service's availability from its minimal cut sets (at least pairs). */
+  availability?: boolean;
 }
 
 export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
@@ -116,27 +121,41 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   const cutSets: FindingContext['cutSets'] = [];
   const analysisErrors: AnalysisResult['analysisErrors'] = [];
   const order = options.order ?? 1;
-  if (order >= 2) {
-    const targets = serviceIdx.filter((i) => {
-      const n = engine.nodes[i]!;
-      return n.kind === 'service' && n.critical;
-    });
-    const search = minimalCutSets(engine, events, targets, order, options.orderBudget);
-    for (const set of search.sets) {
-      engine.evaluate(set.events);
-      const hits: ServiceHit[] = set.services.map((i) => {
-        const node = engine.nodes[i]!;
-        const code = engine.stateOf(i) as StateCode;
-        return { service: node.name, critical: node.kind === 'service' && node.critical, state: STATE_NAMES[code], stateCode: code, path: engine.explain(i) };
-      });
-      hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
-      cutSets.push({ events: set.events, services: hits });
+  const searchOrder = Math.max(order, options.availability ? 2 : 1);
+  const criticalIdx = serviceIdx.filter((i) => {
+    const n = engine.nodes[i]!;
+    return n.kind === 'service' && n.critical;
+  });
+  let availability: AvailabilityEstimate | undefined;
+  if (searchOrder >= 2) {
+    const search = minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget);
+    if (order >= 2) {
+      for (const set of search.sets) {
+        if (set.events.length > order) continue;
+        engine.evaluate(set.events);
+        const hits: ServiceHit[] = set.services.map((i) => {
+          const node = engine.nodes[i]!;
+          const code = engine.stateOf(i) as StateCode;
+          return { service: node.name, critical: node.kind === 'service' && node.critical, state: STATE_NAMES[code], stateCode: code, path: engine.explain(i) };
+        });
+        hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+        cutSets.push({ events: set.events, services: hits });
+      }
     }
     if (search.capped) {
       analysisErrors.push({
-        rule: 'shared-risk-group',
-        message: `stopped after ${search.evaluated} scenarios at order ${order}: the shared risk groups listed may be incomplete; lower --order or analyze fewer stacks at once`,
+        rule: order >= 2 ? 'shared-risk-group' : 'availability',
+        message: `stopped after ${search.evaluated} scenarios at order ${searchOrder}: the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower --order or analyze fewer stacks at once`,
       });
+    }
+    if (options.availability) {
+      const isCritical = new Uint8Array(engine.size);
+      for (const i of criticalIdx) isCritical[i] = 1;
+      const singles = outcomes.map(({ event, outcome }) => ({
+        events: [event],
+        services: outcome.services.filter((h) => h.critical && h.stateCode >= STRANDED).map((h) => engine.index.get(`service:${h.service}`)!),
+      }));
+      availability = estimateAvailability(engine, model, searchOrder, [...singles, ...search.sets], criticalIdx);
     }
   }
 
@@ -279,5 +298,19 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     blindSpots: [...model.blindSpots].sort((a, b) => byText(a.kind, b.kind) || byText(a.subject, b.subject)),
     warnings: inputs.flatMap((i) => i.warnings).concat(model.warnings),
     analysisErrors,
+    ...(availability ? { availability } : {}),
+    ...(options.includeModel ? { model: resultModel(model) } : {}),
   };
+}
+
+/** The model as plain data: nodes in the model's order, edges as [source, target, kind]. */
+export function resultModel(model: Model): ResultModel {
+  const nodes: ResultModel['nodes'] = model.nodes.map((n) => {
+    if (n.kind === 'domain') return { id: n.id, kind: n.kind, name: n.name, domainKind: n.domainKind };
+    if (n.kind === 'group') return { id: n.id, kind: n.kind, name: n.name, k: n.k, n: n.n, service: n.service };
+    if (n.kind === 'service') return { id: n.id, kind: n.kind, name: n.name, critical: n.critical };
+    return { id: n.id, kind: n.kind, name: n.name, event: n.event, service: n.service, role: n.role };
+  });
+  const edges: ResultModel['edges'] = model.edgeKind.map((kind, e) => [model.edgeSource[e]!, model.edgeTarget[e]!, kind]);
+  return { nodes, edges };
 }

@@ -124,7 +124,7 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
       if (t !== groupId && !graph.hasDirectedEdge(copyId, t)) graph.addDirectedEdge(copyId, t, { kind: 'requires' });
     }
   }
-  return modelFromGraph(graph, { allCritical: model.allCritical, domainRanks: model.domainRanks, blindSpots: model.blindSpots, warnings: model.warnings });
+  return modelFromGraph(graph, { allCritical: model.allCritical, domainRanks: model.domainRanks, reliability: model.reliability, blindSpots: model.blindSpots, warnings: model.warnings });
 }
 
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */

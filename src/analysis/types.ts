@@ -2,6 +2,7 @@
 import type { SourceLocation, Warning } from '../errors.js';
 import type { BlindSpot } from '../classify/index.js';
 import type { PathStep, ServiceState } from './engine.js';
+import type { AvailabilityEstimate } from './availability.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -65,6 +66,37 @@ export interface NodeInfo {
   source?: SourceLocation;
 }
 
+/** Edge kinds of the failure model (src/model/index.ts). */
+export type ModelEdgeKind = 'within' | 'placed-in' | 'member-of' | 'requires' | 'recovers-with';
+
+/**
+ * The whole failure model, for reporters that simulate scenarios themselves
+ * (--format html). Filled only with `includeModel: true`; no other format prints it.
+ */
+export interface ResultModel {
+  /** Every node in the model's order (edges refer to positions in this array). */
+  nodes: Array<{
+    id: string;
+    kind: 'domain' | 'component' | 'group' | 'service';
+    name: string;
+    /** Domains: zone, region, datacenter... */
+    domainKind?: string;
+    /** Groups: up while at least k of n members are alive. */
+    k?: number;
+    n?: number;
+    /** Services. */
+    critical?: boolean;
+    /** Components: their own loss is a basic event. */
+    event?: boolean;
+    /** Components and groups: the service they belong to. */
+    service?: string;
+    /** Components: compute, datastore... (unclassified when no rule says). */
+    role?: string;
+  }>;
+  /** [source position, target position, kind]. */
+  edges: Array<[number, number, ModelEdgeKind]>;
+}
+
 export interface AnalysisResult {
   schemaVersion: 1;
   tool: { name: 'firebreak'; version: string };
@@ -89,6 +121,10 @@ export interface AnalysisResult {
   blindSpots: BlindSpot[];
   warnings: Warning[];
   analysisErrors: Array<{ rule: string; message: string }>;
+  /** Present with --availability: estimated unavailability of each critical service (docs/availability.md). */
+  availability?: AvailabilityEstimate;
   /** Present when a baseline was given: counts, and the baseline's findings that are gone (fixed). */
   baseline?: { file: string; new: number; unchanged: number; absent: Array<{ id: string; message?: string }> };
+  /** The whole model, only when analyzed with `includeModel: true` (for --format html). */
+  model?: ResultModel;
 }

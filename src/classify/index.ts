@@ -11,6 +11,15 @@ import { getPath, scalarStrings, type ScalarValue } from './properties.js';
 import type { LoadedPack } from './packs.js';
 import type { ProviderInfo, Role, Rule, Scope } from './schema.js';
 
+/** An assumption for --availability: how often something is lost, and for how long. */
+export interface Reliability {
+  failuresPerYear: number;
+  hoursToRecover: number;
+}
+
+/** The reliability key for a component failing on its own. */
+export const COMPONENT_RELIABILITY = '(component)';
+
 export interface DomainSegment {
   name: string;
   kind: string;
@@ -52,11 +61,14 @@ export interface BlindSpot {
 export interface Classification {
   resources: ClassifiedResource[];
   domainRanks: Record<string, number>;
+  /** Per domain kind, and `component` for a component alone: the --availability assumptions. */
+  reliability: Record<string, Reliability>;
   blindSpots: BlindSpot[];
   warnings: Warning[];
 }
 
-interface MergedRule {
+/** The rules matching a type, merged (`Classifier.rulesFor`). */
+export interface MergedRule {
   ids: string[];
   role?: Role;
   scope?: Scope;
@@ -87,19 +99,24 @@ const TRUE = new Set(['true', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'no', '0', 'off']);
 
 export class Classifier {
-  private readonly compiled: Array<{ rule: Rule; patterns: RegExp[]; catchAll: boolean }> = [];
+  private readonly compiled: Array<{ rule: Rule; pack: string; patterns: RegExp[]; catchAll: boolean }> = [];
   private readonly mergedCache = new Map<string, MergedRule>();
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, RegExp>();
   private readonly idRegex = new Map<string, RegExp>();
   readonly domainRanks: Record<string, number> = {};
+  readonly reliability: Record<string, Reliability> = {};
   private readonly tagPaths: string[] = [];
   private readonly tagPrefixes: string[] = [];
   private groupSuffix: RegExp | undefined;
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
-      for (const k of pack.domainKinds ?? []) this.domainRanks[k.kind] = k.rank;
+      for (const k of pack.domainKinds ?? []) {
+        this.domainRanks[k.kind] = k.rank;
+        if (k.failuresPerYear !== undefined && k.hoursToRecover !== undefined) this.reliability[k.kind] = { failuresPerYear: k.failuresPerYear, hoursToRecover: k.hoursToRecover };
+      }
+      if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.tags) {
         this.tagPaths.push(...pack.tags.paths);
         this.tagPrefixes.push(...pack.tags.prefixes);
@@ -112,18 +129,23 @@ export class Classifier {
       }
       for (const rule of pack.rules) {
         const catchAll = rule.match.type.every((t) => t === '*');
-        this.compiled.push({ rule, patterns: rule.match.type.map(globToRegExp), catchAll });
+        this.compiled.push({ rule, pack: pack.pack, patterns: rule.match.type.map(globToRegExp), catchAll });
       }
     }
+  }
+
+  /** The rules matching a type, in merge order: catch-alls first, then specific rules in pack order. */
+  matchingRules(type: string): Array<{ rule: Rule; pack: string; catchAll: boolean }> {
+    const aliases = typeAliases(type);
+    const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
+    return [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll)];
   }
 
   /** The rules matching a type, merged: catch-alls first, then specific rules in pack order (later wins). */
   rulesFor(type: string): MergedRule {
     const cached = this.mergedCache.get(type);
     if (cached) return cached;
-    const aliases = typeAliases(type);
-    const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
-    const ordered = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll)];
+    const ordered = this.matchingRules(type);
     const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
     for (const { rule, catchAll } of ordered) {
       merged.ids.push(rule.id);
@@ -609,7 +631,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     c.requires = [...req];
   }
 
-  return { resources: out, domainRanks: classifier.domainRanks, blindSpots, warnings };
+  return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, warnings };
 }
 
 function directDeps(r: ResourceRecord): string[] {

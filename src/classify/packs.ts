@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
+import { z } from 'zod';
 import { packSchema, type Pack } from './schema.js';
 
 export interface LoadedPack extends Pack {
@@ -70,4 +71,24 @@ export function loadRuleSet(userPaths: string[] = []): LoadedPack[] {
   const core = builtin.filter((p) => p.pack === 'core');
   const rest = builtin.filter((p) => p.pack !== 'core');
   return [...core, ...rest, ...userPaths.flatMap((p) => loadPacks(p))];
+}
+
+/**
+ * The JSON Schema of a rule-pack file: the input side of the zod schema, so
+ * editors complete and check packs as they are written. `npm run schema`
+ * writes it to schema/rule-pack.schema.json; a test keeps that file current.
+ */
+export function packJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(packSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return {
+    $schema,
+    title: 'firebreak rule pack',
+    description: 'A firebreak rule pack (rules/*.yaml): what resource types are and where they live. See docs/rules.md.',
+    ...rest,
+  };
+}
+
+/** packJsonSchema() as the text of schema/rule-pack.schema.json. */
+export function packJsonSchemaText(): string {
+  return JSON.stringify(packJsonSchema(), null, 2) + '\n';
 }

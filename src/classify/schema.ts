@@ -50,7 +50,20 @@ export type ProviderInfo = z.infer<typeof providerSchema>;
 export const packSchema = z.strictObject({
   pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   description: z.string(),
-  domainKinds: z.array(z.strictObject({ kind: z.string(), rank: z.number().int().min(0) })).optional(),
+  domainKinds: z
+    .array(
+      z.strictObject({
+        kind: z.string(),
+        rank: z.number().int().min(0),
+        failuresPerYear: z.number().min(0).optional().describe('For --availability: how often a domain of this kind is lost, per year (an assumption)'),
+        hoursToRecover: z.number().min(0).optional().describe('For --availability: how long such a loss lasts, in hours (an assumption)'),
+      }),
+    )
+    .optional(),
+  componentFailure: z
+    .strictObject({ failuresPerYear: z.number().min(0), hoursToRecover: z.number().min(0) })
+    .optional()
+    .describe('For --availability: how often a single component fails on its own, and for how long'),
   tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
   grouping: z.strictObject({ nameSuffix: z.string() }).optional(),
   providers: z.array(providerSchema).optional(),

@@ -37,6 +37,7 @@ interface AnalyzeFlags {
   baseline?: string;
   updateBaseline?: boolean;
   order: number;
+  availability?: boolean;
 }
 
 function parseOrder(value: string): number {
@@ -68,7 +69,7 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
   const rules = loadRules(flags.rules);
   const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
   progress(`firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
-  const result = analyze(loaded, { tolerate: flags.tolerate, packs: rules.packs, order: flags.order });
+  const result = analyze(loaded, { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, includeModel: flags.format === 'html', availability: flags.availability === true });
   clearProgress();
   return result;
 }
@@ -204,6 +205,7 @@ export function buildProgram(): Command {
       .option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)', 'zone')
       .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
       .option('--order <k>', 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)', parseOrder, 1)
+      .option('--availability', 'estimate each critical service\'s availability (nines) from its minimal cut sets and assumed failure rates')
       .option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)')
       .option('--no-color', 'no ANSI colour (also: NO_COLOR=1)');
 

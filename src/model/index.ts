@@ -14,7 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment } from '../classify/index.js';
+import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 
 export interface DomainNode {
@@ -87,6 +87,8 @@ export interface Model {
   /** No service was marked critical, so every service counts as critical. */
   allCritical: boolean;
   domainRanks: Record<string, number>;
+  /** --availability assumptions by domain kind (and COMPONENT_RELIABILITY). */
+  reliability: Record<string, Reliability>;
   blindSpots: BlindSpot[];
   warnings: Warning[];
 }
@@ -181,6 +183,7 @@ export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nod
   const model = finish({ nodes, index, edgeKind, edgeSource, edgeTarget }, {
     allCritical: rest.allCritical ?? true,
     domainRanks: rest.domainRanks ?? {},
+    reliability: rest.reliability ?? {},
     blindSpots: rest.blindSpots ?? [],
     warnings: rest.warnings ?? [],
   });
@@ -309,5 +312,5 @@ export function buildModel(classification: Classification): Model {
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 
-  return finish(b, { allCritical, domainRanks: ranks, blindSpots: classification.blindSpots, warnings });
+  return finish(b, { allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, warnings });
 }

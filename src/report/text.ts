@@ -112,6 +112,17 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push('');
   }
   for (const e of result.analysisErrors) out.push(c.red(`analysis error in ${e.rule}: ${e.message}`));
+  if (result.availability) {
+    const a = result.availability;
+    out.push(c.bold('Availability estimate') + c.dim(` (${a.method})`));
+    const width = Math.max(7, ...a.services.map((x) => x.service.length));
+    for (const x of a.services) {
+      const cause = x.causes[0] ? `  mostly: ${x.causes[0].events.join(' + ')} (${Math.round(x.causes[0].share * 100)}%)` : '';
+      out.push(`  ${x.service.padEnd(width)}  ${x.availability.padStart(12)}  ${x.nines === null ? 'no cut set found' : `${x.nines.toFixed(2)} nines`}  ${x.downtimeHoursPerYear} h/year${cause}`);
+    }
+    if (a.unassumed.length > 0) out.push(c.dim(`  no failure rate assumed for: ${a.unassumed.join(', ')} (counted as never lost)`));
+    out.push('');
+  }
   if (result.baseline) {
     const b = result.baseline;
     out.push(`${c.bold('Baseline')} ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.absent.length} fixed (in the baseline, no longer found)`);

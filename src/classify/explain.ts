@@ -1,0 +1,279 @@
+/**
+ * Explaining one resource: which rules matched its type (in merge order) and
+ * what each decided, the merged result, the firebreak tags that override the
+ * rules, and what classification finally decided. Read-only: it runs the same
+ * Classifier and classify() the analysis uses.
+ */
+import { UsageError } from '../errors.js';
+import type { ResourceRecord, StackInput, PropertyValue } from '../ingest/types.js';
+import { asSpecial } from '../ingest/types.js';
+import { classify, Classifier, type BlindSpot, type DomainSegment } from './index.js';
+import type { LoadedPack } from './packs.js';
+import { getPath } from './properties.js';
+import { ROLES, type Role, type Rule, type Scope } from './schema.js';
+
+export interface Span {
+  property: string;
+  equals: string | number | boolean;
+  scope: Scope;
+}
+
+/** One matching rule and the fields it sets. */
+export interface RuleDecision {
+  pack: string;
+  id: string;
+  info: string;
+  catchAll: boolean;
+  decides: {
+    role?: Role;
+    scope?: Scope;
+    managed?: boolean;
+    zone?: string[];
+    zoneVia?: string[];
+    region?: string[];
+    spans?: Span[];
+  };
+}
+
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans'];
+
+export interface PathValue {
+  path: string;
+  /** The value on the resource (outputs first, then inputs), shown as text; absent when not set. */
+  value?: string;
+}
+
+export interface SpanCheck extends Span {
+  /** The resource's value of the property, as text; absent when not set. */
+  value?: string;
+  holds: boolean;
+}
+
+export interface Explanation {
+  resource: {
+    urn: string;
+    name: string;
+    type: string;
+    project: string;
+    stack: string;
+    custom: boolean;
+    input: string;
+    source?: { file: string; line?: number };
+  };
+  rules: RuleDecision[];
+  merged: {
+    role?: Role;
+    scope?: Scope;
+    managed?: boolean;
+    zone: PathValue[];
+    zoneVia: PathValue[];
+    region: PathValue[];
+    spans: SpanCheck[];
+    /** A rule other than a catch-all matched. */
+    specific: boolean;
+    /** For each field set, the id of the rule whose value won. */
+    decidedBy: Partial<Record<MergedField, string>>;
+  };
+  /** firebreak tags of the resource (names without their prefix). */
+  tags: Record<string, string>;
+  /** Where a tag overrode (or was meant to override) the rules, in words. */
+  overrides: Array<{ tag: string; value: string; effect: string }>;
+  result: {
+    role: string;
+    failable: boolean;
+    event: boolean;
+    placements: Array<{ path: string; kinds: string; segments: DomainSegment[] }>;
+    placedBy: string;
+    service: string;
+    serviceFrom: string;
+    group?: string;
+    groupFrom?: string;
+    quorum?: number | 'majority';
+    critical?: boolean;
+    requires: string[];
+    recoversWith: string[];
+    rules: string[];
+  };
+  blindSpots: BlindSpot[];
+}
+
+/** Every resource of the inputs, with the input it came from. */
+function records(inputs: StackInput[]): Array<{ record: ResourceRecord; input: StackInput }> {
+  return inputs.flatMap((input) => input.resources.map((record) => ({ record, input })));
+}
+
+/** The resource a URN or logical name names; a usage error when none or several do. */
+export function findResource(inputs: StackInput[], query: string): { record: ResourceRecord; input: StackInput } {
+  const all = records(inputs);
+  const byUrn = all.find((x) => x.record.urn === query);
+  if (byUrn) return byUrn;
+  const named = all.filter((x) => x.record.name === query);
+  const distinct = [...new Map(named.map((x) => [x.record.urn, x])).values()];
+  if (distinct.length === 1) return distinct[0]!;
+  if (distinct.length > 1) {
+    throw new UsageError(`"${query}" names ${distinct.length} resources; give one URN:\n${distinct.map((x) => `  ${x.record.urn}`).join('\n')}`);
+  }
+  const lower = query.toLowerCase();
+  const near = [...new Set(all.filter((x) => x.record.name.toLowerCase().includes(lower)).map((x) => x.record.name))].slice(0, 5);
+  const where = inputs.map((i) => i.input).join(', ');
+  throw new UsageError(`no resource has the URN or name "${query}" in ${where}${near.length > 0 ? ` (similar names: ${near.join(', ')})` : ''}`);
+}
+
+/** A property value as one line of text. */
+export function showValue(v: PropertyValue | undefined): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => showValue(x) ?? 'null').join(', ')}]`;
+  const s = asSpecial(v);
+  if (s) {
+    if (s.kind === 'unknown') return s.symbol ? `(unknown until apply: ${s.symbol})` : '(unknown until apply)';
+    if (s.kind === 'secret') return '(secret)';
+    if (s.kind === 'resource-ref') return `(reference to ${s.urn})`;
+    return '(asset)';
+  }
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(r: ResourceRecord, path: string): PropertyValue | undefined {
+  for (const m of [r.outputs, r.inputs]) {
+    const v = getPath(m, path);
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+function decisionOf(rule: Rule): RuleDecision['decides'] {
+  const d: RuleDecision['decides'] = {};
+  if (rule.role) d.role = rule.role;
+  if (rule.scope) d.scope = rule.scope;
+  if (rule.managed !== undefined) d.managed = rule.managed;
+  if (rule.zone) d.zone = rule.zone;
+  if (rule.zoneVia) d.zoneVia = rule.zoneVia;
+  if (rule.region) d.region = rule.region;
+  if (rule.spans) d.spans = rule.spans;
+  return d;
+}
+
+const TAG_KEY = (name: string): string => `firebreak:${name}`;
+
+export function explainResource(inputs: StackInput[], packs: LoadedPack[], query: string): Explanation {
+  const { record: r, input } = findResource(inputs, query);
+  const classifier = new Classifier(packs);
+  const classification = classify(inputs, packs);
+  const c = classification.resources.find((x) => x.record === r);
+  if (!c) throw new Error(`classification lost ${r.urn}`);
+
+  const rules: RuleDecision[] = classifier.matchingRules(r.type).map(({ rule, pack, catchAll }) => ({
+    pack,
+    id: rule.id,
+    info: rule.info,
+    catchAll,
+    decides: decisionOf(rule),
+  }));
+  const decidedBy: Partial<Record<MergedField, string>> = {};
+  for (const rule of rules) for (const f of MERGED_FIELDS) if (rule.decides[f] !== undefined) decidedBy[f] = rule.id;
+  const m = classifier.rulesFor(r.type);
+  const paths = (list: string[]): PathValue[] =>
+    list.map((p) => {
+      const value = showValue(valueAt(r, p));
+      return value === undefined ? { path: p } : { path: p, value };
+    });
+  const spans: SpanCheck[] = m.spans.map((s) => {
+    const v = getPath(r.outputs, s.property) ?? getPath(r.inputs, s.property);
+    const value = showValue(v);
+    return { ...s, ...(value !== undefined ? { value } : {}), holds: v === s.equals };
+  });
+
+  const tagMap = classifier.tagsOf(r);
+  const tags = Object.fromEntries([...tagMap.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const overrides: Explanation['overrides'] = [];
+  const tagRole = tagMap.get('role');
+  if (tagRole !== undefined) {
+    const ruleRole = m.role ? `${m.role} (rule ${decidedBy.role})` : 'none';
+    if (!r.custom) {
+      overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: 'ignored: a component resource is not itself part of the model' });
+    } else if (!(ROLES as readonly string[]).includes(tagRole)) {
+      overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: `ignored: not a role (use ${ROLES.join(', ')}); the role stays ${ruleRole}` });
+    } else if (tagRole === m.role) {
+      overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: `sets role ${tagRole}, the same as the rules` });
+    } else {
+      overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: `overrides the rules' role: ${tagRole} instead of ${ruleRole}` });
+    }
+    if (!m.specific && r.custom) overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: 'no specific rule matched: the tag makes it a component judged on its own' });
+  }
+  const domainTag = tagMap.get('domain');
+  if (domainTag !== undefined && c.failable) {
+    overrides.push({
+      tag: TAG_KEY('domain'),
+      value: domainTag,
+      effect: c.placedBy === 'firebreak:domain tag' ? "overrides the rules' placement (zone, zoneVia, region and spans are not read)" : 'names no domain; ignored',
+    });
+  }
+
+  let serviceFrom = 'the project';
+  if (c.failable) {
+    if (tagMap.get('service')) serviceFrom = `its ${TAG_KEY('service')} tag`;
+    else {
+      const byUrn = new Map(inputs.flatMap((i) => i.resources).map((x) => [x.urn, x]));
+      let top: ResourceRecord | undefined;
+      let found: string | undefined;
+      for (let p = r.parent ? byUrn.get(r.parent) : undefined; p; p = p.parent ? byUrn.get(p.parent) : undefined) {
+        if (classifier.tagsOf(p).get('service')) {
+          found = `the ${TAG_KEY('service')} tag of its parent ${p.name}`;
+          break;
+        }
+        if (!p.custom && p.type !== 'pulumi:pulumi:Stack') top = p;
+      }
+      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : `the project ${r.project}`);
+    }
+  }
+  const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : 'replicas named alike (the core grouping name suffix)';
+
+  const result: Explanation['result'] = {
+    role: c.role,
+    failable: c.failable,
+    event: c.event,
+    placements: c.placements.map((p) => ({ path: p.map((s) => s.name).join('/'), kinds: p.map((s) => s.kind).join('/'), segments: p })),
+    placedBy: c.placedBy,
+    service: c.service,
+    serviceFrom,
+    ...(c.group !== undefined ? { group: c.group, groupFrom: groupFrom! } : {}),
+    ...(c.quorum !== undefined ? { quorum: c.quorum } : {}),
+    ...(c.critical !== undefined ? { critical: c.critical } : {}),
+    requires: c.requires,
+    recoversWith: c.recoversWith,
+    rules: c.rules,
+  };
+
+  return {
+    resource: {
+      urn: r.urn,
+      name: r.name,
+      type: r.type,
+      project: r.project,
+      stack: r.stack,
+      custom: r.custom,
+      input: input.input,
+      ...(r.source ? { source: { file: r.source.file, ...(r.source.line !== undefined ? { line: r.source.line } : {}) } } : {}),
+    },
+    rules,
+    merged: {
+      ...(m.role !== undefined ? { role: m.role } : {}),
+      ...(m.scope !== undefined ? { scope: m.scope } : {}),
+      ...(m.managed !== undefined ? { managed: m.managed } : {}),
+      zone: paths(m.zone),
+      zoneVia: paths(m.zoneVia),
+      region: paths(m.region),
+      spans,
+      specific: m.specific,
+      decidedBy,
+    },
+    tags,
+    overrides,
+    result,
+    blindSpots: classification.blindSpots.filter((b) => b.subject === r.urn || (b.kind === 'no-rule' && b.subject === r.type && c.failable)),
+  };
+}

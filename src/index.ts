@@ -9,9 +9,13 @@ import { loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { UsageError } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
+import { applyTopology } from './model/topology.js';
+import { applyAcceptances } from './analysis/gate.js';
+import type { Topology } from './ingest/topology.js';
 import { REPORTERS, FORMATS, type ReportOptions } from './report/index.js';
 
 export { loadInputs, loadInput, type LoadOptions } from './ingest/index.js';
+export { readTopology, findTopology, type Topology } from './ingest/topology.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
 export type { AnalysisResult, Finding, Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
@@ -23,11 +27,16 @@ export interface FullOptions extends AnalyzeOptions {
   rules?: string[];
   /** Rule packs already loaded (then `rules` is ignored). */
   packs?: LoadedPack[];
+  /** The topology file (readTopology): domains, service dependencies, policy, accepted risks. */
+  topology?: Topology;
+  /** The date acceptances expire against, YYYY-MM-DD (default: today, UTC). */
+  today?: string;
 }
 
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
   const packs = options.packs ?? loadRuleSet(options.rules ?? []);
-  return buildModel(classify(inputs, packs));
+  const model = buildModel(classify(inputs, packs));
+  return options.topology ? applyTopology(model, options.topology) : model;
 }
 
 /** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */
@@ -37,7 +46,9 @@ export function loadRules(userPaths: string[] = []): { packs: LoadedPack[]; prop
 }
 
 export function analyze(inputs: StackInput[], options: FullOptions = {}): AnalysisResult {
-  return analyzeModel(buildModelFor(inputs, options), inputs, options);
+  const result = analyzeModel(buildModelFor(inputs, options), inputs, options);
+  const t = options.topology;
+  return t ? applyAcceptances(result, t.accepted, t.file, options.today ?? new Date().toISOString().slice(0, 10)) : result;
 }
 
 export function render(result: AnalysisResult, format: string, options: Partial<ReportOptions> = {}): string {

@@ -78,7 +78,6 @@ export class Engine {
   private readonly toolsOut: Csr;
   private readonly k: Int32Array;
   private readonly n: Int32Array;
-  private readonly domainParent: Int32Array;
   private readonly members: number[][] = [];
 
   // Per-scenario scratch, valid where stamp === epoch.
@@ -93,7 +92,7 @@ export class Engine {
   private readonly firstTool: Int32Array;
   private readonly firstLostMember: Int32Array;
   private readonly domainStamp: Int32Array;
-  private readonly domainCause: Int32Array;
+  private readonly domainVia: Int32Array;
   private queue: Int32Array;
   private touched: number[] = [];
 
@@ -105,7 +104,6 @@ export class Engine {
     this.kind = new Uint8Array(n);
     this.k = new Int32Array(n);
     this.n = new Int32Array(n);
-    this.domainParent = new Int32Array(n).fill(-1);
     this.nodes.forEach((node, i) => {
       this.kind[i] = node.kind === 'domain' ? K_DOMAIN : node.kind === 'component' ? K_COMPONENT : node.kind === 'group' ? K_GROUP : K_SERVICE;
       if (node.kind === 'group') {
@@ -120,7 +118,6 @@ export class Engine {
       src[kind].push(model.edgeSource[e]!);
       dst[kind].push(model.edgeTarget[e]!);
     }
-    src.within.forEach((child, e) => (this.domainParent[child] = dst.within[e]!));
     this.childDomains = csr(n, dst.within, src.within);
     this.placedHere = csr(n, dst['placed-in'], src['placed-in']);
     this.placements = csr(n, src['placed-in'], dst['placed-in']);
@@ -143,7 +140,7 @@ export class Engine {
     this.firstTool = new Int32Array(n);
     this.firstLostMember = new Int32Array(n);
     this.domainStamp = new Int32Array(n);
-    this.domainCause = new Int32Array(n);
+    this.domainVia = new Int32Array(n);
     this.queue = new Int32Array(Math.max(16, n * 4));
   }
 
@@ -228,19 +225,22 @@ export class Engine {
   }
 
   private loseDomain(root: number): void {
-    const stack = [root];
+    // A domain may sit inside several (a data center on a shared power feed):
+    // remember through which one each was reached, for explanations.
+    const stack = [root, -1];
     while (stack.length > 0) {
+      const via = stack.pop()!;
       const d = stack.pop()!;
       if (this.domainStamp[d] === this.epoch) continue;
       this.domainStamp[d] = this.epoch;
-      this.domainCause[d] = root;
+      this.domainVia[d] = via;
       for (let e = this.placedHere.start[d]!; e < this.placedHere.start[d + 1]!; e++) {
         const c = this.placedHere.data[e]!;
         this.touch(c);
         this.counter[c]!++;
         if (this.counter[c] === this.nPlacements[c]) this.raise(c, DOWN, d);
       }
-      for (let e = this.childDomains.start[d]!; e < this.childDomains.start[d + 1]!; e++) stack.push(this.childDomains.data[e]!);
+      for (let e = this.childDomains.start[d]!; e < this.childDomains.start[d + 1]!; e++) stack.push(this.childDomains.data[e]!, d);
     }
   }
 
@@ -325,9 +325,8 @@ export class Engine {
   /** placed-in the lost domain d, then up the tree to the domain whose loss was the event. */
   private domainSteps(d: number): PathStep[] {
     const steps: PathStep[] = [{ edge: 'placed-in', node: this.ids[d]!, state: 'down' }];
-    const top = this.domainCause[d]!;
-    for (let x = d; x !== top && this.domainParent[x]! >= 0; ) {
-      x = this.domainParent[x]!;
+    for (let x = d; this.domainVia[x]! >= 0; ) {
+      x = this.domainVia[x]!;
       steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
     }
     return steps;

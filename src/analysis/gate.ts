@@ -3,6 +3,7 @@
  * fails when it is at or above the threshold and is not in the baseline.
  */
 import type { Baseline } from '../ingest/baseline.js';
+import type { Acceptance } from '../ingest/topology.js';
 import { severityRank, type AnalysisResult, type Finding, type Severity } from './types.js';
 
 /** Mark every finding new or unchanged against the baseline; list the baseline's entries that are gone. */
@@ -18,9 +19,41 @@ export function applyBaseline(result: AnalysisResult, baseline: Baseline): Analy
   return { ...result, findings, baseline: { file: baseline.file, new: findings.length - unchanged, unchanged, absent } };
 }
 
-/** The findings that fail the gate at this threshold (none for `none`). */
+/** A glob over finding ids: `*` matches any run of characters. */
+function idPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/**
+ * Accepted risks from the topology file: a finding whose id matches an
+ * acceptance that has not expired (on `today`, YYYY-MM-DD) is marked accepted
+ * and fails no gate; an expired acceptance counts for nothing, with a warning.
+ */
+export function applyAcceptances(result: AnalysisResult, accepted: Acceptance[], file: string, today: string): AnalysisResult {
+  if (accepted.length === 0) return result;
+  const warnings = [...result.warnings];
+  const live = accepted.filter((a) => {
+    if (a.expires === undefined || a.expires >= today) return true;
+    warnings.push({ file, ...(a.line !== undefined ? { line: a.line } : {}), message: `the acceptance of ${a.finding} expired on ${a.expires}: its findings count again` });
+    return false;
+  });
+  const patterns = live.map((a) => ({ a, re: idPattern(a.finding) }));
+  const used = new Set<Acceptance>();
+  const findings = result.findings.map((f): Finding => {
+    const hit = patterns.find((p) => p.re.test(f.id));
+    if (!hit) return f;
+    used.add(hit.a);
+    return { ...f, accepted: { reason: hit.a.reason, ...(hit.a.expires ? { expires: hit.a.expires } : {}) } };
+  });
+  for (const a of live) {
+    if (!used.has(a)) warnings.push({ file, ...(a.line !== undefined ? { line: a.line } : {}), message: `the acceptance of ${a.finding} matches no finding (fixed, or a stale id?)` });
+  }
+  return { ...result, findings, warnings };
+}
+
+/** The findings that fail the gate at this threshold (none for `none`): not in the baseline, not accepted. */
 export function failingFindings(result: AnalysisResult, failOn: Severity | 'none'): Finding[] {
   if (failOn === 'none') return [];
   const threshold = severityRank(failOn);
-  return result.findings.filter((f) => severityRank(f.severity) >= threshold && f.baseline !== 'unchanged');
+  return result.findings.filter((f) => severityRank(f.severity) >= threshold && f.baseline !== 'unchanged' && !f.accepted);
 }

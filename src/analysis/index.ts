@@ -211,6 +211,14 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       return { id: node.id, kind: 'component', name: node.name, what: node.kind };
     },
     inPolicy,
+    inPolicyFor(event, service) {
+      const node = engine.nodes[event]!;
+      if (node.kind !== 'domain') return true;
+      const i = engine.index.get(`service:${service}`);
+      const svc = i === undefined ? undefined : engine.nodes[i];
+      const tolerate = svc?.kind === 'service' ? svc.tolerate : undefined;
+      return node.rank <= (tolerate !== undefined ? model.domainRanks[tolerate]! : policy.tolerateRank);
+    },
     locationsOf(event) {
       const node = engine.nodes[event]!;
       return node.kind === 'component' && node.source ? [node.source] : [];

@@ -50,6 +50,8 @@ export interface Finding {
   /** Kind-specific evidence: the nodes it names (ids) and the events that trigger it. */
   evidence?: { nodes: string[]; events: EventRef[] };
   locations: SourceLocation[];
+  /** An accepted risk of the topology file that has not expired: the finding fails no gate. */
+  accepted?: { reason: string; expires?: string };
   /** Against a baseline (`--baseline`): new, or unchanged (accepted in the baseline). */
   baseline?: 'new' | 'unchanged';
 }

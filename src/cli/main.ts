@@ -3,7 +3,7 @@
  * The firebreak command. The only place that prints or exits.
  * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze, loadInputs, loadRules, render, FORMATS } from '../index.js';
 import { InputError, UsageError, formatProblem } from '../errors.js';
@@ -16,11 +16,13 @@ import { whatIf } from '../analysis/whatif.js';
 import { compareResults, introducedAtOrAbove } from '../analysis/compare.js';
 import { renderWhatIfJson, renderWhatIfMarkdown, renderWhatIfText } from '../report/whatif.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
-import { buildModelFor } from '../index.js';
+import { buildModelFor, findTopology, readTopology, type Topology } from '../index.js';
+import { splitStackSpec } from '../ingest/index.js';
 import { domainTagOf, plan, plannedResources } from '../analysis/plan.js';
 import { resolvePolicy } from '../analysis/index.js';
 import { checkpointOf } from '../ingest/write.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
+import { addRulesCommand } from './rules.js';
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
@@ -37,7 +39,9 @@ interface AnalyzeFlags {
   baseline?: string;
   updateBaseline?: boolean;
   order: number;
+  programTimeout?: number;
   availability?: boolean;
+  topology?: string;
 }
 
 function parseOrder(value: string): number {
@@ -62,14 +66,46 @@ function wantColor(flags: { color?: boolean; output?: string }): boolean {
   return process.stdout.isTTY === true;
 }
 
+/** --topology, or firebreak.yaml at the root of the first project directory among the inputs. */
+function topologyFor(flags: { topology?: string }, specs: string[]): Topology | undefined {
+  if (flags.topology) return readTopology(flags.topology);
+  for (const spec of specs) {
+    if (spec === '-') continue;
+    const { target } = splitStackSpec(spec);
+    if (existsSync(target) && statSync(target).isDirectory()) {
+      const file = findTopology(target);
+      if (file) return readTopology(file);
+    }
+  }
+  return undefined;
+}
+
+/** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */
+function today(): string {
+  const fixed = process.env.FIREBREAK_TODAY;
+  if (fixed !== undefined && fixed !== '') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fixed)) throw new UsageError(`FIREBREAK_TODAY=${fixed}: expected a date as YYYY-MM-DD`);
+    return fixed;
+  }
+  return new Date().toISOString().slice(0, 10);
+}
+
 async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<AnalysisResult> {
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
   const inputs = specs.length > 0 ? specs : ['.'];
   progress(`firebreak: reading ${inputs.join(', ')}...`);
   const rules = loadRules(flags.rules);
-  const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
+  const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}), ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}) });
   progress(`firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
-  const result = analyze(loaded, { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, includeModel: flags.format === 'html', availability: flags.availability === true });
+  const topology = topologyFor(flags, inputs);
+  const result = analyze(loaded, {
+    tolerate: flags.tolerate,
+    packs: rules.packs,
+    order: flags.order,
+    includeModel: flags.format === 'html',
+    availability: flags.availability === true,
+    ...(topology ? { topology, today: today() } : {}),
+  });
   clearProgress();
   return result;
 }
@@ -133,7 +169,8 @@ async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[]
   const inputs = specs.length > 0 ? specs : ['.'];
   const rules = loadRules(flags.rules);
   const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
-  const model = buildModelFor(loaded, { packs: rules.packs });
+  const topology = topologyFor(flags, inputs);
+  const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   const result = whatIf(model, flags.fail, loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })));
   const text = flags.format === 'json' ? renderWhatIfJson(result) : flags.format === 'markdown' ? renderWhatIfMarkdown(result) : renderWhatIfText(result, { color: wantColor(flags) });
   output(text, flags);
@@ -143,8 +180,11 @@ async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[]
 async function runDiff(before: string, after: string, flags: AnalyzeFlags): Promise<number> {
   const rules = loadRules(flags.rules);
   const load = async (spec: string) => loadInputs([spec], { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
-  const options = { tolerate: flags.tolerate, packs: rules.packs, order: flags.order };
-  const diff = compareResults(analyze(await load(before), options), analyze(await load(after), options));
+  const options = (spec: string) => {
+    const topology = topologyFor(flags, [spec]);
+    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today() } : {}) };
+  };
+  const diff = compareResults(analyze(await load(before), options(before)), analyze(await load(after), options(after)));
   const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: wantColor(flags) });
   output(text, flags);
   return introducedAtOrAbove(diff, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -161,7 +201,8 @@ async function runPlan(specs: string[], flags: PlanFlags): Promise<number> {
   const rules = loadRules(flags.rules);
   progress(`firebreak: reading ${inputs.join(', ')}...`);
   const loaded = await loadInputs(inputs, { ...(flags.stack ? { stack: flags.stack } : {}) });
-  const model = buildModelFor(loaded, { packs: rules.packs });
+  const topology = topologyFor(flags, inputs);
+  const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   progress('firebreak: planning...');
   const result = plan(model, {
     policy: resolvePolicy(model, flags.tolerate),
@@ -206,7 +247,13 @@ export function buildProgram(): Command {
       .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
       .option('--order <k>', 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)', parseOrder, 1)
       .option('--availability', 'estimate each critical service\'s availability (nines) from its minimal cut sets and assumed failure rates')
+      .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
       .option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)')
+      .option('--program-timeout <seconds>', 'stop a Node.js program (run under mocks) that runs longer than this (default 120)', (v: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+        return n;
+      })
       .option('--no-color', 'no ANSI colour (also: NO_COLOR=1)');
 
   common(program.command('analyze').description('report every single point of failure, with the path that explains it'))
@@ -247,6 +294,7 @@ Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 
     .description('the state of every service after the failures you name, why, and what brings each back')
     .argument('[inputs...]', inputsArg)
     .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, [])
+    .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK')
@@ -271,6 +319,7 @@ Examples:
     .addOption(new Option('--fail-on <severity>', 'exit 1 when the after side introduces a finding at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
     .option('--tolerate <kind>', 'largest domain kind critical services must survive', 'zone')
     .option('--order <k>', 'also compare shared risk groups up to k events', parseOrder, 1)
+    .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
     .option('--rules <path>', 'extra rule pack file or directory (repeatable)', collect, [])
     .option('--no-color', 'no ANSI colour (also: NO_COLOR=1)')
     .addHelpText('after', `
@@ -290,6 +339,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
     .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
     .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
     .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan')
+    .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK')
@@ -305,6 +355,8 @@ Exit codes: 0 the plan makes every critical service survive any single domain lo
     .action(async (specs: string[], flags: PlanFlags) => {
       process.exitCode = await runPlan(specs, flags);
     });
+
+  addRulesCommand(program);
 
   return program;
 }

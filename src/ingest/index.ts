@@ -11,6 +11,7 @@ import { parseJson } from './json.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
+import { linkStackReferences, stacksToLink } from './stackrefs.js';
 
 export interface LoadOptions {
   /** The stack for project inputs that do not name one with `DIR@STACK`. */
@@ -22,6 +23,8 @@ export interface LoadOptions {
   keepProperties?: ReadonlySet<string>;
   /** Reads standard input; tests replace it. */
   readStdin?: () => Promise<string>;
+  /** Seconds a Node.js program may run under mocks before it is stopped (default 120). */
+  programTimeout?: number;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -57,6 +60,17 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   const { target, stack } = splitStackSpec(spec);
   const kind = await fileKind(target);
   const chosenStack = stack ?? options.stack;
+  if (kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target))) {
+    const { projectRuntime } = await import('./nodejs/project.js');
+    if (projectRuntime(target) === 'nodejs') {
+      const { loadNodejsProject } = await import('./nodejs/index.js');
+      return loadNodejsProject(target, {
+        ...(chosenStack ? { stack: chosenStack } : {}),
+        input: spec,
+        ...(options.programTimeout !== undefined ? { timeoutSeconds: options.programTimeout } : {}),
+      });
+    }
+  }
   if (kind === 'dir') {
     const { loadYamlProject } = await import('./yaml/index.js');
     return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
@@ -81,11 +95,29 @@ function readDocument(doc: unknown, file: string, input: string, keep?: Readonly
   return isPreview(doc) ? readPreview(doc, file, input, keep) : readState(doc, file, input, keep);
 }
 
-/** Load every input, in the order given. */
+/**
+ * Load every input, in the order given, then link stack references between
+ * them (a StackReference to another input's stack becomes dependencies on the
+ * resources behind the outputs it reads).
+ */
 export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
+  // Standard input can be read once: keep its text, should it be read again below.
+  let stdin: Promise<string> | undefined;
+  const opts: LoadOptions = { ...options, readStdin: () => (stdin ??= (options.readStdin ?? readAllStdin)()) };
   const out: StackInput[] = [];
-  for (const spec of specs) out.push(await loadInput(spec, options));
+  for (const spec of specs) out.push(await loadInput(spec, opts));
+  if (options.keepProperties) {
+    // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.
+    const { keepProperties: _pruned, ...whole } = opts;
+    for (const i of stacksToLink(out)) {
+      if (PRUNED_KINDS.has(out[i]!.kind)) out[i] = await loadInput(specs[i]!, whole);
+    }
+  }
+  linkStackReferences(out);
   return out;
 }
+
+/** The kinds of input that keepProperties prunes (programs are never pruned). */
+const PRUNED_KINDS: ReadonlySet<StackInput['kind']> = new Set(['export', 'checkpoint', 'legacy-checkpoint', 'preview']);
 
 export type { StackInput, ResourceRecord } from './types.js';

@@ -61,6 +61,8 @@ export interface ServiceNode {
   id: string;
   name: string;
   critical: boolean;
+  /** Per-service resilience policy (topology file): the largest domain kind it must survive. */
+  tolerate?: string;
 }
 
 export type ModelNode = DomainNode | ComponentNode | GroupNode | ServiceNode;

@@ -1,6 +1,7 @@
 /** Reporters: an explicit map from format name to a pure function (result, options) => string. */
 import type { AnalysisResult } from '../analysis/types.js';
 import { renderDot } from './dot.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -13,6 +14,7 @@ export type Reporter = (result: AnalysisResult, options: ReportOptions) => strin
 
 export const REPORTERS: Readonly<Record<string, Reporter>> = {
   dot: renderDot,
+  html: renderHtml,
   json: renderJson,
   junit: renderJunit,
   markdown: renderMarkdown,

@@ -59,6 +59,7 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
   if (f.baseline === 'unchanged') return [`${severityLabel(c, f.severity)} ${c.dim(`${f.message} (in the baseline, ${f.id})`)}`];
   const lines = [`${severityLabel(c, f.severity)} ${f.baseline === 'new' ? `${c.bold('NEW')} ` : ''}${f.message}`];
   const meta = [`id ${f.id}`];
+  if (f.accepted) meta.push(`accepted: ${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}`);
   if (!f.inPolicy) meta.push(`beyond the policy (--tolerate ${result.policy.tolerate})`);
   if (f.locations.length > 0) meta.push(`at ${f.locations.map(formatLocation).join(', ')}`);
   lines.push(`         ${c.dim(meta.join('  '))}`);

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DirectedGraph } from 'graphology';
-import { DOWN, Engine, STATE_NAMES, STRANDED, UP, type PathStep, type StateCode } from '../../src/analysis/engine.js';
+import { Engine, STATE_NAMES, UP, type PathStep, type StateCode } from '../../src/analysis/engine.js';
 import { modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
 import { bruteForce, buildRandomModel, rawModel, type Reference } from '../helpers/random-model.js';
 

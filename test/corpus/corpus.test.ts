@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { corpusDir, runCli } from '../helpers/cli.js';
+import { FORMATS } from '../../src/report/index.js';
 
 const present = existsSync(corpusDir);
 if (!present) console.warn(`corpus tests skipped: ${corpusDir} not found (it sits beside the repository as ../shared/corpus)`);
@@ -55,7 +56,7 @@ describe.skipIf(!present)('corpus: stack states', () => {
     const text = readFileSync(file, 'utf8');
     const ciphertexts = [...text.matchAll(/"ciphertext":\s*"([^"]+)"/g)].map((m) => m[1]!);
     expect(ciphertexts.length).toBeGreaterThan(0);
-    for (const format of ['text', 'json']) {
+    for (const format of FORMATS) {
       const out = runCli(['analyze', file, '--format', format, '--fail-on', 'none']).stdout;
       for (const c of ciphertexts) expect(out).not.toContain(c);
     }
@@ -107,7 +108,7 @@ describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
     const dir = projects.find((p) => p.endsWith('project-config-with-secret'));
     expect(dir).toBeDefined();
     const secure = [...readFileSync(path.join(dir!, 'Pulumi.dev.yaml'), 'utf8').matchAll(/secure:\s*(\S+)/g)].map((m) => m[1]!);
-    for (const format of ['text', 'json']) {
+    for (const format of FORMATS) {
       const out = runCli(['analyze', dir!, '--format', format, '--fail-on', 'none']).stdout;
       for (const s of secure) expect(out).not.toContain(s);
     }

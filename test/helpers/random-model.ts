@@ -24,15 +24,21 @@ export function bruteForce(model: Model, failed: ReadonlySet<string>): Reference
   const out = (id: string, kind: EdgeKind): string[] => graph.outEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === kind).map((e) => graph.target(e));
   const into = (id: string, kind: EdgeKind): string[] => graph.inEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === kind).map((e) => graph.source(e));
 
-  // A domain is lost when it, or any domain it is within, failed.
+  // A domain is lost when it, or any domain it is within (through any of its parents), failed.
   const lostDomains = new Set<string>();
   for (const id of graph.nodes()) {
     if (graph.getNodeAttribute(id, 'kind') !== 'domain') continue;
-    for (let d: string | undefined = id; d !== undefined; d = out(d, 'within')[0]) {
+    const stack = [id];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (seen.has(d)) continue;
+      seen.add(d);
       if (failed.has(d)) {
         lostDomains.add(id);
         break;
       }
+      stack.push(...out(d, 'within'));
     }
   }
 
@@ -85,6 +91,8 @@ export function bruteForce(model: Model, failed: ReadonlySet<string>): Reference
 export interface RawModel {
   /** Parent seed per domain after the first: parent = seed % (i + 1) - 1 (so -1 is a new root). */
   domainParents: number[];
+  /** Extra parents (a shared power feed): [child seed, parent seed], kept acyclic (parent index < child index). */
+  extraParents: Array<[number, number]>;
   components: Array<{ places: number[]; event: boolean; group: number }>;
   groupK: number[];
   requires: Array<[number, number]>;
@@ -94,6 +102,7 @@ export interface RawModel {
 
 export const rawModel: fc.Arbitrary<RawModel> = fc.record({
   domainParents: fc.array(fc.nat(), { minLength: 0, maxLength: 6 }),
+  extraParents: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 }),
   components: fc.array(
     fc.record({
       places: fc.array(fc.nat(), { maxLength: 3 }),
@@ -140,6 +149,11 @@ export function buildRandomModel(raw: RawModel): Built {
   parentOf.forEach((parent, i) => {
     if (parent >= 0) edge('within', domains[i]!, domains[parent]!);
   });
+  for (const [c, p] of raw.extraParents) {
+    if (domains.length < 2) break;
+    const child = 1 + (c % (domains.length - 1));
+    edge('within', domains[child]!, domains[p % child]!);
+  }
 
   // Groups: component i joins group (raw.group) when >= 0; groups with no members are dropped.
   const membersOf = new Map<number, number[]>();

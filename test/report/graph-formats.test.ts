@@ -4,9 +4,8 @@
  * class or style names is declared, labels are escaped, braces balance.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli, tempFile } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { expectGolden, hostileExport, report } from '../helpers/reports.js';
 
 

@@ -3,11 +3,10 @@
  * stacks (UPDATE_GOLDEN=1 rewrites them), escaping of names from stacks, and
  * the comment size cap.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { MARKDOWN_MAX_CHARS, escapeMarkdown, renderMarkdown } from '../../src/report/markdown.js';
-import { fixture, runCli, tempFile } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { expectGolden, hostileExport, report } from '../helpers/reports.js';
 
 

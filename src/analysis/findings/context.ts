@@ -78,5 +78,7 @@ export interface FindingContext {
   /** A node's display name, by id. */
   nameOf(id: string): string;
   inPolicy(event: number): boolean;
+  /** Within the policy of this service (its own `tolerate` from the topology file, else the run's). */
+  inPolicyFor(event: number, service: string): boolean;
   locationsOf(event: number): SourceLocation[];
 }

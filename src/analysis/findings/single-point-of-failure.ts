@@ -32,8 +32,9 @@ export function detect(ctx: FindingContext): Finding[] {
     if (lost.length === 0) continue;
     const critical = lost.filter((s) => s.critical);
     const event = ctx.eventRef(ev);
-    const inPolicy = ctx.inPolicy(ev);
-    const severity: Severity = inPolicy ? severityByCritical(critical.length, 'low') : 'info';
+    // Each service's own policy (topology file) or the run's: in policy if it is for some service hurt.
+    const inPolicy = lost.some((s) => ctx.inPolicyFor(ev, s.service));
+    const severity: Severity = inPolicy ? severityByCritical(critical.filter((s) => ctx.inPolicyFor(ev, s.service)).length, 'low') : 'info';
     const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
     const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
     const effect = [

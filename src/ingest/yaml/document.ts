@@ -1,5 +1,5 @@
 /** YAML files with positions: parse errors and node lookups as file:line:column. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type Problem } from '../../errors.js';
 
@@ -57,4 +57,23 @@ export function positionOf(y: YamlFile, path: Array<string | number>, key = fals
     }
   }
   return {};
+}
+
+/** The `config:` block of a stack config file (Pulumi.<stack>.yaml), checked to be a map. */
+export function stackConfigBlock(stackFile: YamlFile): Record<string, unknown> {
+  const sv = stackFile.value;
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (sv !== null && sv !== undefined && !isMap(sv)) throw new InputError({ file: stackFile.file, reason: 'the stack config file must be a YAML map' });
+  const block = isMap(sv) ? sv.config : undefined;
+  if (block !== undefined && block !== null && !isMap(block)) throw new InputError({ file: stackFile.file, ...positionOf(stackFile, ['config']), reason: '`config` must be a map of keys to values' });
+  return block ?? {};
+}
+
+/** The stacks whose config files are in a directory: the names of its Pulumi.<stack>.yaml files, sorted. */
+export function stacksIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }

@@ -3,11 +3,11 @@
  * (inline, Main.yaml/Main.json, or a `main:` folder), stack config files
  * (Pulumi.<stack>.yaml, honouring stackConfigDir), evaluated into records.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyValue, type StackInput } from '../types.js';
-import { positionOf, readYamlFile, type YamlFile } from './document.js';
+import { positionOf, readYamlFile, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
 import { EvalError, ProgramEvaluator } from './evaluate.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -25,13 +25,6 @@ function stackDir(dir: string, project: YamlFile): string {
   return typeof v === 'string' ? path.join(dir, v) : dir;
 }
 
-function stacksIn(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
-}
 
 /** The stacks of a project directory: the names of its Pulumi.<stack>.yaml files. */
 export function listYamlStacks(dir: string): string[] {
@@ -181,11 +174,7 @@ function load(target: string, stackOption: string | undefined, input: string): S
   const secretKeys = new Set<string>();
   for (const [key, decl] of Object.entries(isObject(program.config) ? program.config : {})) if (isObject(decl) && decl.secret === true) secretKeys.add(fullKey(key));
   if (stackFile) {
-    const sv = stackFile.value;
-    if (sv !== null && sv !== undefined && !isObject(sv)) throw new InputError({ file: stackFile.file, reason: 'the stack config file must be a YAML map' });
-    const block = isObject(sv) ? sv.config : undefined;
-    if (block !== undefined && block !== null && !isObject(block)) throw new InputError({ file: stackFile.file, ...positionOf(stackFile, ['config']), reason: '`config` must be a map of keys to values' });
-    for (const [k, raw] of Object.entries(block ?? {})) {
+    for (const [k, raw] of Object.entries(stackConfigBlock(stackFile))) {
       const key = fullKey(k);
       let value = fromYaml(raw);
       if (secretKeys.has(key)) value = special({ kind: 'secret' });

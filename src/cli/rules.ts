@@ -1,0 +1,295 @@
+/**
+ * `firebreak rules`: list the loaded rule packs and rules, validate pack
+ * files, and explain how one resource was classified.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { InputError, formatProblem, type Problem } from '../errors.js';
+import { loadInputs, loadRules } from '../index.js';
+import { Classifier } from '../classify/index.js';
+import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
+import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
+
+const EXIT_OK = 0;
+const EXIT_INVALID = 2;
+const FORMATS = ['text', 'json'];
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A path relative to the working directory when it lies inside it. */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Rows as columns padded to the widest cell; the last column is not padded. */
+export function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+// ---------------------------------------------------------------- list
+
+function isBuiltin(pack: LoadedPack): boolean {
+  return path.dirname(path.resolve(pack.file)) === builtinRulesDir();
+}
+
+export function renderListJson(packs: LoadedPack[]): string {
+  const out = {
+    schemaVersion: 1,
+    packs: packs.map((p, i) => ({ order: i + 1, name: p.pack, file: p.file, builtin: isBuiltin(p), description: p.description, rules: p.rules.length })),
+    rules: packs.flatMap((p) =>
+      p.rules.map((r) => ({
+        pack: p.pack,
+        id: r.id,
+        match: r.match.type,
+        ...(r.role !== undefined ? { role: r.role } : {}),
+        ...(r.scope !== undefined ? { scope: r.scope } : {}),
+        ...(r.managed !== undefined ? { managed: r.managed } : {}),
+        info: r.info,
+      })),
+    ),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+export function renderListText(packs: LoadedPack[]): string {
+  const lines: string[] = [];
+  lines.push(`Rule packs, in precedence order (for the same field a later matching rule wins; catch-all rules apply first):`, '');
+  lines.push(
+    ...table([
+      ['#', 'PACK', 'FILE', 'RULES', 'DESCRIPTION'],
+      ...packs.map((p, i) => [String(i + 1), p.pack, `${shown(p.file)}${isBuiltin(p) ? '' : ' (user)'}`, String(p.rules.length), p.description]),
+    ]),
+  );
+  lines.push('', 'Rules:', '');
+  const rows: string[][] = [['PACK', 'ID', 'ROLE', 'MATCH', 'INFO']];
+  for (const p of packs) {
+    for (const r of p.rules) {
+      const [first = '', ...more] = r.match.type;
+      rows.push([p.pack, r.id, r.role ?? '-', first, r.info]);
+      // Every further type on a line of its own, under MATCH.
+      for (const t of more) rows.push(['', '', '', t, '']);
+    }
+  }
+  lines.push(...table(rows));
+  const total = packs.reduce((n, p) => n + p.rules.length, 0);
+  lines.push('', `${plural(packs.length, 'pack')}, ${plural(total, 'rule')}.`);
+  return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- validate
+
+/** Files named, with directories expanded to their *.yaml / *.yml packs. */
+function packFiles(targets: string[]): string[] {
+  return targets.flatMap((t) => {
+    let dir = false;
+    try {
+      dir = statSync(t).isDirectory();
+    } catch {
+      return [t]; // loadPackFile reports it.
+    }
+    if (!dir) return [t];
+    return readdirSync(t)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort()
+      .map((f) => path.join(t, f));
+  });
+}
+
+/** Validate pack files: `ok:` lines on stdout, `file:line:col: path: message` lines on stderr. */
+export function runValidate(targets: string[]): number {
+  let failed = false;
+  for (const file of packFiles(targets)) {
+    let problems: Problem[] = [];
+    let pack: LoadedPack | undefined;
+    try {
+      pack = loadPackFile(file);
+      // What zod cannot see: regular expressions that do not compile.
+      new Classifier([pack]);
+    } catch (err) {
+      if (err instanceof InputError) problems = err.problems;
+      else if (err instanceof SyntaxError) problems = [{ file, reason: `the pack does not load: ${err.message}` }];
+      else throw err;
+    }
+    if (problems.length > 0) {
+      failed = true;
+      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+    } else {
+      process.stdout.write(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
+    }
+  }
+  return failed ? EXIT_INVALID : EXIT_OK;
+}
+
+// ---------------------------------------------------------------- explain
+
+function showPaths(list: PathValue[]): string {
+  if (list.length === 0) return '-';
+  return list.map((p) => (p.value !== undefined ? `${p.path} = ${p.value}` : p.path)).join(', ');
+}
+
+function decisionText(d: Explanation['rules'][number]['decides']): string {
+  const parts: string[] = [];
+  if (d.role) parts.push(`role ${d.role}`);
+  if (d.scope) parts.push(`scope ${d.scope}`);
+  if (d.managed !== undefined) parts.push(`managed ${d.managed}`);
+  if (d.zone) parts.push(`zone [${d.zone.join(', ')}]`);
+  if (d.zoneVia) parts.push(`zoneVia [${d.zoneVia.join(', ')}]`);
+  if (d.region) parts.push(`region [${d.region.join(', ')}]`);
+  if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}`).join('; ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing';
+}
+
+export function renderExplainText(e: Explanation): string {
+  const r = e.resource;
+  const out: string[] = [];
+  out.push(`${r.name} (${r.type})`);
+  out.push(`  ${r.urn}`);
+  out.push(`  from ${r.input}${r.source ? ` (${r.source.file}${r.source.line !== undefined ? `:${r.source.line}` : ''})` : ''}; stack ${r.stack}, project ${r.project}`);
+  if (!r.custom) out.push('  a component resource (or the stack): not itself part of the model');
+  out.push('');
+
+  if (e.rules.length === 0) out.push(`No rule matches ${r.type}.`);
+  else {
+    out.push(`Rules matching ${r.type}, in merge order (later wins for the same field):`);
+    e.rules.forEach((rule, i) => {
+      out.push(`  ${i + 1}. ${rule.pack}/${rule.id}${rule.catchAll ? ' (catch-all)' : ''}: ${decisionText(rule.decides)}`);
+      out.push(`     ${rule.info}`);
+    });
+  }
+  out.push('');
+
+  const m = e.merged;
+  const by = (f: keyof typeof m.decidedBy): string => (m.decidedBy[f] ? `  (${m.decidedBy[f]})` : '');
+  out.push(`Merged${m.specific ? '' : ' (no specific rule: only catch-alls)'}:`);
+  out.push(
+    ...table([
+      ['  role', `${m.role ?? '-'}${by('role')}`],
+      ['  scope', `${m.scope ?? '-'}${by('scope')}`],
+      ['  managed', `${m.managed ?? '-'}${by('managed')}`],
+      ['  zone', `${showPaths(m.zone)}${by('zone')}`],
+      ['  zoneVia', `${showPaths(m.zoneVia)}${by('zoneVia')}`],
+      ['  region', `${showPaths(m.region)}${by('region')}`],
+      [
+        '  spans',
+        m.spans.length === 0
+          ? '-'
+          : m.spans
+              .map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}: ${s.holds ? 'holds' : 'does not hold'} (${s.property} is ${s.value ?? 'not set'})`)
+              .join('; ') + by('spans'),
+      ],
+    ]),
+  );
+  out.push('');
+
+  const tagNames = Object.keys(e.tags);
+  if (tagNames.length === 0) out.push('Tags: no firebreak tags.');
+  else {
+    out.push('Tags:');
+    for (const t of tagNames) out.push(`  firebreak:${t} = ${e.tags[t]}`);
+  }
+  if (e.overrides.length > 0) {
+    out.push('', 'Tags over rules:');
+    for (const o of e.overrides) out.push(`  ${o.tag}: ${o.effect}`);
+  }
+  out.push('');
+
+  const c = e.result;
+  out.push('Classification:');
+  const rows: string[][] = [['  role', c.role]];
+  if (c.failable) {
+    rows.push(['  placement', c.placements.length === 0 ? 'unknown' : c.placements.map((p) => `${p.path} (${p.kinds})`).join(', ')]);
+    rows.push(['  placed by', c.placedBy]);
+    rows.push(['  service', `${c.service}  (from ${c.serviceFrom})`]);
+    rows.push(['  group', c.group !== undefined ? `${c.group}  (from ${c.groupFrom})` : '-']);
+    if (c.quorum !== undefined) rows.push(['  quorum', String(c.quorum)]);
+    rows.push(['  critical', c.critical === undefined ? 'not marked' : String(c.critical)]);
+    rows.push([
+      '  event',
+      c.event ? 'yes: its own loss is a basic event' : 'no: it fails only with its domains (managed, spanning, or no specific rule)',
+    ]);
+    rows.push(['  requires', c.requires.length === 0 ? '-' : c.requires[0]!]);
+    for (const u of c.requires.slice(1)) rows.push(['', u]);
+    rows.push(['  recovers with', c.recoversWith.length === 0 ? '-' : c.recoversWith[0]!]);
+    for (const u of c.recoversWith.slice(1)) rows.push(['', u]);
+  } else {
+    rows.push(['  failable', r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model']);
+  }
+  out.push(...table(rows));
+  if (e.blindSpots.length > 0) {
+    out.push('', 'Blind spots:');
+    for (const b of e.blindSpots) out.push(`  ${b.message}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------- command
+
+export function addRulesCommand(program: Command): void {
+  const rules = program.command('rules').description('list, validate and explain rule packs');
+
+  rules
+    .command('list')
+    .description('every loaded rule pack and rule, in precedence order')
+    .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ firebreak rules list
+  $ firebreak rules list --rules my-rules/ --format json`)
+    .action((flags: { rules: string[]; format: string }) => {
+      const packs = loadRuleSet(flags.rules);
+      process.stdout.write(flags.format === 'json' ? renderListJson(packs) : renderListText(packs));
+      process.exitCode = EXIT_OK;
+    });
+
+  rules
+    .command('validate')
+    .description('check rule pack files against the pack format')
+    .argument('<files...>', 'rule pack files (or directories of *.yaml packs)')
+    .addHelpText('after', `
+Prints "ok: FILE (N rules)" for each valid pack, and "FILE:LINE:COL: PATH: MESSAGE" on
+stderr for each problem.
+
+Exit codes: 0 every pack is valid, 2 otherwise.`)
+    .action((files: string[]) => {
+      process.exitCode = runValidate(files);
+    });
+
+  rules
+    .command('explain')
+    .description('how one resource was classified: the rules that matched its type, what each decided, tags, and the result')
+    .argument('<urn-or-name>', "the resource's URN or logical name")
+    .argument('[inputs...]', 'stack exports / checkpoints / previews, `-` for stdin, or Pulumi project directories (DIR or DIR@STACK); default: .')
+    .option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK')
+    .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ firebreak rules explain orders-db stack.json
+  $ firebreak rules explain login-api-1 .@pangyo-2022 --format json`)
+    .action(async (query: string, specs: string[], flags: { stack?: string; rules: string[]; format: string }) => {
+      const loadedRules = loadRules(flags.rules);
+      const inputs = await loadInputs(specs.length > 0 ? specs : ['.'], {
+        keepProperties: loadedRules.properties,
+        ...(flags.stack ? { stack: flags.stack } : {}),
+      });
+      const e = explainResource(inputs, loadedRules.packs, query);
+      process.stdout.write(flags.format === 'json' ? JSON.stringify({ schemaVersion: 1, ...e }, null, 2) + '\n' : renderExplainText(e));
+      process.exitCode = EXIT_OK;
+    });
+}

@@ -1,0 +1,319 @@
+/**
+ * Pulumi Node.js projects (`runtime: nodejs`, TypeScript or JavaScript): the
+ * program runs in a child process under @pulumi/pulumi's mocks (runner.ts),
+ * with the stack's config, as `pulumi preview` would run it; every resource it
+ * registers becomes a record. The program's own code runs: only analyze
+ * programs you would preview.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { InputError, type Problem, type Warning } from '../../errors.js';
+import { checkIntegrity, describeZodIssue, providerUrn } from '../state.js';
+import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
+import { decodeMap } from '../values.js';
+import { runResultSchema, type RunRequest, type WireResource } from './protocol.js';
+import { moduleTypeOf, packageManagerOf, readNodejsProject, type NodejsProject } from './project.js';
+
+export const DEFAULT_PROGRAM_TIMEOUT_SECONDS = 120;
+
+export interface NodejsLoadOptions {
+  stack?: string;
+  input?: string;
+  /** Seconds the program may run before it is stopped (default 120). */
+  timeoutSeconds?: number;
+}
+
+/** At most this much of the program's output is kept (only its last line is ever shown). */
+const OUTPUT_TAIL = 16 * 1024;
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+function resolveFrom(from: string, request: string): string | undefined {
+  try {
+    return createRequire(from).resolve(request);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the child starts: node flags, and how the runner loads the program. */
+interface Launch {
+  runner: string;
+  nodeArgs: string[];
+  load: RunRequest['load'];
+  loaderName: string;
+  tsNode?: string;
+}
+
+function runnerFile(): { file: string; isSource: boolean } {
+  const js = fileURLToPath(new URL('./runner.js', import.meta.url));
+  if (existsSync(js)) return { file: js, isSource: false };
+  // Running from source (tests): the runner is TypeScript, and runs under tsx.
+  return { file: fileURLToPath(new URL('./runner.ts', import.meta.url)), isSource: true };
+}
+
+function tsxLoader(): string {
+  const here = createRequire(import.meta.url);
+  return pathToFileURL(here.resolve('tsx')).href;
+}
+
+function launchFor(p: NodejsProject): Launch {
+  const { file: runner, isSource } = runnerFile();
+  const ts = TS_EXTENSIONS.has(path.extname(p.main).toLowerCase());
+  const tsx = (): Launch => ({ runner, nodeArgs: ['--import', tsxLoader()], load: 'import', loaderName: 'tsx' });
+  if (isSource) return tsx();
+  if (!ts) return { runner, nodeArgs: [], load: 'import', loaderName: 'node' };
+  // The program's own ts-node, as the Pulumi CLI uses it, for CommonJS programs.
+  if (moduleTypeOf(p.main) === 'cjs' && path.extname(p.main).toLowerCase() === '.ts') {
+    const tsNode = resolveFrom(p.main, 'ts-node');
+    const typescript = tsNode ? resolveFrom(tsNode, 'typescript') : undefined;
+    if (tsNode && typescript) return { runner, nodeArgs: [], load: 'require', loaderName: 'ts-node', tsNode };
+  }
+  return tsx();
+}
+
+/** The file as the user would write it: under the directory they named. */
+function shown(p: NodejsProject, abs: string): string {
+  const rel = path.relative(p.absDir, abs);
+  if (rel === '') return p.dir;
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return abs;
+  return path.join(p.dir, rel);
+}
+
+export async function loadNodejsProject(target: string, options: NodejsLoadOptions = {}): Promise<StackInput> {
+  const input = options.input ?? target;
+  const project = readNodejsProject(target, options.stack, input);
+  const mainShown = shown(project, project.main);
+
+  // The program's own SDK, from its own node_modules.
+  const pulumi = resolveFrom(project.main, '@pulumi/pulumi');
+  if (!pulumi) {
+    const pm = packageManagerOf(project.absDir, project.options);
+    const install = pm === 'yarn' ? 'yarn install' : `${pm} install`;
+    const hasModules = existsSync(path.join(project.absDir, 'node_modules'));
+    throw new InputError({
+      file: project.dir,
+      reason: `${hasModules ? 'node_modules has no @pulumi/pulumi' : 'the program\'s dependencies are not installed (no node_modules)'}: run \`${install}\` in ${project.dir}, then try again (firebreak runs the program with its own @pulumi/pulumi, as \`pulumi preview\` does)`,
+    });
+  }
+
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_PROGRAM_TIMEOUT_SECONDS;
+  const launch = launchFor(project);
+  const work = mkdtempSync(path.join(tmpdir(), 'firebreak-program-'));
+  try {
+    const request: RunRequest = {
+      projectDir: project.absDir,
+      main: project.main,
+      load: launch.load,
+      project: project.name,
+      stack: project.stack,
+      organization: 'organization',
+      pulumi,
+      ...(launch.tsNode ? { tsNode: launch.tsNode } : {}),
+    };
+    const requestFile = path.join(work, 'request.json');
+    writeFileSync(requestFile, JSON.stringify(request));
+    const run = await runChild(project, launch, requestFile, timeoutSeconds);
+    if (run.timedOut) {
+      throw new InputError({
+        file: mainShown,
+        reason: `the program did not finish within ${timeoutSeconds} s and was stopped (raise the limit with --program-timeout <seconds>)`,
+      });
+    }
+    if (run.message === undefined) {
+      const last = lastLine(run.stderr) ?? lastLine(run.stdout);
+      const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;
+      throw new InputError({
+        file: mainShown,
+        reason: `the program ${how} before it finished${last ? `: ${last}` : ''} (loader: ${launch.loaderName})`,
+      });
+    }
+    const parsed = runResultSchema.safeParse(run.message);
+    if (!parsed.success) {
+      throw new InputError(parsed.error.issues.slice(0, 5).map((i) => ({ file: mainShown, reason: `the program's runner sent a malformed result: ${describeZodIssue(i, '')}` })));
+    }
+    const result = parsed.data;
+    if (!result.ok) throw new InputError(programProblem(project, result.error));
+    const resources = result.resources.map((w) => toRecord(project, w));
+    checkIntegrity(resources, mainShown);
+    const warnings: Warning[] = [...project.warnings, ...result.warnings.map((message) => ({ file: mainShown, message }))];
+    return {
+      input,
+      file: mainShown,
+      kind: 'nodejs-program',
+      stack: project.stack,
+      project: project.name,
+      config: project.placement,
+      resources,
+      warnings,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface ChildRun {
+  /** The one message the runner sends: its result. */
+  message?: unknown;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(p: NodejsProject, launch: Launch, requestFile: string, timeoutSeconds: number): Promise<ChildRun> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG: JSON.stringify(p.config),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(p.secretKeys),
+    PULUMI_NODEJS_PROJECT: p.name,
+    PULUMI_NODEJS_STACK: p.stack,
+    PULUMI_NODEJS_ORGANIZATION: 'organization',
+    PULUMI_DRY_RUN: 'true',
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...launch.nodeArgs, '--enable-source-maps', launch.runner, requestFile], {
+      cwd: p.absDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Its own process group, so that a timeout stops whatever the program started too.
+      detached: process.platform !== 'win32',
+    });
+    let stdout = '';
+    let stderr = '';
+    const keep = (acc: string, chunk: Buffer): string => {
+      const next = acc + chunk.toString('utf8');
+      return next.length > OUTPUT_TAIL ? next.slice(next.length - OUTPUT_TAIL) : next;
+    };
+    child.stdout?.on('data', (c: Buffer) => (stdout = keep(stdout, c)));
+    child.stderr?.on('data', (c: Buffer) => (stderr = keep(stderr, c)));
+    let timedOut = false;
+    let message: unknown;
+    let received = false;
+    const kill = (): void => {
+      try {
+        if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const onExit = (): void => kill();
+    process.once('exit', onExit);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, Math.max(1, timeoutSeconds) * 1000);
+    // The result: the run is over, whatever the program left running.
+    child.on('message', (m: unknown) => {
+      if (received) return;
+      received = true;
+      message = m;
+      kill();
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      process.removeListener('exit', onExit);
+      reject(new InputError({ file: p.dir, reason: `cannot start node for the program: ${err.message}` }));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      process.removeListener('exit', onExit);
+      // The program may have left processes of its own in the group.
+      if (!timedOut) {
+        try {
+          if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // The group is gone already.
+        }
+      }
+      resolve({ ...(received ? { message } : {}), code, signal, timedOut: timedOut && !received, stdout, stderr });
+    });
+  });
+}
+
+function lastLine(text: string): string | undefined {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^at /.test(l) && !/^Node\.js v\d/.test(l));
+  const line = lines[lines.length - 1];
+  return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
+/** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
+const FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^():]*?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
+
+function programProblem(p: NodejsProject, error: { message: string; stack?: string | undefined }): Problem {
+  const inside = (file: string): boolean => {
+    if (!path.isAbsolute(file)) return false;
+    const rel = path.relative(p.absDir, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+  };
+  const toPath = (f: string): string => (f.startsWith('file://') ? fileURLToPath(f) : f);
+  // A compile error (esbuild, through tsx): `Transform failed with 1 error:\n/path/index.ts:3:10: ERROR: ...`.
+  const compile = /^(.*?):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message);
+  if (/Transform failed/.test(error.message) && compile) {
+    const file = compile[1]!;
+    return { file: inside(file) ? shown(p, file) : file, line: Number(compile[2]), column: Number(compile[3]), reason: `the program does not compile: ${compile[4]}` };
+  }
+  // ts-node: `⨯ Unable to compile TypeScript:\nindex.ts(4,81): error TS1005: ',' expected.` (paths from the project directory).
+  const tsc = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/m.exec(error.message);
+  if (/Unable to compile TypeScript/.test(error.message) && tsc) {
+    const file = path.resolve(p.absDir, tsc[1]!);
+    return { file: shown(p, file), line: Number(tsc[2]), column: Number(tsc[3]), reason: `the program does not compile: ${tsc[4]}` };
+  }
+  const first = error.message.split('\n')[0]!.trim();
+  let where: { file: string; line: number; column?: number } | undefined;
+  for (const line of (error.stack ?? '').split('\n')) {
+    const m = FRAME.exec(line);
+    if (!m) continue;
+    let file: string;
+    try {
+      file = toPath(m[1]!);
+    } catch {
+      continue;
+    }
+    if (inside(file)) {
+      where = { file: shown(p, file), line: Number(m[2]), column: Number(m[3]) };
+      break;
+    }
+  }
+  if (!where) {
+    // A syntax error under plain node or ts-node: the stack starts with `file:line`.
+    const head = /^((?:file:\/\/)?\/[^\n:]+):(\d+)\n/.exec(error.stack ?? '');
+    if (head) {
+      const file = toPath(head[1]!);
+      if (inside(file)) where = { file: shown(p, file), line: Number(head[2]) };
+    }
+  }
+  const syntax = /^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first);
+  const reason = `${syntax ? 'the program does not compile' : 'the program failed'}: ${first || 'an error without a message'}`;
+  return where ? { ...where, reason } : { file: shown(p, p.main), reason };
+}
+
+function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {
+  const parsed = parseUrn(w.urn);
+  const record: ResourceRecord = {
+    urn: w.urn,
+    type: w.type,
+    name: w.name,
+    stack: parsed?.stack ?? p.stack,
+    project: parsed?.project ?? p.name,
+    custom: w.custom,
+    inputs: decodeMap(w.inputs),
+    outputs: decodeMap(w.outputs),
+    dependencies: [...new Set(w.dependencies)],
+    propertyDependencies: w.propertyDependencies,
+  };
+  if (w.id) record.id = w.id;
+  if (w.parent) record.parent = w.parent;
+  if (w.provider) record.provider = providerUrn(w.provider);
+  if (w.external) record.external = true;
+  if (w.source) {
+    record.source = { file: shown(p, w.source.file), ...(w.source.line ? { line: w.source.line } : {}), ...(w.source.column ? { column: w.source.column } : {}) };
+  }
+  return record;
+}

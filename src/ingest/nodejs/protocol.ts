@@ -1,0 +1,60 @@
+/**
+ * What the parent (firebreak) and the child (runner.ts, which runs a Pulumi
+ * Node.js program under @pulumi/pulumi's mocks) say to each other: a request
+ * file the parent writes, and one result message the child sends back over
+ * the IPC channel. The parent validates the result with zod before trusting
+ * any of it.
+ */
+import { z } from 'zod';
+
+export interface RunRequest {
+  /** The project directory (absolute): the program's working directory. */
+  projectDir: string;
+  /** The program's entry file (absolute). */
+  main: string;
+  /** How the entry is loaded: `import()` for ES modules, `require()` for CommonJS under ts-node. */
+  load: 'import' | 'require';
+  project: string;
+  stack: string;
+  organization: string;
+  /** The program's own @pulumi/pulumi entry file (absolute), resolved from the program. */
+  pulumi: string;
+  /** The program's own ts-node (its entry file), to register before loading a TypeScript program with `require()`. */
+  tsNode?: string;
+}
+
+const wireSource = z.object({ file: z.string(), line: z.number().int().optional(), column: z.number().int().optional() });
+
+export const wireResourceSchema = z.object({
+  urn: z.string().startsWith('urn:pulumi:'),
+  type: z.string().min(1),
+  name: z.string(),
+  custom: z.boolean(),
+  id: z.string().optional(),
+  parent: z.string().optional(),
+  provider: z.string().optional(),
+  inputs: z.record(z.string(), z.unknown()),
+  outputs: z.record(z.string(), z.unknown()),
+  dependencies: z.array(z.string()),
+  propertyDependencies: z.record(z.string(), z.array(z.string())),
+  external: z.boolean().optional(),
+  source: wireSource.optional(),
+});
+
+export const runResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    resources: z.array(wireResourceSchema),
+    warnings: z.array(z.string()),
+  }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      message: z.string(),
+      stack: z.string().optional(),
+    }),
+  }),
+]);
+
+export type WireResource = z.infer<typeof wireResourceSchema>;
+export type RunResult = z.infer<typeof runResultSchema>;

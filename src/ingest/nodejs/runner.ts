@@ -1,0 +1,432 @@
+/**
+ * The child process that runs one Pulumi Node.js program under
+ * @pulumi/pulumi's mocks, as `pulumi preview` would run it against an engine:
+ *
+ *   node [--import tsx] runner.js REQUEST.json      (with an IPC channel to firebreak)
+ *
+ * (A CommonJS TypeScript program whose own ts-node is installed gets that
+ * ts-node registered here instead of tsx.)
+ *
+ * It loads the program's OWN @pulumi/pulumi (the request names it), turns on
+ * the mocks, wraps the mock monitor so that every registration is recorded
+ * with what the engine would keep (type, name, parent, provider, inputs,
+ * dependencies and property dependencies, as the SDK computed them from
+ * Outputs), runs the program inside the root stack resource, waits for every
+ * registration, and sends a RunResult to firebreak over the IPC channel. Secret
+ * values are dropped here, before anything leaves the child.
+ *
+ * Nothing of firebreak is imported but plain constants: this file runs
+ * inside the user's program, with the program's own modules.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RunRequest, RunResult, WireResource } from './protocol.js';
+
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SIG_SECRET = '1b47061264138c4ac30d75fd1eb44270';
+const STACK_TYPE = 'pulumi:pulumi:Stack';
+const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
+
+/* The few shapes of the generated protobuf classes this file touches. */
+interface JsStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface Position {
+  getUri(): string;
+  getLine(): number;
+  getColumn(): number;
+}
+interface Trace {
+  getFramesList(): Array<{ getPc(): Position | undefined }>;
+}
+/** What registering and reading requests share. */
+interface ResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getSourceposition?(): Position | undefined;
+  getStacktrace?(): Trace | undefined;
+}
+interface RegisterRequest extends ResourceRequest {
+  getCustom(): boolean;
+  getObject(): JsStruct | undefined;
+  getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface ReadRequest extends ResourceRequest {
+  getId(): string;
+  getProperties(): JsStruct | undefined;
+}
+interface UrnResponse {
+  getUrn(): string;
+  getId?(): string;
+  getObject?(): JsStruct | undefined;
+  getProperties?(): JsStruct | undefined;
+}
+type Callback = (err: unknown, resp?: UrnResponse) => void;
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, cb: Callback): unknown;
+  readResource(req: ReadRequest, cb: Callback): unknown;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): JsStruct | undefined }, cb: (err: unknown, resp?: unknown) => void): unknown;
+}
+interface MockResourceArgs {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  custom?: boolean;
+  id?: string;
+}
+interface PulumiRuntime {
+  setMocks(mocks: unknown, project: string, stack: string, preview: boolean, organization?: string): unknown;
+  getMonitor(): MockMonitor;
+  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+  waitForRPCs?(): Promise<void>;
+  disconnect?(): Promise<void>;
+}
+
+const requestFile = process.argv[2];
+if (!requestFile || typeof process.send !== 'function') {
+  throw new Error('runner.js is started by firebreak: node runner.js REQUEST.json, with an IPC channel');
+}
+const request = JSON.parse(readFileSync(requestFile, 'utf8')) as RunRequest;
+// The channel to firebreak must not keep the program alive: a program with nothing left to run ends.
+(process.channel as { unref?: () => void } | undefined)?.unref?.();
+
+/**
+ * Send the one result to firebreak, once. firebreak stops this process when it
+ * has it (whatever the program left running, as the language host does).
+ */
+let finished = false;
+function finish(result: RunResult): void {
+  if (finished) return;
+  finished = true;
+  process.send!(result, undefined, {}, () => {
+    if (process.connected) process.disconnect();
+  });
+}
+
+function fail(err: unknown): void {
+  if (err instanceof Error) {
+    finish({ ok: false, error: { message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
+    return;
+  }
+  let message: string;
+  try {
+    message = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  } catch {
+    message = String(err);
+  }
+  finish({ ok: false, error: { message: `it threw a non-Error value: ${message}` } });
+}
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+// Node runs out of work while the program still awaits something that can never come.
+process.on('beforeExit', () => finished || fail(new Error('it never finished: it awaits a promise that never settles, and nothing is left to run')));
+
+/** Secrets lose their value here: only the marker that a secret was there leaves the child. */
+function scrub(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SIG_SECRET) return { [SIG_KEY]: SIG_SECRET };
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) out[key] = scrub(obj[key]);
+    return out;
+  }
+  return value;
+}
+
+function scrubMap(struct: JsStruct | undefined): Record<string, unknown> {
+  return struct ? (scrub(struct.toJavaScript()) as Record<string, unknown>) : {};
+}
+
+const projectDir = path.resolve(request.projectDir);
+const inProgram = (file: string): boolean => {
+  const rel = path.relative(projectDir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+};
+
+function toPath(uri: string): string | undefined {
+  try {
+    let file = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    // A frame that was a file URL already (source-mapped code) comes back as `<cwd>/file:/...`.
+    const nested = file.indexOf(`${path.sep}file:`);
+    if (nested >= 0) file = fileURLToPath(file.slice(nested + 1));
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the program declared a resource: the SDK's own source position (what
+ * the engine keeps in state), else the first frame of its stack trace inside
+ * the program. The SDK reads them from `Error.stack`, so they are already
+ * mapped back to TypeScript by the loader's source maps.
+ */
+function sourceOf(req: { getSourceposition?(): Position | undefined; getStacktrace?(): Trace | undefined }): WireResource['source'] {
+  const positions: Position[] = [];
+  const own = req.getSourceposition?.();
+  if (own) positions.push(own);
+  for (const frame of req.getStacktrace?.()?.getFramesList() ?? []) {
+    const pc = frame.getPc();
+    if (pc) positions.push(pc);
+  }
+  for (const pos of positions) {
+    const file = toPath(pos.getUri());
+    if (!file || !inProgram(file) || pos.getLine() <= 0) continue;
+    return { file, line: pos.getLine(), ...(pos.getColumn() > 0 ? { column: pos.getColumn() } : {}) };
+  }
+  return undefined;
+}
+
+const providerUrn = (ref: string): string | undefined => {
+  if (!ref) return undefined;
+  const i = ref.lastIndexOf('::');
+  return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
+};
+
+const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
+/** The outputs a program asked each stack reference for (by the reference's URN). */
+const outputsAsked = new Map<string, Set<string>>();
+const pendingAsks: Array<Promise<unknown>> = [];
+
+/**
+ * Note the names asked of StackReference.getOutput / requireOutput (the other
+ * getters go through these): the values stay unknown under mocks, but the
+ * names tell stack-reference linking which outputs the program read.
+ */
+function trackStackReferences(pulumi: Record<string, unknown>): void {
+  const ctor = pulumi.StackReference as { prototype?: Record<string, unknown> } | undefined;
+  const proto = ctor?.prototype;
+  if (!proto) return;
+  for (const method of ['getOutput', 'requireOutput']) {
+    const orig = proto[method];
+    if (typeof orig !== 'function') continue;
+    proto[method] = function (this: { urn?: { promise?: () => Promise<unknown> } }, name: unknown, ...rest: unknown[]): unknown {
+      const urn = this.urn?.promise?.();
+      if (typeof name === 'string' && urn) {
+        pendingAsks.push(
+          urn.then(
+            (u) => {
+              if (typeof u !== 'string') return;
+              const set = outputsAsked.get(u) ?? new Set<string>();
+              set.add(name);
+              outputsAsked.set(u, set);
+            },
+            () => undefined,
+          ),
+        );
+      }
+      return (orig as (...args: unknown[]) => unknown).call(this, name, ...rest);
+    };
+  }
+}
+
+const records: WireResource[] = [];
+const byUrn = new Map<string, WireResource>();
+const warnings: string[] = [];
+
+function add(record: WireResource): void {
+  const seen = byUrn.get(record.urn);
+  if (seen) throw new Error(`two resources register the same URN ${record.urn} (a duplicate name of type ${record.type})`);
+  byUrn.set(record.urn, record);
+  records.push(record);
+}
+
+function captureRegistration(req: RegisterRequest, resp: UrnResponse): void {
+  const custom = req.getCustom();
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    const urns = value.getUrnsList();
+    if (urns.length > 0) propertyDependencies[key] = [...urns];
+  });
+  const id = custom ? resp.getId?.() : undefined;
+  const provider = providerUrn(req.getProvider());
+  const source = sourceOf(req);
+  add({
+    urn: resp.getUrn(),
+    type: req.getType(),
+    name: req.getName(),
+    custom,
+    ...(id ? { id } : {}),
+    ...(req.getParent() ? { parent: req.getParent() } : {}),
+    ...(provider ? { provider } : {}),
+    inputs: scrubMap(req.getObject()),
+    outputs: custom ? scrubMap(resp.getObject?.()) : {},
+    dependencies: [...req.getDependenciesList()],
+    propertyDependencies,
+    ...(source ? { source } : {}),
+  });
+}
+
+function captureRead(req: ReadRequest, resp: UrnResponse): void {
+  const provider = providerUrn(req.getProvider());
+  const source = sourceOf(req);
+  add({
+    urn: resp.getUrn(),
+    type: req.getType(),
+    name: req.getName(),
+    custom: true,
+    ...(req.getId() ? { id: req.getId() } : {}),
+    ...(req.getParent() ? { parent: req.getParent() } : {}),
+    ...(provider ? { provider } : {}),
+    inputs: scrubMap(req.getProperties()),
+    outputs: scrubMap(resp.getProperties?.()),
+    dependencies: [...req.getDependenciesList()],
+    propertyDependencies: {},
+    external: true,
+    ...(source ? { source } : {}),
+  });
+}
+
+// Provider config the mocks answer invokes with.
+let config: Record<string, string> = {};
+try {
+  config = JSON.parse(process.env.PULUMI_CONFIG || '{}') as Record<string, string>;
+} catch {
+  config = {};
+}
+
+function awsRegion(): string {
+  const region = config['aws:region'];
+  if (typeof region === 'string' && region !== '') return region;
+  const warning = 'an aws invoke asked for the region, and the stack config has no aws:region: us-east-1 was assumed';
+  if (!warnings.includes(warning)) warnings.push(warning);
+  return 'us-east-1';
+}
+
+const mocks = {
+  newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    if (args.type === STACK_REFERENCE_TYPE) {
+      // Another stack's outputs are not known here: leaving `outputs` out makes
+      // them unknown, as in a preview whose referenced stack has no state yet.
+      return { id: args.id || args.name, state: { name: args.inputs.name ?? args.name } };
+    }
+    if (args.custom === false) return { id: undefined, state: {} };
+    return { id: args.id || `${args.name}_id`, state: { ...args.inputs } };
+  },
+  call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown> {
+    switch (args.token) {
+      case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
+        const region = awsRegion();
+        const letters = ['a', 'b', 'c'];
+        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region}-az${i + 1}`), groupNames: [region] };
+      }
+      case 'aws:index/getRegion:getRegion': {
+        const region = awsRegion();
+        return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+      }
+      default:
+        return {};
+    }
+  },
+};
+
+async function run(): Promise<void> {
+  const pulumiRequire = createRequire(request.pulumi);
+  const pulumi = pulumiRequire(request.pulumi) as { runtime?: PulumiRuntime };
+  const runtime = pulumi.runtime;
+  if (!runtime || typeof runtime.setMocks !== 'function' || typeof runtime.getMonitor !== 'function' || typeof runtime.runInPulumiStack !== 'function') {
+    throw new Error(`the program's @pulumi/pulumi (${request.pulumi}) has no mocks (runtime.setMocks); upgrade it to a 3.x release`);
+  }
+  trackStackReferences(pulumi as Record<string, unknown>);
+  await runtime.setMocks(mocks, request.project, request.stack, true, request.organization);
+  const monitor = runtime.getMonitor();
+
+  // URNs as the engine makes them: the parent's whole qualified type, less the root stack's.
+  monitor.newUrn = (parent: string, type: string, name: string): string => {
+    let qualified = type;
+    if (parent) {
+      const parentType = parent.split('::')[2];
+      if (parentType && parentType !== STACK_TYPE) qualified = `${parentType}$${type}`;
+    }
+    return `urn:pulumi:${request.stack}::${request.project}::${qualified}::${name}`;
+  };
+  // Let each registration through the mock monitor, then capture what it registered.
+  const tap = <Req, Resp>(call: (req: Req, cb: (err: unknown, resp: Resp | undefined) => void) => unknown, capture: (req: Req, resp: Resp) => void) =>
+    (req: Req, callback: (err: unknown, resp: Resp | undefined) => void) =>
+      call(req, (err, resp) => {
+        if (!err && resp) {
+          try {
+            capture(req, resp);
+          } catch (e) {
+            fail(e);
+          }
+        }
+        callback(err, resp);
+      });
+  monitor.registerResource = tap(monitor.registerResource.bind(monitor), captureRegistration);
+  monitor.readResource = tap(monitor.readResource.bind(monitor), captureRead);
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    const record = byUrn.get(req.getUrn());
+    if (record) record.outputs = scrubMap(req.getOutputs());
+    return registerOutputs(req, callback);
+  };
+
+  await runtime.runInPulumiStack(async () => {
+    let exported: unknown;
+    if (request.load === 'require') {
+      if (request.tsNode) registerTsNode(request.tsNode);
+      exported = createRequire(request.main)(request.main);
+    } else {
+      exported = mainExport((await import(pathToFileURL(request.main).href)) as Record<string, unknown>);
+    }
+    if (exported !== null && typeof exported === 'object' && (exported as { __esModule?: unknown }).__esModule) {
+      // A CommonJS module compiled from `export ...`: its default function, or its named exports.
+      const { __esModule: _, default: d, ...named } = exported as Record<string, unknown>;
+      exported = typeof d === 'function' ? d : named;
+    }
+    // A program may export a function (`export = async () => {...}`): Pulumi calls it.
+    if (typeof exported === 'function') exported = await (exported as () => unknown)();
+    return exported;
+  });
+  // Let what the last registrations set off (apply callbacks, their failures) run out, as the
+  // language host does before it exits; an unhandled failure ends the run through fail().
+  for (let round = 0; round < 5; round++) {
+    if (typeof runtime.waitForRPCs === 'function') await runtime.waitForRPCs();
+    else if (typeof runtime.disconnect === 'function') await runtime.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all(pendingAsks);
+  for (const [urn, names] of outputsAsked) {
+    const record = byUrn.get(urn);
+    if (record) record.outputs = { ...record.outputs, outputs: Object.fromEntries([...names].sort().map((n) => [n, UNKNOWN])) };
+  }
+  finish({ ok: true, resources: records, warnings });
+}
+
+/**
+ * The program's ts-node, registered as the Pulumi CLI registers it: the
+ * project's tsconfig.json when there is one, else CommonJS defaults; but
+ * transpile only (no type check: a type error does not stop the analysis).
+ */
+function registerTsNode(entry: string): void {
+  const tsNode = createRequire(entry)(entry) as { register(options: Record<string, unknown>): unknown };
+  const tsconfig = path.join(projectDir, 'tsconfig.json');
+  const hasConfig = existsSync(tsconfig);
+  tsNode.register({
+    transpileOnly: true,
+    project: tsconfig,
+    skipProject: !hasConfig,
+    ...(hasConfig ? {} : { compilerOptions: { target: 'es6', module: 'commonjs', moduleResolution: 'node', sourceMap: true } }),
+  });
+}
+
+/** What an ES module namespace exports as the program: its default function, CommonJS exports, or its named exports. */
+function mainExport(ns: Record<string, unknown>): unknown {
+  const d = ns.default;
+  if (typeof d === 'function') return d;
+  if (d !== null && typeof d === 'object' && 'default' in ns && Object.keys(ns).every((k) => k === 'default' || k in (d as object))) return d;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(ns)) if (key !== 'default') out[key] = ns[key];
+  return out;
+}
+
+run().catch(fail);

@@ -1,0 +1,122 @@
+/**
+ * The topology file (firebreak.yaml at a project's root, or --topology): what
+ * infrastructure code cannot show. Extra domains and nesting (a campus, a
+ * shared power feed), runtime and recovery dependencies between services,
+ * critical services, per-service resilience policy, and accepted risks with
+ * a reason and an expiry date. docs/topology.md documents it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { positionOf, readYamlFile, type YamlFile } from './yaml/document.js';
+
+export const TOPOLOGY_FILE = 'firebreak.yaml';
+
+const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const topologySchema = z.strictObject({
+  version: z.literal(1).optional(),
+  domains: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).regex(/^[^/]+$/, 'a domain name has no "/": use `within` to nest it'),
+        kind: z.string().min(1),
+        within: z.string().min(1).optional(),
+        contains: names.optional(),
+      }),
+    )
+    .optional(),
+  services: z
+    .record(
+      z.string().min(1),
+      z
+        .strictObject({
+          critical: z.boolean().optional(),
+          requires: names.optional(),
+          recoversWith: names.optional(),
+          tolerate: z.string().min(1).optional(),
+        })
+        .nullable(),
+    )
+    .optional(),
+  accepted: z
+    .array(
+      z.strictObject({
+        finding: z.string().min(1).describe('a finding id, or a glob over ids (single-point-of-failure/*)'),
+        reason: z.string().min(1),
+        expires: z
+          .union([z.string(), z.date()])
+          .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+          .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD'))
+          .optional(),
+      }),
+    )
+    .optional(),
+});
+
+export interface Located {
+  line?: number;
+  column?: number;
+}
+
+export interface TopologyDomain extends Located {
+  name: string;
+  kind: string;
+  within?: string;
+  contains: string[];
+}
+
+export interface TopologyService extends Located {
+  name: string;
+  critical?: boolean;
+  requires: string[];
+  recoversWith: string[];
+  tolerate?: string;
+}
+
+export interface Acceptance extends Located {
+  finding: string;
+  reason: string;
+  expires?: string;
+}
+
+export interface Topology {
+  file: string;
+  domains: TopologyDomain[];
+  services: TopologyService[];
+  accepted: Acceptance[];
+}
+
+export function readTopology(file: string): Topology {
+  const y: YamlFile = readYamlFile(file, 'the topology file');
+  const parsed = topologySchema.safeParse(y.value ?? {});
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues.slice(0, 5).map((issue) => {
+        const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        return { file, ...positionOf(y, at), reason: `not a firebreak topology: ${at.join('.') || '(top level)'}: ${issue.message}` };
+      }),
+    );
+  }
+  const t = parsed.data;
+  return {
+    file,
+    domains: (t.domains ?? []).map((d, i) => ({ ...positionOf(y, ['domains', i]), name: d.name, kind: d.kind, ...(d.within ? { within: d.within } : {}), contains: d.contains ?? [] })),
+    services: Object.entries(t.services ?? {}).map(([name, s]) => ({
+      ...positionOf(y, ['services', name], true),
+      name,
+      ...(s?.critical !== undefined ? { critical: s.critical } : {}),
+      requires: s?.requires ?? [],
+      recoversWith: s?.recoversWith ?? [],
+      ...(s?.tolerate ? { tolerate: s.tolerate } : {}),
+    })),
+    accepted: (t.accepted ?? []).map((a, i) => ({ ...positionOf(y, ['accepted', i]), finding: a.finding, reason: a.reason, ...(a.expires ? { expires: a.expires } : {}) })),
+  };
+}
+
+/** firebreak.yaml in a project directory, when there is one. */
+export function findTopology(dir: string): string | undefined {
+  const file = path.join(dir, TOPOLOGY_FILE);
+  return existsSync(file) ? file : undefined;
+}

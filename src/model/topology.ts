@@ -1,0 +1,116 @@
+/**
+ * The topology file applied to a model: extra domains and nesting, service
+ * dependencies, recovery dependencies, critical services and per-service
+ * policy. Names that match nothing are errors naming the file and line.
+ */
+import { DirectedGraph } from 'graphology';
+import { InputError, type Problem } from '../errors.js';
+import type { Topology } from '../ingest/topology.js';
+import { modelFromGraph, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode, type ServiceNode } from './index.js';
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function applyTopology(model: Model, topology: Topology): Model {
+  const problems: Problem[] = [];
+  const base = model.graph();
+  const graph = new DirectedGraph<ModelNode, ModelEdge>();
+  base.forEachNode((id, attrs) => graph.addNode(id, { ...attrs }));
+  base.forEachEdge((_e, attrs, s, t) => graph.addDirectedEdge(s, t, { ...attrs }));
+  const at = (loc: { line?: number; column?: number }) => ({ file: topology.file, ...(loc.line !== undefined ? { line: loc.line } : {}), ...(loc.column !== undefined ? { column: loc.column } : {}) });
+  const ranks = { ...model.domainRanks };
+  const kinds = (): string => Object.keys(ranks).sort((a, b) => ranks[a]! - ranks[b]! || byText(a, b)).join(', ');
+
+  // Domains: an existing path, or its last segments when that is unambiguous.
+  const domainPaths = (): string[] => graph.filterNodes((_id, n) => n.kind === 'domain').map((id) => (graph.getNodeAttributes(id) as DomainNode).path);
+  const findDomain = (name: string): string | undefined | 'ambiguous' => {
+    const paths = domainPaths();
+    if (paths.includes(name)) return `domain:${name}`;
+    const matches = paths.filter((p) => p.endsWith(`/${name}`));
+    return matches.length === 1 ? `domain:${matches[0]}` : matches.length > 1 ? 'ambiguous' : undefined;
+  };
+  const domainProblem = (loc: { line?: number; column?: number }, what: string, name: string, found: string | undefined): void => {
+    const known = domainPaths().sort(byText);
+    problems.push({ ...at(loc), reason: `${what} "${name}" ${found === 'ambiguous' ? 'names several domains; give the full path' : `is no domain of the inputs; known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`}` });
+  };
+  for (const d of topology.domains) {
+    if (ranks[d.kind] === undefined) {
+      problems.push({ ...at(d), reason: `domain ${d.name}: kind "${d.kind}" is not in any rule pack's domainKinds; use one of ${kinds()}` });
+      continue;
+    }
+    let parent: string | undefined;
+    if (d.within) {
+      const found = findDomain(d.within);
+      if (!found || found === 'ambiguous') {
+        domainProblem(d, `domain ${d.name}: within`, d.within, found);
+        continue;
+      }
+      parent = found;
+    }
+    const parentPath = parent ? (graph.getNodeAttributes(parent) as DomainNode).path : '';
+    const dpath = parentPath ? `${parentPath}/${d.name}` : d.name;
+    const id = `domain:${dpath}`;
+    if (!graph.hasNode(id)) {
+      const node: DomainNode = { kind: 'domain', id, name: d.name, domainKind: d.kind, rank: ranks[d.kind]!, path: dpath, ...(parent ? { parent } : {}) };
+      graph.addNode(id, node);
+      if (parent) graph.addDirectedEdge(id, parent, { kind: 'within' });
+    }
+    for (const child of d.contains) {
+      const found = findDomain(child);
+      if (!found || found === 'ambiguous') {
+        domainProblem(d, `domain ${d.name}: contains`, child, found);
+        continue;
+      }
+      if (found !== id && !graph.hasDirectedEdge(found, id)) graph.addDirectedEdge(found, id, { kind: 'within' });
+    }
+  }
+
+  // Services.
+  const serviceId = (name: string): string => `service:${name}`;
+  const known = graph.filterNodes((_id, n) => n.kind === 'service').map((id) => (graph.getNodeAttributes(id) as ServiceNode).name).sort(byText);
+  const checkService = (loc: { line?: number; column?: number }, what: string, name: string): boolean => {
+    if (graph.hasNode(serviceId(name))) return true;
+    problems.push({ ...at(loc), reason: `${what} "${name}" is no service of the inputs; services are: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}` });
+    return false;
+  };
+  let allCritical = model.allCritical;
+  const markedCritical = topology.services.filter((s) => s.critical === true);
+  if (markedCritical.length > 0 && allCritical) {
+    // Marking some critical means the others are not (as with firebreak:critical tags).
+    graph.forEachNode((id, n) => {
+      if (n.kind === 'service') graph.mergeNodeAttributes(id, { critical: false });
+    });
+    allCritical = false;
+  }
+  for (const s of topology.services) {
+    if (!checkService(s, 'service', s.name)) continue;
+    const id = serviceId(s.name);
+    if (s.critical !== undefined) graph.mergeNodeAttributes(id, { critical: s.critical });
+    if (s.tolerate) {
+      if (ranks[s.tolerate] === undefined) problems.push({ ...at(s), reason: `service ${s.name}: tolerate "${s.tolerate}" is no domain kind; use one of ${kinds()}` });
+      else graph.mergeNodeAttributes(id, { tolerate: s.tolerate });
+    }
+    for (const r of s.requires) {
+      if (!checkService(s, `service ${s.name}: requires`, r)) continue;
+      if (r !== s.name && !graph.hasDirectedEdge(id, serviceId(r))) graph.addDirectedEdge(id, serviceId(r), { kind: 'requires' });
+    }
+    if (s.recoversWith.length > 0) {
+      // Its replica groups: those of the service, and the groups it requires directly.
+      const groups = [
+        ...new Set([
+          ...graph.filterNodes((_g, n) => n.kind === 'group' && (n as GroupNode).service === s.name),
+          ...graph.outNeighbors(id).filter((t) => graph.getNodeAttribute(t, 'kind') === 'group' && graph.getEdgeAttribute(graph.directedEdge(id, t)!, 'kind') === 'requires'),
+        ]),
+      ].sort(byText);
+      if (groups.length === 0) {
+        problems.push({ ...at(s), reason: `service ${s.name}: recoversWith needs replica groups to fail over, and ${s.name} has none` });
+        continue;
+      }
+      for (const tool of s.recoversWith) {
+        if (!checkService(s, `service ${s.name}: recoversWith`, tool)) continue;
+        for (const g of groups) if (!graph.hasDirectedEdge(g, serviceId(tool))) graph.addDirectedEdge(g, serviceId(tool), { kind: 'recovers-with' });
+      }
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return modelFromGraph(graph, { allCritical, domainRanks: ranks, reliability: model.reliability, blindSpots: model.blindSpots, warnings: model.warnings });
+}

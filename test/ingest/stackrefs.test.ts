@@ -1,0 +1,117 @@
+/**
+ * Stack references between inputs: a StackReference in one stack to another
+ * input's stack links its dependents to the resources behind the outputs
+ * they read, so a single point of failure can be found across stacks.
+ */
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadInputs } from '../../src/ingest/index.js';
+import { parseStackName } from '../../src/ingest/stackrefs.js';
+import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
+import { fixture, repoRoot, runCli } from '../helpers/cli.js';
+
+const network = fixture('exports', 'stackref-network.json');
+const app = fixture('exports', 'stackref-app.json');
+const NET = 'urn:pulumi:prod::network::';
+const SHOP = 'urn:pulumi:prod::shop::';
+
+const byName = (inputs: StackInput[], name: string): ResourceRecord => inputs.flatMap((i) => i.resources).find((r) => r.name === name)!;
+
+interface JsonFinding {
+  event: { id: string; name: string };
+  inPolicy: boolean;
+  affected: Array<{ service: string; path: Array<{ node: string }> }>;
+}
+
+describe('stack names', () => {
+  it('reads org/project/stack, project/stack and stack', () => {
+    expect(parseStackName('acme/network/prod')).toEqual({ organization: 'acme', project: 'network', stack: 'prod' });
+    expect(parseStackName('network/prod')).toEqual({ project: 'network', stack: 'prod' });
+    expect(parseStackName('prod')).toEqual({ stack: 'prod' });
+  });
+});
+
+describe('two stack exports linked through a StackReference', () => {
+  it('links the outputs read to the resources behind them, element by element', async () => {
+    const inputs = await loadInputs([app, network]);
+    const web1 = byName(inputs, 'web-1');
+    const web2 = byName(inputs, 'web-2');
+    // subnetId came from privateSubnetIds[1]: that subnet only; userData embeds dbAddress.
+    expect(web2.propertyDependencies.subnetId).toEqual([`${SHOP}pulumi:pulumi:StackReference::network`, `${NET}aws:ec2/subnet:Subnet::private-b`]);
+    expect(web2.propertyDependencies.userData).toEqual([`${SHOP}pulumi:pulumi:StackReference::network`, `${NET}aws:rds/instance:Instance::orders-db`]);
+    expect(web1.dependencies).toContain(`${NET}aws:ec2/subnet:Subnet::private-a`);
+    expect(web1.dependencies).not.toContain(`${NET}aws:ec2/subnet:Subnet::private-b`);
+    // The region inside the host name is not an output read.
+    const shop = inputs.find((i) => i.project === 'shop')!;
+    expect(shop.warnings.some((w) => /region/.test(w.message) && /found no resource/.test(w.message))).toBe(false);
+  });
+
+  it('links a dependsOn-only dependent coarsely, and says so', async () => {
+    const inputs = await loadInputs([network, app]);
+    const alarm = byName(inputs, 'db-alarm');
+    expect(alarm.dependencies).toEqual(expect.arrayContaining([`${NET}aws:rds/instance:Instance::orders-db`, `${NET}aws:ec2/vpc:Vpc::main`]));
+    const shop = inputs.find((i) => i.project === 'shop')!;
+    const warning = shop.warnings.find((w) => w.message.includes('db-alarm'));
+    expect(warning?.message).toMatch(/coarsely/);
+    expect(warning?.message).toContain('orders-db');
+  });
+
+  it('finds the database of the network stack as the single point of failure of the shop service, on a path across stacks', () => {
+    for (const order of [[network, app], [app, network]]) {
+      const r = runCli(['analyze', ...order, '--format', 'json']);
+      expect(r.code).toBe(1);
+      const result = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+      const db = result.findings.find((f) => f.event.id === `component:${NET}aws:rds/instance:Instance::orders-db`);
+      expect(db).toBeDefined();
+      expect(db!.inPolicy).toBe(true);
+      const shop = db!.affected.find((a) => a.service === 'shop');
+      expect(shop).toBeDefined();
+      const nodes = shop!.path.map((s) => s.node);
+      expect(nodes[0]).toBe('service:shop');
+      expect(nodes.some((n) => n.includes(SHOP))).toBe(true);
+      expect(nodes[nodes.length - 1]).toBe(`component:${NET}aws:rds/instance:Instance::orders-db`);
+    }
+  });
+
+  it('without the referenced stack, nothing is linked', () => {
+    const r = runCli(['analyze', app, '--format', 'json']);
+    const result = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    expect(result.findings.some((f) => f.event.id.includes(NET))).toBe(false);
+  });
+
+  it('warns when the referenced stack is not among several inputs', async () => {
+    const inputs = await loadInputs([app, fixture('exports', 'two-zones-single-db.json')]);
+    const shop = inputs.find((i) => i.project === 'shop' && i.file === app)!;
+    expect(shop.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('"acme/network/prod" names no stack among the inputs'));
+  });
+
+  it('links states that rule packs prune (keepProperties), reading them again whole', async () => {
+    const inputs = await loadInputs([app, network], { keepProperties: new Set(['availabilityZone', 'tags']) });
+    expect(byName(inputs, 'web-2').dependencies).toContain(`${NET}aws:rds/instance:Instance::orders-db`);
+  });
+});
+
+describe('a TypeScript program that reads a stack export through a StackReference', () => {
+  beforeAll(() => {
+    const link = path.join(fixture('nodejs', 'ts-consumer'), 'node_modules', '@pulumi', 'pulumi');
+    if (!existsSync(link)) {
+      mkdirSync(path.dirname(link), { recursive: true });
+      try {
+        symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  });
+
+  it('links the dependents to the resources behind the outputs the program asked for', async () => {
+    const inputs = await loadInputs([network, `${fixture('nodejs', 'ts-consumer')}@prod`]);
+    const api = byName(inputs, 'api-a');
+    // The values are unknown under mocks; the program asked for dbAddress only.
+    expect(api.dependencies).toContain(`${NET}aws:rds/instance:Instance::orders-db`);
+    expect(api.dependencies).not.toContain(`${NET}aws:ec2/vpc:Vpc::main`);
+    const consumer = inputs.find((i) => i.project === 'consumer')!;
+    expect(consumer.warnings.find((w) => w.message.includes('api-a'))?.message).toMatch(/coarsely to every resource behind the outputs dbAddress: orders-db/);
+  }, 60_000);
+});

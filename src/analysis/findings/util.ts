@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Fill `{name}` placeholders of a message template. */
 export function fill(template: string, values: Record<string, string | number>): string {
@@ -7,7 +7,7 @@ export function fill(template: string, values: Record<string, string | number>):
 
 /** A stable id from a finding's content: its rule, its subject and the services it names. */
 export function findingId(rule: string, subject: string, services: string[]): string {
-  const h = createHash('sha256').update([rule, subject, ...[...services].sort()].join('\u0000')).digest('hex');
+  const h = hash('sha256', [rule, subject, ...[...services].sort()].join('\u0000'), 'hex');
   return `${rule}/${h.slice(0, 12)}`;
 }
 

@@ -16,7 +16,7 @@ import { whatIf } from '../analysis/whatif.js';
 import { compareResults, introducedAtOrAbove } from '../analysis/compare.js';
 import { renderWhatIfJson, renderWhatIfMarkdown, renderWhatIfText } from '../report/whatif.js';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
-import { buildModelFor, findTopology, readTopology, type Topology } from '../index.js';
+import { buildModelFor, findTopology, readTopology, type LoadOptions, type Topology } from '../index.js';
 import { splitStackSpec } from '../ingest/index.js';
 import { domainTagOf, plan, plannedResources } from '../analysis/plan.js';
 import { resolvePolicy } from '../analysis/index.js';
@@ -90,12 +90,29 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+/** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
+function loadOptions(flags: { stack?: string; programTimeout?: number }, keepProperties?: Set<string>): LoadOptions {
+  return {
+    ...(keepProperties ? { keepProperties } : {}),
+    ...(flags.stack ? { stack: flags.stack } : {}),
+    ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
+  };
+}
+
+function programTimeoutOption(): Option {
+  return new Option('--program-timeout <seconds>', 'stop a Node.js program (run under mocks) that runs longer than this (default 120)').argParser((v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+    return n;
+  });
+}
+
 async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<AnalysisResult> {
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
   const inputs = specs.length > 0 ? specs : ['.'];
   progress(`firebreak: reading ${inputs.join(', ')}...`);
   const rules = loadRules(flags.rules);
-  const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}), ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}) });
+  const loaded = await loadInputs(inputs, loadOptions(flags, rules.properties));
   progress(`firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
   const topology = topologyFor(flags, inputs);
   const result = analyze(loaded, {
@@ -168,7 +185,7 @@ async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[]
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
   const inputs = specs.length > 0 ? specs : ['.'];
   const rules = loadRules(flags.rules);
-  const loaded = await loadInputs(inputs, { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
+  const loaded = await loadInputs(inputs, loadOptions(flags, rules.properties));
   const topology = topologyFor(flags, inputs);
   const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   const result = whatIf(model, flags.fail, loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })));
@@ -179,7 +196,7 @@ async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[]
 
 async function runDiff(before: string, after: string, flags: AnalyzeFlags): Promise<number> {
   const rules = loadRules(flags.rules);
-  const load = async (spec: string) => loadInputs([spec], { keepProperties: rules.properties, ...(flags.stack ? { stack: flags.stack } : {}) });
+  const load = async (spec: string) => loadInputs([spec], loadOptions(flags, rules.properties));
   const options = (spec: string) => {
     const topology = topologyFor(flags, [spec]);
     return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today() } : {}) };
@@ -200,7 +217,8 @@ async function runPlan(specs: string[], flags: PlanFlags): Promise<number> {
   const inputs = specs.length > 0 ? specs : ['.'];
   const rules = loadRules(flags.rules);
   progress(`firebreak: reading ${inputs.join(', ')}...`);
-  const loaded = await loadInputs(inputs, { ...(flags.stack ? { stack: flags.stack } : {}) });
+  // Every property is kept: --apply writes the resources back out.
+  const loaded = await loadInputs(inputs, loadOptions(flags));
   const topology = topologyFor(flags, inputs);
   const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   progress('firebreak: planning...');
@@ -249,11 +267,7 @@ export function buildProgram(): Command {
       .option('--availability', 'estimate each critical service\'s availability (nines) from its minimal cut sets and assumed failure rates')
       .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
       .option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)')
-      .option('--program-timeout <seconds>', 'stop a Node.js program (run under mocks) that runs longer than this (default 120)', (v: string): number => {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
-        return n;
-      })
+      .addOption(programTimeoutOption())
       .option('--no-color', 'no ANSI colour (also: NO_COLOR=1)');
 
   common(program.command('analyze').description('report every single point of failure, with the path that explains it'))
@@ -293,6 +307,7 @@ Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 
     .command('whatif')
     .description('the state of every service after the failures you name, why, and what brings each back')
     .argument('[inputs...]', inputsArg)
+    .addOption(programTimeoutOption())
     .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, [])
     .option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
@@ -311,6 +326,7 @@ Examples:
   program
     .command('diff')
     .description('findings resolved, introduced and unchanged between two inputs, and the domain losses each service survives')
+    .addOption(programTimeoutOption())
     .argument('<before>', 'an export, checkpoint, preview, or DIR@STACK')
     .argument('<after>', 'an export, checkpoint, preview, or DIR@STACK')
     .addOption(new Option('-f, --format <format>', 'output format').choices(PLAN_FORMATS).default('text'))
@@ -336,6 +352,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
     .command('plan')
     .description('the fewest components to duplicate into a new domain so every critical service survives any single domain loss, in waves')
     .argument('[inputs...]', inputsArg)
+    .addOption(programTimeoutOption())
     .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
     .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
     .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan')

@@ -7,10 +7,10 @@
 import { UsageError } from '../errors.js';
 import type { ResourceRecord, StackInput, PropertyValue } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
-import { classify, Classifier, type BlindSpot, type DomainSegment } from './index.js';
+import { classify, Classifier, conditionHolds, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Role, type Rule, type Scope } from './schema.js';
+import { ROLES, type Condition, type Role, type Rule, type RunsOn, type Scope } from './schema.js';
 
 export interface Span {
   property: string;
@@ -24,6 +24,8 @@ export interface RuleDecision {
   id: string;
   info: string;
   catchAll: boolean;
+  /** match.property of the rule, with the resource's value there. */
+  matchedProperty?: { path: string; pattern: string; value?: string };
   decides: {
     role?: Role;
     scope?: Scope;
@@ -32,11 +34,18 @@ export interface RuleDecision {
     zoneVia?: string[];
     region?: string[];
     spans?: Span[];
+    runsOn?: RunsOn;
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn'];
+
+export interface ConditionCheck extends Condition {
+  /** The resource's values at the condition's paths, as text. */
+  values: Array<{ path: string; value: string }>;
+  holds: boolean;
+}
 
 export interface PathValue {
   path: string;
@@ -70,6 +79,13 @@ export interface Explanation {
     zoneVia: PathValue[];
     region: PathValue[];
     spans: SpanCheck[];
+    /** Placement through a host (a cluster): the references followed, the host found, whether it spreads over the host's zones. */
+    runsOn?: {
+      via: string[];
+      host?: string;
+      spreads: boolean | ConditionCheck[];
+      spreadHolds: boolean;
+    };
     /** A rule other than a catch-all matched. */
     specific: boolean;
     /** For each field set, the id of the rule whose value won. */
@@ -154,6 +170,7 @@ function decisionOf(rule: Rule): RuleDecision['decides'] {
   if (rule.zoneVia) d.zoneVia = rule.zoneVia;
   if (rule.region) d.region = rule.region;
   if (rule.spans) d.spans = rule.spans;
+  if (rule.runsOn) d.runsOn = rule.runsOn;
   return d;
 }
 
@@ -166,16 +183,21 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
   const c = classification.resources.find((x) => x.record === r);
   if (!c) throw new Error(`classification lost ${r.urn}`);
 
-  const rules: RuleDecision[] = classifier.matchingRules(r.type).map(({ rule, pack, catchAll }) => ({
-    pack,
-    id: rule.id,
-    info: rule.info,
-    catchAll,
-    decides: decisionOf(rule),
-  }));
+  const rules: RuleDecision[] = classifier.matchingRules(r.type, r).map(({ rule, pack, catchAll }) => {
+    const prop = rule.match.property;
+    const value = prop ? showValue(valueAt(r, prop.path)) : undefined;
+    return {
+      pack,
+      id: rule.id,
+      info: rule.info,
+      catchAll,
+      ...(prop ? { matchedProperty: { path: prop.path, pattern: prop.pattern, ...(value !== undefined ? { value } : {}) } } : {}),
+      decides: decisionOf(rule),
+    };
+  });
   const decidedBy: Partial<Record<MergedField, string>> = {};
   for (const rule of rules) for (const f of MERGED_FIELDS) if (rule.decides[f] !== undefined) decidedBy[f] = rule.id;
-  const m = classifier.rulesFor(r.type);
+  const m = classifier.rulesFor(r.type, r);
   const paths = (list: string[]): PathValue[] =>
     list.map((p) => {
       const value = showValue(valueAt(r, p));
@@ -186,6 +208,25 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     const value = showValue(v);
     return { ...s, ...(value !== undefined ? { value } : {}), holds: v === s.equals };
   });
+  let runsOn: Explanation['merged']['runsOn'];
+  if (m.runsOn) {
+    const spreads: boolean | ConditionCheck[] = Array.isArray(m.runsOn.spreads)
+      ? m.runsOn.spreads.map((cond) => ({
+          ...cond,
+          values: cond.property.flatMap((p) => {
+            const value = showValue(valueAt(r, p));
+            return value === undefined ? [] : [{ path: p, value }];
+          }),
+          holds: conditionHolds(r, cond),
+        }))
+      : (m.runsOn.spreads ?? false);
+    runsOn = {
+      via: m.runsOn.via,
+      ...(c.host ? { host: c.host } : {}),
+      spreads,
+      spreadHolds: Array.isArray(spreads) ? spreads.every((x) => x.holds) : spreads,
+    };
+  }
 
   const tagMap = classifier.tagsOf(r);
   const tags = Object.fromEntries([...tagMap.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -268,6 +309,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       zoneVia: paths(m.zoneVia),
       region: paths(m.region),
       spans,
+      ...(runsOn ? { runsOn } : {}),
       specific: m.specific,
       decidedBy,
     },

@@ -9,7 +9,7 @@ import type { ResourceRecord, StackInput, PropertyMap, PropertyValue } from '../
 import { asSpecial } from '../ingest/types.js';
 import { getPath, scalarStrings, type ScalarValue } from './properties.js';
 import type { LoadedPack } from './packs.js';
-import type { ProviderInfo, Role, Rule, Scope } from './schema.js';
+import type { Condition, ProviderInfo, Role, Rule, RunsOn, Scope } from './schema.js';
 
 /** An assumption for --availability: how often something is lost, and for how long. */
 export interface Reliability {
@@ -48,6 +48,8 @@ export interface ClassifiedResource {
   requires: string[];
   /** Ids of the rules that decided something. */
   rules: string[];
+  /** URN of the host it runs on (a rule's runsOn: a Kubernetes cluster), when found. */
+  host?: string;
 }
 
 export interface BlindSpot {
@@ -77,6 +79,7 @@ export interface MergedRule {
   zoneVia: string[];
   region: string[];
   spans: NonNullable<Rule['spans']>;
+  runsOn?: RunsOn;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
@@ -98,8 +101,50 @@ export function typeAliases(type: string): string[] {
 const TRUE = new Set(['true', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'no', '0', 'off']);
 
+interface CompiledRule {
+  rule: Rule;
+  pack: string;
+  patterns: RegExp[];
+  catchAll: boolean;
+  /** match.property: the rule applies only to resources whose value there matches. */
+  property?: { path: string; re: RegExp };
+  /** Position among the compiled rules (a cache key part). */
+  index: number;
+}
+
+/** The value at a path, outputs first, then inputs (as for placement properties), as a list of its elements. */
+function elementsAt(r: ResourceRecord, path: string): PropertyValue[] {
+  let v = getPath(r.outputs, path);
+  if (v === undefined || v === null) v = getPath(r.inputs, path);
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+const conditionRegex = new Map<string, RegExp>();
+
+/** Whether a rule condition (runsOn.spreads) holds for a resource: the value (or an element) at any of its paths does. */
+export function conditionHolds(r: ResourceRecord, c: Condition): boolean {
+  let re: RegExp | undefined;
+  if (c.matches !== undefined) {
+    re = conditionRegex.get(c.matches);
+    if (!re) conditionRegex.set(c.matches, (re = new RegExp(c.matches)));
+  }
+  for (const path of c.property) {
+    for (const x of elementsAt(r, path)) {
+      if (c.equals !== undefined && x === c.equals) return true;
+      if (re && typeof x === 'string' && re.test(x)) return true;
+      if (c.atLeast !== undefined) {
+        const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+        if (!Number.isNaN(n) && n >= c.atLeast) return true;
+      }
+    }
+  }
+  return false;
+}
+
 export class Classifier {
-  private readonly compiled: Array<{ rule: Rule; pack: string; patterns: RegExp[]; catchAll: boolean }> = [];
+  private readonly compiled: CompiledRule[] = [];
+  private readonly typeCache = new Map<string, CompiledRule[]>();
   private readonly mergedCache = new Map<string, MergedRule>();
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, RegExp>();
@@ -128,24 +173,58 @@ export class Classifier {
         if (p.idRegion) this.idRegex.set(p.package, new RegExp(p.idRegion));
       }
       for (const rule of pack.rules) {
-        const catchAll = rule.match.type.every((t) => t === '*');
-        this.compiled.push({ rule, pack: pack.pack, patterns: rule.match.type.map(globToRegExp), catchAll });
+        const prop = rule.match.property;
+        const catchAll = !prop && rule.match.type.every((t) => t === '*');
+        this.compiled.push({
+          rule, pack: pack.pack, patterns: rule.match.type.map(globToRegExp), catchAll, index: this.compiled.length,
+          ...(prop ? { property: { path: prop.path, re: new RegExp(prop.pattern) } } : {}),
+        });
       }
     }
   }
 
-  /** The rules matching a type, in merge order: catch-alls first, then specific rules in pack order. */
-  matchingRules(type: string): Array<{ rule: Rule; pack: string; catchAll: boolean }> {
-    const aliases = typeAliases(type);
-    const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
-    return [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll)];
+  /** Rules whose types match, in merge order: catch-alls, rules matching the type alone, rules also matching a property (each in pack order). */
+  private typeRules(type: string): CompiledRule[] {
+    let list = this.typeCache.get(type);
+    if (!list) {
+      const aliases = typeAliases(type);
+      const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
+      list = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll && !c.property), ...matching.filter((c) => c.property)];
+      this.typeCache.set(type, list);
+    }
+    return list;
   }
 
-  /** The rules matching a type, merged: catch-alls first, then specific rules in pack order (later wins). */
-  rulesFor(type: string): MergedRule {
-    const cached = this.mergedCache.get(type);
+  /** Whether a resource's value at a rule's match.property matches its pattern. */
+  private propertyMatches(c: CompiledRule, r: ResourceRecord): boolean {
+    const prop = c.property!;
+    return elementsAt(r, prop.path).some((v) => (typeof v === 'string' || typeof v === 'number') && prop.re.test(String(v)));
+  }
+
+  /**
+   * The rules matching a type (and, for rules with match.property, the
+   * resource's property), in merge order: catch-alls first, then rules
+   * matching the type alone, then rules also matching a property, each in
+   * pack order. Without a resource, rules with match.property are left out.
+   */
+  matchingRules(type: string, record?: ResourceRecord): Array<{ rule: Rule; pack: string; catchAll: boolean }> {
+    return this.typeRules(type).filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
+  }
+
+  /**
+   * The rules matching a type (and a resource's properties), merged in that
+   * order (later wins). Cached per type, and per set of property rules that
+   * match where a type has any.
+   */
+  rulesFor(type: string, record?: ResourceRecord): MergedRule {
+    let key = type;
+    let ordered = this.typeRules(type);
+    if (ordered.length > 0 && ordered[ordered.length - 1]!.property) {
+      ordered = ordered.filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
+      key = `${type}\u0000${ordered.filter((c) => c.property).map((c) => c.index).join(',')}`;
+    }
+    const cached = this.mergedCache.get(key);
     if (cached) return cached;
-    const ordered = this.matchingRules(type);
     const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
     for (const { rule, catchAll } of ordered) {
       merged.ids.push(rule.id);
@@ -157,8 +236,9 @@ export class Classifier {
       if (rule.zoneVia) merged.zoneVia = rule.zoneVia;
       if (rule.region) merged.region = rule.region;
       if (rule.spans) merged.spans = rule.spans;
+      if (rule.runsOn) merged.runsOn = rule.runsOn;
     }
-    this.mergedCache.set(type, merged);
+    this.mergedCache.set(key, merged);
     return merged;
   }
 
@@ -271,6 +351,8 @@ interface Context {
   byName: Map<string, ResourceRecord[]>;
   configOf: Map<string, Record<string, string>>;
   zoneMemo: Map<string, ZoneInfo>;
+  /** Placements of hosts (runsOn), by URN. */
+  hostMemo: Map<string, HostPlacement>;
   /** One array per distinct domain path, shared by every resource placed there. */
   paths: Map<string, DomainSegment[]>;
   passMemo: Map<string, string[]>;
@@ -299,8 +381,17 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
   return info.regionConfig ? config[info.regionConfig] : undefined;
 }
 
-/** Resources a property of r refers to: its property dependencies, resource refs, or ids. */
+const PROVIDER_PREFIX = '$provider.';
+
+/**
+ * Resources a property of r refers to: its property dependencies, resource
+ * refs, or ids. `$provider.PATH` follows PATH of r's provider resource.
+ */
 function referencedBy(ctx: Context, r: ResourceRecord, path: string): ResourceRecord[] {
+  if (path.startsWith(PROVIDER_PREFIX)) {
+    const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
+    return p ? referencedBy(ctx, p, path.slice(PROVIDER_PREFIX.length)).filter((x) => x.urn !== r.urn) : [];
+  }
   const top = path.split(/[.[]/)[0]!;
   const out: ResourceRecord[] = [];
   const seen = new Set<string>();
@@ -329,7 +420,7 @@ function referencedBy(ctx: Context, r: ResourceRecord, path: string): ResourceRe
 function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
   const memo = ctx.zoneMemo.get(r.urn);
   if (memo) return memo;
-  const rules = ctx.classifier.rulesFor(r.type);
+  const rules = ctx.classifier.rulesFor(r.type, r);
   const own = scalarStrings(firstValue([r.outputs, r.inputs], rules.zone));
   let zones: ScalarValue[] = own.values;
   let unknown = own.unknown;
@@ -352,17 +443,108 @@ function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
   return result;
 }
 
+interface Placed {
+  placements: DomainSegment[][];
+  placedBy: string;
+  redundant: boolean;
+  /** The host it runs on (runsOn). */
+  host?: ResourceRecord;
+}
+
+interface HostPlacement {
+  placements: DomainSegment[][];
+  scope?: Scope;
+}
+
+/** Where a host (a cluster) is placed, by its own rules and tags. */
+function hostPlacement(ctx: Context, host: ResourceRecord): HostPlacement {
+  const memo = ctx.hostMemo.get(host.urn);
+  if (memo) return memo;
+  ctx.hostMemo.set(host.urn, { placements: [] }); // a host that runs on itself, in a loop, has no placement
+  const rules = ctx.classifier.rulesFor(host.type, host);
+  // Its blind spots are reported when it is classified itself.
+  const placed = place(ctx, host, rules, ctx.classifier.tagsOf(host), []);
+  const result: HostPlacement = { placements: placed.placements, ...(rules.scope ? { scope: rules.scope } : {}) };
+  ctx.hostMemo.set(host.urn, result);
+  return result;
+}
+
+/** The first resource runsOn's references reach that fails on its own and has a placement. */
+function hostOf(ctx: Context, r: ResourceRecord, runsOn: RunsOn): ResourceRecord | undefined {
+  for (const via of runsOn.via) {
+    for (const target of referencedBy(ctx, r, via)) {
+      if (!target.custom || target.type.startsWith('pulumi:providers:')) continue;
+      if (ctx.classifier.rulesFor(target.type, target).role === 'config-only') continue;
+      if (hostPlacement(ctx, target).placements.length > 0) return target;
+    }
+  }
+  return undefined;
+}
+
+function pathText(p: DomainSegment[]): string {
+  return p.map((s) => s.name).join('/');
+}
+
+/**
+ * Placement through the host a resource runs on (runsOn): a host in one zone
+ * (or smaller domain) holds it there; a host spanning zones, or a region
+ * unless its rule says it is zonal, holds it across them when it spreads
+ * (runsOn.spreads), else in one zone of them that is not known.
+ */
+function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots: BlindSpot[]): Placed | undefined {
+  const host = hostOf(ctx, r, runsOn);
+  if (!host) return undefined;
+  const hp = hostPlacement(ctx, host);
+  const paths = hp.placements;
+  const ranks = ctx.classifier.domainRanks;
+  const zoneRank = ranks.zone ?? 4;
+  const wide = (p: DomainSegment[]): boolean => {
+    const last = p[p.length - 1];
+    return !last || (ranks[last.kind] ?? zoneRank) > zoneRank;
+  };
+  const one = paths[0]!;
+  if (paths.length === 1 && !wide(one)) {
+    return { placements: paths, placedBy: `runs on ${host.name}, in its ${one[one.length - 1]!.kind}`, redundant: false, host };
+  }
+  const spreads = runsOn.spreads === true || (Array.isArray(runsOn.spreads) && runsOn.spreads.every((c) => conditionHolds(r, c)));
+  const hostSpans = paths.length > 1 || hp.scope !== 'zonal';
+  if (spreads && hostSpans) {
+    return { placements: paths, placedBy: `runs on ${host.name}, spread over its ${paths.length > 1 ? 'zones' : 'region'}`, redundant: true, host };
+  }
+  // In one zone of those the host spans, or of the one zone the host has that is not known.
+  let common = one;
+  for (const p of paths) {
+    let i = 0;
+    while (i < common.length && i < p.length && common[i]!.name === p[i]!.name && common[i]!.kind === p[i]!.kind) i++;
+    common = common.slice(0, i);
+  }
+  if (common.length === 0) return { placements: [], placedBy: 'unknown', redundant: false, host };
+  const why = !hostSpans
+    ? `runs on ${host.name}, which lives in one zone of ${pathText(common)} that is not known`
+    : `runs on ${host.name}, which spans ${paths.length > 1 ? paths.map(pathText).join(', ') : `the zones of ${pathText(common)}`}, but is not spread over them (${runsOn.spreads === undefined || runsOn.spreads === false ? 'its rule never spreads it' : "its rule's spread conditions do not hold"})`;
+  blindSpots.push({
+    kind: 'unknown-zone',
+    subject: r.urn,
+    message: `${r.name} (${r.type}) ${why}: which zone it lives in is not known; placed in ${pathText(common)}`,
+  });
+  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host };
+}
+
 function place(
   ctx: Context,
   r: ResourceRecord,
   rules: MergedRule,
   tags: ReadonlyMap<string, string>,
   blindSpots: BlindSpot[],
-): { placements: DomainSegment[][]; placedBy: string; redundant: boolean } {
+): Placed {
   const domainTag = tags.get('domain');
   if (domainTag) {
     const placements = splitList(domainTag).map(parseDomainTag).filter((p) => p.length > 0);
     return { placements, placedBy: 'firebreak:domain tag', redundant: placements.length > 1 };
+  }
+  if (rules.runsOn) {
+    const onHost = placeOnHost(ctx, r, rules.runsOn, blindSpots);
+    if (onHost) return onHost;
   }
   const pkg = packageOf(r.type);
   const info = ctx.classifier.providerFor(pkg);
@@ -420,7 +602,7 @@ function place(
 export function propertiesRead(packs: LoadedPack[]): Set<string> {
   const keys = new Set<string>(['arn', 'id', 'name']);
   const top = (p: string): void => {
-    const m = /^[^.[]+/.exec(p);
+    const m = /^[^.[]+/.exec(p.startsWith(PROVIDER_PREFIX) ? p.slice(PROVIDER_PREFIX.length) : p);
     if (m) keys.add(m[0]);
   };
   for (const pack of packs) {
@@ -428,6 +610,11 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
     for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
     for (const rule of pack.rules) {
       [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).map((s) => s.property)].forEach(top);
+      if (rule.match.property) top(rule.match.property.path);
+      if (rule.runsOn) {
+        rule.runsOn.via.forEach(top);
+        if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
+      }
     }
   }
   return keys;
@@ -477,6 +664,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
     zoneMemo: new Map(),
+    hostMemo: new Map(),
     paths: new Map(),
     passMemo: new Map(),
     failable: new Map(),
@@ -493,7 +681,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     const tags = classifier.tagsOf(r);
     tagsAt.push(tags);
     if (tags.size > 0) tagsByUrn.set(r.urn, tags);
-    const rules = classifier.rulesFor(r.type);
+    const rules = classifier.rulesFor(r.type, r);
     const tagRole = tags.get('role');
     let role: ClassifiedResource['role'] = rules.role ?? 'unclassified';
     if (tagRole) {
@@ -536,6 +724,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
       recoversWith: [],
       requires: [],
       rules: rules.ids,
+      ...(placed.host ? { host: placed.host.urn } : {}),
     });
   }
 

@@ -1,14 +1,19 @@
 /** Reading property paths (`a.b[0].c`) out of decoded property maps. */
 import { asSpecial, type PropertyValue } from '../ingest/types.js';
 
+/** A path segment `[*]`: every element of a list. */
+export const ANY = '\u0000*';
+
 const pathCache = new Map<string, Array<string | number>>();
 
+/** `a.b[0].c`, `a["x/y"]`, and `a[*].b` (every element of the list `a`; ANY stands for `[*]`). */
 export function parsePath(path: string): Array<string | number> {
   let parsed = pathCache.get(path);
   if (!parsed) {
     parsed = [];
-    for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)) {
-      if (m[2] !== undefined) parsed.push(Number(m[2]));
+    for (const m of path.matchAll(/\[\*\]|([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)) {
+      if (m[0] === '[*]') parsed.push(ANY);
+      else if (m[2] !== undefined) parsed.push(Number(m[2]));
       else parsed.push(m[3] ?? m[1]!);
     }
     pathCache.set(path, parsed);
@@ -16,10 +21,23 @@ export function parsePath(path: string): Array<string | number> {
   return parsed;
 }
 
-export function getPath(root: PropertyValue | undefined, path: string): PropertyValue | undefined {
+function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
   let cur: PropertyValue | undefined = root;
-  for (const seg of parsePath(path)) {
+  for (let i = from; i < segs.length; i++) {
+    const seg = segs[i]!;
     if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
+    if (seg === ANY) {
+      // Every element: the values found under each, lists flattened one level.
+      if (!Array.isArray(cur)) return undefined;
+      const out: PropertyValue[] = [];
+      for (const item of cur) {
+        const v = walk(item, segs, i + 1);
+        if (v === undefined || v === null) continue;
+        if (Array.isArray(v)) out.push(...v);
+        else out.push(v);
+      }
+      return out.length > 0 ? out : undefined;
+    }
     if (typeof seg === 'number') {
       if (!Array.isArray(cur)) return undefined;
       cur = cur[seg];
@@ -29,6 +47,11 @@ export function getPath(root: PropertyValue | undefined, path: string): Property
     }
   }
   return cur;
+}
+
+/** The value at a path; with `[*]` in it, the list of the values found under every element. */
+export function getPath(root: PropertyValue | undefined, path: string): PropertyValue | undefined {
+  return walk(root, parsePath(path), 0);
 }
 
 /** A scalar placement value: a known string, or an unknown's symbol. */

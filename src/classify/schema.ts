@@ -18,12 +18,48 @@ export const spanSchema = z.strictObject({
   scope: z.enum(SCOPES).describe('The domain the resource then spans: all zones of its region, or everything'),
 });
 
+/** A regular expression, checked to compile when the pack loads. */
+const regexString = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+export const conditionSchema = z
+  .strictObject({
+    property: stringList.describe('Property path(s), `[*]` meaning any element of a list; the condition holds when the value at any of them does'),
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Holds when the value (or any element) equals this'),
+    matches: regexString.optional().describe('Holds when the value (or any element) is a string this regular expression finds'),
+    atLeast: z.number().optional().describe('Holds when the value is a number (or numeric string) at least this'),
+  })
+  .refine((c) => [c.equals, c.matches, c.atLeast].filter((x) => x !== undefined).length === 1, 'give exactly one of equals, matches, atLeast');
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const runsOnSchema = z.strictObject({
+  via: z.array(z.string()).min(1).describe('References to follow to the host it runs on (a cluster); `$provider.PATH` reads PATH on the resource\'s provider resource (`$provider.kubeconfig`)'),
+  spreads: z
+    .union([z.boolean(), z.array(conditionSchema)])
+    .optional()
+    .describe('When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)'),
+});
+export type RunsOn = z.infer<typeof runsOnSchema>;
+
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
   info: z.string().describe('One line: what the rule knows'),
   why: z.string().optional().describe('A longer explanation'),
   match: z.strictObject({
     type: stringList.describe('Type tokens; * matches any run of characters'),
+    property: z
+      .strictObject({
+        path: z.string().describe('Property path (outputs first, then inputs); `[*]` means any element of a list'),
+        pattern: regexString.describe('Regular expression the value (or any element) must contain a match of'),
+      })
+      .optional()
+      .describe('Match only resources whose property value matches; such a rule applies after the rules matching the type alone'),
   }),
   role: z.enum(ROLES).optional(),
   scope: z.enum(SCOPES).optional().describe('Where the resource lives when no zone is given'),
@@ -32,6 +68,7 @@ export const ruleSchema = z.strictObject({
   zoneVia: z.array(z.string()).optional().describe('References to follow to take the referenced resources\' zones'),
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
+  runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 

@@ -1,0 +1,183 @@
+/**
+ * rules/azure.yaml through the built CLI: VMs and scale sets by zones
+ * (relative to the location), AKS by its agent pools' zones, Azure SQL by
+ * zoneRedundant, storage accounts by SKU, Entra ID (azuread) as a global
+ * managed identity.
+ */
+import { describe, expect, it } from 'vitest';
+import { ExportBuilder, aksCluster, analyze, explain, noRuleFor, paths, secret } from './k8s-helpers.js';
+
+const SUB = '/subscriptions/0000-1111/resourceGroups/shop-rg/providers';
+
+function azureStack(): { b: ExportBuilder; azure: string; rg: string } {
+  const b = new ExportBuilder();
+  const azure = b.provider('azure-native', 'azure-provider', { location: 'westeurope' });
+  const rg = b.add('azure-native:resources:ResourceGroup', 'shop-rg', { id: '/subscriptions/0000-1111/resourceGroups/shop-rg', provider: azure, inputs: { location: 'westeurope', resourceGroupName: 'shop-rg' } });
+  return { b, azure, rg };
+}
+
+describe('virtual machines and scale sets', () => {
+  const { b, azure, rg } = azureStack();
+  const vnet = b.add('azure-native:network:VirtualNetwork', 'shop-vnet', { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', addressSpace: { addressPrefixes: ['10.1.0.0/16'] } }, deps: { resourceGroupName: [rg] } });
+  const subnet = b.add('azure-native:network:Subnet', 'app', { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app`, provider: azure, inputs: { resourceGroupName: 'shop-rg', virtualNetworkName: 'shop-vnet', addressPrefix: '10.1.1.0/24' }, deps: { virtualNetworkName: [vnet] } });
+  const nic = b.add('azure-native:network:NetworkInterface', 'web-1-nic', { id: `${SUB}/Microsoft.Network/networkInterfaces/web-1-nic`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', ipConfigurations: [{ name: 'ipconfig1', subnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app` } }] }, deps: { ipConfigurations: [subnet] } });
+  const vm = (name: string, zones?: string[]) =>
+    b.add('azure-native:compute:VirtualMachine', name, {
+      id: `${SUB}/Microsoft.Compute/virtualMachines/${name}`,
+      provider: azure,
+      inputs: {
+        resourceGroupName: 'shop-rg', location: 'westeurope', vmName: name, ...(zones ? { zones } : {}),
+        hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+        networkProfile: { networkInterfaces: [{ id: `${SUB}/Microsoft.Network/networkInterfaces/${name}-nic`, primary: true }] },
+        osProfile: { computerName: name, adminUsername: 'azureuser', adminPassword: secret() },
+        tags: { 'firebreak:service': 'web' },
+      },
+      deps: { resourceGroupName: [rg], networkProfile: [nic] },
+    });
+  vm('web-1', ['1']);
+  vm('jump', undefined);
+  b.add('azure-native:compute:VirtualMachineScaleSet', 'api-vmss', {
+    id: `${SUB}/Microsoft.Compute/virtualMachineScaleSets/api-vmss`,
+    provider: azure,
+    inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', vmScaleSetName: 'api-vmss', zones: ['1', '2', '3'], sku: { name: 'Standard_D2s_v5', capacity: 3, tier: 'Standard' }, orchestrationMode: 'Uniform', upgradePolicy: { mode: 'Rolling' } },
+    deps: { resourceGroupName: [rg] },
+  });
+  const file = b.write();
+
+  it('a VM in zone "1" sits in westeurope-1', () => {
+    const e = explain(file, 'web-1');
+    expect(e.result.role).toBe('compute');
+    expect(paths(e)).toEqual(['azure/westeurope/westeurope-1']);
+    expect(e.result.event).toBe(true);
+  });
+
+  it('a VM without zones: one zone of its region that is not known', () => {
+    const e = explain(file, 'jump');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
+  });
+
+  it('a scale set over zones 1, 2, 3 spans them', () => {
+    const e = explain(file, 'api-vmss');
+    expect(e.result.role).toBe('compute');
+    expect(paths(e)).toEqual(['azure/westeurope/westeurope-1', 'azure/westeurope/westeurope-2', 'azure/westeurope/westeurope-3']);
+    expect(e.result.event).toBe(false);
+  });
+
+  it('the network plumbing is config-only and every type has a rule', () => {
+    for (const name of ['shop-rg', 'shop-vnet', 'app', 'web-1-nic']) expect(explain(file, name).result.role).toBe('config-only');
+    const a = analyze(file);
+    expect(noRuleFor(a, ['azure-native:compute:VirtualMachine', 'azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NetworkInterface'])).toEqual([]);
+    expect(a.findings.some((f) => f.event.id === 'domain:azure/westeurope/westeurope-1' && f.affected.some((x) => x.service === 'web'))).toBe(true);
+  });
+});
+
+describe('AKS managed clusters', () => {
+  const b = new ExportBuilder();
+  aksCluster(b, 'zonal-aks', ['1', '2', '3']);
+  aksCluster(b, 'plain-aks', undefined, 'eastus');
+  const file = b.write();
+
+  it('agent pools in three zones: the cluster spans them; managed, so not an event of its own', () => {
+    const e = explain(file, 'zonal-aks');
+    expect(e.result.role).toBe('compute');
+    expect(paths(e)).toEqual(['azure/eastus/eastus-1', 'azure/eastus/eastus-2', 'azure/eastus/eastus-3']);
+    expect(e.result.event).toBe(false);
+    expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'azure-aks-cluster']);
+  });
+
+  it('agent pools without zones: its region, zone not known', () => {
+    const e = explain(file, 'plain-aks');
+    expect(paths(e)).toEqual(['azure/eastus']);
+    expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
+  });
+});
+
+describe('Azure SQL databases', () => {
+  const { b, azure, rg } = azureStack();
+  const server = b.add('azure-native:sql:Server', 'shop-sql', { id: `${SUB}/Microsoft.Sql/servers/shop-sql`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', serverName: 'shop-sql', administratorLogin: 'sqladmin', administratorLoginPassword: secret(), version: '12.0' }, deps: { resourceGroupName: [rg] } });
+  const db = (name: string, zoneRedundant: boolean, service: string) =>
+    b.add('azure-native:sql:Database', name, {
+      id: `${SUB}/Microsoft.Sql/servers/shop-sql/databases/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', serverName: 'shop-sql', databaseName: name, location: 'westeurope', sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 }, zoneRedundant, tags: { 'firebreak:service': service } },
+      deps: { resourceGroupName: [rg], serverName: [server] },
+    });
+  db('orders-db', true, 'orders');
+  db('reports-db', false, 'reports');
+  const file = b.write();
+  const a = analyze(file);
+
+  it('zoneRedundant: true spans the region and is no single point of failure', () => {
+    const e = explain(file, 'orders-db');
+    expect(e.result.role).toBe('datastore');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.placedBy).toBe('zoneRedundant = true');
+    expect(e.result.event).toBe(false);
+    expect(e.blindSpots).toEqual([]);
+    expect(a.findings.filter((f) => f.event.kind === 'component' && f.affected.some((x) => x.service === 'orders'))).toEqual([]);
+  });
+
+  it('zoneRedundant: false is a single datastore in a zone that is not known', () => {
+    const e = explain(file, 'reports-db');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.event).toBe(true);
+    expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
+    const spof = a.findings.find((f) => f.event.id === `component:${b.urn('azure-native:sql:Database', 'reports-db')}`);
+    expect(spof?.rule).toBe('single-point-of-failure');
+    expect(spof?.message).toMatch(/^Losing datastore reports-db takes down reports/);
+    expect(noRuleFor(a, ['azure-native:sql:Database', 'azure-native:sql:Server'])).toEqual([]);
+  });
+});
+
+describe('storage accounts', () => {
+  const { b, azure, rg } = azureStack();
+  for (const [name, sku] of [['shopzrs', 'Standard_ZRS'], ['shopragzrs', 'Standard_RAGZRS'], ['shoplrs', 'Standard_LRS'], ['shopgrs', 'Standard_GRS']] as const) {
+    b.add('azure-native:storage:StorageAccount', name, {
+      id: `${SUB}/Microsoft.Storage/storageAccounts/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', accountName: name, location: 'westeurope', kind: 'StorageV2', sku: { name: sku }, minimumTlsVersion: 'TLS1_2' },
+      outputs: { resourceGroupName: 'shop-rg', accountName: name, location: 'westeurope', kind: 'StorageV2', sku: { name: sku, tier: 'Standard' }, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } },
+      deps: { resourceGroupName: [rg] },
+    });
+  }
+  const file = b.write();
+
+  it.each(['shopzrs', 'shopragzrs'])('%s (zone-redundant) spans the region', (name) => {
+    const e = explain(file, name);
+    expect(e.result.role).toBe('datastore');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.placedBy).toMatch(/^sku\.name = Standard_(RAG)?ZRS$/);
+    expect(e.blindSpots).toEqual([]);
+  });
+
+  it.each(['shoplrs', 'shopgrs'])('%s (one datacenter): a zone that is not known, said as a blind spot', (name) => {
+    const e = explain(file, name);
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.event).toBe(false);
+    expect(e.blindSpots).toHaveLength(1);
+    expect(e.blindSpots[0]!.message).toMatch(/lives in one zone, but which zone is not known; placed in region westeurope/);
+  });
+});
+
+describe('Entra ID (azuread)', () => {
+  const b = new ExportBuilder();
+  const ad = b.provider('azuread', 'default_5_53_0', { tenantId: '11111111-2222-3333-4444-555555555555' });
+  const app = b.add('azuread:index/application:Application', 'shop-app', { id: '/applications/aaaa-bbbb', provider: ad, inputs: { displayName: 'shop', signInAudience: 'AzureADMyOrg', web: { redirectUris: ['https://shop.example.com/auth/callback'] } } });
+  b.add('azuread:index/servicePrincipal:ServicePrincipal', 'shop-sp', { id: 'cccc-dddd', provider: ad, inputs: { clientId: 'eeee-ffff', appRoleAssignmentRequired: false }, deps: { clientId: [app] } });
+  b.add('azuread:index/applicationPassword:ApplicationPassword', 'shop-app-secret', { id: 'aaaa-bbbb/password/1', provider: ad, inputs: { applicationId: '/applications/aaaa-bbbb', displayName: 'ci' }, deps: { applicationId: [app] } });
+  const file = b.write();
+
+  it.each(['shop-app', 'shop-sp'])('%s is a global managed identity under azure', (name) => {
+    const e = explain(file, name);
+    expect(e.result.role).toBe('identity');
+    expect(paths(e)).toEqual(['azure']);
+    expect(e.result.placedBy).toBe('a global service');
+    expect(e.result.event).toBe(false);
+  });
+
+  it('passwords are config-only; no azuread type lacks a rule', () => {
+    expect(explain(file, 'shop-app-secret').result.role).toBe('config-only');
+    expect(noRuleFor(analyze(file), ['azuread:index/application:Application', 'azuread:index/servicePrincipal:ServicePrincipal', 'azuread:index/applicationPassword:ApplicationPassword'])).toEqual([]);
+  });
+});

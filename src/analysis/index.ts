@@ -243,20 +243,24 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   );
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
-  const nodeInfo = new Map<string, NodeInfo>();
+  // A plain object built in order (no copy at the end); ids never collide with Object.prototype's keys.
+  const nodeInfo: Record<string, NodeInfo> = Object.create(null) as Record<string, NodeInfo>;
+  const setInfo = (id: string, info: NodeInfo): void => {
+    nodeInfo[id] = info;
+  };
   const note = (id: string): void => {
-    if (nodeInfo.has(id)) return;
+    if (nodeInfo[id] !== undefined) return;
     const i = engine.index.get(id);
     if (i === undefined) return;
     const n = engine.nodes[i]!;
-    if (n.kind === 'domain') nodeInfo.set(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
+    if (n.kind === 'domain') setInfo(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
     else if (n.kind === 'component') {
       const placedIn = engine.placementsOf(i).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'domain' ? [d.path] : []));
       const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };
       if (n.source) info.source = n.source;
-      nodeInfo.set(id, info);
-    } else if (n.kind === 'group') nodeInfo.set(id, { kind: 'group', name: n.name, service: n.service });
-    else nodeInfo.set(id, { kind: n.kind, name: n.name });
+      setInfo(id, info);
+    } else if (n.kind === 'group') setInfo(id, { kind: 'group', name: n.name, service: n.service });
+    else setInfo(id, { kind: n.kind, name: n.name });
   };
   for (const f of findings) {
     note(f.event.id);
@@ -272,7 +276,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       g.survivors.forEach(note);
     }
   }
-  const sortedNodes: Record<string, NodeInfo> = Object.fromEntries(nodeInfo);
+  const sortedNodes: Record<string, NodeInfo> = nodeInfo;
 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;

@@ -98,6 +98,8 @@ export function typeAliases(type: string): string[] {
   return [type, `${pkg}:${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
 }
 
+/** One frozen empty list for the lists of resources that cannot fail (never added to). */
+const NONE = Object.freeze([]) as unknown as never[];
 const TRUE = new Set(['true', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'no', '0', 'off']);
 
@@ -356,7 +358,8 @@ interface Context {
   /** One array per distinct domain path, shared by every resource placed there. */
   paths: Map<string, DomainSegment[]>;
   passMemo: Map<string, string[]>;
-  failable: Map<string, boolean>;
+  /** The resources that can fail (components). */
+  failable: Set<ResourceRecord>;
   children: Map<string, string[]>;
 }
 
@@ -667,20 +670,20 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     hostMemo: new Map(),
     paths: new Map(),
     passMemo: new Map(),
-    failable: new Map(),
+    failable: new Set(),
   };
   const warnings: Warning[] = [];
 
   const blindSpots: BlindSpot[] = [];
   const noRule = new Map<string, number>();
   const out: ClassifiedResource[] = [];
-  const tagsByUrn = new Map<string, ReadonlyMap<string, string>>();
+  const tagsOfRecord = new Map<ResourceRecord, ReadonlyMap<string, string>>();
   const tagsAt: Array<ReadonlyMap<string, string>> = [];
 
   for (const r of records) {
     const tags = classifier.tagsOf(r);
     tagsAt.push(tags);
-    if (tags.size > 0) tagsByUrn.set(r.urn, tags);
+    if (tags.size > 0) tagsOfRecord.set(r, tags);
     const rules = classifier.rulesFor(r.type, r);
     const tagRole = tags.get('role');
     let role: ClassifiedResource['role'] = rules.role ?? 'unclassified';
@@ -690,10 +693,10 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     }
     const component = !r.custom && r.type !== 'pulumi:pulumi:Stack' && !r.type.startsWith('pulumi:providers:');
     if (!r.custom || role === 'config-only') {
-      ctx.failable.set(r.urn, false);
+      // Shared empty lists: nothing is ever added to those of a resource that cannot fail.
       out.push({
-        record: r, role: component ? 'unclassified' : 'config-only', failable: false, event: false, placements: [], placedBy: 'n/a',
-        service: '', recoversWith: [], requires: [], rules: rules.ids,
+        record: r, role: component ? 'unclassified' : 'config-only', failable: false, event: false, placements: NONE, placedBy: 'n/a',
+        service: '', recoversWith: NONE, requires: NONE, rules: rules.ids,
       });
       continue;
     }
@@ -711,7 +714,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     }
     const managed = rules.managed ?? false;
     const explicitlyFailable = tagRole !== undefined && !rules.specific;
-    ctx.failable.set(r.urn, true);
+    ctx.failable.add(r);
     out.push({
       record: r,
       role,
@@ -734,11 +737,11 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 
   // Services, criticality, groups, recovery tools.
   const serviceOf = (r: ResourceRecord): string => {
-    const own = tagsByUrn.get(r.urn)?.get('service');
+    const own = tagsOfRecord.get(r)?.get('service');
     if (own) return own;
     let top: ResourceRecord | undefined;
     for (let p = r.parent ? ctx.byUrn.get(r.parent) : undefined; p; p = p.parent ? ctx.byUrn.get(p.parent) : undefined) {
-      const tagged = tagsByUrn.get(p.urn)?.get('service');
+      const tagged = tagsOfRecord.get(p)?.get('service');
       if (tagged) return tagged;
       if (!p.custom && p.type !== 'pulumi:pulumi:Stack') top = p;
     }
@@ -798,13 +801,13 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   // Run-time requirements: dependencies, property dependencies and the provider,
   // passing through config-only resources and into component resources' children.
   const expand = (urn: string, seen: Set<string> | undefined): string[] => {
-    if (ctx.failable.get(urn)) return [urn];
+    const r = ctx.byUrn.get(urn);
+    if (r && ctx.failable.has(r)) return [urn];
     const memo = ctx.passMemo.get(urn);
     if (memo) return memo;
     seen ??= new Set();
     if (seen.has(urn)) return [];
     seen.add(urn);
-    const r = ctx.byUrn.get(urn);
     if (!r || r.type === 'pulumi:pulumi:Stack') return [];
     const result = new Set<string>();
     const next = r.custom || r.type.startsWith('pulumi:providers:') ? directDeps(r) : (ctx.children.get(urn) ?? []);

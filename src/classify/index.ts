@@ -555,13 +555,17 @@ function place(
   const maps = [r.outputs, r.inputs];
 
   // Region: the resource's own property (unless it is really a zone), its provider, stack config.
+  // Providers whose names are case-insensitive (pulumi-gcp records US-CENTRAL1 for us-central1) are read in lower case.
+  const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
   let region: string | undefined;
   const zonesFromRegionProps: ScalarValue[] = [];
-  for (const v of scalarStrings(firstValue(maps, rules.region)).values) {
+  for (const raw of scalarStrings(firstValue(maps, rules.region)).values) {
+    const v = norm(raw);
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
   }
   region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
+  if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
 
   for (const span of rules.spans) {
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
@@ -572,7 +576,7 @@ function place(
   }
 
   const z = zonesOf(ctx, r);
-  let zones = z.zones.length > 0 ? z.zones : zonesFromRegionProps;
+  let zones = z.zones.length > 0 ? z.zones.map(norm) : zonesFromRegionProps;
   if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
     const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
     if (cz) zones = [{ text: cz, symbolic: false }];

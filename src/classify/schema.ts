@@ -81,6 +81,7 @@ export const providerSchema = z.strictObject({
   zoneRegion: z.string().optional().describe('Regex whose first group is the region of a zone name'),
   idRegion: z.string().optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
+  lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;
 

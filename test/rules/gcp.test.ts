@@ -379,10 +379,10 @@ describe('gcp pack: Spanner, Cloud Storage, Memorystore, Cloud DNS, Identity Pla
     expect(placedIn(e)).toEqual(['gcp']);
   });
 
-  it('a regional bucket is placed in its region, spelled as the provider records it (upper case: a limit of the rule format)', () => {
+  it('a regional bucket is placed in its region, whatever the case the provider records it in', () => {
     const e = explain(file, 'exports');
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'its region' });
-    expect(placedIn(e)).toEqual(['gcp/US-CENTRAL1']);
+    expect(placedIn(e)).toEqual(['gcp/us-central1']);
   });
 
   it('a STANDARD_HA Memorystore instance spans its region; a BASIC one lives in its zone', () => {

@@ -1,7 +1,8 @@
 /**
  * junit: JUnit XML for CI test dashboards. One test suite per finding kind,
  * one test case per service in each: a case fails with one <failure> per
- * finding of that kind (low or above; info never fails) that names the
+ * finding of that kind (low or above; info never fails, nor findings in
+ * the baseline or accepted in the topology file) that names the
  * service. A kind that failed to run adds a case with an <error>.
  * `tests`, `failures` and `errors` count test cases.
  */
@@ -60,7 +61,8 @@ export function renderJunit(result: AnalysisResult, _options: ReportOptions): st
   let failures = 0;
   let errors = 0;
   for (const rule of rules) {
-    const findings = result.findings.filter((f) => f.rule === rule && severityRank(f.severity) >= FAILS_FROM);
+    // Findings accepted in the baseline or the topology file fail no case, as they fail no gate.
+    const findings = result.findings.filter((f) => f.rule === rule && severityRank(f.severity) >= FAILS_FROM && f.baseline !== 'unchanged' && !f.accepted);
     const byService = new Map<string, Finding[]>();
     for (const f of findings) {
       for (const s of new Set(findingServices(f))) {

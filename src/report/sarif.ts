@@ -109,6 +109,11 @@ export function renderSarif(result: AnalysisResult, _options: ReportOptions): st
     message: { text: messageText(result, f) },
     locations: (f.locations.length > 0 ? f.locations : [{ file: fallback }]).map(physicalLocation),
     partialFingerprints: { 'firebreak/v1': f.id },
+    // Against a baseline: new or unchanged; an accepted risk (topology file) is suppressed, with its reason.
+    ...(f.baseline ? { baselineState: f.baseline } : {}),
+    ...(f.accepted
+      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}` }] }
+      : {}),
     properties: { severity: f.severity, inPolicy: f.inPolicy, blastRadius: f.blastRadius },
   }));
   const log = {

@@ -131,6 +131,14 @@ describe('--format junit', () => {
     expect(runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none']).stdout).toBe(xml);
   });
 
+  it('fails no case for findings in the baseline', () => {
+    const baseline = tempFile('baseline.yaml', '');
+    expect(runCli(['check', twoZones, '--baseline', baseline, '--update-baseline']).code).toBe(0);
+    const xml = runCli(['check', twoZones, '--baseline', baseline, '--format', 'junit']).stdout;
+    expect(xml).toMatch(/<testsuites name="firebreak" tests="\d+" failures="0" errors="0">/);
+    expect(reports(twoZones).xml).not.toMatch(/<testsuites name="firebreak" tests="\d+" failures="0"/);
+  });
+
   it('escapes names with XML characters and drops characters XML 1.0 cannot hold', () => {
     const service = `shop <script>&"it's"\u0001`;
     const db = `orders<script>&"db`;

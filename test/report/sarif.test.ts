@@ -133,4 +133,19 @@ describe('--format sarif', () => {
   it('keeps the exit code of --fail-on', () => {
     expect(runCli(['analyze', twoZones, '--format', 'sarif']).code).toBe(1);
   });
+
+  it('marks results against a baseline, and suppresses accepted risks with their reason, still valid', () => {
+    const baseline = tempFile('baseline.yaml', '');
+    expect(runCli(['check', twoZones, '--baseline', baseline, '--update-baseline']).code).toBe(0);
+    const checked = JSON.parse(runCli(['check', twoZones, '--baseline', baseline, '--format', 'sarif']).stdout);
+    expectValid(checked);
+    expect(checked.runs[0].results.map((r: { baselineState: string }) => r.baselineState)).toEqual(checked.runs[0].results.map(() => 'unchanged'));
+
+    const topology = tempFile('firebreak.yaml', 'accepted:\n  - finding: single-point-of-failure/*\n    reason: Moving to Multi-AZ in Q1\n    expires: 2099-12-31\n');
+    const accepted = JSON.parse(runCli(['analyze', twoZones, '--topology', topology, '--format', 'sarif', '--fail-on', 'none']).stdout);
+    expectValid(accepted);
+    const suppressed = accepted.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);
+    expect(suppressed.length).toBeGreaterThan(0);
+    expect(suppressed[0].suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'Moving to Multi-AZ in Q1 (until 2099-12-31)' }]);
+  });
 });

@@ -206,7 +206,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
   const spans: SpanCheck[] = m.spans.map((s) => {
     const v = getPath(r.outputs, s.property) ?? getPath(r.inputs, s.property);
     const value = showValue(v);
-    return { ...s, ...(value !== undefined ? { value } : {}), holds: v === s.equals };
+    return { ...s, ...(value !== undefined ? { value } : {}), holds: v === s.equals && (s.and ?? []).every((c) => conditionHolds(r, c)) };
   });
   let runsOn: Explanation['merged']['runsOn'];
   if (m.runsOn) {

@@ -569,7 +569,7 @@ function place(
 
   for (const span of rules.spans) {
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
-    if (v === span.equals) {
+    if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
       if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
       if (region) return { placements: [[root, { name: region, kind: 'region' }]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
     }
@@ -616,7 +616,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
     pack.tags?.paths.forEach(top);
     for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
     for (const rule of pack.rules) {
-      [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).map((s) => s.property)].forEach(top);
+      [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
       if (rule.match.property) top(rule.match.property.path);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);

@@ -12,12 +12,6 @@ export type Scope = (typeof SCOPES)[number];
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-export const spanSchema = z.strictObject({
-  property: z.string().describe('Property path whose value switches the span on'),
-  equals: z.union([z.string(), z.number(), z.boolean()]).describe('The value that means "spans"'),
-  scope: z.enum(SCOPES).describe('The domain the resource then spans: all zones of its region, or everything'),
-});
-
 /** A regular expression, checked to compile when the pack loads. */
 const regexString = z.string().refine((s) => {
   try {
@@ -37,6 +31,13 @@ export const conditionSchema = z
   })
   .refine((c) => [c.equals, c.matches, c.atLeast].filter((x) => x !== undefined).length === 1, 'give exactly one of equals, matches, atLeast');
 export type Condition = z.infer<typeof conditionSchema>;
+
+export const spanSchema = z.strictObject({
+  property: z.string().describe('Property path whose value switches the span on'),
+  equals: z.union([z.string(), z.number(), z.boolean()]).describe('The value that means "spans"'),
+  and: z.array(conditionSchema).optional().describe('Further conditions that must all hold too (e.g. automatic failover on, at least 2 nodes)'),
+  scope: z.enum(SCOPES).describe('The domain the resource then spans: all zones of its region, or everything'),
+});
 
 export const runsOnSchema = z.strictObject({
   via: z.array(z.string()).min(1).describe('References to follow to the host it runs on (a cluster); `$provider.PATH` reads PATH on the resource\'s provider resource (`$provider.kubeconfig`)'),

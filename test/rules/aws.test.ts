@@ -418,6 +418,22 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
     },
     outputs: { arn: arn('elasticache', 'replicationgroup:rate-limits'), primaryEndpointAddress: 'master.rate-limits.abc123.use1.cache.amazonaws.com' },
   });
+  n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'feeds', {
+    id: 'feeds',
+    inputs: {
+      description: 'feeds (cluster mode)', engine: 'redis', nodeType: 'cache.r7g.large', numNodeGroups: 3, replicasPerNodeGroup: 1,
+      automaticFailoverEnabled: true, subnetGroupName: cacheSubnets.ref('id'), preferredCacheClusterAzs: ['us-east-1c'],
+    },
+    outputs: { arn: arn('elasticache', 'replicationgroup:feeds'), configurationEndpointAddress: 'feeds.abc123.clustercfg.use1.cache.amazonaws.com' },
+  });
+  n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'lone-primary', {
+    id: 'lone-primary',
+    inputs: {
+      description: 'failover asked for, nothing to fail over to', engine: 'redis', nodeType: 'cache.t4g.small', numCacheClusters: 1,
+      automaticFailoverEnabled: true, subnetGroupName: cacheSubnets.ref('id'), preferredCacheClusterAzs: ['us-east-1c'],
+    },
+    outputs: { arn: arn('elasticache', 'replicationgroup:lone-primary'), primaryEndpointAddress: 'master.lone-primary.abc123.use1.cache.amazonaws.com' },
+  });
   n.s.add('aws:elasticache/cluster:Cluster', 'fragments', {
     id: 'fragments',
     inputs: { engine: 'memcached', nodeType: 'cache.t4g.small', numCacheNodes: 1, availabilityZone: 'us-east-1c', subnetGroupName: cacheSubnets.ref('id') },
@@ -463,15 +479,22 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   it('a replication group with Multi-AZ spans its region', () => {
     const e = explain(file, 'sessions');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-elasticache-replication-group']);
-    expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'multiAzEnabled = true' });
+    expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'automaticFailoverEnabled = true' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });
 
   it('a replication group without failover lives in its primary\'s zone (the first preferred zone)', () => {
     const e = explain(file, 'rate-limits');
-    expect(e.merged.spans.map((s) => s.holds)).toEqual([false, false]);
+    expect(e.merged.spans.map((s) => s.holds)).toEqual([false, false, false, false]);
     expect(e.result).toMatchObject({ event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b']);
+  });
+
+  it('a cluster-mode group with a replica per shard spans its region; failover with one node does not', () => {
+    expect(placedIn(explain(file, 'feeds'))).toEqual(['aws/us-east-1']);
+    const lone = explain(file, 'lone-primary');
+    expect(lone.merged.spans.map((s) => s.holds)).toEqual([false, false, false, false]);
+    expect(placedIn(lone)).toEqual(['aws/us-east-1/us-east-1c']);
   });
 
   it('a memcached cluster sits in its zone', () => {
@@ -494,9 +517,9 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
     expect(placedIn(e)).toEqual(['aws']);
   });
 
-  it('the Aurora cluster and its two instances in two zones are no single point; the lone cache nodes and their zones are; no rule is missing', () => {
+  it('the Aurora cluster and its two instances in two zones are no single point; the lone cache nodes (one without a replica to fail over to) and their zones are; no rule is missing', () => {
     const report = analyze(file);
-    expect(singlePoints(report)).toEqual(['datastore fragments', 'datastore rate-limits', 'zone aws/us-east-1/us-east-1b', 'zone aws/us-east-1/us-east-1c']);
+    expect(singlePoints(report)).toEqual(['datastore fragments', 'datastore lone-primary', 'datastore rate-limits', 'zone aws/us-east-1/us-east-1b', 'zone aws/us-east-1/us-east-1c']);
     expect(report.blindSpots).toEqual([]);
   });
 });

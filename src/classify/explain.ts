@@ -15,6 +15,8 @@ import { ROLES, type Condition, type Role, type Rule, type RunsOn, type Scope } 
 export interface Span {
   property: string;
   equals: string | number | boolean;
+  /** Further conditions that must all hold too. */
+  and?: Condition[];
   scope: Scope;
 }
 

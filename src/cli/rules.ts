@@ -10,6 +10,7 @@ import { loadInputs, loadRules } from '../index.js';
 import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
+import type { Condition } from '../classify/schema.js';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 2;
@@ -142,6 +143,14 @@ function showPaths(list: PathValue[]): string {
   return list.map((p) => (p.value !== undefined ? `${p.path} = ${p.value}` : p.path)).join(', ');
 }
 
+/** A rule condition in words: `spec.replicas >= 2`, `chart ~ /argo-cd/`, `multiAz = true`. */
+function conditionText(c: Condition): string {
+  const paths = c.property.join(' or ');
+  if (c.atLeast !== undefined) return `${paths} >= ${c.atLeast}`;
+  if (c.matches !== undefined) return `${paths} ~ /${c.matches}/`;
+  return `${paths} = ${String(c.equals)}`;
+}
+
 function decisionText(d: Explanation['rules'][number]['decides']): string {
   const parts: string[] = [];
   if (d.role) parts.push(`role ${d.role}`);
@@ -150,7 +159,8 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.zone) parts.push(`zone [${d.zone.join(', ')}]`);
   if (d.zoneVia) parts.push(`zoneVia [${d.zoneVia.join(', ')}]`);
   if (d.region) parts.push(`region [${d.region.join(', ')}]`);
-  if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}`).join('; ')}`);
+  if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}`).join('; ')}`);
+  if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }
 
@@ -189,9 +199,21 @@ export function renderExplainText(e: Explanation): string {
         m.spans.length === 0
           ? '-'
           : m.spans
-              .map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}: ${s.holds ? 'holds' : 'does not hold'} (${s.property} is ${s.value ?? 'not set'})`)
+              .map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}: ${s.holds ? 'holds' : 'does not hold'} (${s.property} is ${s.value ?? 'not set'})`)
               .join('; ') + by('spans'),
       ],
+      ...(m.runsOn
+        ? [
+            [
+              '  runs on',
+              `${m.runsOn.host ?? 'no host found'} (through ${m.runsOn.via.join(', ')}); spreads over its zones: ${
+                typeof m.runsOn.spreads === 'boolean'
+                  ? String(m.runsOn.spreads)
+                  : `${m.runsOn.spreadHolds ? 'yes' : 'no'}, when ${m.runsOn.spreads.map((c) => `${conditionText(c)} (${c.holds ? 'holds' : 'does not hold'})`).join(' and ')}`
+              }${by('runsOn')}`,
+            ],
+          ]
+        : []),
     ]),
   );
   out.push('');

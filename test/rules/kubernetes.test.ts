@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ExportBuilder, aksCluster, analyze, eksCluster, explain, gkeCluster, helmRelease, k8sService, namespace, noRuleFor, paths, secret, workload, zoneFindings,
 } from './k8s-helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 const K8S_TYPES = [
   'kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet', 'kubernetes:apps/v1:DaemonSet', 'kubernetes:core/v1:Service',
@@ -33,6 +34,12 @@ describe('a Deployment on a zonal GKE cluster', () => {
     expect(e.result.service).toBe('checkout');
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-workload']);
     expect(e.blindSpots).toEqual([]);
+  });
+
+  it('says so in the text of rules explain: the host, and whether the spread holds', () => {
+    const r = runCli(['rules', 'explain', 'checkout', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}runs on\s+urn:pulumi:\S+::shop-gke \(through \$provider\.kubeconfig\); spreads over its zones: yes, when spec\.replicas >= 2 \(holds\)/m);
   });
 
   it('makes that zone a single point of failure of its service', () => {

@@ -10,8 +10,9 @@ import { DOWN, Engine, STATE_NAMES, STRANDED, type StateCode } from './engine.js
 import type { FindingContext, ServiceHit, StrandedGroup } from './findings/context.js';
 import { FINDING_KINDS } from './findings/index.js';
 import { minimalCutSets } from './cutsets.js';
+import { eventRefOf, nodeCollector } from './describe.js';
 import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
-import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type NodeInfo, type Policy, type ResultModel, type Severity } from './types.js';
+import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type Policy, type ResultModel, type Severity } from './types.js';
 
 export interface AnalyzeOptions {
   /** Largest domain kind a critical service must survive: zone (default), region, provider, ... */
@@ -204,12 +205,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       const i = engine.index.get(id);
       return i === undefined ? id : engine.nodes[i]!.name;
     },
-    eventRef(event) {
-      const node = engine.nodes[event]!;
-      if (node.kind === 'domain') return { id: node.id, kind: 'domain', name: node.path, what: node.domainKind };
-      if (node.kind === 'component') return { id: node.id, kind: 'component', name: node.name, what: node.role === 'unclassified' ? 'component' : node.role };
-      return { id: node.id, kind: 'component', name: node.name, what: node.kind };
-    },
+    eventRef: (event) => eventRefOf(engine, event),
     inPolicy,
     inPolicyFor(event, service) {
       const node = engine.nodes[event]!;
@@ -243,25 +239,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   );
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
-  // A plain object built in order (no copy at the end); ids never collide with Object.prototype's keys.
-  const nodeInfo: Record<string, NodeInfo> = Object.create(null) as Record<string, NodeInfo>;
-  const setInfo = (id: string, info: NodeInfo): void => {
-    nodeInfo[id] = info;
-  };
-  const note = (id: string): void => {
-    if (nodeInfo[id] !== undefined) return;
-    const i = engine.index.get(id);
-    if (i === undefined) return;
-    const n = engine.nodes[i]!;
-    if (n.kind === 'domain') setInfo(id, { kind: 'domain', name: n.path, domainKind: n.domainKind });
-    else if (n.kind === 'component') {
-      const placedIn = engine.placementsOf(i).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'domain' ? [d.path] : []));
-      const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };
-      if (n.source) info.source = n.source;
-      setInfo(id, info);
-    } else if (n.kind === 'group') setInfo(id, { kind: 'group', name: n.name, service: n.service });
-    else setInfo(id, { kind: n.kind, name: n.name });
-  };
+  const { nodes, note } = nodeCollector(engine);
   for (const f of findings) {
     note(f.event.id);
     f.evidence?.nodes.forEach(note);
@@ -276,7 +254,6 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       g.survivors.forEach(note);
     }
   }
-  const sortedNodes: Record<string, NodeInfo> = nodeInfo;
 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;
@@ -306,7 +283,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       .map((s) => ({ name: s.name, critical: s.kind === 'service' && s.critical }))
       .sort((a, b) => byText(a.name, b.name)),
     findings,
-    nodes: sortedNodes,
+    nodes,
     blindSpots: [...model.blindSpots].sort((a, b) => byText(a.kind, b.kind) || byText(a.subject, b.subject)),
     warnings: inputs.flatMap((i) => i.warnings).concat(model.warnings),
     analysisErrors,

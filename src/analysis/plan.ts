@@ -170,10 +170,9 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     } else fromIdx = worst.domain;
   }
   const domain = newDomainNode(engine, options.addDomain, fromIdx);
-  const describe = (m: Model, list: Failure[]): PlanResult['before'] => {
-    const e = new Engine(m);
-    return list.map((f) => ({ domain: (e.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => e.nodes[s]!.name).sort(byText) }));
-  };
+  // Failures name node positions of the model they were found in.
+  const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
+    list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
   const works = (set: string[]): boolean => failures(duplicateInto(model, set, domain), options.policy.tolerateRank).list.length === 0;
 
   // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
@@ -368,11 +367,10 @@ function withTags(map: ResourceRecord['inputs'], tags: Record<string, string>, s
 
 /** The `firebreak:domain` tag value for a domain path of the model: `kind=name/...` from the root. */
 export function domainTagOf(model: Model, newDomain: PlanResult['newDomain']): string {
-  const engine = new Engine(model);
   const segments: string[] = [`${newDomain.kind}=${newDomain.path.split('/').pop()}`];
-  const sibling = engine.nodes[engine.index.get(`domain:${newDomain.sibling}`)!] as DomainNode;
+  const sibling = model.nodes[model.index.get(`domain:${newDomain.sibling}`)!] as DomainNode;
   for (let p = sibling.parent; p; ) {
-    const d = engine.nodes[engine.index.get(p)!] as DomainNode;
+    const d = model.nodes[model.index.get(p)!] as DomainNode;
     segments.unshift(`${d.domainKind}=${d.name}`);
     p = d.parent;
   }

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from './engine.js';
+import { eventRefOf, nodeCollector } from './describe.js';
 import type { EventRef, NodeInfo } from './types.js';
 
 export interface WhatIfService {
@@ -34,13 +35,6 @@ export interface WhatIfResult {
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export function eventRefOf(engine: Engine, i: number): EventRef {
-  const node = engine.nodes[i]!;
-  if (node.kind === 'domain') return { id: node.id, kind: 'domain', name: node.path, what: node.domainKind };
-  if (node.kind === 'component') return { id: node.id, kind: 'component', name: node.name, what: node.role === 'unclassified' ? 'component' : node.role };
-  return { id: node.id, kind: 'component', name: node.name, what: node.kind };
-}
 
 /**
  * Resolve what the user names to nodes that can fail: a node id, a domain
@@ -129,18 +123,7 @@ export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['
   });
   rows.sort((a, b) => STATE_NAMES.indexOf(b.state) - STATE_NAMES.indexOf(a.state) || Number(b.critical) - Number(a.critical) || byText(a.name, b.name));
 
-  const nodes: Record<string, NodeInfo> = {};
-  const note = (id: string): void => {
-    const i = engine.index.get(id);
-    if (i === undefined || nodes[id]) return;
-    const n = engine.nodes[i]!;
-    if (n.kind === 'domain') nodes[id] = { kind: 'domain', name: n.path, domainKind: n.domainKind };
-    else if (n.kind === 'component') {
-      nodes[id] = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn: engine.placementsOf(i).map((d) => (engine.nodes[d]! as { path: string }).path) };
-      if (n.source) nodes[id]!.source = n.source;
-    } else if (n.kind === 'group') nodes[id] = { kind: 'group', name: n.name, service: n.service };
-    else nodes[id] = { kind: n.kind, name: n.name };
-  };
+  const { nodes, note } = nodeCollector(engine);
   for (const r of rows) {
     for (const step of r.path) note(step.node);
     r.waitsFor.forEach(note);

@@ -7,10 +7,10 @@
 import { UsageError } from '../errors.js';
 import type { ResourceRecord, StackInput, PropertyValue } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
-import { classify, Classifier, conditionHolds, type BlindSpot, type DomainSegment } from './index.js';
+import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type Role, type Rule, type RunsOn, type Scope } from './schema.js';
+import { ROLES, type Condition, type Role, type RunsOn, type Scope } from './schema.js';
 
 export interface Span {
   property: string;
@@ -163,19 +163,6 @@ function valueAt(r: ResourceRecord, path: string): PropertyValue | undefined {
   return undefined;
 }
 
-function decisionOf(rule: Rule): RuleDecision['decides'] {
-  const d: RuleDecision['decides'] = {};
-  if (rule.role) d.role = rule.role;
-  if (rule.scope) d.scope = rule.scope;
-  if (rule.managed !== undefined) d.managed = rule.managed;
-  if (rule.zone) d.zone = rule.zone;
-  if (rule.zoneVia) d.zoneVia = rule.zoneVia;
-  if (rule.region) d.region = rule.region;
-  if (rule.spans) d.spans = rule.spans;
-  if (rule.runsOn) d.runsOn = rule.runsOn;
-  return d;
-}
-
 const TAG_KEY = (name: string): string => `firebreak:${name}`;
 
 export function explainResource(inputs: StackInput[], packs: LoadedPack[], query: string): Explanation {
@@ -194,7 +181,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       info: rule.info,
       catchAll,
       ...(prop ? { matchedProperty: { path: prop.path, pattern: prop.pattern, ...(value !== undefined ? { value } : {}) } } : {}),
-      decides: decisionOf(rule),
+      decides: ruleDecision(rule),
     };
   });
   const decidedBy: Partial<Record<MergedField, string>> = {};

@@ -84,6 +84,22 @@ export interface MergedRule {
   specific: boolean;
 }
 
+/** The fields a rule sets (later matching rules override them field by field). */
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn'>>;
+
+export function ruleDecision(rule: Rule): RuleDecides {
+  const d: RuleDecides = {};
+  if (rule.role) d.role = rule.role;
+  if (rule.scope) d.scope = rule.scope;
+  if (rule.managed !== undefined) d.managed = rule.managed;
+  if (rule.zone) d.zone = rule.zone;
+  if (rule.zoneVia) d.zoneVia = rule.zoneVia;
+  if (rule.region) d.region = rule.region;
+  if (rule.spans) d.spans = rule.spans;
+  if (rule.runsOn) d.runsOn = rule.runsOn;
+  return d;
+}
+
 function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
 }
@@ -231,14 +247,7 @@ export class Classifier {
     for (const { rule, catchAll } of ordered) {
       merged.ids.push(rule.id);
       if (!catchAll) merged.specific = true;
-      if (rule.role) merged.role = rule.role;
-      if (rule.scope) merged.scope = rule.scope;
-      if (rule.managed !== undefined) merged.managed = rule.managed;
-      if (rule.zone) merged.zone = rule.zone;
-      if (rule.zoneVia) merged.zoneVia = rule.zoneVia;
-      if (rule.region) merged.region = rule.region;
-      if (rule.spans) merged.spans = rule.spans;
-      if (rule.runsOn) merged.runsOn = rule.runsOn;
+      Object.assign(merged, ruleDecision(rule));
     }
     this.mergedCache.set(key, merged);
     return merged;

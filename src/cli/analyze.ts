@@ -7,7 +7,7 @@ import { applyBaseline, failingFindings } from '../analysis/gate.js';
 import { readBaseline } from '../ingest/baseline.js';
 import { renderBaseline } from '../report/baseline.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, programTimeoutOption, progress, today, topologyFor, wantColor, withOptions, writeText,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor, withOptions, writeText,
   type AnalyzeFlags,
 } from './shared.js';
 
@@ -32,13 +32,7 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
 }
 
 function emit(result: AnalysisResult, flags: AnalyzeFlags): void {
-  const text = render(result, flags.format, { color: wantColor(flags) });
-  if (flags.output) {
-    writeText(flags.output, text, `${flags.format} report`);
-    process.stderr.write(`firebreak: wrote ${flags.format} report to ${flags.output}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  output(render(result, flags.format, { color: wantColor(flags) }), flags);
 }
 
 async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number> {

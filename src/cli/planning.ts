@@ -7,13 +7,21 @@ import { compareResults, introducedAtOrAbove } from '../analysis/compare.js';
 import { domainTagOf, plan, plannedResources } from '../analysis/plan.js';
 import { resolvePolicy } from '../analysis/index.js';
 import { checkpointOf } from '../ingest/write.js';
-import { renderWhatIfJson, renderWhatIfMarkdown, renderWhatIfText } from '../report/whatif.js';
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
+import { renderWhatIfMarkdown, renderWhatIfText } from '../report/whatif.js';
+import { renderDiffMarkdown, renderDiffText } from '../report/diff.js';
+import { renderPlanMarkdown, renderPlanText } from '../report/plan.js';
+import { jsonDocument } from '../report/json.js';
+import type { ReportOptions } from '../report/options.js';
 import {
   EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor,
   withOptions, writeText, type AnalyzeFlags,
 } from './shared.js';
+
+/** A planning document in the chosen format: json, markdown, or text (coloured on a terminal). */
+function report<T extends { schemaVersion: number }>(doc: T, flags: { format: string; color?: boolean; output?: string }, markdown: (d: T) => string, text: (d: T, o: ReportOptions) => string): string {
+  if (flags.format === 'json') return jsonDocument(doc);
+  return flags.format === 'markdown' ? markdown(doc) : text(doc, { color: wantColor(flags) });
+}
 
 async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
@@ -23,8 +31,7 @@ async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[]
   const topology = topologyFor(flags, inputs);
   const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   const result = whatIf(model, flags.fail, loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })));
-  const text = flags.format === 'json' ? renderWhatIfJson(result) : flags.format === 'markdown' ? renderWhatIfMarkdown(result) : renderWhatIfText(result, { color: wantColor(flags) });
-  output(text, flags);
+  output(report(result, flags, renderWhatIfMarkdown, renderWhatIfText), flags);
   return EXIT_OK;
 }
 
@@ -36,8 +43,7 @@ async function runDiff(before: string, after: string, flags: AnalyzeFlags): Prom
     return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today() } : {}) };
   };
   const diff = compareResults(analyze(await load(before), options(before)), analyze(await load(after), options(after)));
-  const text = flags.format === 'json' ? renderDiffJson(diff) : flags.format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: wantColor(flags) });
-  output(text, flags);
+  output(report(diff, flags, renderDiffMarkdown, renderDiffText), flags);
   return introducedAtOrAbove(diff, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -63,8 +69,7 @@ async function runPlan(specs: string[], flags: PlanFlags): Promise<number> {
     inputs: loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })),
   });
   clearProgress();
-  const text = flags.format === 'json' ? renderPlanJson(result) : flags.format === 'markdown' ? renderPlanMarkdown(result) : renderPlanText(result, { color: wantColor(flags) });
-  output(text, flags);
+  output(report(result, flags, renderPlanMarkdown, renderPlanText), flags);
   if (flags.apply) {
     const resources = plannedResources(loaded, result, domainTagOf(model, result.newDomain));
     writeText(flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state');

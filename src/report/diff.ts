@@ -35,10 +35,6 @@ export function renderDiffText(d: DiffResult, options: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-export function renderDiffJson(d: DiffResult): string {
-  return JSON.stringify(d, null, 2) + '\n';
-}
-
 
 export function renderDiffMarkdown(d: DiffResult): string {
   const out = [`### firebreak diff: ${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];

@@ -47,6 +47,3 @@ export function renderPlanMarkdown(p: PlanResult): string {
   return out.join('\n') + '\n';
 }
 
-export function renderPlanJson(p: PlanResult): string {
-  return JSON.stringify(p, null, 2) + '\n';
-}

@@ -36,10 +36,6 @@ export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): strin
   return out.join('\n') + '\n';
 }
 
-export function renderWhatIfJson(r: WhatIfResult): string {
-  return JSON.stringify(r, null, 2) + '\n';
-}
-
 
 export function renderWhatIfMarkdown(r: WhatIfResult): string {
   const plain = pc.createColors(false);

@@ -49,6 +49,12 @@ describe('the topology file', () => {
     expect(later.findings.some((f: F) => f.accepted)).toBe(false);
   });
 
+  it('warns about an acceptance that matches no finding', () => {
+    const topo = tempFile('firebreak.yaml', 'accepted:\n  - finding: quorum/000000000000\n    reason: fixed long ago\n');
+    const result = analyzeJson(['.@pangyo-2022', '--topology', topo]);
+    expect(result.warnings).toContainEqual({ file: topo, line: 2, message: 'the acceptance of quorum/000000000000 matches no finding (fixed, or a stale id?)' });
+  });
+
   it('a per-service policy makes region loss a finding for that service only', () => {
     const topo = tempFile('firebreak.yaml', 'services:\n  KakaoBank:\n    tolerate: region\n');
     const result = analyzeJson(['.@ansan-2023', '--topology', topo]);

@@ -4,7 +4,7 @@
  * does: the hidden shared dependency behind redundancy that looks real.
  */
 import type { FindingContext } from './context.js';
-import { fill, findingId, listNames } from './util.js';
+import { fill, findingId, lostEffect } from './util.js';
 import type { EventRef, Finding, Severity } from '../types.js';
 
 export const id = 'shared-risk-group';
@@ -40,11 +40,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const inPolicy = cut.events.every((e) => ctx.inPolicy(e));
     // Beyond the single-failure policy by nature: never above medium.
     const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'medium' : critical.length === 1 ? 'low' : 'info';
-    const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
-    const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
-    const effect = [down.length > 0 ? fill(messages.down, { services: listNames(down) }) : '', stranded.length > 0 ? fill(messages.stranded, { services: listNames(stranded) }) : '']
-      .filter(Boolean)
-      .join(' and ');
+    const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
     findings.push({
       id: findingId(id, event.id, names),
@@ -56,7 +52,7 @@ export function detect(ctx: FindingContext): Finding[] {
         count: lost.length,
         total: ctx.totalServices,
         critical: critical.length,
-        }),
+      }),
       event,
       inPolicy,
       blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },

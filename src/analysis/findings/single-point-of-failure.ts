@@ -4,7 +4,7 @@
  */
 import { STRANDED } from '../engine.js';
 import type { FindingContext } from './context.js';
-import { fill, findingId, listNames, severityByCritical } from './util.js';
+import { fill, findingId, listNames, lostEffect, severityByCritical } from './util.js';
 import type { Finding, Severity } from '../types.js';
 
 export const id = 'single-point-of-failure';
@@ -35,14 +35,7 @@ export function detect(ctx: FindingContext): Finding[] {
     // Each service's own policy (topology file) or the run's: in policy if it is for some service hurt.
     const inPolicy = lost.some((s) => ctx.inPolicyFor(ev, s.service));
     const severity: Severity = inPolicy ? severityByCritical(critical.filter((s) => ctx.inPolicyFor(ev, s.service)).length, 'low') : 'info';
-    const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
-    const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
-    const effect = [
-      down.length > 0 ? fill(messages.down, { services: listNames(down) }) : '',
-      stranded.length > 0 ? fill(messages.stranded, { services: listNames(stranded) }) : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
+    const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
     findings.push({
       id: findingId(id, event.id, names),

@@ -22,3 +22,12 @@ export function listNames(names: string[], max = 4): string {
 export function severityByCritical(critical: number, otherwise: 'medium' | 'low'): 'critical' | 'high' | 'medium' | 'low' {
   return critical >= 2 ? 'critical' : critical === 1 ? 'high' : otherwise;
 }
+
+/** `takes down A and B and strands C`: what an event does to the services it hurts (down or stranded). */
+export function lostEffect(lost: Array<{ service: string; state: string }>, words: { down: string; stranded: string }): string {
+  const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
+  const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
+  return [down.length > 0 ? fill(words.down, { services: listNames(down) }) : '', stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '']
+    .filter(Boolean)
+    .join(' and ');
+}

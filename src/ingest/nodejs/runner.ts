@@ -239,6 +239,21 @@ function add(record: WireResource): void {
   records.push(record);
 }
 
+/** What registrations and reads record alike: identity, parent, provider, dependencies, where it is declared. */
+function common(req: ResourceRequest, resp: UrnResponse): Pick<WireResource, 'urn' | 'type' | 'name' | 'parent' | 'provider' | 'dependencies' | 'source'> {
+  const provider = providerUrn(req.getProvider());
+  const source = sourceOf(req);
+  return {
+    urn: resp.getUrn(),
+    type: req.getType(),
+    name: req.getName(),
+    ...(req.getParent() ? { parent: req.getParent() } : {}),
+    ...(provider ? { provider } : {}),
+    dependencies: [...req.getDependenciesList()],
+    ...(source ? { source } : {}),
+  };
+}
+
 function captureRegistration(req: RegisterRequest, resp: UrnResponse): void {
   const custom = req.getCustom();
   const propertyDependencies: Record<string, string[]> = {};
@@ -247,41 +262,25 @@ function captureRegistration(req: RegisterRequest, resp: UrnResponse): void {
     if (urns.length > 0) propertyDependencies[key] = [...urns];
   });
   const id = custom ? resp.getId?.() : undefined;
-  const provider = providerUrn(req.getProvider());
-  const source = sourceOf(req);
   add({
-    urn: resp.getUrn(),
-    type: req.getType(),
-    name: req.getName(),
+    ...common(req, resp),
     custom,
     ...(id ? { id } : {}),
-    ...(req.getParent() ? { parent: req.getParent() } : {}),
-    ...(provider ? { provider } : {}),
     inputs: scrubMap(req.getObject()),
     outputs: custom ? scrubMap(resp.getObject?.()) : {},
-    dependencies: [...req.getDependenciesList()],
     propertyDependencies,
-    ...(source ? { source } : {}),
   });
 }
 
 function captureRead(req: ReadRequest, resp: UrnResponse): void {
-  const provider = providerUrn(req.getProvider());
-  const source = sourceOf(req);
   add({
-    urn: resp.getUrn(),
-    type: req.getType(),
-    name: req.getName(),
+    ...common(req, resp),
     custom: true,
     ...(req.getId() ? { id: req.getId() } : {}),
-    ...(req.getParent() ? { parent: req.getParent() } : {}),
-    ...(provider ? { provider } : {}),
     inputs: scrubMap(req.getProperties()),
     outputs: scrubMap(resp.getProperties?.()),
-    dependencies: [...req.getDependenciesList()],
     propertyDependencies: {},
     external: true,
-    ...(source ? { source } : {}),
   });
 }
 

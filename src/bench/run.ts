@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: read + JSON.parse alone vs the full analyze, and peak
  * memory, at 1k, 10k and 100k resources. Each measurement is a fresh child
- * process; times are the median of three runs. Never run as a test.
+ * process; times are the median of five runs, parse and analyze alternating.
+ * Never run as a test.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -14,12 +15,27 @@ const root = path.resolve(here, '..', '..');
 const cacheDir = path.join(root, '.firebreak-bench');
 const sizesArg = process.argv.indexOf('--sizes');
 const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(',').map(Number) : [1_000, 10_000, 100_000];
-const RUNS = 3;
+const RUNS = 5;
 
-function measure(mode: 'parse' | 'analyze', file: string, order = 1): { ms: number; maxRssMB: number } {
-  const runs = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [path.join(here, 'child.js'), mode, file, String(order)], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { ms: number; maxRssMB: number });
-  const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
-  return { ms, maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+interface Run {
+  ms: number;
+  maxRssMB: number;
+}
+
+function once(mode: 'parse' | 'analyze', file: string, order: number): Run {
+  return JSON.parse(execFileSync(process.execPath, [path.join(here, 'child.js'), mode, file, String(order)], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Run;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * RUNS fresh processes per mode. Parse and analyze runs alternate, so that a
+ * slow spell of this (shared, 2-core) machine hits both, not one of them.
+ */
+function measure(file: string, modes: Array<{ mode: 'parse' | 'analyze'; order?: number }>): Array<{ ms: number; maxRssMB: number }> {
+  const runs: Run[][] = modes.map(() => []);
+  for (let i = 0; i < RUNS; i++) modes.forEach((m, j) => runs[j]!.push(once(m.mode, file, m.order ?? 1)));
+  return runs.map((list) => ({ ms: median(list.map((r) => r.ms)), maxRssMB: Math.max(...list.map((r) => r.maxRssMB)) }));
 }
 
 mkdirSync(cacheDir, { recursive: true });
@@ -30,15 +46,13 @@ for (const n of sizes) {
     process.stderr.write(`bench: generating ${n} resources...\n`);
     await writeExport(file, { resources: n, seed: 1 });
   }
-  process.stderr.write(`bench: ${n} resources: parse...\n`);
-  const parse = measure('parse', file);
-  process.stderr.write(`bench: ${n} resources: analyze...\n`);
-  const analyze = measure('analyze', file);
+  process.stderr.write(`bench: ${n} resources: parse and analyze, ${RUNS} runs each...\n`);
+  const [parse, analyze] = measure(file, [{ mode: 'parse' }, { mode: 'analyze' }]) as [Run, Run];
   // Shared risk groups of order 2 (pairs): the 10k target, and smaller sizes for the trend.
   let order2: number | undefined;
   if (n <= 10_000) {
     process.stderr.write(`bench: ${n} resources: analyze --order 2...\n`);
-    order2 = measure('analyze', file, 2).ms;
+    order2 = measure(file, [{ mode: 'analyze', order: 2 }])[0]!.ms;
   }
   rows.push({ n, mb: statSync(file).size / 1e6, parse: parse.ms, analyze: analyze.ms, rss: analyze.maxRssMB, ...(order2 !== undefined ? { order2 } : {}) });
 }

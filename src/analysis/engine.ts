@@ -18,6 +18,7 @@
  * three times per scenario: the least fixed point is reached in linear time.
  */
 import type { Model, ModelNode, EdgeKind } from '../model/index.js';
+import type { ResultModel } from './types.js';
 
 export const UP = 0;
 export const DEGRADED = 1;
@@ -62,6 +63,26 @@ export interface NodeOutcome {
   state: ServiceState;
 }
 
+/** What the engine reads of a model: its nodes and edges (a Model is one). */
+export type EngineInput = Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget'>;
+
+/**
+ * The engine's input from a result's plain model (`includeModel`), as the html
+ * page has it. The engine reads only id, kind, k, n and event of a node, which
+ * a ResultModel node carries; its other fields are left out, hence the cast.
+ */
+export function engineInput(model: ResultModel): EngineInput {
+  const index = new Map<string, number>();
+  model.nodes.forEach((node, i) => index.set(node.id, i));
+  return {
+    nodes: model.nodes as unknown as ModelNode[],
+    index,
+    edgeKind: model.edges.map((e) => e[2]),
+    edgeSource: model.edges.map((e) => e[0]),
+    edgeTarget: model.edges.map((e) => e[1]),
+  };
+}
+
 export class Engine {
   readonly ids: string[];
   readonly nodes: ModelNode[];
@@ -96,7 +117,7 @@ export class Engine {
   private queue: Int32Array;
   private touched: number[] = [];
 
-  constructor(model: Model) {
+  constructor(model: EngineInput) {
     this.nodes = model.nodes;
     this.ids = this.nodes.map((node) => node.id);
     this.index = model.index;

@@ -6,8 +6,8 @@
  * strand marked; the findings beside it, filterable by severity and service,
  * each lighting up its nodes; and a simulator: click a domain or a component
  * to see every service's state after its loss, with the explanation paths lit.
- * The simulator (html/client.ts) is a port of the engine and needs the whole
- * model (`result.model`, which the CLI asks for with --format html); without
+ * The simulator (html/client.ts) is the engine itself, bundled into the page
+ * by esbuild (html/bundle.ts), and needs the whole model (`result.model`, which the CLI asks for with --format html); without
  * it the page draws what findings name (as mermaid and dot do) and cannot simulate.
  *
  * Safety: every text from the stack travels as JSON inside
@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { formatLocation } from '../errors.js';
 import type { AnalysisResult, ResultModel } from '../analysis/types.js';
 import { buildGraph, stacksOf, type GraphCluster } from './graph.js';
-import { firebreakPage } from './html/client.js';
+import { pageScript } from './html/bundle.js';
 import type { ReportOptions } from './options.js';
 import { nodeLabel } from './text.js';
 
@@ -286,8 +286,8 @@ const BODY = `<noscript>This report draws its graph and runs its simulations wit
 
 export function renderHtml(result: AnalysisResult, _options: ReportOptions): string {
   const data = jsonForScript(pageData(result));
-  // esbuild-style keepNames helpers, in case the page function was transformed by a bundler.
-  const client = scriptText(`var __name = function (f) { return f; };\n(${firebreakPage.toString()})();\n`);
+  // client.ts with the failure engine, bundled by esbuild (html/bundle.ts).
+  const client = scriptText(pageScript());
   const library = scriptText(cytoscapeJs());
   // Only these two scripts may run: no inline handler, nothing injected, nothing fetched.
   const hash = (code: string): string => `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`;

@@ -1,24 +1,29 @@
 /**
  * The html report's page script, run in the browser (not in Node).
  *
- * html.ts inlines it with Function.prototype.toString, so `firebreakPage` must
- * be self-contained: no imports, no reference to anything outside its body.
- * It reads the report's data from <script type="application/json"
- * id="firebreak-data">, draws the graph with cytoscape (inlined before it) and
- * simulates losses with a port of Engine.evaluate (src/analysis/engine.ts):
- * same propagation, same causes, same explanation paths. Every name from the
- * stack is written with textContent (or as a cytoscape label, drawn on a
- * canvas), never as HTML.
+ * esbuild bundles this module, with the failure engine it imports, into one
+ * script that html.ts inlines (src/report/html/bundle.ts; `npm run build`
+ * writes it to dist/report/html/page.js). It reads the report's data from
+ * <script type="application/json" id="firebreak-data">, draws the graph with
+ * cytoscape (inlined before it) and simulates losses with the engine itself
+ * (simulation.ts): no copy of it. Every name from the stack is written with
+ * textContent (or as a cytoscape label, drawn on a canvas), never as HTML.
+ *
+ * Loaded where there is no report page (Node, for the parity test) it starts
+ * nothing and only offers `simulateScenarios`.
  *
  * The build has no DOM types: browser globals are declared loosely here.
  */
 import type { ResultModel } from '../../analysis/types.js';
+import { PageSimulation } from './simulation.js';
+
+export { simulateScenarios } from './simulation.js';
 
 declare const document: any;
 declare const window: any;
 declare const cytoscape: any;
 
-export function firebreakPage(): void {
+function firebreakPage(): void {
   'use strict';
   type State = 'up' | 'degraded' | 'stranded' | 'down';
   type EdgeKind = 'within' | 'placed-in' | 'member-of' | 'requires' | 'recovers-with';
@@ -93,225 +98,30 @@ export function firebreakPage(): void {
   const index = new Map<string, number>();
   nodes.forEach((n, i) => index.set(n.id, i));
 
-  // ---------------------------------------------------------------- the model, compiled as the engine does
+  // ---------------------------------------------------------------- the model's edges, for drawing
   const K_DOMAIN = 0;
   const K_COMPONENT = 1;
   const K_GROUP = 2;
   const kind = new Uint8Array(N);
   nodes.forEach((n, i) => (kind[i] = n.kind === 'domain' ? K_DOMAIN : n.kind === 'component' ? K_COMPONENT : n.kind === 'group' ? K_GROUP : 3));
   const list = (): number[][] => Array.from({ length: N }, () => [] as number[]);
-  const childDomains = list();
-  const placedHere = list();
   const placements = list();
-  const requirers = list();
   const requiresOut = list();
-  const groupsOf = list();
   const members = list();
-  const toolOf = list();
   const toolsOut = list();
   const domainParent = new Int32Array(N).fill(-1);
-  // The engine groups edges by kind, keeping their order within a kind: so do these lists.
   for (const [s, t, k] of data.model.edges) {
     if (k === 'within') {
       // A domain may sit inside several: it is drawn inside the first.
       if (domainParent[s] === -1) domainParent[s] = t;
-      childDomains[t]!.push(s);
-    } else if (k === 'placed-in') {
-      placedHere[t]!.push(s);
-      placements[s]!.push(t);
-    } else if (k === 'requires') {
-      requirers[t]!.push(s);
-      requiresOut[s]!.push(t);
-    } else if (k === 'member-of') {
-      groupsOf[s]!.push(t);
-      members[t]!.push(s);
-    } else if (k === 'recovers-with') {
-      toolOf[t]!.push(s);
-      toolsOut[s]!.push(t);
-    }
-  }
-  const kOf = new Int32Array(N);
-  const nOf = new Int32Array(N);
-  nodes.forEach((n, i) => {
-    kOf[i] = n.k ?? 1;
-    nOf[i] = n.n ?? 0;
-  });
-
-  // ---------------------------------------------------------------- the engine's evaluate, in the page
-  interface Scenario {
-    events: number[];
-    touched: Uint8Array;
-    state: Uint8Array;
-    cause: Int32Array;
-    counter: Int32Array;
-    degradedMembers: Int32Array;
-    downMembers: Int32Array;
-    toolsLost: Int32Array;
-    firstTool: Int32Array;
-    firstLostMember: Int32Array;
-    domainLost: Uint8Array;
-    /** The lost domain through which each lost domain was reached (-1: the event itself). */
-    domainVia: Int32Array;
-    order: number[];
+    } else if (k === 'placed-in') placements[s]!.push(t);
+    else if (k === 'requires') requiresOut[s]!.push(t);
+    else if (k === 'member-of') members[t]!.push(s);
+    else if (k === 'recovers-with') toolsOut[s]!.push(t);
   }
 
-  function evaluate(events: number[]): Scenario {
-    const sc: Scenario = {
-      events,
-      touched: new Uint8Array(N),
-      state: new Uint8Array(N),
-      cause: new Int32Array(N).fill(-1),
-      counter: new Int32Array(N),
-      degradedMembers: new Int32Array(N),
-      downMembers: new Int32Array(N),
-      toolsLost: new Int32Array(N),
-      firstTool: new Int32Array(N).fill(-1),
-      firstLostMember: new Int32Array(N).fill(-1),
-      domainLost: new Uint8Array(N),
-      domainVia: new Int32Array(N).fill(-1),
-      order: [],
-    };
-    const queue: number[] = [];
-    const touch = (i: number): void => {
-      if (!sc.touched[i]) {
-        sc.touched[i] = 1;
-        sc.order.push(i);
-      }
-    };
-    const groupState = (gi: number): number => {
-      const lost = sc.counter[gi]!;
-      if (nOf[gi]! - lost < kOf[gi]!) return nOf[gi]! - sc.downMembers[gi]! >= kOf[gi]! ? STRANDED : DOWN;
-      if (lost > 0 && sc.toolsLost[gi]! > 0) return STRANDED;
-      if (lost > 0 || sc.degradedMembers[gi]! > 0) return DEGRADED;
-      return UP;
-    };
-    const raise = (i: number, s: number, cause: number): void => {
-      touch(i);
-      const old = sc.state[i]!;
-      if (s <= old) return;
-      sc.state[i] = s;
-      sc.cause[i] = cause;
-      queue.push(i);
-      for (const gi of groupsOf[i]!) {
-        touch(gi);
-        if (old < STRANDED && s >= STRANDED) {
-          sc.counter[gi]!++;
-          if (sc.firstLostMember[gi] === -1) sc.firstLostMember[gi] = i;
-          if (old === DEGRADED) sc.degradedMembers[gi]!--;
-        } else if (old === UP && s === DEGRADED) sc.degradedMembers[gi]!++;
-        if (old < DOWN && s === DOWN) sc.downMembers[gi]!++;
-        const gs = groupState(gi);
-        if (gs > sc.state[gi]!) raise(gi, gs, gs === STRANDED && sc.toolsLost[gi]! > 0 ? sc.firstTool[gi]! : i);
-      }
-      if (old < STRANDED && s >= STRANDED) {
-        for (const gi of toolOf[i]!) {
-          touch(gi);
-          sc.toolsLost[gi]!++;
-          if (sc.firstTool[gi] === -1) sc.firstTool[gi] = i;
-          const gs = groupState(gi);
-          if (gs > sc.state[gi]!) raise(gi, gs, gs === STRANDED ? sc.firstTool[gi]! : sc.firstLostMember[gi]!);
-        }
-      }
-    };
-    const loseDomain = (root: number): void => {
-      const stack = [root, -1];
-      while (stack.length > 0) {
-        const via = stack.pop()!;
-        const d = stack.pop()!;
-        if (sc.domainLost[d]) continue;
-        sc.domainLost[d] = 1;
-        sc.domainVia[d] = via;
-        for (const c of placedHere[d]!) {
-          touch(c);
-          sc.counter[c]!++;
-          if (sc.counter[c] === placements[c]!.length) raise(c, DOWN, d);
-        }
-        for (const x of childDomains[d]!) stack.push(x, d);
-      }
-    };
-    for (const ev of events) {
-      if (kind[ev] === K_DOMAIN) loseDomain(ev);
-      else raise(ev, DOWN, -1);
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const x = queue[q]!;
-      const s = sc.state[x]!;
-      for (const d of requirers[x]!) if (sc.state[d]! < s) raise(d, s, x);
-    }
-    return sc;
-  }
-
-  // ---------------------------------------------------------------- explanation paths, as Engine.explain
-  function stepTo(sc: Scenario, cur: number, c: number): Step {
-    let edge = 'requires';
-    let lostMember: string | undefined;
-    if (kind[cur] === K_GROUP) {
-      if (groupsOf[c]!.includes(cur)) edge = 'member';
-      else {
-        edge = 'recovers-with';
-        const m = sc.firstLostMember[cur]!;
-        if (m >= 0) lostMember = nodes[m]!.id;
-      }
-    }
-    const step: Step = { edge, node: nodes[c]!.id, state: NAMES[sc.state[c]!]! };
-    if (lostMember) step.lostMember = lostMember;
-    return step;
-  }
-
-  function domainSteps(sc: Scenario, d: number): Step[] {
-    const steps: Step[] = [{ edge: 'placed-in', node: nodes[d]!.id, state: 'down' }];
-    for (let x = d; sc.domainVia[x]! >= 0; ) {
-      x = sc.domainVia[x]!;
-      steps.push({ edge: 'within', node: nodes[x]!.id, state: 'down' });
-    }
-    return steps;
-  }
-
-  function searchPath(sc: Scenario, i: number): Step[] {
-    const prev = new Map<number, number>([[i, -1]]);
-    const queue = [i];
-    const done = (x: number): Step[] => {
-      const chain: number[] = [];
-      for (let y = x; y !== -1; y = prev.get(y)!) chain.unshift(y);
-      const steps: Step[] = [{ node: nodes[i]!.id, state: NAMES[sc.state[i]!]! }];
-      for (let k = 1; k < chain.length; k++) steps.push(stepTo(sc, chain[k - 1]!, chain[k]!));
-      return steps;
-    };
-    for (let q = 0; q < queue.length; q++) {
-      const x = queue[q]!;
-      if (kind[x] === K_COMPONENT && sc.state[x] === DOWN && sc.cause[x] === -1) return done(x);
-      if (kind[x] === K_COMPONENT) {
-        for (const d of placements[x]!) {
-          if (sc.domainLost[d] && sc.counter[x] === placements[x]!.length) return [...done(x), ...domainSteps(sc, d)];
-        }
-      }
-      const next = kind[x] === K_GROUP ? [...members[x]!, ...toolsOut[x]!] : requiresOut[x]!;
-      for (const y of next) {
-        if (!prev.has(y) && sc.state[y]! > UP) {
-          prev.set(y, x);
-          queue.push(y);
-        }
-      }
-    }
-    return [{ node: nodes[i]!.id, state: NAMES[sc.state[i]!]! }];
-  }
-
-  function explain(sc: Scenario, i: number): Step[] {
-    const steps: Step[] = [{ node: nodes[i]!.id, state: NAMES[sc.state[i]!]! }];
-    const seen = new Set<number>([i]);
-    let cur = i;
-    for (;;) {
-      const c = sc.cause[cur]!;
-      if (!sc.touched[cur]) break;
-      if (c < 0) return steps;
-      if (kind[c] === K_DOMAIN) return [...steps, ...domainSteps(sc, c)];
-      if (seen.has(c)) break;
-      seen.add(c);
-      steps.push(stepTo(sc, cur, c));
-      cur = c;
-    }
-    return searchPath(sc, i);
-  }
+  // ---------------------------------------------------------------- the simulation: the engine itself (simulation.ts)
+  const sim = new PageSimulation(data.model);
 
   // ---------------------------------------------------------------- labels
   const shortLabel = (i: number): string => {
@@ -718,20 +528,19 @@ export function firebreakPage(): void {
   }
 
   // ---------------------------------------------------------------- simulation state
-  let scenario: Scenario | null = null;
+  /** The scenario shown, if any: its failed events; the states are the simulation's. */
+  let scenario: { events: number[] } | null = null;
   let litService: number | null = null;
 
   function serviceStates(): Record<string, State> {
+    if (scenario) return sim.serviceStates();
     const out: Record<string, State> = {};
-    for (let i = 0; i < N; i++) if (nodes[i]!.kind === 'service') out[nodes[i]!.name] = scenario ? NAMES[scenario.state[i]!]! : 'up';
+    for (let i = 0; i < N; i++) if (nodes[i]!.kind === 'service') out[nodes[i]!.name] = 'up';
     return out;
   }
 
   function servicePaths(): Record<string, Step[]> {
-    const out: Record<string, Step[]> = {};
-    if (!scenario) return out;
-    for (let i = 0; i < N; i++) if (nodes[i]!.kind === 'service' && scenario.state[i]! >= STRANDED) out[nodes[i]!.name] = explain(scenario, i);
-    return out;
+    return scenario ? sim.servicePaths() : {};
   }
 
   function clearMarks(): void {
@@ -761,8 +570,7 @@ export function firebreakPage(): void {
       for (let i = 0; i < N; i++) {
         const r = rep(i);
         if (r === undefined) continue;
-        let s = sc.state[i]!;
-        if (kind[i] === K_DOMAIN) s = sc.domainLost[i] ? DOWN : UP;
+        const s = sim.stateOf(i);
         const k = kind[i];
         // Up is shown for services only (and what stands for them): the rest stays quiet.
         if (s === UP && k !== 3 && !r.startsWith('agg:')) continue;
@@ -774,7 +582,7 @@ export function firebreakPage(): void {
         if (r !== undefined) cy.getElementById(r).addClass('sim-event');
       }
       // Every explanation path, or the chosen service's (many paths at once light up everything).
-      if (litService !== null) lightPath(explain(sc, litService));
+      if (litService !== null) lightPath(sim.explain(litService));
       else {
         const paths = Object.values(servicePaths());
         if (paths.length <= MAX_LIT_PATHS) for (const path of paths) lightPath(path);
@@ -821,7 +629,7 @@ export function firebreakPage(): void {
       li.dataset.service = r.name;
       if (r.s >= STRANDED) {
         const p = el('div', 'path');
-        p.textContent = explain(sc, r.i).map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`)).join('');
+        p.textContent = sim.explain(r.i).map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`)).join('');
         li.appendChild(p);
         li.addEventListener('click', () => {
           litService = litService === r.i ? null : r.i;
@@ -841,14 +649,13 @@ export function firebreakPage(): void {
   }
 
   function simulate(ids: string[]): Record<string, State> {
-    const events: number[] = [];
-    for (const id of ids) {
-      const i = index.get(id);
-      if (i === undefined) throw new Error(`unknown node ${id}`);
-      if (!events.includes(i)) events.push(i);
-    }
+    const events = sim.eventsOf(ids);
     litService = null;
-    scenario = events.length > 0 && data.complete ? evaluate(events) : null;
+    scenario = null;
+    if (events.length > 0 && data.complete) {
+      sim.run(events);
+      scenario = { events };
+    }
     applyScenario();
     renderSimulation();
     return serviceStates();
@@ -1078,7 +885,7 @@ export function firebreakPage(): void {
       selectedFinding = null;
       renderFindings();
       simulate(ids);
-    } else if (k === 'service' && scenario && scenario.state[i]! >= STRANDED) {
+    } else if (k === 'service' && scenario && sim.stateOf(i) >= STRANDED) {
       litService = litService === i ? null : i;
       applyScenario();
       renderSimulation();
@@ -1114,3 +921,5 @@ export function firebreakPage(): void {
     ready: true,
   };
 }
+
+if (typeof document !== 'undefined' && document.getElementById('firebreak-data')) firebreakPage();

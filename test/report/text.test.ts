@@ -1,0 +1,78 @@
+/** The text report: for people; grouped by severity, with paths, baseline and acceptance marks, colour only when asked. */
+import { describe, expect, it } from 'vitest';
+import { applyAcceptances, applyBaseline } from '../../src/analysis/gate.js';
+import { analyzeModel } from '../../src/analysis/index.js';
+import { nodeLabel, plainPath, renderText } from '../../src/report/text.js';
+import { C, D, ModelSpec } from '../helpers/model-builder.js';
+import { findingOf, smallResult } from '../helpers/small-estate.js';
+
+const ANSI = /\u001b\[/;
+const text = (r = smallResult(), options: { color?: boolean; maxPaths?: number } = {}) => renderText(r, { color: false, ...options });
+
+describe('text report', () => {
+  it('writes the summary, the findings by severity with their paths, and the counts', () => {
+    const out = text();
+    const lines = out.split('\n');
+    expect(lines[0]).toBe(`firebreak ${smallResult().tool.version}: `);
+    expect(out).toContain('0 resources, 3 components in 4 domains, 2 services (none marked critical, so all count as critical)');
+    expect(out).toContain('any domain up to a zone');
+    // Most severe first: HIGH before INFO.
+    expect(out.indexOf('HIGH (2)')).toBeGreaterThan(0);
+    expect(out.indexOf('INFO (1)')).toBeGreaterThan(out.indexOf('HIGH (2)'));
+    expect(out).toContain('down     shop -requires-> db [a] -placed-in-> zone aws/r1/a');
+    expect(out).toContain(`id ${findingOf(smallResult(), C('db'))}`);
+    expect(out).toContain('beyond the policy (--tolerate zone)');
+    expect(out.endsWith('Findings: 0 critical, 2 high, 0 medium, 0 low, 1 info\n')).toBe(true);
+    expect(out).not.toMatch(ANSI);
+  });
+
+  it('is coloured only when asked', () => {
+    expect(text(smallResult(), { color: true })).toMatch(ANSI);
+    expect(text(smallResult(), { color: true }).replace(/\u001b\[[0-9;]*m/g, '')).toBe(text());
+  });
+
+  it('limits the paths per finding and says how many more there are', () => {
+    const out = text(smallResult(), { maxPaths: 1 });
+    // The region's loss takes both services down: one path shown.
+    expect(out).toContain('... and 1 more (see --format json)');
+    expect(text()).not.toContain('... and');
+  });
+
+  it('marks new findings, shortens those in the baseline, lists what is fixed', () => {
+    const result = smallResult();
+    const db = findingOf(result, C('db'));
+    const out = text(applyBaseline(result, { file: 'b.yaml', entries: [{ id: db }, { id: 'quorum/gone', message: 'was a quorum' }] }));
+    expect(out).toContain(`(in the baseline, ${db})`);
+    expect(out).toMatch(/HIGH {5}NEW Losing zone aws\/r1\/a/);
+    expect(out).toContain('Baseline b.yaml: 2 new, 1 unchanged, 1 fixed');
+    expect(out).toContain('  fixed quorum/gone: was a quorum');
+  });
+
+  it('shows an acceptance with its reason and date, and an expired one as a warning', () => {
+    const result = smallResult();
+    const zone = findingOf(result, D('aws/r1/a'));
+    const live = text(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2027-03-31' }], 'firebreak.yaml', '2026-12-01'));
+    expect(live).toContain('accepted: second zone in Q1 (until 2027-03-31)');
+    const expired = text(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2026-11-30', line: 4 }], 'firebreak.yaml', '2026-12-01'));
+    expect(expired).not.toContain('accepted:');
+    expect(expired).toContain('Warnings (1)');
+    expect(expired).toMatch(/firebreak\.yaml:4.*expired on 2026-11-30/);
+  });
+
+  it('says so when nothing is a single point of failure', () => {
+    const model = new ModelSpec().domains(['a'], ['b']).component('web1', { placedIn: ['a'] }).component('web2', { placedIn: ['b'] }).group('web', 1, ['web1', 'web2']).service('blog', ['web']).build();
+    const out = text(analyzeModel(model, []));
+    expect(out).toContain('No single point of failure found.');
+    expect(out).toContain('Findings: 0 critical, 0 high, 0 medium, 0 low, 0 info');
+  });
+
+  it('labels nodes by kind in paths', () => {
+    const result = smallResult();
+    expect(nodeLabel(result.nodes, D('aws/r1/a'))).toBe('zone aws/r1/a');
+    expect(nodeLabel(result.nodes, C('db'))).toBe('db [a]');
+    expect(nodeLabel(result.nodes, 'component:unknown')).toBe('component:unknown');
+    const f = result.findings.find((x) => x.event.id === D('aws/r1'))!;
+    const path = f.affected[0]!.path;
+    expect(plainPath(result, path)).toMatch(/ -requires-> web \(replica group\) -member-> /);
+  });
+});

@@ -47,6 +47,8 @@ export interface Diagnostic {
 }
 
 export interface Analyzer {
+  /** What Handshake answered: @pulumi/policy does not implement it (the engine then goes on, as here). */
+  handshake: 'ok' | 'unimplemented';
   info(): Promise<{ name: string; version: string; supportsConfig: boolean; policies: Array<{ name: string; enforcementLevel: Level; configSchema?: Record<string, unknown> }> }>;
   configure(config: Record<string, { enforcementLevel?: Level; properties?: Record<string, unknown> }>): Promise<void>;
   analyzeStack(resources: EngineResource[]): Promise<Diagnostic[]>;
@@ -87,7 +89,10 @@ function resourceProto(r: EngineResource): unknown {
 }
 
 /** Start the pack and connect; rejects if it prints no port within the timeout. */
-export async function startAnalyzer(timeoutMs = 45_000): Promise<Analyzer> {
+export async function startAnalyzer(
+  stack: { stack: string; project: string; tags: Record<string, string> } = { stack: 'production', project: 'storefront', tags: {} },
+  timeoutMs = 45_000,
+): Promise<Analyzer> {
   const runner = requireHere.resolve('@pulumi/pulumi/cmd/run-policy-pack/index.js');
   // The engine passes its own address first; nothing here serves it, and the pack needs it only for logging.
   const child: ChildProcess = spawn(process.execPath, [runner, '127.0.0.1:1', '.'], { cwd: PACK_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,7 +115,27 @@ export async function startAnalyzer(timeoutMs = 45_000): Promise<Analyzer> {
     });
   });
   const client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 400 * 1024 * 1024 });
+  // As the engine does right after start: Handshake (an analyzer may not implement it), then ConfigureStack.
+  const hs = new pb.AnalyzerHandshakeRequest();
+  hs.setEngineAddress('127.0.0.1:1');
+  hs.setRootDirectory(PACK_DIR);
+  hs.setProgramDirectory(PACK_DIR);
+  const handshake: 'ok' | 'unimplemented' = await call(client, 'handshake', hs).then(
+    (): 'ok' | 'unimplemented' => 'ok',
+    (e: { code?: number }): 'ok' | 'unimplemented' => {
+      if (e.code !== grpc.status.UNIMPLEMENTED) throw e;
+      return 'unimplemented';
+    },
+  );
+  const cs = new pb.AnalyzerStackConfigureRequest();
+  cs.setStack(stack.stack);
+  cs.setProject(stack.project);
+  cs.setOrganization('acme');
+  cs.setDryRun(true);
+  for (const [k, v] of Object.entries(stack.tags)) cs.getTagsMap().set(k, v);
+  await call(client, 'configureStack', cs);
   return {
+    handshake,
     async info() {
       const ai: any = await call(client, 'getAnalyzerInfo', new emptypb.Empty());
       return {

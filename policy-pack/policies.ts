@@ -11,6 +11,8 @@ import {
   analyze,
   applyBaseline,
   findingKinds,
+  InputError,
+  UsageError,
   loadRules,
   plainPath,
   readBaseline,
@@ -56,6 +58,28 @@ export const CONFIG_SCHEMA: PolicyConfigSchema = {
 
 export const INPUT_POLICY = 'firebreak-input';
 
+/**
+ * A policy's refusal to run: bad config, or a topology, baseline or rule file
+ * that cannot be read. Not an Error on purpose: @pulumi/policy sends an
+ * Error's stack trace to the engine, and anything else as its text.
+ */
+export class Rejection {
+  constructor(readonly message: string) {}
+  toString(): string {
+    return this.message;
+  }
+}
+
+/** Run a policy's body; firebreak's own input and usage errors become one-line rejections. */
+function guarded(policy: string, body: () => void): void {
+  try {
+    body();
+  } catch (err) {
+    if (err instanceof InputError || err instanceof UsageError) throw new Rejection(`firebreak policy ${policy}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The settings of one policy, checked: a key that does not fit is named in the error. */
 export function readSettings(policy: string, raw: unknown): Settings {
   const parsed = settingsSchema.safeParse(raw ?? {});
@@ -63,7 +87,7 @@ export function readSettings(policy: string, raw: unknown): Settings {
   const issue = parsed.error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : issue.path.map(String);
   const key = keys.join('.') || '(top level)';
-  throw new Error(`firebreak policy pack: config of policy ${policy}: key "${key}": ${issue.message}`);
+  throw new Rejection(`firebreak policy pack: config of policy ${policy}: key "${key}": ${issue.message}`);
 }
 
 /** Relative paths resolve against the pack's working directory (the pack folder when Pulumi runs it). */
@@ -155,8 +179,10 @@ export function firebreakPolicies(): StackValidationPolicy[] {
     configSchema: CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, report: ReportViolation): void => {
       const name = `firebreak-${kind.id}`;
-      const outcome = analyzeStack(resourcesOf(args), readSettings(name, args.getConfig()));
-      for (const f of violations(outcome, kind.id)) report(violationMessage(outcome.result, f), findingUrn(outcome.result, f));
+      guarded(name, () => {
+        const outcome = analyzeStack(resourcesOf(args), readSettings(name, args.getConfig()));
+        for (const f of violations(outcome, kind.id)) report(violationMessage(outcome.result, f), findingUrn(outcome.result, f));
+      });
     },
   }));
   const input: StackValidationPolicy = {
@@ -166,15 +192,16 @@ export function firebreakPolicies(): StackValidationPolicy[] {
     enforcementLevel: 'advisory',
     severity: 'low',
     configSchema: CONFIG_SCHEMA,
-    validateStack: (args: StackValidationArgs, report: ReportViolation): void => {
-      const outcome = analyzeStack(resourcesOf(args), readSettings(INPUT_POLICY, args.getConfig()));
-      for (const u of outcome.unmapped) {
-        const label = u.urn || u.name || '(a resource without URN or name)';
-        report(`firebreak could not read the resource ${label}${u.type ? ` (${u.type})` : ''}: ${u.reason}; it is left out of the analysis`, u.urn.startsWith('urn:pulumi:') ? u.urn : undefined);
-      }
-      for (const w of outcome.result.warnings) report(`firebreak: ${w.message}`);
-      for (const e of outcome.result.analysisErrors) report(`firebreak: ${e.rule}: ${e.message}`);
-    },
+    validateStack: (args: StackValidationArgs, report: ReportViolation): void =>
+      guarded(INPUT_POLICY, () => {
+        const outcome = analyzeStack(resourcesOf(args), readSettings(INPUT_POLICY, args.getConfig()));
+        for (const u of outcome.unmapped) {
+          const label = u.urn || u.name || '(a resource without URN or name)';
+          report(`firebreak could not read the resource ${label}${u.type ? ` (${u.type})` : ''}: ${u.reason}; it is left out of the analysis`, u.urn.startsWith('urn:pulumi:') ? u.urn : undefined);
+        }
+        for (const w of outcome.result.warnings) report(`firebreak: ${w.message}`);
+        for (const e of outcome.result.analysisErrors) report(`firebreak: ${e.rule}: ${e.message}`);
+      }),
   };
   return [...kinds, input];
 }

@@ -132,6 +132,12 @@ describe('policy pack over gRPC', () => {
     await expect(analyzer.analyzeStack(singleAz())).rejects.toThrow(/key "failOn"/);
     await analyzer.configure({ [SPOF]: { properties: { topologyFile: 'x.yaml' } } });
     await expect(analyzer.analyzeStack(singleAz())).rejects.toThrow(/key "topologyFile"/);
+    // A topology file that is not there: firebreak's one-line error naming it, no stack trace.
+    const missing = path.join(dir, 'no-such-firebreak.yaml');
+    await analyzer.configure({ [SPOF]: { properties: { topology: missing } } });
+    const err: Error = await analyzer.analyzeStack(singleAz()).then(() => new Error('resolved'), (e: Error) => e);
+    expect(err.message).toContain(`${missing}: cannot read the topology file: ENOENT`);
+    expect(err.message).not.toMatch(/\n\s+at /);
     // The analyzer is still serving.
     await analyzer.configure({});
     expect(mandatory(await analyzer.analyzeStack(singleAz())).length).toBeGreaterThan(0);

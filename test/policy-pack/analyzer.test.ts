@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { findingKinds } from '../../src/index.js';
 import { engineResourcesFromExport, startAnalyzer, type Analyzer, type EngineResource } from './engine.js';
 
@@ -58,6 +59,12 @@ describe('policy pack over gRPC', () => {
     expect(spof.enforcementLevel).toBe('mandatory');
     expect(Object.keys(spof.configSchema ?? {}).sort()).toEqual(['baseline', 'failOn', 'rules', 'today', 'tolerate', 'topology']);
     expect(info.policies.find((p) => p.name === 'firebreak-input')!.enforcementLevel).toBe('advisory');
+    // The schema Pulumi validates policy config against (it adds enforcementLevel itself).
+    const validate = new Ajv({ strict: false }).compile({ type: 'object', properties: spof.configSchema });
+    expect(validate({ failOn: 'medium', tolerate: 'region', rules: ['rules/extra.yaml'], topology: 'firebreak.yaml', baseline: 'b.yaml', today: '2030-01-01' })).toBe(true);
+    expect(validate({ failOn: 'severe' })).toBe(false);
+    expect(validate({ rules: 'one.yaml' })).toBe(false);
+    expect(validate({ today: '1 Jan 2030' })).toBe(false);
   });
 
   it('a single-AZ database on a two-zone estate: the zone single point, mandatory, on the database', async () => {
@@ -132,6 +139,8 @@ describe('policy pack over gRPC', () => {
     await expect(analyzer.analyzeStack(singleAz())).rejects.toThrow(/key "failOn"/);
     await analyzer.configure({ [SPOF]: { properties: { topologyFile: 'x.yaml' } } });
     await expect(analyzer.analyzeStack(singleAz())).rejects.toThrow(/key "topologyFile"/);
+    await analyzer.configure({ [SPOF]: { properties: { rules: [path.join(dir, 'no-such-pack.yaml')] } } });
+    await expect(analyzer.analyzeStack(singleAz())).rejects.toThrow(/no-such-pack\.yaml/);
     // A topology file that is not there: firebreak's one-line error naming it, no stack trace.
     const missing = path.join(dir, 'no-such-firebreak.yaml');
     await analyzer.configure({ [SPOF]: { properties: { topology: missing } } });

@@ -112,8 +112,13 @@ function fingerprint(value: unknown): string {
   });
 }
 
+/** The rule packs, read once per list of extra packs. */
+let rules: { key: string; loaded: ReturnType<typeof loadRules> } | undefined;
+
 export function analyzeStack(resources: readonly CrossGuardResource[], settings: Settings): Outcome {
-  const { packs, properties } = loadRules((settings.rules ?? []).map(resolve));
+  const paths = (settings.rules ?? []).map(resolve);
+  if (rules?.key !== JSON.stringify(paths)) rules = { key: JSON.stringify(paths), loaded: loadRules(paths) };
+  const { packs, properties } = rules.loaded;
   const { input, unmapped } = stackInputFromCrossGuard(resources, { keepProperties: properties });
   const key = fingerprint([settings, input.resources, unmapped]);
   if (cache?.key === key) return cache.outcome;
@@ -131,7 +136,7 @@ export function analyzeStack(resources: readonly CrossGuardResource[], settings:
 }
 
 /** The resource a finding is about: its component, else the component its first path ends in (placed in the lost domain). */
-export function findingUrn(result: AnalysisResult, f: Finding): string | undefined {
+export function findingUrn(f: Finding): string | undefined {
   const urnOf = (id: string | undefined): string | undefined => (id?.startsWith('component:urn:pulumi:') ? id.slice('component:'.length) : undefined);
   const own = urnOf(f.event.id);
   if (own) return own;
@@ -145,7 +150,6 @@ export function findingUrn(result: AnalysisResult, f: Finding): string | undefin
     const u = urnOf(n);
     if (u) return u;
   }
-  void result;
   return undefined;
 }
 
@@ -181,7 +185,7 @@ export function firebreakPolicies(): StackValidationPolicy[] {
       const name = `firebreak-${kind.id}`;
       guarded(name, () => {
         const outcome = analyzeStack(resourcesOf(args), readSettings(name, args.getConfig()));
-        for (const f of violations(outcome, kind.id)) report(violationMessage(outcome.result, f), findingUrn(outcome.result, f));
+        for (const f of violations(outcome, kind.id)) report(violationMessage(outcome.result, f), findingUrn(f));
       });
     },
   }));

@@ -3,7 +3,8 @@
  * The CLI is a thin layer over these functions.
  */
 import { analyzeModel, type AnalyzeOptions } from './analysis/index.js';
-import type { AnalysisResult } from './analysis/types.js';
+import type { AnalysisResult, Severity } from './analysis/types.js';
+import { FINDING_KINDS } from './analysis/findings/index.js';
 import { classify, propertiesRead } from './classify/index.js';
 import { loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { UsageError } from './errors.js';
@@ -21,6 +22,24 @@ export type { AnalysisResult, Finding, Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
 export { FORMATS } from './report/index.js';
+export {
+  stackInputFromCrossGuard,
+  recordFromCrossGuard,
+  type CrossGuardResource,
+  type CrossGuardInput,
+  type UnmappedResource,
+} from './ingest/crossguard.js';
+export { readBaseline, type Baseline } from './ingest/baseline.js';
+export { applyBaseline, failingFindings } from './analysis/gate.js';
+export { SEVERITIES, severityRank } from './analysis/types.js';
+export { plainPath } from './report/text.js';
+
+/** The finding kinds firebreak reports (id, title, description, default severity), sorted by id. */
+export function findingKinds(): Array<{ id: string; title: string; description: string; defaultSeverity: Severity }> {
+  return Object.values(FINDING_KINDS)
+    .map((k) => ({ id: k.id, title: k.title, description: k.description, defaultSeverity: k.defaultSeverity }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 export interface FullOptions extends AnalyzeOptions {
   /** User rule packs (files or directories), after the built-in ones. */

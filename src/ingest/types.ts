@@ -90,7 +90,7 @@ export interface StackInput {
   input: string;
   /** The file shown in messages. */
   file: string;
-  kind: 'export' | 'checkpoint' | 'legacy-checkpoint' | 'preview' | 'yaml-program' | 'nodejs-program';
+  kind: 'export' | 'checkpoint' | 'legacy-checkpoint' | 'preview' | 'yaml-program' | 'nodejs-program' | 'crossguard';
   stack: string;
   project: string;
   /** Stack configuration that places resources (`aws:region`, `gcp:zone`, ...). Secrets removed. */

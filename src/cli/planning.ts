@@ -13,37 +13,39 @@ import { renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { jsonDocument } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor,
-  withOptions, writeText, type AnalyzeFlags,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today,
+  topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
+import type { Io } from './io.js';
 
 /** A planning document in the chosen format: json, markdown, or text (coloured on a terminal). */
-function report<T extends { schemaVersion: number }>(doc: T, flags: { format: string; color?: boolean; output?: string }, markdown: (d: T) => string, text: (d: T, o: ReportOptions) => string): string {
+function report<T extends { schemaVersion: number }>(io: Io, doc: T, flags: { format: string; color?: boolean; output?: string }, markdown: (d: T) => string, text: (d: T, o: ReportOptions) => string): string {
   if (flags.format === 'json') return jsonDocument(doc);
-  return flags.format === 'markdown' ? markdown(doc) : text(doc, { color: wantColor(flags) });
+  return flags.format === 'markdown' ? markdown(doc) : text(doc, { color: wantColor(io, flags) });
 }
 
-async function runWhatIf(specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
+async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
-  const inputs = specs.length > 0 ? specs : ['.'];
-  const rules = loadRules(flags.rules);
-  const loaded = await loadInputs(inputs, loadOptions(flags, rules.properties));
-  const topology = topologyFor(flags, inputs);
+  const inputs = inputSpecs(io, specs);
+  const rules = loadRules(rulePaths(io, flags.rules));
+  const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
+  const topology = topologyFor(io, flags, inputs);
   const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
   const result = whatIf(model, flags.fail, loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })));
-  output(report(result, flags, renderWhatIfMarkdown, renderWhatIfText), flags);
+  output(io, report(io, result, flags, renderWhatIfMarkdown, renderWhatIfText), flags);
   return EXIT_OK;
 }
 
-async function runDiff(before: string, after: string, flags: AnalyzeFlags): Promise<number> {
-  const rules = loadRules(flags.rules);
-  const load = async (spec: string) => loadInputs([spec], loadOptions(flags, rules.properties));
+async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlags): Promise<number> {
+  const rules = loadRules(rulePaths(io, flags.rules));
+  const load = async (spec: string) => loadInputs([spec], loadOptions(io, flags, rules.properties));
   const options = (spec: string) => {
-    const topology = topologyFor(flags, [spec]);
-    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today() } : {}) };
+    const topology = topologyFor(io, flags, [spec]);
+    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today(io) } : {}) };
   };
-  const diff = compareResults(analyze(await load(before), options(before)), analyze(await load(after), options(after)));
-  output(report(diff, flags, renderDiffMarkdown, renderDiffText), flags);
+  const [b, a] = inputSpecs(io, [before, after]) as [string, string];
+  const diff = compareResults(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
+  output(io, report(io, diff, flags, renderDiffMarkdown, renderDiffText), flags);
   return introducedAtOrAbove(diff, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -53,32 +55,32 @@ interface PlanFlags extends AnalyzeFlags {
   apply?: string;
 }
 
-async function runPlan(specs: string[], flags: PlanFlags): Promise<number> {
-  const inputs = specs.length > 0 ? specs : ['.'];
-  const rules = loadRules(flags.rules);
-  progress(`firebreak: reading ${inputs.join(', ')}...`);
+async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<number> {
+  const inputs = inputSpecs(io, specs);
+  const rules = loadRules(rulePaths(io, flags.rules));
+  progress(io, `firebreak: reading ${inputs.join(', ')}...`);
   // Every property is kept: --apply writes the resources back out.
-  const loaded = await loadInputs(inputs, loadOptions(flags));
-  const topology = topologyFor(flags, inputs);
+  const loaded = await loadInputs(inputs, loadOptions(io, flags));
+  const topology = topologyFor(io, flags, inputs);
   const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
-  progress('firebreak: planning...');
+  progress(io, 'firebreak: planning...');
   const result = plan(model, {
     policy: resolvePolicy(model, flags.tolerate),
     addDomain: flags.addDomain,
     ...(flags.from ? { from: flags.from } : {}),
     inputs: loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })),
   });
-  clearProgress();
-  output(report(result, flags, renderPlanMarkdown, renderPlanText), flags);
+  clearProgress(io);
+  output(io, report(io, result, flags, renderPlanMarkdown, renderPlanText), flags);
   if (flags.apply) {
     const resources = plannedResources(loaded, result, domainTagOf(model, result.newDomain));
-    writeText(flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state');
-    process.stderr.write(`firebreak: wrote the planned estate to ${flags.apply}; check it with \`firebreak analyze ${flags.apply}\`\n`);
+    writeText(io, flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state');
+    io.stderr(`firebreak: wrote the planned estate to ${flags.apply}; check it with \`firebreak analyze ${flags.apply}\`\n`);
   }
   return result.after.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export function addPlanningCommands(program: Command): void {
+export function addPlanningCommands(program: Command, cli: Cli): void {
   withOptions(
     program
       .command('whatif')
@@ -92,7 +94,7 @@ Examples:
   $ firebreak whatif --fail pangyo .@pangyo-2022
   $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`)
     .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }) => {
-      process.exitCode = await runWhatIf(specs, flags);
+      cli.exitCode = await runWhatIf(cli.io, specs, flags);
     });
 
   withOptions(
@@ -121,7 +123,7 @@ Examples:
 
 Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or input error.`)
     .action(async (before: string, after: string, flags: AnalyzeFlags) => {
-      process.exitCode = await runDiff(before, after, flags);
+      cli.exitCode = await runDiff(cli.io, before, after, flags);
     });
 
   withOptions(
@@ -141,6 +143,6 @@ Examples:
 
 Exit codes: 0 the plan makes every critical service survive any single domain loss, 1 it cannot, 2 usage or input error.`)
     .action(async (specs: string[], flags: PlanFlags) => {
-      process.exitCode = await runPlan(specs, flags);
+      cli.exitCode = await runPlan(cli.io, specs, flags);
     });
 }

@@ -4,22 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { bin, repoRoot, runCli } from '../helpers/cli.js';
 
 describe('firebreak analyze', () => {
-  it('--availability estimates every critical service, in text and json', () => {
-    const json = JSON.parse(runCli(['analyze', '.@pangyo-2022', '--availability', '--format', 'json', '--fail-on', 'none']).stdout);
+  it('--availability estimates every critical service, in text and json', async () => {
+    const json = JSON.parse((await runCli(['analyze', '.@pangyo-2022', '--availability', '--format', 'json', '--fail-on', 'none'])).stdout);
     const critical = json.services.filter((s: { critical: boolean }) => s.critical).map((s: { name: string }) => s.name).sort();
     expect(json.availability.services.map((s: { service: string }) => s.service).sort()).toEqual(critical);
     // Pangyo holds the login: the services behind it are less available than KakaoBank, which does not need it.
     const by = new Map(json.availability.services.map((s: { service: string; unavailability: number }) => [s.service, s.unavailability]));
     expect(by.get('KakaoTalk')).toBeGreaterThan(by.get('KakaoBank') as number);
     expect(json.availability.services.find((s: { service: string }) => s.service === 'KakaoTalk').causes[0].events).toEqual(['datacenter capital-area/pangyo']);
-    const text = runCli(['analyze', '.@pangyo-2022', '--availability', '--fail-on', 'none']).stdout;
+    const text = (await runCli(['analyze', '.@pangyo-2022', '--availability', '--fail-on', 'none'])).stdout;
     expect(text).toMatch(/^Availability estimate \(rare-event approximation/m);
     expect(text).toMatch(/^ {2}KakaoTalk\s+99\.\d+%\s+\d\.\d\d nines\s+[\d.]+ h\/year\s+mostly: datacenter capital-area\/pangyo/m);
-    expect(JSON.parse(runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none']).stdout).availability).toBeUndefined();
+    expect(JSON.parse((await runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none'])).stdout).availability).toBeUndefined();
   });
 
-  it('beyond the policy, names services that are not critical without a path', () => {
-    const text = runCli(['analyze', '.@pangyo-2022', '--fail-on', 'none']).stdout;
+  it('beyond the policy, names services that are not critical without a path', async () => {
+    const text = (await runCli(['analyze', '.@pangyo-2022', '--fail-on', 'none'])).stdout;
     expect(text).toMatch(/^ {9}down {5}Melon \(not critical: no path beyond the policy\)$/m);
   });
 

@@ -11,8 +11,8 @@ export function expectGolden(name: string, actual: string): void {
 }
 
 /** `firebreak analyze SPEC --format FORMAT`, which must succeed quietly. */
-export function report(spec: string, format: string): string {
-  const r = runCli(['analyze', spec, '--format', format, '--fail-on', 'none']);
+export async function report(spec: string, format: string): Promise<string> {
+  const r = await runCli(['analyze', spec, '--format', format, '--fail-on', 'none']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;

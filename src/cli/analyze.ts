@@ -1,11 +1,7 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
 import { Option, type Command } from 'commander';
-import { analyze, loadInputs, loadRules, render, FORMATS } from '../index.js';
+import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
-import type { AnalysisResult } from '../analysis/types.js';
-import { applyBaseline, failingFindings } from '../analysis/gate.js';
-import { readBaseline } from '../ingest/baseline.js';
-import { renderBaseline } from '../report/baseline.js';
 import {
   EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today, topologyFor, wantColor,
   withOptions, writeText, type AnalyzeFlags, type Cli,
@@ -32,35 +28,28 @@ async function analyzeInputs(io: Io, specs: string[], flags: AnalyzeFlags): Prom
   return result;
 }
 
-function emit(io: Io, result: AnalysisResult, flags: AnalyzeFlags): void {
-  output(io, render(result, flags.format, { color: wantColor(io, flags) }), flags);
+/** The gate over the result, with --baseline; the report of what it found. */
+function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags): CheckResult {
+  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined);
+  output(io, render(gated.result, flags.format, { color: wantColor(io, flags) }), flags);
+  return gated;
 }
 
 async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
-  let result = await analyzeInputs(io, specs, flags);
-  if (flags.baseline) result = applyBaseline(result, readBaseline(resolvePath(io, flags.baseline)));
-  emit(io, result, flags);
-  return failingFindings(result, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return gateAndEmit(io, await analyzeInputs(io, specs, flags), flags).failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
   if (flags.updateBaseline && !flags.baseline) throw new UsageError('--update-baseline needs --baseline <file> to write');
-  let result = await analyzeInputs(io, specs, flags);
+  const result = await analyzeInputs(io, specs, flags);
   if (flags.updateBaseline) {
-    writeText(io, flags.baseline!, renderBaseline(result), 'baseline');
+    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline');
     io.stderr(`firebreak: wrote ${result.findings.length} finding(s) to the baseline ${flags.baseline}\n`);
     return EXIT_OK;
   }
-  if (flags.baseline) result = applyBaseline(result, readBaseline(resolvePath(io, flags.baseline)));
-  emit(io, result, flags);
-  const failing = failingFindings(result, flags.failOn);
-  const accepted = result.baseline ? `; ${result.baseline.unchanged} in the baseline` : '';
-  if (failing.length > 0) {
-    io.stderr(`firebreak check: FAILED: ${failing.length} finding(s) at or above ${flags.failOn}${result.baseline ? ' not in the baseline' : ''}${accepted}\n`);
-    return EXIT_FINDINGS;
-  }
-  io.stderr(`firebreak check: passed: no ${result.baseline ? 'new ' : ''}finding at or above ${flags.failOn}${accepted}\n`);
-  return EXIT_OK;
+  const gated = gateAndEmit(io, result, flags);
+  io.stderr(renderDocument('check', gated, 'text'));
+  return gated.failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** The options analyze and check share. */

@@ -1,38 +1,26 @@
 /** Planning a move: `firebreak whatif`, `firebreak diff`, `firebreak plan` (docs/planning.md). */
 import type { Command } from 'commander';
-import { analyze, buildModelFor, loadInputs, loadRules } from '../index.js';
+import { analyze, diff, formatsOf, introducedAtOrAbove, loadInputs, loadRules, plan, plannedCheckpoint, renderDocument, whatif, type DocumentKind, type Documents } from '../index.js';
 import { UsageError } from '../errors.js';
-import { whatIf } from '../analysis/whatif.js';
-import { compareResults, introducedAtOrAbove } from '../analysis/compare.js';
-import { domainTagOf, plan, plannedResources } from '../analysis/plan.js';
-import { resolvePolicy } from '../analysis/index.js';
-import { checkpointOf } from '../ingest/write.js';
-import { renderWhatIfMarkdown, renderWhatIfText } from '../report/whatif.js';
-import { renderDiffMarkdown, renderDiffText } from '../report/diff.js';
-import { renderPlanMarkdown, renderPlanText } from '../report/plan.js';
-import { jsonDocument } from '../report/json.js';
-import type { ReportOptions } from '../report/options.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today,
   topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
 import type { Io } from './io.js';
 
 /** A planning document in the chosen format: json, markdown, or text (coloured on a terminal). */
-function report<T extends { schemaVersion: number }>(io: Io, doc: T, flags: { format: string; color?: boolean; output?: string }, markdown: (d: T) => string, text: (d: T, o: ReportOptions) => string): string {
-  if (flags.format === 'json') return jsonDocument(doc);
-  return flags.format === 'markdown' ? markdown(doc) : text(doc, { color: wantColor(io, flags) });
+function emit<K extends DocumentKind>(io: Io, kind: K, doc: Documents[K], flags: { format: string; color?: boolean; output?: string }): void {
+  output(io, renderDocument(kind, doc, flags.format, { color: wantColor(io, flags) }), flags);
 }
 
 async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
+  // Before reading anything: a usage error comes first.
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
   const inputs = inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const topology = topologyFor(io, flags, inputs);
-  const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
-  const result = whatIf(model, flags.fail, loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })));
-  output(io, report(io, result, flags, renderWhatIfMarkdown, renderWhatIfText), flags);
+  emit(io, 'whatif', whatif(loaded, flags.fail, { packs: rules.packs, ...(topology ? { topology } : {}) }), flags);
   return EXIT_OK;
 }
 
@@ -44,9 +32,9 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
     return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today(io) } : {}) };
   };
   const [b, a] = inputSpecs(io, [before, after]) as [string, string];
-  const diff = compareResults(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
-  output(io, report(io, diff, flags, renderDiffMarkdown, renderDiffText), flags);
-  return introducedAtOrAbove(diff, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
+  emit(io, 'diff', d, flags);
+  return introducedAtOrAbove(d, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 interface PlanFlags extends AnalyzeFlags {
@@ -62,19 +50,13 @@ async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<numbe
   // Every property is kept: --apply writes the resources back out.
   const loaded = await loadInputs(inputs, loadOptions(io, flags));
   const topology = topologyFor(io, flags, inputs);
-  const model = buildModelFor(loaded, { packs: rules.packs, ...(topology ? { topology } : {}) });
+  const modelOptions = { packs: rules.packs, ...(topology ? { topology } : {}) };
   progress(io, 'firebreak: planning...');
-  const result = plan(model, {
-    policy: resolvePolicy(model, flags.tolerate),
-    addDomain: flags.addDomain,
-    ...(flags.from ? { from: flags.from } : {}),
-    inputs: loaded.map((i) => ({ input: i.input, project: i.project, stack: i.stack })),
-  });
+  const result = plan(loaded, { ...modelOptions, tolerate: flags.tolerate, addDomain: flags.addDomain, ...(flags.from ? { from: flags.from } : {}) });
   clearProgress(io);
-  output(io, report(io, result, flags, renderPlanMarkdown, renderPlanText), flags);
+  emit(io, 'plan', result, flags);
   if (flags.apply) {
-    const resources = plannedResources(loaded, result, domainTagOf(model, result.newDomain));
-    writeText(io, flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state');
+    writeText(io, flags.apply, JSON.stringify(plannedCheckpoint(loaded, result, modelOptions), null, 2) + '\n', 'planned state');
     io.stderr(`firebreak: wrote the planned estate to ${flags.apply}; check it with \`firebreak analyze ${flags.apply}\`\n`);
   }
   return result.after.length > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -87,7 +69,7 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       .description('the state of every service after the failures you name, why, and what brings each back')
       .argument('[inputs...]', INPUTS_ARG)
       .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, []),
-    [options.format(PLAN_FORMATS), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(formatsOf('whatif')), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:
@@ -104,7 +86,7 @@ Examples:
       .argument('<before>', 'an export, checkpoint, preview, or DIR@STACK')
       .argument('<after>', 'an export, checkpoint, preview, or DIR@STACK'),
     [
-      options.format(PLAN_FORMATS),
+      options.format(formatsOf('diff')),
       options.output(),
       options.stack(),
       options.failOn('exit 1 when the after side introduces a finding at or above this severity'),
@@ -134,7 +116,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
       .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
       .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
       .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan'),
-    [options.format(PLAN_FORMATS), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(formatsOf('plan')), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:

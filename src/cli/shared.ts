@@ -126,7 +126,6 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs); default: .';
-export const PLAN_FORMATS = ['json', 'markdown', 'text'];
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {

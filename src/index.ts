@@ -7,7 +7,9 @@
 import { analyzeModel, resolvePolicy, type AnalyzeOptions } from './analysis/index.js';
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { classify, propertiesRead } from './classify/index.js';
-import { loadRuleSet, type LoadedPack } from './classify/packs.js';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { builtinRulesDir, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { UsageError } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
@@ -45,15 +47,44 @@ export interface FullOptions extends AnalyzeOptions {
   today?: string;
 }
 
+/** Deep-frozen: the cached packs are shared by every caller. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) frozen(v);
+  }
+  return value;
+}
+
+let builtin: { key: string; packs: readonly LoadedPack[] } | undefined;
+
+/**
+ * The built-in packs, parsed once per process and again only when a file in
+ * rules/ changes (name, size or time); then the user's packs, read every time.
+ * The same packs, in the same order, as loadRuleSet(userPaths).
+ */
+export function ruleSet(userPaths: string[] = []): LoadedPack[] {
+  const dir = builtinRulesDir();
+  const key = readdirSync(dir)
+    .sort()
+    .map((f) => {
+      const s = statSync(path.join(dir, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    })
+    .join('|');
+  if (builtin?.key !== key) builtin = { key, packs: frozen(loadRuleSet([])) };
+  return [...builtin.packs, ...userPaths.flatMap((p) => loadPacks(p))];
+}
+
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
-  const packs = options.packs ?? loadRuleSet(options.rules ?? []);
+  const packs = options.packs ?? ruleSet(options.rules ?? []);
   const model = buildModel(classify(inputs, packs));
   return options.topology ? applyTopology(model, options.topology) : model;
 }
 
 /** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */
 export function loadRules(userPaths: string[] = []): { packs: LoadedPack[]; properties: Set<string> } {
-  const packs = loadRuleSet(userPaths);
+  const packs = ruleSet(userPaths);
   return { packs, properties: propertiesRead(packs) };
 }
 

@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
 import { loadInputs, loadRules } from '../index.js';
 import { Classifier } from '../classify/index.js';
-import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
+import { builtinRulesDir, loadPackFile, type LoadedPack } from '../classify/packs.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
 import type { Condition } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
@@ -276,7 +276,7 @@ Examples:
   $ firebreak rules list
   $ firebreak rules list --rules my-rules/ --format json`)
     .action((flags: { rules: string[]; format: string }) => {
-      const packs = loadRuleSet(flags.rules.map((p) => resolvePath(cli.io, p)));
+      const packs = loadRules(flags.rules.map((p) => resolvePath(cli.io, p))).packs;
       cli.io.stdout(flags.format === 'json' ? renderListJson(packs) : renderListText(packs, cli.io.cwd));
       cli.exitCode = EXIT_OK;
     });

@@ -23,10 +23,10 @@ import type { Topology } from './ingest/topology.js';
 import { checkpointOf } from './ingest/write.js';
 import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
 
-export { loadInputs, loadInput, type LoadOptions } from './ingest/index.js';
+export { loadInputs, loadInput, splitStackSpec, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology } from './ingest/topology.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
-export type { AnalysisResult, Finding, Severity } from './analysis/types.js';
+export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
 export { FORMATS, RENDERERS, formatsOf, type DocumentKind, type Documents, type ReportOptions } from './report/index.js';

@@ -1,10 +1,8 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { findTopology, readTopology, type LoadOptions, type Topology } from '../index.js';
+import { SEVERITIES, findTopology, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../analysis/types.js';
-import { splitStackSpec } from '../ingest/index.js';
 import { resolvePath, type Io } from './io.js';
 
 export const EXIT_OK = 0;

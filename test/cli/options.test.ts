@@ -1,6 +1,9 @@
 /** Options and behaviours of `analyze` not covered elsewhere, in-process (the binary's own behaviour: smoke.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fixture, runCli } from '../helpers/cli.js';
 
 describe('firebreak analyze', () => {
   it('--availability estimates every critical service, in text and json', async () => {
@@ -20,5 +23,18 @@ describe('firebreak analyze', () => {
   it('beyond the policy, names services that are not critical without a path', async () => {
     const text = (await runCli(['analyze', '.@pangyo-2022', '--fail-on', 'none'])).stdout;
     expect(text).toMatch(/^ {9}down {5}Melon \(not critical: no path beyond the policy\)$/m);
+  });
+
+  it('resolves relative paths against its working directory, and names them as given', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'firebreak-cwd-'));
+    const input = path.relative(out, fixture('exports', 'two-zones-single-db.json'));
+    const r = await runCli(['analyze', input, '--format', 'json', '--fail-on', 'none', '-o', 'report.json'], { cwd: out });
+    expect(r.stderr).toBe('firebreak: wrote json report to report.json\n');
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(out, 'report.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).summary.resources).toBeGreaterThan(0);
+    const missing = await runCli(['analyze', 'nope.json'], { cwd: out });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(path.join(out, 'nope.json'));
   });
 });

@@ -1,27 +1,36 @@
 /**
- * firebreak's library API: load Pulumi inputs, analyze them, render a report.
- * The CLI is a thin layer over these functions.
+ * firebreak's library API: load Pulumi inputs, analyze them, gate a change
+ * (check), ask what a failure does (whatif), compare two estates (diff), plan
+ * a new domain (plan), and render any of these documents. The CLI is a thin
+ * layer over these functions: it parses options, calls them and prints.
  */
-import { analyzeModel, type AnalyzeOptions } from './analysis/index.js';
+import { analyzeModel, resolvePolicy, type AnalyzeOptions } from './analysis/index.js';
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
 import { classify, propertiesRead } from './classify/index.js';
-import { loadRuleSet, type LoadedPack } from './classify/packs.js';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { builtinRulesDir, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { UsageError } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
 import { applyTopology } from './model/topology.js';
-import { applyAcceptances } from './analysis/gate.js';
+import { applyAcceptances, check as gate, type CheckResult } from './analysis/gate.js';
+import { compareResults, type DiffResult } from './analysis/compare.js';
+import { domainTagOf, plan as planModel, plannedResources, type PlanResult } from './analysis/plan.js';
+import { whatIf as whatIfModel, type WhatIfResult } from './analysis/whatif.js';
+import type { Baseline } from './ingest/baseline.js';
 import type { Topology } from './ingest/topology.js';
-import { REPORTERS, FORMATS, type ReportOptions } from './report/index.js';
+import { checkpointOf } from './ingest/write.js';
+import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
 
-export { loadInputs, loadInput, type LoadOptions } from './ingest/index.js';
+export { loadInputs, loadInput, splitStackSpec, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology } from './ingest/topology.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
-export type { AnalysisResult, Finding, Severity } from './analysis/types.js';
+export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
-export { FORMATS } from './report/index.js';
+export { FORMATS, RENDERERS, formatsOf, type DocumentKind, type Documents, type ReportOptions } from './report/index.js';
 export {
   stackInputFromCrossGuard,
   recordFromCrossGuard,
@@ -31,8 +40,12 @@ export {
 } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
 export { applyBaseline, failingFindings } from './analysis/gate.js';
-export { SEVERITIES, severityRank } from './analysis/types.js';
+export { severityRank } from './analysis/types.js';
 export { plainPath } from './report/text.js';
+export { introducedAtOrAbove, type DiffResult } from './analysis/compare.js';
+export type { CheckResult } from './analysis/gate.js';
+export type { PlanResult } from './analysis/plan.js';
+export type { WhatIfResult } from './analysis/whatif.js';
 
 /** The finding kinds firebreak reports (id, title, description, default severity), sorted by id. */
 export function findingKinds(): Array<{ id: string; title: string; description: string; defaultSeverity: Severity }> {
@@ -52,15 +65,44 @@ export interface FullOptions extends AnalyzeOptions {
   today?: string;
 }
 
+/** Deep-frozen: the cached packs are shared by every caller. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) frozen(v);
+  }
+  return value;
+}
+
+let builtin: { key: string; packs: readonly LoadedPack[] } | undefined;
+
+/**
+ * The built-in packs, parsed once per process and again only when a file in
+ * rules/ changes (name, size or time); then the user's packs, read every time.
+ * The same packs, in the same order, as loadRuleSet(userPaths).
+ */
+export function ruleSet(userPaths: string[] = []): LoadedPack[] {
+  const dir = builtinRulesDir();
+  const key = readdirSync(dir)
+    .sort()
+    .map((f) => {
+      const s = statSync(path.join(dir, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    })
+    .join('|');
+  if (builtin?.key !== key) builtin = { key, packs: frozen(loadRuleSet([])) };
+  return [...builtin.packs, ...userPaths.flatMap((p) => loadPacks(p))];
+}
+
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
-  const packs = options.packs ?? loadRuleSet(options.rules ?? []);
+  const packs = options.packs ?? ruleSet(options.rules ?? []);
   const model = buildModel(classify(inputs, packs));
   return options.topology ? applyTopology(model, options.topology) : model;
 }
 
 /** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */
 export function loadRules(userPaths: string[] = []): { packs: LoadedPack[]; properties: Set<string> } {
-  const packs = loadRuleSet(userPaths);
+  const packs = ruleSet(userPaths);
   return { packs, properties: propertiesRead(packs) };
 }
 
@@ -70,8 +112,62 @@ export function analyze(inputs: StackInput[], options: FullOptions = {}): Analys
   return t ? applyAcceptances(result, t.accepted, t.file, options.today ?? new Date().toISOString().slice(0, 10)) : result;
 }
 
+/** Render an analysis in one of FORMATS. */
 export function render(result: AnalysisResult, format: string, options: Partial<ReportOptions> = {}): string {
-  const reporter = REPORTERS[format];
-  if (!reporter) throw new UsageError(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
-  return reporter(result, { color: false, ...options });
+  return renderDocument('analysis', result, format, options);
+}
+
+/** Render any document in one of the formats its kind registers (formatsOf(kind)). */
+export function renderDocument<K extends DocumentKind>(kind: K, doc: Documents[K], format: string, options: Partial<ReportOptions> = {}): string {
+  const renderers: Readonly<Record<string, Renderer<Documents[K]>>> = RENDERERS[kind];
+  const renderer = Object.hasOwn(renderers, format) ? renderers[format] : undefined;
+  if (!renderer) throw new UsageError(`unknown format "${format}"; use one of ${formatsOf(kind).join(', ')}`);
+  return renderer(doc, { color: false, ...options });
+}
+
+/** The gate of `firebreak check`: the result against the baseline (when given), and the findings at or above failOn that fail it. */
+export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline): CheckResult {
+  return gate(result, failOn, baseline);
+}
+
+function inputSummaries(inputs: StackInput[]): Array<{ input: string; project: string; stack: string }> {
+  return inputs.map((i) => ({ input: i.input, project: i.project, stack: i.stack }));
+}
+
+/** The state of every service after the named failures (domains or components), why, and what brings each back. */
+export function whatif(inputs: StackInput[], fail: string[], options: FullOptions = {}): WhatIfResult {
+  if (fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
+  return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs));
+}
+
+/** Findings resolved, introduced and unchanged between two analyses, and the domain losses each service survives. */
+export function diff(before: AnalysisResult, after: AnalysisResult): DiffResult {
+  return compareResults(before, after);
+}
+
+export interface PlanOptions extends FullOptions {
+  /** The new domain (a data center, zone...) to duplicate into. */
+  addDomain: string;
+  /** The domain the new one stands beside; default: the one whose loss hurts most. */
+  from?: string;
+}
+
+/** The fewest components to duplicate into a new domain so every critical service survives any single domain loss, in waves. */
+export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
+  const model = buildModelFor(inputs, options);
+  return planModel(model, {
+    policy: resolvePolicy(model, options.tolerate ?? 'zone'),
+    addDomain: options.addDomain,
+    ...(options.from ? { from: options.from } : {}),
+    inputs: inputSummaries(inputs),
+  });
+}
+
+/**
+ * The estate after a plan, as a Pulumi checkpoint document (to write as JSON
+ * and analyze). `inputs` must hold every property (loaded without keepProperties).
+ */
+export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, options: FullOptions = {}): unknown {
+  const model = buildModelFor(inputs, options);
+  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)));
 }

@@ -57,3 +57,16 @@ export function failingFindings(result: AnalysisResult, failOn: Severity | 'none
   const threshold = severityRank(failOn);
   return result.findings.filter((f) => severityRank(f.severity) >= threshold && f.baseline !== 'unchanged' && !f.accepted);
 }
+
+/** The outcome of the gate: the result (with the baseline applied, when there is one) and the findings that fail it. */
+export interface CheckResult {
+  result: AnalysisResult;
+  failOn: Severity | 'none';
+  failing: Finding[];
+}
+
+/** Gate a result: apply the baseline (when given), then find what fails at `failOn`. */
+export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline): CheckResult {
+  const gated = baseline ? applyBaseline(result, baseline) : result;
+  return { result: gated, failOn, failing: failingFindings(gated, failOn) };
+}

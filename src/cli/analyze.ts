@@ -1,65 +1,55 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
 import { Option, type Command } from 'commander';
-import { analyze, loadInputs, loadRules, render, FORMATS } from '../index.js';
+import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
-import type { AnalysisResult } from '../analysis/types.js';
-import { applyBaseline, failingFindings } from '../analysis/gate.js';
-import { readBaseline } from '../ingest/baseline.js';
-import { renderBaseline } from '../report/baseline.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor, withOptions, writeText,
-  type AnalyzeFlags,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today, topologyFor, wantColor,
+  withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
+import { resolvePath, type Io } from './io.js';
 
-async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<AnalysisResult> {
+async function analyzeInputs(io: Io, specs: string[], flags: AnalyzeFlags): Promise<AnalysisResult> {
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
-  const inputs = specs.length > 0 ? specs : ['.'];
-  progress(`firebreak: reading ${inputs.join(', ')}...`);
-  const rules = loadRules(flags.rules);
-  const loaded = await loadInputs(inputs, loadOptions(flags, rules.properties));
-  progress(`firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
-  const topology = topologyFor(flags, inputs);
+  const inputs = inputSpecs(io, specs);
+  progress(io, `firebreak: reading ${inputs.join(', ')}...`);
+  const rules = loadRules(rulePaths(io, flags.rules));
+  const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
+  progress(io, `firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
+  const topology = topologyFor(io, flags, inputs);
   const result = analyze(loaded, {
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,
     includeModel: flags.format === 'html',
     availability: flags.availability === true,
-    ...(topology ? { topology, today: today() } : {}),
+    ...(topology ? { topology, today: today(io) } : {}),
   });
-  clearProgress();
+  clearProgress(io);
   return result;
 }
 
-function emit(result: AnalysisResult, flags: AnalyzeFlags): void {
-  output(render(result, flags.format, { color: wantColor(flags) }), flags);
+/** The gate over the result, with --baseline; the report of what it found. */
+function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags): CheckResult {
+  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined);
+  output(io, render(gated.result, flags.format, { color: wantColor(io, flags) }), flags);
+  return gated;
 }
 
-async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number> {
-  let result = await analyzeInputs(specs, flags);
-  if (flags.baseline) result = applyBaseline(result, readBaseline(flags.baseline));
-  emit(result, flags);
-  return failingFindings(result, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
+async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
+  return gateAndEmit(io, await analyzeInputs(io, specs, flags), flags).failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-async function runCheck(specs: string[], flags: AnalyzeFlags): Promise<number> {
+async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
   if (flags.updateBaseline && !flags.baseline) throw new UsageError('--update-baseline needs --baseline <file> to write');
-  let result = await analyzeInputs(specs, flags);
+  const result = await analyzeInputs(io, specs, flags);
   if (flags.updateBaseline) {
-    writeText(flags.baseline!, renderBaseline(result), 'baseline');
-    process.stderr.write(`firebreak: wrote ${result.findings.length} finding(s) to the baseline ${flags.baseline}\n`);
+    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline');
+    io.stderr(`firebreak: wrote ${result.findings.length} finding(s) to the baseline ${flags.baseline}\n`);
     return EXIT_OK;
   }
-  if (flags.baseline) result = applyBaseline(result, readBaseline(flags.baseline));
-  emit(result, flags);
-  const failing = failingFindings(result, flags.failOn);
-  const accepted = result.baseline ? `; ${result.baseline.unchanged} in the baseline` : '';
-  if (failing.length > 0) {
-    process.stderr.write(`firebreak check: FAILED: ${failing.length} finding(s) at or above ${flags.failOn}${result.baseline ? ' not in the baseline' : ''}${accepted}\n`);
-    return EXIT_FINDINGS;
-  }
-  process.stderr.write(`firebreak check: passed: no ${result.baseline ? 'new ' : ''}finding at or above ${flags.failOn}${accepted}\n`);
-  return EXIT_OK;
+  const gated = gateAndEmit(io, result, flags);
+  io.stderr(renderDocument('check', gated, 'text'));
+  return gated.failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** The options analyze and check share. */
@@ -80,7 +70,7 @@ function common(cmd: Command): Command {
   ]);
 }
 
-export function addAnalyzeCommands(program: Command): void {
+export function addAnalyzeCommands(program: Command, cli: Cli): void {
   common(program.command('analyze').description('report every single point of failure, with the path that explains it'))
     .addHelpText(
       'after',
@@ -95,7 +85,7 @@ Examples:
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags) => {
-      process.exitCode = await runAnalyze(specs, flags);
+      cli.exitCode = await runAnalyze(cli.io, specs, flags);
     });
 
   common(program.command('check').description('gate a change in CI: fail when it brings a single point of failure at or above --fail-on that is not in the baseline'))
@@ -111,7 +101,7 @@ Examples:
 Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags) => {
-      process.exitCode = await runCheck(specs, flags);
+      cli.exitCode = await runCheck(cli.io, specs, flags);
     });
 
 }

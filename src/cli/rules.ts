@@ -8,9 +8,11 @@ import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
 import { loadInputs, loadRules } from '../index.js';
 import { Classifier } from '../classify/index.js';
-import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
+import { builtinRulesDir, loadPackFile, type LoadedPack } from '../classify/packs.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
 import type { Condition } from '../classify/schema.js';
+import { processIo, resolvePath, type Io } from './io.js';
+import type { Cli } from './shared.js';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 2;
@@ -21,8 +23,8 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** A path relative to the working directory when it lies inside it. */
-function shown(file: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(file));
+function shown(file: string, cwd: string): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
@@ -67,13 +69,13 @@ export function renderListJson(packs: LoadedPack[]): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-export function renderListText(packs: LoadedPack[]): string {
+export function renderListText(packs: LoadedPack[], cwd = process.cwd()): string {
   const lines: string[] = [];
   lines.push(`Rule packs, in precedence order (for the same field a later matching rule wins; catch-all rules apply first):`, '');
   lines.push(
     ...table([
       ['#', 'PACK', 'FILE', 'RULES', 'DESCRIPTION'],
-      ...packs.map((p, i) => [String(i + 1), p.pack, `${shown(p.file)}${isBuiltin(p) ? '' : ' (user)'}`, String(p.rules.length), p.description]),
+      ...packs.map((p, i) => [String(i + 1), p.pack, `${shown(p.file, cwd)}${isBuiltin(p) ? '' : ' (user)'}`, String(p.rules.length), p.description]),
     ]),
   );
   lines.push('', 'Rules:', '');
@@ -112,9 +114,9 @@ function packFiles(targets: string[]): string[] {
 }
 
 /** Validate pack files: `ok:` lines on stdout, `file:line:col: path: message` lines on stderr. */
-export function runValidate(targets: string[]): number {
+export function runValidate(targets: string[], io: Io = processIo()): number {
   let failed = false;
-  for (const file of packFiles(targets)) {
+  for (const file of packFiles(targets.map((t) => resolvePath(io, t)))) {
     let problems: Problem[] = [];
     let pack: LoadedPack | undefined;
     try {
@@ -128,9 +130,9 @@ export function runValidate(targets: string[]): number {
     }
     if (problems.length > 0) {
       failed = true;
-      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
     } else {
-      process.stdout.write(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
+      io.stdout(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
     }
   }
   return failed ? EXIT_INVALID : EXIT_OK;
@@ -261,7 +263,7 @@ export function renderExplainText(e: Explanation): string {
 
 // ---------------------------------------------------------------- command
 
-export function addRulesCommand(program: Command): void {
+export function addRulesCommand(program: Command, cli: Cli): void {
   const rules = program.command('rules').description('list, validate and explain rule packs');
 
   rules
@@ -274,9 +276,9 @@ Examples:
   $ firebreak rules list
   $ firebreak rules list --rules my-rules/ --format json`)
     .action((flags: { rules: string[]; format: string }) => {
-      const packs = loadRuleSet(flags.rules);
-      process.stdout.write(flags.format === 'json' ? renderListJson(packs) : renderListText(packs));
-      process.exitCode = EXIT_OK;
+      const packs = loadRules(flags.rules.map((p) => resolvePath(cli.io, p))).packs;
+      cli.io.stdout(flags.format === 'json' ? renderListJson(packs) : renderListText(packs, cli.io.cwd));
+      cli.exitCode = EXIT_OK;
     });
 
   rules
@@ -289,7 +291,7 @@ stderr for each problem.
 
 Exit codes: 0 every pack is valid, 2 otherwise.`)
     .action((files: string[]) => {
-      process.exitCode = runValidate(files);
+      cli.exitCode = runValidate(files, cli.io);
     });
 
   rules
@@ -305,13 +307,14 @@ Examples:
   $ firebreak rules explain orders-db stack.json
   $ firebreak rules explain login-api-1 .@pangyo-2022 --format json`)
     .action(async (query: string, specs: string[], flags: { stack?: string; rules: string[]; format: string }) => {
-      const loadedRules = loadRules(flags.rules);
-      const inputs = await loadInputs(specs.length > 0 ? specs : ['.'], {
+      const loadedRules = loadRules(flags.rules.map((p) => resolvePath(cli.io, p)));
+      const inputs = await loadInputs((specs.length > 0 ? specs : ['.']).map((s) => resolvePath(cli.io, s)), {
         keepProperties: loadedRules.properties,
+        readStdin: () => cli.io.readStdin(),
         ...(flags.stack ? { stack: flags.stack } : {}),
       });
       const e = explainResource(inputs, loadedRules.packs, query);
-      process.stdout.write(flags.format === 'json' ? JSON.stringify({ schemaVersion: 1, ...e }, null, 2) + '\n' : renderExplainText(e));
-      process.exitCode = EXIT_OK;
+      cli.io.stdout(flags.format === 'json' ? JSON.stringify({ schemaVersion: 1, ...e }, null, 2) + '\n' : renderExplainText(e));
+      cli.exitCode = EXIT_OK;
     });
 }

@@ -1,10 +1,9 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { findTopology, readTopology, type LoadOptions, type Topology } from '../index.js';
+import { SEVERITIES, findTopology, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
-import { SEVERITIES, type Severity } from '../analysis/types.js';
-import { splitStackSpec } from '../ingest/index.js';
+import { resolvePath, type Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -32,23 +31,34 @@ export function parseOrder(value: string): number {
   return n;
 }
 
-export function progress(message: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${message}`);
+/** A command's world (io) and the exit code its action sets. */
+export interface Cli {
+  io: Io;
+  exitCode: number;
 }
 
-export function clearProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+export function progress(io: Io, message: string): void {
+  if (io.stderrIsTTY) io.stderr(`\r\x1b[2K${message}`);
 }
 
-export function wantColor(flags: { color?: boolean; output?: string }): boolean {
+export function clearProgress(io: Io): void {
+  if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
+}
+
+export function wantColor(io: Io, flags: { color?: boolean; output?: string }): boolean {
   if (flags.color === false || flags.output) return false;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  return process.stdout.isTTY === true;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdoutIsTTY;
 }
 
-/** --topology, or firebreak.yaml at the root of the first project directory among the inputs. */
-export function topologyFor(flags: { topology?: string }, specs: string[]): Topology | undefined {
-  if (flags.topology) return readTopology(flags.topology);
+/** Input specs (files, `-`, DIR or DIR@STACK) with relative paths resolved against io.cwd; default: `.`. */
+export function inputSpecs(io: Io, specs: string[]): string[] {
+  return (specs.length > 0 ? specs : ['.']).map((s) => resolvePath(io, s));
+}
+
+/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved). */
+export function topologyFor(io: Io, flags: { topology?: string }, specs: string[]): Topology | undefined {
+  if (flags.topology) return readTopology(resolvePath(io, flags.topology));
   for (const spec of specs) {
     if (spec === '-') continue;
     const { target } = splitStackSpec(spec);
@@ -61,8 +71,8 @@ export function topologyFor(flags: { topology?: string }, specs: string[]): Topo
 }
 
 /** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */
-export function today(): string {
-  const fixed = process.env.FIREBREAK_TODAY;
+export function today(io: Io): string {
+  const fixed = io.env.FIREBREAK_TODAY;
   if (fixed !== undefined && fixed !== '') {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(fixed)) throw new UsageError(`FIREBREAK_TODAY=${fixed}: expected a date as YYYY-MM-DD`);
     return fixed;
@@ -71,8 +81,9 @@ export function today(): string {
 }
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
-export function loadOptions(flags: { stack?: string; programTimeout?: number }, keepProperties?: Set<string>): LoadOptions {
+export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number }, keepProperties?: Set<string>): LoadOptions {
   return {
+    readStdin: () => io.readStdin(),
     ...(keepProperties ? { keepProperties } : {}),
     ...(flags.stack ? { stack: flags.stack } : {}),
     ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
@@ -87,19 +98,25 @@ export function programTimeoutOption(): Option {
   });
 }
 
-export function writeText(file: string, text: string, what: string): void {
+/** Write a file named by the user (a path relative to io.cwd); the message names it as given. */
+export function writeText(io: Io, file: string, text: string, what: string): void {
   try {
-    writeFileSync(file, text);
+    writeFileSync(resolvePath(io, file), text);
   } catch (err) {
     throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 
-export function output(text: string, flags: { output?: string; format: string }): void {
+export function output(io: Io, text: string, flags: { output?: string; format: string }): void {
   if (flags.output) {
-    writeText(flags.output, text, `${flags.format} report`);
-    process.stderr.write(`firebreak: wrote ${flags.format} report to ${flags.output}\n`);
-  } else process.stdout.write(text);
+    writeText(io, flags.output, text, `${flags.format} report`);
+    io.stderr(`firebreak: wrote ${flags.format} report to ${flags.output}\n`);
+  } else io.stdout(text);
+}
+
+/** --rules paths, resolved against io.cwd. */
+export function rulePaths(io: Io, paths: string[]): string[] {
+  return paths.map((p) => resolvePath(io, p));
 }
 
 export function collect(value: string, previous: string[]): string[] {
@@ -107,7 +124,6 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs); default: .';
-export const PLAN_FORMATS = ['json', 'markdown', 'text'];
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {

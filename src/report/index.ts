@@ -1,28 +1,70 @@
-/** Reporters: an explicit map from format name to a pure function (result, options) => string. */
+/**
+ * Renderers: an explicit map from the kind of document (an analysis, a
+ * whatif, a diff, a plan, a baseline, a check verdict) and the format name
+ * to a pure function (document, options) => string. Kinds and formats are
+ * listed in sorted order.
+ */
+import type { CheckResult } from '../analysis/gate.js';
+import type { DiffResult } from '../analysis/compare.js';
+import type { PlanResult } from '../analysis/plan.js';
 import type { AnalysisResult } from '../analysis/types.js';
+import type { WhatIfResult } from '../analysis/whatif.js';
+import { renderBaseline } from './baseline.js';
+import { renderCheckSummary } from './check.js';
+import { renderDiffMarkdown, renderDiffText } from './diff.js';
 import { renderDot } from './dot.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { jsonDocument, renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderMermaid } from './mermaid.js';
 import type { ReportOptions } from './options.js';
+import { renderPlanMarkdown, renderPlanText } from './plan.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
+import { renderWhatIfMarkdown, renderWhatIfText } from './whatif.js';
 
-export type Reporter = (result: AnalysisResult, options: ReportOptions) => string;
+/** Each kind of document, by the name its renderers are registered under. */
+export interface Documents {
+  analysis: AnalysisResult;
+  baseline: AnalysisResult;
+  check: CheckResult;
+  diff: DiffResult;
+  plan: PlanResult;
+  whatif: WhatIfResult;
+}
 
-export const REPORTERS: Readonly<Record<string, Reporter>> = {
-  dot: renderDot,
-  html: renderHtml,
-  json: renderJson,
-  junit: renderJunit,
-  markdown: renderMarkdown,
-  mermaid: renderMermaid,
-  sarif: renderSarif,
-  text: renderText,
+export type DocumentKind = keyof Documents;
+export type Renderer<T> = (doc: T, options: ReportOptions) => string;
+export type Reporter = Renderer<AnalysisResult>;
+
+export const RENDERERS: { readonly [K in DocumentKind]: Readonly<Record<string, Renderer<Documents[K]>>> } = {
+  analysis: {
+    dot: renderDot,
+    html: renderHtml,
+    json: renderJson,
+    junit: renderJunit,
+    markdown: renderMarkdown,
+    mermaid: renderMermaid,
+    sarif: renderSarif,
+    text: renderText,
+  },
+  /** The file `check --update-baseline` writes. */
+  baseline: { yaml: renderBaseline },
+  /** The verdict line of `check`. */
+  check: { text: renderCheckSummary },
+  diff: { json: jsonDocument, markdown: renderDiffMarkdown, text: renderDiffText },
+  plan: { json: jsonDocument, markdown: renderPlanMarkdown, text: renderPlanText },
+  whatif: { json: jsonDocument, markdown: renderWhatIfMarkdown, text: renderWhatIfText },
 };
 
-export const FORMATS = Object.keys(REPORTERS).sort();
+/** The formats a kind of document renders to, sorted. */
+export function formatsOf(kind: DocumentKind): string[] {
+  return Object.keys(RENDERERS[kind]).sort();
+}
+
+/** The analysis reporters (`analyze` and `check --format`). */
+export const REPORTERS: Readonly<Record<string, Reporter>> = RENDERERS.analysis;
+export const FORMATS = formatsOf('analysis');
 
 export type { ReportOptions } from './options.js';

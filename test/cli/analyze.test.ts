@@ -16,8 +16,8 @@ function withMultiAz(): string {
 }
 
 describe('firebreak analyze on a stack export', () => {
-  it('reports the single-AZ database zone as a single point of failure, with the path', () => {
-    const r = runCli(['analyze', twoZones, '--format', 'json']);
+  it('reports the single-AZ database zone as a single point of failure, with the path', async () => {
+    const r = await runCli(['analyze', twoZones, '--format', 'json']);
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
     expect(result.schemaVersion).toBe(1);
@@ -34,8 +34,8 @@ describe('firebreak analyze on a stack export', () => {
     expect(result.findings.some((f: { event: { id: string } }) => f.event.id === 'domain:aws/us-east-1/us-east-1b')).toBe(false);
   });
 
-  it('with the database Multi-AZ, reports no zone-level single point of failure', () => {
-    const r = runCli(['analyze', withMultiAz(), '--format', 'json']);
+  it('with the database Multi-AZ, reports no zone-level single point of failure', async () => {
+    const r = await runCli(['analyze', withMultiAz(), '--format', 'json']);
     const result = JSON.parse(r.stdout);
     const zoneFindings = result.findings.filter((f: { event: { id: string }; inPolicy: boolean }) => f.event.id.startsWith('domain:') && f.inPolicy);
     expect(zoneFindings).toEqual([]);
@@ -44,38 +44,38 @@ describe('firebreak analyze on a stack export', () => {
     expect(r.code).toBe(0);
   });
 
-  it('--tolerate region turns region loss into a finding that fails the run', () => {
-    const r = runCli(['analyze', withMultiAz(), '--format', 'json', '--tolerate', 'region']);
+  it('--tolerate region turns region loss into a finding that fails the run', async () => {
+    const r = await runCli(['analyze', withMultiAz(), '--format', 'json', '--tolerate', 'region']);
     const result = JSON.parse(r.stdout);
     const region = result.findings.find((f: { event: { id: string } }) => f.event.id === 'domain:aws/us-east-1');
     expect(region.severity).toBe('high');
     expect(r.code).toBe(1);
   });
 
-  it('prints a readable text report with the explanation path', () => {
-    const r = runCli(['analyze', twoZones]);
+  it('prints a readable text report with the explanation path', async () => {
+    const r = await runCli(['analyze', twoZones]);
     expect(r.stdout).toContain('HIGH');
     expect(r.stdout).toMatch(/Losing zone aws\/us-east-1\/us-east-1a takes down shop/);
     expect(r.stdout).toMatch(/shop -requires-> .*orders-db \[us-east-1a\] -placed-in-> zone aws\/us-east-1\/us-east-1a/);
     expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR and not a TTY
   });
 
-  it('--fail-on controls the exit code', () => {
-    expect(runCli(['analyze', twoZones, '--fail-on', 'critical']).code).toBe(0);
-    expect(runCli(['analyze', twoZones, '--fail-on', 'high']).code).toBe(1);
-    expect(runCli(['analyze', twoZones, '--fail-on', 'none']).code).toBe(0);
+  it('--fail-on controls the exit code', async () => {
+    expect((await runCli(['analyze', twoZones, '--fail-on', 'critical'])).code).toBe(0);
+    expect((await runCli(['analyze', twoZones, '--fail-on', 'high'])).code).toBe(1);
+    expect((await runCli(['analyze', twoZones, '--fail-on', 'none'])).code).toBe(0);
   });
 
-  it('gives byte-identical output for the same input', () => {
-    const a = runCli(['analyze', twoZones, '--format', 'json']);
-    const b = runCli(['analyze', twoZones, '--format', 'json']);
+  it('gives byte-identical output for the same input', async () => {
+    const a = await runCli(['analyze', twoZones, '--format', 'json']);
+    const b = await runCli(['analyze', twoZones, '--format', 'json']);
     expect(a.stdout).toBe(b.stdout);
-    const t1 = runCli(['analyze', twoZones]);
-    const t2 = runCli(['analyze', twoZones]);
+    const t1 = await runCli(['analyze', twoZones]);
+    const t2 = await runCli(['analyze', twoZones]);
     expect(t1.stdout).toBe(t2.stdout);
   });
 
-  it('gives finding ids that stay the same when unrelated resources change', () => {
+  it('gives finding ids that stay the same when unrelated resources change', async () => {
     const doc = JSON.parse(readFileSync(twoZones, 'utf8'));
     doc.deployment.resources.push({
       urn: 'urn:pulumi:prod::shop::aws:s3/bucket:Bucket::logs',
@@ -84,41 +84,41 @@ describe('firebreak analyze on a stack export', () => {
       inputs: { tags: { 'firebreak:service': 'logs' } },
       outputs: { region: 'us-east-1' },
     });
-    const a = JSON.parse(runCli(['analyze', twoZones, '--format', 'json']).stdout);
-    const b = JSON.parse(runCli(['analyze', tempFile('more.json', JSON.stringify(doc)), '--format', 'json']).stdout);
+    const a = JSON.parse((await runCli(['analyze', twoZones, '--format', 'json'])).stdout);
+    const b = JSON.parse((await runCli(['analyze', tempFile('more.json', JSON.stringify(doc)), '--format', 'json'])).stdout);
     const zoneId = (res: { findings: Array<{ id: string; event: { id: string } }> }) => res.findings.find((f) => f.event.id === 'domain:aws/us-east-1/us-east-1a')?.id;
     expect(zoneId(a)).toBeDefined();
     expect(zoneId(b)).toBe(zoneId(a));
   });
 
-  it('reads stdin with -', () => {
-    const r = runCli(['analyze', '-', '--format', 'json'], { input: readFileSync(twoZones, 'utf8') });
+  it('reads stdin with -', async () => {
+    const r = await runCli(['analyze', '-', '--format', 'json'], { input: readFileSync(twoZones, 'utf8') });
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
   });
 
-  it('writes --output to a file', () => {
+  it('writes --output to a file', async () => {
     const out = tempFile('report.json', '');
-    const r = runCli(['analyze', twoZones, '--format', 'json', '--output', out]);
+    const r = await runCli(['analyze', twoZones, '--format', 'json', '--output', out]);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
   });
 
-  it('explains usage with --help and rejects unknown options with exit 2', () => {
-    const help = runCli(['analyze', '--help']);
+  it('explains usage with --help and rejects unknown options with exit 2', async () => {
+    const help = await runCli(['analyze', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--fail-on');
     expect(help.stdout).toContain('Exit codes');
-    const bad = runCli(['analyze', twoZones, '--format', 'pdf']);
+    const bad = await runCli(['analyze', twoZones, '--format', 'pdf']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/pdf/);
-    expect(runCli(['analyze', twoZones, '--tolerate', 'galaxy']).code).toBe(2);
+    expect((await runCli(['analyze', twoZones, '--tolerate', 'galaxy'])).code).toBe(2);
   });
 });
 
 describe('secrets never reach any output', () => {
-  it('drops --show-secrets plaintext inside secret envelopes', () => {
+  it('drops --show-secrets plaintext inside secret envelopes', async () => {
     for (const format of ['text', 'json']) {
-      const r = runCli(['analyze', twoZones, '--format', format]);
+      const r = await runCli(['analyze', twoZones, '--format', format]);
       expect(r.stdout + r.stderr).not.toContain('hunter2');
     }
   });

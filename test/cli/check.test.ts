@@ -24,12 +24,12 @@ interface F {
 }
 
 describe('firebreak check', () => {
-  it('passes a zone-redundant stack and fails the preview that deletes the last replica outside zone a', () => {
-    const ok = runCli(['check', before()]);
+  it('passes a zone-redundant stack and fails the preview that deletes the last replica outside zone a', async () => {
+    const ok = await runCli(['check', before()]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/check: passed/);
 
-    const bad = runCli(['check', preview, '--format', 'json']);
+    const bad = await runCli(['check', preview, '--format', 'json']);
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stderr).toMatch(/check: FAILED: 2 finding\(s\) at or above high/);
     const result = JSON.parse(bad.stdout);
@@ -51,13 +51,13 @@ describe('firebreak check', () => {
     ['low', 1],
     ['info', 1],
     ['none', 0],
-  ])('--fail-on %s gives exit %i', (threshold, code) => {
-    expect(runCli(['check', preview, '--fail-on', threshold]).code).toBe(code);
+  ])('--fail-on %s gives exit %i', async (threshold, code) => {
+    expect((await runCli(['check', preview, '--fail-on', threshold])).code).toBe(code);
   });
 
-  it('fails only on findings not in the baseline, and reports the fixed ones', () => {
+  it('fails only on findings not in the baseline, and reports the fixed ones', async () => {
     const baseline = tempFile('baseline.yaml', '');
-    const write = runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
+    const write = await runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
     expect(write.code, write.stderr).toBe(0);
     const text = readFileSync(baseline, 'utf8');
     const ids = [...text.matchAll(/- id: (\S+)/g)].map((m) => m[1]!);
@@ -66,14 +66,14 @@ describe('firebreak check', () => {
     expect(text).toMatch(/message: Losing zone aws\/us-east-1\/us-east-1a/);
 
     // Same input against its own baseline: nothing new.
-    const same = runCli(['check', exportFile, '--baseline', baseline]);
+    const same = await runCli(['check', exportFile, '--baseline', baseline]);
     expect(same.code, same.stderr).toBe(0);
     // The baseline written twice is byte-identical.
-    runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
+    await runCli(['check', exportFile, '--baseline', baseline, '--update-baseline']);
     expect(readFileSync(baseline, 'utf8')).toBe(text);
 
     // The preview fixes the database but makes web-1 a single point: only that is new.
-    const r = runCli(['check', preview, '--baseline', baseline, '--format', 'json']);
+    const r = await runCli(['check', preview, '--baseline', baseline, '--format', 'json']);
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
     const fresh = result.findings.filter((f: F) => f.baseline === 'new' && f.severity !== 'info');
@@ -85,34 +85,34 @@ describe('firebreak check', () => {
     expect(result.baseline.absent.length).toBe(1);
 
     // analyze honours the baseline for its exit code too.
-    expect(runCli(['analyze', exportFile, '--baseline', baseline]).code).toBe(0);
+    expect((await runCli(['analyze', exportFile, '--baseline', baseline])).code).toBe(0);
   });
 
-  it('refuses a broken baseline with file:line, and --update-baseline without a file', () => {
+  it('refuses a broken baseline with file:line, and --update-baseline without a file', async () => {
     const broken = tempFile('baseline.yaml', 'version: 1\nfindings:\n  - id: not an id\n');
-    const r = runCli(['check', exportFile, '--baseline', broken]);
+    const r = await runCli(['check', exportFile, '--baseline', broken]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`${broken}:3:`);
     expect(r.stderr).toMatch(/expected a finding id/);
 
-    const missing = runCli(['check', exportFile, '--baseline', '/nonexistent/baseline.yaml']);
+    const missing = await runCli(['check', exportFile, '--baseline', '/nonexistent/baseline.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--update-baseline/);
 
-    const noFile = runCli(['check', exportFile, '--update-baseline']);
+    const noFile = await runCli(['check', exportFile, '--update-baseline']);
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toMatch(/--update-baseline needs --baseline/);
   });
 
-  it('warns when the preview shows only the changed resources', () => {
-    const r = runCli(['check', changesOnly, '--fail-on', 'none']);
+  it('warns when the preview shows only the changed resources', async () => {
+    const r = await runCli(['check', changesOnly, '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/6 unchanged one\(s\) not shown; 1 reference\(s\) to them skipped\): run `pulumi preview --json --show-sames`/);
   });
 
-  it('refuses a preview of the wrong shape with exit 2', () => {
-    const r = runCli(['check', tempFile('p.json', '{"steps": [{"op": "create"}]}')]);
+  it('refuses a preview of the wrong shape with exit 2', async () => {
+    const r = await runCli(['check', tempFile('p.json', '{"steps": [{"op": "create"}]}')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/p\.json: not a `pulumi preview --json` document: steps\[0\]\.urn/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

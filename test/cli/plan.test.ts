@@ -10,22 +10,22 @@ interface Step {
   after: string[];
 }
 
-function planJson(args: string[]) {
-  const r = runCli(['plan', ...args, '--format', 'json']);
+async function planJson(args: string[]) {
+  const r = await runCli(['plan', ...args, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }
 
-function inPolicyFindings(file: string): Array<{ event: { what: string }; severity: string }> {
-  const r = runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+async function inPolicyFindings(file: string): Promise<Array<{ event: { what: string }; severity: string }>> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout).findings.filter((f: { inPolicy: boolean }) => f.inPolicy);
 }
 
 describe('firebreak plan', () => {
-  it('on pangyo-2022, duplicates at least the ops tools and the login into ansan, in waves that respect dependencies', () => {
+  it('on pangyo-2022, duplicates at least the ops tools and the login into ansan, in waves that respect dependencies', async () => {
     const applied = tempFile('planned.json', '');
-    const p = planJson(['--add-domain', 'ansan', '.@pangyo-2022', '--apply', applied]);
+    const p = await planJson(['--add-domain', 'ansan', '.@pangyo-2022', '--apply', applied]);
     expect(p.newDomain).toMatchObject({ path: 'capital-area/ansan', kind: 'datacenter', sibling: 'capital-area/pangyo' });
     const roles = new Set(p.steps.map((s: Step) => s.role));
     expect(roles).toContain('ops-tool');
@@ -36,32 +36,32 @@ describe('firebreak plan', () => {
     expect(p.before.map((f: { domain: string }) => f.domain)).toContain('capital-area/pangyo');
 
     // The applied estate, analyzed from scratch: no data-center-level single point is left.
-    const findings = inPolicyFindings(applied);
+    const findings = await inPolicyFindings(applied);
     expect(findings.filter((f) => f.event.what === 'datacenter')).toEqual([]);
     expect(readFileSync(applied, 'utf8')).toContain('"firebreak:domain": "region=capital-area/datacenter=ansan"');
   });
 
-  it('finds the exact smallest plan on a small estate, and the applied result proves it', () => {
+  it('finds the exact smallest plan on a small estate, and the applied result proves it', async () => {
     const applied = tempFile('planned.json', '');
-    const p = planJson(['--add-domain', 'us-east-1c', fixture('exports', 'two-zones-single-db.json'), '--apply', applied]);
+    const p = await planJson(['--add-domain', 'us-east-1c', fixture('exports', 'two-zones-single-db.json'), '--apply', applied]);
     expect(p.method).toBe('exact');
     expect(p.steps.map((s: Step) => s.name)).toEqual(['orders-db']);
-    expect(inPolicyFindings(applied).filter((f) => f.severity !== 'info')).toEqual([]);
+    expect((await inPolicyFindings(applied)).filter((f) => f.severity !== 'info')).toEqual([]);
     // Without the plan, the zone is a single point of failure.
-    expect(inPolicyFindings(fixture('exports', 'two-zones-single-db.json')).some((f) => f.event.what === 'zone')).toBe(true);
+    expect((await inPolicyFindings(fixture('exports', 'two-zones-single-db.json'))).some((f) => f.event.what === 'zone')).toBe(true);
   });
 
-  it('writes a checklist in text and markdown, and refuses a domain that exists', () => {
-    const text = runCli(['plan', '--add-domain', 'ansan', '.@pangyo-2022']);
+  it('writes a checklist in text and markdown, and refuses a domain that exists', async () => {
+    const text = await runCli(['plan', '--add-domain', 'ansan', '.@pangyo-2022']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Wave 1$/m);
     expect(text.stdout).toMatch(/^ {2}\[ \] ops-console-2 \(ops-tool, Kakao ops tools\) from pangyo/m);
-    const md = runCli(['plan', '--add-domain', 'ansan', '.@pangyo-2022', '--format', 'markdown']);
+    const md = await runCli(['plan', '--add-domain', 'ansan', '.@pangyo-2022', '--format', 'markdown']);
     expect(md.stdout).toMatch(/^- \[ \] login-api-2 /m);
-    const exists = runCli(['plan', '--add-domain', 'mokdong', '--from', 'pangyo', '.@pangyo-2022']);
+    const exists = await runCli(['plan', '--add-domain', 'mokdong', '--from', 'pangyo', '.@pangyo-2022']);
     expect(exists.code).toBe(2);
     expect(exists.stderr).toMatch(/capital-area\/mokdong already exists/);
-    const missing = runCli(['plan', '.@pangyo-2022']);
+    const missing = await runCli(['plan', '.@pangyo-2022']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--add-domain/);
   });

@@ -60,8 +60,8 @@ describe('schema/rule-pack.schema.json', () => {
 });
 
 describe('firebreak rules list', () => {
-  it('lists core first, then every built-in pack, and their rules', () => {
-    const r = runCli(['rules', 'list', '--format', 'json']);
+  it('lists core first, then every built-in pack, and their rules', async () => {
+    const r = await runCli(['rules', 'list', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const names = out.packs.map((p: { name: string }) => p.name);
@@ -75,8 +75,8 @@ describe('firebreak rules list', () => {
     expect(out.rules).toHaveLength(total);
   });
 
-  it('prints an aligned table in text', () => {
-    const r = runCli(['rules', 'list']);
+  it('prints an aligned table in text', async () => {
+    const r = await runCli(['rules', 'list']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('PACK '))!;
@@ -90,32 +90,32 @@ describe('firebreak rules list', () => {
     expect(packRows.map((l) => l.split(/\s+/)[1])).toEqual(BUILT_IN);
   });
 
-  it('shows a --rules pack last', () => {
+  it('shows a --rules pack last', async () => {
     const user = tempFile('my-rules.yaml', USER_PACK);
-    const r = runCli(['rules', 'list', '--rules', user, '--format', 'json']);
+    const r = await runCli(['rules', 'list', '--rules', user, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     const last = out.packs.at(-1);
     expect(last).toMatchObject({ name: 'my-rules', file: user, builtin: false, rules: 1 });
     expect(out.rules.at(-1)).toMatchObject({ pack: 'my-rules', id: 'my-widget', role: 'compute', match: ['acme:widget:Widget'] });
 
-    const text = runCli(['rules', 'list', '--rules', user]);
+    const text = await runCli(['rules', 'list', '--rules', user]);
     const packRows = text.stdout.split('\n').filter((l) => /^\d+\s+\S+\s+\S+\.yaml/.test(l));
     expect(packRows.at(-1)).toMatch(new RegExp(`^${BUILT_IN.length + 1}\\s+my-rules`));
     expect(packRows.at(-1)).toMatch(/my-rules\s+.*my-rules\.yaml \(user\)\s+1\s+A user pack/);
   });
 
-  it('an invalid --rules pack is an input error', () => {
+  it('an invalid --rules pack is an input error', async () => {
     const bad = tempFile('bad.yaml', USER_PACK.replace('role: compute', 'role: database'));
-    const r = runCli(['rules', 'list', '--rules', bad]);
+    const r = await runCli(['rules', 'list', '--rules', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}:7:11: rules.0.role:`);
   });
 });
 
 describe('firebreak rules validate', () => {
-  it('says ok for every built-in pack', () => {
-    const r = runCli(['rules', 'validate', ...builtinFiles]);
+  it('says ok for every built-in pack', async () => {
+    const r = await runCli(['rules', 'validate', ...builtinFiles]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -123,39 +123,39 @@ describe('firebreak rules validate', () => {
     for (const [i, file] of builtinFiles.entries()) expect(lines[i]).toMatch(new RegExp(`^ok: ${file.replace(/[.]/g, '\\.')} \\(\\d+ rules?\\)$`));
   });
 
-  it('validates a user pack', () => {
+  it('validates a user pack', async () => {
     const user = tempFile('my-rules.yaml', USER_PACK);
-    const r = runCli(['rules', 'validate', user]);
+    const r = await runCli(['rules', 'validate', user]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`ok: ${user} (1 rule)\n`);
   });
 
-  it('an unknown key: exit 2, file:line:col and the zod path', () => {
+  it('an unknown key: exit 2, file:line:col and the zod path', async () => {
     const file = tempFile('unknown.yaml', USER_PACK.replace('scope: zonal', 'scop: zonal'));
-    const r = runCli(['rules', 'validate', file]);
+    const r = await runCli(['rules', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`${file}:4:5: rules.0: Unrecognized key: "scop"\n`);
   });
 
-  it('a wrong role value: exit 2, the line of the value and the path rules.0.role', () => {
+  it('a wrong role value: exit 2, the line of the value and the path rules.0.role', async () => {
     const file = tempFile('role.yaml', USER_PACK.replace('role: compute', 'role: database'));
-    const r = runCli(['rules', 'validate', file]);
+    const r = await runCli(['rules', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:7:11: rules\\.0\\.role: .*"compute".*\\n$`));
   });
 
-  it('bad YAML: exit 2 with file:line:col', () => {
+  it('bad YAML: exit 2 with file:line:col', async () => {
     const file = tempFile('broken.yaml', 'pack: mine\ndescription: "unterminated\nrules: [\n');
-    const r = runCli(['rules', 'validate', file]);
+    const r = await runCli(['rules', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+: `));
   });
 
-  it('reports every problem of every file, one per line, and still says ok for the good ones', () => {
+  it('reports every problem of every file, one per line, and still says ok for the good ones', async () => {
     const good = tempFile('good.yaml', USER_PACK);
     const bad = tempFile('bad.yaml', USER_PACK.replace('role: compute', 'role: database').replace('pack: my-rules', 'pack: My Rules'));
-    const r = runCli(['rules', 'validate', bad, good]);
+    const r = await runCli(['rules', 'validate', bad, good]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe(`ok: ${good} (1 rule)\n`);
     const lines = r.stderr.trim().split('\n');
@@ -164,23 +164,23 @@ describe('firebreak rules validate', () => {
     expect(lines[1]).toMatch(/:7:11: rules\.0\.role: /);
   });
 
-  it('a regular expression that does not compile is reported', () => {
+  it('a regular expression that does not compile is reported', async () => {
     const file = tempFile('regex.yaml', 'pack: mine\ndescription: x\ngrouping: { nameSuffix: "(" }\n');
-    const r = runCli(['rules', 'validate', file]);
+    const r = await runCli(['rules', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: the pack does not load: Invalid regular expression`);
   });
 
-  it('a missing file is exit 2', () => {
-    const r = runCli(['rules', 'validate', 'no-such-pack.yaml']);
+  it('a missing file is exit 2', async () => {
+    const r = await runCli(['rules', 'validate', 'no-such-pack.yaml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no-such-pack.yaml: cannot read the rule pack');
   });
 });
 
 describe('firebreak rules explain', () => {
-  it('orders-db: the aws rds rule, its multiAz span, and a zonal placement', () => {
-    const r = runCli(['rules', 'explain', 'orders-db', twoZones]);
+  it('orders-db: the aws rds rule, its multiAz span, and a zonal placement', async () => {
+    const r = await runCli(['rules', 'explain', 'orders-db', twoZones]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('urn:pulumi:prod::shop::aws:rds/instance:Instance::orders-db');
     expect(r.stdout).toMatch(/core\/core-placement \(catch-all\)/);
@@ -193,8 +193,8 @@ describe('firebreak rules explain', () => {
     expect(r.stdout.indexOf('core-placement')).toBeLessThan(r.stdout.indexOf('aws-rds-instance'));
   });
 
-  it('orders-db in json: rules in merge order with their packs, the merged result, the classification', () => {
-    const r = runCli(['rules', 'explain', 'orders-db', twoZones, '--format', 'json']);
+  it('orders-db in json: rules in merge order with their packs, the merged result, the classification', async () => {
+    const r = await runCli(['rules', 'explain', 'orders-db', twoZones, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout);
     expect(e.rules.map((x: { pack: string; id: string }) => `${x.pack}/${x.id}`)).toEqual(['core/core-placement', 'aws/aws-rds-instance']);
@@ -207,40 +207,40 @@ describe('firebreak rules explain', () => {
     expect(e.overrides).toEqual([]);
   });
 
-  it('with multiAz set, the span holds and places it in the region', () => {
+  it('with multiAz set, the span holds and places it in the region', async () => {
     const doc = JSON.parse(readFileSync(twoZones, 'utf8'));
     for (const res of doc.deployment.resources) if (res.type === 'aws:rds/instance:Instance') res.outputs.multiAz = res.inputs.multiAz = true;
     const file = tempFile('multi-az.json', JSON.stringify(doc));
-    const e = JSON.parse(runCli(['rules', 'explain', 'orders-db', file, '--format', 'json']).stdout);
+    const e = JSON.parse((await runCli(['rules', 'explain', 'orders-db', file, '--format', 'json'])).stdout);
     expect(e.merged.spans[0]).toMatchObject({ holds: true, value: 'true' });
     expect(e.result).toMatchObject({ placedBy: 'multiAz = true', event: false });
     expect(e.result.placements.map((p: { path: string }) => p.path)).toEqual(['aws/us-east-1']);
   });
 
-  it('finds a resource by URN too', () => {
+  it('finds a resource by URN too', async () => {
     const urn = 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::web-1';
-    const e = JSON.parse(runCli(['rules', 'explain', urn, twoZones, '--format', 'json']).stdout);
+    const e = JSON.parse((await runCli(['rules', 'explain', urn, twoZones, '--format', 'json'])).stdout);
     expect(e.resource.urn).toBe(urn);
     expect(e.result.group).toBe('shop/web');
     expect(e.result.groupFrom).toMatch(/name suffix/);
   });
 
-  it('a name that does not exist is exit 2', () => {
-    const r = runCli(['rules', 'explain', 'no-such-db', twoZones]);
+  it('a name that does not exist is exit 2', async () => {
+    const r = await runCli(['rules', 'explain', 'no-such-db', twoZones]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/no resource has the URN or name "no-such-db"/);
   });
 
-  it('a name several resources share is exit 2, listing their URNs', () => {
-    const r = runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '.@ansan-2023']);
+  it('a name several resources share is exit 2, listing their URNs', async () => {
+    const r = await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '.@ansan-2023']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('urn:pulumi:pangyo-2022::kakao-estate::openstack:compute:Instance::login-api-1');
     expect(r.stderr).toContain('urn:pulumi:ansan-2023::kakao-estate::openstack:compute:Instance::login-api-1');
   });
 
-  it('the demo login-api-1: placement from its firebreak:domain tag, role from its firebreak:role tag', () => {
-    const r = runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022']);
+  it('the demo login-api-1: placement from its firebreak:domain tag, role from its firebreak:role tag', async () => {
+    const r = await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/openstack\/openstack-compute-instance: role compute; scope zonal/);
     expect(r.stdout).toMatch(/placement\s+capital-area\/pangyo \(region\/datacenter\)/);
@@ -248,7 +248,7 @@ describe('firebreak rules explain', () => {
     expect(r.stdout).toMatch(/firebreak:domain: overrides the rules' placement/);
     expect(r.stdout).toMatch(/firebreak:role: overrides the rules' role: identity instead of compute/);
 
-    const e = JSON.parse(runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '--format', 'json']).stdout);
+    const e = JSON.parse((await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '--format', 'json'])).stdout);
     expect(e.tags).toMatchObject({ domain: 'region=capital-area/datacenter=pangyo', role: 'identity', service: 'Kakao account login' });
     expect(e.result).toMatchObject({ role: 'identity', placedBy: 'firebreak:domain tag', service: 'Kakao account login', group: 'login-api' });
     expect(e.result.placements[0].segments).toEqual([
@@ -258,8 +258,8 @@ describe('firebreak rules explain', () => {
     expect(e.overrides.map((o: { tag: string }) => o.tag)).toEqual(['firebreak:role', 'firebreak:domain']);
   });
 
-  it('a config-only resource says it never fails on its own', () => {
-    const r = runCli(['rules', 'explain', 'private-a', twoZones]);
+  it('a config-only resource says it never fails on its own', async () => {
+    const r = await runCli(['rules', 'explain', 'private-a', twoZones]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/aws\/aws-config-only: role config-only/);
     expect(r.stdout).toMatch(/failable\s+no/);

@@ -11,15 +11,15 @@ interface Row {
   path: Array<{ node: string }>;
 }
 
-const json = (args: string[]) => {
-  const r = runCli(args);
+const json = async (args: string[]) => {
+  const r = await runCli(args);
   expect(r.code, r.stderr).toBeLessThan(2);
   return JSON.parse(r.stdout);
 };
 
 describe('firebreak whatif', () => {
-  it('on the demo, losing pangyo downs or strands KakaoTalk and leaves KakaoBank up', () => {
-    const r = json(['whatif', '--fail', 'pangyo', '.@pangyo-2022', '--format', 'json']);
+  it('on the demo, losing pangyo downs or strands KakaoTalk and leaves KakaoBank up', async () => {
+    const r = await json(['whatif', '--fail', 'pangyo', '.@pangyo-2022', '--format', 'json']);
     const by = new Map<string, Row>(r.services.map((s: Row) => [s.name, s]));
     expect(['down', 'stranded']).toContain(by.get('KakaoTalk')!.state);
     expect(by.get('KakaoBank')!.state).toBe('up');
@@ -37,8 +37,8 @@ describe('firebreak whatif', () => {
     expect(r.summary.up + r.summary.degraded + r.summary.stranded + r.summary.down).toBe(r.summary.services);
   });
 
-  it('with two failures, names which one restored alone brings a service back', () => {
-    const r = json(['whatif', '--fail', 'us-east-1a', '--fail', 'orders-db', fixture('exports', 'two-zones-single-db.json'), '--format', 'json']);
+  it('with two failures, names which one restored alone brings a service back', async () => {
+    const r = await json(['whatif', '--fail', 'us-east-1a', '--fail', 'orders-db', fixture('exports', 'two-zones-single-db.json'), '--format', 'json']);
     const shop = (r.services as Row[]).find((s) => s.name === 'shop')!;
     expect(shop.state).toBe('down');
     // The database is in zone a: restoring only one of the two leaves the database lost.
@@ -46,29 +46,29 @@ describe('firebreak whatif', () => {
     expect(shop.restoreAll).toBe(true);
   });
 
-  it('explains in text, and refuses unknown or ambiguous names with exit 2', () => {
-    const text = runCli(['whatif', '--fail', 'capital-area/pangyo', '.@pangyo-2022']);
+  it('explains in text, and refuses unknown or ambiguous names with exit 2', async () => {
+    const text = await runCli(['whatif', '--fail', 'capital-area/pangyo', '.@pangyo-2022']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^up\s+KakaoBank$/m);
     expect(text.stdout).toMatch(/back when datacenter capital-area\/pangyo is restored/);
-    const unknown = runCli(['whatif', '--fail', 'atlantis', '.@pangyo-2022']);
+    const unknown = await runCli(['whatif', '--fail', 'atlantis', '.@pangyo-2022']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/--fail atlantis: no domain or component of that name; domains are: .*capital-area\/pangyo/);
-    const none = runCli(['whatif', '.@pangyo-2022']);
+    const none = await runCli(['whatif', '.@pangyo-2022']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/needs at least one --fail/);
   });
 });
 
 describe('firebreak diff', () => {
-  it('pangyo-2022 -> ansan-2023 resolves every data-center-level finding and introduces none', () => {
-    const r = runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--format', 'json']);
+  it('pangyo-2022 -> ansan-2023 resolves every data-center-level finding and introduces none', async () => {
+    const r = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d.introduced).toEqual([]);
     const dcFindings = (list: Array<{ id: string; inPolicy: boolean; evidence?: { events: Array<{ what: string }> }; event: { what: string } }>) =>
       list.filter((f) => f.event.what === 'datacenter' || f.evidence?.events.some((e) => e.what === 'datacenter')).map((f) => f.id);
-    const before = JSON.parse(runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none']).stdout);
+    const before = JSON.parse((await runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none'])).stdout);
     expect(dcFindings(before.findings).length).toBeGreaterThan(0);
     expect(dcFindings(d.resolved).sort()).toEqual(dcFindings(before.findings).sort());
     // Every service survives every single data-center loss after the move.
@@ -76,20 +76,20 @@ describe('firebreak diff', () => {
     expect(d.services.some((s: { before: { survives: number; of: number } }) => s.before.survives < s.before.of)).toBe(true);
   });
 
-  it('exits 1 when the after side introduces a finding at or above --fail-on', () => {
+  it('exits 1 when the after side introduces a finding at or above --fail-on', async () => {
     const before = fixture('exports', 'two-zones-single-db.json');
     const doc = JSON.parse(readFileSync(before, 'utf8'));
     for (const r of doc.deployment.resources) if (r.type === 'aws:rds/instance:Instance') r.inputs.multiAz = r.outputs.multiAz = true;
     const fixed = tempFile('fixed.json', JSON.stringify(doc));
-    const forward = runCli(['diff', before, fixed]);
+    const forward = await runCli(['diff', before, fixed]);
     expect(forward.code, forward.stderr).toBe(0);
     expect(forward.stdout).toMatch(/Resolved \(2\)/);
-    const backward = runCli(['diff', fixed, before]);
+    const backward = await runCli(['diff', fixed, before]);
     expect(backward.code).toBe(1);
     expect(backward.stdout).toMatch(/Introduced \(2\)/);
-    expect(runCli(['diff', fixed, before, '--fail-on', 'critical']).code).toBe(0);
+    expect((await runCli(['diff', fixed, before, '--fail-on', 'critical'])).code).toBe(0);
     // A preview on the after side works the same way.
-    const preview = runCli(['diff', fixed, fixture('previews', 'delete-last-replica-outside-zone-a.json'), '--format', 'markdown']);
+    const preview = await runCli(['diff', fixed, fixture('previews', 'delete-last-replica-outside-zone-a.json'), '--format', 'markdown']);
     expect(preview.code).toBe(1);
     expect(preview.stdout).toMatch(/^### firebreak diff: \d+ resolved, 2 introduced/);
   });

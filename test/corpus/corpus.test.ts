@@ -31,8 +31,8 @@ describe.skipIf(!present)('corpus: stack states', () => {
     expect(states.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(states.filter((f) => !refused.has(path.basename(f))).map((f) => [path.relative(corpusDir, f), f]))('%s analyzes without error', (_name, file) => {
-    const r = runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+  it.each(states.filter((f) => !refused.has(path.basename(f))).map((f) => [path.relative(corpusDir, f), f]))('%s analyzes without error', async (_name, file) => {
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -43,28 +43,28 @@ describe.skipIf(!present)('corpus: stack states', () => {
     expect(result.analysisErrors).toEqual([]);
   });
 
-  it('refuses a version-4 state with an unknown feature, as Pulumi does', () => {
+  it('refuses a version-4 state with an unknown feature, as Pulumi does', async () => {
     const file = states.find((f) => path.basename(f) === 'checkpoint-v4-unsupported-feature.json');
     expect(file).toBeDefined();
-    const r = runCli(['analyze', file!]);
+    const r = await runCli(['analyze', file!]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/checkpoint-v4-unsupported-feature\.json: the state needs feature\(s\) firebreak does not support: unsupported-feature/);
   });
 
-  it('never prints a secret from checkpoint-secrets.json, in any format', () => {
+  it('never prints a secret from checkpoint-secrets.json, in any format', async () => {
     const file = states.find((f) => path.basename(f) === 'checkpoint-secrets.json')!;
     const text = readFileSync(file, 'utf8');
     const ciphertexts = [...text.matchAll(/"ciphertext":\s*"([^"]+)"/g)].map((m) => m[1]!);
     expect(ciphertexts.length).toBeGreaterThan(0);
     for (const format of FORMATS) {
-      const out = runCli(['analyze', file, '--format', format, '--fail-on', 'none']).stdout;
+      const out = (await runCli(['analyze', file, '--format', format, '--fail-on', 'none'])).stdout;
       for (const c of ciphertexts) expect(out).not.toContain(c);
     }
   });
 
-  it('places the pre-provider checkpoint by the region inside its ARNs', () => {
+  it('places the pre-provider checkpoint by the region inside its ARNs', async () => {
     const file = states.find((f) => path.basename(f) === 'checkpoint-v3.json')!;
-    const result = JSON.parse(runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']).stdout);
+    const result = JSON.parse((await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none'])).stdout);
     expect(result.findings.some((f: { event: { id: string } }) => f.event.id === 'domain:aws/us-east-2')).toBe(true);
   });
 });
@@ -94,8 +94,8 @@ describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
     expect(programs.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each([...projects, ...programs].map((p) => [path.relative(corpusDir, p), p]))('%s analyzes without error', (_name, target) => {
-    const r = runCli(['analyze', target, '--format', 'json', '--fail-on', 'none']);
+  it.each([...projects, ...programs].map((p) => [path.relative(corpusDir, p), p]))('%s analyzes without error', async (_name, target) => {
+    const r = await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -104,19 +104,19 @@ describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
     expect(result.analysisErrors).toEqual([]);
   });
 
-  it('never prints a `secure:` stack config value', () => {
+  it('never prints a `secure:` stack config value', async () => {
     const dir = projects.find((p) => p.endsWith('project-config-with-secret'));
     expect(dir).toBeDefined();
     const secure = [...readFileSync(path.join(dir!, 'Pulumi.dev.yaml'), 'utf8').matchAll(/secure:\s*(\S+)/g)].map((m) => m[1]!);
     for (const format of FORMATS) {
-      const out = runCli(['analyze', dir!, '--format', format, '--fail-on', 'none']).stdout;
+      const out = (await runCli(['analyze', dir!, '--format', format, '--fail-on', 'none'])).stdout;
       for (const s of secure) expect(out).not.toContain(s);
     }
   });
 
-  it('finds the single zonal instance of the GCP VM template', () => {
+  it('finds the single zonal instance of the GCP VM template', async () => {
     const dir = projects.find((p) => p.endsWith('vm-gcp-yaml'))!;
-    const result = JSON.parse(runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']).stdout);
+    const result = JSON.parse((await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none'])).stdout);
     expect(result.findings.some((f: { event: { id: string } }) => f.event.id.includes('us-central1-a'))).toBe(true);
   });
 });

@@ -16,8 +16,8 @@ interface Finding {
   stranded: Array<{ group: string; survivors: string[]; tools: string[] }>;
 }
 
-function analyze(spec: string, ...flags: string[]): { code: number; findings: Finding[]; services: Array<{ name: string; critical: boolean }>; stdout: string } {
-  const r = runCli(['analyze', spec, '--format', 'json', ...flags]);
+async function analyze(spec: string, ...flags: string[]): Promise<{ code: number; findings: Finding[]; services: Array<{ name: string; critical: boolean }>; stdout: string }> {
+  const r = await runCli(['analyze', spec, '--format', 'json', ...flags]);
   expect(r.stderr).toBe('');
   const out = JSON.parse(r.stdout);
   return { code: r.code, findings: out.findings, services: out.services, stdout: r.stdout };
@@ -25,8 +25,8 @@ function analyze(spec: string, ...flags: string[]): { code: number; findings: Fi
 
 const PANGYO = 'domain:capital-area/pangyo';
 
-describe('demo: pangyo-2022, the estate as it burned', () => {
-  const { code, findings, services } = analyze('.@pangyo-2022');
+describe('demo: pangyo-2022, the estate as it burned', async () => {
+  const { code, findings, services } = await analyze('.@pangyo-2022');
   const pangyo = findings.find((f) => f.rule === 'single-point-of-failure' && f.event.id === PANGYO)!;
 
   it('has the ten services of the case, KakaoBank among them', () => {
@@ -67,16 +67,16 @@ describe('demo: pangyo-2022, the estate as it burned', () => {
     expect(code).toBe(1);
   });
 
-  it('says it in plain words in the text report', () => {
-    const text = runCli(['analyze', '.@pangyo-2022']).stdout;
+  it('says it in plain words in the text report', async () => {
+    const text = (await runCli(['analyze', '.@pangyo-2022'])).stdout;
     expect(text).toMatch(/Losing datacenter capital-area\/pangyo takes down .* and strands Kakao Map and Webtoon .*only KakaoBank keeps running/);
     expect(text).toMatch(/stranded talk-db \(replica group\): lost talk-db-1 \[pangyo\]; talk-db-2 \[mokdong\] cannot take over without deploy-system, monitoring, ops-console/);
     expect(text).toMatch(/login-api \(Kakao account login\) is a shared identity single point/);
   });
 });
 
-describe('demo: ansan-2023, after remediation', () => {
-  const { code, findings } = analyze('.@ansan-2023');
+describe('demo: ansan-2023, after remediation', async () => {
+  const { code, findings } = await analyze('.@ansan-2023');
   it('shows no data-center-level single point of failure for a critical service', () => {
     const dc = findings.filter((f) => f.inPolicy && f.event.kind === 'domain');
     expect(dc).toEqual([]);
@@ -86,8 +86,8 @@ describe('demo: ansan-2023, after remediation', () => {
 });
 
 describe('examples', () => {
-  it('aws-three-tier: finds the single NAT gateway and the single-AZ database', () => {
-    const { findings } = analyze('stacks/aws-three-tier');
+  it('aws-three-tier: finds the single NAT gateway and the single-AZ database', async () => {
+    const { findings } = await analyze('stacks/aws-three-tier');
     const components = findings.filter((f) => f.event.kind === 'component').map((f) => f.event.id.split('::').pop());
     expect(components).toEqual(expect.arrayContaining(['nat', 'db']));
     const zone = findings.find((f) => f.event.id === 'domain:aws/eu-central-1/azs.names[0]');
@@ -96,8 +96,8 @@ describe('examples', () => {
     expect(findings.some((f) => f.event.id.endsWith('azs.names[1]') || f.event.id.endsWith('azs.names[2]'))).toBe(false);
   });
 
-  it('two-datacenters: comes out clean', () => {
-    const { code, findings } = analyze('stacks/two-datacenters');
+  it('two-datacenters: comes out clean', async () => {
+    const { code, findings } = await analyze('stacks/two-datacenters');
     expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(code).toBe(0);
   });

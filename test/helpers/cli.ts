@@ -1,9 +1,13 @@
-/** Run the built binary (dist/cli/main.js), as a user would. `npm test` builds first. */
+/**
+ * Run firebreak in-process (`runCli`: the source, through `run` and a captured
+ * io), or the built binary as a user would (`runBin`: the smoke tests build it first).
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run, type Io } from '../../src/cli/run.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const bin = path.join(repoRoot, 'dist', 'cli', 'main.js');
@@ -15,7 +19,34 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): RunResult {
+export interface RunOptions {
+  /** Standard input (default: empty). */
+  input?: string;
+  /** Added to the environment, after NO_COLOR=1. */
+  env?: Record<string, string>;
+  /** The working directory (default: the repository). */
+  cwd?: string;
+}
+
+/** `firebreak ARGS` in-process, from the source: its exit code and what it wrote (no terminal, NO_COLOR=1 unless env says otherwise). */
+export async function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    readStdin: async () => options.input ?? '',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? repoRoot,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+/** The built binary (dist/cli/main.js) in a child process; only the smoke tests use it (they build first). */
+export function runBin(args: string[], options: RunOptions = {}): RunResult {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input,

@@ -1,6 +1,7 @@
 /** Shared helpers of the report tests: golden files, reports through the CLI, exports with hostile names. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import type { AnalysisResult } from '../../src/analysis/types.js';
 import { fixture, runCli, tempFile } from './cli.js';
 
 /** Compare with test/fixtures/golden/<name>; UPDATE_GOLDEN=1 rewrites it. */
@@ -10,9 +11,20 @@ export function expectGolden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
 
+/** The saved analyses under test/fixtures/results (the json report of each stack), by name. */
+export const SAVED_RESULTS: Readonly<Record<string, string>> = {
+  'aws-three-tier-prod': 'stacks/aws-three-tier@prod',
+  'pangyo-2022': '.@pangyo-2022',
+};
+
+/** A saved analysis, for reporter tests that need no pipeline: test/fixtures/results/<name>.json. */
+export function savedResult(name: string): AnalysisResult {
+  return JSON.parse(readFileSync(fixture('results', `${name}.json`), 'utf8')) as AnalysisResult;
+}
+
 /** `firebreak analyze SPEC --format FORMAT`, which must succeed quietly. */
-export function report(spec: string, format: string): string {
-  const r = runCli(['analyze', spec, '--format', format, '--fail-on', 'none']);
+export async function report(spec: string, format: string): Promise<string> {
+  const r = await runCli(['analyze', spec, '--format', format, '--fail-on', 'none']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;

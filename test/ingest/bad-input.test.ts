@@ -28,9 +28,9 @@ const cases: Array<{ name: string; file: string; content: string; message: RegEx
 ];
 
 describe('bad input: exit 2 and one clear line naming the file', () => {
-  it.each(cases)('$name', ({ file, content, message }) => {
+  it.each(cases)('$name', async ({ file, content, message }) => {
     const path = tempFile(file, content);
-    const r = runCli(['analyze', path]);
+    const r = await runCli(['analyze', path]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
@@ -38,23 +38,23 @@ describe('bad input: exit 2 and one clear line naming the file', () => {
     expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
   });
 
-  it('a missing file', () => {
-    const r = runCli(['analyze', 'no/such/stack.json']);
+  it('a missing file', async () => {
+    const r = await runCli(['analyze', 'no/such/stack.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no\/such\/stack\.json: no such file or directory/);
   });
 
-  it('prints a stack trace only with --debug', () => {
+  it('prints a stack trace only with --debug', async () => {
     const path = tempFile('x.json', '{');
-    expect(runCli(['analyze', path]).stderr).not.toMatch(/at .*\.js/);
-    const debug = runCli(['--debug', 'analyze', path]);
+    expect((await runCli(['analyze', path])).stderr).not.toMatch(/at .*\.js/);
+    const debug = await runCli(['--debug', 'analyze', path]);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/at .*\.js/);
   });
 
-  it('warns, without failing, about old copies pending deletion', () => {
+  it('warns, without failing, about old copies pending deletion', async () => {
     const path = tempFile('pending.json', exportOf([res('a'), res('a', { delete: true })]));
-    const r = runCli(['analyze', path, '--format', 'json', '--fail-on', 'none']);
+    const r = await runCli(['analyze', path, '--format', 'json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.warnings.map((w: { message: string }) => w.message).join('\n')).toMatch(/skipped 1 old resource copy marked for deletion/);

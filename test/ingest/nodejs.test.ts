@@ -119,8 +119,8 @@ describe('a TypeScript program (ts-app@dev)', () => {
 });
 
 describe('firebreak analyze on a TypeScript program', () => {
-  it('finds the single-zone database component as a single point of failure', () => {
-    const r = runCli(['analyze', 'test/fixtures/nodejs/ts-app@dev', '--format', 'json']);
+  it('finds the single-zone database component as a single point of failure', async () => {
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/ts-app@dev', '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout) as { inputs: Array<{ kind: string }>; findings: JsonFinding[] };
@@ -160,7 +160,7 @@ describe('a JavaScript program (main: folder, stackConfigDir, an exported functi
     expect(byName(input, 'js-app-prod').outputs.natId).toBe('egress-nat_id');
     expect(nat.source?.file).toBe(path.join(fixture('nodejs', 'js-app'), 'src', 'index.js'));
 
-    const r = runCli(['analyze', 'test/fixtures/nodejs/js-app', '--format', 'json']);
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/js-app', '--format', 'json']);
     expect(r.code).toBe(1);
     // What the program prints is not firebreak's output.
     expect(r.stderr).toBe('');
@@ -172,13 +172,13 @@ describe('a JavaScript program (main: folder, stackConfigDir, an exported functi
 });
 
 describe('programs that fail: exit 2, the program\'s own message and file:line', () => {
-  it('a program that throws', () => {
-    const r = runCli(['analyze', 'test/fixtures/nodejs/fails']);
+  it('a program that throws', async () => {
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/fails']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('firebreak: error: test/fixtures/nodejs/fails/network.ts:4:15: the program failed: need subnets in 3 zones, got 2');
   });
 
-  it('a program that does not compile', () => {
+  it('a program that does not compile', async () => {
     // Written at run time: the repository's own type check would trip on it.
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-syntax-')), 'bad-syntax');
     mkdirSync(dir);
@@ -192,33 +192,33 @@ describe('programs that fail: exit 2, the program\'s own message and file:line',
       '',
     ].join('\n'));
     linkPulumi(dir);
-    const r = runCli(['analyze', dir]);
+    const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`firebreak: error: ${dir}/index.ts:4:80: the program does not compile: Expected "}" but found ";"\n`);
   });
 
-  it('a program that never finishes is stopped at --program-timeout', () => {
+  it('a program that never finishes is stopped at --program-timeout', async () => {
     const started = Date.now();
-    const r = runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', '2']);
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('firebreak: error: test/fixtures/nodejs/hangs/index.ts: the program did not finish within 2 s and was stopped (raise the limit with --program-timeout <seconds>)');
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('a program that awaits what never comes, with nothing left to run', () => {
+  it('a program that awaits what never comes, with nothing left to run', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-stall-')), 'stalls');
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: stalls\nruntime: nodejs\n');
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'stalls', main: 'index.js' }));
     writeFileSync(path.join(dir, 'index.js'), 'module.exports = async () => { await new Promise(() => undefined); };\n');
     linkPulumi(dir);
-    const r = runCli(['analyze', dir]);
+    const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`firebreak: error: ${dir}/index.js: the program failed: it never finished: it awaits a promise that never settles, and nothing is left to run\n`);
   });
 
-  it('refuses a --program-timeout that is not a positive number', () => {
-    const r = runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', 'soon']);
+  it('refuses a --program-timeout that is not a positive number', async () => {
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', 'soon']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/program-timeout/);
   });
@@ -240,39 +240,39 @@ describe('a program whose dependencies are not installed', () => {
     return dir;
   };
 
-  it('says to run npm install there (exit 2)', () => {
+  it('says to run npm install there (exit 2)', async () => {
     const dir = copy();
-    const r = runCli(['analyze', dir]);
+    const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`firebreak: error: ${dir}: the program's dependencies are not installed (no node_modules): run \`npm install\` in ${dir}`);
   });
 
-  it('names the package manager its lock file shows', () => {
-    expect(runCli(['analyze', copy('yarn.lock')]).stderr).toContain('run `yarn install`');
-    expect(runCli(['analyze', copy('pnpm-lock.yaml')]).stderr).toContain('run `pnpm install`');
+  it('names the package manager its lock file shows', async () => {
+    expect((await runCli(['analyze', copy('yarn.lock')])).stderr).toContain('run `yarn install`');
+    expect((await runCli(['analyze', copy('pnpm-lock.yaml')])).stderr).toContain('run `pnpm install`');
   });
 
-  it('says what is missing when node_modules lacks @pulumi/pulumi', () => {
+  it('says what is missing when node_modules lacks @pulumi/pulumi', async () => {
     const dir = copy();
     mkdirSync(path.join(dir, 'node_modules', 'left-pad'), { recursive: true });
-    const r = runCli(['analyze', dir]);
+    const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('node_modules has no @pulumi/pulumi: run `npm install`');
   });
 });
 
 describe('project files of Node.js programs', () => {
-  it('names the available stacks when the stack asked for has no config file', () => {
-    const r = runCli(['analyze', 'test/fixtures/nodejs/ts-app@prod']);
+  it('names the available stacks when the stack asked for has no config file', async () => {
+    const r = await runCli(['analyze', 'test/fixtures/nodejs/ts-app@prod']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no stack "prod": available stacks are dev');
   });
 
-  it('reports a main: that does not exist at its line in Pulumi.yaml', () => {
+  it('reports a main: that does not exist at its line in Pulumi.yaml', async () => {
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-main-')), 'app');
     cpSync(fixture('nodejs', 'ts-app'), dir, { recursive: true, dereference: false });
     writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: app\nruntime: nodejs\nmain: build/\n');
-    const r = runCli(['analyze', `${dir}@dev`]);
+    const r = await runCli(['analyze', `${dir}@dev`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(dir, 'Pulumi.yaml')}:3:7: main: build/ does not exist`);
   });

@@ -57,9 +57,9 @@ describe('two stack exports linked through a StackReference', () => {
     expect(warning?.message).toContain('orders-db');
   });
 
-  it('finds the database of the network stack as the single point of failure of the shop service, on a path across stacks', () => {
+  it('finds the database of the network stack as the single point of failure of the shop service, on a path across stacks', async () => {
     for (const order of [[network, app], [app, network]]) {
-      const r = runCli(['analyze', ...order, '--format', 'json']);
+      const r = await runCli(['analyze', ...order, '--format', 'json']);
       expect(r.code).toBe(1);
       const result = JSON.parse(r.stdout) as { findings: JsonFinding[] };
       const db = result.findings.find((f) => f.event.id === `component:${NET}aws:rds/instance:Instance::orders-db`);
@@ -74,8 +74,8 @@ describe('two stack exports linked through a StackReference', () => {
     }
   });
 
-  it('without the referenced stack, nothing is linked', () => {
-    const r = runCli(['analyze', app, '--format', 'json']);
+  it('without the referenced stack, nothing is linked', async () => {
+    const r = await runCli(['analyze', app, '--format', 'json']);
     const result = JSON.parse(r.stdout) as { findings: JsonFinding[] };
     expect(result.findings.some((f) => f.event.id.includes(NET))).toBe(false);
   });

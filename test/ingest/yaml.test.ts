@@ -93,9 +93,9 @@ describe('stacks', () => {
   it('lists the stacks of stackConfigDir', () => {
     expect(listYamlStacks(dir)).toEqual(['one', 'two']);
   });
-  it('picks a stack with DIR@STACK or --stack', () => {
+  it('picks a stack with DIR@STACK or --stack', async () => {
     expect(loadYamlProject(dir, { stack: 'two' }).resources[0]!.inputs.availabilityZone).toBe('us-east-1b');
-    const r = runCli(['analyze', `${dir}@one`, '--format', 'json', '--fail-on', 'none']);
+    const r = await runCli(['analyze', `${dir}@one`, '--format', 'json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).inputs[0].stack).toBe('one');
   });
@@ -137,10 +137,10 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
 ];
 
 describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
-  it.each(bad)('$name', ({ name, files, message }) => {
+  it.each(bad)('$name', async ({ name, files, message }) => {
     const dir = project(files);
     const spec = name === 'a missing stack config file' ? `${dir}@staging` : dir;
-    const r = runCli(['analyze', spec]);
+    const r = await runCli(['analyze', spec]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);

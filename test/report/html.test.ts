@@ -37,9 +37,9 @@ const HOSTILE_SERVICE = '</script><script>window.__pwned=2</script>';
 const MB = 1024 * 1024;
 
 /** `firebreak analyze SPEC --format html -o FILE`; returns the file. */
-function renderHtml(spec: string, name: string): string {
+async function renderHtml(spec: string, name: string): Promise<string> {
   const file = tempFile(name, '');
-  const r = runCli(['analyze', spec, '--format', 'html', '--output', file, '--fail-on', 'none']);
+  const r = await runCli(['analyze', spec, '--format', 'html', '--output', file, '--fail-on', 'none']);
   expect(r.code, r.stderr).toBe(0);
   return file;
 }
@@ -57,8 +57,8 @@ declare const document: {
   getElementById(id: string): { textContent: string | null; value?: string; getBoundingClientRect(): { left: number; top: number } } | null;
 };
 
-describe('html report: the file', () => {
-  const demo = renderHtml('.@pangyo-2022', 'demo.html');
+describe('html report: the file', async () => {
+  const demo = await renderHtml('.@pangyo-2022', 'demo.html');
   const html = readFileSync(demo, 'utf8');
 
   it('is one self-contained page under 2 MB', () => {
@@ -71,13 +71,13 @@ describe('html report: the file', () => {
     expect(html).toContain("default-src 'none'");
   });
 
-  it('is byte-identical across runs', () => {
-    const again = readFileSync(renderHtml('.@pangyo-2022', 'again.html'), 'utf8');
+  it('is byte-identical across runs', async () => {
+    const again = readFileSync(await renderHtml('.@pangyo-2022', 'again.html'), 'utf8');
     expect(again === html).toBe(true);
   });
 
-  it('embeds the data as escaped JSON and no secret', () => {
-    const hostile = readFileSync(renderHtml(hostileExport(HOSTILE_DB, HOSTILE_SERVICE), 'hostile.html'), 'utf8');
+  it('embeds the data as escaped JSON and no secret', async () => {
+    const hostile = readFileSync(await renderHtml(hostileExport(HOSTILE_DB, HOSTILE_SERVICE), 'hostile.html'), 'utf8');
     expect(hostile).not.toContain('hunter2');
     expect(hostile).not.toContain('<img src=x');
     expect(hostile).not.toContain('<script>window.__pwned');
@@ -89,15 +89,15 @@ describe('html report: the file', () => {
     expect(JSON.stringify(parsed)).toContain(HOSTILE_DB);
   });
 
-  it('leaves the json report without the model', () => {
-    const r = runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none']);
+  it('leaves the json report without the model', async () => {
+    const r = await runCli(['analyze', '.@pangyo-2022', '--format', 'json', '--fail-on', 'none']);
     expect(JSON.parse(r.stdout).model).toBeUndefined();
   });
 });
 
-describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skipped: ${CHROMIUM} is absent; apt-get install -y chromium)`}`, () => {
+describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skipped: ${CHROMIUM} is absent; apt-get install -y chromium)`}`, async () => {
   let browser: Browser;
-  const demo = renderHtml('.@pangyo-2022', 'demo.html');
+  const demo = await renderHtml('.@pangyo-2022', 'demo.html');
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -225,7 +225,7 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
 
   it('stays usable for an estate of about 6,000 nodes: an aggregated overview, simulation, focus', async () => {
     const spec = tempFile('large.json', JSON.stringify(generateExport({ resources: 7000, seed: 1 })));
-    const file = renderHtml(spec, 'large.html');
+    const file = await renderHtml(spec, 'large.html');
     const started = Date.now();
     const { page, errors } = await open(file);
     const loaded = Date.now() - started;
@@ -266,7 +266,7 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
   });
 
   it('a resource named as markup stays text', async () => {
-    const file = renderHtml(hostileExport(HOSTILE_DB, HOSTILE_SERVICE), 'hostile.html');
+    const file = await renderHtml(hostileExport(HOSTILE_DB, HOSTILE_SERVICE), 'hostile.html');
     const { page, errors } = await open(file);
     await page.locator('#findings li.finding').first().click();
     await page.evaluate(() => window.firebreak!.simulate(['domain:aws/us-east-1/us-east-1a']));

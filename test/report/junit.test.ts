@@ -51,13 +51,13 @@ const parser = new XMLParser({
   isArray: (name) => ['testsuite', 'testcase', 'failure', 'error'].includes(name),
 });
 
-function reports(input: string): { xml: string; doc: XmlDoc; json: JsonResult } {
-  const r = runCli(['analyze', input, '--format', 'junit', '--fail-on', 'none']);
+async function reports(input: string): Promise<{ xml: string; doc: XmlDoc; json: JsonResult }> {
+  const r = await runCli(['analyze', input, '--format', 'junit', '--fail-on', 'none']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
   expect(XMLValidator.validate(r.stdout)).toBe(true);
-  const json = JSON.parse(runCli(['analyze', input, '--format', 'json', '--fail-on', 'none']).stdout) as JsonResult;
+  const json = JSON.parse((await runCli(['analyze', input, '--format', 'json', '--fail-on', 'none'])).stdout) as JsonResult;
   return { xml: r.stdout, doc: parser.parse(r.stdout) as XmlDoc, json };
 }
 
@@ -110,8 +110,8 @@ function mapStrings(v: unknown, f: (s: string) => string): unknown {
 }
 
 describe('--format junit', () => {
-  it('on the Pangyo demo: one suite per finding kind, one case per service, failures as in the JSON report', () => {
-    const { doc, json } = reports('.@pangyo-2022');
+  it('on the Pangyo demo: one suite per finding kind, one case per service, failures as in the JSON report', async () => {
+    const { doc, json } = await reports('.@pangyo-2022');
     expectMatchesJson(doc, json);
     // The demo has failures of the path-less kinds too (services listed by the finding, not by paths).
     const failingSuites = doc.testsuites.testsuite.filter((s) => s['@_failures'] !== '0').map((s) => s['@_name']);
@@ -124,29 +124,29 @@ describe('--format junit', () => {
     expect(mail.failure![0]!['#text']).toMatch(/\nPath: Daum mail -requires-> .* -placed-in-> datacenter capital-area\/pangyo/);
   });
 
-  it('on a stack export: matches the JSON report, no secret values, byte-identical on a rerun', () => {
-    const { xml, doc, json } = reports(twoZones);
+  it('on a stack export: matches the JSON report, no secret values, byte-identical on a rerun', async () => {
+    const { xml, doc, json } = await reports(twoZones);
     expectMatchesJson(doc, json);
     expect(xml).not.toContain('hunter2');
-    expect(runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none']).stdout).toBe(xml);
+    expect((await runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none'])).stdout).toBe(xml);
   });
 
-  it('fails no case for findings in the baseline', () => {
+  it('fails no case for findings in the baseline', async () => {
     const baseline = tempFile('baseline.yaml', '');
-    expect(runCli(['check', twoZones, '--baseline', baseline, '--update-baseline']).code).toBe(0);
-    const xml = runCli(['check', twoZones, '--baseline', baseline, '--format', 'junit']).stdout;
+    expect((await runCli(['check', twoZones, '--baseline', baseline, '--update-baseline'])).code).toBe(0);
+    const xml = (await runCli(['check', twoZones, '--baseline', baseline, '--format', 'junit'])).stdout;
     expect(xml).toMatch(/<testsuites name="firebreak" tests="\d+" failures="0" errors="0">/);
-    expect(reports(twoZones).xml).not.toMatch(/<testsuites name="firebreak" tests="\d+" failures="0"/);
+    expect((await reports(twoZones)).xml).not.toMatch(/<testsuites name="firebreak" tests="\d+" failures="0"/);
   });
 
-  it('escapes names with XML characters and drops characters XML 1.0 cannot hold', () => {
+  it('escapes names with XML characters and drops characters XML 1.0 cannot hold', async () => {
     const service = `shop <script>&"it's"\u0001`;
     const db = `orders<script>&"db`;
     const doc = mapStrings(JSON.parse(readFileSync(twoZones, 'utf8')), (s) =>
       s === 'shop' ? service : s.replace(/::orders-db$/, `::${db}`),
     );
     const input = tempFile('escape.json', JSON.stringify(doc));
-    const { xml, doc: parsed, json } = reports(input);
+    const { xml, doc: parsed, json } = await reports(input);
     expect(json.services.map((s) => s.name)).toEqual([service]);
     expect(xml).not.toContain('<script>');
     expect(xml).not.toContain('\u0001');

@@ -1,29 +1,21 @@
 /**
- * --format markdown: a pull-request comment. Golden files for the example
- * stacks (UPDATE_GOLDEN=1 rewrites them), escaping of names from stacks, and
- * the comment size cap.
+ * --format markdown: a pull-request comment. Escaping of names from stacks,
+ * and the comment size cap (the golden files: golden.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { MARKDOWN_MAX_CHARS, escapeMarkdown, renderMarkdown } from '../../src/report/markdown.js';
 import { runCli } from '../helpers/cli.js';
-import { expectGolden, hostileExport, report } from '../helpers/reports.js';
+import { hostileExport, report } from '../helpers/reports.js';
 
 
-function json(spec: string): AnalysisResult {
-  return JSON.parse(report(spec, 'json')) as AnalysisResult;
+async function json(spec: string): Promise<AnalysisResult> {
+  return JSON.parse(await report(spec, 'json')) as AnalysisResult;
 }
 
 describe('markdown report', () => {
-  it.each([
-    ['stacks/aws-three-tier@prod', 'aws-three-tier-prod.md'],
-    ['.@pangyo-2022', 'pangyo-2022.md'],
-  ])('%s matches its golden file', (spec, golden) => {
-    expectGolden(golden, report(spec, 'markdown'));
-  });
-
-  it('summarises findings in a headline, a severity table and a findings table', () => {
-    const md = report('stacks/aws-three-tier@prod', 'markdown');
+  it('summarises findings in a headline, a severity table and a findings table', async () => {
+    const md = await report('stacks/aws-three-tier@prod', 'markdown');
     expect(md.split('\n')[0]).toBe('### firebreak found 3 single points of failure (3 findings: 3 high)');
     expect(md).toContain('| severity | count |');
     expect(md).toContain('| high | 3 |');
@@ -34,14 +26,14 @@ describe('markdown report', () => {
     expect(md).toContain('<details><summary>1 info finding beyond the policy');
   });
 
-  it('says so when there is no single point of failure', () => {
-    const md = report('stacks/two-datacenters@prod', 'markdown');
+  it('says so when there is no single point of failure', async () => {
+    const md = await report('stacks/two-datacenters@prod', 'markdown');
     expect(md.split('\n')[0]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');
     expect(md).not.toContain('| severity | event |');
   });
 
-  it('escapes markdown and HTML in names that come from the stack', () => {
-    const r = runCli(['analyze', hostileExport('<script>|db*_`[x]', '<img src=x>|`svc`'), '--format', 'markdown', '--fail-on', 'none']);
+  it('escapes markdown and HTML in names that come from the stack', async () => {
+    const r = await runCli(['analyze', hostileExport('<script>|db*_`[x]', '<img src=x>|`svc`'), '--format', 'markdown', '--fail-on', 'none']);
     expect(r.code).toBe(0);
     const md = r.stdout;
     expect(md).toContain('&lt;script&gt;&#124;db&#42;&#95;&#96;&#91;x&#93;');
@@ -58,8 +50,8 @@ describe('markdown report', () => {
     expect(escapeMarkdown('a|b<c>d`e*f_g[h]i\\j\nk&l')).toBe('a&#124;b&lt;c&gt;d&#96;e&#42;f&#95;g&#91;h&#93;i&#92;j k&amp;l');
   });
 
-  it(`stays within ${MARKDOWN_MAX_CHARS} characters, truncating details with a note`, () => {
-    const base = json('.@pangyo-2022');
+  it(`stays within ${MARKDOWN_MAX_CHARS} characters, truncating details with a note`, async () => {
+    const base = await json('.@pangyo-2022');
     const many: AnalysisResult = {
       ...base,
       findings: Array.from({ length: 400 }, (_, i) => ({ ...base.findings[i % 3]!, id: `single-point-of-failure/${i.toString(16).padStart(12, '0')}` })),

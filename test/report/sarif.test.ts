@@ -43,11 +43,11 @@ interface JsonFinding {
   locations: Array<{ file: string; line?: number }>;
 }
 
-function report(...args: string[]): { sarif: SarifLog; text: string; json: { findings: JsonFinding[]; tool: { version: string } } } {
-  const r = runCli(['analyze', ...args, '--format', 'sarif', '--fail-on', 'none']);
+async function report(...args: string[]): Promise<{ sarif: SarifLog; text: string; json: { findings: JsonFinding[]; tool: { version: string } } }> {
+  const r = await runCli(['analyze', ...args, '--format', 'sarif', '--fail-on', 'none']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  const j = runCli(['analyze', ...args, '--format', 'json', '--fail-on', 'none']);
+  const j = await runCli(['analyze', ...args, '--format', 'json', '--fail-on', 'none']);
   return { sarif: JSON.parse(r.stdout), text: r.stdout, json: JSON.parse(j.stdout) };
 }
 
@@ -82,8 +82,8 @@ function expectMatchesJson(sarif: SarifLog, json: { findings: JsonFinding[]; too
 }
 
 describe('--format sarif', () => {
-  it('on the Pangyo demo (a Pulumi YAML project): valid SARIF 2.1.0, results located in Pulumi.yaml', () => {
-    const { sarif, json } = report('.@pangyo-2022');
+  it('on the Pangyo demo (a Pulumi YAML project): valid SARIF 2.1.0, results located in Pulumi.yaml', async () => {
+    const { sarif, json } = await report('.@pangyo-2022');
     expectValid(sarif);
     expectMatchesJson(sarif, json);
     const results = sarif.runs[0]!.results;
@@ -101,8 +101,8 @@ describe('--format sarif', () => {
     expect(spof.message.text).not.toMatch(/\x1b\[/);
   });
 
-  it('on a stack export: valid, located at the export, no secret values, byte-identical on a rerun', () => {
-    const { sarif, text, json } = report(twoZones);
+  it('on a stack export: valid, located at the export, no secret values, byte-identical on a rerun', async () => {
+    const { sarif, text, json } = await report(twoZones);
     expectValid(sarif);
     expectMatchesJson(sarif, json);
     for (const r of sarif.runs[0]!.results) {
@@ -112,37 +112,37 @@ describe('--format sarif', () => {
     expect(zone.level).toBe('error');
     expect(zone.properties.inPolicy).toBe(true);
     expect(text).not.toContain('hunter2');
-    expect(runCli(['analyze', twoZones, '--format', 'sarif', '--fail-on', 'none']).stdout).toBe(text);
+    expect((await runCli(['analyze', twoZones, '--format', 'sarif', '--fail-on', 'none'])).stdout).toBe(text);
   });
 
-  it('gives an absolute input path as a file: URI, percent-encoded, still valid', () => {
+  it('gives an absolute input path as a file: URI, percent-encoded, still valid', async () => {
     const file = tempFile('stack export.json', readFileSync(twoZones, 'utf8'));
-    const r = runCli(['analyze', file, '--format', 'sarif', '--fail-on', 'none']);
+    const r = await runCli(['analyze', file, '--format', 'sarif', '--fail-on', 'none']);
     const sarif = JSON.parse(r.stdout) as SarifLog;
     expectValid(sarif);
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(pathToFileURL(file).href);
   });
 
-  it('has a schema check that rejects what is not SARIF', () => {
-    const log = JSON.parse(runCli(['analyze', twoZones, '--format', 'sarif']).stdout);
+  it('has a schema check that rejects what is not SARIF', async () => {
+    const log = JSON.parse((await runCli(['analyze', twoZones, '--format', 'sarif'])).stdout);
     log.runs[0].results[0].level = 'fatal';
     delete log.runs[0].results[0].message;
     expect(validate(log)).toBe(false);
   });
 
-  it('keeps the exit code of --fail-on', () => {
-    expect(runCli(['analyze', twoZones, '--format', 'sarif']).code).toBe(1);
+  it('keeps the exit code of --fail-on', async () => {
+    expect((await runCli(['analyze', twoZones, '--format', 'sarif'])).code).toBe(1);
   });
 
-  it('marks results against a baseline, and suppresses accepted risks with their reason, still valid', () => {
+  it('marks results against a baseline, and suppresses accepted risks with their reason, still valid', async () => {
     const baseline = tempFile('baseline.yaml', '');
-    expect(runCli(['check', twoZones, '--baseline', baseline, '--update-baseline']).code).toBe(0);
-    const checked = JSON.parse(runCli(['check', twoZones, '--baseline', baseline, '--format', 'sarif']).stdout);
+    expect((await runCli(['check', twoZones, '--baseline', baseline, '--update-baseline'])).code).toBe(0);
+    const checked = JSON.parse((await runCli(['check', twoZones, '--baseline', baseline, '--format', 'sarif'])).stdout);
     expectValid(checked);
     expect(checked.runs[0].results.map((r: { baselineState: string }) => r.baselineState)).toEqual(checked.runs[0].results.map(() => 'unchanged'));
 
     const topology = tempFile('firebreak.yaml', 'accepted:\n  - finding: single-point-of-failure/*\n    reason: Moving to Multi-AZ in Q1\n    expires: 2099-12-31\n');
-    const accepted = JSON.parse(runCli(['analyze', twoZones, '--topology', topology, '--format', 'sarif', '--fail-on', 'none']).stdout);
+    const accepted = JSON.parse((await runCli(['analyze', twoZones, '--topology', topology, '--format', 'sarif', '--fail-on', 'none'])).stdout);
     expectValid(accepted);
     const suppressed = accepted.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);
     expect(suppressed.length).toBeGreaterThan(0);

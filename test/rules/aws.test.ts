@@ -178,11 +178,11 @@ describe('aws pack: configuration resources', () => {
     ['private-a', 'aws/aws-config-only'],
     ['main', 'aws/aws-config-only'],
     ['web-lt', 'aws/aws-launch-template'],
-  ])('%s is config-only (%s): it never fails on its own', (name, rule) => {
-    expectConfigOnly(file, name, rule);
+  ])('%s is config-only (%s): it never fails on its own', async (name, rule) => {
+    await expectConfigOnly(file, name, rule);
   });
 
-  it('leaves no blind spot and no component', () => expectNothingToJudge(file));
+  it('leaves no blind spot and no component', async () => await expectNothingToJudge(file));
 });
 
 describe('aws pack: EC2 instances and EBS volumes', () => {
@@ -204,85 +204,85 @@ describe('aws pack: EC2 instances and EBS volumes', () => {
   });
   const file = n.s.write();
 
-  it('an instance is compute in the zone it reports', () => {
-    const e = explain(file, 'bastion');
+  it('an instance is compute in the zone it reports', async () => {
+    const e = await explain(file, 'bastion');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-ec2-instance']);
     expect(e.result).toMatchObject({ role: 'compute', event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('an instance without availabilityZone takes the zone of its subnet', () => {
-    const e = explain(file, 'worker');
+  it('an instance without availabilityZone takes the zone of its subnet', async () => {
+    const e = await explain(file, 'worker');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1c']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('an EBS volume is a datastore in its zone', () => {
-    const e = explain(file, 'bastion-data');
+  it('an EBS volume is a datastore in its zone', async () => {
+    const e = await explain(file, 'bastion-data');
     expect(ruleIds(e)).toContain('aws/aws-ebs-volume');
     expect(e.result).toMatchObject({ role: 'datastore', event: true });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b']);
   });
 
-  it('no rule is missing', () => {
-    expect(analyze(file).blindSpots).toEqual([]);
+  it('no rule is missing', async () => {
+    expect((await analyze(file)).blindSpots).toEqual([]);
   });
 });
 
 describe('aws pack: auto scaling groups and RDS', () => {
-  it('an ASG spans the zones of its vpcZoneIdentifiers (followed through the subnets when availabilityZones is not recorded)', () => {
+  it('an ASG spans the zones of its vpcZoneIdentifiers (followed through the subnets when availabilityZones is not recorded)', async () => {
     const n = network();
     asg(n, 'web', [n.privateA, n.privateB], { computedZones: false });
     const file = n.s.write();
-    const e = explain(file, 'web');
+    const e = await explain(file, 'web');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-autoscaling-group']);
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b']);
     expect(e.blindSpots).toEqual([]);
-    for (const name of ['web-lt', 'web-role', 'web-profile']) expect(explain(file, name).result.role).toBe('config-only');
+    for (const name of ['web-lt', 'web-role', 'web-profile']) expect((await explain(file, name)).result.role).toBe('config-only');
   });
 
-  it('an ASG with computed availabilityZones is placed in them', () => {
+  it('an ASG with computed availabilityZones is placed in them', async () => {
     const n = network();
     asg(n, 'web', [n.privateA, n.privateB, n.privateC]);
-    const e = explain(n.s.write(), 'web');
+    const e = await explain(n.s.write(), 'web');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b', 'aws/us-east-1/us-east-1c']);
   });
 
-  it('a single-AZ RDS instance under an ASG over two zones: its zone and itself are single points', () => {
+  it('a single-AZ RDS instance under an ASG over two zones: its zone and itself are single points', async () => {
     const n = network();
     const db = rds(n, 'orders-db', false);
     appOver(n, db);
     const file = n.s.write();
-    const e = explain(file, 'orders-db');
+    const e = await explain(file, 'orders-db');
     expect(e.result).toMatchObject({ role: 'datastore', event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a']);
     // The app reaches the database through its launch template (config-only).
-    expect(explain(file, 'app').result.requires).toEqual([db.urn]);
-    const report = analyze(file);
+    expect((await explain(file, 'app')).result.requires).toEqual([db.urn]);
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['datastore orders-db', 'zone aws/us-east-1/us-east-1a']);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('a Multi-AZ RDS instance spans its region: no single point within the policy', () => {
+  it('a Multi-AZ RDS instance spans its region: no single point within the policy', async () => {
     const n = network();
     const db = rds(n, 'orders-db', true);
     appOver(n, db);
     const file = n.s.write();
-    const e = explain(file, 'orders-db');
+    const e = await explain(file, 'orders-db');
     expect(e.merged.spans).toEqual([expect.objectContaining({ property: 'multiAz', holds: true })]);
     expect(e.result).toMatchObject({ placedBy: 'multiAz = true', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
-    const report = analyze(file);
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('an ASG over one subnet makes its zone a single point', () => {
+  it('an ASG over one subnet makes its zone a single point', async () => {
     const n = network();
     asg(n, 'web', [n.privateB]);
-    const report = analyze(n.s.write());
+    const report = await analyze(n.s.write());
     expect(singlePoints(report)).toEqual(['zone aws/us-east-1/us-east-1b']);
   });
 });
@@ -331,39 +331,39 @@ describe('aws pack: load balancers and NAT gateways', () => {
   });
   const file = n.s.write();
 
-  it('an ALB is a managed network path over the zones of its subnets', () => {
-    const e = explain(file, 'web-alb');
+  it('an ALB is a managed network path over the zones of its subnets', async () => {
+    const e = await explain(file, 'web-alb');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-load-balancer']);
     expect(e.result).toMatchObject({ role: 'network-path', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b', 'aws/us-east-1/us-east-1c']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('an NLB with subnetMappings takes their zones from its property dependencies', () => {
-    const e = explain(file, 'edge-nlb');
+  it('an NLB with subnetMappings takes their zones from its property dependencies', async () => {
+    const e = await explain(file, 'edge-nlb');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b']);
   });
 
-  it('an NLB with subnetMappings by id takes the zones of those subnets', () => {
-    const e = explain(file, 'partner-nlb');
+  it('an NLB with subnetMappings by id takes the zones of those subnets', async () => {
+    const e = await explain(file, 'partner-nlb');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b', 'aws/us-east-1/us-east-1c']);
   });
 
-  it('a classic ELB is placed in its availabilityZones', () => {
-    const e = explain(file, 'legacy-elb');
+  it('a classic ELB is placed in its availabilityZones', async () => {
+    const e = await explain(file, 'legacy-elb');
     expect(e.result.role).toBe('network-path');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1c']);
   });
 
-  it('a NAT gateway is a network path in the zone of its subnet', () => {
-    const e = explain(file, 'nat');
+  it('a NAT gateway is a network path in the zone of its subnet', async () => {
+    const e = await explain(file, 'nat');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-nat-gateway']);
     expect(e.result).toMatchObject({ role: 'network-path', event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a']);
   });
 
-  it('the single NAT gateway and its zone are the single points of an app over three zones', () => {
-    const report = analyze(file);
+  it('the single NAT gateway and its zone are the single points of an app over three zones', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['network-path nat', 'zone aws/us-east-1/us-east-1a']);
     expect(noRule(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
@@ -455,70 +455,70 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   });
   const file = n.s.write();
 
-  it('an Aurora cluster spans its availabilityZones', () => {
-    const e = explain(file, 'orders');
+  it('an Aurora cluster spans its availabilityZones', async () => {
+    const e = await explain(file, 'orders');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-rds-cluster']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b', 'aws/us-east-1/us-east-1c']);
   });
 
-  it('an Aurora cluster whose zones are not recorded is placed in its region', () => {
-    const e = explain(file, 'reports');
+  it('an Aurora cluster whose zones are not recorded is placed in its region', async () => {
+    const e = await explain(file, 'reports');
     expect(e.result).toMatchObject({ placedBy: 'its region', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('Aurora cluster instances are zonal replicas of one group', () => {
-    const e = explain(file, 'orders-2');
+  it('Aurora cluster instances are zonal replicas of one group', async () => {
+    const e = await explain(file, 'orders-2');
     expect(ruleIds(e)).toContain('aws/aws-rds-cluster-instance');
     expect(e.result).toMatchObject({ role: 'datastore', event: true, group: 'shop/orders' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b']);
   });
 
-  it('a replication group with Multi-AZ spans its region', () => {
-    const e = explain(file, 'sessions');
+  it('a replication group with Multi-AZ spans its region', async () => {
+    const e = await explain(file, 'sessions');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-elasticache-replication-group']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'automaticFailoverEnabled = true' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });
 
-  it('a replication group without failover lives in its primary\'s zone (the first preferred zone)', () => {
-    const e = explain(file, 'rate-limits');
+  it('a replication group without failover lives in its primary\'s zone (the first preferred zone)', async () => {
+    const e = await explain(file, 'rate-limits');
     expect(e.merged.spans.map((s) => s.holds)).toEqual([false, false, false, false]);
     expect(e.result).toMatchObject({ event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1b']);
   });
 
-  it('a cluster-mode group with a replica per shard spans its region; failover with one node does not', () => {
-    expect(placedIn(explain(file, 'feeds'))).toEqual(['aws/us-east-1']);
-    const lone = explain(file, 'lone-primary');
+  it('a cluster-mode group with a replica per shard spans its region; failover with one node does not', async () => {
+    expect(placedIn(await explain(file, 'feeds'))).toEqual(['aws/us-east-1']);
+    const lone = await explain(file, 'lone-primary');
     expect(lone.merged.spans.map((s) => s.holds)).toEqual([false, false, false, false]);
     expect(placedIn(lone)).toEqual(['aws/us-east-1/us-east-1c']);
   });
 
-  it('a memcached cluster sits in its zone', () => {
-    const e = explain(file, 'fragments');
+  it('a memcached cluster sits in its zone', async () => {
+    const e = await explain(file, 'fragments');
     expect(ruleIds(e)).toContain('aws/aws-elasticache-cluster');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1c']);
   });
 
-  it('a DynamoDB table is a regional managed datastore', () => {
-    const e = explain(file, 'stock');
+  it('a DynamoDB table is a regional managed datastore', async () => {
+    const e = await explain(file, 'stock');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-dynamodb-table']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });
 
-  it('a DynamoDB global table (replicas in other regions) survives its region: placed under the provider as a whole', () => {
-    const e = explain(file, 'carts');
+  it('a DynamoDB global table (replicas in other regions) survives its region: placed under the provider as a whole', async () => {
+    const e = await explain(file, 'carts');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-dynamodb-table', 'aws/aws-dynamodb-global-table']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'a global service' });
     expect(placedIn(e)).toEqual(['aws']);
   });
 
-  it('the Aurora cluster and its two instances in two zones are no single point; the lone cache nodes (one without a replica to fail over to) and their zones are; no rule is missing', () => {
-    const report = analyze(file);
+  it('the Aurora cluster and its two instances in two zones are no single point; the lone cache nodes (one without a replica to fail over to) and their zones are; no rule is missing', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['datastore fragments', 'datastore lone-primary', 'datastore rate-limits', 'zone aws/us-east-1/us-east-1b', 'zone aws/us-east-1/us-east-1c']);
     expect(report.blindSpots).toEqual([]);
   });
@@ -600,39 +600,39 @@ describe('aws pack: S3, Lambda, Cognito, Route 53 and regional services', () => 
     ['thumbnails', 'compute', 'aws/aws-lambda-function'],
     ['jobs', 'datastore', 'aws/aws-regional-managed'],
     ['customers', 'identity', 'aws/aws-cognito'],
-  ])('%s is a regional managed %s (%s)', (name, role, rule) => {
-    const e = explain(file, name);
+  ])('%s is a regional managed %s (%s)', async (name, role, rule) => {
+    const e = await explain(file, name);
     expect(ruleIds(e).at(-1)).toBe(rule);
     expect(e.result).toMatchObject({ role, event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it.each(['assets-versioning', 'assets-policy', 'thumbnails-from-s3', 'web-client'])('%s configures and is config-only', (name) => {
-    expect(explain(file, name).result).toMatchObject({ role: 'config-only', failable: false });
+  it.each(['assets-versioning', 'assets-policy', 'thumbnails-from-s3', 'web-client'])('%s configures and is config-only', async (name) => {
+    expect((await explain(file, name)).result).toMatchObject({ role: 'config-only', failable: false });
   });
 
-  it('a Lambda function inside a VPC is placed in the zones of its subnets', () => {
-    const e = explain(file, 'ledger-sync');
+  it('a Lambda function inside a VPC is placed in the zones of its subnets', async () => {
+    const e = await explain(file, 'ledger-sync');
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b']);
   });
 
-  it.each(['shop-zone', 'www'])('Route 53 %s is a global network path', (name) => {
-    const e = explain(file, name);
+  it.each(['shop-zone', 'www'])('Route 53 %s is a global network path', async (name) => {
+    const e = await explain(file, name);
     expect(ruleIds(e).at(-1)).toBe('aws/aws-route53');
     expect(e.result).toMatchObject({ role: 'network-path', event: false, placedBy: 'a global service' });
     expect(placedIn(e)).toEqual(['aws']);
   });
 
-  it('a Route 53 Resolver endpoint is regional, over the zones of the subnets in ipAddresses', () => {
-    const e = explain(file, 'onprem-dns');
+  it('a Route 53 Resolver endpoint is regional, over the zones of the subnets in ipAddresses', async () => {
+    const e = await explain(file, 'onprem-dns');
     expect(ruleIds(e).at(-1)).toBe('aws/aws-route53-resolver-endpoint');
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b']);
   });
 
-  it('nothing within a zone can take these down; no rule is missing', () => {
-    const report = analyze(file);
+  it('nothing within a zone can take these down; no rule is missing', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
   });
@@ -680,35 +680,35 @@ describe('aws pack: EKS and ECS', () => {
   });
   const file = n.s.write();
 
-  it('an EKS cluster is a regional managed control plane', () => {
-    const e = explain(file, 'main-eks');
+  it('an EKS cluster is a regional managed control plane', async () => {
+    const e = await explain(file, 'main-eks');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-eks-cluster']);
     expect(e.result).toMatchObject({ role: 'compute', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });
 
-  it('an EKS node group spans the zones of its subnets and requires its cluster', () => {
-    const e = explain(file, 'general');
+  it('an EKS node group spans the zones of its subnets and requires its cluster', async () => {
+    const e = await explain(file, 'general');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-eks-node-group']);
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(e.result.requires).toEqual([eks.urn]);
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b', 'aws/us-east-1/us-east-1c']);
   });
 
-  it('an ECS cluster is a regional managed control plane; a Fargate service spans the zones of its subnets', () => {
-    const c = explain(file, 'services');
+  it('an ECS cluster is a regional managed control plane; a Fargate service spans the zones of its subnets', async () => {
+    const c = await explain(file, 'services');
     expect(c.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(c)).toEqual(['aws/us-east-1']);
-    const e = explain(file, 'api');
+    const e = await explain(file, 'api');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-ecs-service']);
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(e.result.requires).toEqual([ecs.urn]);
     expect(placedIn(e)).toEqual(['aws/us-east-1/us-east-1a', 'aws/us-east-1/us-east-1b']);
-    expect(explain(file, 'api-task').result.role).toBe('config-only');
+    expect((await explain(file, 'api-task')).result.role).toBe('config-only');
   });
 
-  it('a node group in one subnet makes its zone a single point; no rule is missing', () => {
-    const report = analyze(file);
+  it('a node group in one subnet makes its zone a single point; no rule is missing', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['zone aws/us-east-1/us-east-1c']);
     expect(report.blindSpots).toEqual([]);
   });

@@ -44,29 +44,29 @@ describe('virtual machines and scale sets', () => {
   });
   const file = b.write();
 
-  it('a VM in zone "1" sits in westeurope-1', () => {
-    const e = explain(file, 'web-1');
+  it('a VM in zone "1" sits in westeurope-1', async () => {
+    const e = await explain(file, 'web-1');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['azure/westeurope/westeurope-1']);
     expect(e.result.event).toBe(true);
   });
 
-  it('a VM without zones: one zone of its region that is not known', () => {
-    const e = explain(file, 'jump');
+  it('a VM without zones: one zone of its region that is not known', async () => {
+    const e = await explain(file, 'jump');
     expect(paths(e)).toEqual(['azure/westeurope']);
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
   });
 
-  it('a scale set over zones 1, 2, 3 spans them', () => {
-    const e = explain(file, 'api-vmss');
+  it('a scale set over zones 1, 2, 3 spans them', async () => {
+    const e = await explain(file, 'api-vmss');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['azure/westeurope/westeurope-1', 'azure/westeurope/westeurope-2', 'azure/westeurope/westeurope-3']);
     expect(e.result.event).toBe(false);
   });
 
-  it('the network plumbing is config-only and every type has a rule', () => {
-    for (const name of ['shop-rg', 'shop-vnet', 'app', 'web-1-nic']) expect(explain(file, name).result.role).toBe('config-only');
-    const a = analyze(file);
+  it('the network plumbing is config-only and every type has a rule', async () => {
+    for (const name of ['shop-rg', 'shop-vnet', 'app', 'web-1-nic']) expect((await explain(file, name)).result.role).toBe('config-only');
+    const a = await analyze(file);
     expect(noRuleFor(a, ['azure-native:compute:VirtualMachine', 'azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NetworkInterface'])).toEqual([]);
     expect(a.findings.some((f) => f.event.id === 'domain:azure/westeurope/westeurope-1' && f.affected.some((x) => x.service === 'web'))).toBe(true);
   });
@@ -78,22 +78,22 @@ describe('AKS managed clusters', () => {
   aksCluster(b, 'plain-aks', undefined, 'eastus');
   const file = b.write();
 
-  it('agent pools in three zones: the cluster spans them; managed, so not an event of its own', () => {
-    const e = explain(file, 'zonal-aks');
+  it('agent pools in three zones: the cluster spans them; managed, so not an event of its own', async () => {
+    const e = await explain(file, 'zonal-aks');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['azure/eastus/eastus-1', 'azure/eastus/eastus-2', 'azure/eastus/eastus-3']);
     expect(e.result.event).toBe(false);
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'azure-aks-cluster']);
   });
 
-  it('agent pools without zones: its region, zone not known', () => {
-    const e = explain(file, 'plain-aks');
+  it('agent pools without zones: its region, zone not known', async () => {
+    const e = await explain(file, 'plain-aks');
     expect(paths(e)).toEqual(['azure/eastus']);
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
   });
 });
 
-describe('Azure SQL databases', () => {
+describe('Azure SQL databases', async () => {
   const { b, azure, rg } = azureStack();
   const server = b.add('azure-native:sql:Server', 'shop-sql', { id: `${SUB}/Microsoft.Sql/servers/shop-sql`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', serverName: 'shop-sql', administratorLogin: 'sqladmin', administratorLoginPassword: secret(), version: '12.0' }, deps: { resourceGroupName: [rg] } });
   const db = (name: string, zoneRedundant: boolean, service: string) =>
@@ -106,10 +106,10 @@ describe('Azure SQL databases', () => {
   db('orders-db', true, 'orders');
   db('reports-db', false, 'reports');
   const file = b.write();
-  const a = analyze(file);
+  const a = await analyze(file);
 
-  it('zoneRedundant: true spans the region and is no single point of failure', () => {
-    const e = explain(file, 'orders-db');
+  it('zoneRedundant: true spans the region and is no single point of failure', async () => {
+    const e = await explain(file, 'orders-db');
     expect(e.result.role).toBe('datastore');
     expect(paths(e)).toEqual(['azure/westeurope']);
     expect(e.result.placedBy).toBe('zoneRedundant = true');
@@ -118,8 +118,8 @@ describe('Azure SQL databases', () => {
     expect(a.findings.filter((f) => f.event.kind === 'component' && f.affected.some((x) => x.service === 'orders'))).toEqual([]);
   });
 
-  it('zoneRedundant: false is a single datastore in a zone that is not known', () => {
-    const e = explain(file, 'reports-db');
+  it('zoneRedundant: false is a single datastore in a zone that is not known', async () => {
+    const e = await explain(file, 'reports-db');
     expect(paths(e)).toEqual(['azure/westeurope']);
     expect(e.result.event).toBe(true);
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
@@ -143,16 +143,16 @@ describe('storage accounts', () => {
   }
   const file = b.write();
 
-  it.each(['shopzrs', 'shopragzrs'])('%s (zone-redundant) spans the region', (name) => {
-    const e = explain(file, name);
+  it.each(['shopzrs', 'shopragzrs'])('%s (zone-redundant) spans the region', async (name) => {
+    const e = await explain(file, name);
     expect(e.result.role).toBe('datastore');
     expect(paths(e)).toEqual(['azure/westeurope']);
     expect(e.result.placedBy).toMatch(/^sku\.name = Standard_(RAG)?ZRS$/);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it.each(['shoplrs', 'shopgrs'])('%s (one datacenter): a zone that is not known, said as a blind spot', (name) => {
-    const e = explain(file, name);
+  it.each(['shoplrs', 'shopgrs'])('%s (one datacenter): a zone that is not known, said as a blind spot', async (name) => {
+    const e = await explain(file, name);
     expect(paths(e)).toEqual(['azure/westeurope']);
     expect(e.result.event).toBe(false);
     expect(e.blindSpots).toHaveLength(1);
@@ -168,16 +168,16 @@ describe('Entra ID (azuread)', () => {
   b.add('azuread:index/applicationPassword:ApplicationPassword', 'shop-app-secret', { id: 'aaaa-bbbb/password/1', provider: ad, inputs: { applicationId: '/applications/aaaa-bbbb', displayName: 'ci' }, deps: { applicationId: [app] } });
   const file = b.write();
 
-  it.each(['shop-app', 'shop-sp'])('%s is a global managed identity under azure', (name) => {
-    const e = explain(file, name);
+  it.each(['shop-app', 'shop-sp'])('%s is a global managed identity under azure', async (name) => {
+    const e = await explain(file, name);
     expect(e.result.role).toBe('identity');
     expect(paths(e)).toEqual(['azure']);
     expect(e.result.placedBy).toBe('a global service');
     expect(e.result.event).toBe(false);
   });
 
-  it('passwords are config-only; no azuread type lacks a rule', () => {
-    expect(explain(file, 'shop-app-secret').result.role).toBe('config-only');
-    expect(noRuleFor(analyze(file), ['azuread:index/application:Application', 'azuread:index/servicePrincipal:ServicePrincipal', 'azuread:index/applicationPassword:ApplicationPassword'])).toEqual([]);
+  it('passwords are config-only; no azuread type lacks a rule', async () => {
+    expect((await explain(file, 'shop-app-secret')).result.role).toBe('config-only');
+    expect(noRuleFor(await analyze(file), ['azuread:index/application:Application', 'azuread:index/servicePrincipal:ServicePrincipal', 'azuread:index/applicationPassword:ApplicationPassword'])).toEqual([]);
   });
 });

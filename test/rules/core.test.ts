@@ -17,10 +17,10 @@ describe('core pack', () => {
     ['install-nginx', 'core/core-provisioning-commands'],
     ['run-playbook', 'core/core-provisioning-commands'],
     ['network', 'core/core-stack-reference'],
-  ])('%s is config-only (%s)', (name, rule) => expectConfigOnly(file, name, rule));
+  ])('%s is config-only (%s)', async (name, rule) => await expectConfigOnly(file, name, rule));
 
-  it('leaves the instance as the only component: provisioning commands are not services of their own', () => {
-    const report = analyze(file);
+  it('leaves the instance as the only component: provisioning commands are not services of their own', async () => {
+    const report = await analyze(file);
     expect(noRule(report)).toEqual([]);
     expect(report.summary.components).toBe(1);
   });

@@ -156,11 +156,11 @@ describe('gcp pack: configuration resources', () => {
   });
   const file = b.s.write();
 
-  it.each(['vpc', 'app-subnet', 'allow-lb', 'app-sa', 'web-tpl', 'web-hc', 'app-logs'])('%s is config-only: it never fails on its own', (name) => {
-    expectConfigOnly(file, name, 'gcp/gcp-config-only');
+  it.each(['vpc', 'app-subnet', 'allow-lb', 'app-sa', 'web-tpl', 'web-hc', 'app-logs'])('%s is config-only: it never fails on its own', async (name) => {
+    await expectConfigOnly(file, name, 'gcp/gcp-config-only');
   });
 
-  it('leaves no blind spot and no component', () => expectNothingToJudge(file));
+  it('leaves no blind spot and no component', async () => await expectNothingToJudge(file));
 });
 
 describe('gcp pack: instances and managed instance groups', () => {
@@ -185,104 +185,104 @@ describe('gcp pack: instances and managed instance groups', () => {
   regionalMig(b, 'web', template(b, 'web-tpl'));
   const file = b.s.write();
 
-  it('a Compute Engine instance is compute in its zone', () => {
-    const e = explain(file, 'bastion');
+  it('a Compute Engine instance is compute in its zone', async () => {
+    const e = await explain(file, 'bastion');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-compute-instance']);
     expect(e.result).toMatchObject({ role: 'compute', event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['gcp/us-central1/us-central1-a']);
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('a zonal managed instance group is managed compute in its zone', () => {
-    const e = explain(file, 'batch');
+  it('a zonal managed instance group is managed compute in its zone', async () => {
+    const e = await explain(file, 'batch');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-instance-group-manager']);
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(e)).toEqual(['gcp/us-central1/us-central1-b']);
   });
 
-  it('a regional managed instance group spans its distribution policy zones', () => {
-    const e = explain(file, 'web');
+  it('a regional managed instance group spans its distribution policy zones', async () => {
+    const e = await explain(file, 'web');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-region-instance-group-manager']);
     expect(e.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(e)).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b', 'gcp/us-central1/us-central1-f']);
   });
 
-  it('the lone instance, its zone and the zonal group\'s zone are single points; the regional group is not; no rule is missing', () => {
-    const report = analyze(file);
+  it('the lone instance, its zone and the zonal group\'s zone are single points; the regional group is not; no rule is missing', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['compute bastion', 'zone gcp/us-central1/us-central1-a', 'zone gcp/us-central1/us-central1-b']);
     expect(report.blindSpots).toEqual([]);
   });
 });
 
 describe('gcp pack: GKE clusters and node pools', () => {
-  it('a zonal cluster lives in its zone: the zone is a single point even with nodes in two zones', () => {
+  it('a zonal cluster lives in its zone: the zone is a single point even with nodes in two zones', async () => {
     const b = base();
     const { cluster } = gke(b, 'us-central1-a', ['us-central1-a', 'us-central1-b']);
     const file = b.s.write();
-    const c = explain(file, 'main-gke');
+    const c = await explain(file, 'main-gke');
     expect(ruleIds(c)).toEqual(['core/core-placement', 'gcp/gcp-gke-cluster']);
     expect(c.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(c)).toEqual(['gcp/us-central1/us-central1-a']);
-    const p = explain(file, 'general');
+    const p = await explain(file, 'general');
     expect(ruleIds(p)).toEqual(['core/core-placement', 'gcp/gcp-gke-node-pool']);
     expect(p.result).toMatchObject({ role: 'compute', event: false });
     expect(p.result.requires).toEqual([cluster.urn]);
     expect(placedIn(p)).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b']);
-    const report = analyze(file);
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['zone gcp/us-central1/us-central1-a']);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('a regional cluster spans its region: no zone is a single point', () => {
+  it('a regional cluster spans its region: no zone is a single point', async () => {
     const b = base();
     gke(b, REGION, ['us-central1-a', 'us-central1-b', 'us-central1-c']);
     const file = b.s.write();
-    const c = explain(file, 'main-gke');
+    const c = await explain(file, 'main-gke');
     expect(c.result).toMatchObject({ placedBy: 'its region', event: false });
     expect(placedIn(c)).toEqual(['gcp/us-central1']);
-    expect(placedIn(explain(file, 'general'))).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b', 'gcp/us-central1/us-central1-c']);
-    const report = analyze(file);
+    expect(placedIn(await explain(file, 'general'))).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b', 'gcp/us-central1/us-central1-c']);
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('a node pool of a zonal cluster without nodeLocations lives in the cluster\'s zone', () => {
+  it('a node pool of a zonal cluster without nodeLocations lives in the cluster\'s zone', async () => {
     const b = base();
     gke(b, 'us-central1-f', []);
-    const p = explain(b.s.write(), 'general');
+    const p = await explain(b.s.write(), 'general');
     expect(placedIn(p)).toEqual(['gcp/us-central1/us-central1-f']);
     expect(p.blindSpots).toEqual([]);
   });
 });
 
 describe('gcp pack: Cloud SQL', () => {
-  it('a ZONAL instance under a regional group: the instance and its zone are single points', () => {
+  it('a ZONAL instance under a regional group: the instance and its zone are single points', async () => {
     const b = base();
     const db = sql(b, 'orders-sql', 'ZONAL');
     regionalMig(b, 'web', template(b, 'web-tpl', db));
     const file = b.s.write();
-    const e = explain(file, 'orders-sql');
+    const e = await explain(file, 'orders-sql');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-sql-instance']);
     expect(e.merged.spans).toEqual([expect.objectContaining({ property: 'settings.availabilityType', holds: false })]);
     expect(e.result).toMatchObject({ role: 'datastore', event: true, placedBy: 'its zone' });
     expect(placedIn(e)).toEqual(['gcp/us-central1/us-central1-c']);
     // The group reaches the database through its instance template (config-only).
-    expect(explain(file, 'web').result.requires).toEqual([db.urn]);
-    for (const name of ['orders-sql-orders', 'orders-sql-app']) expect(explain(file, name).result.role).toBe('config-only');
-    const report = analyze(file);
+    expect((await explain(file, 'web')).result.requires).toEqual([db.urn]);
+    for (const name of ['orders-sql-orders', 'orders-sql-app']) expect((await explain(file, name)).result.role).toBe('config-only');
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['datastore orders-sql', 'zone gcp/us-central1/us-central1-c']);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('a REGIONAL instance spans its region: no single point within the policy', () => {
+  it('a REGIONAL instance spans its region: no single point within the policy', async () => {
     const b = base();
     const db = sql(b, 'orders-sql', 'REGIONAL');
     regionalMig(b, 'web', template(b, 'web-tpl', db));
     const file = b.s.write();
-    const e = explain(file, 'orders-sql');
+    const e = await explain(file, 'orders-sql');
     expect(e.result).toMatchObject({ placedBy: 'settings.availabilityType = REGIONAL', event: false });
     expect(placedIn(e)).toEqual(['gcp/us-central1']);
-    const report = analyze(file);
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
   });
@@ -357,68 +357,68 @@ describe('gcp pack: Spanner, Cloud Storage, Memorystore, Cloud DNS, Identity Pla
   });
   const file = b.s.write();
 
-  it('a regional Spanner instance is a managed datastore in the provider\'s region (the region of its config is not read)', () => {
-    const e = explain(file, 'ledger');
+  it('a regional Spanner instance is a managed datastore in the provider\'s region (the region of its config is not read)', async () => {
+    const e = await explain(file, 'ledger');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-spanner-instance']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['gcp/us-central1']);
-    expect(explain(file, 'ledger-db').result.role).toBe('config-only');
+    expect((await explain(file, 'ledger-db')).result.role).toBe('config-only');
   });
 
-  it.each(['accounts', 'payments'])('a multi-region Spanner instance (%s) survives its region', (name) => {
-    const e = explain(file, name);
+  it.each(['accounts', 'payments'])('a multi-region Spanner instance (%s) survives its region', async (name) => {
+    const e = await explain(file, name);
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-spanner-instance', 'gcp/gcp-spanner-multi-region']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'a global service' });
     expect(placedIn(e)).toEqual(['gcp']);
   });
 
-  it('a multi-region bucket survives its region', () => {
-    const e = explain(file, 'media');
+  it('a multi-region bucket survives its region', async () => {
+    const e = await explain(file, 'media');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-storage-bucket']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'location = US' });
     expect(placedIn(e)).toEqual(['gcp']);
   });
 
-  it('a regional bucket is placed in its region, whatever the case the provider records it in', () => {
-    const e = explain(file, 'exports');
+  it('a regional bucket is placed in its region, whatever the case the provider records it in', async () => {
+    const e = await explain(file, 'exports');
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['gcp/us-central1']);
   });
 
-  it('a STANDARD_HA Memorystore instance spans its region; a BASIC one lives in its zone', () => {
-    const ha = explain(file, 'sessions');
+  it('a STANDARD_HA Memorystore instance spans its region; a BASIC one lives in its zone', async () => {
+    const ha = await explain(file, 'sessions');
     expect(ruleIds(ha)).toEqual(['core/core-placement', 'gcp/gcp-redis-instance']);
     expect(ha.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'tier = STANDARD_HA' });
     expect(placedIn(ha)).toEqual(['gcp/us-central1']);
-    const basic = explain(file, 'rate-limits');
+    const basic = await explain(file, 'rate-limits');
     expect(basic.result).toMatchObject({ role: 'datastore', event: true, placedBy: 'its zone' });
     expect(placedIn(basic)).toEqual(['gcp/us-central1/us-central1-b']);
   });
 
-  it.each(['shop-zone', 'www'])('Cloud DNS %s is a global network path', (name) => {
-    const e = explain(file, name);
+  it.each(['shop-zone', 'www'])('Cloud DNS %s is a global network path', async (name) => {
+    const e = await explain(file, name);
     expect(ruleIds(e).at(-1)).toBe('gcp/gcp-dns');
     expect(e.result).toMatchObject({ role: 'network-path', event: false, placedBy: 'a global service' });
     expect(placedIn(e)).toEqual(['gcp']);
   });
 
-  it('Identity Platform is a global identity service; a tenant configures it', () => {
-    const e = explain(file, 'identity');
+  it('Identity Platform is a global identity service; a tenant configures it', async () => {
+    const e = await explain(file, 'identity');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-config-only', 'gcp/gcp-identity-platform']);
     expect(e.result).toMatchObject({ role: 'identity', event: false, placedBy: 'a global service' });
     expect(placedIn(e)).toEqual(['gcp']);
-    expect(explain(file, 'partners').result).toMatchObject({ role: 'config-only', failable: false });
+    expect((await explain(file, 'partners')).result).toMatchObject({ role: 'config-only', failable: false });
   });
 
-  it('Cloud Run is regional managed compute', () => {
-    const e = explain(file, 'api');
+  it('Cloud Run is regional managed compute', async () => {
+    const e = await explain(file, 'api');
     expect(ruleIds(e).at(-1)).toBe('gcp/gcp-regional-managed');
     expect(e.result).toMatchObject({ role: 'compute', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['gcp/us-central1']);
   });
 
-  it('only the BASIC cache and its zone are single points; no rule is missing', () => {
-    const report = analyze(file);
+  it('only the BASIC cache and its zone are single points; no rule is missing', async () => {
+    const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['datastore rate-limits', 'zone gcp/us-central1/us-central1-b']);
     expect(noRule(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);

@@ -173,8 +173,8 @@ export interface Explanation {
 }
 
 /** `firebreak rules explain <name> <file> --format json`, parsed. */
-export function explain(file: string, name: string): Explanation {
-  const r = runCli(['rules', 'explain', name, file, '--format', 'json']);
+export async function explain(file: string, name: string): Promise<Explanation> {
+  const r = await runCli(['rules', 'explain', name, file, '--format', 'json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Explanation;
 }
@@ -205,8 +205,8 @@ export interface Report {
 }
 
 /** `firebreak analyze <file> --format json --fail-on none`, parsed. */
-export function analyze(file: string): Report {
-  const r = runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+export async function analyze(file: string): Promise<Report> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Report;
 }
@@ -225,16 +225,16 @@ export function noRule(report: Report): string[] {
 }
 
 /** A config-only resource: matched by `rule`, never failing on its own, no blind spot. */
-export function expectConfigOnly(file: string, name: string, rule: string): void {
-  const e = explain(file, name);
+export async function expectConfigOnly(file: string, name: string, rule: string): Promise<void> {
+  const e = await explain(file, name);
   expect(ruleIds(e)).toContain(rule);
   expect(e.result).toMatchObject({ role: 'config-only', failable: false, event: false });
   expect(e.blindSpots).toEqual([]);
 }
 
 /** An export of configuration only: no blind spot and no component. */
-export function expectNothingToJudge(file: string): void {
-  const report = analyze(file);
+export async function expectNothingToJudge(file: string): Promise<void> {
+  const report = await analyze(file);
   expect(report.blindSpots).toEqual([]);
   expect(report.summary.components).toBe(0);
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempFile } from '../helpers/cli.js';
 import { ExportBuilder, analyze, explain, gkeCluster, helmRelease, noRuleFor, paths, secret, workload } from './k8s-helpers.js';
 
-describe('Helm releases and workloads of ops tools and identity services', () => {
+describe('Helm releases and workloads of ops tools and identity services', async () => {
   const b = new ExportBuilder('platform', 'prod');
   const gke = gkeCluster(b, 'ops-gke', 'us-central1-a');
   helmRelease(b, gke, 'argocd', 'argo-cd', 'https://argoproj.github.io/argo-helm');
@@ -34,10 +34,10 @@ describe('Helm releases and workloads of ops tools and identity services', () =>
   workload(b, gke, 'storefront', { replicas: 2, service: 'storefront', namespace: 'shop', envFrom: [client] });
   workload(b, gke, 'backoffice', { replicas: 2, service: 'backoffice', namespace: 'shop', envFrom: [client] });
   const file = b.write();
-  const a = analyze(file);
+  const a = await analyze(file);
 
-  it('a Helm release of argo-cd is an ops-tool, matched by its chart, placed through its cluster', () => {
-    const e = explain(file, 'argocd');
+  it('a Helm release of argo-cd is an ops-tool, matched by its chart, placed through its cluster', async () => {
+    const e = await explain(file, 'argocd');
     expect(e.result.role).toBe('ops-tool');
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm', 'helm-ops-tool']);
     expect(e.rules.at(-1)).toMatchObject({ pack: 'identity-ops', matchedProperty: { path: 'chart', value: 'argo-cd' } });
@@ -45,41 +45,41 @@ describe('Helm releases and workloads of ops tools and identity services', () =>
     expect(e.merged.runsOn!.host).toBe(gke.urn);
   });
 
-  it.each(['jenkins', 'grafana', 'monitoring', 'prometheus'])('the %s release is an ops-tool', (name) => {
-    expect(explain(file, name).result.role).toBe('ops-tool');
+  it.each(['jenkins', 'grafana', 'monitoring', 'prometheus'])('the %s release is an ops-tool', async (name) => {
+    expect((await explain(file, name)).result.role).toBe('ops-tool');
   });
 
-  it.each(['cache', 'grafana-dashboards'])('the %s release (another chart) stays compute', (name) => {
-    const e = explain(file, name);
+  it.each(['cache', 'grafana-dashboards'])('the %s release (another chart) stays compute', async (name) => {
+    const e = await explain(file, name);
     expect(e.result.role).toBe('compute');
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm']);
   });
 
-  it('keycloak and vault releases are identity', () => {
-    expect(explain(file, 'keycloak').result.role).toBe('identity');
-    const v = explain(file, 'vault');
+  it('keycloak and vault releases are identity', async () => {
+    expect((await explain(file, 'keycloak')).result.role).toBe('identity');
+    const v = await explain(file, 'vault');
     expect(v.result.role).toBe('identity');
     expect(v.rules.at(-1)!.id).toBe('helm-identity-vault');
   });
 
-  it('workloads are matched by their container image', () => {
-    const g = explain(file, 'grafana-standalone');
+  it('workloads are matched by their container image', async () => {
+    const g = await explain(file, 'grafana-standalone');
     expect(g.result.role).toBe('ops-tool');
     expect(g.rules.at(-1)).toMatchObject({ id: 'workload-ops-tool', matchedProperty: { path: 'spec.template.spec.containers[*].image', value: '[grafana/grafana:11.2.0]' } });
-    expect(explain(file, 'sso').result.role).toBe('identity');
-    expect(explain(file, 'storefront').result.role).toBe('compute');
+    expect((await explain(file, 'sso')).result.role).toBe('identity');
+    expect((await explain(file, 'storefront')).result.role).toBe('compute');
   });
 
-  it('keycloak realms and clients, vault mounts and secrets are config-only', () => {
+  it('keycloak realms and clients, vault mounts and secrets are config-only', async () => {
     for (const name of ['shop-realm', 'shop-web', 'kv', 'db-password']) {
-      const e = explain(file, name);
+      const e = await explain(file, name);
       expect(e.result.role, name).toBe('config-only');
       expect(e.result.failable).toBe(false);
     }
   });
 
-  it('services that log in through the keycloak release require it, through its client config', () => {
-    expect(explain(file, 'storefront').result.requires).toContain(keycloak);
+  it('services that log in through the keycloak release require it, through its client config', async () => {
+    expect((await explain(file, 'storefront')).result.requires).toContain(keycloak);
     const shared = a.findings.find((f) => f.rule === 'shared-identity');
     expect(shared?.message).toMatch(/^keycloak \(platform\) is a shared identity single point: .*backoffice.*storefront.*losing zone gcp\/us-central1\/us-central1-a/);
   });
@@ -102,26 +102,26 @@ describe('SaaS identity: Auth0 and Okta', () => {
   void client;
   const file = b.write();
 
-  it('an auth0 client is a global managed identity', () => {
-    const e = explain(file, 'shop-web');
+  it('an auth0 client is a global managed identity', async () => {
+    const e = await explain(file, 'shop-web');
     expect(e.result.role).toBe('identity');
     expect(paths(e)).toEqual(['auth0']);
     expect(e.result.event).toBe(false);
-    expect(explain(file, 'shop-api').result.role).toBe('identity');
-    expect(explain(file, 'shop-admin').result.role).toBe('config-only');
+    expect((await explain(file, 'shop-api')).result.role).toBe('identity');
+    expect((await explain(file, 'shop-admin')).result.role).toBe('config-only');
   });
 
-  it('an okta OAuth app is a global managed identity; groups and assignments are config-only', () => {
-    const e = explain(file, 'backoffice');
+  it('an okta OAuth app is a global managed identity; groups and assignments are config-only', async () => {
+    const e = await explain(file, 'backoffice');
     expect(e.result.role).toBe('identity');
     expect(paths(e)).toEqual(['okta']);
     expect(e.result.event).toBe(false);
-    expect(explain(file, 'admins').result.role).toBe('config-only');
-    expect(explain(file, 'backoffice-admins').result.role).toBe('config-only');
+    expect((await explain(file, 'admins')).result.role).toBe('config-only');
+    expect((await explain(file, 'backoffice-admins')).result.role).toBe('config-only');
   });
 
-  it('leaves none of these types without a rule', () => {
-    const a = analyze(file);
+  it('leaves none of these types without a rule', async () => {
+    const a = await analyze(file);
     expect(noRuleFor(a, ['auth0:index/client:Client', 'auth0:index/resourceServer:ResourceServer', 'auth0:index/role:Role', 'okta:app/oAuth:OAuth', 'okta:group/group:Group', 'okta:app/groupAssignment:GroupAssignment'])).toEqual([]);
   });
 });
@@ -138,20 +138,20 @@ rules:
     role: datastore
 `;
 
-  it('an invalid regular expression is an input error with its path', () => {
+  it('an invalid regular expression is an input error with its path', async () => {
     const bad = tempFile('bad.yaml', pack('(unclosed'));
-    const r = runCli(['rules', 'validate', bad]);
+    const r = await runCli(['rules', 'validate', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: rules\.0\.match\.property\.pattern: not a valid regular expression/);
   });
 
-  it('a user pack\'s property rule applies after the built-in ones', () => {
+  it('a user pack\'s property rule applies after the built-in ones', async () => {
     const b = new ExportBuilder();
     const gke = gkeCluster(b, 'gke', 'us-central1-a');
     helmRelease(b, gke, 'pg', 'postgresql', 'https://charts.bitnami.com/bitnami');
     const file = b.write();
     const user = tempFile('my-rules.yaml', pack('(^|/)postgresql$'));
-    const r = runCli(['rules', 'explain', 'pg', file, '--rules', user, '--format', 'json']);
+    const r = await runCli(['rules', 'explain', 'pg', file, '--rules', user, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const e = JSON.parse(r.stdout);
     expect(e.result.role).toBe('datastore');

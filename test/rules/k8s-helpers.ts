@@ -309,8 +309,8 @@ export interface Explained {
   blindSpots: Array<{ kind: string; subject: string; message: string }>;
 }
 
-export function explain(file: string, name: string): Explained {
-  const r = runCli(['rules', 'explain', name, file, '--format', 'json']);
+export async function explain(file: string, name: string): Promise<Explained> {
+  const r = await runCli(['rules', 'explain', name, file, '--format', 'json']);
   expect(r.stderr, r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Explained;
@@ -322,8 +322,8 @@ export interface Analysis {
   blindSpots: Array<{ kind: string; subject: string; message: string }>;
 }
 
-export function analyze(file: string): Analysis {
-  const r = runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+export async function analyze(file: string): Promise<Analysis> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
   expect(r.stderr, r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Analysis;

@@ -24,8 +24,8 @@ describe('a Deployment on a zonal GKE cluster', () => {
   workload(b, gke, 'checkout', { replicas: 3, spread: true, service: 'checkout' });
   const file = b.write();
 
-  it('lives in the cluster\'s zone, whatever its replicas and spread, and requires the cluster', () => {
-    const e = explain(file, 'checkout');
+  it('lives in the cluster\'s zone, whatever its replicas and spread, and requires the cluster', async () => {
+    const e = await explain(file, 'checkout');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['gcp/us-central1/us-central1-a']);
     expect(e.result.placedBy).toBe('runs on shop-gke, in its zone');
@@ -36,14 +36,14 @@ describe('a Deployment on a zonal GKE cluster', () => {
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('says so in the text of rules explain: the host, and whether the spread holds', () => {
-    const r = runCli(['rules', 'explain', 'checkout', file]);
+  it('says so in the text of rules explain: the host, and whether the spread holds', async () => {
+    const r = await runCli(['rules', 'explain', 'checkout', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}runs on\s+urn:pulumi:\S+::shop-gke \(through \$provider\.kubeconfig\); spreads over its zones: yes, when spec\.replicas >= 2 \(holds\)/m);
   });
 
-  it('makes that zone a single point of failure of its service', () => {
-    const a = analyze(file);
+  it('makes that zone a single point of failure of its service', async () => {
+    const a = await analyze(file);
     const zone = zoneFindings(a, 'checkout');
     expect(zone.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-a']);
     expect(zone[0]!.rule).toBe('single-point-of-failure');
@@ -52,7 +52,7 @@ describe('a Deployment on a zonal GKE cluster', () => {
   });
 });
 
-describe('workloads on a regional GKE cluster', () => {
+describe('workloads on a regional GKE cluster', async () => {
   const b = new ExportBuilder();
   const gke = gkeCluster(b, 'shop-gke', 'us-central1', { nodeLocations: ['us-central1-a', 'us-central1-b', 'us-central1-c'] });
   namespace(b, gke, 'shop');
@@ -62,10 +62,10 @@ describe('workloads on a regional GKE cluster', () => {
   workload(b, gke, 'pinned', { replicas: 3, nodeZones: ['us-central1-a', 'us-central1-b'], service: 'pinned' });
   workload(b, gke, 'single', { replicas: 1, spread: true, service: 'single' });
   const file = b.write();
-  const a = analyze(file);
+  const a = await analyze(file);
 
-  it('with 3 replicas and a zone topology spread: spans the region, no zone finding', () => {
-    const e = explain(file, 'checkout');
+  it('with 3 replicas and a zone topology spread: spans the region, no zone finding', async () => {
+    const e = await explain(file, 'checkout');
     expect(paths(e)).toEqual(['gcp/us-central1']);
     expect(e.result.placedBy).toBe('runs on shop-gke, spread over its region');
     expect(e.result.event).toBe(false);
@@ -74,8 +74,8 @@ describe('workloads on a regional GKE cluster', () => {
     expect(a.findings.filter((f) => f.affected.some((x) => x.service === 'checkout') && f.event.kind === 'component')).toEqual([]);
   });
 
-  it('a zone pod anti-affinity spreads too', () => {
-    const e = explain(file, 'search');
+  it('a zone pod anti-affinity spreads too', async () => {
+    const e = await explain(file, 'search');
     expect(paths(e)).toEqual(['gcp/us-central1']);
     expect(e.result.event).toBe(false);
   });
@@ -84,8 +84,8 @@ describe('workloads on a regional GKE cluster', () => {
     ['cart', '3 replicas without a zone spread'],
     ['pinned', 'node affinity to zones (restricts, does not spread)'],
     ['single', 'a zone spread but 1 replica'],
-  ])('%s (%s): the region, with an unknown-zone blind spot', (name) => {
-    const e = explain(file, name);
+  ])('%s (%s): the region, with an unknown-zone blind spot', async (name) => {
+    const e = await explain(file, name);
     expect(paths(e)).toEqual(['gcp/us-central1']);
     expect(e.result.placedBy).toBe('runs on shop-gke, zone not known');
     expect(e.result.event).toBe(true);
@@ -97,7 +97,7 @@ describe('workloads on a regional GKE cluster', () => {
   });
 });
 
-describe('an AKS cluster with agent pools in three zones', () => {
+describe('an AKS cluster with agent pools in three zones', async () => {
   const b = new ExportBuilder();
   const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
   namespace(b, aks, 'shop');
@@ -106,34 +106,34 @@ describe('an AKS cluster with agent pools in three zones', () => {
   workload(b, aks, 'node-agent', { kind: 'DaemonSet', service: 'agent' });
   k8sService(b, aks, 'orders-lb', { type: 'LoadBalancer', service: 'orders' });
   const file = b.write();
-  const a = analyze(file);
+  const a = await analyze(file);
   const zones = ['azure/eastus/eastus-1', 'azure/eastus/eastus-2', 'azure/eastus/eastus-3'];
 
-  it('the cluster skips the resource group its kubeconfig also depends on', () => {
-    expect(explain(file, 'orders').merged.runsOn!.host).toBe(aks.urn);
+  it('the cluster skips the resource group its kubeconfig also depends on', async () => {
+    expect((await explain(file, 'orders')).merged.runsOn!.host).toBe(aks.urn);
   });
 
-  it('a spread Deployment spans the three zones; no zone finding for its service', () => {
-    const e = explain(file, 'orders');
+  it('a spread Deployment spans the three zones; no zone finding for its service', async () => {
+    const e = await explain(file, 'orders');
     expect(paths(e)).toEqual(zones);
     expect(e.result.placedBy).toBe('runs on shop-aks, spread over its zones');
     expect(e.result.event).toBe(false);
     expect(zoneFindings(a, 'orders')).toEqual([]);
   });
 
-  it('a DaemonSet spans them always', () => {
-    expect(paths(explain(file, 'node-agent'))).toEqual(zones);
+  it('a DaemonSet spans them always', async () => {
+    expect(paths(await explain(file, 'node-agent'))).toEqual(zones);
   });
 
-  it('a StatefulSet with one replica: the region, zone unknown', () => {
-    const e = explain(file, 'ledger');
+  it('a StatefulSet with one replica: the region, zone unknown', async () => {
+    const e = await explain(file, 'ledger');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['azure/eastus']);
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
   });
 
-  it('a Service is a network path across the cluster\'s zones, managed', () => {
-    const e = explain(file, b.urn('kubernetes:core/v1:Service', 'orders-lb'));
+  it('a Service is a network path across the cluster\'s zones, managed', async () => {
+    const e = await explain(file, b.urn('kubernetes:core/v1:Service', 'orders-lb'));
     expect(e.result.role).toBe('network-path');
     expect(paths(e)).toEqual(zones);
     expect(e.result.event).toBe(false);
@@ -148,15 +148,15 @@ describe('an EKS cluster (regional: no rule reads its zones)', () => {
   workload(b, eks, 'worker', { replicas: 2, service: 'worker' });
   const file = b.write();
 
-  it('a spread Deployment spans the region; an unspread one has a blind spot', () => {
-    const api = explain(file, 'api');
+  it('a spread Deployment spans the region; an unspread one has a blind spot', async () => {
+    const api = await explain(file, 'api');
     expect(paths(api)).toEqual(['aws/us-east-1']);
     expect(api.result.event).toBe(false);
     expect(api.merged.runsOn!.host).toBe(eks.urn);
-    const worker = explain(file, 'worker');
+    const worker = await explain(file, 'worker');
     expect(paths(worker)).toEqual(['aws/us-east-1']);
     expect(worker.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
-    expect(zoneFindings(analyze(file), 'api')).toEqual([]);
+    expect(zoneFindings(await analyze(file), 'api')).toEqual([]);
   });
 });
 
@@ -178,36 +178,36 @@ describe('configuration, helm and the provider', () => {
   b.add('kubernetes:apps/v1:Deployment', 'orphan', { id: 'shop/orphan', provider: dflt, inputs: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('orphan'), spec: { replicas: 2 } } });
   const file = b.write();
 
-  it.each(['app-config', 'db-credentials', 'checkout-pdb', 'deployer', 'checkout-hpa', 'shop'])('%s is config-only', (name) => {
-    const e = explain(file, name);
+  it.each(['app-config', 'db-credentials', 'checkout-pdb', 'deployer', 'checkout-hpa', 'shop'])('%s is config-only', async (name) => {
+    const e = await explain(file, name);
     expect(e.result.role).toBe('config-only');
     expect(e.result.failable).toBe(false);
   });
 
-  it('the kubernetes provider is config-only; the Ingress is a network path in the cluster\'s zone', () => {
-    const p = explain(file, 'shop-gke-k8s');
+  it('the kubernetes provider is config-only; the Ingress is a network path in the cluster\'s zone', async () => {
+    const p = await explain(file, 'shop-gke-k8s');
     expect(p.result.role).toBe('config-only');
-    const ing = explain(file, 'shop-ingress');
+    const ing = await explain(file, 'shop-ingress');
     expect(ing.result.role).toBe('network-path');
     expect(paths(ing)).toEqual(['gcp/europe-west1/europe-west1-b']);
     expect(ing.result.requires).toContain(checkout);
   });
 
-  it('a Helm release of an ordinary chart is compute, in its cluster\'s zone', () => {
-    const e = explain(file, 'redis');
+  it('a Helm release of an ordinary chart is compute, in its cluster\'s zone', async () => {
+    const e = await explain(file, 'redis');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['gcp/europe-west1/europe-west1-b']);
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm']);
   });
 
-  it('without a kubeconfig to follow, the placement is unknown (a blind spot)', () => {
-    const e = explain(file, 'orphan');
+  it('without a kubeconfig to follow, the placement is unknown (a blind spot)', async () => {
+    const e = await explain(file, 'orphan');
     expect(e.result.placements).toEqual([]);
     expect(e.merged.runsOn!.host).toBeUndefined();
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-placement']);
   });
 
-  it('leaves no Kubernetes type without a rule', () => {
-    expect(noRuleFor(analyze(file), K8S_TYPES)).toEqual([]);
+  it('leaves no Kubernetes type without a rule', async () => {
+    expect(noRuleFor(await analyze(file), K8S_TYPES)).toEqual([]);
   });
 });

@@ -31,28 +31,28 @@ function estate(dbZone: string) {
 describe('openstack pack', () => {
   const file = estate('nova-a');
 
-  it('places instances and volumes in their availability zones under the region', () => {
+  it('places instances and volumes in their availability zones under the region', async () => {
     for (const [name, rule, role] of [
       ['db-1', 'openstack/openstack-compute-instance', 'compute'],
       ['web-2', 'openstack/openstack-compute-instance', 'compute'],
       ['db-data', 'openstack/openstack-volume', 'datastore'],
       ['web-lb', 'openstack/openstack-load-balancer', 'network-path'],
     ] as const) {
-      const e = explain(file, name);
+      const e = await explain(file, name);
       expect(ruleIds(e), name).toContain(rule);
       expect(e.result.role, name).toBe(role);
       expect(e.blindSpots, name).toEqual([]);
     }
-    expect(placedIn(explain(file, 'web-2'))).toEqual(['openstack/RegionOne/nova-b']);
-    expect(placedIn(explain(file, 'db-data'))).toEqual(['openstack/RegionOne/nova-a']);
+    expect(placedIn(await explain(file, 'web-2'))).toEqual(['openstack/RegionOne/nova-b']);
+    expect(placedIn(await explain(file, 'db-data'))).toEqual(['openstack/RegionOne/nova-a']);
   });
 
-  it.each(['app-net', 'app-subnet', 'app-sg', 'ops-key', 'db-data-attach'])('%s is config-only', (name) => {
-    expectConfigOnly(file, name, name === 'db-data-attach' ? 'openstack/openstack-volume-attach' : 'openstack/openstack-config-only');
+  it.each(['app-net', 'app-subnet', 'app-sg', 'ops-key', 'db-data-attach'])('%s is config-only', async (name) => {
+    await expectConfigOnly(file, name, name === 'db-data-attach' ? 'openstack/openstack-volume-attach' : 'openstack/openstack-config-only');
   });
 
-  it('finds the zone of the lone database as a single point of failure, and no rule is missing', () => {
-    const report = analyze(file);
+  it('finds the zone of the lone database as a single point of failure, and no rule is missing', async () => {
+    const report = await analyze(file);
     expect(noRule(report)).toEqual([]);
     expect(singlePoints(report)).toContain('zone openstack/RegionOne/nova-a');
     expect(singlePoints(report)).not.toContain('zone openstack/RegionOne/nova-b');

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, UsageError, formatProblem } from '../errors.js';
+import { visible } from '../visible.js';
 import { VERSION } from '../version.js';
 import { addAnalyzeCommands } from './analyze.js';
 import { addPlanningCommands } from './planning.js';
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     } else if (err instanceof UsageError) {
       process.stderr.write(`firebreak: error: ${err.message}\n`);
     } else {
-      process.stderr.write(`firebreak: internal error: ${err instanceof Error ? err.message : String(err)} (please report it; run with --debug for details)\n`);
+      process.stderr.write(`firebreak: internal error: ${visible(err instanceof Error ? err.message : String(err))} (please report it; run with --debug for details)\n`);
     }
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT_USAGE;
@@ -60,7 +61,12 @@ export async function main(argv: string[]): Promise<number> {
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    // A full disk or a closed descriptor: one line on stderr (if it still takes one), exit 2.
+    try {
+      if (stream === process.stdout) process.stderr.write(`firebreak: error: cannot write the output to stdout (${err.code ?? 'write error'})\n`);
+    } finally {
+      process.exit(EXIT_USAGE);
+    }
   });
 }
 

@@ -148,10 +148,10 @@ describe('mermaid and dot reports', () => {
   it('escapes labels from the stack', () => {
     const spec = hostileExport('<script>|db"q\\{x};%%', 'shop "x" #1 `end`');
     const mmd = report(spec, 'mermaid');
-    expect(mmd).toContain('"#lt;script#gt;|db#quot;q\\{x};%% (datastore)"');
+    expect(mmd).toContain('"#lt;script#gt;|db#quot;q\\#123;x#125;;#37;#37; (datastore)"');
     expect(mmd).toContain('(["shop #quot;x#quot; #35;1 #96;end#96;"])');
     const dot = report(spec, 'dot');
-    expect(dot).toContain('label="<script>|db\\"q\\\\{x};%% (datastore)"');
+    expect(dot).toContain('label="&lt;script&gt;|db&quot;q&#92;{x};%% (datastore)"');
   });
 
   it.runIf(hasGraphviz)('graphviz accepts the dot output', () => {

@@ -72,7 +72,7 @@ async function runPlan(specs: string[], flags: PlanFlags): Promise<number> {
   output(report(result, flags, renderPlanMarkdown, renderPlanText), flags);
   if (flags.apply) {
     const resources = plannedResources(loaded, result, domainTagOf(model, result.newDomain));
-    writeText(flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state');
+    writeText(flags.apply, JSON.stringify(checkpointOf(loaded, resources), null, 2) + '\n', 'planned state', true);
     process.stderr.write(`firebreak: wrote the planned estate to ${flags.apply}; check it with \`firebreak analyze ${flags.apply}\`\n`);
   }
   return result.after.length > 0 ? EXIT_FINDINGS : EXIT_OK;

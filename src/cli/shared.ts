@@ -1,5 +1,6 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../ingest/write.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { findTopology, readTopology, type LoadOptions, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
@@ -87,17 +88,14 @@ export function programTimeoutOption(): Option {
   });
 }
 
-export function writeText(file: string, text: string, what: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (err) {
-    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+/** Write a file atomically (src/ingest/write.ts); with notAnInput, never over a file this run read. */
+export function writeText(file: string, text: string, what: string, notAnInput = false): void {
+  writeFileAtomic(file, text, what, notAnInput);
 }
 
 export function output(text: string, flags: { output?: string; format: string }): void {
   if (flags.output) {
-    writeText(flags.output, text, `${flags.format} report`);
+    writeText(flags.output, text, `${flags.format} report`, true);
     process.stderr.write(`firebreak: wrote ${flags.format} report to ${flags.output}\n`);
   } else process.stdout.write(text);
 }

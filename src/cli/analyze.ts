@@ -1,5 +1,5 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { analyze, loadInputs, loadRules, render, FORMATS } from '../index.js';
 import { UsageError } from '../errors.js';
 import type { AnalysisResult } from '../analysis/types.js';
@@ -23,6 +23,7 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,
+    ...(flags.maxSeconds !== undefined ? { maxSeconds: flags.maxSeconds } : {}),
     includeModel: flags.format === 'html',
     availability: flags.availability === true,
     ...(topology ? { topology, today: today() } : {}),
@@ -72,6 +73,13 @@ function common(cmd: Command): Command {
     options.tolerate(),
     options.rules(),
     options.order(),
+    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds (default 60); the report says what it covered')
+      .argParser((v: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+        return n;
+      })
+      .default(60),
     new Option('--availability', "estimate each critical service's availability (nines) from its minimal cut sets and assumed failure rates"),
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),

@@ -22,6 +22,7 @@ export interface AnalyzeFlags {
   baseline?: string;
   updateBaseline?: boolean;
   order: number;
+  maxSeconds?: number;
   programTimeout?: number;
   availability?: boolean;
   topology?: string;

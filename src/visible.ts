@@ -35,16 +35,48 @@ export function visibleDeep<T>(value: T): T {
   while (stack.length > 0) {
     const [holder, key] = stack.pop()!;
     const v = holder[key];
-    if (typeof v === 'string') holder[key] = visible(v);
+    if (typeof v === 'string') holder[key] = visible(truncated(v));
     else if (Array.isArray(v)) {
       const copy = v.slice();
       holder[key] = copy;
       for (let i = 0; i < copy.length; i++) stack.push([copy as unknown as Record<number, unknown>, i]);
-    } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    } else if (v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
       const copy: Record<string, unknown> = {};
       for (const k of Object.keys(v)) {
         // keys of records (node ids) are names too: make them visible, keep the value.
         Object.defineProperty(copy, visible(k), { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+      }
+      holder[key] = copy;
+      for (const k of Object.keys(copy)) stack.push([copy, k]);
+    }
+  }
+  return root.v as T;
+}
+
+/** The longest text a report shows of one name or value; longer ones are cut with a marker. */
+export const MAX_SHOWN_CHARS = 1000;
+
+/** The text cut to max characters with a marker saying how much was cut. */
+export function truncated(s: string, max = MAX_SHOWN_CHARS): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…[${s.length - max} more characters]`;
+}
+
+/** A deep copy of plain data with every string (and key) cut to max characters. Iterative. */
+export function truncatedDeep<T>(value: T, max = MAX_SHOWN_CHARS): T {
+  const root: { v: unknown } = { v: value };
+  const stack: Array<[Record<string | number, unknown>, string | number]> = [[root as Record<string, unknown>, 'v']];
+  while (stack.length > 0) {
+    const [holder, key] = stack.pop()!;
+    const v = holder[key];
+    if (typeof v === 'string') holder[key] = truncated(v, max);
+    else if (Array.isArray(v)) {
+      const copy = v.slice();
+      holder[key] = copy;
+      for (let i = 0; i < copy.length; i++) stack.push([copy as unknown as Record<number, unknown>, i]);
+    } else if (v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+      const copy: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        Object.defineProperty(copy, truncated(k, max), { value: (v as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
       }
       holder[key] = copy;
       for (const k of Object.keys(copy)) stack.push([copy, k]);

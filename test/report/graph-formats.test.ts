@@ -151,7 +151,7 @@ describe('mermaid and dot reports', () => {
     expect(mmd).toContain('"#lt;script#gt;|db#quot;q\\#123;x#125;;#37;#37; (datastore)"');
     expect(mmd).toContain('(["shop #quot;x#quot; #35;1 #96;end#96;"])');
     const dot = report(spec, 'dot');
-    expect(dot).toContain('label="&lt;script&gt;|db&quot;q&#92;{x};%% (datastore)"');
+    expect(dot).toContain('label="&lt;script&gt;|db&quot;q&#92;&#92;{x};%% (datastore)"');
   });
 
   it.runIf(hasGraphviz)('graphviz accepts the dot output', () => {

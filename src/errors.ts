@@ -1,7 +1,12 @@
 /**
  * One error type for bad input. Every parser collects its problems and throws
  * them together; the CLI prints one line per problem and exits 2.
+ * Every line is made visible (src/visible.ts): a name with a line break or a
+ * terminal escape in it cannot forge a second error line or move the cursor.
  */
+import { visible } from './visible.js';
+export { visible };
+
 export interface SourceLocation {
   file: string;
   line?: number;
@@ -13,7 +18,7 @@ export interface Problem extends SourceLocation {
 }
 
 export function formatLocation(loc: SourceLocation): string {
-  let out = loc.file;
+  let out = visible(loc.file);
   if (loc.line !== undefined) {
     out += `:${loc.line}`;
     if (loc.column !== undefined) out += `:${loc.column}`;
@@ -22,7 +27,7 @@ export function formatLocation(loc: SourceLocation): string {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${formatLocation(p)}: ${p.reason}`;
+  return `${formatLocation(p)}: ${visible(p.reason)}`;
 }
 
 /** Bad input: a file that cannot be read as what it claims to be. Exit code 2. */
@@ -39,7 +44,7 @@ export class InputError extends Error {
 /** Bad usage: flags or arguments that do not fit together. Exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
-    super(message);
+    super(visible(message));
     this.name = 'UsageError';
   }
 }
@@ -50,5 +55,5 @@ export interface Warning extends SourceLocation {
 }
 
 export function formatWarning(w: Warning): string {
-  return `${formatLocation(w)}: ${w.message}`;
+  return `${formatLocation(w)}: ${visible(w.message)}`;
 }

@@ -39,6 +39,7 @@ export {
   type UnmappedResource,
 } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
+export { forgetInputsRead } from './ingest/read.js';
 export { applyBaseline, failingFindings } from './analysis/gate.js';
 export { severityRank } from './analysis/types.js';
 export { plainPath } from './report/text.js';

@@ -27,8 +27,20 @@ export interface CutSetSearch {
   sets: CutSet[];
   /** Scenarios evaluated. */
   evaluated: number;
-  /** True when the search stopped at the evaluation budget: the list may be incomplete. */
+  /** True when the search stopped at a budget (scenarios, time or memory): the list may be incomplete. */
   capped: boolean;
+  /** Which budget stopped it, when capped. */
+  cappedBy?: 'scenarios' | 'time' | 'memory';
+  /** The largest set size searched completely (1 when even pairs were cut short). */
+  completeOrder: number;
+}
+
+/** Limits of the search besides the scenario budget. */
+export interface CutSetLimits {
+  /** Stop after this many seconds of search. */
+  maxSeconds?: number;
+  /** Stop when this many sets are held in memory (frontier, seen and cached results). Default 4,000,000. */
+  maxHeld?: number;
 }
 
 interface Gates {
@@ -57,7 +69,11 @@ function gatesOf(engine: Engine): Gates {
  * Minimal cut sets of size 2..order over `events` for the `targets` (node
  * indices of services). Stops after `budget` scenario evaluations.
  */
-export function minimalCutSets(engine: Engine, events: number[], targets: number[], order: number, budget = 2_000_000): CutSetSearch {
+export function minimalCutSets(engine: Engine, events: number[], targets: number[], order: number, budget = 2_000_000, limits: CutSetLimits = {}): CutSetSearch {
+  const deadline = limits.maxSeconds !== undefined ? Date.now() + limits.maxSeconds * 1000 : Infinity;
+  const maxHeld = limits.maxHeld ?? 4_000_000;
+  let cappedBy: CutSetSearch['cappedBy'];
+  let completeOrder = 1;
   const isTarget = new Uint8Array(engine.size);
   for (const t of targets) isTarget[t] = 1;
   let evaluated = 0;
@@ -111,7 +127,10 @@ export function minimalCutSets(engine: Engine, events: number[], targets: number
           const key = set.join(',');
           if (seen.has(key)) continue;
           seen.add(key);
-          if (evaluated >= budget) {
+          if (evaluated >= budget) cappedBy = 'scenarios';
+          else if ((evaluated & 1023) === 0 && Date.now() > deadline) cappedBy = 'time';
+          else if (seen.size + killedBy.size + next.length > maxHeld) cappedBy = 'memory';
+          if (cappedBy) {
             capped = true;
             break outer;
           }
@@ -127,6 +146,8 @@ export function minimalCutSets(engine: Engine, events: number[], targets: number
       }
     }
     frontier = next;
+    if (!capped) completeOrder = m;
   }
-  return { sets, evaluated, capped };
+  if (!capped) completeOrder = Math.max(completeOrder, order);
+  return { sets, evaluated, capped, ...(cappedBy ? { cappedBy } : {}), completeOrder };
 }

@@ -3,6 +3,7 @@
  * fails when it is at or above the threshold and is not in the baseline.
  */
 import type { Baseline } from '../ingest/baseline.js';
+import { compileGlob } from '../glob.js';
 import type { Acceptance } from '../ingest/topology.js';
 import { severityRank, type AnalysisResult, type Finding, type Severity } from './types.js';
 
@@ -19,10 +20,6 @@ export function applyBaseline(result: AnalysisResult, baseline: Baseline): Analy
   return { ...result, findings, baseline: { file: baseline.file, new: findings.length - unchanged, unchanged, absent } };
 }
 
-/** A glob over finding ids: `*` matches any run of characters. */
-function idPattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
 
 /**
  * Accepted risks from the topology file: a finding whose id matches an
@@ -37,10 +34,11 @@ export function applyAcceptances(result: AnalysisResult, accepted: Acceptance[],
     warnings.push({ file, ...(a.line !== undefined ? { line: a.line } : {}), message: `the acceptance of ${a.finding} expired on ${a.expires}: its findings count again` });
     return false;
   });
-  const patterns = live.map((a) => ({ a, re: idPattern(a.finding) }));
+  // Globs over finding ids (`*` any run), matched without backtracking; the topology file bounds their length.
+  const patterns = live.map((a) => ({ a, test: compileGlob(a.finding) }));
   const used = new Set<Acceptance>();
   const findings = result.findings.map((f): Finding => {
-    const hit = patterns.find((p) => p.re.test(f.id));
+    const hit = patterns.find((p) => p.test(f.id));
     if (!hit) return f;
     used.add(hit.a);
     return { ...f, accepted: { reason: hit.a.reason, ...(hit.a.expires ? { expires: hit.a.expires } : {}) } };

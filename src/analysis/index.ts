@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   order?: number;
   /** Most scenarios the shared-risk-group search evaluates before it stops (with an analysis error saying so). */
   orderBudget?: number;
+  /** Stop the shared-risk-group search after this many seconds (it says what it covered). */
+  maxSeconds?: number;
   /** Add the whole model to the result (`result.model`), for reporters that simulate in the page (html). */
   includeModel?: boolean;
   /** Estimate each critical service's availability from its minimal cut sets (at least pairs). */
@@ -129,7 +131,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   });
   let availability: AvailabilityEstimate | undefined;
   if (searchOrder >= 2) {
-    const search = minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget);
+    const search = minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget, {
+      ...(options.maxSeconds !== undefined ? { maxSeconds: options.maxSeconds } : {}),
+    });
     if (order >= 2) {
       for (const set of search.sets) {
         if (set.events.length > order) continue;
@@ -146,7 +150,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     if (search.capped) {
       analysisErrors.push({
         rule: order >= 2 ? 'shared-risk-group' : 'availability',
-        message: `stopped after ${search.evaluated} scenarios at order ${searchOrder}: the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower --order or analyze fewer stacks at once`,
+        message: `stopped at its ${search.cappedBy === 'time' ? `time limit (--max-seconds ${options.maxSeconds})` : search.cappedBy === 'memory' ? 'memory limit' : 'scenario budget'} after ${search.evaluated} scenarios at order ${searchOrder} (sets of up to ${search.completeOrder} events searched completely): the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower --order or analyze fewer stacks at once`,
       });
     }
     if (options.availability) {

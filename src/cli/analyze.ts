@@ -1,5 +1,5 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
@@ -20,6 +20,7 @@ async function analyzeInputs(io: Io, specs: string[], flags: AnalyzeFlags): Prom
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,
+    ...(flags.maxSeconds !== undefined ? { maxSeconds: flags.maxSeconds } : {}),
     includeModel: flags.format === 'html',
     availability: flags.availability === true,
     ...(topology ? { topology, today: today(io) } : {}),
@@ -62,6 +63,13 @@ function common(cmd: Command): Command {
     options.tolerate(),
     options.rules(),
     options.order(),
+    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds (default 60); the report says what it covered')
+      .argParser((v: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+        return n;
+      })
+      .default(60),
     new Option('--availability', "estimate each critical service's availability (nines) from its minimal cut sets and assumed failure rates"),
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),

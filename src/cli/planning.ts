@@ -56,7 +56,7 @@ async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<numbe
   clearProgress(io);
   emit(io, 'plan', result, flags);
   if (flags.apply) {
-    writeText(io, flags.apply, JSON.stringify(plannedCheckpoint(loaded, result, modelOptions), null, 2) + '\n', 'planned state');
+    writeText(io, flags.apply, JSON.stringify(plannedCheckpoint(loaded, result, modelOptions), null, 2) + '\n', 'planned state', true);
     io.stderr(`firebreak: wrote the planned estate to ${flags.apply}; check it with \`firebreak analyze ${flags.apply}\`\n`);
   }
   return result.after.length > 0 ? EXIT_FINDINGS : EXIT_OK;

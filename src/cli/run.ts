@@ -5,7 +5,8 @@
  * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
  */
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError, formatProblem } from '../errors.js';
+import { InputError, UsageError, formatProblem, visible } from '../errors.js';
+import { forgetInputsRead } from '../index.js';
 import { VERSION } from '../version.js';
 import { addAnalyzeCommands } from './analyze.js';
 import type { Io } from './io.js';
@@ -52,6 +53,7 @@ export function buildProgram(cli: Cli): Command {
 /** Run firebreak with these arguments (without the node and script paths); resolves to the exit code. */
 export async function run(args: string[], io: Io): Promise<number> {
   const debug = args.includes('--debug');
+  forgetInputsRead();
   const cli: Cli = { io, exitCode: EXIT_OK };
   const program = buildProgram(cli);
   try {
@@ -72,7 +74,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     } else if (err instanceof UsageError) {
       io.stderr(`firebreak: error: ${err.message}\n`);
     } else {
-      io.stderr(`firebreak: internal error: ${err instanceof Error ? err.message : String(err)} (please report it; run with --debug for details)\n`);
+      io.stderr(`firebreak: internal error: ${visible(err instanceof Error ? err.message : String(err))} (please report it; run with --debug for details)\n`);
     }
     if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return EXIT_USAGE;

@@ -1,5 +1,6 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../ingest/write.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SEVERITIES, findTopology, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
@@ -20,6 +21,7 @@ export interface AnalyzeFlags {
   baseline?: string;
   updateBaseline?: boolean;
   order: number;
+  maxSeconds?: number;
   programTimeout?: number;
   availability?: boolean;
   topology?: string;
@@ -98,18 +100,14 @@ export function programTimeoutOption(): Option {
   });
 }
 
-/** Write a file named by the user (a path relative to io.cwd); the message names it as given. */
-export function writeText(io: Io, file: string, text: string, what: string): void {
-  try {
-    writeFileSync(resolvePath(io, file), text);
-  } catch (err) {
-    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+/** Write a file named by the user (a path relative to io.cwd) atomically (src/ingest/write.ts); with notAnInput, never over a file this run read. */
+export function writeText(io: Io, file: string, text: string, what: string, notAnInput = false): void {
+  writeFileAtomic(resolvePath(io, file), text, what, notAnInput);
 }
 
 export function output(io: Io, text: string, flags: { output?: string; format: string }): void {
   if (flags.output) {
-    writeText(io, flags.output, text, `${flags.format} report`);
+    writeText(io, flags.output, text, `${flags.format} report`, true);
     io.stderr(`firebreak: wrote ${flags.format} report to ${flags.output}\n`);
   } else io.stdout(text);
 }

@@ -3,11 +3,11 @@
  * Every input becomes a StackInput of resource records.
  */
 import { stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
+import { readInputText } from './read.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
@@ -81,12 +81,7 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
     const { loadYamlProject } = await import('./yaml/index.js');
     return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
   }
-  let text: string;
-  try {
-    text = readFileSync(target, 'utf8');
-  } catch (err) {
-    throw new InputError({ file: target, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-  }
+  const text = readInputText(target);
   return readDocument(parseJson(text, target), target, spec, options.keepProperties);
 }
 

@@ -12,124 +12,188 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: end - lineStart + 1 };
 }
 
-/**
- * Where JSON text first goes wrong, for error messages where the runtime's
- * message gives no position. A plain recursive-descent scan; no values built.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail();
-  };
-  const string = (): void => {
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      const ch = text.charCodeAt(i);
-      if (ch < 0x20) fail();
-      if (text[i] === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const number = (): void => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === '' || m[0] === '-') fail();
-    i += m![0].length;
-  };
-  const value = (depth: number): void => {
-    if (depth > 10_000) fail();
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') string();
-    else if (c === 't') literal('true');
-    else if (c === 'f') literal('false');
-    else if (c === 'n') literal('null');
-    else number();
-  };
-  try {
-    value(0);
-    ws();
-    if (i < text.length) fail();
-  } catch (pos) {
-    if (typeof pos === 'number') return pos;
-    throw pos;
-  }
-  return text.length;
+/** How deep JSON may nest. Pulumi state nests a few dozen levels; deeper is hostile or broken. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Where JSON text first goes wrong and what was expected there; never the text itself. */
+export interface JsonFault {
+  offset: number;
+  expected: string;
 }
 
 /**
- * JSON.parse with errors that name the file, line and column, and say what is
- * wrong in words a user can act on.
+ * Where JSON text first goes wrong, for error messages: an iterative scan (no
+ * recursion, so any nesting depth is safe) that builds no values. Returns
+ * undefined for valid JSON within MAX_JSON_DEPTH.
+ */
+export function jsonFault(text: string, maxDepth = MAX_JSON_DEPTH): JsonFault | undefined {
+  let i = 0;
+  const n = text.length;
+  const stack: string[] = []; // '{' or '['
+  const ws = (): void => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+  };
+  const string = (): string | undefined => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return undefined;
+      }
+      if (c < 0x20) return 'a closing quote (a line break or control character inside a string must be escaped)';
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return 'four hex digits after \\u';
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) return 'a valid escape after a backslash (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)';
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    return 'a closing quote';
+  };
+  // A value starts at i; on success i is after it.
+  const scalar = (): string | undefined => {
+    const c = text[i];
+    if (c === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (c === word[0]) {
+        if (text.startsWith(word, i)) {
+          i += word.length;
+          return undefined;
+        }
+        return `\`${word}\``;
+      }
+    }
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '' || m[0] === '-') return 'a value (object, array, string, number, true, false or null)';
+    i += m[0].length;
+    return undefined;
+  };
+  // state: 'value' (a value is expected), 'after' (a value just ended)
+  let state: 'value' | 'after' = 'value';
+  for (;;) {
+    ws();
+    if (state === 'value') {
+      if (i >= n) return { offset: i, expected: 'a value' };
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        if (stack.length >= maxDepth) return { offset: i, expected: `at most ${maxDepth} levels of nesting` };
+        stack.push(c);
+        i++;
+        ws();
+        if (c === '{') {
+          if (text[i] === '}') {
+            stack.pop();
+            i++;
+            state = 'after';
+            continue;
+          }
+          if (text[i] !== '"') return { offset: i, expected: 'a property name in double quotes or `}`' };
+          const bad = string();
+          if (bad) return { offset: i, expected: bad };
+          ws();
+          if (text[i] !== ':') return { offset: i, expected: '`:` after a property name' };
+          i++;
+          state = 'value';
+          continue;
+        }
+        if (text[i] === ']') {
+          stack.pop();
+          i++;
+          state = 'after';
+        }
+        continue;
+      }
+      const bad = scalar();
+      if (bad) return { offset: i, expected: bad };
+      state = 'after';
+      continue;
+    }
+    // after a value
+    const top = stack[stack.length - 1];
+    if (top === undefined) return i < n ? { offset: i, expected: 'the end of the file after the top-level value' } : undefined;
+    const c = text[i];
+    if (c === ',') {
+      i++;
+      if (top === '{') {
+        ws();
+        if (text[i] !== '"') return { offset: i, expected: 'a property name in double quotes' };
+        const bad = string();
+        if (bad) return { offset: i, expected: bad };
+        ws();
+        if (text[i] !== ':') return { offset: i, expected: '`:` after a property name' };
+        i++;
+      }
+      state = 'value';
+      continue;
+    }
+    if ((top === '{' && c === '}') || (top === '[' && c === ']')) {
+      stack.pop();
+      i++;
+      continue;
+    }
+    return { offset: i, expected: top === '{' ? '`,` or `}`' : '`,` or `]`' };
+  }
+}
+
+/** Whether a parsed value nests deeper than max (arrays and objects), by an iterative walk. */
+export function depthOver(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return true;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') stack.push([x, d + 1]);
+    } else {
+      for (const x of Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, d + 1]);
+    }
+  }
+  return false;
+}
+
+/** Where JSON text first goes wrong (kept for callers that want only the offset). */
+export function jsonErrorOffset(text: string): number {
+  return jsonFault(text)?.offset ?? text.length;
+}
+
+/**
+ * JSON.parse with errors that name the file, line and column, and say what was
+ * expected there, in words a user can act on. The message never quotes the
+ * input: its bytes may be part of a secret. Nesting deeper than MAX_JSON_DEPTH
+ * is refused before parsing, so no later walk can run out of stack.
  */
 export function parseJson(text: string, file: string): unknown {
   if (!/\S/.test(text)) {
     throw new InputError({ file, reason: 'the file is empty; expected the JSON of `pulumi stack export`, a checkpoint or `pulumi preview --json`' });
   }
+  let value: unknown;
+  let fault: JsonFault | undefined;
   try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
-    const where = lineColumnAt(text, offset);
-    const truncated = offset >= text.trimEnd().length;
-    const detail = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*$/s, '');
-    throw new InputError({
-      file,
-      ...where,
-      reason: truncated ? `invalid JSON: the file ends too early (truncated?): ${detail}` : `invalid JSON: ${detail}`,
-    });
+    value = JSON.parse(text);
+  } catch {
+    fault = jsonFault(text) ?? { offset: 0, expected: 'valid JSON' };
   }
+  if (!fault) {
+    if (depthOver(value, MAX_JSON_DEPTH)) fault = jsonFault(text) ?? { offset: 0, expected: `at most ${MAX_JSON_DEPTH} levels of nesting` };
+    else return value;
+  }
+  const where = lineColumnAt(text, fault.offset);
+  const truncated = fault.offset >= text.trimEnd().length;
+  const reason = fault.expected.startsWith('at most')
+    ? `JSON nested too deeply: firebreak reads ${fault.expected}`
+    : truncated
+      ? `invalid JSON: the file ends too early (truncated?): expected ${fault.expected}`
+      : `invalid JSON: expected ${fault.expected}`;
+  throw new InputError({ file, ...where, reason });
 }

@@ -186,7 +186,8 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN: ${JSON.stringify(r.urn.slice(0, 120))}` });
     return undefined;
   }
-  const propertyDependencies: Record<string, string[]> = {};
+  // Null prototype: a property named __proto__ is just a name.
+  const propertyDependencies: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   if (r.propertyDependencies) {
     for (const key of Object.keys(r.propertyDependencies)) {
       const deps = r.propertyDependencies[key];

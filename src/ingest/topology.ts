@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { MAX_GLOB_LENGTH } from '../glob.js';
 import { positionOf, readYamlFile, type YamlFile } from './yaml/document.js';
 
 export const TOPOLOGY_FILE = 'firebreak.yaml';
@@ -43,7 +44,7 @@ const topologySchema = z.strictObject({
   accepted: z
     .array(
       z.strictObject({
-        finding: z.string().min(1).describe('a finding id, or a glob over ids (single-point-of-failure/*)'),
+        finding: z.string().min(1).max(MAX_GLOB_LENGTH).describe('a finding id, or a glob over ids (single-point-of-failure/*)'),
         reason: z.string().min(1),
         expires: z
           .union([z.string(), z.date()])
@@ -52,6 +53,7 @@ const topologySchema = z.strictObject({
           .optional(),
       }),
     )
+    .max(10_000, 'at most 10,000 accepted risks (use a glob such as single-point-of-failure/*)')
     .optional(),
 });
 

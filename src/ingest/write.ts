@@ -3,6 +3,10 @@
  * {stack, config, latest: {resources}}}`) that firebreak (and Pulumi's own
  * tools) read back. Used by `firebreak plan --apply` to write the planned estate.
  */
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { wasReadAsInput } from './read.js';
 import type { ResourceRecord, StackInput } from './types.js';
 import { encodeValue } from './values.js';
 
@@ -39,4 +43,62 @@ export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[]):
       },
     },
   };
+}
+
+/**
+ * Write a file whole or not at all: to a temporary file beside it, then
+ * renamed over it, so a failed run (full disk, a signal) leaves no half-written
+ * report. With notAnInput, refuses a file this run read as an input. Refuses a
+ * directory. Errors are UsageErrors naming the file.
+ */
+export function writeFileAtomic(file: string, text: string, what: string, notAnInput = false): void {
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(file);
+  } catch {
+    existing = undefined;
+  }
+  if (existing?.isDirectory()) throw new UsageError(`${file}: is a directory; give a file name for the ${what}`);
+  if (notAnInput && existing && wasReadAsInput(file)) throw new UsageError(`${file}: is an input of this run; write the ${what} to another file`);
+  if (existing && !existing.isFile()) {
+    // A FIFO or device (/dev/stdout): no rename possible, write straight through.
+    writeStraight(file, text, what);
+    return;
+  }
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.firebreak-${process.pid}-${Date.now()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', existing ? existing.mode & 0o777 : 0o666);
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+function writeStraight(file: string, text: string, what: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w');
+    writeSync(fd, text);
+  } catch (err) {
+    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -10,6 +10,9 @@ import { modelFromGraph, type DomainNode, type GroupNode, type Model, type Model
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** How deep domains may nest (paths are joined segment by segment, so depth costs length). */
+export const MAX_DOMAIN_DEPTH = 64;
+
 export function applyTopology(model: Model, topology: Topology): Model {
   const problems: Problem[] = [];
   const base = model.graph();
@@ -20,18 +23,34 @@ export function applyTopology(model: Model, topology: Topology): Model {
   const ranks = { ...model.domainRanks };
   const kinds = (): string => Object.keys(ranks).sort((a, b) => ranks[a]! - ranks[b]! || byText(a, b)).join(', ');
 
-  // Domains: an existing path, or its last segments when that is unambiguous.
-  const domainPaths = (): string[] => graph.filterNodes((_id, n) => n.kind === 'domain').map((id) => (graph.getNodeAttributes(id) as DomainNode).path);
+  // Domains: an existing path, or its last segments when that is unambiguous. Indexed by
+  // path and by every trailing run of segments, so 100k domains are not a quadratic scan.
+  const byPath = new Set<string>();
+  const bySuffix = new Map<string, string[]>();
+  const indexDomain = (dpath: string): void => {
+    if (byPath.has(dpath)) return;
+    byPath.add(dpath);
+    for (let i = dpath.indexOf('/'); i !== -1; i = dpath.indexOf('/', i + 1)) {
+      const suffix = dpath.slice(i + 1);
+      const list = bySuffix.get(suffix);
+      if (list) list.push(dpath);
+      else bySuffix.set(suffix, [dpath]);
+    }
+  };
+  graph.forEachNode((_id, n) => {
+    if (n.kind === 'domain') indexDomain((n as DomainNode).path);
+  });
+  const domainPaths = (): string[] => [...byPath];
   const findDomain = (name: string): string | undefined | 'ambiguous' => {
-    const paths = domainPaths();
-    if (paths.includes(name)) return `domain:${name}`;
-    const matches = paths.filter((p) => p.endsWith(`/${name}`));
+    if (byPath.has(name)) return `domain:${name}`;
+    const matches = bySuffix.get(name) ?? [];
     return matches.length === 1 ? `domain:${matches[0]}` : matches.length > 1 ? 'ambiguous' : undefined;
   };
   const domainProblem = (loc: { line?: number; column?: number }, what: string, name: string, found: string | undefined): void => {
     const known = domainPaths().sort(byText);
     problems.push({ ...at(loc), reason: `${what} "${name}" ${found === 'ambiguous' ? 'names several domains; give the full path' : `is no domain of the inputs; known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`}` });
   };
+  const containedBy = new Map<string, { line?: number; column?: number }>();
   for (const d of topology.domains) {
     if (ranks[d.kind] === undefined) {
       problems.push({ ...at(d), reason: `domain ${d.name}: kind "${d.kind}" is not in any rule pack's domainKinds; use one of ${kinds()}` });
@@ -48,10 +67,15 @@ export function applyTopology(model: Model, topology: Topology): Model {
     }
     const parentPath = parent ? (graph.getNodeAttributes(parent) as DomainNode).path : '';
     const dpath = parentPath ? `${parentPath}/${d.name}` : d.name;
+    if (parentPath && dpath.split('/').length > MAX_DOMAIN_DEPTH) {
+      problems.push({ ...at(d), reason: `domain ${d.name}: nested more than ${MAX_DOMAIN_DEPTH} levels deep (domains nest provider/region/zone..., a handful of levels)` });
+      continue;
+    }
     const id = `domain:${dpath}`;
     if (!graph.hasNode(id)) {
       const node: DomainNode = { kind: 'domain', id, name: d.name, domainKind: d.kind, rank: ranks[d.kind]!, path: dpath, ...(parent ? { parent } : {}) };
       graph.addNode(id, node);
+      indexDomain(dpath);
       if (parent) graph.addDirectedEdge(id, parent, { kind: 'within' });
     }
     for (const child of d.contains) {
@@ -60,7 +84,19 @@ export function applyTopology(model: Model, topology: Topology): Model {
         domainProblem(d, `domain ${d.name}: contains`, child, found);
         continue;
       }
-      if (found !== id && !graph.hasDirectedEdge(found, id)) graph.addDirectedEdge(found, id, { kind: 'within' });
+      if (found !== id && !graph.hasDirectedEdge(found, id)) {
+        graph.addDirectedEdge(found, id, { kind: 'within' });
+        containedBy.set(found, d);
+      }
+    }
+  }
+  // Domains form a tree (a DAG, with several parents): a cycle of `within` would make every walk up loop.
+  if (problems.length === 0) {
+    const cycle = withinCycle(graph);
+    if (cycle) {
+      const [a, b] = cycle.map((id) => (graph.getNodeAttributes(id) as DomainNode).path);
+      const loc = containedBy.get(cycle[0]) ?? containedBy.get(cycle[1]) ?? topology.domains.find((d) => `domain:${d.name}` === cycle[0]) ?? {};
+      throw new InputError({ ...at(loc), reason: `domain ${a} is within ${b}, and ${b} is within ${a} (through within/contains): domains must form a tree` });
     }
   }
 
@@ -113,4 +149,36 @@ export function applyTopology(model: Model, topology: Topology): Model {
   }
   if (problems.length > 0) throw new InputError(problems);
   return modelFromGraph(graph, { allCritical, domainRanks: ranks, reliability: model.reliability, blindSpots: model.blindSpots, warnings: model.warnings });
+}
+
+/**
+ * A cycle among domains' `within` edges, as two domains on it (the edge that
+ * closes it: from, to), or undefined. Iterative depth-first search.
+ */
+export function withinCycle(graph: DirectedGraph<ModelNode, ModelEdge>): [string, string] | undefined {
+  const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
+  const ups = (id: string): string[] =>
+    graph.outEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === 'within').map((e) => graph.target(e)).sort(byText);
+  const roots = graph.filterNodes((_id, n) => n.kind === 'domain').sort(byText);
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    const stack: Array<{ id: string; next: string[]; i: number }> = [{ id: root, next: ups(root), i: 0 }];
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.i >= top.next.length) {
+        state.set(top.id, 2);
+        stack.pop();
+        continue;
+      }
+      const up = top.next[top.i++]!;
+      const s = state.get(up);
+      if (s === 1) return [top.id, up];
+      if (s === undefined) {
+        state.set(up, 1);
+        stack.push({ id: up, next: ups(up), i: 0 });
+      }
+    }
+  }
+  return undefined;
 }

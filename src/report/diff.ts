@@ -2,8 +2,9 @@
 import pc from 'picocolors';
 import type { DiffResult, ServiceSurvival } from '../analysis/compare.js';
 import type { Finding } from '../analysis/types.js';
-import { escapeMarkdown as md } from './markdown.js';
+import { escapeMarkdown as md, markdownCode } from './markdown.js';
 import type { ReportOptions } from './options.js';
+import { visibleDeep } from '../visible.js';
 
 const survives = (s?: ServiceSurvival): string => (s ? `${s.survives}/${s.of}` : '-');
 
@@ -12,6 +13,7 @@ function line(f: Finding): string {
 }
 
 export function renderDiffText(d: DiffResult, options: ReportOptions): string {
+  d = visibleDeep(d); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
   const stacks = (x: DiffResult['before']): string => x.map((i) => `${i.project}/${i.stack}`).join(', ');
   const out = [c.bold(`firebreak diff: ${stacks(d.before)} -> ${stacks(d.after)}`), `${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];
@@ -41,7 +43,7 @@ export function renderDiffMarkdown(d: DiffResult): string {
   const table = (title: string, list: Finding[]): void => {
     if (list.length === 0) return;
     out.push(`**${title}**`, '', '| severity | finding | id |', '| --- | --- | --- |');
-    for (const f of list) out.push(`| ${f.severity} | ${md(f.message)} | \`${f.id}\` |`);
+    for (const f of list) out.push(`| ${f.severity} | ${md(f.message)} | ${markdownCode(f.id)} |`);
     out.push('');
   };
   table('Introduced', d.introduced);

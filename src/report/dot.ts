@@ -6,10 +6,22 @@
 import type { AnalysisResult } from '../analysis/types.js';
 import { buildGraph, shortIds, stacksOf, type GraphCluster, type GraphEdgeKind, type GraphNode } from './graph.js';
 import type { ReportOptions } from './options.js';
+import { visible } from '../visible.js';
 
-/** A DOT double-quoted string: backslash and quote escaped, line breaks flattened. */
+const DOT_ENTITIES: Record<string, string> = { '&': '&amp;', '"': '&quot;', '\\': '&#92;&#92;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * A DOT double-quoted string holding the text literally. DOT's lexer knows only
+ * `\"`, so a doubled backslash before the closing quote would still escape it:
+ * backslash, quote, `&`, `<` and `>` become character entities instead (which
+ * Graphviz decodes in every label before its own escapes: a backslash is
+ * therefore two `&#92;`, read back as one), so the lexer sees no backslash and
+ * no `\N`/`\G`/`\l` escape or HTML reaches Graphviz; line breaks flattened, control and bidi characters shown
+ * as visible escapes. Node ids are never names (n0, n1…), and no attribute that
+ * takes a URL is ever written.
+ */
 export function dotString(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, ' ')}"`;
+  return `"${visible(s.replace(/\r\n|\r|\n/g, ' ')).replace(/[&"\\<>]/g, (ch) => DOT_ENTITIES[ch]!)}"`;
 }
 
 const SHAPES: Record<GraphNode['kind'], { shape: string; fill: string }> = {

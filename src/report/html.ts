@@ -26,6 +26,7 @@ import { buildGraph, stacksOf, type GraphCluster } from './graph.js';
 import { pageScript } from './html/bundle.js';
 import type { ReportOptions } from './options.js';
 import { nodeLabel } from './text.js';
+import { truncatedDeep } from '../visible.js';
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -285,7 +286,8 @@ const BODY = `<noscript>This report draws its graph and runs its simulations wit
 </main>`;
 
 export function renderHtml(result: AnalysisResult, _options: ReportOptions): string {
-  const data = jsonForScript(pageData(result));
+  // Every name cut to MAX_SHOWN_CHARS (with a marker), so the page stays linear in the model, not in name length.
+  const data = jsonForScript(truncatedDeep(pageData(result)));
   // client.ts with the failure engine, bundled by esbuild (html/bundle.ts).
   const client = scriptText(pageScript());
   const library = scriptText(cytoscapeJs());

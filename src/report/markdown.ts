@@ -9,6 +9,7 @@ import { formatLocation, formatWarning } from '../errors.js';
 import { SEVERITIES, type AnalysisResult, type Finding } from '../analysis/types.js';
 import { stacksOf } from './graph.js';
 import { nodeLabel, plainPath } from './text.js';
+import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
@@ -26,6 +27,8 @@ const ESCAPES: Record<string, string> = {
   ']': '&#93;',
   '\\': '&#92;',
   '~': '&#126;',
+  '@': '&#64;',
+  '#': '&#35;',
 };
 
 /**
@@ -34,7 +37,17 @@ const ESCAPES: Record<string, string> = {
  * which neither markdown nor HTML interprets; line breaks flattened.
  */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ').replace(/[&<>|`*_[\]\\~]/g, (ch) => ESCAPES[ch]!);
+  // `://`, `@`, `#` and `www.` escaped so GitHub makes no autolink, mention or issue link of a name;
+  // control and bidi characters as visible escapes (visible() runs first: its `\` is escaped after).
+  return visible(s.replace(/\r\n|\r|\n/g, ' '))
+    .replace(/[&<>|`*_[\]\\~@#]/g, (ch) => ESCAPES[ch]!)
+    .replace(/:(?=\/\/)/g, '&#58;')
+    .replace(/(w)(ww)\./gi, '$1$2&#46;');
+}
+
+/** A finding id as code: a code span when it is plain (ids are generated), else `<code>` with escaped text. */
+export function markdownCode(s: string): string {
+  return /^[\w./-]+$/.test(s) ? `\`${s}\`` : `<code>${escapeMarkdown(s)}</code>`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -86,7 +99,7 @@ function baselineMark(f: Finding, html: boolean): string {
 
 function findingDetails(result: AnalysisResult, f: Finding, maxPaths: number): string {
   const lines = [`<details><summary><b>${f.severity}</b>${baselineMark(f, true)}: ${escapeMarkdown(f.message)}</summary>`, ''];
-  lines.push(`id \`${f.id}\`${locations(f)}`, '');
+  lines.push(`id ${markdownCode(f.id)}${locations(f)}`, '');
   const body = explanation(result, f, maxPaths);
   if (body.length > 0) lines.push(...body, '');
   lines.push('</details>');
@@ -129,12 +142,12 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   for (const sev of SEVERITIES) head.push(`| ${sev} | ${s.findings[sev]} |`);
   head.push('');
 
-  const rows = main.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | \`${f.id}\` |`);
+  const rows = main.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
   const details = main.map((f) => findingDetails(result, f, maxPaths));
 
   const tail: string[] = [];
   if (info.length > 0) {
-    const items = info.flatMap((f) => [`- **info**: ${escapeMarkdown(f.message)} (id \`${f.id}\`${locations(f)})`, ...explanation(result, f, maxPaths, '  ')]);
+    const items = info.flatMap((f) => [`- **info**: ${escapeMarkdown(f.message)} (id ${markdownCode(f.id)}${locations(f)})`, ...explanation(result, f, maxPaths, '  ')]);
     tail.push(collapsed(`${plural(info.length, 'info finding')} beyond the policy (larger than a ${escapeMarkdown(result.policy.tolerate)})`, items));
   }
   const LIST_MAX = 50;

@@ -6,14 +6,22 @@
  * c1… (domains, in path order); every label is quoted and escaped.
  */
 import type { AnalysisResult } from '../analysis/types.js';
-import { buildGraph, shortIds, stacksOf, type GraphCluster, type GraphEdgeKind, type GraphNode } from './graph.js';
+import { buildGraph, shortIds, type GraphCluster, type GraphEdgeKind, type GraphNode } from './graph.js';
 import type { ReportOptions } from './options.js';
+import { visible } from '../visible.js';
 
 const ENTITIES: Record<string, string> = { '"': '#quot;', '#': '#35;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;' };
 
-/** A quoted Mermaid label: quotes and markup as Mermaid entity codes, line breaks flattened. */
+/**
+ * A quoted Mermaid label: quotes, markup, backticks (markdown strings) and
+ * `%`, `{`, `}` (Mermaid finds `%%{init}%%` directives anywhere in the text) as
+ * Mermaid entity codes (#quot; #35; #37; …);
+ * line breaks flattened; control and bidi characters as visible escapes; an
+ * empty label as a space (Mermaid rejects `[""]`).
+ */
 export function mermaidString(s: string): string {
-  return `"${s.replace(/\r\n|\r|\n/g, ' ').replace(/["#&<>`]/g, (ch) => ENTITIES[ch]!)}"`;
+  const text = visible(s.replace(/\r\n|\r|\n/g, ' ')).replace(/["#&<>`%{}]/g, (ch) => ENTITIES[ch] ?? `#${ch.charCodeAt(0)};`);
+  return `"${text === '' || /^\s*$/.test(text) ? '#32;' : text}"`;
 }
 
 const SHAPES: Record<GraphNode['kind'], [string, string]> = {
@@ -47,7 +55,8 @@ export function renderMermaid(result: AnalysisResult, _options: ReportOptions): 
   const graph = buildGraph(result);
   const ids = shortIds(graph);
   const out: string[] = ['flowchart LR'];
-  out.push(`  %% firebreak: ${stacksOf(result).replace(/[\r\n]+/g, ' ')}`);
+  // No input text in comment lines: a %%{init}%% directive could hide there.
+  out.push(`  %% firebreak: ${result.inputs.length} stack(s)`);
   out.push('  %% red: single point of failure (within the policy); pink: a service it takes down');
   out.push('  %% --> requires, -.- member, ==> recovers with, -.-> placed in; subgraphs: domains');
   for (const d of CLASS_DEFS) out.push(`  ${d}`);

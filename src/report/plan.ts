@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { PlanResult, PlanStep } from '../analysis/plan.js';
 import { escapeMarkdown as md } from './markdown.js';
 import type { ReportOptions } from './options.js';
+import { visibleDeep } from '../visible.js';
 
 const last = (path: string): string => path.split('/').pop()!;
 
@@ -24,6 +25,7 @@ function outcome(p: PlanResult): string[] {
 }
 
 export function renderPlanText(p: PlanResult, options: ReportOptions): string {
+  p = visibleDeep(p); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
   const out = [c.bold(`firebreak plan: add ${p.newDomain.kind} ${p.newDomain.path} beside ${p.newDomain.sibling}`), headline(p), ''];
   for (let w = 1; w <= p.waves; w++) {

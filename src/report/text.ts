@@ -4,6 +4,7 @@ import { formatLocation, formatWarning } from '../errors.js';
 import type { PathStep } from '../analysis/engine.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
+import { visibleDeep } from '../visible.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -79,6 +80,7 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
 }
 
 export function renderText(result: AnalysisResult, options: ReportOptions): string {
+  result = visibleDeep(result); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
   const maxPaths = options.maxPaths ?? 10;
   const out: string[] = [];

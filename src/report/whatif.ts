@@ -4,6 +4,7 @@ import type { WhatIfResult, WhatIfService } from '../analysis/whatif.js';
 import { escapeMarkdown as md } from './markdown.js';
 import type { ReportOptions } from './options.js';
 import { nodeLabel, renderPath } from './text.js';
+import { visibleDeep } from '../visible.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -20,6 +21,7 @@ function remedy(r: WhatIfResult, s: WhatIfService): string {
 }
 
 export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): string {
+  r = visibleDeep(r); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
   const out: string[] = [];
   out.push(c.bold(`firebreak whatif: ${r.inputs.map((i) => `${i.project}/${i.stack}`).join(', ')}`));

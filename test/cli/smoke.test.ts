@@ -79,4 +79,10 @@ describe('the built binary', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
+
+  it.runIf(process.platform === 'linux')('a full disk on stdout is a one-line error', () => {
+    const r = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} analyze .@pangyo-2022 --fail-on none > /dev/full`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['firebreak: error: cannot write the output to stdout (ENOSPC)']);
+  });
 });

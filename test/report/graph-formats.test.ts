@@ -140,10 +140,10 @@ describe('mermaid and dot reports', () => {
   it('escapes labels from the stack', async () => {
     const spec = hostileExport('<script>|db"q\\{x};%%', 'shop "x" #1 `end`');
     const mmd = await report(spec, 'mermaid');
-    expect(mmd).toContain('"#lt;script#gt;|db#quot;q\\{x};%% (datastore)"');
+    expect(mmd).toContain('"#lt;script#gt;|db#quot;q\\#123;x#125;;#37;#37; (datastore)"');
     expect(mmd).toContain('(["shop #quot;x#quot; #35;1 #96;end#96;"])');
     const dot = await report(spec, 'dot');
-    expect(dot).toContain('label="<script>|db\\"q\\\\{x};%% (datastore)"');
+    expect(dot).toContain('label="&lt;script&gt;|db&quot;q&#92;&#92;{x};%% (datastore)"');
   });
 
   it.runIf(hasGraphviz)('graphviz accepts the dot output', async () => {

@@ -1,5 +1,6 @@
 /** YAML files with positions: parse errors and node lookups as file:line:column. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readInputText } from '../read.js';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type Problem } from '../../errors.js';
 
@@ -11,13 +12,7 @@ export interface YamlFile {
 }
 
 export function readYamlFile(file: string, what: string): YamlFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-  }
-  return parseYamlText(text, file);
+  return parseYamlText(readInputText(file, what), file);
 }
 
 export function parseYamlText(text: string, file: string): YamlFile {

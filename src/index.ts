@@ -40,6 +40,7 @@ export {
 } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
 export { forgetInputsRead } from './ingest/read.js';
+export { writeFileAtomic } from './ingest/write.js';
 export { applyBaseline, failingFindings } from './analysis/gate.js';
 export { severityRank } from './analysis/types.js';
 export { plainPath } from './report/text.js';

@@ -1,8 +1,7 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
 import { existsSync, statSync } from 'node:fs';
-import { writeFileAtomic } from '../ingest/write.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SEVERITIES, findTopology, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
+import { SEVERITIES, findTopology, writeFileAtomic, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
 

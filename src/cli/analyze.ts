@@ -7,7 +7,7 @@ import { applyBaseline, failingFindings } from '../analysis/gate.js';
 import { readBaseline } from '../ingest/baseline.js';
 import { renderBaseline } from '../report/baseline.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor, withOptions, writeText,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, sarifRoot, today, topologyFor, wantColor, withOptions, writeText,
   type AnalyzeFlags,
 } from './shared.js';
 
@@ -32,7 +32,7 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
 }
 
 function emit(result: AnalysisResult, flags: AnalyzeFlags): void {
-  output(render(result, flags.format, { color: wantColor(flags) }), flags);
+  output(render(result, flags.format, { color: wantColor(flags), ...(flags.format === 'sarif' ? { sarif: sarifRoot(flags) } : {}) }), flags);
 }
 
 async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number> {
@@ -76,6 +76,7 @@ function common(cmd: Command): Command {
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),
     programTimeoutOption(),
+    new Option('--sarif-root <dir>', 'with --format sarif: make file URIs relative to this directory (default: the git top level, else the working directory)'),
     options.noColor(),
   ]);
 }

@@ -1,5 +1,7 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { findTopology, readTopology, type LoadOptions, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
@@ -24,6 +26,7 @@ export interface AnalyzeFlags {
   programTimeout?: number;
   availability?: boolean;
   topology?: string;
+  sarifRoot?: string;
 }
 
 export function parseOrder(value: string): number {
@@ -58,6 +61,19 @@ export function topologyFor(flags: { topology?: string }, specs: string[]): Topo
     }
   }
   return undefined;
+}
+
+/** SARIF URIs are relative to --sarif-root, else the git top level of the working directory, else the working directory. */
+export function sarifRoot(flags: { sarifRoot?: string }): { root: string; cwd: string } {
+  const cwd = process.cwd();
+  if (flags.sarifRoot) return { root: path.resolve(cwd, flags.sarifRoot), cwd };
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (top) return { root: path.resolve(top), cwd };
+  } catch {
+    // Not a git work tree, or no git: the working directory.
+  }
+  return { root: cwd, cwd };
 }
 
 /** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */

@@ -12,6 +12,7 @@ import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
 import { linkStackReferences, stacksToLink } from './stackrefs.js';
+import { locateInProgram } from './program.js';
 
 export interface LoadOptions {
   /** The stack for project inputs that do not name one with `DIR@STACK`. */
@@ -87,7 +88,9 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   } catch (err) {
     throw new InputError({ file: target, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
-  return readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  const input = readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  locateInProgram(input, target);
+  return input;
 }
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */

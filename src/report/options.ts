@@ -3,4 +3,10 @@ export interface ReportOptions {
   color: boolean;
   /** Most explanation paths printed per finding in text (all of them in json). */
   maxPaths?: number;
+  /**
+   * SARIF: artifact URIs are made relative to `root` (the repository root,
+   * absolute); relative location files are taken relative to `cwd` (absolute).
+   * Without it, location files are written as given.
+   */
+  sarif?: { root: string; cwd: string };
 }

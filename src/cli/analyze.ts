@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { applyBaseline, failingFindings } from '../analysis/gate.js';
 import { readBaseline } from '../ingest/baseline.js';
+import { defaultInputs } from '../ingest/index.js';
 import { renderBaseline } from '../report/baseline.js';
 import {
   EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, sarifRoot, today, topologyFor, wantColor, withOptions, writeText,
@@ -13,7 +14,7 @@ import {
 
 async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<AnalysisResult> {
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
-  const inputs = specs.length > 0 ? specs : ['.'];
+  const inputs = specs.length > 0 ? specs : defaultInputs();
   progress(`firebreak: reading ${inputs.join(', ')}...`);
   const rules = loadRules(flags.rules);
   const loaded = await loadInputs(inputs, loadOptions(flags, rules.properties));

@@ -33,7 +33,7 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
 }
 
 function emit(result: AnalysisResult, flags: AnalyzeFlags): void {
-  output(render(result, flags.format, { color: wantColor(flags), ...(flags.format === 'sarif' ? { sarif: sarifRoot(flags) } : {}) }), flags);
+  output(render(result, flags.format, { color: wantColor(flags), failOn: flags.failOn, ...(flags.format === 'sarif' ? { sarif: sarifRoot(flags) } : {}) }), flags);
 }
 
 async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number> {

@@ -1,3 +1,5 @@
+import type { Severity } from '../analysis/types.js';
+
 export interface ReportOptions {
   /** ANSI colour (the CLI turns it on for a TTY unless NO_COLOR is set). */
   color: boolean;
@@ -9,4 +11,6 @@ export interface ReportOptions {
    * Without it, location files are written as given.
    */
   sarif?: { root: string; cwd: string };
+  /** The gate's threshold (`--fail-on`), for the verdict line of markdown; default high. */
+  failOn?: Severity | 'none';
 }

@@ -14,13 +14,14 @@ import { applyAcceptances } from './analysis/gate.js';
 import type { Topology } from './ingest/topology.js';
 import { REPORTERS, FORMATS, type ReportOptions } from './report/index.js';
 
-export { loadInputs, loadInput, type LoadOptions } from './ingest/index.js';
+export { loadInputs, loadInput, defaultInputs, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology } from './ingest/topology.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
 export type { AnalysisResult, Finding, Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
 export { FORMATS } from './report/index.js';
+export { DOCS_BASE, findingDocsUrl, findingKindLinks } from './report/docs-links.js';
 
 export interface FullOptions extends AnalyzeOptions {
   /** User rule packs (files or directories), after the built-in ones. */

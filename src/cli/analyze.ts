@@ -32,8 +32,13 @@ async function analyzeInputs(specs: string[], flags: AnalyzeFlags): Promise<Anal
   return result;
 }
 
+/** On a terminal (and not writing to a file), text wraps to its width. */
+function terminalWidth(flags: AnalyzeFlags): { width?: number } {
+  return !flags.output && process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {};
+}
+
 function emit(result: AnalysisResult, flags: AnalyzeFlags): void {
-  output(render(result, flags.format, { color: wantColor(flags), failOn: flags.failOn, ...(flags.format === 'sarif' ? { sarif: sarifRoot(flags) } : {}) }), flags);
+  output(render(result, flags.format, { color: wantColor(flags), failOn: flags.failOn, ...terminalWidth(flags), ...(flags.format === 'sarif' ? { sarif: sarifRoot(flags) } : {}) }), flags);
 }
 
 async function runAnalyze(specs: string[], flags: AnalyzeFlags): Promise<number> {

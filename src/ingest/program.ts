@@ -35,7 +35,8 @@ export function projectFileIn(dir: string): string | undefined {
  * Give the resources of a state or preview input the line of their declaration in
  * the Pulumi YAML program next to `file`. A program that cannot be read or parsed,
  * of another project or another runtime, changes nothing (and is not an error: the
- * input is the JSON file). Returns the program file when resources were located.
+ * input is the JSON file). Returns the project file when it is the stack's project
+ * (also recorded as `input.program`).
  */
 export function locateInProgram(input: StackInput, file: string): string | undefined {
   const dir = path.dirname(file);
@@ -54,9 +55,11 @@ export function locateInProgram(input: StackInput, file: string): string | undef
     return undefined;
   }
   const p = y.value;
-  if (!isMap(p)) return undefined;
+  if (!isMap(p) || p.name !== input.project) return undefined;
+  // The stack's own project: reports point at it rather than at a generated JSON file.
+  input.program = program;
   const runtime = isMap(p.runtime) ? p.runtime.name : p.runtime;
-  if (runtime !== 'yaml' || p.name !== input.project || !isMap(p.resources)) return undefined;
+  if (runtime !== 'yaml' || !isMap(p.resources)) return program;
   // Logical name -> [key, type] of the declarations (`name:` overrides the key).
   const declared = new Map<string, { key: string; type: unknown }>();
   for (const [key, decl] of Object.entries(p.resources)) {
@@ -64,13 +67,11 @@ export function locateInProgram(input: StackInput, file: string): string | undef
     const name = typeof decl.name === 'string' ? decl.name : key;
     if (!declared.has(name)) declared.set(name, { key, type: decl.type });
   }
-  let located = false;
   for (const r of input.resources) {
     if (r.source) continue;
     const d = declared.get(r.name);
     if (!d || (typeof d.type === 'string' && !sameType(d.type, r.type))) continue;
     r.source = { file: program, ...positionOf(y, ['resources', d.key], true) };
-    located = true;
   }
-  return located ? program : undefined;
+  return program;
 }

@@ -100,8 +100,8 @@ function programIn(result: AnalysisResult, dir: string, pulumiYamlOnly: boolean)
 
 /**
  * The file that stands for the whole first input, never a directory: a program's
- * file; for an export or preview, the Pulumi YAML program of its stack when its
- * resources were located there (Pulumi.yaml next to it), else the file itself.
+ * file; for an export or preview, the project file of its stack when found next to
+ * it (Pulumi.yaml of the same project, any runtime), else the file itself.
  */
 function inputFile(result: AnalysisResult): string {
   const input = result.inputs[0];
@@ -113,6 +113,7 @@ function inputFile(result: AnalysisResult): string {
     const dir = posix(target);
     return programIn(result, dir, false) ?? (dir === '.' ? 'Pulumi.yaml' : `${dir}/Pulumi.yaml`);
   }
+  if (input.program) return input.program;
   if (input.input === '-') return programIn(result, '.', true) ?? 'Pulumi.yaml';
   return programIn(result, path.posix.dirname(posix(input.input)), true) ?? input.input;
 }

@@ -128,6 +128,20 @@ describe('SARIF for code scanning', () => {
     for (const r of log.runs[0]!.results) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'previews/delete-last-replica-outside-zone-a.json' }, region: { startLine: 1 } });
   });
 
+  it('on a preview generated in CI next to a Node.js project: at line 1 of its Pulumi.yaml, not at the generated file', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'firebreak-sarif-'));
+    mkdirSync(path.join(root, 'infra'));
+    copyFileSync(path.join(repoRoot, 'test/fixtures/previews/delete-last-replica-outside-zone-a.json'), path.join(root, 'infra', 'preview.json'));
+    writeFileSync(path.join(root, 'infra', 'Pulumi.yaml'), 'name: shop\nruntime: nodejs\n');
+    const log = sarif(['infra/preview.json', '--sarif-root', '.'], root);
+    expectCodeScanningReady(log);
+    for (const r of log.runs[0]!.results) expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'infra/Pulumi.yaml' }, region: { startLine: 1 } } }]);
+    // Another project's Pulumi.yaml is not this stack's program.
+    writeFileSync(path.join(root, 'infra', 'Pulumi.yaml'), 'name: billing\nruntime: nodejs\n');
+    const other = sarif(['infra/preview.json', '--sarif-root', '.'], root);
+    expect(other.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('infra/preview.json');
+  });
+
   it('suppresses baselined results so they are not new alerts, and keeps new ones open', () => {
     const twoZones = 'test/fixtures/exports/two-zones-single-db.json';
     const baseline = tempFile('baseline.yaml', '');

@@ -122,7 +122,7 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs); default: .';
+export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs), DIY backend folders or file:// backend URLs (every stack); default: . (or PULUMI_BACKEND_URL=file://... outside a project)';
 export const PLAN_FORMATS = ['json', 'markdown', 'text'];
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */

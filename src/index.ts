@@ -24,7 +24,7 @@ import type { Topology } from './ingest/topology.js';
 import { checkpointOf } from './ingest/write.js';
 import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
 
-export { loadInputs, loadInput, splitStackSpec, type LoadOptions } from './ingest/index.js';
+export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology } from './ingest/topology.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
@@ -55,6 +55,7 @@ export function findingKinds(): Array<{ id: string; title: string; description: 
     .map((k) => ({ id: k.id, title: k.title, description: k.description, defaultSeverity: k.defaultSeverity }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+export { DOCS_BASE, findingDocsUrl, findingKindLinks } from './report/docs-links.js';
 
 export interface FullOptions extends AnalyzeOptions {
   /** User rule packs (files or directories), after the built-in ones. */

@@ -270,7 +270,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
-    inputs: inputs.map((i) => ({ input: i.input, kind: i.kind, project: i.project, stack: i.stack, resources: i.resources.length })),
+    inputs: inputs.map((i) => ({ input: i.input, kind: i.kind, project: i.project, stack: i.stack, resources: i.resources.length, ...(i.program ? { program: i.program } : {}) })),
     policy,
     summary: {
       resources: inputs.reduce((n, i) => n + i.resources.length, 0),

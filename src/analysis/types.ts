@@ -102,7 +102,7 @@ export interface ResultModel {
 export interface AnalysisResult {
   schemaVersion: 1;
   tool: { name: 'firebreak'; version: string };
-  inputs: Array<{ input: string; kind: string; project: string; stack: string; resources: number }>;
+  inputs: Array<{ input: string; kind: string; project: string; stack: string; resources: number; program?: string }>;
   policy: Policy;
   summary: {
     resources: number;

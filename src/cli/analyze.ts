@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today, topologyFor, wantColor,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, sarifRoot, today, topologyFor, wantColor,
   withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
 import { resolvePath, type Io } from './io.js';
@@ -29,10 +29,16 @@ async function analyzeInputs(io: Io, specs: string[], flags: AnalyzeFlags): Prom
   return result;
 }
 
+/** On a terminal (and not writing to a file), text wraps to its width. */
+function terminalWidth(io: Io, flags: AnalyzeFlags): { width?: number } {
+  return !flags.output && io.stdoutIsTTY && io.stdoutColumns ? { width: io.stdoutColumns } : {};
+}
+
 /** The gate over the result, with --baseline; the report of what it found. */
 function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags): CheckResult {
   const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined);
-  output(io, render(gated.result, flags.format, { color: wantColor(io, flags) }), flags);
+  const sarif = flags.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
+  output(io, render(gated.result, flags.format, { color: wantColor(io, flags), failOn: flags.failOn, ...terminalWidth(io, flags), ...sarif }), flags);
   return gated;
 }
 
@@ -74,6 +80,7 @@ function common(cmd: Command): Command {
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),
     programTimeoutOption(),
+    new Option('--sarif-root <dir>', 'with --format sarif: make file URIs relative to this directory (default: the git top level, else the working directory)'),
     options.noColor(),
   ]);
 }

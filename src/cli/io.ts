@@ -50,6 +50,6 @@ export function processIo(): Io {
  * written, so messages name files the way the user did.
  */
 export function resolvePath(io: Io, file: string): string {
-  if (file === '-' || path.isAbsolute(file) || path.resolve(io.cwd) === process.cwd()) return file;
+  if (file === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(file) || path.isAbsolute(file) || path.resolve(io.cwd) === process.cwd()) return file;
   return path.resolve(io.cwd, file);
 }

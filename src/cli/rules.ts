@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
-import { loadInputs, loadRules } from '../index.js';
+import { findingKindLinks, loadInputs, loadRules } from '../index.js';
 import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, type LoadedPack } from '../classify/packs.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
@@ -261,6 +261,14 @@ export function renderExplainText(e: Explanation): string {
   return out.join('\n') + '\n';
 }
 
+/** The finding kinds, each with its default severity, title and docs page. */
+function renderFindingKinds(format: string): string {
+  const kinds = findingKindLinks();
+  if (format === 'json') return JSON.stringify({ findings: kinds }, null, 2) + '\n';
+  const width = Math.max(...kinds.map((k) => k.id.length));
+  return kinds.map((k) => `${k.id.padEnd(width)}  ${k.defaultSeverity.padEnd(8)}  ${k.title}\n${' '.repeat(width + 2)}${k.url}`).join('\n') + '\n';
+}
+
 // ---------------------------------------------------------------- command
 
 export function addRulesCommand(program: Command, cli: Cli): void {
@@ -271,11 +279,18 @@ export function addRulesCommand(program: Command, cli: Cli): void {
     .description('every loaded rule pack and rule, in precedence order')
     .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--findings', 'list the finding kinds instead, each with its default severity and docs URL')
     .addHelpText('after', `
 Examples:
   $ firebreak rules list
+  $ firebreak rules list --findings             # what each finding kind means, and where its docs are
   $ firebreak rules list --rules my-rules/ --format json`)
-    .action((flags: { rules: string[]; format: string }) => {
+    .action((flags: { rules: string[]; format: string; findings?: boolean }) => {
+      if (flags.findings) {
+        cli.io.stdout(renderFindingKinds(flags.format));
+        cli.exitCode = EXIT_OK;
+        return;
+      }
       const packs = loadRules(flags.rules.map((p) => resolvePath(cli.io, p))).packs;
       cli.io.stdout(flags.format === 'json' ? renderListJson(packs) : renderListText(packs, cli.io.cwd));
       cli.exitCode = EXIT_OK;

@@ -1,7 +1,9 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SEVERITIES, findTopology, writeFileAtomic, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
+import { SEVERITIES, defaultInputs, findTopology, writeFileAtomic, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
 import { UsageError } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
 
@@ -24,6 +26,7 @@ export interface AnalyzeFlags {
   programTimeout?: number;
   availability?: boolean;
   topology?: string;
+  sarifRoot?: string;
 }
 
 export function parseOrder(value: string): number {
@@ -54,7 +57,7 @@ export function wantColor(io: Io, flags: { color?: boolean; output?: string }): 
 
 /** Input specs (files, `-`, DIR or DIR@STACK) with relative paths resolved against io.cwd; default: `.`. */
 export function inputSpecs(io: Io, specs: string[]): string[] {
-  return (specs.length > 0 ? specs : ['.']).map((s) => resolvePath(io, s));
+  return (specs.length > 0 ? specs : defaultInputs(io.env, io.cwd)).map((s) => resolvePath(io, s));
 }
 
 /** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved). */
@@ -69,6 +72,19 @@ export function topologyFor(io: Io, flags: { topology?: string }, specs: string[
     }
   }
   return undefined;
+}
+
+/** SARIF URIs are relative to --sarif-root, else the git top level of the working directory, else the working directory. */
+export function sarifRoot(io: Io, flags: { sarifRoot?: string }): { root: string; cwd: string } {
+  const cwd = path.resolve(io.cwd);
+  if (flags.sarifRoot) return { root: path.resolve(cwd, flags.sarifRoot), cwd };
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (top) return { root: path.resolve(top), cwd };
+  } catch {
+    // Not a git work tree, or no git: the working directory.
+  }
+  return { root: cwd, cwd };
 }
 
 /** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */
@@ -120,7 +136,7 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs); default: .';
+export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs), DIY backend folders or file:// backend URLs (every stack); default: . (or PULUMI_BACKEND_URL=file://... outside a project)';
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {

@@ -3,7 +3,7 @@
  * Every input becomes a StackInput of resource records.
  */
 import { stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
@@ -12,6 +12,8 @@ import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
 import { linkStackReferences, stacksToLink } from './stackrefs.js';
+import { locateInProgram, projectFileIn } from './program.js';
+import { backendStacks, backendStateDir, backendUrlPath, isBackendUrl, readBackendStack } from './backend.js';
 
 export interface LoadOptions {
   /** The stack for project inputs that do not name one with `DIR@STACK`. */
@@ -82,7 +84,9 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
     return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
   }
   const text = readInputText(target);
-  return readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  const input = readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  locateInProgram(input, target);
+  return input;
 }
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
@@ -91,7 +95,43 @@ function readDocument(doc: unknown, file: string, input: string, keep?: Readonly
 }
 
 /**
- * Load every input, in the order given, then link stack references between
+ * The `.pulumi` folder when a spec names a DIY backend: a `file://` URL, or a folder
+ * (not a Pulumi project) that holds `.pulumi/stacks`, or such a `.pulumi` folder.
+ */
+function backendOf(spec: string): string | undefined {
+  if (isBackendUrl(spec)) {
+    const dir = backendUrlPath(spec);
+    const state = existsSync(dir) ? backendStateDir(dir) : undefined;
+    if (!state) throw new InputError({ file: dir, reason: 'no DIY backend here: expected a folder with .pulumi/stacks (from the file:// backend URL)' });
+    return state;
+  }
+  if (spec === '-' || (spec.lastIndexOf('@') > 0 && !existsSync(spec))) return undefined;
+  if (!existsSync(spec) || !statSync(spec).isDirectory() || projectFileIn(spec)) return undefined;
+  return backendStateDir(spec);
+}
+
+/** One spec's inputs (a DIY backend gives one per stack), each with how to read it again whole. */
+async function loadSpec(spec: string, options: LoadOptions): Promise<Array<{ input: StackInput; reload: (o: LoadOptions) => Promise<StackInput> }>> {
+  const state = backendOf(spec);
+  if (!state) return [{ input: await loadInput(spec, options), reload: (o) => loadInput(spec, o) }];
+  const read = async (file: string, o: LoadOptions): Promise<StackInput> => readDocument(readBackendStack(file), file, file, o.keepProperties);
+  const out = [];
+  for (const s of backendStacks(state)) out.push({ input: await read(s.file, options), reload: (o: LoadOptions) => read(s.file, o) });
+  return out;
+}
+
+/**
+ * The inputs when none are given: `.`, or the DIY backend of PULUMI_BACKEND_URL
+ * (`file://...`) when the working directory is not a Pulumi project.
+ */
+export function defaultInputs(env: NodeJS.ProcessEnv = process.env, cwd = '.'): string[] {
+  const url = env.PULUMI_BACKEND_URL;
+  if (url && isBackendUrl(url) && !projectFileIn(cwd)) return [url];
+  return ['.'];
+}
+
+/**
+ * Load every input, in the order given (a DIY backend folder or file:// URL: each of its stacks), then link stack references between
  * them (a StackReference to another input's stack becomes dependencies on the
  * resources behind the outputs it reads).
  */
@@ -99,13 +139,14 @@ export async function loadInputs(specs: string[], options: LoadOptions = {}): Pr
   // Standard input can be read once: keep its text, should it be read again below.
   let stdin: Promise<string> | undefined;
   const opts: LoadOptions = { ...options, readStdin: () => (stdin ??= (options.readStdin ?? readAllStdin)()) };
-  const out: StackInput[] = [];
-  for (const spec of specs) out.push(await loadInput(spec, opts));
+  const loaded = [];
+  for (const spec of specs) loaded.push(...(await loadSpec(spec, opts)));
+  const out = loaded.map((l) => l.input);
   if (options.keepProperties) {
     // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.
     const { keepProperties: _pruned, ...whole } = opts;
     for (const i of stacksToLink(out)) {
-      if (PRUNED_KINDS.has(out[i]!.kind)) out[i] = await loadInput(specs[i]!, whole);
+      if (PRUNED_KINDS.has(out[i]!.kind)) out[i] = await loaded[i]!.reload(whole);
     }
   }
   linkStackReferences(out);

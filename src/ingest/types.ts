@@ -97,6 +97,8 @@ export interface StackInput {
   config: Record<string, string>;
   resources: ResourceRecord[];
   warnings: Warning[];
+  /** For an export or preview: the project file (Pulumi.yaml) of its stack found next to it, where reports point. */
+  program?: string;
 }
 
 export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } | undefined {

@@ -6,11 +6,13 @@
  * stays under GitHub's comment limit (details are dropped first, with a note).
  */
 import { formatLocation, formatWarning } from '../errors.js';
-import { SEVERITIES, type AnalysisResult, type Finding } from '../analysis/types.js';
+import { SEVERITIES, type AnalysisResult, type Finding, type Severity } from '../analysis/types.js';
 import { stacksOf } from './graph.js';
 import { nodeLabel, plainPath } from './text.js';
 import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
+import { failingFindings } from '../analysis/gate.js';
+import { findingDocsUrl } from './docs-links.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
 export const MARKDOWN_MAX_CHARS = 65_000;
@@ -106,6 +108,16 @@ function findingDetails(result: AnalysisResult, f: Finding, maxPaths: number): s
   return lines.join('\n');
 }
 
+/** The first line: passed or failed, against which threshold and baseline (as `firebreak check` decides). */
+function verdict(result: AnalysisResult, failOn: Severity | 'none'): string {
+  const b = result.baseline;
+  const against = b ? ` not in the baseline ${escapeMarkdown(b.file)}` : '';
+  if (failOn === 'none') return '**firebreak: passed**: not gated (--fail-on none).';
+  const failing = failingFindings(result, failOn).length;
+  if (failing > 0) return `**firebreak: failed**: ${plural(failing, 'finding')} at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.`;
+  return `**firebreak: passed**: no finding at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.`;
+}
+
 function collapsed(summary: string, items: string[]): string {
   return [`<details><summary>${summary}</summary>`, '', ...items, '', '</details>'].join('\n');
 }
@@ -116,7 +128,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   const main = result.findings.filter((f) => f.severity !== 'info');
   const info = result.findings.filter((f) => f.severity === 'info');
 
-  const head: string[] = [];
+  const head: string[] = [verdict(result, options.failOn ?? 'high'), ''];
   const singles = new Set(main.filter((f) => f.event.kind !== 'set').map((f) => f.event.id)).size;
   const sets = new Set(main.filter((f) => f.event.kind === 'set').map((f) => f.event.id)).size;
   const setsText = sets > 0 ? plural(sets, 'shared risk group') : '';
@@ -141,6 +153,11 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   head.push('| severity | count |', '| --- | ---: |');
   for (const sev of SEVERITIES) head.push(`| ${sev} | ${s.findings[sev]} |`);
   head.push('');
+  const kinds = [...new Set(result.findings.map((f) => f.rule))].sort();
+  if (kinds.length > 0) {
+    const count = (k: string): number => result.findings.filter((f) => f.rule === k).length;
+    head.push(`Finding kinds (what they mean, how to fix them): ${kinds.map((k) => `[${escapeMarkdown(k)}](${findingDocsUrl(k)}) (${count(k)})`).join(', ')}`, '');
+  }
 
   const rows = main.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
   const details = main.map((f) => findingDetails(result, f, maxPaths));

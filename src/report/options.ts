@@ -1,6 +1,18 @@
+import type { Severity } from '../analysis/types.js';
+
 export interface ReportOptions {
   /** ANSI colour (the CLI turns it on for a TTY unless NO_COLOR is set). */
   color: boolean;
   /** Most explanation paths printed per finding in text (all of them in json). */
   maxPaths?: number;
+  /**
+   * SARIF: artifact URIs are made relative to `root` (the repository root,
+   * absolute); relative location files are taken relative to `cwd` (absolute).
+   * Without it, location files are written as given.
+   */
+  sarif?: { root: string; cwd: string };
+  /** Text: wrap lines to this many columns (the CLI gives the terminal's width on a TTY; none: no wrapping). */
+  width?: number;
+  /** The gate's threshold (`--fail-on`), for the verdict line of markdown; default high. */
+  failOn?: Severity | 'none';
 }

@@ -1,18 +1,29 @@
 /**
  * sarif: SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
- * One run; one rule per finding kind, its id the kind's id (docs/findings/<id>.md);
- * one result per finding, at the finding's source locations or else at the input.
+ * One run; one rule per finding kind, its id the kind's id (docs/findings/<id>.md),
+ * with helpUri, help.markdown and security-severity; one result per finding, at
+ * the finding's source locations or else at line 1 of the input's program file
+ * (or of the input), with a stable fingerprint. URIs are relative to the
+ * repository root when `options.sarif` gives it (docs/ci.md).
  * Built only from the result: names, ids and messages, never property values.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { SourceLocation } from '../errors.js';
 import { FINDING_KINDS } from '../analysis/findings/index.js';
 import type { AnalysisResult, Finding, Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
 import { plainPath } from './text.js';
+import { REPOSITORY_URL, findingDocsUrl } from './docs-links.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFORMATION_URI = 'https://github.com/firebreak/firebreak';
+const INFORMATION_URI = REPOSITORY_URL;
+
+/**
+ * GitHub's security-severity scores: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+ * GitHub reads it from the rule; each result carries its own finding's score too.
+ */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -24,9 +35,10 @@ interface ReportingDescriptor {
   id: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
-  help: { text: string };
+  helpUri: string;
+  help: { text: string; markdown: string };
   defaultConfiguration: { level: Level };
-  properties: { tags: string[] };
+  properties: { tags: string[]; 'security-severity': string };
 }
 
 function byText(a: string, b: string): number {
@@ -42,13 +54,20 @@ function descriptor(id: string): ReportingDescriptor {
   const kind = FINDING_KINDS[id];
   const title = kind?.title ?? id;
   const description = kind?.description ?? `Findings of the ${id} kind.`;
+  const severity = kind?.defaultSeverity ?? 'medium';
+  const url = findingDocsUrl(id);
   return {
     id,
     shortDescription: { text: title },
     fullDescription: { text: description },
-    help: { text: `${description} What it means, its severities and how to fix it: docs/findings/${id}.md in the firebreak package.` },
-    defaultConfiguration: { level: sarifLevel(kind?.defaultSeverity ?? 'medium') },
-    properties: { tags: ['reliability', 'availability', 'firebreak'] },
+    helpUri: url,
+    help: {
+      text: `${description} What it means, its severities and how to fix it: ${url} (docs/findings/${id}.md in the firebreak package).`,
+      markdown: `**${title}** (\`${id}\`, ${severity} by default)\n\n${description}\n\n[What it means, its severities and how to fix it](${url})`,
+    },
+    defaultConfiguration: { level: sarifLevel(severity) },
+    // `security` makes code scanning show security-severity (availability is the A of CIA).
+    properties: { tags: ['reliability', 'availability', 'security', 'firebreak'], 'security-severity': SECURITY_SEVERITY[severity] },
   };
 }
 
@@ -62,35 +81,66 @@ export function fileUri(file: string): string {
   return encode(slashed.replace(/^(\.\/)+/, ''));
 }
 
-/** The file that stands for the whole first input: the export itself, or a YAML project's program file. */
+/** Forward slashes, normalized, no trailing slash. */
+function posix(file: string): string {
+  return path.posix.normalize(file.replace(/\\/g, '/')).replace(/(.)\/+$/, '$1');
+}
+
+/** The program file a node was declared in, when it lies in `dir` (and, for an export, is a Pulumi.yaml). */
+function programIn(result: AnalysisResult, dir: string, pulumiYamlOnly: boolean): string | undefined {
+  for (const n of Object.values(result.nodes)) {
+    if (!n.source) continue;
+    const file = posix(n.source.file);
+    if (path.posix.dirname(file) !== dir) continue;
+    if (pulumiYamlOnly && !/^Pulumi\.ya?ml$/.test(path.posix.basename(file))) continue;
+    return file;
+  }
+  return undefined;
+}
+
+/**
+ * The file that stands for the whole first input, never a directory: a program's
+ * file; for an export or preview, the project file of its stack when found next to
+ * it (Pulumi.yaml of the same project, any runtime), else the file itself.
+ */
 function inputFile(result: AnalysisResult): string {
   const input = result.inputs[0];
   if (!input) return 'Pulumi.yaml';
-  if (input.kind !== 'yaml-program') return input.input;
-  const at = input.input.lastIndexOf('@');
-  const target = (at > 0 ? input.input.slice(0, at) : input.input).replace(/\\/g, '/');
-  if (/\.ya?ml$/i.test(target)) return target;
-  const dir = path.posix.normalize(target).replace(/(.)\/+$/, '$1');
-  // The program file a node was declared in, when it lies in the project directory.
-  for (const n of Object.values(result.nodes)) {
-    const file = n.source && path.posix.normalize(n.source.file.replace(/\\/g, '/'));
-    if (file && path.posix.dirname(file) === dir) return file;
+  if (input.kind === 'yaml-program' || input.kind === 'nodejs-program') {
+    const at = input.input.lastIndexOf('@');
+    const target = (at > 0 ? input.input.slice(0, at) : input.input).replace(/\\/g, '/');
+    if (/\.ya?ml$/i.test(target)) return target;
+    const dir = posix(target);
+    return programIn(result, dir, false) ?? (dir === '.' ? 'Pulumi.yaml' : `${dir}/Pulumi.yaml`);
   }
-  return dir === '.' ? 'Pulumi.yaml' : `${dir}/Pulumi.yaml`;
+  if (input.program) return input.program;
+  if (input.input === '-') return programIn(result, '.', true) ?? 'Pulumi.yaml';
+  return programIn(result, path.posix.dirname(posix(input.input)), true) ?? input.input;
 }
 
-function physicalLocation(loc: SourceLocation): object {
-  const region: Record<string, number> = {};
-  if (loc.line !== undefined && loc.line >= 1) {
-    region.startLine = loc.line;
-    if (loc.column !== undefined && loc.column >= 1) region.startColumn = loc.column;
-  }
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: fileUri(loc.file) },
-      ...(region.startLine !== undefined ? { region } : {}),
-    },
-  };
+/** A location file as a URI: relative to the repository root when it lies under it, else a file: URI. */
+function locationUri(file: string, options: ReportOptions): string {
+  if (!options.sarif) return fileUri(file);
+  const abs = path.resolve(options.sarif.cwd, file);
+  const rel = path.relative(options.sarif.root, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return fileUri(abs);
+  return fileUri(rel.split(path.sep).join('/'));
+}
+
+function physicalLocation(loc: SourceLocation, options: ReportOptions): object {
+  // Code scanning needs a line: a location without one is the file's first line.
+  const region: Record<string, number> = { startLine: loc.line !== undefined && loc.line >= 1 ? loc.line : 1 };
+  if (loc.line !== undefined && loc.line >= 1 && loc.column !== undefined && loc.column >= 1) region.startColumn = loc.column;
+  return { physicalLocation: { artifactLocation: { uri: locationUri(loc.file, options) }, region } };
+}
+
+/**
+ * Fingerprints that follow a finding across runs whatever lines move: the finding id
+ * (stable for the same risk), and primaryLocationLineHash, the key code scanning
+ * tracks, derived from it (so upload-sarif does not hash the line's text instead).
+ */
+function fingerprints(f: Finding): Record<string, string> {
+  return { 'firebreak/v1': f.id, primaryLocationLineHash: `${createHash('sha256').update(f.id).digest('hex').slice(0, 32)}:1` };
 }
 
 function messageText(result: AnalysisResult, f: Finding): string {
@@ -98,7 +148,16 @@ function messageText(result: AnalysisResult, f: Finding): string {
   return explained ? `${f.message}\nPath: ${plainPath(result, explained.path)}` : f.message;
 }
 
-export function renderSarif(result: AnalysisResult, _options: ReportOptions): string {
+function suppressions(result: AnalysisResult, f: Finding): object {
+  if (f.accepted) {
+    return { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}` }] };
+  }
+  // In the baseline: accepted as it stands, so code scanning does not raise it as a new alert.
+  if (f.baseline === 'unchanged') return { suppressions: [{ kind: 'external', status: 'accepted', justification: `in the baseline ${result.baseline?.file ?? ''}`.trimEnd() }] };
+  return {};
+}
+
+export function renderSarif(result: AnalysisResult, options: ReportOptions): string {
   const ids = ruleIds(result);
   const index = new Map(ids.map((id, i) => [id, i]));
   const fallback = inputFile(result);
@@ -107,14 +166,12 @@ export function renderSarif(result: AnalysisResult, _options: ReportOptions): st
     ruleIndex: index.get(f.rule)!,
     level: sarifLevel(f.severity),
     message: { text: messageText(result, f) },
-    locations: (f.locations.length > 0 ? f.locations : [{ file: fallback }]).map(physicalLocation),
-    partialFingerprints: { 'firebreak/v1': f.id },
-    // Against a baseline: new or unchanged; an accepted risk (topology file) is suppressed, with its reason.
+    locations: (f.locations.length > 0 ? f.locations : [{ file: fallback }]).map((l) => physicalLocation(l, options)),
+    partialFingerprints: fingerprints(f),
+    // Against a baseline: new or unchanged (suppressed); an accepted risk (topology file) is suppressed, with its reason.
     ...(f.baseline ? { baselineState: f.baseline } : {}),
-    ...(f.accepted
-      ? { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}` }] }
-      : {}),
-    properties: { severity: f.severity, inPolicy: f.inPolicy, blastRadius: f.blastRadius },
+    ...suppressions(result, f),
+    properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity], inPolicy: f.inPolicy, blastRadius: f.blastRadius },
   }));
   const log = {
     $schema: SCHEMA,

@@ -133,5 +133,40 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   }
   const counts = SEVERITIES.map((sev) => `${s.findings[sev]} ${sev}`).join(', ');
   out.push(`${c.bold('Findings:')} ${counts}`);
-  return out.join('\n') + '\n';
+  return wrapLines(out.join('\n'), options.width) + '\n';
+}
+
+/** Visible length: ANSI colour codes take no room. */
+function visibleLength(s: string): number {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/**
+ * Lines wrapped at spaces to `width` columns (the terminal's), continuing under their
+ * own indentation plus two; a word longer than the room stays whole. No width: as is.
+ */
+export function wrapLines(text: string, width?: number): string {
+  if (width === undefined || width < 40) return text;
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (visibleLength(line) <= width) return [line];
+      const indent = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 2);
+      const words = line.trimStart().split(' ');
+      const lines: string[] = [];
+      let cur = line.slice(0, line.length - line.trimStart().length);
+      let started = false;
+      for (const w of words) {
+        if (started && visibleLength(cur) + 1 + visibleLength(w) > width) {
+          lines.push(cur);
+          cur = indent + w;
+        } else {
+          cur += (started ? ' ' : '') + w;
+        }
+        started = true;
+      }
+      lines.push(cur);
+      return lines;
+    })
+    .join('\n');
 }

@@ -134,7 +134,7 @@ describe('mermaid and dot reports', () => {
     expect(r.stdout).not.toMatch(/ spof$/m);
     expect(r.stdout).toMatch(/ affected$/m);
     const md = (await runCli(['analyze', 'stacks/two-datacenters@prod', '--order', '2', '--format', 'markdown', '--fail-on', 'none'])).stdout;
-    expect(md.split('\n')[0]).toMatch(/^### firebreak: no single point of failure, \d+ shared risk groups \(/);
+    expect(md.split('\n')[2]).toMatch(/^### firebreak: no single point of failure, \d+ shared risk groups \(/);
   });
 
   it('escapes labels from the stack', async () => {

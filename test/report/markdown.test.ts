@@ -16,7 +16,7 @@ async function json(spec: string): Promise<AnalysisResult> {
 describe('markdown report', () => {
   it('summarises findings in a headline, a severity table and a findings table', async () => {
     const md = await report('stacks/aws-three-tier@prod', 'markdown');
-    expect(md.split('\n')[0]).toBe('### firebreak found 3 single points of failure (3 findings: 3 high)');
+    expect(md.split('\n')[2]).toBe('### firebreak found 3 single points of failure (3 findings: 3 high)');
     expect(md).toContain('| severity | count |');
     expect(md).toContain('| high | 3 |');
     expect(md).toContain('| severity | event | services affected | id |');
@@ -28,7 +28,7 @@ describe('markdown report', () => {
 
   it('says so when there is no single point of failure', async () => {
     const md = await report('stacks/two-datacenters@prod', 'markdown');
-    expect(md.split('\n')[0]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');
+    expect(md.split('\n')[2]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');
     expect(md).not.toContain('| severity | event |');
   });
 

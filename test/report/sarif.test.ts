@@ -93,9 +93,9 @@ describe('--format sarif', () => {
     const loc = located!.locations[0]!.physicalLocation;
     expect(loc.artifactLocation.uri).toBe('Pulumi.yaml');
     expect(loc.region?.startLine).toBeGreaterThan(0);
-    // Findings without a source location point at the project file, without a region.
+    // Findings without a source location point at line 1 of the project file.
     const spof = results.find((r) => r.ruleId === 'single-point-of-failure')!;
-    expect(spof.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'Pulumi.yaml' } } }]);
+    expect(spof.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'Pulumi.yaml' }, region: { startLine: 1 } } }]);
     // The message carries the first explanation path, as plain text.
     expect(spof.message.text).toMatch(/\nPath: \S.* -requires-> .* -placed-in-> datacenter capital-area\/pangyo/);
     expect(spof.message.text).not.toMatch(/\x1b\[/);
@@ -106,7 +106,7 @@ describe('--format sarif', () => {
     expectValid(sarif);
     expectMatchesJson(sarif, json);
     for (const r of sarif.runs[0]!.results) {
-      expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: twoZones } } }]);
+      expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: twoZones }, region: { startLine: 1 } } }]);
     }
     const zone = sarif.runs[0]!.results.find((r) => r.message.text.startsWith('Losing zone aws/us-east-1/us-east-1a'))!;
     expect(zone.level).toBe('error');

@@ -56,15 +56,25 @@ function runnerFile(): { file: string; isSource: boolean } {
   return { file: fileURLToPath(new URL('./runner.ts', import.meta.url)), isSource: true };
 }
 
-function tsxLoader(): string {
-  const here = createRequire(import.meta.url);
-  return pathToFileURL(here.resolve('tsx')).href;
+/**
+ * tsx, an optional peer dependency: installed beside firebreak, or in the program's
+ * own node_modules. Only TypeScript programs that ts-node cannot run need it.
+ */
+function tsxLoader(main: string): string {
+  const found = resolveFrom(fileURLToPath(import.meta.url), 'tsx') ?? resolveFrom(main, 'tsx');
+  if (!found) {
+    throw new InputError({
+      file: main,
+      reason: 'running a TypeScript program needs tsx, which is not installed: run `npm install -g tsx` (beside a global firebreak) or `npm install --save-dev tsx` in the project, then try again',
+    });
+  }
+  return pathToFileURL(found).href;
 }
 
 function launchFor(p: NodejsProject): Launch {
   const { file: runner, isSource } = runnerFile();
   const ts = TS_EXTENSIONS.has(path.extname(p.main).toLowerCase());
-  const tsx = (): Launch => ({ runner, nodeArgs: ['--import', tsxLoader()], load: 'import', loaderName: 'tsx' });
+  const tsx = (): Launch => ({ runner, nodeArgs: ['--import', tsxLoader(p.main)], load: 'import', loaderName: 'tsx' });
   if (isSource) return tsx();
   if (!ts) return { runner, nodeArgs: [], load: 'import', loaderName: 'node' };
   // The program's own ts-node, as the Pulumi CLI uses it, for CommonJS programs.

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * The script of the firebreak GitHub Action (action.yml): run `firebreak check`
+ * on a preview, export or project, write SARIF, append the Markdown report to the
+ * job summary, create or update one pull-request comment (found again by a hidden
+ * marker), and report the gate's exit code. No dependencies: Node 20 and fetch.
+ *
+ * Environment (action.yml maps its inputs onto these):
+ *   FIREBREAK_COMMAND  JSON array, the command to run (default ["firebreak"])
+ *   FIREBREAK_INPUTS   inputs, one per line (default ".")
+ *   FIREBREAK_BASELINE baseline file (optional)     FIREBREAK_FAIL_ON  severity (default high)
+ *   FIREBREAK_SARIF    SARIF file to write (default firebreak.sarif)
+ *   FIREBREAK_ARGS     extra arguments, one per line (optional)
+ *   FIREBREAK_COMMENT  "true" to comment on the pull request (default true)
+ *   GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT
+ * Exit code: firebreak's (0 passed, 1 failed by --fail-on, 2 bad input or usage).
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+export const MARKER = '<!-- firebreak-report -->';
+/** GitHub's limit on a comment body is 65536 characters. */
+const MAX_COMMENT = 60000;
+
+const lines = (v) => (v ?? '').split('\n').map((s) => s.trim()).filter((s) => s !== '');
+
+function firebreak(command, args) {
+  const r = spawnSync(command[0], [...command.slice(1), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) return { code: 2, stdout: '', stderr: `firebreak-action: cannot run ${command.join(' ')}: ${r.error.message}\n` };
+  return { code: r.status ?? 2, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function commentBody(markdown) {
+  const md = markdown.length > MAX_COMMENT ? `${markdown.slice(0, MAX_COMMENT)}\n\n… (cut: the full report is in the job summary)\n` : markdown;
+  return `${MARKER}\n${md}`;
+}
+
+/** Create the pull request's firebreak comment, or update the one that has the marker. */
+export async function upsertComment({ api, repo, issue, token, body }) {
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json', 'x-github-api-version': '2022-11-28' };
+  let existing;
+  for (let page = 1; page <= 50 && !existing; page++) {
+    const res = await fetch(`${api}/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
+    if (!res.ok) throw new Error(`listing comments: HTTP ${res.status}`);
+    const list = await res.json();
+    existing = list.find((c) => typeof c.body === 'string' && c.body.startsWith(MARKER));
+    if (list.length < 100) break;
+  }
+  const res = existing
+    ? await fetch(`${api}/repos/${repo}/issues/comments/${existing.id}`, { method: 'PATCH', headers, body: JSON.stringify({ body }) })
+    : await fetch(`${api}/repos/${repo}/issues/${issue}/comments`, { method: 'POST', headers, body: JSON.stringify({ body }) });
+  if (!res.ok) throw new Error(`${existing ? 'updating' : 'creating'} the comment: HTTP ${res.status}`);
+  return existing ? 'updated' : 'created';
+}
+
+function pullRequestNumber(eventPath) {
+  if (!eventPath || !existsSync(eventPath)) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, 'utf8'));
+    return event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function main(env = process.env) {
+  const command = env.FIREBREAK_COMMAND ? JSON.parse(env.FIREBREAK_COMMAND) : ['firebreak'];
+  const inputs = lines(env.FIREBREAK_INPUTS);
+  const sarif = env.FIREBREAK_SARIF || 'firebreak.sarif';
+  const failOn = env.FIREBREAK_FAIL_ON || 'high';
+  const common = [...(inputs.length > 0 ? inputs : ['.']), ...(env.FIREBREAK_BASELINE ? ['--baseline', env.FIREBREAK_BASELINE] : []), ...lines(env.FIREBREAK_ARGS)];
+
+  const gate = firebreak(command, ['check', ...common, '--fail-on', failOn, '--format', 'sarif', '-o', sarif]);
+  process.stderr.write(gate.stderr);
+  const output = (k, v) => env.GITHUB_OUTPUT && appendFileSync(env.GITHUB_OUTPUT, `${k}=${v}\n`);
+  output('exit-code', gate.code);
+  output('sarif-file', sarif);
+  if (gate.code === 2) return 2;
+  const report = firebreak(command, ['check', ...common, '--fail-on', failOn, '--format', 'markdown']);
+  if (report.code === 2) {
+    process.stderr.write(report.stderr);
+    return 2;
+  }
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, report.stdout);
+  else process.stdout.write(report.stdout);
+
+  const issue = pullRequestNumber(env.GITHUB_EVENT_PATH);
+  if ((env.FIREBREAK_COMMENT ?? 'true') !== 'true') {
+    // Commenting is off.
+  } else if (issue === undefined) {
+    process.stderr.write('firebreak-action: not a pull request: no comment\n');
+  } else if (!env.GITHUB_TOKEN || !env.GITHUB_REPOSITORY) {
+    process.stderr.write('firebreak-action: no GITHUB_TOKEN: no comment\n');
+  } else {
+    try {
+      const done = await upsertComment({ api: env.GITHUB_API_URL || 'https://api.github.com', repo: env.GITHUB_REPOSITORY, issue, token: env.GITHUB_TOKEN, body: commentBody(report.stdout) });
+      process.stderr.write(`firebreak-action: ${done} the pull request comment\n`);
+    } catch (err) {
+      // A fork's pull request gets a read-only token: the gate still decides, the comment is skipped.
+      process.stdout.write(`::warning title=firebreak::could not comment on the pull request (${err instanceof Error ? err.message : String(err)})\n`);
+    }
+  }
+  return gate.code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();

@@ -1,0 +1,92 @@
+/**
+ * A DIY (self-managed) backend folder as one input: every stack in it. Pulumi's
+ * file backend keeps each stack's checkpoint at `.pulumi/stacks/<project>/<stack>.json`
+ * (project-scoped layout) or `.pulumi/stacks/<stack>.json` (the legacy layout), gzipped
+ * as `.json.gz` when PULUMI_DIY_BACKEND_GZIP is set. Named by the folder that holds
+ * `.pulumi`, the `.pulumi` folder itself, or a `file://` backend URL (as in
+ * PULUMI_BACKEND_URL). Backups (`.json.bak`), history and locks are not stacks.
+ * The stacks are linked by their StackReferences like any inputs given together.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { InputError } from '../errors.js';
+import { parseJson } from './json.js';
+
+/** A stack file of a backend, in a stable order (by path). */
+export interface BackendStack {
+  file: string;
+  /** The project folder of the project-scoped layout; absent in the legacy layout. */
+  project?: string;
+}
+
+export function isBackendUrl(spec: string): boolean {
+  return /^file:\/\//i.test(spec);
+}
+
+/** The folder a `file://` backend URL names: `file:///abs`, `file://~/dir`, `file://./rel`; query options dropped. */
+export function backendUrlPath(url: string): string {
+  let p = url.replace(/^file:\/\//i, '').replace(/\?.*$/, '');
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // Not percent-encoded as a URL would be: the path as written.
+  }
+  if (p === '~' || p.startsWith('~/')) p = path.join(homedir(), p.slice(1));
+  return p === '' ? '.' : p;
+}
+
+/** The `.pulumi` folder of a backend folder (or the folder itself when it is one), when it has stacks. */
+export function backendStateDir(dir: string): string | undefined {
+  const candidates = path.basename(path.resolve(dir)) === '.pulumi' ? [dir] : [path.join(dir, '.pulumi')];
+  for (const c of candidates) {
+    const stacks = path.join(c, 'stacks');
+    if (existsSync(stacks) && statSync(stacks).isDirectory()) return c;
+  }
+  return undefined;
+}
+
+const STACK_FILE = /\.json(\.gz)?$/;
+
+/** Every stack file of a backend's `.pulumi` folder, sorted by path. */
+export function backendStacks(stateDir: string): BackendStack[] {
+  const root = path.join(stateDir, 'stacks');
+  const out: BackendStack[] = [];
+  const entries = readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = path.join(root, e.name);
+    if (e.isDirectory()) {
+      const files = readdirSync(full).filter((f) => STACK_FILE.test(f)).sort();
+      for (const f of files) out.push({ file: path.join(full, f), project: e.name });
+    } else if (e.isFile() && STACK_FILE.test(e.name)) out.push({ file: full });
+  }
+  // A stack both plain and gzipped (a switch of PULUMI_DIY_BACKEND_GZIP): Pulumi reads the newer; so does firebreak.
+  const byStack = new Map<string, BackendStack>();
+  for (const s of out) {
+    const key = s.file.replace(/\.gz$/, '');
+    const seen = byStack.get(key);
+    if (!seen || statSync(s.file).mtimeMs > statSync(seen.file).mtimeMs) byStack.set(key, s);
+  }
+  const stacks = [...byStack.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  if (stacks.length === 0) throw new InputError({ file: root, reason: 'the DIY backend has no stacks (no <project>/<stack>.json or .json.gz files)' });
+  return stacks;
+}
+
+/** The parsed checkpoint of one backend stack file (gunzipped when `.gz`). */
+export function readBackendStack(file: string): unknown {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new InputError({ file, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+  }
+  if (file.endsWith('.gz')) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch {
+      throw new InputError({ file, reason: 'not a gzip file: a DIY backend stack ending in .json.gz must be gzipped JSON' });
+    }
+  }
+  return parseJson(bytes.toString('utf8'), file);
+}

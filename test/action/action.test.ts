@@ -1,0 +1,132 @@
+/**
+ * The GitHub Action: action.yml is a composite action whose actions are pinned by
+ * commit, and its script, run locally on the demo against a fake GitHub API: SARIF
+ * written, the report in the job summary, one comment created then updated (found
+ * by its hidden marker), the exit code of --fail-on.
+ */
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { bin, repoRoot } from '../helpers/cli.js';
+// @ts-expect-error: a plain JavaScript module without types (it runs on the Actions runner as is).
+import { MARKER, main } from '../../action/firebreak-action.mjs';
+
+const run = main as (env: Record<string, string | undefined>) => Promise<number>;
+
+interface Comment { id: number; body: string }
+const comments: Comment[] = [];
+const requests: string[] = [];
+let server: Server;
+let api = '';
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    requests.push(`${req.method} ${req.url?.replace(/\?.*/, '')}`);
+    expect(req.headers.authorization).toBe('Bearer t0ken');
+    const text = await body(req);
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'GET' && /\/repos\/acme\/infra\/issues\/7\/comments/.test(req.url ?? '')) return res.end(JSON.stringify([{ id: 1, body: 'LGTM' }, ...comments]));
+    if (req.method === 'POST' && req.url === '/repos/acme/infra/issues/7/comments') {
+      const c = { id: 100 + comments.length, body: JSON.parse(text).body as string };
+      comments.push(c);
+      res.statusCode = 201;
+      return res.end(JSON.stringify(c));
+    }
+    const m = /^\/repos\/acme\/infra\/issues\/comments\/(\d+)$/.exec(req.url ?? '');
+    if (req.method === 'PATCH' && m) {
+      const c = comments.find((x) => x.id === Number(m[1]))!;
+      c.body = JSON.parse(text).body;
+      return res.end(JSON.stringify(c));
+    }
+    res.statusCode = 404;
+    res.end('{}');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => server.close());
+
+function env(extra: Record<string, string> = {}): { env: Record<string, string>; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-action-'));
+  const event = path.join(dir, 'event.json');
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 7 } }));
+  for (const f of ['summary.md', 'output.txt']) writeFileSync(path.join(dir, f), '');
+  return {
+    dir,
+    env: {
+      FIREBREAK_COMMAND: JSON.stringify([process.execPath, bin]),
+      FIREBREAK_INPUTS: `${repoRoot}@pangyo-2022`,
+      FIREBREAK_SARIF: path.join(dir, 'firebreak.sarif'),
+      GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
+      GITHUB_OUTPUT: path.join(dir, 'output.txt'),
+      GITHUB_EVENT_PATH: event,
+      GITHUB_REPOSITORY: 'acme/infra',
+      GITHUB_API_URL: api,
+      GITHUB_TOKEN: 't0ken',
+      NO_COLOR: '1',
+      ...extra,
+    },
+  };
+}
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
+    runs: { using: string; steps: Array<{ uses?: string; run?: string; env?: Record<string, string> }> };
+    inputs: Record<string, unknown>;
+  };
+
+  it('is a composite action whose actions are pinned to a commit, running the script in this repository', async () => {
+    expect(action.runs.using).toBe('composite');
+    const uses = action.runs.steps.flatMap((s) => (s.uses ? [s.uses] : []));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const u of uses) expect(u).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+    const script = action.runs.steps.find((s) => s.run?.includes('firebreak-action.mjs'))!;
+    expect(existsSync(path.join(repoRoot, 'action', 'firebreak-action.mjs'))).toBe(true);
+    for (const i of ['input', 'baseline', 'fail-on', 'sarif-file', 'comment']) expect(action.inputs).toHaveProperty(i);
+    expect(Object.keys(script.env!)).toEqual(expect.arrayContaining(['FIREBREAK_INPUTS', 'FIREBREAK_BASELINE', 'FIREBREAK_FAIL_ON', 'FIREBREAK_SARIF', 'GITHUB_TOKEN']));
+  });
+});
+
+describe('the action script, on the demo', () => {
+  it('writes SARIF and the job summary, creates one comment then updates it, and fails by --fail-on', async () => {
+    const first = env();
+    expect(await run(first.env)).toBe(1);
+    const sarif = JSON.parse(readFileSync(first.env.FIREBREAK_SARIF!, 'utf8'));
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    const summary = readFileSync(first.env.GITHUB_STEP_SUMMARY!, 'utf8');
+    expect(summary).toMatch(/^\*\*firebreak: (failed|passed)/);
+    expect(readFileSync(first.env.GITHUB_OUTPUT!, 'utf8')).toContain('exit-code=1\n');
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.startsWith(`${MARKER}\n`)).toBe(true);
+    expect(comments[0]!.body).toContain(summary.split('\n')[0]);
+
+    const second = env({ FIREBREAK_FAIL_ON: 'none' });
+    expect(await run(second.env)).toBe(0);
+    expect(comments).toHaveLength(1);
+    expect(requests.filter((r) => r.startsWith('PATCH'))).toEqual([`PATCH /repos/acme/infra/issues/comments/${comments[0]!.id}`]);
+    expect(comments[0]!.body).toMatch(/passed/);
+  });
+
+  it('outside a pull request: no comment; bad input: exit 2 and no report', async () => {
+    const before = requests.length;
+    const push = env({ GITHUB_EVENT_PATH: '/nonexistent/event.json', FIREBREAK_FAIL_ON: 'none' });
+    expect(await run(push.env)).toBe(0);
+    expect(requests.length).toBe(before);
+    const bad = env({ FIREBREAK_INPUTS: path.join(push.dir, 'missing.json') });
+    expect(await run(bad.env)).toBe(2);
+    expect(readFileSync(bad.env.GITHUB_STEP_SUMMARY!, 'utf8')).toBe('');
+    expect(requests.length).toBe(before);
+  });
+});

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { bin, repoRoot } from '../helpers/cli.js';
+import { bin, ensureBuilt, repoRoot } from '../helpers/cli.js';
 // @ts-expect-error: a plain JavaScript module without types (it runs on the Actions runner as is).
 import { MARKER, main } from '../../action/firebreak-action.mjs';
 
@@ -80,6 +80,8 @@ function env(extra: Record<string, string> = {}): { env: Record<string, string>;
     },
   };
 }
+
+beforeAll(ensureBuilt);
 
 describe('action.yml', () => {
   const action = parse(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {

@@ -4,30 +4,12 @@
  * codes, stream errors. Everything else runs the source in-process. The binary
  * is built first when dist/ is missing or older than src/.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bin, repoRoot, runBin, tempFile } from '../helpers/cli.js';
+import { bin, ensureBuilt, repoRoot, runBin, tempFile } from '../helpers/cli.js';
 import { VERSION } from '../../src/version.js';
 
-function newestSource(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir).map((f) => {
-      const p = path.join(dir, f);
-      const s = statSync(p);
-      return s.isDirectory() ? newestSource(p) : s.mtimeMs;
-    }),
-  );
-}
-
-beforeAll(() => {
-  const built = existsSync(bin) ? statSync(bin).mtimeMs : 0;
-  if (built < newestSource(path.join(repoRoot, 'src'))) {
-    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
-  }
-});
+beforeAll(ensureBuilt);
 
 describe('the built binary', () => {
   it('prints its version and its help, exit 0', () => {

@@ -2,14 +2,14 @@
  * The package as a user gets it: `npm pack`, `npm install -g` of the tarball into a
  * temporary prefix, then `firebreak` from another directory. Needs npm and the npm
  * cache or registry for the dependencies; skipped with a message without npm.
- * Uses the dist/ that `npm test` builds (--ignore-scripts: no rebuild under other tests).
+ * Uses dist/, built first when stale (--ignore-scripts: no rebuild under other tests).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, repoRoot } from '../helpers/cli.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const hasNpm = spawnSync(npm, ['--version'], { encoding: 'utf8' }).status === 0;
@@ -19,6 +19,8 @@ function run(cmd: string, args: string[], cwd: string): { code: number; stdout: 
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+beforeAll(ensureBuilt);
 
 describe.skipIf(!hasNpm)('the npm package', () => {
   it('installs from its tarball and runs `firebreak analyze` on the demo from another directory', async () => {

@@ -13,6 +13,7 @@ import { minimalCutSets } from './cutsets.js';
 import { eventRefOf, nodeCollector } from './describe.js';
 import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type Policy, type ResultModel, type Severity } from './types.js';
+import { byText } from '../text.js';
 
 export interface AnalyzeOptions {
   /** Largest domain kind a critical service must survive: zone (default), region, provider, ... */
@@ -30,13 +31,11 @@ export interface AnalyzeOptions {
 export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
   const rank = model.domainRanks[tolerate];
   if (rank === undefined) {
-    const kinds = Object.keys(model.domainRanks).sort((a, b) => model.domainRanks[a]! - model.domainRanks[b]! || (a < b ? -1 : 1));
+    const kinds = Object.keys(model.domainRanks).sort((a, b) => model.domainRanks[a]! - model.domainRanks[b]! || byText(a, b));
     throw new UsageError(`--tolerate ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
   }
   return { tolerate, tolerateRank: rank };
 }
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function analyzeModel(model: Model, inputs: StackInput[], options: AnalyzeOptions = {}): AnalysisResult {
   const policy = resolvePolicy(model, options.tolerate);

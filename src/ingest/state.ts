@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
+import { describeZodIssue, zodProblems } from '../zod-issues.js';
 import { decodeMap } from './values.js';
 import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
 
@@ -66,16 +67,10 @@ export function isWellFormedResource(r: unknown): r is RawResource {
   return true;
 }
 
-export function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
-  const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-    .filter(Boolean)
-    .join('.')
-    .replace(/\.\[/g, '[');
-  return `${path || '(top level)'}: ${issue.message}`;
-}
+export { describeZodIssue };
 
 function shapeError(file: string, issues: z.core.$ZodIssue[], prefix: string): InputError {
-  return new InputError(issues.slice(0, 5).map((i) => ({ file, reason: `not a Pulumi state: ${describeZodIssue(i, prefix)}` })));
+  return new InputError(zodProblems(file, issues, { lead: 'not a Pulumi state: ', prefix, max: 5 }));
 }
 
 interface Envelope {

@@ -5,6 +5,7 @@
 import type { FindingContext } from './context.js';
 import type { EventRef, Finding, Severity } from '../types.js';
 import { fill, findingId, listNames, severityByCritical } from './util.js';
+import { byText } from '../../text.js';
 
 export const id = 'quorum';
 export const title = 'Quorum lost to one failure domain';
@@ -28,7 +29,7 @@ export function detect(ctx: FindingContext): Finding[] {
     }
   }
   const findings: Finding[] = [];
-  for (const [groupId, events] of [...byGroup.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [groupId, events] of [...byGroup.entries()].sort(([a], [b]) => byText(a, b))) {
     const g = ctx.groupOf(groupId);
     if (!g) continue;
     const critical = g.dependents.filter((d) => d.critical).length;

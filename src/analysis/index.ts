@@ -68,7 +68,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   let availability: AvailabilityEstimate | undefined;
   if (options.availability && search) {
     const critical = new Set(criticalIdx);
-    const singles = view.singles.map((s) => ({ events: [...s.events], services: s.hurt.filter((i) => critical.has(i) && s.stateOf(i) >= STRANDED) }));
+    const singles = view.singles.map((s) => ({ events: [...s.events], services: s.hurt.filter((i, k) => critical.has(i) && s.states[k]! >= STRANDED) }));
     availability = estimateAvailability(engine, model, searchOrder, [...singles, ...search.sets], criticalIdx);
   }
 

@@ -21,15 +21,17 @@ export const messages = {
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const { engine } = ctx;
+  const quorums = new Set<number>();
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'group' && n.quorum) quorums.add(i);
+  });
+  if (quorums.size === 0) return [];
   const byGroup = new Map<string, EventRef[]>();
   for (const scenario of ctx.singles) {
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Quorum groups (k of n consensus) that fell below k.
-    const lostQuorums = scenario.hurt.flatMap((i) => {
-      const node = engine.nodes[i]!;
-      return node.kind === 'group' && node.quorum && scenario.stateOf(i) === DOWN ? [node.id] : [];
-    });
+    const lostQuorums = scenario.hurt.flatMap((i, k) => (quorums.has(i) && scenario.states[k] === DOWN ? [engine.ids[i]!] : []));
     for (const g of lostQuorums.sort(byText)) {
       const ref = ctx.eventRef(event);
       if (ref.kind !== 'domain') continue; // one member failing alone is the single-point-of-failure finding

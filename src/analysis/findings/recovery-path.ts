@@ -53,7 +53,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Recovery tools (or tool groups) left stranded or down.
-    const lost = scenario.hurt.filter((i) => recovery.tools.has(i) && scenario.stateOf(i) >= STRANDED).map((i) => ctx.engine.ids[i]!).sort(byText);
+    const lost = scenario.hurt.flatMap((i, k) => (recovery.tools.has(i) && scenario.states[k]! >= STRANDED ? [ctx.engine.ids[i]!] : [])).sort(byText);
     if (lost.length === 0) continue;
     const lostTools = new Set(lost);
     const groups = recovery.groups.filter((g) => g.n >= 2 && g.tools.some((t) => lostTools.has(t)));

@@ -17,6 +17,8 @@ export interface Scenario {
   readonly events: readonly number[];
   /** Nodes left not up, in the order the engine reached them. */
   readonly hurt: readonly number[];
+  /** The state of each hurt node (parallel to `hurt`). */
+  readonly states: ArrayLike<StateCode>;
   stateOf(node: number): StateCode;
   /**
    * The explanation path of a service left stranded or down. Single
@@ -71,23 +73,23 @@ export interface ScenarioView {
 
 /** A single failure, kept: the hurt nodes with their states, the paths and the groups' losses. */
 class StoredScenario implements Scenario {
-  private states: Map<number, StateCode> | undefined;
+  private stateMap: Map<number, StateCode> | undefined;
 
   constructor(
     readonly events: readonly number[],
     readonly hurt: readonly number[],
-    private readonly codes: Uint8Array,
-    private readonly paths: Map<number, PathStep[]>,
-    private readonly lostMembers: Map<number, number>,
-    private readonly lostTools: Map<number, number[]>,
+    readonly states: ArrayLike<StateCode>,
+    private readonly paths: ReadonlyMap<number, PathStep[]>,
+    private readonly lostMembers: ReadonlyMap<number, number>,
+    private readonly lostTools: ReadonlyMap<number, number[]>,
   ) {}
 
   stateOf(node: number): StateCode {
-    if (!this.states) {
-      this.states = new Map();
-      this.hurt.forEach((n, i) => this.states!.set(n, this.codes[i]! as StateCode));
+    if (!this.stateMap) {
+      this.stateMap = new Map();
+      this.hurt.forEach((n, i) => this.stateMap!.set(n, this.states[i]!));
     }
-    return this.states.get(node) ?? UP;
+    return this.stateMap.get(node) ?? UP;
   }
 
   explain(service: number): PathStep[] {
@@ -102,6 +104,8 @@ class StoredScenario implements Scenario {
     return this.lostTools.get(group) ?? [];
   }
 }
+
+const NONE: ReadonlyMap<number, never> = new Map<number, never>();
 
 /** Runs every event once and keeps what the finding kinds read. */
 export function scenarioView(engine: Engine, model: Model, policy: Policy, events: number[], cutSets: Array<{ events: number[]; services: number[] }>): ScenarioView {
@@ -126,28 +130,31 @@ export function scenarioView(engine: Engine, model: Model, policy: Policy, event
     if (hurt.length === 0) continue;
     // Beyond the policy (info), explain only critical services: a region loss names every service.
     const explainAll = inPolicy(event);
-    const codes = new Uint8Array(hurt.length);
-    const paths = new Map<number, PathStep[]>();
-    const lostMembers = new Map<number, number>();
-    const lostTools = new Map<number, number[]>();
+    const codes = new Uint8Array(hurt.length) as unknown as StateCode[];
+    // Most scenarios hurt no service or group: they share the empty maps.
+    let paths: Map<number, PathStep[]> | undefined;
+    let lostMembers: Map<number, number> | undefined;
+    let lostTools: Map<number, number[]> | undefined;
     hurt.forEach((i, k) => {
       const node = engine.nodes[i]!;
       const code = engine.stateOf(i);
       codes[k] = code;
-      if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) paths.set(i, engine.explain(i));
-      else if (node.kind === 'group') {
+      if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
+        (paths ??= new Map()).set(i, engine.explain(i));
+      } else if (node.kind === 'group') {
         const lost = engine.lostMemberOf(i);
-        if (lost >= 0) lostMembers.set(i, lost);
+        if (lost >= 0) (lostMembers ??= new Map()).set(i, lost);
         const tools = engine.lostToolsOf(i);
-        if (tools.length > 0) lostTools.set(i, tools);
+        if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
     });
-    singles.push(new StoredScenario([event], hurt, codes, paths, lostMembers, lostTools));
+    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE));
   }
 
   const live = (set: number[], hurt: number[]): Scenario => ({
     events: set,
     hurt,
+    states: hurt.map((i) => engine.stateOf(i)),
     stateOf: (node) => engine.stateOf(node),
     explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
     lostMemberOf: (group) => engine.lostMemberOf(group),

@@ -67,7 +67,9 @@ function identities(ctx: ScenarioView): IdentityNode[] {
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const identity of identities(ctx)) {
+  const all = identities(ctx);
+  if (all.length === 0) return findings;
+  for (const identity of all) {
     if (identity.dependents.length < 2) continue;
     const events = ctx.singles.filter((s) => ctx.inPolicy(s.events[0]!) && s.stateOf(identity.node) >= STRANDED).map((s) => ctx.eventRef(s.events[0]!));
     if (events.length === 0) continue;

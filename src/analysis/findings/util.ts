@@ -47,10 +47,12 @@ export interface ServiceHit {
 /** The services of a scenario (its hurt ones, or those given), with their states and paths: worst first, then by name. */
 export function servicesHit(view: ScenarioView, scenario: Scenario, services?: readonly number[]): ServiceHit[] {
   const hits: ServiceHit[] = [];
-  for (const i of services ?? scenario.hurt) {
+  const list = services ?? scenario.hurt;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
     const node = view.engine.nodes[i]!;
     if (node.kind !== 'service') continue;
-    const code = scenario.stateOf(i);
+    const code = services ? scenario.stateOf(i) : scenario.states[k]!;
     hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? scenario.explain(i) : [] });
   }
   return hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
@@ -69,8 +71,8 @@ export interface StrandedGroup {
 export function strandedGroups(view: ScenarioView, scenario: Scenario): StrandedGroup[] {
   const { engine } = view;
   const out: StrandedGroup[] = [];
-  for (const i of scenario.hurt) {
-    if (engine.nodes[i]!.kind !== 'group' || scenario.stateOf(i) !== STRANDED) continue;
+  scenario.hurt.forEach((i, k) => {
+    if (engine.nodes[i]!.kind !== 'group' || scenario.states[k] !== STRANDED) return;
     const lost = scenario.lostMemberOf(i);
     out.push({
       group: engine.ids[i]!,
@@ -78,6 +80,6 @@ export function strandedGroups(view: ScenarioView, scenario: Scenario): Stranded
       survivors: engine.componentsOf(i).filter((m) => scenario.stateOf(m) < DOWN).map((m) => engine.ids[m]!),
       tools: scenario.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText),
     });
-  }
+  });
   return out.sort((a, b) => byText(a.group, b.group));
 }

@@ -9,6 +9,7 @@ import { InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
 import { decodeMap } from './values.js';
 import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
+import { STACK_TYPE } from '../pulumi.js';
 
 /** Features of deployment version 4 that firebreak reads correctly. */
 export const KNOWN_FEATURES: readonly string[] = ['refreshBeforeUpdate'];
@@ -332,7 +333,7 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   if (pending.length > 0) {
     warnings.push({ file, message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud` });
   }
-  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack');
+  const stackRecord = records.find((r) => r.type === STACK_TYPE);
   const first = stackRecord ?? records[0];
   return {
     input,

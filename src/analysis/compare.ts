@@ -6,6 +6,7 @@
  */
 import { VERSION } from '../version.js';
 import { severityRank, type AnalysisResult, type Finding, type Severity } from './types.js';
+import { byText } from '../text.js';
 
 export interface ServiceSurvival {
   /** In-policy domain losses it survives, of those checked; absent when the service is not on that side. */
@@ -27,8 +28,6 @@ export interface DiffResult {
   /** Nodes the introduced and resolved findings name. */
   nodes: AnalysisResult['nodes'];
 }
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
   const lost = new Map<string, string[]>();

@@ -23,6 +23,7 @@ import { VERSION } from '../version.js';
 import { Engine, STRANDED } from './engine.js';
 import { resolveEvents } from './whatif.js';
 import type { Policy } from './types.js';
+import { byText } from '../text.js';
 
 export const EXACT_LIMIT = 12;
 
@@ -59,8 +60,6 @@ export interface PlanResult {
   /** After the plan (empty when the plan works). */
   after: Array<{ domain: string; services: string[] }>;
 }
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface Failure {
   domain: number;

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from './engine.js';
 import { eventRefOf, nodeCollector } from './describe.js';
 import type { EventRef, NodeInfo } from './types.js';
+import { byText } from '../text.js';
 
 export interface WhatIfService {
   name: string;
@@ -33,8 +34,6 @@ export interface WhatIfResult {
   services: WhatIfService[];
   nodes: Record<string, NodeInfo>;
 }
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Resolve what the user names to nodes that can fail: a node id, a domain

@@ -5,6 +5,8 @@
  * Classifier and classify() the analysis uses.
  */
 import { UsageError } from '../errors.js';
+import { STACK_TYPE } from '../pulumi.js';
+import { byText } from '../text.js';
 import type { ResourceRecord, StackInput, PropertyValue } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
@@ -218,7 +220,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
   }
 
   const tagMap = classifier.tagsOf(r);
-  const tags = Object.fromEntries([...tagMap.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const tags = Object.fromEntries([...tagMap.entries()].sort(([a], [b]) => byText(a, b)));
   const overrides: Explanation['overrides'] = [];
   const tagRole = tagMap.get('role');
   if (tagRole !== undefined) {
@@ -255,7 +257,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
           found = `the ${TAG_KEY('service')} tag of its parent ${p.name}`;
           break;
         }
-        if (!p.custom && p.type !== 'pulumi:pulumi:Stack') top = p;
+        if (!p.custom && p.type !== STACK_TYPE) top = p;
       }
       serviceFrom = found ?? (top ? `its top component resource ${top.name}` : `the project ${r.project}`);
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
+import { zodProblems } from '../zod-issues.js';
 import { z } from 'zod';
 import { packSchema, type Pack } from './schema.js';
 
@@ -27,13 +28,15 @@ export function parsePack(text: string, file: string): LoadedPack {
   const result = packSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!result.success) {
     throw new InputError(
-      result.error.issues.map((issue) => {
-        let node: unknown = doc.getIn(issue.path as Array<string | number>, true);
-        for (let p = issue.path.length - 1; !isNode(node) && p >= 0; p--) node = doc.getIn(issue.path.slice(0, p) as Array<string | number>, true);
-        const offset = isNode(node) && node.range ? node.range[0] : undefined;
-        const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
-        const where = issue.path.map(String).join('.') || '(top level)';
-        return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: `${where}: ${issue.message}` };
+      zodProblems(file, result.error.issues, {
+        style: 'dots',
+        positionOf(at) {
+          let node: unknown = doc.getIn(at, true);
+          for (let p = at.length - 1; !isNode(node) && p >= 0; p--) node = doc.getIn(at.slice(0, p), true);
+          const offset = isNode(node) && node.range ? node.range[0] : undefined;
+          const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
+          return pos ? { line: pos.line, column: pos.col } : undefined;
+        },
       }),
     );
   }

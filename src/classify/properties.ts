@@ -87,3 +87,6 @@ export function scalarStrings(value: PropertyValue | undefined): { values: Scala
   visit(value);
   return { values: out, unknown };
 }
+
+/** A path that starts so (`$provider.region`) is read on the resource's provider resource. */
+export const PROVIDER_PREFIX = '$provider.';

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { zodProblems } from '../zod-issues.js';
 import { positionOf, readYamlFile } from './yaml/document.js';
 
 export const BASELINE_VERSION = 1;
@@ -41,12 +42,7 @@ export function readBaseline(file: string): Baseline {
   const y = readYamlFile(file, 'the baseline');
   const parsed = baselineSchema.safeParse(y.value ?? {});
   if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues.slice(0, 5).map((issue) => {
-        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        return { file, ...positionOf(y, path), reason: `not a firebreak baseline: ${path.join('.') || '(top level)'}: ${issue.message}` };
-      }),
-    );
+    throw new InputError(zodProblems(file, parsed.error.issues, { lead: 'not a firebreak baseline: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }));
   }
   return { file, entries: parsed.data.findings ?? [] };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { checkIntegrity, isWellFormedResource, placementConfig, recordFromRaw, resourceSchema, describeZodIssue } from './state.js';
 import type { ResourceRecord, StackInput } from './types.js';
+import { STACK_TYPE } from '../pulumi.js';
 
 /** Steps after which the resource no longer exists (pkg/resource/deploy/step.go). */
 const GONE = new Set(['delete', 'delete-replaced', 'discard', 'discard-replaced', 'remove-pending-replace']);
@@ -96,7 +97,7 @@ export function readPreview(doc: unknown, file: string, input: string, keep?: Re
   }
   checkIntegrity(records, file);
 
-  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0];
+  const stackRecord = records.find((r) => r.type === STACK_TYPE) ?? records[0];
   return {
     input,
     file,

@@ -29,9 +29,9 @@
  */
 import type { Warning } from '../errors.js';
 import { asSpecial, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
+import { isProviderType, STACK_REFERENCE_TYPE, STACK_TYPE } from '../pulumi.js';
 
-export const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
-const STACK_TYPE = 'pulumi:pulumi:Stack';
+export { STACK_REFERENCE_TYPE };
 /** An output string at least this long may be found inside a longer input string. */
 const MIN_EMBEDDED = 8;
 /** A value held by more resources than this (a region, a CIDR) names none of them. */
@@ -167,7 +167,7 @@ class Producers {
 
 /** A resource that can be behind an output: not the stack, a provider or another reference. */
 function candidate(r: ResourceRecord): boolean {
-  return r.type !== STACK_TYPE && r.type !== STACK_REFERENCE_TYPE && !r.type.startsWith('pulumi:providers:');
+  return r.type !== STACK_TYPE && r.type !== STACK_REFERENCE_TYPE && !isProviderType(r.type);
 }
 
 /** The outputs of `outputs` whose values were passed into `inputValue`, with the strings of each that were. */

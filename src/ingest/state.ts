@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
+import { describeZodIssue, zodProblems } from '../zod-issues.js';
 import { decodeMap } from './values.js';
 import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
+import { STACK_TYPE } from '../pulumi.js';
 
 /** Features of deployment version 4 that firebreak reads correctly. */
 export const KNOWN_FEATURES: readonly string[] = ['refreshBeforeUpdate'];
@@ -66,16 +68,10 @@ export function isWellFormedResource(r: unknown): r is RawResource {
   return true;
 }
 
-export function describeZodIssue(issue: z.core.$ZodIssue, prefix: string): string {
-  const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-    .filter(Boolean)
-    .join('.')
-    .replace(/\.\[/g, '[');
-  return `${path || '(top level)'}: ${issue.message}`;
-}
+export { describeZodIssue };
 
 function shapeError(file: string, issues: z.core.$ZodIssue[], prefix: string): InputError {
-  return new InputError(issues.slice(0, 5).map((i) => ({ file, reason: `not a Pulumi state: ${describeZodIssue(i, prefix)}` })));
+  return new InputError(zodProblems(file, issues, { lead: 'not a Pulumi state: ', prefix, max: 5 }));
 }
 
 interface Envelope {
@@ -338,7 +334,7 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   if (pending.length > 0) {
     warnings.push({ file, message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud` });
   }
-  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack');
+  const stackRecord = records.find((r) => r.type === STACK_TYPE);
   const first = stackRecord ?? records[0];
   return {
     input,

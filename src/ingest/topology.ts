@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { MAX_GLOB_LENGTH } from '../glob.js';
+import { zodProblems } from '../zod-issues.js';
 import { positionOf, readYamlFile, type YamlFile } from './yaml/document.js';
 
 export const TOPOLOGY_FILE = 'firebreak.yaml';
@@ -94,12 +95,7 @@ export function readTopology(file: string): Topology {
   const y: YamlFile = readYamlFile(file, 'the topology file');
   const parsed = topologySchema.safeParse(y.value ?? {});
   if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues.slice(0, 5).map((issue) => {
-        const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        return { file, ...positionOf(y, at), reason: `not a firebreak topology: ${at.join('.') || '(top level)'}: ${issue.message}` };
-      }),
-    );
+    throw new InputError(zodProblems(file, parsed.error.issues, { lead: 'not a firebreak topology: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }));
   }
   const t = parsed.data;
   return {

@@ -16,6 +16,7 @@ import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
 import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
+import { byText } from '../text.js';
 
 export interface DomainNode {
   kind: 'domain';
@@ -101,7 +102,6 @@ export const groupId = (name: string): string => `group:${name}`;
 export const serviceId = (name: string): string => `service:${name}`;
 
 const DEFAULT_RANK = 4;
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Collects nodes and edges; between two nodes there is at most one edge (its kind follows from theirs). */
 class ModelBuilder {

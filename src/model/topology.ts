@@ -7,8 +7,7 @@ import { DirectedGraph } from 'graphology';
 import { InputError, type Problem } from '../errors.js';
 import type { Topology } from '../ingest/topology.js';
 import { modelFromGraph, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode, type ServiceNode } from './index.js';
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+import { byText } from '../text.js';
 
 /** How deep domains may nest (paths are joined segment by segment, so depth costs length). */
 export const MAX_DOMAIN_DEPTH = 64;

@@ -1,24 +1,20 @@
-/** The finding kinds, an explicit sorted map: id -> module. */
+/**
+ * The finding kinds, an explicit registry sorted by id. Adding a kind: its
+ * file here, its line below, docs/findings/<id>.md and
+ * test/analysis/findings/<id>.test.ts (test/analysis/kinds-registry.test.ts checks both).
+ */
+import type { FindingKind } from './kind.js';
 import * as quorum from './quorum.js';
 import * as recoveryPath from './recovery-path.js';
 import * as sharedIdentity from './shared-identity.js';
 import * as sharedRiskGroup from './shared-risk-group.js';
 import * as singlePointOfFailure from './single-point-of-failure.js';
-import type { FindingContext } from './context.js';
-import type { Finding, Severity } from '../types.js';
 
-export interface FindingKind {
-  id: string;
-  title: string;
-  description: string;
-  defaultSeverity: Severity;
-  detect(ctx: FindingContext): Finding[];
-}
+export type { FindingKind, FindingSubject } from './kind.js';
+export type { Scenario, ScenarioView } from './scenarios.js';
 
-export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = {
-  [quorum.id]: quorum,
-  [recoveryPath.id]: recoveryPath,
-  [sharedIdentity.id]: sharedIdentity,
-  [sharedRiskGroup.id]: sharedRiskGroup,
-  [singlePointOfFailure.id]: singlePointOfFailure,
-};
+/** Every kind, sorted by id: the order the analysis runs them in. */
+export const KINDS: readonly FindingKind[] = [quorum, recoveryPath, sharedIdentity, sharedRiskGroup, singlePointOfFailure];
+
+/** The kinds by id. */
+export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = Object.fromEntries(KINDS.map((k) => [k.id, k]));

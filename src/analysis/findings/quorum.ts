@@ -2,9 +2,13 @@
  * quorum: a consensus group (k of n, firebreak:quorum or a rule pack) that the
  * loss of one domain drops below k, because a majority of its members sit in it.
  */
-import type { FindingContext } from './context.js';
-import type { EventRef, Finding, Severity } from '../types.js';
-import { fill, findingId, listNames, severityByCritical } from './util.js';
+import type { Model } from '../../model/index.js';
+import { byText } from '../../text.js';
+import { DOWN } from '../engine.js';
+import type { EventRef, Finding, Policy, Severity } from '../types.js';
+import { newFinding } from './kind.js';
+import type { ScenarioView } from './scenarios.js';
+import { fill, listNames, severityByCritical } from './util.js';
 
 export const id = 'quorum';
 export const title = 'Quorum lost to one failure domain';
@@ -15,11 +19,20 @@ export const messages = {
   lost: '{name} ({k} of {n} must be up) loses quorum when {events} is lost: too many of its members sit there',
 } as const;
 
-export function detect(ctx: FindingContext): Finding[] {
+export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
+  const { engine } = ctx;
+  const quorums = new Set<number>();
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'group' && n.quorum) quorums.add(i);
+  });
+  if (quorums.size === 0) return [];
   const byGroup = new Map<string, EventRef[]>();
-  for (const { event, outcome } of ctx.outcomes) {
+  for (const scenario of ctx.singles) {
+    const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
-    for (const g of outcome.lostQuorums) {
+    // Quorum groups (k of n consensus) that fell below k.
+    const lostQuorums = scenario.hurt.flatMap((i, k) => (quorums.has(i) && scenario.states[k] === DOWN ? [engine.ids[i]!] : []));
+    for (const g of lostQuorums.sort(byText)) {
       const ref = ctx.eventRef(event);
       if (ref.kind !== 'domain') continue; // one member failing alone is the single-point-of-failure finding
       const list = byGroup.get(g);
@@ -28,15 +41,13 @@ export function detect(ctx: FindingContext): Finding[] {
     }
   }
   const findings: Finding[] = [];
-  for (const [groupId, events] of [...byGroup.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [groupId, events] of [...byGroup.entries()].sort(([a], [b]) => byText(a, b))) {
     const g = ctx.groupOf(groupId);
     if (!g) continue;
     const critical = g.dependents.filter((d) => d.critical).length;
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = g.dependents.map((d) => d.service).sort();
-    findings.push({
-      id: findingId(id, groupId, names),
-      rule: id,
+    findings.push(newFinding({ id }, { kind: 'group', id: groupId }, names, {
       severity,
       message: fill(messages.lost, { name: g.name, k: g.k, n: g.n, events: listNames(events.map((e) => `${e.what} ${e.name}`), 3).replace(/ more services$/, ' more') }),
       event: events[0]!,
@@ -47,7 +58,7 @@ export function detect(ctx: FindingContext): Finding[] {
       services: names,
       evidence: { nodes: [groupId, ...g.members], events },
       locations: g.locations,
-    });
+    }));
   }
   return findings;
 }

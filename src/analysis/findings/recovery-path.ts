@@ -4,9 +4,13 @@
  * replicas that should take over are then stranded: redundant on paper,
  * down in practice. Reported even when the runtime itself survives the event.
  */
-import type { FindingContext } from './context.js';
-import type { Finding, Severity } from '../types.js';
-import { fill, findingId, listNames, severityByCritical } from './util.js';
+import type { Model } from '../../model/index.js';
+import { byText } from '../../text.js';
+import { STRANDED } from '../engine.js';
+import type { Finding, Policy, Severity } from '../types.js';
+import { newFinding } from './kind.js';
+import type { ScenarioView } from './scenarios.js';
+import { fill, listNames, severityByCritical, strandedGroups } from './util.js';
 
 export const id = 'recovery-path';
 export const title = 'Recovery tools concentrated in one failure domain';
@@ -18,25 +22,52 @@ export const messages = {
   lost: 'Losing {what} {name} takes the recovery tools {tools} with it: {groups} replica group(s) of {services} could not fail over ({stranded} stranded right away)',
 } as const;
 
-export function detect(ctx: FindingContext): Finding[] {
+interface RecoveryGroup {
+  id: string;
+  /** Members. */
+  n: number;
+  tools: string[];
+  dependents: Array<{ service: string; critical: boolean }>;
+}
+
+/** Groups that recover with tools, sorted by id; and the tools (node indices). */
+function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Set<number> } {
+  const { engine } = ctx;
+  const groups: RecoveryGroup[] = [];
+  const all = new Set<number>();
+  engine.nodes.forEach((n, i) => {
+    if (n.kind !== 'group') return;
+    const tools = engine.toolsOf(i);
+    if (tools.length === 0) return;
+    for (const t of tools) all.add(t);
+    groups.push({ id: n.id, n: n.n, tools: tools.map((t) => engine.ids[t]!).sort(byText), dependents: ctx.dependentsOf(i) });
+  });
+  return { groups: groups.sort((a, b) => byText(a.id, b.id)), tools: all };
+}
+
+export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const { event, outcome } of ctx.outcomes) {
-    if (outcome.lostTools.length === 0 || !ctx.inPolicy(event)) continue;
-    const lostTools = new Set(outcome.lostTools);
-    const groups = ctx.recoveryGroups.filter((g) => g.n >= 2 && g.tools.some((t) => lostTools.has(t)));
+  const recovery = recoveryGroups(ctx);
+  if (recovery.groups.length === 0) return findings;
+  for (const scenario of ctx.singles) {
+    const event = scenario.events[0]!;
+    if (!ctx.inPolicy(event)) continue;
+    // Recovery tools (or tool groups) left stranded or down.
+    const lost = scenario.hurt.flatMap((i, k) => (recovery.tools.has(i) && scenario.states[k]! >= STRANDED ? [ctx.engine.ids[i]!] : [])).sort(byText);
+    if (lost.length === 0) continue;
+    const lostTools = new Set(lost);
+    const groups = recovery.groups.filter((g) => g.n >= 2 && g.tools.some((t) => lostTools.has(t)));
     if (groups.length === 0) continue;
     const services = new Map<string, boolean>();
     for (const g of groups) for (const d of g.dependents) services.set(d.service, d.critical);
     if (services.size === 0) continue;
     const names = [...services.keys()].sort();
     const critical = [...services.values()].filter(Boolean).length;
-    const strandedNow = outcome.stranded.filter((s) => groups.some((g) => g.id === s.group)).length;
+    const stranded = strandedGroups(ctx, scenario).filter((s) => groups.some((g) => g.id === s.group));
     const severity: Severity = severityByCritical(critical, 'medium');
     const ev = ctx.eventRef(event);
-    const tools = outcome.lostTools;
-    findings.push({
-      id: findingId(id, ev.id, names),
-      rule: id,
+    const tools = lost;
+    findings.push(newFinding({ id }, { kind: 'event', event: ev }, names, {
       severity,
       message: fill(messages.lost, {
         what: ev.what,
@@ -44,17 +75,17 @@ export function detect(ctx: FindingContext): Finding[] {
         tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
         groups: groups.length,
         services: listNames(names, 5),
-        stranded: strandedNow,
+        stranded: stranded.length,
       }),
       event: ev,
       inPolicy: true,
       blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
       affected: [],
-      stranded: outcome.stranded.filter((s) => groups.some((g) => g.id === s.group)),
+      stranded,
       services: names,
       evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
       locations: ctx.locationsOf(event),
-    });
+    }));
   }
   return findings;
 }

@@ -3,9 +3,14 @@
  * require, without redundancy across domains: one event within the policy
  * takes it down, and every service that logs in through it with it.
  */
-import type { FindingContext } from './context.js';
-import type { EventRef, Finding, Severity } from '../types.js';
-import { fill, findingId, listNames, severityByCritical } from './util.js';
+import type { SourceLocation } from '../../errors.js';
+import type { Model } from '../../model/index.js';
+import { byText } from '../../text.js';
+import { STRANDED } from '../engine.js';
+import type { EventRef, Finding, Policy, Severity } from '../types.js';
+import { newFinding } from './kind.js';
+import type { ScenarioView } from './scenarios.js';
+import { fill, listNames, severityByCritical } from './util.js';
 
 export const id = 'shared-identity';
 export const title = 'Shared identity without cross-domain redundancy';
@@ -21,19 +26,58 @@ function eventLabel(e: EventRef): string {
   return `${e.what} ${e.name}`;
 }
 
-export function detect(ctx: FindingContext): Finding[] {
+interface IdentityNode {
+  node: number;
+  id: string;
+  name: string;
+  kind: 'group' | 'component';
+  /** The service it belongs to. */
+  service: string;
+  /** Services that require it, directly or through other components. */
+  dependents: Array<{ service: string; critical: boolean }>;
+  locations: SourceLocation[];
+}
+
+/** Identity nodes: lone identity components, and groups of identity replicas; sorted by id. */
+function identities(ctx: ScenarioView): IdentityNode[] {
+  const { engine } = ctx;
+  const nodes = new Set<number>();
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'component' && n.role === 'identity') nodes.add((n.group ? engine.index.get(n.group) : undefined) ?? i);
+  });
+  const out: IdentityNode[] = [];
+  for (const i of nodes) {
+    const node = engine.nodes[i]!;
+    if (node.kind !== 'group' && node.kind !== 'component') continue;
+    out.push({
+      node: i,
+      id: node.id,
+      name: node.name,
+      kind: node.kind,
+      service: node.service,
+      dependents: ctx.dependentsOf(i),
+      locations: engine.componentsOf(i).flatMap((c) => {
+        const n = engine.nodes[c]!;
+        return n.kind === 'component' && n.source ? [n.source] : [];
+      }),
+    });
+  }
+  return out.sort((a, b) => byText(a.id, b.id));
+}
+
+export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const identity of ctx.identities) {
+  const all = identities(ctx);
+  if (all.length === 0) return findings;
+  for (const identity of all) {
     if (identity.dependents.length < 2) continue;
-    const events = ctx.outcomes.filter(({ event, outcome }) => ctx.inPolicy(event) && outcome.lostIdentities.includes(identity.id)).map(({ event }) => ctx.eventRef(event));
+    const events = ctx.singles.filter((s) => ctx.inPolicy(s.events[0]!) && s.stateOf(identity.node) >= STRANDED).map((s) => ctx.eventRef(s.events[0]!));
     if (events.length === 0) continue;
     const critical = identity.dependents.filter((d) => d.critical).length;
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = identity.dependents.map((d) => d.service);
     const first = events.find((e) => e.kind === 'domain') ?? events[0]!;
-    findings.push({
-      id: findingId(id, identity.id, names),
-      rule: id,
+    findings.push(newFinding({ id }, { kind: identity.kind, id: identity.id }, names, {
       severity,
       message: fill(messages.shared, {
         name: identity.name,
@@ -50,7 +94,7 @@ export function detect(ctx: FindingContext): Finding[] {
       services: [...names].sort(),
       evidence: { nodes: [identity.id], events },
       locations: identity.locations,
-    });
+    }));
   }
   return findings;
 }

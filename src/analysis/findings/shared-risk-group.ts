@@ -3,9 +3,11 @@
  * together take a critical service down when no smaller part of the set
  * does: the hidden shared dependency behind redundancy that looks real.
  */
-import type { FindingContext } from './context.js';
-import { fill, findingId, lostEffect } from './util.js';
-import type { EventRef, Finding, Severity } from '../types.js';
+import type { Model } from '../../model/index.js';
+import type { EventRef, Finding, Policy, Severity } from '../types.js';
+import { newFinding } from './kind.js';
+import type { ScenarioView } from './scenarios.js';
+import { fill, lostEffect, servicesHit } from './util.js';
 
 export const id = 'shared-risk-group';
 export const title = 'Shared risk group';
@@ -29,12 +31,12 @@ export function setRef(events: EventRef[]): EventRef {
   };
 }
 
-export function detect(ctx: FindingContext): Finding[] {
+export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
   for (const cut of ctx.cutSets) {
     const refs = cut.events.map((e) => ctx.eventRef(e));
     const event = setRef(refs);
-    const lost = cut.services;
+    const lost = servicesHit(ctx, ctx.run(cut.events), cut.services);
     if (lost.length === 0) continue;
     const critical = lost.filter((s) => s.critical);
     const inPolicy = cut.events.every((e) => ctx.inPolicy(e));
@@ -42,9 +44,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'medium' : critical.length === 1 ? 'low' : 'info';
     const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
-    findings.push({
-      id: findingId(id, event.id, names),
-      rule: id,
+    findings.push(newFinding({ id }, { kind: 'event', event }, names, {
       severity,
       message: fill(messages.lost, {
         events: refs.map((r) => `${r.what} ${r.name}`).join(' and '),
@@ -60,7 +60,7 @@ export function detect(ctx: FindingContext): Finding[] {
       stranded: [],
       evidence: { nodes: refs.map((r) => r.id), events: refs },
       locations: cut.events.flatMap((e) => ctx.locationsOf(e)),
-    });
+    }));
   }
   return findings;
 }

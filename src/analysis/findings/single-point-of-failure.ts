@@ -2,10 +2,12 @@
  * single-point-of-failure: one basic event (a domain or a component) whose
  * loss leaves a critical service down or stranded.
  */
+import type { Model } from '../../model/index.js';
 import { STRANDED } from '../engine.js';
-import type { FindingContext } from './context.js';
-import { fill, findingId, listNames, lostEffect, severityByCritical } from './util.js';
-import type { Finding, Severity } from '../types.js';
+import type { Finding, Policy, Severity } from '../types.js';
+import { newFinding } from './kind.js';
+import type { ScenarioView } from './scenarios.js';
+import { fill, listNames, lostEffect, servicesHit, severityByCritical, strandedGroups } from './util.js';
 
 export const id = 'single-point-of-failure';
 export const title = 'Single point of failure';
@@ -20,15 +22,11 @@ export const messages = {
   stranded: 'strands {services}',
 } as const;
 
-
-
-
-
-export function detect(ctx: FindingContext): Finding[] {
+export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const { event: ev, outcome } of ctx.outcomes) {
-    const hit = outcome.services;
-    const lost = hit.filter((s) => s.stateCode >= STRANDED);
+  for (const scenario of ctx.singles) {
+    const ev = scenario.events[0]!;
+    const lost = servicesHit(ctx, scenario).filter((s) => s.stateCode >= STRANDED);
     if (lost.length === 0) continue;
     const critical = lost.filter((s) => s.critical);
     const event = ctx.eventRef(ev);
@@ -37,9 +35,7 @@ export function detect(ctx: FindingContext): Finding[] {
     const severity: Severity = inPolicy ? severityByCritical(critical.filter((s) => ctx.inPolicyFor(ev, s.service)).length, 'low') : 'info';
     const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
-    findings.push({
-      id: findingId(id, event.id, names),
-      rule: id,
+    findings.push(newFinding({ id }, { kind: 'event', event }, names, {
       severity,
       message: fill(messages.lost, {
         what: event.what,
@@ -57,9 +53,9 @@ export function detect(ctx: FindingContext): Finding[] {
       inPolicy,
       blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
       affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
-      stranded: outcome.stranded,
+      stranded: strandedGroups(ctx, scenario),
       locations: ctx.locationsOf(ev),
-    });
+    }));
   }
   return findings;
 }

@@ -1,4 +1,7 @@
 import { hash } from 'node:crypto';
+import { byText } from '../../text.js';
+import { DOWN, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from '../engine.js';
+import type { Scenario, ScenarioView } from './scenarios.js';
 
 /** Fill `{name}` placeholders of a message template. */
 export function fill(template: string, values: Record<string, string | number>): string {
@@ -30,4 +33,53 @@ export function lostEffect(lost: Array<{ service: string; state: string }>, word
   return [down.length > 0 ? fill(words.down, { services: listNames(down) }) : '', stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '']
     .filter(Boolean)
     .join(' and ');
+}
+
+/** A service a scenario hurts. */
+export interface ServiceHit {
+  service: string;
+  critical: boolean;
+  state: ServiceState;
+  stateCode: StateCode;
+  path: PathStep[];
+}
+
+/** The services of a scenario (its hurt ones, or those given), with their states and paths: worst first, then by name. */
+export function servicesHit(view: ScenarioView, scenario: Scenario, services?: readonly number[]): ServiceHit[] {
+  const hits: ServiceHit[] = [];
+  const list = services ?? scenario.hurt;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
+    const node = view.engine.nodes[i]!;
+    if (node.kind !== 'service') continue;
+    const code = services ? scenario.stateOf(i) : scenario.states[k]!;
+    hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? scenario.explain(i) : [] });
+  }
+  return hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+}
+
+/** A replica group alive on paper that cannot take over: its recovery tools are lost. */
+export interface StrandedGroup {
+  group: string;
+  lostMember?: string;
+  /** Members still alive that cannot take over. */
+  survivors: string[];
+  tools: string[];
+}
+
+/** The groups a scenario strands, sorted by id. */
+export function strandedGroups(view: ScenarioView, scenario: Scenario): StrandedGroup[] {
+  const { engine } = view;
+  const out: StrandedGroup[] = [];
+  scenario.hurt.forEach((i, k) => {
+    if (engine.nodes[i]!.kind !== 'group' || scenario.states[k] !== STRANDED) return;
+    const lost = scenario.lostMemberOf(i);
+    out.push({
+      group: engine.ids[i]!,
+      ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}),
+      survivors: engine.componentsOf(i).filter((m) => scenario.stateOf(m) < DOWN).map((m) => engine.ids[m]!),
+      tools: scenario.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText),
+    });
+  });
+  return out.sort((a, b) => byText(a.group, b.group));
 }

@@ -11,6 +11,7 @@ import { asSpecial, special, type PropertyMap, type PropertyValue, type Resource
 import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Reference } from './expr.js';
 import { positionOf, type YamlFile } from './document.js';
 import { FUNCTIONS, type FnContext } from './functions.js';
+import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -86,7 +87,7 @@ export class ProgramEvaluator {
       for (const key of Object.keys(decl)) {
         if (!RESOURCE_KEYS.has(key)) this.warn(`resource ${name}: unknown key "${key}" ignored`, ['resources', name, key]);
       }
-      if (decl.defaultProvider === true && decl.type.startsWith('pulumi:providers:')) this.defaultProviders.set(decl.type.slice('pulumi:providers:'.length), name);
+      if (decl.defaultProvider === true && isProviderType(decl.type)) this.defaultProviders.set(decl.type.slice(PROVIDER_TYPE_PREFIX.length), name);
       this.resources.set(name, { name, decl, path: ['resources', name], status: 'new', deps: [], propDeps: new Map() });
     }
   }
@@ -245,7 +246,7 @@ export class ProgramEvaluator {
       }
       const type = decl.type as string;
       const pkg = type.split(':')[0]!;
-      if (!provider && !type.startsWith('pulumi:providers:')) {
+      if (!provider && !isProviderType(type)) {
         const dp = this.defaultProviders.get(pkg);
         if (dp && dp !== name) {
           note([dp]);

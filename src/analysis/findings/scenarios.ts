@@ -1,0 +1,211 @@
+/**
+ * The scenario view the finding kinds read: every basic event run once as a
+ * single failure, with the states it leaves, the explanation paths of the
+ * services it hurts, the members and recovery tools it takes from groups;
+ * the policy; the minimal cut sets of the run's --order; and lookups.
+ */
+import type { SourceLocation } from '../../errors.js';
+import type { Model } from '../../model/index.js';
+import { byText } from '../../text.js';
+import { eventRefOf } from '../describe.js';
+import { STRANDED, UP, type Engine, type PathStep, type StateCode } from '../engine.js';
+import type { EventRef, Policy } from '../types.js';
+
+/** One scenario: what is lost after some events. */
+export interface Scenario {
+  /** The events lost together (one for a single failure). */
+  readonly events: readonly number[];
+  /** Nodes left not up, in the order the engine reached them. */
+  readonly hurt: readonly number[];
+  /** The state of each hurt node (parallel to `hurt`). */
+  readonly states: ArrayLike<StateCode>;
+  stateOf(node: number): StateCode;
+  /**
+   * The explanation path of a service left stranded or down. Single
+   * failures beyond the policy explain only critical services (empty for the others).
+   */
+  explain(service: number): PathStep[];
+  /** The first member a hurt group lost, or -1. */
+  lostMemberOf(group: number): number;
+  /** The recovers-with tools of a hurt group left stranded or down. */
+  lostToolsOf(group: number): number[];
+}
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  k: number;
+  n: number;
+  members: string[];
+  dependents: Array<{ service: string; critical: boolean }>;
+  locations: SourceLocation[];
+}
+
+export interface ScenarioView {
+  /** Read-only lookups on the model (nodes, ids, members, dependents, tools); finding kinds never evaluate on it. */
+  readonly engine: Engine;
+  readonly policy: Policy;
+  /** Every basic event, in order: domains first, then components, each in the model's order. */
+  readonly events: readonly number[];
+  /** The single failures that leave something not up, in the order of `events`. */
+  readonly singles: readonly Scenario[];
+  /** Minimal cut sets of order 2..--order (none unless --order is 2 or more): the events and the critical services they take down. */
+  readonly cutSets: ReadonlyArray<{ events: number[]; services: number[] }>;
+  /** Run a set of events (a cut set); the scenario is valid until the next run. */
+  run(events: number[]): Scenario;
+  readonly services: readonly number[];
+  /** Every service name, sorted. */
+  readonly serviceNames: readonly string[];
+  readonly totalServices: number;
+  readonly totalCritical: number;
+  eventRef(event: number): EventRef;
+  /** Within the run's policy: a component, or a domain no larger than --tolerate. */
+  inPolicy(event: number): boolean;
+  /** Within the policy of this service (its own `tolerate` from the topology file, else the run's). */
+  inPolicyFor(event: number, service: string): boolean;
+  locationsOf(event: number): SourceLocation[];
+  groupOf(id: string): GroupInfo | undefined;
+  /** A node's display name, by id. */
+  nameOf(id: string): string;
+  /** The services that require a node, as finding dependents, sorted by name. */
+  dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
+}
+
+/** A single failure, kept: the hurt nodes with their states, the paths and the groups' losses. */
+class StoredScenario implements Scenario {
+  private stateMap: Map<number, StateCode> | undefined;
+
+  constructor(
+    readonly events: readonly number[],
+    readonly hurt: readonly number[],
+    readonly states: ArrayLike<StateCode>,
+    private readonly paths: ReadonlyMap<number, PathStep[]>,
+    private readonly lostMembers: ReadonlyMap<number, number>,
+    private readonly lostTools: ReadonlyMap<number, number[]>,
+  ) {}
+
+  stateOf(node: number): StateCode {
+    if (!this.stateMap) {
+      this.stateMap = new Map();
+      this.hurt.forEach((n, i) => this.stateMap!.set(n, this.states[i]!));
+    }
+    return this.stateMap.get(node) ?? UP;
+  }
+
+  explain(service: number): PathStep[] {
+    return this.paths.get(service) ?? [];
+  }
+
+  lostMemberOf(group: number): number {
+    return this.lostMembers.get(group) ?? -1;
+  }
+
+  lostToolsOf(group: number): number[] {
+    return this.lostTools.get(group) ?? [];
+  }
+}
+
+const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+
+/** Runs every event once and keeps what the finding kinds read. */
+export function scenarioView(engine: Engine, model: Model, policy: Policy, events: number[], cutSets: Array<{ events: number[]; services: number[] }>): ScenarioView {
+  const inPolicy = (event: number): boolean => {
+    const node = engine.nodes[event]!;
+    return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
+  };
+  const services: number[] = [];
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'service') services.push(i);
+  });
+  const dependentsOf = (node: number): Array<{ service: string; critical: boolean }> =>
+    engine
+      .dependentServices(node)
+      .map((s) => engine.nodes[s]!)
+      .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : []))
+      .sort((a, b) => byText(a.service, b.service));
+
+  const singles: Scenario[] = [];
+  for (const event of events) {
+    const hurt = engine.evaluate([event]);
+    if (hurt.length === 0) continue;
+    // Beyond the policy (info), explain only critical services: a region loss names every service.
+    const explainAll = inPolicy(event);
+    const codes = new Uint8Array(hurt.length) as unknown as StateCode[];
+    // Most scenarios hurt no service or group: they share the empty maps.
+    let paths: Map<number, PathStep[]> | undefined;
+    let lostMembers: Map<number, number> | undefined;
+    let lostTools: Map<number, number[]> | undefined;
+    hurt.forEach((i, k) => {
+      const node = engine.nodes[i]!;
+      const code = engine.stateOf(i);
+      codes[k] = code;
+      if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
+        (paths ??= new Map()).set(i, engine.explain(i));
+      } else if (node.kind === 'group') {
+        const lost = engine.lostMemberOf(i);
+        if (lost >= 0) (lostMembers ??= new Map()).set(i, lost);
+        const tools = engine.lostToolsOf(i);
+        if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
+      }
+    });
+    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE));
+  }
+
+  const live = (set: number[], hurt: number[]): Scenario => ({
+    events: set,
+    hurt,
+    states: hurt.map((i) => engine.stateOf(i)),
+    stateOf: (node) => engine.stateOf(node),
+    explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
+    lostMemberOf: (group) => engine.lostMemberOf(group),
+    lostToolsOf: (group) => engine.lostToolsOf(group),
+  });
+
+  const serviceNodes = services.map((i) => engine.nodes[i]!);
+  return {
+    engine,
+    policy,
+    events,
+    singles,
+    cutSets,
+    run: (set) => live(set, engine.evaluate(set)),
+    services,
+    serviceNames: serviceNodes.map((s) => s.name).sort(byText),
+    totalServices: services.length,
+    totalCritical: serviceNodes.filter((s) => s.kind === 'service' && s.critical).length,
+    eventRef: (event) => eventRefOf(engine, event),
+    inPolicy,
+    inPolicyFor(event, service) {
+      const node = engine.nodes[event]!;
+      if (node.kind !== 'domain') return true;
+      const i = engine.index.get(`service:${service}`);
+      const svc = i === undefined ? undefined : engine.nodes[i];
+      const tolerate = svc?.kind === 'service' ? svc.tolerate : undefined;
+      return node.rank <= (tolerate !== undefined ? model.domainRanks[tolerate]! : policy.tolerateRank);
+    },
+    locationsOf(event) {
+      const node = engine.nodes[event]!;
+      return node.kind === 'component' && node.source ? [node.source] : [];
+    },
+    groupOf(id) {
+      const i = engine.index.get(id);
+      const n = i === undefined ? undefined : engine.nodes[i];
+      if (!n || n.kind !== 'group') return undefined;
+      const members = engine.componentsOf(i!).map((m) => engine.nodes[m]!);
+      return {
+        id: n.id,
+        name: n.name,
+        k: n.k,
+        n: n.n,
+        members: members.map((m) => m.id),
+        dependents: engine.dependentServices(i!).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : [])),
+        locations: members.flatMap((m) => (m.kind === 'component' && m.source ? [m.source] : [])),
+      };
+    },
+    nameOf(id) {
+      const i = engine.index.get(id);
+      return i === undefined ? id : engine.nodes[i]!.name;
+    },
+    dependentsOf,
+  };
+}

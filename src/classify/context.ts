@@ -1,0 +1,86 @@
+/** The lookups every classify step shares for one run: resources by URN, id and name, children, memos. */
+import type { ResourceRecord, StackInput } from '../ingest/types.js';
+import type { Classifier } from './classifier.js';
+import type { ScalarValue } from './properties.js';
+import type { DomainSegment } from './types.js';
+import type { Scope } from './schema.js';
+
+export interface ZoneInfo {
+  zones: ScalarValue[];
+  unknown: boolean;
+}
+
+export interface HostPlacement {
+  placements: DomainSegment[][];
+  scope?: Scope;
+}
+
+export interface Context {
+  classifier: Classifier;
+  byUrn: Map<string, ResourceRecord>;
+  byId: Map<string, ResourceRecord>;
+  byName: Map<string, ResourceRecord[]>;
+  configOf: Map<string, Record<string, string>>;
+  zoneMemo: Map<string, ZoneInfo>;
+  /** Placements of hosts (runsOn), by URN. */
+  hostMemo: Map<string, HostPlacement>;
+  /** One array per distinct domain path, shared by every resource placed there. */
+  paths: Map<string, DomainSegment[]>;
+  passMemo: Map<string, string[]>;
+  /** The resources that can fail (components). */
+  failable: Set<ResourceRecord>;
+  children: Map<string, string[]>;
+}
+
+export function stackKey(r: ResourceRecord): string {
+  return `${r.project}/${r.stack}`;
+}
+
+export function createContext(classifier: Classifier, inputs: StackInput[], records: ResourceRecord[]): Context {
+  const byUrn = new Map<string, ResourceRecord>();
+  for (const r of records) byUrn.set(r.urn, r);
+  let byId: Map<string, ResourceRecord> | undefined;
+  let byName: Map<string, ResourceRecord[]> | undefined;
+  let children: Map<string, string[]> | undefined;
+  return {
+    classifier,
+    byUrn,
+    // Built on first use: many stacks never need them.
+    get byId() {
+      if (!byId) {
+        byId = new Map();
+        for (const r of records) if (r.id && r.custom) byId.set(r.id, r);
+      }
+      return byId;
+    },
+    get byName() {
+      if (!byName) {
+        byName = new Map();
+        for (const r of records) {
+          const list = byName.get(r.name);
+          if (list) list.push(r);
+          else byName.set(r.name, [r]);
+        }
+      }
+      return byName;
+    },
+    get children() {
+      if (!children) {
+        children = new Map();
+        for (const r of records) {
+          if (!r.parent) continue;
+          const c = children.get(r.parent);
+          if (c) c.push(r.urn);
+          else children.set(r.parent, [r.urn]);
+        }
+      }
+      return children;
+    },
+    configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
+    zoneMemo: new Map(),
+    hostMemo: new Map(),
+    paths: new Map(),
+    passMemo: new Map(),
+    failable: new Set(),
+  };
+}

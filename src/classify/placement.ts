@@ -1,0 +1,265 @@
+/**
+ * Placement: where a resource lives in the failure-domain tree. A domain tag
+ * wins; then the host it runs on (runsOn); then a span rule, its zones (own or
+ * through what it references), its region (own, provider, stack config, id).
+ */
+import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types.js';
+import { asSpecial } from '../ingest/types.js';
+import { isProviderType } from '../pulumi.js';
+import { byText } from '../text.js';
+import { stackKey, type Context, type HostPlacement, type ZoneInfo } from './context.js';
+import { getPath, PROVIDER_PREFIX, scalarStrings, type ScalarValue } from './properties.js';
+import { conditionHolds, type MergedRule } from './rules.js';
+import type { ProviderInfo, RunsOn } from './schema.js';
+import { parseDomainTag, splitList } from './tags.js';
+import type { BlindSpot, DomainSegment } from './types.js';
+
+function firstValue(maps: PropertyMap[], paths: string[]): PropertyValue | undefined {
+  for (const p of paths) {
+    for (const m of maps) {
+      const v = getPath(m, p);
+      if (v !== undefined && v !== null) return v;
+    }
+  }
+  return undefined;
+}
+
+export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
+  let key = '';
+  for (const seg of path) key += `${seg.kind}=${seg.name}/`;
+  const known = ctx.paths.get(key);
+  if (known) return known;
+  ctx.paths.set(key, path);
+  return path;
+}
+
+function packageOf(type: string): string {
+  return type.split(':')[0] ?? type;
+}
+
+/** The region a resource's provider or stack config gives. */
+function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | undefined): string | undefined {
+  if (!info) return undefined;
+  if (r.provider && info.regionProperty) {
+    const p = ctx.byUrn.get(r.provider);
+    const v = p ? firstValue([p.inputs, p.outputs], [info.regionProperty]) : undefined;
+    const s = scalarStrings(v).values[0];
+    if (s) return s.text;
+  }
+  const config = ctx.configOf.get(stackKey(r)) ?? {};
+  return info.regionConfig ? config[info.regionConfig] : undefined;
+}
+
+/**
+ * Resources a property of r refers to: its property dependencies, resource
+ * refs, or ids. `$provider.PATH` follows PATH of r's provider resource.
+ */
+export function referencedBy(ctx: Context, r: ResourceRecord, path: string): ResourceRecord[] {
+  if (path.startsWith(PROVIDER_PREFIX)) {
+    const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
+    return p ? referencedBy(ctx, p, path.slice(PROVIDER_PREFIX.length)).filter((x) => x.urn !== r.urn) : [];
+  }
+  const top = path.split(/[.[]/)[0]!;
+  const out: ResourceRecord[] = [];
+  const seen = new Set<string>();
+  const add = (x: ResourceRecord | undefined): void => {
+    if (x && !seen.has(x.urn) && x.urn !== r.urn) {
+      seen.add(x.urn);
+      out.push(x);
+    }
+  };
+  for (const urn of r.propertyDependencies[top] ?? []) add(ctx.byUrn.get(urn));
+  const visit = (v: PropertyValue | undefined): void => {
+    if (v === undefined || v === null) return;
+    if (typeof v === 'string') add(ctx.byId.get(v));
+    else if (Array.isArray(v)) v.forEach(visit);
+    else {
+      const s = asSpecial(v);
+      if (s?.kind === 'resource-ref') add(ctx.byUrn.get(s.urn));
+    }
+  };
+  visit(getPath(r.outputs, path));
+  visit(getPath(r.inputs, path));
+  return out;
+}
+
+/** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
+function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
+  const memo = ctx.zoneMemo.get(r.urn);
+  if (memo) return memo;
+  const rules = ctx.classifier.rulesFor(r.type, r);
+  const own = scalarStrings(firstValue([r.outputs, r.inputs], rules.zone));
+  let zones: ScalarValue[] = own.values;
+  let unknown = own.unknown;
+  if (zones.length === 0 && depth < 4) {
+    for (const via of rules.zoneVia) {
+      for (const target of referencedBy(ctx, r, via)) {
+        const z = zonesOf(ctx, target, depth + 1);
+        zones = zones.concat(z.zones);
+        unknown ||= z.unknown;
+      }
+      if (zones.length > 0) break;
+    }
+  }
+  if (zones.length > 1) {
+    const dedup = new Map(zones.map((z) => [z.text, z]));
+    zones = [...dedup.values()].sort((a, b) => byText(a.text, b.text));
+  }
+  const result: ZoneInfo = { zones, unknown };
+  ctx.zoneMemo.set(r.urn, result);
+  return result;
+}
+
+export interface Placed {
+  placements: DomainSegment[][];
+  placedBy: string;
+  redundant: boolean;
+  /** The host it runs on (runsOn). */
+  host?: ResourceRecord;
+}
+
+/** Where a host (a cluster) is placed, by its own rules and tags. */
+function hostPlacement(ctx: Context, host: ResourceRecord): HostPlacement {
+  const memo = ctx.hostMemo.get(host.urn);
+  if (memo) return memo;
+  ctx.hostMemo.set(host.urn, { placements: [] }); // a host that runs on itself, in a loop, has no placement
+  const rules = ctx.classifier.rulesFor(host.type, host);
+  // Its blind spots are reported when it is classified itself.
+  const placed = place(ctx, host, rules, ctx.classifier.tagsOf(host), []);
+  const result: HostPlacement = { placements: placed.placements, ...(rules.scope ? { scope: rules.scope } : {}) };
+  ctx.hostMemo.set(host.urn, result);
+  return result;
+}
+
+/** The first resource runsOn's references reach that fails on its own and has a placement. */
+function hostOf(ctx: Context, r: ResourceRecord, runsOn: RunsOn): ResourceRecord | undefined {
+  for (const via of runsOn.via) {
+    for (const target of referencedBy(ctx, r, via)) {
+      if (!target.custom || isProviderType(target.type)) continue;
+      if (ctx.classifier.rulesFor(target.type, target).role === 'config-only') continue;
+      if (hostPlacement(ctx, target).placements.length > 0) return target;
+    }
+  }
+  return undefined;
+}
+
+function pathText(p: DomainSegment[]): string {
+  return p.map((s) => s.name).join('/');
+}
+
+/**
+ * Placement through the host a resource runs on (runsOn): a host in one zone
+ * (or smaller domain) holds it there; a host spanning zones, or a region
+ * unless its rule says it is zonal, holds it across them when it spreads
+ * (runsOn.spreads), else in one zone of them that is not known.
+ */
+function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots: BlindSpot[]): Placed | undefined {
+  const host = hostOf(ctx, r, runsOn);
+  if (!host) return undefined;
+  const hp = hostPlacement(ctx, host);
+  const paths = hp.placements;
+  const ranks = ctx.classifier.domainRanks;
+  const zoneRank = ranks.zone ?? 4;
+  const wide = (p: DomainSegment[]): boolean => {
+    const last = p[p.length - 1];
+    return !last || (ranks[last.kind] ?? zoneRank) > zoneRank;
+  };
+  const one = paths[0]!;
+  if (paths.length === 1 && !wide(one)) {
+    return { placements: paths, placedBy: `runs on ${host.name}, in its ${one[one.length - 1]!.kind}`, redundant: false, host };
+  }
+  const spreads = runsOn.spreads === true || (Array.isArray(runsOn.spreads) && runsOn.spreads.every((c) => conditionHolds(r, c)));
+  const hostSpans = paths.length > 1 || hp.scope !== 'zonal';
+  if (spreads && hostSpans) {
+    return { placements: paths, placedBy: `runs on ${host.name}, spread over its ${paths.length > 1 ? 'zones' : 'region'}`, redundant: true, host };
+  }
+  // In one zone of those the host spans, or of the one zone the host has that is not known.
+  let common = one;
+  for (const p of paths) {
+    let i = 0;
+    while (i < common.length && i < p.length && common[i]!.name === p[i]!.name && common[i]!.kind === p[i]!.kind) i++;
+    common = common.slice(0, i);
+  }
+  if (common.length === 0) return { placements: [], placedBy: 'unknown', redundant: false, host };
+  const why = !hostSpans
+    ? `runs on ${host.name}, which lives in one zone of ${pathText(common)} that is not known`
+    : `runs on ${host.name}, which spans ${paths.length > 1 ? paths.map(pathText).join(', ') : `the zones of ${pathText(common)}`}, but is not spread over them (${runsOn.spreads === undefined || runsOn.spreads === false ? 'its rule never spreads it' : "its rule's spread conditions do not hold"})`;
+  blindSpots.push({
+    kind: 'unknown-zone',
+    subject: r.urn,
+    message: `${r.name} (${r.type}) ${why}: which zone it lives in is not known; placed in ${pathText(common)}`,
+  });
+  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host };
+}
+
+export function place(
+  ctx: Context,
+  r: ResourceRecord,
+  rules: MergedRule,
+  tags: ReadonlyMap<string, string>,
+  blindSpots: BlindSpot[],
+): Placed {
+  const domainTag = tags.get('domain');
+  if (domainTag) {
+    const placements = splitList(domainTag).map(parseDomainTag).filter((p) => p.length > 0);
+    return { placements, placedBy: 'firebreak:domain tag', redundant: placements.length > 1 };
+  }
+  if (rules.runsOn) {
+    const onHost = placeOnHost(ctx, r, rules.runsOn, blindSpots);
+    if (onHost) return onHost;
+  }
+  const pkg = packageOf(r.type);
+  const info = ctx.classifier.providerFor(pkg);
+  const root: DomainSegment = { name: info?.domain ?? pkg, kind: 'provider' };
+  const maps = [r.outputs, r.inputs];
+
+  // Region: the resource's own property (unless it is really a zone), its provider, stack config.
+  // Providers whose names are case-insensitive (pulumi-gcp records US-CENTRAL1 for us-central1) are read in lower case.
+  const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
+  let region: string | undefined;
+  const zonesFromRegionProps: ScalarValue[] = [];
+  for (const raw of scalarStrings(firstValue(maps, rules.region)).values) {
+    const v = norm(raw);
+    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
+    else region ??= v.text;
+  }
+  region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
+  if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
+
+  for (const span of rules.spans) {
+    const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
+    if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
+      if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+      if (region) return { placements: [[root, { name: region, kind: 'region' }]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+    }
+  }
+
+  const z = zonesOf(ctx, r);
+  let zones = z.zones.length > 0 ? z.zones.map(norm) : zonesFromRegionProps;
+  if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
+    const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
+    if (cz) zones = [{ text: cz, symbolic: false }];
+  }
+  if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
+  if (zones.length > 0) {
+    const placements = zones.map((zone) => {
+      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region;
+      const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
+      return zoneRegion
+        ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }]
+        : [root, { name, kind: 'zone' }];
+    });
+    return { placements, placedBy: z.zones.length > 0 ? 'its zone' : 'its location', redundant: placements.length > 1 };
+  }
+  if (region) {
+    if (rules.scope === 'zonal') {
+      blindSpots.push({
+        kind: 'unknown-zone',
+        subject: r.urn,
+        message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
+      });
+    }
+    return { placements: [[root, { name: region, kind: 'region' }]], placedBy: 'its region', redundant: rules.scope === 'regional' };
+  }
+  return { placements: [], placedBy: 'unknown', redundant: false };
+}

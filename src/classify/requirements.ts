@@ -1,0 +1,44 @@
+/**
+ * Run-time requirements: dependencies, property dependencies and the
+ * provider, passing through config-only resources and into component
+ * resources' children, down to the failable resources they reach.
+ */
+import type { ResourceRecord } from '../ingest/types.js';
+import { isProviderType, STACK_TYPE } from '../pulumi.js';
+import type { Context } from './context.js';
+import type { ClassifiedResource } from './types.js';
+
+function directDeps(r: ResourceRecord): string[] {
+  const deps = r.dependencies.slice();
+  for (const key in r.propertyDependencies) {
+    for (const d of r.propertyDependencies[key]!) if (!deps.includes(d)) deps.push(d);
+  }
+  if (r.provider && !deps.includes(r.provider)) deps.push(r.provider);
+  return deps;
+}
+
+/** Fills `requires` of every failable resource (ctx.failable must be complete). */
+export function resolveRequirements(ctx: Context, resources: ClassifiedResource[]): void {
+  const expand = (urn: string, seen: Set<string> | undefined): string[] => {
+    const r = ctx.byUrn.get(urn);
+    if (r && ctx.failable.has(r)) return [urn];
+    const memo = ctx.passMemo.get(urn);
+    if (memo) return memo;
+    seen ??= new Set();
+    if (seen.has(urn)) return [];
+    seen.add(urn);
+    if (!r || r.type === STACK_TYPE) return [];
+    const result = new Set<string>();
+    const next = r.custom || isProviderType(r.type) ? directDeps(r) : (ctx.children.get(urn) ?? []);
+    for (const d of next) for (const x of expand(d, seen)) result.add(x);
+    const list = [...result];
+    ctx.passMemo.set(urn, list);
+    return list;
+  };
+  for (const c of resources) {
+    if (!c.failable) continue;
+    const req = new Set<string>();
+    for (const d of directDeps(c.record)) for (const x of expand(d, undefined)) if (x !== c.record.urn) req.add(x);
+    c.requires = [...req];
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Rule matching: the packs' rules compiled once, matched by type (globs and
+ * the type's aliases) and by property, merged in order (later wins).
+ */
+import { compileGlob } from '../glob.js';
+import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
+import type { LoadedPack } from './packs.js';
+import { getPath } from './properties.js';
+import type { Condition, Role, Rule, RunsOn, Scope } from './schema.js';
+
+/** The rules matching a type, merged (`Classifier.rulesFor`). */
+export interface MergedRule {
+  ids: string[];
+  role?: Role;
+  scope?: Scope;
+  managed?: boolean;
+  zone: string[];
+  zoneVia: string[];
+  region: string[];
+  spans: NonNullable<Rule['spans']>;
+  runsOn?: RunsOn;
+  /** Some rule other than a catch-all matched. */
+  specific: boolean;
+}
+
+/** The fields a rule sets (later matching rules override them field by field). */
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn'>>;
+
+export function ruleDecision(rule: Rule): RuleDecides {
+  const d: RuleDecides = {};
+  if (rule.role) d.role = rule.role;
+  if (rule.scope) d.scope = rule.scope;
+  if (rule.managed !== undefined) d.managed = rule.managed;
+  if (rule.zone) d.zone = rule.zone;
+  if (rule.zoneVia) d.zoneVia = rule.zoneVia;
+  if (rule.region) d.region = rule.region;
+  if (rule.spans) d.spans = rule.spans;
+  if (rule.runsOn) d.runsOn = rule.runsOn;
+  return d;
+}
+
+/** The one place classify turns a type glob (`aws:ec2/*`, `*`) into a matcher (src/glob.ts: linear, no backtracking). */
+export function compileTypeGlob(glob: string): (text: string) => boolean {
+  return compileGlob(glob);
+}
+
+/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type. */
+export function typeAliases(type: string): string[] {
+  const parts = type.split(':');
+  if (parts.length !== 3) return [type];
+  const [pkg, mod, name] = parts as [string, string, string];
+  const slash = mod.indexOf('/');
+  if (slash >= 0) return [type, `${pkg}:${mod.slice(0, slash)}:${name}`];
+  return [type, `${pkg}:${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
+}
+
+/** The value at a path, outputs first, then inputs (as for placement properties), as a list of its elements. */
+export function elementsAt(r: ResourceRecord, path: string): PropertyValue[] {
+  let v = getPath(r.outputs, path);
+  if (v === undefined || v === null) v = getPath(r.inputs, path);
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+const conditionRegex = new Map<string, RegExp>();
+
+/** Whether a rule condition (runsOn.spreads) holds for a resource: the value (or an element) at any of its paths does. */
+export function conditionHolds(r: ResourceRecord, c: Condition): boolean {
+  let re: RegExp | undefined;
+  if (c.matches !== undefined) {
+    re = conditionRegex.get(c.matches);
+    if (!re) conditionRegex.set(c.matches, (re = new RegExp(c.matches)));
+  }
+  for (const path of c.property) {
+    for (const x of elementsAt(r, path)) {
+      if (c.equals !== undefined && x === c.equals) return true;
+      if (re && typeof x === 'string' && re.test(x)) return true;
+      if (c.atLeast !== undefined) {
+        const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+        if (!Number.isNaN(n) && n >= c.atLeast) return true;
+      }
+    }
+  }
+  return false;
+}
+
+interface CompiledRule {
+  rule: Rule;
+  pack: string;
+  patterns: Array<(text: string) => boolean>;
+  catchAll: boolean;
+  /** match.property: the rule applies only to resources whose value there matches. */
+  property?: { path: string; re: RegExp };
+  /** Position among the compiled rules (a cache key part). */
+  index: number;
+}
+
+/** The packs' rules, compiled; matching and merging cached per type. */
+export class RuleSet {
+  private readonly compiled: CompiledRule[] = [];
+  private readonly typeCache = new Map<string, CompiledRule[]>();
+  private readonly mergedCache = new Map<string, MergedRule>();
+
+  constructor(packs: LoadedPack[]) {
+    for (const pack of packs) {
+      for (const rule of pack.rules) {
+        const prop = rule.match.property;
+        const catchAll = !prop && rule.match.type.every((t) => t === '*');
+        this.compiled.push({
+          rule, pack: pack.pack, patterns: rule.match.type.map(compileTypeGlob), catchAll, index: this.compiled.length,
+          ...(prop ? { property: { path: prop.path, re: new RegExp(prop.pattern) } } : {}),
+        });
+      }
+    }
+  }
+
+  /** Rules whose types match, in merge order: catch-alls, rules matching the type alone, rules also matching a property (each in pack order). */
+  private typeRules(type: string): CompiledRule[] {
+    let list = this.typeCache.get(type);
+    if (!list) {
+      const aliases = typeAliases(type);
+      const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p(a))));
+      list = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll && !c.property), ...matching.filter((c) => c.property)];
+      this.typeCache.set(type, list);
+    }
+    return list;
+  }
+
+  /** Whether a resource's value at a rule's match.property matches its pattern. */
+  private propertyMatches(c: CompiledRule, r: ResourceRecord): boolean {
+    const prop = c.property!;
+    return elementsAt(r, prop.path).some((v) => (typeof v === 'string' || typeof v === 'number') && prop.re.test(String(v)));
+  }
+
+  /**
+   * The rules matching a type (and, for rules with match.property, the
+   * resource's property), in merge order: catch-alls first, then rules
+   * matching the type alone, then rules also matching a property, each in
+   * pack order. Without a resource, rules with match.property are left out.
+   */
+  matchingRules(type: string, record?: ResourceRecord): Array<{ rule: Rule; pack: string; catchAll: boolean }> {
+    return this.typeRules(type).filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
+  }
+
+  /**
+   * The rules matching a type (and a resource's properties), merged in that
+   * order (later wins). Cached per type, and per set of property rules that
+   * match where a type has any.
+   */
+  rulesFor(type: string, record?: ResourceRecord): MergedRule {
+    let key = type;
+    let ordered = this.typeRules(type);
+    if (ordered.length > 0 && ordered[ordered.length - 1]!.property) {
+      ordered = ordered.filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
+      key = `${type}\u0000${ordered.filter((c) => c.property).map((c) => c.index).join(',')}`;
+    }
+    const cached = this.mergedCache.get(key);
+    if (cached) return cached;
+    const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
+    for (const { rule, catchAll } of ordered) {
+      merged.ids.push(rule.id);
+      if (!catchAll) merged.specific = true;
+      Object.assign(merged, ruleDecision(rule));
+    }
+    this.mergedCache.set(key, merged);
+    return merged;
+  }
+}

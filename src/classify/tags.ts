@@ -1,0 +1,93 @@
+/**
+ * firebreak tags: where the packs say tags live (`tags.paths`) and the key
+ * prefixes they declare (`tags.prefixes`: `firebreak:`, `firebreak_`, or a
+ * user pack's own), matched without regard to case; and the tag value forms.
+ */
+import type { PropertyMap, ResourceRecord } from '../ingest/types.js';
+import { asSpecial } from '../ingest/types.js';
+import type { LoadedPack } from './packs.js';
+import { getPath } from './properties.js';
+import type { DomainSegment } from './types.js';
+
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+export class TagReader {
+  private readonly paths: string[] = [];
+  /** Lower-cased. */
+  private readonly prefixes: string[] = [];
+  /** The first characters of the prefixes, both cases: a key starting with another is no tag (checked first, it is cheap). */
+  private readonly firstChars = new Set<number>();
+  private readonly nameCache = new Map<string, string | null>();
+
+  constructor(packs: LoadedPack[]) {
+    for (const pack of packs) {
+      if (!pack.tags) continue;
+      this.paths.push(...pack.tags.paths);
+      for (const prefix of pack.tags.prefixes) {
+        if (prefix === '') continue; // an empty prefix would make every key a tag
+        const lower = prefix.toLowerCase();
+        this.prefixes.push(lower);
+        this.firstChars.add(lower.charCodeAt(0));
+        this.firstChars.add(prefix.toUpperCase().charCodeAt(0));
+      }
+    }
+  }
+
+  /** The tag name of a key (`firebreak:service` -> `service`, `firebreak_recovers_with` -> `recovers-with`), or null. */
+  tagName(key: string): string | null {
+    let name = this.nameCache.get(key);
+    if (name === undefined) {
+      const lower = key.toLowerCase();
+      const prefix = this.prefixes.find((pre) => lower.startsWith(pre));
+      name = prefix && lower.length > prefix.length ? lower.slice(prefix.length).replace(/_/g, '-') : null;
+      this.nameCache.set(key, name);
+    }
+    return name;
+  }
+
+  /** The firebreak tags of a resource, by name (outputs win over inputs). */
+  tagsOf(record: ResourceRecord): ReadonlyMap<string, string> {
+    let tags: Map<string, string> | undefined;
+    for (const source of [record.outputs, record.inputs]) {
+      for (const p of this.paths) {
+        const map = getPath(source, p);
+        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
+        for (const key in map as PropertyMap) {
+          if (!this.firstChars.has(key.charCodeAt(0))) continue;
+          const value = (map as PropertyMap)[key];
+          const name = typeof value === 'string' ? this.tagName(key) : null;
+          if (name) (tags ??= new Map()).set(name, value as string);
+        }
+      }
+    }
+    return tags ?? NO_TAGS;
+  }
+}
+
+/** `a, b ,c` -> [a, b, c]. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `region=seoul/datacenter=pangyo`, or plain `kakao/pangyo` (last segment a datacenter, the others sites). */
+export function parseDomainTag(value: string): DomainSegment[] {
+  const segments = value.split('/').map((s) => s.trim()).filter(Boolean);
+  return segments.map((seg, i) => {
+    const eq = seg.indexOf('=');
+    if (eq > 0) return { kind: seg.slice(0, eq).trim(), name: seg.slice(eq + 1).trim() };
+    return { kind: i === segments.length - 1 ? 'datacenter' : 'site', name: seg };
+  });
+}
+
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+
+/** A yes/no tag value (`true`, `yes`, `on`, `1` and their opposites), or undefined for anything else. */
+export function parseFlag(value: string | undefined): boolean | undefined {
+  const v = value?.toLowerCase();
+  if (v === undefined) return undefined;
+  return TRUE.has(v) ? true : FALSE.has(v) ? false : undefined;
+}

@@ -1,0 +1,35 @@
+/** The recovery-path finding kind on a small hand-built topology, through the whole analysis: there with the pattern, gone when it is fixed. */
+import { describe, expect, it } from 'vitest';
+import { C, D, G } from '../../helpers/model-builder.js';
+import { analyze, of, region } from './helpers.js';
+
+describe('recovery-path', () => {
+  const topology = (consoles: string[][]) => {
+    const spec = region()
+      .component('app-1', { placedIn: ['r1/a'] })
+      .component('app-2', { placedIn: ['r1/b'] });
+    consoles.forEach((places, i) => spec.component(`console-${i}`, { placedIn: places, role: 'ops-tool' }));
+    return spec
+      .group('console', 1, consoles.map((_, i) => `console-${i}`))
+      .group('app', 1, ['app-1', 'app-2'], ['console'])
+      .service('talk', ['app']);
+  };
+
+  it('reports the zone that holds every recovery tool, naming the tools and the stranded service', () => {
+    const result = analyze(topology([['r1/a']]));
+    const found = of(result, 'recovery-path');
+    // The zone, and the lone console itself.
+    expect(found.map((x) => x.event.id).sort()).toEqual([C('console-0'), D('r1/a')]);
+    const f = found.find((x) => x.event.id === D('r1/a'));
+    expect(f!.message).toMatch(/talk/);
+    expect(f!.evidence!.nodes).toContain(G('console'));
+    expect(f!.evidence!.events.map((e) => e.id)).toContain(D('r1/a'));
+    // The zone strands talk: its runtime survives, its failover does not.
+    const spof = of(result, 'single-point-of-failure').find((x) => x.event.id === D('r1/a'))!;
+    expect(spof.affected[0]!.state).toBe('stranded');
+  });
+
+  it('is gone when a console sits in another zone too', () => {
+    expect(of(analyze(topology([['r1/a'], ['r1/b']])), 'recovery-path')).toEqual([]);
+  });
+});

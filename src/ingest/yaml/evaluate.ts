@@ -21,8 +21,24 @@ export interface ProgramInput {
   stack: string;
   organization: string;
   projectDir: string;
-  /** Config values by full key (`proj:key`, `aws:region`). */
-  config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number> }>;
+  /** Config values by full key (`proj:key`, `aws:region`); a value of undefined is declared but not set. */
+  config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean }>;
+}
+
+/** A config key without a value, read as a symbolic unknown: where it was first used, and how often. */
+export interface MissingConfig {
+  /** The full key (`proj:key`, `aws:region`). */
+  key: string;
+  /** The key as shown: without the project's own namespace. */
+  display: string;
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** The symbol of a missing config key's unknown value: `<aws:region>`, so that `${aws:region}a` is `<aws:region>a`. */
+export function missingSymbol(display: string): string {
+  return `<${display}>`;
 }
 
 const RESOURCE_KEYS = new Set(['type', 'properties', 'options', 'name', 'get', 'defaultProvider']);
@@ -72,6 +88,8 @@ export class ProgramEvaluator {
   private deps: string[] | undefined;
   readonly warnings: Warning[] = [];
   private readonly defaultProviders = new Map<string, string>();
+  /** Config keys read without a value, by full key, in order of first use. */
+  readonly missing = new Map<string, MissingConfig>();
 
   constructor(private readonly input: ProgramInput) {
     const p = input.program;
@@ -122,7 +140,10 @@ export class ProgramEvaluator {
     if (isObject(outputs)) {
       for (const [k, v] of Object.entries(outputs)) guard(() => void this.withDeps(() => this.value(v, ['outputs', k])));
     }
-    if (problems.length > 0) throw new InputError(problems);
+    if (problems.length > 0) {
+      // A broken variable is met again by everything that reads it: each problem once.
+      throw new InputError([...new Map(problems.map((p) => [`${p.file}:${p.line}:${p.column}:${p.reason}`, p])).values()]);
+    }
     // Dependency order, stable.
     const out: ResourceRecord[] = [];
     const placed = new Set<string>();
@@ -331,7 +352,8 @@ export class ProgramEvaluator {
       if (sp?.kind === 'secret') return v;
       if (sp) {
         symbolic = true;
-        text += '${' + (sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text) + '}';
+        const symbol = sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text;
+        text += /^<[^<>]+>/.test(symbol) ? symbol : '${' + symbol + '}';
       } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') text += String(v);
       else if (v === null) text += '';
       else text += JSON.stringify(v);
@@ -371,9 +393,16 @@ export class ProgramEvaluator {
       return this.access(value, root, ref.path);
     }
     const config = this.input.config.get(root.includes(':') ? root : `${this.input.project}:${root}`) ?? this.input.config.get(root);
-    if (config) {
-      if (config.value === undefined) throw this.error(`config ${root} has no value: set it in the stack config file or give it a default`, path);
-      return this.access(config.value, root, ref.path);
+    if (config && config.value !== undefined) return this.access(config.value, root, ref.path);
+    if (config || root.includes(':')) {
+      // A value only a deploy would know (a key never set, a provider key such as aws:region): a symbolic unknown.
+      const key = root.includes(':') ? root : `${this.input.project}:${root}`;
+      const display = key.startsWith(`${this.input.project}:`) ? key.slice(this.input.project.length + 1) : key;
+      if (!this.missing.has(key)) {
+        this.missing.set(key, { key, display, file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path]) });
+      }
+      if (config?.secret) return special({ kind: 'secret' });
+      return this.access(unknown(missingSymbol(display)), root, ref.path);
     }
     throw this.error(`unknown reference \${${ref.text}}: no resource, variable or config key named "${root}"`, path);
   }

@@ -7,7 +7,7 @@ import { applyBaseline, failingFindings } from '../analysis/gate.js';
 import { readBaseline } from '../ingest/baseline.js';
 import { renderBaseline } from '../report/baseline.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor, withOptions, writeText,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, today, topologyFor, wantColor, withOptions, writeText,
   type AnalyzeFlags,
 } from './shared.js';
 
@@ -76,6 +76,7 @@ function common(cmd: Command): Command {
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),
     programTimeoutOption(),
+    allowOutsideProjectOption(),
     options.noColor(),
   ]);
 }

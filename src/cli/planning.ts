@@ -13,7 +13,7 @@ import { renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { jsonDocument } from '../report/json.js';
 import type { ReportOptions } from '../report/options.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, loadOptions, options, output, programTimeoutOption, progress, today, topologyFor, wantColor,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, PLAN_FORMATS, clearProgress, collect, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, today, topologyFor, wantColor,
   withOptions, writeText, type AnalyzeFlags,
 } from './shared.js';
 
@@ -85,7 +85,7 @@ export function addPlanningCommands(program: Command): void {
       .description('the state of every service after the failures you name, why, and what brings each back')
       .argument('[inputs...]', INPUTS_ARG)
       .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, []),
-    [options.format(PLAN_FORMATS), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(PLAN_FORMATS), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:
@@ -111,6 +111,7 @@ Examples:
       options.rules(),
       options.topology(),
       programTimeoutOption(),
+    allowOutsideProjectOption(),
       options.noColor(),
     ],
   )
@@ -132,7 +133,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
       .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
       .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
       .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan'),
-    [options.format(PLAN_FORMATS), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(PLAN_FORMATS), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:

@@ -22,6 +22,7 @@ export interface AnalyzeFlags {
   updateBaseline?: boolean;
   order: number;
   programTimeout?: number;
+  allowOutsideProject?: boolean;
   availability?: boolean;
   topology?: string;
 }
@@ -71,12 +72,17 @@ export function today(): string {
 }
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
-export function loadOptions(flags: { stack?: string; programTimeout?: number }, keepProperties?: Set<string>): LoadOptions {
+export function loadOptions(flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean }, keepProperties?: Set<string>): LoadOptions {
   return {
     ...(keepProperties ? { keepProperties } : {}),
     ...(flags.stack ? { stack: flags.stack } : {}),
     ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
+    ...(flags.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
+}
+
+export function allowOutsideProjectOption(): Option {
+  return new Option('--allow-outside-project', 'let a Pulumi YAML program read files (fn::readFile, main:, stackConfigDir) outside its project directory');
 }
 
 export function programTimeoutOption(): Option {

@@ -25,6 +25,8 @@ export interface LoadOptions {
   readStdin?: () => Promise<string>;
   /** Seconds a Node.js program may run under mocks before it is stopped (default 120). */
   programTimeout?: number;
+  /** Let Pulumi YAML programs read files outside their project directory (fn::readFile, main:, stackConfigDir). */
+  allowOutsideProject?: boolean;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -73,13 +75,13 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   }
   if (kind === 'dir') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
+    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
   }
   if (stack) throw new UsageError(`${spec}: @STACK applies to a project directory, not to a file`);
   const ext = path.extname(target).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
+    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
   }
   let text: string;
   try {

@@ -1,6 +1,6 @@
 /** YAML files with positions: parse errors and node lookups as file:line:column. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type Problem } from '../../errors.js';
 
 export interface YamlFile {
@@ -38,19 +38,30 @@ export function parseYamlText(text: string, file: string): YamlFile {
   return { file, doc, lines, value };
 }
 
+/**
+ * The node at a path: map keys match as written or, failing that, case-insensitively
+ * (programs are read with canonical field names: `resources` for `Resources`).
+ */
+function nodeAt(y: YamlFile, path: Array<string | number>, key: boolean): unknown {
+  let node: unknown = y.doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i]!;
+    if (isMap(node)) {
+      const items = node.items as Array<{ key: unknown; value: unknown }>;
+      const keyText = (it: { key: unknown }): string => String(isScalar(it.key) ? it.key.value : it.key);
+      const pair = items.find((it) => keyText(it) === String(step)) ?? items.find((it) => keyText(it).toLowerCase() === String(step).toLowerCase());
+      if (!pair) return undefined;
+      node = key && i === path.length - 1 ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof step === 'number') node = node.items[step];
+    else return undefined;
+  }
+  return node;
+}
+
 /** The position of the node at a path (or of its nearest ancestor that exists). */
 export function positionOf(y: YamlFile, path: Array<string | number>, key = false): { line?: number; column?: number } {
   for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    let node: unknown;
-    if (key && n === path.length && n > 0) {
-      const parent = y.doc.getIn(sub.slice(0, -1), true) as { items?: Array<{ key: unknown }> } | undefined;
-      const pair = parent?.items?.find((it) => {
-        const k = it.key as { value?: unknown } | undefined;
-        return k && (k.value === sub[sub.length - 1] || String(k.value) === String(sub[sub.length - 1]));
-      });
-      node = pair?.key;
-    } else node = n === 0 ? y.doc.contents : y.doc.getIn(sub, true);
+    const node = nodeAt(y, path.slice(0, n), key && n === path.length && n > 0);
     if (isNode(node) && node.range) {
       const pos = y.lines.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };

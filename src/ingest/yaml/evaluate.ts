@@ -11,6 +11,7 @@ import { asSpecial, special, type PropertyMap, type PropertyValue, type Resource
 import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Reference } from './expr.js';
 import { positionOf, type YamlFile } from './document.js';
 import { FUNCTIONS, type FnContext } from './functions.js';
+import type { Confinement } from './confine.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -23,6 +24,10 @@ export interface ProgramInput {
   projectDir: string;
   /** Config values by full key (`proj:key`, `aws:region`); a value of undefined is declared but not set. */
   config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean }>;
+  /** What the program may read (fn::readFile and friends). */
+  confine: Confinement;
+  /** `pulumi new` template placeholders (`${PROJECT}`, `${DESCRIPTION}`) and their values, for templates. */
+  placeholders?: Record<string, string>;
 }
 
 /** A config key without a value, read as a symbolic unknown: where it was first used, and how often. */
@@ -392,6 +397,8 @@ export class ProgramEvaluator {
       deps.forEach((d) => this.addDep(d));
       return this.access(value, root, ref.path);
     }
+    const placeholder = this.input.placeholders && ref.path.length === 0 ? this.input.placeholders[root] : undefined;
+    if (placeholder !== undefined && Object.hasOwn(this.input.placeholders!, root)) return placeholder;
     const config = this.input.config.get(root.includes(':') ? root : `${this.input.project}:${root}`) ?? this.input.config.get(root);
     if (config && config.value !== undefined) return this.access(config.value, root, ref.path);
     if (config || root.includes(':')) {
@@ -426,6 +433,7 @@ export class ProgramEvaluator {
       fail: (message, p) => this.error(message, p ?? path),
       symbolFor: (what: string) => (variable ? variable : `${what}#${shortHash(arg)}`),
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
+      readFile: (p) => this.input.confine.read(p),
     };
     if (fn) return fn(arg, ctx);
     if (name.includes(':')) return FUNCTIONS.invoke!({ function: name, arguments: arg }, ctx);

@@ -10,6 +10,8 @@ import { asSpecial, special, type PropertyValue, type StackInput } from '../type
 import { positionOf, readYamlFile, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
 import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from './evaluate.js';
 import type { ResourceRecord } from '../types.js';
+import { canonicalProgram } from './keys.js';
+import { Confinement } from './confine.js';
 
 /** Does a value mention a symbol (an unknown whose symbol contains it)? */
 function mentions(v: PropertyValue, symbol: string): boolean {
@@ -62,9 +64,12 @@ function projectFileIn(dir: string): string | undefined {
   return undefined;
 }
 
-function stackDir(dir: string, project: YamlFile): string {
+function stackDir(dir: string, project: YamlFile, confine?: Confinement): string {
   const v = isObject(project.value) ? project.value.stackConfigDir : undefined;
-  return typeof v === 'string' ? path.join(dir, v) : dir;
+  if (typeof v !== 'string') return dir;
+  const d = path.join(dir, v);
+  confine?.check(d, { file: project.file, ...positionOf(project, ['stackConfigDir']) }, 'stackConfigDir');
+  return d;
 }
 
 
@@ -121,26 +126,37 @@ function fromYaml(v: unknown): PropertyValue {
   return v as PropertyValue;
 }
 
-export function loadYamlProject(target: string, options: { stack?: string; input?: string } = {}): StackInput {
+export interface YamlLoadOptions {
+  stack?: string;
+  input?: string;
+  /** Let fn::readFile, fn::fileBase64, `main:` and `stackConfigDir` reach outside the project directory. */
+  allowOutsideProject?: boolean;
+}
+
+export function loadYamlProject(target: string, options: YamlLoadOptions = {}): StackInput {
   const input = options.input ?? target;
   try {
-    return load(target, options.stack, input);
+    const projectRoot = statSync(target).isDirectory() ? target : path.dirname(target);
+    return load(target, options.stack, input, new Confinement(projectRoot, options.allowOutsideProject === true));
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError({ file: target, reason: `cannot evaluate the Pulumi YAML program: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
 
-function load(target: string, stackOption: string | undefined, input: string): StackInput {
+function load(target: string, stackOption: string | undefined, input: string, confine: Confinement): StackInput {
   const warnings: Warning[] = [];
-  const isDir = statSync(target).isDirectory();
+  // A project file named as a file is the project, exactly as its directory would be.
+  const projectFile = statSync(target).isDirectory() ? undefined : /^Pulumi\.ya?ml$/i.test(path.basename(target)) ? target : undefined;
+  const isDir = projectFile !== undefined || statSync(target).isDirectory();
   let dir: string;
   let project: YamlFile | undefined;
   let programFile: YamlFile;
   let projectName: string;
+  let description = '';
   if (isDir) {
-    dir = target;
-    const pf = projectFileIn(dir);
+    dir = projectFile ? path.dirname(target) : target;
+    const pf = projectFile ?? projectFileIn(dir);
     if (!pf) throw new InputError({ file: path.join(dir, 'Pulumi.yaml'), reason: 'not a Pulumi project: no Pulumi.yaml in this directory' });
     project = readYamlFile(pf, 'the project file');
     if (!isObject(project.value)) throw new InputError({ file: pf, reason: 'the project file must be a YAML map with name and runtime' });
@@ -149,11 +165,26 @@ function load(target: string, stackOption: string | undefined, input: string): S
     if (runtime !== 'yaml') {
       throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${JSON.stringify(runtime ?? null)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output` });
     }
-    projectName = typeof pv.name === 'string' && !pv.name.includes('${') ? pv.name : path.basename(path.resolve(dir));
-    const mainDir = typeof pv.main === 'string' ? path.join(dir, pv.main) : dir;
-    const main = ['Main.yaml', 'Main.yml', 'Main.json'].map((f) => path.join(mainDir, f)).find((f) => existsSync(f));
+    const compiler = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options.compiler : undefined;
+    if (compiler !== undefined) {
+      throw new InputError({
+        file: pf,
+        ...positionOf(project, ['runtime', 'options', 'compiler']),
+        reason: `the program is produced by a compiler (runtime.options.compiler: ${typeof compiler === 'string' ? JSON.stringify(compiler) : 'set'}); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
+      });
+    }
+    const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+    projectName = typeof pv.name === 'string' && !templated(pv.name) ? pv.name : path.basename(path.resolve(dir));
+    description = typeof pv.description === 'string' && !templated(pv.description) ? pv.description : isObject(pv.template) && typeof pv.template.description === 'string' ? pv.template.description : '';
+    let mainDir = dir;
+    if (typeof pv.main === 'string') {
+      mainDir = path.join(dir, pv.main);
+      confine.check(mainDir, { file: pf, ...positionOf(project, ['main']) }, 'main');
+    }
+    const candidates = ['Main.yaml', 'Main.yml', 'Main.json', ...(mainDir === dir ? [] : ['Pulumi.yaml', 'Pulumi.yml'])];
+    const main = existsSync(mainDir) && statSync(mainDir).isFile() ? mainDir : candidates.map((f) => path.join(mainDir, f)).find((f) => existsSync(f));
     if (main) programFile = readYamlFile(main, 'the program');
-    else if (typeof pv.main === 'string') throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml or Main.json` });
+    else if (typeof pv.main === 'string') throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml, Main.json or Pulumi.yaml` });
     else programFile = project;
   } else {
     dir = path.dirname(target);
@@ -161,10 +192,12 @@ function load(target: string, stackOption: string | undefined, input: string): S
     projectName = path.basename(target).replace(/\.(ya?ml|json)$/i, '');
   }
   if (!isObject(programFile.value)) throw new InputError({ file: programFile.file, reason: 'the program must be a YAML map (resources, variables, config, outputs)' });
-  const program = programFile.value;
+  const canonical = canonicalProgram(programFile.value);
+  const program = canonical.program;
+  for (const w of canonical.warnings) warnings.push({ file: programFile.file, ...positionOf(programFile, w.path, true), message: w.message });
 
   // Stack selection.
-  const sdir = project ? stackDir(dir, project) : dir;
+  const sdir = project ? stackDir(dir, project, confine) : dir;
   const stacks = project ? stacksIn(sdir) : [];
   let stack: string;
   let stackFile: YamlFile | undefined;
@@ -250,6 +283,8 @@ function load(target: string, stackOption: string | undefined, input: string): S
     organization: 'organization',
     projectDir: path.resolve(dir),
     config,
+    confine,
+    ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name))) ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } } : {}),
   };
   let evaluator: ProgramEvaluator;
   let resources;

@@ -53,7 +53,7 @@ export interface ClassifiedResource {
 }
 
 export interface BlindSpot {
-  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone';
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config';
   /** The resource type (no-rule) or URN. */
   subject: string;
   message: string;
@@ -361,6 +361,8 @@ interface Context {
   byId: Map<string, ResourceRecord>;
   byName: Map<string, ResourceRecord[]>;
   configOf: Map<string, Record<string, string>>;
+  /** Per stack, the config keys a program reads that have no value (each a symbol `<key>`). */
+  unresolvedOf: Map<string, readonly string[]>;
   zoneMemo: Map<string, ZoneInfo>;
   /** Placements of hosts (runsOn), by URN. */
   hostMemo: Map<string, HostPlacement>;
@@ -593,7 +595,8 @@ function place(
   if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
   if (zones.length > 0) {
     const placements = zones.map((zone) => {
-      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region;
+      // A zone always hangs under a region: when none is known, the symbolic region of the provider's region key (`<aws:region>`).
+      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
       const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
       return zoneRegion
         ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }]
@@ -679,6 +682,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
       return children;
     },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
+    unresolvedOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.unresolvedConfig ?? []])),
     zoneMemo: new Map(),
     hostMemo: new Map(),
     paths: new Map(),
@@ -716,6 +720,15 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
     const placed = place(ctx, r, rules, tags, blindSpots);
     placed.placements = placed.placements.map((p) => internPath(ctx, p));
+    const unresolved = ctx.unresolvedOf.get(stackKey(r)) ?? [];
+    const dependsOn = unresolved.filter((key) => placed.placements.some((p) => p.some((seg) => seg.name.includes(`<${key}>`))));
+    if (dependsOn.length > 0) {
+      blindSpots.push({
+        kind: 'missing-config',
+        subject: r.urn,
+        message: `${r.name} (${r.type}): placement depends on config ${dependsOn.join(', ')}, which has no value; placed in ${dependsOn.map((k) => `<${k}>`).join(', ')} as a symbolic value`,
+      });
+    }
     if (placed.placements.length === 0) {
       blindSpots.push({
         kind: 'unknown-placement',

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
+import { isEventLog, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
@@ -57,6 +58,7 @@ async function fileKind(target: string): Promise<'dir' | 'file'> {
 export async function loadInput(spec: string, options: LoadOptions = {}): Promise<StackInput> {
   if (spec === '-') {
     const text = await (options.readStdin ?? readAllStdin)();
+    if (isEventLog(text)) return readEventLog(text, '<stdin>', spec, options.keepProperties);
     return readDocument(parseJson(text, '<stdin>'), '<stdin>', spec, options.keepProperties);
   }
   const { target, stack } = splitStackSpec(spec);
@@ -89,6 +91,7 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   } catch (err) {
     throw new InputError({ file: target, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
+  if (isEventLog(text)) return readEventLog(text, target, spec, options.keepProperties);
   return readDocument(parseJson(text, target), target, spec, options.keepProperties);
 }
 

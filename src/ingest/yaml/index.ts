@@ -318,7 +318,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
       file: m.file,
       ...(m.line !== undefined ? { line: m.line } : {}),
       ...(m.column !== undefined ? { column: m.column } : {}),
-      message: `config ${m.display} has no value${line}; analysed as the unknown ${missingSymbol(m.display)}: ${what} (set it with \`pulumi config set ${m.display}\` or give it a default)`,
+      message: `config ${m.display} has no value${line}; analysed as the unknown ${missingSymbol(m.display)}: ${what} (set it with \`pulumi config set ${config.get(m.key)?.secret ? '--secret ' : ''}${m.display}\` or give it a default)`,
     });
   }
   return {

@@ -166,7 +166,7 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     kind: 'preview',
     stack: stackRecord.stack,
     project: stackRecord.project,
-    config: placementConfig(config),
+    config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
     resources: records,
     warnings,
   };

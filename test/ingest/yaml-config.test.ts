@@ -315,3 +315,48 @@ describe('project-level secret config never reaches the output', () => {
     }
   });
 });
+
+describe('programs of any size and shape', () => {
+  it('evaluates a chain of 100,000 resources, each referring to the one before', () => {
+    const lines = ['name: chain', 'runtime: yaml', 'resources:'];
+    for (let i = 0; i < 100_000; i++) lines.push(`  r${i}:\n    type: aws:s3:Bucket\n    properties:\n      prev: ${i === 0 ? 'none' : `\${r${i - 1}.id}`}`);
+    const dir = project({ 'Pulumi.yaml': `${lines.join('\n')}\n` });
+    const input = loadYamlProject(dir, {});
+    expect(input.resources).toHaveLength(100_000);
+    expect(input.resources[0]!.name).toBe('r0');
+    expect(input.resources[99_999]!.dependencies).toEqual([input.resources[99_998]!.urn]);
+  }, 120_000);
+
+  it('refuses nesting deeper than the limit in one line naming file, line and the limit', () => {
+    const dir = project({ 'Pulumi.yaml': `name: deep\nruntime: yaml\nvariables:\n  v: ${'['.repeat(300)}${']'.repeat(300)}\n` });
+    const r = runCli(['analyze', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/Pulumi\.yaml:4:\d+: invalid YAML: nested deeper than 200 levels/);
+    const deeper = project({ 'Pulumi.yaml': `name: deep\nruntime: yaml\nvariables:\n  v: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n` });
+    expect(runCli(['analyze', deeper]).stderr).toMatch(/Pulumi\.yaml:4:\d+: invalid YAML: nested too deeply/);
+  });
+
+  it('still reports duplicate keys with their line', () => {
+    const dir = project({ 'Pulumi.yaml': 'name: dup\nruntime: yaml\nresources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n' });
+    expect(runCli(['analyze', dir]).stderr).toMatch(/Pulumi\.yaml:6:3: invalid YAML: Map keys must be unique/);
+  });
+
+  it('treats `__proto__` and `constructor` as plain names, in properties, references and functions', () => {
+    const dir = project({
+      'Pulumi.yaml': 'name: proto\nruntime: yaml\nresources:\n  b:\n    type: aws:s3:Bucket\n    properties:\n      __proto__:\n        polluted: yes\n      tags:\n        constructor: x\n  c:\n    type: aws:s3:Bucket\n    properties:\n      fromB: ${b.tags.constructor}\n      missing: ${b.tags.toString}\n',
+    });
+    const input = loadYamlProject(dir, {});
+    const b = byName(input.resources, 'b');
+    expect(Object.keys(b.inputs)).toEqual(['__proto__', 'tags']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const c = byName(input.resources, 'c');
+    expect(c.inputs.fromB).toBe('x');
+    expect(asSpecial(c.inputs.missing)).toEqual({ kind: 'unknown', symbol: 'b.tags.toString' });
+    const fn = project({ 'Pulumi.yaml': 'name: proto\nruntime: yaml\nvariables:\n  v:\n    fn::__proto__: [1]\n  w: ${pulumi.constructor}\n' });
+    const r = runCli(['analyze', fn]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unsupported function fn::__proto__/);
+    expect(r.stderr).toMatch(/unknown built-in \$\{pulumi\.constructor\}/);
+  });
+});

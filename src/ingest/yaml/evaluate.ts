@@ -139,6 +139,11 @@ export class ProgramEvaluator {
         else throw err;
       }
     };
+    // Evaluate in dependency order first, so that a reference finds its target done and the
+    // evaluator never recurses along a chain (a chain of 100,000 resources is fine).
+    for (const [kind, name] of this.evaluationOrder()) {
+      guard(() => void (kind === 'variable' ? this.variable(name, ['variables', name]) : this.resource(name, ['resources', name])));
+    }
     for (const name of this.variables.keys()) guard(() => void this.variable(name, ['variables', name]));
     for (const name of this.resources.keys()) guard(() => void this.resource(name, ['resources', name]));
     const outputs = this.input.program.outputs;
@@ -152,15 +157,88 @@ export class ProgramEvaluator {
     // Dependency order, stable.
     const out: ResourceRecord[] = [];
     const placed = new Set<string>();
-    const visit = (name: string): void => {
-      if (placed.has(name)) return;
-      placed.add(name);
-      const st = this.resources.get(name)!;
-      for (const d of st.deps) visit(d);
-      out.push(st.record!);
-    };
-    for (const name of this.resources.keys()) visit(name);
+    for (const root of this.resources.keys()) {
+      // Depth-first, with an explicit stack: [name, index of the next dependency to visit].
+      const stack: Array<[string, number]> = placed.has(root) ? [] : [[root, 0]];
+      if (stack.length > 0) placed.add(root);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const st = this.resources.get(top[0])!;
+        const next = st.deps[top[1]++];
+        if (next === undefined) {
+          stack.pop();
+          out.push(st.record!);
+        } else if (!placed.has(next)) {
+          placed.add(next);
+          stack.push([next, 0]);
+        }
+      }
+    }
     return out;
+  }
+
+  /** The names a declaration mentions (`${name...}` in any string inside it): its likely dependencies. */
+  private mentioned(expr: unknown): Array<['variable' | 'resource', string]> {
+    const out: Array<['variable' | 'resource', string]> = [];
+    const seen = new Set<string>();
+    const todo: unknown[] = [expr];
+    while (todo.length > 0) {
+      const e = todo.pop();
+      if (typeof e === 'string') {
+        if (!e.includes('${')) continue;
+        let parts;
+        try {
+          parts = parseInterpolation(e);
+        } catch {
+          continue;
+        }
+        for (const part of parts) {
+          if (!('ref' in part) || seen.has(part.ref.root)) continue;
+          seen.add(part.ref.root);
+          if (this.resources.has(part.ref.root)) out.push(['resource', part.ref.root]);
+          else if (this.variables.has(part.ref.root)) out.push(['variable', part.ref.root]);
+        }
+      } else if (Array.isArray(e)) todo.push(...e);
+      else if (e !== null && typeof e === 'object' && !(e instanceof Date)) todo.push(...Object.values(e as Record<string, unknown>));
+    }
+    return out;
+  }
+
+  /** Variables and resources in dependency order (post-order of an iterative depth-first walk); cycles are left to the evaluator to report. */
+  private evaluationOrder(): Array<['variable' | 'resource', string]> {
+    const order: Array<['variable' | 'resource', string]> = [];
+    const seen = new Set<string>();
+    const edges = (kind: 'variable' | 'resource', name: string): Array<['variable' | 'resource', string]> => {
+      const deps = this.mentioned(kind === 'variable' ? this.variables.get(name)!.expr : this.resources.get(name)!.decl);
+      const pkg = kind === 'resource' ? String(this.resources.get(name)!.decl.type).split(':')[0]! : '';
+      const dp = kind === 'resource' ? this.defaultProviders.get(pkg) : undefined;
+      if (dp && dp !== name) deps.push(['resource', dp]);
+      return deps;
+    };
+    const roots: Array<['variable' | 'resource', string]> = [
+      ...[...this.variables.keys()].map((n) => ['variable', n] as ['variable', string]),
+      ...[...this.resources.keys()].map((n) => ['resource', n] as ['resource', string]),
+    ];
+    for (const root of roots) {
+      const key = `${root[0]} ${root[1]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const stack: Array<{ node: ['variable' | 'resource', string]; deps: Array<['variable' | 'resource', string]>; i: number }> = [{ node: root, deps: edges(...root), i: 0 }];
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const next = top.deps[top.i++];
+        if (next === undefined) {
+          stack.pop();
+          order.push(top.node);
+          continue;
+        }
+        const k = `${next[0]} ${next[1]}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        stack.push({ node: next, deps: edges(...next), i: 0 });
+      }
+    }
+    return order;
   }
 
   private withDeps<T>(fn: () => T): { value: T; deps: string[] } {
@@ -213,8 +291,8 @@ export class ProgramEvaluator {
       const note = (list: string[]): void => {
         for (const d of list) if (d !== name && !deps.includes(d)) deps.push(d);
       };
-      let inputs: PropertyMap = {};
-      const propDeps: Record<string, string[]> = {};
+      let inputs: PropertyMap = Object.create(null) as PropertyMap;
+      const propDeps: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
       const props = decl.get !== undefined ? (isObject(decl.get) ? decl.get.state : undefined) : decl.properties;
       const propsPath = decl.get !== undefined ? [...path, 'get', 'state'] : [...path, 'properties'];
       if (props !== undefined && props !== null) {
@@ -328,7 +406,8 @@ export class ProgramEvaluator {
       const obj = expr as Record<string, unknown>;
       const keys = Object.keys(obj);
       if (keys.length === 1 && /^fn::/i.test(keys[0]!)) return this.call(keys[0]!, obj[keys[0]!], [...path, keys[0]!], variable);
-      const out: PropertyMap = {};
+      // A null-prototype map: `__proto__` in a program is just a property name.
+      const out = Object.create(null) as PropertyMap;
       for (const k of keys) out[k] = this.value(obj[k], [...path, k]);
       return out;
     }
@@ -377,7 +456,7 @@ export class ProgramEvaluator {
         rootDirectory: this.input.projectDir,
       };
       const key = ref.path[0];
-      if (typeof key !== 'string' || !(key in builtins) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
+      if (typeof key !== 'string' || !Object.hasOwn(builtins, key) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
       return builtins[key]!;
     }
     if (this.resources.has(root)) {
@@ -425,7 +504,7 @@ export class ProgramEvaluator {
 
   private call(key: string, arg: unknown, path: Array<string | number>, variable?: string): PropertyValue {
     const name = key.slice(4);
-    const fn = FUNCTIONS[name.toLowerCase()];
+    const fn = Object.hasOwn(FUNCTIONS, name.toLowerCase()) ? FUNCTIONS[name.toLowerCase()] : undefined;
     const ctx: FnContext = {
       value: (e, p) => this.value(e, p),
       path,
@@ -445,8 +524,9 @@ function index(value: PropertyValue | undefined, accessors: Accessor[]): Propert
   let cur: PropertyValue | undefined = value;
   for (const a of accessors) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
-    if (typeof a === 'number') cur = Array.isArray(cur) ? cur[a] : (cur as PropertyMap)[String(a)];
-    else cur = Array.isArray(cur) ? undefined : (cur as PropertyMap)[a];
+    const k = String(a);
+    if (typeof a === 'number' && Array.isArray(cur)) cur = cur[a];
+    else cur = Array.isArray(cur) || !Object.hasOwn(cur, k) ? undefined : (cur as PropertyMap)[k];
   }
   return cur;
 }

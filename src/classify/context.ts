@@ -21,6 +21,8 @@ export interface Context {
   byId: Map<string, ResourceRecord>;
   byName: Map<string, ResourceRecord[]>;
   configOf: Map<string, Record<string, string>>;
+  /** Per stack, the config keys a program reads that have no value (each a symbol `<key>`). */
+  unresolvedOf: Map<string, readonly string[]>;
   zoneMemo: Map<string, ZoneInfo>;
   /** Placements of hosts (runsOn), by URN. */
   hostMemo: Map<string, HostPlacement>;
@@ -77,6 +79,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
       return children;
     },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
+    unresolvedOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.unresolvedConfig ?? []])),
     zoneMemo: new Map(),
     hostMemo: new Map(),
     paths: new Map(),

@@ -10,7 +10,7 @@ import type { Warning } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { Classifier } from './classifier.js';
-import { createContext, type Context } from './context.js';
+import { createContext, stackKey, type Context } from './context.js';
 import { AutoGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { internPath, place } from './placement.js';
@@ -84,6 +84,15 @@ function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, 
   if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
   const placed = place(ctx, r, rules, tags, blindSpots);
   placed.placements = placed.placements.map((p) => internPath(ctx, p));
+  const unresolved = ctx.unresolvedOf.get(stackKey(r)) ?? [];
+  const dependsOn = unresolved.filter((key) => placed.placements.some((p) => p.some((seg) => seg.name.includes(`<${key}>`))));
+  if (dependsOn.length > 0) {
+    blindSpots.push({
+      kind: 'missing-config',
+      subject: r.urn,
+      message: `${r.name} (${r.type}): placement depends on config ${dependsOn.join(', ')}, which has no value; placed in ${dependsOn.map((k) => `<${k}>`).join(', ')} as a symbolic value`,
+    });
+  }
   if (placed.placements.length === 0) {
     blindSpots.push({
       kind: 'unknown-placement',

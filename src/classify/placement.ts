@@ -243,7 +243,8 @@ export function place(
   if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
   if (zones.length > 0) {
     const placements = zones.map((zone) => {
-      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region;
+      // A zone always hangs under a region: when none is known, the symbolic region of the provider's region key (`<aws:region>`).
+      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
       const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
       return zoneRegion
         ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }]

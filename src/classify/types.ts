@@ -45,7 +45,7 @@ export interface ClassifiedResource {
 }
 
 export interface BlindSpot {
-  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone';
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config';
   /** The resource type (no-rule) or URN. */
   subject: string;
   message: string;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { analyze, diff, formatsOf, introducedAtOrAbove, loadInputs, loadRules, plan, plannedCheckpoint, renderDocument, whatif, type DocumentKind, type Documents } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, progress, rulePaths, today,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, today,
   topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
 import type { Io } from './io.js';
@@ -69,7 +69,7 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       .description('the state of every service after the failures you name, why, and what brings each back')
       .argument('[inputs...]', INPUTS_ARG)
       .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, []),
-    [options.format(formatsOf('whatif')), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(formatsOf('whatif')), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:
@@ -95,6 +95,7 @@ Examples:
       options.rules(),
       options.topology(),
       programTimeoutOption(),
+    allowOutsideProjectOption(),
       options.noColor(),
     ],
   )
@@ -116,7 +117,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
       .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
       .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
       .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan'),
-    [options.format(formatsOf('plan')), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), options.noColor()],
+    [options.format(formatsOf('plan')), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
   )
     .addHelpText('after', `
 Examples:

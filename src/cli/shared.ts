@@ -24,6 +24,7 @@ export interface AnalyzeFlags {
   order: number;
   maxSeconds?: number;
   programTimeout?: number;
+  allowOutsideProject?: boolean;
   availability?: boolean;
   topology?: string;
   sarifRoot?: string;
@@ -98,13 +99,18 @@ export function today(io: Io): string {
 }
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
-export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number }, keepProperties?: Set<string>): LoadOptions {
+export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean }, keepProperties?: Set<string>): LoadOptions {
   return {
     readStdin: () => io.readStdin(),
     ...(keepProperties ? { keepProperties } : {}),
     ...(flags.stack ? { stack: flags.stack } : {}),
     ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
+    ...(flags.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
+}
+
+export function allowOutsideProjectOption(): Option {
+  return new Option('--allow-outside-project', 'let a Pulumi YAML program read files (fn::readFile, main:, stackConfigDir) outside its project directory');
 }
 
 export function programTimeoutOption(): Option {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 import { readInputText } from './read.js';
+import { isEventLog, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
@@ -27,6 +28,8 @@ export interface LoadOptions {
   readStdin?: () => Promise<string>;
   /** Seconds a Node.js program may run under mocks before it is stopped (default 120). */
   programTimeout?: number;
+  /** Let Pulumi YAML programs read files outside their project directory (fn::readFile, main:, stackConfigDir). */
+  allowOutsideProject?: boolean;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -57,6 +60,7 @@ async function fileKind(target: string): Promise<'dir' | 'file'> {
 export async function loadInput(spec: string, options: LoadOptions = {}): Promise<StackInput> {
   if (spec === '-') {
     const text = await (options.readStdin ?? readAllStdin)();
+    if (isEventLog(text)) return readEventLog(text, '<stdin>', spec, options.keepProperties);
     return readDocument(parseJson(text, '<stdin>'), '<stdin>', spec, options.keepProperties);
   }
   const { target, stack } = splitStackSpec(spec);
@@ -75,15 +79,16 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   }
   if (kind === 'dir') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
+    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
   }
   if (stack) throw new UsageError(`${spec}: @STACK applies to a project directory, not to a file`);
   const ext = path.extname(target).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec });
+    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
   }
   const text = readInputText(target);
+  if (isEventLog(text)) return readEventLog(text, target, spec, options.keepProperties);
   const input = readDocument(parseJson(text, target), target, spec, options.keepProperties);
   locateInProgram(input, target);
   return input;

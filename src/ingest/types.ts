@@ -95,6 +95,12 @@ export interface StackInput {
   project: string;
   /** Stack configuration that places resources (`aws:region`, `gcp:zone`, ...). Secrets removed. */
   config: Record<string, string>;
+  /**
+   * Config keys a program reads that have no value (programs only). Each is a
+   * symbolic unknown, `<aws:region>`; a placement key among them is in
+   * `config` as that symbol, so zones still hang under a (symbolic) region.
+   */
+  unresolvedConfig?: string[];
   resources: ResourceRecord[];
   warnings: Warning[];
   /** For an export or preview: the project file (Pulumi.yaml) of its stack found next to it, where reports point. */

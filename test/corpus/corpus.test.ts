@@ -104,6 +104,24 @@ describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
     expect(result.analysisErrors).toEqual([]);
   });
 
+  it.each(projects.map((p) => [path.relative(corpusDir, p), p]))('%s/Pulumi.yaml, named as a file, reads as its directory does', async (_name, dir) => {
+    const asFile = await runCli(['analyze', path.join(dir, 'Pulumi.yaml'), '--format', 'json', '--fail-on', 'none']);
+    expect(asFile.stderr).toBe('');
+    expect(asFile.code).toBe(0);
+    const asDir = JSON.parse((await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none'])).stdout);
+    const result = JSON.parse(asFile.stdout);
+    expect(result.summary).toEqual(asDir.summary);
+    expect(result.findings.map((f: { event: { id: string } }) => f.event.id)).toEqual(asDir.findings.map((f: { event: { id: string } }) => f.event.id));
+  });
+
+  it('rejects no program only because a config value or secret is missing', async () => {
+    for (const target of [...projects, ...projects.map((p) => path.join(p, 'Pulumi.yaml')), ...programs]) {
+      const r = await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none']);
+      expect(r.stderr, target).not.toMatch(/has no value|config .* missing/i);
+      expect(r.code, target).toBe(0);
+    }
+  });
+
   it('never prints a `secure:` stack config value', async () => {
     const dir = projects.find((p) => p.endsWith('project-config-with-secret'));
     expect(dir).toBeDefined();

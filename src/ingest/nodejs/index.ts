@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError, type Problem, type Warning } from '../../errors.js';
-import { checkIntegrity, describeZodIssue, providerUrn } from '../state.js';
+import { checkIntegrity, describeZodIssue } from '../state.js';
 import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
 import { decodeMap } from '../values.js';
 import { runResultSchema, type RunRequest, type WireResource } from './protocol.js';
@@ -157,7 +157,8 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
       kind: 'nodejs-program',
       stack: project.stack,
       project: project.name,
-      config: project.placement,
+      config: { ...project.placement, ...Object.fromEntries((result.unresolved ?? []).filter((k) => k.includes(':')).map((k) => [k, `<${k}>`])) },
+      ...(result.unresolved && result.unresolved.length > 0 ? { unresolvedConfig: [...result.unresolved].sort() } : {}),
       resources,
       warnings,
     };
@@ -320,7 +321,8 @@ function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {
   };
   if (w.id) record.id = w.id;
   if (w.parent) record.parent = w.parent;
-  if (w.provider) record.provider = providerUrn(w.provider);
+  // The runner already dropped the id from the reference; stripping again would drop the provider's name.
+  if (w.provider) record.provider = w.provider;
   if (w.external) record.external = true;
   if (w.source) {
     record.source = { file: shown(p, w.source.file), ...(w.source.line ? { line: w.source.line } : {}), ...(w.source.column ? { column: w.source.column } : {}) };

@@ -46,6 +46,8 @@ export const runResultSchema = z.discriminatedUnion('ok', [
     ok: z.literal(true),
     resources: z.array(wireResourceSchema),
     warnings: z.array(z.string()),
+    /** Config keys required without a value (each read as the symbol `<key>`). */
+    unresolved: z.array(z.string()).optional(),
   }),
   z.object({
     ok: z.literal(false),

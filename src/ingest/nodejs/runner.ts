@@ -184,10 +184,17 @@ function sourceOf(req: { getSourceposition?(): Position | undefined; getStacktra
   return undefined;
 }
 
+/**
+ * A provider reference is `<provider URN>::<id>`. The URN has four `::`
+ * fields (stack, project, type, name); only a fifth is an id to drop, so a
+ * reference without an id keeps the provider's name.
+ */
 const providerUrn = (ref: string): string | undefined => {
   if (!ref) return undefined;
-  const i = ref.lastIndexOf('::');
-  return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
+  if (!ref.startsWith('urn:pulumi:')) return ref;
+  const fields = ref.slice('urn:pulumi:'.length).split('::');
+  if (fields.length <= 4) return ref;
+  return `urn:pulumi:${fields.slice(0, -1).join('::')}`;
 };
 
 const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
@@ -224,6 +231,40 @@ function trackStackReferences(pulumi: Record<string, unknown>): void {
         );
       }
       return (orig as (...args: unknown[]) => unknown).call(this, name, ...rest);
+    };
+  }
+}
+
+/** Config keys the program required that have no value, in order of first use. */
+const unresolved: string[] = [];
+
+/**
+ * Under mocks a required config key without a value is not the end of the
+ * analysis: `require`/`requireSecret` give the symbol `<key>` (a secret for
+ * the latter), the typed forms undefined, and one warning per key says so.
+ */
+function tolerateMissingConfig(pulumi: Record<string, unknown>): void {
+  const proto = (pulumi.Config as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  if (!proto) return;
+  const secret = pulumi.secret as ((v: unknown) => unknown) | undefined;
+  for (const method of ['require', 'requireSecret', 'requireNumber', 'requireBoolean', 'requireObject', 'requireSecretNumber', 'requireSecretBoolean', 'requireSecretObject']) {
+    const orig = proto[method];
+    if (typeof orig !== 'function') continue;
+    proto[method] = function (this: { name?: string }, key: unknown, ...rest: unknown[]): unknown {
+      try {
+        return (orig as (...args: unknown[]) => unknown).call(this, key, ...rest);
+      } catch (err) {
+        if (!(err instanceof Error) || !/missing required configuration/i.test(err.message) || typeof key !== 'string') throw err;
+        const full = key.includes(':') ? key : `${this.name ?? request.project}:${key}`;
+        const shown = full.startsWith(`${request.project}:`) ? full.slice(request.project.length + 1) : full;
+        if (!unresolved.includes(shown)) {
+          unresolved.push(shown);
+          warnings.push(`config ${shown} has no value; analysed as the unknown <${shown}> (set it with \`pulumi config set ${method.includes('Secret') ? '--secret ' : ''}${shown}\` or give it a default)`);
+        }
+        if (method === 'require') return `<${shown}>`;
+        if (method === 'requireSecret') return secret ? secret(`<${shown}>`) : `<${shown}>`;
+        return undefined;
+      }
     };
   }
 }
@@ -335,6 +376,7 @@ async function run(): Promise<void> {
     throw new Error(`the program's @pulumi/pulumi (${request.pulumi}) has no mocks (runtime.setMocks); upgrade it to a 3.x release`);
   }
   trackStackReferences(pulumi as Record<string, unknown>);
+  tolerateMissingConfig(pulumi as Record<string, unknown>);
   await runtime.setMocks(mocks, request.project, request.stack, true, request.organization);
   const monitor = runtime.getMonitor();
 
@@ -398,7 +440,7 @@ async function run(): Promise<void> {
     const record = byUrn.get(urn);
     if (record) record.outputs = { ...record.outputs, outputs: Object.fromEntries([...names].sort().map((n) => [n, UNKNOWN])) };
   }
-  finish({ ok: true, resources: records, warnings });
+  finish({ ok: true, resources: records, warnings, ...(unresolved.length > 0 ? { unresolved } : {}) });
 }
 
 /**

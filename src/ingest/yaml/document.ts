@@ -1,7 +1,7 @@
 /** YAML files with positions: parse errors and node lookups as file:line:column. */
 import { existsSync, readdirSync } from 'node:fs';
 import { readInputText } from '../read.js';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError, type Problem } from '../../errors.js';
 
 export interface YamlFile {
@@ -17,11 +17,20 @@ export function readYamlFile(file: string, what: string): YamlFile {
 
 export function parseYamlText(text: string, file: string): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  let doc: Document.Parsed;
+  try {
+    // Unique keys are checked below, in linear time (the library's check is quadratic in the size of a map).
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
+  } catch (err) {
+    if (err instanceof RangeError) throw new InputError({ file, reason: `invalid YAML: nested too deeply (more than ${MAX_DEPTH} levels)` });
+    throw err;
+  }
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
-    return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: `invalid YAML: ${(e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '')}` };
+    const message = /call stack/i.test(e.message) ? `nested too deeply (more than ${MAX_DEPTH} levels)` : (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+    return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: `invalid YAML: ${message}` };
   });
+  if (problems.length === 0) problems.push(...structureProblems(doc, lines, file));
   if (problems.length > 0) throw new InputError(problems);
   let value: unknown;
   try {
@@ -33,19 +42,81 @@ export function parseYamlText(text: string, file: string): YamlFile {
   return { file, doc, lines, value };
 }
 
+/**
+ * The node at a path: map keys match as written or, failing that, case-insensitively
+ * (programs are read with canonical field names: `resources` for `Resources`).
+ */
+type Pair = { key: unknown; value: unknown };
+/** Per map node, its pairs by key as written and in lower case (a program of 100,000 resources is looked up once per resource). */
+const pairIndex = new WeakMap<object, { exact: Map<string, Pair>; folded: Map<string, Pair> }>();
+
+function pairsOf(node: { items: unknown[] }): { exact: Map<string, Pair>; folded: Map<string, Pair> } {
+  let index = pairIndex.get(node);
+  if (!index) {
+    index = { exact: new Map(), folded: new Map() };
+    for (const it of node.items as Pair[]) {
+      const k = String(isScalar(it.key) ? it.key.value : it.key);
+      if (!index.exact.has(k)) index.exact.set(k, it);
+      if (!index.folded.has(k.toLowerCase())) index.folded.set(k.toLowerCase(), it);
+    }
+    pairIndex.set(node, index);
+  }
+  return index;
+}
+
+function nodeAt(y: YamlFile, path: Array<string | number>, key: boolean): unknown {
+  let node: unknown = y.doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i]!;
+    if (isMap(node)) {
+      const index = pairsOf(node);
+      const pair = index.exact.get(String(step)) ?? index.folded.get(String(step).toLowerCase());
+      if (!pair) return undefined;
+      node = key && i === path.length - 1 ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof step === 'number') node = node.items[step];
+    else return undefined;
+  }
+  return node;
+}
+
+/** The deepest nesting of maps and lists a program may have. */
+export const MAX_DEPTH = 200;
+
+/** Duplicate keys and nesting deeper than MAX_DEPTH, found with an explicit stack (no recursion). */
+function structureProblems(doc: Document.Parsed, lines: LineCounter, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (node: unknown): { line?: number; column?: number } => {
+    if (!isNode(node) || !node.range) return {};
+    const pos = lines.linePos(node.range[0]);
+    return { line: pos.line, column: pos.col };
+  };
+  const stack: Array<[unknown, number]> = [[doc.contents, 1]];
+  while (stack.length > 0 && problems.length < 10) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_DEPTH) {
+      problems.push({ file, ...at(node), reason: `invalid YAML: nested deeper than ${MAX_DEPTH} levels` });
+      break;
+    }
+    if (isMap(node)) {
+      const keys = new Set<string>();
+      for (const it of node.items as Pair[]) {
+        const k = isScalar(it.key) ? `s:${String(it.key.value)}` : undefined;
+        if (k !== undefined) {
+          if (keys.has(k)) problems.push({ file, ...at(it.key), reason: 'invalid YAML: Map keys must be unique' });
+          keys.add(k);
+        }
+        stack.push([it.value, depth + 1]);
+      }
+    } else for (const it of node.items) stack.push([it, depth + 1]);
+  }
+  return problems;
+}
+
 /** The position of the node at a path (or of its nearest ancestor that exists). */
 export function positionOf(y: YamlFile, path: Array<string | number>, key = false): { line?: number; column?: number } {
   for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    let node: unknown;
-    if (key && n === path.length && n > 0) {
-      const parent = y.doc.getIn(sub.slice(0, -1), true) as { items?: Array<{ key: unknown }> } | undefined;
-      const pair = parent?.items?.find((it) => {
-        const k = it.key as { value?: unknown } | undefined;
-        return k && (k.value === sub[sub.length - 1] || String(k.value) === String(sub[sub.length - 1]));
-      });
-      node = pair?.key;
-    } else node = n === 0 ? y.doc.contents : y.doc.getIn(sub, true);
+    const node = nodeAt(y, path.slice(0, n), key && n === path.length && n > 0);
     if (isNode(node) && node.range) {
       const pos = y.lines.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };

@@ -12,6 +12,7 @@ import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Refe
 import { positionOf, type YamlFile } from './document.js';
 import { FUNCTIONS, type FnContext } from './functions.js';
 import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
+import type { Confinement } from './confine.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -22,8 +23,28 @@ export interface ProgramInput {
   stack: string;
   organization: string;
   projectDir: string;
-  /** Config values by full key (`proj:key`, `aws:region`). */
-  config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number> }>;
+  /** Config values by full key (`proj:key`, `aws:region`); a value of undefined is declared but not set. */
+  config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean }>;
+  /** What the program may read (fn::readFile and friends). */
+  confine: Confinement;
+  /** `pulumi new` template placeholders (`${PROJECT}`, `${DESCRIPTION}`) and their values, for templates. */
+  placeholders?: Record<string, string>;
+}
+
+/** A config key without a value, read as a symbolic unknown: where it was first used, and how often. */
+export interface MissingConfig {
+  /** The full key (`proj:key`, `aws:region`). */
+  key: string;
+  /** The key as shown: without the project's own namespace. */
+  display: string;
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** The symbol of a missing config key's unknown value: `<aws:region>`, so that `${aws:region}a` is `<aws:region>a`. */
+export function missingSymbol(display: string): string {
+  return `<${display}>`;
 }
 
 const RESOURCE_KEYS = new Set(['type', 'properties', 'options', 'name', 'get', 'defaultProvider']);
@@ -73,6 +94,8 @@ export class ProgramEvaluator {
   private deps: string[] | undefined;
   readonly warnings: Warning[] = [];
   private readonly defaultProviders = new Map<string, string>();
+  /** Config keys read without a value, by full key, in order of first use. */
+  readonly missing = new Map<string, MissingConfig>();
 
   constructor(private readonly input: ProgramInput) {
     const p = input.program;
@@ -117,25 +140,106 @@ export class ProgramEvaluator {
         else throw err;
       }
     };
+    // Evaluate in dependency order first, so that a reference finds its target done and the
+    // evaluator never recurses along a chain (a chain of 100,000 resources is fine).
+    for (const [kind, name] of this.evaluationOrder()) {
+      guard(() => void (kind === 'variable' ? this.variable(name, ['variables', name]) : this.resource(name, ['resources', name])));
+    }
     for (const name of this.variables.keys()) guard(() => void this.variable(name, ['variables', name]));
     for (const name of this.resources.keys()) guard(() => void this.resource(name, ['resources', name]));
     const outputs = this.input.program.outputs;
     if (isObject(outputs)) {
       for (const [k, v] of Object.entries(outputs)) guard(() => void this.withDeps(() => this.value(v, ['outputs', k])));
     }
-    if (problems.length > 0) throw new InputError(problems);
+    if (problems.length > 0) {
+      // A broken variable is met again by everything that reads it: each problem once.
+      throw new InputError([...new Map(problems.map((p) => [`${p.file}:${p.line}:${p.column}:${p.reason}`, p])).values()]);
+    }
     // Dependency order, stable.
     const out: ResourceRecord[] = [];
     const placed = new Set<string>();
-    const visit = (name: string): void => {
-      if (placed.has(name)) return;
-      placed.add(name);
-      const st = this.resources.get(name)!;
-      for (const d of st.deps) visit(d);
-      out.push(st.record!);
-    };
-    for (const name of this.resources.keys()) visit(name);
+    for (const root of this.resources.keys()) {
+      // Depth-first, with an explicit stack: [name, index of the next dependency to visit].
+      const stack: Array<[string, number]> = placed.has(root) ? [] : [[root, 0]];
+      if (stack.length > 0) placed.add(root);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const st = this.resources.get(top[0])!;
+        const next = st.deps[top[1]++];
+        if (next === undefined) {
+          stack.pop();
+          out.push(st.record!);
+        } else if (!placed.has(next)) {
+          placed.add(next);
+          stack.push([next, 0]);
+        }
+      }
+    }
     return out;
+  }
+
+  /** The names a declaration mentions (`${name...}` in any string inside it): its likely dependencies. */
+  private mentioned(expr: unknown): Array<['variable' | 'resource', string]> {
+    const out: Array<['variable' | 'resource', string]> = [];
+    const seen = new Set<string>();
+    const todo: unknown[] = [expr];
+    while (todo.length > 0) {
+      const e = todo.pop();
+      if (typeof e === 'string') {
+        if (!e.includes('${')) continue;
+        let parts;
+        try {
+          parts = parseInterpolation(e);
+        } catch {
+          continue;
+        }
+        for (const part of parts) {
+          if (!('ref' in part) || seen.has(part.ref.root)) continue;
+          seen.add(part.ref.root);
+          if (this.resources.has(part.ref.root)) out.push(['resource', part.ref.root]);
+          else if (this.variables.has(part.ref.root)) out.push(['variable', part.ref.root]);
+        }
+      } else if (Array.isArray(e)) todo.push(...e);
+      else if (e !== null && typeof e === 'object' && !(e instanceof Date)) todo.push(...Object.values(e as Record<string, unknown>));
+    }
+    return out;
+  }
+
+  /** Variables and resources in dependency order (post-order of an iterative depth-first walk); cycles are left to the evaluator to report. */
+  private evaluationOrder(): Array<['variable' | 'resource', string]> {
+    const order: Array<['variable' | 'resource', string]> = [];
+    const seen = new Set<string>();
+    const edges = (kind: 'variable' | 'resource', name: string): Array<['variable' | 'resource', string]> => {
+      const deps = this.mentioned(kind === 'variable' ? this.variables.get(name)!.expr : this.resources.get(name)!.decl);
+      const pkg = kind === 'resource' ? String(this.resources.get(name)!.decl.type).split(':')[0]! : '';
+      const dp = kind === 'resource' ? this.defaultProviders.get(pkg) : undefined;
+      if (dp && dp !== name) deps.push(['resource', dp]);
+      return deps;
+    };
+    const roots: Array<['variable' | 'resource', string]> = [
+      ...[...this.variables.keys()].map((n) => ['variable', n] as ['variable', string]),
+      ...[...this.resources.keys()].map((n) => ['resource', n] as ['resource', string]),
+    ];
+    for (const root of roots) {
+      const key = `${root[0]} ${root[1]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const stack: Array<{ node: ['variable' | 'resource', string]; deps: Array<['variable' | 'resource', string]>; i: number }> = [{ node: root, deps: edges(...root), i: 0 }];
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const next = top.deps[top.i++];
+        if (next === undefined) {
+          stack.pop();
+          order.push(top.node);
+          continue;
+        }
+        const k = `${next[0]} ${next[1]}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        stack.push({ node: next, deps: edges(...next), i: 0 });
+      }
+    }
+    return order;
   }
 
   private withDeps<T>(fn: () => T): { value: T; deps: string[] } {
@@ -188,8 +292,8 @@ export class ProgramEvaluator {
       const note = (list: string[]): void => {
         for (const d of list) if (d !== name && !deps.includes(d)) deps.push(d);
       };
-      let inputs: PropertyMap = {};
-      const propDeps: Record<string, string[]> = {};
+      let inputs: PropertyMap = Object.create(null) as PropertyMap;
+      const propDeps: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
       const props = decl.get !== undefined ? (isObject(decl.get) ? decl.get.state : undefined) : decl.properties;
       const propsPath = decl.get !== undefined ? [...path, 'get', 'state'] : [...path, 'properties'];
       if (props !== undefined && props !== null) {
@@ -303,7 +407,8 @@ export class ProgramEvaluator {
       const obj = expr as Record<string, unknown>;
       const keys = Object.keys(obj);
       if (keys.length === 1 && /^fn::/i.test(keys[0]!)) return this.call(keys[0]!, obj[keys[0]!], [...path, keys[0]!], variable);
-      const out: PropertyMap = {};
+      // A null-prototype map: `__proto__` in a program is just a property name.
+      const out = Object.create(null) as PropertyMap;
       for (const k of keys) out[k] = this.value(obj[k], [...path, k]);
       return out;
     }
@@ -332,7 +437,8 @@ export class ProgramEvaluator {
       if (sp?.kind === 'secret') return v;
       if (sp) {
         symbolic = true;
-        text += '${' + (sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text) + '}';
+        const symbol = sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text;
+        text += /^<[^<>]+>/.test(symbol) ? symbol : '${' + symbol + '}';
       } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') text += String(v);
       else if (v === null) text += '';
       else text += JSON.stringify(v);
@@ -351,7 +457,7 @@ export class ProgramEvaluator {
         rootDirectory: this.input.projectDir,
       };
       const key = ref.path[0];
-      if (typeof key !== 'string' || !(key in builtins) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
+      if (typeof key !== 'string' || !Object.hasOwn(builtins, key) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
       return builtins[key]!;
     }
     if (this.resources.has(root)) {
@@ -371,10 +477,19 @@ export class ProgramEvaluator {
       deps.forEach((d) => this.addDep(d));
       return this.access(value, root, ref.path);
     }
+    const placeholder = this.input.placeholders && ref.path.length === 0 ? this.input.placeholders[root] : undefined;
+    if (placeholder !== undefined && Object.hasOwn(this.input.placeholders!, root)) return placeholder;
     const config = this.input.config.get(root.includes(':') ? root : `${this.input.project}:${root}`) ?? this.input.config.get(root);
-    if (config) {
-      if (config.value === undefined) throw this.error(`config ${root} has no value: set it in the stack config file or give it a default`, path);
-      return this.access(config.value, root, ref.path);
+    if (config && config.value !== undefined) return this.access(config.value, root, ref.path);
+    if (config || root.includes(':')) {
+      // A value only a deploy would know (a key never set, a provider key such as aws:region): a symbolic unknown.
+      const key = root.includes(':') ? root : `${this.input.project}:${root}`;
+      const display = key.startsWith(`${this.input.project}:`) ? key.slice(this.input.project.length + 1) : key;
+      if (!this.missing.has(key)) {
+        this.missing.set(key, { key, display, file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path]) });
+      }
+      if (config?.secret) return special({ kind: 'secret' });
+      return this.access(unknown(missingSymbol(display)), root, ref.path);
     }
     throw this.error(`unknown reference \${${ref.text}}: no resource, variable or config key named "${root}"`, path);
   }
@@ -390,7 +505,7 @@ export class ProgramEvaluator {
 
   private call(key: string, arg: unknown, path: Array<string | number>, variable?: string): PropertyValue {
     const name = key.slice(4);
-    const fn = FUNCTIONS[name.toLowerCase()];
+    const fn = Object.hasOwn(FUNCTIONS, name.toLowerCase()) ? FUNCTIONS[name.toLowerCase()] : undefined;
     const ctx: FnContext = {
       value: (e, p) => this.value(e, p),
       path,
@@ -398,6 +513,7 @@ export class ProgramEvaluator {
       fail: (message, p) => this.error(message, p ?? path),
       symbolFor: (what: string) => (variable ? variable : `${what}#${shortHash(arg)}`),
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
+      readFile: (p) => this.input.confine.read(p),
     };
     if (fn) return fn(arg, ctx);
     if (name.includes(':')) return FUNCTIONS.invoke!({ function: name, arguments: arg }, ctx);
@@ -409,8 +525,9 @@ function index(value: PropertyValue | undefined, accessors: Accessor[]): Propert
   let cur: PropertyValue | undefined = value;
   for (const a of accessors) {
     if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
-    if (typeof a === 'number') cur = Array.isArray(cur) ? cur[a] : (cur as PropertyMap)[String(a)];
-    else cur = Array.isArray(cur) ? undefined : (cur as PropertyMap)[a];
+    const k = String(a);
+    if (typeof a === 'number' && Array.isArray(cur)) cur = cur[a];
+    else cur = Array.isArray(cur) || !Object.hasOwn(cur, k) ? undefined : (cur as PropertyMap)[k];
   }
   return cur;
 }

@@ -4,7 +4,6 @@
  * give unknowns (their results exist only in the cloud), never errors.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord } from '../types.js';
 import type { EvalError } from './evaluate.js';
@@ -17,6 +16,8 @@ export interface FnContext {
   /** A stable symbol for this call's unknown result. */
   symbolFor(what: string): string;
   resourceByRef(urn: string): ResourceRecord | undefined;
+  /** Read a file of the project (confined, regular files only, bounded): its bytes or why not. */
+  readFile(absolutePath: string): Buffer | { refused: string };
 }
 
 type Fn = (arg: unknown, ctx: FnContext) => PropertyValue;
@@ -59,11 +60,9 @@ function readProjectFile(file: unknown, ctx: FnContext, name: string): Buffer | 
     throw ctx.fail(`fn::${name} takes a file path`);
   }
   const full = path.resolve(ctx.projectDir, p);
-  try {
-    return readFileSync(full);
-  } catch {
-    throw ctx.fail(`fn::${name}: cannot read ${p} (relative to the project directory ${ctx.projectDir})`);
-  }
+  const got = ctx.readFile(full);
+  if (Buffer.isBuffer(got)) return got;
+  throw ctx.fail(`fn::${name}: cannot read ${p} (relative to the project directory): ${got.refused}`);
 }
 
 function asset(kind: 'asset' | 'archive', field: 'path' | 'uri' | undefined, name: string): Fn {

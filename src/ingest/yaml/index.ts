@@ -8,9 +8,53 @@ import path from 'node:path';
 import { InputError, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyValue, type StackInput } from '../types.js';
 import { positionOf, readYamlFile, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
-import { EvalError, ProgramEvaluator } from './evaluate.js';
+import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from './evaluate.js';
+import type { ResourceRecord } from '../types.js';
+import { canonicalProgram } from './keys.js';
+import { Confinement } from './confine.js';
+
+/** Does a value mention a symbol (an unknown whose symbol contains it)? */
+function mentions(v: PropertyValue, symbol: string): boolean {
+  const stack: PropertyValue[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object') continue;
+    const sp = asSpecial(x);
+    if (sp) {
+      if (sp.kind === 'unknown' && sp.symbol?.includes(symbol)) return true;
+      continue;
+    }
+    stack.push(...(Array.isArray(x) ? x : Object.values(x)));
+  }
+  return false;
+}
+
+/**
+ * How many resources a missing key reaches: those whose inputs read it, those
+ * whose provider reads it, and, for a provider key (`aws:region`), those on
+ * the default provider of that package.
+ */
+function dependents(resources: ResourceRecord[], m: MissingConfig, namespaced: boolean): number {
+  const symbol = missingSymbol(m.display);
+  const direct = new Set(resources.filter((r) => mentions(r.inputs, symbol)).map((r) => r.urn));
+  const pkg = m.key.split(':')[0]!;
+  let n = 0;
+  for (const r of resources) {
+    if (!r.custom && !r.type.startsWith('pulumi:providers:')) continue;
+    if (direct.has(r.urn) || (r.provider && direct.has(r.provider))) n++;
+    else if (namespaced && !r.provider && r.type.split(':')[0] === pkg) n++;
+  }
+  return n;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A config declaration's keys in lower case (pulumi-yaml matches them case-insensitively: `Type`, `Default`). */
+function lowerKeys(v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, x] of Object.entries(v)) out[k.toLowerCase()] = x;
+  return out;
+}
 
 function projectFileIn(dir: string): string | undefined {
   for (const name of ['Pulumi.yaml', 'Pulumi.yml']) {
@@ -20,9 +64,12 @@ function projectFileIn(dir: string): string | undefined {
   return undefined;
 }
 
-function stackDir(dir: string, project: YamlFile): string {
+function stackDir(dir: string, project: YamlFile, confine?: Confinement): string {
   const v = isObject(project.value) ? project.value.stackConfigDir : undefined;
-  return typeof v === 'string' ? path.join(dir, v) : dir;
+  if (typeof v !== 'string') return dir;
+  const d = path.join(dir, v);
+  confine?.check(d, { file: project.file, ...positionOf(project, ['stackConfigDir']) }, 'stackConfigDir');
+  return d;
 }
 
 
@@ -33,7 +80,7 @@ export function listYamlStacks(dir: string): string[] {
   return stacksIn(stackDir(dir, readYamlFile(file, 'the project file')));
 }
 
-type ConfigEntry = { value: PropertyValue; file: YamlFile; path: Array<string | number> };
+type ConfigEntry = { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean };
 
 function typeCheck(value: PropertyValue, type: unknown, where: () => { file: string; line?: number; column?: number }, key: string): PropertyValue {
   if (asSpecial(value) || type === undefined || type === 'dynamic') return value;
@@ -79,26 +126,37 @@ function fromYaml(v: unknown): PropertyValue {
   return v as PropertyValue;
 }
 
-export function loadYamlProject(target: string, options: { stack?: string; input?: string } = {}): StackInput {
+export interface YamlLoadOptions {
+  stack?: string;
+  input?: string;
+  /** Let fn::readFile, fn::fileBase64, `main:` and `stackConfigDir` reach outside the project directory. */
+  allowOutsideProject?: boolean;
+}
+
+export function loadYamlProject(target: string, options: YamlLoadOptions = {}): StackInput {
   const input = options.input ?? target;
   try {
-    return load(target, options.stack, input);
+    const projectRoot = statSync(target).isDirectory() ? target : path.dirname(target);
+    return load(target, options.stack, input, new Confinement(projectRoot, options.allowOutsideProject === true));
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError({ file: target, reason: `cannot evaluate the Pulumi YAML program: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
 
-function load(target: string, stackOption: string | undefined, input: string): StackInput {
+function load(target: string, stackOption: string | undefined, input: string, confine: Confinement): StackInput {
   const warnings: Warning[] = [];
-  const isDir = statSync(target).isDirectory();
+  // A project file named as a file is the project, exactly as its directory would be.
+  const projectFile = statSync(target).isDirectory() ? undefined : /^Pulumi\.ya?ml$/i.test(path.basename(target)) ? target : undefined;
+  const isDir = projectFile !== undefined || statSync(target).isDirectory();
   let dir: string;
   let project: YamlFile | undefined;
   let programFile: YamlFile;
   let projectName: string;
+  let description = '';
   if (isDir) {
-    dir = target;
-    const pf = projectFileIn(dir);
+    dir = projectFile ? path.dirname(target) : target;
+    const pf = projectFile ?? projectFileIn(dir);
     if (!pf) throw new InputError({ file: path.join(dir, 'Pulumi.yaml'), reason: 'not a Pulumi project: no Pulumi.yaml in this directory' });
     project = readYamlFile(pf, 'the project file');
     if (!isObject(project.value)) throw new InputError({ file: pf, reason: 'the project file must be a YAML map with name and runtime' });
@@ -107,11 +165,26 @@ function load(target: string, stackOption: string | undefined, input: string): S
     if (runtime !== 'yaml') {
       throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${JSON.stringify(runtime ?? null)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output` });
     }
-    projectName = typeof pv.name === 'string' && !pv.name.includes('${') ? pv.name : path.basename(path.resolve(dir));
-    const mainDir = typeof pv.main === 'string' ? path.join(dir, pv.main) : dir;
-    const main = ['Main.yaml', 'Main.yml', 'Main.json'].map((f) => path.join(mainDir, f)).find((f) => existsSync(f));
+    const compiler = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options.compiler : undefined;
+    if (compiler !== undefined) {
+      throw new InputError({
+        file: pf,
+        ...positionOf(project, ['runtime', 'options', 'compiler']),
+        reason: `the program is produced by a compiler (runtime.options.compiler: ${typeof compiler === 'string' ? JSON.stringify(compiler) : 'set'}); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
+      });
+    }
+    const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
+    projectName = typeof pv.name === 'string' && !templated(pv.name) ? pv.name : path.basename(path.resolve(dir));
+    description = typeof pv.description === 'string' && !templated(pv.description) ? pv.description : isObject(pv.template) && typeof pv.template.description === 'string' ? pv.template.description : '';
+    let mainDir = dir;
+    if (typeof pv.main === 'string') {
+      mainDir = path.join(dir, pv.main);
+      confine.check(mainDir, { file: pf, ...positionOf(project, ['main']) }, 'main');
+    }
+    const candidates = ['Main.yaml', 'Main.yml', 'Main.json', ...(mainDir === dir ? [] : ['Pulumi.yaml', 'Pulumi.yml'])];
+    const main = existsSync(mainDir) && statSync(mainDir).isFile() ? mainDir : candidates.map((f) => path.join(mainDir, f)).find((f) => existsSync(f));
     if (main) programFile = readYamlFile(main, 'the program');
-    else if (typeof pv.main === 'string') throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml or Main.json` });
+    else if (typeof pv.main === 'string') throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml, Main.json or Pulumi.yaml` });
     else programFile = project;
   } else {
     dir = path.dirname(target);
@@ -119,10 +192,12 @@ function load(target: string, stackOption: string | undefined, input: string): S
     projectName = path.basename(target).replace(/\.(ya?ml|json)$/i, '');
   }
   if (!isObject(programFile.value)) throw new InputError({ file: programFile.file, reason: 'the program must be a YAML map (resources, variables, config, outputs)' });
-  const program = programFile.value;
+  const canonical = canonicalProgram(programFile.value);
+  const program = canonical.program;
+  for (const w of canonical.warnings) warnings.push({ file: programFile.file, ...positionOf(programFile, w.path, true), message: w.message });
 
   // Stack selection.
-  const sdir = project ? stackDir(dir, project) : dir;
+  const sdir = project ? stackDir(dir, project, confine) : dir;
   const stacks = project ? stacksIn(sdir) : [];
   let stack: string;
   let stackFile: YamlFile | undefined;
@@ -150,39 +225,51 @@ function load(target: string, stackOption: string | undefined, input: string): S
   const config = new Map<string, ConfigEntry>();
   const types = new Map<string, unknown>();
   const fullKey = (k: string): string => (k.includes(':') ? k : `${projectName}:${k}`);
+  const secretKeys = new Set<string>();
   const declare = (source: YamlFile, block: unknown, base: Array<string | number>, templateDefaults: boolean): void => {
     if (!isObject(block)) return;
-    for (const [k, decl] of Object.entries(block)) {
+    for (const [k, rawDecl] of Object.entries(block)) {
       const key = fullKey(k);
       const p = [...base, k];
+      const decl = isObject(rawDecl) ? lowerKeys(rawDecl) : rawDecl;
       if (isObject(decl) && ('type' in decl || 'default' in decl || 'value' in decl || 'secret' in decl || 'description' in decl)) {
-        if (!templateDefaults && decl.type !== undefined) types.set(key, decl.type);
+        if (!templateDefaults && decl.type !== undefined) types.set(key, typeof decl.type === 'string' ? decl.type.toLowerCase() : decl.type);
+        if (decl.secret === true) secretKeys.add(key);
         const raw = 'value' in decl ? decl.value : decl.default;
-        if (raw !== undefined && (!templateDefaults || !config.has(key))) {
+        if (raw !== undefined && (!templateDefaults || !config.has(key) || config.get(key)!.value === undefined)) {
           let value = fromYaml(raw);
-          if (decl.secret === true) value = special({ kind: 'secret' });
-          config.set(key, { value, file: source, path: p });
-        } else if (!config.has(key) && !templateDefaults) config.set(key, { value: undefined as unknown as PropertyValue, file: source, path: p });
+          if (secretKeys.has(key)) value = special({ kind: 'secret' });
+          config.set(key, { value, file: source, path: p, secret: secretKeys.has(key) });
+        } else if (!config.has(key)) config.set(key, { value: undefined as unknown as PropertyValue, file: source, path: p, secret: secretKeys.has(key) });
       } else if (!templateDefaults) {
         config.set(key, { value: fromYaml(decl), file: source, path: p });
       }
     }
   };
-  declare(programFile, program.config ?? program.configuration, [program.config !== undefined ? 'config' : 'configuration'], false);
-  if (project && project !== programFile && isObject(project.value)) declare(project, project.value.config, ['config'], false);
+  const configBlock = (v: Record<string, unknown>): [unknown, string] | undefined => {
+    for (const name of ['config', 'configuration']) {
+      const k = Object.keys(v).find((x) => x.toLowerCase() === name);
+      if (k !== undefined) return [v[k], k];
+    }
+    return undefined;
+  };
+  const programBlock = configBlock(program);
+  if (programBlock) declare(programFile, programBlock[0], [programBlock[1]], false);
+  if (project && project !== programFile && isObject(project.value)) {
+    const pb = configBlock(project.value);
+    if (pb) declare(project, pb[0], [pb[1]], false);
+  }
   if (project && isObject(project.value) && isObject(project.value.template)) declare(project, project.value.template.config, ['template', 'config'], true);
-  const secretKeys = new Set<string>();
-  for (const [key, decl] of Object.entries(isObject(program.config) ? program.config : {})) if (isObject(decl) && decl.secret === true) secretKeys.add(fullKey(key));
   if (stackFile) {
     for (const [k, raw] of Object.entries(stackConfigBlock(stackFile))) {
       const key = fullKey(k);
       let value = fromYaml(raw);
       if (secretKeys.has(key)) value = special({ kind: 'secret' });
-      config.set(key, { value, file: stackFile, path: ['config', k] });
+      config.set(key, { value, file: stackFile, path: ['config', k], secret: secretKeys.has(key) || undefined });
     }
   }
   for (const [key, entry] of config) {
-    if (entry.value === undefined) continue;
+    if (entry.value === undefined || entry.value === null) continue;
     entry.value = typeCheck(entry.value, types.get(key), () => ({ file: entry.file.file, ...positionOf(entry.file, entry.path) }), key);
   }
 
@@ -196,6 +283,8 @@ function load(target: string, stackOption: string | undefined, input: string): S
     organization: 'organization',
     projectDir: path.resolve(dir),
     config,
+    confine,
+    ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name))) ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } } : {}),
   };
   let evaluator: ProgramEvaluator;
   let resources;
@@ -210,6 +299,28 @@ function load(target: string, stackOption: string | undefined, input: string): S
   for (const [key, entry] of [...config.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!key.startsWith(`${projectName}:`) && typeof entry.value === 'string') placement[key] = entry.value;
   }
+  // Keys declared without a value and never read still configure the default provider of their package.
+  const declaredOnly = new Set<string>();
+  for (const [key, entry] of config) {
+    if (entry.value !== undefined || evaluator.missing.has(key) || key.startsWith(`${projectName}:`)) continue;
+    declaredOnly.add(key);
+    evaluator.missing.set(key, { key, display: key, file: entry.file.file, ...positionOf(entry.file, entry.path) });
+  }
+  const unresolved = [...evaluator.missing.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const missingWarnings: Warning[] = [];
+  for (const m of unresolved) {
+    const namespaced = !m.key.startsWith(`${projectName}:`);
+    if (namespaced && !config.get(m.key)?.secret) placement[m.key] = missingSymbol(m.display);
+    const n = dependents(resources, m, namespaced);
+    const what = namespaced ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it` : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;
+    const line = m.line === undefined ? '' : declaredOnly.has(m.key) ? ' (declared here)' : ' (first used here)';
+    missingWarnings.push({
+      file: m.file,
+      ...(m.line !== undefined ? { line: m.line } : {}),
+      ...(m.column !== undefined ? { column: m.column } : {}),
+      message: `config ${m.display} has no value${line}; analysed as the unknown ${missingSymbol(m.display)}: ${what} (set it with \`pulumi config set ${config.get(m.key)?.secret ? '--secret ' : ''}${m.display}\` or give it a default)`,
+    });
+  }
   return {
     input,
     file: programFile.file,
@@ -217,7 +328,8 @@ function load(target: string, stackOption: string | undefined, input: string): S
     stack,
     project: projectName,
     config: placement,
+    ...(unresolved.length > 0 ? { unresolvedConfig: unresolved.map((m) => m.display) } : {}),
     resources,
-    warnings: [...warnings, ...evaluator.warnings],
+    warnings: [...warnings, ...missingWarnings, ...evaluator.warnings],
   };
 }

@@ -1,0 +1,173 @@
+/**
+ * Pulumi engine event logs: the JSON lines of `pulumi up --json`,
+ * `--event-log FILE`, and `pulumi preview --json` in streaming mode (Go
+ * `apitype.EngineEvent`). Each line is one event; the resource states are in
+ * the `metadata` (a `StepEventMetadata`) of `resourcePreEvent` and
+ * `resOutputsEvent` events: `new` (or, for a `same` step, `old`) is the
+ * resource as it will stand. They become records like a preview's steps. The
+ * events carry no dependencies between resources, which a warning says.
+ */
+import { InputError, type Problem, type Warning } from '../errors.js';
+import { checkIntegrity, placementConfig, recordFromRaw, isWellFormedResource } from './state.js';
+import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
+
+/** The event kinds of apitype.EngineEvent; one of them is set on each event. */
+const EVENT_KEYS = [
+  'cancelEvent', 'stdoutEvent', 'diagnosticEvent', 'preludeEvent', 'summaryEvent', 'resourcePreEvent', 'resOutputsEvent',
+  'resOpFailedEvent', 'policyEvent', 'policyRemediationEvent', 'policyLoadEvent', 'policyAnalyzeSummaryEvent',
+  'policyRemediateSummaryEvent', 'policyAnalyzeStackSummaryEvent', 'startDebuggingEvent', 'progressEvent', 'errorEvent',
+];
+
+/** Steps after which the resource no longer exists (pkg/resource/deploy/step.go). */
+const GONE = new Set(['delete', 'delete-replaced', 'discard', 'discard-replaced', 'remove-pending-replace', 'read-discard']);
+
+type RawResource = Parameters<typeof recordFromRaw>[0];
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Split text into its top-level JSON values (one per line, or pretty-printed
+ * one after another): the offsets where each starts and ends. Strings are
+ * skipped so braces inside them do not count.
+ */
+function topLevelValues(text: string, limit = Infinity): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length && out.length < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0 && start >= 0) {
+        out.push([start, i + 1]);
+        start = -1;
+      }
+      if (depth < 0) return out;
+    }
+  }
+  return out;
+}
+
+function isEvent(v: unknown): boolean {
+  return isObject(v) && (typeof v.sequence === 'number' || typeof v.timestamp === 'number') && EVENT_KEYS.some((k) => k in v);
+}
+
+/** Does this text look like an engine event log (more than one JSON value, the first an engine event)? */
+export function isEventLog(text: string): boolean {
+  // Cheap first: an event names its kind near the start; a state or a preview does not.
+  if (!/"(sequence|timestamp)"/.test(text.slice(0, 4096)) || !/Event"\s*:/.test(text.slice(0, 65536))) return false;
+  const first = topLevelValues(text, 2);
+  if (first.length === 0) return false;
+  if (text.slice(0, first[0]![0]).trim() !== '') return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(text.slice(first[0]![0], first[0]![1]));
+  } catch {
+    return false;
+  }
+  return isEvent(v);
+}
+
+/** Engine events display secrets as "[secret]": keep them as secrets, never as text. */
+function secretsOf(v: PropertyValue): PropertyValue {
+  if (v === '[secret]') return special({ kind: 'secret' });
+  if (v === null || typeof v !== 'object' || asSpecial(v)) return v;
+  if (Array.isArray(v)) return v.map(secretsOf);
+  const out: PropertyMap = {};
+  for (const k of Object.keys(v)) out[k] = secretsOf((v as PropertyMap)[k]!);
+  return out;
+}
+
+export function readEventLog(text: string, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+  const problems: Problem[] = [];
+  const warnings: Warning[] = [];
+  const order: string[] = [];
+  const latest = new Map<string, { raw: RawResource; index: number } | null>();
+  let config: Record<string, unknown> = {};
+  let index = 0;
+  let rest = 0;
+  for (const [a, b] of topLevelValues(text)) {
+    index++;
+    if (text.slice(rest, a).trim() !== '') {
+      problems.push({ file, reason: `event ${index}: text between events; an engine event log holds one JSON event per line` });
+      break;
+    }
+    rest = b;
+    let ev: unknown;
+    try {
+      ev = JSON.parse(text.slice(a, b));
+    } catch {
+      problems.push({ file, reason: `event ${index}: not valid JSON` });
+      if (problems.length >= 10) break;
+      continue;
+    }
+    if (!isEvent(ev)) {
+      problems.push({ file, reason: `event ${index}: not a Pulumi engine event (no sequence and event kind)` });
+      if (problems.length >= 10) break;
+      continue;
+    }
+    const e = ev as Record<string, unknown>;
+    if (isObject(e.preludeEvent) && isObject(e.preludeEvent.config)) config = e.preludeEvent.config;
+    const step = isObject(e.resOutputsEvent) ? e.resOutputsEvent.metadata : isObject(e.resourcePreEvent) ? e.resourcePreEvent.metadata : undefined;
+    if (!isObject(step) || typeof step.urn !== 'string' || typeof step.op !== 'string') continue;
+    const urn = step.urn;
+    if (!latest.has(urn)) order.push(urn);
+    if (GONE.has(step.op)) {
+      if (step.op === 'delete' || step.op === 'discard' || !latest.has(urn)) latest.set(urn, null);
+      continue;
+    }
+    const state = isObject(step.new) ? step.new : step.op === 'same' && isObject(step.old) ? step.old : undefined;
+    if (!state) continue;
+    const raw: Record<string, unknown> = { ...state, urn: typeof state.urn === 'string' && state.urn ? state.urn : urn };
+    if (raw.type === '' || raw.type === undefined) raw.type = step.type;
+    for (const k of ['id', 'parent', 'provider']) if (raw[k] === '') delete raw[k];
+    if (!isWellFormedResource(raw)) {
+      problems.push({ file, reason: `event ${index} (${step.op} ${urn}): the resource state is not well formed` });
+      continue;
+    }
+    latest.set(urn, { raw, index });
+  }
+  if (rest < text.length && text.slice(rest).trim() !== '') problems.push({ file, reason: `event ${index + 1}: an incomplete JSON event at the end (was the log cut off?)` });
+  const records: ResourceRecord[] = [];
+  for (const urn of order) {
+    const entry = latest.get(urn);
+    if (!entry) continue;
+    const record = recordFromRaw(entry.raw, file, problems, entry.index, keep);
+    if (!record) continue;
+    record.inputs = secretsOf(record.inputs) as PropertyMap;
+    record.outputs = secretsOf(record.outputs) as PropertyMap;
+    records.push(record);
+  }
+  if (problems.length > 0) throw new InputError(problems.slice(0, 10));
+  if (records.length === 0) {
+    throw new InputError({ file, reason: 'a Pulumi engine event log with no resource steps: record one with `pulumi up --event-log FILE` or `pulumi preview --json` after the program registered resources, or analyze `pulumi stack export` output' });
+  }
+  const present = new Set(records.map((r) => r.urn));
+  for (const r of records) {
+    if (r.parent && !present.has(r.parent)) delete r.parent;
+    if (r.provider && !present.has(r.provider)) delete r.provider;
+  }
+  checkIntegrity(records, file);
+  warnings.push({ file, message: 'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output' });
+  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;
+  return {
+    input,
+    file,
+    kind: 'preview',
+    stack: stackRecord.stack,
+    project: stackRecord.project,
+    config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
+    resources: records,
+    warnings,
+  };
+}

@@ -1,0 +1,84 @@
+/** Pulumi engine event logs (`pulumi up --json`, `--event-log`): read like a preview, or refused naming the format. */
+import { describe, expect, it } from 'vitest';
+import { isEventLog, readEventLog } from '../../src/ingest/events.js';
+import { asSpecial } from '../../src/ingest/types.js';
+import { FORMATS } from '../../src/report/index.js';
+import { runCli, tempFile } from '../helpers/cli.js';
+
+const S = 'urn:pulumi:prod::shop::';
+const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+function state(type: string, name: string, inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return { type, urn: `${S}${type}::${name}`, custom: !type.startsWith('pulumi:pulumi'), id: '', parent: '', inputs, outputs: {}, ...extra };
+}
+const stack = state('pulumi:pulumi:Stack', 'shop-prod', {});
+const provider = state('pulumi:providers:aws', 'default_6_0_0', { region: 'eu-west-1' });
+const db = state('aws:rds/instance:Instance', 'orders', { engine: 'postgres', password: '[secret]', availabilityZone: 'eu-west-1b' }, {
+  parent: stack.urn,
+  provider: `${provider.urn}::${UNKNOWN}`,
+});
+const old = state('aws:s3/bucket:Bucket', 'retired', {}, { parent: stack.urn });
+
+function log(pretty = false): string {
+  const events: unknown[] = [{ sequence: 0, timestamp: 1700000000, preludeEvent: { config: { 'aws:region': 'eu-west-1', 'shop:token': '[secret]' } } }];
+  let seq = 1;
+  for (const s of [stack, provider, db]) {
+    events.push({ sequence: seq++, timestamp: 1700000001, resourcePreEvent: { metadata: { op: 'create', urn: s.urn, type: s.type, new: s, provider: '' } } });
+    events.push({ sequence: seq++, timestamp: 1700000002, resOutputsEvent: { metadata: { op: 'create', urn: s.urn, type: s.type, new: s, provider: '' } } });
+  }
+  events.push({ sequence: seq++, timestamp: 1700000003, resourcePreEvent: { metadata: { op: 'delete', urn: old.urn, type: old.type, old, provider: '' } } });
+  events.push({ sequence: seq++, timestamp: 1700000004, diagnosticEvent: { message: 'a { brace } in text', severity: 'info' } });
+  events.push({ sequence: seq++, timestamp: 1700000005, summaryEvent: { resourceChanges: { create: 3, delete: 1 } } });
+  return events.map((e) => JSON.stringify(e, null, pretty ? 2 : undefined)).join('\n') + '\n';
+}
+
+describe('engine event logs', () => {
+  it('recognises an event log, one event per line or pretty-printed, and nothing else', async () => {
+    expect(isEventLog(log())).toBe(true);
+    expect(isEventLog(log(true))).toBe(true);
+    expect(isEventLog(JSON.stringify({ version: 3, deployment: { resources: [] } }))).toBe(false);
+    expect(isEventLog(JSON.stringify({ steps: [], changeSummary: {} }))).toBe(false);
+  });
+
+  it('turns the resource steps into records, drops deleted resources, and keeps secrets secret', async () => {
+    for (const text of [log(), log(true)]) {
+      const input = readEventLog(text, 'events.json', 'events.json');
+      expect(input.resources.map((r) => r.name)).toEqual(['shop-prod', 'default_6_0_0', 'orders']);
+      const orders = input.resources[2]!;
+      expect(orders.provider).toBe(provider.urn);
+      expect(orders.parent).toBe(stack.urn);
+      expect(asSpecial(orders.inputs.password)).toEqual({ kind: 'secret' });
+      expect(input.config).toEqual({ 'aws:region': 'eu-west-1' });
+      expect(input.stack).toBe('prod');
+      expect(input.warnings[0]!.message).toMatch(/no dependencies between resources/);
+    }
+  });
+
+  it('analyzes an event log on the CLI, placing the database in its zone', async () => {
+    const file = tempFile('events.json', log());
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.findings.some((f: { event: { id: string } }) => f.event.id === 'domain:aws/eu-west-1/eu-west-1b')).toBe(true);
+  });
+
+  it('refuses a cut-off log naming the format, never "invalid JSON at position"', async () => {
+    const text = log();
+    const file = tempFile('cut.json', text.slice(0, text.indexOf('\n', 200) + 40));
+    const r = await runCli(['analyze', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cut\.json: event \d+: an incomplete JSON event at the end \(was the log cut off\?\)/);
+    expect(r.stderr).not.toMatch(/position/);
+  });
+
+  it('refuses a log with no resource steps, saying what to run instead', async () => {
+    const file = tempFile('empty.json', `${JSON.stringify({ sequence: 0, timestamp: 1, preludeEvent: { config: {} } })}\n${JSON.stringify({ sequence: 1, timestamp: 2, summaryEvent: {} })}\n`);
+    const r = await runCli(['analyze', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a Pulumi engine event log with no resource steps: .*pulumi stack export/);
+  });
+
+  it('never prints a secret marker as a value, in any format', async () => {
+    const file = tempFile('events.json', log());
+    for (const format of FORMATS) expect((await runCli(['analyze', file, '--format', format, '--fail-on', 'none'])).stdout).not.toContain('[secret]');
+  });
+});

@@ -220,7 +220,7 @@ describe('files', () => {
     expect(d.stderr).toMatch(/is a directory/);
     const out = path.join(dir, 'report.md');
     expect((await runCli(['analyze', input, '--format', 'markdown', '--output', out, '--fail-on', 'none'])).code).toBe(0);
-    expect(readFileSync(out, 'utf8')).toMatch(/^### firebreak/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^\*\*firebreak: passed\*\*.*\n\n### firebreak/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const missing = await runCli(['analyze', input, '--output', path.join(dir, 'no', 'such', 'dir', 'r.txt'), '--fail-on', 'none']);
     expect(missing.code).toBe(2);

@@ -56,3 +56,8 @@ export function render(result: AnalysisResult, format: string, options: Partial<
   if (!reporter) throw new UsageError(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`);
   return reporter(result, { color: false, ...options });
 }
+
+export { readProviderSchema, parsePackageSchema, type PackageSchema } from './ingest/provider-schema.js';
+export { ruleCoverage, type CoverageReport, type CoverageType } from './classify/coverage.js';
+export { generatePack, type GenerateHeuristics } from './classify/generate.js';
+export { renderCoverageText, renderCoverageJson } from './report/coverage.js';

@@ -10,6 +10,7 @@ import { asSpecial } from '../ingest/types.js';
 import { getPath, scalarStrings, type ScalarValue } from './properties.js';
 import type { LoadedPack } from './packs.js';
 import type { Condition, ProviderInfo, Role, Rule, RunsOn, Scope } from './schema.js';
+import { TypeNameTable, shortAndLong } from './type-names.js';
 
 /** An assumption for --availability: how often something is lost, and for how long. */
 export interface Reliability {
@@ -104,15 +105,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
 }
 
-/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type. */
-export function typeAliases(type: string): string[] {
-  const parts = type.split(':');
-  if (parts.length !== 3) return [type];
-  const [pkg, mod, name] = parts as [string, string, string];
-  const slash = mod.indexOf('/');
-  if (slash >= 0) return [type, `${pkg}:${mod.slice(0, slash)}:${name}`];
-  return [type, `${pkg}:${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
-}
+/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type (renames: Classifier.typeNames, type-names.ts). */
+export const typeAliases = shortAndLong;
 
 /** One frozen empty list for the lists of resources that cannot fail (never added to). */
 const NONE = Object.freeze([]) as unknown as never[];
@@ -172,6 +166,7 @@ export class Classifier {
   private readonly tagPaths: string[] = [];
   private readonly tagPrefixes: string[] = [];
   private groupSuffix: RegExp | undefined;
+  readonly typeNames = new TypeNameTable();
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -185,6 +180,7 @@ export class Classifier {
         this.tagPrefixes.push(...pack.tags.prefixes);
       }
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      this.typeNames.add(pack.typeNames);
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));
@@ -205,7 +201,7 @@ export class Classifier {
   private typeRules(type: string): CompiledRule[] {
     let list = this.typeCache.get(type);
     if (!list) {
-      const aliases = typeAliases(type);
+      const aliases = this.typeNames.variants(type);
       const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p.test(a))));
       list = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll && !c.property), ...matching.filter((c) => c.property)];
       this.typeCache.set(type, list);

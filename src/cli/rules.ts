@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
-import { loadInputs, loadRules } from '../index.js';
+import { loadInputs, loadRules, readProviderSchema, renderCoverageJson, renderCoverageText, ruleCoverage } from '../index.js';
 import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
@@ -277,6 +277,29 @@ Examples:
       const packs = loadRuleSet(flags.rules);
       process.stdout.write(flags.format === 'json' ? renderListJson(packs) : renderListText(packs));
       process.exitCode = EXIT_OK;
+    });
+
+  rules
+    .command('coverage')
+    .description('which rules classify each resource type of a provider schema, and the placement-bearing types no rule places')
+    .argument('<schemas...>', 'Pulumi package schemas (schema.json, as `pulumi package get-schema` prints) or installed provider SDK directories (node_modules/@pulumi/aws)')
+    .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
+    .option('--min-coverage <percent>', 'exit 1 when any schema has less than this share of its placement-bearing types placed')
+    .option('--all', 'list every type and its rules, not only the uncovered ones')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ firebreak rules coverage node_modules/@pulumi/aws --min-coverage 95
+  $ firebreak rules coverage schema.json --all --format json
+
+Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a schema or pack does not load.`)
+    .action((schemas: string[], flags: { rules: string[]; minCoverage?: string; all?: boolean; format: string }) => {
+      const min = flags.minCoverage !== undefined ? Number(flags.minCoverage) : undefined;
+      if (min !== undefined && !(min >= 0 && min <= 100)) throw new InputError({ file: '--min-coverage', reason: 'expected a percentage from 0 to 100' });
+      const packs = loadRuleSet(flags.rules);
+      const reports = schemas.map((s) => ruleCoverage(readProviderSchema(s), packs));
+      process.stdout.write(flags.format === 'json' ? renderCoverageJson(reports) : renderCoverageText(reports, flags.all === true));
+      process.exitCode = min !== undefined && reports.some((r) => r.percent < min) ? 1 : EXIT_OK;
     });
 
   rules

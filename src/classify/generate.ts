@@ -72,22 +72,24 @@ function curatedCovers(classifier: Classifier, type: string): boolean {
   return classifier.matchingRules(type).some((m) => !m.catchAll && (m.rule.role !== undefined || m.rule.scope !== undefined || m.rule.zone !== undefined || m.rule.zoneVia !== undefined || m.rule.region !== undefined || m.rule.spans !== undefined || m.rule.runsOn !== undefined));
 }
 
-/** The module of a token without its version: `azure-native:app/v20220301:ContainerApp` -> `azure-native:app`. */
-function moduleOf(token: string): string {
-  const [pkg = '', mod = ''] = token.split(':');
-  return `${pkg}:${mod.split('/')[0]}`;
+/** A token without its module's version: `azure-native:app/v20220301:ContainerApp` -> `azure-native:app:ContainerApp`. */
+function unversioned(token: string): string {
+  const [pkg = '', mod = '', name = ''] = token.split(':');
+  return `${pkg}:${mod.replace(/\/v\d+(?:(?:alpha|beta|preview)\d*)?$/, '')}:${name}`;
 }
 
 export function generatePack(schema: PackageSchema, h: GenerateHeuristics, curated: LoadedPack[], packName: string): Pack {
-  const classifier = new Classifier(curated);
+  const renames: NonNullable<TypeNames['types']> = [];
+  for (const type of Object.keys(schema.resources).sort()) {
+    // Aliases that dropping the version does not already turn into this type (a module move, or a versioned canonical token) resolve to it.
+    for (const a of [...schema.resources[type]!.aliases].sort()) if (unversioned(a) !== type && a.split(':').length === 3) renames.push({ from: a, to: type });
+  }
+  const classifier = new Classifier([...curated, { pack: 'renames', description: '', file: '', typeNames: { types: renames }, rules: [] }]);
   const configOnly = h.configOnlyNames.map((s) => new RegExp(s));
   const skip = (h.skipTypes ?? []).map(globToRegExp);
   const groups = new Map<string, { d: Decision; types: string[] }>();
-  const renames: NonNullable<TypeNames['types']> = [];
   for (const type of Object.keys(schema.resources).sort()) {
     const res = schema.resources[type]!;
-    // Aliases from another module (a move, not a version) resolve to this type.
-    for (const a of [...res.aliases].sort()) if (moduleOf(a) !== moduleOf(type) && a.split(':')[2] !== undefined) renames.push({ from: a, to: type });
     if (skip.some((re) => re.test(type)) || curatedCovers(classifier, type)) continue;
     const d = decide(Object.keys(res.inputProperties), type.split(':').pop() ?? type, h, configOnly);
     if (!d) continue;

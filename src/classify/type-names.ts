@@ -13,11 +13,11 @@ const VERSION_SUFFIX = /\/v\d+(?:(?:alpha|beta|preview)\d*)?$/;
 
 export class TypeNameTable {
   private readonly modules = new Map<string, string>();
-  private readonly types = new Map<string, string>();
+  private readonly types = new Map<string, string[]>();
 
   add(names: TypeNames | undefined): void {
     for (const m of names?.modules ?? []) this.modules.set(m.from, m.to);
-    for (const t of names?.types ?? []) this.types.set(t.from, t.to);
+    for (const t of names?.types ?? []) this.types.set(t.from, [...(this.types.get(t.from) ?? []), t.to]);
   }
 
   get size(): number {
@@ -39,11 +39,11 @@ export class TypeNameTable {
       for (const s of shortAndLong(t)) push(s);
     };
     expand(type);
-    // Rename, then strip a version, then rename again: a type alias, a module move and a version may all apply.
-    for (let round = 0; round < 3; round++) {
-      for (const t of [...out]) {
-        const renamed = this.types.get(t);
-        if (renamed) expand(renamed);
+    // Rename, strip a version, move a module, until nothing new comes: a type alias, a module move and a version may all apply.
+    for (let i = 0; i < out.length; i++) {
+      {
+        const t = out[i]!;
+        for (const renamed of this.types.get(t) ?? []) expand(renamed);
         const parts = t.split(':');
         if (parts.length !== 3) continue;
         const [pkg, mod, name] = parts as [string, string, string];

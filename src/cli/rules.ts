@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
 import { loadInputs, loadRules, readProviderSchema, renderCoverageJson, renderCoverageText, ruleCoverage } from '../index.js';
 import { Classifier } from '../classify/index.js';
-import { builtinRulesDir, loadPackFile, loadRuleSet, type LoadedPack } from '../classify/packs.js';
+import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from '../classify/packs.js';
+import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
 import type { Condition } from '../classify/schema.js';
 
@@ -114,6 +115,7 @@ function packFiles(targets: string[]): string[] {
 /** Validate pack files: `ok:` lines on stdout, `file:line:col: path: message` lines on stderr. */
 export function runValidate(targets: string[]): number {
   let failed = false;
+  const valid: LoadedPack[] = [];
   for (const file of packFiles(targets)) {
     let problems: Problem[] = [];
     let pack: LoadedPack | undefined;
@@ -131,6 +133,16 @@ export function runValidate(targets: string[]): number {
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
     } else {
       process.stdout.write(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
+      valid.push(pack!);
+    }
+  }
+  // Generated packs against the curated ones (the built-in packs and those named).
+  if (valid.some((p) => p.generated)) {
+    const seen = new Set(valid.map((p) => path.resolve(p.file)));
+    const curated = [...loadPacks(builtinRulesDir()).filter((p) => !seen.has(path.resolve(p.file))), ...valid];
+    for (const p of generatedConflicts(valid, curated)) {
+      failed = true;
+      process.stderr.write(`${formatProblem(p)}\n`);
     }
   }
   return failed ? EXIT_INVALID : EXIT_OK;

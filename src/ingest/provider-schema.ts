@@ -185,7 +185,7 @@ function readSdk(dir: string): PackageSchema {
     if (!token || token.startsWith('pulumi:providers:')) continue;
     const aliasLine = text.split('\n').find((l) => l.includes('const aliasOpts'));
     const aliases = aliasLine ? [...aliasLine.matchAll(ALIAS)].map((m) => m[1]!) : [];
-    const className = /\nclass ([\w$]+) extends/.exec(text)?.[1] ?? path.basename(js, '.js');
+    const className = /(?:^|\n)class ([\w$]+) extends/.exec(text)?.[1] ?? path.basename(js, '.js');
     let inputs: Record<string, SchemaProperty> = {};
     try {
       inputs = interfaces(readFileSync(js.replace(/\.js$/, '.d.ts'), 'utf8'), '').get(`${className}Args`) ?? {};

@@ -46,7 +46,8 @@ export function table(rows: string[][]): string[] {
 // ---------------------------------------------------------------- list
 
 function isBuiltin(pack: LoadedPack): boolean {
-  return path.dirname(path.resolve(pack.file)) === builtinRulesDir();
+  const dir = path.dirname(path.resolve(pack.file));
+  return dir === builtinRulesDir() || dir === path.join(builtinRulesDir(), 'generated');
 }
 
 export function renderListJson(packs: LoadedPack[]): string {

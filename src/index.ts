@@ -174,3 +174,8 @@ export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, opt
   const model = buildModelFor(inputs, options);
   return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)));
 }
+
+export { readProviderSchema, parsePackageSchema, type PackageSchema } from './ingest/provider-schema.js';
+export { ruleCoverage, type CoverageReport, type CoverageType } from './classify/coverage.js';
+export { generatePack, type GenerateHeuristics } from './classify/generate.js';
+export { renderCoverageText, renderCoverageJson } from './report/coverage.js';

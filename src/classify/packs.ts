@@ -68,12 +68,23 @@ export function loadPacks(target: string): LoadedPack[] {
     .map((f) => loadPackFile(path.join(target, f)));
 }
 
-/** The built-in packs, then user packs in the order given (later packs take precedence). */
+/** rules/generated/ of the installed package: packs written by `npm run rules:generate`. */
+export function generatedRulesDir(): string {
+  return path.join(builtinRulesDir(), 'generated');
+}
+
+/** The built-in packs (core, then the generated packs, then the curated ones, which override them), then user packs in the order given (later packs take precedence). */
 export function loadRuleSet(userPaths: string[] = []): LoadedPack[] {
   const builtin = loadPacks(builtinRulesDir());
   const core = builtin.filter((p) => p.pack === 'core');
   const rest = builtin.filter((p) => p.pack !== 'core');
-  return [...core, ...rest, ...userPaths.flatMap((p) => loadPacks(p))];
+  let generated: LoadedPack[] = [];
+  try {
+    if (statSync(generatedRulesDir()).isDirectory()) generated = loadPacks(generatedRulesDir());
+  } catch {
+    // No generated packs installed.
+  }
+  return [...core, ...generated, ...rest, ...userPaths.flatMap((p) => loadPacks(p))];
 }
 
 /**

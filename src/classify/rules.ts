@@ -2,6 +2,7 @@
  * Rule matching: the packs' rules compiled once, matched by type (globs and
  * the type's aliases) and by property, merged in order (later wins).
  */
+import { TypeNameTable, shortAndLong } from './type-names.js';
 import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
@@ -44,15 +45,8 @@ export function compileTypeGlob(glob: string): (text: string) => boolean {
   return compileGlob(glob);
 }
 
-/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type. */
-export function typeAliases(type: string): string[] {
-  const parts = type.split(':');
-  if (parts.length !== 3) return [type];
-  const [pkg, mod, name] = parts as [string, string, string];
-  const slash = mod.indexOf('/');
-  if (slash >= 0) return [type, `${pkg}:${mod.slice(0, slash)}:${name}`];
-  return [type, `${pkg}:${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
-}
+/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type (renames: RuleSet.typeNames, type-names.ts). */
+export const typeAliases = shortAndLong;
 
 /** The value at a path, outputs first, then inputs (as for placement properties), as a list of its elements. */
 export function elementsAt(r: ResourceRecord, path: string): PropertyValue[] {
@@ -100,9 +94,12 @@ export class RuleSet {
   private readonly compiled: CompiledRule[] = [];
   private readonly typeCache = new Map<string, CompiledRule[]>();
   private readonly mergedCache = new Map<string, MergedRule>();
+  /** Other names of types (the packs' typeNames: renamed modules, API versions, short forms). */
+  readonly typeNames = new TypeNameTable();
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
+      this.typeNames.add(pack.typeNames);
       for (const rule of pack.rules) {
         const prop = rule.match.property;
         const catchAll = !prop && rule.match.type.every((t) => t === '*');
@@ -118,7 +115,7 @@ export class RuleSet {
   private typeRules(type: string): CompiledRule[] {
     let list = this.typeCache.get(type);
     if (!list) {
-      const aliases = typeAliases(type);
+      const aliases = this.typeNames.variants(type);
       const matching = this.compiled.filter((c) => c.patterns.some((p) => aliases.some((a) => p(a))));
       list = [...matching.filter((c) => c.catchAll), ...matching.filter((c) => !c.catchAll && !c.property), ...matching.filter((c) => c.property)];
       this.typeCache.set(type, list);

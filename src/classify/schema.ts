@@ -86,9 +86,29 @@ export const providerSchema = z.strictObject({
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;
 
+const renameSchema = z.strictObject({ from: z.string(), to: z.string() });
+
+export const typeNamesSchema = z.strictObject({
+  modules: z.array(renameSchema).optional().describe('Renamed modules: `aws:elasticloadbalancingv2` is the old name of `aws:lb` (package:module, no version)'),
+  types: z.array(renameSchema).optional().describe('Renamed types: an alias token and the canonical token it stands for'),
+});
+export type TypeNames = z.infer<typeof typeNamesSchema>;
+
 export const packSchema = z.strictObject({
   pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   description: z.string(),
+  generated: z
+    .strictObject({ source: z.string().describe('Where the schema came from (an npm package, a schema.json)'), version: z.string().describe('The provider version') })
+    .optional()
+    .describe('Written by `npm run rules:generate`: do not edit; curated packs override it'),
+  typeNames: typeNamesSchema.optional().describe('Other names of resource types: they match the same rules as the canonical names'),
+  coverage: z
+    .strictObject({
+      placement: z.array(z.string()).describe('Input property names that place a resource (zone, region, subnet, ...)'),
+      capacity: z.array(z.string()).describe('Input property names that size it (replicas, node counts, ...)'),
+    })
+    .optional()
+    .describe('For `rules coverage`: what makes a type placement-bearing'),
   domainKinds: z
     .array(
       z.strictObject({

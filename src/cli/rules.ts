@@ -6,9 +6,10 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError, formatProblem, type Problem } from '../errors.js';
-import { findingKindLinks, loadInputs, loadRules } from '../index.js';
+import { findingKindLinks, loadInputs, loadRules, readProviderSchema, renderCoverageJson, renderCoverageText, ruleCoverage } from '../index.js';
 import { Classifier } from '../classify/index.js';
-import { builtinRulesDir, loadPackFile, type LoadedPack } from '../classify/packs.js';
+import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
+import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
 import type { Condition } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
@@ -47,7 +48,8 @@ export function table(rows: string[][]): string[] {
 // ---------------------------------------------------------------- list
 
 function isBuiltin(pack: LoadedPack): boolean {
-  return path.dirname(path.resolve(pack.file)) === builtinRulesDir();
+  const dir = path.dirname(path.resolve(pack.file));
+  return dir === builtinRulesDir() || dir === path.join(builtinRulesDir(), 'generated');
 }
 
 export function renderListJson(packs: LoadedPack[]): string {
@@ -116,6 +118,7 @@ function packFiles(targets: string[]): string[] {
 /** Validate pack files: `ok:` lines on stdout, `file:line:col: path: message` lines on stderr. */
 export function runValidate(targets: string[], io: Io = processIo()): number {
   let failed = false;
+  const valid: LoadedPack[] = [];
   for (const file of packFiles(targets.map((t) => resolvePath(io, t)))) {
     let problems: Problem[] = [];
     let pack: LoadedPack | undefined;
@@ -133,6 +136,16 @@ export function runValidate(targets: string[], io: Io = processIo()): number {
       for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
     } else {
       io.stdout(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
+      valid.push(pack!);
+    }
+  }
+  // Generated packs against the curated ones (the built-in packs and those named).
+  if (valid.some((p) => p.generated)) {
+    const seen = new Set(valid.map((p) => path.resolve(p.file)));
+    const curated = [...loadPacks(builtinRulesDir()).filter((p) => !seen.has(path.resolve(p.file))), ...valid];
+    for (const p of generatedConflicts(valid, curated)) {
+      failed = true;
+      io.stderr(`${formatProblem(p)}\n`);
     }
   }
   return failed ? EXIT_INVALID : EXIT_OK;
@@ -294,6 +307,29 @@ Examples:
       const packs = loadRules(flags.rules.map((p) => resolvePath(cli.io, p))).packs;
       cli.io.stdout(flags.format === 'json' ? renderListJson(packs) : renderListText(packs, cli.io.cwd));
       cli.exitCode = EXIT_OK;
+    });
+
+  rules
+    .command('coverage')
+    .description('which rules classify each resource type of a provider schema, and the placement-bearing types no rule places')
+    .argument('<schemas...>', 'Pulumi package schemas (schema.json, as `pulumi package get-schema` prints) or installed provider SDK directories (node_modules/@pulumi/aws)')
+    .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
+    .option('--min-coverage <percent>', 'exit 1 when any schema has less than this share of its placement-bearing types placed')
+    .option('--all', 'list every type and its rules, not only the uncovered ones')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ firebreak rules coverage node_modules/@pulumi/aws --min-coverage 95
+  $ firebreak rules coverage schema.json --all --format json
+
+Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a schema or pack does not load.`)
+    .action((schemas: string[], flags: { rules: string[]; minCoverage?: string; all?: boolean; format: string }) => {
+      const min = flags.minCoverage !== undefined ? Number(flags.minCoverage) : undefined;
+      if (min !== undefined && !(min >= 0 && min <= 100)) throw new InputError({ file: '--min-coverage', reason: 'expected a percentage from 0 to 100' });
+      const packs = loadRules(flags.rules.map((p) => resolvePath(cli.io, p))).packs;
+      const reports = schemas.map((s) => ruleCoverage(readProviderSchema(resolvePath(cli.io, s)), packs));
+      cli.io.stdout(flags.format === 'json' ? renderCoverageJson(reports) : renderCoverageText(reports, flags.all === true));
+      cli.exitCode = min !== undefined && reports.some((r) => r.percent < min) ? 1 : EXIT_OK;
     });
 
   rules

@@ -10,11 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { packJsonSchemaText } from '../../src/classify/packs.js';
 import { fixture, repoRoot, runCli, tempFile } from '../helpers/cli.js';
 
-/** The built-in packs in load order: core, then the others by file name. */
+/** The built-in packs in load order: core, then the generated packs, then the others, each by file name. */
 const BUILT_IN: string[] = (() => {
-  const files = readdirSync(path.join(repoRoot, 'rules')).filter((f) => f.endsWith('.yaml')).sort();
-  const names = files.map((f) => (parse(readFileSync(path.join(repoRoot, 'rules', f), 'utf8')) as { pack: string }).pack);
-  return ['core', ...names.filter((n) => n !== 'core')];
+  const names = (dir: string): string[] =>
+    readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => (parse(readFileSync(path.join(dir, f), 'utf8')) as { pack: string }).pack);
+  const curated = names(path.join(repoRoot, 'rules'));
+  return ['core', ...names(path.join(repoRoot, 'rules', 'generated')), ...curated.filter((n) => n !== 'core')];
 })();
 
 const rulesDir = path.join(repoRoot, 'rules');

@@ -52,18 +52,36 @@ export class AutoGroups {
     const r = c.record;
     const stem = r.name.replace(suffix, '');
     if (stem === r.name || stem === '') return;
-    const key = `${c.service}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}`;
+    const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}`;
     const list = this.groups.get(key);
     if (list) list.push(c);
     else this.groups.set(key, [c]);
   }
 
-  /** Names the groups of two or more: `service/stem`. */
+  /**
+   * Names the groups of two or more: `service/stem`. Two groups that would share a name (same service
+   * and stem, another stack, parent or type) are told apart by their stack, then by their order.
+   */
   assign(): void {
-    for (const members of this.groups.values()) {
-      if (members.length < 2) continue;
-      const stem = members[0]!.record.name.replace(this.classifier.nameSuffix!, '');
-      for (const m of members) m.group = `${m.service}/${stem}`;
+    const named = [...this.groups.values()]
+      .filter((members) => members.length >= 2)
+      .map((members) => ({ members, name: `${members[0]!.service}/${members[0]!.record.name.replace(this.classifier.nameSuffix!, '')}` }));
+    const count = (names: string[]): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const n of names) m.set(n, (m.get(n) ?? 0) + 1);
+      return m;
+    };
+    const plain = count(named.map((g) => g.name));
+    for (const g of named) if (plain.get(g.name)! > 1) g.name = `${g.name} (${g.members[0]!.record.project}/${g.members[0]!.record.stack})`;
+    const qualified = count(named.map((g) => g.name));
+    const seen = new Map<string, number>();
+    for (const g of named) {
+      if (qualified.get(g.name)! > 1) {
+        const k = (seen.get(g.name) ?? 0) + 1;
+        seen.set(g.name, k);
+        g.name = `${g.name} #${k}`;
+      }
+      for (const m of g.members) m.group = g.name;
     }
   }
 }

@@ -33,4 +33,14 @@ describe('groups formed from names', () => {
     expect(web).toBeDefined();
     expect(web).not.toHaveProperty('group');
   });
+
+  it('the same names in two stacks of one service are two groups, not one of four', async () => {
+    const text = readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8');
+    const other = text.split('::shop::').join('::billing::');
+    const model = buildModelFor(await loadInputs([tempFile('shop.json', text), tempFile('billing.json', other)]));
+    const groups = model.nodes.filter((n) => n.kind === 'group');
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(g).toMatchObject({ n: 2, k: 1 });
+    expect(new Set(groups.map((g) => g.id)).size).toBe(2);
+  });
 });

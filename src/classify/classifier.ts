@@ -12,6 +12,7 @@ export class Classifier {
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, RegExp>();
   private readonly idRegex = new Map<string, RegExp>();
+  private readonly filledTemplates = new Map<string, ProviderInfo>();
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
   private groupSuffix: RegExp | undefined;
@@ -49,8 +50,23 @@ export class Classifier {
     return this.tags.tagsOf(record);
   }
 
+  /** What a pack says of the provider package; for a package no pack declares, the `*` template (rules/core.yaml) filled in. */
   providerFor(pkg: string): ProviderInfo | undefined {
-    return this.providers.get(pkg);
+    const own = this.providers.get(pkg);
+    if (own) return own;
+    const template = this.providers.get('*');
+    if (!template || pkg === '' || pkg === 'pulumi') return undefined;
+    let filled = this.filledTemplates.get(pkg);
+    if (!filled) {
+      const fill = (s: string | undefined): string | undefined => s?.split('{package}').join(pkg);
+      filled = { package: pkg, domain: fill(template.domain)! };
+      for (const key of ['regionConfig', 'zoneConfig', 'regionProperty'] as const) {
+        const v = fill(template[key]);
+        if (v !== undefined) filled[key] = v;
+      }
+      this.filledTemplates.set(pkg, filled);
+    }
+    return filled;
   }
 
   zoneRegion(pkg: string, zone: string): string | undefined {

@@ -74,7 +74,7 @@ export const ruleSchema = z.strictObject({
 export type Rule = z.infer<typeof ruleSchema>;
 
 export const providerSchema = z.strictObject({
-  package: z.string(),
+  package: z.string().describe('The provider package (aws, gcp...); `*` is the template for packages no pack declares, `{package}` in its fields standing for the package name'),
   domain: z.string().describe('The root domain for this provider (aws, gcp, azure, ...)'),
   regionConfig: z.string().optional().describe('Stack config key holding the default region'),
   zoneConfig: z.string().optional().describe('Stack config key holding the default zone'),

@@ -16,7 +16,7 @@ function emit<K extends DocumentKind>(io: Io, kind: K, doc: Documents[K], flags:
 async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
   // Before reading anything: a usage error comes first.
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
-  const inputs = inputSpecs(io, specs);
+  const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const topology = topologyFor(io, flags, inputs);
@@ -31,7 +31,7 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
     const topology = topologyFor(io, flags, [spec]);
     return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today(io) } : {}) };
   };
-  const [b, a] = inputSpecs(io, [before, after]) as [string, string];
+  const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
   const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
   emit(io, 'diff', d, flags);
   return introducedAtOrAbove(d, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -44,7 +44,7 @@ interface PlanFlags extends AnalyzeFlags {
 }
 
 async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<number> {
-  const inputs = inputSpecs(io, specs);
+  const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
   progress(io, `firebreak: reading ${inputs.join(', ')}...`);
   // Every property is kept: --apply writes the resources back out.

@@ -92,7 +92,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     const v = verdictText(result, options);
     out.push(`${v.passed ? c.green(`firebreak ${v.text}`) : c.red(`firebreak ${v.text}`)} (${stacks})`);
     const shownIds = new Set(shownFindings(result, options).map((f) => f.id));
-    for (const f of failing(result, options).filter((x) => shownIds.has(x.id))) out.push(...renderFinding(result, f, c, maxPaths));
+    for (const f of failing(result, options).filter((x) => shownIds.has(x.id))) out.push('', ...renderFinding(result, f, c, maxPaths));
     return wrapLines(out.join('\n'), options.width) + '\n';
   }
   const shown = shownFindings(result, options);

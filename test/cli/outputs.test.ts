@@ -50,6 +50,17 @@ describe('several outputs from one run', () => {
     expect(extra.stderr).toMatch(/--output-format sarif=z\.json: the file name says json, not sarif/);
   });
 
+  it('whatif, diff and plan take the format of -o from the file name too', async () => {
+    const dir = tmp();
+    const r = await runCli(['whatif', '--fail', 'us-east-1a', exportFile, '-o', 'whatif.json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('firebreak: wrote json report to whatif.json\n');
+    expect(JSON.parse(readFileSync(path.join(dir, 'whatif.json'), 'utf8'))).toBeTypeOf('object');
+    const mismatch = await runCli(['whatif', '--fail', 'us-east-1a', exportFile, '-o', 'whatif.md', '--format', 'json'], { cwd: dir });
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/the file name says markdown, not json/);
+  });
+
   it('refuses a malformed --output-format, an unknown format, and two reports to one file', async () => {
     const dir = tmp();
     for (const [args, message] of [

@@ -137,7 +137,8 @@ export function outputTargets(flags: { format: string; output?: string; outputFo
   const check = (format: string, file: string, how: string): void => {
     if (!formats.includes(format)) throw new UsageError(`${how}: unknown format "${format}"; use one of ${formats.join(', ')}`);
     const implied = formatOfFile(file, formats);
-    if (implied && implied !== format) throw new UsageError(`${how}: the file name says ${implied}, not ${format}; name the file for its format or choose the format its name says`);
+    // SARIF is JSON: `--format sarif -o results.json` is fine.
+    if (implied && implied !== format && !(format === 'sarif' && implied === 'json')) throw new UsageError(`${how}: the file name says ${implied}, not ${format}; name the file for its format or choose the format its name says`);
   };
   let format = flags.format;
   if (flags.output) {

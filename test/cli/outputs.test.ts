@@ -45,9 +45,12 @@ describe('several outputs from one run', () => {
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toMatch(/^firebreak: error: -o y\.sarif with --format text: the file name says sarif, not text/);
     expect(existsSync(path.join(dir, 'y.sarif'))).toBe(false);
-    const extra = await runCli(['analyze', exportFile, '--output-format', 'sarif=z.json'], { cwd: dir });
+    const extra = await runCli(['analyze', exportFile, '--output-format', 'json=z.sarif'], { cwd: dir });
     expect(extra.code).toBe(2);
-    expect(extra.stderr).toMatch(/--output-format sarif=z\.json: the file name says json, not sarif/);
+    expect(extra.stderr).toMatch(/--output-format json=z\.sarif: the file name says sarif, not json/);
+    // SARIF is JSON: a .json name takes it.
+    const sarifJson = await runCli(['analyze', exportFile, '--format', 'sarif', '-o', 'results.json', '--fail-on', 'none'], { cwd: dir });
+    expect(sarifJson.stderr).toBe('firebreak: wrote sarif report to results.json\n');
   });
 
   it('whatif, diff and plan take the format of -o from the file name too', async () => {

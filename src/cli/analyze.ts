@@ -24,7 +24,7 @@ interface Run {
 async function prepare(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Command): Promise<Run> {
   const inputs = await inputSpecs(io, specs);
   const topology = topologyFor(io, flags, inputs);
-  applyCliDefaults(cmd, flags, topology?.cli);
+  if (topology) applyCliDefaults(cmd, flags, topology.cli, topology.file);
   if (!FORMATS.includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
   const targets = outputTargets(flags, cmd.getOptionValueSource('format') === 'cli', FORMATS);
   return { inputs, ...(topology ? { topology } : {}), targets };

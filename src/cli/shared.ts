@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  SEVERITIES, defaultInputs, findTopology, pulumiHome, writeFileAtomic, readTopology, splitStackSpec, type CliDefaults, type LoadOptions, type Severity, type Topology,
+  SEVERITIES, defaultInputs, findProjectFileUpward, findTopology, pulumiHome, writeFileAtomic, readTopology, splitStackSpec, type CliDefaults, type LoadOptions, type Severity, type Topology,
 } from '../index.js';
 import { UsageError } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
@@ -86,11 +86,15 @@ export async function inputSpecs(io: Io, specs: string[]): Promise<string[]> {
  * command line (paths there are already resolved against the file's directory).
  * Keys of options this command does not have are left alone.
  */
-export function applyCliDefaults(cmd: Command, flags: object, defaults: CliDefaults | undefined): void {
+export function applyCliDefaults(cmd: Command, flags: object, defaults: CliDefaults | undefined, file: string): void {
   if (!defaults) return;
-  const known = new Set(cmd.options.map((o) => o.attributeName()));
+  const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   for (const [key, value] of Object.entries(defaults)) {
-    if (value === undefined || !known.has(key)) continue;
+    const option = known.get(key);
+    if (value === undefined || !option) continue;
+    if (option.argChoices && !option.argChoices.includes(String(value))) {
+      throw new UsageError(`${file}: cli.${key}: ${JSON.stringify(String(value)).slice(0, 40)} is not one of ${option.argChoices.join(', ')}`);
+    }
     const source = cmd.getOptionValueSource(key);
     if (source === 'cli' || source === 'env') continue;
     (flags as Record<string, unknown>)[key] = value;
@@ -164,11 +168,17 @@ export function outputTargets(flags: { format: string; output?: string; outputFo
   return targets;
 }
 
-/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved). */
+/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved); for stdin, of the project here or above. */
 export function topologyFor(io: Io, flags: { topology?: string }, specs: string[]): Topology | undefined {
   if (flags.topology) return readTopology(resolvePath(io, flags.topology));
   for (const spec of specs) {
-    if (spec === '-') continue;
+    if (spec === '-') {
+      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
+      const project = findProjectFileUpward(io.cwd);
+      const file = project ? findTopology(path.dirname(project)) : undefined;
+      if (file) return readTopology(file);
+      continue;
+    }
     const { target } = splitStackSpec(spec);
     if (existsSync(target) && statSync(target).isDirectory()) {
       const file = findTopology(target);

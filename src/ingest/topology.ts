@@ -11,7 +11,6 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { MAX_GLOB_LENGTH } from '../glob.js';
 import { zodProblems } from '../zod-issues.js';
-import { SEVERITIES } from '../analysis/types.js';
 import { positionOf, readYamlFile, type YamlFile } from './yaml/document.js';
 
 export const TOPOLOGY_FILE = 'firebreak.yaml';
@@ -34,8 +33,9 @@ const cliSchema = z.strictObject({
     .transform((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : Object.entries(v).map(([f, file]) => `${f}=${file}`)))
     .optional(),
   stack: z.string().min(1).optional(),
-  failOn: z.enum([...SEVERITIES, 'none']).optional(),
-  severity: z.enum(SEVERITIES).optional(),
+  // Severities are checked against the option's choices by the CLI (ingest does not know them).
+  failOn: z.string().min(1).optional(),
+  severity: z.string().min(1).optional(),
   quiet: z.boolean().optional(),
   tolerate: z.string().min(1).optional(),
   order: z.number().int().min(1).max(4).optional(),

@@ -70,6 +70,16 @@ describe('standard input', () => {
     expect(JSON.parse(r.stdout).inputs.map((i: { stack: string }) => i.stack)).toEqual(['prod']);
   });
 
+  it("takes the firebreak.yaml of the project here or above, with its cli: defaults", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: shop\nruntime: yaml\n');
+    writeFileSync(path.join(dir, 'firebreak.yaml'), 'cli:\n  format: json\n  failOn: none\n');
+    mkdirSync(path.join(dir, 'sub'));
+    const r = await runCli(['analyze'], { input: readFileSync(exportFile, 'utf8'), cwd: path.join(dir, 'sub') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).inputs[0].stack).toBe('prod');
+  });
+
   it('when piped but empty, gives way to the default input', async () => {
     expect(await runCli(['analyze', '--format', 'json', '--fail-on', 'none'], { input: '', cwd: project, env: { PULUMI_STACK: 'one' } }).then((r) => JSON.parse(r.stdout).inputs[0].stack)).toBe('one');
   });

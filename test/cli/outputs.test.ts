@@ -133,7 +133,11 @@ describe('cli: in firebreak.yaml', () => {
     writeFileSync(topology, 'cli:\n  failOn: severe\n');
     const r = await runCli(['analyze', exportFile, '--topology', topology]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/firebreak\.yaml:2(:\d+)?: not a firebreak topology: cli\.failOn/);
+    expect(r.stderr).toMatch(/firebreak\.yaml: cli\.failOn: "severe" is not one of critical, high, medium, low, info, none/);
+    writeFileSync(topology, 'cli:\n  order: 9\n');
+    const order = await runCli(['analyze', exportFile, '--topology', topology]);
+    expect(order.code).toBe(2);
+    expect(order.stderr).toMatch(/firebreak\.yaml:2(:\d+)?: not a firebreak topology: cli\.order/);
     writeFileSync(topology, 'cli:\n  outputs: x\n');
     const unknown = await runCli(['analyze', exportFile, '--topology', topology]);
     expect(unknown.code).toBe(2);

@@ -137,9 +137,12 @@ export function addAnalyzeCommands(program: Command, cli: Cli): void {
       'after',
       `
 Examples:
+  $ pulumi stack export | firebreak analyze         # piped stdin is read when no input is named
+  $ firebreak analyze                               # the project here or above, its selected stack
   $ pulumi stack export > stack.json && firebreak analyze stack.json
   $ firebreak analyze .@pangyo-2022                 # a Pulumi YAML project and its stack
-  $ firebreak analyze stack.json --format json -o report.json
+  $ firebreak analyze stack.json -o report.json     # the format follows the file name
+  $ firebreak analyze stack.json --output-format sarif=firebreak.sarif --output-format markdown=summary.md
   $ firebreak analyze stack.json --tolerate region  # regions must be survived too
   $ firebreak analyze stack.json --order 2          # pairs of events that fail services together
 
@@ -157,7 +160,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
       `
 Examples:
   $ pulumi preview --json --show-sames > preview.json && firebreak check preview.json
-  $ firebreak check preview.json --baseline firebreak-baseline.yaml --format sarif -o firebreak.sarif
+  $ firebreak check preview.json --baseline firebreak-baseline.yaml -o firebreak.sarif --output-format markdown=summary.md
   $ firebreak check stack.json --baseline firebreak-baseline.yaml --update-baseline
 
 Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 2 usage or input error.`,

@@ -73,7 +73,19 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   const kind = await fileKind(target);
   if (kind === 'file') refuseStackConfigFile(target);
   const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
-  const chosenStack = stack ?? options.stack ?? (projectInput ? workspaceStack(target, kind, options.pulumiHome) : undefined);
+  const selected = stack === undefined && options.stack === undefined && projectInput ? workspaceStack(target, kind, options.pulumiHome) : undefined;
+  if (!selected) return loadTarget(spec, target, kind, stack, stack ?? options.stack, options);
+  try {
+    return await loadTarget(spec, target, kind, stack, selected, options);
+  } catch (err) {
+    // Say where a stack nobody named came from.
+    if (!(err instanceof InputError) || !err.problems.some((p) => p.reason.includes(`"${selected}"`))) throw err;
+    throw new InputError(err.problems.map((p) => ({ ...p, reason: `${p.reason} (the stack \`pulumi stack select\` chose; name another with --stack)` })));
+  }
+}
+
+async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', stack: string | undefined, chosenStack: string | undefined, options: LoadOptions): Promise<StackInput> {
+  const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
   if (projectInput) {
     const { projectRuntime } = await import('./nodejs/project.js');
     if (projectRuntime(target) === 'nodejs') {

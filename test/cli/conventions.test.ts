@@ -41,6 +41,10 @@ describe('the stack, as the Pulumi CLI chooses it', () => {
     expect(await stackOf([project], { PULUMI_HOME: home })).toBe('multi/two');
     expect(await stackOf([project], { PULUMI_HOME: home, PULUMI_STACK: 'one' })).toBe('multi/one');
     expect(await stackOf([`${project}@one`], { PULUMI_HOME: home })).toBe('multi/one');
+    // A selected stack the project has no config for: the error says where the name came from.
+    const gone = await runCli(['analyze', project], { env: { PULUMI_STACK: '', PULUMI_HOME: pulumiHomeSelecting(path.join(project, 'Pulumi.yaml'), 'three') } });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/no stack "three": available stacks are one, two \(the stack `pulumi stack select` chose; name another with --stack\)/);
   });
 
   it('finds the selected stack under HOME/.pulumi without PULUMI_HOME, and ignores a record it cannot read', async () => {

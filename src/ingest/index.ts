@@ -74,7 +74,9 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   if (kind === 'file') refuseStackConfigFile(target);
   const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
   const selected = stack === undefined && options.stack === undefined && projectInput ? workspaceStack(target, kind, options.pulumiHome) : undefined;
-  if (!selected) return loadTarget(spec, target, kind, stack, stack ?? options.stack, options);
+  // `org/project/dev` (as `pulumi --stack` takes it) names the stack whose config is Pulumi.dev.yaml.
+  const named = stack ?? options.stack;
+  if (!selected) return loadTarget(spec, target, kind, stack, named === undefined ? undefined : named.slice(named.lastIndexOf('/') + 1) || named, options);
   try {
     return await loadTarget(spec, target, kind, stack, selected, options);
   } catch (err) {

@@ -37,6 +37,8 @@ describe('the stack, as the Pulumi CLI chooses it', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/several stacks \(one, two\)/);
     expect(await stackOf([project], { PULUMI_STACK: 'one' })).toBe('multi/one');
+    expect(await stackOf([project], { PULUMI_STACK: 'acme/multi/one' })).toBe('multi/one');
+    expect(await stackOf([project, '--stack', 'acme/two'])).toBe('multi/two');
     expect(await stackOf([project, '--stack', 'two'], { PULUMI_STACK: 'one' })).toBe('multi/two');
     expect(await stackOf([project], { PULUMI_HOME: home })).toBe('multi/two');
     expect(await stackOf([project], { PULUMI_HOME: home, PULUMI_STACK: 'one' })).toBe('multi/one');

@@ -25,7 +25,8 @@ import { checkpointOf } from './ingest/write.js';
 import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
 
 export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
-export { readTopology, findTopology, type Topology } from './ingest/topology.js';
+export { readTopology, findTopology, type Topology, type CliDefaults } from './ingest/topology.js';
+export { findProjectFileUpward, pulumiHome, selectedStack } from './ingest/workspace.js';
 export { InputError, UsageError, type Problem, type Warning } from './errors.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';

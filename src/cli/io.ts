@@ -3,7 +3,9 @@
  * the environment and the working directory. `run` takes one; the bin entry
  * (bin.ts) passes the process's, tests pass captured ones.
  */
+import { fstatSync } from 'node:fs';
 import path from 'node:path';
+import { isatty } from 'node:tty';
 
 export interface Io {
   /** Write to standard output. */
@@ -18,6 +20,11 @@ export interface Io {
   /** Whether standard output / standard error is a terminal (colour, progress lines). */
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /**
+   * Whether standard input is piped or redirected (a pipe, socket or file, not a terminal
+   * or /dev/null): then a command given no inputs reads it. Default: no.
+   */
+  stdinIsPiped?: boolean;
   /** The width of the terminal, when there is one (help text wraps to it; else 80). */
   stdoutColumns?: number;
   stderrColumns?: number;
@@ -27,6 +34,15 @@ async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function stdinPiped(): boolean {
+  try {
+    const s = fstatSync(0);
+    return s.isFIFO() || s.isFile() || s.isSocket();
+  } catch {
+    return false;
+  }
 }
 
 /** The process's own streams, environment and working directory. */
@@ -39,6 +55,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    stdinIsPiped: !isatty(0) && stdinPiped(),
     ...(process.stdout.isTTY ? { stdoutColumns: process.stdout.columns } : {}),
     ...(process.stderr.isTTY ? { stderrColumns: process.stderr.columns } : {}),
   };

@@ -3,20 +3,29 @@ import type { Command } from 'commander';
 import { analyze, diff, formatsOf, introducedAtOrAbove, loadInputs, loadRules, plan, plannedCheckpoint, renderDocument, whatif, type DocumentKind, type Documents } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, today,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, outputTargets, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, today,
   topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
 import type { Io } from './io.js';
 
-/** A planning document in the chosen format: json, markdown, or text (coloured on a terminal). */
-function emit<K extends DocumentKind>(io: Io, kind: K, doc: Documents[K], flags: { format: string; color?: boolean; output?: string }): void {
-  output(io, renderDocument(kind, doc, flags.format, { color: wantColor(io, flags) }), flags);
+/**
+ * A planning document in the chosen format: json, markdown, or text (coloured on a terminal).
+ * With -o FILE and no --format, the format the file's name says (.json, .md, .txt).
+ */
+function emit<K extends DocumentKind>(io: Io, kind: K, doc: Documents[K], flags: { format: string; color?: boolean; output?: string; formatGiven?: boolean }): void {
+  const [target] = outputTargets({ format: flags.format, ...(flags.output ? { output: flags.output } : {}) }, flags.formatGiven === true, formatsOf(kind));
+  output(io, renderDocument(kind, doc, target!.format, { color: wantColor(io, flags) }), { ...flags, format: target!.format });
+}
+
+/** Whether --format was given on the command line (else -o's file name may choose it). */
+function formatGiven<T extends object>(flags: T, cmd: Command): T & { formatGiven: boolean } {
+  return Object.assign(flags, { formatGiven: cmd.getOptionValueSource('format') === 'cli' });
 }
 
 async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: string[] }): Promise<number> {
   // Before reading anything: a usage error comes first.
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
-  const inputs = inputSpecs(io, specs);
+  const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const topology = topologyFor(io, flags, inputs);
@@ -31,7 +40,7 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
     const topology = topologyFor(io, flags, [spec]);
     return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today(io) } : {}) };
   };
-  const [b, a] = inputSpecs(io, [before, after]) as [string, string];
+  const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
   const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
   emit(io, 'diff', d, flags);
   return introducedAtOrAbove(d, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
@@ -44,7 +53,7 @@ interface PlanFlags extends AnalyzeFlags {
 }
 
 async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<number> {
-  const inputs = inputSpecs(io, specs);
+  const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
   progress(io, `firebreak: reading ${inputs.join(', ')}...`);
   // Every property is kept: --apply writes the resources back out.
@@ -75,8 +84,8 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
 Examples:
   $ firebreak whatif --fail pangyo .@pangyo-2022
   $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`)
-    .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }) => {
-      cli.exitCode = await runWhatIf(cli.io, specs, flags);
+    .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }, cmd: Command) => {
+      cli.exitCode = await runWhatIf(cli.io, specs, formatGiven(flags, cmd));
     });
 
   withOptions(
@@ -105,8 +114,8 @@ Examples:
   $ firebreak diff stack.json preview.json --format markdown
 
 Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or input error.`)
-    .action(async (before: string, after: string, flags: AnalyzeFlags) => {
-      cli.exitCode = await runDiff(cli.io, before, after, flags);
+    .action(async (before: string, after: string, flags: AnalyzeFlags, cmd: Command) => {
+      cli.exitCode = await runDiff(cli.io, before, after, formatGiven(flags, cmd));
     });
 
   withOptions(
@@ -125,7 +134,7 @@ Examples:
   $ firebreak plan --add-domain ansan --from pangyo .@pangyo-2022 --apply planned.json && firebreak analyze planned.json
 
 Exit codes: 0 the plan makes every critical service survive any single domain loss, 1 it cannot, 2 usage or input error.`)
-    .action(async (specs: string[], flags: PlanFlags) => {
-      cli.exitCode = await runPlan(cli.io, specs, flags);
+    .action(async (specs: string[], flags: PlanFlags, cmd: Command) => {
+      cli.exitCode = await runPlan(cli.io, specs, formatGiven(flags, cmd));
     });
 }

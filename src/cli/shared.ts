@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SEVERITIES, defaultInputs, findTopology, writeFileAtomic, readTopology, splitStackSpec, type LoadOptions, type Severity, type Topology } from '../index.js';
+import {
+  SEVERITIES, defaultInputs, findProjectFileUpward, findTopology, pulumiHome, writeFileAtomic, readTopology, splitStackSpec, type CliDefaults, type LoadOptions, type Severity, type Topology,
+} from '../index.js';
 import { UsageError } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
 
@@ -28,6 +30,10 @@ export interface AnalyzeFlags {
   availability?: boolean;
   topology?: string;
   sarifRoot?: string;
+  outputFormat: string[];
+  severity?: Severity;
+  quiet?: boolean;
+  allowPartialPreview?: boolean;
 }
 
 export function parseOrder(value: string): number {
@@ -56,16 +62,123 @@ export function wantColor(io: Io, flags: { color?: boolean; output?: string }): 
   return io.stdoutIsTTY;
 }
 
-/** Input specs (files, `-`, DIR or DIR@STACK) with relative paths resolved against io.cwd; default: `.`. */
-export function inputSpecs(io: Io, specs: string[]): string[] {
+const stdinRead = new WeakMap<Io, Promise<string>>();
+
+/** Standard input, read once per io (a command may look at it before reading its inputs). */
+export function readStdinOnce(io: Io): Promise<string> {
+  let text = stdinRead.get(io);
+  if (!text) stdinRead.set(io, (text = io.readStdin()));
+  return text;
+}
+
+/**
+ * Input specs (files, `-`, DIR or DIR@STACK) with relative paths resolved against io.cwd.
+ * None named: standard input when it is piped and not empty, else the Pulumi project of
+ * the working directory or the nearest one above it, else PULUMI_BACKEND_URL (file://), else `.`.
+ */
+export async function inputSpecs(io: Io, specs: string[]): Promise<string[]> {
+  if (specs.length === 0 && io.stdinIsPiped && (await readStdinOnce(io)).trim() !== '') return ['-'];
   return (specs.length > 0 ? specs : defaultInputs(io.env, io.cwd)).map((s) => resolvePath(io, s));
 }
 
-/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved). */
+/**
+ * Defaults from the topology file's `cli:` section, for every option not given on the
+ * command line (paths there are already resolved against the file's directory).
+ * Keys of options this command does not have are left alone.
+ */
+export function applyCliDefaults(cmd: Command, flags: object, defaults: CliDefaults | undefined, file: string): void {
+  if (!defaults) return;
+  const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
+  for (const [key, value] of Object.entries(defaults)) {
+    const option = known.get(key);
+    if (value === undefined || !option) continue;
+    if (option.argChoices && !option.argChoices.includes(String(value))) {
+      throw new UsageError(`${file}: cli.${key}: ${JSON.stringify(String(value)).slice(0, 40)} is not one of ${option.argChoices.join(', ')}`);
+    }
+    const source = cmd.getOptionValueSource(key);
+    if (source === 'cli' || source === 'env') continue;
+    (flags as Record<string, unknown>)[key] = value;
+    cmd.setOptionValueWithSource(key, value, 'config');
+  }
+}
+
+/** Report formats by file name ending, for `-o FILE` and `--output-format FORMAT=FILE` (longest endings first). */
+const FORMAT_BY_EXTENSION: ReadonlyArray<readonly [string, string]> = [
+  ['.sarif.json', 'sarif'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.xml', 'junit'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.dot', 'dot'],
+  ['.gv', 'dot'],
+  ['.mmd', 'mermaid'],
+  ['.txt', 'text'],
+];
+
+/** The format a file's name implies, among `formats`; undefined for other endings. */
+export function formatOfFile(file: string, formats: readonly string[]): string | undefined {
+  const name = file.toLowerCase();
+  const hit = FORMAT_BY_EXTENSION.find(([ext, f]) => name.endsWith(ext) && formats.includes(f));
+  return hit?.[1];
+}
+
+/** Where one rendering of the report goes: a file, or standard output. */
+export interface OutputTarget {
+  format: string;
+  file?: string;
+}
+
+/**
+ * Every report one run writes, each rendered from the same result: the --format one
+ * (to -o FILE, else stdout), and one per `--output-format FORMAT=FILE`. The format of
+ * `-o FILE` comes from its name unless --format is given; a file whose name says
+ * another format than the one asked for is refused, as are two reports to one file.
+ */
+export function outputTargets(flags: { format: string; output?: string; outputFormat?: string[] }, formatExplicit: boolean, formats: readonly string[]): OutputTarget[] {
+  const check = (format: string, file: string, how: string): void => {
+    if (!formats.includes(format)) throw new UsageError(`${how}: unknown format "${format}"; use one of ${formats.join(', ')}`);
+    const implied = formatOfFile(file, formats);
+    // SARIF is JSON: `--format sarif -o results.json` is fine.
+    if (implied && implied !== format && !(format === 'sarif' && implied === 'json')) throw new UsageError(`${how}: the file name says ${implied}, not ${format}; name the file for its format or choose the format its name says`);
+  };
+  let format = flags.format;
+  if (flags.output) {
+    const implied = formatOfFile(flags.output, formats);
+    if (implied && !formatExplicit) format = implied;
+    check(format, flags.output, `-o ${flags.output} with --format ${format}`);
+  }
+  const targets: OutputTarget[] = [{ format, ...(flags.output ? { file: flags.output } : {}) }];
+  for (const spec of flags.outputFormat ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--output-format ${spec}: expected FORMAT=FILE, e.g. sarif=firebreak.sarif`);
+    const [f, file] = [spec.slice(0, eq), spec.slice(eq + 1)];
+    check(f, file, `--output-format ${spec}`);
+    targets.push({ format: f, file });
+  }
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (!t.file) continue;
+    const key = path.resolve(t.file);
+    if (seen.has(key)) throw new UsageError(`${t.file}: two reports would be written to this file; give each its own`);
+    seen.add(key);
+  }
+  return targets;
+}
+
+/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved); for stdin, of the project here or above. */
 export function topologyFor(io: Io, flags: { topology?: string }, specs: string[]): Topology | undefined {
   if (flags.topology) return readTopology(resolvePath(io, flags.topology));
   for (const spec of specs) {
-    if (spec === '-') continue;
+    if (spec === '-') {
+      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
+      const project = findProjectFileUpward(io.cwd);
+      const file = project ? findTopology(path.dirname(project)) : undefined;
+      if (file) return readTopology(file);
+      continue;
+    }
     const { target } = splitStackSpec(spec);
     if (existsSync(target) && statSync(target).isDirectory()) {
       const file = findTopology(target);
@@ -100,10 +213,14 @@ export function today(io: Io): string {
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
 export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean }, keepProperties?: Set<string>): LoadOptions {
+  // The stack as the Pulumi CLI chooses it: --stack, then PULUMI_STACK, then (per project, in ingest) `pulumi stack select`'s.
+  const stack = flags.stack || io.env.PULUMI_STACK || undefined;
+  const home = pulumiHome(io.env);
   return {
-    readStdin: () => io.readStdin(),
+    readStdin: () => readStdinOnce(io),
     ...(keepProperties ? { keepProperties } : {}),
-    ...(flags.stack ? { stack: flags.stack } : {}),
+    ...(stack ? { stack } : {}),
+    ...(home ? { pulumiHome: home } : {}),
     ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
     ...(flags.allowOutsideProject ? { allowOutsideProject: true } : {}),
   };
@@ -147,7 +264,7 @@ export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json`
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {
   output: (what = 'report') => new Option('-o, --output <file>', `write the ${what} to a file instead of stdout`),
-  stack: () => new Option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK'),
+  stack: () => new Option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK (default: PULUMI_STACK, else the stack `pulumi stack select` chose, else the only one)'),
   rules: () => new Option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)').argParser(collect).default([]),
   topology: () => new Option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)'),
   tolerate: () => new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),

@@ -15,6 +15,7 @@ import type { StackInput } from './types.js';
 import { linkStackReferences, stacksToLink } from './stackrefs.js';
 import { locateInProgram, projectFileIn } from './program.js';
 import { backendStacks, backendStateDir, backendUrlPath, isBackendUrl, readBackendStack } from './backend.js';
+import { findProjectFileUpward, selectedStack, stackConfigFileOwner } from './workspace.js';
 
 export interface LoadOptions {
   /** The stack for project inputs that do not name one with `DIR@STACK`. */
@@ -30,6 +31,11 @@ export interface LoadOptions {
   programTimeout?: number;
   /** Let Pulumi YAML programs read files outside their project directory (fn::readFile, main:, stackConfigDir). */
   allowOutsideProject?: boolean;
+  /**
+   * Pulumi's home folder (PULUMI_HOME, ~/.pulumi): a project directory input with no stack
+   * named (DIR@STACK, `stack`) reads the stack `pulumi stack select` recorded there.
+   */
+  pulumiHome?: string;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -65,8 +71,24 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   }
   const { target, stack } = splitStackSpec(spec);
   const kind = await fileKind(target);
-  const chosenStack = stack ?? options.stack;
-  if (kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target))) {
+  if (kind === 'file') refuseStackConfigFile(target);
+  const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
+  const selected = stack === undefined && options.stack === undefined && projectInput ? workspaceStack(target, kind, options.pulumiHome) : undefined;
+  // `org/project/dev` (as `pulumi --stack` takes it) names the stack whose config is Pulumi.dev.yaml.
+  const named = stack ?? options.stack;
+  if (!selected) return loadTarget(spec, target, kind, stack, named === undefined ? undefined : named.slice(named.lastIndexOf('/') + 1) || named, options);
+  try {
+    return await loadTarget(spec, target, kind, stack, selected, options);
+  } catch (err) {
+    // Say where a stack nobody named came from.
+    if (!(err instanceof InputError) || !err.problems.some((p) => p.reason.includes(`"${selected}"`))) throw err;
+    throw new InputError(err.problems.map((p) => ({ ...p, reason: `${p.reason} (the stack \`pulumi stack select\` chose; name another with --stack)` })));
+  }
+}
+
+async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', stack: string | undefined, chosenStack: string | undefined, options: LoadOptions): Promise<StackInput> {
+  const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
+  if (projectInput) {
     const { projectRuntime } = await import('./nodejs/project.js');
     if (projectRuntime(target) === 'nodejs') {
       const { loadNodejsProject } = await import('./nodejs/index.js');
@@ -92,6 +114,28 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   const input = readDocument(parseJson(text, target), target, spec, options.keepProperties);
   locateInProgram(input, target);
   return input;
+}
+
+/** The stack `pulumi stack select` recorded for the project in (or named by) target. */
+function workspaceStack(target: string, kind: 'dir' | 'file', home: string | undefined): string | undefined {
+  const file = kind === 'dir' ? projectFileIn(target) : target;
+  return file ? selectedStack(file, home) : undefined;
+}
+
+/** A stack config file (Pulumi.<stack>.yaml) is not a program: say which project and stack to analyze instead. */
+function refuseStackConfigFile(target: string): void {
+  const owner = stackConfigFileOwner(target);
+  if (!owner) return;
+  // The project directory written the way the user wrote the file's.
+  const here = path.dirname(target);
+  const dir = owner.projectFile ? path.join(here, path.relative(path.resolve(here), path.dirname(owner.projectFile))) : undefined;
+  throw new InputError({
+    file: target,
+    reason:
+      `this is the config of stack "${owner.stack}"` +
+      (owner.projectFile ? ` of the project ${owner.project ? `"${owner.project}" ` : ''}in ${owner.projectFile}` : '') +
+      `, not a program: analyze the project directory instead (${dir ?? 'DIR'}@${owner.stack}, or --stack ${owner.stack})`,
+  });
 }
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
@@ -126,12 +170,19 @@ async function loadSpec(spec: string, options: LoadOptions): Promise<Array<{ inp
 }
 
 /**
- * The inputs when none are given: `.`, or the DIY backend of PULUMI_BACKEND_URL
- * (`file://...`) when the working directory is not a Pulumi project.
+ * The inputs when none are given: the Pulumi project of the working directory,
+ * searched for upward as the Pulumi CLI does (`.` or the folder above that holds
+ * Pulumi.yaml); outside a project the DIY backend of PULUMI_BACKEND_URL
+ * (`file://...`), else `.`.
  */
-export function defaultInputs(env: NodeJS.ProcessEnv = process.env, cwd = '.'): string[] {
+export function defaultInputs(env: Readonly<Record<string, string | undefined>> = process.env, cwd = '.'): string[] {
+  const project = findProjectFileUpward(cwd);
+  if (project) {
+    const dir = path.dirname(project);
+    return [path.resolve(dir) === path.resolve(cwd) ? '.' : path.relative(path.resolve(cwd), dir)];
+  }
   const url = env.PULUMI_BACKEND_URL;
-  if (url && isBackendUrl(url) && !projectFileIn(cwd)) return [url];
+  if (url && isBackendUrl(url)) return [url];
   return ['.'];
 }
 

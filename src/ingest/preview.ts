@@ -107,6 +107,7 @@ export function readPreview(doc: unknown, file: string, input: string, keep?: Re
     config: placementConfig(digest.data.config ?? {}),
     resources: records,
     warnings,
+    ...(unshownSames > 0 || dropped > 0 ? { partialPreview: { unshown: unshownSames, dropped } } : {}),
   };
 }
 

@@ -17,7 +17,48 @@ export const TOPOLOGY_FILE = 'firebreak.yaml';
 
 const names = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
 
+const seconds = z.number().positive();
+const paths = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+/**
+ * `cli:`: defaults for the options of `analyze` and `check`, by their camelCase
+ * names (failOn for --fail-on); an option given on the command line wins.
+ * Relative paths are relative to the topology file's directory.
+ */
+const cliSchema = z.strictObject({
+  format: z.string().min(1).optional(),
+  output: z.string().min(1).optional(),
+  outputFormat: z
+    .union([z.string().min(1), z.array(z.string().min(1)), z.record(z.string().min(1), z.string().min(1))])
+    .transform((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : Object.entries(v).map(([f, file]) => `${f}=${file}`)))
+    .optional(),
+  stack: z.string().min(1).optional(),
+  // Severities are checked against the option's choices by the CLI (ingest does not know them).
+  failOn: z.string().min(1).optional(),
+  severity: z.string().min(1).optional(),
+  quiet: z.boolean().optional(),
+  tolerate: z.string().min(1).optional(),
+  order: z.number().int().min(1).max(4).optional(),
+  maxSeconds: seconds.optional(),
+  programTimeout: seconds.optional(),
+  availability: z.boolean().optional(),
+  rules: paths.optional(),
+  baseline: z.string().min(1).optional(),
+  sarifRoot: z.string().min(1).optional(),
+  color: z.boolean().optional(),
+  allowOutsideProject: z.boolean().optional(),
+  allowPartialPreview: z.boolean().optional(),
+  failOnUnjudged: z.boolean().optional(),
+});
+
+/** The `cli:` section: option defaults (paths already resolved against the topology file's directory). */
+export type CliDefaults = z.infer<typeof cliSchema>;
+
+/** The `cli:` options that hold paths. */
+const CLI_PATHS = ['output', 'baseline', 'sarifRoot'] as const;
+
 const topologySchema = z.strictObject({
+  cli: cliSchema.optional(),
   version: z.literal(1).optional(),
   domains: z
     .array(
@@ -89,6 +130,22 @@ export interface Topology {
   domains: TopologyDomain[];
   services: TopologyService[];
   accepted: Acceptance[];
+  /** Option defaults from `cli:`, paths resolved against the file's directory. */
+  cli?: CliDefaults;
+}
+
+function cliDefaults(cli: CliDefaults, file: string): CliDefaults {
+  const dir = path.dirname(path.resolve(file));
+  const out: CliDefaults = { ...cli };
+  for (const key of CLI_PATHS) if (out[key] !== undefined) out[key] = path.resolve(dir, out[key]);
+  if (out.rules) out.rules = out.rules.map((r) => path.resolve(dir, r));
+  if (out.outputFormat) {
+    out.outputFormat = out.outputFormat.map((spec) => {
+      const eq = spec.indexOf('=');
+      return eq > 0 ? `${spec.slice(0, eq)}=${path.resolve(dir, spec.slice(eq + 1))}` : spec;
+    });
+  }
+  return out;
 }
 
 export function readTopology(file: string): Topology {
@@ -110,6 +167,7 @@ export function readTopology(file: string): Topology {
       ...(s?.tolerate ? { tolerate: s.tolerate } : {}),
     })),
     accepted: (t.accepted ?? []).map((a, i) => ({ ...positionOf(y, ['accepted', i]), finding: a.finding, reason: a.reason, ...(a.expires ? { expires: a.expires } : {}) })),
+    ...(t.cli ? { cli: cliDefaults(t.cli, file) } : {}),
   };
 }
 

@@ -105,6 +105,12 @@ export interface StackInput {
   warnings: Warning[];
   /** For an export or preview: the project file (Pulumi.yaml) of its stack found next to it, where reports point. */
   program?: string;
+  /**
+   * A preview made without `--show-sames`: unchanged resources are missing (`unshown`
+   * counted from its changeSummary) and `dropped` references to them were skipped.
+   * `check` refuses such a preview unless told to accept it.
+   */
+  partialPreview?: { unshown: number; dropped: number };
 }
 
 export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; type: string; name: string } | undefined {

@@ -19,6 +19,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderMermaid } from './mermaid.js';
 import type { ReportOptions } from './options.js';
+import { filtered } from './display.js';
 import { renderPlanMarkdown, renderPlanText } from './plan.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
@@ -38,15 +39,21 @@ export type DocumentKind = keyof Documents;
 export type Renderer<T> = (doc: T, options: ReportOptions) => string;
 export type Reporter = Renderer<AnalysisResult>;
 
+/** A report with no display options of its own shows only the findings at or above options.severity. */
+const shown =
+  (render: Reporter): Reporter =>
+  (result, options) =>
+    render(filtered(result, options), options);
+
 export const RENDERERS: { readonly [K in DocumentKind]: Readonly<Record<string, Renderer<Documents[K]>>> } = {
   analysis: {
-    dot: renderDot,
-    html: renderHtml,
-    json: renderJson,
-    junit: renderJunit,
+    dot: shown(renderDot),
+    html: shown(renderHtml),
+    json: shown(renderJson),
+    junit: shown(renderJunit),
     markdown: renderMarkdown,
-    mermaid: renderMermaid,
-    sarif: renderSarif,
+    mermaid: shown(renderMermaid),
+    sarif: shown(renderSarif),
     text: renderText,
   },
   /** The file `check --update-baseline` writes. */

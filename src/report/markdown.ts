@@ -13,6 +13,7 @@ import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 import { failingFindings } from '../analysis/gate.js';
 import { findingDocsUrl } from './docs-links.js';
+import { hiddenNote, shownFindings } from './display.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
 export const MARKDOWN_MAX_CHARS = 65_000;
@@ -125,8 +126,16 @@ function collapsed(summary: string, items: string[]): string {
 export function renderMarkdown(result: AnalysisResult, options: ReportOptions): string {
   const maxPaths = options.maxPaths ?? 10;
   const s = result.summary;
-  const main = result.findings.filter((f) => f.severity !== 'info');
-  const info = result.findings.filter((f) => f.severity === 'info');
+  const shown = shownFindings(result, options);
+  if (options.quiet) {
+    // --quiet: the verdict, then only the failing findings (those --severity shows).
+    const failing = new Set(failingFindings(result, options.failOn ?? 'high').map((f) => f.id));
+    const list = shown.filter((f) => failing.has(f.id));
+    const rows = list.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
+    return fit(`${verdict(result, options.failOn ?? 'high')}\n`, rows, list.map((f) => findingDetails(result, f, maxPaths)), []);
+  }
+  const main = shown.filter((f) => f.severity !== 'info');
+  const info = shown.filter((f) => f.severity === 'info');
 
   const head: string[] = [verdict(result, options.failOn ?? 'high'), ''];
   const singles = new Set(main.filter((f) => f.event.kind !== 'set').map((f) => f.event.id)).size;
@@ -153,6 +162,8 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   head.push('| severity | count |', '| --- | ---: |');
   for (const sev of SEVERITIES) head.push(`| ${sev} | ${s.findings[sev]} |`);
   head.push('');
+  const hidden = hiddenNote(result, options);
+  if (hidden) head.push(`_${escapeMarkdown(hidden)}._`, '');
   const kinds = [...new Set(result.findings.map((f) => f.rule))].sort();
   if (kinds.length > 0) {
     const count = (k: string): number => result.findings.filter((f) => f.rule === k).length;

@@ -15,4 +15,8 @@ export interface ReportOptions {
   width?: number;
   /** The gate's threshold (`--fail-on`), for the verdict line of markdown; default high. */
   failOn?: Severity | 'none';
+  /** Show only findings at or above this severity (`--severity`); the verdict still counts every finding. */
+  severity?: Severity;
+  /** Text and markdown: only the verdict and the failing findings (`--quiet`). */
+  quiet?: boolean;
 }

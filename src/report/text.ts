@@ -5,6 +5,7 @@ import type { PathStep } from '../analysis/engine.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
 import { visibleDeep } from '../visible.js';
+import { failing, hiddenNote, shownFindings, verdictText } from './display.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -86,6 +87,15 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   const out: string[] = [];
   const s = result.summary;
   const stacks = result.inputs.map((i) => `${i.project}/${i.stack}`).join(', ');
+  if (options.quiet) {
+    // --quiet: the verdict, then only the findings that fail it (those shown by --severity).
+    const v = verdictText(result, options);
+    out.push(`${v.passed ? c.green(`firebreak ${v.text}`) : c.red(`firebreak ${v.text}`)} (${stacks})`);
+    const shownIds = new Set(shownFindings(result, options).map((f) => f.id));
+    for (const f of failing(result, options).filter((x) => shownIds.has(x.id))) out.push('', ...renderFinding(result, f, c, maxPaths));
+    return wrapLines(out.join('\n'), options.width) + '\n';
+  }
+  const shown = shownFindings(result, options);
   out.push(c.bold(`firebreak ${result.tool.version}: ${stacks}`));
   out.push(
     `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
@@ -98,7 +108,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(c.green('No single point of failure found.'));
   }
   for (const sev of SEVERITIES) {
-    const list = result.findings.filter((f) => f.severity === sev);
+    const list = shown.filter((f) => f.severity === sev);
     if (list.length === 0) continue;
     out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
     for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
@@ -131,6 +141,8 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(`${c.bold('Baseline')} ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.absent.length} fixed (in the baseline, no longer found)`);
     for (const gone of b.absent.slice(0, 20)) out.push(c.green(`  fixed ${gone.id}${gone.message ? `: ${gone.message}` : ''}`));
   }
+  const hidden = hiddenNote(result, options);
+  if (hidden) out.push(c.dim(hidden));
   const counts = SEVERITIES.map((sev) => `${s.findings[sev]} ${sev}`).join(', ');
   out.push(`${c.bold('Findings:')} ${counts}`);
   return wrapLines(out.join('\n'), options.width) + '\n';

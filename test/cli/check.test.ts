@@ -105,10 +105,23 @@ describe('firebreak check', () => {
     expect(noFile.stderr).toMatch(/--update-baseline needs --baseline/);
   });
 
-  it('warns when the preview shows only the changed resources', async () => {
-    const r = await runCli(['check', changesOnly, '--fail-on', 'none']);
+  it('refuses a preview made without --show-sames with exit 2 and the command to run, unless --allow-partial-preview', async () => {
+    const refused = await runCli(['check', changesOnly, '--fail-on', 'none']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/changes-only\.json: a preview made without --show-sames \(6 unchanged resource\(s\) not shown\)/);
+    expect(refused.stderr).toContain('run `pulumi preview --json --show-sames > preview.json`');
+    expect(refused.stderr).toContain('--allow-partial-preview');
+    const r = await runCli(['check', changesOnly, '--fail-on', 'none', '--allow-partial-preview']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/6 unchanged one\(s\) not shown; 1 reference\(s\) to them skipped\): run `pulumi preview --json --show-sames`/);
+    // analyze reports on it, with the warning.
+    const a = await runCli(['analyze', changesOnly, '--fail-on', 'none']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/6 unchanged one\(s\) not shown/);
+    // A preview with --show-sames is whole: no refusal.
+    const whole = await runCli(['check', preview, '--fail-on', 'none']);
+    expect(whole.code, whole.stderr).toBe(0);
   });
 
   it('refuses a preview of the wrong shape with exit 2', async () => {

@@ -20,7 +20,7 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Standard input (default: empty). */
+  /** Standard input (default: empty); when given, it is piped (a command given no inputs reads it). */
   input?: string;
   /** Added to the environment, after NO_COLOR=1. */
   env?: Record<string, string>;
@@ -40,6 +40,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     cwd: options.cwd ?? repoRoot,
     stdoutIsTTY: false,
     stderrIsTTY: false,
+    stdinIsPiped: options.input !== undefined,
   };
   const code = await run(args, io);
   return { code, stdout, stderr };

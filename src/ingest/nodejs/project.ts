@@ -119,7 +119,7 @@ export function readNodejsProject(target: string, stackOption: string | undefine
     stack = stacks[0]!;
     stackFile = readYamlFile(['yaml', 'yml'].map((e) => path.join(sdir, `Pulumi.${stack}.${e}`)).find((x) => existsSync(x))!, 'the stack config');
   } else if (stacks.length > 1) {
-    throw new InputError({ file: pf, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME or ${input}@STACK` });
+    throw new InputError({ file: pf, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK` });
   } else {
     stack = 'dev';
     warnings.push({ file: pf, message: 'no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"' });

@@ -215,7 +215,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
     stack = stacks[0]!;
     stackFile = readYamlFile(path.join(sdir, `Pulumi.${stack}.yaml`), 'the stack config');
   } else if (stacks.length > 1) {
-    throw new InputError({ file: project!.file, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME or ${input}@STACK` });
+    throw new InputError({ file: project!.file, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK` });
   } else {
     stack = 'dev';
     if (project) warnings.push({ file: project.file, message: 'no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"' });

@@ -1,0 +1,48 @@
+/**
+ * Display options every analysis report honours the same way: `severity`
+ * shows only findings at or above a level (a filter on what is shown, not on
+ * the gate: the verdict and exit code still count every finding), and
+ * `quiet` (text and markdown) keeps only the verdict and the failing findings.
+ */
+import { failingFindings } from '../analysis/gate.js';
+import { severityRank, type AnalysisResult, type Finding, type Severity } from '../analysis/types.js';
+import type { ReportOptions } from './options.js';
+
+/** The findings a report shows: all, or those at or above options.severity. */
+export function shownFindings(result: AnalysisResult, options: Pick<ReportOptions, 'severity'>): Finding[] {
+  const min = options.severity;
+  if (!min) return result.findings;
+  const rank = severityRank(min);
+  return result.findings.filter((f) => severityRank(f.severity) >= rank);
+}
+
+/** The findings that fail the gate (what --quiet keeps), in report order. */
+export function failing(result: AnalysisResult, options: Pick<ReportOptions, 'failOn'>): Finding[] {
+  return failingFindings(result, options.failOn ?? 'high');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The verdict in words, as `firebreak check` decides it: `failed: 2 findings at or above high` / `passed: ...`. */
+export function verdictText(result: AnalysisResult, options: Pick<ReportOptions, 'failOn'>): { passed: boolean; text: string } {
+  const failOn = options.failOn ?? 'high';
+  if (failOn === 'none') return { passed: true, text: 'passed: not gated (--fail-on none)' };
+  const n = failing(result, options).length;
+  const rest = result.baseline ? ' not in the baseline' : '';
+  return n > 0 ? { passed: false, text: `failed: ${plural(n, 'finding')} at or above ${failOn}${rest}` } : { passed: true, text: `passed: no finding at or above ${failOn}${rest}` };
+}
+
+/** A note on the findings --severity hides, or undefined. */
+export function hiddenNote(result: AnalysisResult, options: Pick<ReportOptions, 'severity'>): string | undefined {
+  const hidden = result.findings.length - shownFindings(result, options).length;
+  return hidden > 0 ? `${plural(hidden, 'finding')} below ${options.severity} not shown (--severity ${options.severity})` : undefined;
+}
+
+/** For the formats that have no display options of their own: the result with only the shown findings. */
+export function filtered(result: AnalysisResult, options: Pick<ReportOptions, 'severity'>): AnalysisResult {
+  return options.severity ? { ...result, findings: shownFindings(result, options) } : result;
+}
+
+export type { Severity };

@@ -63,7 +63,7 @@ function unjudged(r: ResourceRecord, reason: UnjudgedReason, message: string): U
 
 /** One class per resource, counted; `classified` in the order of the inputs' resources. */
 export function resourceCoverage(inputs: StackInput[], classified: ClassifiedResource[], facts: CoverageFacts): ResourceCoverage {
-  const hidden = new Set(inputs.filter((i) => CHILDREN_HIDDEN.has(i.kind)).flatMap((i) => i.resources));
+  const hidden = new Map(inputs.filter((i) => CHILDREN_HIDDEN.has(i.kind)).flatMap((i) => i.resources.map((r) => [r, i.kind] as const)));
   const counts: CoverageCounts = { resources: classified.length, modelled: 0, configOnly: 0, components: 0, unjudged: 0 };
   const list: UnjudgedResource[] = [];
   const pkgOf = (type: string): string => type.split(':')[0]!;
@@ -73,7 +73,10 @@ export function resourceCoverage(inputs: StackInput[], classified: ClassifiedRes
     if (!c.failable) {
       if (c.role === 'config-only' || r.custom || r.type === STACK_TYPE || isProviderType(r.type)) counts.configOnly++;
       else if (!hidden.has(r) || facts.hasChildren(r.urn)) counts.components++;
-      else u = unjudged(r, 'component-package', `${r.name} (${r.type}): a component package whose children are not in the input; what it creates was not judged`);
+      // A Node.js program registers remote components alone; a YAML program names a component package's type.
+      else if (hidden.get(r) === 'nodejs-program' || facts.componentPackages.has(pkgOf(r.type))) {
+        u = unjudged(r, 'component-package', `${r.name} (${r.type}): a component package whose children are not in the input; what it creates was not judged`);
+      } else u = unjudged(r, 'no-rule', `${r.name} (${r.type}): no rule for type ${r.type}, and the program does not show what it creates; not judged`);
     } else if (facts.unruled.has(r)) {
       u = facts.componentPackages.has(pkgOf(r.type))
         ? unjudged(r, 'component-package', `${r.name} (${r.type}): a component package whose children are not in the input, and no rule says what it creates`)

@@ -1,6 +1,6 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
+import { analyze, check, checkFailed, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
   EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, sarifRoot, today, topologyFor, wantColor,
@@ -36,14 +36,15 @@ function terminalWidth(io: Io, flags: AnalyzeFlags): { width?: number } {
 
 /** The gate over the result, with --baseline; the report of what it found. */
 function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags): CheckResult {
-  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined);
+  const failOnUnjudged = flags.failOnUnjudged === true;
+  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined, { failOnUnjudged });
   const sarif = flags.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
-  output(io, render(gated.result, flags.format, { color: wantColor(io, flags), failOn: flags.failOn, ...terminalWidth(io, flags), ...sarif }), flags);
+  output(io, render(gated.result, flags.format, { color: wantColor(io, flags), failOn: flags.failOn, failOnUnjudged, ...terminalWidth(io, flags), ...sarif }), flags);
   return gated;
 }
 
 async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
-  return gateAndEmit(io, await analyzeInputs(io, specs, flags), flags).failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return checkFailed(gateAndEmit(io, await analyzeInputs(io, specs, flags), flags)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags): Promise<number> {
@@ -56,7 +57,7 @@ async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags): Promise<n
   }
   const gated = gateAndEmit(io, result, flags);
   io.stderr(renderDocument('check', gated, 'text'));
-  return gated.failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return checkFailed(gated) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** The options analyze and check share. */
@@ -66,6 +67,7 @@ function common(cmd: Command): Command {
     options.output(),
     options.stack(),
     options.failOn('exit 1 when a finding at or above this severity is present (and not in the baseline or accepted)'),
+    new Option('--fail-on-unjudged', 'exit 1 too when a resource that could fail was not judged (no rule, placement unknown, a component package alone); off by default'),
     options.tolerate(),
     options.rules(),
     options.order(),
@@ -98,7 +100,7 @@ Examples:
   $ firebreak analyze stack.json --tolerate region  # regions must be survived too
   $ firebreak analyze stack.json --order 2          # pairs of events that fail services together
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
+Exit codes: 0 clean, 1 findings at or above --fail-on (or, with --fail-on-unjudged, resources not judged), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags) => {
       cli.exitCode = await runAnalyze(cli.io, specs, flags);
@@ -114,7 +116,7 @@ Examples:
   $ firebreak check preview.json --baseline firebreak-baseline.yaml --format sarif -o firebreak.sarif
   $ firebreak check stack.json --baseline firebreak-baseline.yaml --update-baseline
 
-Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 2 usage or input error.`,
+Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline (or, with --fail-on-unjudged, a resource was not judged), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags) => {
       cli.exitCode = await runCheck(cli.io, specs, flags);

@@ -15,4 +15,6 @@ export interface ReportOptions {
   width?: number;
   /** The gate's threshold (`--fail-on`), for the verdict line of markdown; default high. */
   failOn?: Severity | 'none';
+  /** `--fail-on-unjudged`: resources not judged fail the gate (markdown's verdict, junit's cases). */
+  failOnUnjudged?: boolean;
 }

@@ -105,7 +105,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   // Never clean while something that could fail was not judged.
   if (cov.unjudged > 0) out.push(c.yellow(`${unjudgedHeadline(result)} — see below.`));
   else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
-  if (cov.unjudged > 0 && result.findings.length === 0) out.push('');
+  if (cov.unjudged > 0) out.push('');
   for (const sev of SEVERITIES) {
     const list = result.findings.filter((f) => f.severity === sev);
     if (list.length === 0) continue;

@@ -104,7 +104,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   out.push('');
   // Never clean while something that could fail was not judged.
   if (cov.unjudged > 0) out.push(c.yellow(`${unjudgedHeadline(result)} — see below.`));
-  else if (result.findings.length === 0 && cov.modelled === 0) out.push(c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`));
+  else if (result.findings.length === 0 && cov.modelled === 0 && s.components === 0) out.push(c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`));
   else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
   if (cov.unjudged > 0) out.push('');
   for (const sev of SEVERITIES) {

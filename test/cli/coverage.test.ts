@@ -111,6 +111,28 @@ describe('coverage: every resource in exactly one class', () => {
     expect(doc.unjudged.map((u: { reason: string; type: string }) => [u.type, u.reason])).toEqual([['eks:Cluster', 'component-package']]);
   });
 
+  it('a resource whose placement is unknown, and a short token no rule knows, are unjudged with their reasons', async () => {
+    const dir = project({
+      'Pulumi.yaml': [
+        'name: shop',
+        'runtime: yaml',
+        'resources:',
+        '  cluster:',
+        '    type: aws:ecs:Cluster',
+        '  image:',
+        '    type: docker:RegistryImage',
+        '    properties:',
+        '      name: app',
+        '',
+      ].join('\n'),
+    });
+    const doc = await json(dir);
+    addsUp(doc.summary.coverage);
+    expect(doc.unjudged.map((u: { name: string; reason: string }) => [u.name, u.reason])).toEqual([['cluster', 'unknown-placement'], ['image', 'no-rule']]);
+    const text = (await runCli(['analyze', dir, '--fail-on', 'none'])).stdout;
+    expect(text).toContain(`${doc.summary.coverage.unjudged} of ${doc.summary.coverage.resources} resources could not be judged — see below.`);
+  });
+
   it('a program with nothing unjudged reads clean, and its counts add up', async () => {
     const doc = await json(judged);
     expect(doc.summary.coverage).toEqual({ resources: 2, modelled: 1, configOnly: 1, components: 0, unjudged: 0 });

@@ -15,7 +15,7 @@ import { UsageError } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
 import { applyTopology } from './model/topology.js';
-import { applyAcceptances, check as gate, type CheckResult } from './analysis/gate.js';
+import { applyAcceptances, check as gate, type CheckResult, type GateOptions } from './analysis/gate.js';
 import { compareResults, type DiffResult } from './analysis/compare.js';
 import { domainTagOf, plan as planModel, plannedResources, type PlanResult } from './analysis/plan.js';
 import { whatIf as whatIfModel, type WhatIfResult } from './analysis/whatif.js';
@@ -46,7 +46,8 @@ export { applyBaseline, failingFindings } from './analysis/gate.js';
 export { severityRank } from './analysis/types.js';
 export { plainPath } from './report/text.js';
 export { introducedAtOrAbove, type DiffResult } from './analysis/compare.js';
-export type { CheckResult } from './analysis/gate.js';
+export type { CheckResult, GateOptions } from './analysis/gate.js';
+export { checkFailed } from './analysis/gate.js';
 export type { PlanResult } from './analysis/plan.js';
 export type { WhatIfResult } from './analysis/whatif.js';
 
@@ -129,9 +130,12 @@ export function renderDocument<K extends DocumentKind>(kind: K, doc: Documents[K
   return renderer(doc, { color: false, ...options });
 }
 
-/** The gate of `firebreak check`: the result against the baseline (when given), and the findings at or above failOn that fail it. */
-export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline): CheckResult {
-  return gate(result, failOn, baseline);
+/**
+ * The gate of `firebreak check`: the result against the baseline (when given), the findings at or above
+ * failOn that fail it, and the resources that could not be judged (failing it too with failOnUnjudged).
+ */
+export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline, options: GateOptions = {}): CheckResult {
+  return gate(result, failOn, baseline, options);
 }
 
 function inputSummaries(inputs: StackInput[]): Array<{ input: string; project: string; stack: string }> {

@@ -61,10 +61,24 @@ export interface CheckResult {
   result: AnalysisResult;
   failOn: Severity | 'none';
   failing: Finding[];
+  /** Resources that could fail but were not judged (summary.coverage.unjudged). */
+  unjudged: number;
+  /** `--fail-on-unjudged`: unjudged resources fail the gate too (off by default). */
+  failOnUnjudged: boolean;
 }
 
-/** Gate a result: apply the baseline (when given), then find what fails at `failOn`. */
-export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline): CheckResult {
+export interface GateOptions {
+  /** Fail the gate when any resource could not be judged (default false: the verdict says "not clean", the gate passes). */
+  failOnUnjudged?: boolean;
+}
+
+/** Gate a result: apply the baseline (when given), then find what fails at `failOn` (and, with failOnUnjudged, whether anything was not judged). */
+export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline, options: GateOptions = {}): CheckResult {
   const gated = baseline ? applyBaseline(result, baseline) : result;
-  return { result: gated, failOn, failing: failingFindings(gated, failOn) };
+  return { result: gated, failOn, failing: failingFindings(gated, failOn), unjudged: gated.summary.coverage.unjudged, failOnUnjudged: options.failOnUnjudged ?? false };
+}
+
+/** Whether the gate fails: a failing finding, or with failOnUnjudged a resource that was not judged. */
+export function checkFailed(c: CheckResult): boolean {
+  return c.failing.length > 0 || (c.failOnUnjudged && c.unjudged > 0);
 }

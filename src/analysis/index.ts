@@ -118,13 +118,16 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     if (n.kind === 'component') components++;
     else if (n.kind === 'domain') domains++;
   }
+  const resources = inputs.reduce((n, i) => n + i.resources.length, 0);
+  // A model built by hand has no coverage: its resources count as modelled.
+  const coverage = model.coverage ?? { counts: { resources, modelled: resources, configOnly: 0, components: 0, unjudged: 0 }, unjudged: [] };
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
     inputs: inputs.map((i) => ({ input: i.input, kind: i.kind, project: i.project, stack: i.stack, resources: i.resources.length, ...(i.program ? { program: i.program } : {}) })),
     policy,
     summary: {
-      resources: inputs.reduce((n, i) => n + i.resources.length, 0),
+      resources,
       components,
       domains,
       services: view.totalServices,
@@ -133,6 +136,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       events: events.length,
       domainEvents: events.filter((e) => engine.kindOf(e) === 'domain' && view.inPolicy(e)).length,
       findings: counts,
+      coverage: coverage.counts,
     },
     services: view.services
       .map((i) => engine.nodes[i]!)
@@ -141,6 +145,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     findings,
     nodes,
     blindSpots: [...model.blindSpots].sort((a, b) => byText(a.kind, b.kind) || byText(a.subject, b.subject)),
+    unjudged: coverage.unjudged,
     warnings: inputs.flatMap((i) => i.warnings).concat(model.warnings),
     analysisErrors,
     ...(availability ? { availability } : {}),

@@ -1,6 +1,6 @@
 /** What analysis hands to reporters: plain data, no presentation. */
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot } from '../classify/index.js';
+import type { BlindSpot, CoverageCounts, UnjudgedResource } from '../classify/index.js';
 import type { PathStep, ServiceState } from './engine.js';
 import type { AvailabilityEstimate } from './availability.js';
 
@@ -115,12 +115,16 @@ export interface AnalysisResult {
     /** Domain losses within the policy that were checked (each zone, data center... a critical service must survive). */
     domainEvents: number;
     findings: Record<Severity, number>;
+    /** Every resource in exactly one class; the four add up to `resources` (docs/coverage.md). */
+    coverage: CoverageCounts;
   };
   services: Array<{ name: string; critical: boolean }>;
   findings: Finding[];
   /** Nodes that findings' paths name, by id. */
   nodes: Record<string, NodeInfo>;
   blindSpots: BlindSpot[];
+  /** The resources counted unjudged in summary.coverage, with the reason each was not judged, in input order. */
+  unjudged: UnjudgedResource[];
   warnings: Warning[];
   analysisErrors: Array<{ rule: string; message: string }>;
   /** Present with --availability: estimated unavailability of each critical service (docs/availability.md). */

@@ -15,6 +15,8 @@ export class Classifier {
   private readonly filledTemplates = new Map<string, ProviderInfo>();
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
+  /** Packages marked `component: true`: a program shows their resources without their children. */
+  readonly componentPackages = new Set<string>();
   private groupSuffix: RegExp | undefined;
 
   constructor(packs: LoadedPack[]) {
@@ -27,6 +29,7 @@ export class Classifier {
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
+        if (p.component) this.componentPackages.add(p.package);
         if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));
         if (p.idRegion) this.idRegex.set(p.package, new RegExp(p.idRegion));
       }

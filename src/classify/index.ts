@@ -16,6 +16,7 @@ import type { LoadedPack } from './packs.js';
 import { internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
 import { resolveRequirements } from './requirements.js';
+import { resourceCoverage } from './coverage-classes.js';
 import type { MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
 import { serviceResolver } from './services.js';
@@ -33,6 +34,7 @@ export {
   type Quorum,
   type Reliability,
 } from './types.js';
+export type { CoverageCounts, ResourceCoverage, UnjudgedReason, UnjudgedResource } from './coverage-classes.js';
 
 /** One frozen empty list for the lists of resources that cannot fail (never added to). */
 const NONE = Object.freeze([]) as unknown as never[];
@@ -69,7 +71,9 @@ function roleOf(r: ResourceRecord, rules: MergedRule, tagRole: string | undefine
 }
 
 /** One resource: its rules, role and placement (service, group and requirements come later). */
-function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, string>, noRule: Map<string, number>, blindSpots: BlindSpot[], warnings: Warning[]): ClassifiedResource {
+function classifyOne(
+  ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, string>, noRule: Map<string, number>, unruled: Set<ResourceRecord>, blindSpots: BlindSpot[], warnings: Warning[],
+): ClassifiedResource {
   const rules = ctx.classifier.rulesFor(r.type, r);
   const tagRole = tags.get('role');
   const role = roleOf(r, rules, tagRole, warnings);
@@ -77,11 +81,14 @@ function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, 
     const component = !r.custom && r.type !== STACK_TYPE && !isProviderType(r.type);
     // Shared empty lists: nothing is ever added to those of a resource that cannot fail.
     return {
-      record: r, role: component ? 'unclassified' : 'config-only', failable: false, event: false, placements: NONE, placedBy: 'n/a',
+      record: r, role: component && role !== 'config-only' ? 'unclassified' : 'config-only', failable: false, event: false, placements: NONE, placedBy: 'n/a',
       service: '', recoversWith: NONE, requires: NONE, rules: rules.ids,
     };
   }
-  if (!rules.specific && !tagRole) noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
+  if (!rules.specific && !tagRole) {
+    noRule.set(r.type, (noRule.get(r.type) ?? 0) + 1);
+    unruled.add(r);
+  }
   const placed = place(ctx, r, rules, tags, blindSpots);
   placed.placements = placed.placements.map((p) => internPath(ctx, p));
   const unresolved = ctx.unresolvedOf.get(stackKey(r)) ?? [];
@@ -130,8 +137,9 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 
   // Tags, rules, role and placement.
   const noRule = new Map<string, number>();
+  const unruled = new Set<ResourceRecord>();
   const tagsAt = records.map((r) => classifier.tagsOf(r));
-  const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, blindSpots, warnings));
+  const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({ kind: 'no-rule', subject: type, count, message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain` });
   }
@@ -152,5 +160,6 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   autoGroups.assign();
 
   resolveRequirements(ctx, out);
-  return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, warnings };
+  const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
+  return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };
 }

@@ -1,6 +1,7 @@
 /** What classify hands to the model: plain data about each resource, and what it could not judge. */
 import type { Warning } from '../errors.js';
 import type { ResourceRecord } from '../ingest/types.js';
+import type { ResourceCoverage } from './coverage-classes.js';
 import type { Role } from './schema.js';
 
 /** An assumption for --availability: how often something is lost, and for how long. */
@@ -58,6 +59,8 @@ export interface Classification {
   /** Per domain kind, and `component` for a component alone: the --availability assumptions. */
   reliability: Record<string, Reliability>;
   blindSpots: BlindSpot[];
+  /** Every resource in one class: modelled, configuration only, a component, or unjudged (docs/coverage.md). */
+  coverage: ResourceCoverage;
   warnings: Warning[];
 }
 

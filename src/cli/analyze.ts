@@ -1,7 +1,7 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, SEVERITIES, type AnalysisResult, type CheckResult, type StackInput, type Topology,
+  analyze, check, checkFailed, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, SEVERITIES, type AnalysisResult, type CheckResult, type StackInput, type Topology,
 } from '../index.js';
 import { InputError, UsageError } from '../errors.js';
 import {
@@ -56,8 +56,9 @@ function terminalWidth(io: Io, target: OutputTarget): { width?: number } {
 
 /** The gate over the result, with --baseline; every report of what it found, each rendered from the same result. */
 function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: Run): CheckResult {
-  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined);
-  const display = { failOn: flags.failOn, ...(flags.severity ? { severity: flags.severity } : {}), ...(flags.quiet ? { quiet: true } : {}) };
+  const failOnUnjudged = flags.failOnUnjudged === true;
+  const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined, { failOnUnjudged });
+  const display = { failOn: flags.failOn, failOnUnjudged, ...(flags.severity ? { severity: flags.severity } : {}), ...(flags.quiet ? { quiet: true } : {}) };
   for (const target of run.targets) {
     const sarif = target.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
     const color = !target.file && wantColor(io, { ...flags, output: undefined });
@@ -68,7 +69,7 @@ function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: R
 
 async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Command): Promise<number> {
   const run = await prepare(io, specs, flags, cmd);
-  return gateAndEmit(io, (await analyzeInputs(io, run, flags)).result, flags, run).failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return checkFailed(gateAndEmit(io, (await analyzeInputs(io, run, flags)).result, flags, run)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** check judges a whole stack: a preview without its unchanged resources is refused (unless --allow-partial-preview). */
@@ -98,7 +99,7 @@ async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Comma
   }
   const gated = gateAndEmit(io, result, flags, run);
   io.stderr(renderDocument('check', gated, 'text'));
-  return gated.failing.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return checkFailed(gated) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** The options analyze and check share. */
@@ -111,6 +112,7 @@ function common(cmd: Command): Command {
     new Option('-q, --quiet', 'text and markdown: only the verdict and the failing findings'),
     options.stack(),
     options.failOn('exit 1 when a finding at or above this severity is present (and not in the baseline or accepted)'),
+    new Option('--fail-on-unjudged', 'exit 1 too when a resource that could fail was not judged (no rule, placement unknown, a component package alone); off by default'),
     options.tolerate(),
     options.rules(),
     options.order(),
@@ -146,7 +148,7 @@ Examples:
   $ firebreak analyze stack.json --tolerate region  # regions must be survived too
   $ firebreak analyze stack.json --order 2          # pairs of events that fail services together
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.`,
+Exit codes: 0 clean, 1 findings at or above --fail-on (or, with --fail-on-unjudged, resources not judged), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags, cmd: Command) => {
       cli.exitCode = await runAnalyze(cli.io, specs, flags, cmd);
@@ -163,7 +165,7 @@ Examples:
   $ firebreak check preview.json --baseline firebreak-baseline.yaml -o firebreak.sarif --output-format markdown=summary.md
   $ firebreak check stack.json --baseline firebreak-baseline.yaml --update-baseline
 
-Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline, 2 usage or input error.`,
+Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline (or, with --fail-on-unjudged, a resource was not judged), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags, cmd: Command) => {
       cli.exitCode = await runCheck(cli.io, specs, flags, cmd);

@@ -18,6 +18,7 @@ export interface AnalyzeFlags {
   output?: string;
   stack?: string;
   failOn: Severity | 'none';
+  failOnUnjudged?: boolean;
   tolerate: string;
   rules: string[];
   color?: boolean;

@@ -14,7 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability } from '../classify/index.js';
+import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -93,6 +93,8 @@ export interface Model {
   /** --availability assumptions by domain kind (and COMPONENT_RELIABILITY). */
   reliability: Record<string, Reliability>;
   blindSpots: BlindSpot[];
+  /** What classify judged, resource by resource (absent from models built by hand). */
+  coverage?: ResourceCoverage;
   warnings: Warning[];
 }
 
@@ -187,6 +189,7 @@ export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nod
     domainRanks: rest.domainRanks ?? {},
     reliability: rest.reliability ?? {},
     blindSpots: rest.blindSpots ?? [],
+    ...(rest.coverage ? { coverage: rest.coverage } : {}),
     warnings: rest.warnings ?? [],
   });
   model.graph = () => graph;
@@ -314,5 +317,5 @@ export function buildModel(classification: Classification): Model {
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 
-  return finish(b, { allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, warnings });
+  return finish(b, { allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, coverage: classification.coverage, warnings });
 }

@@ -147,7 +147,7 @@ export function applyTopology(model: Model, topology: Topology): Model {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  return modelFromGraph(graph, { allCritical, domainRanks: ranks, reliability: model.reliability, blindSpots: model.blindSpots, warnings: model.warnings });
+  return modelFromGraph(graph, { allCritical, domainRanks: ranks, reliability: model.reliability, blindSpots: model.blindSpots, ...(model.coverage ? { coverage: model.coverage } : {}), warnings: model.warnings });
 }
 
 /**

@@ -4,6 +4,12 @@ import type { CheckResult } from '../analysis/gate.js';
 export function renderCheckSummary(c: CheckResult): string {
   const b = c.result.baseline;
   const accepted = b ? `; ${b.unchanged} in the baseline` : '';
-  if (c.failing.length > 0) return `firebreak check: FAILED: ${c.failing.length} finding(s) at or above ${c.failOn}${b ? ' not in the baseline' : ''}${accepted}\n`;
-  return `firebreak check: passed: no ${b ? 'new ' : ''}finding at or above ${c.failOn}${accepted}\n`;
+  const of = `${c.unjudged} of ${c.result.summary.coverage.resources} resources could not be judged`;
+  const unjudgedFails = c.failOnUnjudged && c.unjudged > 0;
+  if (c.failing.length > 0) {
+    return `firebreak check: FAILED: ${c.failing.length} finding(s) at or above ${c.failOn}${b ? ' not in the baseline' : ''}${accepted}${c.unjudged > 0 ? `; ${of}` : ''}\n`;
+  }
+  if (unjudgedFails) return `firebreak check: FAILED: ${of} (--fail-on-unjudged)\n`;
+  const notClean = c.unjudged > 0 ? `; not clean: ${of} (--fail-on-unjudged fails on them)` : '';
+  return `firebreak check: passed: no ${b ? 'new ' : ''}finding at or above ${c.failOn}${accepted}${notClean}\n`;
 }

@@ -26,12 +26,18 @@ function plural(n: number, word: string): string {
 }
 
 /** The verdict in words, as `firebreak check` decides it: `failed: 2 findings at or above high` / `passed: ...`. */
-export function verdictText(result: AnalysisResult, options: Pick<ReportOptions, 'failOn'>): { passed: boolean; text: string } {
+export function verdictText(result: AnalysisResult, options: Pick<ReportOptions, 'failOn' | 'failOnUnjudged'>): { passed: boolean; text: string } {
   const failOn = options.failOn ?? 'high';
-  if (failOn === 'none') return { passed: true, text: 'passed: not gated (--fail-on none)' };
+  const cov = result.summary.coverage;
+  // Never a plain "passed" while something that could fail was not judged.
+  const notClean = cov.unjudged > 0 ? `; not clean: ${cov.unjudged} of ${cov.resources} resources could not be judged` : '';
+  if (options.failOnUnjudged && cov.unjudged > 0) return { passed: false, text: `failed: ${cov.unjudged} of ${cov.resources} resources could not be judged (--fail-on-unjudged)` };
+  if (failOn === 'none') return { passed: true, text: `passed: not gated (--fail-on none)${notClean}` };
   const n = failing(result, options).length;
   const rest = result.baseline ? ' not in the baseline' : '';
-  return n > 0 ? { passed: false, text: `failed: ${plural(n, 'finding')} at or above ${failOn}${rest}` } : { passed: true, text: `passed: no finding at or above ${failOn}${rest}` };
+  return n > 0
+    ? { passed: false, text: `failed: ${plural(n, 'finding')} at or above ${failOn}${rest}${notClean}` }
+    : { passed: true, text: `passed: no finding at or above ${failOn}${rest}${notClean}` };
 }
 
 /** A note on the findings --severity hides, or undefined. */

@@ -4,7 +4,9 @@
  * finding of that kind (low or above; info never fails, nor findings in
  * the baseline or accepted in the topology file) that names the
  * service. A kind that failed to run adds a case with an <error>.
- * `tests`, `failures` and `errors` count test cases.
+ * `tests`, `failures` and `errors` count test cases. A last suite, `coverage`,
+ * carries the coverage counts as properties and one case per resource that
+ * was not judged: skipped, or failed with --fail-on-unjudged.
  */
 import { formatLocation } from '../errors.js';
 import { FINDING_KINDS } from '../analysis/findings/index.js';
@@ -53,7 +55,7 @@ function failureBody(result: AnalysisResult, f: Finding, service: string): strin
   return lines.join('\n');
 }
 
-export function renderJunit(result: AnalysisResult, _options: ReportOptions): string {
+export function renderJunit(result: AnalysisResult, options: ReportOptions): string {
   const rules = [...new Set([...Object.keys(FINDING_KINDS), ...result.findings.map((f) => f.rule)])].sort(byText);
   const services = result.services.map((s) => s.name).sort(byText);
   const suites: string[] = [];
@@ -100,6 +102,29 @@ export function renderJunit(result: AnalysisResult, _options: ReportOptions): st
     const attrs = `name="${xmlAttr(rule)}" tests="${suiteTests}" failures="${suiteFailures}" errors="${ruleErrors.length}" skipped="0"`;
     suites.push(cases.length > 0 ? `  <testsuite ${attrs}>\n${cases.join('\n')}\n  </testsuite>` : `  <testsuite ${attrs}/>`);
   }
+  const cov = result.summary.coverage;
+  const fails = options.failOnUnjudged === true;
+  const props = (['resources', 'modelled', 'configOnly', 'components', 'unjudged'] as const).map((k) => `      <property name="coverage.${k}" value="${cov[k]}"/>`);
+  const cases = result.unjudged.map((u) => {
+    const body = `${u.message}${u.source ? `\nAt: ${formatLocation(u.source)}` : ''}\nURN: ${u.urn}`;
+    const inner = fails
+      ? `<failure message="${xmlAttr(u.message)}" type="unjudged/${xmlAttr(u.reason)}">${xmlText(body)}</failure>`
+      : `<skipped message="${xmlAttr(u.message)}"/>`;
+    return `    <testcase classname="coverage" name="${xmlAttr(`${u.name} (${u.type})`)}">\n      ${inner}\n    </testcase>`;
+  });
+  const covFailures = fails ? cases.length : 0;
+  tests += cases.length;
+  failures += covFailures;
+  suites.push(
+    [
+      `  <testsuite name="coverage" tests="${cases.length}" failures="${covFailures}" errors="0" skipped="${fails ? 0 : cases.length}">`,
+      '    <properties>',
+      ...props,
+      '    </properties>',
+      ...cases,
+      '  </testsuite>',
+    ].join('\n'),
+  );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="firebreak" tests="${tests}" failures="${failures}" errors="${errors}">`,

@@ -8,7 +8,7 @@
 import { formatLocation, formatWarning } from '../errors.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type Severity } from '../analysis/types.js';
 import { stacksOf } from './graph.js';
-import { nodeLabel, plainPath } from './text.js';
+import { nodeLabel, plainPath, unjudgedHeadline } from './text.js';
 import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 import { failingFindings } from '../analysis/gate.js';
@@ -110,13 +110,17 @@ function findingDetails(result: AnalysisResult, f: Finding, maxPaths: number): s
 }
 
 /** The first line: passed or failed, against which threshold and baseline (as `firebreak check` decides). */
-function verdict(result: AnalysisResult, failOn: Severity | 'none'): string {
+function verdict(result: AnalysisResult, failOn: Severity | 'none', failOnUnjudged: boolean): string {
   const b = result.baseline;
   const against = b ? ` not in the baseline ${escapeMarkdown(b.file)}` : '';
-  if (failOn === 'none') return '**firebreak: passed**: not gated (--fail-on none).';
-  const failing = failingFindings(result, failOn).length;
-  if (failing > 0) return `**firebreak: failed**: ${plural(failing, 'finding')} at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.`;
-  return `**firebreak: passed**: no finding at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.`;
+  const unjudged = result.summary.coverage.unjudged;
+  // Never "passed" plain while something that could fail was not judged.
+  const notClean = unjudged > 0 ? ` Not clean: ${unjudgedHeadline(result)}.` : '';
+  const failing = failOn === 'none' ? 0 : failingFindings(result, failOn).length;
+  if (failing > 0) return `**firebreak: failed**: ${plural(failing, 'finding')} at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.${notClean}`;
+  if (failOnUnjudged && unjudged > 0) return `**firebreak: failed**: ${unjudgedHeadline(result)} (--fail-on-unjudged).`;
+  if (failOn === 'none') return `**firebreak: passed**: not gated (--fail-on none).${notClean}`;
+  return `**firebreak: passed**: no finding at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.${notClean}`;
 }
 
 function collapsed(summary: string, items: string[]): string {
@@ -132,16 +136,19 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     const failing = new Set(failingFindings(result, options.failOn ?? 'high').map((f) => f.id));
     const list = shown.filter((f) => failing.has(f.id));
     const rows = list.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
-    return fit(`${verdict(result, options.failOn ?? 'high')}\n`, rows, list.map((f) => findingDetails(result, f, maxPaths)), []);
+    return fit(`${verdict(result, options.failOn ?? 'high', options.failOnUnjudged ?? false)}\n`, rows, list.map((f) => findingDetails(result, f, maxPaths)), []);
   }
   const main = shown.filter((f) => f.severity !== 'info');
   const info = shown.filter((f) => f.severity === 'info');
 
-  const head: string[] = [verdict(result, options.failOn ?? 'high'), ''];
+  const head: string[] = [verdict(result, options.failOn ?? 'high', options.failOnUnjudged ?? false), ''];
   const singles = new Set(main.filter((f) => f.event.kind !== 'set').map((f) => f.event.id)).size;
   const sets = new Set(main.filter((f) => f.event.kind === 'set').map((f) => f.event.id)).size;
   const setsText = sets > 0 ? plural(sets, 'shared risk group') : '';
-  if (main.length === 0) {
+  const cov = s.coverage;
+  if (main.length === 0 && cov.unjudged > 0) {
+    head.push(`### firebreak: ${unjudgedHeadline(result)}; no single point of failure among the rest${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
+  } else if (main.length === 0) {
     head.push(`### firebreak: no single point of failure${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
   } else {
     const counts = SEVERITIES.filter((sev) => sev !== 'info' && s.findings[sev] > 0).map((sev) => `${s.findings[sev]} ${sev}`);
@@ -154,6 +161,10 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${escapeMarkdown(result.policy.tolerate)}.`,
   );
   head.push('');
+  head.push(
+    `Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${cov.unjudged > 0 ? ' (listed below)' : ''}.`,
+    '',
+  );
   if (result.baseline) {
     const b = result.baseline;
     head.push(`Against the baseline ${escapeMarkdown(b.file)}: **${b.new} new**, ${b.unchanged} unchanged (accepted), ${b.absent.length} fixed.`, '');
@@ -184,6 +195,11 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     const items = absent.slice(0, LIST_MAX).map((a) => `- ${escapeMarkdown(a.id)}${a.message ? `: ${escapeMarkdown(a.message)}` : ''}`);
     if (absent.length > LIST_MAX) items.push(`- … and ${absent.length - LIST_MAX} more`);
     tail.push(collapsed(`${plural(absent.length, 'finding')} of the baseline fixed (no longer found)`, items));
+  }
+  if (result.unjudged.length > 0) {
+    const items = result.unjudged.slice(0, LIST_MAX).map((u) => `- ${escapeMarkdown(u.message)}${u.source ? ` · at ${escapeMarkdown(formatLocation(u.source))}` : ''}`);
+    if (result.unjudged.length > LIST_MAX) items.push(`- … and ${result.unjudged.length - LIST_MAX} more (see \`--format json\`)`);
+    tail.push(collapsed(`Unjudged (${result.unjudged.length}): resources that could fail but were not judged`, items));
   }
   if (result.blindSpots.length > 0) {
     const items = result.blindSpots.slice(0, LIST_MAX).map((b) => `- ${escapeMarkdown(b.message)}`);

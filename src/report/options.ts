@@ -19,4 +19,6 @@ export interface ReportOptions {
   severity?: Severity;
   /** Text and markdown: only the verdict and the failing findings (`--quiet`). */
   quiet?: boolean;
+  /** `--fail-on-unjudged`: resources not judged fail the gate (markdown's verdict, junit's cases). */
+  failOnUnjudged?: boolean;
 }

@@ -157,6 +157,17 @@ function suppressions(result: AnalysisResult, f: Finding): object {
   return {};
 }
 
+/** A resource that could fail but was not judged, as a tool notification at its declaration (or the input's file). */
+function unjudgedNotification(u: AnalysisResult['unjudged'][number], fallback: string, options: ReportOptions): object {
+  return {
+    descriptor: { id: `unjudged/${u.reason}` },
+    level: 'warning',
+    message: { text: u.message },
+    locations: [physicalLocation(u.source ?? { file: fallback }, options)],
+    properties: { urn: u.urn, type: u.type, reason: u.reason },
+  };
+}
+
 export function renderSarif(result: AnalysisResult, options: ReportOptions): string {
   const ids = ruleIds(result);
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -186,8 +197,11 @@ export function renderSarif(result: AnalysisResult, options: ReportOptions): str
             rules: ids.map(descriptor),
           },
         },
+        // What was not judged: notifications (not alerts), one per resource, and the coverage counts (docs/coverage.md).
+        ...(result.unjudged.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u) => unjudgedNotification(u, fallback, options)) }] } : {}),
         columnKind: 'utf16CodeUnits',
         results,
+        properties: { coverage: result.summary.coverage },
       },
     ],
   };

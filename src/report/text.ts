@@ -80,6 +80,12 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
   return lines;
 }
 
+/** "N of M resources could not be judged", the headline of a result with unjudged resources. */
+export function unjudgedHeadline(result: AnalysisResult): string {
+  const cov = result.summary.coverage;
+  return `${cov.unjudged} of ${cov.resources} resource${cov.resources === 1 ? '' : 's'} could not be judged`;
+}
+
 export function renderText(result: AnalysisResult, options: ReportOptions): string {
   result = visibleDeep(result); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
@@ -100,18 +106,28 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   out.push(
     `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
   );
+  const cov = s.coverage;
+  out.push(`Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`);
   out.push(
     c.dim(`Policy: every critical service must survive the loss of any single component and of any domain up to a ${result.policy.tolerate}; larger domains are shown as info.`),
   );
   out.push('');
-  if (result.findings.length === 0) {
-    out.push(c.green('No single point of failure found.'));
-  }
+  // Never clean while something that could fail was not judged.
+  if (cov.unjudged > 0) out.push(c.yellow(`${unjudgedHeadline(result)} — see below.`));
+  else if (result.findings.length === 0 && cov.modelled === 0 && s.components === 0) out.push(c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`));
+  else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
+  if (cov.unjudged > 0) out.push('');
   for (const sev of SEVERITIES) {
     const list = shown.filter((f) => f.severity === sev);
     if (list.length === 0) continue;
     out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
     for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
+  }
+  if (result.unjudged.length > 0) {
+    out.push(c.bold(`Unjudged (${result.unjudged.length}): resources that could fail but were not judged`));
+    for (const u of result.unjudged.slice(0, 20)) out.push(`  - ${u.message}${u.source ? ` (${formatLocation(u.source)})` : ''}`);
+    if (result.unjudged.length > 20) out.push(c.dim(`  ... and ${result.unjudged.length - 20} more (see --format json)`));
+    out.push('');
   }
   if (result.blindSpots.length > 0) {
     out.push(c.bold(`Blind spots (${result.blindSpots.length}): what firebreak could not judge`));

@@ -1,6 +1,6 @@
 /** The gate of `firebreak check`: baseline, accepted risks (and their expiry), threshold. */
 import { describe, expect, it } from 'vitest';
-import { applyAcceptances, applyBaseline, failingFindings } from '../../src/analysis/gate.js';
+import { applyAcceptances, applyBaseline, check, checkFailed, failingFindings } from '../../src/analysis/gate.js';
 import type { Acceptance } from '../../src/ingest/topology.js';
 import { C, D } from '../helpers/model-builder.js';
 import { findingOf, smallResult } from '../helpers/small-estate.js';
@@ -89,5 +89,25 @@ describe('failingFindings', () => {
     // Expired: it fails again.
     const expired = applyAcceptances(baselined, [{ finding: zone, reason: 'known', expires: '2026-11-30' }], FILE, '2026-12-01');
     expect(failingFindings(expired, 'high').map((f) => f.id)).toEqual([zone]);
+  });
+});
+
+describe('check: unjudged resources', () => {
+  const withUnjudged = (n: number) => {
+    const r = smallResult();
+    return { ...r, summary: { ...r.summary, coverage: { ...r.summary.coverage, unjudged: n } } };
+  };
+
+  it('passes by default with unjudged resources, and fails on them with failOnUnjudged', () => {
+    const soft = check(withUnjudged(2), 'none');
+    expect(soft).toMatchObject({ unjudged: 2, failOnUnjudged: false, failing: [] });
+    expect(checkFailed(soft)).toBe(false);
+    const hard = check(withUnjudged(2), 'none', undefined, { failOnUnjudged: true });
+    expect(checkFailed(hard)).toBe(true);
+  });
+
+  it('failOnUnjudged changes nothing when everything was judged; findings fail as before', () => {
+    expect(checkFailed(check(withUnjudged(0), 'none', undefined, { failOnUnjudged: true }))).toBe(false);
+    expect(checkFailed(check(withUnjudged(0), 'high'))).toBe(true);
   });
 });

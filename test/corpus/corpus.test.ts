@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { corpusDir, runCli } from '../helpers/cli.js';
 import { FORMATS } from '../../src/report/index.js';
@@ -136,5 +136,43 @@ describe.skipIf(!present)('corpus: Pulumi YAML programs', () => {
     const dir = projects.find((p) => p.endsWith('vm-gcp-yaml'))!;
     const result = JSON.parse((await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none'])).stdout);
     expect(result.findings.some((f: { event: { id: string } }) => f.event.id.includes('us-central1-a'))).toBe(true);
+  });
+});
+
+// Nothing vanishes: every input's resources end in one class each, and none is reported clean while something was not judged.
+describe.skipIf(!present)('corpus: coverage', () => {
+  const rows: string[] = [];
+  const targets = [...states.filter((f) => !refused.has(path.basename(f))), ...projects, ...programs];
+
+  it.each(targets.map((t) => [path.relative(corpusDir, t), t]))('%s: the classes add up, and it is not clean while anything is unjudged', async (name, target) => {
+    const result = JSON.parse((await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none'])).stdout);
+    const c = result.summary.coverage;
+    expect(c.resources).toBe(result.summary.resources);
+    expect(c.modelled + c.configOnly + c.components + c.unjudged).toBe(c.resources);
+    expect(result.unjudged).toHaveLength(c.unjudged);
+    const text = (await runCli(['analyze', target, '--fail-on', 'none'])).stdout;
+    const verdict = (await runCli(['analyze', target, '--format', 'markdown'])).stdout.split('\n')[0]!;
+    if (c.unjudged > 0) {
+      expect(text, name).not.toContain('No single point of failure found');
+      expect(text, name).toContain(`${c.unjudged} of ${c.resources} resource`);
+      expect(verdict, name).toContain('Not clean');
+    } else {
+      expect(verdict, name).not.toContain('Not clean');
+    }
+    const clean = text.includes('No single point of failure found');
+    rows.push(`| ${name} | ${c.resources} | ${c.modelled} | ${c.configOnly} | ${c.components} | ${c.unjudged} | ${clean ? 'clean' : result.findings.length > 0 ? `${result.findings.length} finding(s)` : 'not clean'} |`);
+  });
+
+  afterAll(() => {
+    if (rows.length === 0) return;
+    const total = (i: number): number => rows.reduce((n, r) => n + Number(r.split(' | ')[i]), 0);
+    console.log(
+      [
+        '| input | resources | modelled | configOnly | components | unjudged | verdict |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+        ...rows.sort(),
+        `| **all ${rows.length}** | ${total(1)} | ${total(2)} | ${total(3)} | ${total(4)} | ${total(5)} | ${rows.filter((r) => r.endsWith('| clean |')).length} clean |`,
+      ].join('\n'),
+    );
   });
 });

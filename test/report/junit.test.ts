@@ -23,6 +23,8 @@ interface XmlSuite {
   '@_name': string;
   '@_tests': string;
   '@_failures': string;
+  '@_skipped'?: string;
+  properties?: { property: Array<{ '@_name': string; '@_value': string }> };
   testcase?: XmlCase[];
 }
 interface XmlDoc {
@@ -39,6 +41,8 @@ interface JsonFinding {
 interface JsonResult {
   services: Array<{ name: string }>;
   findings: JsonFinding[];
+  summary: { coverage: Record<string, number> };
+  unjudged: Array<{ name: string; type: string; message: string }>;
 }
 
 const parser = new XMLParser({
@@ -48,7 +52,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   htmlEntities: true, // also decodes numeric character references (&#10;)
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error'].includes(name),
+  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'property'].includes(name),
 });
 
 async function reports(input: string): Promise<{ xml: string; doc: XmlDoc; json: JsonResult }> {
@@ -70,12 +74,21 @@ function expectMatchesJson(doc: XmlDoc, json: JsonResult): void {
   const services = json.services.map((s) => s.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const root = doc.testsuites;
   expect(root['@_name']).toBe('firebreak');
+  // Last, the coverage suite: the counts as properties, one skipped case per unjudged resource.
+  const coverage = root.testsuite.at(-1)!;
+  expect(coverage['@_name']).toBe('coverage');
+  const props = Object.fromEntries((coverage.properties?.property ?? []).map((p) => [p['@_name'].replace(/^coverage\./, ''), Number(p['@_value'])]));
+  expect(props).toEqual(json.summary.coverage);
+  expect((coverage.testcase ?? []).map((c) => c['@_name'])).toEqual(json.unjudged.map((u) => `${u.name} (${u.type})`));
+  expect(coverage['@_skipped']).toBe(String(json.unjudged.length));
+  expect(coverage['@_failures']).toBe('0');
   // One suite per finding kind: at least the four documented ones, sorted, and every kind that has findings.
-  const suiteNames = root.testsuite.map((s) => s['@_name']);
+  const suites = root.testsuite.slice(0, -1);
+  const suiteNames = suites.map((s) => s['@_name']);
   expect(suiteNames).toEqual(expect.arrayContaining([...KNOWN_RULES, ...json.findings.map((f) => f.rule)]));
   expect(suiteNames).toEqual([...new Set(suiteNames)].sort());
   let failing = 0;
-  for (const suite of root.testsuite) {
+  for (const suite of suites) {
     const rule = suite['@_name'];
     const cases = suite.testcase ?? [];
     expect(cases.map((c) => c['@_name'])).toEqual(services);
@@ -96,7 +109,7 @@ function expectMatchesJson(doc: XmlDoc, json: JsonResult): void {
     expect(suite['@_failures']).toBe(String(suiteFailing));
     failing += suiteFailing;
   }
-  expect(root['@_tests']).toBe(String(services.length * suiteNames.length));
+  expect(root['@_tests']).toBe(String(services.length * suiteNames.length + json.unjudged.length));
   expect(root['@_failures']).toBe(String(failing));
   expect(root['@_errors']).toBe('0');
 }

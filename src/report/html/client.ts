@@ -53,7 +53,10 @@ function firebreakPage(): void {
     stacks: string;
     version: string;
     tolerate: string;
-    summary: { resources: number; components: number; domains: number; services: number; criticalServices: number; events: number; findings: Record<string, number> };
+    summary: {
+      resources: number; components: number; domains: number; services: number; criticalServices: number; events: number; findings: Record<string, number>;
+      coverage: { resources: number; modelled: number; configOnly: number; components: number; unjudged: number };
+    };
     headline: {
       worst: null | { finding: string; severity: string; what: string; name: string; services: number; ofServices: number; critical: number; ofCritical: number };
       atRisk: number;
@@ -162,7 +165,15 @@ function firebreakPage(): void {
   };
   if (h.worst) {
     stat('Worst event', `${h.worst.what} ${h.worst.name}`, `${h.worst.severity}: ${h.worst.services} of ${h.worst.ofServices} services down or stranded (${h.worst.critical} of ${h.worst.ofCritical} critical)`, `sev-${h.worst.severity}`);
-  } else stat('Worst event', 'none', 'no single point of failure within the policy', 'sev-none');
+  } else if (data.summary.coverage.unjudged > 0) stat('Worst event', 'none found', 'not clean: some resources could not be judged', 'sev-medium');
+  else stat('Worst event', 'none', 'no single point of failure within the policy', 'sev-none');
+  const cov = data.summary.coverage;
+  stat(
+    'Unjudged',
+    `${cov.unjudged} of ${cov.resources}`,
+    `${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources; unjudged: could fail, not judged (see --format text)`,
+    cov.unjudged > 0 ? 'sev-medium' : 'sev-none',
+  );
   stat('Services at risk', `${h.atRisk} of ${h.ofServices}`, 'down or stranded by a single point of failure', h.atRisk > 0 ? 'sev-high' : 'sev-none');
   stat('Blind spots', String(h.blindSpots), h.blindSpots > 0 ? 'resources firebreak could not place or classify' : 'every resource was placed and classified', h.blindSpots > 0 ? 'sev-medium' : 'sev-none');
   stat('Findings', String(data.findings.length), SEVERITIES.map((s) => `${data.summary.findings[s] ?? 0} ${s}`).join(' · '), 'sev-none');

@@ -15,6 +15,8 @@ export class Classifier {
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
   private groupSuffix: RegExp | undefined;
+  /** Top-level property names that place a resource or label it (packs' coverage.placement, tags.paths): ignored when replicas are compared. */
+  readonly placementKeys = new Set<string>(['name']);
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -24,6 +26,8 @@ export class Classifier {
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      for (const k of pack.coverage?.placement ?? []) this.placementKeys.add(k);
+      for (const k of pack.tags?.paths ?? []) this.placementKeys.add(k.split('.')[0]!);
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));

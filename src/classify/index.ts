@@ -9,9 +9,10 @@
 import type { Warning } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
+import { judgeCapacity, readCount } from './capacity.js';
 import { Classifier } from './classifier.js';
 import { createContext, stackKey, type Context } from './context.js';
-import { AutoGroups, applyTags } from './groups.js';
+import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
@@ -50,6 +51,11 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
     for (const rule of pack.rules) {
       [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
       if (rule.match.property) top(rule.match.property.path);
+      rule.replicaOf?.forEach(top);
+      if (rule.replicas) {
+        rule.replicas.property.forEach(top);
+        for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
+      }
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
@@ -105,12 +111,15 @@ function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, 
   const managed = rules.managed ?? false;
   const explicitlyFailable = tagRole !== undefined && !rules.specific;
   ctx.failable.add(r);
+  // Capacity: a count the resource states (or its documented default) decides whether its own loss counts.
+  const verdict = placed.placements.length > 0 ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread) : {};
   return {
     record: r,
     role,
     failable: true,
     // Unclassified types fail with their domains but are not judged as single components.
-    event: !managed && !placed.redundant && (rules.specific || explicitlyFailable),
+    event: verdict.event ?? (!managed && !placed.redundant && (rules.specific || explicitlyFailable)),
+    ...(verdict.capacity ? { capacity: verdict.capacity } : {}),
     placements: placed.placements,
     placedBy: placed.placedBy,
     service: '',
@@ -143,12 +152,14 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   });
   const serviceOf = serviceResolver(ctx, tagged);
   const autoGroups = new AutoGroups(classifier);
+  const clusterGroups = new ClusterGroups(ctx);
   out.forEach((c, i) => {
     if (!c.failable) return;
     c.service = serviceOf(c.record);
     applyTags(ctx, c, tagsAt[i]!, warnings);
-    if (!c.group) autoGroups.add(c);
+    if (!c.group && !clusterGroups.add(c)) autoGroups.add(c);
   });
+  clusterGroups.assign();
   autoGroups.assign();
 
   resolveRequirements(ctx, out);

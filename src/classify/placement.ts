@@ -116,6 +116,8 @@ export interface Placed {
   redundant: boolean;
   /** The host it runs on (runsOn). */
   host?: ResourceRecord;
+  /** On a host spanning zones but not proved spread over them: all its instances may sit in one zone. */
+  unspread?: boolean;
 }
 
 /** Where a host (a cluster) is placed, by its own rules and tags. */
@@ -189,7 +191,7 @@ function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots
     subject: r.urn,
     message: `${r.name} (${r.type}) ${why}: which zone it lives in is not known; placed in ${pathText(common)}`,
   });
-  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host };
+  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host, unspread: true };
 }
 
 export function place(

@@ -48,6 +48,14 @@ export const runsOnSchema = z.strictObject({
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
 
+export const replicasSchema = z.strictObject({
+  property: stringList.describe('Property paths holding its instance count, tried in order (the minimum first: `minSize`, then `desiredCapacity`); a list of values (one per node pool) is summed'),
+  default: z.number().int().min(0).optional().describe("The count when none of the properties is set: the provider's documented default (name its source in the rule's why)"),
+  perZone: z.boolean().optional().describe('The count is per zone of the resource (GKE node pools: nodeCount per zone of nodeLocations)'),
+  unless: z.array(conditionSchema).optional().describe('When any of these holds the count does not apply (ECS DAEMON scheduling: one task per instance)'),
+});
+export type Replicas = z.infer<typeof replicasSchema>;
+
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
   info: z.string().describe('One line: what the rule knows'),
@@ -70,6 +78,13 @@ export const ruleSchema = z.strictObject({
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
+  replicaOf: z
+    .array(z.string())
+    .optional()
+    .describe('References to the cluster resource it is a member of: the members of one cluster form a replica group (Aurora cluster instances), whatever their names'),
+  replicas: replicasSchema
+    .optional()
+    .describe('Its capacity: how many instances it keeps running, read from its own properties. One instance is a single point (and its zone too); n instances over z zones hold min(n, z) of them'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 

@@ -14,7 +14,7 @@ import { Classifier } from './classifier.js';
 import { createContext, stackKey, type Context } from './context.js';
 import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
-import { internPath, place } from './placement.js';
+import { clusterIdentity, internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
 import { resolveRequirements } from './requirements.js';
 import type { MergedRule } from './rules.js';
@@ -130,6 +130,40 @@ function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, 
   };
 }
 
+/**
+ * Kubernetes providers that cannot be proved to reach the same cluster, or
+ * different ones: two providers whose resources run through them, when at
+ * least one has no cluster resource behind it. Each is judged as a cluster of
+ * its own; the blind spot names both.
+ */
+function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[] {
+  const providers = new Map<string, { name: string; host?: string; identity: string }>();
+  for (const c of out) {
+    const r = c.record;
+    if (!c.failable || !r.provider || providers.has(r.provider)) continue;
+    const runsOn = ctx.classifier.rulesFor(r.type, r).runsOn;
+    if (!runsOn?.cluster) continue;
+    const p = ctx.byUrn.get(r.provider);
+    const name = p?.name ?? r.provider;
+    providers.set(r.provider, { name, ...(c.host ? { host: c.host } : {}), identity: c.host ? `cluster ${ctx.byUrn.get(c.host)?.name ?? c.host}` : clusterIdentity(ctx, r, runsOn) });
+  }
+  const list = [...providers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const spots: BlindSpot[] = [];
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const [ua, a] = list[i]!;
+      const [, b] = list[j]!;
+      if (a.host && b.host) continue; // two cluster resources: the same one, or different ones, for certain
+      spots.push({
+        kind: 'unknown-cluster',
+        subject: ua,
+        message: `kubernetes providers ${a.name} (${a.identity}) and ${b.name} (${b.identity}) cannot be proved to be the same cluster or different ones; each is judged as its own cluster`,
+      });
+    }
+  }
+  return spots;
+}
+
 export function classify(inputs: StackInput[], packs: LoadedPack[]): Classification {
   const classifier = new Classifier(packs);
   const records = inputs.flatMap((i) => i.resources);
@@ -162,6 +196,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   clusterGroups.assign();
   autoGroups.assign();
 
+  blindSpots.push(...clusterBlindSpots(ctx, out));
   resolveRequirements(ctx, out);
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, warnings };
 }

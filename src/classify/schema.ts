@@ -45,6 +45,13 @@ export const runsOnSchema = z.strictObject({
     .union([z.boolean(), z.array(conditionSchema)])
     .optional()
     .describe('When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)'),
+  cluster: z
+    .strictObject({
+      kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),
+      name: z.array(z.string()).describe('Inputs of the provider resource that name the cluster (`context`, `cluster`), first set wins'),
+    })
+    .optional()
+    .describe('When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider\'s context, its own kubeconfig, or the ambient kubeconfig'),
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
 

@@ -59,6 +59,8 @@ export interface PathStep {
   state: ServiceState;
   /** For a stranded group: the member it could not fail over from. */
   lostMember?: string;
+  /** For placed-in: why losing this one of its domains stops the component (fewer instances than zones). */
+  note?: string;
 }
 
 export interface NodeOutcome {
@@ -358,9 +360,14 @@ export class Engine {
     return step;
   }
 
-  /** placed-in the lost domain d, then up the tree to the domain whose loss was the event. */
-  private domainSteps(d: number): PathStep[] {
-    const steps: PathStep[] = [{ edge: 'placed-in', node: this.ids[d]!, state: 'down' }];
+  /** placed-in the lost domain d (by component c), then up the tree to the domain whose loss was the event. */
+  private domainSteps(d: number, c: number): PathStep[] {
+    const step: PathStep = { edge: 'placed-in', node: this.ids[d]!, state: 'down' };
+    const need = this.need[c]!;
+    if (need < this.nPlacements[c]!) {
+      step.note = need === 1 ? 'one instance: a zone loss stops it until it is rescheduled' : `any ${need} of its ${this.nPlacements[c]!} zones may hold all its instances`;
+    }
+    const steps: PathStep[] = [step];
     for (let x = d; this.domainVia[x]! >= 0; ) {
       x = this.domainVia[x]!;
       steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
@@ -377,7 +384,7 @@ export class Engine {
       const c = this.cause[cur]!;
       if (this.stamp[cur] !== this.epoch) break;
       if (c < 0) return steps; // cur failed on its own: the event
-      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c)];
+      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c, cur)];
       if (seen.has(c)) break;
       seen.add(c);
       steps.push(this.stepTo(cur, c));
@@ -405,7 +412,7 @@ export class Engine {
       if (this.kind[x] === K_COMPONENT) {
         for (let e = this.placements.start[x]!; e < this.placements.start[x + 1]!; e++) {
           const d = this.placements.data[e]!;
-          if (this.isDomainLost(d) && this.counter[x]! >= this.need[x]!) return [...done(x), ...this.domainSteps(d)];
+          if (this.isDomainLost(d) && this.counter[x]! >= this.need[x]!) return [...done(x), ...this.domainSteps(d, x)];
         }
       }
       const next: number[] = [];

@@ -17,6 +17,8 @@ export class Classifier {
   private groupSuffix: RegExp | undefined;
   /** Top-level property names that place a resource or label it (packs' coverage.placement, tags.paths): ignored when replicas are compared. */
   readonly placementKeys = new Set<string>(['name']);
+  /** Top-level properties replicas named alike must agree on (packs' grouping.compare). */
+  readonly compareKeys = new Set<string>();
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -26,6 +28,7 @@ export class Classifier {
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      for (const k of pack.grouping?.compare ?? []) this.compareKeys.add(k);
       for (const k of pack.coverage?.placement ?? []) this.placementKeys.add(k);
       for (const k of pack.tags?.paths ?? []) this.placementKeys.add(k.split('.')[0]!);
       for (const p of pack.providers ?? []) {

@@ -99,8 +99,8 @@ function fingerprint(v: PropertyValue | undefined, ownName: string, stem: string
 /**
  * Groups by name: components of one service, type and parent whose names
  * differ only in the packs' suffix (web-1, web-2), of a stateless role, and
- * whose properties firebreak reads are the same apart from placement and
- * labels. Data stores are never grouped by name: two buckets or databases
+ * whose properties of the packs' grouping.compare (image, instance type,
+ * size, ...) are the same. Data stores are never grouped by name: two buckets or databases
  * named alike hold different data.
  */
 export class AutoGroups {
@@ -108,13 +108,13 @@ export class AutoGroups {
 
   constructor(private readonly classifier: Classifier) {}
 
-  /** The properties of a resource that must agree among replicas: its inputs but placement, tags and names. */
+  /** The properties replicas must agree on (the packs' grouping.compare), but those that place it. */
   private shape(r: ResourceRecord, stem: string): string {
     const rules = this.classifier.rulesFor(r.type, r);
     const skip = new Set(this.classifier.placementKeys);
     for (const p of [...rules.zone, ...rules.zoneVia, ...rules.region]) skip.add(p.split(/[.[]/)[0]!);
-    const keys = Object.keys(r.inputs).filter((k) => !skip.has(k)).sort();
-    return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k], r.name, stem)}`).join(';');
+    const keys = [...this.classifier.compareKeys].filter((k) => !skip.has(k)).sort();
+    return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k] ?? r.outputs[k], r.name, stem)}`).join(';');
   }
 
   /** A component without a group tag. */

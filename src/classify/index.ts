@@ -47,6 +47,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
   };
   for (const pack of packs) {
     pack.tags?.paths.forEach(top);
+    pack.grouping?.compare?.forEach(top);
     for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
     for (const rule of pack.rules) {
       [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
@@ -58,6 +59,8 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
       }
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
+        // The provider's inputs that name its cluster (context, cluster).
+        rule.runsOn.cluster?.name.forEach(top);
         if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
       }
     }

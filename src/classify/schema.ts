@@ -146,7 +146,15 @@ export const packSchema = z.strictObject({
     .optional()
     .describe('For --availability: how often a single component fails on its own, and for how long'),
   tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
-  grouping: z.strictObject({ nameSuffix: z.string() }).optional(),
+  grouping: z
+    .strictObject({
+      nameSuffix: z.string(),
+      compare: z
+        .array(z.string())
+        .optional()
+        .describe('Top-level properties that must be equal among resources named alike for them to be replicas (image, instance type, size, ...)'),
+    })
+    .optional(),
   providers: z.array(providerSchema).optional(),
   rules: z.array(ruleSchema).default([]),
 });

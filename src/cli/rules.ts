@@ -65,6 +65,7 @@ export function renderListJson(packs: LoadedPack[]): string {
         ...(r.scope !== undefined ? { scope: r.scope } : {}),
         ...(r.managed !== undefined ? { managed: r.managed } : {}),
         ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
+        ...(r.replicaOf !== undefined ? { replicaOf: r.replicaOf } : {}),
         info: r.info,
       })),
     ),
@@ -90,6 +91,7 @@ export function renderListText(packs: LoadedPack[], cwd = process.cwd()): string
       // Every further type on a line of its own, under MATCH.
       for (const t of more) rows.push(['', '', '', t, '']);
       if (r.replicas) rows.push(['', '', '', '', `capacity: ${replicasText(r.replicas)}`]);
+      if (r.replicaOf) rows.push(['', '', '', '', `replica group: the members of the cluster ${r.replicaOf.join(' or ')} names`]);
     }
   }
   lines.push(...table(rows));

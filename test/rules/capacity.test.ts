@@ -210,6 +210,18 @@ describe('groups only on evidence', () => {
   });
 });
 
+describe('rules list', () => {
+  it('shows each rule\'s capacity and replica-group fields, in text and JSON', async () => {
+    const text = await runCli(['rules', 'list']);
+    expect(text.stdout).toContain('capacity: desiredCount, unless schedulingStrategy = DAEMON');
+    expect(text.stdout).toContain('capacity: autoscaling.minNodeCount or nodeCount or initialNodeCount, per zone');
+    expect(text.stdout).toContain('replica group: the members of the cluster clusterIdentifier names');
+    const json = JSON.parse((await runCli(['rules', 'list', '--format', 'json'])).stdout) as { rules: Array<{ id: string; replicas?: unknown; replicaOf?: string[] }> };
+    expect(json.rules.find((r) => r.id === 'awsx-fargate-service')?.replicas).toMatchObject({ property: ['desiredCount'], default: 1 });
+    expect(json.rules.find((r) => r.id === 'aws-rds-cluster-instance')?.replicaOf).toEqual(['clusterIdentifier']);
+  });
+});
+
 describe('bad counts', () => {
   function project(program: string): string {
     const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-capacity-'));

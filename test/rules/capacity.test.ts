@@ -205,6 +205,15 @@ describe('groups only on evidence', () => {
     expect(e.result.groupFrom).toBe('compute resources named alike (web-1, web-2, the core grouping name suffix) whose properties are the same apart from placement');
   });
 
+  it('a group tag on one resource alone makes no group of one: it stays a component', async () => {
+    const one = new ExportBuilder();
+    const p = one.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    one.add('aws:ec2/instance:Instance', 'ledger', { id: 'i-0ledger', provider: p, inputs: { instanceType: 'm6i.large', availabilityZone: 'us-east-1a', tags: { 'firebreak:group': 'ledger' } } });
+    const a = await analyze(one.write());
+    expect(Object.values(a.nodes).filter((n) => n.kind === 'group')).toEqual([]);
+    expect(a.findings.some((f) => f.event.kind === 'component')).toBe(true);
+  });
+
   it('instances named alike with different properties are not replicas', async () => {
     for (const name of ['job-1', 'job-2']) expect((await explainC(file, name)).result.group).toBeUndefined();
   });

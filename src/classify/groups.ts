@@ -111,9 +111,8 @@ export class AutoGroups {
   /** The properties replicas must agree on (the packs' grouping.compare), but those that place it. */
   private shape(r: ResourceRecord, stem: string): string {
     const rules = this.classifier.rulesFor(r.type, r);
-    const skip = new Set(this.classifier.placementKeys);
-    for (const p of [...rules.zone, ...rules.zoneVia, ...rules.region]) skip.add(p.split(/[.[]/)[0]!);
-    const keys = [...this.classifier.compareKeys].filter((k) => !skip.has(k)).sort();
+    const placed = new Set([...rules.zone, ...rules.zoneVia, ...rules.region].map((p) => p.split(/[.[]/)[0]!));
+    const keys = [...this.classifier.compareKeys].filter((k) => !this.classifier.placementKeys.has(k) && !placed.has(k)).sort();
     return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k] ?? r.outputs[k], r.name, stem)}`).join(';');
   }
 

@@ -189,6 +189,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.region) parts.push(`region [${d.region.join(', ')}]`);
   if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}`).join('; ')}`);
   if (d.replicas) parts.push(`capacity ${replicasText(d.replicas)}`);
+  if (d.replicaOf) parts.push(`replica of what ${d.replicaOf.join(', ')} names`);
   if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }

@@ -5,7 +5,10 @@
  *
  * Semantics (DESIGN.md):
  * - A lost domain loses its whole subtree. A component is lost when it fails
- *   itself or when every domain it is placed in is lost (it spans them).
+ *   itself or when every domain it is placed in is lost (it spans them), or,
+ *   with a `downAt` (n instances over more than n zones), when that many are.
+ *   A component with a known capacity that lost some placements, not enough
+ *   to stop it, is degraded.
  * - requires: a node takes the worst state of what it requires (a service
  *   whose database is degraded is degraded; stranded or down likewise).
  * - A group is stranded or down when fewer than k members are alive (up or
@@ -56,6 +59,8 @@ export interface PathStep {
   state: ServiceState;
   /** For a stranded group: the member it could not fail over from. */
   lostMember?: string;
+  /** For placed-in: why losing this one of its domains stops the component (fewer instances than zones). */
+  note?: string;
 }
 
 export interface NodeOutcome {
@@ -68,7 +73,7 @@ export type EngineInput = Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSour
 
 /**
  * The engine's input from a result's plain model (`includeModel`), as the html
- * page has it. The engine reads only id, kind, k, n and event of a node, which
+ * page has it. The engine reads only id, kind, k, n, event, capacity and downAt of a node, which
  * a ResultModel node carries; its other fields are left out, hence the cast.
  */
 export function engineInput(model: ResultModel): EngineInput {
@@ -91,6 +96,10 @@ export class Engine {
   private readonly childDomains: Csr;
   private readonly placedHere: Csr;
   private readonly nPlacements: Int32Array;
+  /** Placements whose loss stops a component: all of them unless its downAt says fewer. */
+  private readonly need: Int32Array;
+  /** Components that are degraded by a partial loss of their placements (their capacity is known). */
+  private readonly counted: Uint8Array;
   private readonly placements: Csr;
   private readonly requirers: Csr;
   private readonly groupsOf: Csr;
@@ -144,6 +153,13 @@ export class Engine {
     this.placements = csr(n, src['placed-in'], dst['placed-in']);
     this.nPlacements = new Int32Array(n);
     for (const c of src['placed-in']) this.nPlacements[c]!++;
+    this.need = this.nPlacements.slice();
+    this.counted = new Uint8Array(n);
+    this.nodes.forEach((node, i) => {
+      if (node.kind !== 'component') return;
+      if (node.downAt !== undefined && node.downAt >= 1 && node.downAt < this.need[i]!) this.need[i] = node.downAt;
+      if (node.capacity !== undefined) this.counted[i] = 1;
+    });
     this.requirers = csr(n, dst.requires, src.requires);
     this.requiresOut = csr(n, src.requires, dst.requires);
     this.groupsOf = csr(n, src['member-of'], dst['member-of']);
@@ -259,7 +275,8 @@ export class Engine {
         const c = this.placedHere.data[e]!;
         this.touch(c);
         this.counter[c]!++;
-        if (this.counter[c] === this.nPlacements[c]) this.raise(c, DOWN, d);
+        if (this.counter[c] === this.need[c]) this.raise(c, DOWN, d);
+        else if (this.counted[c] && this.counter[c]! < this.need[c]!) this.raise(c, DEGRADED, d);
       }
       for (let e = this.childDomains.start[d]!; e < this.childDomains.start[d + 1]!; e++) stack.push(this.childDomains.data[e]!, d);
     }
@@ -307,9 +324,9 @@ export class Engine {
     return out;
   }
 
-  /** How many more losses gate i absorbs: n - k for a group, placements - 1 for a component. */
+  /** How many more losses gate i absorbs: n - k for a group, placements needed to stop it - 1 for a component. */
   slackOf(i: number): number {
-    return this.kind[i] === K_GROUP ? this.n[i]! - this.k[i]! : this.nPlacements[i]! - 1;
+    return this.kind[i] === K_GROUP ? this.n[i]! - this.k[i]! : this.need[i]! - 1;
   }
 
   /** Can gate i be stranded (a group with recovery tools)? */
@@ -343,9 +360,14 @@ export class Engine {
     return step;
   }
 
-  /** placed-in the lost domain d, then up the tree to the domain whose loss was the event. */
-  private domainSteps(d: number): PathStep[] {
-    const steps: PathStep[] = [{ edge: 'placed-in', node: this.ids[d]!, state: 'down' }];
+  /** placed-in the lost domain d (by component c), then up the tree to the domain whose loss was the event. */
+  private domainSteps(d: number, c: number): PathStep[] {
+    const step: PathStep = { edge: 'placed-in', node: this.ids[d]!, state: 'down' };
+    const need = this.need[c]!;
+    if (need < this.nPlacements[c]!) {
+      step.note = need === 1 ? 'one instance: a zone loss stops it until it is rescheduled' : `any ${need} of its ${this.nPlacements[c]!} zones may hold all its instances`;
+    }
+    const steps: PathStep[] = [step];
     for (let x = d; this.domainVia[x]! >= 0; ) {
       x = this.domainVia[x]!;
       steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
@@ -362,7 +384,7 @@ export class Engine {
       const c = this.cause[cur]!;
       if (this.stamp[cur] !== this.epoch) break;
       if (c < 0) return steps; // cur failed on its own: the event
-      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c)];
+      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c, cur)];
       if (seen.has(c)) break;
       seen.add(c);
       steps.push(this.stepTo(cur, c));
@@ -390,7 +412,7 @@ export class Engine {
       if (this.kind[x] === K_COMPONENT) {
         for (let e = this.placements.start[x]!; e < this.placements.start[x + 1]!; e++) {
           const d = this.placements.data[e]!;
-          if (this.isDomainLost(d) && this.counter[x] === this.nPlacements[x]) return [...done(x), ...this.domainSteps(d)];
+          if (this.isDomainLost(d) && this.counter[x]! >= this.need[x]!) return [...done(x), ...this.domainSteps(d, x)];
         }
       }
       const next: number[] = [];

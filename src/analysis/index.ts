@@ -159,7 +159,10 @@ export function resultModel(model: Model): ResultModel {
     if (n.kind === 'domain') return { id: n.id, kind: n.kind, name: n.name, domainKind: n.domainKind };
     if (n.kind === 'group') return { id: n.id, kind: n.kind, name: n.name, k: n.k, n: n.n, service: n.service };
     if (n.kind === 'service') return { id: n.id, kind: n.kind, name: n.name, critical: n.critical };
-    return { id: n.id, kind: n.kind, name: n.name, event: n.event, service: n.service, role: n.role };
+    return {
+      id: n.id, kind: n.kind, name: n.name, event: n.event, service: n.service, role: n.role,
+      ...(n.capacity !== undefined ? { capacity: n.capacity } : {}), ...(n.downAt !== undefined ? { downAt: n.downAt } : {}),
+    };
   });
   const edges: ResultModel['edges'] = model.edgeKind.map((kind, e) => [model.edgeSource[e]!, model.edgeTarget[e]!, kind]);
   return { nodes, edges };

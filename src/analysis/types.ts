@@ -90,6 +90,9 @@ export interface ResultModel {
     critical?: boolean;
     /** Components: their own loss is a basic event. */
     event?: boolean;
+    /** Components: instances they keep running, and how many of their placements stop them (engine semantics). */
+    capacity?: number;
+    downAt?: number;
     /** Components and groups: the service they belong to. */
     service?: string;
     /** Components: compute, datastore... (unclassified when no rule says). */

@@ -18,6 +18,10 @@ export class Classifier {
   /** Packages marked `component: true`: a program shows their resources without their children. */
   readonly componentPackages = new Set<string>();
   private groupSuffix: RegExp | undefined;
+  /** Top-level property names that place a resource or label it (packs' coverage.placement, tags.paths): ignored when replicas are compared. */
+  readonly placementKeys = new Set<string>(['name']);
+  /** Top-level properties replicas named alike must agree on (packs' grouping.compare). */
+  readonly compareKeys = new Set<string>();
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -27,6 +31,9 @@ export class Classifier {
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      for (const k of pack.grouping?.compare ?? []) this.compareKeys.add(k);
+      for (const k of pack.coverage?.placement ?? []) this.placementKeys.add(k);
+      for (const k of pack.tags?.paths ?? []) this.placementKeys.add(k.split('.')[0]!);
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.component) this.componentPackages.add(p.package);

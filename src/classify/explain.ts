@@ -12,7 +12,8 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type Role, type RunsOn, type Scope } from './schema.js';
+import { ROLES, type Condition, type Replicas, type Role, type RunsOn, type Scope } from './schema.js';
+import type { Capacity, GroupEvidence } from './types.js';
 
 export interface Span {
   property: string;
@@ -39,11 +40,13 @@ export interface RuleDecision {
     region?: string[];
     spans?: Span[];
     runsOn?: RunsOn;
+    replicas?: Replicas;
+    replicaOf?: string[];
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'replicas', 'replicaOf'];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */
@@ -90,6 +93,8 @@ export interface Explanation {
       spreads: boolean | ConditionCheck[];
       spreadHolds: boolean;
     };
+    /** Its capacity rule (replicas): the count paths, with the resource's values there. */
+    replicas?: { property: PathValue[]; default?: number; perZone: boolean };
     /** A rule other than a catch-all matched. */
     specific: boolean;
     /** For each field set, the id of the rule whose value won. */
@@ -109,6 +114,10 @@ export interface Explanation {
     serviceFrom: string;
     group?: string;
     groupFrom?: string;
+    /** What made its group (a tag; alike names and properties of stateless resources). */
+    groupEvidence?: GroupEvidence;
+    /** Its capacity, when its rule reads a count. */
+    capacity?: Capacity;
     quorum?: number | 'majority';
     critical?: boolean;
     requires: string[];
@@ -262,7 +271,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       serviceFrom = found ?? (top ? `its top component resource ${top.name}` : `the project ${r.project}`);
     }
   }
-  const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : 'replicas named alike (the core grouping name suffix)';
+  const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : (c.groupEvidence?.detail ?? 'replicas named alike (the core grouping name suffix)');
 
   const result: Explanation['result'] = {
     role: c.role,
@@ -273,6 +282,8 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     service: c.service,
     serviceFrom,
     ...(c.group !== undefined ? { group: c.group, groupFrom: groupFrom! } : {}),
+    ...(c.groupEvidence ? { groupEvidence: c.groupEvidence } : {}),
+    ...(c.capacity ? { capacity: c.capacity } : {}),
     ...(c.quorum !== undefined ? { quorum: c.quorum } : {}),
     ...(c.critical !== undefined ? { critical: c.critical } : {}),
     requires: c.requires,
@@ -301,6 +312,9 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       region: paths(m.region),
       spans,
       ...(runsOn ? { runsOn } : {}),
+      ...(m.replicas
+        ? { replicas: { property: paths(m.replicas.property), ...(m.replicas.default !== undefined ? { default: m.replicas.default } : {}), perZone: m.replicas.perZone === true } }
+        : {}),
       specific: m.specific,
       decidedBy,
     },

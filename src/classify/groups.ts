@@ -4,9 +4,11 @@
  * the recovery tools it fails over with.
  */
 import type { Warning } from '../errors.js';
-import type { ResourceRecord } from '../ingest/types.js';
+import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types.js';
+import { asSpecial } from '../ingest/types.js';
 import type { Classifier } from './classifier.js';
 import type { Context } from './context.js';
+import { referencedBy } from './placement.js';
 import { parseFlag, splitList } from './tags.js';
 import { resourceWarning, type ClassifiedResource } from './types.js';
 
@@ -22,7 +24,10 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap
   const critical = parseFlag(tags.get('critical'));
   if (critical !== undefined) c.critical = critical;
   const group = tags.get('group');
-  if (group) c.group = group;
+  if (group) {
+    c.group = group;
+    c.groupEvidence = { kind: 'tag', detail: 'its firebreak:group tag' };
+  }
   const quorum = tags.get('quorum');
   if (quorum) {
     if (quorum.toLowerCase() === 'majority') c.quorum = 'majority';
@@ -39,20 +44,86 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap
   }
 }
 
-/** Groups by name: components of one service, type and parent whose names differ only in the packs' suffix (web-1, web-2). */
+/**
+ * Groups by cluster: the components whose rule's replicaOf references reach
+ * the same cluster resource (Aurora cluster instances) are its replicas,
+ * named `service/cluster`. Returns whether c joined such a group.
+ */
+export class ClusterGroups {
+  private readonly groups = new Map<string, { cluster: ResourceRecord; via: string; members: ClassifiedResource[] }>();
+
+  constructor(private readonly ctx: Context) {}
+
+  add(c: ClassifiedResource): boolean {
+    const r = c.record;
+    const via = this.ctx.classifier.rulesFor(r.type, r).replicaOf;
+    for (const path of via ?? []) {
+      const cluster = referencedBy(this.ctx, r, path).find((x) => x.custom);
+      if (!cluster) continue;
+      const key = `${c.service}\u0000${cluster.urn}`;
+      const g = this.groups.get(key);
+      if (g) g.members.push(c);
+      else this.groups.set(key, { cluster, via: path, members: [c] });
+      return true;
+    }
+    return false;
+  }
+
+  /** Names the groups of two or more members; a lone member stays a component. */
+  assign(): void {
+    for (const g of this.groups.values()) {
+      if (g.members.length < 2) continue;
+      for (const m of g.members) {
+        m.group = `${m.service}/${g.cluster.name}`;
+        m.groupEvidence = { kind: 'cluster', detail: `the ${g.members.length} members of cluster ${g.cluster.name} (its ${g.via})` };
+      }
+    }
+  }
+}
+
+/** Roles whose instances hold no data of their own: the only ones grouped by name. */
+const STATELESS = new Set<string>(['compute', 'network-path']);
+
+/** A stable text of a value, with the resource's own name (web-1) blanked out of strings. */
+function fingerprint(v: PropertyValue | undefined, ownName: string, stem: string): string {
+  if (v === undefined) return 'u';
+  if (v === null || typeof v === 'boolean' || typeof v === 'number') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v.includes(ownName) ? v.split(ownName).join(stem) : v);
+  if (Array.isArray(v)) return `[${v.map((x) => fingerprint(x, ownName, stem)).join(',')}]`;
+  const s = asSpecial(v);
+  if (s) return s.kind === 'resource-ref' ? `ref:${s.urn}` : s.kind === 'unknown' ? `?${s.symbol ?? ''}` : s.kind;
+  const m = v as PropertyMap;
+  return `{${Object.keys(m).sort().map((k) => `${JSON.stringify(k)}:${fingerprint(m[k], ownName, stem)}`).join(',')}}`;
+}
+
+/**
+ * Groups by name: components of one service, type and parent whose names
+ * differ only in the packs' suffix (web-1, web-2), of a stateless role, and
+ * whose properties of the packs' grouping.compare (image, instance type,
+ * size, ...) are the same. Data stores are never grouped by name: two buckets or databases
+ * named alike hold different data.
+ */
 export class AutoGroups {
   private readonly groups = new Map<string, ClassifiedResource[]>();
 
   constructor(private readonly classifier: Classifier) {}
 
+  /** The properties replicas must agree on (the packs' grouping.compare), but those that place it. */
+  private shape(r: ResourceRecord, stem: string): string {
+    const rules = this.classifier.rulesFor(r.type, r);
+    const placed = new Set([...rules.zone, ...rules.zoneVia, ...rules.region].map((p) => p.split(/[.[]/)[0]!));
+    const keys = [...this.classifier.compareKeys].filter((k) => !this.classifier.placementKeys.has(k) && !placed.has(k)).sort();
+    return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k] ?? r.outputs[k], r.name, stem)}`).join(';');
+  }
+
   /** A component without a group tag. */
   add(c: ClassifiedResource): void {
     const suffix = this.classifier.nameSuffix;
-    if (!suffix) return;
+    if (!suffix || !STATELESS.has(c.role)) return;
     const r = c.record;
     const stem = r.name.replace(suffix, '');
     if (stem === r.name || stem === '') return;
-    const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}`;
+    const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}\u0000${this.shape(r, stem)}`;
     const list = this.groups.get(key);
     if (list) list.push(c);
     else this.groups.set(key, [c]);
@@ -60,7 +131,7 @@ export class AutoGroups {
 
   /**
    * Names the groups of two or more: `service/stem`. Two groups that would share a name (same service
-   * and stem, another stack, parent or type) are told apart by their stack, then by their order.
+   * and stem, another stack, parent, type or properties) are told apart by their stack, then by their order.
    */
   assign(): void {
     const named = [...this.groups.values()]
@@ -81,7 +152,14 @@ export class AutoGroups {
         seen.set(g.name, k);
         g.name = `${g.name} #${k}`;
       }
-      for (const m of g.members) m.group = g.name;
+      const names = g.members.map((m) => m.record.name).sort().join(', ');
+      for (const m of g.members) {
+        m.group = g.name;
+        m.groupEvidence = {
+          kind: 'name',
+          detail: `${g.members[0]!.role} resources named alike (${names}, the core grouping name suffix) whose properties are the same apart from placement`,
+        };
+      }
     }
   }
 }

@@ -9,11 +9,12 @@
 import type { Warning } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
+import { judgeCapacity, readCount } from './capacity.js';
 import { Classifier } from './classifier.js';
 import { createContext, stackKey, type Context } from './context.js';
-import { AutoGroups, applyTags } from './groups.js';
+import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
-import { internPath, place } from './placement.js';
+import { clusterIdentity, internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
 import { resolveRequirements } from './requirements.js';
 import { resourceCoverage } from './coverage-classes.js';
@@ -48,12 +49,20 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
   };
   for (const pack of packs) {
     pack.tags?.paths.forEach(top);
+    pack.grouping?.compare?.forEach(top);
     for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
     for (const rule of pack.rules) {
       [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
       if (rule.match.property) top(rule.match.property.path);
+      rule.replicaOf?.forEach(top);
+      if (rule.replicas) {
+        rule.replicas.property.forEach(top);
+        for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
+      }
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
+        // The provider's inputs that name its cluster (context, cluster).
+        rule.runsOn.cluster?.name.forEach(top);
         if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
       }
     }
@@ -112,12 +121,15 @@ function classifyOne(
   const managed = rules.managed ?? false;
   const explicitlyFailable = tagRole !== undefined && !rules.specific;
   ctx.failable.add(r);
+  // Capacity: a count the resource states (or its documented default) decides whether its own loss counts.
+  const verdict = placed.placements.length > 0 ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread) : {};
   return {
     record: r,
     role,
     failable: true,
     // Unclassified types fail with their domains but are not judged as single components.
-    event: !managed && !placed.redundant && (rules.specific || explicitlyFailable),
+    event: verdict.event ?? (!managed && !placed.redundant && (rules.specific || explicitlyFailable)),
+    ...(verdict.capacity ? { capacity: verdict.capacity } : {}),
     placements: placed.placements,
     placedBy: placed.placedBy,
     service: '',
@@ -126,6 +138,40 @@ function classifyOne(
     rules: rules.ids,
     ...(placed.host ? { host: placed.host.urn } : {}),
   };
+}
+
+/**
+ * Kubernetes providers that cannot be proved to reach the same cluster, or
+ * different ones: two providers whose resources run through them, when at
+ * least one has no cluster resource behind it. Each is judged as a cluster of
+ * its own; the blind spot names both.
+ */
+function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[] {
+  const providers = new Map<string, { name: string; host?: string; identity: string }>();
+  for (const c of out) {
+    const r = c.record;
+    if (!c.failable || !r.provider || providers.has(r.provider)) continue;
+    const runsOn = ctx.classifier.rulesFor(r.type, r).runsOn;
+    if (!runsOn?.cluster) continue;
+    const p = ctx.byUrn.get(r.provider);
+    const name = p?.name ?? r.provider;
+    providers.set(r.provider, { name, ...(c.host ? { host: c.host } : {}), identity: c.host ? `cluster ${ctx.byUrn.get(c.host)?.name ?? c.host}` : clusterIdentity(ctx, r, runsOn) });
+  }
+  const list = [...providers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const spots: BlindSpot[] = [];
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const [ua, a] = list[i]!;
+      const [, b] = list[j]!;
+      if (a.host && b.host) continue; // two cluster resources: the same one, or different ones, for certain
+      spots.push({
+        kind: 'unknown-cluster',
+        subject: ua,
+        message: `kubernetes providers ${a.name} (${a.identity}) and ${b.name} (${b.identity}) cannot be proved to be the same cluster or different ones; each is judged as its own cluster`,
+      });
+    }
+  }
+  return spots;
 }
 
 export function classify(inputs: StackInput[], packs: LoadedPack[]): Classification {
@@ -151,14 +197,17 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   });
   const serviceOf = serviceResolver(ctx, tagged);
   const autoGroups = new AutoGroups(classifier);
+  const clusterGroups = new ClusterGroups(ctx);
   out.forEach((c, i) => {
     if (!c.failable) return;
     c.service = serviceOf(c.record);
     applyTags(ctx, c, tagsAt[i]!, warnings);
-    if (!c.group) autoGroups.add(c);
+    if (!c.group && !clusterGroups.add(c)) autoGroups.add(c);
   });
+  clusterGroups.assign();
   autoGroups.assign();
 
+  blindSpots.push(...clusterBlindSpots(ctx, out));
   resolveRequirements(ctx, out);
   const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };

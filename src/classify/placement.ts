@@ -116,6 +116,8 @@ export interface Placed {
   redundant: boolean;
   /** The host it runs on (runsOn). */
   host?: ResourceRecord;
+  /** On a host spanning zones but not proved spread over them: all its instances may sit in one zone. */
+  unspread?: boolean;
 }
 
 /** Where a host (a cluster) is placed, by its own rules and tags. */
@@ -189,7 +191,24 @@ function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots
     subject: r.urn,
     message: `${r.name} (${r.type}) ${why}: which zone it lives in is not known; placed in ${pathText(common)}`,
   });
-  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host };
+  return { placements: [common], placedBy: `runs on ${host.name}, zone not known`, redundant: false, host, unspread: true };
+}
+
+/**
+ * The cluster behind a resource's provider when no cluster resource is among
+ * the inputs: named by the provider's context (or cluster) input, its own
+ * kubeconfig, or the ambient kubeconfig (a provider that sets neither).
+ */
+export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn): string {
+  const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
+  if (!p) return 'ambient kubeconfig';
+  for (const key of runsOn.cluster?.name ?? []) {
+    const v = scalarStrings(firstValue([p.inputs, p.outputs], [key])).values[0];
+    if (v && !v.symbolic) return `${key} ${v.text}`;
+  }
+  const kubeconfig = firstValue([p.inputs, p.outputs], ['kubeconfig']);
+  if (kubeconfig !== undefined) return `kubeconfig of ${p.name}`;
+  return 'ambient kubeconfig';
 }
 
 export function place(
@@ -207,6 +226,13 @@ export function place(
   if (rules.runsOn) {
     const onHost = placeOnHost(ctx, r, rules.runsOn, blindSpots);
     if (onHost) return onHost;
+    if (rules.runsOn.cluster) {
+      // No cluster resource: the cluster behind the provider is a domain of its own, in no known region or zone.
+      const identity = clusterIdentity(ctx, r, rules.runsOn);
+      const pkg = packageOf(r.type);
+      const root: DomainSegment = { name: ctx.classifier.providerFor(pkg)?.domain ?? pkg, kind: 'provider' };
+      return { placements: [[root, { name: identity, kind: rules.runsOn.cluster.kind }]], placedBy: `the cluster of ${identity} (no cluster resource in the inputs)`, redundant: false };
+    }
   }
   const pkg = packageOf(r.type);
   const info = ctx.classifier.providerFor(pkg);

@@ -45,8 +45,23 @@ export const runsOnSchema = z.strictObject({
     .union([z.boolean(), z.array(conditionSchema)])
     .optional()
     .describe('When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)'),
+  cluster: z
+    .strictObject({
+      kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),
+      name: z.array(z.string()).describe('Inputs of the provider resource that name the cluster (`context`, `cluster`), first set wins'),
+    })
+    .optional()
+    .describe('When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider\'s context, its own kubeconfig, or the ambient kubeconfig'),
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
+
+export const replicasSchema = z.strictObject({
+  property: stringList.describe('Property paths holding its instance count, tried in order (the minimum first: `minSize`, then `desiredCapacity`); a list of values (one per node pool) is summed'),
+  default: z.number().int().min(0).optional().describe("The count when none of the properties is set: the provider's documented default (name its source in the rule's why)"),
+  perZone: z.boolean().optional().describe('The count is per zone of the resource (GKE node pools: nodeCount per zone of nodeLocations)'),
+  unless: z.array(conditionSchema).optional().describe('When any of these holds the count does not apply (ECS DAEMON scheduling: one task per instance)'),
+});
+export type Replicas = z.infer<typeof replicasSchema>;
 
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
@@ -70,6 +85,13 @@ export const ruleSchema = z.strictObject({
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
+  replicaOf: z
+    .array(z.string())
+    .optional()
+    .describe('References to the cluster resource it is a member of: the members of one cluster form a replica group (Aurora cluster instances), whatever their names'),
+  replicas: replicasSchema
+    .optional()
+    .describe('Its capacity: how many instances it keeps running, read from its own properties. One instance is a single point (and its zone too); n instances over z zones hold min(n, z) of them'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 
@@ -125,7 +147,15 @@ export const packSchema = z.strictObject({
     .optional()
     .describe('For --availability: how often a single component fails on its own, and for how long'),
   tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
-  grouping: z.strictObject({ nameSuffix: z.string() }).optional(),
+  grouping: z
+    .strictObject({
+      nameSuffix: z.string(),
+      compare: z
+        .array(z.string())
+        .optional()
+        .describe('Top-level properties that must be equal among resources named alike for them to be replicas (image, instance type, size, ...)'),
+    })
+    .optional(),
   providers: z.array(providerSchema).optional(),
   rules: z.array(ruleSchema).default([]),
 });

@@ -20,6 +20,23 @@ export interface DomainSegment {
 
 export type Quorum = number | 'majority';
 
+/** How many instances a resource keeps running (its rule's `replicas`), and what follows. */
+export interface Capacity {
+  count: number;
+  /** Where the count came from: a property path, or the documented default. */
+  from: string;
+  /** Lost when this many of its placements are (fewer than all of them); absent: when all are. */
+  downAt?: number;
+  /** One line for explanations. */
+  note: string;
+}
+
+/** What made a replica group: a tag the program states, or alike names and properties of stateless resources. */
+export interface GroupEvidence {
+  kind: 'tag' | 'cluster' | 'name';
+  detail: string;
+}
+
 export interface ClassifiedResource {
   record: ResourceRecord;
   role: Role | 'unclassified';
@@ -34,6 +51,10 @@ export interface ClassifiedResource {
   service: string;
   critical?: boolean;
   group?: string;
+  /** What made its group. */
+  groupEvidence?: GroupEvidence;
+  /** Its capacity, when its rule reads one. */
+  capacity?: Capacity;
   quorum?: Quorum;
   /** URNs of the tools needed to fail this resource's group over. */
   recoversWith: string[];
@@ -46,7 +67,7 @@ export interface ClassifiedResource {
 }
 
 export interface BlindSpot {
-  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config';
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config' | 'unknown-capacity' | 'unknown-cluster';
   /** The resource type (no-rule) or URN. */
   subject: string;
   message: string;

@@ -11,7 +11,7 @@ import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
 import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
-import type { Condition } from '../classify/schema.js';
+import type { Condition, Replicas } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
 import type { Cli } from './shared.js';
 
@@ -64,6 +64,8 @@ export function renderListJson(packs: LoadedPack[]): string {
         ...(r.role !== undefined ? { role: r.role } : {}),
         ...(r.scope !== undefined ? { scope: r.scope } : {}),
         ...(r.managed !== undefined ? { managed: r.managed } : {}),
+        ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
+        ...(r.replicaOf !== undefined ? { replicaOf: r.replicaOf } : {}),
         info: r.info,
       })),
     ),
@@ -88,6 +90,8 @@ export function renderListText(packs: LoadedPack[], cwd = process.cwd()): string
       rows.push([p.pack, r.id, r.role ?? '-', first, r.info]);
       // Every further type on a line of its own, under MATCH.
       for (const t of more) rows.push(['', '', '', t, '']);
+      if (r.replicas) rows.push(['', '', '', '', `capacity: ${replicasText(r.replicas)}`]);
+      if (r.replicaOf) rows.push(['', '', '', '', `replica group: the members of the cluster ${r.replicaOf.join(' or ')} names`]);
     }
   }
   lines.push(...table(rows));
@@ -166,6 +170,15 @@ function conditionText(c: Condition): string {
   return `${paths} = ${String(c.equals)}`;
 }
 
+/** A capacity rule in words: `desiredCount, default 1, unless schedulingStrategy = DAEMON`. */
+function replicasText(r: Replicas): string {
+  const parts = [r.property.join(' or ')];
+  if (r.perZone) parts.push('per zone');
+  if (r.default !== undefined) parts.push(`default ${r.default}`);
+  if (r.unless) parts.push(`unless ${r.unless.map(conditionText).join(' or ')}`);
+  return parts.join(', ');
+}
+
 function decisionText(d: Explanation['rules'][number]['decides']): string {
   const parts: string[] = [];
   if (d.role) parts.push(`role ${d.role}`);
@@ -175,6 +188,8 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.zoneVia) parts.push(`zoneVia [${d.zoneVia.join(', ')}]`);
   if (d.region) parts.push(`region [${d.region.join(', ')}]`);
   if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}`).join('; ')}`);
+  if (d.replicas) parts.push(`capacity ${replicasText(d.replicas)}`);
+  if (d.replicaOf) parts.push(`replica of what ${d.replicaOf.join(', ')} names`);
   if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }
@@ -253,6 +268,7 @@ export function renderExplainText(e: Explanation): string {
     rows.push(['  placed by', c.placedBy]);
     rows.push(['  service', `${c.service}  (from ${c.serviceFrom})`]);
     rows.push(['  group', c.group !== undefined ? `${c.group}  (from ${c.groupFrom})` : '-']);
+    if (c.capacity) rows.push(['  capacity', `${c.capacity.count} (from ${c.capacity.from}): ${c.capacity.note}`]);
     if (c.quorum !== undefined) rows.push(['  quorum', String(c.quorum)]);
     rows.push(['  critical', c.critical === undefined ? 'not marked' : String(c.critical)]);
     rows.push([

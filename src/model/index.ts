@@ -43,6 +43,13 @@ export interface ComponentNode {
   event: boolean;
   placedBy: string;
   group?: string;
+  /**
+   * Instances it keeps running, when its rule reads a count: it is then
+   * degraded when it loses some of its placements and not enough to stop it.
+   */
+  capacity?: number;
+  /** Lost when this many of its placements are (fewer than all: n instances over more zones). */
+  downAt?: number;
   source?: SourceLocation;
 }
 
@@ -246,6 +253,8 @@ export function buildModel(classification: Classification): Model {
   const groupOfUrn = new Map<string, number>();
   for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
     const n = members.length;
+    // A group of one member is that component: it replaces nothing.
+    if (n < 2) continue;
     const q = members.find((m) => m.quorum !== undefined)?.quorum;
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
     if (k > n) {
@@ -266,6 +275,10 @@ export function buildModel(classification: Classification): Model {
       stack: r.stack, project: r.project, event: c.event, placedBy: c.placedBy,
     };
     if (group !== undefined) node.group = b.nodes[group]!.id;
+    if (c.capacity) {
+      node.capacity = c.capacity.count;
+      if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
+    }
     if (r.source) node.source = r.source;
     const at = b.addNode(node);
     componentAt.set(r.urn, at);

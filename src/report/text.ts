@@ -45,6 +45,7 @@ export function renderPath(result: { nodes: Record<string, NodeInfo> }, path: Pa
     .map((step, i) => {
       let label = nodeLabel(result.nodes, step.node);
       if (i > 0 && step.state === 'stranded') label += c.yellow(' [stranded]');
+      if (step.note) label += c.dim(` (${step.note})`);
       return i === 0 ? c.bold(label) : `${c.dim(`-${step.edge}->`)} ${label}`;
     })
     .join(' ');

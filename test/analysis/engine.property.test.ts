@@ -138,6 +138,34 @@ describe('engine vs brute-force reference', () => {
     expect(Math.min(...seen), `scenarios reaching up/degraded/stranded/down: ${seen.join('/')}`).toBeGreaterThan(40);
   });
 
+  it('agrees on components with a count (capacity and downAt): degraded by a partial loss, down at downAt of their zones', () => {
+    // Count-derived capacity (rules' replicas): n instances over z zones are down when min(n, z) are lost.
+    let partial = 0;
+    let early = 0;
+    fc.assert(
+      fc.property(modelAndScenarios, ({ built, scenarios }) => {
+        const engine = new Engine(built.model);
+        for (const failedIds of scenarios) {
+          const failed = new Set(failedIds);
+          engine.evaluate(failedIds.map((id) => engine.index.get(id)!));
+          const ref = bruteForce(built.model, failed);
+          engine.nodes.forEach((node, i) => {
+            if (node.kind !== 'component' || node.capacity === undefined) return;
+            expect(STATE_NAMES[engine.stateOf(i)], `${built.description}\nfailed: ${failedIds.join(', ')}\n${node.id}`).toBe(STATE_NAMES[ref.state.get(node.id)!]);
+            const places = engine.placementsOf(i);
+            const lost = places.filter((d) => ref.lostDomains.has(engine.ids[d]!)).length;
+            if (failed.has(node.id)) return;
+            if (lost > 0 && engine.stateOf(i) === 1) partial++;
+            if (node.downAt !== undefined && lost >= node.downAt && lost < places.length && engine.stateOf(i) === 3) early++;
+          });
+        }
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(partial, 'components degraded by a partial loss of their zones').toBeGreaterThan(20);
+    expect(early, 'components down with downAt of their zones lost, not all').toBeGreaterThan(20);
+  });
+
   it('explains every hurt service (and every hurt node) with a valid path, in models without feedback cycles', () => {
     let checked = 0;
     fc.assert(

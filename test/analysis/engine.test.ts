@@ -69,6 +69,42 @@ describe('spanning placement', () => {
   });
 });
 
+describe('capacity: n instances over z zones (a count the rules read)', () => {
+  // one: 1 task over a+b (downAt 1); pool: 1 node in each of a, b, c; two: 2 instances over a, b, c (downAt 2); plain: an ALB over a+b (no count).
+  const h = new Harness(
+    cloud()
+      .component('one', { placedIn: ['aws/r1/a', 'aws/r1/b'], capacity: 1, downAt: 1 })
+      .component('pool', { placedIn: ['aws/r1/a', 'aws/r1/b', 'aws/r1/c'], capacity: 3, event: false })
+      .component('two', { placedIn: ['aws/r1/a', 'aws/r1/b', 'aws/r1/c'], capacity: 2, downAt: 2, event: false })
+      .component('plain', { placedIn: ['aws/r1/a', 'aws/r1/b'], event: false })
+      .component('app', { requires: ['pool'] })
+      .service('svc', ['app'])
+      .build(),
+  );
+  const ids = [C('one'), C('pool'), C('two'), C('plain'), S('svc')];
+  const row = (one: ServiceState, pool: ServiceState, two: ServiceState, plain: ServiceState, svc: ServiceState) => ({
+    [C('one')]: one, [C('pool')]: pool, [C('two')]: two, [C('plain')]: plain, [S('svc')]: svc,
+  });
+
+  it.each<Row>([
+    ['one instance: either zone stops it; a pool of one per zone is degraded, not down', [D('aws/r1/a')], row('down', 'degraded', 'degraded', 'up', 'degraded')],
+    ['zone b alike', [D('aws/r1/b')], row('down', 'degraded', 'degraded', 'up', 'degraded')],
+    ['zone c holds no instance of one; two instances over three zones are degraded', [D('aws/r1/c')], row('up', 'degraded', 'degraded', 'up', 'degraded')],
+    ['two zones of three: the pool is degraded, two instances may have been in them', [D('aws/r1/a'), D('aws/r1/c')], row('down', 'degraded', 'down', 'up', 'degraded')],
+    ['every zone: all down', [D('aws/r1/a'), D('aws/r1/b'), D('aws/r1/c')], row('down', 'down', 'down', 'down', 'down')],
+    ['the one instance failing itself', [C('one')], row('down', 'up', 'up', 'up', 'up')],
+  ])('%s', (_name, events, expected) => {
+    h.fail(...events);
+    expect(h.states(ids)).toEqual(expected);
+  });
+
+  it('explains a one-instance loss by its zone, with why', () => {
+    h.fail(D('aws/r1/b'));
+    const path = h.engine.explain(h.idx(C('one')));
+    expect(path.at(-1)).toEqual({ edge: 'placed-in', node: D('aws/r1/b'), state: 'down', note: 'one instance: a zone loss stops it until it is rescheduled' });
+  });
+});
+
 describe('nested domains (campus > building > room)', () => {
   const h = new Harness(
     new ModelSpec()

@@ -28,6 +28,10 @@ export interface ComponentOptions {
   event?: boolean;
   /** compute (default), identity, ops-tool, datastore, ... */
   role?: string;
+  /** Instances it keeps running (a count its rule read): degraded when it loses some placements. */
+  capacity?: number;
+  /** Down when this many of its placements are lost (n instances over more zones). */
+  downAt?: number;
 }
 
 /** Domain kinds and their ranks, as in rules/core.yaml. */
@@ -66,6 +70,7 @@ export class ModelSpec {
     this.add({
       kind: 'component', id: C(name), urn: `urn:test::${name}`, name, type: 'test:index:Thing', role: (options.role ?? 'compute') as Role,
       service: '', stack: 'test', project: 'test', event: options.event ?? true, placedBy: 'test',
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}), ...(options.downAt !== undefined ? { downAt: options.downAt } : {}),
     });
     for (const p of options.placedIn ?? []) this.edges.push({ kind: 'placed-in', from: C(name), to: D(p) });
     for (const r of options.requires ?? []) this.pending.push({ kind: 'requires', from: C(name), to: r });

@@ -51,9 +51,15 @@ export function bruteForce(model: Model, failed: ReadonlySet<string>): Reference
       case 'domain':
         return lostDomains.has(node.id) ? DOWN : UP;
       case 'component': {
+        // Lost when its placements are: all of them, or (n instances over more zones) downAt of them.
+        // With a known capacity, losing some but not enough degrades it.
         const places = out(node.id, 'placed-in');
-        const ownLoss = failed.has(node.id) || (places.length > 0 && places.every((d) => lostDomains.has(d)));
-        return ownLoss ? DOWN : worst(out(node.id, 'requires'));
+        const lost = places.filter((d) => lostDomains.has(d)).length;
+        const need = node.downAt !== undefined && node.downAt >= 1 && node.downAt < places.length ? node.downAt : places.length;
+        const ownLoss = failed.has(node.id) || (places.length > 0 && lost >= need);
+        if (ownLoss) return DOWN;
+        const partial = node.capacity !== undefined && lost > 0 ? 1 : UP;
+        return Math.max(partial, worst(out(node.id, 'requires'))) as StateCode;
       }
       case 'group': {
         const members = into(node.id, 'member-of');
@@ -93,7 +99,8 @@ export interface RawModel {
   domainParents: number[];
   /** Extra parents (a shared power feed): [child seed, parent seed], kept acyclic (parent index < child index). */
   extraParents: Array<[number, number]>;
-  components: Array<{ places: number[]; event: boolean; group: number }>;
+  /** capacity: instances it keeps (0: none known); downAt: placements whose loss stops it (0: all). */
+  components: Array<{ places: number[]; event: boolean; group: number; capacity: number; downAt: number }>;
   groupK: number[];
   requires: Array<[number, number]>;
   tools: number[][];
@@ -109,6 +116,9 @@ export const rawModel: fc.Arbitrary<RawModel> = fc.record({
       // Mostly basic events; sometimes a component that fails only with its domains.
       event: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0),
       group: fc.integer({ min: -2, max: 2 }),
+      // Capacity-derived components: n instances over their zones, lost when downAt of them are.
+      capacity: fc.integer({ min: -2, max: 3 }).map((x) => Math.max(0, x)),
+      downAt: fc.integer({ min: -1, max: 2 }).map((x) => Math.max(0, x)),
     }),
     { minLength: 1, maxLength: 10 },
   ),
@@ -176,6 +186,7 @@ export function buildRandomModel(raw: RawModel): Built {
     graph.addNode(components[i]!, {
       kind: 'component', id: components[i]!, urn: `urn:c${i}`, name: `c${i}`, type: 'test:index:Thing', role: 'compute',
       service: '', stack: 't', project: 't', event: c.event, placedBy: 'test', ...(group ? { group } : {}),
+      ...(c.capacity > 0 ? { capacity: c.capacity } : {}), ...(c.capacity > 0 && c.downAt > 0 ? { downAt: c.downAt } : {}),
     });
   });
   for (const g of groups) graph.addNode(g.id, { kind: 'group', id: g.id, name: g.id.slice(6), service: '', k: g.k, n: g.members.length, quorum: g.k > 1 });
@@ -208,7 +219,10 @@ export function buildRandomModel(raw: RawModel): Built {
   const events = [...domains, ...components.filter((_, i) => raw.components[i]!.event)];
   const nodeLines = graph.nodes().map((id) => {
     const n = graph.getNodeAttributes(id);
-    return n.kind === 'group' ? `  ${id} (k=${n.k} of ${n.n})` : n.kind === 'component' && !n.event ? `  ${id} (no event)` : `  ${id}`;
+    if (n.kind === 'group') return `  ${id} (k=${n.k} of ${n.n})`;
+    if (n.kind !== 'component') return `  ${id}`;
+    const notes = [...(!n.event ? ['no event'] : []), ...(n.capacity !== undefined ? [`capacity ${n.capacity}`] : []), ...(n.downAt !== undefined ? [`down at ${n.downAt}`] : [])];
+    return notes.length > 0 ? `  ${id} (${notes.join(', ')})` : `  ${id}`;
   });
   return { model, events, description: ['nodes:', ...nodeLines, 'edges:', ...lines].join('\n') };
 }

@@ -707,9 +707,9 @@ describe('aws pack: EKS and ECS', () => {
     expect((await explain(file, 'api-task')).result.role).toBe('config-only');
   });
 
-  it('a node group in one subnet makes its zone a single point; no rule is missing', async () => {
+  it('a node group in one subnet makes its zone a single point, and with minSize 1 itself too; no rule is missing', async () => {
     const report = await analyze(file);
-    expect(singlePoints(report)).toEqual(['zone aws/us-east-1/us-east-1c']);
+    expect(singlePoints(report)).toEqual(['compute gpu', 'zone aws/us-east-1/us-east-1c']);
     expect(report.blindSpots).toEqual([]);
   });
 });

@@ -22,13 +22,19 @@ const CASE_PACKS = ['aws-native', 'google-native', 'alicloud', 'oci', 'digitaloc
 interface InputDoc {
   providers?: Record<string, Record<string, unknown>>;
   config?: Record<string, string>;
-  resources: Array<{ name: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; refs?: Record<string, string> }>;
+  resources: Array<{ name: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; refs?: Record<string, string> }>;
 }
 interface Expectation {
   resource: string;
   matches?: boolean;
   role?: string;
   placedIn?: string[];
+  /** Its own loss is a basic event (a single point as a component). */
+  event?: boolean;
+  /** The instance count its rule read (null: none). */
+  capacity?: number | null;
+  /** Its replica group (null: none). */
+  group?: string | null;
 }
 interface ExpectedDoc {
   compliant: Expectation[];
@@ -51,7 +57,7 @@ function build(doc: InputDoc, name: string): string {
     const inputs: Record<string, unknown> = { ...(r.inputs ?? {}) };
     // refs: input key -> name of an earlier resource (its id).
     for (const [k, target] of Object.entries(r.refs ?? {})) inputs[k] = made.get(target)!.ref();
-    made.set(r.name, s.add(r.type, r.name, { inputs, ...(r.outputs ? { outputs: r.outputs } : {}) }));
+    made.set(r.name, s.add(r.type, r.name, { inputs, ...(r.outputs ? { outputs: r.outputs } : {}), ...(r.id ? { id: r.id } : {}) }));
   }
   return s.write();
 }
@@ -80,6 +86,9 @@ describe('rule cases', () => {
       else expect(ids, x.resource).not.toContain(key);
       if (x.role) expect(e.result.role, x.resource).toBe(x.role);
       if (x.placedIn) expect(e.result.placements.map((p) => p.path), x.resource).toEqual(x.placedIn);
+      if (x.event !== undefined) expect(e.result.event, `${x.resource} event`).toBe(x.event);
+      if (x.capacity !== undefined) expect(e.result.capacity?.count ?? null, `${x.resource} capacity`).toBe(x.capacity);
+      if (x.group !== undefined) expect(e.result.group ?? null, `${x.resource} group`).toBe(x.group);
     };
     for (const x of expected.compliant) check(x, true);
     for (const x of expected.nonCompliant) check(x, false);

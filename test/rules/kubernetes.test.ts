@@ -200,11 +200,22 @@ describe('configuration, helm and the provider', () => {
     expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm']);
   });
 
-  it('without a kubeconfig to follow, the placement is unknown (a blind spot)', async () => {
+  it('without a kubeconfig to follow, it runs on the cluster of the ambient kubeconfig, a domain of its own', async () => {
     const e = await explain(file, 'orphan');
-    expect(e.result.placements).toEqual([]);
+    expect(paths(e)).toEqual(['kubernetes/ambient kubeconfig']);
+    expect(e.result.placements.map((p) => p.kinds)).toEqual(['provider/cluster']);
+    expect(e.result.placedBy).toBe('the cluster of ambient kubeconfig (no cluster resource in the inputs)');
     expect(e.merged.runsOn!.host).toBeUndefined();
-    expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-placement']);
+    expect(e.blindSpots).toEqual([]);
+  });
+
+  it('its provider and the GKE cluster\'s cannot be proved to be the same cluster: a blind spot naming both', async () => {
+    const a = await analyze(file);
+    const spots = a.blindSpots.filter((s) => s.kind === 'unknown-cluster');
+    expect(spots).toHaveLength(1);
+    expect(spots[0]!.message).toBe(
+      'kubernetes providers default_4_18_1 (ambient kubeconfig) and shop-gke-k8s (cluster shop-gke) cannot be proved to be the same cluster or different ones; each is judged as its own cluster',
+    );
   });
 
   it('leaves no Kubernetes type without a rule', async () => {

@@ -83,6 +83,7 @@ export const providerSchema = z.strictObject({
   idRegion: z.string().optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
+  secretInputs: z.array(z.string()).optional().describe('Inputs of the provider resource its schema marks secret (credentials): secrets even when a program gives them in plain text'),
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;
 

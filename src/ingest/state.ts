@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
-import { decodeMap } from './values.js';
+import { decodeMap, markSecrets } from './values.js';
 import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
 import { STACK_TYPE } from '../pulumi.js';
 
@@ -197,8 +197,8 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     stack: parsed.stack,
     project: parsed.project,
     custom: r.custom ?? false,
-    inputs: decodeMap(keep ? pick(r.inputs, keep) : r.inputs),
-    outputs: decodeMap(keep ? pick(r.outputs, keep) : r.outputs),
+    inputs: markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
+    outputs: markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };

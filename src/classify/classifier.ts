@@ -49,6 +49,11 @@ export class Classifier {
     return this.tags.tagsOf(record);
   }
 
+  /** firebreak tags of a resource whose value is a secret (not read). */
+  secretTagsOf(record: ResourceRecord): string[] {
+    return this.tags.secretTagsOf(record);
+  }
+
   providerFor(pkg: string): ProviderInfo | undefined {
     return this.providers.get(pkg);
   }

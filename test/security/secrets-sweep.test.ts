@@ -346,3 +346,37 @@ describe('secret sweep: every command × every format × every secret source', (
     }, 120_000);
   }
 });
+
+describe('secret sweep: the sources are real and are honoured', () => {
+  it('every planted value is in some input, so the sweep can see a leak', () => {
+    const all = filesUnder(root)
+      .filter((f) => !path.basename(path.dirname(f)).startsWith('out-'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    for (const [token] of planted) expect(all, token).toContain(token);
+  });
+
+  it('a secret firebreak:service tag names no service and is warned about without its value', async () => {
+    for (const source of sources) {
+      const r = await runCli(['analyze', ...source.inputs, '--format', 'json'], { cwd: root });
+      expect(r.code, r.stderr).toBeLessThan(2);
+      const doc = JSON.parse(r.stdout) as { warnings?: Array<{ message: string }> };
+      const messages = JSON.stringify(doc);
+      expect(messages, source.name).toMatch(/worker: the firebreak:service tag is a secret; its value is not read/);
+    }
+  });
+
+  it('plan --apply writes secrets as empty secret envelopes, providers\' secret inputs too', async () => {
+    for (const source of sources.filter((s) => s.name.startsWith('yaml'))) {
+      const out = path.join(mkdtempSync(path.join(root, 'out-')), 'planned.json');
+      const r = await runCli(['plan', ...source.inputs, '--add-domain', 'us-east-1c', '--apply', out], { cwd: root });
+      expect(r.code, r.stderr).toBeLessThan(2);
+      const doc = JSON.parse(readFileSync(out, 'utf8')) as { checkpoint: { latest: { resources: Array<{ type: string; inputs: Record<string, unknown> }> } } };
+      const provider = doc.checkpoint.latest.resources.find((x) => x.type === 'pulumi:providers:aws')!;
+      for (const key of ['secretKey', 'accessKey', 'token']) expect(provider.inputs[key], key).toEqual({ [SIG]: SECRET_SIG, ciphertext: '' });
+      expect(provider.inputs.region).toBe('us-east-1');
+      const db = doc.checkpoint.latest.resources.find((x) => x.type === 'aws:rds:Instance')!;
+      for (const key of ['password', 'identifier', 'dbName']) expect(db.inputs[key], key).toEqual({ [SIG]: SECRET_SIG, ciphertext: '' });
+    }
+  });
+});

@@ -28,7 +28,12 @@ function sealed(r: ResourceRecord, map: ResourceRecord['inputs'], secretInputs: 
 
 export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[], secretInputs: ReadonlyMap<string, readonly string[]> = new Map()): unknown {
   const config: Record<string, string> = {};
-  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) config[k] ??= v;
+  // A provider's secret config (`aws:secretKey`) is left out, even when the stack file holds it in plain text.
+  const secretConfig = (key: string): boolean => {
+    const at = key.indexOf(':');
+    return at > 0 && (secretInputs.get(key.slice(0, at))?.includes(key.slice(at + 1)) ?? false);
+  };
+  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) if (!secretConfig(k)) config[k] ??= v;
   const first = inputs[0];
   return {
     version: 3,

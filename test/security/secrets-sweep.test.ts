@@ -118,7 +118,8 @@ function previewDoc(): unknown {
 
 function checkpointDoc(): unknown {
   const exp = exportDoc('prod', plaintext, 'checkpoint') as { deployment: unknown };
-  return { version: 3, checkpoint: { stack: 'organization/shop/prod', latest: exp.deployment } };
+  const config = { 'aws:region': 'us-east-1', 'aws:secretKey': plant('checkpoint-config-plain-secretkey'), 'shop:dbPassword': { secure: `v1:${plant('checkpoint-config-secure')}` } };
+  return { version: 3, checkpoint: { stack: 'organization/shop/prod', config, latest: exp.deployment } };
 }
 
 /** A Pulumi YAML project; `form` is the config section's spelling. */
@@ -235,6 +236,8 @@ function yamlProject(dir: string, form: 'config' | 'configuration'): void {
     `  shop:serviceName: ${JSON.stringify(plant(`${t}-declared-secret-plain`))}`,
     `  aws:secretKey:`,
     `    secure: ${JSON.stringify(`v1:${plant(`${t}-secure-aws-secretkey`)}`)}`,
+    // A provider credential in plain text: the provider's schema makes it a secret.
+    `  aws:accessKey: ${JSON.stringify(plant(`${t}-plain-aws-accesskey`))}`,
     '  aws:region: us-east-1',
     '',
   ].join('\n');

@@ -13,11 +13,11 @@
  * values sit where rules read: tags (the `firebreak:service` tag too),
  * `availabilityZone`, name-like properties.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { corpusDir, runCli } from '../helpers/cli.js';
 
 const SIG = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
@@ -433,5 +433,51 @@ describe('secret sweep: errors', () => {
     }
     // Nearly every case must fail (the YAML case with a missing reference is analysed with an unknown).
     expect(failures).toBeGreaterThanOrEqual((inputs.length - 1) * 4);
+  });
+});
+
+describe('secret sweep: a real checkpoint with secrets', () => {
+  const file = path.join(corpusDir, 'pulumi-pulumi', 'checkpoints', 'checkpoint-secrets.json');
+  it.runIf(existsSync(file))('no ciphertext of pulumi/pulumi checkpoint-secrets.json, nor its decoded text, in any format or in plan --apply output', async () => {
+    const ciphertexts: string[] = [];
+    // The document with every secret envelope taken out: what is not secret in it.
+    const open = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(open);
+      if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (o[SIG] === SECRET_SIG && typeof o.ciphertext === 'string') {
+          ciphertexts.push(o.ciphertext);
+          return null;
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, open(x)]));
+      }
+      return v;
+    };
+    const plain = JSON.stringify(open(JSON.parse(readFileSync(file, 'utf8'))));
+    expect(ciphertexts.length).toBeGreaterThan(0);
+    // The b64 secrets provider: the ciphertext is the base64 of the value's JSON. This fixture also holds
+    // some of its secret values in plain text elsewhere (a resource id, an ARN): only values secret everywhere count.
+    const needles = [...new Set(ciphertexts.flatMap((c) => {
+      const decoded = JSON.parse(Buffer.from(c, 'base64').toString('utf8')) as unknown;
+      const text = typeof decoded === 'string' ? decoded : JSON.stringify(decoded);
+      return [c, ...(plain.includes(JSON.stringify(text).slice(1, -1)) ? [] : [text, JSON.stringify(text).slice(1, -1)])];
+    }))].filter((n) => n.length >= 8);
+    expect(needles.length).toBeGreaterThan(ciphertexts.length / 2);
+    const out = mkdtempSync(path.join(root, 'out-'));
+    const texts: string[] = [];
+    for (const format of REPORT_FORMATS) {
+      const r = await runCli(['analyze', file, '--format', format], { cwd: out });
+      expect(r.code, r.stderr).toBeLessThan(2);
+      texts.push(r.stdout, r.stderr);
+    }
+    const r = await runCli(['plan', file, '--add-domain', 'us-west-2', '--from', 'us-east-2', '--apply', path.join(out, 'planned.json')], { cwd: out });
+    expect(r.code, r.stderr).toBeLessThan(2);
+    // The secrets are still marked in the written checkpoint, their values gone.
+    expect(readFileSync(path.join(out, 'planned.json'), 'utf8')).toContain(SECRET_SIG);
+    texts.push(r.stdout, r.stderr, ...filesUnder(out).map((f) => readFileSync(f, 'utf8')));
+    for (const n of needles) for (const t of texts) expect(t.includes(n)).toBe(false);
+  });
+  it.skipIf(existsSync(file))('skipped: ../shared/corpus is absent', () => {
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -177,7 +177,11 @@ export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
  */
 export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, options: FullOptions = {}): unknown {
   const model = buildModelFor(inputs, options);
-  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)));
+  const secretInputs = new Map<string, string[]>();
+  for (const pack of options.packs ?? ruleSet(options.rules ?? [])) {
+    for (const p of pack.providers ?? []) if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
+  }
+  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)), secretInputs);
 }
 
 export { readProviderSchema, parsePackageSchema, type PackageSchema } from './ingest/provider-schema.js';

@@ -60,6 +60,11 @@ export class Classifier {
     return this.tags.tagsOf(record);
   }
 
+  /** firebreak tags of a resource whose value is a secret (not read). */
+  secretTagsOf(record: ResourceRecord): string[] {
+    return this.tags.secretTagsOf(record);
+  }
+
   /** What a pack says of the provider package; for a package no pack declares, the `*` template (rules/core.yaml) filled in. */
   providerFor(pkg: string): ProviderInfo | undefined {
     const own = this.providers.get(pkg);

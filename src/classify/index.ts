@@ -185,6 +185,10 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   const noRule = new Map<string, number>();
   const unruled = new Set<ResourceRecord>();
   const tagsAt = records.map((r) => classifier.tagsOf(r));
+  // A secret tag value was never kept: the tag is not read, and said so without a value.
+  for (const r of records) {
+    for (const name of classifier.secretTagsOf(r)) warnings.push(resourceWarning(r, `${r.name}: the firebreak:${name} tag is a secret; its value is not read (set it in plain text to use it)`));
+  }
   const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({ kind: 'no-rule', subject: type, count, message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain` });

@@ -106,6 +106,7 @@ export const providerSchema = z.strictObject({
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
   component: z.boolean().optional().describe('A component package (awsx, eks): a program shows its resources without the children they create; one without a rule is unjudged as such'),
+  secretInputs: z.array(z.string()).optional().describe('Inputs of the provider resource its schema marks secret (credentials): secrets even when a program gives them in plain text'),
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;
 

@@ -62,6 +62,23 @@ export class TagReader {
     }
     return tags ?? NO_TAGS;
   }
+
+  /** The names of a resource's firebreak tags whose value is a secret: never read, since the value was never kept. */
+  secretTagsOf(record: ResourceRecord): string[] {
+    let names: string[] | undefined;
+    for (const source of [record.outputs, record.inputs]) {
+      for (const p of this.paths) {
+        const map = getPath(source, p);
+        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
+        for (const key in map as PropertyMap) {
+          if (!this.firstChars.has(key.charCodeAt(0)) || asSpecial((map as PropertyMap)[key]!)?.kind !== 'secret') continue;
+          const name = this.tagName(key);
+          if (name && !names?.includes(name)) (names ??= []).push(name);
+        }
+      }
+    }
+    return names ?? [];
+  }
 }
 
 /** `a, b ,c` -> [a, b, c]. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
-import { decodeMap } from './values.js';
+import { decodeMap, markSecrets } from './values.js';
 import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
 import { STACK_TYPE } from '../pulumi.js';
 
@@ -152,11 +152,12 @@ function checkVersion(doc: Record<string, unknown>, env: Envelope, file: string)
     if (features !== undefined && !Array.isArray(features)) {
       throw new InputError({ file, reason: 'not a Pulumi state: `features` must be a list' });
     }
-    const unknown = (features ?? []).filter((f) => typeof f !== 'string' || !KNOWN_FEATURES.includes(f));
+    // Named when a feature is a name; otherwise by position (input bytes are never quoted).
+    const unknown = (features ?? []).flatMap((f, i) => (typeof f === 'string' && KNOWN_FEATURES.includes(f) ? [] : [typeof f === 'string' && /^[A-Za-z][\w-]{0,63}$/.test(f) ? f : `features[${i}]`]));
     if (unknown.length > 0) {
       throw new InputError({
         file,
-        reason: `the state needs feature(s) firebreak does not support: ${unknown.map(String).join(', ')} (as Pulumi itself would refuse it); firebreak knows: ${KNOWN_FEATURES.join(', ')}`,
+        reason: `the state needs feature(s) firebreak does not support: ${unknown.join(', ')} (as Pulumi itself would refuse it); firebreak knows: ${KNOWN_FEATURES.join(', ')}`,
       });
     }
   }
@@ -179,7 +180,7 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
 export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>): ResourceRecord | undefined {
   const parsed = parseUrn(r.urn);
   if (!parsed) {
-    problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN: ${JSON.stringify(r.urn.slice(0, 120))}` });
+    problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN (expected urn:pulumi:STACK::PROJECT::TYPE::NAME)` });
     return undefined;
   }
   // Null prototype: a property named __proto__ is just a name.
@@ -197,8 +198,8 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     stack: parsed.stack,
     project: parsed.project,
     custom: r.custom ?? false,
-    inputs: decodeMap(keep ? pick(r.inputs, keep) : r.inputs),
-    outputs: decodeMap(keep ? pick(r.outputs, keep) : r.outputs),
+    inputs: markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
+    outputs: markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };

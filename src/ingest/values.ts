@@ -85,6 +85,18 @@ export function decodeMap(value: unknown): PropertyMap {
 }
 
 /**
+ * Pulumi's `additionalSecretOutputs`: the properties a resource names there
+ * are secrets whatever the file holds (a state written by an old engine, a
+ * hand-edited export, a preview). Marked in place on a decoded map, in inputs
+ * too (an input of the same name usually carries the same value).
+ */
+export function markSecrets(map: PropertyMap, names: unknown): PropertyMap {
+  if (!Array.isArray(names)) return map;
+  for (const name of names) if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(map, name)) map[name] = SECRET;
+  return map;
+}
+
+/**
  * The inverse of decodeValue, for the states firebreak writes (`plan
  * --apply`): a secret becomes an empty secret envelope (its value was never
  * kept), the unknown the sentinel, a resource reference its signed form.

@@ -8,16 +8,32 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { wasReadAsInput } from './read.js';
 import type { ResourceRecord, StackInput } from './types.js';
-import { encodeValue } from './values.js';
+import { encodeValue, markSecrets } from './values.js';
+import { PROVIDER_TYPE_PREFIX } from '../pulumi.js';
 
 function sourcePosition(r: ResourceRecord): string | undefined {
   if (!r.source) return undefined;
   return `project://${r.source.file}${r.source.line !== undefined ? `#${r.source.line}${r.source.column !== undefined ? `,${r.source.column}` : ''}` : ''}`;
 }
 
-export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[]): unknown {
+/**
+ * A provider resource's properties with its schema's secret inputs
+ * (`secretInputs` of the rule packs, by package) marked secret: a program may
+ * give them in plain text, but Pulumi would keep them as secrets.
+ */
+function sealed(r: ResourceRecord, map: ResourceRecord['inputs'], secretInputs: ReadonlyMap<string, readonly string[]>): ResourceRecord['inputs'] {
+  const names = r.type.startsWith(PROVIDER_TYPE_PREFIX) ? secretInputs.get(r.type.slice(PROVIDER_TYPE_PREFIX.length)) : undefined;
+  return names ? markSecrets({ ...map }, names) : map;
+}
+
+export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[], secretInputs: ReadonlyMap<string, readonly string[]> = new Map()): unknown {
   const config: Record<string, string> = {};
-  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) config[k] ??= v;
+  // A provider's secret config (`aws:secretKey`) is left out, even when the stack file holds it in plain text.
+  const secretConfig = (key: string): boolean => {
+    const at = key.indexOf(':');
+    return at > 0 && (secretInputs.get(key.slice(0, at))?.includes(key.slice(at + 1)) ?? false);
+  };
+  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) if (!secretConfig(k)) config[k] ??= v;
   const first = inputs[0];
   return {
     version: 3,
@@ -31,8 +47,8 @@ export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[]):
           custom: r.custom,
           ...(r.id ? { id: r.id } : {}),
           type: r.type,
-          inputs: encodeValue(r.inputs),
-          outputs: encodeValue(r.outputs),
+          inputs: encodeValue(sealed(r, r.inputs, secretInputs)),
+          outputs: encodeValue(sealed(r, r.outputs, secretInputs)),
           ...(r.parent ? { parent: r.parent } : {}),
           ...(r.provider ? { provider: `${r.provider}::00000000-0000-0000-0000-000000000000` } : {}),
           ...(r.external ? { external: true } : {}),

@@ -1,6 +1,6 @@
 /**
- * The fuzz suite (issue 21): seeded fast-check over stack exports, previews and
- * topology files, mutated with hostile names, planted secrets, truncation,
+ * The fuzz suite (issue 21): seeded fast-check over stack exports, previews,
+ * topology files and Pulumi YAML programs, mutated with hostile names, planted secrets, truncation,
  * junk and deep nesting. Every run must end in a result or in input errors
  * (never another exception), every format must be well-formed, no planted
  * secret (nor its JSON-escaped, base64 or hex form) may appear anywhere, and
@@ -8,11 +8,12 @@
  * by default; FIREBREAK_FUZZ_RUNS=N runs N per target. FIREBREAK_FUZZ_SEED
  * changes the seed (the failing seed and path are printed by fast-check).
  */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { stringify as toYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FORMATS, InputError, UsageError, analyze, loadInput, loadInputs, loadRules, readTopology, render, type StackInput } from '../../src/index.js';
 import { formatProblem } from '../../src/errors.js';
@@ -181,6 +182,103 @@ describe('fuzz', () => {
       expect(analyzed).toBeGreaterThan(RUNS / 10);
     }, 120_000);
   }
+
+  it('YAML programs with hostile names, fn:: functions, deep nesting and missing config end in a result or one-line errors, no secret', async () => {
+    // Expressions: literals, references (to resources, config set or missing, secrets), fn:: calls over them, deep nesting.
+    const TYPES = ['aws:ec2:Instance', 'aws:ec2:Subnet', 'aws:rds:Instance', 'aws:s3:Bucket', 'gcp:compute:Instance', 'pulumi:providers:aws', 'aws:ec2:Instance', 'aws:rds:Instance', 'not-a-type'];
+    const program = fc.record({
+      names: fc.uniqueArray(fc.oneof({ arbitrary: hostileName, weight: 1 }, { arbitrary: fc.constantFrom('web', 'db', 'subnet', 'aws', 'cache'), weight: 2 }), { minLength: 1, maxLength: 5 }),
+      types: fc.array(fc.constantFrom(...TYPES), { minLength: 5, maxLength: 5 }),
+      picks: fc.array(fc.nat({ max: 1000 }), { minLength: 40, maxLength: 40 }),
+      depth: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.integer({ min: 1, max: 260 }), weight: 1 }),
+      configForm: fc.constantFrom('config', 'configuration'),
+      hurt: damage,
+    });
+    let analyzed = 0;
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(program, secretArb, async (p, secret) => {
+        const pick = (i: number, k: number) => p.picks[i % p.picks.length]! % k;
+        // References point only to resources declared before the current one (no cycles), or to config, or rarely nowhere.
+        let current = 0;
+        const ref = (i: number): string => {
+          const k = pick(i, 200);
+          if (k === 199) return '${nope.nope}';
+          if (k < 6 && current > 0) {
+            const target = p.names[pick(i + 1, current)]!;
+            return ['${' + target + '}', '${' + target + '.availabilityZone}', '${' + target + '.id}'][k % 3]!;
+          }
+          return ['${zone}', '${missingKey}', '${password}', '${token}', '${declared}', '${aws:region}', '${zone}', '${password}', '${declared}', '${missingKey}', '${zone}', '${token}', '${aws:zone}'][k % 13]!;
+        };
+        const expr = (i: number, depth = 0): unknown => {
+          switch (depth > 2 ? 0 : pick(i, 12)) {
+            case 0:
+              return ['us-east-1a', 'us-east-1b', '', 'eu-west-1c', 42, true, null][pick(i + 1, 7)];
+            case 1:
+            case 2:
+              return ref(i + 3);
+            case 3:
+              return { 'fn::secret': pick(i, 2) === 0 ? secret : expr(i + 5, depth + 1) };
+            case 4:
+              return { 'fn::join': ['-', [expr(i + 1, depth + 1), { 'fn::secret': secret }]] };
+            case 5:
+              return { 'fn::select': [pick(i, 4), [expr(i + 2, depth + 1), ref(i + 4)]] };
+            case 6:
+              return { 'fn::toBase64': { 'fn::secret': secret } };
+            case 7:
+              return { 'fn::toJSON': { a: { 'fn::secret': secret }, b: expr(i + 6, depth + 1) } };
+            case 8:
+              return { 'fn::split': [',', expr(i + 7, depth + 1)] };
+            case 9:
+              return { 'fn::readFile': ['motd.txt', '../outside.txt', '/etc/passwd'][pick(i, 3)] };
+            case 10:
+              return { 'fn::unsecret': { 'fn::secret': secret } };
+            default:
+              return { [[...Array(19).fill('fn::sha1'), 'fn::fromBase64', 'Fn::ToBase64', 'fn::toJSON', 'fn::nosuch'][pick(i, 23)]!]: expr(i + 8, depth + 1) };
+          }
+        };
+        const resources: Record<string, unknown> = {};
+        p.names.forEach((nm, i) => {
+          current = i;
+          const type = p.types[i]!;
+          const properties: Record<string, unknown> = type.startsWith('pulumi:providers:')
+            ? { region: expr(i), secretKey: secret, accessKey: { 'fn::secret': secret } }
+            : { availabilityZone: expr(i), subnetId: ref(i + 11), tags: { 'firebreak:service': expr(i + 13), Name: expr(i + 17) }, password: '${password}' };
+          if (p.depth > 0 && i === 0) {
+            let deep: unknown = secret;
+            for (let d = 0; d < p.depth; d++) deep = pick(d, 2) === 0 ? [deep] : { k: deep };
+            properties.deep = { 'fn::secret': deep };
+          }
+          resources[nm] = { type, properties, ...(pick(i + 19, 3) === 0 && i > 0 ? { options: { dependsOn: ['${' + p.names[pick(i + 21, i)]! + '}'], additionalSecretOutputs: ['availabilityZone'] } } : {}) };
+        });
+        const yaml = toYaml(
+          {
+            name: 'fuzz',
+            runtime: 'yaml',
+            [p.configForm]: { zone: { type: 'string' }, missingKey: { type: 'string' }, password: { type: 'string', secret: true }, declared: { type: 'string', secret: true }, token: { type: 'string' } },
+            resources,
+            outputs: { out: ref(23) },
+          },
+          { aliasDuplicateObjects: false },
+        );
+        const projectDir = path.join(dir, `yaml-${n++}`);
+        rmSync(projectDir, { recursive: true, force: true });
+        mkdirSync(projectDir, { recursive: true });
+        writeFileSync(path.join(projectDir, 'Pulumi.yaml'), p.hurt(yaml));
+        writeFileSync(path.join(projectDir, 'motd.txt'), 'hello\n');
+        writeFileSync(
+          path.join(projectDir, 'Pulumi.dev.yaml'),
+          toYaml({ config: { 'fuzz:zone': 'us-east-1a', 'fuzz:password': { secure: `v1:${secret}` }, 'fuzz:declared': secret, 'fuzz:token': { secure: Buffer.from(secret).toString('base64') }, 'aws:region': 'us-east-1' } }),
+        );
+        const o = await timed(() => run(async () => loadInputs([`${projectDir}@dev`], { keepProperties: rules.properties })));
+        noSecret(o, secret);
+        if (o.texts.length > 0) analyzed++;
+        else if (process.env.FIREBREAK_FUZZ_DEBUG) writeFileSync('/tmp/fuzz-errors.txt', `${o.errors[0]}\n`, { flag: 'a' });
+      }),
+      { seed: SEED, numRuns: Math.max(20, Math.round(RUNS / 2)) },
+    );
+    expect(analyzed).toBeGreaterThan(RUNS / 8);
+  }, 120_000);
 
   it('topology files with hostile names, cycles and patterns end in a result or one-line errors', async () => {
     const domain = fc.record({ name: hostileName, kind: fc.constantFrom('power-feed', 'datacenter', 'nope'), within: fc.constantFrom('capital-area', 'pangyo', 'loop', undefined), contains: fc.array(fc.constantFrom('sangam', 'capital-area', 'bank-dr', 'x'), { maxLength: 2 }) });

@@ -234,7 +234,7 @@ outputs:
     const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler: "cue export"\); run that command.*Main\.yaml/);
+    expect(r.stderr).toMatch(/Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler is set\); run that command.*Main\.yaml/);
   });
 });
 

@@ -133,7 +133,7 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
   { name: 'a config type mismatch', files: { 'Pulumi.yaml': `${head}config:\n  n:\n    type: integer\n`, 'Pulumi.dev.yaml': 'config:\n  p:n: lots\n' }, message: /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer/ },
   { name: 'a missing file for fn::readFile', files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::readFile: ./nope.txt\n` }, message: /Pulumi\.yaml:5:\d+: fn::readFile: cannot read \.\/nope\.txt/ },
   { name: 'a duplicate key', files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n` }, message: /Pulumi\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/ },
-  { name: 'a runtime other than yaml', files: { 'Pulumi.yaml': 'name: p\nruntime: go\n' }, message: /Pulumi\.yaml:2:\d+: runtime "go"/ },
+  { name: 'a runtime other than yaml', files: { 'Pulumi.yaml': 'name: p\nruntime: go\n' }, message: /Pulumi\.yaml:2:\d+: runtime go:/ },
 ];
 
 describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {

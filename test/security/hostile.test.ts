@@ -4,7 +4,7 @@
  * names leave every format well-formed and come back as text.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -190,6 +190,52 @@ describe('bounded work', () => {
     const errors = JSON.parse(r.stdout).analysisErrors as Array<{ message: string }>;
     // Small inputs may finish before the first check; when it stops, it names the limit.
     for (const e of errors) expect(e.message).toMatch(/stopped at its (time limit \(--max-seconds 0\.001\)|scenario budget|memory limit)/);
+  });
+});
+
+describe('errors name the position and what was expected, never input bytes', () => {
+  const SECRET = 'pl4nted-Qx7err';
+  const project = (files: Record<string, string>): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-err-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    return dir;
+  };
+  const expectClean = (r: { code: number; stderr: string }, where: RegExp): void => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(where);
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stderr).not.toContain('internal error');
+    for (const line of r.stderr.trim().split('\n')) expect(line).toMatch(/^firebreak: error: /);
+  };
+
+  it('a bad URN is named by its position, not quoted', async () => {
+    const doc = JSON.parse(readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8'));
+    doc.deployment.resources[2].urn = `urn:pulumi:${SECRET}-not-a-urn`;
+    const r = await runCli(['analyze', tempFile('bad-urn.json', JSON.stringify(doc))]);
+    expectClean(r, /resources\[2\]\.urn: not a Pulumi URN \(expected urn:pulumi:STACK::PROJECT::TYPE::NAME\)/);
+  });
+
+  it('YAML parser errors are in firebreak\'s words with line and column, no code frame, no alias or tag name', async () => {
+    const head = 'name: p\nruntime: yaml\n';
+    const cases: Array<[string, RegExp]> = [
+      [`${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties: { bucket: "${SECRET}\n`, /Pulumi\.yaml:\d+:\d+: invalid YAML: /],
+      [`${head}variables:\n  a: *${SECRET}\n`, /Pulumi\.yaml:\d+:\d+: invalid YAML: an alias that names no anchor/],
+      [`${head}variables:\n  a: [${SECRET}, \n`, /Pulumi\.yaml:\d+:\d+: invalid YAML: /],
+      [`${head}variables:\n\ta: ${SECRET}\n`, /Pulumi\.yaml:\d+:\d+: invalid YAML: /],
+    ];
+    for (const [text, where] of cases) expectClean(await runCli(['analyze', project({ 'Pulumi.yaml': text, 'Pulumi.dev.yaml': 'config: {}\n' })]), where);
+  });
+
+  it('a config value of the wrong type is described, not quoted (it may be a secret in plain text)', async () => {
+    const dir = project({ 'Pulumi.yaml': 'name: p\nruntime: yaml\nconfig:\n  n:\n    type: integer\n', 'Pulumi.dev.yaml': `config:\n  p:n: ${SECRET}\n` });
+    expectClean(await runCli(['analyze', dir]), /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer, got a string/);
+  });
+
+  it('a runtime, compiler or feature that is not a name is not quoted', async () => {
+    expectClean(await runCli(['analyze', project({ 'Pulumi.yaml': `name: p\nruntime: "${SECRET} x"\n` })]), /runtime \(not a runtime name\)/);
+    expectClean(await runCli(['analyze', project({ 'Pulumi.yaml': `name: p\nruntime:\n  name: yaml\n  options:\n    compiler: ${SECRET}\n` })]), /runtime\.options\.compiler is set/);
+    const state = { version: 4, features: [`${SECRET} x`], deployment: { manifest: {}, resources: [] } };
+    expectClean(await runCli(['analyze', tempFile('features.json', JSON.stringify(state))]), /does not support: features\[0\]/);
   });
 });
 

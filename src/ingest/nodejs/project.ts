@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Warning } from '../../errors.js';
-import { positionOf, readYamlFile, type YamlFile, stackConfigBlock, stacksIn } from '../yaml/document.js';
+import { positionOf, readYamlFile, runtimeName, type YamlFile, stackConfigBlock, stacksIn } from '../yaml/document.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -96,7 +96,7 @@ export function readNodejsProject(target: string, stackOption: string | undefine
   if (!isObject(project.value)) throw new InputError({ file: pf, reason: 'the project file must be a YAML map with name and runtime' });
   const pv = project.value;
   const runtime = isObject(pv.runtime) ? pv.runtime.name : pv.runtime;
-  if (runtime !== 'nodejs') throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${JSON.stringify(runtime ?? null)} is not nodejs` });
+  if (runtime !== 'nodejs') throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${runtimeName(runtime)} is not nodejs` });
   const options = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options : {};
   const name = typeof pv.name === 'string' && pv.name !== '' && !pv.name.includes('${') ? pv.name : path.basename(path.resolve(dir));
 
@@ -186,7 +186,7 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
     const v = JSON.parse(readFileSync(f, 'utf8')) as unknown;
     return isObject(v) ? v : undefined;
   } catch (err) {
-    throw new InputError({ file: f, reason: `cannot read package.json: ${err instanceof Error ? err.message : String(err)}` });
+    throw new InputError({ file: f, reason: `cannot read package.json: ${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')}` });
   }
 }
 

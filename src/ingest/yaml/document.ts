@@ -1,7 +1,7 @@
 /** YAML files with positions: parse errors and node lookups as file:line:column. */
 import { existsSync, readdirSync } from 'node:fs';
 import { readInputText } from '../read.js';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type ErrorCode } from 'yaml';
 import { InputError, type Problem } from '../../errors.js';
 
 export interface YamlFile {
@@ -13,6 +13,47 @@ export interface YamlFile {
 
 export function readYamlFile(file: string, what: string): YamlFile {
   return parseYamlText(readInputText(file, what), file);
+}
+
+/**
+ * What a YAML parse error means, by the library's error code, in our own words:
+ * the library's messages can quote the input (an alias or tag name, a code
+ * frame), and input bytes never reach an error (docs/security.md).
+ */
+const YAML_ERRORS: Record<ErrorCode, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'an alias that names no anchor, or stands where it cannot',
+  BAD_COLLECTION_TYPE: 'the tag does not fit the collection it is on',
+  BAD_DIRECTIVE: 'an unknown or malformed % directive',
+  BAD_DQ_ESCAPE: 'an invalid escape sequence in a double-quoted string',
+  BAD_INDENT: 'the indentation does not match the enclosing block',
+  BAD_PROP_ORDER: 'an anchor or tag where none can stand',
+  BAD_SCALAR_START: 'a plain value cannot start with this character (quote the value)',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection cannot be a key',
+  BLOCK_IN_FLOW: 'a block collection inside [ ] or { }',
+  DUPLICATE_KEY: 'Map keys must be unique',
+  IMPOSSIBLE: 'the parser cannot read this',
+  KEY_OVER_1024_CHARS: 'an implicit key longer than 1024 characters',
+  MISSING_CHAR: 'a closing quote, bracket or brace, or a , or : separator is missing',
+  MULTILINE_IMPLICIT_KEY: 'an implicit key spans several lines (quote it, or use ? for a complex key)',
+  MULTIPLE_ANCHORS: 'a node with more than one anchor',
+  MULTIPLE_DOCS: 'more than one document (---): expected one',
+  MULTIPLE_TAGS: 'a node with more than one tag',
+  NON_STRING_KEY: 'a key that is not a string',
+  RESOURCE_EXHAUSTION: 'too many alias expansions (an alias bomb?)',
+  TAB_AS_INDENT: 'a tab used for indentation (YAML indents with spaces)',
+  TAG_RESOLVE_FAILED: 'a tag firebreak does not know, or a value that does not fit its tag',
+  UNEXPECTED_TOKEN: 'unexpected text here: expected a key, a value or the end of a collection',
+};
+
+function yamlErrorText(code: ErrorCode): string {
+  return YAML_ERRORS[code] ?? 'malformed YAML';
+}
+
+/** A runtime's name for errors, when it is a name (`python`); anything else is not quoted. */
+export function runtimeName(runtime: unknown): string {
+  if (runtime === undefined || runtime === null) return '(missing)';
+  return typeof runtime === 'string' && /^[A-Za-z][A-Za-z0-9._-]{0,39}$/.test(runtime) ? runtime : '(not a runtime name)';
 }
 
 export function parseYamlText(text: string, file: string): YamlFile {
@@ -27,7 +68,7 @@ export function parseYamlText(text: string, file: string): YamlFile {
   }
   const problems: Problem[] = doc.errors.map((e) => {
     const pos = e.linePos?.[0];
-    const message = /call stack/i.test(e.message) ? `nested too deeply (more than ${MAX_DEPTH} levels)` : (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+    const message = /call stack/i.test(e.message) ? `nested too deeply (more than ${MAX_DEPTH} levels)` : yamlErrorText(e.code);
     return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: `invalid YAML: ${message}` };
   });
   if (problems.length === 0) problems.push(...structureProblems(doc, lines, file));
@@ -36,8 +77,28 @@ export function parseYamlText(text: string, file: string): YamlFile {
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
+    // The library's message names the alias (input bytes): say what went wrong in our own words.
     const message = err instanceof Error ? err.message : String(err);
-    throw new InputError({ file, reason: /alias/i.test(message) ? `invalid YAML: too many alias expansions (an alias bomb?): ${message}` : `invalid YAML: ${message}` });
+    let at: { line?: number; column?: number } = {};
+    if (!/excessive alias|alias count/i.test(message)) {
+      visit(doc, {
+        Alias(_key, node) {
+          if (node.resolve(doc) !== undefined || !node.range) return undefined;
+          const pos = lines.linePos(node.range[0]);
+          at = { line: pos.line, column: pos.col };
+          return visit.BREAK;
+        },
+      });
+    }
+    throw new InputError({
+      file,
+      ...at,
+      reason: /excessive alias|alias count/i.test(message)
+        ? 'invalid YAML: too many alias expansions (an alias bomb?): at most 100 aliases are expanded'
+        : /alias/i.test(message)
+          ? 'invalid YAML: an alias that names no anchor defined before it'
+          : 'invalid YAML: the document cannot be read as data',
+    });
   }
   return { file, doc, lines, value };
 }

@@ -13,6 +13,7 @@ import { positionOf, type YamlFile } from './document.js';
 import { FUNCTIONS, type FnContext } from './functions.js';
 import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
 import type { Confinement } from './confine.js';
+import { markSecrets } from '../values.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -347,6 +348,8 @@ export class ProgramEvaluator {
           const entries = Array.isArray(ps) ? ps.map((v, i) => [i, v] as const) : isObject(ps) ? Object.entries(ps) : [];
           for (const [k, v] of entries) refOf(v, [...path, 'options', 'providers', k], 'providers');
         }
+        // Outputs echo inputs here: an output named in additionalSecretOutputs is a secret in both.
+        markSecrets(inputs, options.additionalSecretOutputs);
       }
       const type = decl.type as string;
       const pkg = type.split(':')[0]!;

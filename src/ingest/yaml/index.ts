@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyValue, type StackInput } from '../types.js';
-import { positionOf, readYamlFile, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
+import { positionOf, readYamlFile, runtimeName, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
 import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from './evaluate.js';
 import type { ResourceRecord } from '../types.js';
 import { canonicalProgram } from './keys.js';
@@ -80,12 +80,22 @@ export function listYamlStacks(dir: string): string[] {
   return stacksIn(stackDir(dir, readYamlFile(file, 'the project file')));
 }
 
+/** What kind of value a config value is, for errors (never the value: it may be a secret). */
+function valueKind(value: PropertyValue): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  return `a ${typeof value}`;
+}
+
 type ConfigEntry = { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean };
 
 function typeCheck(value: PropertyValue, type: unknown, where: () => { file: string; line?: number; column?: number }, key: string): PropertyValue {
   if (asSpecial(value) || type === undefined || type === 'dynamic') return value;
   const fail = (): never => {
-    throw new InputError({ ...where(), reason: `config ${key}: expected ${String(type)}, got ${JSON.stringify(value)}` });
+    // The value itself is never quoted (it may be a secret written in plain text): only what it is.
+    throw new InputError({ ...where(), reason: `config ${key}: expected ${typeof type === 'string' ? type : 'the declared type'}, got ${valueKind(value)}` });
   };
   switch (type) {
     case 'string':
@@ -140,7 +150,8 @@ export function loadYamlProject(target: string, options: YamlLoadOptions = {}): 
     return load(target, options.stack, input, new Confinement(projectRoot, options.allowOutsideProject === true));
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError({ file: target, reason: `cannot evaluate the Pulumi YAML program: ${err instanceof Error ? err.message : String(err)}` });
+    // The message of an unexpected error may hold input text: its kind only (--debug prints the stack).
+    throw new InputError({ file: target, reason: `cannot evaluate the Pulumi YAML program: an unexpected ${err instanceof Error ? err.name : 'error'} (please report it)` });
   }
 }
 
@@ -163,14 +174,14 @@ function load(target: string, stackOption: string | undefined, input: string, co
     const pv = project.value;
     const runtime = isObject(pv.runtime) ? pv.runtime.name : pv.runtime;
     if (runtime !== 'yaml') {
-      throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${JSON.stringify(runtime ?? null)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output` });
+      throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${runtimeName(runtime)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output` });
     }
     const compiler = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options.compiler : undefined;
     if (compiler !== undefined) {
       throw new InputError({
         file: pf,
         ...positionOf(project, ['runtime', 'options', 'compiler']),
-        reason: `the program is produced by a compiler (runtime.options.compiler: ${typeof compiler === 'string' ? JSON.stringify(compiler) : 'set'}); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
+        reason: `the program is produced by a compiler (runtime.options.compiler is set); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
       });
     }
     const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');

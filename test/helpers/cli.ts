@@ -85,8 +85,9 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): void {
   const stale = (): boolean =>
     (existsSync(bin) ? statSync(bin).mtimeMs : 0) < Math.max(newestSource(path.join(repoRoot, 'src')), newestSource(path.join(repoRoot, 'scripts')));
-  if (!stale()) return;
-  // Test files run in parallel workers: one builds, the others wait for it (a lock directory).
+  // Test files run in parallel workers: one builds, the others wait for it (a lock directory). The
+  // check is made under the lock too: dist/cli/main.js is written before the build's last steps end.
+  if (!stale() && !existsSync(path.join(repoRoot, '.build-lock'))) return;
   const lock = path.join(repoRoot, '.build-lock');
   const deadline = Date.now() + 300_000;
   for (;;) {

@@ -10,7 +10,7 @@ const [mode, file, orderArg] = process.argv.slice(2);
 if (!file || (mode !== 'parse' && mode !== 'analyze')) throw new Error('usage: child.js parse|analyze FILE [ORDER]');
 const order = orderArg ? Number(orderArg) : 1;
 const start = performance.now();
-let size = 0;
+let size: number;
 if (mode === 'parse') {
   size = (JSON.parse(readFileSync(file, 'utf8')) as { deployment: { resources: unknown[] } }).deployment.resources.length;
 } else {

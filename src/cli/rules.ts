@@ -105,7 +105,7 @@ export function renderListText(packs: LoadedPack[], cwd = process.cwd()): string
 /** Files named, with directories expanded to their *.yaml / *.yml packs. */
 function packFiles(targets: string[]): string[] {
   return targets.flatMap((t) => {
-    let dir = false;
+    let dir: boolean;
     try {
       dir = statSync(t).isDirectory();
     } catch {

@@ -27,7 +27,7 @@ function log(pretty = false): string {
   }
   events.push({ sequence: seq++, timestamp: 1700000003, resourcePreEvent: { metadata: { op: 'delete', urn: old.urn, type: old.type, old, provider: '' } } });
   events.push({ sequence: seq++, timestamp: 1700000004, diagnosticEvent: { message: 'a { brace } in text', severity: 'info' } });
-  events.push({ sequence: seq++, timestamp: 1700000005, summaryEvent: { resourceChanges: { create: 3, delete: 1 } } });
+  events.push({ sequence: seq, timestamp: 1700000005, summaryEvent: { resourceChanges: { create: 3, delete: 1 } } });
   return events.map((e) => JSON.stringify(e, null, pretty ? 2 : undefined)).join('\n') + '\n';
 }
 

@@ -19,7 +19,7 @@ export class ExprSyntaxError extends Error {}
 /** Parse `res.a[0]["b c"].d` into a root and accessors. */
 export function parseReference(text: string): Reference {
   const s = text.trim();
-  let i = 0;
+  let i: number;
   const rootMatch = /^[A-Za-z_][A-Za-z0-9_\-:]*/.exec(s);
   if (!rootMatch) throw new ExprSyntaxError(`invalid reference \${${text}}`);
   const root = rootMatch[0];

@@ -65,7 +65,7 @@ function readProjectFile(file: unknown, ctx: FnContext, name: string): Buffer | 
   throw ctx.fail(`fn::${name}: cannot read ${p} (relative to the project directory): ${got.refused}`);
 }
 
-function asset(kind: 'asset' | 'archive', field: 'path' | 'uri' | undefined, name: string): Fn {
+function asset(kind: 'asset' | 'archive', field: 'path' | 'uri' | undefined): Fn {
   return (arg, ctx) => {
     const v = ctx.value(arg, ctx.path);
     if (field && typeof v === 'string') return special({ kind, [field]: v });
@@ -97,8 +97,8 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     ctx.value(arg, ctx.path);
     return special({ kind: 'archive' });
   },
-  filearchive: asset('archive', 'path', 'fileArchive'),
-  fileasset: asset('asset', 'path', 'fileAsset'),
+  filearchive: asset('archive', 'path'),
+  fileasset: asset('asset', 'path'),
   filebase64: (arg, ctx) => {
     const b = readProjectFile(arg, ctx, 'fileBase64');
     return Buffer.isBuffer(b) ? b.toString('base64') : b;
@@ -137,8 +137,8 @@ export const FUNCTIONS: Readonly<Record<string, Fn>> = {
     const b = readProjectFile(arg, ctx, 'readFile');
     return Buffer.isBuffer(b) ? b.toString('utf8') : b;
   },
-  remotearchive: asset('archive', 'uri', 'remoteArchive'),
-  remoteasset: asset('asset', 'uri', 'remoteAsset'),
+  remotearchive: asset('archive', 'uri'),
+  remoteasset: asset('asset', 'uri'),
   secret: (arg, ctx) => {
     ctx.value(arg, ctx.path);
     return special({ kind: 'secret' });

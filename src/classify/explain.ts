@@ -113,6 +113,9 @@ export interface Explanation {
     critical?: boolean;
     requires: string[];
     recoversWith: string[];
+    /** How inferred recovery tools were found (absent when a tag decided or none was inferred). */
+    recoversWithFrom?: string[];
+    tool?: string;
     rules: string[];
   };
   blindSpots: BlindSpot[];
@@ -259,7 +262,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
         }
         if (!p.custom && p.type !== STACK_TYPE) top = p;
       }
-      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : `the project ${r.project}`);
+      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : c.role === 'ops-tool' ? `the project ${r.project} (an ops tool: its ops tools)` : `the project ${r.project}`);
     }
   }
   const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : 'replicas named alike (the core grouping name suffix)';
@@ -277,6 +280,8 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     ...(c.critical !== undefined ? { critical: c.critical } : {}),
     requires: c.requires,
     recoversWith: c.recoversWith,
+    ...(c.recoveryWhy ? { recoversWithFrom: c.recoveryWhy } : {}),
+    ...(c.tool ? { tool: c.tool } : {}),
     rules: c.rules,
   };
 

@@ -15,6 +15,7 @@ import { AutoGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
+import { inferRecovery } from './recovery.js';
 import { resolveRequirements } from './requirements.js';
 import type { MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
@@ -33,6 +34,9 @@ export {
   type Quorum,
   type Reliability,
 } from './types.js';
+
+/** The service of an ops tool no tag or component names one for: `<project> ops tools`. */
+const OPS_SERVICE = (project: string): string => `${project} ops tools`;
 
 /** One frozen empty list for the lists of resources that cannot fail (never added to). */
 const NONE = Object.freeze([]) as unknown as never[];
@@ -118,6 +122,7 @@ function classifyOne(ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, 
     requires: [],
     rules: rules.ids,
     ...(placed.host ? { host: placed.host.urn } : {}),
+    ...(rules.tool ? { tool: rules.tool } : {}),
   };
 }
 
@@ -143,14 +148,18 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   });
   const serviceOf = serviceResolver(ctx, tagged);
   const autoGroups = new AutoGroups(classifier);
+  const recoveryTagged = new Set<ClassifiedResource>();
   out.forEach((c, i) => {
     if (!c.failable) return;
-    c.service = serviceOf(c.record);
+    // An ops tool nothing names a service for is the project's ops tools, not part of what users use.
+    c.service = serviceOf(c.record, c.role === 'ops-tool' ? OPS_SERVICE : undefined);
+    if (tagsAt[i]!.has('recovers-with')) recoveryTagged.add(c);
     applyTags(ctx, c, tagsAt[i]!, warnings);
     if (!c.group) autoGroups.add(c);
   });
   autoGroups.assign();
 
   resolveRequirements(ctx, out);
+  inferRecovery(ctx, out, recoveryTagged, blindSpots);
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, warnings };
 }

@@ -7,7 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import type { Condition, Role, Rule, RunsOn, Scope } from './schema.js';
+import type { Condition, RecoverySelector, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
 export interface MergedRule {
@@ -20,12 +20,14 @@ export interface MergedRule {
   region: string[];
   spans: NonNullable<Rule['spans']>;
   runsOn?: RunsOn;
+  tool?: Tool;
+  recoversWith?: RecoverySelector[];
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn'>>;
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'recoversWith'>>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
   const d: RuleDecides = {};
@@ -37,6 +39,8 @@ export function ruleDecision(rule: Rule): RuleDecides {
   if (rule.region) d.region = rule.region;
   if (rule.spans) d.spans = rule.spans;
   if (rule.runsOn) d.runsOn = rule.runsOn;
+  if (rule.tool) d.tool = rule.tool;
+  if (rule.recoversWith) d.recoversWith = rule.recoversWith;
   return d;
 }
 

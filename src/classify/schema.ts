@@ -10,6 +10,14 @@ export type Role = (typeof ROLES)[number];
 export const SCOPES = ['zonal', 'regional', 'global'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** What an ops tool does for the services it recovers: deploys them, watches them, lets operators in, or holds their secrets. */
+export const TOOLS = ['deploy', 'monitoring', 'console', 'secrets'] as const;
+export type Tool = (typeof TOOLS)[number];
+
+/** Where recovers-with inference looks for a tool, narrowest first. */
+export const RECOVERY_SCOPES = ['same-cluster', 'same-stack', 'same-project', 'same-provider', 'references'] as const;
+export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
+
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 /** A regular expression, checked to compile when the pack loads. */
@@ -48,6 +56,16 @@ export const runsOnSchema = z.strictObject({
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
 
+export const recoverySelectorSchema = z.strictObject({
+  tool: z.enum(TOOLS).describe('The kind of ops tool it recovers with'),
+  scope: z
+    .union([z.enum(RECOVERY_SCOPES), z.array(z.enum(RECOVERY_SCOPES)).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .describe('Where to look, narrowest first; the first scope holding such tools decides'),
+  one: z.boolean().optional().describe('Only one such tool can manage it: two distinct ones in the deciding scope are a blind spot, not a guess'),
+});
+export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
+
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
   info: z.string().describe('One line: what the rule knows'),
@@ -70,6 +88,8 @@ export const ruleSchema = z.strictObject({
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
+  tool: z.enum(TOOLS).optional().describe('It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store), which others recover with'),
+  recoversWith: z.array(recoverySelectorSchema).optional().describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 

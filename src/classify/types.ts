@@ -1,7 +1,7 @@
 /** What classify hands to the model: plain data about each resource, and what it could not judge. */
 import type { Warning } from '../errors.js';
 import type { ResourceRecord } from '../ingest/types.js';
-import type { Role } from './schema.js';
+import type { Role, Tool } from './schema.js';
 
 /** An assumption for --availability: how often something is lost, and for how long. */
 export interface Reliability {
@@ -36,6 +36,10 @@ export interface ClassifiedResource {
   quorum?: Quorum;
   /** URNs of the tools needed to fail this resource's group over. */
   recoversWith: string[];
+  /** How each inferred recovery tool was found (rule, tool kind, scope), for explanations; absent when none was inferred. */
+  recoveryWhy?: string[];
+  /** The kind of ops tool it is (a rule's `tool`), when it is one. */
+  tool?: Tool;
   /** URNs of failable resources this one needs at run time. */
   requires: string[];
   /** Ids of the rules that decided something. */
@@ -45,7 +49,7 @@ export interface ClassifiedResource {
 }
 
 export interface BlindSpot {
-  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config';
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config' | 'ambiguous-recovery';
   /** The resource type (no-rule) or URN. */
   subject: string;
   message: string;

@@ -263,6 +263,8 @@ export function renderExplainText(e: Explanation): string {
     for (const u of c.requires.slice(1)) rows.push(['', u]);
     rows.push(['  recovers with', c.recoversWith.length === 0 ? '-' : c.recoversWith[0]!]);
     for (const u of c.recoversWith.slice(1)) rows.push(['', u]);
+    if (c.recoversWithFrom) rows.push(['  recovers with from', c.recoversWithFrom.join('; ')]);
+    if (c.tool) rows.push(['  ops tool', c.tool]);
   } else {
     rows.push(['  failable', r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model']);
   }

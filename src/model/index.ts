@@ -298,8 +298,11 @@ export function buildModel(classification: Classification): Model {
   }
   const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));
   const allCritical = explicitCritical.size === 0;
+  // A service made only of ops tools (monitoring, deploy systems) is what others recover with, not what users use:
+  // not critical unless a tag or the topology file says so.
+  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool').map((c) => c.service));
   for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
-    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: allCritical || explicitCritical.has(name) });
+    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
     const nodes = [...nodeSet];
     const requiredInside = new Set<number>();
     for (const n of nodes) {

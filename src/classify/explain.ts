@@ -12,7 +12,7 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type Role, type RunsOn, type Scope } from './schema.js';
+import { ROLES, type Condition, type RecoverySelector, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
 
 export interface Span {
   property: string;
@@ -39,11 +39,13 @@ export interface RuleDecision {
     region?: string[];
     spans?: Span[];
     runsOn?: RunsOn;
+    tool?: Tool;
+    recoversWith?: RecoverySelector[];
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'recoversWith';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'tool', 'recoversWith'];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */

@@ -66,7 +66,7 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
         for (const t of found) {
           if (c.recoversWith.includes(t.record.urn)) continue;
           c.recoversWith.push(t.record.urn);
-          (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}, by the rules' recoversWith)`);
+          (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${rules.recoversWithRule ?? '?'})`);
         }
         break;
       }

@@ -22,6 +22,8 @@ export interface MergedRule {
   runsOn?: RunsOn;
   tool?: Tool;
   recoversWith?: RecoverySelector[];
+  /** The id of the rule whose recoversWith applies. */
+  recoversWithRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
@@ -162,6 +164,7 @@ export class RuleSet {
       merged.ids.push(rule.id);
       if (!catchAll) merged.specific = true;
       Object.assign(merged, ruleDecision(rule));
+      if (rule.recoversWith) merged.recoversWithRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

@@ -1,0 +1,110 @@
+/**
+ * recovers-with inferred by the ops pack (rules/ops.yaml): a cluster running
+ * its own Argo CD and Prometheus, an operator in another cluster, two deploy
+ * systems in one cluster (a blind spot), and tags that win over inference.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ExportBuilder, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
+
+interface Result {
+  findings: Array<{ rule: string; severity: string; message: string; event: { id: string }; stranded: Array<{ group: string; tools: string[] }> }>;
+  services: Array<{ name: string; critical: boolean }>;
+  blindSpots: Array<{ kind: string; subject: string; message: string }>;
+}
+
+async function analyzeFile(file: string): Promise<Result> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as Result;
+}
+
+async function explainResult(file: string, name: string): Promise<{ recoversWith: string[]; recoversWithFrom?: string[]; tool?: string; service: string }> {
+  const r = await runCli(['rules', 'explain', name, file, '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).result;
+}
+
+/** Two replicas of the shop's web tier (one group by label), with extra labels. */
+function webTier(b: ExportBuilder, cluster: Cluster, labels: Record<string, string> = {}): void {
+  for (const name of ['web-blue', 'web-green']) {
+    const urn = workload(b, cluster, name, { replicas: 2, service: 'shop' });
+    const r = b.resources.find((x) => x.urn === urn)!;
+    for (const props of [r.inputs!, r.outputs!]) {
+      const meta = props.metadata as { labels: Record<string, string> };
+      meta.labels = { ...meta.labels, 'firebreak.io/group': 'web', ...labels };
+    }
+  }
+}
+
+const ARGO = 'https://argoproj.github.io/argo-helm';
+const PROM = 'https://prometheus-community.github.io/helm-charts';
+
+describe('recovers-with inferred', () => {
+  it('a cluster running its own Argo CD and Prometheus: the web group recovers with both, which sit with it in its zone', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, gke, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, gke);
+    const file = b.write('own-argo.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop()).sort()).toEqual(['argocd', 'monitoring']);
+    expect(web.recoversWithFrom!.join('\n')).toMatch(/deploy argocd \(same-cluster; rule recover-with-ops-tools\)/);
+    const argo = await explainResult(file, 'argocd');
+    expect(argo.tool).toBe('deploy');
+    // Not part of the shop service: the project's ops tools, not critical.
+    expect(argo.service).toBe('shop ops tools');
+    const a = await analyzeFile(file);
+    expect(a.services).toContainEqual({ name: 'shop ops tools', critical: false });
+    expect(a.services).toContainEqual({ name: 'shop', critical: true });
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-a']);
+    expect(found[0]!.message).toMatch(/together with replicas they recover/);
+  });
+
+  it('an operator in another cluster: the app cluster recovers with the ops cluster’s Argo CD, apart from it', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    const app = gkeCluster(b, 'app-gke', 'us-central1-a');
+    helmRelease(b, ops, 'argocd', 'argo-cd', ARGO);
+    webTier(b, app);
+    const file = b.write('ops-cluster.json');
+    const web = await explainResult(file, 'web-green');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['argocd']);
+    expect(web.recoversWithFrom).toEqual(['deploy argocd (same-stack; rule recover-with-ops-tools)']);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-b']);
+    expect(found[0]!.message).toMatch(/apart from what they recover/);
+  });
+
+  it('two deploy systems in one cluster: a blind spot naming both, and no guess', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, gke, 'flux', 'flux2', 'https://fluxcd-community.github.io/helm-charts');
+    helmRelease(b, gke, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, gke);
+    const file = b.write('two-deployers.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['monitoring']);
+    const a = await analyzeFile(file);
+    const spots = a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots).toHaveLength(1);
+    expect(spots[0]!.message).toMatch(/web: cannot decide which deploy tool recovers it: argocd, flux \(same-cluster\)/);
+  });
+
+  it('a firebreak:recovers-with tag wins: `none` infers nothing', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    webTier(b, gke, { 'firebreak.io/recovers-with': 'none' });
+    const file = b.write('tagged-none.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual([]);
+    expect(web.recoversWithFrom).toBeUndefined();
+    const a = await analyzeFile(file);
+    expect(a.findings.filter((f) => f.rule === 'ops-tools-concentrated' || f.rule === 'recovery-path')).toEqual([]);
+  });
+});

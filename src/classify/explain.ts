@@ -40,12 +40,13 @@ export interface RuleDecision {
     spans?: Span[];
     runsOn?: RunsOn;
     tool?: Tool;
+    domain?: string;
     recoversWith?: RecoverySelector[];
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'recoversWith';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'tool', 'recoversWith'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'recoversWith';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'tool', 'domain', 'recoversWith'];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */

@@ -2,7 +2,7 @@
  * recovers-with inferred: a replica group recovers with the ops tools the
  * packs' `recoversWith` selectors find for it (the deploy system of its
  * cluster or stack, the monitoring that watches it, the secret store it
- * reads). A firebreak:recovers-with tag on the resource always wins; where a
+ * reads, the operator's machine that built or provisioned it). A firebreak:recovers-with tag on the resource always wins; where a
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
 import type { Context } from './context.js';
@@ -25,7 +25,9 @@ function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResou
       return root(c) !== undefined && root(c) === root(t);
     }
     case 'references':
-      return c.requires.includes(b.urn);
+      return c.requires.includes(b.urn) || a.dependencies.includes(b.urn);
+    case 'referenced-by':
+      return b.dependencies.includes(a.urn) || Object.values(b.propertyDependencies).some((list) => list.includes(a.urn));
   }
 }
 
@@ -40,6 +42,11 @@ const toolKey = (t: ClassifiedResource): string => (t.group ? `group ${t.group}`
 export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>, blindSpots: BlindSpot[]): void {
   const tools = resources.filter((c) => c.failable && c.tool !== undefined);
   if (tools.length === 0) return;
+  // What only the operator's machine runs (an image built there, a command run from it) is needed to rebuild, not to run.
+  const buildTime = new Set(tools.filter((t) => t.tool === 'workstation').map((t) => t.record.urn));
+  if (buildTime.size > 0) {
+    for (const c of resources) if (c.failable && c.requires.some((u) => buildTime.has(u))) c.requires = c.requires.filter((u) => !buildTime.has(u));
+  }
   const reported = new Set<string>();
   for (const c of resources) {
     if (!c.failable || !c.group || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;

@@ -21,6 +21,7 @@ export interface MergedRule {
   spans: NonNullable<Rule['spans']>;
   runsOn?: RunsOn;
   tool?: Tool;
+  domain?: string;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
@@ -29,7 +30,7 @@ export interface MergedRule {
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'recoversWith'>>;
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'recoversWith'>>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
   const d: RuleDecides = {};
@@ -42,6 +43,7 @@ export function ruleDecision(rule: Rule): RuleDecides {
   if (rule.spans) d.spans = rule.spans;
   if (rule.runsOn) d.runsOn = rule.runsOn;
   if (rule.tool) d.tool = rule.tool;
+  if (rule.domain) d.domain = rule.domain;
   if (rule.recoversWith) d.recoversWith = rule.recoversWith;
   return d;
 }

@@ -11,11 +11,11 @@ export const SCOPES = ['zonal', 'regional', 'global'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What an ops tool does for the services it recovers: deploys them, watches them, lets operators in, or holds their secrets. */
-export const TOOLS = ['deploy', 'monitoring', 'console', 'secrets'] as const;
+export const TOOLS = ['deploy', 'monitoring', 'console', 'secrets', 'workstation'] as const;
 export type Tool = (typeof TOOLS)[number];
 
 /** Where recovers-with inference looks for a tool, narrowest first. */
-export const RECOVERY_SCOPES = ['same-cluster', 'same-stack', 'same-project', 'same-provider', 'references'] as const;
+export const RECOVERY_SCOPES = ['same-cluster', 'same-stack', 'same-project', 'same-provider', 'references', 'referenced-by'] as const;
 export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -88,7 +88,11 @@ export const ruleSchema = z.strictObject({
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
-  tool: z.enum(TOOLS).optional().describe('It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store), which others recover with'),
+  tool: z.enum(TOOLS).optional().describe('It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store, something only the operator\'s machine runs), which others recover with'),
+  domain: z
+    .string()
+    .optional()
+    .describe('A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud'),
   recoversWith: z.array(recoverySelectorSchema).optional().describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
 });
 export type Rule = z.infer<typeof ruleSchema>;

@@ -108,3 +108,56 @@ describe('recovers-with inferred', () => {
     expect(a.findings.filter((f) => f.rule === 'ops-tools-concentrated' || f.rule === 'recovery-path')).toEqual([]);
   });
 });
+
+describe('the operator workstation', () => {
+  it('an Ansible-provisioned VM pair recovers with the playbook run from the operator machine: a finding on that domain', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const cmd = b.provider('command', 'command-provider', { version: '1.0.1' });
+    const vms = ['a', 'b'].map((z) =>
+      b.add('aws:ec2/instance:Instance', `web-${z === 'a' ? 1 : 2}`, {
+        provider: aws,
+        inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: `us-east-1${z}`, keyName: 'deployer' },
+      }),
+    );
+    b.add('command:local:Command', 'run-playbook', { provider: cmd, inputs: { create: 'ansible-playbook -i inventory site.yml' }, dependsOn: vms });
+    const file = b.write('ansible.json');
+    const web = await explainResult(file, 'web-1');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['run-playbook']);
+    expect(web.recoversWithFrom).toEqual(['workstation run-playbook (referenced-by; rule recover-with-ops-tools)']);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:operator-workstation']);
+    expect(found[0]!.message).toMatch(/run-playbook.*sit in workstation operator-workstation, apart from what they recover/);
+    // The zone loss strands nothing: the playbook is not a run-time requirement.
+    expect(a.findings.filter((f) => f.rule === 'single-point-of-failure' && f.event.id.includes('us-east-1a'))).toEqual([]);
+  });
+
+  it('an image built from a local context: the workloads recover with it, but do not need it to run', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1');
+    const docker = b.provider('docker', 'docker-provider', { version: '4.5.0' });
+    const image = b.add('docker:index/image:Image', 'app-image', {
+      provider: docker,
+      inputs: { imageName: 'us-docker.pkg.dev/acme/shop/app:v1', build: { context: './app', platform: 'linux/amd64' } },
+      outputs: { imageName: 'us-docker.pkg.dev/acme/shop/app:v1', repoDigest: 'us-docker.pkg.dev/acme/shop/app@sha256:abc' },
+    });
+    for (const name of ['web-blue', 'web-green']) {
+      const urn = workload(b, gke, name, { replicas: 2, service: 'shop', envFrom: [image] });
+      const r = b.resources.find((x) => x.urn === urn)!;
+      for (const props of [r.inputs!, r.outputs!]) (props.metadata as { labels: Record<string, string> }).labels['firebreak.io/group'] = 'web';
+    }
+    const remote = b.add('docker:index/image:Image', 'remote-image', {
+      provider: docker,
+      inputs: { imageName: 'ghcr.io/acme/tool:v1', build: { context: 'https://github.com/acme/tool.git#main' } },
+    });
+    const file = b.write('local-image.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['app-image']);
+    const e = await runCli(['rules', 'explain', 'web-blue', file, '--format', 'json']);
+    expect(JSON.parse(e.stdout).result.requires).not.toContain(image);
+    const remoteImage = await runCli(['rules', 'explain', 'remote-image', file, '--format', 'json']);
+    expect(JSON.parse(remoteImage.stdout).result.role).toBe('config-only');
+    expect(remote).toMatch(/remote-image$/);
+  });
+});

@@ -12,7 +12,7 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type RecoverySelector, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
+import { ROLES, type Condition, type LoginThrough, type RecoverySelector, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
 
 export interface Span {
   property: string;
@@ -41,12 +41,13 @@ export interface RuleDecision {
     runsOn?: RunsOn;
     tool?: Tool;
     domain?: string;
+    loginThrough?: LoginThrough;
     recoversWith?: RecoverySelector[];
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'recoversWith';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'tool', 'domain', 'recoversWith'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'tool', 'domain', 'loginThrough', 'recoversWith'];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */

@@ -15,7 +15,7 @@ import { AutoGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
-import { inferRecovery } from './recovery.js';
+import { inferLogins, inferRecovery } from './recovery.js';
 import { resolveRequirements } from './requirements.js';
 import type { MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
@@ -54,6 +54,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
     for (const rule of pack.rules) {
       [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
       if (rule.match.property) top(rule.match.property.path);
+      for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
@@ -161,5 +162,6 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 
   resolveRequirements(ctx, out);
   inferRecovery(ctx, out, recoveryTagged, blindSpots);
+  out.push(...inferLogins(ctx, out, recoveryTagged));
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, warnings };
 }

@@ -6,6 +6,7 @@
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
 import type { Context } from './context.js';
+import { conditionHolds } from './rules.js';
 import type { RecoveryScope, RecoverySelector } from './schema.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
@@ -79,4 +80,49 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
       }
     }
   }
+}
+
+/** The URN firebreak gives an external identity provider (a component of no input). */
+export const externalIdentityUrn = (stack: string, project: string, name: string): string => `urn:pulumi:${stack}::${project}::firebreak:external:Identity::${name}`;
+
+/**
+ * External identities: a resource whose rule says operators log in through
+ * an identity provider (an AKS cluster with Entra ID admin groups, EKS access
+ * entries through IAM, GKE with Google groups) adds that provider once, as an
+ * identity component placed nowhere (provider-managed, global: it never fails
+ * with the user's domains, but it is named), and the replica groups it hosts
+ * recover with it: it is on their recovery path. Returns the new components.
+ */
+export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>): ClassifiedResource[] {
+  const added = new Map<string, ClassifiedResource>();
+  const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
+  for (const c of resources) {
+    if (!c.failable) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const login = rules.loginThrough;
+    if (!login || !(login.when ?? []).every((cond) => conditionHolds(c.record, cond))) continue;
+    let identity = added.get(login.identity);
+    if (!identity) {
+      const r = c.record;
+      identity = {
+        record: {
+          urn: externalIdentityUrn(r.stack, r.project, login.identity), type: 'firebreak:external:Identity', name: login.identity, stack: r.stack, project: r.project,
+          custom: true, inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, external: true,
+        },
+        role: 'identity', failable: true, event: false, placements: [], placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
+        service: login.identity, recoversWith: [], requires: [], rules: [rules.loginThroughRule ?? ''], external: true,
+      };
+      added.set(login.identity, identity);
+    }
+    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})` });
+  }
+  if (hosts.size === 0) return [];
+  for (const c of resources) {
+    if (!c.failable || !c.group || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
+    const on = hosts.get(c.host ?? c.record.urn);
+    if (!on || c.recoversWith.includes(on.identity.record.urn)) continue;
+    c.recoversWith.push(on.identity.record.urn);
+    (c.recoveryWhy ??= []).push(on.why);
+  }
+  return [...added.values()];
 }

@@ -7,7 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import type { Condition, RecoverySelector, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
+import type { Condition, LoginThrough, RecoverySelector, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
 export interface MergedRule {
@@ -22,15 +22,18 @@ export interface MergedRule {
   runsOn?: RunsOn;
   tool?: Tool;
   domain?: string;
+  loginThrough?: LoginThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
+  /** The id of the rule whose loginThrough applies. */
+  loginThroughRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'recoversWith'>>;
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith'>>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
   const d: RuleDecides = {};
@@ -44,6 +47,7 @@ export function ruleDecision(rule: Rule): RuleDecides {
   if (rule.runsOn) d.runsOn = rule.runsOn;
   if (rule.tool) d.tool = rule.tool;
   if (rule.domain) d.domain = rule.domain;
+  if (rule.loginThrough) d.loginThrough = rule.loginThrough;
   if (rule.recoversWith) d.recoversWith = rule.recoversWith;
   return d;
 }
@@ -167,6 +171,7 @@ export class RuleSet {
       if (!catchAll) merged.specific = true;
       Object.assign(merged, ruleDecision(rule));
       if (rule.recoversWith) merged.recoversWithRule = rule.id;
+      if (rule.loginThrough) merged.loginThroughRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

@@ -66,6 +66,12 @@ export const recoverySelectorSchema = z.strictObject({
 });
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
+export const loginThroughSchema = z.strictObject({
+  identity: z.string().describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
+  when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
+});
+export type LoginThrough = z.infer<typeof loginThroughSchema>;
+
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
   info: z.string().describe('One line: what the rule knows'),
@@ -93,6 +99,9 @@ export const ruleSchema = z.strictObject({
     .string()
     .optional()
     .describe('A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud'),
+  loginThrough: loginThroughSchema
+    .optional()
+    .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),
   recoversWith: z.array(recoverySelectorSchema).optional().describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
 });
 export type Rule = z.infer<typeof ruleSchema>;

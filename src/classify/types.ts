@@ -38,6 +38,8 @@ export interface ClassifiedResource {
   recoversWith: string[];
   /** How each inferred recovery tool was found (rule, tool kind, scope), for explanations; absent when none was inferred. */
   recoveryWhy?: string[];
+  /** An identity provider outside the inputs (a rule's loginThrough): provider-managed and global, never placed in the user's domains. */
+  external?: boolean;
   /** The kind of ops tool it is (a rule's `tool`), when it is one. */
   tool?: Tool;
   /** URNs of failable resources this one needs at run time. */

@@ -178,6 +178,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
   if (d.tool) parts.push(`ops tool (${d.tool})`);
   if (d.domain) parts.push(`domain ${d.domain}`);
+  if (d.loginThrough) parts.push(`operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`);
   if (d.recoversWith) parts.push(d.recoversWith.length === 0 ? 'recovers with nothing inferred' : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }

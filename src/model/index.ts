@@ -300,8 +300,11 @@ export function buildModel(classification: Classification): Model {
   const allCritical = explicitCritical.size === 0;
   // A service made only of ops tools (monitoring, deploy systems) is what others recover with, not what users use:
   // not critical unless a tag or the topology file says so.
-  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool').map((c) => c.service));
+  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool' && !c.external).map((c) => c.service));
+  // An external identity provider (placed nowhere) is a dependency, not a service of its own.
+  const internal = new Set(failable.filter((c) => !c.external).map((c) => c.service));
   for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
+    if (!internal.has(name)) continue;
     const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
     const nodes = [...nodeSet];
     const requiredInside = new Set<number>();

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ExportBuilder, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
+import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
 
 interface Result {
   findings: Array<{ rule: string; severity: string; message: string; event: { id: string }; stranded: Array<{ group: string; tools: string[] }> }>;
@@ -159,5 +159,74 @@ describe('the operator workstation', () => {
     const remoteImage = await runCli(['rules', 'explain', 'remote-image', file, '--format', 'json']);
     expect(JSON.parse(remoteImage.stdout).result.role).toBe('config-only');
     expect(remote).toMatch(/remote-image$/);
+  });
+});
+
+describe('identities operators log in through', () => {
+  const withAad = (b: ExportBuilder, urn: string): void => {
+    const r = b.resources.find((x) => x.urn === urn)!;
+    const aadProfile = { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'], tenantID: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
+    r.inputs = { ...r.inputs, aadProfile };
+    r.outputs = { ...r.outputs, aadProfile };
+  };
+
+  it('AKS with Entra ID admin groups: the groups it hosts recover with Entra ID, named but placed nowhere and no service of its own', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    withAad(b, aks.urn);
+    webTier(b, aks);
+    const file = b.write('aks-aad.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Entra ID']);
+    expect(web.recoversWithFrom).toEqual(['identity Entra ID (operators log in to shop-aks through it; rule aks-entra-id)']);
+    const a = await analyzeFile(file);
+    // A component of the model (named), not a service of its own.
+    expect(a.services.map((s) => s.name)).toEqual(['shop']);
+    // Provider-managed and global: no event of the user's domains takes it.
+    expect(a.findings.filter((f) => f.message.includes('Entra ID'))).toEqual([]);
+  });
+
+  it('AKS without Entra ID integration names no identity', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    webTier(b, aks);
+    const file = b.write('aks-local.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).services.map((s) => s.name)).not.toContain('Entra ID');
+  });
+
+  it('EKS with access entries: operators log in through AWS IAM; the access entries configure it', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    b.add('aws:eks/accessEntry:AccessEntry', 'platform-admins', {
+      provider: b.provider('aws', 'aws-provider'),
+      inputs: { clusterName: 'shop-eks', principalArn: 'arn:aws:iam::123456789012:role/platform-admin', type: 'STANDARD' },
+      deps: { clusterName: [eks.urn] },
+    });
+    webTier(b, eks);
+    const file = b.write('eks-access.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::AWS IAM']);
+    const entry = await runCli(['rules', 'explain', 'platform-admins', file, '--format', 'json']);
+    expect(JSON.parse(entry.stdout).result.role).toBe('config-only');
+  });
+
+  it('a Cognito user pool three services log in through is a shared identity once the policy reaches its region', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const pool = b.add('aws:cognito/userPool:UserPool', 'customers', { id: 'us-east-1_Ab12Cd34E', provider: aws, inputs: { name: 'customers', mfaConfiguration: 'OPTIONAL' } });
+    for (const svc of ['shop', 'orders', 'support']) {
+      b.add('aws:lambda/function:Function', `${svc}-api`, {
+        provider: aws,
+        inputs: { runtime: 'nodejs20.x', handler: 'index.handler', role: 'arn:aws:iam::123456789012:role/lambda', environment: { variables: { USER_POOL_ID: 'us-east-1_Ab12Cd34E' } }, tags: { 'firebreak:service': svc } },
+        deps: { environment: [pool] },
+      });
+    }
+    const file = b.write('cognito.json');
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--tolerate', 'region']);
+    const shared = (JSON.parse(r.stdout) as Result).findings.filter((f) => f.rule === 'shared-identity');
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.message).toMatch(/customers \(shop\) is a shared identity single point: 3 services log in through it \(orders, shop and support\)/);
+    const zoneOnly = await analyzeFile(file);
+    expect(zoneOnly.findings.filter((f) => f.rule === 'shared-identity')).toEqual([]);
   });
 });

@@ -94,6 +94,8 @@ export interface Model {
   reliability: Record<string, Reliability>;
   blindSpots: BlindSpot[];
   warnings: Warning[];
+  /** recovers-with edges the rules inferred (no tag said), as `group-id component-or-group-id`: the topology file replaces them. */
+  inferredRecovery?: ReadonlySet<string>;
 }
 
 export const domainId = (path: DomainSegment[]): string => `domain:${path.map((s) => s.name).join('/')}`;
@@ -188,6 +190,7 @@ export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nod
     reliability: rest.reliability ?? {},
     blindSpots: rest.blindSpots ?? [],
     warnings: rest.warnings ?? [],
+    ...(rest.inferredRecovery ? { inferredRecovery: rest.inferredRecovery } : {}),
   });
   model.graph = () => graph;
   return model;
@@ -271,6 +274,7 @@ export function buildModel(classification: Classification): Model {
   }
 
   const target = (urn: string): number => groupOfUrn.get(urn) ?? componentAt.get(urn)!;
+  const inferredRecovery = new Set<string>();
   for (const c of failable) {
     const at = componentAt.get(c.record.urn)!;
     const own = groupOfUrn.get(c.record.urn);
@@ -278,7 +282,12 @@ export function buildModel(classification: Classification): Model {
       const t = target(dep);
       if (t !== own) b.addEdge('requires', at, t);
     }
-    if (own !== undefined) for (const tool of c.recoversWith) b.addEdge('recovers-with', own, target(tool));
+    if (own !== undefined) {
+      for (const tool of c.recoversWith) {
+        b.addEdge('recovers-with', own, target(tool));
+        if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[own]!.id} ${b.nodes[target(tool)]!.id}`);
+      }
+    }
   }
 
   // Services: what people use. A service requires its entry points: the
@@ -320,5 +329,8 @@ export function buildModel(classification: Classification): Model {
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 
-  return finish(b, { allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, warnings });
+  return finish(b, {
+    allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, warnings,
+    ...(inferredRecovery.size > 0 ? { inferredRecovery } : {}),
+  });
 }

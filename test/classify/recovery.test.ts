@@ -4,7 +4,7 @@
  * systems in one cluster (a blind spot), and tags that win over inference.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, tempFile } from '../helpers/cli.js';
 import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
 
 interface Result {
@@ -77,6 +77,25 @@ describe('recovers-with inferred', () => {
     const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
     expect(found.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-b']);
     expect(found[0]!.message).toMatch(/apart from what they recover/);
+  });
+
+  it('the topology file wins: its recoversWith replaces what the rules inferred for the service\'s groups', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    const app = gkeCluster(b, 'app-gke', 'us-central1-a');
+    helmRelease(b, ops, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, app, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, app);
+    const file = b.write('topology-wins.json');
+    const inferred = (await analyzeFile(file)).findings.filter((f) => f.rule === 'recovery-path');
+    expect(inferred.map((f) => f.event.id)).toContain('domain:gcp/us-central1/us-central1-b');
+    // The topology says the shop recovers with its ops tools service: no longer with the argocd component alone.
+    const topology = tempFile('firebreak.yaml', 'version: 1\nservices:\n  shop:\n    recoversWith: [shop ops tools]\n');
+    const r = await runCli(['analyze', file, '--topology', topology, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    const found = (JSON.parse(r.stdout) as Result).findings.filter((f) => f.rule === 'recovery-path');
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.message).toMatch(/recovery tools shop ops tools with it/);
   });
 
   it('two deploy systems in one cluster: a blind spot naming both, and no guess', async () => {

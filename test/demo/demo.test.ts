@@ -88,7 +88,7 @@ describe('demo: ansan-2023, after remediation', async () => {
 });
 
 describe('demo: the ops tools, the login and what recovers with them, found without tags', () => {
-  it('has no firebreak:role tag on Kakao's ops tools or the login, and no recovers-with tag outside KakaoBank', () => {
+  it('has no firebreak:role tag on the Kakao ops tools or the login, and no recovers-with tag outside KakaoBank', () => {
     const program = readFileSync(path.join(repoRoot, 'Pulumi.yaml'), 'utf8');
     expect(program).not.toMatch(/firebreak:role: identity/);
     // Only KakaoBank's own tools (bank-ops-1, bank-ops-2) keep their tags.

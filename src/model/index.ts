@@ -87,7 +87,7 @@ export interface Model {
   edgeTarget: number[];
   /** The model as a graphology graph (built once, on first call). */
   graph(): ModelGraph;
-  /** No service was marked critical, so every service counts as critical (but those made only of ops tools).
+  /** No service was marked critical, so every service counts as critical (but those made only of ops tools). */
   allCritical: boolean;
   domainRanks: Record<string, number>;
   /** --availability assumptions by domain kind (and COMPONENT_RELIABILITY). */

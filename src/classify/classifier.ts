@@ -2,7 +2,7 @@
 import type { ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { RuleSet, type MergedRule } from './rules.js';
-import type { ProviderInfo, Rule } from './schema.js';
+import type { Pack, ProviderInfo, Rule } from './schema.js';
 import { TagReader } from './tags.js';
 import { COMPONENT_RELIABILITY, type Reliability } from './types.js';
 
@@ -15,6 +15,8 @@ export class Classifier {
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
   private groupSuffix: RegExp | undefined;
+  /** The packs' default recovery selectors (the last pack with a `recovery` section). */
+  readonly recovery: Pack['recovery'];
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -24,6 +26,7 @@ export class Classifier {
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      if (pack.recovery) this.recovery = pack.recovery;
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));

@@ -52,8 +52,9 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
   for (const c of resources) {
     if (!c.failable || !c.group || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
-    const selectors: RecoverySelector[] = rules.recoversWith ?? [];
+    const selectors: RecoverySelector[] = rules.recoversWith ?? ctx.classifier.recovery?.recoversWith ?? [];
     if (selectors.length === 0) continue;
+    const ruleId = rules.recoversWith ? rules.recoversWithRule : ctx.classifier.recovery?.id;
     for (const s of selectors) {
       for (const scope of s.scope) {
         const found = tools.filter((t) => t !== c && t.tool === s.tool && inScope(scope, c, t));
@@ -74,7 +75,7 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
         for (const t of found) {
           if (c.recoversWith.includes(t.record.urn)) continue;
           c.recoversWith.push(t.record.urn);
-          (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${rules.recoversWithRule ?? '?'})`);
+          (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${ruleId ?? '?'})`);
         }
         break;
       }

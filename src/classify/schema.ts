@@ -159,6 +159,15 @@ export const packSchema = z.strictObject({
   tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
   grouping: z.strictObject({ nameSuffix: z.string() }).optional(),
   providers: z.array(providerSchema).optional(),
+  recovery: z
+    .strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case words joined by -'),
+      info: z.string(),
+      why: z.string().optional(),
+      recoversWith: z.array(recoverySelectorSchema),
+    })
+    .optional()
+    .describe('What every replica group recovers with by default (a later pack replaces it; a rule\'s recoversWith overrides it for its types)'),
   rules: z.array(ruleSchema).default([]),
 });
 export type Pack = z.infer<typeof packSchema>;

@@ -217,6 +217,8 @@ describe('identities operators log in through', () => {
   it('EKS with access entries: operators log in through AWS IAM; the access entries configure it', async () => {
     const b = new ExportBuilder('shop', 'prod');
     const eks = eksCluster(b, 'shop-eks');
+    const cluster = b.resources.find((x) => x.urn === eks.urn)!;
+    for (const props of [cluster.inputs!, cluster.outputs!]) props.accessConfig = { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true };
     b.add('aws:eks/accessEntry:AccessEntry', 'platform-admins', {
       provider: b.provider('aws', 'aws-provider'),
       inputs: { clusterName: 'shop-eks', principalArn: 'arn:aws:iam::123456789012:role/platform-admin', type: 'STANDARD' },

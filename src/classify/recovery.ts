@@ -47,6 +47,8 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
   const buildTime = new Set(tools.filter((t) => t.tool === 'workstation').map((t) => t.record.urn));
   if (buildTime.size > 0) {
     for (const c of resources) if (c.failable && c.requires.some((u) => buildTime.has(u))) c.requires = c.requires.filter((u) => !buildTime.has(u));
+    // Nor do they need, at run time, what they built or provisioned (a playbook's VMs).
+    for (const t of tools) if (t.tool === 'workstation') t.requires = [];
   }
   const reported = new Set<string>();
   for (const c of resources) {

@@ -148,6 +148,8 @@ describe('the operator workstation', () => {
     const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
     expect(found.map((f) => f.event.id)).toEqual(['domain:operator-workstation']);
     expect(found[0]!.message).toMatch(/run-playbook.*sit in workstation operator-workstation, apart from what they recover/);
+    const path = a.findings.find((f) => f.rule === 'recovery-path' && f.event.id === 'domain:operator-workstation')!;
+    expect(path.message).toMatch(/^Rebuilding 1 replica group\(s\) of web needs run-playbook, which only the machine that ran `pulumi up` \(operator-workstation\) has/);
     // The zone loss strands nothing: the playbook is not a run-time requirement.
     expect(a.findings.filter((f) => f.rule === 'single-point-of-failure' && f.event.id.includes('us-east-1a'))).toEqual([]);
   });

@@ -2,7 +2,7 @@
 import type { ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { RuleSet, type MergedRule } from './rules.js';
-import type { ProviderInfo, Rule } from './schema.js';
+import type { Pack, ProviderInfo, Rule } from './schema.js';
 import { TagReader } from './tags.js';
 import { COMPONENT_RELIABILITY, type Reliability } from './types.js';
 
@@ -22,6 +22,8 @@ export class Classifier {
   readonly placementKeys = new Set<string>(['name']);
   /** Top-level properties replicas named alike must agree on (packs' grouping.compare). */
   readonly compareKeys = new Set<string>();
+  /** The packs' default recovery selectors (the last pack with a `recovery` section). */
+  readonly recovery: Pack['recovery'];
 
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
@@ -34,6 +36,7 @@ export class Classifier {
       for (const k of pack.grouping?.compare ?? []) this.compareKeys.add(k);
       for (const k of pack.coverage?.placement ?? []) this.placementKeys.add(k);
       for (const k of pack.tags?.paths ?? []) this.placementKeys.add(k.split('.')[0]!);
+      if (pack.recovery) this.recovery = pack.recovery;
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.component) this.componentPackages.add(p.package);

@@ -12,7 +12,7 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type Replicas, type Role, type RunsOn, type Scope } from './schema.js';
+import { ROLES, type Condition, type LoginThrough, type RecoverySelector, type Replicas, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
 import type { Capacity, GroupEvidence } from './types.js';
 
 export interface Span {
@@ -42,11 +42,15 @@ export interface RuleDecision {
     runsOn?: RunsOn;
     replicas?: Replicas;
     replicaOf?: string[];
+    tool?: Tool;
+    domain?: string;
+    loginThrough?: LoginThrough;
+    recoversWith?: RecoverySelector[];
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'replicas', 'replicaOf'];
+export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith';
+const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'replicas', 'replicaOf', 'tool', 'domain', 'loginThrough', 'recoversWith'];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */
@@ -122,6 +126,9 @@ export interface Explanation {
     critical?: boolean;
     requires: string[];
     recoversWith: string[];
+    /** How inferred recovery tools were found (absent when a tag decided or none was inferred). */
+    recoversWithFrom?: string[];
+    tool?: string;
     rules: string[];
   };
   blindSpots: BlindSpot[];
@@ -268,7 +275,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
         }
         if (!p.custom && p.type !== STACK_TYPE) top = p;
       }
-      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : `the project ${r.project}`);
+      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : c.role === 'ops-tool' ? `the project ${r.project} (an ops tool: its ops tools)` : `the project ${r.project}`);
     }
   }
   const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : (c.groupEvidence?.detail ?? 'replicas named alike (the core grouping name suffix)');
@@ -288,6 +295,8 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     ...(c.critical !== undefined ? { critical: c.critical } : {}),
     requires: c.requires,
     recoversWith: c.recoversWith,
+    ...(c.recoveryWhy ? { recoversWithFrom: c.recoveryWhy } : {}),
+    ...(c.tool ? { tool: c.tool } : {}),
     rules: c.rules,
   };
 

@@ -35,7 +35,8 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap
     else warnings.push(resourceWarning(r, `${r.name}: firebreak:quorum "${quorum}" is not a positive number or "majority"; ignored`));
   }
   const recovers = tags.get('recovers-with');
-  if (recovers) {
+  // `none`: recovers with nothing (and no inference).
+  if (recovers && recovers.trim().toLowerCase() !== 'none') {
     for (const ref of splitList(recovers)) {
       const target = resolveRef(ctx, r, ref);
       if (target) c.recoversWith.push(target.urn);

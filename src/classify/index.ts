@@ -16,6 +16,7 @@ import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
+import { inferLogins, inferRecovery } from './recovery.js';
 import { resolveRequirements } from './requirements.js';
 import { resourceCoverage } from './coverage-classes.js';
 import type { MergedRule } from './rules.js';
@@ -36,6 +37,9 @@ export {
   type Reliability,
 } from './types.js';
 export type { CoverageCounts, ResourceCoverage, UnjudgedReason, UnjudgedResource } from './coverage-classes.js';
+
+/** The service of an ops tool no tag or component names one for: `<project> ops tools`. */
+const OPS_SERVICE = (project: string): string => `${project} ops tools`;
 
 /** One frozen empty list for the lists of resources that cannot fail (never added to). */
 const NONE = Object.freeze([]) as unknown as never[];
@@ -59,6 +63,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         rule.replicas.property.forEach(top);
         for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
       }
+      for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).
@@ -137,6 +142,7 @@ function classifyOne(
     requires: [],
     rules: rules.ids,
     ...(placed.host ? { host: placed.host.urn } : {}),
+    ...(rules.tool ? { tool: rules.tool } : {}),
   };
 }
 
@@ -202,9 +208,12 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   const serviceOf = serviceResolver(ctx, tagged);
   const autoGroups = new AutoGroups(classifier);
   const clusterGroups = new ClusterGroups(ctx);
+  const recoveryTagged = new Set<ClassifiedResource>();
   out.forEach((c, i) => {
     if (!c.failable) return;
-    c.service = serviceOf(c.record);
+    // An ops tool nothing names a service for is the project's ops tools, not part of what users use.
+    c.service = serviceOf(c.record, c.role === 'ops-tool' ? OPS_SERVICE : undefined);
+    if (tagsAt[i]!.has('recovers-with')) recoveryTagged.add(c);
     applyTags(ctx, c, tagsAt[i]!, warnings);
     if (!c.group && !clusterGroups.add(c)) autoGroups.add(c);
   });
@@ -213,6 +222,9 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
 
   blindSpots.push(...clusterBlindSpots(ctx, out));
   resolveRequirements(ctx, out);
+  inferRecovery(ctx, out, recoveryTagged, blindSpots);
+  // Coverage counts the input's resources; the external identities inferLogins adds are not among them.
   const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
+  out.push(...inferLogins(ctx, out, recoveryTagged));
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };
 }

@@ -223,6 +223,7 @@ export function place(
     const placements = splitList(domainTag).map(parseDomainTag).filter((p) => p.length > 0);
     return { placements, placedBy: 'firebreak:domain tag', redundant: placements.length > 1 };
   }
+  if (rules.domain) return { placements: [parseDomainTag(rules.domain)], placedBy: `rule domain ${rules.domain}`, redundant: false };
   if (rules.runsOn) {
     const onHost = placeOnHost(ctx, r, rules.runsOn, blindSpots);
     if (onHost) return onHost;

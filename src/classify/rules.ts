@@ -7,7 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import type { Condition, Replicas, Role, Rule, RunsOn, Scope } from './schema.js';
+import type { Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
 export interface MergedRule {
@@ -22,12 +22,20 @@ export interface MergedRule {
   runsOn?: RunsOn;
   replicas?: Replicas;
   replicaOf?: string[];
+  tool?: Tool;
+  domain?: string;
+  loginThrough?: LoginThrough;
+  recoversWith?: RecoverySelector[];
+  /** The id of the rule whose recoversWith applies. */
+  recoversWithRule?: string;
+  /** The id of the rule whose loginThrough applies. */
+  loginThroughRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf'>>;
+export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith'>>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
   const d: RuleDecides = {};
@@ -41,6 +49,10 @@ export function ruleDecision(rule: Rule): RuleDecides {
   if (rule.runsOn) d.runsOn = rule.runsOn;
   if (rule.replicas) d.replicas = rule.replicas;
   if (rule.replicaOf) d.replicaOf = rule.replicaOf;
+  if (rule.tool) d.tool = rule.tool;
+  if (rule.domain) d.domain = rule.domain;
+  if (rule.loginThrough) d.loginThrough = rule.loginThrough;
+  if (rule.recoversWith) d.recoversWith = rule.recoversWith;
   return d;
 }
 
@@ -162,6 +174,8 @@ export class RuleSet {
       merged.ids.push(rule.id);
       if (!catchAll) merged.specific = true;
       Object.assign(merged, ruleDecision(rule));
+      if (rule.recoversWith) merged.recoversWithRule = rule.id;
+      if (rule.loginThrough) merged.loginThroughRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

@@ -10,6 +10,14 @@ export type Role = (typeof ROLES)[number];
 export const SCOPES = ['zonal', 'regional', 'global'] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** What an ops tool does for the services it recovers: deploys them, watches them, lets operators in, or holds their secrets. */
+export const TOOLS = ['deploy', 'monitoring', 'console', 'secrets', 'workstation'] as const;
+export type Tool = (typeof TOOLS)[number];
+
+/** Where recovers-with inference looks for a tool, narrowest first. */
+export const RECOVERY_SCOPES = ['same-cluster', 'same-stack', 'same-project', 'same-provider', 'references', 'referenced-by'] as const;
+export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
+
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 /** A regular expression, checked to compile when the pack loads. */
@@ -62,6 +70,21 @@ export const replicasSchema = z.strictObject({
   unless: z.array(conditionSchema).optional().describe('When any of these holds the count does not apply (ECS DAEMON scheduling: one task per instance)'),
 });
 export type Replicas = z.infer<typeof replicasSchema>;
+export const recoverySelectorSchema = z.strictObject({
+  tool: z.enum(TOOLS).describe('The kind of ops tool it recovers with'),
+  scope: z
+    .union([z.enum(RECOVERY_SCOPES), z.array(z.enum(RECOVERY_SCOPES)).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .describe('Where to look, narrowest first; the first scope holding such tools decides'),
+  one: z.boolean().optional().describe('Only one such tool can manage it: two distinct ones in the deciding scope are a blind spot, not a guess'),
+});
+export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
+
+export const loginThroughSchema = z.strictObject({
+  identity: z.string().describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
+  when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
+});
+export type LoginThrough = z.infer<typeof loginThroughSchema>;
 
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
@@ -92,6 +115,15 @@ export const ruleSchema = z.strictObject({
   replicas: replicasSchema
     .optional()
     .describe('Its capacity: how many instances it keeps running, read from its own properties. One instance is a single point (and its zone too); n instances over z zones hold min(n, z) of them'),
+  tool: z.enum(TOOLS).optional().describe('It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store, something only the operator\'s machine runs), which others recover with'),
+  domain: z
+    .string()
+    .optional()
+    .describe('A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud'),
+  loginThrough: loginThroughSchema
+    .optional()
+    .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),
+  recoversWith: z.array(recoverySelectorSchema).optional().describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 
@@ -158,6 +190,15 @@ export const packSchema = z.strictObject({
     })
     .optional(),
   providers: z.array(providerSchema).optional(),
+  recovery: z
+    .strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case words joined by -'),
+      info: z.string(),
+      why: z.string().optional(),
+      recoversWith: z.array(recoverySelectorSchema),
+    })
+    .optional()
+    .describe('What every replica group recovers with by default (a later pack replaces it; a rule\'s recoversWith overrides it for its types)'),
   rules: z.array(ruleSchema).default([]),
 });
 export type Pack = z.infer<typeof packSchema>;

@@ -3,9 +3,12 @@ import type { ResourceRecord } from '../ingest/types.js';
 import { STACK_TYPE } from '../pulumi.js';
 import type { Context } from './context.js';
 
-/** The service of a resource, given each resource's tags (only those with tags). */
-export function serviceResolver(ctx: Context, tagsOf: ReadonlyMap<ResourceRecord, ReadonlyMap<string, string>>): (r: ResourceRecord) => string {
-  return (r) => {
+/** The service of a resource, given each resource's tags (only those with tags); `fallback` names it from its project when nothing else does. */
+export function serviceResolver(
+  ctx: Context,
+  tagsOf: ReadonlyMap<ResourceRecord, ReadonlyMap<string, string>>,
+): (r: ResourceRecord, fallback?: (project: string) => string) => string {
+  return (r, fallback) => {
     const own = tagsOf.get(r)?.get('service');
     if (own) return own;
     let top: ResourceRecord | undefined;
@@ -14,6 +17,6 @@ export function serviceResolver(ctx: Context, tagsOf: ReadonlyMap<ResourceRecord
       if (tagged) return tagged;
       if (!p.custom && p.type !== STACK_TYPE) top = p;
     }
-    return top ? top.name : r.project;
+    return top ? top.name : fallback ? fallback(r.project) : r.project;
   };
 }

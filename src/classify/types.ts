@@ -2,7 +2,7 @@
 import type { Warning } from '../errors.js';
 import type { ResourceRecord } from '../ingest/types.js';
 import type { ResourceCoverage } from './coverage-classes.js';
-import type { Role } from './schema.js';
+import type { Role, Tool } from './schema.js';
 
 /** An assumption for --availability: how often something is lost, and for how long. */
 export interface Reliability {
@@ -58,6 +58,12 @@ export interface ClassifiedResource {
   quorum?: Quorum;
   /** URNs of the tools needed to fail this resource's group over. */
   recoversWith: string[];
+  /** How each inferred recovery tool was found (rule, tool kind, scope), for explanations; absent when none was inferred. */
+  recoveryWhy?: string[];
+  /** An identity provider outside the inputs (a rule's loginThrough): provider-managed and global, never placed in the user's domains. */
+  external?: boolean;
+  /** The kind of ops tool it is (a rule's `tool`), when it is one. */
+  tool?: Tool;
   /** URNs of failable resources this one needs at run time. */
   requires: string[];
   /** Ids of the rules that decided something. */
@@ -67,7 +73,7 @@ export interface ClassifiedResource {
 }
 
 export interface BlindSpot {
-  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config' | 'unknown-capacity' | 'unknown-cluster';
+  kind: 'no-rule' | 'unknown-placement' | 'unknown-zone' | 'missing-config' | 'unknown-capacity' | 'unknown-cluster' | 'ambiguous-recovery';
   /** The resource type (no-rule) or URN. */
   subject: string;
   message: string;

@@ -191,6 +191,10 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.replicas) parts.push(`capacity ${replicasText(d.replicas)}`);
   if (d.replicaOf) parts.push(`replica of what ${d.replicaOf.join(', ')} names`);
   if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
+  if (d.tool) parts.push(`ops tool (${d.tool})`);
+  if (d.domain) parts.push(`domain ${d.domain}`);
+  if (d.loginThrough) parts.push(`operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`);
+  if (d.recoversWith) parts.push(d.recoversWith.length === 0 ? 'recovers with nothing inferred' : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }
 
@@ -279,6 +283,11 @@ export function renderExplainText(e: Explanation): string {
     for (const u of c.requires.slice(1)) rows.push(['', u]);
     rows.push(['  recovers with', c.recoversWith.length === 0 ? '-' : c.recoversWith[0]!]);
     for (const u of c.recoversWith.slice(1)) rows.push(['', u]);
+    if (c.recoversWithFrom) {
+      rows.push(['  inferred', c.recoversWithFrom[0]!]);
+      for (const u of c.recoversWithFrom.slice(1)) rows.push(['', u]);
+    }
+    if (c.tool) rows.push(['  ops tool', c.tool]);
   } else {
     rows.push(['  failable', r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model']);
   }

@@ -94,7 +94,7 @@ export interface Model {
   edgeTarget: number[];
   /** The model as a graphology graph (built once, on first call). */
   graph(): ModelGraph;
-  /** No service was marked critical, so every service counts as critical. */
+  /** No service was marked critical, so every service counts as critical (but those made only of ops tools). */
   allCritical: boolean;
   domainRanks: Record<string, number>;
   /** --availability assumptions by domain kind (and COMPONENT_RELIABILITY). */
@@ -103,6 +103,8 @@ export interface Model {
   /** What classify judged, resource by resource (absent from models built by hand). */
   coverage?: ResourceCoverage;
   warnings: Warning[];
+  /** recovers-with edges the rules inferred (no tag said), as `group-id component-or-group-id`: the topology file replaces them. */
+  inferredRecovery?: ReadonlySet<string>;
 }
 
 export const domainId = (path: DomainSegment[]): string => `domain:${path.map((s) => s.name).join('/')}`;
@@ -198,6 +200,7 @@ export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nod
     blindSpots: rest.blindSpots ?? [],
     ...(rest.coverage ? { coverage: rest.coverage } : {}),
     warnings: rest.warnings ?? [],
+    ...(rest.inferredRecovery ? { inferredRecovery: rest.inferredRecovery } : {}),
   });
   model.graph = () => graph;
   return model;
@@ -287,6 +290,7 @@ export function buildModel(classification: Classification): Model {
   }
 
   const target = (urn: string): number => groupOfUrn.get(urn) ?? componentAt.get(urn)!;
+  const inferredRecovery = new Set<string>();
   for (const c of failable) {
     const at = componentAt.get(c.record.urn)!;
     const own = groupOfUrn.get(c.record.urn);
@@ -294,7 +298,12 @@ export function buildModel(classification: Classification): Model {
       const t = target(dep);
       if (t !== own) b.addEdge('requires', at, t);
     }
-    if (own !== undefined) for (const tool of c.recoversWith) b.addEdge('recovers-with', own, target(tool));
+    if (own !== undefined) {
+      for (const tool of c.recoversWith) {
+        b.addEdge('recovers-with', own, target(tool));
+        if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[own]!.id} ${b.nodes[target(tool)]!.id}`);
+      }
+    }
   }
 
   // Services: what people use. A service requires its entry points: the
@@ -314,8 +323,14 @@ export function buildModel(classification: Classification): Model {
   }
   const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));
   const allCritical = explicitCritical.size === 0;
+  // A service made only of ops tools (monitoring, deploy systems) is what others recover with, not what users use:
+  // not critical unless a tag or the topology file says so.
+  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool' && !c.external).map((c) => c.service));
+  // An external identity provider (placed nowhere) is a dependency, not a service of its own.
+  const internal = new Set(failable.filter((c) => !c.external).map((c) => c.service));
   for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
-    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: allCritical || explicitCritical.has(name) });
+    if (!internal.has(name)) continue;
+    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
     const nodes = [...nodeSet];
     const requiredInside = new Set<number>();
     for (const n of nodes) {
@@ -330,5 +345,8 @@ export function buildModel(classification: Classification): Model {
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 
-  return finish(b, { allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, coverage: classification.coverage, warnings });
+  return finish(b, {
+    allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, coverage: classification.coverage, warnings,
+    ...(inferredRecovery.size > 0 ? { inferredRecovery } : {}),
+  });
 }

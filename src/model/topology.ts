@@ -140,6 +140,12 @@ export function applyTopology(model: Model, topology: Topology): Model {
         problems.push({ ...at(s), reason: `service ${s.name}: recoversWith needs replica groups to fail over, and ${s.name} has none` });
         continue;
       }
+      // The topology file wins over what the rules inferred for these groups.
+      for (const g of groups) {
+        for (const e of graph.outEdges(g)) {
+          if (graph.getEdgeAttribute(e, 'kind') === 'recovers-with' && model.inferredRecovery?.has(`${g} ${graph.target(e)}`)) graph.dropEdge(e);
+        }
+      }
       for (const tool of s.recoversWith) {
         if (!checkService(s, `service ${s.name}: recoversWith`, tool)) continue;
         for (const g of groups) if (!graph.hasDirectedEdge(g, serviceId(tool))) graph.addDirectedEdge(g, serviceId(tool), { kind: 'recovers-with' });

@@ -240,16 +240,17 @@ describe('firebreak rules explain', () => {
     expect(r.stderr).toContain('urn:pulumi:ansan-2023::kakao-estate::openstack:compute:Instance::login-api-1');
   });
 
-  it('the demo login-api-1: placement from its firebreak:domain tag, role from its firebreak:role tag', async () => {
-    const r = await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022']);
+  it('the tagged demo login-api-1: placement from its firebreak:domain tag, role from its firebreak:role tag', async () => {
+    const r = await runCli(['rules', 'explain', 'login-api-1', 'stacks/pangyo-tagged@pangyo-2022']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/openstack\/openstack-compute-instance: role compute; scope zonal/);
     expect(r.stdout).toMatch(/placement\s+capital-area\/pangyo \(region\/datacenter\)/);
     expect(r.stdout).toMatch(/placed by\s+firebreak:domain tag/);
     expect(r.stdout).toMatch(/firebreak:domain: overrides the rules' placement/);
-    expect(r.stdout).toMatch(/firebreak:role: overrides the rules' role: identity instead of compute/);
+    // The ops pack recognises the login by its name now: the tag agrees with the rules.
+    expect(r.stdout).toMatch(/firebreak:role: sets role identity, the same as the rules/);
 
-    const e = JSON.parse((await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '--format', 'json'])).stdout);
+    const e = JSON.parse((await runCli(['rules', 'explain', 'login-api-1', 'stacks/pangyo-tagged@pangyo-2022', '--format', 'json'])).stdout);
     expect(e.tags).toMatchObject({ domain: 'region=capital-area/datacenter=pangyo', role: 'identity', service: 'Kakao account login' });
     expect(e.result).toMatchObject({ role: 'identity', placedBy: 'firebreak:domain tag', service: 'Kakao account login', group: 'login-api' });
     expect(e.result.placements[0].segments).toEqual([
@@ -257,6 +258,12 @@ describe('firebreak rules explain', () => {
       { name: 'pangyo', kind: 'datacenter' },
     ]);
     expect(e.overrides.map((o: { tag: string }) => o.tag)).toEqual(['firebreak:role', 'firebreak:domain']);
+  });
+
+  it('the demo login-api-1 without a role tag: identity from the ops pack (its name)', async () => {
+    const e = JSON.parse((await runCli(['rules', 'explain', 'login-api-1', '.@pangyo-2022', '--format', 'json'])).stdout);
+    expect(e.result.role).toBe('identity');
+    expect(e.rules.at(-1)).toMatchObject({ pack: 'ops', id: 'vm-identity', matchedProperty: { path: 'name', value: 'login-api-1' } });
   });
 
   it('a config-only resource says it never fails on its own', async () => {

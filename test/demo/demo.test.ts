@@ -3,7 +3,9 @@
  * the example projects under stacks/, through the built binary.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot, runCli } from '../helpers/cli.js';
 
 interface Finding {
   id: string;
@@ -82,6 +84,39 @@ describe('demo: ansan-2023, after remediation', async () => {
     expect(dc).toEqual([]);
     expect(findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(code).toBe(0);
+  });
+});
+
+describe('demo: the ops tools, the login and what recovers with them, found without tags', () => {
+  it('has no firebreak:role tag on the Kakao ops tools or the login, and no recovers-with tag outside KakaoBank', () => {
+    const program = readFileSync(path.join(repoRoot, 'Pulumi.yaml'), 'utf8');
+    expect(program).not.toMatch(/firebreak:role: identity/);
+    // Only KakaoBank's own tools (bank-ops-1, bank-ops-2) keep their tags.
+    expect(program.match(/firebreak:role: ops-tool/g)).toHaveLength(2);
+    expect(program.match(/firebreak:recovers-with: (.*)/g)!.every((l) => l.endsWith('bank-ops-1'))).toBe(true);
+  });
+
+  it.each(['pangyo-2022', 'ansan-2023'])('%s: the same findings as the hand-tagged variant (stacks/pangyo-tagged)', async (stack) => {
+    const inferred = await analyze(`.@${stack}`);
+    const tagged = await analyze(`stacks/pangyo-tagged@${stack}`);
+    const brief = (fs: Finding[]) => fs.map((f) => ({ id: f.id, severity: f.severity, message: f.message, stranded: f.stranded }));
+    expect(brief(inferred.findings)).toEqual(brief(tagged.findings));
+    expect(inferred.services).toEqual(tagged.services);
+    expect(inferred.findings.length).toBeGreaterThan(0);
+  });
+
+  it('pangyo-2022: the tools of every group sit in Pangyo together with the primaries (ops-tools-concentrated)', async () => {
+    const { findings } = await analyze('.@pangyo-2022');
+    const f = findings.find((x) => x.rule === 'ops-tools-concentrated')!;
+    expect(f.event.id).toBe(PANGYO);
+    expect(f.severity).toBe('critical');
+    expect(f.message).toMatch(/All the recovery tools \(deploy-system, monitoring and ops-console\) .* sit in datacenter capital-area\/pangyo, together with replicas they recover/);
+  });
+
+  it('rules explain says where talk-db-1\'s recovery tools come from', async () => {
+    const r = await runCli(['rules', 'explain', 'talk-db-1', '.', '--stack', 'pangyo-2022']);
+    expect(r.stdout).toMatch(/inferred\s+deploy deploy-system-1 \(same-stack; rule recover-with-ops-tools\)/);
+    expect(r.stdout).toMatch(/console ops-console-2 \(same-stack; rule recover-with-ops-tools\)/);
   });
 });
 

@@ -17,7 +17,7 @@ import { StackExport, type Resource } from './helpers.js';
 
 const casesDir = path.join(repoRoot, 'test', 'rules', 'cases');
 /** Packs whose every rule must have a case folder. */
-const CASE_PACKS = ['aws-native', 'google-native', 'alicloud', 'oci', 'digitalocean', 'linode', 'equinix', 'civo', 'scaleway', 'hcloud', 'aws-services', 'azure-services', 'gcp-services', 'components'];
+const CASE_PACKS = ['aws-native', 'google-native', 'alicloud', 'oci', 'digitalocean', 'linode', 'equinix', 'civo', 'scaleway', 'hcloud', 'aws-services', 'azure-services', 'gcp-services', 'components', 'ops'];
 
 interface InputDoc {
   providers?: Record<string, Record<string, unknown>>;

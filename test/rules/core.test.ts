@@ -1,6 +1,6 @@
 /** rules/core.yaml on realistic resources: what never fails on its own. */
 import { describe, expect, it } from 'vitest';
-import { analyze, expectConfigOnly, noRule, StackExport } from './helpers.js';
+import { analyze, expectConfigOnly, explain, noRule, StackExport } from './helpers.js';
 
 describe('core pack', () => {
   const s = new StackExport('web', 'prod');
@@ -13,15 +13,19 @@ describe('core pack', () => {
   s.add('pulumi:pulumi:StackReference', 'network', { inputs: { name: 'acme/network/prod' }, outputs: { outputs: { vpcId: 'vpc-0abc' } } });
   const file = s.write();
 
-  it.each([
-    ['install-nginx', 'core/core-provisioning-commands'],
-    ['run-playbook', 'core/core-provisioning-commands'],
-    ['network', 'core/core-stack-reference'],
-  ])('%s is config-only (%s)', async (name, rule) => await expectConfigOnly(file, name, rule));
+  it.each([['network', 'core/core-stack-reference']])('%s is config-only (%s)', async (name, rule) => await expectConfigOnly(file, name, rule));
 
-  it('leaves the instance as the only component: provisioning commands are not services of their own', async () => {
+  it.each(['install-nginx', 'run-playbook'])('%s: the core rule matches; the ops pack makes it a tool of the operator workstation', async (name) => {
+    const e = await explain(file, name);
+    expect(e.rules.map((r) => `${r.pack}/${r.id}`)).toEqual(expect.arrayContaining(['core/core-provisioning-commands', 'ops/workstation-commands']));
+    expect(e.result).toMatchObject({ role: 'ops-tool', failable: true, placedBy: 'rule domain workstation=operator-workstation' });
+  });
+
+  it('the commands are no run-time requirement of the instance: the instance requires neither', async () => {
     const report = await analyze(file);
     expect(noRule(report)).toEqual([]);
-    expect(report.summary.components).toBe(1);
+    expect(report.summary.components).toBe(3);
+    const web = await explain(file, 'web-server');
+    expect(web.result.requires).toEqual([]);
   });
 });

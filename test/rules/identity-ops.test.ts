@@ -39,8 +39,9 @@ describe('Helm releases and workloads of ops tools and identity services', async
   it('a Helm release of argo-cd is an ops-tool, matched by its chart, placed through its cluster', async () => {
     const e = await explain(file, 'argocd');
     expect(e.result.role).toBe('ops-tool');
-    expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm', 'helm-ops-tool']);
-    expect(e.rules.at(-1)).toMatchObject({ pack: 'identity-ops', matchedProperty: { path: 'chart', value: 'argo-cd' } });
+    // identity-ops says ops-tool; the ops pack adds which kind (a deploy system).
+    expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'kubernetes-helm', 'helm-ops-tool', 'helm-deploy-system']);
+    expect(e.rules.at(-2)).toMatchObject({ pack: 'identity-ops', matchedProperty: { path: 'chart', value: 'argo-cd' } });
     expect(paths(e)).toEqual(['gcp/us-central1/us-central1-a']);
     expect(e.merged.runsOn!.host).toBe(gke.urn);
   });
@@ -59,13 +60,14 @@ describe('Helm releases and workloads of ops tools and identity services', async
     expect((await explain(file, 'keycloak')).result.role).toBe('identity');
     const v = await explain(file, 'vault');
     expect(v.result.role).toBe('identity');
-    expect(v.rules.at(-1)!.id).toBe('helm-identity-vault');
+    expect(v.rules.map((r) => r.id).slice(-2)).toEqual(['helm-identity-vault', 'helm-secret-store']);
   });
 
   it('workloads are matched by their container image', async () => {
     const g = await explain(file, 'grafana-standalone');
     expect(g.result.role).toBe('ops-tool');
-    expect(g.rules.at(-1)).toMatchObject({ id: 'workload-ops-tool', matchedProperty: { path: 'spec.template.spec.containers[*].image', value: '[grafana/grafana:11.2.0]' } });
+    expect(g.rules.at(-1)).toMatchObject({ id: 'workload-monitoring', pack: 'ops' });
+    expect(g.rules.at(-2)).toMatchObject({ id: 'workload-ops-tool', matchedProperty: { path: 'spec.template.spec.containers[*].image', value: '[grafana/grafana:11.2.0]' } });
     expect((await explain(file, 'sso')).result.role).toBe('identity');
     expect((await explain(file, 'storefront')).result.role).toBe('compute');
   });

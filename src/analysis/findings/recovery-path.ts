@@ -13,6 +13,9 @@ import type { ScenarioView } from './scenarios.js';
 import { fill, listNames, severityByCritical, strandedGroups } from './util.js';
 
 export const id = 'recovery-path';
+
+/** The domain kind of the operator's machine (rules/ops.yaml). */
+const WORKSTATION = 'workstation';
 export const title = 'Recovery tools concentrated in one failure domain';
 export const defaultSeverity: Severity = 'high';
 export const description =
@@ -20,6 +23,8 @@ export const description =
 
 export const messages = {
   lost: 'Losing {what} {name} takes the recovery tools {tools} with it: {groups} replica group(s) of {services} could not fail over ({stranded} stranded right away)',
+  workstation:
+    'Rebuilding {groups} replica group(s) of {services} needs {tools}, which only the machine that ran `pulumi up` ({name}) has: losing it leaves them impossible to rebuild ({stranded} stranded right away)',
 } as const;
 
 interface RecoveryGroup {
@@ -69,7 +74,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const tools = lost;
     findings.push(newFinding({ id }, { kind: 'event', event: ev }, names, {
       severity,
-      message: fill(messages.lost, {
+      message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
         what: ev.what,
         name: ev.name,
         tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),

@@ -1,0 +1,131 @@
+/**
+ * recovers-with inferred: a replica group recovers with the ops tools the
+ * packs' `recoversWith` selectors find for it (the deploy system of its
+ * cluster or stack, the monitoring that watches it, the secret store it
+ * reads, the operator's machine that built or provisioned it). A firebreak:recovers-with tag on the resource always wins; where a
+ * selector asks for one tool and finds two, that is a blind spot, not a guess.
+ */
+import type { Context } from './context.js';
+import { conditionHolds } from './rules.js';
+import type { RecoveryScope, RecoverySelector } from './schema.js';
+import type { BlindSpot, ClassifiedResource } from './types.js';
+
+/** Whether a tool is within a scope of a resource. */
+function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResource): boolean {
+  const a = c.record;
+  const b = t.record;
+  switch (scope) {
+    case 'same-cluster':
+      return c.host !== undefined && (t.host === c.host || b.urn === c.host);
+    case 'same-stack':
+      return a.project === b.project && a.stack === b.stack;
+    case 'same-project':
+      return a.project === b.project;
+    case 'same-provider': {
+      const root = (x: ClassifiedResource): string | undefined => x.placements[0]?.[0]?.name;
+      return root(c) !== undefined && root(c) === root(t);
+    }
+    case 'references':
+      return c.requires.includes(b.urn) || a.dependencies.includes(b.urn);
+    case 'referenced-by':
+      return b.dependencies.includes(a.urn) || Object.values(b.propertyDependencies).some((list) => list.includes(a.urn));
+  }
+}
+
+/** A tool's identity: its replica group, or itself. */
+const toolKey = (t: ClassifiedResource): string => (t.group ? `group ${t.group}` : t.record.name);
+
+/**
+ * Fills `recoversWith` of grouped components from their rules' selectors
+ * (requirements must be resolved). `tagged`: resources whose recovers-with a
+ * tag decided. Ops tools themselves infer nothing (no tool recovers with itself).
+ */
+export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>, blindSpots: BlindSpot[]): void {
+  const tools = resources.filter((c) => c.failable && c.tool !== undefined);
+  if (tools.length === 0) return;
+  // What only the operator's machine runs (an image built there, a command run from it) is needed to rebuild, not to run.
+  const buildTime = new Set(tools.filter((t) => t.tool === 'workstation').map((t) => t.record.urn));
+  if (buildTime.size > 0) {
+    for (const c of resources) if (c.failable && c.requires.some((u) => buildTime.has(u))) c.requires = c.requires.filter((u) => !buildTime.has(u));
+    // Nor do they need, at run time, what they built or provisioned (a playbook's VMs).
+    for (const t of tools) if (t.tool === 'workstation') t.requires = [];
+  }
+  const reported = new Set<string>();
+  for (const c of resources) {
+    if (!c.failable || !c.group || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const selectors: RecoverySelector[] = rules.recoversWith ?? ctx.classifier.recovery?.recoversWith ?? [];
+    if (selectors.length === 0) continue;
+    const ruleId = rules.recoversWith ? rules.recoversWithRule : ctx.classifier.recovery?.id;
+    for (const s of selectors) {
+      for (const scope of s.scope) {
+        const found = tools.filter((t) => t !== c && t.tool === s.tool && inScope(scope, c, t));
+        if (found.length === 0) continue;
+        const distinct = [...new Set(found.map(toolKey))].sort();
+        if (s.one && distinct.length > 1) {
+          const key = `${c.group}\u0000${s.tool}`;
+          if (!reported.has(key)) {
+            reported.add(key);
+            blindSpots.push({
+              kind: 'ambiguous-recovery',
+              subject: c.record.urn,
+              message: `${c.group}: cannot decide which ${s.tool} tool recovers it: ${distinct.join(', ')} (${scope}); name it with firebreak:recovers-with or in the topology file`,
+            });
+          }
+          break;
+        }
+        for (const t of found) {
+          if (c.recoversWith.includes(t.record.urn)) continue;
+          c.recoversWith.push(t.record.urn);
+          (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${ruleId ?? '?'})`);
+        }
+        break;
+      }
+    }
+  }
+}
+
+/** The URN firebreak gives an external identity provider (a component of no input). */
+export const externalIdentityUrn = (stack: string, project: string, name: string): string => `urn:pulumi:${stack}::${project}::firebreak:external:Identity::${name}`;
+
+/**
+ * External identities: a resource whose rule says operators log in through
+ * an identity provider (an AKS cluster with Entra ID admin groups, EKS access
+ * entries through IAM, GKE with Google groups) adds that provider once, as an
+ * identity component placed nowhere (provider-managed, global: it never fails
+ * with the user's domains, but it is named), and the replica groups it hosts
+ * recover with it: it is on their recovery path. Returns the new components.
+ */
+export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>): ClassifiedResource[] {
+  const added = new Map<string, ClassifiedResource>();
+  const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
+  for (const c of resources) {
+    if (!c.failable) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const login = rules.loginThrough;
+    if (!login || !(login.when ?? []).every((cond) => conditionHolds(c.record, cond))) continue;
+    let identity = added.get(login.identity);
+    if (!identity) {
+      const r = c.record;
+      identity = {
+        record: {
+          urn: externalIdentityUrn(r.stack, r.project, login.identity), type: 'firebreak:external:Identity', name: login.identity, stack: r.stack, project: r.project,
+          custom: true, inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, external: true,
+        },
+        role: 'identity', failable: true, event: false, placements: [], placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
+        service: login.identity, recoversWith: [], requires: [], rules: [rules.loginThroughRule ?? ''], external: true,
+      };
+      added.set(login.identity, identity);
+    }
+    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})` });
+  }
+  if (hosts.size === 0) return [];
+  for (const c of resources) {
+    if (!c.failable || !c.group || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
+    const on = hosts.get(c.host ?? c.record.urn);
+    if (!on || c.recoversWith.includes(on.identity.record.urn)) continue;
+    c.recoversWith.push(on.identity.record.urn);
+    (c.recoveryWhy ??= []).push(on.why);
+  }
+  return [...added.values()];
+}

@@ -1,0 +1,255 @@
+/**
+ * recovers-with inferred by the ops pack (rules/ops.yaml): a cluster running
+ * its own Argo CD and Prometheus, an operator in another cluster, two deploy
+ * systems in one cluster (a blind spot), and tags that win over inference.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli, tempFile } from '../helpers/cli.js';
+import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
+
+interface Result {
+  findings: Array<{ rule: string; severity: string; message: string; event: { id: string }; stranded: Array<{ group: string; tools: string[] }> }>;
+  services: Array<{ name: string; critical: boolean }>;
+  blindSpots: Array<{ kind: string; subject: string; message: string }>;
+}
+
+async function analyzeFile(file: string): Promise<Result> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as Result;
+}
+
+async function explainResult(file: string, name: string): Promise<{ recoversWith: string[]; recoversWithFrom?: string[]; tool?: string; service: string }> {
+  const r = await runCli(['rules', 'explain', name, file, '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).result;
+}
+
+/** Two replicas of the shop's web tier (one group by label), with extra labels. */
+function webTier(b: ExportBuilder, cluster: Cluster, labels: Record<string, string> = {}): void {
+  for (const name of ['web-blue', 'web-green']) {
+    const urn = workload(b, cluster, name, { replicas: 2, service: 'shop' });
+    const r = b.resources.find((x) => x.urn === urn)!;
+    for (const props of [r.inputs!, r.outputs!]) {
+      const meta = props.metadata as { labels: Record<string, string> };
+      meta.labels = { ...meta.labels, 'firebreak.io/group': 'web', ...labels };
+    }
+  }
+}
+
+const ARGO = 'https://argoproj.github.io/argo-helm';
+const PROM = 'https://prometheus-community.github.io/helm-charts';
+
+describe('recovers-with inferred', () => {
+  it('a cluster running its own Argo CD and Prometheus: the web group recovers with both, which sit with it in its zone', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, gke, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, gke);
+    const file = b.write('own-argo.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop()).sort()).toEqual(['argocd', 'monitoring']);
+    expect(web.recoversWithFrom!.join('\n')).toMatch(/deploy argocd \(same-cluster; rule recover-with-ops-tools\)/);
+    const argo = await explainResult(file, 'argocd');
+    expect(argo.tool).toBe('deploy');
+    // Not part of the shop service: the project's ops tools, not critical.
+    expect(argo.service).toBe('shop ops tools');
+    const a = await analyzeFile(file);
+    expect(a.services).toContainEqual({ name: 'shop ops tools', critical: false });
+    expect(a.services).toContainEqual({ name: 'shop', critical: true });
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-a']);
+    expect(found[0]!.message).toMatch(/together with replicas they recover/);
+  });
+
+  it('an operator in another cluster: the app cluster recovers with the ops cluster’s Argo CD, apart from it', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    const app = gkeCluster(b, 'app-gke', 'us-central1-a');
+    helmRelease(b, ops, 'argocd', 'argo-cd', ARGO);
+    webTier(b, app);
+    const file = b.write('ops-cluster.json');
+    const web = await explainResult(file, 'web-green');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['argocd']);
+    expect(web.recoversWithFrom).toEqual(['deploy argocd (same-stack; rule recover-with-ops-tools)']);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:gcp/us-central1/us-central1-b']);
+    expect(found[0]!.message).toMatch(/apart from what they recover/);
+  });
+
+  it('the topology file wins: its recoversWith replaces what the rules inferred for the service\'s groups', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    const app = gkeCluster(b, 'app-gke', 'us-central1-a');
+    helmRelease(b, ops, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, app, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, app);
+    const file = b.write('topology-wins.json');
+    const inferred = (await analyzeFile(file)).findings.filter((f) => f.rule === 'recovery-path');
+    expect(inferred.map((f) => f.event.id)).toContain('domain:gcp/us-central1/us-central1-b');
+    // The topology says the shop recovers with its ops tools service: no longer with the argocd component alone.
+    const topology = tempFile('firebreak.yaml', 'version: 1\nservices:\n  shop:\n    recoversWith: [shop ops tools]\n');
+    const r = await runCli(['analyze', file, '--topology', topology, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    const found = (JSON.parse(r.stdout) as Result).findings.filter((f) => f.rule === 'recovery-path');
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) expect(f.message).toMatch(/recovery tools shop ops tools with it/);
+  });
+
+  it('two deploy systems in one cluster: a blind spot naming both, and no guess', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    helmRelease(b, gke, 'flux', 'flux2', 'https://fluxcd-community.github.io/helm-charts');
+    helmRelease(b, gke, 'monitoring', 'kube-prometheus-stack', PROM);
+    webTier(b, gke);
+    const file = b.write('two-deployers.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['monitoring']);
+    const a = await analyzeFile(file);
+    const spots = a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots).toHaveLength(1);
+    expect(spots[0]!.message).toMatch(/web: cannot decide which deploy tool recovers it: argocd, flux \(same-cluster\)/);
+  });
+
+  it('a firebreak:recovers-with tag wins: `none` infers nothing', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1-a');
+    helmRelease(b, gke, 'argocd', 'argo-cd', ARGO);
+    webTier(b, gke, { 'firebreak.io/recovers-with': 'none' });
+    const file = b.write('tagged-none.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual([]);
+    expect(web.recoversWithFrom).toBeUndefined();
+    const a = await analyzeFile(file);
+    expect(a.findings.filter((f) => f.rule === 'ops-tools-concentrated' || f.rule === 'recovery-path')).toEqual([]);
+  });
+});
+
+describe('the operator workstation', () => {
+  it('an Ansible-provisioned VM pair recovers with the playbook run from the operator machine: a finding on that domain', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const cmd = b.provider('command', 'command-provider', { version: '1.0.1' });
+    const vms = ['a', 'b'].map((z) =>
+      b.add('aws:ec2/instance:Instance', `web-${z === 'a' ? 1 : 2}`, {
+        provider: aws,
+        inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: `us-east-1${z}`, keyName: 'deployer' },
+      }),
+    );
+    b.add('command:local:Command', 'run-playbook', { provider: cmd, inputs: { create: 'ansible-playbook -i inventory site.yml' }, dependsOn: vms });
+    const file = b.write('ansible.json');
+    const web = await explainResult(file, 'web-1');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['run-playbook']);
+    expect(web.recoversWithFrom).toEqual(['workstation run-playbook (referenced-by; rule recover-with-ops-tools)']);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:operator-workstation']);
+    expect(found[0]!.message).toMatch(/run-playbook.*sit in workstation operator-workstation, apart from what they recover/);
+    const path = a.findings.find((f) => f.rule === 'recovery-path' && f.event.id === 'domain:operator-workstation')!;
+    expect(path.message).toMatch(/^Rebuilding 1 replica group\(s\) of web needs run-playbook, which only the machine that ran `pulumi up` \(operator-workstation\) has/);
+    // The zone loss strands nothing: the playbook is not a run-time requirement.
+    expect(a.findings.filter((f) => f.rule === 'single-point-of-failure' && f.event.id.includes('us-east-1a'))).toEqual([]);
+  });
+
+  it('an image built from a local context: the workloads recover with it, but do not need it to run', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const gke = gkeCluster(b, 'shop-gke', 'us-central1');
+    const docker = b.provider('docker', 'docker-provider', { version: '4.5.0' });
+    const image = b.add('docker:index/image:Image', 'app-image', {
+      provider: docker,
+      inputs: { imageName: 'us-docker.pkg.dev/acme/shop/app:v1', build: { context: './app', platform: 'linux/amd64' } },
+      outputs: { imageName: 'us-docker.pkg.dev/acme/shop/app:v1', repoDigest: 'us-docker.pkg.dev/acme/shop/app@sha256:abc' },
+    });
+    for (const name of ['web-blue', 'web-green']) {
+      const urn = workload(b, gke, name, { replicas: 2, service: 'shop', envFrom: [image] });
+      const r = b.resources.find((x) => x.urn === urn)!;
+      for (const props of [r.inputs!, r.outputs!]) (props.metadata as { labels: Record<string, string> }).labels['firebreak.io/group'] = 'web';
+    }
+    const remote = b.add('docker:index/image:Image', 'remote-image', {
+      provider: docker,
+      inputs: { imageName: 'ghcr.io/acme/tool:v1', build: { context: 'https://github.com/acme/tool.git#main' } },
+    });
+    const file = b.write('local-image.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['app-image']);
+    const e = await runCli(['rules', 'explain', 'web-blue', file, '--format', 'json']);
+    expect(JSON.parse(e.stdout).result.requires).not.toContain(image);
+    const remoteImage = await runCli(['rules', 'explain', 'remote-image', file, '--format', 'json']);
+    expect(JSON.parse(remoteImage.stdout).result.role).toBe('config-only');
+    expect(remote).toMatch(/remote-image$/);
+  });
+});
+
+describe('identities operators log in through', () => {
+  const withAad = (b: ExportBuilder, urn: string): void => {
+    const r = b.resources.find((x) => x.urn === urn)!;
+    const aadProfile = { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'], tenantID: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
+    r.inputs = { ...r.inputs, aadProfile };
+    r.outputs = { ...r.outputs, aadProfile };
+  };
+
+  it('AKS with Entra ID admin groups: the groups it hosts recover with Entra ID, named but placed nowhere and no service of its own', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    withAad(b, aks.urn);
+    webTier(b, aks);
+    const file = b.write('aks-aad.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Entra ID']);
+    expect(web.recoversWithFrom).toEqual(['identity Entra ID (operators log in to shop-aks through it; rule aks-entra-id)']);
+    const a = await analyzeFile(file);
+    // A component of the model (named), not a service of its own.
+    expect(a.services.map((s) => s.name)).toEqual(['shop']);
+    // Provider-managed and global: no event of the user's domains takes it.
+    expect(a.findings.filter((f) => f.message.includes('Entra ID'))).toEqual([]);
+  });
+
+  it('AKS without Entra ID integration names no identity', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    webTier(b, aks);
+    const file = b.write('aks-local.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).services.map((s) => s.name)).not.toContain('Entra ID');
+  });
+
+  it('EKS with access entries: operators log in through AWS IAM; the access entries configure it', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const cluster = b.resources.find((x) => x.urn === eks.urn)!;
+    for (const props of [cluster.inputs!, cluster.outputs!]) props.accessConfig = { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true };
+    b.add('aws:eks/accessEntry:AccessEntry', 'platform-admins', {
+      provider: b.provider('aws', 'aws-provider'),
+      inputs: { clusterName: 'shop-eks', principalArn: 'arn:aws:iam::123456789012:role/platform-admin', type: 'STANDARD' },
+      deps: { clusterName: [eks.urn] },
+    });
+    webTier(b, eks);
+    const file = b.write('eks-access.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::AWS IAM']);
+    const entry = await runCli(['rules', 'explain', 'platform-admins', file, '--format', 'json']);
+    expect(JSON.parse(entry.stdout).result.role).toBe('config-only');
+  });
+
+  it('a Cognito user pool three services log in through is a shared identity once the policy reaches its region', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const pool = b.add('aws:cognito/userPool:UserPool', 'customers', { id: 'us-east-1_Ab12Cd34E', provider: aws, inputs: { name: 'customers', mfaConfiguration: 'OPTIONAL' } });
+    for (const svc of ['shop', 'orders', 'support']) {
+      b.add('aws:lambda/function:Function', `${svc}-api`, {
+        provider: aws,
+        inputs: { runtime: 'nodejs20.x', handler: 'index.handler', role: 'arn:aws:iam::123456789012:role/lambda', environment: { variables: { USER_POOL_ID: 'us-east-1_Ab12Cd34E' } }, tags: { 'firebreak:service': svc } },
+        deps: { environment: [pool] },
+      });
+    }
+    const file = b.write('cognito.json');
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--tolerate', 'region']);
+    const shared = (JSON.parse(r.stdout) as Result).findings.filter((f) => f.rule === 'shared-identity');
+    expect(shared).toHaveLength(1);
+    expect(shared[0]!.message).toMatch(/customers \(shop\) is a shared identity single point: 3 services log in through it \(orders, shop and support\)/);
+    const zoneOnly = await analyzeFile(file);
+    expect(zoneOnly.findings.filter((f) => f.rule === 'shared-identity')).toEqual([]);
+  });
+});

@@ -296,8 +296,39 @@ function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): str
   return undefined;
 }
 
-/** Read one Pulumi state document (already parsed) into a StackInput. */
-export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+/**
+ * One resource of a state as the streaming reader hands it over (src/ingest/stream.ts):
+ * checked and projected already, in the order of the file.
+ */
+export type ResourceItem =
+  | { raw: RawResource }
+  | { bad: string[] }
+  | { deleted: true };
+
+/** Check one parsed resource as readState does, keeping only `keep` of its inputs and outputs. */
+export function resourceItem(raw: unknown, at: string, keep?: ReadonlySet<string>): ResourceItem {
+  const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
+  if (!parsed.success) return { bad: parsed.error.issues.slice(0, 3).map((issue) => `not a Pulumi state: ${describeZodIssue(issue, at)}`) };
+  const r = parsed.data;
+  if (r.delete) return { deleted: true };
+  if (!keep) return { raw: r };
+  const inputs = pick(r.inputs, keep);
+  const outputs = pick(r.outputs, keep);
+  const out: RawResource = { urn: r.urn };
+  for (const key of ['type', 'custom', 'id', 'parent', 'provider', 'external', 'dependencies', 'propertyDependencies', 'sourcePosition'] as const) {
+    if (r[key] !== undefined) (out as Record<string, unknown>)[key] = r[key];
+  }
+  if (inputs) out.inputs = inputs;
+  if (outputs) out.outputs = outputs;
+  return { raw: out };
+}
+
+/**
+ * Read one Pulumi state document (already parsed) into a StackInput. With
+ * `items`, the resources were read apart from the document (whose resource
+ * list is then empty), by the streaming reader.
+ */
+export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>, items?: ResourceItem[]): StackInput {
   const env = envelopeOf(doc, file);
   checkVersion(doc as Record<string, unknown>, env, file);
   const dep = deploymentSchema.safeParse(env.deployment);
@@ -307,22 +338,20 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   const warnings: Warning[] = [];
   const records: ResourceRecord[] = [];
   let pendingDelete = 0;
-  for (let i = 0; i < rawResources.length; i++) {
-    const raw = rawResources[i];
+  const count = items ? items.length : rawResources.length;
+  for (let i = 0; i < count; i++) {
     // Most resources are well formed: check them cheaply, and let zod explain the rest.
-    const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 3)) {
-        problems.push({ file, reason: `not a Pulumi state: ${describeZodIssue(issue, `${env.deploymentPath}.resources[${i}]`)}` });
-      }
+    const item = items ? items[i]! : resourceItem(rawResources[i], `${env.deploymentPath}.resources[${i}]`);
+    if ('bad' in item) {
+      for (const reason of item.bad) problems.push({ file, reason });
       if (problems.length >= 10) break;
       continue;
     }
-    if (parsed.data.delete) {
+    if ('deleted' in item) {
       pendingDelete++;
       continue;
     }
-    const record = recordFromRaw(parsed.data, file, problems, i, keep);
+    const record = recordFromRaw(item.raw, file, problems, i, keep);
     if (record) records.push(record);
   }
   if (problems.length > 0) throw new InputError(problems);

@@ -1,0 +1,118 @@
+/**
+ * The streaming reader (src/ingest/stream.ts, scan.ts) gives the same records
+ * as the whole parse, whatever the number of workers and the batch size, on
+ * the corpus states and on generated exports; bad JSON gives the same error.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadInputs } from '../../src/ingest/index.js';
+import { streamState, StreamFault, faultError } from '../../src/ingest/stream.js';
+import { asSpecial } from '../../src/ingest/types.js';
+import { generateExport, writeExport } from '../../src/bench/generate.js';
+import { loadRules } from '../../src/index.js';
+import { corpusDir } from '../helpers/cli.js';
+import { InputError } from '../../src/errors.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'firebreak-stream-'));
+const keep = loadRules().properties;
+
+/** Records as text, special values included (JSON.stringify would drop their symbol key). */
+const text = (inputs: unknown): string =>
+  JSON.stringify(inputs, (_k, v: unknown) => {
+    const sp = asSpecial(v);
+    return sp ? { $special: sp } : v;
+  });
+
+async function both(file: string, jobs: number, withKeep: boolean): Promise<[string, string]> {
+  const k = withKeep ? { keepProperties: keep } : {};
+  const whole = await loadInputs([file], { ...k, streamMinBytes: Number.MAX_SAFE_INTEGER });
+  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, jobs });
+  return [text(whole), text(streamed)];
+}
+
+const corpus = [
+  'pulumi-pulumi/checkpoints/checkpoint-v3.json',
+  'pulumi-pulumi/checkpoints/checkpoint-v4.json',
+  'pulumi-pulumi/checkpoints/checkpoint-secrets.json',
+  'kloudlib/stacks/local.json',
+].map((f) => path.join(corpusDir, f));
+
+describe('streaming ingest: the same records as a whole parse', () => {
+  const present = corpus.filter((f) => existsSync(f));
+  if (present.length === 0) console.warn(`corpus states not found under ${corpusDir}: those cases are skipped`);
+  it.each(present.flatMap((f) => [1, 2].map((jobs) => ({ f, jobs, name: path.basename(f) }))))('$name with --jobs $jobs', async ({ f, jobs }) => {
+    for (const withKeep of [true, false]) {
+      const [a, b] = await both(f, jobs, withKeep);
+      expect(b).toBe(a);
+    }
+  });
+
+  it('a generated export, with 1, 2 and 4 workers and small batches', async () => {
+    const file = path.join(dir, 'gen.json');
+    await writeExport(file, { resources: 3000, seed: 3 });
+    const whole = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: Number.MAX_SAFE_INTEGER }));
+    for (const jobs of [1, 2, 4]) {
+      const r = await streamState(file, { keep, jobs, batchBytes: 20_000, chunkBytes: 65536 });
+      expect(r.scan.elements).toBe(3000);
+      expect(r.scan.path).toBe('deployment.resources');
+      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, jobs }));
+      expect(streamed).toBe(whole);
+    }
+  });
+
+  it('a compact checkpoint with strings full of escapes, brackets and non-ASCII', async () => {
+    const doc = generateExport({ resources: 200, seed: 5 });
+    const resources = doc.deployment.resources as Array<Record<string, unknown>>;
+    resources[5]!.outputs = { tags: { Name: 'a "quoted" ] } [ { \\ name', note: 'zone ü€ 😀 \\"' } };
+    const file = path.join(dir, 'checkpoint.json');
+    writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { stack: 'org/p/prod', latest: { manifest: {}, resources } } }));
+    const [a, b] = await both(file, 2, false);
+    expect(b).toBe(a);
+    const r = await streamState(file, { jobs: 1, batchBytes: 1000, chunkBytes: 4096 });
+    expect(r.scan.path).toBe('checkpoint.latest.resources');
+    expect(r.items).toHaveLength(200);
+  });
+
+  it('a repeated key falls back to the whole parse (which keeps the last)', async () => {
+    const file = path.join(dir, 'dup.json');
+    const r = (n: string) => ({ urn: `urn:pulumi:dev::p::aws:s3/bucket:Bucket::${n}`, custom: true, type: 'aws:s3/bucket:Bucket' });
+    writeFileSync(file, `{"version":3,"deployment":{"resources":[${JSON.stringify(r('first'))}],"resources":[${JSON.stringify(r('last'))}]}}`);
+    const [a, b] = await both(file, 1, false);
+    expect(b).toBe(a);
+    expect(b).toContain('::last');
+    expect(b).not.toContain('::first');
+  });
+});
+
+describe('streaming ingest: bad JSON', () => {
+  const bad: Array<[string, string]> = [
+    ['missing comma between resources', '{"version":3,"deployment":{"resources":[{"urn":"a"}\n {"urn":"b"}]}}'],
+    ['trailing comma', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n]}}'],
+    ['bad value in a resource', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": tru}]}}'],
+    ['truncated inside the list', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": "b"'],
+    ['bad header after the list', '{"version":3,"deployment":{"resources":[{"urn":"a"}], "x": }}'],
+    ['too deep', `{"version":3,"deployment":{"resources":[${'['.repeat(1200)}${']'.repeat(1200)}]}}`],
+  ];
+  it.each(bad)('%s: the same error as the whole parse', async (_name, content) => {
+    const file = path.join(dir, `bad-${_name.replace(/\W/g, '-')}.json`);
+    writeFileSync(file, content);
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(() => 'ok', (e: Error) => e.message);
+    const streamed = await loadInputs([file], { streamMinBytes: 0, jobs: 2 }).then(() => 'ok', (e: Error) => e.message);
+    expect(whole).not.toBe('ok');
+    expect(streamed).toBe(whole);
+    // Beyond the whole-parse size the stream computes line and column itself: the same place.
+    let fault: StreamFault | undefined;
+    await streamState(file, { jobs: 1 }).catch((e: unknown) => {
+      if (e instanceof StreamFault) fault = e;
+    });
+    if (fault) {
+      const own = faultError(file, fault, content.length);
+      expect(own).toBeInstanceOf(InputError);
+      const line = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
+      expect(line(own.message)).toBe(line(whole));
+    }
+  });
+});

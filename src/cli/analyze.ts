@@ -3,7 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { analyze, check, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, type AnalysisResult, type CheckResult } from '../index.js';
 import { UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, sarifRoot, today, topologyFor, wantColor,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, inputSpecs, loadOptions, options, output, programTimeoutOption, allowOutsideProjectOption, jobsOption, progress, rulePaths, sarifRoot, today, topologyFor, wantColor,
   withOptions, writeText, type AnalyzeFlags, type Cli,
 } from './shared.js';
 import { resolvePath, type Io } from './io.js';
@@ -80,6 +80,7 @@ function common(cmd: Command): Command {
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),
     programTimeoutOption(),
+    jobsOption(),
     new Option('--sarif-root <dir>', 'with --format sarif: make file URIs relative to this directory (default: the git top level, else the working directory)'),
     allowOutsideProjectOption(),
     options.noColor(),

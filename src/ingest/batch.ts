@@ -31,6 +31,6 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     return { fault: { at: job.at + Buffer.byteLength(text.slice(0, chars)), expected: f.expected } };
   }
   const items: ResourceItem[] = new Array<ResourceItem>(list.length);
-  for (let k = 0; k < list.length; k++) items[k] = resourceItem(list[k], `${job.path}[${job.index + k}]`, keep);
+  for (let k = 0; k < list.length; k++) items[k] = resourceItem(list[k], job.path, job.index + k, keep);
   return { items };
 }

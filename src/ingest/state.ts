@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
 import { decodeMap } from './values.js';
-import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
+import { parseUrn, type PropertyMap, type ResourceRecord, type StackInput } from './types.js';
 import { STACK_TYPE } from '../pulumi.js';
 
 /** Features of deployment version 4 that firebreak reads correctly. */
@@ -168,6 +168,11 @@ export function providerUrn(ref: string): string {
   return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
 }
 
+/** A property map left undecoded: an object as it is, anything else {} (as decodeMap gives). */
+function asMap(value: unknown): PropertyMap {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as PropertyMap) : {};
+}
+
 /** Only the properties some rule reads: the rest of a large state is let go at once. */
 function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet<string>): Record<string, unknown> | undefined {
   if (!map) return undefined;
@@ -176,7 +181,8 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
   return out;
 }
 
-export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>): ResourceRecord | undefined {
+/** A record from a checked resource; with decode false its inputs and outputs are left as JSON (decodeMap them later). */
+export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>, decode = true): ResourceRecord | undefined {
   const parsed = parseUrn(r.urn);
   if (!parsed) {
     problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN: ${JSON.stringify(r.urn.slice(0, 120))}` });
@@ -197,8 +203,8 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     stack: parsed.stack,
     project: parsed.project,
     custom: r.custom ?? false,
-    inputs: decodeMap(keep ? pick(r.inputs, keep) : r.inputs),
-    outputs: decodeMap(keep ? pick(r.outputs, keep) : r.outputs),
+    inputs: (decode ? decodeMap : asMap)(keep ? pick(r.inputs, keep) : r.inputs),
+    outputs: (decode ? decodeMap : asMap)(keep ? pick(r.outputs, keep) : r.outputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };
@@ -298,29 +304,28 @@ function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): str
 
 /**
  * One resource of a state as the streaming reader hands it over (src/ingest/stream.ts):
- * checked and projected already, in the order of the file.
+ * checked, projected and made a record already (its inputs and outputs not yet
+ * decoded: decoded values carry a symbol key, which does not cross threads).
  */
-export type ResourceItem =
-  | { raw: RawResource }
-  | { bad: string[] }
-  | { deleted: true };
+export type ResourceItem = { record: ResourceRecord } | { bad: string[] } | { deleted: true } | { urnProblem: string };
 
-/** Check one parsed resource as readState does, keeping only `keep` of its inputs and outputs. */
-export function resourceItem(raw: unknown, at: string, keep?: ReadonlySet<string>): ResourceItem {
+type Checked = { raw: RawResource } | { bad: string[] } | { deleted: true };
+
+/** Check one parsed resource as readState always has. */
+function checkResource(raw: unknown, at: () => string): Checked {
+  // Most resources are well formed: check them cheaply, and let zod explain the rest.
   const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
-  if (!parsed.success) return { bad: parsed.error.issues.slice(0, 3).map((issue) => `not a Pulumi state: ${describeZodIssue(issue, at)}`) };
-  const r = parsed.data;
-  if (r.delete) return { deleted: true };
-  if (!keep) return { raw: r };
-  const inputs = pick(r.inputs, keep);
-  const outputs = pick(r.outputs, keep);
-  const out: RawResource = { urn: r.urn };
-  for (const key of ['type', 'custom', 'id', 'parent', 'provider', 'external', 'dependencies', 'propertyDependencies', 'sourcePosition'] as const) {
-    if (r[key] !== undefined) (out as Record<string, unknown>)[key] = r[key];
-  }
-  if (inputs) out.inputs = inputs;
-  if (outputs) out.outputs = outputs;
-  return { raw: out };
+  if (!parsed.success) return { bad: parsed.error.issues.slice(0, 3).map((issue) => `not a Pulumi state: ${describeZodIssue(issue, at())}`) };
+  return parsed.data.delete ? { deleted: true } : { raw: parsed.data };
+}
+
+/** resources[index] of the list at `path` (`deployment.resources`...) as the streaming reader hands it over. */
+export function resourceItem(raw: unknown, path: string, index: number, keep?: ReadonlySet<string>): ResourceItem {
+  const checked = checkResource(raw, () => `${path}[${index}]`);
+  if (!('raw' in checked)) return checked;
+  const problems: Problem[] = [];
+  const record = recordFromRaw(checked.raw, '', problems, index, keep, false);
+  return record ? { record } : { urnProblem: problems[0]!.reason };
 }
 
 /**
@@ -340,8 +345,20 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   let pendingDelete = 0;
   const count = items ? items.length : rawResources.length;
   for (let i = 0; i < count; i++) {
-    // Most resources are well formed: check them cheaply, and let zod explain the rest.
-    const item = items ? items[i]! : resourceItem(rawResources[i], `${env.deploymentPath}.resources[${i}]`);
+    const item = items ? items[i]! : checkResource(rawResources[i], () => `${env.deploymentPath}.resources[${i}]`);
+    if ('record' in item) {
+      // From a worker: decode in place, and give back the null prototype.
+      const r = item.record;
+      r.inputs = decodeMap(r.inputs);
+      r.outputs = decodeMap(r.outputs);
+      Object.setPrototypeOf(r.propertyDependencies, null);
+      records.push(r);
+      continue;
+    }
+    if ('urnProblem' in item) {
+      problems.push({ file, reason: item.urnProblem });
+      continue;
+    }
     if ('bad' in item) {
       for (const reason of item.bad) problems.push({ file, reason });
       if (problems.length >= 10) break;

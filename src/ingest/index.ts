@@ -220,8 +220,9 @@ async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]
   const options = opts;
   // State files are read side by side (their batches share the worker threads); the rest one after another, in order.
   const early = new Map<number, Promise<Awaited<ReturnType<typeof loadSpec>>>>();
+  const plain = specs.map(isPlainJsonFile);
   specs.forEach((spec, k) => {
-    if (isPlainJsonFile(spec)) {
+    if (plain[k] && plain.filter(Boolean).length > 1) {
       const p = loadSpec(spec, opts);
       p.catch(() => undefined); // awaited in order below
       early.set(k, p);

@@ -180,7 +180,13 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
             p.catch(() => undefined); // awaited below; never unhandled
             results.push(p);
             // Keep a bounded number of batches in flight: memory stays a few batches per worker.
-            if (results.length > window) await results[results.length - 1 - window];
+            if (results.length > window) {
+              try {
+                await results[results.length - 1 - window];
+              } catch (err) {
+                throw workerError(file, err);
+              }
+            }
           },
         },
         { batchBytes, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) },
@@ -193,7 +199,7 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
     try {
       done = await Promise.all(results);
     } catch (err) {
-      throw new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
+      throw workerError(file, err);
     }
     const items: ResourceItem[] = [];
     for (const r of done) {
@@ -218,6 +224,10 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
     closeSync(fd);
     if (ownPool) await ownPool.close();
   }
+}
+
+function workerError(file: string, err: unknown): InputError {
+  return err instanceof InputError ? err : new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
 }
 
 /** What a failed worker says, without quoting input. */

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
-import { streamState, StreamFault, faultError } from '../../src/ingest/stream.js';
+import { streamState, StreamFault, StreamPool, faultError } from '../../src/ingest/stream.js';
 import { asSpecial } from '../../src/ingest/types.js';
 import { generateExport, writeExport } from '../../src/bench/generate.js';
 import { loadRules } from '../../src/index.js';
@@ -113,6 +113,28 @@ describe('streaming ingest: bad JSON', () => {
       expect(own).toBeInstanceOf(InputError);
       const line = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
       expect(line(own.message)).toBe(line(whole));
+    }
+  });
+});
+
+describe('streaming ingest: a worker that fails', () => {
+  it('ends the read with one clear error, never a hang or a partial answer', async () => {
+    const file = path.join(dir, 'crash.json');
+    await writeExport(file, { resources: 400, seed: 2 });
+    class Crashing extends StreamPool {
+      override run(job: Parameters<StreamPool['run']>[0], keepList: string[] | undefined) {
+        const p = super.run(job, keepList);
+        for (const s of (this as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots) void s.worker.terminate();
+        return p;
+      }
+    }
+    const pool = new Crashing(2);
+    try {
+      const err = await streamState(file, { jobs: 2, pool, batchBytes: 20_000 }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toMatch(/crash\.json: reading the resources in a worker thread failed \(.*\); try --jobs 1/);
+    } finally {
+      await pool.close();
     }
   });
 });

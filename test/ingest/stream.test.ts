@@ -138,3 +138,37 @@ describe('streaming ingest: a worker that fails', () => {
     }
   });
 });
+
+describe('streaming ingest: byte-identical reports', () => {
+  it('analyze --format json and text are the same, read whole or streamed with 1, 2 and 4 workers', async () => {
+    const { analyze, render } = await import('../../src/index.js');
+    const rules = loadRules();
+    const file = path.join(dir, 'report.json');
+    await writeExport(file, { resources: 2500, seed: 9 });
+    const files = [file, ...corpus.filter((f) => existsSync(f) && !f.includes('unsupported'))];
+    const report = async (o: { streamMinBytes: number; jobs?: number }) => {
+      const inputs = await loadInputs(files, { keepProperties: rules.properties, ...o });
+      const result = analyze(inputs, { packs: rules.packs });
+      return render(result, 'json') + render(result, 'text');
+    };
+    const whole = await report({ streamMinBytes: Number.MAX_SAFE_INTEGER });
+    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, jobs })).toBe(whole);
+  });
+});
+
+describe('--jobs', () => {
+  it('is an option of analyze and check, a whole number of at least 1', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const file = path.join(dir, 'cli.json');
+    await writeExport(file, { resources: 300, seed: 4 });
+    const a = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--jobs', '1']);
+    const b = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--jobs', '3']);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const c = await runCli(['check', file, '--jobs', '2']);
+    expect([0, 1]).toContain(c.code);
+    const bad = await runCli(['analyze', file, '--jobs', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--jobs/);
+  });
+});

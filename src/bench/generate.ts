@@ -19,9 +19,6 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const P = 'urn:pulumi:prod::org::';
-const PROVIDER = `${P}pulumi:providers:aws::default_6_0_0`;
-const PROVIDER_REF = `${PROVIDER}::a1b2c3d4-0000-4000-8000-000000000001`;
 const ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const SIG = '4dabf18193072939515e22adb298388d';
 const SECRET = '1b47061264138c4ac30d75fd1eb44270';
@@ -31,11 +28,17 @@ type Resource = Record<string, unknown>;
 export interface GenerateOptions {
   resources: number;
   seed?: number;
+  /** The stack in every URN (default `prod`): ten exports of ten stacks make one organisation. */
+  stack?: string;
 }
 
 /** Resources one at a time, in dependency order; exactly `resources` of them. */
 export function* generateResources(options: GenerateOptions): Generator<Resource> {
   const rand = mulberry32(options.seed ?? 1);
+  const stack = options.stack ?? 'prod';
+  const P = `urn:pulumi:${stack}::org::`;
+  const PROVIDER = `${P}pulumi:providers:aws::default_6_0_0`;
+  const PROVIDER_REF = `${PROVIDER}::a1b2c3d4-0000-4000-8000-000000000001`;
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
   const n = options.resources;
   let count = 0;
@@ -46,7 +49,7 @@ export function* generateResources(options: GenerateOptions): Generator<Resource
     }
   };
   const arn = (service: string, kind: string, id: string) => `arn:aws:${service}:us-east-1:123456789012:${kind}/${id}`;
-  yield* emit({ urn: `${P}pulumi:pulumi:Stack::org-prod`, custom: false, type: 'pulumi:pulumi:Stack' });
+  yield* emit({ urn: `${P}pulumi:pulumi:Stack::org-${stack}`, custom: false, type: 'pulumi:pulumi:Stack' });
   yield* emit({ urn: PROVIDER, custom: true, id: 'a1b2c3d4-0000-4000-8000-000000000001', type: 'pulumi:providers:aws', inputs: { region: 'us-east-1', version: '6.0.0' }, outputs: { region: 'us-east-1', version: '6.0.0' } });
   const vpc = `${P}aws:ec2/vpc:Vpc::main`;
   yield* emit({ urn: vpc, custom: true, id: 'vpc-0a1b2c3d', type: 'aws:ec2/vpc:Vpc', provider: PROVIDER_REF, inputs: { cidrBlock: '10.0.0.0/16' }, outputs: { cidrBlock: '10.0.0.0/16', arn: arn('ec2', 'vpc', 'vpc-0a1b2c3d') } });

@@ -5,7 +5,7 @@ import {
 } from '../index.js';
 import { InputError, UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, applyCliDefaults, clearProgress, collect, inputSpecs, loadOptions, options, output, outputTargets, programTimeoutOption, allowOutsideProjectOption, progress,
+  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, applyCliDefaults, clearProgress, collect, inputSpecs, loadOptions, options, output, outputTargets, programTimeoutOption, allowOutsideProjectOption, jobsOption, progress,
   rulePaths, sarifRoot, today, topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli, type OutputTarget,
 } from './shared.js';
 import { resolvePath, type Io } from './io.js';
@@ -127,6 +127,7 @@ function common(cmd: Command): Command {
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),
     programTimeoutOption(),
+    jobsOption(),
     new Option('--sarif-root <dir>', 'with --format sarif: make file URIs relative to this directory (default: the git top level, else the working directory)'),
     allowOutsideProjectOption(),
     options.noColor(),

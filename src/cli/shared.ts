@@ -28,6 +28,7 @@ export interface AnalyzeFlags {
   maxSeconds?: number;
   programTimeout?: number;
   allowOutsideProject?: boolean;
+  jobs?: number;
   availability?: boolean;
   topology?: string;
   sarifRoot?: string;
@@ -213,11 +214,12 @@ export function today(io: Io): string {
 }
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
-export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean }, keepProperties?: Set<string>): LoadOptions {
+export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean; jobs?: number }, keepProperties?: Set<string>): LoadOptions {
   // The stack as the Pulumi CLI chooses it: --stack, then PULUMI_STACK, then (per project, in ingest) `pulumi stack select`'s.
   const stack = flags.stack || io.env.PULUMI_STACK || undefined;
   const home = pulumiHome(io.env);
   return {
+    ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
     readStdin: () => readStdinOnce(io),
     ...(keepProperties ? { keepProperties } : {}),
     ...(stack ? { stack } : {}),
@@ -229,6 +231,15 @@ export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: nu
 
 export function allowOutsideProjectOption(): Option {
   return new Option('--allow-outside-project', 'let a Pulumi YAML program read files (fn::readFile, main:, stackConfigDir) outside its project directory');
+}
+
+/** --jobs N: worker threads that read large state files (default: one per core). */
+export function jobsOption(): Option {
+  return new Option('--jobs <n>', 'worker threads that read large state files (default: one per core; 1 reads them on the main thread)').argParser((v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');
+    return n;
+  });
 }
 
 export function programTimeoutOption(): Option {

@@ -3,11 +3,12 @@
  * Every input becomes a StackInput of resource records.
  */
 import { stat } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
-import { readInputText } from './read.js';
+import { MAX_INPUT_BYTES, inputFileSize, readInputText } from './read.js';
+import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs } from './stream.js';
 import { isEventLog, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
@@ -36,6 +37,15 @@ export interface LoadOptions {
    * named (DIR@STACK, `stack`) reads the stack `pulumi stack select` recorded there.
    */
   pulumiHome?: string;
+  /**
+   * Worker threads that parse large state files (default: one per core; 1
+   * parses them on this thread). The records are the same whatever the number.
+   */
+  jobs?: number;
+  /** State files from this size (bytes) on are read by streaming (default STREAM_MIN_BYTES); for tests. */
+  streamMinBytes?: number;
+  /** The worker threads of one loadInputs call (internal). */
+  pool?: StreamPool;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -109,9 +119,13 @@ async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', st
     const { loadYamlProject } = await import('./yaml/index.js');
     return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
   }
-  const text = readInputText(target);
-  if (isEventLog(text)) return readEventLog(text, target, spec, options.keepProperties);
-  const input = readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  const whole = (): StackInput => {
+    const text = readInputText(target);
+    if (isEventLog(text)) return readEventLog(text, target, spec, options.keepProperties);
+    return readDocument(parseJson(text, target), target, spec, options.keepProperties);
+  };
+  const size = inputFileSize(target);
+  const input = size >= (options.streamMinBytes ?? STREAM_MIN_BYTES) && !mayBeEventLog(target) ? await streamDocument(target, spec, options, size, whole) : whole();
   locateInProgram(input, target);
   return input;
 }
@@ -136,6 +150,56 @@ function refuseStackConfigFile(target: string): void {
       (owner.projectFile ? ` of the project ${owner.project ? `"${owner.project}" ` : ''}in ${owner.projectFile}` : '') +
       `, not a program: analyze the project directory instead (${dir ?? 'DIR'}@${owner.stack}, or --stack ${owner.stack})`,
   });
+}
+
+/** Whether a file starts as an event log might (those are read whole). */
+function mayBeEventLog(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(65536);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n).toString('utf8');
+    return /"(sequence|timestamp)"/.test(text.slice(0, 4096)) && /Event"\s*:/.test(text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The path of the resource list that readState reads in this document. */
+function listPathOf(doc: unknown): string | undefined {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  if ('deployment' in doc) return 'deployment.resources';
+  if ('checkpoint' in doc) return 'checkpoint.latest.resources';
+  if ('latest' in doc && !('version' in doc)) return 'latest.resources';
+  return undefined;
+}
+
+/**
+ * A large state file by streaming (src/ingest/stream.ts). Whenever the
+ * stream cannot give exactly what a whole parse gives (bad JSON, repeated
+ * keys, not a state), a file that can be read whole is read whole, so its
+ * answer or error is the same as ever.
+ */
+async function streamDocument(file: string, spec: string, options: LoadOptions, size: number, whole: () => StackInput): Promise<StackInput> {
+  const canWhole = size <= MAX_INPUT_BYTES;
+  let read;
+  try {
+    read = await streamState(file, {
+      ...(options.keepProperties ? { keep: options.keepProperties } : {}),
+      jobs: options.jobs ?? defaultJobs(),
+      ...(options.pool ? { pool: options.pool } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof StreamFault)) throw err;
+    if (canWhole) return whole();
+    throw faultError(file, err, size);
+  }
+  if (!read.items) return readDocument(read.doc, file, spec, options.keepProperties);
+  if (read.scan.duplicate || listPathOf(read.doc) !== read.scan.path || isPreview(read.doc)) {
+    if (canWhole) return whole();
+    throw new InputError({ file, reason: `the state repeats a key on the way to its resource list; firebreak reads such a file only up to ${MAX_INPUT_BYTES / 2 ** 20} MB` });
+  }
+  return readState(read.doc, file, spec, options.keepProperties, read.items);
 }
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
@@ -194,9 +258,29 @@ export function defaultInputs(env: Readonly<Record<string, string | undefined>> 
 export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
   // Standard input can be read once: keep its text, should it be read again below.
   let stdin: Promise<string> | undefined;
-  const opts: LoadOptions = { ...options, readStdin: () => (stdin ??= (options.readStdin ?? readAllStdin)()) };
+  const pool = options.pool ?? new StreamPool(options.jobs ?? defaultJobs());
+  const opts: LoadOptions = { ...options, pool, readStdin: () => (stdin ??= (options.readStdin ?? readAllStdin)()) };
+  try {
+    return await loadAll(specs, opts);
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+}
+
+async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]> {
+  const options = opts;
+  // State files are read side by side (their batches share the worker threads); the rest one after another, in order.
+  const early = new Map<number, Promise<Awaited<ReturnType<typeof loadSpec>>>>();
+  const plain = specs.map(isPlainJsonFile);
+  specs.forEach((spec, k) => {
+    if (plain[k] && plain.filter(Boolean).length > 1) {
+      const p = loadSpec(spec, opts);
+      p.catch(() => undefined); // awaited in order below
+      early.set(k, p);
+    }
+  });
   const loaded = [];
-  for (const spec of specs) loaded.push(...(await loadSpec(spec, opts)));
+  for (let k = 0; k < specs.length; k++) loaded.push(...(await (early.get(k) ?? loadSpec(specs[k]!, opts))));
   const out = loaded.map((l) => l.input);
   if (options.keepProperties) {
     // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.
@@ -207,6 +291,16 @@ export async function loadInputs(specs: string[], options: LoadOptions = {}): Pr
   }
   linkStackReferences(out);
   return out;
+}
+
+/** A regular `.json` file (a state or a preview): one that can be read side by side with others. */
+function isPlainJsonFile(spec: string): boolean {
+  if (spec === '-' || path.extname(spec).toLowerCase() !== '.json' || /^Pulumi\.ya?ml$/.test(path.basename(spec))) return false;
+  try {
+    return statSync(spec).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The kinds of input that keepProperties prunes (programs are never pruned). */

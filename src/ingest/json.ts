@@ -189,11 +189,14 @@ export function parseJson(text: string, file: string): unknown {
     else return value;
   }
   const where = lineColumnAt(text, fault.offset);
-  const truncated = fault.offset >= text.trimEnd().length;
-  const reason = fault.expected.startsWith('at most')
-    ? `JSON nested too deeply: firebreak reads ${fault.expected}`
+  throw new InputError({ file, ...where, reason: jsonFaultReason(fault.expected, fault.offset >= text.trimEnd().length) });
+}
+
+/** The words of a JSON error: what was expected, and whether the file ends too early. */
+export function jsonFaultReason(expected: string, truncated: boolean): string {
+  return expected.startsWith('at most')
+    ? `JSON nested too deeply: firebreak reads ${expected}`
     : truncated
-      ? `invalid JSON: the file ends too early (truncated?): expected ${fault.expected}`
-      : `invalid JSON: expected ${fault.expected}`;
-  throw new InputError({ file, ...where, reason });
+      ? `invalid JSON: the file ends too early (truncated?): expected ${expected}`
+      : `invalid JSON: expected ${expected}`;
 }

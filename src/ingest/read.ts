@@ -36,6 +36,19 @@ export function noteInput(file: string): void {
 }
 
 export function readInputText(file: string, what = 'the file'): string {
+  const size = inputFileSize(file, what);
+  if (size > MAX_INPUT_BYTES) throw new InputError({ file, reason: `${what} is ${Math.round(size / 2 ** 20)} MB; firebreak reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB` });
+  try {
+    const text = readFileSync(file, 'utf8');
+    noteInput(file);
+    return text;
+  } catch (err) {
+    throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+  }
+}
+
+/** The size of an input file, which must be a regular file (errors as readInputText gives them). */
+export function inputFileSize(file: string, what = 'the file'): number {
   let size: number;
   try {
     const s = statSync(file);
@@ -47,12 +60,5 @@ export function readInputText(file: string, what = 'the file'): string {
     if (err instanceof InputError) throw err;
     throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
-  if (size > MAX_INPUT_BYTES) throw new InputError({ file, reason: `${what} is ${Math.round(size / 2 ** 20)} MB; firebreak reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB` });
-  try {
-    const text = readFileSync(file, 'utf8');
-    noteInput(file);
-    return text;
-  } catch (err) {
-    throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-  }
+  return size;
 }

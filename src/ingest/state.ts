@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
-import { decodeMap, markSecrets } from './values.js';
-import { parseUrn, type ResourceRecord, type StackInput } from './types.js';
+import { decodeMap, markSecrets, secretEnvelopes } from './values.js';
+import { parseUrn, type PropertyMap, type ResourceRecord, type StackInput } from './types.js';
 import { STACK_TYPE } from '../pulumi.js';
 
 /** Features of deployment version 4 that firebreak reads correctly. */
@@ -169,6 +169,11 @@ export function providerUrn(ref: string): string {
   return i > 0 && ref.slice(0, i).startsWith('urn:pulumi:') ? ref.slice(0, i) : ref;
 }
 
+/** A property map left undecoded: an object as it is, anything else {} (as decodeMap gives). */
+function asMap(value: unknown): PropertyMap {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as PropertyMap) : {};
+}
+
 /** Only the properties some rule reads: the rest of a large state is let go at once. */
 function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet<string>): Record<string, unknown> | undefined {
   if (!map) return undefined;
@@ -177,7 +182,8 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
   return out;
 }
 
-export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>): ResourceRecord | undefined {
+/** A record from a checked resource; with decode false its inputs and outputs are left as JSON (decodeMap them later). */
+export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>, decode = true): ResourceRecord | undefined {
   const parsed = parseUrn(r.urn);
   if (!parsed) {
     problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN (expected urn:pulumi:STACK::PROJECT::TYPE::NAME)` });
@@ -198,8 +204,9 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     stack: parsed.stack,
     project: parsed.project,
     custom: r.custom ?? false,
-    inputs: markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
-    outputs: markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
+    // additionalSecretOutputs: secrets even in plain text (left undecoded, as secret envelopes that decodeMap reads later).
+    inputs: decode ? markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs) : secretEnvelopes(asMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
+    outputs: decode ? markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs) : secretEnvelopes(asMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };
@@ -297,8 +304,38 @@ function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): str
   return undefined;
 }
 
-/** Read one Pulumi state document (already parsed) into a StackInput. */
-export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+/**
+ * One resource of a state as the streaming reader hands it over (src/ingest/stream.ts):
+ * checked, projected and made a record already (its inputs and outputs not yet
+ * decoded: decoded values carry a symbol key, which does not cross threads).
+ */
+export type ResourceItem = { record: ResourceRecord } | { bad: string[] } | { deleted: true } | { urnProblem: string };
+
+type Checked = { raw: RawResource } | { bad: string[] } | { deleted: true };
+
+/** Check one parsed resource as readState always has. */
+function checkResource(raw: unknown, at: () => string): Checked {
+  // Most resources are well formed: check them cheaply, and let zod explain the rest.
+  const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
+  if (!parsed.success) return { bad: parsed.error.issues.slice(0, 3).map((issue) => `not a Pulumi state: ${describeZodIssue(issue, at())}`) };
+  return parsed.data.delete ? { deleted: true } : { raw: parsed.data };
+}
+
+/** resources[index] of the list at `path` (`deployment.resources`...) as the streaming reader hands it over. */
+export function resourceItem(raw: unknown, path: string, index: number, keep?: ReadonlySet<string>): ResourceItem {
+  const checked = checkResource(raw, () => `${path}[${index}]`);
+  if (!('raw' in checked)) return checked;
+  const problems: Problem[] = [];
+  const record = recordFromRaw(checked.raw, '', problems, index, keep, false);
+  return record ? { record } : { urnProblem: problems[0]!.reason };
+}
+
+/**
+ * Read one Pulumi state document (already parsed) into a StackInput. With
+ * `items`, the resources were read apart from the document (whose resource
+ * list is then empty), by the streaming reader.
+ */
+export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>, items?: ResourceItem[]): StackInput {
   const env = envelopeOf(doc, file);
   checkVersion(doc as Record<string, unknown>, env, file);
   const dep = deploymentSchema.safeParse(env.deployment);
@@ -308,22 +345,32 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   const warnings: Warning[] = [];
   const records: ResourceRecord[] = [];
   let pendingDelete = 0;
-  for (let i = 0; i < rawResources.length; i++) {
-    const raw = rawResources[i];
-    // Most resources are well formed: check them cheaply, and let zod explain the rest.
-    const parsed = isWellFormedResource(raw) ? { success: true as const, data: raw } : resourceSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues.slice(0, 3)) {
-        problems.push({ file, reason: `not a Pulumi state: ${describeZodIssue(issue, `${env.deploymentPath}.resources[${i}]`)}` });
-      }
+  const count = items ? items.length : rawResources.length;
+  for (let i = 0; i < count; i++) {
+    const item = items ? items[i]! : checkResource(rawResources[i], () => `${env.deploymentPath}.resources[${i}]`);
+    if ('record' in item) {
+      // From a worker: decode in place, and give back the null prototype.
+      const r = item.record;
+      r.inputs = decodeMap(r.inputs);
+      r.outputs = decodeMap(r.outputs);
+      Object.setPrototypeOf(r.propertyDependencies, null);
+      records.push(r);
+      continue;
+    }
+    if ('urnProblem' in item) {
+      problems.push({ file, reason: item.urnProblem });
+      continue;
+    }
+    if ('bad' in item) {
+      for (const reason of item.bad) problems.push({ file, reason });
       if (problems.length >= 10) break;
       continue;
     }
-    if (parsed.data.delete) {
+    if ('deleted' in item) {
       pendingDelete++;
       continue;
     }
-    const record = recordFromRaw(parsed.data, file, problems, i, keep);
+    const record = recordFromRaw(item.raw, file, problems, i, keep);
     if (record) records.push(record);
   }
   if (problems.length > 0) throw new InputError(problems);

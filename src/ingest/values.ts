@@ -90,6 +90,13 @@ export function decodeMap(value: unknown): PropertyMap {
  * hand-edited export, a preview). Marked in place on a decoded map, in inputs
  * too (an input of the same name usually carries the same value).
  */
+/** markSecrets on a map not yet decoded (a worker's): the named values become secret envelopes, which decodeMap reads as secrets. */
+export function secretEnvelopes(map: PropertyMap, names: unknown): PropertyMap {
+  if (!Array.isArray(names)) return map;
+  for (const name of names) if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(map, name)) map[name] = { [SIG_KEY]: SIG_SECRET, ciphertext: '' } as unknown as PropertyMap[string];
+  return map;
+}
+
 export function markSecrets(map: PropertyMap, names: unknown): PropertyMap {
   if (!Array.isArray(names)) return map;
   for (const name of names) if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(map, name)) map[name] = SECRET;

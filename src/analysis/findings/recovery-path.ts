@@ -54,21 +54,33 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   const findings: Finding[] = [];
   const recovery = recoveryGroups(ctx);
   if (recovery.groups.length === 0) return findings;
+  // The replicated groups (n >= 2) of each tool, as indices into the sorted groups: no scan of all groups per event.
+  const byTool = new Map<string, number[]>();
+  recovery.groups.forEach((g, k) => {
+    if (g.n < 2) return;
+    for (const t of g.tools) {
+      const list = byTool.get(t);
+      if (list) list.push(k);
+      else byTool.set(t, [k]);
+    }
+  });
   for (const scenario of ctx.singles) {
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Recovery tools (or tool groups) left stranded or down.
     const lost = scenario.hurt.flatMap((i, k) => (recovery.tools.has(i) && scenario.states[k]! >= STRANDED ? [ctx.engine.ids[i]!] : [])).sort(byText);
     if (lost.length === 0) continue;
-    const lostTools = new Set(lost);
-    const groups = recovery.groups.filter((g) => g.n >= 2 && g.tools.some((t) => lostTools.has(t)));
-    if (groups.length === 0) continue;
+    const hit = new Set<number>();
+    for (const t of lost) for (const k of byTool.get(t) ?? []) hit.add(k);
+    if (hit.size === 0) continue;
+    const groups = [...hit].sort((a, b) => a - b).map((k) => recovery.groups[k]!);
+    const groupIds = new Set(groups.map((g) => g.id));
     const services = new Map<string, boolean>();
     for (const g of groups) for (const d of g.dependents) services.set(d.service, d.critical);
     if (services.size === 0) continue;
     const names = [...services.keys()].sort();
     const critical = [...services.values()].filter(Boolean).length;
-    const stranded = strandedGroups(ctx, scenario).filter((s) => groups.some((g) => g.id === s.group));
+    const stranded = strandedGroups(ctx, scenario).filter((s) => groupIds.has(s.group));
     const severity: Severity = severityByCritical(critical, 'medium');
     const ev = ctx.eventRef(event);
     const tools = lost;

@@ -22,6 +22,12 @@ export const messages = {
   stranded: 'strands {services}',
 } as const;
 
+/** The services not among those lost (a set: no scan of the lost per service). */
+function survivorsOf(all: readonly string[], lost: readonly string[]): string[] {
+  const gone = new Set(lost);
+  return all.filter((n) => !gone.has(n));
+}
+
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
   for (const scenario of ctx.singles) {
@@ -46,7 +52,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         critical: critical.length,
         survivors:
           ctx.totalServices - lost.length > 0 && ctx.totalServices - lost.length <= 3
-            ? fill(messages.survivors, { services: listNames(ctx.serviceNames.filter((n) => !names.includes(n))), s: ctx.totalServices - lost.length === 1 ? 's' : '' })
+            ? fill(messages.survivors, { services: listNames(survivorsOf(ctx.serviceNames, names)), s: ctx.totalServices - lost.length === 1 ? 's' : '' })
             : '',
       }),
       event,

@@ -1,0 +1,314 @@
+/**
+ * A byte scanner over a JSON state file that finds the resource list
+ * (`deployment.resources`, `checkpoint.latest.resources` or `latest.resources`)
+ * without decoding the file into one string: the bytes outside that list are
+ * the header (with the list left as `[]`), the list's elements are handed
+ * over in batches of whole elements, as bytes. It tracks strings, escapes and
+ * nesting (refusing more than MAX_JSON_DEPTH levels) and the separators
+ * between elements; everything else is left to JSON.parse of the header and
+ * of each batch, so what it accepts is what JSON.parse of the whole accepts.
+ */
+import { MAX_JSON_DEPTH } from './json.js';
+
+/** The paths of a state's resource list, by envelope. */
+export const RESOURCE_PATHS: readonly string[] = ['deployment.resources', 'checkpoint.latest.resources', 'latest.resources'];
+const PREFIXES = new Set(['', 'deployment', 'checkpoint', 'checkpoint.latest', 'latest']);
+
+/** Where the scan found the text not to be JSON: a byte offset in the file. */
+export class ScanFault extends Error {
+  constructor(
+    readonly at: number,
+    readonly expected: string,
+  ) {
+    super(`invalid JSON at byte ${at}: expected ${expected}`);
+  }
+}
+
+export interface ScanSink {
+  /** Bytes of the header, in order (a copy, or a view the sink must copy before the next call). */
+  header(bytes: Uint8Array): void;
+  /** Whole elements of the resource list: bytes from the first's start to the last's end; `at` is the file offset of bytes[0]. */
+  batch(bytes: Uint8Array, count: number, at: number, index: number, path: string): void | Promise<void>;
+}
+
+interface Frame {
+  array: boolean;
+  /** The dotted key path of this container when it could lead to a resource list, else undefined. */
+  path: string | undefined;
+  key: string | undefined;
+  expectKey: boolean;
+  seen?: Set<string>;
+}
+
+/** The result of a scan: which resource list was found (if any) and how many elements it had. */
+export interface ScanResult {
+  path?: string;
+  elements: number;
+  /** A key on the way to a resource list was repeated: the reader must fall back to a whole parse. */
+  duplicate: boolean;
+  /** File offsets just after the list's `[` and of its `]` (the header leaves out what lies between). */
+  listStart: number;
+  listEnd: number;
+}
+
+const WS = new Uint8Array(256);
+WS[0x20] = WS[0x0a] = WS[0x0d] = WS[0x09] = 1;
+
+/**
+ * Scan a file read by `read(buffer, offset) -> bytes read` in chunks of
+ * `chunkBytes`, handing header bytes and element batches of about
+ * `batchBytes` to the sink.
+ */
+export async function scanState(read: (into: Buffer) => number, sink: ScanSink, options: { chunkBytes?: number; batchBytes?: number } = {}): Promise<ScanResult> {
+  const chunkBytes = options.chunkBytes ?? 8 * 2 ** 20;
+  const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
+  let win: Buffer = Buffer.alloc(0);
+  let winStart = 0; // file offset of win[0]
+  let eof = false;
+  let i = 0; // index into win of the next byte to look at
+  const stack: Frame[] = [];
+  let headerFrom = 0; // win index where unflushed header bytes start; -1 while inside the list
+  let inList = false;
+  let listDepth = 0; // stack length of the list frame
+  let elemStart = -1; // win index of the open element, -1 if none
+  let inner = 0; // nesting inside the open element
+  let batchStart = -1; // win index of the first element of the pending batch
+  let batchEnd = -1; // win index after the last whole element of the pending batch
+  let batchCount = 0;
+  let elements = 0;
+  let afterElement = false; // an element just ended: only `,` or `]` may follow
+  let afterComma = false; // a `,` between elements: an element must follow
+  const result: ScanResult = { elements: 0, duplicate: false, listStart: -1, listEnd: -1 };
+  let found: string | undefined;
+
+  const flushHeader = (): void => {
+    if (headerFrom >= 0 && i > headerFrom) sink.header(win.subarray(headerFrom, i));
+    if (headerFrom >= 0) headerFrom = i;
+  };
+  const flushBatch = async (): Promise<void> => {
+    if (batchCount === 0) return;
+    // A copy with its own buffer (the window is reused; a worker may take the copy over).
+    const bytes = new Uint8Array(batchEnd - batchStart);
+    bytes.set(win.subarray(batchStart, batchEnd));
+    const at = winStart + batchStart;
+    const count = batchCount;
+    const index = elements - count;
+    batchStart = batchEnd = -1;
+    batchCount = 0;
+    await sink.batch(bytes, count, at, index, found!);
+  };
+  /** Read more; keeps the bytes still needed. Returns false at the end of the file. */
+  const refill = (): boolean => {
+    if (eof) return false;
+    flushHeader();
+    let keep = i;
+    if (headerFrom >= 0) keep = Math.min(keep, headerFrom);
+    if (elemStart >= 0) keep = Math.min(keep, elemStart);
+    if (batchStart >= 0) keep = Math.min(keep, batchStart);
+    const rest = win.length - keep;
+    const next = Buffer.allocUnsafe(rest + chunkBytes);
+    win.copy(next, 0, keep);
+    const n = read(next.subarray(rest));
+    if (n === 0) eof = true;
+    const shift = keep;
+    win = next.subarray(0, rest + n);
+    winStart += shift;
+    i -= shift;
+    if (headerFrom >= 0) headerFrom -= shift;
+    if (elemStart >= 0) elemStart -= shift;
+    if (batchStart >= 0) batchStart -= shift;
+    if (batchEnd >= 0) batchEnd -= shift;
+    return n > 0;
+  };
+  const fault = (expected: string): never => {
+    throw new ScanFault(winStart + i, expected);
+  };
+  /** The index after the string starting at i (a quote), or -1 when the window ends first. */
+  const stringEnd = (from: number): number => {
+    let j = from + 1;
+    for (;;) {
+      j = win.indexOf(0x22, j);
+      if (j < 0) return -1;
+      let k = j - 1;
+      while (win[k] === 0x5c) k--;
+      if (((j - 1 - k) & 1) === 0) return j + 1;
+      j++;
+    }
+  };
+
+  for (;;) {
+    if (i >= win.length) {
+      if (!refill()) break;
+      continue;
+    }
+    if (inner > 0) {
+      // Inside an element of the resource list: only strings and nesting matter.
+      const len = win.length;
+      let ended = false;
+      let short = false;
+      while (i < len) {
+        const b = win[i]!;
+        if (b === 0x22) {
+          const j = stringEnd(i);
+          if (j < 0) {
+            short = true;
+            break;
+          }
+          i = j;
+          continue;
+        }
+        if (b === 0x7b || b === 0x5b) {
+          if (listDepth + inner >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
+          inner++;
+        } else if (b === 0x7d || b === 0x5d) {
+          if (--inner === 0) {
+            i++;
+            ended = true;
+            break;
+          }
+        }
+        i++;
+      }
+      if (ended) {
+        endElement();
+        await maybeFlush();
+      } else if (short && !refill()) fault('a closing quote');
+      continue;
+    }
+    const c = win[i]!;
+    if (inList && elemStart < 0) {
+      // Between elements of the resource list.
+      if (WS[c]) {
+        i++;
+        continue;
+      }
+      if (c === 0x2c) {
+        if (!afterElement) fault('a resource (object) or `]`');
+        afterElement = false;
+        afterComma = true;
+        i++;
+        continue;
+      }
+      if (c === 0x5d) {
+        if (afterComma) fault('a value (object, array, string, number, true, false or null)');
+        await flushBatch();
+        inList = false;
+        afterElement = afterComma = false;
+        stack.pop();
+        headerFrom = i; // the header keeps `[` and `]`
+        result.listEnd = winStart + i;
+        i++;
+        continue;
+      }
+      if (afterElement) fault('`,` or `]`');
+      afterComma = false;
+      elemStart = i;
+      if (c === 0x7b || c === 0x5b) {
+        if (listDepth >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
+        inner = 1;
+        i++;
+        continue;
+      }
+      // A scalar element: up to the next separator (JSON.parse of the batch checks it).
+      let j = i;
+      if (c === 0x22) {
+        j = stringEnd(i);
+        if (j < 0) {
+          if (!refill()) fault('a closing quote');
+          continue;
+        }
+      } else {
+        while (j < win.length && !WS[win[j]!] && win[j] !== 0x2c && win[j] !== 0x5d) j++;
+        if (j >= win.length && !eof) {
+          if (!refill()) fault('`,` or `]`');
+          continue;
+        }
+      }
+      i = j;
+      endElement();
+      await maybeFlush();
+      continue;
+    }
+    if (c === 0x22) {
+      const j = stringEnd(i);
+      if (j < 0) {
+        if (!refill()) fault('a closing quote');
+        continue;
+      }
+      const top = stack[stack.length - 1];
+      if (top && !top.array && top.expectKey) {
+        const raw = win.toString('utf8', i, j);
+        let key: string;
+        try {
+          key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        } catch {
+          key = raw; // an invalid escape: JSON.parse of the header reports it
+        }
+        if (top.path !== undefined) {
+          // On the way to a resource list a repeated key (JSON.parse keeps the last) is left to a whole parse.
+          (top.seen ??= new Set()).has(key) ? (result.duplicate = true) : top.seen.add(key);
+        }
+        top.key = key;
+        top.expectKey = false;
+      }
+      i = j;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
+      const top = stack[stack.length - 1];
+      let path: string | undefined;
+      if (!inList) {
+        if (!top) path = '';
+        else if (!top.array && top.path !== undefined && top.key !== undefined) {
+          const p = top.path === '' ? top.key : `${top.path}.${top.key}`;
+          if (PREFIXES.has(p) || RESOURCE_PATHS.includes(p)) path = p;
+        }
+      }
+      if (path !== undefined && c === 0x5b && RESOURCE_PATHS.includes(path)) {
+        if (found !== undefined) result.duplicate = true;
+        if (found === undefined) {
+          found = path;
+          i++;
+          result.listStart = winStart + i;
+          flushHeader(); // up to and including `[`
+          headerFrom = -1;
+          stack.push({ array: true, path, key: undefined, expectKey: false });
+          inList = true;
+          listDepth = stack.length;
+          continue;
+        }
+      }
+      stack.push({ array: c === 0x5b, path: c === 0x7b ? path : undefined, key: undefined, expectKey: c === 0x7b });
+      i++;
+      continue;
+    }
+    if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === 0x2c && !inList) {
+      const top = stack[stack.length - 1];
+      if (top && !top.array) top.expectKey = true;
+    }
+    i++;
+  }
+  if (inList) fault('`]` (the file ends inside the resource list)');
+  flushHeader();
+  result.path = found;
+  result.elements = elements;
+  return result;
+
+  function endElement(): void {
+    if (batchStart < 0) batchStart = elemStart;
+    batchEnd = i;
+    batchCount++;
+    elements++;
+    elemStart = -1;
+    afterElement = true;
+  }
+  async function maybeFlush(): Promise<void> {
+    if (batchEnd - batchStart >= batchBytes) await flushBatch();
+  }
+}

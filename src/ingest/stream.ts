@@ -1,0 +1,270 @@
+/**
+ * Streaming, parallel reading of a Pulumi state file: the file is read in
+ * chunks (never as one string, so files beyond V8's largest string work),
+ * split at resource boundaries by src/ingest/scan.ts, and the batches of
+ * resources are parsed, checked and projected in worker threads (--jobs N,
+ * default the core count; --jobs 1 parses them here). The items come back in
+ * file order and readState turns them into the same records as a whole parse.
+ *
+ * Bad JSON: for a file that readInputText can read whole, the reader falls
+ * back to that path, so the error (file, line:column, words) is exactly the
+ * one a whole parse gives; beyond that size the line and column are computed
+ * from the byte offset of the first fault.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.js';
+import { jsonFaultReason } from './json.js';
+import { MAX_INPUT_BYTES, noteInput } from './read.js';
+import { scanState, ScanFault, type ScanResult } from './scan.js';
+import { parseBatch, type BatchJob, type BatchResult } from './batch.js';
+import type { ResourceItem } from './state.js';
+
+/** Files smaller than this are read whole (a worker's start costs more than it saves). */
+export const STREAM_MIN_BYTES = 8 * 2 ** 20;
+
+/** Worker threads to use by default: one per core. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+/** Worker threads that parse batches; shared by the files of one load, closed at its end. */
+export class StreamPool {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 1;
+  private failure: Error | undefined;
+
+  constructor(readonly jobs: number) {}
+
+  run(job: BatchJob, keep: string[] | undefined): Promise<BatchResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.slots.length < this.jobs && this.slots.every((s) => s.busy > 0)) this.spawn();
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const id = this.nextId++;
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, slot });
+      if (slot.busy++ === 0) slot.worker.ref();
+      slot.worker.postMessage({ id, job, keep }, [job.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  private spawn(): void {
+    const self = import.meta.url;
+    // Run from TypeScript source (tests, tsx): the worker loads its .ts file through tsx.
+    const worker = self.endsWith('.ts')
+      ? new Worker(
+          `import(${JSON.stringify(tsxEsmApi(self))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', self).href)}); });`,
+          { eval: true },
+        )
+      : new Worker(new URL('./worker.js', self));
+    const slot: Slot = { worker, busy: 0 };
+    worker.unref();
+    worker.on('message', (msg: { id: number; result?: BatchResult; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (--slot.busy === 0) worker.unref();
+      if (msg.result) p.resolve(msg.result);
+      else p.reject(new Error(msg.error ?? 'no result'));
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if ([...this.pending.values()].some((p) => p.slot === slot)) this.fail(new Error(`the worker stopped (exit code ${code})`));
+    });
+    this.slots.push(slot);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    for (const s of this.slots) void s.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
+  }
+}
+
+/** tsx's ESM register API, for a worker run from TypeScript source. */
+function tsxEsmApi(from: string): string {
+  const pkg = createRequire(from).resolve('tsx/package.json');
+  return pathToFileURL(path.join(path.dirname(pkg), 'dist', 'esm', 'api', 'index.mjs')).href;
+}
+
+/** A JSON fault at a byte offset of the file. */
+export class StreamFault extends Error {
+  constructor(
+    readonly at: number,
+    readonly expected: string,
+  ) {
+    super(`invalid JSON at byte ${at}`);
+  }
+}
+
+export interface StreamOptions {
+  keep?: ReadonlySet<string>;
+  /** Worker threads (1: parse here). */
+  jobs?: number;
+  pool?: StreamPool;
+  /** Sizes, for tests. */
+  batchBytes?: number;
+  chunkBytes?: number;
+}
+
+export interface StreamRead {
+  /** The document without its resource list (the list left empty), or the whole document when it has none. */
+  doc: unknown;
+  scan: ScanResult;
+  /** The list's resources, checked and projected, in file order (when a list was found). */
+  items?: ResourceItem[];
+}
+
+/**
+ * Read a state file by streaming. Throws StreamFault for bad JSON (the
+ * caller turns it into an error with line and column), InputError otherwise.
+ */
+export async function streamState(file: string, options: StreamOptions = {}): Promise<StreamRead> {
+  const jobs = options.jobs ?? defaultJobs();
+  const keepList = options.keep ? [...options.keep] : undefined;
+  const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
+  let ownPool: StreamPool | undefined;
+  const pool = (): StreamPool => options.pool ?? (ownPool ??= new StreamPool(jobs));
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new InputError({ file, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+  }
+  const header: Buffer[] = [];
+  let headerBytes = 0;
+  const results: Array<Promise<BatchResult> | BatchResult> = [];
+  const window = Math.max(2, jobs * 2);
+  try {
+    let scan: ScanResult;
+    try {
+      scan = await scanState(
+        (into) => {
+          try {
+            return readSync(fd, into, 0, into.length, null);
+          } catch (err) {
+            throw new InputError({ file, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+          }
+        },
+        {
+          header(bytes) {
+            headerBytes += bytes.length;
+            if (headerBytes > MAX_INPUT_BYTES) {
+              throw new InputError({ file, reason: `the file holds more than ${MAX_INPUT_BYTES / 2 ** 20} MB outside a state's resource list; firebreak reads at most that` });
+            }
+            header.push(Buffer.from(bytes));
+          },
+          async batch(bytes, _count, at, index, path) {
+            const job: BatchJob = { bytes, at, index, path: `${path}` };
+            if (jobs <= 1) {
+              results.push(parseBatch(job, options.keep));
+              return;
+            }
+            const p = pool().run(job, keepList);
+            p.catch(() => undefined); // awaited below; never unhandled
+            results.push(p);
+            // Keep a bounded number of batches in flight: memory stays a few batches per worker.
+            if (results.length > window) {
+              try {
+                await results[results.length - 1 - window];
+              } catch (err) {
+                throw workerError(file, err);
+              }
+            }
+          },
+        },
+        { batchBytes, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) },
+      );
+    } catch (err) {
+      if (err instanceof ScanFault) throw new StreamFault(err.at, err.expected);
+      throw err;
+    }
+    let done: BatchResult[];
+    try {
+      done = await Promise.all(results);
+    } catch (err) {
+      throw workerError(file, err);
+    }
+    const items: ResourceItem[] = [];
+    for (const r of done) {
+      if ('fault' in r) throw new StreamFault(r.fault.at, r.fault.expected);
+      for (const item of r.items) items.push(item);
+    }
+    const text = Buffer.concat(header).toString('utf8');
+    header.length = 0;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      // Where in the header: the file offset of that character.
+      const { jsonFault } = await import('./json.js');
+      const f = jsonFault(text) ?? { offset: 0, expected: 'valid JSON' };
+      const hb = Buffer.byteLength(text.slice(0, f.offset));
+      throw new StreamFault(scan.listStart >= 0 && hb >= scan.listStart ? hb - scan.listStart + scan.listEnd : hb, f.expected);
+    }
+    noteInput(file);
+    return { doc, scan, ...(scan.path !== undefined ? { items } : {}) };
+  } finally {
+    closeSync(fd);
+    if (ownPool) await ownPool.close();
+  }
+}
+
+function workerError(file: string, err: unknown): InputError {
+  return err instanceof InputError ? err : new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
+}
+
+/** What a failed worker says, without quoting input. */
+function workerFailure(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (/^the worker stopped \(exit code -?\d+\)$/.test(err.message)) return err.message;
+    return code ? `${err.name} ${code}` : err.name;
+  }
+  return 'unknown error';
+}
+
+/** The error for a JSON fault at a byte offset: line and column as a whole parse counts them (UTF-16 units). */
+export function faultError(file: string, fault: StreamFault, size: number): InputError {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(8 * 2 ** 20);
+    let line = 1;
+    let lineStart = 0;
+    for (let pos = 0; pos < fault.at; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, fault.at - pos), pos);
+      if (n === 0) break;
+      for (let k = buf.indexOf(0x0a, 0); k !== -1 && k < n; k = buf.indexOf(0x0a, k + 1)) {
+        line++;
+        lineStart = pos + k + 1;
+      }
+      pos += n;
+    }
+    const lineBytes = Buffer.alloc(Math.min(Math.max(0, fault.at - lineStart), 64 * 2 ** 20));
+    readSync(fd, lineBytes, 0, lineBytes.length, fault.at - lineBytes.length);
+    const column = lineBytes.toString('utf8').length + 1;
+    // Truncated: nothing but white space from the fault to the end.
+    const tail = Buffer.alloc(Math.min(size - fault.at, 65536));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const truncated = size - fault.at <= 65536 && /^\s*$/.test(tail.subarray(Math.max(0, tail.length - (size - fault.at))).toString('latin1'));
+    return new InputError({ file, line, column, reason: jsonFaultReason(fault.expected, truncated) });
+  } finally {
+    closeSync(fd);
+  }
+}

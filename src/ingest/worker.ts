@@ -1,0 +1,25 @@
+/**
+ * A worker thread of the streaming reader: parses batches of resources
+ * (src/ingest/batch.ts) and posts back the checked, projected items.
+ */
+import { parentPort } from 'node:worker_threads';
+import { parseBatch, type BatchJob } from './batch.js';
+
+// The projection comes with each job; the last one's set is kept.
+let lastKeep: string | undefined;
+let keepSet: ReadonlySet<string> | undefined;
+
+parentPort!.on('message', (msg: { id: number; job: BatchJob; keep?: string[] }) => {
+  let reply: unknown;
+  try {
+    const key = msg.keep ? msg.keep.join('\0') : undefined;
+    if (key !== lastKeep) {
+      lastKeep = key;
+      keepSet = msg.keep ? new Set(msg.keep) : undefined;
+    }
+    reply = { id: msg.id, result: parseBatch(msg.job, keepSet) };
+  } catch (err) {
+    reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
+  }
+  parentPort!.postMessage(reply);
+});

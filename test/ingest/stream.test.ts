@@ -1,0 +1,204 @@
+/**
+ * The streaming reader (src/ingest/stream.ts, scan.ts) gives the same records
+ * as the whole parse, whatever the number of workers and the batch size, on
+ * the corpus states and on generated exports; bad JSON gives the same error.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadInputs } from '../../src/ingest/index.js';
+import { streamState, StreamFault, StreamPool, faultError } from '../../src/ingest/stream.js';
+import { asSpecial } from '../../src/ingest/types.js';
+import { generateExport, writeExport } from '../../src/bench/generate.js';
+import { loadRules } from '../../src/index.js';
+import { corpusDir } from '../helpers/cli.js';
+import { InputError } from '../../src/errors.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'firebreak-stream-'));
+const keep = loadRules().properties;
+
+/** Records as text, special values included (JSON.stringify would drop their symbol key). */
+const text = (inputs: unknown): string =>
+  JSON.stringify(inputs, (_k, v: unknown) => {
+    const sp = asSpecial(v);
+    return sp ? { $special: sp } : v;
+  });
+
+async function both(file: string, jobs: number, withKeep: boolean): Promise<[string, string]> {
+  const k = withKeep ? { keepProperties: keep } : {};
+  const whole = await loadInputs([file], { ...k, streamMinBytes: Number.MAX_SAFE_INTEGER });
+  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, jobs });
+  return [text(whole), text(streamed)];
+}
+
+const corpus = [
+  'pulumi-pulumi/checkpoints/checkpoint-v3.json',
+  'pulumi-pulumi/checkpoints/checkpoint-v4.json',
+  'pulumi-pulumi/checkpoints/checkpoint-secrets.json',
+  'kloudlib/stacks/local.json',
+].map((f) => path.join(corpusDir, f));
+
+describe('streaming ingest: the same records as a whole parse', () => {
+  const present = corpus.filter((f) => existsSync(f));
+  if (present.length === 0) console.warn(`corpus states not found under ${corpusDir}: those cases are skipped`);
+  it.each(present.flatMap((f) => [1, 2].map((jobs) => ({ f, jobs, name: path.basename(f) }))))('$name with --jobs $jobs', async ({ f, jobs }) => {
+    for (const withKeep of [true, false]) {
+      const [a, b] = await both(f, jobs, withKeep);
+      expect(b).toBe(a);
+    }
+  });
+
+  it('a generated export, with 1, 2 and 4 workers and small batches', async () => {
+    const file = path.join(dir, 'gen.json');
+    await writeExport(file, { resources: 3000, seed: 3 });
+    const whole = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: Number.MAX_SAFE_INTEGER }));
+    for (const jobs of [1, 2, 4]) {
+      const r = await streamState(file, { keep, jobs, batchBytes: 20_000, chunkBytes: 65536 });
+      expect(r.scan.elements).toBe(3000);
+      expect(r.scan.path).toBe('deployment.resources');
+      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, jobs }));
+      expect(streamed).toBe(whole);
+    }
+  });
+
+  it('a compact checkpoint with strings full of escapes, brackets and non-ASCII', async () => {
+    const doc = generateExport({ resources: 200, seed: 5 });
+    const resources = doc.deployment.resources as Array<Record<string, unknown>>;
+    resources[5]!.outputs = { tags: { Name: 'a "quoted" ] } [ { \\ name', note: 'zone ü€ 😀 \\"' } };
+    const file = path.join(dir, 'checkpoint.json');
+    writeFileSync(file, JSON.stringify({ version: 3, checkpoint: { stack: 'org/p/prod', latest: { manifest: {}, resources } } }));
+    const [a, b] = await both(file, 2, false);
+    expect(b).toBe(a);
+    const r = await streamState(file, { jobs: 1, batchBytes: 1000, chunkBytes: 4096 });
+    expect(r.scan.path).toBe('checkpoint.latest.resources');
+    expect(r.items).toHaveLength(200);
+  });
+
+  it('a repeated key falls back to the whole parse (which keeps the last)', async () => {
+    const file = path.join(dir, 'dup.json');
+    const r = (n: string) => ({ urn: `urn:pulumi:dev::p::aws:s3/bucket:Bucket::${n}`, custom: true, type: 'aws:s3/bucket:Bucket' });
+    writeFileSync(file, `{"version":3,"deployment":{"resources":[${JSON.stringify(r('first'))}],"resources":[${JSON.stringify(r('last'))}]}}`);
+    const [a, b] = await both(file, 1, false);
+    expect(b).toBe(a);
+    expect(b).toContain('::last');
+    expect(b).not.toContain('::first');
+  });
+});
+
+describe('streaming ingest: bad JSON', () => {
+  const bad: Array<[string, string]> = [
+    ['missing comma between resources', '{"version":3,"deployment":{"resources":[{"urn":"a"}\n {"urn":"b"}]}}'],
+    ['trailing comma', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n]}}'],
+    ['bad value in a resource', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": tru}]}}'],
+    ['truncated inside the list', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": "b"'],
+    ['bad header after the list', '{"version":3,"deployment":{"resources":[{"urn":"a"}], "x": }}'],
+    ['too deep', `{"version":3,"deployment":{"resources":[${'['.repeat(1200)}${']'.repeat(1200)}]}}`],
+  ];
+  it.each(bad)('%s: the same error as the whole parse', async (_name, content) => {
+    const file = path.join(dir, `bad-${_name.replace(/\W/g, '-')}.json`);
+    writeFileSync(file, content);
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(() => 'ok', (e: Error) => e.message);
+    const streamed = await loadInputs([file], { streamMinBytes: 0, jobs: 2 }).then(() => 'ok', (e: Error) => e.message);
+    expect(whole).not.toBe('ok');
+    expect(streamed).toBe(whole);
+    // Beyond the whole-parse size the stream computes line and column itself: the same place.
+    let fault: StreamFault | undefined;
+    await streamState(file, { jobs: 1 }).catch((e: unknown) => {
+      if (e instanceof StreamFault) fault = e;
+    });
+    if (fault) {
+      const own = faultError(file, fault, content.length);
+      expect(own).toBeInstanceOf(InputError);
+      const line = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
+      expect(line(own.message)).toBe(line(whole));
+    }
+  });
+});
+
+describe('streaming ingest: a worker that fails', () => {
+  it('ends the read with one clear error, never a hang or a partial answer', async () => {
+    const file = path.join(dir, 'crash.json');
+    await writeExport(file, { resources: 400, seed: 2 });
+    class Crashing extends StreamPool {
+      override run(job: Parameters<StreamPool['run']>[0], keepList: string[] | undefined) {
+        const p = super.run(job, keepList);
+        for (const s of (this as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots) void s.worker.terminate();
+        return p;
+      }
+    }
+    const pool = new Crashing(2);
+    try {
+      const err = await streamState(file, { jobs: 2, pool, batchBytes: 20_000 }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toMatch(/crash\.json: reading the resources in a worker thread failed \(.*\); try --jobs 1/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('streaming ingest: byte-identical reports', () => {
+  it('analyze --format json and text are the same, read whole or streamed with 1, 2 and 4 workers', async () => {
+    const { analyze, render } = await import('../../src/index.js');
+    const rules = loadRules();
+    const file = path.join(dir, 'report.json');
+    await writeExport(file, { resources: 2500, seed: 9 });
+    const files = [file, ...corpus.filter((f) => existsSync(f) && !f.includes('unsupported'))];
+    const report = async (o: { streamMinBytes: number; jobs?: number }) => {
+      const inputs = await loadInputs(files, { keepProperties: rules.properties, ...o });
+      const result = analyze(inputs, { packs: rules.packs });
+      return render(result, 'json') + render(result, 'text');
+    };
+    const whole = await report({ streamMinBytes: Number.MAX_SAFE_INTEGER });
+    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, jobs })).toBe(whole);
+  });
+});
+
+describe('--jobs', () => {
+  it('is an option of analyze and check, a whole number of at least 1', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const file = path.join(dir, 'cli.json');
+    await writeExport(file, { resources: 300, seed: 4 });
+    const a = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--jobs', '1']);
+    const b = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none', '--jobs', '3']);
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const c = await runCli(['check', file, '--jobs', '2']);
+    expect([0, 1]).toContain(c.code);
+    const bad = await runCli(['analyze', file, '--jobs', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--jobs/);
+  });
+});
+
+describe('additionalSecretOutputs when streamed', () => {
+  it('is a secret in the worker path as in the whole read, with 1 and 2 workers', async () => {
+    const doc = {
+      version: 3,
+      deployment: {
+        manifest: { time: '2026-01-01T00:00:00Z', magic: '', version: 'v3.0.0' },
+        resources: [
+          { urn: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod', type: 'pulumi:pulumi:Stack', custom: false },
+          {
+            urn: 'urn:pulumi:prod::shop::aws:rds/instance:Instance::orders-db', type: 'aws:rds/instance:Instance', custom: true, id: 'db-1',
+            inputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password' }, outputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password', endpoint: 'db:5432' },
+            additionalSecretOutputs: ['password', 'endpoint'],
+          },
+        ],
+      },
+    };
+    const file = path.join(dir, 'secret-outputs.json');
+    writeFileSync(file, JSON.stringify(doc));
+    for (const options of [{ streamMinBytes: Number.MAX_SAFE_INTEGER }, { streamMinBytes: 0, jobs: 1 }, { streamMinBytes: 0, jobs: 2 }]) {
+      const [input] = await loadInputs([file], options);
+      const db = input!.resources.find((r) => r.name === 'orders-db')!;
+      expect(asSpecial(db.outputs.password)?.kind).toBe('secret');
+      expect(asSpecial(db.outputs.endpoint)?.kind).toBe('secret');
+      expect(asSpecial(db.inputs.password)?.kind).toBe('secret');
+      expect(db.outputs.availabilityZone).toBe('us-east-1a');
+      expect(JSON.stringify(input)).not.toContain('pl4nted-password');
+    }
+  });
+});

@@ -23,7 +23,11 @@ export const MARKER = '<!-- firebreak-report -->';
 /** GitHub's limit on a comment body is 65536 characters. */
 const MAX_COMMENT = 60000;
 
-const lines = (v) => (v ?? '').split('\n').map((s) => s.trim()).filter((s) => s !== '');
+const lines = (v) =>
+  (v ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 function firebreak(command, args) {
   const r = spawnSync(command[0], [...command.slice(1), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -38,7 +42,12 @@ export function commentBody(markdown) {
 
 /** Create the pull request's firebreak comment, or update the one that has the marker. */
 export async function upsertComment({ api, repo, issue, token, body }) {
-  const headers = { authorization: `Bearer ${token}`, accept: 'application/vnd.github+json', 'content-type': 'application/json', 'x-github-api-version': '2022-11-28' };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    accept: 'application/vnd.github+json',
+    'content-type': 'application/json',
+    'x-github-api-version': '2022-11-28',
+  };
   let existing;
   for (let page = 1; page <= 50 && !existing; page++) {
     const res = await fetch(`${api}/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
@@ -69,7 +78,11 @@ export async function main(env = process.env) {
   const inputs = lines(env.FIREBREAK_INPUTS);
   const sarif = env.FIREBREAK_SARIF || 'firebreak.sarif';
   const failOn = env.FIREBREAK_FAIL_ON || 'high';
-  const common = [...(inputs.length > 0 ? inputs : ['.']), ...(env.FIREBREAK_BASELINE ? ['--baseline', env.FIREBREAK_BASELINE] : []), ...lines(env.FIREBREAK_ARGS)];
+  const common = [
+    ...(inputs.length > 0 ? inputs : ['.']),
+    ...(env.FIREBREAK_BASELINE ? ['--baseline', env.FIREBREAK_BASELINE] : []),
+    ...lines(env.FIREBREAK_ARGS),
+  ];
 
   const gate = firebreak(command, ['check', ...common, '--fail-on', failOn, '--format', 'sarif', '-o', sarif]);
   process.stderr.write(gate.stderr);
@@ -94,7 +107,13 @@ export async function main(env = process.env) {
     process.stderr.write('firebreak-action: no GITHUB_TOKEN: no comment\n');
   } else {
     try {
-      const done = await upsertComment({ api: env.GITHUB_API_URL || 'https://api.github.com', repo: env.GITHUB_REPOSITORY, issue, token: env.GITHUB_TOKEN, body: commentBody(report.stdout) });
+      const done = await upsertComment({
+        api: env.GITHUB_API_URL || 'https://api.github.com',
+        repo: env.GITHUB_REPOSITORY,
+        issue,
+        token: env.GITHUB_TOKEN,
+        body: commentBody(report.stdout),
+      });
       process.stderr.write(`firebreak-action: ${done} the pull request comment\n`);
     } catch (err) {
       // A fork's pull request gets a read-only token: the gate still decides, the comment is skipped.

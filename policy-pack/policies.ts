@@ -34,7 +34,10 @@ const settingsSchema = z.strictObject({
   rules: z.array(z.string().min(1)).optional(),
   topology: z.string().min(1).optional(),
   baseline: z.string().min(1).optional(),
-  today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').optional(),
+  today: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -201,7 +204,10 @@ export function firebreakPolicies(): StackValidationPolicy[] {
         const outcome = analyzeStack(resourcesOf(args), readSettings(INPUT_POLICY, args.getConfig()));
         for (const u of outcome.unmapped) {
           const label = u.urn || u.name || '(a resource without URN or name)';
-          report(`firebreak could not read the resource ${label}${u.type ? ` (${u.type})` : ''}: ${u.reason}; it is left out of the analysis`, u.urn.startsWith('urn:pulumi:') ? u.urn : undefined);
+          report(
+            `firebreak could not read the resource ${label}${u.type ? ` (${u.type})` : ''}: ${u.reason}; it is left out of the analysis`,
+            u.urn.startsWith('urn:pulumi:') ? u.urn : undefined,
+          );
         }
         for (const w of outcome.result.warnings) report(`firebreak: ${w.message}`);
         for (const e of outcome.result.analysisErrors) report(`firebreak: ${e.rule}: ${e.message}`);

@@ -33,7 +33,10 @@ export function sdkDir(npm: string, version: string, fetch: boolean): string | u
   if (existsSync(path.join(pkg, 'package.json'))) return pkg;
   if (!fetch) return undefined;
   mkdirSync(dir, { recursive: true });
-  const out = execFileSync('npm', ['pack', `${npm}@${version}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const out = execFileSync('npm', ['pack', `${npm}@${version}`, '--silent', '--pack-destination', dir], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['xzf', path.join(dir, out), '-C', dir]);
   return pkg;
 }

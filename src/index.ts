@@ -32,13 +32,7 @@ export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
 export { FORMATS, RENDERERS, formatsOf, type DocumentKind, type Documents, type ReportOptions } from './report/index.js';
-export {
-  stackInputFromCrossGuard,
-  recordFromCrossGuard,
-  type CrossGuardResource,
-  type CrossGuardInput,
-  type UnmappedResource,
-} from './ingest/crossguard.js';
+export { stackInputFromCrossGuard, recordFromCrossGuard, type CrossGuardResource, type CrossGuardInput, type UnmappedResource } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
 export { forgetInputsRead } from './ingest/read.js';
 export { writeFileAtomic } from './ingest/write.js';

@@ -18,10 +18,7 @@ export function describeZodIssue(issue: Issue, prefix = '', style: 'brackets' | 
   const where =
     style === 'dots'
       ? [prefix, ...issuePath(issue).map(String)].filter(Boolean).join('.')
-      : [prefix, ...issuePath(issue).map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-          .filter(Boolean)
-          .join('.')
-          .replace(/\.\[/g, '[');
+      : [prefix, ...issuePath(issue).map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].filter(Boolean).join('.').replace(/\.\[/g, '[');
   return `${where || '(top level)'}: ${issue.message}`;
 }
 

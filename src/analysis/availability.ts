@@ -88,7 +88,10 @@ export function estimateAvailability(
   };
   const services = critical.map((s) => {
     const sets = (perService.get(s) ?? []).filter((x) => x.p > 0);
-    const u = Math.min(1, sets.reduce((sum, x) => sum + x.p, 0));
+    const u = Math.min(
+      1,
+      sets.reduce((sum, x) => sum + x.p, 0),
+    );
     sets.sort((a, b) => b.p - a.p || a.events.join(',').localeCompare(b.events.join(',')));
     return {
       service: engine.nodes[s]!.name,
@@ -108,7 +111,12 @@ export function estimateAvailability(
       .sort()
       .map((kind) => {
         const r = model.reliability[kind]!;
-        return { kind, failuresPerYear: r.failuresPerYear, hoursToRecover: r.hoursToRecover, unavailability: Math.min(1, (r.failuresPerYear * r.hoursToRecover) / HOURS_PER_YEAR) };
+        return {
+          kind,
+          failuresPerYear: r.failuresPerYear,
+          hoursToRecover: r.hoursToRecover,
+          unavailability: Math.min(1, (r.failuresPerYear * r.hoursToRecover) / HOURS_PER_YEAR),
+        };
       }),
     unassumed,
     services,

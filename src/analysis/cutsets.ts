@@ -69,7 +69,14 @@ function gatesOf(engine: Engine): Gates {
  * Minimal cut sets of size 2..order over `events` for the `targets` (node
  * indices of services). Stops after `budget` scenario evaluations.
  */
-export function minimalCutSets(engine: Engine, events: number[], targets: number[], order: number, budget = 2_000_000, limits: CutSetLimits = {}): CutSetSearch {
+export function minimalCutSets(
+  engine: Engine,
+  events: number[],
+  targets: number[],
+  order: number,
+  budget = 2_000_000,
+  limits: CutSetLimits = {},
+): CutSetSearch {
   const deadline = limits.maxSeconds !== undefined ? Date.now() + limits.maxSeconds * 1000 : Infinity;
   const maxHeld = limits.maxHeld ?? 4_000_000;
   let cappedBy: CutSetSearch['cappedBy'];

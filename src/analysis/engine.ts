@@ -365,10 +365,13 @@ export class Engine {
     const step: PathStep = { edge: 'placed-in', node: this.ids[d]!, state: 'down' };
     const need = this.need[c]!;
     if (need < this.nPlacements[c]!) {
-      step.note = need === 1 ? 'one instance: a zone loss stops it until it is rescheduled' : `any ${need} of its ${this.nPlacements[c]!} zones may hold all its instances`;
+      step.note =
+        need === 1
+          ? 'one instance: a zone loss stops it until it is rescheduled'
+          : `any ${need} of its ${this.nPlacements[c]!} zones may hold all its instances`;
     }
     const steps: PathStep[] = [step];
-    for (let x = d; this.domainVia[x]! >= 0; ) {
+    for (let x = d; this.domainVia[x]! >= 0;) {
       x = this.domainVia[x]!;
       steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
     }

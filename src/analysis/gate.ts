@@ -20,7 +20,6 @@ export function applyBaseline(result: AnalysisResult, baseline: Baseline): Analy
   return { ...result, findings, baseline: { file: baseline.file, new: findings.length - unchanged, unchanged, absent } };
 }
 
-
 /**
  * Accepted risks from the topology file: a finding whose id matches an
  * acceptance that has not expired (on `today`, YYYY-MM-DD) is marked accepted
@@ -31,7 +30,11 @@ export function applyAcceptances(result: AnalysisResult, accepted: Acceptance[],
   const warnings = [...result.warnings];
   const live = accepted.filter((a) => {
     if (a.expires === undefined || a.expires >= today) return true;
-    warnings.push({ file, ...(a.line !== undefined ? { line: a.line } : {}), message: `the acceptance of ${a.finding} expired on ${a.expires}: its findings count again` });
+    warnings.push({
+      file,
+      ...(a.line !== undefined ? { line: a.line } : {}),
+      message: `the acceptance of ${a.finding} expired on ${a.expires}: its findings count again`,
+    });
     return false;
   });
   // Globs over finding ids (`*` any run), matched without backtracking; the topology file bounds their length.
@@ -44,7 +47,12 @@ export function applyAcceptances(result: AnalysisResult, accepted: Acceptance[],
     return { ...f, accepted: { reason: hit.a.reason, ...(hit.a.expires ? { expires: hit.a.expires } : {}) } };
   });
   for (const a of live) {
-    if (!used.has(a)) warnings.push({ file, ...(a.line !== undefined ? { line: a.line } : {}), message: `the acceptance of ${a.finding} matches no finding (fixed, or a stale id?)` });
+    if (!used.has(a))
+      warnings.push({
+        file,
+        ...(a.line !== undefined ? { line: a.line } : {}),
+        message: `the acceptance of ${a.finding} matches no finding (fixed, or a stale id?)`,
+      });
   }
   return { ...result, findings, warnings };
 }
@@ -75,7 +83,13 @@ export interface GateOptions {
 /** Gate a result: apply the baseline (when given), then find what fails at `failOn` (and, with failOnUnjudged, whether anything was not judged). */
 export function check(result: AnalysisResult, failOn: Severity | 'none', baseline?: Baseline, options: GateOptions = {}): CheckResult {
   const gated = baseline ? applyBaseline(result, baseline) : result;
-  return { result: gated, failOn, failing: failingFindings(gated, failOn), unjudged: gated.summary.coverage.unjudged, failOnUnjudged: options.failOnUnjudged ?? false };
+  return {
+    result: gated,
+    failOn,
+    failing: failingFindings(gated, failOn),
+    unjudged: gated.summary.coverage.unjudged,
+    failOnUnjudged: options.failOnUnjudged ?? false,
+  };
 }
 
 /** Whether the gate fails: a failing finding, or with failOnUnjudged a resource that was not judged. */

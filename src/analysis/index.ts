@@ -55,9 +55,12 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   const analysisErrors: AnalysisResult['analysisErrors'] = [];
   const order = options.order ?? 1;
   const searchOrder = Math.max(order, options.availability ? 2 : 1);
-  const search = searchOrder >= 2
-    ? minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget, { ...(options.maxSeconds !== undefined ? { maxSeconds: options.maxSeconds } : {}) })
-    : undefined;
+  const search =
+    searchOrder >= 2
+      ? minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget, {
+          ...(options.maxSeconds !== undefined ? { maxSeconds: options.maxSeconds } : {}),
+        })
+      : undefined;
   if (search?.capped) {
     analysisErrors.push({
       rule: order >= 2 ? 'shared-risk-group' : 'availability',
@@ -98,10 +101,11 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   for (const f of findings) {
     note(f.event.id);
     f.evidence?.nodes.forEach(note);
-    for (const a of f.affected) for (const s of a.path) {
-      note(s.node);
-      if (s.lostMember) note(s.lostMember);
-    }
+    for (const a of f.affected)
+      for (const s of a.path) {
+        note(s.node);
+        if (s.lostMember) note(s.lostMember);
+      }
     for (const g of f.stranded) {
       note(g.group);
       if (g.lostMember) note(g.lostMember);
@@ -124,7 +128,14 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
-    inputs: inputs.map((i) => ({ input: i.input, kind: i.kind, project: i.project, stack: i.stack, resources: i.resources.length, ...(i.program ? { program: i.program } : {}) })),
+    inputs: inputs.map((i) => ({
+      input: i.input,
+      kind: i.kind,
+      project: i.project,
+      stack: i.stack,
+      resources: i.resources.length,
+      ...(i.program ? { program: i.program } : {}),
+    })),
     policy,
     summary: {
       resources,
@@ -160,8 +171,14 @@ export function resultModel(model: Model): ResultModel {
     if (n.kind === 'group') return { id: n.id, kind: n.kind, name: n.name, k: n.k, n: n.n, service: n.service };
     if (n.kind === 'service') return { id: n.id, kind: n.kind, name: n.name, critical: n.critical };
     return {
-      id: n.id, kind: n.kind, name: n.name, event: n.event, service: n.service, role: n.role,
-      ...(n.capacity !== undefined ? { capacity: n.capacity } : {}), ...(n.downAt !== undefined ? { downAt: n.downAt } : {}),
+      id: n.id,
+      kind: n.kind,
+      name: n.name,
+      event: n.event,
+      service: n.service,
+      role: n.role,
+      ...(n.capacity !== undefined ? { capacity: n.capacity } : {}),
+      ...(n.downAt !== undefined ? { downAt: n.downAt } : {}),
     };
   });
   const edges: ResultModel['edges'] = model.edgeKind.map((kind, e) => [model.edgeSource[e]!, model.edgeTarget[e]!, kind]);

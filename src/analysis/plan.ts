@@ -112,7 +112,15 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
     const g = graph.getNodeAttributes(groupId) as GroupNode;
     graph.mergeNodeAttributes(groupId, { n: g.n + 1 });
     const copyId = `${id}#${suffix}`;
-    const copy: ComponentNode = { ...c, id: copyId, urn: `${c.urn}-${suffix}`, name: `${c.name}-${suffix}`, event: true, placedBy: 'firebreak plan', group: groupId };
+    const copy: ComponentNode = {
+      ...c,
+      id: copyId,
+      urn: `${c.urn}-${suffix}`,
+      name: `${c.name}-${suffix}`,
+      event: true,
+      placedBy: 'firebreak plan',
+      group: groupId,
+    };
     delete copy.source;
     graph.addNode(copyId, copy);
     graph.addDirectedEdge(copyId, domain.id, { kind: 'placed-in' });
@@ -123,7 +131,13 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
       if (t !== groupId && !graph.hasDirectedEdge(copyId, t)) graph.addDirectedEdge(copyId, t, { kind: 'requires' });
     }
   }
-  return modelFromGraph(graph, { allCritical: model.allCritical, domainRanks: model.domainRanks, reliability: model.reliability, blindSpots: model.blindSpots, warnings: model.warnings });
+  return modelFromGraph(graph, {
+    allCritical: model.allCritical,
+    domainRanks: model.domainRanks,
+    reliability: model.reliability,
+    blindSpots: model.blindSpots,
+    warnings: model.warnings,
+  });
 }
 
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */
@@ -132,7 +146,15 @@ function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
   const parentPath = sibling.parent ? (engine.nodes[engine.index.get(sibling.parent)!] as DomainNode).path : '';
   const path = parentPath ? `${parentPath}/${name}` : name;
   if (engine.index.has(`domain:${path}`)) throw new UsageError(`--add-domain ${name}: ${path} already exists; name a new domain`);
-  return { kind: 'domain', id: `domain:${path}`, name, domainKind: sibling.domainKind, rank: sibling.rank, path, ...(sibling.parent ? { parent: sibling.parent } : {}) };
+  return {
+    kind: 'domain',
+    id: `domain:${path}`,
+    name,
+    domainKind: sibling.domainKind,
+    rank: sibling.rank,
+    path,
+    ...(sibling.parent ? { parent: sibling.parent } : {}),
+  };
 }
 
 /** The component whose placement the path ends at (the last component step before placed-in). */
@@ -177,7 +199,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
   const failing = new Set(start.list.map((f) => f.domain));
   const inFailing = (d: number): boolean => {
-    for (let x: number | undefined = d; x !== undefined; ) {
+    for (let x: number | undefined = d; x !== undefined;) {
       if (failing.has(x)) return true;
       const parent: string | undefined = (engine.nodes[x] as DomainNode).parent;
       x = parent ? engine.index.get(parent) : undefined;
@@ -189,7 +211,13 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     if (n.kind !== 'component') return;
     const places = engine.placementsOf(i);
     if (places.length === 0 || !places.every(inFailing)) return;
-    if (!engine.dependentServices(i).some((s) => { const node = engine.nodes[s]!; return node.kind === 'service' && node.critical; })) return;
+    if (
+      !engine.dependentServices(i).some((s) => {
+        const node = engine.nodes[s]!;
+        return node.kind === 'service' && node.critical;
+      })
+    )
+      return;
     candidates.push(n.id);
   });
 
@@ -303,7 +331,10 @@ function ordered(engine: Engine, chosen: string[]): PlanStep[] {
       name: node.name,
       role: node.role,
       service: node.service,
-      from: engine.placementsOf(c).map((d) => (engine.nodes[d] as DomainNode).path).sort(byText),
+      from: engine
+        .placementsOf(c)
+        .map((d) => (engine.nodes[d] as DomainNode).path)
+        .sort(byText),
       group: node.group ? node.group.slice('group:'.length) : `${node.service}/${node.name}`,
       wave: waveOf(c, new Set()),
       after: (needs.get(c) ?? []).map((d) => engine.ids[d]!).sort(byText),
@@ -360,7 +391,8 @@ function stripPlacementTags<T>(value: T, depth = 0): T {
 function withTags(map: ResourceRecord['inputs'], tags: Record<string, string>, strip: boolean): ResourceRecord['inputs'] {
   const base = strip ? stripPlacementTags(map) : { ...map };
   const existing = base.tags;
-  const merged = existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? { ...(existing as Record<string, unknown>), ...tags } : { ...tags };
+  const merged =
+    existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? { ...(existing as Record<string, unknown>), ...tags } : { ...tags };
   return { ...base, tags: merged as ResourceRecord['inputs'][string] };
 }
 
@@ -368,7 +400,7 @@ function withTags(map: ResourceRecord['inputs'], tags: Record<string, string>, s
 export function domainTagOf(model: Model, newDomain: PlanResult['newDomain']): string {
   const segments: string[] = [`${newDomain.kind}=${newDomain.path.split('/').pop()}`];
   const sibling = model.nodes[model.index.get(`domain:${newDomain.sibling}`)!] as DomainNode;
-  for (let p = sibling.parent; p; ) {
+  for (let p = sibling.parent; p;) {
     const d = model.nodes[model.index.get(p)!] as DomainNode;
     segments.unshift(`${d.domainKind}=${d.name}`);
     p = d.parent;

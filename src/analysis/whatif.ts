@@ -63,10 +63,14 @@ export function resolveEvents(engine: Engine, names: string[]): number[] {
         const n = engine.nodes[i]!;
         return n.kind === 'domain' ? n.path : n.kind === 'component' ? n.urn : n.id;
       });
-      throw new UsageError(`--fail ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`);
+      throw new UsageError(
+        `--fail ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
+      );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
-    throw new UsageError(`--fail ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`);
+    throw new UsageError(
+      `--fail ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
+    );
   }
   return [...new Set(out)];
 }

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { analyze, loadInputs, loadRules, render } from '../index.js';
 
 const [mode, filesArg, orderArg, jobsArg, maxSecondsArg] = process.argv.slice(2);
-if (!filesArg || (mode !== 'parse' && mode !== 'analyze' && mode !== 'whole')) throw new Error('usage: child.js parse|analyze|whole FILE[,FILE...] [ORDER] [JOBS]');
+if (!filesArg || (mode !== 'parse' && mode !== 'analyze' && mode !== 'whole'))
+  throw new Error('usage: child.js parse|analyze|whole FILE[,FILE...] [ORDER] [JOBS]');
 const files = filesArg.split(',');
 const order = orderArg ? Number(orderArg) : 1;
 const jobs = jobsArg ? Number(jobsArg) : undefined;

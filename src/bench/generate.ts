@@ -50,12 +50,38 @@ export function* generateResources(options: GenerateOptions): Generator<Resource
   };
   const arn = (service: string, kind: string, id: string) => `arn:aws:${service}:us-east-1:123456789012:${kind}/${id}`;
   yield* emit({ urn: `${P}pulumi:pulumi:Stack::org-${stack}`, custom: false, type: 'pulumi:pulumi:Stack' });
-  yield* emit({ urn: PROVIDER, custom: true, id: 'a1b2c3d4-0000-4000-8000-000000000001', type: 'pulumi:providers:aws', inputs: { region: 'us-east-1', version: '6.0.0' }, outputs: { region: 'us-east-1', version: '6.0.0' } });
+  yield* emit({
+    urn: PROVIDER,
+    custom: true,
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    type: 'pulumi:providers:aws',
+    inputs: { region: 'us-east-1', version: '6.0.0' },
+    outputs: { region: 'us-east-1', version: '6.0.0' },
+  });
   const vpc = `${P}aws:ec2/vpc:Vpc::main`;
-  yield* emit({ urn: vpc, custom: true, id: 'vpc-0a1b2c3d', type: 'aws:ec2/vpc:Vpc', provider: PROVIDER_REF, inputs: { cidrBlock: '10.0.0.0/16' }, outputs: { cidrBlock: '10.0.0.0/16', arn: arn('ec2', 'vpc', 'vpc-0a1b2c3d') } });
+  yield* emit({
+    urn: vpc,
+    custom: true,
+    id: 'vpc-0a1b2c3d',
+    type: 'aws:ec2/vpc:Vpc',
+    provider: PROVIDER_REF,
+    inputs: { cidrBlock: '10.0.0.0/16' },
+    outputs: { cidrBlock: '10.0.0.0/16', arn: arn('ec2', 'vpc', 'vpc-0a1b2c3d') },
+  });
   const subnets = ZONES.map((z, i) => ({ urn: `${P}aws:ec2/subnet:Subnet::private-${i}`, id: `subnet-${hex(17)}`, zone: z }));
   for (const s of subnets) {
-    yield* emit({ urn: s.urn, custom: true, id: s.id, type: 'aws:ec2/subnet:Subnet', provider: PROVIDER_REF, parent: undefined, dependencies: [vpc], propertyDependencies: { vpcId: [vpc] }, inputs: { vpcId: 'vpc-0a1b2c3d', availabilityZone: s.zone, cidrBlock: `10.0.${subnets.indexOf(s)}.0/24` }, outputs: { vpcId: 'vpc-0a1b2c3d', availabilityZone: s.zone, arn: arn('ec2', 'subnet', s.id) } });
+    yield* emit({
+      urn: s.urn,
+      custom: true,
+      id: s.id,
+      type: 'aws:ec2/subnet:Subnet',
+      provider: PROVIDER_REF,
+      parent: undefined,
+      dependencies: [vpc],
+      propertyDependencies: { vpcId: [vpc] },
+      inputs: { vpcId: 'vpc-0a1b2c3d', availabilityZone: s.zone, cidrBlock: `10.0.${subnets.indexOf(s)}.0/24` },
+      outputs: { vpcId: 'vpc-0a1b2c3d', availabilityZone: s.zone, arn: arn('ec2', 'subnet', s.id) },
+    });
   }
   const instance = (name: string, zoneIndex: number, tags: Record<string, string>, deps: string[] = [], userDataDeps: string[] = []): Resource => {
     const s = subnets[zoneIndex % 3]!;
@@ -71,11 +97,20 @@ export function* generateResources(options: GenerateOptions): Generator<Resource
       propertyDependencies: { subnetId: [s.urn], ...(userDataDeps.length > 0 ? { userData: userDataDeps } : {}) },
       inputs: { ami: 'ami-0c55b159cbfafe1f0', instanceType: 'm6i.large', subnetId: s.id, tags: allTags, userData: hex(40) },
       outputs: {
-        ami: 'ami-0c55b159cbfafe1f0', arn: arn('ec2', 'instance', id), availabilityZone: s.zone, instanceType: 'm6i.large',
-        privateIp: `10.0.${zoneIndex % 3}.${Math.floor(rand() * 250)}`, subnetId: s.id, tags: allTags, tagsAll: allTags,
+        ami: 'ami-0c55b159cbfafe1f0',
+        arn: arn('ec2', 'instance', id),
+        availabilityZone: s.zone,
+        instanceType: 'm6i.large',
+        privateIp: `10.0.${zoneIndex % 3}.${Math.floor(rand() * 250)}`,
+        subnetId: s.id,
+        tags: allTags,
+        tagsAll: allTags,
         rootBlockDevice: [{ deleteOnTermination: true, encrypted: true, volumeSize: 20, volumeType: 'gp3', iops: 3000, throughput: 125 }],
         metadataOptions: [{ httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 }],
-        userDataHash: hex(40), monitoring: true, ebsOptimized: true, tenancy: 'default',
+        userDataHash: hex(40),
+        monitoring: true,
+        ebsOptimized: true,
+        tenancy: 'default',
       },
     };
   };
@@ -85,7 +120,8 @@ export function* generateResources(options: GenerateOptions): Generator<Resource
     login.push(r.urn as string);
     yield* emit(r);
   }
-  for (const tool of ['deploy-system', 'ops-console']) yield* emit(instance(tool, 0, { 'firebreak:service': 'ops', 'firebreak:role': 'ops-tool', 'firebreak:critical': 'false' }));
+  for (const tool of ['deploy-system', 'ops-console'])
+    yield* emit(instance(tool, 0, { 'firebreak:service': 'ops', 'firebreak:role': 'ops-tool', 'firebreak:critical': 'false' }));
   for (let svc = 1; count < n; svc++) {
     const name = `svc-${String(svc).padStart(5, '0')}`;
     const critical: Record<string, string> = rand() < 0.1 ? { 'firebreak:critical': 'true' } : {};
@@ -95,26 +131,82 @@ export function* generateResources(options: GenerateOptions): Generator<Resource
     const db = `${P}aws:rds/instance:Instance::${name}-db`;
     const dbTags = { ...base, 'firebreak:recovers-with': 'deploy-system, ops-console' };
     yield* emit({
-      urn: db, custom: true, id: `${name}-db`, type: 'aws:rds/instance:Instance', provider: PROVIDER_REF,
-      inputs: { engine: 'postgres', engineVersion: '15.4', instanceClass: 'db.r6g.large', allocatedStorage: 100, multiAz, tags: dbTags, password: { [SIG]: SECRET, ciphertext: `v1:${hex(24)}:${hex(48)}` } },
+      urn: db,
+      custom: true,
+      id: `${name}-db`,
+      type: 'aws:rds/instance:Instance',
+      provider: PROVIDER_REF,
+      inputs: {
+        engine: 'postgres',
+        engineVersion: '15.4',
+        instanceClass: 'db.r6g.large',
+        allocatedStorage: 100,
+        multiAz,
+        tags: dbTags,
+        password: { [SIG]: SECRET, ciphertext: `v1:${hex(24)}:${hex(48)}` },
+      },
       outputs: {
-        arn: `arn:aws:rds:us-east-1:123456789012:db:${name}-db`, availabilityZone: ZONES[dbZone], endpoint: `${name}-db.${hex(12)}.us-east-1.rds.amazonaws.com:5432`,
-        engine: 'postgres', engineVersion: '15.4', instanceClass: 'db.r6g.large', allocatedStorage: 100, multiAz, storageEncrypted: true,
-        backupRetentionPeriod: 7, tags: dbTags, tagsAll: dbTags, password: { [SIG]: SECRET, ciphertext: `v1:${hex(24)}:${hex(48)}` },
+        arn: `arn:aws:rds:us-east-1:123456789012:db:${name}-db`,
+        availabilityZone: ZONES[dbZone],
+        endpoint: `${name}-db.${hex(12)}.us-east-1.rds.amazonaws.com:5432`,
+        engine: 'postgres',
+        engineVersion: '15.4',
+        instanceClass: 'db.r6g.large',
+        allocatedStorage: 100,
+        multiAz,
+        storageEncrypted: true,
+        backupRetentionPeriod: 7,
+        tags: dbTags,
+        tagsAll: dbTags,
+        password: { [SIG]: SECRET, ciphertext: `v1:${hex(24)}:${hex(48)}` },
       },
     });
     const hasCache = rand() < 0.5;
     const cache = `${P}aws:elasticache/cluster:Cluster::${name}-cache`;
     if (hasCache) {
-      yield* emit({ urn: cache, custom: true, id: `${name}-cache`, type: 'aws:elasticache/cluster:Cluster', provider: PROVIDER_REF, inputs: { engine: 'redis', nodeType: 'cache.t4g.medium', numCacheNodes: 1, tags: base }, outputs: { arn: `arn:aws:elasticache:us-east-1:123456789012:cluster:${name}-cache`, availabilityZone: ZONES[(dbZone + 1) % 3], engine: 'redis', tags: base } });
+      yield* emit({
+        urn: cache,
+        custom: true,
+        id: `${name}-cache`,
+        type: 'aws:elasticache/cluster:Cluster',
+        provider: PROVIDER_REF,
+        inputs: { engine: 'redis', nodeType: 'cache.t4g.medium', numCacheNodes: 1, tags: base },
+        outputs: {
+          arn: `arn:aws:elasticache:us-east-1:123456789012:cluster:${name}-cache`,
+          availabilityZone: ZONES[(dbZone + 1) % 3],
+          engine: 'redis',
+          tags: base,
+        },
+      });
     }
     const replicas = 2 + Math.floor(rand() * 3);
     for (let k = 0; k < replicas; k++) {
       const deps = [db, ...(hasCache ? [cache] : []), login[k % 3]!];
       yield* emit(instance(`${name}-app-${k}`, k, { ...base, 'firebreak:group': `${name}-app` }, [], deps));
     }
-    yield* emit({ urn: `${P}aws:ec2/securityGroup:SecurityGroup::${name}-sg`, custom: true, id: `sg-${hex(17)}`, type: 'aws:ec2/securityGroup:SecurityGroup', provider: PROVIDER_REF, dependencies: [vpc], propertyDependencies: { vpcId: [vpc] }, inputs: { vpcId: 'vpc-0a1b2c3d', ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: ['10.0.0.0/16'] }], tags: base }, outputs: { arn: arn('ec2', 'security-group', `sg-${hex(8)}`), vpcId: 'vpc-0a1b2c3d', tags: base } });
-    yield* emit({ urn: `${P}aws:iam/role:Role::${name}-role`, custom: true, id: `${name}-role`, type: 'aws:iam/role:Role', provider: PROVIDER_REF, inputs: { assumeRolePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}', tags: base }, outputs: { arn: `arn:aws:iam::123456789012:role/${name}-role`, tags: base } });
+    yield* emit({
+      urn: `${P}aws:ec2/securityGroup:SecurityGroup::${name}-sg`,
+      custom: true,
+      id: `sg-${hex(17)}`,
+      type: 'aws:ec2/securityGroup:SecurityGroup',
+      provider: PROVIDER_REF,
+      dependencies: [vpc],
+      propertyDependencies: { vpcId: [vpc] },
+      inputs: { vpcId: 'vpc-0a1b2c3d', ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: ['10.0.0.0/16'] }], tags: base },
+      outputs: { arn: arn('ec2', 'security-group', `sg-${hex(8)}`), vpcId: 'vpc-0a1b2c3d', tags: base },
+    });
+    yield* emit({
+      urn: `${P}aws:iam/role:Role::${name}-role`,
+      custom: true,
+      id: `${name}-role`,
+      type: 'aws:iam/role:Role',
+      provider: PROVIDER_REF,
+      inputs: {
+        assumeRolePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+        tags: base,
+      },
+      outputs: { arn: `arn:aws:iam::123456789012:role/${name}-role`, tags: base },
+    });
   }
 }
 

@@ -43,7 +43,14 @@ type Mode = { mode: 'parse' | 'analyze' | 'whole'; order?: number; jobs?: number
 const ORDER2_SECONDS = Number(arg('--order2-seconds') ?? 60);
 
 function once(m: Mode, files: string[]): Run {
-  const args = [path.join(here, 'child.js'), m.mode, files.join(','), String(m.order ?? 1), String(m.jobs ?? cores), ...(m.order === 2 ? [String(ORDER2_SECONDS)] : [])];
+  const args = [
+    path.join(here, 'child.js'),
+    m.mode,
+    files.join(','),
+    String(m.order ?? 1),
+    String(m.jobs ?? cores),
+    ...(m.order === 2 ? [String(ORDER2_SECONDS)] : []),
+  ];
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 })) as Run;
 }
 
@@ -52,7 +59,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 function measure(files: string[], modes: Mode[], runs: number): Run[] {
   const all: Run[][] = modes.map(() => []);
   for (let i = 0; i < runs; i++) modes.forEach((m, j) => all[j]!.push(once(m, files)));
-  return all.map((list) => ({ ms: median(list.map((r) => r.ms)), maxRssMB: Math.max(...list.map((r) => r.maxRssMB)), capped: list.some((r) => r.capped === true) }));
+  return all.map((list) => ({
+    ms: median(list.map((r) => r.ms)),
+    maxRssMB: Math.max(...list.map((r) => r.maxRssMB)),
+    capped: list.some((r) => r.capped === true),
+  }));
 }
 
 async function exportFile(n: number, stack = 'prod'): Promise<string> {
@@ -93,9 +104,12 @@ for (const n of sizes) {
     { mode: 'analyze', jobs: cores },
     ...(withWhole && parseable && bytes <= 256 * 2 ** 20 ? [{ mode: 'whole' as const, jobs: 1 }] : []),
   ];
-  process.stderr.write(`bench: ${n} resources in ${files.length} file(s): ${modes.map((m) => m.mode + (m.jobs ? ` --jobs ${m.jobs}` : '')).join(', ')}; ${runs} run(s) each...\n`);
+  process.stderr.write(
+    `bench: ${n} resources in ${files.length} file(s): ${modes.map((m) => m.mode + (m.jobs ? ` --jobs ${m.jobs}` : '')).join(', ')}; ${runs} run(s) each...\n`,
+  );
   const measured = measure(files, modes, runs);
-  const get = (mode: Mode['mode'], jobs?: number): Run | undefined => measured[modes.findIndex((m) => m.mode === mode && (jobs === undefined || m.jobs === jobs))];
+  const get = (mode: Mode['mode'], jobs?: number): Run | undefined =>
+    measured[modes.findIndex((m) => m.mode === mode && (jobs === undefined || m.jobs === jobs))];
   const row: Row = { label: n === ORG ? `${n} (10 files)` : String(n), n, mb: bytes / 1e6, one: get('analyze', 1)!, all: get('analyze', cores)! };
   const parse = parseable ? get('parse') : undefined;
   if (parse) row.parse = parse;
@@ -144,6 +158,9 @@ if (org) {
 }
 const three = at(300_000);
 if (three) console.log(`a 300k-resource single export (${fmt(three.mb)} MB) analyzes: ${fmt(three.all.ms / 1000, 1)} s, ${fmt(three.all.maxRssMB)} MB`);
-if (big?.order2 !== undefined) console.log(`target: analyze --order 2 at 100k under 20 s: ${fmt(big.order2 / 1000, 1)} s${big.order2Capped ? ' (search stopped by its time limit)' : ''} ${verdict(big.order2 < 20_000 && !big.order2Capped)}`);
+if (big?.order2 !== undefined)
+  console.log(
+    `target: analyze --order 2 at 100k under 20 s: ${fmt(big.order2 / 1000, 1)} s${big.order2Capped ? ' (search stopped by its time limit)' : ''} ${verdict(big.order2 < 20_000 && !big.order2Capped)}`,
+  );
 const mid = at(10_000);
 if (mid?.order2 !== undefined) console.log(`analyze --order 2 at 10k: ${fmt(mid.order2 / 1000, 2)} s`);

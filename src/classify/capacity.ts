@@ -13,10 +13,7 @@ import { conditionHolds, type MergedRule } from './rules.js';
 import { resourceWarning, type BlindSpot, type Capacity, type DomainSegment } from './types.js';
 
 /** What a resource's count properties say: a number (with the path it came from), an unknown, or nothing usable. */
-export type CountReading =
-  | { kind: 'count'; count: number; from: string }
-  | { kind: 'unknown'; what: string }
-  | { kind: 'none' };
+export type CountReading = { kind: 'count'; count: number; from: string } | { kind: 'unknown'; what: string } | { kind: 'none' };
 
 function valuesAt(r: ResourceRecord, path: string): PropertyValue[] | undefined {
   let v = getPath(r.outputs, path);
@@ -29,7 +26,8 @@ function valuesAt(r: ResourceRecord, path: string): PropertyValue[] | undefined 
 /** One number from a property value; an unknown or a bad value stops the count. */
 function countOf(r: ResourceRecord, path: string, v: PropertyValue, warnings: Warning[]): number | { what: string } | undefined {
   const s = asSpecial(v);
-  if (s?.kind === 'unknown') return { what: s.symbol ? (s.symbol.startsWith('<') ? `config ${s.symbol.slice(1, -1)}` : s.symbol) : `${path}, known only after deploy` };
+  if (s?.kind === 'unknown')
+    return { what: s.symbol ? (s.symbol.startsWith('<') ? `config ${s.symbol.slice(1, -1)}` : s.symbol) : `${path}, known only after deploy` };
   if (s?.kind === 'secret') return { what: `${path}, a secret` };
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 0) {
@@ -40,12 +38,7 @@ function countOf(r: ResourceRecord, path: string, v: PropertyValue, warnings: Wa
 }
 
 /** The first of the paths set on a value (a resource's outputs then inputs, or one element of a list), summed over a list. */
-function firstCount(
-  r: ResourceRecord,
-  paths: string[],
-  at: (path: string) => PropertyValue[] | undefined,
-  warnings: Warning[],
-): CountReading | undefined {
+function firstCount(r: ResourceRecord, paths: string[], at: (path: string) => PropertyValue[] | undefined, warnings: Warning[]): CountReading | undefined {
   for (const path of paths) {
     const values = at(path);
     if (!values) continue;
@@ -75,15 +68,21 @@ export function readCount(r: ResourceRecord, rules: MergedRule, warnings: Warnin
   const [list] = [...lists];
   if (lists.size === 1 && list) {
     const elements = valuesAt(r, list);
-    if (!elements) return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : { kind: 'none' };
+    if (!elements)
+      return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : { kind: 'none' };
     const rel = replicas.property.map((p) => p.slice(list.length + 4));
     let sum = 0;
     const from = new Set<string>();
     for (const e of elements) {
-      const one = firstCount(r, rel, (p) => {
-        const v = getPath(e, p);
-        return v === undefined || v === null ? undefined : Array.isArray(v) ? v : [v];
-      }, warnings);
+      const one = firstCount(
+        r,
+        rel,
+        (p) => {
+          const v = getPath(e, p);
+          return v === undefined || v === null ? undefined : Array.isArray(v) ? v : [v];
+        },
+        warnings,
+      );
       if (one && one.kind !== 'count') return one;
       if (one) {
         sum += one.count;
@@ -128,7 +127,11 @@ export function judgeCapacity(
   unspread = false,
 ): CapacityVerdict {
   if (reading.kind === 'unknown') {
-    blindSpots.push({ kind: 'unknown-capacity', subject: r.urn, message: `${r.name} (${r.type}): capacity depends on ${reading.what}; judged by its placement alone` });
+    blindSpots.push({
+      kind: 'unknown-capacity',
+      subject: r.urn,
+      message: `${r.name} (${r.type}): capacity depends on ${reading.what}; judged by its placement alone`,
+    });
     return {};
   }
   if (reading.kind !== 'count') return {};
@@ -165,7 +168,8 @@ export function judgeCapacity(
     return { event: true, capacity: { count: 1, from, note: 'one instance' } };
   }
   // Not proved spread over its host's zones: its instances may all sit in one of them, so it stays judged as one.
-  if (unspread) return { capacity: { count: total, from, note: `${total} instances, not proved spread over the zones of what it runs on: they may all sit in one zone` } };
+  if (unspread)
+    return { capacity: { count: total, from, note: `${total} instances, not proved spread over the zones of what it runs on: they may all sit in one zone` } };
   const downAt = perZone ? zones : Math.min(total, Math.max(1, zones));
   return {
     event: false,
@@ -173,11 +177,12 @@ export function judgeCapacity(
       count: total,
       from,
       ...(zones > 1 ? { downAt } : {}),
-      note: zones > 1
-        ? downAt < zones
-          ? `${total} instances over ${zones} zones: any ${downAt} of them may hold them all`
-          : `${total} instances over ${zones} zones: a zone loss leaves the others`
-        : `${total} instances replace each other`,
+      note:
+        zones > 1
+          ? downAt < zones
+            ? `${total} instances over ${zones} zones: any ${downAt} of them may hold them all`
+            : `${total} instances over ${zones} zones: a zone loss leaves the others`
+          : `${total} instances replace each other`,
     },
   };
 }

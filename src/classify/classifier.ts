@@ -29,7 +29,8 @@ export class Classifier {
     for (const pack of packs) {
       for (const k of pack.domainKinds ?? []) {
         this.domainRanks[k.kind] = k.rank;
-        if (k.failuresPerYear !== undefined && k.hoursToRecover !== undefined) this.reliability[k.kind] = { failuresPerYear: k.failuresPerYear, hoursToRecover: k.hoursToRecover };
+        if (k.failuresPerYear !== undefined && k.hoursToRecover !== undefined)
+          this.reliability[k.kind] = { failuresPerYear: k.failuresPerYear, hoursToRecover: k.hoursToRecover };
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
       if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);

@@ -36,8 +36,16 @@ export interface CoverageReport {
 
 /** Whether a rule decides anything coverage counts: a role or a placement. */
 function decides(rule: Rule): boolean {
-  return rule.role !== undefined || rule.scope !== undefined || rule.zone !== undefined || rule.zoneVia !== undefined
-    || rule.region !== undefined || rule.spans !== undefined || rule.runsOn !== undefined || rule.managed !== undefined;
+  return (
+    rule.role !== undefined ||
+    rule.scope !== undefined ||
+    rule.zone !== undefined ||
+    rule.zoneVia !== undefined ||
+    rule.region !== undefined ||
+    rule.spans !== undefined ||
+    rule.runsOn !== undefined ||
+    rule.managed !== undefined
+  );
 }
 
 /** The placement and capacity property names the packs declare (core.yaml `coverage:`). */

@@ -49,8 +49,37 @@ export interface RuleDecision {
   };
 }
 
-export type MergedField = 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith';
-const MERGED_FIELDS: MergedField[] = ['role', 'scope', 'managed', 'zone', 'zoneVia', 'region', 'spans', 'runsOn', 'replicas', 'replicaOf', 'tool', 'domain', 'loginThrough', 'recoversWith'];
+export type MergedField =
+  | 'role'
+  | 'scope'
+  | 'managed'
+  | 'zone'
+  | 'zoneVia'
+  | 'region'
+  | 'spans'
+  | 'runsOn'
+  | 'replicas'
+  | 'replicaOf'
+  | 'tool'
+  | 'domain'
+  | 'loginThrough'
+  | 'recoversWith';
+const MERGED_FIELDS: MergedField[] = [
+  'role',
+  'scope',
+  'managed',
+  'zone',
+  'zoneVia',
+  'region',
+  'spans',
+  'runsOn',
+  'replicas',
+  'replicaOf',
+  'tool',
+  'domain',
+  'loginThrough',
+  'recoversWith',
+];
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */
@@ -250,14 +279,16 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     } else {
       overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: `overrides the rules' role: ${tagRole} instead of ${ruleRole}` });
     }
-    if (!m.specific && r.custom) overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: 'no specific rule matched: the tag makes it a component judged on its own' });
+    if (!m.specific && r.custom)
+      overrides.push({ tag: TAG_KEY('role'), value: tagRole, effect: 'no specific rule matched: the tag makes it a component judged on its own' });
   }
   const domainTag = tagMap.get('domain');
   if (domainTag !== undefined && c.failable) {
     overrides.push({
       tag: TAG_KEY('domain'),
       value: domainTag,
-      effect: c.placedBy === 'firebreak:domain tag' ? "overrides the rules' placement (zone, zoneVia, region and spans are not read)" : 'names no domain; ignored',
+      effect:
+        c.placedBy === 'firebreak:domain tag' ? "overrides the rules' placement (zone, zoneVia, region and spans are not read)" : 'names no domain; ignored',
     });
   }
 
@@ -275,10 +306,21 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
         }
         if (!p.custom && p.type !== STACK_TYPE) top = p;
       }
-      serviceFrom = found ?? (top ? `its top component resource ${top.name}` : c.role === 'ops-tool' ? `the project ${r.project} (an ops tool: its ops tools)` : `the project ${r.project}`);
+      serviceFrom =
+        found ??
+        (top
+          ? `its top component resource ${top.name}`
+          : c.role === 'ops-tool'
+            ? `the project ${r.project} (an ops tool: its ops tools)`
+            : `the project ${r.project}`);
     }
   }
-  const groupFrom = c.group === undefined ? undefined : tagMap.get('group') ? `its ${TAG_KEY('group')} tag` : (c.groupEvidence?.detail ?? 'replicas named alike (the core grouping name suffix)');
+  const groupFrom =
+    c.group === undefined
+      ? undefined
+      : tagMap.get('group')
+        ? `its ${TAG_KEY('group')} tag`
+        : (c.groupEvidence?.detail ?? 'replicas named alike (the core grouping name suffix)');
 
   const result: Explanation['result'] = {
     role: c.role,
@@ -322,7 +364,13 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       spans,
       ...(runsOn ? { runsOn } : {}),
       ...(m.replicas
-        ? { replicas: { property: paths(m.replicas.property), ...(m.replicas.default !== undefined ? { default: m.replicas.default } : {}), perZone: m.replicas.perZone === true } }
+        ? {
+            replicas: {
+              property: paths(m.replicas.property),
+              ...(m.replicas.default !== undefined ? { default: m.replicas.default } : {}),
+              perZone: m.replicas.perZone === true,
+            },
+          }
         : {}),
       specific: m.specific,
       decidedBy,

@@ -30,7 +30,14 @@ export interface GenerateHeuristics {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return new RegExp(
+    '^' +
+      glob
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
 }
 
 interface Decision {
@@ -40,7 +47,12 @@ interface Decision {
 }
 
 function decide(props: string[], name: string, h: GenerateHeuristics, configOnly: RegExp[]): Decision | undefined {
-  if (configOnly.some((re) => re.test(name))) return { key: 'config-only', rule: { role: 'config-only' }, info: 'Wiring (an attachment, association, policy, permission, membership, record, subscription or target): it configures other resources and never fails on its own.' };
+  if (configOnly.some((re) => re.test(name)))
+    return {
+      key: 'config-only',
+      rule: { role: 'config-only' },
+      info: 'Wiring (an attachment, association, policy, permission, membership, record, subscription or target): it configures other resources and never fails on its own.',
+    };
   const has = (list: string[]): string[] => list.filter((p) => props.includes(p));
   const zone = has(h.zoneProperties);
   const zoneVia = has(h.zoneViaProperties);
@@ -62,14 +74,30 @@ function decide(props: string[], name: string, h: GenerateHeuristics, configOnly
   }
   const region = has(h.regionProperties);
   if (region.length > 0) {
-    return { key: `regional-${region.join('-').toLowerCase()}`, rule: { scope: 'regional', region }, info: `The schema gives it only a region (${region.join(', ')}): it is regional.` };
+    return {
+      key: `regional-${region.join('-').toLowerCase()}`,
+      rule: { scope: 'regional', region },
+      info: `The schema gives it only a region (${region.join(', ')}): it is regional.`,
+    };
   }
   return undefined;
 }
 
 /** Whether a curated rule specifically classifies the type (a role or a placement, not a catch-all). */
 function curatedCovers(classifier: Classifier, type: string): boolean {
-  return classifier.matchingRules(type).some((m) => !m.catchAll && (m.rule.role !== undefined || m.rule.scope !== undefined || m.rule.zone !== undefined || m.rule.zoneVia !== undefined || m.rule.region !== undefined || m.rule.spans !== undefined || m.rule.runsOn !== undefined));
+  return classifier
+    .matchingRules(type)
+    .some(
+      (m) =>
+        !m.catchAll &&
+        (m.rule.role !== undefined ||
+          m.rule.scope !== undefined ||
+          m.rule.zone !== undefined ||
+          m.rule.zoneVia !== undefined ||
+          m.rule.region !== undefined ||
+          m.rule.spans !== undefined ||
+          m.rule.runsOn !== undefined),
+    );
 }
 
 /** A token without its module's version: `azure-native:app/v20220301:ContainerApp` -> `azure-native:app:ContainerApp`. */

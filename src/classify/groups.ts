@@ -94,7 +94,10 @@ function fingerprint(v: PropertyValue | undefined, ownName: string, stem: string
   const s = asSpecial(v);
   if (s) return s.kind === 'resource-ref' ? `ref:${s.urn}` : s.kind === 'unknown' ? `?${s.symbol ?? ''}` : s.kind;
   const m = v as PropertyMap;
-  return `{${Object.keys(m).sort().map((k) => `${JSON.stringify(k)}:${fingerprint(m[k], ownName, stem)}`).join(',')}}`;
+  return `{${Object.keys(m)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${fingerprint(m[k], ownName, stem)}`)
+    .join(',')}}`;
 }
 
 /**
@@ -153,7 +156,10 @@ export class AutoGroups {
         seen.set(g.name, k);
         g.name = `${g.name} #${k}`;
       }
-      const names = g.members.map((m) => m.record.name).sort().join(', ');
+      const names = g.members
+        .map((m) => m.record.name)
+        .sort()
+        .join(', ');
       for (const m of g.members) {
         m.group = g.name;
         m.groupEvidence = {

@@ -56,7 +56,12 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
     pack.grouping?.compare?.forEach(top);
     for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
     for (const rule of pack.rules) {
-      [...(rule.zone ?? []), ...(rule.zoneVia ?? []), ...(rule.region ?? []), ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)])].forEach(top);
+      [
+        ...(rule.zone ?? []),
+        ...(rule.zoneVia ?? []),
+        ...(rule.region ?? []),
+        ...(rule.spans ?? []).flatMap((s) => [s.property, ...(s.and ?? []).flatMap((c) => c.property)]),
+      ].forEach(top);
       if (rule.match.property) top(rule.match.property.path);
       rule.replicaOf?.forEach(top);
       if (rule.replicas) {
@@ -79,14 +84,22 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
 function roleOf(r: ResourceRecord, rules: MergedRule, tagRole: string | undefined, warnings: Warning[]): ClassifiedResource['role'] {
   if (tagRole) {
     if ((ROLES as readonly string[]).includes(tagRole)) return tagRole as Role;
-    warnings.push(resourceWarning(r, `${r.name}: unknown firebreak:role "${tagRole}" ignored (use ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]})`));
+    warnings.push(
+      resourceWarning(r, `${r.name}: unknown firebreak:role "${tagRole}" ignored (use ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]})`),
+    );
   }
   return rules.role ?? 'unclassified';
 }
 
 /** One resource: its rules, role and placement (service, group and requirements come later). */
 function classifyOne(
-  ctx: Context, r: ResourceRecord, tags: ReadonlyMap<string, string>, noRule: Map<string, number>, unruled: Set<ResourceRecord>, blindSpots: BlindSpot[], warnings: Warning[],
+  ctx: Context,
+  r: ResourceRecord,
+  tags: ReadonlyMap<string, string>,
+  noRule: Map<string, number>,
+  unruled: Set<ResourceRecord>,
+  blindSpots: BlindSpot[],
+  warnings: Warning[],
 ): ClassifiedResource {
   const rules = ctx.classifier.rulesFor(r.type, r);
   const tagRole = tags.get('role');
@@ -95,8 +108,16 @@ function classifyOne(
     const component = !r.custom && r.type !== STACK_TYPE && !isProviderType(r.type);
     // Shared empty lists: nothing is ever added to those of a resource that cannot fail.
     return {
-      record: r, role: component && role !== 'config-only' ? 'unclassified' : 'config-only', failable: false, event: false, placements: NONE, placedBy: 'n/a',
-      service: '', recoversWith: NONE, requires: NONE, rules: rules.ids,
+      record: r,
+      role: component && role !== 'config-only' ? 'unclassified' : 'config-only',
+      failable: false,
+      event: false,
+      placements: NONE,
+      placedBy: 'n/a',
+      service: '',
+      recoversWith: NONE,
+      requires: NONE,
+      rules: rules.ids,
     };
   }
   if (!rules.specific && !tagRole) {
@@ -118,16 +139,20 @@ function classifyOne(
     blindSpots.push({
       kind: 'unknown-placement',
       subject: r.urn,
-      message: rules.specific || tagRole
-        ? `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain`
-        : `${r.name} (${r.type}): placement unknown and no rule; firebreak cannot judge it`,
+      message:
+        rules.specific || tagRole
+          ? `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain`
+          : `${r.name} (${r.type}): placement unknown and no rule; firebreak cannot judge it`,
     });
   }
   const managed = rules.managed ?? false;
   const explicitlyFailable = tagRole !== undefined && !rules.specific;
   ctx.failable.add(r);
   // Capacity: a count the resource states (or its documented default) decides whether its own loss counts.
-  const verdict = placed.placements.length > 0 ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread) : {};
+  const verdict =
+    placed.placements.length > 0
+      ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread)
+      : {};
   return {
     record: r,
     role,
@@ -161,7 +186,11 @@ function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[]
     if (!runsOn?.cluster) continue;
     const p = ctx.byUrn.get(r.provider);
     const name = p?.name ?? r.provider;
-    providers.set(r.provider, { name, ...(c.host ? { host: c.host } : {}), identity: c.host ? `cluster ${ctx.byUrn.get(c.host)?.name ?? c.host}` : clusterIdentity(ctx, r, runsOn) });
+    providers.set(r.provider, {
+      name,
+      ...(c.host ? { host: c.host } : {}),
+      identity: c.host ? `cluster ${ctx.byUrn.get(c.host)?.name ?? c.host}` : clusterIdentity(ctx, r, runsOn),
+    });
   }
   const list = [...providers.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const spots: BlindSpot[] = [];
@@ -193,11 +222,17 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   const tagsAt = records.map((r) => classifier.tagsOf(r));
   // A secret tag value was never kept: the tag is not read, and said so without a value.
   for (const r of records) {
-    for (const name of classifier.secretTagsOf(r)) warnings.push(resourceWarning(r, `${r.name}: the firebreak:${name} tag is a secret; its value is not read (set it in plain text to use it)`));
+    for (const name of classifier.secretTagsOf(r))
+      warnings.push(resourceWarning(r, `${r.name}: the firebreak:${name} tag is a secret; its value is not read (set it in plain text to use it)`));
   }
   const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   for (const [type, count] of [...noRule.entries()].sort()) {
-    blindSpots.push({ kind: 'no-rule', subject: type, count, message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain` });
+    blindSpots.push({
+      kind: 'no-rule',
+      subject: type,
+      count,
+      message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain`,
+    });
   }
 
   // Services, then what tags add, then groups by name.

@@ -211,16 +211,12 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
   return 'ambient kubeconfig';
 }
 
-export function place(
-  ctx: Context,
-  r: ResourceRecord,
-  rules: MergedRule,
-  tags: ReadonlyMap<string, string>,
-  blindSpots: BlindSpot[],
-): Placed {
+export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: ReadonlyMap<string, string>, blindSpots: BlindSpot[]): Placed {
   const domainTag = tags.get('domain');
   if (domainTag) {
-    const placements = splitList(domainTag).map(parseDomainTag).filter((p) => p.length > 0);
+    const placements = splitList(domainTag)
+      .map(parseDomainTag)
+      .filter((p) => p.length > 0);
     return { placements, placedBy: 'firebreak:domain tag', redundant: placements.length > 1 };
   }
   if (rules.domain) return { placements: [parseDomainTag(rules.domain)], placedBy: `rule domain ${rules.domain}`, redundant: false };
@@ -232,7 +228,11 @@ export function place(
       const identity = clusterIdentity(ctx, r, rules.runsOn);
       const pkg = packageOf(r.type);
       const root: DomainSegment = { name: ctx.classifier.providerFor(pkg)?.domain ?? pkg, kind: 'provider' };
-      return { placements: [[root, { name: identity, kind: rules.runsOn.cluster.kind }]], placedBy: `the cluster of ${identity} (no cluster resource in the inputs)`, redundant: false };
+      return {
+        placements: [[root, { name: identity, kind: rules.runsOn.cluster.kind }]],
+        placedBy: `the cluster of ${identity} (no cluster resource in the inputs)`,
+        redundant: false,
+      };
     }
   }
   const pkg = packageOf(r.type);
@@ -273,9 +273,7 @@ export function place(
       // A zone always hangs under a region: when none is known, the symbolic region of the provider's region key (`<aws:region>`).
       const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
       const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
-      return zoneRegion
-        ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }]
-        : [root, { name, kind: 'zone' }];
+      return zoneRegion ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }] : [root, { name, kind: 'zone' }];
     });
     return { placements, placedBy: z.zones.length > 0 ? 'its zone' : 'its location', redundant: placements.length > 1 };
   }

@@ -86,7 +86,8 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
 }
 
 /** The URN firebreak gives an external identity provider (a component of no input). */
-export const externalIdentityUrn = (stack: string, project: string, name: string): string => `urn:pulumi:${stack}::${project}::firebreak:external:Identity::${name}`;
+export const externalIdentityUrn = (stack: string, project: string, name: string): string =>
+  `urn:pulumi:${stack}::${project}::firebreak:external:Identity::${name}`;
 
 /**
  * External identities: a resource whose rule says operators log in through
@@ -109,15 +110,35 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
       const r = c.record;
       identity = {
         record: {
-          urn: externalIdentityUrn(r.stack, r.project, login.identity), type: 'firebreak:external:Identity', name: login.identity, stack: r.stack, project: r.project,
-          custom: true, inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, external: true,
+          urn: externalIdentityUrn(r.stack, r.project, login.identity),
+          type: 'firebreak:external:Identity',
+          name: login.identity,
+          stack: r.stack,
+          project: r.project,
+          custom: true,
+          inputs: {},
+          outputs: {},
+          dependencies: [],
+          propertyDependencies: {},
+          external: true,
         },
-        role: 'identity', failable: true, event: false, placements: [], placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
-        service: login.identity, recoversWith: [], requires: [], rules: [rules.loginThroughRule ?? ''], external: true,
+        role: 'identity',
+        failable: true,
+        event: false,
+        placements: [],
+        placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
+        service: login.identity,
+        recoversWith: [],
+        requires: [],
+        rules: [rules.loginThroughRule ?? ''],
+        external: true,
       };
       added.set(login.identity, identity);
     }
-    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})` });
+    hosts.set(c.record.urn, {
+      identity,
+      why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})`,
+    });
   }
   if (hosts.size === 0) return [];
   for (const c of resources) {

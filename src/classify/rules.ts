@@ -35,7 +35,25 @@ export interface MergedRule {
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<Pick<Rule, 'role' | 'scope' | 'managed' | 'zone' | 'zoneVia' | 'region' | 'spans' | 'runsOn' | 'replicas' | 'replicaOf' | 'tool' | 'domain' | 'loginThrough' | 'recoversWith'>>;
+export type RuleDecides = Partial<
+  Pick<
+    Rule,
+    | 'role'
+    | 'scope'
+    | 'managed'
+    | 'zone'
+    | 'zoneVia'
+    | 'region'
+    | 'spans'
+    | 'runsOn'
+    | 'replicas'
+    | 'replicaOf'
+    | 'tool'
+    | 'domain'
+    | 'loginThrough'
+    | 'recoversWith'
+  >
+>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
   const d: RuleDecides = {};
@@ -120,7 +138,11 @@ export class RuleSet {
         const prop = rule.match.property;
         const catchAll = !prop && rule.match.type.every((t) => t === '*');
         this.compiled.push({
-          rule, pack: pack.pack, patterns: rule.match.type.map(compileTypeGlob), catchAll, index: this.compiled.length,
+          rule,
+          pack: pack.pack,
+          patterns: rule.match.type.map(compileTypeGlob),
+          catchAll,
+          index: this.compiled.length,
           ...(prop ? { property: { path: prop.path, re: new RegExp(prop.pattern) } } : {}),
         });
       }
@@ -165,7 +187,10 @@ export class RuleSet {
     let ordered = this.typeRules(type);
     if (ordered.length > 0 && ordered[ordered.length - 1]!.property) {
       ordered = ordered.filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
-      key = `${type}\u0000${ordered.filter((c) => c.property).map((c) => c.index).join(',')}`;
+      key = `${type}\u0000${ordered
+        .filter((c) => c.property)
+        .map((c) => c.index)
+        .join(',')}`;
     }
     const cached = this.mergedCache.get(key);
     if (cached) return cached;

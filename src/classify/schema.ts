@@ -48,24 +48,40 @@ export const spanSchema = z.strictObject({
 });
 
 export const runsOnSchema = z.strictObject({
-  via: z.array(z.string()).min(1).describe('References to follow to the host it runs on (a cluster); `$provider.PATH` reads PATH on the resource\'s provider resource (`$provider.kubeconfig`)'),
+  via: z
+    .array(z.string())
+    .min(1)
+    .describe(
+      "References to follow to the host it runs on (a cluster); `$provider.PATH` reads PATH on the resource's provider resource (`$provider.kubeconfig`)",
+    ),
   spreads: z
     .union([z.boolean(), z.array(conditionSchema)])
     .optional()
-    .describe('When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)'),
+    .describe(
+      'When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)',
+    ),
   cluster: z
     .strictObject({
       kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),
       name: z.array(z.string()).describe('Inputs of the provider resource that name the cluster (`context`, `cluster`), first set wins'),
     })
     .optional()
-    .describe('When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider\'s context, its own kubeconfig, or the ambient kubeconfig'),
+    .describe(
+      "When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider's context, its own kubeconfig, or the ambient kubeconfig",
+    ),
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
 
 export const replicasSchema = z.strictObject({
-  property: stringList.describe('Property paths holding its instance count, tried in order (the minimum first: `minSize`, then `desiredCapacity`); a list of values (one per node pool) is summed'),
-  default: z.number().int().min(0).optional().describe("The count when none of the properties is set: the provider's documented default (name its source in the rule's why)"),
+  property: stringList.describe(
+    'Property paths holding its instance count, tried in order (the minimum first: `minSize`, then `desiredCapacity`); a list of values (one per node pool) is summed',
+  ),
+  default: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("The count when none of the properties is set: the provider's documented default (name its source in the rule's why)"),
   perZone: z.boolean().optional().describe('The count is per zone of the resource (GKE node pools: nodeCount per zone of nodeLocations)'),
   unless: z.array(conditionSchema).optional().describe('When any of these holds the count does not apply (ECS DAEMON scheduling: one task per instance)'),
 });
@@ -81,7 +97,9 @@ export const recoverySelectorSchema = z.strictObject({
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
 export const loginThroughSchema = z.strictObject({
-  identity: z.string().describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
+  identity: z
+    .string()
+    .describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
   when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
 });
 export type LoginThrough = z.infer<typeof loginThroughSchema>;
@@ -104,31 +122,47 @@ export const ruleSchema = z.strictObject({
   scope: z.enum(SCOPES).optional().describe('Where the resource lives when no zone is given'),
   managed: z.boolean().optional().describe('The provider keeps it running across the domains it spans: it fails only with them'),
   zone: z.array(z.string()).optional().describe('Property paths holding the zone (or a list of zones)'),
-  zoneVia: z.array(z.string()).optional().describe('References to follow to take the referenced resources\' zones'),
+  zoneVia: z.array(z.string()).optional().describe("References to follow to take the referenced resources' zones"),
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
   spans: z.array(spanSchema).optional(),
-  runsOn: runsOnSchema.optional().describe('It runs on a host (a Kubernetes cluster) and is placed through the host\'s placement'),
+  runsOn: runsOnSchema.optional().describe("It runs on a host (a Kubernetes cluster) and is placed through the host's placement"),
   replicaOf: z
     .array(z.string())
     .optional()
-    .describe('References to the cluster resource it is a member of: the members of one cluster form a replica group (Aurora cluster instances), whatever their names'),
+    .describe(
+      'References to the cluster resource it is a member of: the members of one cluster form a replica group (Aurora cluster instances), whatever their names',
+    ),
   replicas: replicasSchema
     .optional()
-    .describe('Its capacity: how many instances it keeps running, read from its own properties. One instance is a single point (and its zone too); n instances over z zones hold min(n, z) of them'),
-  tool: z.enum(TOOLS).optional().describe('It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store, something only the operator\'s machine runs), which others recover with'),
+    .describe(
+      'Its capacity: how many instances it keeps running, read from its own properties. One instance is a single point (and its zone too); n instances over z zones hold min(n, z) of them',
+    ),
+  tool: z
+    .enum(TOOLS)
+    .optional()
+    .describe(
+      "It is an ops tool of this kind (deploy system, monitoring, console or bastion, secret store, something only the operator's machine runs), which others recover with",
+    ),
   domain: z
     .string()
     .optional()
-    .describe('A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud'),
+    .describe(
+      'A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud',
+    ),
   loginThrough: loginThroughSchema
     .optional()
     .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),
-  recoversWith: z.array(recoverySelectorSchema).optional().describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
+  recoversWith: z
+    .array(recoverySelectorSchema)
+    .optional()
+    .describe('Infer the tools its replica group recovers with (when no firebreak:recovers-with tag says); [] infers none'),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 
 export const providerSchema = z.strictObject({
-  package: z.string().describe('The provider package (aws, gcp...); `*` is the template for packages no pack declares, `{package}` in its fields standing for the package name'),
+  package: z
+    .string()
+    .describe('The provider package (aws, gcp...); `*` is the template for packages no pack declares, `{package}` in its fields standing for the package name'),
   domain: z.string().describe('The root domain for this provider (aws, gcp, azure, ...)'),
   regionConfig: z.string().optional().describe('Stack config key holding the default region'),
   zoneConfig: z.string().optional().describe('Stack config key holding the default zone'),
@@ -137,8 +171,14 @@ export const providerSchema = z.strictObject({
   idRegion: z.string().optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
-  component: z.boolean().optional().describe('A component package (awsx, eks): a program shows its resources without the children they create; one without a rule is unjudged as such'),
-  secretInputs: z.array(z.string()).optional().describe('Inputs of the provider resource its schema marks secret (credentials): secrets even when a program gives them in plain text'),
+  component: z
+    .boolean()
+    .optional()
+    .describe('A component package (awsx, eks): a program shows its resources without the children they create; one without a rule is unjudged as such'),
+  secretInputs: z
+    .array(z.string())
+    .optional()
+    .describe('Inputs of the provider resource its schema marks secret (credentials): secrets even when a program gives them in plain text'),
 });
 export type ProviderInfo = z.infer<typeof providerSchema>;
 
@@ -154,7 +194,10 @@ export const packSchema = z.strictObject({
   pack: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   description: z.string(),
   generated: z
-    .strictObject({ source: z.string().describe('Where the schema came from (an npm package, a schema.json)'), version: z.string().describe('The provider version') })
+    .strictObject({
+      source: z.string().describe('Where the schema came from (an npm package, a schema.json)'),
+      version: z.string().describe('The provider version'),
+    })
     .optional()
     .describe('Written by `npm run rules:generate`: do not edit; curated packs override it'),
   typeNames: typeNamesSchema.optional().describe('Other names of resource types: they match the same rules as the canonical names'),
@@ -198,7 +241,7 @@ export const packSchema = z.strictObject({
       recoversWith: z.array(recoverySelectorSchema),
     })
     .optional()
-    .describe('What every replica group recovers with by default (a later pack replaces it; a rule\'s recoversWith overrides it for its types)'),
+    .describe("What every replica group recovers with by default (a later pack replaces it; a rule's recoversWith overrides it for its types)"),
   rules: z.array(ruleSchema).default([]),
 });
 export type Pack = z.infer<typeof packSchema>;

@@ -91,7 +91,10 @@ export function splitList(value: string): string[] {
 
 /** `region=seoul/datacenter=pangyo`, or plain `kakao/pangyo` (last segment a datacenter, the others sites). */
 export function parseDomainTag(value: string): DomainSegment[] {
-  const segments = value.split('/').map((s) => s.trim()).filter(Boolean);
+  const segments = value
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return segments.map((seg, i) => {
     const eq = seg.indexOf('=');
     if (eq > 0) return { kind: seg.slice(0, eq).trim(), name: seg.slice(eq + 1).trim() };

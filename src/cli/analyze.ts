@@ -1,12 +1,48 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  analyze, check, checkFailed, loadInputs, loadRules, readBaseline, render, renderDocument, FORMATS, SEVERITIES, type AnalysisResult, type CheckResult, type StackInput, type Topology,
+  analyze,
+  check,
+  checkFailed,
+  loadInputs,
+  loadRules,
+  readBaseline,
+  render,
+  renderDocument,
+  FORMATS,
+  SEVERITIES,
+  type AnalysisResult,
+  type CheckResult,
+  type StackInput,
+  type Topology,
 } from '../index.js';
 import { InputError, UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, applyCliDefaults, clearProgress, collect, inputSpecs, loadOptions, options, output, outputTargets, programTimeoutOption, allowOutsideProjectOption, jobsOption, progress,
-  rulePaths, sarifRoot, today, topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli, type OutputTarget,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  INPUTS_ARG,
+  applyCliDefaults,
+  clearProgress,
+  collect,
+  inputSpecs,
+  loadOptions,
+  options,
+  output,
+  outputTargets,
+  programTimeoutOption,
+  allowOutsideProjectOption,
+  jobsOption,
+  progress,
+  rulePaths,
+  sarifRoot,
+  today,
+  topologyFor,
+  wantColor,
+  withOptions,
+  writeText,
+  type AnalyzeFlags,
+  type Cli,
+  type OutputTarget,
 } from './shared.js';
 import { resolvePath, type Io } from './io.js';
 
@@ -62,7 +98,10 @@ function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: R
   for (const target of run.targets) {
     const sarif = target.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
     const color = !target.file && wantColor(io, { ...flags, output: undefined });
-    output(io, render(gated.result, target.format, { color, ...display, ...terminalWidth(io, target), ...sarif }), { format: target.format, ...(target.file ? { output: target.file } : {}) });
+    output(io, render(gated.result, target.format, { color, ...display, ...terminalWidth(io, target), ...sarif }), {
+      format: target.format,
+      ...(target.file ? { output: target.file } : {}),
+    });
   }
   return gated;
 }
@@ -106,13 +145,21 @@ async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Comma
 function common(cmd: Command): Command {
   return withOptions(cmd.argument('[inputs...]', INPUTS_ARG), [
     options.format(FORMATS),
-    new Option('-o, --output <file>', 'write the report to a file instead of stdout; its format follows the name (.sarif, .json, .md, .xml, .html, .dot, .mmd, .txt) unless --format says'),
-    new Option('--output-format <format=file>', 'also write the report in this format to this file, from the same run (repeatable): sarif=firebreak.sarif').argParser(collect).default([]),
+    new Option(
+      '-o, --output <file>',
+      'write the report to a file instead of stdout; its format follows the name (.sarif, .json, .md, .xml, .html, .dot, .mmd, .txt) unless --format says',
+    ),
+    new Option('--output-format <format=file>', 'also write the report in this format to this file, from the same run (repeatable): sarif=firebreak.sarif')
+      .argParser(collect)
+      .default([]),
     new Option('--severity <level>', 'show only findings at or above this severity (the exit code still follows --fail-on)').choices([...SEVERITIES]),
     new Option('-q, --quiet', 'text and markdown: only the verdict and the failing findings'),
     options.stack(),
     options.failOn('exit 1 when a finding at or above this severity is present (and not in the baseline or accepted)'),
-    new Option('--fail-on-unjudged', 'exit 1 too when a resource that could fail was not judged (no rule, placement unknown, a component package alone); off by default'),
+    new Option(
+      '--fail-on-unjudged',
+      'exit 1 too when a resource that could fail was not judged (no rule, placement unknown, a component package alone); off by default',
+    ),
     options.tolerate(),
     options.rules(),
     options.order(),
@@ -155,9 +202,16 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (or, with --fail-on-unjudg
       cli.exitCode = await runAnalyze(cli.io, specs, flags, cmd);
     });
 
-  common(program.command('check').description('gate a change in CI: fail when it brings a single point of failure at or above --fail-on that is not in the baseline'))
+  common(
+    program
+      .command('check')
+      .description('gate a change in CI: fail when it brings a single point of failure at or above --fail-on that is not in the baseline'),
+  )
     .option('--update-baseline', 'write every current finding to the --baseline file and exit 0')
-    .option('--allow-partial-preview', 'accept a `pulumi preview --json` made without --show-sames (by default check refuses it: it lacks the unchanged resources)')
+    .option(
+      '--allow-partial-preview',
+      'accept a `pulumi preview --json` made without --show-sames (by default check refuses it: it lacks the unchanged resources)',
+    )
     .addHelpText(
       'after',
       `
@@ -171,5 +225,4 @@ Exit codes: 0 passed, 1 a finding at or above --fail-on is not in the baseline (
     .action(async (specs: string[], flags: AnalyzeFlags, cmd: Command) => {
       cli.exitCode = await runCheck(cli.io, specs, flags, cmd);
     });
-
 }

@@ -1,10 +1,42 @@
 /** Planning a move: `firebreak whatif`, `firebreak diff`, `firebreak plan` (docs/planning.md). */
 import type { Command } from 'commander';
-import { analyze, diff, formatsOf, introducedAtOrAbove, loadInputs, loadRules, plan, plannedCheckpoint, renderDocument, whatif, type DocumentKind, type Documents } from '../index.js';
+import {
+  analyze,
+  diff,
+  formatsOf,
+  introducedAtOrAbove,
+  loadInputs,
+  loadRules,
+  plan,
+  plannedCheckpoint,
+  renderDocument,
+  whatif,
+  type DocumentKind,
+  type Documents,
+} from '../index.js';
 import { UsageError } from '../errors.js';
 import {
-  EXIT_FINDINGS, EXIT_OK, INPUTS_ARG, clearProgress, collect, inputSpecs, loadOptions, options, output, outputTargets, programTimeoutOption, allowOutsideProjectOption, progress, rulePaths, today,
-  topologyFor, wantColor, withOptions, writeText, type AnalyzeFlags, type Cli,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  INPUTS_ARG,
+  clearProgress,
+  collect,
+  inputSpecs,
+  loadOptions,
+  options,
+  output,
+  outputTargets,
+  programTimeoutOption,
+  allowOutsideProjectOption,
+  progress,
+  rulePaths,
+  today,
+  topologyFor,
+  wantColor,
+  withOptions,
+  writeText,
+  type AnalyzeFlags,
+  type Cli,
 } from './shared.js';
 import type { Io } from './io.js';
 
@@ -12,7 +44,12 @@ import type { Io } from './io.js';
  * A planning document in the chosen format: json, markdown, or text (coloured on a terminal).
  * With -o FILE and no --format, the format the file's name says (.json, .md, .txt).
  */
-function emit<K extends DocumentKind>(io: Io, kind: K, doc: Documents[K], flags: { format: string; color?: boolean; output?: string; formatGiven?: boolean }): void {
+function emit<K extends DocumentKind>(
+  io: Io,
+  kind: K,
+  doc: Documents[K],
+  flags: { format: string; color?: boolean; output?: string; formatGiven?: boolean },
+): void {
   const [target] = outputTargets({ format: flags.format, ...(flags.output ? { output: flags.output } : {}) }, flags.formatGiven === true, formatsOf(kind));
   output(io, renderDocument(kind, doc, target!.format, { color: wantColor(io, flags) }), { ...flags, format: target!.format });
 }
@@ -78,12 +115,24 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       .description('the state of every service after the failures you name, why, and what brings each back')
       .argument('[inputs...]', INPUTS_ARG)
       .option('--fail <name>', 'a domain (path or last segments, e.g. pangyo) or component (name or URN) to fail; repeatable', collect, []),
-    [options.format(formatsOf('whatif')), options.output(), options.stack(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
+    [
+      options.format(formatsOf('whatif')),
+      options.output(),
+      options.stack(),
+      options.rules(),
+      options.topology(),
+      programTimeoutOption(),
+      allowOutsideProjectOption(),
+      options.noColor(),
+    ],
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak whatif --fail pangyo .@pangyo-2022
-  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`)
+  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`,
+    )
     .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }, cmd: Command) => {
       cli.exitCode = await runWhatIf(cli.io, specs, formatGiven(flags, cmd));
     });
@@ -104,16 +153,19 @@ Examples:
       options.rules(),
       options.topology(),
       programTimeoutOption(),
-    allowOutsideProjectOption(),
+      allowOutsideProjectOption(),
       options.noColor(),
     ],
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak diff .@pangyo-2022 .@ansan-2023
   $ firebreak diff stack.json preview.json --format markdown
 
-Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or input error.`)
+Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or input error.`,
+    )
     .action(async (before: string, after: string, flags: AnalyzeFlags, cmd: Command) => {
       cli.exitCode = await runDiff(cli.io, before, after, formatGiven(flags, cmd));
     });
@@ -126,14 +178,27 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
       .requiredOption('--add-domain <name>', 'the new domain (a data center, zone...) to duplicate into')
       .option('--from <domain>', 'the domain the new one stands beside (same parent and kind); default: the one whose loss hurts most')
       .option('--apply <file>', 'also write the planned estate as a Pulumi checkpoint, to analyze and prove the plan'),
-    [options.format(formatsOf('plan')), options.output('plan'), options.stack(), options.tolerate(), options.rules(), options.topology(), programTimeoutOption(), allowOutsideProjectOption(), options.noColor()],
+    [
+      options.format(formatsOf('plan')),
+      options.output('plan'),
+      options.stack(),
+      options.tolerate(),
+      options.rules(),
+      options.topology(),
+      programTimeoutOption(),
+      allowOutsideProjectOption(),
+      options.noColor(),
+    ],
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak plan --add-domain ansan .@pangyo-2022
   $ firebreak plan --add-domain ansan --from pangyo .@pangyo-2022 --apply planned.json && firebreak analyze planned.json
 
-Exit codes: 0 the plan makes every critical service survive any single domain loss, 1 it cannot, 2 usage or input error.`)
+Exit codes: 0 the plan makes every critical service survive any single domain loss, 1 it cannot, 2 usage or input error.`,
+    )
     .action(async (specs: string[], flags: PlanFlags, cmd: Command) => {
       cli.exitCode = await runPlan(cli.io, specs, formatGiven(flags, cmd));
     });

@@ -187,14 +187,28 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.zone) parts.push(`zone [${d.zone.join(', ')}]`);
   if (d.zoneVia) parts.push(`zoneVia [${d.zoneVia.join(', ')}]`);
   if (d.region) parts.push(`region [${d.region.join(', ')}]`);
-  if (d.spans) parts.push(`spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}`).join('; ')}`);
+  if (d.spans)
+    parts.push(
+      `spans ${d.spans.map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}`).join('; ')}`,
+    );
   if (d.replicas) parts.push(`capacity ${replicasText(d.replicas)}`);
   if (d.replicaOf) parts.push(`replica of what ${d.replicaOf.join(', ')} names`);
-  if (d.runsOn) parts.push(`runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`);
+  if (d.runsOn)
+    parts.push(
+      `runs on what ${d.runsOn.via.join(', ')} name${d.runsOn.spreads === true ? ', spread over its zones' : Array.isArray(d.runsOn.spreads) ? `, spread when ${d.runsOn.spreads.map(conditionText).join(' and ')}` : ''}`,
+    );
   if (d.tool) parts.push(`ops tool (${d.tool})`);
   if (d.domain) parts.push(`domain ${d.domain}`);
-  if (d.loginThrough) parts.push(`operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`);
-  if (d.recoversWith) parts.push(d.recoversWith.length === 0 ? 'recovers with nothing inferred' : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`);
+  if (d.loginThrough)
+    parts.push(
+      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`,
+    );
+  if (d.recoversWith)
+    parts.push(
+      d.recoversWith.length === 0
+        ? 'recovers with nothing inferred'
+        : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`,
+    );
   return parts.length > 0 ? parts.join('; ') : 'nothing';
 }
 
@@ -203,7 +217,9 @@ export function renderExplainText(e: Explanation): string {
   const out: string[] = [];
   out.push(`${r.name} (${r.type})`);
   out.push(`  ${r.urn}`);
-  out.push(`  from ${r.input}${r.source ? ` (${r.source.file}${r.source.line !== undefined ? `:${r.source.line}` : ''})` : ''}; stack ${r.stack}, project ${r.project}`);
+  out.push(
+    `  from ${r.input}${r.source ? ` (${r.source.file}${r.source.line !== undefined ? `:${r.source.line}` : ''})` : ''}; stack ${r.stack}, project ${r.project}`,
+  );
   if (!r.custom) out.push('  a component resource (or the stack): not itself part of the model');
   out.push('');
 
@@ -233,7 +249,10 @@ export function renderExplainText(e: Explanation): string {
         m.spans.length === 0
           ? '-'
           : m.spans
-              .map((s) => `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}: ${s.holds ? 'holds' : 'does not hold'} (${s.property} is ${s.value ?? 'not set'})`)
+              .map(
+                (s) =>
+                  `${s.scope} when ${s.property} = ${String(s.equals)}${s.and ? ` and ${s.and.map(conditionText).join(' and ')}` : ''}: ${s.holds ? 'holds' : 'does not hold'} (${s.property} is ${s.value ?? 'not set'})`,
+              )
               .join('; ') + by('spans'),
       ],
       ...(m.runsOn
@@ -275,10 +294,7 @@ export function renderExplainText(e: Explanation): string {
     if (c.capacity) rows.push(['  capacity', `${c.capacity.count} (from ${c.capacity.from}): ${c.capacity.note}`]);
     if (c.quorum !== undefined) rows.push(['  quorum', String(c.quorum)]);
     rows.push(['  critical', c.critical === undefined ? 'not marked' : String(c.critical)]);
-    rows.push([
-      '  event',
-      c.event ? 'yes: its own loss is a basic event' : 'no: it fails only with its domains (managed, spanning, or no specific rule)',
-    ]);
+    rows.push(['  event', c.event ? 'yes: its own loss is a basic event' : 'no: it fails only with its domains (managed, spanning, or no specific rule)']);
     rows.push(['  requires', c.requires.length === 0 ? '-' : c.requires[0]!]);
     for (const u of c.requires.slice(1)) rows.push(['', u]);
     rows.push(['  recovers with', c.recoversWith.length === 0 ? '-' : c.recoversWith[0]!]);
@@ -289,7 +305,10 @@ export function renderExplainText(e: Explanation): string {
     }
     if (c.tool) rows.push(['  ops tool', c.tool]);
   } else {
-    rows.push(['  failable', r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model']);
+    rows.push([
+      '  failable',
+      r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model',
+    ]);
   }
   out.push(...table(rows));
   if (e.blindSpots.length > 0) {
@@ -318,11 +337,14 @@ export function addRulesCommand(program: Command, cli: Cli): void {
     .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--findings', 'list the finding kinds instead, each with its default severity and docs URL')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak rules list
   $ firebreak rules list --findings             # what each finding kind means, and where its docs are
-  $ firebreak rules list --rules my-rules/ --format json`)
+  $ firebreak rules list --rules my-rules/ --format json`,
+    )
     .action((flags: { rules: string[]; format: string; findings?: boolean }) => {
       if (flags.findings) {
         cli.io.stdout(renderFindingKinds(flags.format));
@@ -337,17 +359,23 @@ Examples:
   rules
     .command('coverage')
     .description('which rules classify each resource type of a provider schema, and the placement-bearing types no rule places')
-    .argument('<schemas...>', 'Pulumi package schemas (schema.json, as `pulumi package get-schema` prints) or installed provider SDK directories (node_modules/@pulumi/aws)')
+    .argument(
+      '<schemas...>',
+      'Pulumi package schemas (schema.json, as `pulumi package get-schema` prints) or installed provider SDK directories (node_modules/@pulumi/aws)',
+    )
     .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
     .option('--min-coverage <percent>', 'exit 1 when any schema has less than this share of its placement-bearing types placed')
     .option('--all', 'list every type and its rules, not only the uncovered ones')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak rules coverage node_modules/@pulumi/aws --min-coverage 95
   $ firebreak rules coverage schema.json --all --format json
 
-Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a schema or pack does not load.`)
+Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a schema or pack does not load.`,
+    )
     .action((schemas: string[], flags: { rules: string[]; minCoverage?: string; all?: boolean; format: string }) => {
       const min = flags.minCoverage !== undefined ? Number(flags.minCoverage) : undefined;
       if (min !== undefined && !(min >= 0 && min <= 100)) throw new InputError({ file: '--min-coverage', reason: 'expected a percentage from 0 to 100' });
@@ -361,11 +389,14 @@ Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a
     .command('validate')
     .description('check rule pack files against the pack format')
     .argument('<files...>', 'rule pack files (or directories of *.yaml packs)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Prints "ok: FILE (N rules)" for each valid pack, and "FILE:LINE:COL: PATH: MESSAGE" on
 stderr for each problem.
 
-Exit codes: 0 every pack is valid, 2 otherwise.`)
+Exit codes: 0 every pack is valid, 2 otherwise.`,
+    )
     .action((files: string[]) => {
       cli.exitCode = runValidate(files, cli.io);
     });
@@ -378,17 +409,23 @@ Exit codes: 0 every pack is valid, 2 otherwise.`)
     .option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK')
     .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ firebreak rules explain orders-db stack.json
-  $ firebreak rules explain login-api-1 .@pangyo-2022 --format json`)
+  $ firebreak rules explain login-api-1 .@pangyo-2022 --format json`,
+    )
     .action(async (query: string, specs: string[], flags: { stack?: string; rules: string[]; format: string }) => {
       const loadedRules = loadRules(flags.rules.map((p) => resolvePath(cli.io, p)));
-      const inputs = await loadInputs((specs.length > 0 ? specs : ['.']).map((s) => resolvePath(cli.io, s)), {
-        keepProperties: loadedRules.properties,
-        readStdin: () => cli.io.readStdin(),
-        ...(flags.stack ? { stack: flags.stack } : {}),
-      });
+      const inputs = await loadInputs(
+        (specs.length > 0 ? specs : ['.']).map((s) => resolvePath(cli.io, s)),
+        {
+          keepProperties: loadedRules.properties,
+          readStdin: () => cli.io.readStdin(),
+          ...(flags.stack ? { stack: flags.stack } : {}),
+        },
+      );
       const e = explainResource(inputs, loadedRules.packs, query);
       cli.io.stdout(flags.format === 'json' ? JSON.stringify({ schemaVersion: 1, ...e }, null, 2) + '\n' : renderExplainText(e));
       cli.exitCode = EXIT_OK;

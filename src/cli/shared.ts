@@ -4,7 +4,18 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
-  SEVERITIES, defaultInputs, findProjectFileUpward, findTopology, pulumiHome, writeFileAtomic, readTopology, splitStackSpec, type CliDefaults, type LoadOptions, type Severity, type Topology,
+  SEVERITIES,
+  defaultInputs,
+  findProjectFileUpward,
+  findTopology,
+  pulumiHome,
+  writeFileAtomic,
+  readTopology,
+  splitStackSpec,
+  type CliDefaults,
+  type LoadOptions,
+  type Severity,
+  type Topology,
 } from '../index.js';
 import { UsageError } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
@@ -139,12 +150,17 @@ export interface OutputTarget {
  * `-o FILE` comes from its name unless --format is given; a file whose name says
  * another format than the one asked for is refused, as are two reports to one file.
  */
-export function outputTargets(flags: { format: string; output?: string; outputFormat?: string[] }, formatExplicit: boolean, formats: readonly string[]): OutputTarget[] {
+export function outputTargets(
+  flags: { format: string; output?: string; outputFormat?: string[] },
+  formatExplicit: boolean,
+  formats: readonly string[],
+): OutputTarget[] {
   const check = (format: string, file: string, how: string): void => {
     if (!formats.includes(format)) throw new UsageError(`${how}: unknown format "${format}"; use one of ${formats.join(', ')}`);
     const implied = formatOfFile(file, formats);
     // SARIF is JSON: `--format sarif -o results.json` is fine.
-    if (implied && implied !== format && !(format === 'sarif' && implied === 'json')) throw new UsageError(`${how}: the file name says ${implied}, not ${format}; name the file for its format or choose the format its name says`);
+    if (implied && implied !== format && !(format === 'sarif' && implied === 'json'))
+      throw new UsageError(`${how}: the file name says ${implied}, not ${format}; name the file for its format or choose the format its name says`);
   };
   let format = flags.format;
   if (flags.output) {
@@ -214,7 +230,11 @@ export function today(io: Io): string {
 }
 
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
-export function loadOptions(io: Io, flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean; jobs?: number }, keepProperties?: Set<string>): LoadOptions {
+export function loadOptions(
+  io: Io,
+  flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean; jobs?: number },
+  keepProperties?: Set<string>,
+): LoadOptions {
   // The stack as the Pulumi CLI chooses it: --stack, then PULUMI_STACK, then (per project, in ingest) `pulumi stack select`'s.
   const stack = flags.stack || io.env.PULUMI_STACK || undefined;
   const home = pulumiHome(io.env);
@@ -235,19 +255,23 @@ export function allowOutsideProjectOption(): Option {
 
 /** --jobs N: worker threads that read large state files (default: one per core). */
 export function jobsOption(): Option {
-  return new Option('--jobs <n>', 'worker threads that read large state files (default: one per core; 1 reads them on the main thread)').argParser((v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');
-    return n;
-  });
+  return new Option('--jobs <n>', 'worker threads that read large state files (default: one per core; 1 reads them on the main thread)').argParser(
+    (v: string): number => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');
+      return n;
+    },
+  );
 }
 
 export function programTimeoutOption(): Option {
-  return new Option('--program-timeout <seconds>', 'stop a Node.js program (run under mocks) that runs longer than this (default 120)').argParser((v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
-    return n;
-  });
+  return new Option('--program-timeout <seconds>', 'stop a Node.js program (run under mocks) that runs longer than this (default 120)').argParser(
+    (v: string): number => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+      return n;
+    },
+  );
 }
 
 /** Write a file named by the user (a path relative to io.cwd) atomically (src/ingest/write.ts); with notAnInput, never over a file this run read. */
@@ -271,16 +295,23 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export const INPUTS_ARG = 'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs), DIY backend folders or file:// backend URLs (every stack); default: . (or PULUMI_BACKEND_URL=file://... outside a project)';
+export const INPUTS_ARG =
+  'stack exports / checkpoints / `pulumi preview --json` files, `-` for stdin, Pulumi project directories (DIR or DIR@STACK; YAML or Node.js programs), DIY backend folders or file:// backend URLs (every stack); default: . (or PULUMI_BACKEND_URL=file://... outside a project)';
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {
   output: (what = 'report') => new Option('-o, --output <file>', `write the ${what} to a file instead of stdout`),
-  stack: () => new Option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK (default: PULUMI_STACK, else the stack `pulumi stack select` chose, else the only one)'),
+  stack: () =>
+    new Option(
+      '-s, --stack <name>',
+      'stack of project directories that do not name one as DIR@STACK (default: PULUMI_STACK, else the stack `pulumi stack select` chose, else the only one)',
+    ),
   rules: () => new Option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)').argParser(collect).default([]),
   topology: () => new Option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)'),
-  tolerate: () => new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),
-  order: (what = 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)') => new Option('--order <k>', what).argParser(parseOrder).default(1),
+  tolerate: () =>
+    new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),
+  order: (what = 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)') =>
+    new Option('--order <k>', what).argParser(parseOrder).default(1),
   failOn: (what: string) => new Option('--fail-on <severity>', what).choices([...SEVERITIES, 'none']).default('high'),
   noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1)'),
   format: (choices: readonly string[]) => new Option('-f, --format <format>', 'output format').choices(choices).default('text'),
@@ -291,4 +322,3 @@ export function withOptions(cmd: Command, list: Option[]): Command {
   for (const o of list) cmd.addOption(o);
   return cmd;
 }
-

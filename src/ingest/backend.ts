@@ -57,7 +57,9 @@ export function backendStacks(stateDir: string): BackendStack[] {
   for (const e of entries) {
     const full = path.join(root, e.name);
     if (e.isDirectory()) {
-      const files = readdirSync(full).filter((f) => STACK_FILE.test(f)).sort();
+      const files = readdirSync(full)
+        .filter((f) => STACK_FILE.test(f))
+        .sort();
       for (const f of files) out.push({ file: path.join(full, f), project: e.name });
     } else if (e.isFile() && STACK_FILE.test(e.name)) out.push({ file: full });
   }

@@ -42,7 +42,9 @@ export function readBaseline(file: string): Baseline {
   const y = readYamlFile(file, 'the baseline');
   const parsed = baselineSchema.safeParse(y.value ?? {});
   if (!parsed.success) {
-    throw new InputError(zodProblems(file, parsed.error.issues, { lead: 'not a firebreak baseline: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }));
+    throw new InputError(
+      zodProblems(file, parsed.error.issues, { lead: 'not a firebreak baseline: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }),
+    );
   }
   return { file, entries: parsed.data.findings ?? [] };
 }

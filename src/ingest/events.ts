@@ -13,9 +13,23 @@ import { asSpecial, special, type PropertyMap, type PropertyValue, type Resource
 
 /** The event kinds of apitype.EngineEvent; one of them is set on each event. */
 const EVENT_KEYS = [
-  'cancelEvent', 'stdoutEvent', 'diagnosticEvent', 'preludeEvent', 'summaryEvent', 'resourcePreEvent', 'resOutputsEvent',
-  'resOpFailedEvent', 'policyEvent', 'policyRemediationEvent', 'policyLoadEvent', 'policyAnalyzeSummaryEvent',
-  'policyRemediateSummaryEvent', 'policyAnalyzeStackSummaryEvent', 'startDebuggingEvent', 'progressEvent', 'errorEvent',
+  'cancelEvent',
+  'stdoutEvent',
+  'diagnosticEvent',
+  'preludeEvent',
+  'summaryEvent',
+  'resourcePreEvent',
+  'resOutputsEvent',
+  'resOpFailedEvent',
+  'policyEvent',
+  'policyRemediationEvent',
+  'policyLoadEvent',
+  'policyAnalyzeSummaryEvent',
+  'policyRemediateSummaryEvent',
+  'policyAnalyzeStackSummaryEvent',
+  'startDebuggingEvent',
+  'progressEvent',
+  'errorEvent',
 ];
 
 /** Steps after which the resource no longer exists (pkg/resource/deploy/step.go). */
@@ -137,7 +151,8 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     }
     latest.set(urn, { raw, index });
   }
-  if (rest < text.length && text.slice(rest).trim() !== '') problems.push({ file, reason: `event ${index + 1}: an incomplete JSON event at the end (was the log cut off?)` });
+  if (rest < text.length && text.slice(rest).trim() !== '')
+    problems.push({ file, reason: `event ${index + 1}: an incomplete JSON event at the end (was the log cut off?)` });
   const records: ResourceRecord[] = [];
   for (const urn of order) {
     const entry = latest.get(urn);
@@ -150,7 +165,11 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 10));
   if (records.length === 0) {
-    throw new InputError({ file, reason: 'a Pulumi engine event log with no resource steps: record one with `pulumi up --event-log FILE` or `pulumi preview --json` after the program registered resources, or analyze `pulumi stack export` output' });
+    throw new InputError({
+      file,
+      reason:
+        'a Pulumi engine event log with no resource steps: record one with `pulumi up --event-log FILE` or `pulumi preview --json` after the program registered resources, or analyze `pulumi stack export` output',
+    });
   }
   const present = new Set(records.map((r) => r.urn));
   for (const r of records) {
@@ -158,7 +177,11 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     if (r.provider && !present.has(r.provider)) delete r.provider;
   }
   checkIntegrity(records, file);
-  warnings.push({ file, message: 'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output' });
+  warnings.push({
+    file,
+    message:
+      'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output',
+  });
   const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;
   return {
     input,

@@ -96,7 +96,14 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   }
 }
 
-async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', stack: string | undefined, chosenStack: string | undefined, options: LoadOptions): Promise<StackInput> {
+async function loadTarget(
+  spec: string,
+  target: string,
+  kind: 'dir' | 'file',
+  stack: string | undefined,
+  chosenStack: string | undefined,
+  options: LoadOptions,
+): Promise<StackInput> {
   const projectInput = kind === 'dir' || /^Pulumi\.ya?ml$/.test(path.basename(target));
   if (projectInput) {
     const { projectRuntime } = await import('./nodejs/project.js');
@@ -111,13 +118,21 @@ async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', st
   }
   if (kind === 'dir') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
+    return loadYamlProject(target, {
+      ...(chosenStack ? { stack: chosenStack } : {}),
+      input: spec,
+      ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
+    });
   }
   if (stack) throw new UsageError(`${spec}: @STACK applies to a project directory, not to a file`);
   const ext = path.extname(target).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') {
     const { loadYamlProject } = await import('./yaml/index.js');
-    return loadYamlProject(target, { ...(chosenStack ? { stack: chosenStack } : {}), input: spec, ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}) });
+    return loadYamlProject(target, {
+      ...(chosenStack ? { stack: chosenStack } : {}),
+      input: spec,
+      ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
+    });
   }
   const whole = (): StackInput => {
     const text = readInputText(target);
@@ -125,7 +140,8 @@ async function loadTarget(spec: string, target: string, kind: 'dir' | 'file', st
     return readDocument(parseJson(text, target), target, spec, options.keepProperties);
   };
   const size = inputFileSize(target);
-  const input = size >= (options.streamMinBytes ?? STREAM_MIN_BYTES) && !mayBeEventLog(target) ? await streamDocument(target, spec, options, size, whole) : whole();
+  const input =
+    size >= (options.streamMinBytes ?? STREAM_MIN_BYTES) && !mayBeEventLog(target) ? await streamDocument(target, spec, options, size, whole) : whole();
   locateInProgram(input, target);
   return input;
 }
@@ -197,7 +213,10 @@ async function streamDocument(file: string, spec: string, options: LoadOptions, 
   if (!read.items) return readDocument(read.doc, file, spec, options.keepProperties);
   if (read.scan.duplicate || listPathOf(read.doc) !== read.scan.path || isPreview(read.doc)) {
     if (canWhole) return whole();
-    throw new InputError({ file, reason: `the state repeats a key on the way to its resource list; firebreak reads such a file only up to ${MAX_INPUT_BYTES / 2 ** 20} MB` });
+    throw new InputError({
+      file,
+      reason: `the state repeats a key on the way to its resource list; firebreak reads such a file only up to ${MAX_INPUT_BYTES / 2 ** 20} MB`,
+    });
   }
   return readState(read.doc, file, spec, options.keepProperties, read.items);
 }

@@ -195,7 +195,13 @@ function readSdk(dir: string): PackageSchema {
     resources[token] = { inputProperties: inputs, aliases };
   }
   if (Object.keys(resources).length === 0) throw new InputError({ file: dir, reason: 'not a Pulumi provider SDK (no resource classes found)' });
-  return { name, version, source: `npm:${typeof pkg.name === 'string' ? pkg.name : name}@${typeof pkg.version === 'string' ? pkg.version : version}`, resources, types: sdkTypes(dir) };
+  return {
+    name,
+    version,
+    source: `npm:${typeof pkg.name === 'string' ? pkg.name : name}@${typeof pkg.version === 'string' ? pkg.version : version}`,
+    resources,
+    types: sdkTypes(dir),
+  };
 }
 
 /** A schema.json file or a provider SDK directory. */

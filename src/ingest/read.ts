@@ -37,7 +37,8 @@ export function noteInput(file: string): void {
 
 export function readInputText(file: string, what = 'the file'): string {
   const size = inputFileSize(file, what);
-  if (size > MAX_INPUT_BYTES) throw new InputError({ file, reason: `${what} is ${Math.round(size / 2 ** 20)} MB; firebreak reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB` });
+  if (size > MAX_INPUT_BYTES)
+    throw new InputError({ file, reason: `${what} is ${Math.round(size / 2 ** 20)} MB; firebreak reads at most ${MAX_INPUT_BYTES / 2 ** 20} MB` });
   try {
     const text = readFileSync(file, 'utf8');
     noteInput(file);
@@ -53,7 +54,10 @@ export function inputFileSize(file: string, what = 'the file'): number {
   try {
     const s = statSync(file);
     if (!s.isFile()) {
-      throw new InputError({ file, reason: `cannot read ${what}: ${s.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, device or socket)'}; give a file, or \`-\` for stdin` });
+      throw new InputError({
+        file,
+        reason: `cannot read ${what}: ${s.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, device or socket)'}; give a file, or \`-\` for stdin`,
+      });
     }
     size = s.size;
   } catch (err) {

@@ -59,7 +59,11 @@ WS[0x20] = WS[0x0a] = WS[0x0d] = WS[0x09] = 1;
  * `chunkBytes`, handing header bytes and element batches of about
  * `batchBytes` to the sink.
  */
-export async function scanState(read: (into: Buffer) => number, sink: ScanSink, options: { chunkBytes?: number; batchBytes?: number } = {}): Promise<ScanResult> {
+export async function scanState(
+  read: (into: Buffer) => number,
+  sink: ScanSink,
+  options: { chunkBytes?: number; batchBytes?: number } = {},
+): Promise<ScanResult> {
   const chunkBytes = options.chunkBytes ?? 8 * 2 ** 20;
   const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
   let win: Buffer = Buffer.alloc(0);
@@ -246,7 +250,9 @@ export async function scanState(read: (into: Buffer) => number, sink: ScanSink, 
         }
         if (top.path !== undefined) {
           // On the way to a resource list a repeated key (JSON.parse keeps the last) is left to a whole parse.
-          (top.seen ??= new Set()).has(key) ? (result.duplicate = true) : top.seen.add(key);
+          const seen = (top.seen ??= new Set());
+          if (seen.has(key)) result.duplicate = true;
+          else seen.add(key);
         }
         top.key = key;
         top.expectKey = false;

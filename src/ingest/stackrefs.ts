@@ -203,7 +203,8 @@ function where(input: StackInput, r: ResourceRecord): Warning {
   return { file: r.source?.file ?? input.file, ...(r.source?.line ? { line: r.source.line } : {}), message: '' };
 }
 
-const list = (names: string[], max = 5): string => (names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`);
+const list = (names: string[], max = 5): string =>
+  names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 
 /** The indices of the inputs that stack references link: the referring inputs and the ones they name. */
 export function stacksToLink(inputs: StackInput[]): number[] {
@@ -233,12 +234,18 @@ export function linkStackReferences(inputs: StackInput[]): void {
       const targets = findTarget(inputs, from, parseStackName(name));
       if (targets.length === 0) {
         if (inputs.length > 1) {
-          from.warnings.push({ ...w, message: `${sr.name}: the stack reference "${name}" names no stack among the inputs; what it reads is not linked (analyze that stack together with this one to follow it)` });
+          from.warnings.push({
+            ...w,
+            message: `${sr.name}: the stack reference "${name}" names no stack among the inputs; what it reads is not linked (analyze that stack together with this one to follow it)`,
+          });
         }
         continue;
       }
       if (targets.length > 1) {
-        from.warnings.push({ ...w, message: `${sr.name}: the stack reference "${name}" matches several inputs (${targets.map((t) => t.input).join(', ')}); not linked` });
+        from.warnings.push({
+          ...w,
+          message: `${sr.name}: the stack reference "${name}" matches several inputs (${targets.map((t) => t.input).join(', ')}); not linked`,
+        });
         continue;
       }
       const target = targets[0]!;
@@ -275,7 +282,11 @@ function linkReference(from: StackInput, sr: ResourceRecord, name: string, targe
       nothing = true;
       return;
     }
-    addDependency(r, key, coarse.map((c) => c.urn));
+    addDependency(
+      r,
+      key,
+      coarse.map((c) => c.urn),
+    );
     if (!coarselyLinked.includes(r.name)) coarselyLinked.push(r.name);
   };
 
@@ -304,13 +315,19 @@ function linkReference(from: StackInput, sr: ResourceRecord, name: string, targe
   if (coarselyLinked.length > 0 && coarse) {
     from.warnings.push({
       ...w,
-      message: `${sr.name}: could not tell which outputs of ${targetName} are read by ${list(coarselyLinked)}; linked ${coarselyLinked.length === 1 ? 'it' : 'them'} coarsely to every resource behind ${listed.length > 0 ? `the outputs ${list(listed)}` : `all of that stack's outputs`}: ${list(coarse.map((c) => c.name), 8)}`,
+      message: `${sr.name}: could not tell which outputs of ${targetName} are read by ${list(coarselyLinked)}; linked ${coarselyLinked.length === 1 ? 'it' : 'them'} coarsely to every resource behind ${listed.length > 0 ? `the outputs ${list(listed)}` : `all of that stack's outputs`}: ${list(
+        coarse.map((c) => c.name),
+        8,
+      )}`,
     });
   }
   if (nothing) {
     from.warnings.push({ ...w, message: `${sr.name}: found no resource of ${targetName} behind the outputs "${name}" gives; its dependents are not linked` });
   }
   if (unresolved.size > 0) {
-    from.warnings.push({ ...w, message: `${sr.name}: found no resource of ${targetName} behind the output${unresolved.size === 1 ? '' : 's'} ${list([...unresolved])}` });
+    from.warnings.push({
+      ...w,
+      message: `${sr.name}: found no resource of ${targetName} behind the output${unresolved.size === 1 ? '' : 's'} ${list([...unresolved])}`,
+    });
   }
 }

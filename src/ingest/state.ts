@@ -117,7 +117,8 @@ function envelopeOf(doc: unknown, file: string): Envelope {
   }
   throw new InputError({
     file,
-    reason: 'not a Pulumi state: expected `{version, deployment}` (pulumi stack export), `{version, checkpoint}` (a .pulumi/stacks checkpoint) or `{target, latest}` (legacy)',
+    reason:
+      'not a Pulumi state: expected `{version, deployment}` (pulumi stack export), `{version, checkpoint}` (a .pulumi/stacks checkpoint) or `{target, latest}` (legacy)',
   });
 }
 
@@ -145,7 +146,10 @@ function checkVersion(doc: Record<string, unknown>, env: Envelope, file: string)
     throw new InputError({ file, reason: 'not a Pulumi state: `version` is missing or not a number' });
   }
   if (env.version < 1 || env.version > 4) {
-    throw new InputError({ file, reason: `deployment version ${env.version} is not supported (firebreak reads versions 1 to 4); upgrade firebreak or export with a matching Pulumi CLI` });
+    throw new InputError({
+      file,
+      reason: `deployment version ${env.version} is not supported (firebreak reads versions 1 to 4); upgrade firebreak or export with a matching Pulumi CLI`,
+    });
   }
   if (env.version === 4) {
     const features = doc.features;
@@ -153,7 +157,9 @@ function checkVersion(doc: Record<string, unknown>, env: Envelope, file: string)
       throw new InputError({ file, reason: 'not a Pulumi state: `features` must be a list' });
     }
     // Named when a feature is a name; otherwise by position (input bytes are never quoted).
-    const unknown = (features ?? []).flatMap((f, i) => (typeof f === 'string' && KNOWN_FEATURES.includes(f) ? [] : [typeof f === 'string' && /^[A-Za-z][\w-]{0,63}$/.test(f) ? f : `features[${i}]`]));
+    const unknown = (features ?? []).flatMap((f, i) =>
+      typeof f === 'string' && KNOWN_FEATURES.includes(f) ? [] : [typeof f === 'string' && /^[A-Za-z][\w-]{0,63}$/.test(f) ? f : `features[${i}]`],
+    );
     if (unknown.length > 0) {
       throw new InputError({
         file,
@@ -183,7 +189,14 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
 }
 
 /** A record from a checked resource; with decode false its inputs and outputs are left as JSON (decodeMap them later). */
-export function recordFromRaw(r: RawResource, file: string, problems: Problem[], index: number, keep?: ReadonlySet<string>, decode = true): ResourceRecord | undefined {
+export function recordFromRaw(
+  r: RawResource,
+  file: string,
+  problems: Problem[],
+  index: number,
+  keep?: ReadonlySet<string>,
+  decode = true,
+): ResourceRecord | undefined {
   const parsed = parseUrn(r.urn);
   if (!parsed) {
     problems.push({ file, reason: `resources[${index}].urn: not a Pulumi URN (expected urn:pulumi:STACK::PROJECT::TYPE::NAME)` });
@@ -205,8 +218,12 @@ export function recordFromRaw(r: RawResource, file: string, problems: Problem[],
     project: parsed.project,
     custom: r.custom ?? false,
     // additionalSecretOutputs: secrets even in plain text (left undecoded, as secret envelopes that decodeMap reads later).
-    inputs: decode ? markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs) : secretEnvelopes(asMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
-    outputs: decode ? markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs) : secretEnvelopes(asMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
+    inputs: decode
+      ? markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs)
+      : secretEnvelopes(asMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
+    outputs: decode
+      ? markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs)
+      : secretEnvelopes(asMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
   };
@@ -380,7 +397,10 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   }
   const pending = dep.data.pending_operations ?? [];
   if (pending.length > 0) {
-    warnings.push({ file, message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud` });
+    warnings.push({
+      file,
+      message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud`,
+    });
   }
   const stackRecord = records.find((r) => r.type === STACK_TYPE);
   const first = stackRecord ?? records[0];

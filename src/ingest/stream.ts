@@ -166,7 +166,10 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
           header(bytes) {
             headerBytes += bytes.length;
             if (headerBytes > MAX_INPUT_BYTES) {
-              throw new InputError({ file, reason: `the file holds more than ${MAX_INPUT_BYTES / 2 ** 20} MB outside a state's resource list; firebreak reads at most that` });
+              throw new InputError({
+                file,
+                reason: `the file holds more than ${MAX_INPUT_BYTES / 2 ** 20} MB outside a state's resource list; firebreak reads at most that`,
+              });
             }
             header.push(Buffer.from(bytes));
           },
@@ -227,7 +230,9 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
 }
 
 function workerError(file: string, err: unknown): InputError {
-  return err instanceof InputError ? err : new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
+  return err instanceof InputError
+    ? err
+    : new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
 }
 
 /** What a failed worker says, without quoting input. */
@@ -247,7 +252,7 @@ export function faultError(file: string, fault: StreamFault, size: number): Inpu
     const buf = Buffer.allocUnsafe(8 * 2 ** 20);
     let line = 1;
     let lineStart = 0;
-    for (let pos = 0; pos < fault.at; ) {
+    for (let pos = 0; pos < fault.at;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, fault.at - pos), pos);
       if (n === 0) break;
       for (let k = buf.indexOf(0x0a, 0); k !== -1 && k < n; k = buf.indexOf(0x0a, k + 1)) {

@@ -63,7 +63,10 @@ const topologySchema = z.strictObject({
   domains: z
     .array(
       z.strictObject({
-        name: z.string().min(1).regex(/^[^/]+$/, 'a domain name has no "/": use `within` to nest it'),
+        name: z
+          .string()
+          .min(1)
+          .regex(/^[^/]+$/, 'a domain name has no "/": use `within` to nest it'),
         kind: z.string().min(1),
         within: z.string().min(1).optional(),
         contains: names.optional(),
@@ -152,12 +155,20 @@ export function readTopology(file: string): Topology {
   const y: YamlFile = readYamlFile(file, 'the topology file');
   const parsed = topologySchema.safeParse(y.value ?? {});
   if (!parsed.success) {
-    throw new InputError(zodProblems(file, parsed.error.issues, { lead: 'not a firebreak topology: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }));
+    throw new InputError(
+      zodProblems(file, parsed.error.issues, { lead: 'not a firebreak topology: ', style: 'dots', max: 5, positionOf: (at) => positionOf(y, at) }),
+    );
   }
   const t = parsed.data;
   return {
     file,
-    domains: (t.domains ?? []).map((d, i) => ({ ...positionOf(y, ['domains', i]), name: d.name, kind: d.kind, ...(d.within ? { within: d.within } : {}), contains: d.contains ?? [] })),
+    domains: (t.domains ?? []).map((d, i) => ({
+      ...positionOf(y, ['domains', i]),
+      name: d.name,
+      kind: d.kind,
+      ...(d.within ? { within: d.within } : {}),
+      contains: d.contains ?? [],
+    })),
     services: Object.entries(t.services ?? {}).map(([name, s]) => ({
       ...positionOf(y, ['services', name], true),
       name,
@@ -166,7 +177,12 @@ export function readTopology(file: string): Topology {
       recoversWith: s?.recoversWith ?? [],
       ...(s?.tolerate ? { tolerate: s.tolerate } : {}),
     })),
-    accepted: (t.accepted ?? []).map((a, i) => ({ ...positionOf(y, ['accepted', i]), finding: a.finding, reason: a.reason, ...(a.expires ? { expires: a.expires } : {}) })),
+    accepted: (t.accepted ?? []).map((a, i) => ({
+      ...positionOf(y, ['accepted', i]),
+      finding: a.finding,
+      reason: a.reason,
+      ...(a.expires ? { expires: a.expires } : {}),
+    })),
     ...(t.cli ? { cli: cliDefaults(t.cli, file) } : {}),
   };
 }

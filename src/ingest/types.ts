@@ -34,14 +34,7 @@ export interface ResourceRefValue {
 
 export type SpecialValue = UnknownValue | SecretValue | AssetValue | ResourceRefValue;
 
-export type PropertyValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PropertyValue[]
-  | { readonly [SPECIAL]: SpecialValue }
-  | PropertyMap;
+export type PropertyValue = null | boolean | number | string | PropertyValue[] | { readonly [SPECIAL]: SpecialValue } | PropertyMap;
 
 export interface PropertyMap {
   [key: string]: PropertyValue;

@@ -30,9 +30,7 @@ function decodeSigned(obj: Record<string, unknown>): PropertyValue {
         ...(typeof obj.uri === 'string' ? { uri: obj.uri } : {}),
       });
     case SIG_RESOURCE_REF:
-      return typeof obj.urn === 'string'
-        ? special({ kind: 'resource-ref', urn: obj.urn, ...(typeof obj.id === 'string' ? { id: obj.id } : {}) })
-        : UNKNOWN;
+      return typeof obj.urn === 'string' ? special({ kind: 'resource-ref', urn: obj.urn, ...(typeof obj.id === 'string' ? { id: obj.id } : {}) }) : UNKNOWN;
     case SIG_OUTPUT: {
       if (obj.secret === true) return SECRET;
       return 'value' in obj ? decodeValue(obj.value) : UNKNOWN;
@@ -93,7 +91,9 @@ export function decodeMap(value: unknown): PropertyMap {
 /** markSecrets on a map not yet decoded (a worker's): the named values become secret envelopes, which decodeMap reads as secrets. */
 export function secretEnvelopes(map: PropertyMap, names: unknown): PropertyMap {
   if (!Array.isArray(names)) return map;
-  for (const name of names) if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(map, name)) map[name] = { [SIG_KEY]: SIG_SECRET, ciphertext: '' } as unknown as PropertyMap[string];
+  for (const name of names)
+    if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(map, name))
+      map[name] = { [SIG_KEY]: SIG_SECRET, ciphertext: '' } as unknown as PropertyMap[string];
   return map;
 }
 

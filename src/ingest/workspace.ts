@@ -40,7 +40,9 @@ export function findProjectFileUpward(dir: string): string | undefined {
 export function projectNameOf(projectFile: string): string | undefined {
   try {
     const v = parseYamlText(readFileSync(projectFile, 'utf8'), projectFile).value;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).name === 'string' ? ((v as Record<string, unknown>).name as string) : undefined;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).name === 'string'
+      ? ((v as Record<string, unknown>).name as string)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -168,7 +168,10 @@ function toGraph(m: Pick<Model, 'nodes' | 'edgeKind' | 'edgeSource' | 'edgeTarge
   return graph;
 }
 
-function finish(b: Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget'>, rest: Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>): Model {
+function finish(
+  b: Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget'>,
+  rest: Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>,
+): Model {
   let graph: ModelGraph | undefined;
   return {
     nodes: b.nodes,
@@ -182,7 +185,10 @@ function finish(b: Pick<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | '
 }
 
 /** A model from a graphology graph (tests and tools that build graphs by hand). */
-export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>> = {}): Model {
+export function modelFromGraph(
+  graph: ModelGraph,
+  rest: Partial<Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>> = {},
+): Model {
   const nodes = graph.nodes().map((id) => graph.getNodeAttributes(id));
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const edgeKind: EdgeKind[] = [];
@@ -193,15 +199,18 @@ export function modelFromGraph(graph: ModelGraph, rest: Partial<Omit<Model, 'nod
     edgeSource.push(index.get(s)!);
     edgeTarget.push(index.get(t)!);
   });
-  const model = finish({ nodes, index, edgeKind, edgeSource, edgeTarget }, {
-    allCritical: rest.allCritical ?? true,
-    domainRanks: rest.domainRanks ?? {},
-    reliability: rest.reliability ?? {},
-    blindSpots: rest.blindSpots ?? [],
-    ...(rest.coverage ? { coverage: rest.coverage } : {}),
-    warnings: rest.warnings ?? [],
-    ...(rest.inferredRecovery ? { inferredRecovery: rest.inferredRecovery } : {}),
-  });
+  const model = finish(
+    { nodes, index, edgeKind, edgeSource, edgeTarget },
+    {
+      allCritical: rest.allCritical ?? true,
+      domainRanks: rest.domainRanks ?? {},
+      reliability: rest.reliability ?? {},
+      blindSpots: rest.blindSpots ?? [],
+      ...(rest.coverage ? { coverage: rest.coverage } : {}),
+      warnings: rest.warnings ?? [],
+      ...(rest.inferredRecovery ? { inferredRecovery: rest.inferredRecovery } : {}),
+    },
+  );
   model.graph = () => graph;
   return model;
 }
@@ -225,8 +234,13 @@ export function buildModel(classification: Classification): Model {
           ranks[seg.kind] = DEFAULT_RANK;
         }
         at = b.addNode({
-          kind: 'domain', id, name: seg.name, domainKind: seg.kind, rank: ranks[seg.kind]!,
-          path: prefix.map((s) => s.name).join('/'), ...(parent >= 0 ? { parent: b.nodes[parent]!.id } : {}),
+          kind: 'domain',
+          id,
+          name: seg.name,
+          domainKind: seg.kind,
+          rank: ranks[seg.kind]!,
+          path: prefix.map((s) => s.name).join('/'),
+          ...(parent >= 0 ? { parent: b.nodes[parent]!.id } : {}),
         });
         if (parent >= 0) b.addEdge('within', at, parent);
       }
@@ -262,7 +276,11 @@ export function buildModel(classification: Classification): Model {
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
     if (k > n) {
       const r = members[0]!.record;
-      warnings.push({ file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message: `group ${name}: quorum ${k} is more than its ${n} member(s); using ${n}` });
+      warnings.push({
+        file: r.source?.file ?? r.urn,
+        ...(r.source?.line ? { line: r.source.line } : {}),
+        message: `group ${name}: quorum ${k} is more than its ${n} member(s); using ${n}`,
+      });
       k = n;
     }
     const at = b.addNode({ kind: 'group', id: groupId(name), name, service: members[0]!.service, k, n, quorum: q !== undefined });
@@ -274,8 +292,17 @@ export function buildModel(classification: Classification): Model {
     const r = c.record;
     const group = groupOfUrn.get(r.urn);
     const node: ComponentNode = {
-      kind: 'component', id: componentId(r.urn), urn: r.urn, name: r.name, type: r.type, role: c.role, service: c.service,
-      stack: r.stack, project: r.project, event: c.event, placedBy: c.placedBy,
+      kind: 'component',
+      id: componentId(r.urn),
+      urn: r.urn,
+      name: r.name,
+      type: r.type,
+      role: c.role,
+      service: c.service,
+      stack: r.stack,
+      project: r.project,
+      event: c.event,
+      placedBy: c.placedBy,
     };
     if (group !== undefined) node.group = b.nodes[group]!.id;
     if (c.capacity) {
@@ -346,7 +373,12 @@ export function buildModel(classification: Classification): Model {
   }
 
   return finish(b, {
-    allCritical, domainRanks: ranks, reliability: classification.reliability, blindSpots: classification.blindSpots, coverage: classification.coverage, warnings,
+    allCritical,
+    domainRanks: ranks,
+    reliability: classification.reliability,
+    blindSpots: classification.blindSpots,
+    coverage: classification.coverage,
+    warnings,
     ...(inferredRecovery.size > 0 ? { inferredRecovery } : {}),
   });
 }

@@ -18,9 +18,16 @@ export function applyTopology(model: Model, topology: Topology): Model {
   const graph = new DirectedGraph<ModelNode, ModelEdge>();
   base.forEachNode((id, attrs) => graph.addNode(id, { ...attrs }));
   base.forEachEdge((_e, attrs, s, t) => graph.addDirectedEdge(s, t, { ...attrs }));
-  const at = (loc: { line?: number; column?: number }) => ({ file: topology.file, ...(loc.line !== undefined ? { line: loc.line } : {}), ...(loc.column !== undefined ? { column: loc.column } : {}) });
+  const at = (loc: { line?: number; column?: number }) => ({
+    file: topology.file,
+    ...(loc.line !== undefined ? { line: loc.line } : {}),
+    ...(loc.column !== undefined ? { column: loc.column } : {}),
+  });
   const ranks = { ...model.domainRanks };
-  const kinds = (): string => Object.keys(ranks).sort((a, b) => ranks[a]! - ranks[b]! || byText(a, b)).join(', ');
+  const kinds = (): string =>
+    Object.keys(ranks)
+      .sort((a, b) => ranks[a]! - ranks[b]! || byText(a, b))
+      .join(', ');
 
   // Domains: an existing path, or its last segments when that is unambiguous. Indexed by
   // path and by every trailing run of segments, so 100k domains are not a quadratic scan.
@@ -47,7 +54,10 @@ export function applyTopology(model: Model, topology: Topology): Model {
   };
   const domainProblem = (loc: { line?: number; column?: number }, what: string, name: string, found: string | undefined): void => {
     const known = domainPaths().sort(byText);
-    problems.push({ ...at(loc), reason: `${what} "${name}" ${found === 'ambiguous' ? 'names several domains; give the full path' : `is no domain of the inputs; known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`}` });
+    problems.push({
+      ...at(loc),
+      reason: `${what} "${name}" ${found === 'ambiguous' ? 'names several domains; give the full path' : `is no domain of the inputs; known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`}`,
+    });
   };
   const containedBy = new Map<string, { line?: number; column?: number }>();
   for (const d of topology.domains) {
@@ -67,7 +77,10 @@ export function applyTopology(model: Model, topology: Topology): Model {
     const parentPath = parent ? (graph.getNodeAttributes(parent) as DomainNode).path : '';
     const dpath = parentPath ? `${parentPath}/${d.name}` : d.name;
     if (parentPath && dpath.split('/').length > MAX_DOMAIN_DEPTH) {
-      problems.push({ ...at(d), reason: `domain ${d.name}: nested more than ${MAX_DOMAIN_DEPTH} levels deep (domains nest provider/region/zone..., a handful of levels)` });
+      problems.push({
+        ...at(d),
+        reason: `domain ${d.name}: nested more than ${MAX_DOMAIN_DEPTH} levels deep (domains nest provider/region/zone..., a handful of levels)`,
+      });
       continue;
     }
     const id = `domain:${dpath}`;
@@ -101,10 +114,16 @@ export function applyTopology(model: Model, topology: Topology): Model {
 
   // Services.
   const serviceId = (name: string): string => `service:${name}`;
-  const known = graph.filterNodes((_id, n) => n.kind === 'service').map((id) => (graph.getNodeAttributes(id) as ServiceNode).name).sort(byText);
+  const known = graph
+    .filterNodes((_id, n) => n.kind === 'service')
+    .map((id) => (graph.getNodeAttributes(id) as ServiceNode).name)
+    .sort(byText);
   const checkService = (loc: { line?: number; column?: number }, what: string, name: string): boolean => {
     if (graph.hasNode(serviceId(name))) return true;
-    problems.push({ ...at(loc), reason: `${what} "${name}" is no service of the inputs; services are: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}` });
+    problems.push({
+      ...at(loc),
+      reason: `${what} "${name}" is no service of the inputs; services are: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`,
+    });
     return false;
   };
   let allCritical = model.allCritical;
@@ -121,7 +140,8 @@ export function applyTopology(model: Model, topology: Topology): Model {
     const id = serviceId(s.name);
     if (s.critical !== undefined) graph.mergeNodeAttributes(id, { critical: s.critical });
     if (s.tolerate) {
-      if (ranks[s.tolerate] === undefined) problems.push({ ...at(s), reason: `service ${s.name}: tolerate "${s.tolerate}" is no domain kind; use one of ${kinds()}` });
+      if (ranks[s.tolerate] === undefined)
+        problems.push({ ...at(s), reason: `service ${s.name}: tolerate "${s.tolerate}" is no domain kind; use one of ${kinds()}` });
       else graph.mergeNodeAttributes(id, { tolerate: s.tolerate });
     }
     for (const r of s.requires) {
@@ -133,7 +153,9 @@ export function applyTopology(model: Model, topology: Topology): Model {
       const groups = [
         ...new Set([
           ...graph.filterNodes((_g, n) => n.kind === 'group' && (n as GroupNode).service === s.name),
-          ...graph.outNeighbors(id).filter((t) => graph.getNodeAttribute(t, 'kind') === 'group' && graph.getEdgeAttribute(graph.directedEdge(id, t)!, 'kind') === 'requires'),
+          ...graph
+            .outNeighbors(id)
+            .filter((t) => graph.getNodeAttribute(t, 'kind') === 'group' && graph.getEdgeAttribute(graph.directedEdge(id, t)!, 'kind') === 'requires'),
         ]),
       ].sort(byText);
       if (groups.length === 0) {
@@ -153,7 +175,14 @@ export function applyTopology(model: Model, topology: Topology): Model {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  return modelFromGraph(graph, { allCritical, domainRanks: ranks, reliability: model.reliability, blindSpots: model.blindSpots, ...(model.coverage ? { coverage: model.coverage } : {}), warnings: model.warnings });
+  return modelFromGraph(graph, {
+    allCritical,
+    domainRanks: ranks,
+    reliability: model.reliability,
+    blindSpots: model.blindSpots,
+    ...(model.coverage ? { coverage: model.coverage } : {}),
+    warnings: model.warnings,
+  });
 }
 
 /**
@@ -163,7 +192,11 @@ export function applyTopology(model: Model, topology: Topology): Model {
 export function withinCycle(graph: DirectedGraph<ModelNode, ModelEdge>): [string, string] | undefined {
   const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 done
   const ups = (id: string): string[] =>
-    graph.outEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === 'within').map((e) => graph.target(e)).sort(byText);
+    graph
+      .outEdges(id)
+      .filter((e) => graph.getEdgeAttribute(e, 'kind') === 'within')
+      .map((e) => graph.target(e))
+      .sort(byText);
   const roots = graph.filterNodes((_id, n) => n.kind === 'domain').sort(byText);
   for (const root of roots) {
     if (state.has(root)) continue;

@@ -8,17 +8,26 @@ export function renderCoverageJson(reports: CoverageReport[]): string {
 function pad(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Summary, then (with `all`) every type and its rules, then the placement-bearing types without a rule. */
 export function renderCoverageText(reports: CoverageReport[], all = false): string {
   const out: string[] = [];
   for (const r of reports) {
-    out.push(`${r.schema.name} ${r.schema.version} (${r.schema.source}): ${r.types} resource types, ${r.placementBearing} placement-bearing, ${r.covered} of them placed by a rule: ${r.percent.toFixed(1)}%`);
+    out.push(
+      `${r.schema.name} ${r.schema.version} (${r.schema.source}): ${r.types} resource types, ${r.placementBearing} placement-bearing, ${r.covered} of them placed by a rule: ${r.percent.toFixed(1)}%`,
+    );
     if (all) {
       out.push('');
-      out.push(...pad([['  TYPE', 'PLACEMENT', 'RULES'], ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-'])]));
+      out.push(
+        ...pad([['  TYPE', 'PLACEMENT', 'RULES'], ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-'])]),
+      );
     }
     if (r.uncovered.length > 0) {
       out.push('', `  Placement-bearing types without a placement rule (${r.uncovered.length}):`);

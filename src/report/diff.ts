@@ -16,7 +16,11 @@ export function renderDiffText(d: DiffResult, options: ReportOptions): string {
   d = visibleDeep(d); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
   const stacks = (x: DiffResult['before']): string => x.map((i) => `${i.project}/${i.stack}`).join(', ');
-  const out = [c.bold(`firebreak diff: ${stacks(d.before)} -> ${stacks(d.after)}`), `${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];
+  const out = [
+    c.bold(`firebreak diff: ${stacks(d.before)} -> ${stacks(d.after)}`),
+    `${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`,
+    '',
+  ];
   const section = (title: string, list: Finding[], paint: (s: string) => string): void => {
     if (list.length === 0) return;
     out.push(c.bold(`${title} (${list.length})`));
@@ -36,7 +40,6 @@ export function renderDiffText(d: DiffResult, options: ReportOptions): string {
   }
   return out.join('\n') + '\n';
 }
-
 
 export function renderDiffMarkdown(d: DiffResult): string {
   const out = [`### firebreak diff: ${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`, ''];

@@ -31,7 +31,8 @@ export function verdictText(result: AnalysisResult, options: Pick<ReportOptions,
   const cov = result.summary.coverage;
   // Never a plain "passed" while something that could fail was not judged.
   const notClean = cov.unjudged > 0 ? `; not clean: ${cov.unjudged} of ${cov.resources} resources could not be judged` : '';
-  if (options.failOnUnjudged && cov.unjudged > 0) return { passed: false, text: `failed: ${cov.unjudged} of ${cov.resources} resources could not be judged (--fail-on-unjudged)` };
+  if (options.failOnUnjudged && cov.unjudged > 0)
+    return { passed: false, text: `failed: ${cov.unjudged} of ${cov.resources} resources could not be judged (--fail-on-unjudged)` };
   if (failOn === 'none') return { passed: true, text: `passed: not gated (--fail-on none)${notClean}` };
   const n = failing(result, options).length;
   const rest = result.baseline ? ' not in the baseline' : '';

@@ -108,7 +108,13 @@ function modelFromFindings(result: AnalysisResult): ResultModel {
     if (n.kind === 'domain' || at.has(n.id)) continue;
     at.set(n.id, nodes.length);
     const info = result.nodes[n.id];
-    nodes.push({ id: n.id, kind: n.kind, name: info?.name ?? n.label, ...(info?.service ? { service: info.service } : {}), ...(info?.role ? { role: info.role } : {}) });
+    nodes.push({
+      id: n.id,
+      kind: n.kind,
+      name: info?.name ?? n.label,
+      ...(info?.service ? { service: info.service } : {}),
+      ...(info?.role ? { role: info.role } : {}),
+    });
   }
   for (const n of graph.nodes) {
     const placedIn = result.nodes[n.id]?.placedIn ?? [];
@@ -190,7 +196,11 @@ function pageData(result: AnalysisResult): unknown {
     })),
     labels,
     marks: {
-      spof: graph.nodes.filter((n) => n.spof).map((n) => n.id).concat(collectSpofClusters(graph.clusters)).sort(byText),
+      spof: graph.nodes
+        .filter((n) => n.spof)
+        .map((n) => n.id)
+        .concat(collectSpofClusters(graph.clusters))
+        .sort(byText),
       down: down.sort(byText),
       stranded: stranded.sort(byText),
     },

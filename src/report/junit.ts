@@ -19,13 +19,7 @@ const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text content: the five special characters escaped, characters XML cannot hold removed. */
 export function xmlText(s: string): string {
-  return s
-    .replace(NOT_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** An attribute value: as text, with whitespace kept as character references (parsers normalise raw ones). */
@@ -104,7 +98,9 @@ export function renderJunit(result: AnalysisResult, options: ReportOptions): str
   }
   const cov = result.summary.coverage;
   const fails = options.failOnUnjudged === true;
-  const props = (['resources', 'modelled', 'configOnly', 'components', 'unjudged'] as const).map((k) => `      <property name="coverage.${k}" value="${cov[k]}"/>`);
+  const props = (['resources', 'modelled', 'configOnly', 'components', 'unjudged'] as const).map(
+    (k) => `      <property name="coverage.${k}" value="${cov[k]}"/>`,
+  );
   const cases = result.unjudged.map((u) => {
     const body = `${u.message}${u.source ? `\nAt: ${formatLocation(u.source)}` : ''}\nURN: ${u.urn}`;
     const inner = fails

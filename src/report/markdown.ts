@@ -117,7 +117,8 @@ function verdict(result: AnalysisResult, failOn: Severity | 'none', failOnUnjudg
   // Never "passed" plain while something that could fail was not judged.
   const notClean = unjudged > 0 ? ` Not clean: ${unjudgedHeadline(result)}.` : '';
   const failing = failOn === 'none' ? 0 : failingFindings(result, failOn).length;
-  if (failing > 0) return `**firebreak: failed**: ${plural(failing, 'finding')} at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.${notClean}`;
+  if (failing > 0)
+    return `**firebreak: failed**: ${plural(failing, 'finding')} at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.${notClean}`;
   if (failOnUnjudged && unjudged > 0) return `**firebreak: failed**: ${unjudgedHeadline(result)} (--fail-on-unjudged).`;
   if (failOn === 'none') return `**firebreak: passed**: not gated (--fail-on none).${notClean}`;
   return `**firebreak: passed**: no finding at or above ${failOn}${against}${b ? ` (${b.unchanged} in the baseline)` : ''}.${notClean}`;
@@ -136,7 +137,12 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     const failing = new Set(failingFindings(result, options.failOn ?? 'high').map((f) => f.id));
     const list = shown.filter((f) => failing.has(f.id));
     const rows = list.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
-    return fit(`${verdict(result, options.failOn ?? 'high', options.failOnUnjudged ?? false)}\n`, rows, list.map((f) => findingDetails(result, f, maxPaths)), []);
+    return fit(
+      `${verdict(result, options.failOn ?? 'high', options.failOnUnjudged ?? false)}\n`,
+      rows,
+      list.map((f) => findingDetails(result, f, maxPaths)),
+      [],
+    );
   }
   const main = shown.filter((f) => f.severity !== 'info');
   const info = shown.filter((f) => f.severity === 'info');
@@ -147,12 +153,17 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   const setsText = sets > 0 ? plural(sets, 'shared risk group') : '';
   const cov = s.coverage;
   if (main.length === 0 && cov.unjudged > 0) {
-    head.push(`### firebreak: ${unjudgedHeadline(result)}; no single point of failure among the rest${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
+    head.push(
+      `### firebreak: ${unjudgedHeadline(result)}; no single point of failure among the rest${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`,
+    );
   } else if (main.length === 0) {
     head.push(`### firebreak: no single point of failure${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
   } else {
     const counts = SEVERITIES.filter((sev) => sev !== 'info' && s.findings[sev] > 0).map((sev) => `${s.findings[sev]} ${sev}`);
-    const found = singles > 0 ? `found ${plural(singles, 'single point of failure', 'single points of failure')}${sets > 0 ? ` and ${setsText}` : ''}` : `: no single point of failure, ${setsText}`;
+    const found =
+      singles > 0
+        ? `found ${plural(singles, 'single point of failure', 'single points of failure')}${sets > 0 ? ` and ${setsText}` : ''}`
+        : `: no single point of failure, ${setsText}`;
     head.push(`### firebreak${singles > 0 ? ' ' : ''}${found} (${plural(main.length, 'finding')}: ${counts.join(', ')})`);
   }
   head.push('');
@@ -178,7 +189,10 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   const kinds = [...new Set(result.findings.map((f) => f.rule))].sort();
   if (kinds.length > 0) {
     const count = (k: string): number => result.findings.filter((f) => f.rule === k).length;
-    head.push(`Finding kinds (what they mean, how to fix them): ${kinds.map((k) => `[${escapeMarkdown(k)}](${findingDocsUrl(k)}) (${count(k)})`).join(', ')}`, '');
+    head.push(
+      `Finding kinds (what they mean, how to fix them): ${kinds.map((k) => `[${escapeMarkdown(k)}](${findingDocsUrl(k)}) (${count(k)})`).join(', ')}`,
+      '',
+    );
   }
 
   const rows = main.map((f) => `| ${f.severity}${baselineMark(f, false)} | ${eventLabel(f)} | ${servicesCell(f)} | ${markdownCode(f.id)} |`);
@@ -186,7 +200,10 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
 
   const tail: string[] = [];
   if (info.length > 0) {
-    const items = info.flatMap((f) => [`- **info**: ${escapeMarkdown(f.message)} (id ${markdownCode(f.id)}${locations(f)})`, ...explanation(result, f, maxPaths, '  ')]);
+    const items = info.flatMap((f) => [
+      `- **info**: ${escapeMarkdown(f.message)} (id ${markdownCode(f.id)}${locations(f)})`,
+      ...explanation(result, f, maxPaths, '  '),
+    ]);
     tail.push(collapsed(`${plural(info.length, 'info finding')} beyond the policy (larger than a ${escapeMarkdown(result.policy.tolerate)})`, items));
   }
   const LIST_MAX = 50;
@@ -197,7 +214,9 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     tail.push(collapsed(`${plural(absent.length, 'finding')} of the baseline fixed (no longer found)`, items));
   }
   if (result.unjudged.length > 0) {
-    const items = result.unjudged.slice(0, LIST_MAX).map((u) => `- ${escapeMarkdown(u.message)}${u.source ? ` · at ${escapeMarkdown(formatLocation(u.source))}` : ''}`);
+    const items = result.unjudged
+      .slice(0, LIST_MAX)
+      .map((u) => `- ${escapeMarkdown(u.message)}${u.source ? ` · at ${escapeMarkdown(formatLocation(u.source))}` : ''}`);
     if (result.unjudged.length > LIST_MAX) items.push(`- … and ${result.unjudged.length - LIST_MAX} more (see \`--format json\`)`);
     tail.push(collapsed(`Unjudged (${result.unjudged.length}): resources that could fail but were not judged`, items));
   }
@@ -239,7 +258,9 @@ function fit(head: string, rows: string[], details: string[], tail: string[]): s
     else omittedBlocks++;
   }
   if (omittedRows > 0 || omittedBlocks > 0) {
-    const what = [omittedRows > 0 ? plural(omittedRows, 'table row') : '', omittedBlocks > 0 ? plural(omittedBlocks, 'section') : ''].filter(Boolean).join(' and ');
+    const what = [omittedRows > 0 ? plural(omittedRows, 'table row') : '', omittedBlocks > 0 ? plural(omittedBlocks, 'section') : '']
+      .filter(Boolean)
+      .join(' and ');
     out += `\n_Truncated to fit a comment: ${what} left out. Run \`firebreak analyze --format text\` or \`--format json\` for the full report._\n`;
   }
   return out;

@@ -9,8 +9,14 @@ const last = (path: string): string => path.split('/').pop()!;
 
 function headline(p: PlanResult): string {
   const name = last(p.newDomain.path);
-  if (p.steps.length === 0) return p.before.length === 0 ? `Nothing to duplicate: every critical service already survives any single ${p.policy.tolerate}-level loss.` : `No duplication into ${name} helps.`;
-  const how = p.method === 'exact' ? 'the fewest possible (exact search)' : 'a minimal set: no step can be left out (greedy search; the fewest possible is not guaranteed)';
+  if (p.steps.length === 0)
+    return p.before.length === 0
+      ? `Nothing to duplicate: every critical service already survives any single ${p.policy.tolerate}-level loss.`
+      : `No duplication into ${name} helps.`;
+  const how =
+    p.method === 'exact'
+      ? 'the fewest possible (exact search)'
+      : 'a minimal set: no step can be left out (greedy search; the fewest possible is not guaranteed)';
   return `Duplicate ${p.steps.length} component${p.steps.length === 1 ? '' : 's'} into ${p.newDomain.kind} ${name}, in ${p.waves} wave${p.waves === 1 ? '' : 's'}: ${how}.`;
 }
 
@@ -20,7 +26,10 @@ function stepText(s: PlanStep): string {
 }
 
 function outcome(p: PlanResult): string[] {
-  if (p.after.length === 0) return [`After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate} (${p.before.length} failing loss(es) before).`];
+  if (p.after.length === 0)
+    return [
+      `After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate} (${p.before.length} failing loss(es) before).`,
+    ];
   return [`Still failing after the plan:`, ...p.after.map((f) => `  - losing ${f.domain} still takes down ${f.services.join(', ')}`)];
 }
 
@@ -37,7 +46,6 @@ export function renderPlanText(p: PlanResult, options: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-
 export function renderPlanMarkdown(p: PlanResult): string {
   const out = [`### firebreak plan: add ${md(p.newDomain.kind)} ${md(p.newDomain.path)}`, '', md(headline(p)), ''];
   for (let w = 1; w <= p.waves; w++) {
@@ -48,4 +56,3 @@ export function renderPlanMarkdown(p: PlanResult): string {
   out.push(...outcome(p).map(md));
   return out.join('\n') + '\n';
 }
-

@@ -74,7 +74,11 @@ function descriptor(id: string): ReportingDescriptor {
 /** A file path as a URI reference: forward slashes, segments percent-encoded, absolute paths as file: URIs. */
 export function fileUri(file: string): string {
   const slashed = file.replace(/\\/g, '/');
-  const encode = (p: string): string => p.split('/').map((seg) => encodeURIComponent(seg)).join('/');
+  const encode = (p: string): string =>
+    p
+      .split('/')
+      .map((seg) => encodeURIComponent(seg))
+      .join('/');
   const drive = /^([A-Za-z]):\//.exec(slashed);
   if (drive) return `file:///${drive[1]}:/${encode(slashed.slice(3))}`;
   if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
@@ -150,10 +154,15 @@ function messageText(result: AnalysisResult, f: Finding): string {
 
 function suppressions(result: AnalysisResult, f: Finding): object {
   if (f.accepted) {
-    return { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}` }] };
+    return {
+      suppressions: [
+        { kind: 'external', status: 'accepted', justification: `${f.accepted.reason}${f.accepted.expires ? ` (until ${f.accepted.expires})` : ''}` },
+      ],
+    };
   }
   // In the baseline: accepted as it stands, so code scanning does not raise it as a new alert.
-  if (f.baseline === 'unchanged') return { suppressions: [{ kind: 'external', status: 'accepted', justification: `in the baseline ${result.baseline?.file ?? ''}`.trimEnd() }] };
+  if (f.baseline === 'unchanged')
+    return { suppressions: [{ kind: 'external', status: 'accepted', justification: `in the baseline ${result.baseline?.file ?? ''}`.trimEnd() }] };
   return {};
 }
 
@@ -198,7 +207,9 @@ export function renderSarif(result: AnalysisResult, options: ReportOptions): str
           },
         },
         // What was not judged: notifications (not alerts), one per resource, and the coverage counts (docs/coverage.md).
-        ...(result.unjudged.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u) => unjudgedNotification(u, fallback, options)) }] } : {}),
+        ...(result.unjudged.length > 0
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u) => unjudgedNotification(u, fallback, options)) }] }
+          : {}),
         columnKind: 'utf16CodeUnits',
         results,
         properties: { coverage: result.summary.coverage },

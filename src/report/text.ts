@@ -75,7 +75,9 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
     const lost = g.lostMember ? ` lost ${nodeLabel(result.nodes, g.lostMember)};` : '';
     const tools = g.tools.map((t) => result.nodes[t]?.name ?? t).join(', ');
     const survivors = g.survivors.length > 0 ? g.survivors.map((m) => nodeLabel(result.nodes, m)).join(', ') : 'its surviving replicas';
-    lines.push(`         ${c.yellow('stranded')} ${nodeLabel(result.nodes, g.group)}:${lost} ${survivors} cannot take over without ${tools}, lost in the same event`);
+    lines.push(
+      `         ${c.yellow('stranded')} ${nodeLabel(result.nodes, g.group)}:${lost} ${survivors} cannot take over without ${tools}, lost in the same event`,
+    );
   }
   if (f.stranded.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.stranded.length - maxPaths} more stranded groups (see --format json)`)}`);
   return lines;
@@ -108,14 +110,21 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
   );
   const cov = s.coverage;
-  out.push(`Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`);
   out.push(
-    c.dim(`Policy: every critical service must survive the loss of any single component and of any domain up to a ${result.policy.tolerate}; larger domains are shown as info.`),
+    `Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`,
+  );
+  out.push(
+    c.dim(
+      `Policy: every critical service must survive the loss of any single component and of any domain up to a ${result.policy.tolerate}; larger domains are shown as info.`,
+    ),
   );
   out.push('');
   // Never clean while something that could fail was not judged.
   if (cov.unjudged > 0) out.push(c.yellow(`${unjudgedHeadline(result)} — see below.`));
-  else if (result.findings.length === 0 && cov.modelled === 0 && s.components === 0) out.push(c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`));
+  else if (result.findings.length === 0 && cov.modelled === 0 && s.components === 0)
+    out.push(
+      c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`),
+    );
   else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
   if (cov.unjudged > 0) out.push('');
   for (const sev of SEVERITIES) {
@@ -148,7 +157,9 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     const width = Math.max(7, ...a.services.map((x) => x.service.length));
     for (const x of a.services) {
       const cause = x.causes[0] ? `  mostly: ${x.causes[0].events.join(' + ')} (${Math.round(x.causes[0].share * 100)}%)` : '';
-      out.push(`  ${x.service.padEnd(width)}  ${x.availability.padStart(12)}  ${x.nines === null ? 'no cut set found' : `${x.nines.toFixed(2)} nines`}  ${x.downtimeHoursPerYear} h/year${cause}`);
+      out.push(
+        `  ${x.service.padEnd(width)}  ${x.availability.padStart(12)}  ${x.nines === null ? 'no cut set found' : `${x.nines.toFixed(2)} nines`}  ${x.downtimeHoursPerYear} h/year${cause}`,
+      );
     }
     if (a.unassumed.length > 0) out.push(c.dim(`  no failure rate assumed for: ${a.unassumed.join(', ')} (counted as never lost)`));
     out.push('');

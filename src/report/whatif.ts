@@ -38,7 +38,6 @@ export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): strin
   return out.join('\n') + '\n';
 }
 
-
 export function renderWhatIfMarkdown(r: WhatIfResult): string {
   const plain = pc.createColors(false);
   const out = [
@@ -50,7 +49,9 @@ export function renderWhatIfMarkdown(r: WhatIfResult): string {
     '| --- | --- | --- | --- |',
   ];
   for (const s of r.services) {
-    out.push(`| ${md(s.name)}${s.critical ? '' : ' (not critical)'} | ${s.state} | ${s.state === 'up' ? '' : md(renderPath(r, s.path, plain))} | ${md(remedy(r, s))} |`);
+    out.push(
+      `| ${md(s.name)}${s.critical ? '' : ' (not critical)'} | ${s.state} | ${s.state === 'up' ? '' : md(renderPath(r, s.path, plain))} | ${md(remedy(r, s))} |`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -18,7 +18,10 @@ import { MARKER, main } from '../../action/firebreak-action.mjs';
 
 const run = main as (env: Record<string, string | undefined>) => Promise<number>;
 
-interface Comment { id: number; body: string }
+interface Comment {
+  id: number;
+  body: string;
+}
 const comments: Comment[] = [];
 const requests: string[] = [];
 let server: Server;
@@ -36,7 +39,8 @@ beforeAll(async () => {
     expect(req.headers.authorization).toBe('Bearer t0ken');
     const text = await body(req);
     res.setHeader('content-type', 'application/json');
-    if (req.method === 'GET' && /\/repos\/acme\/infra\/issues\/7\/comments/.test(req.url ?? '')) return res.end(JSON.stringify([{ id: 1, body: 'LGTM' }, ...comments]));
+    if (req.method === 'GET' && /\/repos\/acme\/infra\/issues\/7\/comments/.test(req.url ?? ''))
+      return res.end(JSON.stringify([{ id: 1, body: 'LGTM' }, ...comments]));
     if (req.method === 'POST' && req.url === '/repos/acme/infra/issues/7/comments') {
       const c = { id: 100 + comments.length, body: JSON.parse(text).body as string };
       comments.push(c);
@@ -97,7 +101,9 @@ describe('action.yml', () => {
     const script = action.runs.steps.find((s) => s.run?.includes('firebreak-action.mjs'))!;
     expect(existsSync(path.join(repoRoot, 'action', 'firebreak-action.mjs'))).toBe(true);
     for (const i of ['input', 'baseline', 'fail-on', 'sarif-file', 'comment']) expect(action.inputs).toHaveProperty(i);
-    expect(Object.keys(script.env!)).toEqual(expect.arrayContaining(['FIREBREAK_INPUTS', 'FIREBREAK_BASELINE', 'FIREBREAK_FAIL_ON', 'FIREBREAK_SARIF', 'GITHUB_TOKEN']));
+    expect(Object.keys(script.env!)).toEqual(
+      expect.arrayContaining(['FIREBREAK_INPUTS', 'FIREBREAK_BASELINE', 'FIREBREAK_FAIL_ON', 'FIREBREAK_SARIF', 'GITHUB_TOKEN']),
+    );
   });
 });
 

@@ -29,7 +29,11 @@ function estimate(spec: ModelSpec) {
 
 describe('availability estimate', () => {
   it('sums the single events for a lone component: itself, its zone, its region', () => {
-    const a = estimate(region().component('x', { placedIn: ['r1/a'] }).service('svc', ['x']));
+    const a = estimate(
+      region()
+        .component('x', { placedIn: ['r1/a'] })
+        .service('svc', ['x']),
+    );
     const svc = a.services[0]!;
     expect(svc.unavailability).toBeCloseTo(qComp + qZone + qRegion, 12);
     expect(svc.cutSets).toBe(3);
@@ -39,7 +43,11 @@ describe('availability estimate', () => {
 
   it('adds products of pairs for replicas in two zones', () => {
     const a = estimate(
-      region().component('x1', { placedIn: ['r1/a'] }).component('x2', { placedIn: ['r1/b'] }).group('x', 1, ['x1', 'x2']).service('svc', ['x']),
+      region()
+        .component('x1', { placedIn: ['r1/a'] })
+        .component('x2', { placedIn: ['r1/b'] })
+        .group('x', 1, ['x1', 'x2'])
+        .service('svc', ['x']),
     );
     // {r1}, {a,b}, {a,x2}, {x1,b}, {x1,x2}
     const expected = qRegion + qZone * qZone + 2 * qZone * qComp + qComp * qComp;
@@ -49,7 +57,9 @@ describe('availability estimate', () => {
   });
 
   it('is absent unless asked for, and names domain kinds with no assumption', () => {
-    const spec = region().component('x', { placedIn: ['r1/a'] }).service('svc', ['x']);
+    const spec = region()
+      .component('x', { placedIn: ['r1/a'] })
+      .service('svc', ['x']);
     expect(analyzeModel(withReliability(spec.build()), [], {}).availability).toBeUndefined();
     const bare = analyzeModel({ ...spec.build(), reliability: {} }, [], { availability: true }).availability!;
     expect(bare.unassumed).toEqual(['region', 'zone']);

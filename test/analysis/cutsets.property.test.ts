@@ -39,7 +39,11 @@ function exhaustive(engine: Engine, events: number[], targets: number[], order: 
         for (let size = 1; size < m; size++) for (const sub of subsets(set, size)) if (get(sub).has(s)) return false;
         return true;
       });
-      if (fresh.length > 0) out.set(set.join(','), fresh.sort((a, b) => a - b));
+      if (fresh.length > 0)
+        out.set(
+          set.join(','),
+          fresh.sort((a, b) => a - b),
+        );
     }
   }
   return out;

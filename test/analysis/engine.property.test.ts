@@ -81,8 +81,14 @@ function pathProblem(model: Model, engine: Engine, ref: Reference, failed: Reado
 function hasFeedbackCycle(model: Model): boolean {
   const graph = model.graph();
   const dependsOn = (x: string): string[] => {
-    const out = graph.outEdges(x).filter((e) => ['requires', 'recovers-with'].includes(graph.getEdgeAttribute(e, 'kind'))).map((e) => graph.target(e));
-    const members = graph.inEdges(x).filter((e) => graph.getEdgeAttribute(e, 'kind') === 'member-of').map((e) => graph.source(e));
+    const out = graph
+      .outEdges(x)
+      .filter((e) => ['requires', 'recovers-with'].includes(graph.getEdgeAttribute(e, 'kind')))
+      .map((e) => graph.target(e));
+    const members = graph
+      .inEdges(x)
+      .filter((e) => graph.getEdgeAttribute(e, 'kind') === 'member-of')
+      .map((e) => graph.source(e));
     return [...out, ...members];
   };
   for (const g of graph.nodes()) {
@@ -151,7 +157,9 @@ describe('engine vs brute-force reference', () => {
           const ref = bruteForce(built.model, failed);
           engine.nodes.forEach((node, i) => {
             if (node.kind !== 'component' || node.capacity === undefined) return;
-            expect(STATE_NAMES[engine.stateOf(i)], `${built.description}\nfailed: ${failedIds.join(', ')}\n${node.id}`).toBe(STATE_NAMES[ref.state.get(node.id)!]);
+            expect(STATE_NAMES[engine.stateOf(i)], `${built.description}\nfailed: ${failedIds.join(', ')}\n${node.id}`).toBe(
+              STATE_NAMES[ref.state.get(node.id)!],
+            );
             const places = engine.placementsOf(i);
             const lost = places.filter((d) => ref.lostDomains.has(engine.ids[d]!)).length;
             if (failed.has(node.id)) return;
@@ -224,8 +232,24 @@ describe('the reference itself', () => {
     const add = (n: ModelNode) => graph.addNode(n.id, n);
     add({ kind: 'domain', id: 'domain:a', name: 'a', domainKind: 'zone', rank: 4, path: 'a' });
     add({ kind: 'domain', id: 'domain:b', name: 'b', domainKind: 'zone', rank: 4, path: 'b' });
-    for (const [name, zone] of [['p', 'a'], ['s', 'b'], ['tool', 'a']] as const) {
-      add({ kind: 'component', id: `component:${name}`, urn: name, name, type: 't', role: 'compute', service: '', stack: '', project: '', event: true, placedBy: '' });
+    for (const [name, zone] of [
+      ['p', 'a'],
+      ['s', 'b'],
+      ['tool', 'a'],
+    ] as const) {
+      add({
+        kind: 'component',
+        id: `component:${name}`,
+        urn: name,
+        name,
+        type: 't',
+        role: 'compute',
+        service: '',
+        stack: '',
+        project: '',
+        event: true,
+        placedBy: '',
+      });
       graph.addDirectedEdge(`component:${name}`, `domain:${zone}`, { kind: 'placed-in' });
     }
     add({ kind: 'group', id: 'group:db', name: 'db', service: '', k: 1, n: 2, quorum: false });

@@ -34,7 +34,12 @@ describe('spanning placement', () => {
   );
   const ids = [C('single'), C('span'), C('zone-and-region'), C('two-regions'), C('nowhere'), S('svc')];
   const row = (single: ServiceState, span: ServiceState, zr: ServiceState, tr: ServiceState, nowhere: ServiceState = 'up') => ({
-    [C('single')]: single, [C('span')]: span, [C('zone-and-region')]: zr, [C('two-regions')]: tr, [C('nowhere')]: nowhere, [S('svc')]: span,
+    [C('single')]: single,
+    [C('span')]: span,
+    [C('zone-and-region')]: zr,
+    [C('two-regions')]: tr,
+    [C('nowhere')]: nowhere,
+    [S('svc')]: span,
   });
 
   it.each<Row>([
@@ -83,14 +88,26 @@ describe('capacity: n instances over z zones (a count the rules read)', () => {
   );
   const ids = [C('one'), C('pool'), C('two'), C('plain'), S('svc')];
   const row = (one: ServiceState, pool: ServiceState, two: ServiceState, plain: ServiceState, svc: ServiceState) => ({
-    [C('one')]: one, [C('pool')]: pool, [C('two')]: two, [C('plain')]: plain, [S('svc')]: svc,
+    [C('one')]: one,
+    [C('pool')]: pool,
+    [C('two')]: two,
+    [C('plain')]: plain,
+    [S('svc')]: svc,
   });
 
   it.each<Row>([
-    ['one instance: either zone stops it; a pool of one per zone is degraded, not down', [D('aws/r1/a')], row('down', 'degraded', 'degraded', 'up', 'degraded')],
+    [
+      'one instance: either zone stops it; a pool of one per zone is degraded, not down',
+      [D('aws/r1/a')],
+      row('down', 'degraded', 'degraded', 'up', 'degraded'),
+    ],
     ['zone b alike', [D('aws/r1/b')], row('down', 'degraded', 'degraded', 'up', 'degraded')],
     ['zone c holds no instance of one; two instances over three zones are degraded', [D('aws/r1/c')], row('up', 'degraded', 'degraded', 'up', 'degraded')],
-    ['two zones of three: the pool is degraded, two instances may have been in them', [D('aws/r1/a'), D('aws/r1/c')], row('down', 'degraded', 'down', 'up', 'degraded')],
+    [
+      'two zones of three: the pool is degraded, two instances may have been in them',
+      [D('aws/r1/a'), D('aws/r1/c')],
+      row('down', 'degraded', 'down', 'up', 'degraded'),
+    ],
     ['every zone: all down', [D('aws/r1/a'), D('aws/r1/b'), D('aws/r1/c')], row('down', 'down', 'down', 'down', 'down')],
     ['the one instance failing itself', [C('one')], row('down', 'up', 'up', 'up', 'up')],
   ])('%s', (_name, events, expected) => {
@@ -155,8 +172,14 @@ describe('requires chains (A requires B requires C)', () => {
       .build(),
   );
   const st = (a: ServiceState, b: ServiceState, c: ServiceState, other: ServiceState = 'up') => ({
-    [C('A')]: a, [C('B')]: b, [C('C')]: c, [C('other')]: other, [S('svc')]: a,
-    [S('uses-b')]: (['up', 'degraded', 'stranded', 'down'] as const)[Math.max(['up', 'degraded', 'stranded', 'down'].indexOf(b), ['up', 'degraded', 'stranded', 'down'].indexOf(other))]!,
+    [C('A')]: a,
+    [C('B')]: b,
+    [C('C')]: c,
+    [C('other')]: other,
+    [S('svc')]: a,
+    [S('uses-b')]: (['up', 'degraded', 'stranded', 'down'] as const)[
+      Math.max(['up', 'degraded', 'stranded', 'down'].indexOf(b), ['up', 'degraded', 'stranded', 'down'].indexOf(other))
+    ]!,
   });
 
   it.each<Row>([
@@ -197,7 +220,13 @@ describe('k-of-n groups', () => {
     return new Harness(spec.group('g', k, members).service('svc', ['g']).build());
   }
   const cases: Array<[string, number, number, number, ServiceState]> = [];
-  for (const [k, n, label] of [[1, 1, 'a lone member'], [1, 2, '1-of-2 (active/standby)'], [2, 3, '2-of-3 majority'], [3, 5, '3-of-5 majority'], [5, 5, 'all 5 needed']] as const) {
+  for (const [k, n, label] of [
+    [1, 1, 'a lone member'],
+    [1, 2, '1-of-2 (active/standby)'],
+    [2, 3, '2-of-3 majority'],
+    [3, 5, '3-of-5 majority'],
+    [5, 5, 'all 5 needed'],
+  ] as const) {
     for (let lost = 0; lost <= n; lost++) {
       const expected: ServiceState = lost === 0 ? 'up' : n - lost < k ? 'down' : 'degraded';
       cases.push([label, k, n, lost, expected]);
@@ -367,17 +396,41 @@ describe('stranded propagation', () => {
     [
       'a stranded group strands what requires it, up to the services',
       [D('aws/r1/a')],
-      { [G('db')]: 'stranded', [C('api')]: 'stranded', [C('web')]: 'stranded', [S('pay')]: 'stranded', [S('pay-and-batch')]: 'stranded', [S('pay-and-lonely')]: 'down', [S('batch-only')]: 'up' },
+      {
+        [G('db')]: 'stranded',
+        [C('api')]: 'stranded',
+        [C('web')]: 'stranded',
+        [S('pay')]: 'stranded',
+        [S('pay-and-batch')]: 'stranded',
+        [S('pay-and-lonely')]: 'down',
+        [S('batch-only')]: 'up',
+      },
     ],
     [
       'down beats stranded in a service needing both',
       [D('aws/r1/a'), D('aws/r1/c')],
-      { [G('db')]: 'stranded', [C('api')]: 'stranded', [C('web')]: 'stranded', [S('pay')]: 'stranded', [S('pay-and-batch')]: 'down', [S('pay-and-lonely')]: 'down', [S('batch-only')]: 'down' },
+      {
+        [G('db')]: 'stranded',
+        [C('api')]: 'stranded',
+        [C('web')]: 'stranded',
+        [S('pay')]: 'stranded',
+        [S('pay-and-batch')]: 'down',
+        [S('pay-and-lonely')]: 'down',
+        [S('batch-only')]: 'down',
+      },
     ],
     [
       'a degraded group degrades what requires it',
       [D('aws/r1/b')],
-      { [G('db')]: 'degraded', [C('api')]: 'degraded', [C('web')]: 'degraded', [S('pay')]: 'degraded', [S('pay-and-batch')]: 'degraded', [S('pay-and-lonely')]: 'degraded', [S('batch-only')]: 'up' },
+      {
+        [G('db')]: 'degraded',
+        [C('api')]: 'degraded',
+        [C('web')]: 'degraded',
+        [S('pay')]: 'degraded',
+        [S('pay-and-batch')]: 'degraded',
+        [S('pay-and-lonely')]: 'degraded',
+        [S('batch-only')]: 'up',
+      },
     ],
   ])('%s', (_name, events, expected) => {
     h.fail(...events);
@@ -403,7 +456,10 @@ describe('stranded propagation', () => {
     // alive = up or degraded: two stranded members leave none alive, but none
     // is down: the group comes back once the database is failed over.
     expect(g.states([C('app0'), C('app1'), G('apps'), S('svc')])).toEqual({
-      [C('app0')]: 'stranded', [C('app1')]: 'stranded', [G('apps')]: 'stranded', [S('svc')]: 'stranded',
+      [C('app0')]: 'stranded',
+      [C('app1')]: 'stranded',
+      [G('apps')]: 'stranded',
+      [S('svc')]: 'stranded',
     });
   });
 });
@@ -470,8 +526,18 @@ describe('a tool that is itself stranded is unusable', () => {
   }
 
   it.each<[string, string, string[], Record<string, ServiceState>]>([
-    ['a stranded component tool strands the group', 'aws/r1/a', [D('aws/r1/a')], { [G('ci')]: 'stranded', [C('deployer')]: 'stranded', [G('db')]: 'stranded', [G('queue')]: 'stranded' }],
-    ['a degraded tool is still usable', 'aws/r1/c', [D('aws/r1/a')], { [G('ci')]: 'degraded', [C('deployer')]: 'degraded', [G('db')]: 'degraded', [G('queue')]: 'degraded' }],
+    [
+      'a stranded component tool strands the group',
+      'aws/r1/a',
+      [D('aws/r1/a')],
+      { [G('ci')]: 'stranded', [C('deployer')]: 'stranded', [G('db')]: 'stranded', [G('queue')]: 'stranded' },
+    ],
+    [
+      'a degraded tool is still usable',
+      'aws/r1/c',
+      [D('aws/r1/a')],
+      { [G('ci')]: 'degraded', [C('deployer')]: 'degraded', [G('db')]: 'degraded', [G('queue')]: 'degraded' },
+    ],
     ['a down tool, no member lost: up', 'aws/r1/c', [D('aws/r1/c')], { [G('ci')]: 'up', [C('deployer')]: 'down', [G('db')]: 'up', [G('queue')]: 'up' }],
   ])('%s', (_name, vaultAt, events, expected) => {
     const h = estate(vaultAt);
@@ -508,7 +574,11 @@ describe('cycles terminate', () => {
 
   it('a requires cycle A -> B -> A goes down together', () => {
     const h = new Harness(
-      cloud().component('A', { placedIn: ['aws/r1/a'], requires: ['B'] }).component('B', { placedIn: ['aws/r1/b'], requires: ['A'] }).service('svc', ['A']).build(),
+      cloud()
+        .component('A', { placedIn: ['aws/r1/a'], requires: ['B'] })
+        .component('B', { placedIn: ['aws/r1/b'], requires: ['A'] })
+        .service('svc', ['A'])
+        .build(),
     );
     h.fail(D('aws/r1/b'));
     expect(h.allStates()).toEqual({ [C('A')]: 'down', [C('B')]: 'down', [S('svc')]: 'down' });
@@ -597,7 +667,12 @@ describe('explain()', () => {
       ['within', D('pangyo')],
     ]);
     h.fail(D('pangyo/b1'));
-    expect(h.explain(S('onprem')).map((s) => s.node).at(-1)).toBe(D('pangyo/b1'));
+    expect(
+      h
+        .explain(S('onprem'))
+        .map((s) => s.node)
+        .at(-1),
+    ).toBe(D('pangyo/b1'));
   });
 
   it('explains a spanning component by the domain that completed its loss', () => {
@@ -664,7 +739,11 @@ describe('explain()', () => {
     );
     c.fail(D('aws/r1/a'));
     expect(c.states([G('store'), C('m'), G('g'), C('x'), S('svc')])).toEqual({
-      [G('store')]: 'stranded', [C('m')]: 'stranded', [G('g')]: 'stranded', [C('x')]: 'stranded', [S('svc')]: 'stranded',
+      [G('store')]: 'stranded',
+      [C('m')]: 'stranded',
+      [G('g')]: 'stranded',
+      [C('x')]: 'stranded',
+      [S('svc')]: 'stranded',
     });
     const path = c.explain(S('svc')).map((s) => s.node);
     expect(path.at(-1)).toBe(D('aws/r1/a'));

@@ -45,7 +45,11 @@ describe('domain events', () => {
   });
 
   it('a domain with two children is an event even when it holds nothing itself', () => {
-    const model = new ModelSpec().domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b']).component('app', { placedIn: ['aws/r1/a', 'aws/r1/b'] }).service('shop', ['app']).build();
+    const model = new ModelSpec()
+      .domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b'])
+      .component('app', { placedIn: ['aws/r1/a', 'aws/r1/b'] })
+      .service('shop', ['app'])
+      .build();
     const events = eventIds(model);
     expect(events).toContain(D('aws/r1'));
     expect(events).not.toContain(D('aws'));

@@ -14,7 +14,12 @@ describe('applyBaseline', () => {
     const baseline = { file: 'baseline.yaml', entries: [{ id: db }, { id: 'single-point-of-failure/gone', message: 'fixed since' }] };
     const marked = applyBaseline(result, baseline);
     for (const f of marked.findings) expect(f.baseline, f.id).toBe(f.id === db ? 'unchanged' : 'new');
-    expect(marked.baseline).toEqual({ file: 'baseline.yaml', new: result.findings.length - 1, unchanged: 1, absent: [{ id: 'single-point-of-failure/gone', message: 'fixed since' }] });
+    expect(marked.baseline).toEqual({
+      file: 'baseline.yaml',
+      new: result.findings.length - 1,
+      unchanged: 1,
+      absent: [{ id: 'single-point-of-failure/gone', message: 'fixed since' }],
+    });
     // The input is not changed.
     expect(result.findings.every((f) => f.baseline === undefined)).toBe(true);
   });

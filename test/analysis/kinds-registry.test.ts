@@ -46,12 +46,19 @@ describe('a kind stands alone', () => {
     messages: { down: '{name} goes down' },
     detect(_model, view) {
       const found = new Set<number>();
-      for (const s of view.singles) for (const i of view.services) if (view.engine.kindOf(s.events[0]!) === 'domain' && view.inPolicy(s.events[0]!) && s.stateOf(i) === 3) found.add(i);
+      for (const s of view.singles)
+        for (const i of view.services) if (view.engine.kindOf(s.events[0]!) === 'domain' && view.inPolicy(s.events[0]!) && s.stateOf(i) === 3) found.add(i);
       return [...found].map((i) => {
         const name = view.engine.nodes[i]!.name;
         return newFinding(servicesDown, { kind: 'service', id: view.engine.ids[i]! }, [name], {
-          severity: 'low', message: `${name} goes down`, event: view.eventRef(view.singles[0]!.events[0]!), inPolicy: true,
-          blastRadius: { services: 1, ofServices: view.totalServices, critical: 0, ofCritical: view.totalCritical }, affected: [], stranded: [], locations: [],
+          severity: 'low',
+          message: `${name} goes down`,
+          event: view.eventRef(view.singles[0]!.events[0]!),
+          inPolicy: true,
+          blastRadius: { services: 1, ofServices: view.totalServices, critical: 0, ofCritical: view.totalCritical },
+          affected: [],
+          stranded: [],
+          locations: [],
         });
       });
     },

@@ -57,7 +57,11 @@ describe('whatIf', () => {
 });
 
 describe('resolveEvents', () => {
-  const model = new ModelSpec().domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r2', 'region'], ['aws/r2/a']).component('db', { placedIn: ['aws/r1/a'] }).service('shop', ['db']).build();
+  const model = new ModelSpec()
+    .domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r2', 'region'], ['aws/r2/a'])
+    .component('db', { placedIn: ['aws/r1/a'] })
+    .service('shop', ['db'])
+    .build();
   const engine = new Engine(model);
   const ids = (names: string[]) => resolveEvents(engine, names).map((i) => engine.ids[i]);
 

@@ -79,7 +79,7 @@ describe('recovers-with inferred', () => {
     expect(found[0]!.message).toMatch(/apart from what they recover/);
   });
 
-  it('the topology file wins: its recoversWith replaces what the rules inferred for the service\'s groups', async () => {
+  it("the topology file wins: its recoversWith replaces what the rules inferred for the service's groups", async () => {
     const b = new ExportBuilder('shop', 'prod');
     const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
     const app = gkeCluster(b, 'app-gke', 'us-central1-a');
@@ -149,7 +149,9 @@ describe('the operator workstation', () => {
     expect(found.map((f) => f.event.id)).toEqual(['domain:operator-workstation']);
     expect(found[0]!.message).toMatch(/run-playbook.*sit in workstation operator-workstation, apart from what they recover/);
     const path = a.findings.find((f) => f.rule === 'recovery-path' && f.event.id === 'domain:operator-workstation')!;
-    expect(path.message).toMatch(/^Rebuilding 1 replica group\(s\) of web needs run-playbook, which only the machine that ran `pulumi up` \(operator-workstation\) has/);
+    expect(path.message).toMatch(
+      /^Rebuilding 1 replica group\(s\) of web needs run-playbook, which only the machine that ran `pulumi up` \(operator-workstation\) has/,
+    );
     // The zone loss strands nothing: the playbook is not a run-time requirement.
     expect(a.findings.filter((f) => f.rule === 'single-point-of-failure' && f.event.id.includes('us-east-1a'))).toEqual([]);
   });
@@ -186,7 +188,12 @@ describe('the operator workstation', () => {
 describe('identities operators log in through', () => {
   const withAad = (b: ExportBuilder, urn: string): void => {
     const r = b.resources.find((x) => x.urn === urn)!;
-    const aadProfile = { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'], tenantID: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
+    const aadProfile = {
+      managed: true,
+      enableAzureRBAC: true,
+      adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'],
+      tenantID: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    };
     r.inputs = { ...r.inputs, aadProfile };
     r.outputs = { ...r.outputs, aadProfile };
   };
@@ -236,11 +243,21 @@ describe('identities operators log in through', () => {
   it('a Cognito user pool three services log in through is a shared identity once the policy reaches its region', async () => {
     const b = new ExportBuilder('shop', 'prod');
     const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
-    const pool = b.add('aws:cognito/userPool:UserPool', 'customers', { id: 'us-east-1_Ab12Cd34E', provider: aws, inputs: { name: 'customers', mfaConfiguration: 'OPTIONAL' } });
+    const pool = b.add('aws:cognito/userPool:UserPool', 'customers', {
+      id: 'us-east-1_Ab12Cd34E',
+      provider: aws,
+      inputs: { name: 'customers', mfaConfiguration: 'OPTIONAL' },
+    });
     for (const svc of ['shop', 'orders', 'support']) {
       b.add('aws:lambda/function:Function', `${svc}-api`, {
         provider: aws,
-        inputs: { runtime: 'nodejs20.x', handler: 'index.handler', role: 'arn:aws:iam::123456789012:role/lambda', environment: { variables: { USER_POOL_ID: 'us-east-1_Ab12Cd34E' } }, tags: { 'firebreak:service': svc } },
+        inputs: {
+          runtime: 'nodejs20.x',
+          handler: 'index.handler',
+          role: 'arn:aws:iam::123456789012:role/lambda',
+          environment: { variables: { USER_POOL_ID: 'us-east-1_Ab12Cd34E' } },
+          tags: { 'firebreak:service': svc },
+        },
         deps: { environment: [pool] },
       });
     }

@@ -8,25 +8,24 @@ import { loadPacks, builtinRulesDir, parsePack } from '../../src/classify/packs.
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
 
 const userPack = parsePack(
-  [
-    'pack: acme-tags',
-    'description: tags of the acme platform team',
-    'tags:',
-    '  paths: [tags]',
-    '  prefixes: ["acme:", "Ops_"]',
-    'rules: []',
-    '',
-  ].join('\n'),
+  ['pack: acme-tags', 'description: tags of the acme platform team', 'tags:', '  paths: [tags]', '  prefixes: ["acme:", "Ops_"]', 'rules: []', ''].join('\n'),
   'acme-tags.yaml',
 );
 
 function input(tags: Record<string, string>): StackInput {
   const urn = 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::web-1';
   const record: ResourceRecord = {
-    urn, type: 'aws:ec2/instance:Instance', name: 'web-1', stack: 'prod', project: 'shop', custom: true, id: 'i-0abc',
+    urn,
+    type: 'aws:ec2/instance:Instance',
+    name: 'web-1',
+    stack: 'prod',
+    project: 'shop',
+    custom: true,
+    id: 'i-0abc',
     inputs: { instanceType: 't3.small', availabilityZone: 'us-east-1a', tags },
     outputs: { instanceType: 't3.small', availabilityZone: 'us-east-1a', tags },
-    dependencies: [], propertyDependencies: {},
+    dependencies: [],
+    propertyDependencies: {},
   };
   return { input: 'stack.json', file: 'stack.json', kind: 'export', stack: 'prod', project: 'shop', config: {}, resources: [record], warnings: [] };
 }
@@ -39,11 +38,16 @@ describe('tag prefixes from the packs', () => {
     const c = web({ 'acme:service': 'checkout', 'acme:group': 'web', 'acme:domain': 'dc=seoul/rack=r1' });
     expect(c.service).toBe('checkout');
     expect(c.group).toBe('web');
-    expect(c.placements).toEqual([[{ kind: 'dc', name: 'seoul' }, { kind: 'rack', name: 'r1' }]]);
+    expect(c.placements).toEqual([
+      [
+        { kind: 'dc', name: 'seoul' },
+        { kind: 'rack', name: 'r1' },
+      ],
+    ]);
   });
 
   it('matches a prefix case-insensitively, as firebreak: is', () => {
-    expect(web({ 'OPS_SERVICE': 'billing' }).service).toBe('billing');
+    expect(web({ OPS_SERVICE: 'billing' }).service).toBe('billing');
     expect(web({ 'Firebreak:Service': 'cart' }).service).toBe('cart');
   });
 

@@ -12,8 +12,18 @@ const STACK = 'urn:pulumi:prod::edge::';
 
 function record(type: string, name: string, extra: Partial<ResourceRecord> = {}): ResourceRecord {
   return {
-    urn: `${STACK}${type}::${name}`, type, name, stack: 'prod', project: 'edge', custom: true, id: `${name}-id`,
-    inputs: {}, outputs: {}, dependencies: [], propertyDependencies: {}, ...extra,
+    urn: `${STACK}${type}::${name}`,
+    type,
+    name,
+    stack: 'prod',
+    project: 'edge',
+    custom: true,
+    id: `${name}-id`,
+    inputs: {},
+    outputs: {},
+    dependencies: [],
+    propertyDependencies: {},
+    ...extra,
   };
 }
 
@@ -23,7 +33,9 @@ function input(resources: ResourceRecord[], config: Record<string, string> = {})
 
 const packs = loadRuleSet();
 const placementOf = (inputs: StackInput, name: string) =>
-  classify([inputs], packs).resources.find((r) => r.record.name === name)!.placements.map((p) => p.map((s) => `${s.kind}:${s.name}`).join(' > '));
+  classify([inputs], packs)
+    .resources.find((r) => r.record.name === name)!
+    .placements.map((p) => p.map((s) => `${s.kind}:${s.name}`).join(' > '));
 
 describe('a third-party provider without a pack', () => {
   it('is placed in its own tree by its region config', () => {

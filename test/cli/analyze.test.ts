@@ -86,7 +86,8 @@ describe('firebreak analyze on a stack export', () => {
     });
     const a = JSON.parse((await runCli(['analyze', twoZones, '--format', 'json'])).stdout);
     const b = JSON.parse((await runCli(['analyze', tempFile('more.json', JSON.stringify(doc)), '--format', 'json'])).stdout);
-    const zoneId = (res: { findings: Array<{ id: string; event: { id: string } }> }) => res.findings.find((f) => f.event.id === 'domain:aws/us-east-1/us-east-1a')?.id;
+    const zoneId = (res: { findings: Array<{ id: string; event: { id: string } }> }) =>
+      res.findings.find((f) => f.event.id === 'domain:aws/us-east-1/us-east-1a')?.id;
     expect(zoneId(a)).toBeDefined();
     expect(zoneId(b)).toBe(zoneId(a));
   });

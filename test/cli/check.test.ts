@@ -79,9 +79,7 @@ describe('firebreak check', () => {
     const fresh = result.findings.filter((f: F) => f.baseline === 'new' && f.severity !== 'info');
     expect(fresh.map((f: F) => f.event.id)).toEqual(['component:urn:pulumi:prod::shop::aws:ec2/instance:Instance::web-1']);
     expect(result.findings.find((f: F) => f.event.id === zoneA).baseline).toBe('unchanged');
-    expect(result.baseline.absent.map((a: { id: string }) => a.id)).toEqual(
-      ids.filter((id) => !result.findings.some((f: F) => f.id === id)),
-    );
+    expect(result.baseline.absent.map((a: { id: string }) => a.id)).toEqual(ids.filter((id) => !result.findings.some((f: F) => f.id === id)));
     expect(result.baseline.absent.length).toBe(1);
 
     // analyze honours the baseline for its exit code too.

@@ -25,9 +25,14 @@ function pulumiHomeSelecting(projectFile: string, stack: string): string {
 }
 
 async function stackOf(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<string> {
-  const r = await runCli(['analyze', ...args, '--format', 'json', '--fail-on', 'none'], { env: { PULUMI_STACK: '', PULUMI_HOME: tmp(), ...env }, ...(cwd ? { cwd } : {}) });
+  const r = await runCli(['analyze', ...args, '--format', 'json', '--fail-on', 'none'], {
+    env: { PULUMI_STACK: '', PULUMI_HOME: tmp(), ...env },
+    ...(cwd ? { cwd } : {}),
+  });
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout).inputs.map((i: { project: string; stack: string }) => `${i.project}/${i.stack}`).join(',');
+  return JSON.parse(r.stdout)
+    .inputs.map((i: { project: string; stack: string }) => `${i.project}/${i.stack}`)
+    .join(',');
 }
 
 describe('the stack, as the Pulumi CLI chooses it', () => {
@@ -44,7 +49,9 @@ describe('the stack, as the Pulumi CLI chooses it', () => {
     expect(await stackOf([project], { PULUMI_HOME: home, PULUMI_STACK: 'one' })).toBe('multi/one');
     expect(await stackOf([`${project}@one`], { PULUMI_HOME: home })).toBe('multi/one');
     // A selected stack the project has no config for: the error says where the name came from.
-    const gone = await runCli(['analyze', project], { env: { PULUMI_STACK: '', PULUMI_HOME: pulumiHomeSelecting(path.join(project, 'Pulumi.yaml'), 'three') } });
+    const gone = await runCli(['analyze', project], {
+      env: { PULUMI_STACK: '', PULUMI_HOME: pulumiHomeSelecting(path.join(project, 'Pulumi.yaml'), 'three') },
+    });
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(/no stack "three": available stacks are one, two \(the stack `pulumi stack select` chose; name another with --stack\)/);
   });
@@ -76,7 +83,7 @@ describe('standard input', () => {
     expect(JSON.parse(r.stdout).inputs.map((i: { stack: string }) => i.stack)).toEqual(['prod']);
   });
 
-  it("takes the firebreak.yaml of the project here or above, with its cli: defaults", async () => {
+  it('takes the firebreak.yaml of the project here or above, with its cli: defaults', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: shop\nruntime: yaml\n');
     writeFileSync(path.join(dir, 'firebreak.yaml'), 'cli:\n  format: json\n  failOn: none\n');
@@ -87,7 +94,11 @@ describe('standard input', () => {
   });
 
   it('when piped but empty, gives way to the default input', async () => {
-    expect(await runCli(['analyze', '--format', 'json', '--fail-on', 'none'], { input: '', cwd: project, env: { PULUMI_STACK: 'one' } }).then((r) => JSON.parse(r.stdout).inputs[0].stack)).toBe('one');
+    expect(
+      await runCli(['analyze', '--format', 'json', '--fail-on', 'none'], { input: '', cwd: project, env: { PULUMI_STACK: 'one' } }).then(
+        (r) => JSON.parse(r.stdout).inputs[0].stack,
+      ),
+    ).toBe('one');
   });
 
   it('is not read when an input is named', async () => {
@@ -100,7 +111,9 @@ describe('a stack config file given as the program', () => {
   it('is refused with the project it belongs to and the command to run instead', async () => {
     const r = await runCli(['analyze', path.join(project, 'stacks', 'Pulumi.one.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`Pulumi.one.yaml: this is the config of stack "one" of the project "multi" in ${path.join(project, 'Pulumi.yaml')}, not a program`);
+    expect(r.stderr).toContain(
+      `Pulumi.one.yaml: this is the config of stack "one" of the project "multi" in ${path.join(project, 'Pulumi.yaml')}, not a program`,
+    );
     expect(r.stderr).toContain(`${project}@one`);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });

@@ -64,17 +64,45 @@ const state = tempFile(
       manifest: { time: '2026-11-20T10:00:00Z', magic: 'x', version: 'v3.200.0' },
       resources: [
         { urn: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod', custom: false, type: 'pulumi:pulumi:Stack' },
-        { urn: 'urn:pulumi:prod::shop::pulumi:providers:aws::default', custom: true, id: 'p1', type: 'pulumi:providers:aws', inputs: { region: 'eu-west-1' }, outputs: { region: 'eu-west-1' } },
-        { urn: 'urn:pulumi:prod::shop::acme:web:Site::site', custom: false, type: 'acme:web:Site', parent: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod' },
-        { urn: 'urn:pulumi:prod::shop::acme:web:Empty::empty', custom: false, type: 'acme:web:Empty', parent: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod' },
         {
-          urn: 'urn:pulumi:prod::shop::acme:web:Site$aws:ec2/instance:Instance::web-1', custom: true, id: 'i-1', type: 'aws:ec2/instance:Instance',
-          parent: 'urn:pulumi:prod::shop::acme:web:Site::site', provider: 'urn:pulumi:prod::shop::pulumi:providers:aws::default::p1',
-          inputs: { availabilityZone: 'eu-west-1a' }, outputs: { availabilityZone: 'eu-west-1a' },
+          urn: 'urn:pulumi:prod::shop::pulumi:providers:aws::default',
+          custom: true,
+          id: 'p1',
+          type: 'pulumi:providers:aws',
+          inputs: { region: 'eu-west-1' },
+          outputs: { region: 'eu-west-1' },
         },
         {
-          urn: 'urn:pulumi:prod::shop::acme:web:Site$aws:fancy/widget:Widget::w', custom: true, id: 'w-1', type: 'aws:fancy/widget:Widget',
-          parent: 'urn:pulumi:prod::shop::acme:web:Site::site', provider: 'urn:pulumi:prod::shop::pulumi:providers:aws::default::p1', inputs: {}, outputs: {},
+          urn: 'urn:pulumi:prod::shop::acme:web:Site::site',
+          custom: false,
+          type: 'acme:web:Site',
+          parent: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod',
+        },
+        {
+          urn: 'urn:pulumi:prod::shop::acme:web:Empty::empty',
+          custom: false,
+          type: 'acme:web:Empty',
+          parent: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod',
+        },
+        {
+          urn: 'urn:pulumi:prod::shop::acme:web:Site$aws:ec2/instance:Instance::web-1',
+          custom: true,
+          id: 'i-1',
+          type: 'aws:ec2/instance:Instance',
+          parent: 'urn:pulumi:prod::shop::acme:web:Site::site',
+          provider: 'urn:pulumi:prod::shop::pulumi:providers:aws::default::p1',
+          inputs: { availabilityZone: 'eu-west-1a' },
+          outputs: { availabilityZone: 'eu-west-1a' },
+        },
+        {
+          urn: 'urn:pulumi:prod::shop::acme:web:Site$aws:fancy/widget:Widget::w',
+          custom: true,
+          id: 'w-1',
+          type: 'aws:fancy/widget:Widget',
+          parent: 'urn:pulumi:prod::shop::acme:web:Site::site',
+          provider: 'urn:pulumi:prod::shop::pulumi:providers:aws::default::p1',
+          inputs: {},
+          outputs: {},
         },
       ],
     },
@@ -128,7 +156,10 @@ describe('coverage: every resource in exactly one class', () => {
     });
     const doc = await json(dir);
     addsUp(doc.summary.coverage);
-    expect(doc.unjudged.map((u: { name: string; reason: string }) => [u.name, u.reason])).toEqual([['cluster', 'unknown-placement'], ['image', 'no-rule']]);
+    expect(doc.unjudged.map((u: { name: string; reason: string }) => [u.name, u.reason])).toEqual([
+      ['cluster', 'unknown-placement'],
+      ['image', 'no-rule'],
+    ]);
     const text = (await runCli(['analyze', dir, '--fail-on', 'none'])).stdout;
     expect(text).toContain(`${doc.summary.coverage.unjudged} of ${doc.summary.coverage.resources} resources could not be judged — see below.`);
   });
@@ -147,7 +178,12 @@ describe('coverage: every resource in exactly one class', () => {
     const doc = await json(state);
     expect(doc.summary.coverage).toEqual({ resources: 6, modelled: 1, configOnly: 2, components: 2, unjudged: 1 });
     expect(doc.unjudged).toEqual([
-      expect.objectContaining({ name: 'w', type: 'aws:fancy/widget:Widget', reason: 'no-rule', message: expect.stringContaining('no rule for type aws:fancy/widget:Widget') }),
+      expect.objectContaining({
+        name: 'w',
+        type: 'aws:fancy/widget:Widget',
+        reason: 'no-rule',
+        message: expect.stringContaining('no rule for type aws:fancy/widget:Widget'),
+      }),
     ]);
     expect(doc.summary.resources).toBe(6);
   });
@@ -182,7 +218,9 @@ describe('coverage: every resource in exactly one class', () => {
   it('check passes by default but says not clean; --fail-on-unjudged fails it', async () => {
     const soft = await runCli(['check', componentOnly, '--format', 'json']);
     expect(soft.code).toBe(0);
-    expect(soft.stderr).toBe('firebreak check: passed: no finding at or above high; not clean: 1 of 1 resources could not be judged (--fail-on-unjudged fails on them)\n');
+    expect(soft.stderr).toBe(
+      'firebreak check: passed: no finding at or above high; not clean: 1 of 1 resources could not be judged (--fail-on-unjudged fails on them)\n',
+    );
     const hard = await runCli(['check', componentOnly, '--format', 'markdown', '--fail-on-unjudged']);
     expect(hard.code).toBe(1);
     expect(hard.stderr).toBe('firebreak check: FAILED: 1 of 1 resources could not be judged (--fail-on-unjudged)\n');

@@ -8,7 +8,10 @@ import { fixture, runCli } from '../helpers/cli.js';
 describe('firebreak analyze', () => {
   it('--availability estimates every critical service, in text and json', async () => {
     const json = JSON.parse((await runCli(['analyze', '.@pangyo-2022', '--availability', '--format', 'json', '--fail-on', 'none'])).stdout);
-    const critical = json.services.filter((s: { critical: boolean }) => s.critical).map((s: { name: string }) => s.name).sort();
+    const critical = json.services
+      .filter((s: { critical: boolean }) => s.critical)
+      .map((s: { name: string }) => s.name)
+      .sort();
     expect(json.availability.services.map((s: { service: string }) => s.service).sort()).toEqual(critical);
     // Pangyo holds the login: the services behind it are less available than KakaoBank, which does not need it.
     const by = new Map(json.availability.services.map((s: { service: string; unavailability: number }) => [s.service, s.unavailability]));

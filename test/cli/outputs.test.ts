@@ -11,7 +11,9 @@ const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'firebreak-outputs-'))
 describe('several outputs from one run', () => {
   it('writes sarif and markdown files and text to stdout, all from the same result', async () => {
     const dir = tmp();
-    const r = await runCli(['analyze', exportFile, '--output-format', 'sarif=firebreak.sarif', '--output-format', 'markdown=summary.md', '--format', 'text'], { cwd: dir });
+    const r = await runCli(['analyze', exportFile, '--output-format', 'sarif=firebreak.sarif', '--output-format', 'markdown=summary.md', '--format', 'text'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^firebreak \S+: shop\/prod\n/);
     expect(r.stderr).toContain('firebreak: wrote sarif report to firebreak.sarif\n');
@@ -34,7 +36,13 @@ describe('several outputs from one run', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('firebreak: wrote sarif report to x.sarif\n');
     expect(JSON.parse(readFileSync(path.join(dir, 'x.sarif'), 'utf8')).version).toBe('2.1.0');
-    for (const [file, format] of [['r.json', 'json'], ['r.sarif.json', 'sarif'], ['r.md', 'markdown'], ['r.xml', 'junit'], ['r.txt', 'text']] as const) {
+    for (const [file, format] of [
+      ['r.json', 'json'],
+      ['r.sarif.json', 'sarif'],
+      ['r.md', 'markdown'],
+      ['r.xml', 'junit'],
+      ['r.txt', 'text'],
+    ] as const) {
       const o = await runCli(['analyze', exportFile, '-o', file, '--fail-on', 'none'], { cwd: dir });
       expect(o.stderr).toBe(`firebreak: wrote ${format} report to ${file}\n`);
     }

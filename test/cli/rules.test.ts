@@ -13,7 +13,10 @@ import { fixture, repoRoot, runCli, tempFile } from '../helpers/cli.js';
 /** The built-in packs in load order: core, then the generated packs, then the others, each by file name. */
 const BUILT_IN: string[] = (() => {
   const names = (dir: string): string[] =>
-    readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => (parse(readFileSync(path.join(dir, f), 'utf8')) as { pack: string }).pack);
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => (parse(readFileSync(path.join(dir, f), 'utf8')) as { pack: string }).pack);
   const curated = names(path.join(repoRoot, 'rules'));
   return ['core', ...names(path.join(repoRoot, 'rules', 'generated')), ...curated.filter((n) => n !== 'core')];
 })();
@@ -200,7 +203,12 @@ describe('firebreak rules explain', () => {
     const e = JSON.parse(r.stdout);
     expect(e.rules.map((x: { pack: string; id: string }) => `${x.pack}/${x.id}`)).toEqual(['core/core-placement', 'aws/aws-rds-instance']);
     expect(e.rules[1].decides).toEqual({ role: 'datastore', scope: 'zonal', spans: [{ property: 'multiAz', equals: true, scope: 'regional' }] });
-    expect(e.merged).toMatchObject({ role: 'datastore', scope: 'zonal', specific: true, decidedBy: { role: 'aws-rds-instance', zone: 'core-placement', spans: 'aws-rds-instance' } });
+    expect(e.merged).toMatchObject({
+      role: 'datastore',
+      scope: 'zonal',
+      specific: true,
+      decidedBy: { role: 'aws-rds-instance', zone: 'core-placement', spans: 'aws-rds-instance' },
+    });
     expect(e.merged.spans).toEqual([{ property: 'multiAz', equals: true, scope: 'regional', value: 'false', holds: false }]);
     expect(e.merged.zone[0]).toEqual({ path: 'availabilityZone', value: 'us-east-1a' });
     expect(e.result).toMatchObject({ role: 'datastore', failable: true, event: true, placedBy: 'its zone', service: 'shop' });

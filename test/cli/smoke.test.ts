@@ -47,7 +47,7 @@ describe('the built binary', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('exits 2 on an unknown option, with commander\'s message on stderr', () => {
+  it("exits 2 on an unknown option, with commander's message on stderr", () => {
     const r = runBin(['analyze', '--no-such-option']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -63,7 +63,10 @@ describe('the built binary', () => {
   });
 
   it.runIf(process.platform === 'linux')('a full disk on stdout is a one-line error', () => {
-    const r = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} analyze .@pangyo-2022 --fail-on none > /dev/full`], { cwd: repoRoot, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} analyze .@pangyo-2022 --fail-on none > /dev/full`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['firebreak: error: cannot write the output to stdout (ENOSPC)']);
   });

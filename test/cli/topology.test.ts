@@ -40,7 +40,9 @@ describe('the topology file', () => {
     for (const f of spof) expect(f.accepted?.reason).toMatch(/MIGRATION-42/);
     // The recovery-path acceptance expired in 2025: those findings count, with a warning naming the line.
     expect(result.findings.filter((f: F) => f.rule === 'recovery-path').every((f: F) => f.accepted === undefined)).toBe(true);
-    expect(result.warnings.map((w: { line?: number; message: string }) => `${w.line}: ${w.message}`)).toContain('9: the acceptance of recovery-path/* expired on 2025-01-31: its findings count again');
+    expect(result.warnings.map((w: { line?: number; message: string }) => `${w.line}: ${w.message}`)).toContain(
+      '9: the acceptance of recovery-path/* expired on 2025-01-31: its findings count again',
+    );
 
     const check = await runCli(['check', '.@pangyo-2022', '--topology', topo, '--fail-on', 'critical'], { env: { FIREBREAK_TODAY: '2026-11-28' } });
     expect(check.code).toBe(1); // recovery-path (expired) and shared identity (never accepted)
@@ -52,7 +54,11 @@ describe('the topology file', () => {
   it('warns about an acceptance that matches no finding', async () => {
     const topo = tempFile('firebreak.yaml', 'accepted:\n  - finding: quorum/000000000000\n    reason: fixed long ago\n');
     const result = await analyzeJson(['.@pangyo-2022', '--topology', topo]);
-    expect(result.warnings).toContainEqual({ file: topo, line: 2, message: 'the acceptance of quorum/000000000000 matches no finding (fixed, or a stale id?)' });
+    expect(result.warnings).toContainEqual({
+      file: topo,
+      line: 2,
+      message: 'the acceptance of quorum/000000000000 matches no finding (fixed, or a stale id?)',
+    });
   });
 
   it('a per-service policy makes region loss a finding for that service only', async () => {

@@ -23,7 +23,9 @@ function walk(dir: string): string[] {
 }
 
 const files = present ? walk(corpusDir) : [];
-const states = files.filter((f) => f.endsWith('.json') && !f.includes(`${path.sep}schema${path.sep}`) && /"(deployment|checkpoint|latest)"/.test(readFileSync(f, 'utf8').slice(0, 4000)));
+const states = files.filter(
+  (f) => f.endsWith('.json') && !f.includes(`${path.sep}schema${path.sep}`) && /"(deployment|checkpoint|latest)"/.test(readFileSync(f, 'utf8').slice(0, 4000)),
+);
 const refused = new Set(['checkpoint-v4-unsupported-feature.json']);
 
 describe.skipIf(!present)('corpus: stack states', () => {
@@ -31,17 +33,20 @@ describe.skipIf(!present)('corpus: stack states', () => {
     expect(states.length).toBeGreaterThanOrEqual(5);
   });
 
-  it.each(states.filter((f) => !refused.has(path.basename(f))).map((f) => [path.relative(corpusDir, f), f]))('%s analyzes without error', async (_name, file) => {
-    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout);
-    const doc = JSON.parse(readFileSync(file, 'utf8'));
-    const deployment = doc.deployment ?? doc.checkpoint?.latest ?? doc.latest;
-    const expected = deployment.resources.filter((x: { delete?: boolean }) => !x.delete).length;
-    expect(result.summary.resources).toBe(expected);
-    expect(result.analysisErrors).toEqual([]);
-  });
+  it.each(states.filter((f) => !refused.has(path.basename(f))).map((f) => [path.relative(corpusDir, f), f]))(
+    '%s analyzes without error',
+    async (_name, file) => {
+      const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout);
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      const deployment = doc.deployment ?? doc.checkpoint?.latest ?? doc.latest;
+      const expected = deployment.resources.filter((x: { delete?: boolean }) => !x.delete).length;
+      expect(result.summary.resources).toBe(expected);
+      expect(result.analysisErrors).toEqual([]);
+    },
+  );
 
   it('refuses a version-4 state with an unknown feature, as Pulumi does', async () => {
     const file = states.find((f) => path.basename(f) === 'checkpoint-v4-unsupported-feature.json');
@@ -144,24 +149,29 @@ describe.skipIf(!present)('corpus: coverage', () => {
   const rows: string[] = [];
   const targets = [...states.filter((f) => !refused.has(path.basename(f))), ...projects, ...programs];
 
-  it.each(targets.map((t) => [path.relative(corpusDir, t), t]))('%s: the classes add up, and it is not clean while anything is unjudged', async (name, target) => {
-    const result = JSON.parse((await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none'])).stdout);
-    const c = result.summary.coverage;
-    expect(c.resources).toBe(result.summary.resources);
-    expect(c.modelled + c.configOnly + c.components + c.unjudged).toBe(c.resources);
-    expect(result.unjudged).toHaveLength(c.unjudged);
-    const text = (await runCli(['analyze', target, '--fail-on', 'none'])).stdout;
-    const verdict = (await runCli(['analyze', target, '--format', 'markdown'])).stdout.split('\n')[0]!;
-    if (c.unjudged > 0) {
-      expect(text, name).not.toContain('No single point of failure found');
-      expect(text, name).toContain(`${c.unjudged} of ${c.resources} resource`);
-      expect(verdict, name).toContain('Not clean');
-    } else {
-      expect(verdict, name).not.toContain('Not clean');
-    }
-    const clean = text.includes('No single point of failure found');
-    rows.push(`| ${name} | ${c.resources} | ${c.modelled} | ${c.configOnly} | ${c.components} | ${c.unjudged} | ${clean ? 'clean' : result.findings.length > 0 ? `${result.findings.length} finding(s)` : 'not clean'} |`);
-  });
+  it.each(targets.map((t) => [path.relative(corpusDir, t), t]))(
+    '%s: the classes add up, and it is not clean while anything is unjudged',
+    async (name, target) => {
+      const result = JSON.parse((await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none'])).stdout);
+      const c = result.summary.coverage;
+      expect(c.resources).toBe(result.summary.resources);
+      expect(c.modelled + c.configOnly + c.components + c.unjudged).toBe(c.resources);
+      expect(result.unjudged).toHaveLength(c.unjudged);
+      const text = (await runCli(['analyze', target, '--fail-on', 'none'])).stdout;
+      const verdict = (await runCli(['analyze', target, '--format', 'markdown'])).stdout.split('\n')[0]!;
+      if (c.unjudged > 0) {
+        expect(text, name).not.toContain('No single point of failure found');
+        expect(text, name).toContain(`${c.unjudged} of ${c.resources} resource`);
+        expect(verdict, name).toContain('Not clean');
+      } else {
+        expect(verdict, name).not.toContain('Not clean');
+      }
+      const clean = text.includes('No single point of failure found');
+      rows.push(
+        `| ${name} | ${c.resources} | ${c.modelled} | ${c.configOnly} | ${c.components} | ${c.unjudged} | ${clean ? 'clean' : result.findings.length > 0 ? `${result.findings.length} finding(s)` : 'not clean'} |`,
+      );
+    },
+  );
 
   afterAll(() => {
     if (rows.length === 0) return;

@@ -18,7 +18,10 @@ interface Finding {
   stranded: Array<{ group: string; survivors: string[]; tools: string[] }>;
 }
 
-async function analyze(spec: string, ...flags: string[]): Promise<{ code: number; findings: Finding[]; services: Array<{ name: string; critical: boolean }>; stdout: string }> {
+async function analyze(
+  spec: string,
+  ...flags: string[]
+): Promise<{ code: number; findings: Finding[]; services: Array<{ name: string; critical: boolean }>; stdout: string }> {
   const r = await runCli(['analyze', spec, '--format', 'json', ...flags]);
   expect(r.stderr).toBe('');
   const out = JSON.parse(r.stdout);
@@ -33,7 +36,18 @@ describe('demo: pangyo-2022, the estate as it burned', async () => {
 
   it('has the ten services of the case, KakaoBank among them', () => {
     const names = services.map((s) => s.name);
-    for (const s of ['KakaoTalk', 'Kakao account login', 'KakaoPay', 'Kakao T', 'Kakao Map', 'Daum mail', 'Melon', 'Webtoon', 'Kakao Games login', 'KakaoBank']) {
+    for (const s of [
+      'KakaoTalk',
+      'Kakao account login',
+      'KakaoPay',
+      'Kakao T',
+      'Kakao Map',
+      'Daum mail',
+      'Melon',
+      'Webtoon',
+      'Kakao Games login',
+      'KakaoBank',
+    ]) {
       expect(names).toContain(s);
     }
   });
@@ -42,7 +56,10 @@ describe('demo: pangyo-2022, the estate as it burned', async () => {
     expect(pangyo).toBeDefined();
     expect(pangyo.severity).toBe('critical');
     const hurt = pangyo.affected.map((a) => a.service).sort();
-    const expected = services.map((s) => s.name).filter((n) => n !== 'KakaoBank').sort();
+    const expected = services
+      .map((s) => s.name)
+      .filter((n) => n !== 'KakaoBank')
+      .sort();
     expect(hurt).toEqual(expected);
     expect(pangyo.message).toMatch(/only KakaoBank keeps running/);
     for (const a of pangyo.affected) expect(a.path.at(-1)!.node).toBe(PANGYO);
@@ -62,7 +79,12 @@ describe('demo: pangyo-2022, the estate as it burned', async () => {
     expect(talkDb.tools).toEqual(['group:deploy-system', 'group:monitoring', 'group:ops-console']);
     const recovery = findings.find((f) => f.rule === 'recovery-path' && f.event.id === PANGYO);
     expect(recovery?.severity).toBe('critical');
-    expect(pangyo.affected.filter((a) => a.state === 'stranded').map((a) => a.service).sort()).toEqual(['Kakao Map', 'Webtoon']);
+    expect(
+      pangyo.affected
+        .filter((a) => a.state === 'stranded')
+        .map((a) => a.service)
+        .sort(),
+    ).toEqual(['Kakao Map', 'Webtoon']);
   });
 
   it('fails the run at the default threshold', () => {
@@ -72,7 +94,9 @@ describe('demo: pangyo-2022, the estate as it burned', async () => {
   it('says it in plain words in the text report', async () => {
     const text = (await runCli(['analyze', '.@pangyo-2022'])).stdout;
     expect(text).toMatch(/Losing datacenter capital-area\/pangyo takes down .* and strands Kakao Map and Webtoon .*only KakaoBank keeps running/);
-    expect(text).toMatch(/stranded talk-db \(replica group\): lost talk-db-1 \[pangyo\]; talk-db-2 \[mokdong\] cannot take over without deploy-system, monitoring, ops-console/);
+    expect(text).toMatch(
+      /stranded talk-db \(replica group\): lost talk-db-1 \[pangyo\]; talk-db-2 \[mokdong\] cannot take over without deploy-system, monitoring, ops-console/,
+    );
     expect(text).toMatch(/login-api \(Kakao account login\) is a shared identity single point/);
   });
 });
@@ -110,10 +134,12 @@ describe('demo: the ops tools, the login and what recovers with them, found with
     const f = findings.find((x) => x.rule === 'ops-tools-concentrated')!;
     expect(f.event.id).toBe(PANGYO);
     expect(f.severity).toBe('critical');
-    expect(f.message).toMatch(/All the recovery tools \(deploy-system, monitoring and ops-console\) .* sit in datacenter capital-area\/pangyo, together with replicas they recover/);
+    expect(f.message).toMatch(
+      /All the recovery tools \(deploy-system, monitoring and ops-console\) .* sit in datacenter capital-area\/pangyo, together with replicas they recover/,
+    );
   });
 
-  it('rules explain says where talk-db-1\'s recovery tools come from', async () => {
+  it("rules explain says where talk-db-1's recovery tools come from", async () => {
     const r = await runCli(['rules', 'explain', 'talk-db-1', '.', '--stack', 'pangyo-2022']);
     expect(r.stdout).toMatch(/inferred\s+deploy deploy-system-1 \(same-stack; rule recover-with-ops-tools\)/);
     expect(r.stdout).toMatch(/console ops-console-2 \(same-stack; rule recover-with-ops-tools\)/);

@@ -25,7 +25,31 @@ const CASE_MS = 5000;
 const SIG = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
-const NASTY = ['"', '\\', '\n', '`', '|', '<', '>', '&', '#', '%%{init: {}}%%', '{', '}', '[', ']', '\x1b[2J', '\x1b]8;;http://x\x07', '\u202e', ' ', '__proto__', 'constructor', '*', 'javascript:', '</script>'];
+const NASTY = [
+  '"',
+  '\\',
+  '\n',
+  '`',
+  '|',
+  '<',
+  '>',
+  '&',
+  '#',
+  '%%{init: {}}%%',
+  '{',
+  '}',
+  '[',
+  ']',
+  '\x1b[2J',
+  '\x1b]8;;http://x\x07',
+  '\u202e',
+  ' ',
+  '__proto__',
+  'constructor',
+  '*',
+  'javascript:',
+  '</script>',
+];
 const hostileName = fc.oneof(
   fc.array(fc.constantFrom(...NASTY, 'a', 'b', '-'), { minLength: 1, maxLength: 8 }).map((a) => a.join('')),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
@@ -61,7 +85,8 @@ function mutate(doc: Json, names: string[], secret: string, drops: number[]): Js
       }
       if (key === 'inputs' || key === 'outputs') {
         s++;
-        out[`planted${s}`] = s % 2 === 0 ? { [SIG]: SECRET_SIG, plaintext: JSON.stringify(secret) } : { [SIG]: SECRET_SIG, ciphertext: Buffer.from(secret).toString('base64') };
+        out[`planted${s}`] =
+          s % 2 === 0 ? { [SIG]: SECRET_SIG, plaintext: JSON.stringify(secret) } : { [SIG]: SECRET_SIG, ciphertext: Buffer.from(secret).toString('base64') };
       }
       return out;
     }
@@ -74,8 +99,18 @@ function mutate(doc: Json, names: string[], secret: string, drops: number[]): Js
 const damage = fc.oneof(
   { arbitrary: fc.constant((t: string) => t), weight: 12 },
   { arbitrary: fc.nat().map((k) => (t: string) => t.slice(0, k % (t.length + 1))), weight: 1 },
-  { arbitrary: fc.tuple(fc.nat(), fc.string({ maxLength: 5 })).map(([k, junk]) => (t: string) => t.slice(0, k % (t.length + 1)) + junk + t.slice(k % (t.length + 1))), weight: 1 },
-  { arbitrary: fc.integer({ min: 900, max: 3000 }).map((d) => (t: string) => t.replace('"resources":', `"resources":${'['.repeat(d)}${']'.repeat(d)},"x":`)), weight: 1 },
+  {
+    arbitrary: fc.tuple(fc.nat(), fc.string({ maxLength: 5 })).map(
+      ([k, junk]) =>
+        (t: string) =>
+          t.slice(0, k % (t.length + 1)) + junk + t.slice(k % (t.length + 1)),
+    ),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.integer({ min: 900, max: 3000 }).map((d) => (t: string) => t.replace('"resources":', `"resources":${'['.repeat(d)}${']'.repeat(d)},"x":`)),
+    weight: 1,
+  },
 );
 
 interface Outcome {
@@ -164,18 +199,29 @@ const timed = async <T>(f: () => Promise<T>): Promise<T> => {
 const secretArb = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `pl4nted-${s}`);
 
 describe('fuzz', () => {
-  for (const file of ['exports/two-zones-single-db.json', 'exports/stackref-app.json', 'previews/delete-last-replica-outside-zone-a.json', 'previews/changes-only.json']) {
+  for (const file of [
+    'exports/two-zones-single-db.json',
+    'exports/stackref-app.json',
+    'previews/delete-last-replica-outside-zone-a.json',
+    'previews/changes-only.json',
+  ]) {
     it(`${file}: mutated documents end in a result or one-line errors, well-formed, no secret`, async () => {
       const base = JSON.parse(readFileSync(fixture(...file.split('/')), 'utf8')) as Json;
       let analyzed = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(hostileName, { maxLength: 4 }), secretArb, fc.oneof({ arbitrary: fc.constant([] as number[]), weight: 4 }, { arbitrary: fc.array(fc.nat({ max: 96 }), { maxLength: 2 }), weight: 1 }), damage, async (names, secret, drops, hurt) => {
-          const text = hurt(JSON.stringify(mutate(base, names, secret, drops), null, 1));
-          const o = await timed(() => run(async () => [await loadInput('-', { keepProperties: rules.properties, readStdin: async () => text })]));
-          noSecret(o, secret);
-          if (o.texts.length > 0) analyzed++;
-          else if (process.env.FIREBREAK_FUZZ_DEBUG) writeFileSync('/tmp/fuzz-errors.txt', `${o.errors[0]}\n`, { flag: 'a' });
-        }),
+        fc.asyncProperty(
+          fc.array(hostileName, { maxLength: 4 }),
+          secretArb,
+          fc.oneof({ arbitrary: fc.constant([] as number[]), weight: 4 }, { arbitrary: fc.array(fc.nat({ max: 96 }), { maxLength: 2 }), weight: 1 }),
+          damage,
+          async (names, secret, drops, hurt) => {
+            const text = hurt(JSON.stringify(mutate(base, names, secret, drops), null, 1));
+            const o = await timed(() => run(async () => [await loadInput('-', { keepProperties: rules.properties, readStdin: async () => text })]));
+            noSecret(o, secret);
+            if (o.texts.length > 0) analyzed++;
+            else if (process.env.FIREBREAK_FUZZ_DEBUG) writeFileSync('/tmp/fuzz-errors.txt', `${o.errors[0]}\n`, { flag: 'a' });
+          },
+        ),
         { seed: SEED, numRuns: RUNS },
       );
       // The mutations must leave many documents readable, or the suite tests only the error path.
@@ -185,9 +231,22 @@ describe('fuzz', () => {
 
   it('YAML programs with hostile names, fn:: functions, deep nesting and missing config end in a result or one-line errors, no secret', async () => {
     // Expressions: literals, references (to resources, config set or missing, secrets), fn:: calls over them, deep nesting.
-    const TYPES = ['aws:ec2:Instance', 'aws:ec2:Subnet', 'aws:rds:Instance', 'aws:s3:Bucket', 'gcp:compute:Instance', 'pulumi:providers:aws', 'aws:ec2:Instance', 'aws:rds:Instance', 'not-a-type'];
+    const TYPES = [
+      'aws:ec2:Instance',
+      'aws:ec2:Subnet',
+      'aws:rds:Instance',
+      'aws:s3:Bucket',
+      'gcp:compute:Instance',
+      'pulumi:providers:aws',
+      'aws:ec2:Instance',
+      'aws:rds:Instance',
+      'not-a-type',
+    ];
     const program = fc.record({
-      names: fc.uniqueArray(fc.oneof({ arbitrary: hostileName, weight: 1 }, { arbitrary: fc.constantFrom('web', 'db', 'subnet', 'aws', 'cache'), weight: 2 }), { minLength: 1, maxLength: 5 }),
+      names: fc.uniqueArray(fc.oneof({ arbitrary: hostileName, weight: 1 }, { arbitrary: fc.constantFrom('web', 'db', 'subnet', 'aws', 'cache'), weight: 2 }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
       types: fc.array(fc.constantFrom(...TYPES), { minLength: 5, maxLength: 5 }),
       picks: fc.array(fc.nat({ max: 1000 }), { minLength: 40, maxLength: 40 }),
       depth: fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.integer({ min: 1, max: 260 }), weight: 1 }),
@@ -208,7 +267,21 @@ describe('fuzz', () => {
             const target = p.names[pick(i + 1, current)]!;
             return ['${' + target + '}', '${' + target + '.availabilityZone}', '${' + target + '.id}'][k % 3]!;
           }
-          return ['${zone}', '${missingKey}', '${password}', '${token}', '${declared}', '${aws:region}', '${zone}', '${password}', '${declared}', '${missingKey}', '${zone}', '${token}', '${aws:zone}'][k % 13]!;
+          return [
+            '${zone}',
+            '${missingKey}',
+            '${password}',
+            '${token}',
+            '${declared}',
+            '${aws:region}',
+            '${zone}',
+            '${password}',
+            '${declared}',
+            '${missingKey}',
+            '${zone}',
+            '${token}',
+            '${aws:zone}',
+          ][k % 13]!;
         };
         const expr = (i: number, depth = 0): unknown => {
           switch (depth > 2 ? 0 : pick(i, 12)) {
@@ -249,13 +322,25 @@ describe('fuzz', () => {
             for (let d = 0; d < p.depth; d++) deep = pick(d, 2) === 0 ? [deep] : { k: deep };
             properties.deep = { 'fn::secret': deep };
           }
-          resources[nm] = { type, properties, ...(pick(i + 19, 3) === 0 && i > 0 ? { options: { dependsOn: ['${' + p.names[pick(i + 21, i)]! + '}'], additionalSecretOutputs: ['availabilityZone'] } } : {}) };
+          resources[nm] = {
+            type,
+            properties,
+            ...(pick(i + 19, 3) === 0 && i > 0
+              ? { options: { dependsOn: ['${' + p.names[pick(i + 21, i)]! + '}'], additionalSecretOutputs: ['availabilityZone'] } }
+              : {}),
+          };
         });
         const yaml = toYaml(
           {
             name: 'fuzz',
             runtime: 'yaml',
-            [p.configForm]: { zone: { type: 'string' }, missingKey: { type: 'string' }, password: { type: 'string', secret: true }, declared: { type: 'string', secret: true }, token: { type: 'string' } },
+            [p.configForm]: {
+              zone: { type: 'string' },
+              missingKey: { type: 'string' },
+              password: { type: 'string', secret: true },
+              declared: { type: 'string', secret: true },
+              token: { type: 'string' },
+            },
             resources,
             outputs: { out: ref(23) },
           },
@@ -268,7 +353,15 @@ describe('fuzz', () => {
         writeFileSync(path.join(projectDir, 'motd.txt'), 'hello\n');
         writeFileSync(
           path.join(projectDir, 'Pulumi.dev.yaml'),
-          toYaml({ config: { 'fuzz:zone': 'us-east-1a', 'fuzz:password': { secure: `v1:${secret}` }, 'fuzz:declared': secret, 'fuzz:token': { secure: Buffer.from(secret).toString('base64') }, 'aws:region': 'us-east-1' } }),
+          toYaml({
+            config: {
+              'fuzz:zone': 'us-east-1a',
+              'fuzz:password': { secure: `v1:${secret}` },
+              'fuzz:declared': secret,
+              'fuzz:token': { secure: Buffer.from(secret).toString('base64') },
+              'aws:region': 'us-east-1',
+            },
+          }),
         );
         const o = await timed(() => run(async () => loadInputs([`${projectDir}@dev`], { keepProperties: rules.properties })));
         noSecret(o, secret);
@@ -281,15 +374,30 @@ describe('fuzz', () => {
   }, 120_000);
 
   it('topology files with hostile names, cycles and patterns end in a result or one-line errors', async () => {
-    const domain = fc.record({ name: hostileName, kind: fc.constantFrom('power-feed', 'datacenter', 'nope'), within: fc.constantFrom('capital-area', 'pangyo', 'loop', undefined), contains: fc.array(fc.constantFrom('sangam', 'capital-area', 'bank-dr', 'x'), { maxLength: 2 }) });
+    const domain = fc.record({
+      name: hostileName,
+      kind: fc.constantFrom('power-feed', 'datacenter', 'nope'),
+      within: fc.constantFrom('capital-area', 'pangyo', 'loop', undefined),
+      contains: fc.array(fc.constantFrom('sangam', 'capital-area', 'bank-dr', 'x'), { maxLength: 2 }),
+    });
     const accepted = fc.record({ finding: fc.oneof(hostileName, fc.constantFrom('*', '************X', 'single-point-of-failure/*')), reason: hostileName });
     await fc.assert(
-      fc.asyncProperty(fc.array(domain, { maxLength: 4 }), fc.array(accepted, { maxLength: 3 }), fc.array(hostileName, { maxLength: 2 }), async (domains, acc, services) => {
-        const yaml = JSON.stringify({ version: 1, domains, accepted: acc, services: Object.fromEntries(services.map((s) => [s, { critical: true, requires: ['KakaoTalk'] }])) });
-        const file = path.join(dir, 'firebreak.yaml');
-        writeFileSync(file, yaml);
-        await timed(() => run(async () => pangyo, file));
-      }),
+      fc.asyncProperty(
+        fc.array(domain, { maxLength: 4 }),
+        fc.array(accepted, { maxLength: 3 }),
+        fc.array(hostileName, { maxLength: 2 }),
+        async (domains, acc, services) => {
+          const yaml = JSON.stringify({
+            version: 1,
+            domains,
+            accepted: acc,
+            services: Object.fromEntries(services.map((s) => [s, { critical: true, requires: ['KakaoTalk'] }])),
+          });
+          const file = path.join(dir, 'firebreak.yaml');
+          writeFileSync(file, yaml);
+          await timed(() => run(async () => pangyo, file));
+        },
+      ),
       { seed: SEED, numRuns: Math.max(20, Math.round(RUNS / 3)) },
     );
   }, 120_000);

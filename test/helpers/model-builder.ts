@@ -55,7 +55,15 @@ export class ModelSpec {
     const parentPath = segments.slice(0, -1).join('/');
     const parent = parentPath ? D(parentPath) : undefined;
     if (parent && !this.ids.has(parent)) throw new Error(`declare ${parent} before ${D(path)}`);
-    this.add({ kind: 'domain', id: D(path), name: segments[segments.length - 1]!, domainKind, rank: RANKS[domainKind] ?? 4, path, ...(parent ? { parent } : {}) });
+    this.add({
+      kind: 'domain',
+      id: D(path),
+      name: segments[segments.length - 1]!,
+      domainKind,
+      rank: RANKS[domainKind] ?? 4,
+      path,
+      ...(parent ? { parent } : {}),
+    });
     if (parent) this.edges.push({ kind: 'within', from: D(path), to: parent });
     return this;
   }
@@ -68,9 +76,19 @@ export class ModelSpec {
 
   component(name: string, options: ComponentOptions = {}): this {
     this.add({
-      kind: 'component', id: C(name), urn: `urn:test::${name}`, name, type: 'test:index:Thing', role: (options.role ?? 'compute') as Role,
-      service: '', stack: 'test', project: 'test', event: options.event ?? true, placedBy: 'test',
-      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}), ...(options.downAt !== undefined ? { downAt: options.downAt } : {}),
+      kind: 'component',
+      id: C(name),
+      urn: `urn:test::${name}`,
+      name,
+      type: 'test:index:Thing',
+      role: (options.role ?? 'compute') as Role,
+      service: '',
+      stack: 'test',
+      project: 'test',
+      event: options.event ?? true,
+      placedBy: 'test',
+      ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
+      ...(options.downAt !== undefined ? { downAt: options.downAt } : {}),
     });
     for (const p of options.placedIn ?? []) this.edges.push({ kind: 'placed-in', from: C(name), to: D(p) });
     for (const r of options.requires ?? []) this.pending.push({ kind: 'requires', from: C(name), to: r });

@@ -21,8 +21,16 @@ export interface Reference {
 
 export function bruteForce(model: Model, failed: ReadonlySet<string>): Reference {
   const graph = model.graph();
-  const out = (id: string, kind: EdgeKind): string[] => graph.outEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === kind).map((e) => graph.target(e));
-  const into = (id: string, kind: EdgeKind): string[] => graph.inEdges(id).filter((e) => graph.getEdgeAttribute(e, 'kind') === kind).map((e) => graph.source(e));
+  const out = (id: string, kind: EdgeKind): string[] =>
+    graph
+      .outEdges(id)
+      .filter((e) => graph.getEdgeAttribute(e, 'kind') === kind)
+      .map((e) => graph.target(e));
+  const into = (id: string, kind: EdgeKind): string[] =>
+    graph
+      .inEdges(id)
+      .filter((e) => graph.getEdgeAttribute(e, 'kind') === kind)
+      .map((e) => graph.source(e));
 
   // A domain is lost when it, or any domain it is within (through any of its parents), failed.
   const lostDomains = new Set<string>();
@@ -125,7 +133,10 @@ export const rawModel: fc.Arbitrary<RawModel> = fc.record({
   groupK: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
   requires: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 14 }),
   // 0, 1 or 2 tools per group, equally likely (stranded needs a tool).
-  tools: fc.array(fc.integer({ min: 0, max: 2 }).chain((n) => fc.array(fc.nat(), { minLength: n, maxLength: n })), { minLength: 3, maxLength: 3 }),
+  tools: fc.array(
+    fc.integer({ min: 0, max: 2 }).chain((n) => fc.array(fc.nat(), { minLength: n, maxLength: n })),
+    { minLength: 3, maxLength: 3 },
+  ),
   services: fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
 });
 
@@ -184,9 +195,20 @@ export function buildRandomModel(raw: RawModel): Built {
   raw.components.forEach((c, i) => {
     const group = groupOfComponent.get(i);
     graph.addNode(components[i]!, {
-      kind: 'component', id: components[i]!, urn: `urn:c${i}`, name: `c${i}`, type: 'test:index:Thing', role: 'compute',
-      service: '', stack: 't', project: 't', event: c.event, placedBy: 'test', ...(group ? { group } : {}),
-      ...(c.capacity > 0 ? { capacity: c.capacity } : {}), ...(c.capacity > 0 && c.downAt > 0 ? { downAt: c.downAt } : {}),
+      kind: 'component',
+      id: components[i]!,
+      urn: `urn:c${i}`,
+      name: `c${i}`,
+      type: 'test:index:Thing',
+      role: 'compute',
+      service: '',
+      stack: 't',
+      project: 't',
+      event: c.event,
+      placedBy: 'test',
+      ...(group ? { group } : {}),
+      ...(c.capacity > 0 ? { capacity: c.capacity } : {}),
+      ...(c.capacity > 0 && c.downAt > 0 ? { downAt: c.downAt } : {}),
     });
   });
   for (const g of groups) graph.addNode(g.id, { kind: 'group', id: g.id, name: g.id.slice(6), service: '', k: g.k, n: g.members.length, quorum: g.k > 1 });
@@ -221,9 +243,12 @@ export function buildRandomModel(raw: RawModel): Built {
     const n = graph.getNodeAttributes(id);
     if (n.kind === 'group') return `  ${id} (k=${n.k} of ${n.n})`;
     if (n.kind !== 'component') return `  ${id}`;
-    const notes = [...(!n.event ? ['no event'] : []), ...(n.capacity !== undefined ? [`capacity ${n.capacity}`] : []), ...(n.downAt !== undefined ? [`down at ${n.downAt}`] : [])];
+    const notes = [
+      ...(!n.event ? ['no event'] : []),
+      ...(n.capacity !== undefined ? [`capacity ${n.capacity}`] : []),
+      ...(n.downAt !== undefined ? [`down at ${n.downAt}`] : []),
+    ];
     return notes.length > 0 ? `  ${id} (${notes.join(', ')})` : `  ${id}`;
   });
   return { model, events, description: ['nodes:', ...nodeLines, 'edges:', ...lines].join('\n') };
 }
-

@@ -34,7 +34,11 @@ export async function report(spec: string, format: string): Promise<string> {
 export function hostileExport(dbName: string, serviceName: string): string {
   const doc = JSON.parse(readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8'));
   const rename = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.split('orders-db').join(dbName).replace(/^shop$/, serviceName);
+    if (typeof v === 'string')
+      return v
+        .split('orders-db')
+        .join(dbName)
+        .replace(/^shop$/, serviceName);
     if (Array.isArray(v)) return v.map(rename);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
     return v;

@@ -31,7 +31,10 @@ function backend(): string {
   writeFileSync(path.join(stacks, 'network', 'prod.json'), checkpoint(fixture('exports', 'stackref-network.json'), 'organization/network/prod'));
   writeFileSync(path.join(stacks, 'network', 'prod.json.bak'), '{ not json');
   writeFileSync(path.join(stacks, 'shop', 'prod.json.gz'), gzipSync(checkpoint(fixture('exports', 'stackref-app.json'), 'organization/shop/prod')));
-  writeFileSync(path.join(stacks, 'billing', 'prod.json'), checkpoint(fixture('exports', 'two-zones-single-db.json'), 'organization/billing/prod', ['::shop::', '::billing::']));
+  writeFileSync(
+    path.join(stacks, 'billing', 'prod.json'),
+    checkpoint(fixture('exports', 'two-zones-single-db.json'), 'organization/billing/prod', ['::shop::', '::billing::']),
+  );
   mkdirSync(path.join(dir, '.pulumi', 'history', 'shop'), { recursive: true });
   writeFileSync(path.join(dir, '.pulumi', 'history', 'shop', 'prod-1.history.json'), '{}');
   return dir;
@@ -51,7 +54,9 @@ describe('DIY backend folder', () => {
     expect(web2.propertyDependencies.userData).toContain(`${NET}aws:rds/instance:Instance::orders-db`);
     // Also from the .pulumi folder itself, and pruned as the CLI reads it.
     const pruned = await loadInputs([path.join(dir, '.pulumi')], { keepProperties: new Set(['availabilityZone', 'tags']) });
-    expect(pruned.find((i) => i.project === 'shop')!.resources.find((r) => r.name === 'web-2')!.dependencies).toContain(`${NET}aws:rds/instance:Instance::orders-db`);
+    expect(pruned.find((i) => i.project === 'shop')!.resources.find((r) => r.name === 'web-2')!.dependencies).toContain(
+      `${NET}aws:rds/instance:Instance::orders-db`,
+    );
   });
 
   it('finds the network database as the shop service single point of failure, from a file:// URL and from PULUMI_BACKEND_URL', async () => {

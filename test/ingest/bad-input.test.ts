@@ -11,11 +11,26 @@ const exportOf = (resources: unknown[]) => JSON.stringify({ version: 3, deployme
 
 const cases: Array<{ name: string; file: string; content: string; message: RegExp }> = [
   { name: 'not JSON', file: 'notjson.json', content: 'hello: world\n', message: /notjson\.json:1:1: invalid JSON/ },
-  { name: 'truncated JSON', file: 'trunc.json', content: '{\n  "version": 3,\n  "deployment": {\n    "resources": [', message: /trunc\.json:4:\d+: invalid JSON: the file ends too early/ },
+  {
+    name: 'truncated JSON',
+    file: 'trunc.json',
+    content: '{\n  "version": 3,\n  "deployment": {\n    "resources": [',
+    message: /trunc\.json:4:\d+: invalid JSON: the file ends too early/,
+  },
   { name: 'JSON of the wrong shape', file: 'shape.json', content: '{"hello": 1}', message: /shape\.json: not a Pulumi state/ },
-  { name: 'a resource of the wrong shape', file: 'res.json', content: exportOf([{ urn: 42 }]), message: /res\.json: not a Pulumi state: deployment\.resources\[0\]\.urn/ },
+  {
+    name: 'a resource of the wrong shape',
+    file: 'res.json',
+    content: exportOf([{ urn: 42 }]),
+    message: /res\.json: not a Pulumi state: deployment\.resources\[0\]\.urn/,
+  },
   { name: 'an empty file', file: 'empty.json', content: '', message: /empty\.json: the file is empty/ },
-  { name: 'a dangling dependency URN', file: 'dangling.json', content: exportOf([res('a', { dependencies: ['urn:pulumi:dev::p::aws:ec2/instance:Instance::ghost'] })]), message: /dangling\.json: .*dependency urn:pulumi:dev::p::aws:ec2\/instance:Instance::ghost is not in the state/ },
+  {
+    name: 'a dangling dependency URN',
+    file: 'dangling.json',
+    content: exportOf([res('a', { dependencies: ['urn:pulumi:dev::p::aws:ec2/instance:Instance::ghost'] })]),
+    message: /dangling\.json: .*dependency urn:pulumi:dev::p::aws:ec2\/instance:Instance::ghost is not in the state/,
+  },
   { name: 'duplicate URNs', file: 'dup.json', content: exportOf([res('a'), res('a')]), message: /dup\.json: duplicate URN/ },
   {
     name: 'a dependency cycle',
@@ -23,8 +38,18 @@ const cases: Array<{ name: string; file: string; content: string; message: RegEx
     content: exportOf([res('a', { dependencies: [res('b').urn] }), res('b', { dependencies: [res('a').urn] })]),
     message: /cycle\.json: dependency cycle: .*::a -> .*::b -> .*::a|cycle\.json: dependency cycle: .*::b -> .*::a -> .*::b/,
   },
-  { name: 'an unsupported version', file: 'v9.json', content: JSON.stringify({ version: 9, deployment: {} }), message: /v9\.json: deployment version 9 is not supported/ },
-  { name: 'an unknown v4 feature', file: 'v4.json', content: JSON.stringify({ version: 4, features: ['teleport'], deployment: { resources: [] } }), message: /v4\.json: .*teleport/ },
+  {
+    name: 'an unsupported version',
+    file: 'v9.json',
+    content: JSON.stringify({ version: 9, deployment: {} }),
+    message: /v9\.json: deployment version 9 is not supported/,
+  },
+  {
+    name: 'an unknown v4 feature',
+    file: 'v4.json',
+    content: JSON.stringify({ version: 4, features: ['teleport'], deployment: { resources: [] } }),
+    message: /v4\.json: .*teleport/,
+  },
 ];
 
 describe('bad input: exit 2 and one clear line naming the file', () => {

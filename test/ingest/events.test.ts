@@ -12,10 +12,15 @@ function state(type: string, name: string, inputs: Record<string, unknown>, extr
 }
 const stack = state('pulumi:pulumi:Stack', 'shop-prod', {});
 const provider = state('pulumi:providers:aws', 'default_6_0_0', { region: 'eu-west-1' });
-const db = state('aws:rds/instance:Instance', 'orders', { engine: 'postgres', password: '[secret]', availabilityZone: 'eu-west-1b' }, {
-  parent: stack.urn,
-  provider: `${provider.urn}::${UNKNOWN}`,
-});
+const db = state(
+  'aws:rds/instance:Instance',
+  'orders',
+  { engine: 'postgres', password: '[secret]', availabilityZone: 'eu-west-1b' },
+  {
+    parent: stack.urn,
+    provider: `${provider.urn}::${UNKNOWN}`,
+  },
+);
 const old = state('aws:s3/bucket:Bucket', 'retired', {}, { parent: stack.urn });
 
 function log(pretty = false): string {
@@ -71,7 +76,10 @@ describe('engine event logs', () => {
   });
 
   it('refuses a log with no resource steps, saying what to run instead', async () => {
-    const file = tempFile('empty.json', `${JSON.stringify({ sequence: 0, timestamp: 1, preludeEvent: { config: {} } })}\n${JSON.stringify({ sequence: 1, timestamp: 2, summaryEvent: {} })}\n`);
+    const file = tempFile(
+      'empty.json',
+      `${JSON.stringify({ sequence: 0, timestamp: 1, preludeEvent: { config: {} } })}\n${JSON.stringify({ sequence: 1, timestamp: 2, summaryEvent: {} })}\n`,
+    );
     const r = await runCli(['analyze', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/a Pulumi engine event log with no resource steps: .*pulumi stack export/);

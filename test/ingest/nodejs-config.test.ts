@@ -21,17 +21,20 @@ function program(name: string, code: string): string {
 
 describe('Node.js programs under mocks', () => {
   it('reads missing required config as symbols, with one warning per key, and places zones under the symbolic region', async () => {
-    const dir = program('needs-config', [
-      'const pulumi = require("@pulumi/pulumi");',
-      'const cfg = new pulumi.Config();',
-      'const aws = new pulumi.Config("aws");',
-      'const region = aws.require("region");',
-      'const again = aws.require("region");',
-      'const password = cfg.requireSecret("dbPassword");',
-      'for (const z of ["a", "b"]) new pulumi.CustomResource("aws:ec2/instance:Instance", `web-${z}`, { availabilityZone: `${region}${z}`, instanceType: "t3.micro" });',
-      'new pulumi.CustomResource("aws:rds/instance:Instance", "db", { engine: "postgres", password, availabilityZone: `${again}a` });',
-      '',
-    ].join('\n'));
+    const dir = program(
+      'needs-config',
+      [
+        'const pulumi = require("@pulumi/pulumi");',
+        'const cfg = new pulumi.Config();',
+        'const aws = new pulumi.Config("aws");',
+        'const region = aws.require("region");',
+        'const again = aws.require("region");',
+        'const password = cfg.requireSecret("dbPassword");',
+        'for (const z of ["a", "b"]) new pulumi.CustomResource("aws:ec2/instance:Instance", `web-${z}`, { availabilityZone: `${region}${z}`, instanceType: "t3.micro" });',
+        'new pulumi.CustomResource("aws:rds/instance:Instance", "db", { engine: "postgres", password, availabilityZone: `${again}a` });',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -44,12 +47,15 @@ describe('Node.js programs under mocks', () => {
   }, 60_000);
 
   it('keeps the name of a named explicit provider, so its resources are not dangling references', async () => {
-    const dir = program('explicit-provider', [
-      'const pulumi = require("@pulumi/pulumi");',
-      'const east = new pulumi.ProviderResource("aws", "us-east", { region: "us-east-1" });',
-      'new pulumi.CustomResource("aws:s3/bucket:Bucket", "logs", {}, { provider: east });',
-      '',
-    ].join('\n'));
+    const dir = program(
+      'explicit-provider',
+      [
+        'const pulumi = require("@pulumi/pulumi");',
+        'const east = new pulumi.ProviderResource("aws", "us-east", { region: "us-east-1" });',
+        'new pulumi.CustomResource("aws:s3/bucket:Bucket", "logs", {}, { provider: east });',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

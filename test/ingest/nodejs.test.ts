@@ -111,7 +111,7 @@ describe('a TypeScript program (ts-app@dev)', () => {
     expect(byName(input, 'main').source).toMatchObject({ file: path.join(fixture('nodejs', 'ts-app'), 'index.ts'), line: 10 });
   });
 
-  it('keeps the program\'s exports as the stack outputs', () => {
+  it("keeps the program's exports as the stack outputs", () => {
     const stack = byName(input, 'ts-app-dev');
     expect(stack.outputs.vpcId).toBe('main-vpc_id');
     expect(Array.isArray(stack.outputs.webIps)).toBe(true);
@@ -171,7 +171,7 @@ describe('a JavaScript program (main: folder, stackConfigDir, an exported functi
   }, 60_000);
 });
 
-describe('programs that fail: exit 2, the program\'s own message and file:line', () => {
+describe("programs that fail: exit 2, the program's own message and file:line", () => {
   it('a program that throws', async () => {
     const r = await runCli(['analyze', 'test/fixtures/nodejs/fails']);
     expect(r.code).toBe(2);
@@ -184,13 +184,16 @@ describe('programs that fail: exit 2, the program\'s own message and file:line',
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: bad-syntax\nruntime: nodejs\n');
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bad-syntax', main: 'index.ts', dependencies: { '@pulumi/pulumi': '3.245.0' } }));
-    writeFileSync(path.join(dir, 'index.ts'), [
-      'import * as pulumi from "@pulumi/pulumi";',
-      '',
-      'const zones: string[] = ["a", "b"];',
-      'new pulumi.CustomResource("aws:ec2/vpc:Vpc", "main", { cidrBlock: "10.0.0.0/16" ;',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'index.ts'),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        '',
+        'const zones: string[] = ["a", "b"];',
+        'new pulumi.CustomResource("aws:ec2/vpc:Vpc", "main", { cidrBlock: "10.0.0.0/16" ;',
+        '',
+      ].join('\n'),
+    );
     linkPulumi(dir);
     const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
@@ -201,7 +204,9 @@ describe('programs that fail: exit 2, the program\'s own message and file:line',
     const started = Date.now();
     const r = await runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', '2']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('firebreak: error: test/fixtures/nodejs/hangs/index.ts: the program did not finish within 2 s and was stopped (raise the limit with --program-timeout <seconds>)');
+    expect(r.stderr.trim()).toBe(
+      'firebreak: error: test/fixtures/nodejs/hangs/index.ts: the program did not finish within 2 s and was stopped (raise the limit with --program-timeout <seconds>)',
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
@@ -214,7 +219,9 @@ describe('programs that fail: exit 2, the program\'s own message and file:line',
     linkPulumi(dir);
     const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`firebreak: error: ${dir}/index.js: the program failed: it never finished: it awaits a promise that never settles, and nothing is left to run\n`);
+    expect(r.stderr).toBe(
+      `firebreak: error: ${dir}/index.js: the program failed: it never finished: it awaits a promise that never settles, and nothing is left to run\n`,
+    );
   });
 
   it('refuses a --program-timeout that is not a positive number', async () => {

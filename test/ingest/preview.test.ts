@@ -14,7 +14,12 @@ function withReplaceAndRead(): string {
   const doc = structuredClone(preview);
   const i = doc.steps.findIndex((s) => s.urn.endsWith('::web-1'));
   const old = doc.steps[i]!.newState!;
-  const replaced = { ...old, id: 'i-0new', inputs: { ...(old.inputs as object), subnetId: 'subnet-b' }, outputs: { ...(old.outputs as object), subnetId: 'subnet-b' } };
+  const replaced = {
+    ...old,
+    id: 'i-0new',
+    inputs: { ...(old.inputs as object), subnetId: 'subnet-b' },
+    outputs: { ...(old.outputs as object), subnetId: 'subnet-b' },
+  };
   doc.steps.splice(
     i,
     1,
@@ -23,7 +28,11 @@ function withReplaceAndRead(): string {
     { op: 'delete-replaced', urn: old.urn as string, oldState: old },
   );
   const vpc = doc.steps.find((s) => s.urn.endsWith('::main'))!.newState!;
-  doc.steps.push({ op: 'read', urn: (vpc.urn as string).replace('::main', '::shared-vpc'), newState: { ...vpc, urn: (vpc.urn as string).replace('::main', '::shared-vpc'), external: true } });
+  doc.steps.push({
+    op: 'read',
+    urn: (vpc.urn as string).replace('::main', '::shared-vpc'),
+    newState: { ...vpc, urn: (vpc.urn as string).replace('::main', '::shared-vpc'), external: true },
+  });
   return tempFile('replace.json', JSON.stringify(doc));
 }
 

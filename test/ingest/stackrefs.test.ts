@@ -58,7 +58,10 @@ describe('two stack exports linked through a StackReference', () => {
   });
 
   it('finds the database of the network stack as the single point of failure of the shop service, on a path across stacks', async () => {
-    for (const order of [[network, app], [app, network]]) {
+    for (const order of [
+      [network, app],
+      [app, network],
+    ]) {
       const r = await runCli(['analyze', ...order, '--format', 'json']);
       expect(r.code).toBe(1);
       const result = JSON.parse(r.stdout) as { findings: JsonFinding[] };

@@ -22,7 +22,10 @@ describe('the three state wrappers', () => {
 
   it('reads a file-backend checkpoint with its config, keeping placement config and never secrets', () => {
     const s = readState(
-      { version: 3, checkpoint: { stack: 'org/proj/dev', config: { 'aws:region': 'eu-west-1', 'proj:password': { secure: 'v1:AAAA' } }, latest: { resources } } },
+      {
+        version: 3,
+        checkpoint: { stack: 'org/proj/dev', config: { 'aws:region': 'eu-west-1', 'proj:password': { secure: 'v1:AAAA' } }, latest: { resources } },
+      },
       'cp.json',
       'cp.json',
     );
@@ -88,7 +91,10 @@ describe('property values', () => {
 describe('URNs', () => {
   it.each([
     ['urn:pulumi:prod::shop::aws:ec2/instance:Instance::web', { stack: 'prod', project: 'shop', type: 'aws:ec2/instance:Instance', name: 'web' }],
-    ['urn:pulumi:prod::shop::awsx:x:ec2:Vpc$aws:ec2/subnet:Subnet::vpc-private-0', { stack: 'prod', project: 'shop', type: 'aws:ec2/subnet:Subnet', name: 'vpc-private-0' }],
+    [
+      'urn:pulumi:prod::shop::awsx:x:ec2:Vpc$aws:ec2/subnet:Subnet::vpc-private-0',
+      { stack: 'prod', project: 'shop', type: 'aws:ec2/subnet:Subnet', name: 'vpc-private-0' },
+    ],
     ['urn:pulumi:dev::p::my:mod:Thing::name::with::colons', { stack: 'dev', project: 'p', type: 'my:mod:Thing', name: 'name::with::colons' }],
   ])('%s', (u, expected) => {
     expect(parseUrn(u)).toMatchObject(expected);
@@ -100,7 +106,17 @@ describe('URNs', () => {
 
 describe('the quick well-formedness check agrees with the zod schema', () => {
   const schema = resourceSchema;
-  const anyValue = fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.boolean(), fc.integer(), fc.array(fc.string()), fc.array(fc.integer()), fc.dictionary(fc.string(), fc.string()), fc.dictionary(fc.string(), fc.oneof(fc.array(fc.string()), fc.constant(null), fc.integer())));
+  const anyValue = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string(),
+    fc.boolean(),
+    fc.integer(),
+    fc.array(fc.string()),
+    fc.array(fc.integer()),
+    fc.dictionary(fc.string(), fc.string()),
+    fc.dictionary(fc.string(), fc.oneof(fc.array(fc.string()), fc.constant(null), fc.integer())),
+  );
   it('on random resources', () => {
     fc.assert(
       fc.property(

@@ -99,8 +99,14 @@ describe('streaming ingest: bad JSON', () => {
   it.each(bad)('%s: the same error as the whole parse', async (_name, content) => {
     const file = path.join(dir, `bad-${_name.replace(/\W/g, '-')}.json`);
     writeFileSync(file, content);
-    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(() => 'ok', (e: Error) => e.message);
-    const streamed = await loadInputs([file], { streamMinBytes: 0, jobs: 2 }).then(() => 'ok', (e: Error) => e.message);
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
+    const streamed = await loadInputs([file], { streamMinBytes: 0, jobs: 2 }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
     expect(whole).not.toBe('ok');
     expect(streamed).toBe(whole);
     // Beyond the whole-parse size the stream computes line and column itself: the same place.
@@ -130,7 +136,10 @@ describe('streaming ingest: a worker that fails', () => {
     }
     const pool = new Crashing(2);
     try {
-      const err = await streamState(file, { jobs: 2, pool, batchBytes: 20_000 }).then(() => undefined, (e: unknown) => e);
+      const err = await streamState(file, { jobs: 2, pool, batchBytes: 20_000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InputError);
       expect((err as Error).message).toMatch(/crash\.json: reading the resources in a worker thread failed \(.*\); try --jobs 1/);
     } finally {
@@ -182,8 +191,12 @@ describe('additionalSecretOutputs when streamed', () => {
         resources: [
           { urn: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod', type: 'pulumi:pulumi:Stack', custom: false },
           {
-            urn: 'urn:pulumi:prod::shop::aws:rds/instance:Instance::orders-db', type: 'aws:rds/instance:Instance', custom: true, id: 'db-1',
-            inputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password' }, outputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password', endpoint: 'db:5432' },
+            urn: 'urn:pulumi:prod::shop::aws:rds/instance:Instance::orders-db',
+            type: 'aws:rds/instance:Instance',
+            custom: true,
+            id: 'db-1',
+            inputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password' },
+            outputs: { availabilityZone: 'us-east-1a', password: 'pl4nted-password', endpoint: 'db:5432' },
             additionalSecretOutputs: ['password', 'endpoint'],
           },
         ],

@@ -129,7 +129,9 @@ describe('missing config never stops the analysis', () => {
     const i = loadYamlProject(d, {});
     expect(asSpecial(byName(i.resources, 'rg').inputs.location)).toEqual({ kind: 'unknown', symbol: '<azure-native:location>' });
     expect(i.warnings.filter((w) => /has no value/.test(w.message)).map((w) => w.message.split(' has')[0])).toEqual([
-      'config azure-native:location', 'config gcp:project', 'config gcp:region',
+      'config azure-native:location',
+      'config gcp:project',
+      'config gcp:region',
     ]);
   });
 
@@ -197,25 +199,35 @@ outputs:
   it('reads a PascalCase JSON program, with a warning per miscased key, and does not come back empty', async () => {
     const dir = project({
       'Pulumi.yaml': 'name: pascal\nruntime: yaml\n',
-      'Main.json': JSON.stringify({
-        Configuration: { InstanceType: { Type: 'String', Default: 't3.micro' } },
-        Resources: {
-          WebSecGrp: { Type: 'aws:ec2:SecurityGroup', Properties: { description: 'web' } },
-          WebServer: { Type: 'aws:ec2:Instance', Properties: { instanceType: '${InstanceType}', vpcSecurityGroupIds: ['${WebSecGrp.id}'] }, Options: { Protect: true } },
+      'Main.json': JSON.stringify(
+        {
+          Configuration: { InstanceType: { Type: 'String', Default: 't3.micro' } },
+          Resources: {
+            WebSecGrp: { Type: 'aws:ec2:SecurityGroup', Properties: { description: 'web' } },
+            WebServer: {
+              Type: 'aws:ec2:Instance',
+              Properties: { instanceType: '${InstanceType}', vpcSecurityGroupIds: ['${WebSecGrp.id}'] },
+              Options: { Protect: true },
+            },
+          },
+          Outputs: { PublicIp: '${WebServer.publicIp}' },
         },
-        Outputs: { PublicIp: '${WebServer.publicIp}' },
-      }, null, 2),
+        null,
+        2,
+      ),
     });
     const i = loadYamlProject(dir, {});
     expect(i.resources.map((r) => r.name).sort()).toEqual(['WebSecGrp', 'WebServer']);
     expect(byName(i.resources, 'WebServer').inputs.instanceType).toBe('t3.micro');
     expect(byName(i.resources, 'WebServer').dependencies).toEqual([byName(i.resources, 'WebSecGrp').urn]);
     const casing = i.warnings.filter((w) => /should be written/.test(w.message));
-    expect(casing.map((w) => w.message)).toEqual(expect.arrayContaining([
-      'program: field "Resources" should be written "resources" (read as "resources")',
-      'resource WebServer: field "Type" should be written "type" (read as "type")',
-      'resource WebServer options: field "Protect" should be written "protect" (read as "protect")',
-    ]));
+    expect(casing.map((w) => w.message)).toEqual(
+      expect.arrayContaining([
+        'program: field "Resources" should be written "resources" (read as "resources")',
+        'resource WebServer: field "Type" should be written "type" (read as "type")',
+        'resource WebServer options: field "Protect" should be written "protect" (read as "protect")',
+      ]),
+    );
     expect(casing.every((w) => w.line !== undefined && w.file.endsWith('Main.json'))).toBe(true);
   });
 
@@ -241,7 +253,8 @@ outputs:
 describe('a program reads only inside its project', () => {
   const outside = mkdtempSync(path.join(tmpdir(), 'firebreak-outside-'));
   writeFileSync(path.join(outside, 'secret.txt'), 'PLANTED-OUTSIDE-VALUE');
-  const prog = (file: string) => `name: reader\nruntime: yaml\nresources:\n  b:\n    type: aws:s3:Bucket\n    properties:\n      bucket:\n        fn::readFile: ${file}\n`;
+  const prog = (file: string) =>
+    `name: reader\nruntime: yaml\nresources:\n  b:\n    type: aws:s3:Bucket\n    properties:\n      bucket:\n        fn::readFile: ${file}\n`;
 
   it('refuses fn::readFile of an absolute path outside, naming file:line, never quoting the bytes', async () => {
     const dir = project({ 'Pulumi.yaml': prog(path.join(outside, 'secret.txt')) });
@@ -295,14 +308,20 @@ describe('a program reads only inside its project', () => {
 describe('project-level secret config never reaches the output', () => {
   const planted = 'PLANTED-DB-PASSWORD-93f1';
   const cases: Array<[string, Record<string, string>]> = [
-    ['config: with secret: true and a stack value', {
-      'Pulumi.yaml': 'name: sec\nruntime: yaml\nconfig:\n  dbPass:\n    type: string\n    secret: true\n',
-      'Main.yaml': 'resources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: ${dbPass}\n      identifier: db-${dbPass}\n',
-      'Pulumi.dev.yaml': `config:\n  sec:dbPass: ${planted}\n`,
-    }],
-    ['configuration: with Secret: true and a default', {
-      'Pulumi.yaml': `name: sec\nruntime: yaml\nconfiguration:\n  dbPass:\n    Type: String\n    Secret: true\n    Default: ${planted}\nresources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: \${dbPass}\n      identifier: db-\${dbPass}\n`,
-    }],
+    [
+      'config: with secret: true and a stack value',
+      {
+        'Pulumi.yaml': 'name: sec\nruntime: yaml\nconfig:\n  dbPass:\n    type: string\n    secret: true\n',
+        'Main.yaml': 'resources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: ${dbPass}\n      identifier: db-${dbPass}\n',
+        'Pulumi.dev.yaml': `config:\n  sec:dbPass: ${planted}\n`,
+      },
+    ],
+    [
+      'configuration: with Secret: true and a default',
+      {
+        'Pulumi.yaml': `name: sec\nruntime: yaml\nconfiguration:\n  dbPass:\n    Type: String\n    Secret: true\n    Default: ${planted}\nresources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: \${dbPass}\n      identifier: db-\${dbPass}\n`,
+      },
+    ],
   ];
   it.each(cases)('%s', async (_name, files) => {
     const dir = project(files);
@@ -344,7 +363,8 @@ describe('programs of any size and shape', () => {
 
   it('treats `__proto__` and `constructor` as plain names, in properties, references and functions', async () => {
     const dir = project({
-      'Pulumi.yaml': 'name: proto\nruntime: yaml\nresources:\n  b:\n    type: aws:s3:Bucket\n    properties:\n      __proto__:\n        polluted: yes\n      tags:\n        constructor: x\n  c:\n    type: aws:s3:Bucket\n    properties:\n      fromB: ${b.tags.constructor}\n      missing: ${b.tags.toString}\n',
+      'Pulumi.yaml':
+        'name: proto\nruntime: yaml\nresources:\n  b:\n    type: aws:s3:Bucket\n    properties:\n      __proto__:\n        polluted: yes\n      tags:\n        constructor: x\n  c:\n    type: aws:s3:Bucket\n    properties:\n      fromB: ${b.tags.constructor}\n      missing: ${b.tags.toString}\n',
     });
     const input = loadYamlProject(dir, {});
     const b = byName(input.resources, 'b');

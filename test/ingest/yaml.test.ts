@@ -119,20 +119,56 @@ function project(files: Record<string, string>): string {
 const head = 'name: p\nruntime: yaml\n';
 const bad: Array<{ name: string; files: Record<string, string>; message: RegExp }> = [
   { name: 'invalid YAML', files: { 'Pulumi.yaml': `${head}resources:\n  a: [unclosed\n` }, message: /Pulumi\.yaml:\d+:\d+: invalid YAML/ },
-  { name: 'an unknown resource reference', files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${ghost.id}\n` }, message: /Pulumi\.yaml:7:\d+: unknown reference \$\{ghost\.id\}/ },
+  {
+    name: 'an unknown resource reference',
+    files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${ghost.id}\n` },
+    message: /Pulumi\.yaml:7:\d+: unknown reference \$\{ghost\.id\}/,
+  },
   { name: 'an unknown variable', files: { 'Pulumi.yaml': `${head}variables:\n  v: \${nope}\n` }, message: /Pulumi\.yaml:4:\d+: unknown reference \$\{nope\}/ },
   {
     name: 'a reference cycle',
-    files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${b.id}\n  b:\n    type: aws:s3:Bucket\n    properties:\n      x: \${a.id}\n` },
+    files: {
+      'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${b.id}\n  b:\n    type: aws:s3:Bucket\n    properties:\n      x: \${a.id}\n`,
+    },
     message: /Pulumi\.yaml:\d+:\d+: reference cycle: a -> b -> a/,
   },
-  { name: 'a missing stack config file', files: { 'Pulumi.yaml': head, 'Pulumi.prod.yaml': 'config: {}\n' }, message: /Pulumi\.staging\.yaml: no stack "staging"/ },
-  { name: 'an alias bomb', files: { 'Pulumi.yaml': `${head}variables:\n  a: &a ["x","x","x","x","x","x","x","x","x"]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n  f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n` }, message: /Pulumi\.yaml: invalid YAML: too many alias expansions/ },
-  { name: 'an unsupported function', files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::teleport: [1]\n` }, message: /Pulumi\.yaml:5:\d+: unsupported function fn::teleport/ },
-  { name: 'a resource without a type', files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    properties: {}\n` }, message: /Pulumi\.yaml:4:\d+: resource a has no type/ },
-  { name: 'a config type mismatch', files: { 'Pulumi.yaml': `${head}config:\n  n:\n    type: integer\n`, 'Pulumi.dev.yaml': 'config:\n  p:n: lots\n' }, message: /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer/ },
-  { name: 'a missing file for fn::readFile', files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::readFile: ./nope.txt\n` }, message: /Pulumi\.yaml:5:\d+: fn::readFile: cannot read \.\/nope\.txt/ },
-  { name: 'a duplicate key', files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n` }, message: /Pulumi\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/ },
+  {
+    name: 'a missing stack config file',
+    files: { 'Pulumi.yaml': head, 'Pulumi.prod.yaml': 'config: {}\n' },
+    message: /Pulumi\.staging\.yaml: no stack "staging"/,
+  },
+  {
+    name: 'an alias bomb',
+    files: {
+      'Pulumi.yaml': `${head}variables:\n  a: &a ["x","x","x","x","x","x","x","x","x"]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n  f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n`,
+    },
+    message: /Pulumi\.yaml: invalid YAML: too many alias expansions/,
+  },
+  {
+    name: 'an unsupported function',
+    files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::teleport: [1]\n` },
+    message: /Pulumi\.yaml:5:\d+: unsupported function fn::teleport/,
+  },
+  {
+    name: 'a resource without a type',
+    files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    properties: {}\n` },
+    message: /Pulumi\.yaml:4:\d+: resource a has no type/,
+  },
+  {
+    name: 'a config type mismatch',
+    files: { 'Pulumi.yaml': `${head}config:\n  n:\n    type: integer\n`, 'Pulumi.dev.yaml': 'config:\n  p:n: lots\n' },
+    message: /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer/,
+  },
+  {
+    name: 'a missing file for fn::readFile',
+    files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::readFile: ./nope.txt\n` },
+    message: /Pulumi\.yaml:5:\d+: fn::readFile: cannot read \.\/nope\.txt/,
+  },
+  {
+    name: 'a duplicate key',
+    files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n` },
+    message: /Pulumi\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/,
+  },
   { name: 'a runtime other than yaml', files: { 'Pulumi.yaml': 'name: p\nruntime: go\n' }, message: /Pulumi\.yaml:2:\d+: runtime go:/ },
 ];
 
@@ -149,11 +185,15 @@ describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
   it('warns, naming file and line, about an unknown option, and goes on', () => {
     const dir = project({ 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    options:\n      frobnicate: true\n` });
     const input = loadYamlProject(dir, {});
-    expect(input.warnings.filter((w) => w.line !== undefined).map((w) => `${path.basename(w.file)}:${w.line}: ${w.message}`)).toEqual(['Pulumi.yaml:7: resource a: unknown option "frobnicate" ignored']);
+    expect(input.warnings.filter((w) => w.line !== undefined).map((w) => `${path.basename(w.file)}:${w.line}: ${w.message}`)).toEqual([
+      'Pulumi.yaml:7: resource a: unknown option "frobnicate" ignored',
+    ]);
   });
 
   it('collects problems of several resources into one error', () => {
-    const dir = project({ 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${nope1}\n  b:\n    type: aws:s3:Bucket\n    properties:\n      x: \${nope2}\n` });
+    const dir = project({
+      'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      x: \${nope1}\n  b:\n    type: aws:s3:Bucket\n    properties:\n      x: \${nope2}\n`,
+    });
     try {
       loadYamlProject(dir, {});
       expect.unreachable();

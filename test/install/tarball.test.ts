@@ -16,7 +16,12 @@ const hasNpm = spawnSync(npm, ['--version'], { encoding: 'utf8' }).status === 0;
 if (!hasNpm) console.warn('test/install/tarball.test.ts: skipped, npm is not available');
 
 function run(cmd: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +35,17 @@ describe.skipIf(!hasNpm)('the npm package', () => {
     const [packed] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string; mode: number }> }>;
     const files = packed!.files.map((f) => f.path);
     // What it needs, and nothing it does not.
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'rules/core.yaml', 'schema/rule-pack.schema.json', 'docs/findings/single-point-of-failure.md', 'dist/index.js', 'dist/index.d.ts', 'dist/report/html.js']) {
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'rules/core.yaml',
+      'schema/rule-pack.schema.json',
+      'docs/findings/single-point-of-failure.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/report/html.js',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^dist\/bench\/|\.map$|^test\/|^src\/|^stacks\//.test(f))).toEqual([]);

@@ -5,8 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  FORMATS, RENDERERS, UsageError, analyze, check, diff, formatsOf, introducedAtOrAbove, loadInputs, loadRules, plan, plannedCheckpoint, render, renderDocument, whatif,
-  type DocumentKind, type StackInput,
+  FORMATS,
+  RENDERERS,
+  UsageError,
+  analyze,
+  check,
+  diff,
+  formatsOf,
+  introducedAtOrAbove,
+  loadInputs,
+  loadRules,
+  plan,
+  plannedCheckpoint,
+  render,
+  renderDocument,
+  whatif,
+  type DocumentKind,
+  type StackInput,
 } from '../../src/index.js';
 import { fixture, runCli } from '../helpers/cli.js';
 
@@ -65,7 +80,9 @@ describe('the library API', () => {
     const accepted = check(result, 'high', baseline);
     expect(accepted.failing).toEqual([]);
     expect(accepted.result.baseline).toMatchObject({ file: 'baseline.yaml', new: 0, unchanged: result.findings.length });
-    expect(renderDocument('check', accepted, 'text')).toBe(`firebreak check: passed: no new finding at or above high; ${result.findings.length} in the baseline\n`);
+    expect(renderDocument('check', accepted, 'text')).toBe(
+      `firebreak check: passed: no new finding at or above high; ${result.findings.length} in the baseline\n`,
+    );
     expect(renderDocument('check', gated, 'text')).toMatch(/^firebreak check: FAILED: \d+ finding\(s\) at or above high\n$/);
   });
 

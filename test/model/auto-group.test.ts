@@ -21,7 +21,9 @@ describe('groups formed from names', () => {
     const groups = model.nodes.filter((n) => n.kind === 'group');
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ n: 2, k: 1 });
-    const members = model.edgeKind.flatMap((k, e) => (k === 'member-of' && model.edgeTarget[e] === model.index.get(groups[0]!.id) ? [model.nodes[model.edgeSource[e]!]!.name] : []));
+    const members = model.edgeKind.flatMap((k, e) =>
+      k === 'member-of' && model.edgeTarget[e] === model.index.get(groups[0]!.id) ? [model.nodes[model.edgeSource[e]!]!.name] : [],
+    );
     expect(members.sort()).toEqual(['web-1', 'web-2']);
   });
 

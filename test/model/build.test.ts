@@ -31,7 +31,12 @@ function res(type: string, name: string, o: RecordOptions = {}): ResourceRecord 
   const propertyDependencies = Object.fromEntries(Object.entries(o.propertyDeps ?? {}).map(([k, rs]) => [k, rs.map((r) => r.urn)]));
   const deps = [...(o.deps ?? []), ...Object.values(o.propertyDeps ?? {}).flat()].map((r) => r.urn);
   return {
-    urn: urnOf(type, name), type, name, stack: STACK, project: PROJECT, custom: true,
+    urn: urnOf(type, name),
+    type,
+    name,
+    stack: STACK,
+    project: PROJECT,
+    custom: true,
     ...(o.id ? { id: o.id } : {}),
     inputs: { ...(o.inputs ?? {}), ...(o.tags ? { tags } : {}) },
     outputs: o.outputs ?? {},
@@ -95,7 +100,10 @@ describe('groups in the model', () => {
   });
 
   it("drops a member's dependency on its own group (a standby replicating from its primary)", () => {
-    expect(edgesFrom(m, 'component:db-standby')).toEqual(['component:db-standby -member-of-> group:db', 'component:db-standby -placed-in-> domain:seoul/ansan']);
+    expect(edgesFrom(m, 'component:db-standby')).toEqual([
+      'component:db-standby -member-of-> group:db',
+      'component:db-standby -placed-in-> domain:seoul/ansan',
+    ]);
   });
 
   it('turns firebreak:recovers-with into a recovers-with edge from the group', () => {
@@ -127,7 +135,9 @@ describe('groups in the model', () => {
   });
 
   it('reads firebreak:quorum: majority of 3 is 2; a quorum above n is capped with a warning', () => {
-    const es = ['etcd-x', 'etcd-y', 'etcd-z'].map((n, i) => box(n, [PANGYO, ANSAN, 'region=seoul/datacenter=gasan'][i]!, { service: 'k8s', group: 'etcd', quorum: 'majority' }));
+    const es = ['etcd-x', 'etcd-y', 'etcd-z'].map((n, i) =>
+      box(n, [PANGYO, ANSAN, 'region=seoul/datacenter=gasan'][i]!, { service: 'k8s', group: 'etcd', quorum: 'majority' }),
+    );
     const zk = ['zk-x', 'zk-y'].map((n) => box(n, PANGYO, { service: 'k8s', group: 'zk', quorum: '3' }));
     const mm = build([...es, ...zk]);
     expect(node(mm, 'group:etcd')).toMatchObject({ k: 2, n: 3, quorum: true });
@@ -154,7 +164,14 @@ describe('placement', () => {
     const m = build([box('api', PANGYO, { service: 'shop' })]);
     expect(node(m, 'domain:seoul')).toMatchObject({ kind: 'domain', name: 'seoul', domainKind: 'region', rank: 6, path: 'seoul' });
     expect(node(m, 'domain:seoul')).not.toHaveProperty('parent');
-    expect(node(m, 'domain:seoul/pangyo')).toMatchObject({ kind: 'domain', name: 'pangyo', domainKind: 'datacenter', rank: 4, path: 'seoul/pangyo', parent: 'domain:seoul' });
+    expect(node(m, 'domain:seoul/pangyo')).toMatchObject({
+      kind: 'domain',
+      name: 'pangyo',
+      domainKind: 'datacenter',
+      rank: 4,
+      path: 'seoul/pangyo',
+      parent: 'domain:seoul',
+    });
     expect(edges(m)).toEqual([
       'component:api -placed-in-> domain:seoul/pangyo',
       'domain:seoul/pangyo -within-> domain:seoul',
@@ -166,7 +183,10 @@ describe('placement', () => {
   it('a comma-separated firebreak:domain spans several domains, and is not a single event', () => {
     const r = box('dns', `${PANGYO}, ${ANSAN}`, { service: 'shop' });
     const m = build([r]);
-    expect(edgesFrom(m, 'component:dns', 'placed-in')).toEqual(['component:dns -placed-in-> domain:seoul/ansan', 'component:dns -placed-in-> domain:seoul/pangyo']);
+    expect(edgesFrom(m, 'component:dns', 'placed-in')).toEqual([
+      'component:dns -placed-in-> domain:seoul/ansan',
+      'component:dns -placed-in-> domain:seoul/pangyo',
+    ]);
     expect(node(m, cid(r))).toMatchObject({ event: false });
   });
 

@@ -41,7 +41,13 @@ describe('applyTopology', () => {
   });
 
   it('a service without replica groups cannot recover with anything', () => {
-    const spec = new ModelSpec().domains(['r1', 'region']).component('x', { placedIn: ['r1'] }).service('solo', ['x']).service('ops', ['x']);
-    expect(() => applyTopology(spec.build(), topology([{ name: 'solo', line: 3, requires: [], recoversWith: ['ops'] }]))).toThrow(/firebreak.yaml:3: service solo: recoversWith needs replica groups/);
+    const spec = new ModelSpec()
+      .domains(['r1', 'region'])
+      .component('x', { placedIn: ['r1'] })
+      .service('solo', ['x'])
+      .service('ops', ['x']);
+    expect(() => applyTopology(spec.build(), topology([{ name: 'solo', line: 3, requires: [], recoversWith: ['ops'] }]))).toThrow(
+      /firebreak.yaml:3: service solo: recoversWith needs replica groups/,
+    );
   });
 });

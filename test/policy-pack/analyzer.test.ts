@@ -54,14 +54,18 @@ describe('policy pack over gRPC', () => {
     expect(info.supportsConfig).toBe(true);
     const names = info.policies.map((p) => p.name);
     expect(names).toEqual([...findingKinds().map((k) => `firebreak-${k.id}`), 'firebreak-input']);
-    expect(names).toEqual(expect.arrayContaining(['firebreak-single-point-of-failure', 'firebreak-shared-identity', 'firebreak-recovery-path', 'firebreak-quorum']));
+    expect(names).toEqual(
+      expect.arrayContaining(['firebreak-single-point-of-failure', 'firebreak-shared-identity', 'firebreak-recovery-path', 'firebreak-quorum']),
+    );
     const spof = info.policies.find((p) => p.name === SPOF)!;
     expect(spof.enforcementLevel).toBe('mandatory');
     expect(Object.keys(spof.configSchema ?? {}).sort()).toEqual(['baseline', 'failOn', 'rules', 'today', 'tolerate', 'topology']);
     expect(info.policies.find((p) => p.name === 'firebreak-input')!.enforcementLevel).toBe('advisory');
     // The schema Pulumi validates policy config against (it adds enforcementLevel itself).
     const validate = new Ajv({ strict: false }).compile({ type: 'object', properties: spof.configSchema });
-    expect(validate({ failOn: 'medium', tolerate: 'region', rules: ['rules/extra.yaml'], topology: 'firebreak.yaml', baseline: 'b.yaml', today: '2030-01-01' })).toBe(true);
+    expect(
+      validate({ failOn: 'medium', tolerate: 'region', rules: ['rules/extra.yaml'], topology: 'firebreak.yaml', baseline: 'b.yaml', today: '2030-01-01' }),
+    ).toBe(true);
     expect(validate({ failOn: 'severe' })).toBe(false);
     expect(validate({ rules: 'one.yaml' })).toBe(false);
     expect(validate({ today: '1 Jan 2030' })).toBe(false);
@@ -100,10 +104,19 @@ describe('policy pack over gRPC', () => {
 
   it('honours accepted risks of the topology file, and not expired ones', async () => {
     const topology = path.join(dir, 'firebreak.yaml');
-    writeFileSync(topology, 'accepted:\n  - finding: single-point-of-failure/*\n    reason: migration to Multi-AZ booked for the January window\n    expires: 2030-06-30\n');
-    await analyzer.configure({ [SPOF]: { properties: { topology, today: '2030-01-15' } }, 'firebreak-input': { enforcementLevel: 'advisory', properties: { topology, today: '2030-01-15' } } });
+    writeFileSync(
+      topology,
+      'accepted:\n  - finding: single-point-of-failure/*\n    reason: migration to Multi-AZ booked for the January window\n    expires: 2030-06-30\n',
+    );
+    await analyzer.configure({
+      [SPOF]: { properties: { topology, today: '2030-01-15' } },
+      'firebreak-input': { enforcementLevel: 'advisory', properties: { topology, today: '2030-01-15' } },
+    });
     expect(await analyzer.analyzeStack(singleAz())).toEqual([]);
-    await analyzer.configure({ [SPOF]: { properties: { topology, today: '2030-07-01' } }, 'firebreak-input': { enforcementLevel: 'advisory', properties: { topology, today: '2030-07-01' } } });
+    await analyzer.configure({
+      [SPOF]: { properties: { topology, today: '2030-07-01' } },
+      'firebreak-input': { enforcementLevel: 'advisory', properties: { topology, today: '2030-07-01' } },
+    });
     const ds = await analyzer.analyzeStack(singleAz());
     expect(mandatory(ds).map((d) => d.urn)).toContain(DB);
     const expired = ds.find((d) => d.policyName === 'firebreak-input');
@@ -144,7 +157,10 @@ describe('policy pack over gRPC', () => {
     // A topology file that is not there: firebreak's one-line error naming it, no stack trace.
     const missing = path.join(dir, 'no-such-firebreak.yaml');
     await analyzer.configure({ [SPOF]: { properties: { topology: missing } } });
-    const err: Error = await analyzer.analyzeStack(singleAz()).then(() => new Error('resolved'), (e: Error) => e);
+    const err: Error = await analyzer.analyzeStack(singleAz()).then(
+      () => new Error('resolved'),
+      (e: Error) => e,
+    );
     expect(err.message).toContain(`${missing}: cannot read the topology file: ENOENT`);
     expect(err.message).not.toMatch(/\n\s+at /);
     // The analyzer is still serving.

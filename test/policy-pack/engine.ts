@@ -49,7 +49,12 @@ export interface Diagnostic {
 export interface Analyzer {
   /** What Handshake answered: @pulumi/policy does not implement it (the engine then goes on, as here). */
   handshake: 'ok' | 'unimplemented';
-  info(): Promise<{ name: string; version: string; supportsConfig: boolean; policies: Array<{ name: string; enforcementLevel: Level; configSchema?: Record<string, unknown> }> }>;
+  info(): Promise<{
+    name: string;
+    version: string;
+    supportsConfig: boolean;
+    policies: Array<{ name: string; enforcementLevel: Level; configSchema?: Record<string, unknown> }>;
+  }>;
   configure(config: Record<string, { enforcementLevel?: Level; properties?: Record<string, unknown> }>): Promise<void>;
   analyzeStack(resources: EngineResource[]): Promise<Diagnostic[]>;
   stop(): Promise<void>;

@@ -8,7 +8,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, findTopology, loadInput, loadRules, readTopology, stackInputFromCrossGuard, type CrossGuardResource, type ResourceRecord, type StackInput } from '../../src/index.js';
+import {
+  analyze,
+  findTopology,
+  loadInput,
+  loadRules,
+  readTopology,
+  stackInputFromCrossGuard,
+  type CrossGuardResource,
+  type ResourceRecord,
+  type StackInput,
+} from '../../src/index.js';
 import { encodeValue, SIG_KEY, SIG_SECRET } from '../../src/ingest/values.js';
 import { readState } from '../../src/ingest/state.js';
 import { asSpecial, type PropertyMap } from '../../src/ingest/types.js';
@@ -87,7 +97,18 @@ function engineView(input: StackInput): ResourceRecord[] {
     if (!providers.has(urn)) {
       const props: PropertyMap = {};
       for (const [k, v] of Object.entries(input.config)) if (k.startsWith(`${pkg}:`)) props[k.slice(pkg.length + 1)] = v;
-      providers.set(urn, { urn, type: `pulumi:providers:${pkg}`, name: 'default', stack: r.stack, project: r.project, custom: true, inputs: props, outputs: props, dependencies: [], propertyDependencies: {} });
+      providers.set(urn, {
+        urn,
+        type: `pulumi:providers:${pkg}`,
+        name: 'default',
+        stack: r.stack,
+        project: r.project,
+        custom: true,
+        inputs: props,
+        outputs: props,
+        dependencies: [],
+        propertyDependencies: {},
+      });
     }
     return { ...r, provider: urn };
   });
@@ -143,7 +164,9 @@ describe('CrossGuard resources onto records', () => {
     );
     // Reading the unknown through @pulumi/policy's proxy throws; the mapping does not.
     expect(() => props.availabilityZone).toThrow(/can't be known during preview/);
-    const { input } = stackInputFromCrossGuard([{ type: 'aws:rds/instance:Instance', urn, name: 'db', props, opts: { additionalSecretOutputs: ['password'] }, provider: undefined }]);
+    const { input } = stackInputFromCrossGuard([
+      { type: 'aws:rds/instance:Instance', urn, name: 'db', props, opts: { additionalSecretOutputs: ['password'] }, provider: undefined },
+    ]);
     const r = input.resources[0]!;
     expect(asSpecial(r.outputs.multiAz)?.kind).toBe('unknown');
     expect(asSpecial(r.outputs.availabilityZone)?.kind).toBe('unknown');
@@ -151,7 +174,9 @@ describe('CrossGuard resources onto records', () => {
     expect(r.outputs.tags).toEqual({ a: 'b' });
     expect(JSON.stringify(input)).not.toContain('do-not-print-me');
     // Only what the rules read is kept.
-    const kept = stackInputFromCrossGuard([{ type: 'aws:rds/instance:Instance', urn, name: 'db', props: { password: 'do-not-print-me', multiAz: true } }], { keepProperties: properties });
+    const kept = stackInputFromCrossGuard([{ type: 'aws:rds/instance:Instance', urn, name: 'db', props: { password: 'do-not-print-me', multiAz: true } }], {
+      keepProperties: properties,
+    });
     expect(kept.input.resources[0]!.outputs).toEqual({ multiAz: true });
   });
 
@@ -186,7 +211,13 @@ describe('CrossGuard resources onto records', () => {
       .sort()
       .flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)]));
   const states = present
-    ? walk(corpusDir).filter((f) => f.endsWith('.json') && !f.includes(`${path.sep}schema${path.sep}`) && !f.includes('unsupported-feature') && /"(deployment|checkpoint|latest)"/.test(readFileSync(f, 'utf8').slice(0, 4000)))
+    ? walk(corpusDir).filter(
+        (f) =>
+          f.endsWith('.json') &&
+          !f.includes(`${path.sep}schema${path.sep}`) &&
+          !f.includes('unsupported-feature') &&
+          /"(deployment|checkpoint|latest)"/.test(readFileSync(f, 'utf8').slice(0, 4000)),
+      )
     : [];
 
   it.skipIf(!present).each(states.map((f) => [path.relative(corpusDir, f), f]))('corpus %s: same records and findings', (_name, file) => {

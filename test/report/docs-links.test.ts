@@ -39,19 +39,27 @@ describe('markdown verdict', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout.split('\n')[0]).toMatch(/^\*\*firebreak: failed\*\*: \d+ findings? at or above high\.$/);
     expect(failed.stdout).toContain(`[single-point-of-failure](${findingDocsUrl('single-point-of-failure')})`);
-    expect((await runCli(['check', twoZones, '--format', 'markdown', '--fail-on', 'critical'])).stdout.split('\n')[0]).toMatch(/^\*\*firebreak: (passed|failed)\*\*: .* critical/);
-    expect((await runCli(['check', twoZones, '--format', 'markdown', '--fail-on', 'none'])).stdout.split('\n')[0]).toBe('**firebreak: passed**: not gated (--fail-on none).');
+    expect((await runCli(['check', twoZones, '--format', 'markdown', '--fail-on', 'critical'])).stdout.split('\n')[0]).toMatch(
+      /^\*\*firebreak: (passed|failed)\*\*: .* critical/,
+    );
+    expect((await runCli(['check', twoZones, '--format', 'markdown', '--fail-on', 'none'])).stdout.split('\n')[0]).toBe(
+      '**firebreak: passed**: not gated (--fail-on none).',
+    );
     const baseline = tempFile('baseline.yaml', '');
     await runCli(['check', twoZones, '--baseline', baseline, '--update-baseline']);
     const passed = await runCli(['check', twoZones, '--baseline', baseline, '--format', 'markdown']);
     expect(passed.code).toBe(0);
-    expect(passed.stdout.split('\n')[0]).toMatch(/^\*\*firebreak: passed\*\*: no finding at or above high not in the baseline .*baseline\.yaml \(\d+ in the baseline\)\.$/);
+    expect(passed.stdout.split('\n')[0]).toMatch(
+      /^\*\*firebreak: passed\*\*: no finding at or above high not in the baseline .*baseline\.yaml \(\d+ in the baseline\)\.$/,
+    );
   });
 });
 
 describe('text width', () => {
   it('wraps long lines at spaces under their indentation, and leaves text alone without a width', async () => {
-    expect(wrapLines('  aaa bbb ccc ddd eee fff ggg hhh iii jjj kkk lll mmm nnn ooo ppp', 40)).toBe('  aaa bbb ccc ddd eee fff ggg hhh iii\n    jjj kkk lll mmm nnn ooo ppp');
+    expect(wrapLines('  aaa bbb ccc ddd eee fff ggg hhh iii jjj kkk lll mmm nnn ooo ppp', 40)).toBe(
+      '  aaa bbb ccc ddd eee fff ggg hhh iii\n    jjj kkk lll mmm nnn ooo ppp',
+    );
     expect(wrapLines('short\n  also short', 40)).toBe('short\n  also short');
     expect(wrapLines('x'.repeat(100), 40)).toBe('x'.repeat(100));
     const rules = loadRules();
@@ -63,6 +71,10 @@ describe('text width', () => {
       const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
       if (visible.length > 60) expect(visible.trim()).not.toContain(' ');
     }
-    expect(narrow.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' ')).toBe(render(result, 'text', { color: true }).replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' '));
+    expect(narrow.replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' ')).toBe(
+      render(result, 'text', { color: true })
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .replace(/\s+/g, ' '),
+    );
   });
 });

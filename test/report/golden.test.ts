@@ -24,9 +24,12 @@ describe('golden reports', () => {
     expectGolden(`../results/${name}.json`, r.stdout);
   });
 
-  it.each(names.flatMap((name) => GOLDEN_FORMATS.map(([format, ext]) => [name, format, ext] as const)))('%s renders as %s to its golden file', (name, format, ext) => {
-    expectGolden(`${name}.${ext}`, render(savedResult(name), format));
-  });
+  it.each(names.flatMap((name) => GOLDEN_FORMATS.map(([format, ext]) => [name, format, ext] as const)))(
+    '%s renders as %s to its golden file',
+    (name, format, ext) => {
+      expectGolden(`${name}.${ext}`, render(savedResult(name), format));
+    },
+  );
 
   it('renders the saved analysis to the same json, byte for byte', () => {
     for (const name of names) expectGolden(`../results/${name}.json`, render(savedResult(name), 'json'));

@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { hostileExport, report } from '../helpers/reports.js';
 
-
 const INPUTS = ['stacks/aws-three-tier@prod', '.@pangyo-2022', 'stacks/two-datacenters@prod', hostileExport('<script>|db"q\\{x};%%', 'shop "x" #1 `end`')];
 
 /** Check a mermaid flowchart line by line; returns the declared node ids. */
@@ -84,7 +83,9 @@ function checkDot(text: string): { nodes: Set<string>; edges: number } {
   for (const line of structure.split('\n')) {
     const l = line.trim();
     if (l === '') continue;
-    expect(l, `unexpected dot line: ${l}`).toMatch(/^(digraph firebreak \{|subgraph cluster_c\d+ \{|\}|(graph|node|edge) \[.*\];|label="";|style=.*;|n\d+ \[.*\];|n\d+ -> n\d+( \[.*\])?;)$/);
+    expect(l, `unexpected dot line: ${l}`).toMatch(
+      /^(digraph firebreak \{|subgraph cluster_c\d+ \{|\}|(graph|node|edge) \[.*\];|label="";|style=.*;|n\d+ \[.*\];|n\d+ -> n\d+( \[.*\])?;)$/,
+    );
   }
   return { nodes, edges };
 }

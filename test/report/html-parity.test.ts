@@ -30,7 +30,11 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 describe('html page simulation', () => {
   it('is the bundle the page carries, and it holds the engine, not a copy of it', () => {
-    const model = new ModelSpec().domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b']).component('db', { placedIn: ['aws/r1/a'] }).service('pay', ['db']).build();
+    const model = new ModelSpec()
+      .domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b'])
+      .component('db', { placedIn: ['aws/r1/a'] })
+      .service('pay', ['db'])
+      .build();
     const html = renderHtml(analyzeModel(model, [], { includeModel: true }), { color: false });
     expect(html).toContain(`<script>${scriptText(pageScript())}</script>`);
     // One engine: the page's simulation names no propagation of its own.
@@ -72,7 +76,9 @@ describe('html page simulation', () => {
         expect(actual, built.description).toEqual(plain(expected));
         scenarios.forEach((ids, s) => {
           const ref = bruteForce(model, new Set(ids));
-          for (const n of model.nodes) if (n.kind === 'service') expect(actual[s]!.states[n.name], `${n.name} after ${ids.join(' + ')}\n${built.description}`).toBe(STATE_NAMES[ref.state.get(n.id)!]);
+          for (const n of model.nodes)
+            if (n.kind === 'service')
+              expect(actual[s]!.states[n.name], `${n.name} after ${ids.join(' + ')}\n${built.description}`).toBe(STATE_NAMES[ref.state.get(n.id)!]);
           const values = Object.values(actual[s]!.states);
           if (values.some((v) => v === 'down' || v === 'stranded')) hurt++;
           if (values.includes('stranded')) stranded++;
@@ -87,7 +93,11 @@ describe('html page simulation', () => {
 
   it('rejects an unknown node as the page does', () => {
     const { simulateScenarios } = loadBundle();
-    const model = new ModelSpec().domains(['z', 'zone']).component('db', { placedIn: ['z'] }).service('pay', ['db']).build();
+    const model = new ModelSpec()
+      .domains(['z', 'zone'])
+      .component('db', { placedIn: ['z'] })
+      .service('pay', ['db'])
+      .build();
     expect(() => simulateScenarios(plain(resultModel(model)), [['domain:nowhere']])).toThrow(/unknown node domain:nowhere/);
     expect(simulateScenarios(plain(resultModel(model)), [['domain:z']])[0]!.states).toEqual({ pay: 'down' });
   });

@@ -23,7 +23,16 @@ import { buildRandomModel, rawModel } from '../helpers/random-model.js';
 import { hostileExport } from '../helpers/reports.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const haveChromium = existsSync(CHROMIUM);
 const runBrowser = haveChromium || Boolean(process.env.CI);
 if (!runBrowser) {
@@ -146,7 +155,9 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
     const { page, errors } = await open(demo);
     // A real click on the domain box, off its children: its bottom-left corner.
     const box = await page.evaluate((id) => {
-      const bb = (window.firebreak!.cy.getElementById(id) as { renderedBoundingBox(): { x1: number; y1: number; x2: number; y2: number } }).renderedBoundingBox();
+      const bb = (
+        window.firebreak!.cy.getElementById(id) as { renderedBoundingBox(): { x1: number; y1: number; x2: number; y2: number } }
+      ).renderedBoundingBox();
       const c = document.getElementById('cy')!.getBoundingClientRect();
       return { x: c.left + bb.x1 + 6, y: c.top + bb.y2 - 6 };
     }, PANGYO);
@@ -181,10 +192,7 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
       return { id, states, paths };
     });
     const { page, errors } = await open(demo);
-    const actual = await page.evaluate(
-      (ids) => ids.map((id) => ({ id, states: window.firebreak!.simulate([id]), paths: window.firebreak!.paths() })),
-      events,
-    );
+    const actual = await page.evaluate((ids) => ids.map((id) => ({ id, states: window.firebreak!.simulate([id]), paths: window.firebreak!.paths() })), events);
     expect(JSON.parse(JSON.stringify(actual))).toEqual(JSON.parse(JSON.stringify(expected)));
     // Not trivially equal: some scenario hurts a service.
     expect(expected.some((e) => Object.values(e.states).some((s) => s !== 'up'))).toBe(true);
@@ -214,7 +222,10 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
       });
       const file = tempFile(`random-${k}.html`, render(analyzeModel(model, [], { includeModel: true }), 'html'));
       const { page, errors } = await open(file);
-      const actual = await page.evaluate((list) => list.map((ids) => ({ states: window.firebreak!.simulate(ids), paths: window.firebreak!.paths() })), scenarios);
+      const actual = await page.evaluate(
+        (list) => list.map((ids) => ({ states: window.firebreak!.simulate(ids), paths: window.firebreak!.paths() })),
+        scenarios,
+      );
       expect(JSON.parse(JSON.stringify(actual)), built.description).toEqual(JSON.parse(JSON.stringify(expected)));
       expect(errors).toEqual([]);
       await page.close();

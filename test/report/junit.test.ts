@@ -155,9 +155,7 @@ describe('--format junit', () => {
   it('escapes names with XML characters and drops characters XML 1.0 cannot hold', async () => {
     const service = `shop <script>&"it's"\u0001`;
     const db = `orders<script>&"db`;
-    const doc = mapStrings(JSON.parse(readFileSync(twoZones, 'utf8')), (s) =>
-      s === 'shop' ? service : s.replace(/::orders-db$/, `::${db}`),
-    );
+    const doc = mapStrings(JSON.parse(readFileSync(twoZones, 'utf8')), (s) => (s === 'shop' ? service : s.replace(/::orders-db$/, `::${db}`)));
     const input = tempFile('escape.json', JSON.stringify(doc));
     const { xml, doc: parsed, json } = await reports(input);
     expect(json.services.map((s) => s.name)).toEqual([service]);

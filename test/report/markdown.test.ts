@@ -8,7 +8,6 @@ import { MARKDOWN_MAX_CHARS, escapeMarkdown, renderMarkdown } from '../../src/re
 import { runCli } from '../helpers/cli.js';
 import { hostileExport, report } from '../helpers/reports.js';
 
-
 async function json(spec: string): Promise<AnalysisResult> {
   return JSON.parse(await report(spec, 'json')) as AnalysisResult;
 }

@@ -33,9 +33,14 @@ describe('sarif baselineState', () => {
   it('an accepted finding is suppressed with its reason and expiry; the others are not', () => {
     const result = smallResult();
     const zone = findingOf(result, D('aws/r1/a'));
-    const out = results(renderSarif(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2027-03-31' }], 'firebreak.yaml', '2026-12-01'), { color: false }));
+    const out = results(
+      renderSarif(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2027-03-31' }], 'firebreak.yaml', '2026-12-01'), {
+        color: false,
+      }),
+    );
     for (const r of out) {
-      if (r.partialFingerprints['firebreak/v1'] === zone) expect(r.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'second zone in Q1 (until 2027-03-31)' }]);
+      if (r.partialFingerprints['firebreak/v1'] === zone)
+        expect(r.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'second zone in Q1 (until 2027-03-31)' }]);
       else expect(r).not.toHaveProperty('suppressions');
     }
   });

@@ -21,7 +21,10 @@ const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegE
 ajvFormats.default(ajv);
 const validate = ajv.compile(schema);
 
-interface Region { startLine: number; startColumn?: number }
+interface Region {
+  startLine: number;
+  startColumn?: number;
+}
 interface Result {
   ruleId: string;
   locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Region } }>;
@@ -29,8 +32,15 @@ interface Result {
   suppressions?: Array<{ justification: string }>;
   properties: { severity: string; 'security-severity': string };
 }
-interface Rule { id: string; helpUri: string; help: { text: string; markdown: string }; properties: { tags: string[]; 'security-severity': string } }
-interface Log { runs: Array<{ tool: { driver: { rules: Rule[] } }; results: Result[] }> }
+interface Rule {
+  id: string;
+  helpUri: string;
+  help: { text: string; markdown: string };
+  properties: { tags: string[]; 'security-severity': string };
+}
+interface Log {
+  runs: Array<{ tool: { driver: { rules: Rule[] } }; results: Result[] }>;
+}
 
 async function sarif(args: string[], cwd = repoRoot): Promise<Log> {
   const r = await runCli(['analyze', ...args, '--format', 'sarif', '--fail-on', 'none'], { cwd });
@@ -119,13 +129,18 @@ describe('SARIF for code scanning', () => {
     const root = await demoExport(false);
     const log = await sarif(['infra/stack.json', '--sarif-root', '.'], root);
     expectCodeScanningReady(log);
-    for (const r of log.runs[0]!.results) expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'infra/stack.json' }, region: { startLine: 1 } } }]);
+    for (const r of log.runs[0]!.results)
+      expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'infra/stack.json' }, region: { startLine: 1 } } }]);
   });
 
   it('on a preview: at line 1 of the preview file, relative to --sarif-root', async () => {
     const log = await sarif(['test/fixtures/previews/delete-last-replica-outside-zone-a.json', '--sarif-root', 'test/fixtures']);
     expectCodeScanningReady(log);
-    for (const r of log.runs[0]!.results) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'previews/delete-last-replica-outside-zone-a.json' }, region: { startLine: 1 } });
+    for (const r of log.runs[0]!.results)
+      expect(r.locations[0]!.physicalLocation).toEqual({
+        artifactLocation: { uri: 'previews/delete-last-replica-outside-zone-a.json' },
+        region: { startLine: 1 },
+      });
   });
 
   it('on a preview generated in CI next to a Node.js project: at line 1 of its Pulumi.yaml, not at the generated file', async () => {
@@ -135,7 +150,8 @@ describe('SARIF for code scanning', () => {
     writeFileSync(path.join(root, 'infra', 'Pulumi.yaml'), 'name: shop\nruntime: nodejs\n');
     const log = await sarif(['infra/preview.json', '--sarif-root', '.'], root);
     expectCodeScanningReady(log);
-    for (const r of log.runs[0]!.results) expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'infra/Pulumi.yaml' }, region: { startLine: 1 } } }]);
+    for (const r of log.runs[0]!.results)
+      expect(r.locations).toEqual([{ physicalLocation: { artifactLocation: { uri: 'infra/Pulumi.yaml' }, region: { startLine: 1 } } }]);
     // Another project's Pulumi.yaml is not this stack's program.
     writeFileSync(path.join(root, 'infra', 'Pulumi.yaml'), 'name: billing\nruntime: nodejs\n');
     const other = await sarif(['infra/preview.json', '--sarif-root', '.'], root);

@@ -33,7 +33,10 @@ interface SarifResult {
 interface SarifLog {
   $schema: string;
   version: string;
-  runs: Array<{ tool: { driver: { name: string; version: string; rules: Array<{ id: string; defaultConfiguration: { level: string } }> } }; results: SarifResult[] }>;
+  runs: Array<{
+    tool: { driver: { name: string; version: string; rules: Array<{ id: string; defaultConfiguration: { level: string } }> } };
+    results: SarifResult[];
+  }>;
 }
 interface JsonFinding {
   id: string;
@@ -141,7 +144,10 @@ describe('--format sarif', () => {
     expectValid(checked);
     expect(checked.runs[0].results.map((r: { baselineState: string }) => r.baselineState)).toEqual(checked.runs[0].results.map(() => 'unchanged'));
 
-    const topology = tempFile('firebreak.yaml', 'accepted:\n  - finding: single-point-of-failure/*\n    reason: Moving to Multi-AZ in Q1\n    expires: 2099-12-31\n');
+    const topology = tempFile(
+      'firebreak.yaml',
+      'accepted:\n  - finding: single-point-of-failure/*\n    reason: Moving to Multi-AZ in Q1\n    expires: 2099-12-31\n',
+    );
     const accepted = JSON.parse((await runCli(['analyze', twoZones, '--topology', topology, '--format', 'sarif', '--fail-on', 'none'])).stdout);
     expectValid(accepted);
     const suppressed = accepted.runs[0].results.filter((r: { suppressions?: unknown[] }) => r.suppressions);

@@ -53,14 +53,22 @@ describe('text report', () => {
     const zone = findingOf(result, D('aws/r1/a'));
     const live = text(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2027-03-31' }], 'firebreak.yaml', '2026-12-01'));
     expect(live).toContain('accepted: second zone in Q1 (until 2027-03-31)');
-    const expired = text(applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2026-11-30', line: 4 }], 'firebreak.yaml', '2026-12-01'));
+    const expired = text(
+      applyAcceptances(result, [{ finding: zone, reason: 'second zone in Q1', expires: '2026-11-30', line: 4 }], 'firebreak.yaml', '2026-12-01'),
+    );
     expect(expired).not.toContain('accepted:');
     expect(expired).toContain('Warnings (1)');
     expect(expired).toMatch(/firebreak\.yaml:4.*expired on 2026-11-30/);
   });
 
   it('says so when nothing is a single point of failure', () => {
-    const model = new ModelSpec().domains(['a'], ['b']).component('web1', { placedIn: ['a'] }).component('web2', { placedIn: ['b'] }).group('web', 1, ['web1', 'web2']).service('blog', ['web']).build();
+    const model = new ModelSpec()
+      .domains(['a'], ['b'])
+      .component('web1', { placedIn: ['a'] })
+      .component('web2', { placedIn: ['b'] })
+      .group('web', 1, ['web1', 'web2'])
+      .service('blog', ['web'])
+      .build();
     const out = text(analyzeModel(model, []));
     expect(out).toContain('No single point of failure found.');
     expect(out).toContain('Findings: 0 critical, 0 high, 0 medium, 0 low, 0 info');

@@ -60,7 +60,12 @@ function network(project = 'shop'): Network {
 function asg(n: Network, name: string, subnets: Resource[], opts: { computedZones?: boolean; dependsOn?: Resource[] } = {}): Resource {
   const role = n.s.add('aws:iam/role:Role', `${name}-role`, {
     id: `${name}-role`,
-    inputs: { assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) },
+    inputs: {
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    },
     outputs: { arn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`, uniqueId: 'AROAEXAMPLE1234567890' },
   });
   const profile = n.s.add('aws:iam/instanceProfile:InstanceProfile', `${name}-profile`, {
@@ -91,7 +96,10 @@ function asg(n: Network, name: string, subnets: Resource[], opts: { computedZone
       launchTemplate: { id: lt.ref(), version: '$Latest' },
       tags: [{ key: 'Name', value: name, propagateAtLaunch: true }],
     },
-    outputs: { arn: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f0e0d0c-1111-2222-3333-444455556666:autoScalingGroupName/${name}`, ...(opts.computedZones === false ? {} : { availabilityZones: zones }) },
+    outputs: {
+      arn: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:0f0e0d0c-1111-2222-3333-444455556666:autoScalingGroupName/${name}`,
+      ...(opts.computedZones === false ? {} : { availabilityZones: zones }),
+    },
     ...(opts.dependsOn ? { dependsOn: opts.dependsOn } : {}),
   });
 }
@@ -139,7 +147,10 @@ function appOver(n: Network, db: Resource, subnets = [n.privateA, n.privateB]): 
   return n.s.add('aws:autoscaling/group:Group', 'app', {
     id: 'app',
     inputs: { vpcZoneIdentifiers: subnets.map((x) => x.ref()), minSize: 2, maxSize: 4, launchTemplate: { id: lt.ref(), version: '$Latest' } },
-    outputs: { arn: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:1:autoScalingGroupName/app`, availabilityZones: subnets.map((x) => x.outputs.availabilityZone) },
+    outputs: {
+      arn: `arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:1:autoScalingGroupName/app`,
+      availabilityZones: subnets.map((x) => x.outputs.availabilityZone),
+    },
   });
 }
 
@@ -308,20 +319,35 @@ describe('aws pack: load balancers and NAT gateways', () => {
   n.s.add('aws:lb/loadBalancer:LoadBalancer', 'web-alb', {
     id: arn('elasticloadbalancing', 'loadbalancer/app/web-alb/50dc6c495c0c9188'),
     inputs: { loadBalancerType: 'application', internal: false, subnets: [n.publicA.ref(), n.publicB.ref(), n.publicC.ref()], securityGroups: [n.sg.ref()] },
-    outputs: { arn: arn('elasticloadbalancing', 'loadbalancer/app/web-alb/50dc6c495c0c9188'), dnsName: 'web-alb-1234567890.us-east-1.elb.amazonaws.com', zoneId: 'Z35SXDOTRQ7X7K', vpcId: n.vpc.id },
+    outputs: {
+      arn: arn('elasticloadbalancing', 'loadbalancer/app/web-alb/50dc6c495c0c9188'),
+      dnsName: 'web-alb-1234567890.us-east-1.elb.amazonaws.com',
+      zoneId: 'Z35SXDOTRQ7X7K',
+      vpcId: n.vpc.id,
+    },
   });
   n.s.add('aws:lb/loadBalancer:LoadBalancer', 'edge-nlb', {
     id: arn('elasticloadbalancing', 'loadbalancer/net/edge-nlb/8a4f2c1e9b7d6e5f'),
     inputs: {
       loadBalancerType: 'network',
-      subnetMappings: [{ subnetId: n.publicA.ref(), allocationId: 'eipalloc-0aaaaaaaaaaaaaaa1' }, { subnetId: n.publicB.ref(), allocationId: 'eipalloc-0aaaaaaaaaaaaaaa2' }],
+      subnetMappings: [
+        { subnetId: n.publicA.ref(), allocationId: 'eipalloc-0aaaaaaaaaaaaaaa1' },
+        { subnetId: n.publicB.ref(), allocationId: 'eipalloc-0aaaaaaaaaaaaaaa2' },
+      ],
     },
-    outputs: { arn: arn('elasticloadbalancing', 'loadbalancer/net/edge-nlb/8a4f2c1e9b7d6e5f'), dnsName: 'edge-nlb-8a4f2c1e9b7d6e5f.elb.us-east-1.amazonaws.com' },
+    outputs: {
+      arn: arn('elasticloadbalancing', 'loadbalancer/net/edge-nlb/8a4f2c1e9b7d6e5f'),
+      dnsName: 'edge-nlb-8a4f2c1e9b7d6e5f.elb.us-east-1.amazonaws.com',
+    },
   });
   // Subnet ids written into the program (no property dependency): read through subnetMappings[*].subnetId.
   n.s.add('aws:lb/loadBalancer:LoadBalancer', 'partner-nlb', {
     id: arn('elasticloadbalancing', 'loadbalancer/net/partner-nlb/1c2d3e4f5a6b7c8d'),
-    inputs: { loadBalancerType: 'network', internal: true, subnetMappings: [{ subnetId: n.privateB.id }, { subnetId: n.privateC.id, privateIpv4Address: '10.0.12.10' }] },
+    inputs: {
+      loadBalancerType: 'network',
+      internal: true,
+      subnetMappings: [{ subnetId: n.privateB.id }, { subnetId: n.privateC.id, privateIpv4Address: '10.0.12.10' }],
+    },
     outputs: { arn: arn('elasticloadbalancing', 'loadbalancer/net/partner-nlb/1c2d3e4f5a6b7c8d') },
   });
   n.s.add('aws:elb/loadBalancer:LoadBalancer', 'legacy-elb', {
@@ -374,7 +400,14 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   const n = network();
   const cluster = n.s.add('aws:rds/cluster:Cluster', 'orders', {
     id: 'orders',
-    inputs: { engine: 'aurora-postgresql', engineVersion: '16.2', masterUsername: 'shop', manageMasterUserPassword: true, dbSubnetGroupName: 'orders-subnets', storageEncrypted: true },
+    inputs: {
+      engine: 'aurora-postgresql',
+      engineVersion: '16.2',
+      masterUsername: 'shop',
+      manageMasterUserPassword: true,
+      dbSubnetGroupName: 'orders-subnets',
+      storageEncrypted: true,
+    },
     outputs: {
       arn: arn('rds', 'cluster:orders'),
       availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
@@ -383,7 +416,10 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
       clusterMembers: ['orders-1', 'orders-2'],
     },
   });
-  for (const [i, zone] of [[1, 'us-east-1a'], [2, 'us-east-1b']] as const) {
+  for (const [i, zone] of [
+    [1, 'us-east-1a'],
+    [2, 'us-east-1b'],
+  ] as const) {
     n.s.add('aws:rds/clusterInstance:ClusterInstance', `orders-${i}`, {
       id: `orders-${i}`,
       inputs: { clusterIdentifier: cluster.ref(), instanceClass: 'db.r6g.large', engine: 'aurora-postgresql', identifier: `orders-${i}` },
@@ -403,17 +439,31 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'sessions', {
     id: 'sessions',
     inputs: {
-      description: 'web sessions', engine: 'redis', nodeType: 'cache.r7g.large', numCacheClusters: 2,
-      automaticFailoverEnabled: true, multiAzEnabled: true, subnetGroupName: cacheSubnets.ref('id'),
+      description: 'web sessions',
+      engine: 'redis',
+      nodeType: 'cache.r7g.large',
+      numCacheClusters: 2,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      subnetGroupName: cacheSubnets.ref('id'),
       preferredCacheClusterAzs: ['us-east-1a', 'us-east-1b'],
     },
-    outputs: { arn: arn('elasticache', 'replicationgroup:sessions'), primaryEndpointAddress: 'master.sessions.abc123.use1.cache.amazonaws.com', memberClusters: ['sessions-001', 'sessions-002'] },
+    outputs: {
+      arn: arn('elasticache', 'replicationgroup:sessions'),
+      primaryEndpointAddress: 'master.sessions.abc123.use1.cache.amazonaws.com',
+      memberClusters: ['sessions-001', 'sessions-002'],
+    },
   });
   n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'rate-limits', {
     id: 'rate-limits',
     inputs: {
-      description: 'rate limits', engine: 'redis', nodeType: 'cache.t4g.small', numCacheClusters: 2,
-      automaticFailoverEnabled: false, multiAzEnabled: false, subnetGroupName: cacheSubnets.ref('id'),
+      description: 'rate limits',
+      engine: 'redis',
+      nodeType: 'cache.t4g.small',
+      numCacheClusters: 2,
+      automaticFailoverEnabled: false,
+      multiAzEnabled: false,
+      subnetGroupName: cacheSubnets.ref('id'),
       preferredCacheClusterAzs: ['us-east-1b', 'us-east-1a'],
     },
     outputs: { arn: arn('elasticache', 'replicationgroup:rate-limits'), primaryEndpointAddress: 'master.rate-limits.abc123.use1.cache.amazonaws.com' },
@@ -421,16 +471,27 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'feeds', {
     id: 'feeds',
     inputs: {
-      description: 'feeds (cluster mode)', engine: 'redis', nodeType: 'cache.r7g.large', numNodeGroups: 3, replicasPerNodeGroup: 1,
-      automaticFailoverEnabled: true, subnetGroupName: cacheSubnets.ref('id'), preferredCacheClusterAzs: ['us-east-1c'],
+      description: 'feeds (cluster mode)',
+      engine: 'redis',
+      nodeType: 'cache.r7g.large',
+      numNodeGroups: 3,
+      replicasPerNodeGroup: 1,
+      automaticFailoverEnabled: true,
+      subnetGroupName: cacheSubnets.ref('id'),
+      preferredCacheClusterAzs: ['us-east-1c'],
     },
     outputs: { arn: arn('elasticache', 'replicationgroup:feeds'), configurationEndpointAddress: 'feeds.abc123.clustercfg.use1.cache.amazonaws.com' },
   });
   n.s.add('aws:elasticache/replicationGroup:ReplicationGroup', 'lone-primary', {
     id: 'lone-primary',
     inputs: {
-      description: 'failover asked for, nothing to fail over to', engine: 'redis', nodeType: 'cache.t4g.small', numCacheClusters: 1,
-      automaticFailoverEnabled: true, subnetGroupName: cacheSubnets.ref('id'), preferredCacheClusterAzs: ['us-east-1c'],
+      description: 'failover asked for, nothing to fail over to',
+      engine: 'redis',
+      nodeType: 'cache.t4g.small',
+      numCacheClusters: 1,
+      automaticFailoverEnabled: true,
+      subnetGroupName: cacheSubnets.ref('id'),
+      preferredCacheClusterAzs: ['us-east-1c'],
     },
     outputs: { arn: arn('elasticache', 'replicationgroup:lone-primary'), primaryEndpointAddress: 'master.lone-primary.abc123.use1.cache.amazonaws.com' },
   });
@@ -442,15 +503,25 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
   n.s.add('aws:dynamodb/table:Table', 'carts', {
     id: 'carts',
     inputs: {
-      billingMode: 'PAY_PER_REQUEST', hashKey: 'cartId', attributes: [{ name: 'cartId', type: 'S' }],
-      streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES',
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'cartId',
+      attributes: [{ name: 'cartId', type: 'S' }],
+      streamEnabled: true,
+      streamViewType: 'NEW_AND_OLD_IMAGES',
       replicas: [{ regionName: 'us-west-2' }, { regionName: 'eu-west-1' }],
     },
     outputs: { arn: arn('dynamodb', 'table/carts'), streamArn: arn('dynamodb', 'table/carts/stream/2026-03-02T09:14:07.120') },
   });
   n.s.add('aws:dynamodb/table:Table', 'stock', {
     id: 'stock',
-    inputs: { billingMode: 'PROVISIONED', readCapacity: 20, writeCapacity: 10, hashKey: 'sku', attributes: [{ name: 'sku', type: 'S' }], pointInTimeRecovery: { enabled: true } },
+    inputs: {
+      billingMode: 'PROVISIONED',
+      readCapacity: 20,
+      writeCapacity: 10,
+      hashKey: 'sku',
+      attributes: [{ name: 'sku', type: 'S' }],
+      pointInTimeRecovery: { enabled: true },
+    },
     outputs: { arn: arn('dynamodb', 'table/stock'), replicas: [] },
   });
   const file = n.s.write();
@@ -483,7 +554,7 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });
 
-  it('a replication group without failover lives in its primary\'s zone (the first preferred zone)', async () => {
+  it("a replication group without failover lives in its primary's zone (the first preferred zone)", async () => {
     const e = await explain(file, 'rate-limits');
     expect(e.merged.spans.map((s) => s.holds)).toEqual([false, false, false, false]);
     expect(e.result).toMatchObject({ event: true, placedBy: 'its zone' });
@@ -519,7 +590,13 @@ describe('aws pack: Aurora, ElastiCache and DynamoDB', () => {
 
   it('the Aurora cluster and its two instances in two zones are no single point; the lone cache nodes (one without a replica to fail over to) and their zones are; no rule is missing', async () => {
     const report = await analyze(file);
-    expect(singlePoints(report)).toEqual(['datastore fragments', 'datastore lone-primary', 'datastore rate-limits', 'zone aws/us-east-1/us-east-1b', 'zone aws/us-east-1/us-east-1c']);
+    expect(singlePoints(report)).toEqual([
+      'datastore fragments',
+      'datastore lone-primary',
+      'datastore rate-limits',
+      'zone aws/us-east-1/us-east-1b',
+      'zone aws/us-east-1/us-east-1c',
+    ]);
     expect(report.blindSpots).toEqual([]);
   });
 });
@@ -529,7 +606,12 @@ describe('aws pack: S3, Lambda, Cognito, Route 53 and regional services', () => 
   const bucket = n.s.add('aws:s3/bucketV2:BucketV2', 'assets', {
     id: 'assets-7f3a9c1',
     inputs: { bucketPrefix: 'assets-', forceDestroy: false },
-    outputs: { arn: 'arn:aws:s3:::assets-7f3a9c1', bucket: 'assets-7f3a9c1', region: REGION, bucketRegionalDomainName: 'assets-7f3a9c1.s3.us-east-1.amazonaws.com' },
+    outputs: {
+      arn: 'arn:aws:s3:::assets-7f3a9c1',
+      bucket: 'assets-7f3a9c1',
+      region: REGION,
+      bucketRegionalDomainName: 'assets-7f3a9c1.s3.us-east-1.amazonaws.com',
+    },
   });
   n.s.add('aws:s3/bucketVersioningV2:BucketVersioningV2', 'assets-versioning', {
     id: 'assets-7f3a9c1',
@@ -551,12 +633,27 @@ describe('aws pack: S3, Lambda, Cognito, Route 53 and regional services', () => 
   });
   n.s.add('aws:lambda/function:Function', 'thumbnails', {
     id: 'thumbnails-1a2b3c4',
-    inputs: { role: lambdaRole.ref('arn'), runtime: 'nodejs20.x', handler: 'index.handler', memorySize: 512, environment: { variables: { BUCKET: bucket.ref('bucket') } } },
-    outputs: { arn: arn('lambda', 'function:thumbnails-1a2b3c4'), invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn('lambda', 'function:thumbnails-1a2b3c4')}/invocations`, version: '$LATEST' },
+    inputs: {
+      role: lambdaRole.ref('arn'),
+      runtime: 'nodejs20.x',
+      handler: 'index.handler',
+      memorySize: 512,
+      environment: { variables: { BUCKET: bucket.ref('bucket') } },
+    },
+    outputs: {
+      arn: arn('lambda', 'function:thumbnails-1a2b3c4'),
+      invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn('lambda', 'function:thumbnails-1a2b3c4')}/invocations`,
+      version: '$LATEST',
+    },
   });
   n.s.add('aws:lambda/function:Function', 'ledger-sync', {
     id: 'ledger-sync-9f8e7d6',
-    inputs: { role: lambdaRole.ref('arn'), runtime: 'python3.12', handler: 'main.handler', vpcConfig: { subnetIds: [n.privateA.ref(), n.privateB.ref()], securityGroupIds: [n.sg.ref()] } },
+    inputs: {
+      role: lambdaRole.ref('arn'),
+      runtime: 'python3.12',
+      handler: 'main.handler',
+      vpcConfig: { subnetIds: [n.privateA.ref(), n.privateB.ref()], securityGroupIds: [n.sg.ref()] },
+    },
     outputs: { arn: arn('lambda', 'function:ledger-sync-9f8e7d6'), version: '$LATEST' },
   });
   n.s.add('aws:lambda/permission:Permission', 'thumbnails-from-s3', {
@@ -647,17 +744,42 @@ describe('aws pack: EKS and ECS', () => {
   });
   const eks = n.s.add('aws:eks/cluster:Cluster', 'main-eks', {
     id: 'main-eks',
-    inputs: { roleArn: clusterRole.ref('arn'), version: '1.30', vpcConfig: { subnetIds: [n.privateA.ref(), n.privateB.ref(), n.privateC.ref()], endpointPrivateAccess: true, endpointPublicAccess: false } },
-    outputs: { arn: arn('eks', 'cluster/main-eks'), endpoint: 'https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com', platformVersion: 'eks.8', status: 'ACTIVE' },
+    inputs: {
+      roleArn: clusterRole.ref('arn'),
+      version: '1.30',
+      vpcConfig: { subnetIds: [n.privateA.ref(), n.privateB.ref(), n.privateC.ref()], endpointPrivateAccess: true, endpointPublicAccess: false },
+    },
+    outputs: {
+      arn: arn('eks', 'cluster/main-eks'),
+      endpoint: 'https://ABCDEF0123456789.gr7.us-east-1.eks.amazonaws.com',
+      platformVersion: 'eks.8',
+      status: 'ACTIVE',
+    },
   });
   n.s.add('aws:eks/nodeGroup:NodeGroup', 'general', {
     id: 'main-eks:general',
-    inputs: { clusterName: eks.ref('id'), nodeRoleArn: clusterRole.ref('arn'), subnetIds: [n.privateA.ref(), n.privateB.ref(), n.privateC.ref()], scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 }, instanceTypes: ['m6i.large'] },
-    outputs: { arn: arn('eks', 'nodegroup/main-eks/general/5ec8a2b4'), status: 'ACTIVE', resources: [{ autoscalingGroups: [{ name: 'eks-general-5ec8a2b4' }] }] },
+    inputs: {
+      clusterName: eks.ref('id'),
+      nodeRoleArn: clusterRole.ref('arn'),
+      subnetIds: [n.privateA.ref(), n.privateB.ref(), n.privateC.ref()],
+      scalingConfig: { desiredSize: 3, minSize: 3, maxSize: 6 },
+      instanceTypes: ['m6i.large'],
+    },
+    outputs: {
+      arn: arn('eks', 'nodegroup/main-eks/general/5ec8a2b4'),
+      status: 'ACTIVE',
+      resources: [{ autoscalingGroups: [{ name: 'eks-general-5ec8a2b4' }] }],
+    },
   });
   n.s.add('aws:eks/nodeGroup:NodeGroup', 'gpu', {
     id: 'main-eks:gpu',
-    inputs: { clusterName: eks.ref('id'), nodeRoleArn: clusterRole.ref('arn'), subnetIds: [n.privateC.ref()], scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 2 }, instanceTypes: ['g5.xlarge'] },
+    inputs: {
+      clusterName: eks.ref('id'),
+      nodeRoleArn: clusterRole.ref('arn'),
+      subnetIds: [n.privateC.ref()],
+      scalingConfig: { desiredSize: 1, minSize: 1, maxSize: 2 },
+      instanceTypes: ['g5.xlarge'],
+    },
     outputs: { arn: arn('eks', 'nodegroup/main-eks/gpu/7ab1c3d5'), status: 'ACTIVE' },
   });
   const ecs = n.s.add('aws:ecs/cluster:Cluster', 'services', {
@@ -667,13 +789,23 @@ describe('aws pack: EKS and ECS', () => {
   });
   const task = n.s.add('aws:ecs/taskDefinition:TaskDefinition', 'api-task', {
     id: 'api-task',
-    inputs: { family: 'api', cpu: '512', memory: '1024', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: '[{"name":"api","image":"api:1.4.2"}]' },
+    inputs: {
+      family: 'api',
+      cpu: '512',
+      memory: '1024',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      containerDefinitions: '[{"name":"api","image":"api:1.4.2"}]',
+    },
     outputs: { arn: arn('ecs', 'task-definition/api:7'), revision: 7 },
   });
   n.s.add('aws:ecs/service:Service', 'api', {
     id: arn('ecs', 'service/services/api'),
     inputs: {
-      cluster: ecs.ref('arn'), taskDefinition: task.ref('arn'), desiredCount: 2, launchType: 'FARGATE',
+      cluster: ecs.ref('arn'),
+      taskDefinition: task.ref('arn'),
+      desiredCount: 2,
+      launchType: 'FARGATE',
       networkConfiguration: { subnets: [n.privateA.ref(), n.privateB.ref()], securityGroups: [n.sg.ref()], assignPublicIp: false },
     },
     outputs: { name: 'api' },

@@ -12,21 +12,47 @@ const SUB = '/subscriptions/0000-1111/resourceGroups/shop-rg/providers';
 function azureStack(): { b: ExportBuilder; azure: string; rg: string } {
   const b = new ExportBuilder();
   const azure = b.provider('azure-native', 'azure-provider', { location: 'westeurope' });
-  const rg = b.add('azure-native:resources:ResourceGroup', 'shop-rg', { id: '/subscriptions/0000-1111/resourceGroups/shop-rg', provider: azure, inputs: { location: 'westeurope', resourceGroupName: 'shop-rg' } });
+  const rg = b.add('azure-native:resources:ResourceGroup', 'shop-rg', {
+    id: '/subscriptions/0000-1111/resourceGroups/shop-rg',
+    provider: azure,
+    inputs: { location: 'westeurope', resourceGroupName: 'shop-rg' },
+  });
   return { b, azure, rg };
 }
 
 describe('virtual machines and scale sets', () => {
   const { b, azure, rg } = azureStack();
-  const vnet = b.add('azure-native:network:VirtualNetwork', 'shop-vnet', { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', addressSpace: { addressPrefixes: ['10.1.0.0/16'] } }, deps: { resourceGroupName: [rg] } });
-  const subnet = b.add('azure-native:network:Subnet', 'app', { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app`, provider: azure, inputs: { resourceGroupName: 'shop-rg', virtualNetworkName: 'shop-vnet', addressPrefix: '10.1.1.0/24' }, deps: { virtualNetworkName: [vnet] } });
-  const nic = b.add('azure-native:network:NetworkInterface', 'web-1-nic', { id: `${SUB}/Microsoft.Network/networkInterfaces/web-1-nic`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', ipConfigurations: [{ name: 'ipconfig1', subnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app` } }] }, deps: { ipConfigurations: [subnet] } });
+  const vnet = b.add('azure-native:network:VirtualNetwork', 'shop-vnet', {
+    id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet`,
+    provider: azure,
+    inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', addressSpace: { addressPrefixes: ['10.1.0.0/16'] } },
+    deps: { resourceGroupName: [rg] },
+  });
+  const subnet = b.add('azure-native:network:Subnet', 'app', {
+    id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app`,
+    provider: azure,
+    inputs: { resourceGroupName: 'shop-rg', virtualNetworkName: 'shop-vnet', addressPrefix: '10.1.1.0/24' },
+    deps: { virtualNetworkName: [vnet] },
+  });
+  const nic = b.add('azure-native:network:NetworkInterface', 'web-1-nic', {
+    id: `${SUB}/Microsoft.Network/networkInterfaces/web-1-nic`,
+    provider: azure,
+    inputs: {
+      resourceGroupName: 'shop-rg',
+      location: 'westeurope',
+      ipConfigurations: [{ name: 'ipconfig1', subnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/shop-vnet/subnets/app` } }],
+    },
+    deps: { ipConfigurations: [subnet] },
+  });
   const vm = (name: string, zones?: string[]) =>
     b.add('azure-native:compute:VirtualMachine', name, {
       id: `${SUB}/Microsoft.Compute/virtualMachines/${name}`,
       provider: azure,
       inputs: {
-        resourceGroupName: 'shop-rg', location: 'westeurope', vmName: name, ...(zones ? { zones } : {}),
+        resourceGroupName: 'shop-rg',
+        location: 'westeurope',
+        vmName: name,
+        ...(zones ? { zones } : {}),
         hardwareProfile: { vmSize: 'Standard_D2s_v5' },
         networkProfile: { networkInterfaces: [{ id: `${SUB}/Microsoft.Network/networkInterfaces/${name}-nic`, primary: true }] },
         osProfile: { computerName: name, adminUsername: 'azureuser', adminPassword: secret() },
@@ -39,7 +65,15 @@ describe('virtual machines and scale sets', () => {
   b.add('azure-native:compute:VirtualMachineScaleSet', 'api-vmss', {
     id: `${SUB}/Microsoft.Compute/virtualMachineScaleSets/api-vmss`,
     provider: azure,
-    inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', vmScaleSetName: 'api-vmss', zones: ['1', '2', '3'], sku: { name: 'Standard_D2s_v5', capacity: 3, tier: 'Standard' }, orchestrationMode: 'Uniform', upgradePolicy: { mode: 'Rolling' } },
+    inputs: {
+      resourceGroupName: 'shop-rg',
+      location: 'westeurope',
+      vmScaleSetName: 'api-vmss',
+      zones: ['1', '2', '3'],
+      sku: { name: 'Standard_D2s_v5', capacity: 3, tier: 'Standard' },
+      orchestrationMode: 'Uniform',
+      upgradePolicy: { mode: 'Rolling' },
+    },
     deps: { resourceGroupName: [rg] },
   });
   const file = b.write();
@@ -67,7 +101,9 @@ describe('virtual machines and scale sets', () => {
   it('the network plumbing is config-only and every type has a rule', async () => {
     for (const name of ['shop-rg', 'shop-vnet', 'app', 'web-1-nic']) expect((await explain(file, name)).result.role).toBe('config-only');
     const a = await analyze(file);
-    expect(noRuleFor(a, ['azure-native:compute:VirtualMachine', 'azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NetworkInterface'])).toEqual([]);
+    expect(
+      noRuleFor(a, ['azure-native:compute:VirtualMachine', 'azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NetworkInterface']),
+    ).toEqual([]);
     expect(a.findings.some((f) => f.event.id === 'domain:azure/westeurope/westeurope-1' && f.affected.some((x) => x.service === 'web'))).toBe(true);
   });
 });
@@ -95,12 +131,32 @@ describe('AKS managed clusters', () => {
 
 describe('Azure SQL databases', async () => {
   const { b, azure, rg } = azureStack();
-  const server = b.add('azure-native:sql:Server', 'shop-sql', { id: `${SUB}/Microsoft.Sql/servers/shop-sql`, provider: azure, inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', serverName: 'shop-sql', administratorLogin: 'sqladmin', administratorLoginPassword: secret(), version: '12.0' }, deps: { resourceGroupName: [rg] } });
+  const server = b.add('azure-native:sql:Server', 'shop-sql', {
+    id: `${SUB}/Microsoft.Sql/servers/shop-sql`,
+    provider: azure,
+    inputs: {
+      resourceGroupName: 'shop-rg',
+      location: 'westeurope',
+      serverName: 'shop-sql',
+      administratorLogin: 'sqladmin',
+      administratorLoginPassword: secret(),
+      version: '12.0',
+    },
+    deps: { resourceGroupName: [rg] },
+  });
   const db = (name: string, zoneRedundant: boolean, service: string) =>
     b.add('azure-native:sql:Database', name, {
       id: `${SUB}/Microsoft.Sql/servers/shop-sql/databases/${name}`,
       provider: azure,
-      inputs: { resourceGroupName: 'shop-rg', serverName: 'shop-sql', databaseName: name, location: 'westeurope', sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 }, zoneRedundant, tags: { 'firebreak:service': service } },
+      inputs: {
+        resourceGroupName: 'shop-rg',
+        serverName: 'shop-sql',
+        databaseName: name,
+        location: 'westeurope',
+        sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 },
+        zoneRedundant,
+        tags: { 'firebreak:service': service },
+      },
       deps: { resourceGroupName: [rg], serverName: [server] },
     });
   db('orders-db', true, 'orders');
@@ -132,12 +188,24 @@ describe('Azure SQL databases', async () => {
 
 describe('storage accounts', () => {
   const { b, azure, rg } = azureStack();
-  for (const [name, sku] of [['shopzrs', 'Standard_ZRS'], ['shopragzrs', 'Standard_RAGZRS'], ['shoplrs', 'Standard_LRS'], ['shopgrs', 'Standard_GRS']] as const) {
+  for (const [name, sku] of [
+    ['shopzrs', 'Standard_ZRS'],
+    ['shopragzrs', 'Standard_RAGZRS'],
+    ['shoplrs', 'Standard_LRS'],
+    ['shopgrs', 'Standard_GRS'],
+  ] as const) {
     b.add('azure-native:storage:StorageAccount', name, {
       id: `${SUB}/Microsoft.Storage/storageAccounts/${name}`,
       provider: azure,
       inputs: { resourceGroupName: 'shop-rg', accountName: name, location: 'westeurope', kind: 'StorageV2', sku: { name: sku }, minimumTlsVersion: 'TLS1_2' },
-      outputs: { resourceGroupName: 'shop-rg', accountName: name, location: 'westeurope', kind: 'StorageV2', sku: { name: sku, tier: 'Standard' }, primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` } },
+      outputs: {
+        resourceGroupName: 'shop-rg',
+        accountName: name,
+        location: 'westeurope',
+        kind: 'StorageV2',
+        sku: { name: sku, tier: 'Standard' },
+        primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+      },
       deps: { resourceGroupName: [rg] },
     });
   }
@@ -163,9 +231,23 @@ describe('storage accounts', () => {
 describe('Entra ID (azuread)', () => {
   const b = new ExportBuilder();
   const ad = b.provider('azuread', 'default_5_53_0', { tenantId: '11111111-2222-3333-4444-555555555555' });
-  const app = b.add('azuread:index/application:Application', 'shop-app', { id: '/applications/aaaa-bbbb', provider: ad, inputs: { displayName: 'shop', signInAudience: 'AzureADMyOrg', web: { redirectUris: ['https://shop.example.com/auth/callback'] } } });
-  b.add('azuread:index/servicePrincipal:ServicePrincipal', 'shop-sp', { id: 'cccc-dddd', provider: ad, inputs: { clientId: 'eeee-ffff', appRoleAssignmentRequired: false }, deps: { clientId: [app] } });
-  b.add('azuread:index/applicationPassword:ApplicationPassword', 'shop-app-secret', { id: 'aaaa-bbbb/password/1', provider: ad, inputs: { applicationId: '/applications/aaaa-bbbb', displayName: 'ci' }, deps: { applicationId: [app] } });
+  const app = b.add('azuread:index/application:Application', 'shop-app', {
+    id: '/applications/aaaa-bbbb',
+    provider: ad,
+    inputs: { displayName: 'shop', signInAudience: 'AzureADMyOrg', web: { redirectUris: ['https://shop.example.com/auth/callback'] } },
+  });
+  b.add('azuread:index/servicePrincipal:ServicePrincipal', 'shop-sp', {
+    id: 'cccc-dddd',
+    provider: ad,
+    inputs: { clientId: 'eeee-ffff', appRoleAssignmentRequired: false },
+    deps: { clientId: [app] },
+  });
+  b.add('azuread:index/applicationPassword:ApplicationPassword', 'shop-app-secret', {
+    id: 'aaaa-bbbb/password/1',
+    provider: ad,
+    inputs: { applicationId: '/applications/aaaa-bbbb', displayName: 'ci' },
+    deps: { applicationId: [app] },
+  });
   const file = b.write();
 
   it.each(['shop-app', 'shop-sp'])('%s is a global managed identity under azure', async (name) => {
@@ -178,6 +260,12 @@ describe('Entra ID (azuread)', () => {
 
   it('passwords are config-only; no azuread type lacks a rule', async () => {
     expect((await explain(file, 'shop-app-secret')).result.role).toBe('config-only');
-    expect(noRuleFor(await analyze(file), ['azuread:index/application:Application', 'azuread:index/servicePrincipal:ServicePrincipal', 'azuread:index/applicationPassword:ApplicationPassword'])).toEqual([]);
+    expect(
+      noRuleFor(await analyze(file), [
+        'azuread:index/application:Application',
+        'azuread:index/servicePrincipal:ServicePrincipal',
+        'azuread:index/applicationPassword:ApplicationPassword',
+      ]),
+    ).toEqual([]);
   });
 });

@@ -10,16 +10,23 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ExportBuilder, aksCluster, analyze, explain, paths, workload, zoneFindings, type Explained } from './k8s-helpers.js';
 
-type WithCapacity = Explained & { result: Explained['result'] & { capacity?: { count: number; from: string; note: string }; group?: string; groupFrom?: string } };
+type WithCapacity = Explained & {
+  result: Explained['result'] & { capacity?: { count: number; from: string; note: string }; group?: string; groupFrom?: string };
+};
 /** Findings within the policy (not info: a region's loss is beyond the default policy) that hurt a service. */
-const inPolicy = (a: Awaited<ReturnType<typeof analyze>>, service: string) => a.findings.filter((f) => f.severity !== 'info' && f.affected.some((x) => x.service === service));
+const inPolicy = (a: Awaited<ReturnType<typeof analyze>>, service: string) =>
+  a.findings.filter((f) => f.severity !== 'info' && f.affected.some((x) => x.service === service));
 const explainC = async (file: string, name: string): Promise<WithCapacity> => (await explain(file, name)) as WithCapacity;
 
 describe('ECS services over two subnets: one task vs three', () => {
   const b = new ExportBuilder();
   const aws = b.provider('aws', 'aws-provider', { region: 'eu-west-1' });
   const subnets = ['a', 'b'].map((z) =>
-    b.add('aws:ec2/subnet:Subnet', `private-${z}`, { id: `subnet-0${z}`, provider: aws, inputs: { vpcId: 'vpc-01', availabilityZone: `eu-west-1${z}`, cidrBlock: '10.0.0.0/20' } }),
+    b.add('aws:ec2/subnet:Subnet', `private-${z}`, {
+      id: `subnet-0${z}`,
+      provider: aws,
+      inputs: { vpcId: 'vpc-01', availabilityZone: `eu-west-1${z}`, cidrBlock: '10.0.0.0/20' },
+    }),
   );
   const cluster = b.add('aws:ecs/cluster:Cluster', 'shop', { id: 'arn:aws:ecs:eu-west-1:123456789012:cluster/shop', provider: aws, inputs: { name: 'shop' } });
   const service = (name: string, desiredCount: number) =>
@@ -27,8 +34,11 @@ describe('ECS services over two subnets: one task vs three', () => {
       id: `arn:aws:ecs:eu-west-1:123456789012:service/shop/${name}`,
       provider: aws,
       inputs: {
-        cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/shop', desiredCount, launchType: 'FARGATE',
-        networkConfiguration: { subnets: ['subnet-0a', 'subnet-0b'], assignPublicIp: false }, tags: { 'firebreak:service': name },
+        cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/shop',
+        desiredCount,
+        launchType: 'FARGATE',
+        networkConfiguration: { subnets: ['subnet-0a', 'subnet-0b'], assignPublicIp: false },
+        tags: { 'firebreak:service': name },
       },
       deps: { cluster: [cluster], networkConfiguration: subnets },
     });
@@ -39,7 +49,13 @@ describe('ECS services over two subnets: one task vs three', () => {
   it('one task is a single point, and either zone stops it until it is rescheduled', async () => {
     const a = await analyze(file);
     const worker = inPolicy(a, 'worker').map((f) => `${f.event.what} ${f.event.id}`);
-    expect(worker.sort()).toEqual(['compute component:urn:pulumi:prod::shop::aws:ecs/service:Service::worker', 'zone domain:aws/eu-west-1/eu-west-1a', 'zone domain:aws/eu-west-1/eu-west-1b'].sort());
+    expect(worker.sort()).toEqual(
+      [
+        'compute component:urn:pulumi:prod::shop::aws:ecs/service:Service::worker',
+        'zone domain:aws/eu-west-1/eu-west-1a',
+        'zone domain:aws/eu-west-1/eu-west-1b',
+      ].sort(),
+    );
     const r = await runCli(['analyze', file, '--fail-on', 'none']);
     expect(r.stdout).toContain('(one instance: a zone loss stops it until it is rescheduled)');
   });
@@ -64,8 +80,16 @@ describe('a GKE regional node pool with one node per zone', () => {
   const gcp = b.provider('gcp', 'gcp-provider', { project: 'acme-prod', region: 'europe-west1' });
   const zones = ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'];
   b.add('gcp:container/nodePool:NodePool', 'primary', {
-    id: 'projects/acme-prod/locations/europe-west1/clusters/prod/nodePools/primary', provider: gcp,
-    inputs: { cluster: 'prod', location: 'europe-west1', nodeCount: 1, nodeLocations: zones, nodeConfig: { machineType: 'e2-standard-4' }, labels: { 'firebreak-service': 'platform' } },
+    id: 'projects/acme-prod/locations/europe-west1/clusters/prod/nodePools/primary',
+    provider: gcp,
+    inputs: {
+      cluster: 'prod',
+      location: 'europe-west1',
+      nodeCount: 1,
+      nodeLocations: zones,
+      nodeConfig: { machineType: 'e2-standard-4' },
+      labels: { 'firebreak-service': 'platform' },
+    },
   });
   const file = b.write();
 
@@ -127,8 +151,14 @@ describe('PersistentVolumeClaims are data stores, placed by storage class', () =
   const aks = aksCluster(b, 'data-aks', ['1', '2', '3']);
   const claim = (name: string, storageClassName: string) =>
     b.add('kubernetes:core/v1:PersistentVolumeClaim', name, {
-      id: `shop/${name}`, provider: aks.k8s,
-      inputs: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'shop' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: '20Gi' } } } },
+      id: `shop/${name}`,
+      provider: aks.k8s,
+      inputs: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name, namespace: 'shop' },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: '20Gi' } } },
+      },
     });
   claim('cache-data', 'local-path');
   claim('orders-data', 'managed-csi');
@@ -157,8 +187,14 @@ describe('two Kubernetes providers with different contexts', () => {
   const staging = b.provider('kubernetes', 'staging-k8s', { context: 'staging-eu', version: '4.18.1' });
   const deploy = (name: string, provider: string) =>
     b.add('kubernetes:apps/v1:Deployment', name, {
-      id: `shop/${name}`, provider,
-      inputs: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop' }, spec: { replicas: 2, selector: { matchLabels: { app: name } } } },
+      id: `shop/${name}`,
+      provider,
+      inputs: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: 'shop' },
+        spec: { replicas: 2, selector: { matchLabels: { app: name } } },
+      },
     });
   deploy('web', prod);
   deploy('web-canary', staging);
@@ -181,12 +217,14 @@ describe('two Kubernetes providers with different contexts', () => {
 describe('groups only on evidence', () => {
   const b = new ExportBuilder();
   const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
-  const bucket = (name: string) => b.add('aws:s3/bucket:Bucket', name, { id: name, provider: aws, inputs: { bucket: name, tags: { 'firebreak:service': 'shop' } } });
+  const bucket = (name: string) =>
+    b.add('aws:s3/bucket:Bucket', name, { id: name, provider: aws, inputs: { bucket: name, tags: { 'firebreak:service': 'shop' } } });
   bucket('assets-1');
   bucket('assets-2');
   const instance = (name: string, zone: string, instanceType: string) =>
     b.add('aws:ec2/instance:Instance', name, {
-      id: `i-0${name.replace(/\W/g, '')}`, provider: aws,
+      id: `i-0${name.replace(/\W/g, '')}`,
+      provider: aws,
       inputs: { ami: 'ami-0abcdef1234567890', instanceType, availabilityZone: zone, tags: { Name: name, 'firebreak:service': 'shop' } },
     });
   instance('web-1', 'us-east-1a', 'm6i.large');
@@ -202,13 +240,19 @@ describe('groups only on evidence', () => {
   it('stateless instances alike but for their zone form a group, and rules explain says why', async () => {
     const e = await explainC(file, 'web-2');
     expect(e.result.group).toBe('shop/web');
-    expect(e.result.groupFrom).toBe('compute resources named alike (web-1, web-2, the core grouping name suffix) whose properties are the same apart from placement');
+    expect(e.result.groupFrom).toBe(
+      'compute resources named alike (web-1, web-2, the core grouping name suffix) whose properties are the same apart from placement',
+    );
   });
 
   it('a group tag on one resource alone makes no group of one: it stays a component', async () => {
     const one = new ExportBuilder();
     const p = one.provider('aws', 'aws-provider', { region: 'us-east-1' });
-    one.add('aws:ec2/instance:Instance', 'ledger', { id: 'i-0ledger', provider: p, inputs: { instanceType: 'm6i.large', availabilityZone: 'us-east-1a', tags: { 'firebreak:group': 'ledger' } } });
+    one.add('aws:ec2/instance:Instance', 'ledger', {
+      id: 'i-0ledger',
+      provider: p,
+      inputs: { instanceType: 'm6i.large', availabilityZone: 'us-east-1a', tags: { 'firebreak:group': 'ledger' } },
+    });
     const a = await analyze(one.write());
     expect(Object.values(a.nodes).filter((n) => n.kind === 'group')).toEqual([]);
     expect(a.findings.some((f) => f.event.kind === 'component')).toBe(true);
@@ -220,12 +264,14 @@ describe('groups only on evidence', () => {
 });
 
 describe('rules list', () => {
-  it('shows each rule\'s capacity and replica-group fields, in text and JSON', async () => {
+  it("shows each rule's capacity and replica-group fields, in text and JSON", async () => {
     const text = await runCli(['rules', 'list']);
     expect(text.stdout).toContain('capacity: desiredCount, unless schedulingStrategy = DAEMON');
     expect(text.stdout).toContain('capacity: autoscaling.minNodeCount or nodeCount or initialNodeCount, per zone');
     expect(text.stdout).toContain('replica group: the members of the cluster clusterIdentifier names');
-    const json = JSON.parse((await runCli(['rules', 'list', '--format', 'json'])).stdout) as { rules: Array<{ id: string; replicas?: unknown; replicaOf?: string[] }> };
+    const json = JSON.parse((await runCli(['rules', 'list', '--format', 'json'])).stdout) as {
+      rules: Array<{ id: string; replicas?: unknown; replicaOf?: string[] }>;
+    };
     expect(json.rules.find((r) => r.id === 'awsx-fargate-service')?.replicas).toMatchObject({ property: ['desiredCount'], default: 1 });
     expect(json.rules.find((r) => r.id === 'aws-rds-cluster-instance')?.replicaOf).toEqual(['clusterIdentifier']);
   });

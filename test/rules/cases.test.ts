@@ -17,12 +17,35 @@ import { StackExport, type Resource } from './helpers.js';
 
 const casesDir = path.join(repoRoot, 'test', 'rules', 'cases');
 /** Packs whose every rule must have a case folder. */
-const CASE_PACKS = ['aws-native', 'google-native', 'alicloud', 'oci', 'digitalocean', 'linode', 'equinix', 'civo', 'scaleway', 'hcloud', 'aws-services', 'azure-services', 'gcp-services', 'components', 'ops'];
+const CASE_PACKS = [
+  'aws-native',
+  'google-native',
+  'alicloud',
+  'oci',
+  'digitalocean',
+  'linode',
+  'equinix',
+  'civo',
+  'scaleway',
+  'hcloud',
+  'aws-services',
+  'azure-services',
+  'gcp-services',
+  'components',
+  'ops',
+];
 
 interface InputDoc {
   providers?: Record<string, Record<string, unknown>>;
   config?: Record<string, string>;
-  resources: Array<{ name: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; refs?: Record<string, string> }>;
+  resources: Array<{
+    name: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    refs?: Record<string, string>;
+  }>;
 }
 interface Expectation {
   resource: string;
@@ -43,7 +66,13 @@ interface ExpectedDoc {
 
 const packs = loadRuleSet();
 const cases = existsSync(casesDir)
-  ? readdirSync(casesDir).sort().flatMap((pack) => readdirSync(path.join(casesDir, pack)).sort().map((id) => ({ pack, id, dir: path.join(casesDir, pack, id) })))
+  ? readdirSync(casesDir)
+      .sort()
+      .flatMap((pack) =>
+        readdirSync(path.join(casesDir, pack))
+          .sort()
+          .map((id) => ({ pack, id, dir: path.join(casesDir, pack, id) })),
+      )
   : [];
 
 function build(doc: InputDoc, name: string): string {
@@ -65,7 +94,10 @@ function build(doc: InputDoc, name: string): string {
 describe('rule cases', () => {
   it('every hand-written rule of the case packs has a case folder', () => {
     const have = new Set(cases.map((c) => `${c.pack}/${c.id}`));
-    const missing = packs.filter((p) => CASE_PACKS.includes(p.pack)).flatMap((p) => p.rules.map((r) => `${p.pack}/${r.id}`)).filter((k) => !have.has(k));
+    const missing = packs
+      .filter((p) => CASE_PACKS.includes(p.pack))
+      .flatMap((p) => p.rules.map((r) => `${p.pack}/${r.id}`))
+      .filter((k) => !have.has(k));
     expect(missing).toEqual([]);
   });
 
@@ -85,7 +117,11 @@ describe('rule cases', () => {
       if (matches) expect(ids, x.resource).toContain(key);
       else expect(ids, x.resource).not.toContain(key);
       if (x.role) expect(e.result.role, x.resource).toBe(x.role);
-      if (x.placedIn) expect(e.result.placements.map((p) => p.path), x.resource).toEqual(x.placedIn);
+      if (x.placedIn)
+        expect(
+          e.result.placements.map((p) => p.path),
+          x.resource,
+        ).toEqual(x.placedIn);
       if (x.event !== undefined) expect(e.result.event, `${x.resource} event`).toBe(x.event);
       if (x.capacity !== undefined) expect(e.result.capacity?.count ?? null, `${x.resource} capacity`).toBe(x.capacity);
       if (x.group !== undefined) expect(e.result.group ?? null, `${x.resource} group`).toBe(x.group);

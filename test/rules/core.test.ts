@@ -7,7 +7,10 @@ describe('core pack', () => {
   s.provider('aws', { region: 'us-east-1' });
   s.provider('command', {}, '1.2.1');
   s.provider('pulumi', {}, '3.245.0');
-  const server = s.add('aws:ec2/instance:Instance', 'web-server', { inputs: { instanceType: 't3.small', availabilityZone: 'us-east-1a' }, outputs: { publicIp: '54.12.0.7' } });
+  const server = s.add('aws:ec2/instance:Instance', 'web-server', {
+    inputs: { instanceType: 't3.small', availabilityZone: 'us-east-1a' },
+    outputs: { publicIp: '54.12.0.7' },
+  });
   s.add('command:remote:Command', 'install-nginx', { inputs: { create: 'sudo apt-get install -y nginx', connection: { host: server.ref('publicIp') } } });
   s.add('command:local:Command', 'run-playbook', { inputs: { create: 'ansible-playbook site.yml' }, dependsOn: [server] });
   s.add('pulumi:pulumi:StackReference', 'network', { inputs: { name: 'acme/network/prod' }, outputs: { outputs: { vpcId: 'vpc-0abc' } } });

@@ -14,7 +14,10 @@ import { corpusDir } from '../helpers/cli.js';
 
 const present = existsSync(corpusDir);
 if (!present) console.warn(`corpus type check skipped: ${corpusDir} not found`);
-const walk = (d: string): string[] => readdirSync(d).sort().flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
+const walk = (d: string): string[] =>
+  readdirSync(d)
+    .sort()
+    .flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
 
 describe.skipIf(!present)('corpus types', () => {
   it('no modelled type is left without a rule', () => {

@@ -50,7 +50,11 @@ describe('rules coverage', () => {
     expect(r.percent).toBe(20);
     expect(r.uncovered).toEqual(['acme:db/cluster:Cluster', 'acme:iam/projectMember:ProjectMember', 'acme:k8s/pool:Pool', 'acme:lb/balancer:Balancer']);
     expect(r.entries.find((e) => e.type === 'acme:k8s/pool:Pool')!.placementProperties).toEqual(['config.nodeCount']);
-    expect(r.entries.find((e) => e.type === 'acme:compute/server:Server')).toMatchObject({ rules: ['acme/acme-server'], covered: true, aliases: ['acme:vm/server:Server'] });
+    expect(r.entries.find((e) => e.type === 'acme:compute/server:Server')).toMatchObject({
+      rules: ['acme/acme-server'],
+      covered: true,
+      aliases: ['acme:vm/server:Server'],
+    });
     expect(renderCoverageText([r])).toContain('acme 2.4.0 (acme-schema.json): 6 resource types, 5 placement-bearing, 1 of them placed by a rule: 20.0%');
   });
 
@@ -77,53 +81,76 @@ describe('rules coverage', () => {
   });
 
   it('leaves out types a curated rule classifies, so curated rules decide them', async () => {
-    const curated = pack('pack: acme\ndescription: t\nrules:\n  - { id: acme-db, info: x, match: { type: ["acme:db/cluster:Cluster"] }, scope: regional, managed: true }\n');
+    const curated = pack(
+      'pack: acme\ndescription: t\nrules:\n  - { id: acme-db, info: x, match: { type: ["acme:db/cluster:Cluster"] }, scope: regional, managed: true }\n',
+    );
     const gen = generatePack(schema, heuristics, [...core, curated], 'acme-generated');
     expect(gen.rules.flatMap((r) => r.match.type)).not.toContain('acme:db/cluster:Cluster');
   });
 
   it('reports a generated rule a curated rule contradicts, and not one it agrees with', async () => {
     const gen = { ...generatePack(schema, heuristics, core, 'acme-generated'), file: 'acme-generated.yaml' } as LoadedPack;
-    const against = pack('pack: acme\ndescription: t\nrules:\n  - { id: acme-server, info: x, match: { type: ["acme:compute/server:Server"] }, scope: regional }\n');
-    const agrees = pack('pack: acme\ndescription: t\nrules:\n  - { id: acme-server, info: x, match: { type: ["acme:compute/server:Server"] }, scope: zonal }\n');
+    const against = pack(
+      'pack: acme\ndescription: t\nrules:\n  - { id: acme-server, info: x, match: { type: ["acme:compute/server:Server"] }, scope: regional }\n',
+    );
+    const agrees = pack(
+      'pack: acme\ndescription: t\nrules:\n  - { id: acme-server, info: x, match: { type: ["acme:compute/server:Server"] }, scope: zonal }\n',
+    );
     const problems = generatedConflicts([gen], [against]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ file: 'acme-generated.yaml' });
-    expect(problems[0]!.reason).toContain('acme:compute/server:Server: generated rule acme-generated-zonal-zone says scope zonal, curated rule acme/acme-server says regional');
+    expect(problems[0]!.reason).toContain(
+      'acme:compute/server:Server: generated rule acme-generated-zonal-zone says scope zonal, curated rule acme/acme-server says regional',
+    );
     expect(generatedConflicts([gen], [agrees])).toEqual([]);
   });
 
   it('reads an installed provider SDK: type tokens, aliases and the inputs of its Args interface', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-sdk-'));
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@acme/pulumi', version: '2.4.0', pulumi: { resource: true, name: 'acme', version: '2.4.0' } }));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: '@acme/pulumi', version: '2.4.0', pulumi: { resource: true, name: 'acme', version: '2.4.0' } }),
+    );
     mkdirSync(path.join(dir, 'compute'));
-    writeFileSync(path.join(dir, 'compute', 'server.js'), [
-      'class Server extends pulumi.CustomResource {',
-      "    static __pulumiType = 'acme:compute/server:Server';",
-      '    constructor(name, argsOrState, opts) {',
-      '        const aliasOpts = { aliases: [{ type: "acme:vm/server:Server" }] };',
-      '    }',
-      '}',
-    ].join('\n'));
-    writeFileSync(path.join(dir, 'compute', 'server.d.ts'), [
-      'export declare class Server extends pulumi.CustomResource {',
-      '    readonly zone: pulumi.Output<string>;',
-      '}',
-      'export interface ServerArgs {',
-      '    /**',
-      '     * The zone.',
-      '     */',
-      '    zone?: pulumi.Input<string | undefined>;',
-      '    disks?: pulumi.Input<pulumi.Input<inputs.compute.ServerDisk>[]>;',
-      '}',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'compute', 'server.js'),
+      [
+        'class Server extends pulumi.CustomResource {',
+        "    static __pulumiType = 'acme:compute/server:Server';",
+        '    constructor(name, argsOrState, opts) {',
+        '        const aliasOpts = { aliases: [{ type: "acme:vm/server:Server" }] };',
+        '    }',
+        '}',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'compute', 'server.d.ts'),
+      [
+        'export declare class Server extends pulumi.CustomResource {',
+        '    readonly zone: pulumi.Output<string>;',
+        '}',
+        'export interface ServerArgs {',
+        '    /**',
+        '     * The zone.',
+        '     */',
+        '    zone?: pulumi.Input<string | undefined>;',
+        '    disks?: pulumi.Input<pulumi.Input<inputs.compute.ServerDisk>[]>;',
+        '}',
+      ].join('\n'),
+    );
     const s = readProviderSchema(dir);
     expect(s).toMatchObject({ name: 'acme', version: '2.4.0', source: 'npm:@acme/pulumi@2.4.0' });
-    expect(s.resources['acme:compute/server:Server']).toEqual({ inputProperties: { zone: {}, disks: { ref: '#/types/sdk:compute.ServerDisk' } }, aliases: ['acme:vm/server:Server'] });
+    expect(s.resources['acme:compute/server:Server']).toEqual({
+      inputProperties: { zone: {}, disks: { ref: '#/types/sdk:compute.ServerDisk' } },
+      aliases: ['acme:vm/server:Server'],
+    });
   });
 
   it('a file that is not a package schema gives one problem naming it', async () => {
-    for (const [text, reason] of [['{"openapi": "3.0.0"}', /not a Pulumi package schema/], ['not json', /not JSON/]] as const) {
+    for (const [text, reason] of [
+      ['{"openapi": "3.0.0"}', /not a Pulumi package schema/],
+      ['not json', /not JSON/],
+    ] as const) {
       const file = tempFile('schema.json', text);
       let err: unknown;
       try {

@@ -33,7 +33,12 @@ function base(project = 'shop'): Base {
   });
   s.add('gcp:compute/firewall:Firewall', 'allow-lb', {
     id: `projects/${PROJECT}/global/firewalls/allow-lb-1a2b3c4`,
-    inputs: { network: network.ref('selfLink'), direction: 'INGRESS', sourceRanges: ['35.191.0.0/16', '130.211.0.0/22'], allows: [{ protocol: 'tcp', ports: ['8080'] }] },
+    inputs: {
+      network: network.ref('selfLink'),
+      direction: 'INGRESS',
+      sourceRanges: ['35.191.0.0/16', '130.211.0.0/22'],
+      allows: [{ protocol: 'tcp', ports: ['8080'] }],
+    },
   });
   const sa = s.add('gcp:serviceaccount/account:Account', 'app-sa', {
     id: `projects/${PROJECT}/serviceAccounts/app@${PROJECT}.iam.gserviceaccount.com`,
@@ -54,7 +59,10 @@ function template(b: Base, name: string, connectsTo?: Resource): Resource {
       serviceAccount: { email: b.sa.ref('email'), scopes: ['cloud-platform'] },
       metadata: connectsTo ? { 'db-connection': connectsTo.ref('connectionName') } : { 'enable-oslogin': 'TRUE' },
     },
-    outputs: { selfLink: selfLink(`global/instanceTemplates/${name}-20260302091407`), selfLinkUnique: selfLink(`global/instanceTemplates/${name}-20260302091407?uniqueId=123`) },
+    outputs: {
+      selfLink: selfLink(`global/instanceTemplates/${name}-20260302091407`),
+      selfLinkUnique: selfLink(`global/instanceTemplates/${name}-20260302091407?uniqueId=123`),
+    },
   });
 }
 
@@ -108,8 +116,18 @@ function sql(b: Base, name: string, availabilityType: 'ZONAL' | 'REGIONAL'): Res
       serviceAccountEmailAddress: `p1234-abcd@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
     },
   });
-  b.s.add('gcp:sql/database:Database', `${name}-orders`, { id: `projects/${PROJECT}/instances/${name}/databases/orders`, inputs: { instance: db.ref('id'), name: 'orders' } });
-  b.s.add('gcp:sql/user:User', `${name}-app`, { id: `app//${name}`, inputs: { instance: db.ref('id'), name: 'app', password: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:abc:def' } } });
+  b.s.add('gcp:sql/database:Database', `${name}-orders`, {
+    id: `projects/${PROJECT}/instances/${name}/databases/orders`,
+    inputs: { instance: db.ref('id'), name: 'orders' },
+  });
+  b.s.add('gcp:sql/user:User', `${name}-app`, {
+    id: `app//${name}`,
+    inputs: {
+      instance: db.ref('id'),
+      name: 'app',
+      password: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:abc:def' },
+    },
+  });
   return db;
 }
 
@@ -126,7 +144,13 @@ function gke(b: Base, location: string, nodeLocations: string[]): { cluster: Res
       releaseChannel: { channel: 'REGULAR' },
       deletionProtection: true,
     },
-    outputs: { endpoint: '34.118.10.20', masterVersion: '1.30.5-gke.1014001', selfLink: `https://container.googleapis.com/v1/projects/${PROJECT}/locations/${location}/clusters/main-gke`, name: 'main-gke', nodeLocations: [] },
+    outputs: {
+      endpoint: '34.118.10.20',
+      masterVersion: '1.30.5-gke.1014001',
+      selfLink: `https://container.googleapis.com/v1/projects/${PROJECT}/locations/${location}/clusters/main-gke`,
+      name: 'main-gke',
+      nodeLocations: [],
+    },
   });
   const pool = b.s.add('gcp:container/nodePool:NodePool', 'general', {
     id: `projects/${PROJECT}/locations/${location}/clusters/main-gke/nodePools/general`,
@@ -138,7 +162,10 @@ function gke(b: Base, location: string, nodeLocations: string[]): { cluster: Res
       management: { autoRepair: true, autoUpgrade: true },
       nodeConfig: { machineType: 'e2-standard-4', serviceAccount: b.sa.ref('email'), oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'] },
     },
-    outputs: { instanceGroupUrls: nodeLocations.map((z) => selfLink(`zones/${z}/instanceGroupManagers/gke-main-gke-general-${z.slice(-1)}`)), version: '1.30.5-gke.1014001' },
+    outputs: {
+      instanceGroupUrls: nodeLocations.map((z) => selfLink(`zones/${z}/instanceGroupManagers/gke-main-gke-general-${z.slice(-1)}`)),
+      version: '1.30.5-gke.1014001',
+    },
   });
   return { cluster, pool };
 }
@@ -174,7 +201,12 @@ describe('gcp pack: instances and managed instance groups', () => {
       networkInterfaces: [{ network: b.network.ref(), subnetwork: b.subnet.ref(), accessConfigs: [{}] }],
       allowStoppingForUpdate: true,
     },
-    outputs: { instanceId: '5123456789012345678', selfLink: selfLink('zones/us-central1-a/instances/bastion'), currentStatus: 'RUNNING', cpuPlatform: 'Intel Broadwell' },
+    outputs: {
+      instanceId: '5123456789012345678',
+      selfLink: selfLink('zones/us-central1-a/instances/bastion'),
+      currentStatus: 'RUNNING',
+      cpuPlatform: 'Intel Broadwell',
+    },
   });
   const tpl = template(b, 'batch-tpl');
   b.s.add('gcp:compute/instanceGroupManager:InstanceGroupManager', 'batch', {
@@ -207,7 +239,7 @@ describe('gcp pack: instances and managed instance groups', () => {
     expect(placedIn(e)).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b', 'gcp/us-central1/us-central1-f']);
   });
 
-  it('the lone instance, its zone and the zonal group\'s zone are single points; the regional group is not; no rule is missing', async () => {
+  it("the lone instance, its zone and the zonal group's zone are single points; the regional group is not; no rule is missing", async () => {
     const report = await analyze(file);
     expect(singlePoints(report)).toEqual(['compute bastion', 'zone gcp/us-central1/us-central1-a', 'zone gcp/us-central1/us-central1-b']);
     expect(report.blindSpots).toEqual([]);
@@ -240,13 +272,17 @@ describe('gcp pack: GKE clusters and node pools', () => {
     const c = await explain(file, 'main-gke');
     expect(c.result).toMatchObject({ placedBy: 'its region', event: false });
     expect(placedIn(c)).toEqual(['gcp/us-central1']);
-    expect(placedIn(await explain(file, 'general'))).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b', 'gcp/us-central1/us-central1-c']);
+    expect(placedIn(await explain(file, 'general'))).toEqual([
+      'gcp/us-central1/us-central1-a',
+      'gcp/us-central1/us-central1-b',
+      'gcp/us-central1/us-central1-c',
+    ]);
     const report = await analyze(file);
     expect(singlePoints(report)).toEqual([]);
     expect(report.blindSpots).toEqual([]);
   });
 
-  it('a node pool of a zonal cluster without nodeLocations lives in the cluster\'s zone', async () => {
+  it("a node pool of a zonal cluster without nodeLocations lives in the cluster's zone", async () => {
     const b = base();
     gke(b, 'us-central1-f', []);
     const p = await explain(b.s.write(), 'general');
@@ -323,7 +359,15 @@ describe('gcp pack: Spanner, Cloud Storage, Memorystore, Cloud DNS, Identity Pla
   });
   b.s.add('gcp:redis/instance:Instance', 'sessions', {
     id: `projects/${PROJECT}/locations/${REGION}/instances/sessions`,
-    inputs: { tier: 'STANDARD_HA', memorySizeGb: 5, region: REGION, locationId: 'us-central1-a', alternativeLocationId: 'us-central1-b', authorizedNetwork: b.network.ref(), redisVersion: 'REDIS_7_2' },
+    inputs: {
+      tier: 'STANDARD_HA',
+      memorySizeGb: 5,
+      region: REGION,
+      locationId: 'us-central1-a',
+      alternativeLocationId: 'us-central1-b',
+      authorizedNetwork: b.network.ref(),
+      redisVersion: 'REDIS_7_2',
+    },
     outputs: { host: '10.30.0.4', port: 6379, currentLocationId: 'us-central1-a' },
   });
   b.s.add('gcp:redis/instance:Instance', 'rate-limits', {
@@ -352,12 +396,16 @@ describe('gcp pack: Spanner, Cloud Storage, Memorystore, Cloud DNS, Identity Pla
   });
   b.s.add('gcp:cloudrunv2/service:Service', 'api', {
     id: `projects/${PROJECT}/locations/${REGION}/services/api`,
-    inputs: { location: REGION, ingress: 'INGRESS_TRAFFIC_ALL', template: { containers: [{ image: 'us-docker.pkg.dev/shop/api:1.4.2' }], serviceAccount: b.sa.ref('email') } },
+    inputs: {
+      location: REGION,
+      ingress: 'INGRESS_TRAFFIC_ALL',
+      template: { containers: [{ image: 'us-docker.pkg.dev/shop/api:1.4.2' }], serviceAccount: b.sa.ref('email') },
+    },
     outputs: { uri: 'https://api-abcdefghij-uc.a.run.app', uid: '3b1c5d7e-0000-4000-8000-123456789abc' },
   });
   const file = b.s.write();
 
-  it('a regional Spanner instance is a managed datastore in the provider\'s region (the region of its config is not read)', async () => {
+  it("a regional Spanner instance is a managed datastore in the provider's region (the region of its config is not read)", async () => {
     const e = await explain(file, 'ledger');
     expect(ruleIds(e)).toEqual(['core/core-placement', 'gcp/gcp-spanner-instance']);
     expect(e.result).toMatchObject({ role: 'datastore', event: false, placedBy: 'its region' });

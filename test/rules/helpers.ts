@@ -125,11 +125,16 @@ export class StackExport {
     for (const d of opts.dependsOn ?? []) if (!dependencies.includes(d.urn)) dependencies.push(d.urn);
     const outputs: Props = { ...inputs, id, ...(opts.outputs ?? {}) };
     const record: Record<string, unknown> = {
-      urn, custom: true, id, type,
+      urn,
+      custom: true,
+      id,
+      type,
       parent: opts.parent?.urn ?? this.stackUrn,
       provider: `${provider.urn}::${provider.id}`,
-      inputs, outputs,
-      created: '2026-03-02T09:14:07.120Z', modified: '2026-03-02T09:14:07.120Z',
+      inputs,
+      outputs,
+      created: '2026-03-02T09:14:07.120Z',
+      modified: '2026-03-02T09:14:07.120Z',
     };
     if (dependencies.length > 0) record.dependencies = dependencies;
     if (Object.keys(propertyDependencies).length > 0) record.propertyDependencies = propertyDependencies;

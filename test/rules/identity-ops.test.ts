@@ -18,18 +18,35 @@ describe('Helm releases and workloads of ops tools and identity services', async
   helmRelease(b, gke, 'prometheus', 'prometheus-community/prometheus', '');
   helmRelease(b, gke, 'cache', 'redis', 'https://charts.bitnami.com/bitnami');
   helmRelease(b, gke, 'grafana-dashboards', 'grafana-dashboards', 'https://charts.example.com');
-  const keycloak = helmRelease(b, gke, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami', { values: { replicaCount: 2, auth: { adminUser: 'admin' } } });
+  const keycloak = helmRelease(b, gke, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami', {
+    values: { replicaCount: 2, auth: { adminUser: 'admin' } },
+  });
   helmRelease(b, gke, 'vault', 'vault', 'https://helm.releases.hashicorp.com', { values: { server: { ha: { enabled: true, replicas: 3 } } } });
   workload(b, gke, 'grafana-standalone', { replicas: 1, image: 'grafana/grafana:11.2.0', namespace: 'monitoring' });
   workload(b, gke, 'sso', { kind: 'StatefulSet', replicas: 1, image: 'quay.io/keycloak/keycloak:25.0.6', namespace: 'iam' });
   // Keycloak's own configuration, through the keycloak provider pointed at the release.
-  const kc = b.provider('keycloak', 'keycloak-provider', { url: 'https://sso.example.com', clientId: 'admin-cli', clientSecret: secret() }, { url: [keycloak] });
+  const kc = b.provider(
+    'keycloak',
+    'keycloak-provider',
+    { url: 'https://sso.example.com', clientId: 'admin-cli', clientSecret: secret() },
+    { url: [keycloak] },
+  );
   const realm = b.add('keycloak:index/realm:Realm', 'shop-realm', { id: 'shop', provider: kc, inputs: { realm: 'shop', enabled: true, displayName: 'Shop' } });
-  const client = b.add('keycloak:openid/client:Client', 'shop-web', { id: '7f0c4b1e-1111-2222-3333-444455556666', provider: kc, inputs: { realmId: 'shop', clientId: 'shop-web', accessType: 'CONFIDENTIAL', standardFlowEnabled: true, validRedirectUris: ['https://shop.example.com/*'] }, deps: { realmId: [realm] } });
+  const client = b.add('keycloak:openid/client:Client', 'shop-web', {
+    id: '7f0c4b1e-1111-2222-3333-444455556666',
+    provider: kc,
+    inputs: { realmId: 'shop', clientId: 'shop-web', accessType: 'CONFIDENTIAL', standardFlowEnabled: true, validRedirectUris: ['https://shop.example.com/*'] },
+    deps: { realmId: [realm] },
+  });
   // Vault's configuration.
   const vp = b.provider('vault', 'vault-provider', { address: 'https://vault.example.com:8200', token: secret() });
   const mount = b.add('vault:index/mount:Mount', 'kv', { id: 'kv', provider: vp, inputs: { path: 'kv', type: 'kv', options: { version: '2' } } });
-  b.add('vault:kv/secretV2:SecretV2', 'db-password', { id: 'kv/data/db', provider: vp, inputs: { mount: 'kv', name: 'db', dataJson: secret() }, deps: { mount: [mount] } });
+  b.add('vault:kv/secretV2:SecretV2', 'db-password', {
+    id: 'kv/data/db',
+    provider: vp,
+    inputs: { mount: 'kv', name: 'db', dataJson: secret() },
+    deps: { mount: [mount] },
+  });
   // Two services log in through Keycloak: their Deployments take the client's id.
   workload(b, gke, 'storefront', { replicas: 2, service: 'storefront', namespace: 'shop', envFrom: [client] });
   workload(b, gke, 'backoffice', { replicas: 2, service: 'backoffice', namespace: 'shop', envFrom: [client] });
@@ -67,7 +84,10 @@ describe('Helm releases and workloads of ops tools and identity services', async
     const g = await explain(file, 'grafana-standalone');
     expect(g.result.role).toBe('ops-tool');
     expect(g.rules.at(-1)).toMatchObject({ id: 'workload-monitoring', pack: 'ops' });
-    expect(g.rules.at(-2)).toMatchObject({ id: 'workload-ops-tool', matchedProperty: { path: 'spec.template.spec.containers[*].image', value: '[grafana/grafana:11.2.0]' } });
+    expect(g.rules.at(-2)).toMatchObject({
+      id: 'workload-ops-tool',
+      matchedProperty: { path: 'spec.template.spec.containers[*].image', value: '[grafana/grafana:11.2.0]' },
+    });
     expect((await explain(file, 'sso')).result.role).toBe('identity');
     expect((await explain(file, 'storefront')).result.role).toBe('compute');
   });
@@ -83,24 +103,65 @@ describe('Helm releases and workloads of ops tools and identity services', async
   it('services that log in through the keycloak release require it, through its client config', async () => {
     expect((await explain(file, 'storefront')).result.requires).toContain(keycloak);
     const shared = a.findings.find((f) => f.rule === 'shared-identity');
-    expect(shared?.message).toMatch(/^keycloak \(platform\) is a shared identity single point: .*backoffice.*storefront.*losing zone gcp\/us-central1\/us-central1-a/);
+    expect(shared?.message).toMatch(
+      /^keycloak \(platform\) is a shared identity single point: .*backoffice.*storefront.*losing zone gcp\/us-central1\/us-central1-a/,
+    );
   });
 
   it('leaves none of these types without a rule', () => {
-    expect(noRuleFor(a, ['kubernetes:helm.sh/v3:Release', 'kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet', 'keycloak:index/realm:Realm', 'keycloak:openid/client:Client', 'vault:index/mount:Mount', 'vault:kv/secretV2:SecretV2'])).toEqual([]);
+    expect(
+      noRuleFor(a, [
+        'kubernetes:helm.sh/v3:Release',
+        'kubernetes:apps/v1:Deployment',
+        'kubernetes:apps/v1:StatefulSet',
+        'keycloak:index/realm:Realm',
+        'keycloak:openid/client:Client',
+        'vault:index/mount:Mount',
+        'vault:kv/secretV2:SecretV2',
+      ]),
+    ).toEqual([]);
   });
 });
 
 describe('SaaS identity: Auth0 and Okta', () => {
   const b = new ExportBuilder();
   const auth0 = b.provider('auth0', 'default_3_8_0', { domain: 'acme.eu.auth0.com', clientId: 'mgmt', clientSecret: secret() });
-  const client = b.add('auth0:index/client:Client', 'shop-web', { id: 'Xk2pQ9aB7cD1eF3gH5iJ', provider: auth0, inputs: { name: 'shop-web', appType: 'regular_web', callbacks: ['https://shop.example.com/callback'], oidcConformant: true, jwtConfiguration: { alg: 'RS256' } } });
-  b.add('auth0:index/resourceServer:ResourceServer', 'shop-api', { id: '64f0c0ffee', provider: auth0, inputs: { name: 'shop-api', identifier: 'https://api.shop.example.com', signingAlg: 'RS256' } });
+  const client = b.add('auth0:index/client:Client', 'shop-web', {
+    id: 'Xk2pQ9aB7cD1eF3gH5iJ',
+    provider: auth0,
+    inputs: {
+      name: 'shop-web',
+      appType: 'regular_web',
+      callbacks: ['https://shop.example.com/callback'],
+      oidcConformant: true,
+      jwtConfiguration: { alg: 'RS256' },
+    },
+  });
+  b.add('auth0:index/resourceServer:ResourceServer', 'shop-api', {
+    id: '64f0c0ffee',
+    provider: auth0,
+    inputs: { name: 'shop-api', identifier: 'https://api.shop.example.com', signingAlg: 'RS256' },
+  });
   b.add('auth0:index/role:Role', 'shop-admin', { id: 'rol_abc', provider: auth0, inputs: { name: 'shop-admin', description: 'Shop administrators' } });
   const okta = b.provider('okta', 'default_4_8_0', { orgName: 'acme', baseUrl: 'okta.com', apiToken: secret() });
-  const app = b.add('okta:app/oAuth:OAuth', 'backoffice', { id: '0oa1b2c3d4e5f6g7h8i9', provider: okta, inputs: { label: 'backoffice', type: 'web', grantTypes: ['authorization_code'], responseTypes: ['code'], redirectUris: ['https://backoffice.example.com/callback'] } });
+  const app = b.add('okta:app/oAuth:OAuth', 'backoffice', {
+    id: '0oa1b2c3d4e5f6g7h8i9',
+    provider: okta,
+    inputs: {
+      label: 'backoffice',
+      type: 'web',
+      grantTypes: ['authorization_code'],
+      responseTypes: ['code'],
+      redirectUris: ['https://backoffice.example.com/callback'],
+    },
+  });
   b.add('okta:group/group:Group', 'admins', { id: '00g1b2c3d4e5', provider: okta, inputs: { name: 'admins' } });
-  b.add('okta:app/groupAssignment:GroupAssignment', 'backoffice-admins', { id: '0oa1b2c3d4e5f6g7h8i9/00g1b2c3d4e5', provider: okta, inputs: { appId: '0oa1b2c3d4e5f6g7h8i9', groupId: '00g1b2c3d4e5' }, deps: { appId: [app] } });
+  b.add('okta:app/groupAssignment:GroupAssignment', 'backoffice-admins', {
+    id: '0oa1b2c3d4e5f6g7h8i9/00g1b2c3d4e5',
+    provider: okta,
+    inputs: { appId: '0oa1b2c3d4e5f6g7h8i9', groupId: '00g1b2c3d4e5' },
+    deps: { appId: [app] },
+  });
   void client;
   const file = b.write();
 
@@ -124,7 +185,16 @@ describe('SaaS identity: Auth0 and Okta', () => {
 
   it('leaves none of these types without a rule', async () => {
     const a = await analyze(file);
-    expect(noRuleFor(a, ['auth0:index/client:Client', 'auth0:index/resourceServer:ResourceServer', 'auth0:index/role:Role', 'okta:app/oAuth:OAuth', 'okta:group/group:Group', 'okta:app/groupAssignment:GroupAssignment'])).toEqual([]);
+    expect(
+      noRuleFor(a, [
+        'auth0:index/client:Client',
+        'auth0:index/resourceServer:ResourceServer',
+        'auth0:index/role:Role',
+        'okta:app/oAuth:OAuth',
+        'okta:group/group:Group',
+        'okta:app/groupAssignment:GroupAssignment',
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -147,7 +217,7 @@ rules:
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: rules\.0\.match\.property\.pattern: not a valid regular expression/);
   });
 
-  it('a user pack\'s property rule applies after the built-in ones', async () => {
+  it("a user pack's property rule applies after the built-in ones", async () => {
     const b = new ExportBuilder();
     const gke = gkeCluster(b, 'gke', 'us-central1-a');
     helmRelease(b, gke, 'pg', 'postgresql', 'https://charts.bitnami.com/bitnami');

@@ -131,7 +131,12 @@ export function gkeCluster(b: ExportBuilder, name: string, location: string, opt
     id: `projects/acme-prod/locations/${location}/clusters/${name}`,
     provider: gcp,
     inputs,
-    outputs: { ...inputs, endpoint: '34.70.10.20', selfLink: `https://container.googleapis.com/v1/projects/acme-prod/locations/${location}/clusters/${name}`, masterAuth: { clusterCaCertificate: secret() } },
+    outputs: {
+      ...inputs,
+      endpoint: '34.70.10.20',
+      selfLink: `https://container.googleapis.com/v1/projects/acme-prod/locations/${location}/clusters/${name}`,
+      masterAuth: { clusterCaCertificate: secret() },
+    },
   });
   return { urn, k8s: k8sProvider(b, `${name}-k8s`, [urn]) };
 }
@@ -177,10 +182,19 @@ export function aksCluster(b: ExportBuilder, name: string, zones: string[] | und
 export function eksCluster(b: ExportBuilder, name: string): Cluster {
   const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
   const subnets = ['a', 'b', 'c'].map((z) =>
-    b.add('aws:ec2/subnet:Subnet', `${name}-private-${z}`, { id: `subnet-0${z}`, provider: aws, inputs: { vpcId: 'vpc-01', availabilityZone: `us-east-1${z}`, cidrBlock: '10.0.0.0/20' } }),
+    b.add('aws:ec2/subnet:Subnet', `${name}-private-${z}`, {
+      id: `subnet-0${z}`,
+      provider: aws,
+      inputs: { vpcId: 'vpc-01', availabilityZone: `us-east-1${z}`, cidrBlock: '10.0.0.0/20' },
+    }),
   );
   const role = b.add('aws:iam/role:Role', `${name}-role`, { id: `${name}-role`, provider: aws, inputs: { assumeRolePolicy: '{}' } });
-  const inputs = { name, roleArn: `arn:aws:iam::123456789012:role/${name}-role`, version: '1.30', vpcConfig: { subnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], endpointPrivateAccess: true } };
+  const inputs = {
+    name,
+    roleArn: `arn:aws:iam::123456789012:role/${name}-role`,
+    version: '1.30',
+    vpcConfig: { subnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'], endpointPrivateAccess: true },
+  };
   const urn = b.add('aws:eks/cluster:Cluster', name, {
     id: name,
     provider: aws,
@@ -279,7 +293,14 @@ export function k8sService(b: ExportBuilder, cluster: Cluster, name: string, o: 
 }
 
 /** A helm.sh/v3 Release of a chart. */
-export function helmRelease(b: ExportBuilder, cluster: Cluster, name: string, chart: string, repo: string, o: { namespace?: string; service?: string; values?: Record<string, unknown> } = {}): string {
+export function helmRelease(
+  b: ExportBuilder,
+  cluster: Cluster,
+  name: string,
+  chart: string,
+  repo: string,
+  o: { namespace?: string; service?: string; values?: Record<string, unknown> } = {},
+): string {
   const ns = o.namespace ?? name;
   const inputs = {
     name,
@@ -303,7 +324,15 @@ export function helmRelease(b: ExportBuilder, cluster: Cluster, name: string, ch
 // ---------------------------------------------------------------- CLI
 
 export interface Explained {
-  result: { role: string; failable: boolean; event: boolean; placements: Array<{ path: string; kinds: string }>; placedBy: string; service: string; requires: string[] };
+  result: {
+    role: string;
+    failable: boolean;
+    event: boolean;
+    placements: Array<{ path: string; kinds: string }>;
+    placedBy: string;
+    service: string;
+    requires: string[];
+  };
   rules: Array<{ id: string; pack: string; matchedProperty?: { path: string; pattern: string; value?: string } }>;
   merged: { specific: boolean; runsOn?: { via: string[]; host?: string; spreads: unknown; spreadHolds: boolean } };
   blindSpots: Array<{ kind: string; subject: string; message: string }>;
@@ -317,7 +346,13 @@ export async function explain(file: string, name: string): Promise<Explained> {
 }
 
 export interface Analysis {
-  findings: Array<{ rule: string; severity: string; message: string; event: { id: string; kind: string; what: string }; affected: Array<{ service: string; state: string }> }>;
+  findings: Array<{
+    rule: string;
+    severity: string;
+    message: string;
+    event: { id: string; kind: string; what: string };
+    affected: Array<{ service: string; state: string }>;
+  }>;
   nodes: Record<string, { kind: string; placedIn?: string[]; role?: string }>;
   blindSpots: Array<{ kind: string; subject: string; message: string }>;
 }

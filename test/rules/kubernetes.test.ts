@@ -6,15 +6,37 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ExportBuilder, aksCluster, analyze, eksCluster, explain, gkeCluster, helmRelease, k8sService, namespace, noRuleFor, paths, secret, workload, zoneFindings,
+  ExportBuilder,
+  aksCluster,
+  analyze,
+  eksCluster,
+  explain,
+  gkeCluster,
+  helmRelease,
+  k8sService,
+  namespace,
+  noRuleFor,
+  paths,
+  secret,
+  workload,
+  zoneFindings,
 } from './k8s-helpers.js';
 import { runCli } from '../helpers/cli.js';
 
 const K8S_TYPES = [
-  'kubernetes:apps/v1:Deployment', 'kubernetes:apps/v1:StatefulSet', 'kubernetes:apps/v1:DaemonSet', 'kubernetes:core/v1:Service',
-  'kubernetes:networking.k8s.io/v1:Ingress', 'kubernetes:core/v1:Namespace', 'kubernetes:core/v1:ConfigMap', 'kubernetes:core/v1:Secret',
-  'kubernetes:policy/v1:PodDisruptionBudget', 'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'kubernetes:helm.sh/v3:Release',
-  'kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'pulumi:providers:kubernetes',
+  'kubernetes:apps/v1:Deployment',
+  'kubernetes:apps/v1:StatefulSet',
+  'kubernetes:apps/v1:DaemonSet',
+  'kubernetes:core/v1:Service',
+  'kubernetes:networking.k8s.io/v1:Ingress',
+  'kubernetes:core/v1:Namespace',
+  'kubernetes:core/v1:ConfigMap',
+  'kubernetes:core/v1:Secret',
+  'kubernetes:policy/v1:PodDisruptionBudget',
+  'kubernetes:rbac.authorization.k8s.io/v1:RoleBinding',
+  'kubernetes:helm.sh/v3:Release',
+  'kubernetes:autoscaling/v2:HorizontalPodAutoscaler',
+  'pulumi:providers:kubernetes',
 ];
 
 describe('a Deployment on a zonal GKE cluster', () => {
@@ -24,7 +46,7 @@ describe('a Deployment on a zonal GKE cluster', () => {
   workload(b, gke, 'checkout', { replicas: 3, spread: true, service: 'checkout' });
   const file = b.write();
 
-  it('lives in the cluster\'s zone, whatever its replicas and spread, and requires the cluster', async () => {
+  it("lives in the cluster's zone, whatever its replicas and spread, and requires the cluster", async () => {
     const e = await explain(file, 'checkout');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['gcp/us-central1/us-central1-a']);
@@ -39,7 +61,9 @@ describe('a Deployment on a zonal GKE cluster', () => {
   it('says so in the text of rules explain: the host, and whether the spread holds', async () => {
     const r = await runCli(['rules', 'explain', 'checkout', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}runs on\s+urn:pulumi:\S+::shop-gke \(through \$provider\.kubeconfig\); spreads over its zones: yes, when spec\.replicas >= 2 \(holds\)/m);
+    expect(r.stdout).toMatch(
+      /^ {2}runs on\s+urn:pulumi:\S+::shop-gke \(through \$provider\.kubeconfig\); spreads over its zones: yes, when spec\.replicas >= 2 \(holds\)/m,
+    );
   });
 
   it('makes that zone a single point of failure of its service', async () => {
@@ -132,7 +156,7 @@ describe('an AKS cluster with agent pools in three zones', async () => {
     expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
   });
 
-  it('a Service is a network path across the cluster\'s zones, managed', async () => {
+  it("a Service is a network path across the cluster's zones, managed", async () => {
     const e = await explain(file, b.urn('kubernetes:core/v1:Service', 'orders-lb'));
     expect(e.result.role).toBe('network-path');
     expect(paths(e)).toEqual(zones);
@@ -165,17 +189,75 @@ describe('configuration, helm and the provider', () => {
   const gke = gkeCluster(b, 'shop-gke', 'europe-west1-b');
   const ns = namespace(b, gke, 'shop');
   const meta = (name: string) => ({ name, namespace: 'shop' });
-  b.add('kubernetes:core/v1:ConfigMap', 'app-config', { id: 'shop/app-config', provider: gke.k8s, inputs: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('app-config'), data: { LOG_LEVEL: 'info' } }, deps: { metadata: [ns] } });
-  b.add('kubernetes:core/v1:Secret', 'db-credentials', { id: 'shop/db-credentials', provider: gke.k8s, inputs: { apiVersion: 'v1', kind: 'Secret', metadata: meta('db-credentials'), stringData: secret() }, deps: { metadata: [ns] } });
-  b.add('kubernetes:policy/v1:PodDisruptionBudget', 'checkout-pdb', { id: 'shop/checkout-pdb', provider: gke.k8s, inputs: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('checkout-pdb'), spec: { minAvailable: 2, selector: { matchLabels: { app: 'checkout' } } } }, deps: { metadata: [ns] } });
-  b.add('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'deployer', { id: 'shop/deployer', provider: gke.k8s, inputs: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('deployer'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' }] }, deps: { metadata: [ns] } });
-  b.add('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'checkout-hpa', { id: 'shop/checkout-hpa', provider: gke.k8s, inputs: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta('checkout-hpa'), spec: { minReplicas: 3, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout' } } } });
+  b.add('kubernetes:core/v1:ConfigMap', 'app-config', {
+    id: 'shop/app-config',
+    provider: gke.k8s,
+    inputs: { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('app-config'), data: { LOG_LEVEL: 'info' } },
+    deps: { metadata: [ns] },
+  });
+  b.add('kubernetes:core/v1:Secret', 'db-credentials', {
+    id: 'shop/db-credentials',
+    provider: gke.k8s,
+    inputs: { apiVersion: 'v1', kind: 'Secret', metadata: meta('db-credentials'), stringData: secret() },
+    deps: { metadata: [ns] },
+  });
+  b.add('kubernetes:policy/v1:PodDisruptionBudget', 'checkout-pdb', {
+    id: 'shop/checkout-pdb',
+    provider: gke.k8s,
+    inputs: {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta('checkout-pdb'),
+      spec: { minAvailable: 2, selector: { matchLabels: { app: 'checkout' } } },
+    },
+    deps: { metadata: [ns] },
+  });
+  b.add('kubernetes:rbac.authorization.k8s.io/v1:RoleBinding', 'deployer', {
+    id: 'shop/deployer',
+    provider: gke.k8s,
+    inputs: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('deployer'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' }],
+    },
+    deps: { metadata: [ns] },
+  });
+  b.add('kubernetes:autoscaling/v2:HorizontalPodAutoscaler', 'checkout-hpa', {
+    id: 'shop/checkout-hpa',
+    provider: gke.k8s,
+    inputs: {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: meta('checkout-hpa'),
+      spec: { minReplicas: 3, maxReplicas: 10, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'checkout' } },
+    },
+  });
   const checkout = workload(b, gke, 'checkout', { replicas: 3, spread: true, service: 'checkout' });
-  b.add('kubernetes:networking.k8s.io/v1:Ingress', 'shop-ingress', { id: 'shop/shop-ingress', provider: gke.k8s, inputs: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { ...meta('shop-ingress'), labels: { 'firebreak.io/service': 'checkout' } }, spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'checkout', port: { number: 80 } } } }] } }] } }, dependsOn: [checkout] });
+  b.add('kubernetes:networking.k8s.io/v1:Ingress', 'shop-ingress', {
+    id: 'shop/shop-ingress',
+    provider: gke.k8s,
+    inputs: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { ...meta('shop-ingress'), labels: { 'firebreak.io/service': 'checkout' } },
+      spec: {
+        rules: [
+          { host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'checkout', port: { number: 80 } } } }] } },
+        ],
+      },
+    },
+    dependsOn: [checkout],
+  });
   helmRelease(b, gke, 'redis', 'redis', 'https://charts.bitnami.com/bitnami', { namespace: 'shop' });
   // A Deployment through the default provider: no kubeconfig to follow.
   const dflt = b.provider('kubernetes', 'default_4_18_1', { version: '4.18.1' });
-  b.add('kubernetes:apps/v1:Deployment', 'orphan', { id: 'shop/orphan', provider: dflt, inputs: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('orphan'), spec: { replicas: 2 } } });
+  b.add('kubernetes:apps/v1:Deployment', 'orphan', {
+    id: 'shop/orphan',
+    provider: dflt,
+    inputs: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('orphan'), spec: { replicas: 2 } },
+  });
   const file = b.write();
 
   it.each(['app-config', 'db-credentials', 'checkout-pdb', 'deployer', 'checkout-hpa', 'shop'])('%s is config-only', async (name) => {
@@ -184,7 +266,7 @@ describe('configuration, helm and the provider', () => {
     expect(e.result.failable).toBe(false);
   });
 
-  it('the kubernetes provider is config-only; the Ingress is a network path in the cluster\'s zone', async () => {
+  it("the kubernetes provider is config-only; the Ingress is a network path in the cluster's zone", async () => {
     const p = await explain(file, 'shop-gke-k8s');
     expect(p.result.role).toBe('config-only');
     const ing = await explain(file, 'shop-ingress');
@@ -193,7 +275,7 @@ describe('configuration, helm and the provider', () => {
     expect(ing.result.requires).toContain(checkout);
   });
 
-  it('a Helm release of an ordinary chart is compute, in its cluster\'s zone', async () => {
+  it("a Helm release of an ordinary chart is compute, in its cluster's zone", async () => {
     const e = await explain(file, 'redis');
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['gcp/europe-west1/europe-west1-b']);
@@ -209,7 +291,7 @@ describe('configuration, helm and the provider', () => {
     expect(e.blindSpots).toEqual([]);
   });
 
-  it('its provider and the GKE cluster\'s cannot be proved to be the same cluster: a blind spot naming both', async () => {
+  it("its provider and the GKE cluster's cannot be proved to be the same cluster: a blind spot naming both", async () => {
     const a = await analyze(file);
     const spots = a.blindSpots.filter((s) => s.kind === 'unknown-cluster');
     expect(spots).toHaveLength(1);

@@ -14,17 +14,38 @@ function estate(dbZone: string) {
   const sg = s.add('openstack:networking/secGroup:SecGroup', 'app-sg', { inputs: { name: 'app-sg', description: 'app' } });
   const key = s.add('openstack:compute/keypair:Keypair', 'ops-key', { inputs: { name: 'ops-key', publicKey: 'ssh-ed25519 AAAAC3Nza ops' } });
   const db = s.add('openstack:compute/instance:Instance', 'db-1', {
-    inputs: { name: 'db-1', flavorName: 'm1.large', imageName: 'ubuntu-24.04', availabilityZone: dbZone, keyPair: key.ref('name'), securityGroups: [sg.ref('name')], networks: [{ uuid: net.ref() }] },
+    inputs: {
+      name: 'db-1',
+      flavorName: 'm1.large',
+      imageName: 'ubuntu-24.04',
+      availabilityZone: dbZone,
+      keyPair: key.ref('name'),
+      securityGroups: [sg.ref('name')],
+      networks: [{ uuid: net.ref() }],
+    },
     outputs: { accessIpV4: '10.20.0.11' },
   });
-  const data = s.add('openstack:blockstorage/volume:Volume', 'db-data', { inputs: { name: 'db-data', size: 200, availabilityZone: dbZone, volumeType: 'ssd' } });
+  const data = s.add('openstack:blockstorage/volume:Volume', 'db-data', {
+    inputs: { name: 'db-data', size: 200, availabilityZone: dbZone, volumeType: 'ssd' },
+  });
   s.add('openstack:compute/volumeAttach:VolumeAttach', 'db-data-attach', { inputs: { instanceId: db.ref(), volumeId: data.ref() } });
   const web = ['nova-a', 'nova-b'].map((zone, i) =>
     s.add('openstack:compute/instance:Instance', `web-${i + 1}`, {
-      inputs: { name: `web-${i + 1}`, flavorName: 'm1.small', imageName: 'ubuntu-24.04', availabilityZone: zone, securityGroups: [sg.ref('name')], networks: [{ uuid: net.ref() }], userData: db.ref('accessIpV4') },
+      inputs: {
+        name: `web-${i + 1}`,
+        flavorName: 'm1.small',
+        imageName: 'ubuntu-24.04',
+        availabilityZone: zone,
+        securityGroups: [sg.ref('name')],
+        networks: [{ uuid: net.ref() }],
+        userData: db.ref('accessIpV4'),
+      },
     }),
   );
-  s.add('openstack:loadbalancer/loadBalancer:LoadBalancer', 'web-lb', { inputs: { name: 'web-lb', vipSubnetId: subnet.ref(), availabilityZone: 'nova-a' }, dependsOn: web });
+  s.add('openstack:loadbalancer/loadBalancer:LoadBalancer', 'web-lb', {
+    inputs: { name: 'web-lb', vipSubnetId: subnet.ref(), availabilityZone: 'nova-a' },
+    dependsOn: web,
+  });
   return s.write();
 }
 

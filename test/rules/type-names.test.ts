@@ -10,7 +10,11 @@ import { loadRuleSet } from '../../src/classify/packs.js';
 import { TypeNameTable } from '../../src/classify/type-names.js';
 
 const classifier = new Classifier(loadRuleSet());
-const ids = (type: string): string[] => classifier.matchingRules(type).filter((m) => !m.catchAll).map((m) => `${m.pack}/${m.rule.id}`);
+const ids = (type: string): string[] =>
+  classifier
+    .matchingRules(type)
+    .filter((m) => !m.catchAll)
+    .map((m) => `${m.pack}/${m.rule.id}`);
 
 describe('type names', () => {
   it.each([
@@ -38,7 +42,14 @@ describe('type names', () => {
 
   it('the table expands renames transitively and stops on cycles', () => {
     const t = new TypeNameTable();
-    t.add({ modules: [{ from: 'p:old', to: 'p:new' }], types: [{ from: 'p:a:A', to: 'p:b:B' }, { from: 'p:b:B', to: 'p:a:A' }, { from: 'p:b:B', to: 'p:old/c:C' }] });
+    t.add({
+      modules: [{ from: 'p:old', to: 'p:new' }],
+      types: [
+        { from: 'p:a:A', to: 'p:b:B' },
+        { from: 'p:b:B', to: 'p:a:A' },
+        { from: 'p:b:B', to: 'p:old/c:C' },
+      ],
+    });
     const v = t.variants('p:a:A');
     expect(v[0]).toBe('p:a:A');
     expect(v).toEqual(expect.arrayContaining(['p:b:B', 'p:old/c:C', 'p:new/c:C', 'p:new:C']));

@@ -23,7 +23,46 @@ import { hostileExport } from '../helpers/reports.js';
 const hasGraphviz = spawnSync('dot', ['-V']).status === 0;
 
 /** Names made of the characters that break formats, plus any unicode. */
-const NASTY = ['"', '\\', '\n', '\r', '`', '|', '<', '>', '&', '#', ';', '%', '{', '}', '[', ']', '(', ')', '*', '_', '~', '@', ':', '/', '\x1b', '\x07', '\u202e', '\u2066', '\u2028', '\u0000', ' ', 'www.', 'http://', '%%{init: {"theme":"dark"}}%%', '\\"', '\\n', '\\N', 'javascript:'];
+const NASTY = [
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '`',
+  '|',
+  '<',
+  '>',
+  '&',
+  '#',
+  ';',
+  '%',
+  '{',
+  '}',
+  '[',
+  ']',
+  '(',
+  ')',
+  '*',
+  '_',
+  '~',
+  '@',
+  ':',
+  '/',
+  '\x1b',
+  '\x07',
+  '\u202e',
+  '\u2066',
+  '\u2028',
+  '\u0000',
+  ' ',
+  'www.',
+  'http://',
+  '%%{init: {"theme":"dark"}}%%',
+  '\\"',
+  '\\n',
+  '\\N',
+  'javascript:',
+];
 const hostileName = fc.oneof(
   fc.array(fc.constantFrom(...NASTY), { minLength: 0, maxLength: 12 }).map((a) => a.join('')),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -72,7 +111,14 @@ describe('escaping per format', () => {
     expect(nodes).toHaveLength(names.length);
     expect(r.stdout).not.toMatch(/href=/);
     // Each label comes back as the text of its node (graphviz may split it over several <text> lines, and trims).
-    const textOf = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.map(textOf).join('') : v && typeof v === 'object' ? textOf((v as Record<string, unknown>)['#text'] ?? '') : '');
+    const textOf = (v: unknown): string =>
+      typeof v === 'string'
+        ? v
+        : Array.isArray(v)
+          ? v.map(textOf).join('')
+          : v && typeof v === 'object'
+            ? textOf((v as Record<string, unknown>)['#text'] ?? '')
+            : '';
     nodes.forEach((g, i) => {
       const shown = textOf(g.text).replace(/\s+/g, '');
       expect(shown).toBe(`<${flat(names[i]!)}>`.replace(/\s+/g, ''));
@@ -84,7 +130,11 @@ describe('escaping per format', () => {
       fc.property(hostileName, (name) => {
         const q = mermaidString(name);
         expect(q).toMatch(/^"[^"<>`%{}\n\r]+"$/);
-        const back = q.slice(1, -1).replace(/#(\d+|quot|amp|lt|gt);/g, (_m, e: string) => (/^\d+$/.test(e) ? String.fromCodePoint(Number(e)) : { quot: '"', amp: '&', lt: '<', gt: '>' }[e]!));
+        const back = q
+          .slice(1, -1)
+          .replace(/#(\d+|quot|amp|lt|gt);/g, (_m, e: string) =>
+            /^\d+$/.test(e) ? String.fromCodePoint(Number(e)) : { quot: '"', amp: '&', lt: '<', gt: '>' }[e]!,
+          );
         expect(back).toBe(flat(name) === '' || /^\s*$/.test(flat(name)) ? ' ' : flat(name));
       }),
       { seed: 21, numRuns: 500 },
@@ -144,7 +194,9 @@ describe('malformed JSON', () => {
 
   it('refuses nesting beyond the limit with the file, line and the limit', async () => {
     const deep = `\n${'['.repeat(500_000)}${']'.repeat(500_000)}`;
-    expect(() => parseJson(deep, 'deep.json')).toThrow(new RegExp(`^deep\\.json:2:${MAX_JSON_DEPTH + 1}: JSON nested too deeply: firebreak reads at most ${MAX_JSON_DEPTH} levels`));
+    expect(() => parseJson(deep, 'deep.json')).toThrow(
+      new RegExp(`^deep\\.json:2:${MAX_JSON_DEPTH + 1}: JSON nested too deeply: firebreak reads at most ${MAX_JSON_DEPTH} levels`),
+    );
     const r = await runCli(['analyze', tempFile('deep.json', deep), '--fail-on', 'none']);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('internal error');
@@ -154,7 +206,13 @@ describe('malformed JSON', () => {
 
 describe('bounded work', () => {
   it('globs match as the old regular expressions did', async () => {
-    const old = (p: string): RegExp => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const old = (p: string): RegExp =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
     const alpha = fc.string({ unit: fc.constantFrom('a', 'b', '*', '?', '.', '/'), maxLength: 10 });
     fc.assert(
       fc.property(alpha, fc.string({ unit: fc.constantFrom('a', 'b', '?', '.', '/', '*'), maxLength: 14 }), (p, t) => {
@@ -177,10 +235,15 @@ describe('bounded work', () => {
   });
 
   it('a domain within its own descendant is an exit-2 error naming both', async () => {
-    const topo = tempFile('firebreak.yaml', 'version: 1\ndomains:\n  - name: loop\n    kind: power-feed\n    within: capital-area\n    contains: [capital-area]\n');
+    const topo = tempFile(
+      'firebreak.yaml',
+      'version: 1\ndomains:\n  - name: loop\n    kind: power-feed\n    within: capital-area\n    contains: [capital-area]\n',
+    );
     const r = await runCli(['analyze', '.@pangyo-2022', '--topology', topo, '--format', 'html', '--fail-on', 'none']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^firebreak: error: .*firebreak\.yaml:\d+:\d+: domain capital-area\/loop is within capital-area, and capital-area is within capital-area\/loop/);
+    expect(r.stderr).toMatch(
+      /^firebreak: error: .*firebreak\.yaml:\d+:\d+: domain capital-area\/loop is within capital-area, and capital-area is within capital-area\/loop/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -215,7 +278,7 @@ describe('errors name the position and what was expected, never input bytes', ()
     expectClean(r, /resources\[2\]\.urn: not a Pulumi URN \(expected urn:pulumi:STACK::PROJECT::TYPE::NAME\)/);
   });
 
-  it('YAML parser errors are in firebreak\'s words with line and column, no code frame, no alias or tag name', async () => {
+  it("YAML parser errors are in firebreak's words with line and column, no code frame, no alias or tag name", async () => {
     const head = 'name: p\nruntime: yaml\n';
     const cases: Array<[string, RegExp]> = [
       [`${head}resources:\n  a:\n    type: aws:s3:Bucket\n    properties: { bucket: "${SECRET}\n`, /Pulumi\.yaml:\d+:\d+: invalid YAML: /],
@@ -233,7 +296,10 @@ describe('errors name the position and what was expected, never input bytes', ()
 
   it('a runtime, compiler or feature that is not a name is not quoted', async () => {
     expectClean(await runCli(['analyze', project({ 'Pulumi.yaml': `name: p\nruntime: "${SECRET} x"\n` })]), /runtime \(not a runtime name\)/);
-    expectClean(await runCli(['analyze', project({ 'Pulumi.yaml': `name: p\nruntime:\n  name: yaml\n  options:\n    compiler: ${SECRET}\n` })]), /runtime\.options\.compiler is set/);
+    expectClean(
+      await runCli(['analyze', project({ 'Pulumi.yaml': `name: p\nruntime:\n  name: yaml\n  options:\n    compiler: ${SECRET}\n` })]),
+      /runtime\.options\.compiler is set/,
+    );
     const state = { version: 4, features: [`${SECRET} x`], deployment: { manifest: {}, resources: [] } };
     expectClean(await runCli(['analyze', tempFile('features.json', JSON.stringify(state))]), /does not support: features\[0\]/);
   });
@@ -290,4 +356,3 @@ describe('files', () => {
     expect(strip(hostile.stdout)).toEqual(strip(plain.stdout));
   });
 });
-

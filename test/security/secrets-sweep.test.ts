@@ -33,7 +33,16 @@ function plant(source: string): string {
 
 /** The forms a planted value must never take. */
 function forms(token: string, value: string): string[] {
-  return [token, value, JSON.stringify(value).slice(1, -1), JSON.stringify(JSON.stringify(value)).slice(1, -1), Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex'), Buffer.from(token).toString('base64'), Buffer.from(token).toString('hex')];
+  return [
+    token,
+    value,
+    JSON.stringify(value).slice(1, -1),
+    JSON.stringify(JSON.stringify(value)).slice(1, -1),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('hex'),
+    Buffer.from(token).toString('base64'),
+    Buffer.from(token).toString('hex'),
+  ];
 }
 
 const plaintext = (v: string) => ({ [SIG]: SECRET_SIG, plaintext: JSON.stringify(v) });
@@ -64,7 +73,12 @@ function exportDoc(stack: string, seal: (v: string) => unknown, tag: string): un
       manifest: { time: '2026-01-01T00:00:00Z', magic: '', version: 'v3.140.0' },
       secrets_providers: { type: 'passphrase', state: { salt: 'v1:abc' } },
       resources: [
-        { urn: `${p}pulumi:pulumi:Stack::shop-${stack}`, custom: false, type: 'pulumi:pulumi:Stack', outputs: { dbPassword: seal(plant(`${tag}-stack-output`)) } },
+        {
+          urn: `${p}pulumi:pulumi:Stack::shop-${stack}`,
+          custom: false,
+          type: 'pulumi:pulumi:Stack',
+          outputs: { dbPassword: seal(plant(`${tag}-stack-output`)) },
+        },
         {
           urn: provider,
           custom: true,
@@ -73,23 +87,50 @@ function exportDoc(stack: string, seal: (v: string) => unknown, tag: string): un
           inputs: { region: 'us-east-1', secretKey: seal(plant(`${tag}-provider-secretkey`)), accessKey: seal(plant(`${tag}-provider-accesskey`)) },
           outputs: { region: 'us-east-1' },
         },
-        res('main', 'aws:ec2/vpc:Vpc', { cidrBlock: '10.0.0.0/16', tags: { Name: seal(plant(`${tag}-vpc-name-tag`)) } }, { cidrBlock: '10.0.0.0/16', id: 'vpc-1' }),
+        res(
+          'main',
+          'aws:ec2/vpc:Vpc',
+          { cidrBlock: '10.0.0.0/16', tags: { Name: seal(plant(`${tag}-vpc-name-tag`)) } },
+          { cidrBlock: '10.0.0.0/16', id: 'vpc-1' },
+        ),
         ...['a', 'b'].map((z) =>
-          res(`private-${z}`, 'aws:ec2/subnet:Subnet', { vpcId: 'vpc-1', availabilityZone: `us-east-1${z}` }, { vpcId: 'vpc-1', availabilityZone: `us-east-1${z}` }, { dependencies: [vpc], propertyDependencies: { vpcId: [vpc] } }),
+          res(
+            `private-${z}`,
+            'aws:ec2/subnet:Subnet',
+            { vpcId: 'vpc-1', availabilityZone: `us-east-1${z}` },
+            { vpcId: 'vpc-1', availabilityZone: `us-east-1${z}` },
+            { dependencies: [vpc], propertyDependencies: { vpcId: [vpc] } },
+          ),
         ),
         res(
           'orders-db',
           'aws:rds/instance:Instance',
-          { engine: 'postgres', multiAz: false, password: seal(plant(`${tag}-db-password`)), identifier: seal(plant(`${tag}-db-identifier`)), tags: { 'firebreak:service': 'shop', Owner: seal(plant(`${tag}-db-owner-tag`)) } },
+          {
+            engine: 'postgres',
+            multiAz: false,
+            password: seal(plant(`${tag}-db-password`)),
+            identifier: seal(plant(`${tag}-db-identifier`)),
+            tags: { 'firebreak:service': 'shop', Owner: seal(plant(`${tag}-db-owner-tag`)) },
+          },
           // availabilityZone as an additional secret output: plain in this file, secret by the list.
-          { engine: 'postgres', multiAz: false, availabilityZone: 'us-east-1a', endpoint: plant(`${tag}-db-aso-endpoint`), password: seal(plant(`${tag}-db-password-out`)) },
+          {
+            engine: 'postgres',
+            multiAz: false,
+            availabilityZone: 'us-east-1a',
+            endpoint: plant(`${tag}-db-aso-endpoint`),
+            password: seal(plant(`${tag}-db-password-out`)),
+          },
           { additionalSecretOutputs: ['endpoint'], dependencies: [subnet('a')] },
         ),
         ...['1', '2'].map((n) =>
           res(
             `web-${n}`,
             'aws:ec2/instance:Instance',
-            { subnetId: n === '1' ? 'subnet-a' : 'subnet-b', tags: { 'firebreak:service': 'shop', Name: seal(plant(`${tag}-web${n}-name`)) }, userData: seal(plant(`${tag}-web${n}-userdata`)) },
+            {
+              subnetId: n === '1' ? 'subnet-a' : 'subnet-b',
+              tags: { 'firebreak:service': 'shop', Name: seal(plant(`${tag}-web${n}-name`)) },
+              userData: seal(plant(`${tag}-web${n}-userdata`)),
+            },
             { subnetId: n === '1' ? 'subnet-a' : 'subnet-b', availabilityZone: n === '1' ? 'us-east-1a' : 'us-east-1b', tags: { 'firebreak:service': 'shop' } },
             { dependencies: [n === '1' ? subnet('a') : subnet('b'), db] },
           ),
@@ -118,7 +159,11 @@ function previewDoc(): unknown {
 
 function checkpointDoc(): unknown {
   const exp = exportDoc('prod', plaintext, 'checkpoint') as { deployment: unknown };
-  const config = { 'aws:region': 'us-east-1', 'aws:secretKey': plant('checkpoint-config-plain-secretkey'), 'shop:dbPassword': { secure: `v1:${plant('checkpoint-config-secure')}` } };
+  const config = {
+    'aws:region': 'us-east-1',
+    'aws:secretKey': plant('checkpoint-config-plain-secretkey'),
+    'shop:dbPassword': { secure: `v1:${plant('checkpoint-config-secure')}` },
+  };
   return { version: 3, checkpoint: { stack: 'organization/shop/prod', config, latest: exp.deployment } };
 }
 
@@ -345,7 +390,7 @@ describe('secret sweep: every command × every format × every secret source', (
           for (const s of seen) if (s.text.includes(form)) leaks.push(`${token} as ${JSON.stringify(form)} in ${s.what}`);
         }
       }
-      expect([...new Set(leaks)].slice(0, 20).join("\n")).toBe("");
+      expect([...new Set(leaks)].slice(0, 20).join('\n')).toBe('');
     }, 120_000);
   }
 });
@@ -369,7 +414,7 @@ describe('secret sweep: the sources are real and are honoured', () => {
     }
   });
 
-  it('plan --apply writes secrets as empty secret envelopes, providers\' secret inputs too', async () => {
+  it("plan --apply writes secrets as empty secret envelopes, providers' secret inputs too", async () => {
     for (const source of sources.filter((s) => s.name.startsWith('yaml'))) {
       const out = path.join(mkdtempSync(path.join(root, 'out-')), 'planned.json');
       const r = await runCli(['plan', ...source.inputs, '--add-domain', 'us-east-1c', '--apply', out], { cwd: root });
@@ -396,16 +441,32 @@ describe('secret sweep: errors', () => {
     const inputs: string[][] = [];
     // A state whose broken resource holds secrets: a bad URN, a dangling dependency.
     const bad = exportDoc('prod', plaintext, 'err-export') as { deployment: { resources: Array<Record<string, unknown>> } };
-    bad.deployment.resources.push({ urn: `not-a-urn-${put('err-urn-neighbour')}`, type: 'aws:ec2/instance:Instance', inputs: { password: plaintext(put('err-urn-password')) } });
-    bad.deployment.resources.push({ urn: 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::dangling', type: 'aws:ec2/instance:Instance', dependencies: ['urn:pulumi:prod::shop::x:y:Z::gone'], inputs: { token: ciphertext(put('err-dangling-cipher')) } });
+    bad.deployment.resources.push({
+      urn: `not-a-urn-${put('err-urn-neighbour')}`,
+      type: 'aws:ec2/instance:Instance',
+      inputs: { password: plaintext(put('err-urn-password')) },
+    });
+    bad.deployment.resources.push({
+      urn: 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::dangling',
+      type: 'aws:ec2/instance:Instance',
+      dependencies: ['urn:pulumi:prod::shop::x:y:Z::gone'],
+      inputs: { token: ciphertext(put('err-dangling-cipher')) },
+    });
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(bad));
     inputs.push([path.join(dir, 'bad.json')]);
     // Malformed JSON right after a plaintext secret.
-    writeFileSync(path.join(dir, 'broken.json'), `{"version":3,"deployment":{"resources":[{"urn":"u","inputs":{"p":{"${SIG}":"${SECRET_SIG}","plaintext":${JSON.stringify(JSON.stringify(put('err-json-plaintext')))}}, "x": True}}]}}`);
+    writeFileSync(
+      path.join(dir, 'broken.json'),
+      `{"version":3,"deployment":{"resources":[{"urn":"u","inputs":{"p":{"${SIG}":"${SECRET_SIG}","plaintext":${JSON.stringify(JSON.stringify(put('err-json-plaintext')))}}, "x": True}}]}}`,
+    );
     inputs.push([path.join(dir, 'broken.json')]);
     // A preview step without newState next to steps with secrets.
     const preview = previewDoc() as { steps: Array<Record<string, unknown>> };
-    preview.steps.push({ op: 'update', urn: 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::empty', oldState: { inputs: { password: plaintext(put('err-preview-old')) } } });
+    preview.steps.push({
+      op: 'update',
+      urn: 'urn:pulumi:prod::shop::aws:ec2/instance:Instance::empty',
+      oldState: { inputs: { password: plaintext(put('err-preview-old')) } },
+    });
     writeFileSync(path.join(dir, 'preview.json'), JSON.stringify(preview));
     inputs.push([path.join(dir, 'preview.json')]);
     // YAML programs that fail where a secret is used.
@@ -419,16 +480,28 @@ describe('secret sweep: errors', () => {
     yamlCases.forEach((program, i) => {
       const d = path.join(dir, `yaml-${i}`);
       mkdirSync(d);
-      writeFileSync(path.join(d, 'Pulumi.yaml'), `name: shop\nruntime: yaml\nconfig:\n  dbPassword:\n    type: integer\n    secret: true\n  count:\n    type: integer\n${program}`);
-      writeFileSync(path.join(d, 'Pulumi.dev.yaml'), `config:\n  shop:dbPassword:\n    secure: v1:${put(`err-yaml-secure-${i}`)}\n  shop:count: ${JSON.stringify(put(`err-yaml-count-${i}`))}\n`);
+      writeFileSync(
+        path.join(d, 'Pulumi.yaml'),
+        `name: shop\nruntime: yaml\nconfig:\n  dbPassword:\n    type: integer\n    secret: true\n  count:\n    type: integer\n${program}`,
+      );
+      writeFileSync(
+        path.join(d, 'Pulumi.dev.yaml'),
+        `config:\n  shop:dbPassword:\n    secure: v1:${put(`err-yaml-secure-${i}`)}\n  shop:count: ${JSON.stringify(put(`err-yaml-count-${i}`))}\n`,
+      );
       inputs.push([`${d}@dev`]);
     });
     let failures = 0;
     for (const input of inputs) {
-      for (const args of [['analyze', ...input], ['check', ...input, '--format', 'sarif'], ['plan', ...input, '--add-domain', 'x', '--format', 'json'], ['rules', 'explain', 'a', ...input]]) {
+      for (const args of [
+        ['analyze', ...input],
+        ['check', ...input, '--format', 'sarif'],
+        ['plan', ...input, '--add-domain', 'x', '--format', 'json'],
+        ['rules', 'explain', 'a', ...input],
+      ]) {
         const r = await runCli(args, { cwd: dir });
         if (r.code === 2) failures++;
-        for (const [token, value] of mine) for (const form of forms(token, value)) expect(`${r.stdout}\n${r.stderr}`.includes(form), `${token} in ${args.join(' ')}: ${r.stderr}`).toBe(false);
+        for (const [token, value] of mine)
+          for (const form of forms(token, value)) expect(`${r.stdout}\n${r.stderr}`.includes(form), `${token} in ${args.join(' ')}: ${r.stderr}`).toBe(false);
       }
     }
     // Nearly every case must fail (the YAML case with a missing reference is analysed with an unknown).
@@ -438,45 +511,52 @@ describe('secret sweep: errors', () => {
 
 describe('secret sweep: a real checkpoint with secrets', () => {
   const file = path.join(corpusDir, 'pulumi-pulumi', 'checkpoints', 'checkpoint-secrets.json');
-  it.runIf(existsSync(file))('no ciphertext of pulumi/pulumi checkpoint-secrets.json, nor its decoded text, in any format or in plan --apply output', async () => {
-    const ciphertexts: string[] = [];
-    // The document with every secret envelope taken out: what is not secret in it.
-    const open = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(open);
-      if (v && typeof v === 'object') {
-        const o = v as Record<string, unknown>;
-        if (o[SIG] === SECRET_SIG && typeof o.ciphertext === 'string') {
-          ciphertexts.push(o.ciphertext);
-          return null;
+  it.runIf(existsSync(file))(
+    'no ciphertext of pulumi/pulumi checkpoint-secrets.json, nor its decoded text, in any format or in plan --apply output',
+    async () => {
+      const ciphertexts: string[] = [];
+      // The document with every secret envelope taken out: what is not secret in it.
+      const open = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(open);
+        if (v && typeof v === 'object') {
+          const o = v as Record<string, unknown>;
+          if (o[SIG] === SECRET_SIG && typeof o.ciphertext === 'string') {
+            ciphertexts.push(o.ciphertext);
+            return null;
+          }
+          return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, open(x)]));
         }
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, open(x)]));
+        return v;
+      };
+      const plain = JSON.stringify(open(JSON.parse(readFileSync(file, 'utf8'))));
+      expect(ciphertexts.length).toBeGreaterThan(0);
+      // The b64 secrets provider: the ciphertext is the base64 of the value's JSON. This fixture also holds
+      // some of its secret values in plain text elsewhere (a resource id, an ARN): only values secret everywhere count.
+      const needles = [
+        ...new Set(
+          ciphertexts.flatMap((c) => {
+            const decoded = JSON.parse(Buffer.from(c, 'base64').toString('utf8')) as unknown;
+            const text = typeof decoded === 'string' ? decoded : JSON.stringify(decoded);
+            return [c, ...(plain.includes(JSON.stringify(text).slice(1, -1)) ? [] : [text, JSON.stringify(text).slice(1, -1)])];
+          }),
+        ),
+      ].filter((n) => n.length >= 8);
+      expect(needles.length).toBeGreaterThan(ciphertexts.length / 2);
+      const out = mkdtempSync(path.join(root, 'out-'));
+      const texts: string[] = [];
+      for (const format of REPORT_FORMATS) {
+        const r = await runCli(['analyze', file, '--format', format], { cwd: out });
+        expect(r.code, r.stderr).toBeLessThan(2);
+        texts.push(r.stdout, r.stderr);
       }
-      return v;
-    };
-    const plain = JSON.stringify(open(JSON.parse(readFileSync(file, 'utf8'))));
-    expect(ciphertexts.length).toBeGreaterThan(0);
-    // The b64 secrets provider: the ciphertext is the base64 of the value's JSON. This fixture also holds
-    // some of its secret values in plain text elsewhere (a resource id, an ARN): only values secret everywhere count.
-    const needles = [...new Set(ciphertexts.flatMap((c) => {
-      const decoded = JSON.parse(Buffer.from(c, 'base64').toString('utf8')) as unknown;
-      const text = typeof decoded === 'string' ? decoded : JSON.stringify(decoded);
-      return [c, ...(plain.includes(JSON.stringify(text).slice(1, -1)) ? [] : [text, JSON.stringify(text).slice(1, -1)])];
-    }))].filter((n) => n.length >= 8);
-    expect(needles.length).toBeGreaterThan(ciphertexts.length / 2);
-    const out = mkdtempSync(path.join(root, 'out-'));
-    const texts: string[] = [];
-    for (const format of REPORT_FORMATS) {
-      const r = await runCli(['analyze', file, '--format', format], { cwd: out });
+      const r = await runCli(['plan', file, '--add-domain', 'us-west-2', '--from', 'us-east-2', '--apply', path.join(out, 'planned.json')], { cwd: out });
       expect(r.code, r.stderr).toBeLessThan(2);
-      texts.push(r.stdout, r.stderr);
-    }
-    const r = await runCli(['plan', file, '--add-domain', 'us-west-2', '--from', 'us-east-2', '--apply', path.join(out, 'planned.json')], { cwd: out });
-    expect(r.code, r.stderr).toBeLessThan(2);
-    // The secrets are still marked in the written checkpoint, their values gone.
-    expect(readFileSync(path.join(out, 'planned.json'), 'utf8')).toContain(SECRET_SIG);
-    texts.push(r.stdout, r.stderr, ...filesUnder(out).map((f) => readFileSync(f, 'utf8')));
-    for (const n of needles) for (const t of texts) expect(t.includes(n)).toBe(false);
-  });
+      // The secrets are still marked in the written checkpoint, their values gone.
+      expect(readFileSync(path.join(out, 'planned.json'), 'utf8')).toContain(SECRET_SIG);
+      texts.push(r.stdout, r.stderr, ...filesUnder(out).map((f) => readFileSync(f, 'utf8')));
+      for (const n of needles) for (const t of texts) expect(t.includes(n)).toBe(false);
+    },
+  );
   it.skipIf(existsSync(file))('skipped: ../shared/corpus is absent', () => {
     expect(existsSync(file)).toBe(false);
   });

@@ -20,7 +20,12 @@ describe('zod issues as problems', () => {
 
   it('adds the lead and the position, and keeps at most max problems', () => {
     const list = issues({ rules: [{ id: 1 }, { id: 2 }, { id: 3 }], extra: true });
-    const problems = zodProblems('f.yaml', list, { lead: 'not a pack: ', style: 'dots', max: 2, positionOf: (p) => (p[0] === 'rules' ? { line: 3, column: 5 } : undefined) });
+    const problems = zodProblems('f.yaml', list, {
+      lead: 'not a pack: ',
+      style: 'dots',
+      max: 2,
+      positionOf: (p) => (p[0] === 'rules' ? { line: 3, column: 5 } : undefined),
+    });
     expect(problems).toHaveLength(2);
     expect(problems[0]).toEqual({ file: 'f.yaml', line: 3, column: 5, reason: expect.stringMatching(/^not a pack: rules\.0\.id: /) });
     expect(zodProblems('f.yaml', list)).toHaveLength(4);

@@ -90,26 +90,28 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = strandedCritical ? 'critical' : stranded.length > 0 || (together && critical > 0) ? 'high' : 'medium';
     const tools = [...new Set(hit.flatMap((g) => g.tools.map((t) => ctx.engine.ids[t]!)))].sort(byText);
     const ev = ctx.eventRef(event);
-    findings.push(newFinding({ id }, { kind: 'event', event: ev }, names, {
-      severity,
-      message: fill(messages.concentrated, {
-        tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
-        groups: hit.length,
-        services: listNames(names, 5),
-        what: ev.what,
-        name: ev.name,
-        where: together ? messages.together : messages.apart,
-        stranded: stranded.length,
+    findings.push(
+      newFinding({ id }, { kind: 'event', event: ev }, names, {
+        severity,
+        message: fill(messages.concentrated, {
+          tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
+          groups: hit.length,
+          services: listNames(names, 5),
+          what: ev.what,
+          name: ev.name,
+          where: together ? messages.together : messages.apart,
+          stranded: stranded.length,
+        }),
+        event: ev,
+        inPolicy: true,
+        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
+        affected: [],
+        stranded,
+        services: names,
+        evidence: { nodes: [...tools, ...hit.map((g) => g.id)], events: [ev] },
+        locations: ctx.locationsOf(event),
       }),
-      event: ev,
-      inPolicy: true,
-      blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-      affected: [],
-      stranded,
-      services: names,
-      evidence: { nodes: [...tools, ...hit.map((g) => g.id)], events: [ev] },
-      locations: ctx.locationsOf(event),
-    }));
+    );
   }
   return findings;
 }

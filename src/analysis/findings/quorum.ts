@@ -47,18 +47,28 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const critical = g.dependents.filter((d) => d.critical).length;
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = g.dependents.map((d) => d.service).sort();
-    findings.push(newFinding({ id }, { kind: 'group', id: groupId }, names, {
-      severity,
-      message: fill(messages.lost, { name: g.name, k: g.k, n: g.n, events: listNames(events.map((e) => `${e.what} ${e.name}`), 3).replace(/ more services$/, ' more') }),
-      event: events[0]!,
-      inPolicy: true,
-      blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-      affected: [],
-      stranded: [],
-      services: names,
-      evidence: { nodes: [groupId, ...g.members], events },
-      locations: g.locations,
-    }));
+    findings.push(
+      newFinding({ id }, { kind: 'group', id: groupId }, names, {
+        severity,
+        message: fill(messages.lost, {
+          name: g.name,
+          k: g.k,
+          n: g.n,
+          events: listNames(
+            events.map((e) => `${e.what} ${e.name}`),
+            3,
+          ).replace(/ more services$/, ' more'),
+        }),
+        event: events[0]!,
+        inPolicy: true,
+        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
+        affected: [],
+        stranded: [],
+        services: names,
+        evidence: { nodes: [groupId, ...g.members], events },
+        locations: g.locations,
+      }),
+    );
   }
   return findings;
 }

@@ -84,25 +84,27 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = severityByCritical(critical, 'medium');
     const ev = ctx.eventRef(event);
     const tools = lost;
-    findings.push(newFinding({ id }, { kind: 'event', event: ev }, names, {
-      severity,
-      message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
-        what: ev.what,
-        name: ev.name,
-        tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
-        groups: groups.length,
-        services: listNames(names, 5),
-        stranded: stranded.length,
+    findings.push(
+      newFinding({ id }, { kind: 'event', event: ev }, names, {
+        severity,
+        message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
+          what: ev.what,
+          name: ev.name,
+          tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
+          groups: groups.length,
+          services: listNames(names, 5),
+          stranded: stranded.length,
+        }),
+        event: ev,
+        inPolicy: true,
+        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
+        affected: [],
+        stranded,
+        services: names,
+        evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
+        locations: ctx.locationsOf(event),
       }),
-      event: ev,
-      inPolicy: true,
-      blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-      affected: [],
-      stranded,
-      services: names,
-      evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
-      locations: ctx.locationsOf(event),
-    }));
+    );
   }
   return findings;
 }

@@ -108,7 +108,13 @@ class StoredScenario implements Scenario {
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
 
 /** Runs every event once and keeps what the finding kinds read. */
-export function scenarioView(engine: Engine, model: Model, policy: Policy, events: number[], cutSets: Array<{ events: number[]; services: number[] }>): ScenarioView {
+export function scenarioView(
+  engine: Engine,
+  model: Model,
+  policy: Policy,
+  events: number[],
+  cutSets: Array<{ events: number[]; services: number[] }>,
+): ScenarioView {
   const inPolicy = (event: number): boolean => {
     const node = engine.nodes[event]!;
     return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
@@ -198,7 +204,10 @@ export function scenarioView(engine: Engine, model: Model, policy: Policy, event
         k: n.k,
         n: n.n,
         members: members.map((m) => m.id),
-        dependents: engine.dependentServices(i!).map((d) => engine.nodes[d]!).flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : [])),
+        dependents: engine
+          .dependentServices(i!)
+          .map((d) => engine.nodes[d]!)
+          .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : [])),
         locations: members.flatMap((m) => (m.kind === 'component' && m.source ? [m.source] : [])),
       };
     },

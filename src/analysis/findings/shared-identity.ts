@@ -77,24 +77,26 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = identity.dependents.map((d) => d.service);
     const first = events.find((e) => e.kind === 'domain') ?? events[0]!;
-    findings.push(newFinding({ id }, { kind: identity.kind, id: identity.id }, names, {
-      severity,
-      message: fill(messages.shared, {
-        name: identity.name,
-        service: identity.service,
-        count: names.length,
-        services: listNames(names, 6),
-        events: listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events'),
+    findings.push(
+      newFinding({ id }, { kind: identity.kind, id: identity.id }, names, {
+        severity,
+        message: fill(messages.shared, {
+          name: identity.name,
+          service: identity.service,
+          count: names.length,
+          services: listNames(names, 6),
+          events: listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events'),
+        }),
+        event: first,
+        inPolicy: true,
+        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
+        affected: [],
+        stranded: [],
+        services: [...names].sort(),
+        evidence: { nodes: [identity.id], events },
+        locations: identity.locations,
       }),
-      event: first,
-      inPolicy: true,
-      blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-      affected: [],
-      stranded: [],
-      services: [...names].sort(),
-      evidence: { nodes: [identity.id], events },
-      locations: identity.locations,
-    }));
+    );
   }
   return findings;
 }

@@ -44,23 +44,25 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = !inPolicy ? 'info' : critical.length >= 2 ? 'medium' : critical.length === 1 ? 'low' : 'info';
     const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
-    findings.push(newFinding({ id }, { kind: 'event', event }, names, {
-      severity,
-      message: fill(messages.lost, {
-        events: refs.map((r) => `${r.what} ${r.name}`).join(' and '),
-        effect,
-        count: lost.length,
-        total: ctx.totalServices,
-        critical: critical.length,
+    findings.push(
+      newFinding({ id }, { kind: 'event', event }, names, {
+        severity,
+        message: fill(messages.lost, {
+          events: refs.map((r) => `${r.what} ${r.name}`).join(' and '),
+          effect,
+          count: lost.length,
+          total: ctx.totalServices,
+          critical: critical.length,
+        }),
+        event,
+        inPolicy,
+        blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
+        affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+        stranded: [],
+        evidence: { nodes: refs.map((r) => r.id), events: refs },
+        locations: cut.events.flatMap((e) => ctx.locationsOf(e)),
       }),
-      event,
-      inPolicy,
-      blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
-      affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
-      stranded: [],
-      evidence: { nodes: refs.map((r) => r.id), events: refs },
-      locations: cut.events.flatMap((e) => ctx.locationsOf(e)),
-    }));
+    );
   }
   return findings;
 }

@@ -12,8 +12,7 @@ import { fill, listNames, lostEffect, servicesHit, severityByCritical, strandedG
 export const id = 'single-point-of-failure';
 export const title = 'Single point of failure';
 export const defaultSeverity: Severity = 'high';
-export const description =
-  'One domain (zone, data center, region) or one unduplicated component whose loss leaves a critical service down or stranded.';
+export const description = 'One domain (zone, data center, region) or one unduplicated component whose loss leaves a critical service down or stranded.';
 
 export const messages = {
   lost: 'Losing {what} {name} {effect} ({count} of {total} services, {critical} critical){survivors}',
@@ -41,27 +40,29 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = inPolicy ? severityByCritical(critical.filter((s) => ctx.inPolicyFor(ev, s.service)).length, 'low') : 'info';
     const effect = lostEffect(lost, messages);
     const names = lost.map((s) => s.service);
-    findings.push(newFinding({ id }, { kind: 'event', event }, names, {
-      severity,
-      message: fill(messages.lost, {
-        what: event.what,
-        name: event.name,
-        effect,
-        count: lost.length,
-        total: ctx.totalServices,
-        critical: critical.length,
-        survivors:
-          ctx.totalServices - lost.length > 0 && ctx.totalServices - lost.length <= 3
-            ? fill(messages.survivors, { services: listNames(survivorsOf(ctx.serviceNames, names)), s: ctx.totalServices - lost.length === 1 ? 's' : '' })
-            : '',
+    findings.push(
+      newFinding({ id }, { kind: 'event', event }, names, {
+        severity,
+        message: fill(messages.lost, {
+          what: event.what,
+          name: event.name,
+          effect,
+          count: lost.length,
+          total: ctx.totalServices,
+          critical: critical.length,
+          survivors:
+            ctx.totalServices - lost.length > 0 && ctx.totalServices - lost.length <= 3
+              ? fill(messages.survivors, { services: listNames(survivorsOf(ctx.serviceNames, names)), s: ctx.totalServices - lost.length === 1 ? 's' : '' })
+              : '',
+        }),
+        event,
+        inPolicy,
+        blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
+        affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+        stranded: strandedGroups(ctx, scenario),
+        locations: ctx.locationsOf(ev),
       }),
-      event,
-      inPolicy,
-      blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
-      affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
-      stranded: strandedGroups(ctx, scenario),
-      locations: ctx.locationsOf(ev),
-    }));
+    );
   }
   return findings;
 }

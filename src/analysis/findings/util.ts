@@ -30,7 +30,10 @@ export function severityByCritical(critical: number, otherwise: 'medium' | 'low'
 export function lostEffect(lost: Array<{ service: string; state: string }>, words: { down: string; stranded: string }): string {
   const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
   const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
-  return [down.length > 0 ? fill(words.down, { services: listNames(down) }) : '', stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '']
+  return [
+    down.length > 0 ? fill(words.down, { services: listNames(down) }) : '',
+    stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '',
+  ]
     .filter(Boolean)
     .join(' and ');
 }
@@ -77,8 +80,14 @@ export function strandedGroups(view: ScenarioView, scenario: Scenario): Stranded
     out.push({
       group: engine.ids[i]!,
       ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}),
-      survivors: engine.componentsOf(i).filter((m) => scenario.stateOf(m) < DOWN).map((m) => engine.ids[m]!),
-      tools: scenario.lostToolsOf(i).map((t) => engine.ids[t]!).sort(byText),
+      survivors: engine
+        .componentsOf(i)
+        .filter((m) => scenario.stateOf(m) < DOWN)
+        .map((m) => engine.ids[m]!),
+      tools: scenario
+        .lostToolsOf(i)
+        .map((t) => engine.ids[t]!)
+        .sort(byText),
     });
   });
   return out.sort((a, b) => byText(a.group, b.group));

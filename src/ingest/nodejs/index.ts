@@ -65,7 +65,8 @@ function tsxLoader(main: string): string {
   if (!found) {
     throw new InputError({
       file: main,
-      reason: 'running a TypeScript program needs tsx, which is not installed: run `npm install -g tsx` (beside a global firebreak) or `npm install --save-dev tsx` in the project, then try again',
+      reason:
+        'running a TypeScript program needs tsx, which is not installed: run `npm install -g tsx` (beside a global firebreak) or `npm install --save-dev tsx` in the project, then try again',
     });
   }
   return pathToFileURL(found).href;
@@ -107,7 +108,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
     const hasModules = existsSync(path.join(project.absDir, 'node_modules'));
     throw new InputError({
       file: project.dir,
-      reason: `${hasModules ? 'node_modules has no @pulumi/pulumi' : 'the program\'s dependencies are not installed (no node_modules)'}: run \`${install}\` in ${project.dir}, then try again (firebreak runs the program with its own @pulumi/pulumi, as \`pulumi preview\` does)`,
+      reason: `${hasModules ? 'node_modules has no @pulumi/pulumi' : "the program's dependencies are not installed (no node_modules)"}: run \`${install}\` in ${project.dir}, then try again (firebreak runs the program with its own @pulumi/pulumi, as \`pulumi preview\` does)`,
     });
   }
 
@@ -144,7 +145,9 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
     }
     const parsed = runResultSchema.safeParse(run.message);
     if (!parsed.success) {
-      throw new InputError(parsed.error.issues.slice(0, 5).map((i) => ({ file: mainShown, reason: `the program's runner sent a malformed result: ${describeZodIssue(i, '')}` })));
+      throw new InputError(
+        parsed.error.issues.slice(0, 5).map((i) => ({ file: mainShown, reason: `the program's runner sent a malformed result: ${describeZodIssue(i, '')}` })),
+      );
     }
     const result = parsed.data;
     if (!result.ok) throw new InputError(programProblem(project, result.error));
@@ -216,10 +219,13 @@ function runChild(p: NodejsProject, launch: Launch, requestFile: string, timeout
     };
     const onExit = (): void => kill();
     process.once('exit', onExit);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, Math.max(1, timeoutSeconds) * 1000);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        kill();
+      },
+      Math.max(1, timeoutSeconds) * 1000,
+    );
     // The result: the run is over, whatever the program left running.
     child.on('message', (m: unknown) => {
       if (received) return;
@@ -249,7 +255,10 @@ function runChild(p: NodejsProject, launch: Launch, requestFile: string, timeout
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^at /.test(l) && !/^Node\.js v\d/.test(l));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^at /.test(l) && !/^Node\.js v\d/.test(l));
   const line = lines[lines.length - 1];
   return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
@@ -268,7 +277,12 @@ function programProblem(p: NodejsProject, error: { message: string; stack?: stri
   const compile = /^(.*?):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message);
   if (/Transform failed/.test(error.message) && compile) {
     const file = compile[1]!;
-    return { file: inside(file) ? shown(p, file) : file, line: Number(compile[2]), column: Number(compile[3]), reason: `the program does not compile: ${compile[4]}` };
+    return {
+      file: inside(file) ? shown(p, file) : file,
+      line: Number(compile[2]),
+      column: Number(compile[3]),
+      reason: `the program does not compile: ${compile[4]}`,
+    };
   }
   // ts-node: `⨯ Unable to compile TypeScript:\nindex.ts(4,81): error TS1005: ',' expected.` (paths from the project directory).
   const tsc = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/m.exec(error.message);
@@ -325,7 +339,11 @@ function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {
   if (w.provider) record.provider = w.provider;
   if (w.external) record.external = true;
   if (w.source) {
-    record.source = { file: shown(p, w.source.file), ...(w.source.line ? { line: w.source.line } : {}), ...(w.source.column ? { column: w.source.column } : {}) };
+    record.source = {
+      file: shown(p, w.source.file),
+      ...(w.source.line ? { line: w.source.line } : {}),
+      ...(w.source.column ? { column: w.source.column } : {}),
+    };
   }
   return record;
 }

@@ -67,7 +67,6 @@ export interface NodejsProject {
   warnings: Warning[];
 }
 
-
 const isSecure = (v: unknown): boolean => isObject(v) && Object.keys(v).length === 1 && 'secure' in v;
 
 function containsSecure(v: unknown): boolean {
@@ -111,15 +110,24 @@ export function readNodejsProject(target: string, stackOption: string | undefine
     if (!f) {
       throw new InputError({
         file: path.join(sdir, `Pulumi.${stack}.yaml`),
-        reason: stacks.length > 0 ? `no stack "${stack}": available stacks are ${stacks.join(', ')}` : `no stack config file for stack "${stack}" (the project has none)`,
+        reason:
+          stacks.length > 0
+            ? `no stack "${stack}": available stacks are ${stacks.join(', ')}`
+            : `no stack config file for stack "${stack}" (the project has none)`,
       });
     }
     stackFile = readYamlFile(f, 'the stack config');
   } else if (stacks.length === 1) {
     stack = stacks[0]!;
-    stackFile = readYamlFile(['yaml', 'yml'].map((e) => path.join(sdir, `Pulumi.${stack}.${e}`)).find((x) => existsSync(x))!, 'the stack config');
+    stackFile = readYamlFile(
+      ['yaml', 'yml'].map((e) => path.join(sdir, `Pulumi.${stack}.${e}`)).find((x) => existsSync(x))!,
+      'the stack config',
+    );
   } else if (stacks.length > 1) {
-    throw new InputError({ file: pf, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK` });
+    throw new InputError({
+      file: pf,
+      reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+    });
   } else {
     stack = 'dev';
     warnings.push({ file: pf, message: 'no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"' });
@@ -186,7 +194,10 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
     const v = JSON.parse(readFileSync(f, 'utf8')) as unknown;
     return isObject(v) ? v : undefined;
   } catch (err) {
-    throw new InputError({ file: f, reason: `cannot read package.json: ${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')}` });
+    throw new InputError({
+      file: f,
+      reason: `cannot read package.json: ${err instanceof SyntaxError ? 'not valid JSON' : ((err as NodeJS.ErrnoException).code ?? 'unreadable')}`,
+    });
   }
 }
 

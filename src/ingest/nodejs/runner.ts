@@ -116,7 +116,7 @@ function fail(err: unknown): void {
   }
   let message: string;
   try {
-    message = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    message = typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
   } catch {
     message = String(err);
   }
@@ -247,7 +247,16 @@ function tolerateMissingConfig(pulumi: Record<string, unknown>): void {
   const proto = (pulumi.Config as { prototype?: Record<string, unknown> } | undefined)?.prototype;
   if (!proto) return;
   const secret = pulumi.secret as ((v: unknown) => unknown) | undefined;
-  for (const method of ['require', 'requireSecret', 'requireNumber', 'requireBoolean', 'requireObject', 'requireSecretNumber', 'requireSecretBoolean', 'requireSecretObject']) {
+  for (const method of [
+    'require',
+    'requireSecret',
+    'requireNumber',
+    'requireBoolean',
+    'requireObject',
+    'requireSecretNumber',
+    'requireSecretBoolean',
+    'requireSecretObject',
+  ]) {
     const orig = proto[method];
     if (typeof orig !== 'function') continue;
     proto[method] = function (this: { name?: string }, key: unknown, ...rest: unknown[]): unknown {
@@ -259,7 +268,9 @@ function tolerateMissingConfig(pulumi: Record<string, unknown>): void {
         const shown = full.startsWith(`${request.project}:`) ? full.slice(request.project.length + 1) : full;
         if (!unresolved.includes(shown)) {
           unresolved.push(shown);
-          warnings.push(`config ${shown} has no value; analysed as the unknown <${shown}> (set it with \`pulumi config set ${method.includes('Secret') ? '--secret ' : ''}${shown}\` or give it a default)`);
+          warnings.push(
+            `config ${shown} has no value; analysed as the unknown <${shown}> (set it with \`pulumi config set ${method.includes('Secret') ? '--secret ' : ''}${shown}\` or give it a default)`,
+          );
         }
         if (method === 'require') return `<${shown}>`;
         if (method === 'requireSecret') return secret ? secret(`<${shown}>`) : `<${shown}>`;
@@ -390,7 +401,8 @@ async function run(): Promise<void> {
     return `urn:pulumi:${request.stack}::${request.project}::${qualified}::${name}`;
   };
   // Let each registration through the mock monitor, then capture what it registered.
-  const tap = <Req, Resp>(call: (req: Req, cb: (err: unknown, resp: Resp | undefined) => void) => unknown, capture: (req: Req, resp: Resp) => void) =>
+  const tap =
+    <Req, Resp>(call: (req: Req, cb: (err: unknown, resp: Resp | undefined) => void) => unknown, capture: (req: Req, resp: Resp) => void) =>
     (req: Req, callback: (err: unknown, resp: Resp | undefined) => void) =>
       call(req, (err, resp) => {
         if (!err && resp) {

@@ -49,7 +49,10 @@ export class Confinement {
   /** Refuse a `main:` or `stackConfigDir` outside the project (unless allowed). */
   check(p: string, where: SourceLocation, what: string): void {
     if (this.allowOutside || this.inside(p)) return;
-    throw new InputError({ ...where, reason: `${what} points outside the project directory; firebreak reads only inside it (pass --allow-outside-project to allow this)` });
+    throw new InputError({
+      ...where,
+      reason: `${what} points outside the project directory; firebreak reads only inside it (pass --allow-outside-project to allow this)`,
+    });
   }
 
   /** Read a file for the program: a Buffer, or the reason it may not be read (without the file's bytes). */

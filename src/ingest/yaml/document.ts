@@ -192,7 +192,8 @@ export function stackConfigBlock(stackFile: YamlFile): Record<string, unknown> {
   const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (sv !== null && sv !== undefined && !isMap(sv)) throw new InputError({ file: stackFile.file, reason: 'the stack config file must be a YAML map' });
   const block = isMap(sv) ? sv.config : undefined;
-  if (block !== undefined && block !== null && !isMap(block)) throw new InputError({ file: stackFile.file, ...positionOf(stackFile, ['config']), reason: '`config` must be a map of keys to values' });
+  if (block !== undefined && block !== null && !isMap(block))
+    throw new InputError({ file: stackFile.file, ...positionOf(stackFile, ['config']), reason: '`config` must be a map of keys to values' });
   return block ?? {};
 }
 

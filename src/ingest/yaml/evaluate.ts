@@ -50,9 +50,26 @@ export function missingSymbol(display: string): string {
 
 const RESOURCE_KEYS = new Set(['type', 'properties', 'options', 'name', 'get', 'defaultProvider']);
 const OPTION_KEYS = new Set([
-  'dependsOn', 'parent', 'provider', 'providers', 'protect', 'ignoreChanges', 'replaceOnChanges', 'deleteBeforeReplace',
-  'retainOnDelete', 'deletedWith', 'replaceWith', 'aliases', 'customTimeouts', 'import', 'version', 'pluginDownloadURL',
-  'additionalSecretOutputs', 'hideDiffs', 'replacementTrigger', 'envVarMappings',
+  'dependsOn',
+  'parent',
+  'provider',
+  'providers',
+  'protect',
+  'ignoreChanges',
+  'replaceOnChanges',
+  'deleteBeforeReplace',
+  'retainOnDelete',
+  'deletedWith',
+  'replaceWith',
+  'aliases',
+  'customTimeouts',
+  'import',
+  'version',
+  'pluginDownloadURL',
+  'additionalSecretOutputs',
+  'hideDiffs',
+  'replacementTrigger',
+  'envVarMappings',
 ]);
 
 /** A failure at a place in the program; turned into an InputError with file:line. */
@@ -84,12 +101,18 @@ function unknown(symbol: string): PropertyValue {
 }
 
 function shortHash(v: unknown): string {
-  return createHash('sha1').update(JSON.stringify(v) ?? '').digest('hex').slice(0, 8);
+  return createHash('sha1')
+    .update(JSON.stringify(v) ?? '')
+    .digest('hex')
+    .slice(0, 8);
 }
 
 export class ProgramEvaluator {
   private readonly resources = new Map<string, ResourceState>();
-  private readonly variables = new Map<string, { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[] }>();
+  private readonly variables = new Map<
+    string,
+    { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[] }
+  >();
   private readonly evaluating: string[] = [];
   /** Resources referenced while evaluating the current expression. */
   private deps: string[] | undefined;
@@ -225,7 +248,9 @@ export class ProgramEvaluator {
       const key = `${root[0]} ${root[1]}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const stack: Array<{ node: ['variable' | 'resource', string]; deps: Array<['variable' | 'resource', string]>; i: number }> = [{ node: root, deps: edges(...root), i: 0 }];
+      const stack: Array<{ node: ['variable' | 'resource', string]; deps: Array<['variable' | 'resource', string]>; i: number }> = [
+        { node: root, deps: edges(...root), i: 0 },
+      ];
       while (stack.length > 0) {
         const top = stack[stack.length - 1]!;
         const next = top.deps[top.i++];
@@ -460,7 +485,8 @@ export class ProgramEvaluator {
         rootDirectory: this.input.projectDir,
       };
       const key = ref.path[0];
-      if (typeof key !== 'string' || !Object.hasOwn(builtins, key) || ref.path.length > 1) throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
+      if (typeof key !== 'string' || !Object.hasOwn(builtins, key) || ref.path.length > 1)
+        throw this.error(`unknown built-in \${${ref.text}}: use pulumi.stack, pulumi.project, pulumi.organization, pulumi.cwd or pulumi.rootDirectory`, path);
       return builtins[key]!;
     }
     if (this.resources.has(root)) {

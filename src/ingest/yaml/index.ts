@@ -72,7 +72,6 @@ function stackDir(dir: string, project: YamlFile, confine?: Confinement): string
   return d;
 }
 
-
 /** The stacks of a project directory: the names of its Pulumi.<stack>.yaml files. */
 export function listYamlStacks(dir: string): string[] {
   const file = projectFileIn(dir);
@@ -151,7 +150,10 @@ export function loadYamlProject(target: string, options: YamlLoadOptions = {}): 
   } catch (err) {
     if (err instanceof InputError) throw err;
     // The message of an unexpected error may hold input text: its kind only (--debug prints the stack).
-    throw new InputError({ file: target, reason: `cannot evaluate the Pulumi YAML program: an unexpected ${err instanceof Error ? err.name : 'error'} (please report it)` });
+    throw new InputError({
+      file: target,
+      reason: `cannot evaluate the Pulumi YAML program: an unexpected ${err instanceof Error ? err.name : 'error'} (please report it)`,
+    });
   }
 }
 
@@ -174,7 +176,11 @@ function load(target: string, stackOption: string | undefined, input: string, co
     const pv = project.value;
     const runtime = isObject(pv.runtime) ? pv.runtime.name : pv.runtime;
     if (runtime !== 'yaml') {
-      throw new InputError({ file: pf, ...positionOf(project, ['runtime']), reason: `runtime ${runtimeName(runtime)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output` });
+      throw new InputError({
+        file: pf,
+        ...positionOf(project, ['runtime']),
+        reason: `runtime ${runtimeName(runtime)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output`,
+      });
     }
     const compiler = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options.compiler : undefined;
     if (compiler !== undefined) {
@@ -186,7 +192,12 @@ function load(target: string, stackOption: string | undefined, input: string, co
     }
     const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
     projectName = typeof pv.name === 'string' && !templated(pv.name) ? pv.name : path.basename(path.resolve(dir));
-    description = typeof pv.description === 'string' && !templated(pv.description) ? pv.description : isObject(pv.template) && typeof pv.template.description === 'string' ? pv.template.description : '';
+    description =
+      typeof pv.description === 'string' && !templated(pv.description)
+        ? pv.description
+        : isObject(pv.template) && typeof pv.template.description === 'string'
+          ? pv.template.description
+          : '';
     let mainDir = dir;
     if (typeof pv.main === 'string') {
       mainDir = path.join(dir, pv.main);
@@ -195,14 +206,16 @@ function load(target: string, stackOption: string | undefined, input: string, co
     const candidates = ['Main.yaml', 'Main.yml', 'Main.json', ...(mainDir === dir ? [] : ['Pulumi.yaml', 'Pulumi.yml'])];
     const main = existsSync(mainDir) && statSync(mainDir).isFile() ? mainDir : candidates.map((f) => path.join(mainDir, f)).find((f) => existsSync(f));
     if (main) programFile = readYamlFile(main, 'the program');
-    else if (typeof pv.main === 'string') throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml, Main.json or Pulumi.yaml` });
+    else if (typeof pv.main === 'string')
+      throw new InputError({ file: pf, ...positionOf(project, ['main']), reason: `main: ${pv.main} holds no Main.yaml, Main.json or Pulumi.yaml` });
     else programFile = project;
   } else {
     dir = path.dirname(target);
     programFile = readYamlFile(target, 'the program');
     projectName = path.basename(target).replace(/\.(ya?ml|json)$/i, '');
   }
-  if (!isObject(programFile.value)) throw new InputError({ file: programFile.file, reason: 'the program must be a YAML map (resources, variables, config, outputs)' });
+  if (!isObject(programFile.value))
+    throw new InputError({ file: programFile.file, reason: 'the program must be a YAML map (resources, variables, config, outputs)' });
   const canonical = canonicalProgram(programFile.value);
   const program = canonical.program;
   for (const w of canonical.warnings) warnings.push({ file: programFile.file, ...positionOf(programFile, w.path, true), message: w.message });
@@ -219,14 +232,20 @@ function load(target: string, stackOption: string | undefined, input: string, co
     else if (project) {
       throw new InputError({
         file: path.join(sdir, `Pulumi.${stack}.yaml`),
-        reason: stacks.length > 0 ? `no stack "${stack}": available stacks are ${stacks.join(', ')}` : `no stack config file for stack "${stack}" (the project has none)`,
+        reason:
+          stacks.length > 0
+            ? `no stack "${stack}": available stacks are ${stacks.join(', ')}`
+            : `no stack config file for stack "${stack}" (the project has none)`,
       });
     }
   } else if (stacks.length === 1) {
     stack = stacks[0]!;
     stackFile = readYamlFile(path.join(sdir, `Pulumi.${stack}.yaml`), 'the stack config');
   } else if (stacks.length > 1) {
-    throw new InputError({ file: project!.file, reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK` });
+    throw new InputError({
+      file: project!.file,
+      reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+    });
   } else {
     stack = 'dev';
     if (project) warnings.push({ file: project.file, message: 'no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"' });
@@ -295,7 +314,9 @@ function load(target: string, stackOption: string | undefined, input: string, co
     projectDir: path.resolve(dir),
     config,
     confine,
-    ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name))) ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } } : {}),
+    ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name)))
+      ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } }
+      : {}),
   };
   let evaluator: ProgramEvaluator;
   let resources;
@@ -323,7 +344,9 @@ function load(target: string, stackOption: string | undefined, input: string, co
     const namespaced = !m.key.startsWith(`${projectName}:`);
     if (namespaced && !config.get(m.key)?.secret) placement[m.key] = missingSymbol(m.display);
     const n = dependents(resources, m, namespaced);
-    const what = namespaced ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it` : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;
+    const what = namespaced
+      ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it`
+      : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;
     const line = m.line === undefined ? '' : declaredOnly.has(m.key) ? ' (declared here)' : ' (first used here)';
     missingWarnings.push({
       file: m.file,

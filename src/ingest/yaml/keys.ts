@@ -10,9 +10,26 @@
 const TOP = ['name', 'description', 'configuration', 'config', 'variables', 'resources', 'outputs', 'packages', 'components'];
 const RESOURCE = ['type', 'properties', 'options', 'name', 'get', 'defaultProvider'];
 const OPTIONS = [
-  'dependsOn', 'parent', 'provider', 'providers', 'protect', 'ignoreChanges', 'replaceOnChanges', 'deleteBeforeReplace',
-  'retainOnDelete', 'deletedWith', 'replaceWith', 'aliases', 'customTimeouts', 'import', 'version', 'pluginDownloadURL',
-  'additionalSecretOutputs', 'hideDiffs', 'replacementTrigger', 'envVarMappings',
+  'dependsOn',
+  'parent',
+  'provider',
+  'providers',
+  'protect',
+  'ignoreChanges',
+  'replaceOnChanges',
+  'deleteBeforeReplace',
+  'retainOnDelete',
+  'deletedWith',
+  'replaceWith',
+  'aliases',
+  'customTimeouts',
+  'import',
+  'version',
+  'pluginDownloadURL',
+  'additionalSecretOutputs',
+  'hideDiffs',
+  'replacementTrigger',
+  'envVarMappings',
 ];
 const GET = ['id', 'state'];
 const INVOKE = ['function', 'arguments', 'options', 'return'];
@@ -43,7 +60,8 @@ export function canonicalProgram(program: Record<string, unknown>): CanonicalPro
     const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(v)) {
       const canonical = names.find((n) => n.toLowerCase() === k.toLowerCase());
-      if (canonical && canonical !== k) warnings.push({ path: [...at, k], message: `${what}: field "${k}" should be written "${canonical}" (read as "${canonical}")` });
+      if (canonical && canonical !== k)
+        warnings.push({ path: [...at, k], message: `${what}: field "${k}" should be written "${canonical}" (read as "${canonical}")` });
       const key = canonical && !(canonical in out && canonical !== k) ? canonical : k;
       out[key] = v[k];
     }

@@ -54,11 +54,26 @@ function firebreakPage(): void {
     version: string;
     tolerate: string;
     summary: {
-      resources: number; components: number; domains: number; services: number; criticalServices: number; events: number; findings: Record<string, number>;
+      resources: number;
+      components: number;
+      domains: number;
+      services: number;
+      criticalServices: number;
+      events: number;
+      findings: Record<string, number>;
       coverage: { resources: number; modelled: number; configOnly: number; components: number; unjudged: number };
     };
     headline: {
-      worst: null | { finding: string; severity: string; what: string; name: string; services: number; ofServices: number; critical: number; ofCritical: number };
+      worst: null | {
+        finding: string;
+        severity: string;
+        what: string;
+        name: string;
+        services: number;
+        ofServices: number;
+        critical: number;
+        ofCritical: number;
+      };
       atRisk: number;
       ofServices: number;
       blindSpots: number;
@@ -155,7 +170,8 @@ function firebreakPage(): void {
   const h = data.headline;
   document.title = `firebreak: ${data.stacks}`;
   $('stacks').textContent = data.stacks;
-  $('meta').textContent = `${data.summary.resources} resources, ${data.summary.components} components in ${data.summary.domains} domains, ${data.summary.services} services (${data.summary.criticalServices} critical), ${data.summary.events} single-failure events checked · policy: survive any component and any domain up to a ${data.tolerate} · firebreak ${data.version}`;
+  $('meta').textContent =
+    `${data.summary.resources} resources, ${data.summary.components} components in ${data.summary.domains} domains, ${data.summary.services} services (${data.summary.criticalServices} critical), ${data.summary.events} single-failure events checked · policy: survive any component and any domain up to a ${data.tolerate} · firebreak ${data.version}`;
   const stat = (label: string, value: string, detail: string, cls: string): void => {
     const box = el('div', `stat ${cls}`);
     box.appendChild(el('div', 'stat-label', label));
@@ -164,7 +180,12 @@ function firebreakPage(): void {
     $('stats').appendChild(box);
   };
   if (h.worst) {
-    stat('Worst event', `${h.worst.what} ${h.worst.name}`, `${h.worst.severity}: ${h.worst.services} of ${h.worst.ofServices} services down or stranded (${h.worst.critical} of ${h.worst.ofCritical} critical)`, `sev-${h.worst.severity}`);
+    stat(
+      'Worst event',
+      `${h.worst.what} ${h.worst.name}`,
+      `${h.worst.severity}: ${h.worst.services} of ${h.worst.ofServices} services down or stranded (${h.worst.critical} of ${h.worst.ofCritical} critical)`,
+      `sev-${h.worst.severity}`,
+    );
   } else if (data.summary.coverage.unjudged > 0) stat('Worst event', 'none found', 'not clean: some resources could not be judged', 'sev-medium');
   else stat('Worst event', 'none', 'no single point of failure within the policy', 'sev-none');
   const cov = data.summary.coverage;
@@ -175,7 +196,12 @@ function firebreakPage(): void {
     cov.unjudged > 0 ? 'sev-medium' : 'sev-none',
   );
   stat('Services at risk', `${h.atRisk} of ${h.ofServices}`, 'down or stranded by a single point of failure', h.atRisk > 0 ? 'sev-high' : 'sev-none');
-  stat('Blind spots', String(h.blindSpots), h.blindSpots > 0 ? 'resources firebreak could not place or classify' : 'every resource was placed and classified', h.blindSpots > 0 ? 'sev-medium' : 'sev-none');
+  stat(
+    'Blind spots',
+    String(h.blindSpots),
+    h.blindSpots > 0 ? 'resources firebreak could not place or classify' : 'every resource was placed and classified',
+    h.blindSpots > 0 ? 'sev-medium' : 'sev-none',
+  );
   stat('Findings', String(data.findings.length), SEVERITIES.map((s) => `${data.summary.findings[s] ?? 0} ${s}`).join(' · '), 'sev-none');
 
   // ---------------------------------------------------------------- what is drawn
@@ -222,7 +248,14 @@ function firebreakPage(): void {
     const draw: DrawNode[] = [];
     for (const d of domains) {
       const p = domainParent[d]!;
-      draw.push({ id: nodes[d]!.id, label: shortLabel(d), kind: 'domain', parent: p >= 0 ? nodes[p]!.id : null, classes: ['domain', isBox[d] ? 'box' : 'leafdomain'], model: d });
+      draw.push({
+        id: nodes[d]!.id,
+        label: shortLabel(d),
+        kind: 'domain',
+        parent: p >= 0 ? nodes[p]!.id : null,
+        classes: ['domain', isBox[d] ? 'box' : 'leafdomain'],
+        model: d,
+      });
     }
     for (const i of drawn) {
       const n = nodes[i]!;
@@ -280,7 +313,14 @@ function firebreakPage(): void {
     for (let d = 0; d < N; d++) {
       if (kind[d] !== K_DOMAIN) continue;
       const p = domainParent[d]!;
-      draw.push({ id: nodes[d]!.id, label: shortLabel(d), kind: 'domain', parent: p >= 0 ? nodes[p]!.id : null, classes: ['domain', isBox[d] ? 'box' : 'leafdomain'], model: d });
+      draw.push({
+        id: nodes[d]!.id,
+        label: shortLabel(d),
+        kind: 'domain',
+        parent: p >= 0 ? nodes[p]!.id : null,
+        classes: ['domain', isBox[d] ? 'box' : 'leafdomain'],
+        model: d,
+      });
     }
     for (const a of [...aggs.values()].sort((x, y) => byText(x.id, y.id))) {
       a.label = byService ? `${a.service} · ${a.count}` : `${a.count} components and groups${a.parent === null ? ' placed nowhere' : ''}`;
@@ -403,7 +443,11 @@ function firebreakPage(): void {
     const others = top.filter((t) => !boxes.has(t.id) && t.kind !== 'service');
     const boxW = topBoxes.length > 0 ? Math.max(...topBoxes.map((b) => size.get(b.id)!.w)) : 0;
     const rows = pack(topBoxes, Math.max(boxW, areaWidth(topBoxes)));
-    const width = Math.max(rows.length > 0 ? Math.max(...rows.map(rowWidth)) : 0, Math.ceil(Math.sqrt(services.length * 3)) * CW, Math.ceil(Math.sqrt(others.length * 2)) * CW);
+    const width = Math.max(
+      rows.length > 0 ? Math.max(...rows.map(rowWidth)) : 0,
+      Math.ceil(Math.sqrt(services.length * 3)) * CW,
+      Math.ceil(Math.sqrt(others.length * 2)) * CW,
+    );
     let y = 0;
     const placeBoxes = (): void => {
       for (const row of rows) {
@@ -428,7 +472,25 @@ function firebreakPage(): void {
 
   // ---------------------------------------------------------------- cytoscape
   const STYLE = [
-    { selector: 'node', style: { label: 'data(label)', 'font-family': 'system-ui, sans-serif', 'font-size': 11, 'text-valign': 'center', 'text-halign': 'center', 'text-wrap': 'ellipsis', 'text-max-width': '136px', width: 148, height: 34, shape: 'round-rectangle', 'background-color': '#ffffff', 'border-width': 1, 'border-color': '#8a8f98', color: '#1f2328' } },
+    {
+      selector: 'node',
+      style: {
+        label: 'data(label)',
+        'font-family': 'system-ui, sans-serif',
+        'font-size': 11,
+        'text-valign': 'center',
+        'text-halign': 'center',
+        'text-wrap': 'ellipsis',
+        'text-max-width': '136px',
+        width: 148,
+        height: 34,
+        shape: 'round-rectangle',
+        'background-color': '#ffffff',
+        'border-width': 1,
+        'border-color': '#8a8f98',
+        color: '#1f2328',
+      },
+    },
     { selector: 'node.service', style: { 'background-color': '#e8f0fe', 'border-color': '#4a6fa5', 'font-weight': 'bold', shape: 'ellipse', height: 40 } },
     { selector: 'node.service.critical', style: { 'border-width': 3 } },
     { selector: 'node.group', style: { 'background-color': '#f3f4f6', 'border-style': 'double', 'border-width': 4, 'border-color': '#6b7280' } },
@@ -438,12 +500,51 @@ function firebreakPage(): void {
     { selector: 'node.role-identity', style: { shape: 'cut-rectangle' } },
     { selector: 'node.role-ops-tool', style: { shape: 'tag' } },
     { selector: 'node.leafdomain', style: { shape: 'hexagon', 'background-color': '#eceff1', 'border-style': 'dashed' } },
-    { selector: 'node.box', style: { shape: 'round-rectangle', 'background-color': '#f6f8fa', 'background-opacity': 0.6, 'border-style': 'dashed', 'border-color': '#9aa4b2', 'border-width': 2, 'text-valign': 'top', 'text-halign': 'center', 'text-margin-y': -4, 'font-size': 13, 'font-weight': 'bold', color: '#4b5563', padding: '14px', 'text-max-width': '600px' } },
+    {
+      selector: 'node.box',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': '#f6f8fa',
+        'background-opacity': 0.6,
+        'border-style': 'dashed',
+        'border-color': '#9aa4b2',
+        'border-width': 2,
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -4,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: '#4b5563',
+        padding: '14px',
+        'text-max-width': '600px',
+      },
+    },
     { selector: 'node.spof', style: { 'background-color': '#d32f2f', 'border-color': '#7f0000', 'border-width': 3, color: '#ffffff' } },
-    { selector: 'node.box.spof', style: { 'background-color': '#fdecea', 'background-opacity': 0.8, 'border-color': '#d32f2f', 'border-style': 'solid', 'border-width': 4, color: '#b71c1c' } },
+    {
+      selector: 'node.box.spof',
+      style: {
+        'background-color': '#fdecea',
+        'background-opacity': 0.8,
+        'border-color': '#d32f2f',
+        'border-style': 'solid',
+        'border-width': 4,
+        color: '#b71c1c',
+      },
+    },
     { selector: 'node.risk-down', style: { 'background-color': '#ffcdd2', 'border-color': '#c62828' } },
     { selector: 'node.risk-stranded', style: { 'background-color': '#ffe0b2', 'border-color': '#ef6c00', 'border-style': 'dashed' } },
-    { selector: 'edge', style: { width: 1.2, 'line-color': '#9aa4b2', 'target-arrow-color': '#9aa4b2', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8, 'curve-style': 'bezier', opacity: 0.75 } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.2,
+        'line-color': '#9aa4b2',
+        'target-arrow-color': '#9aa4b2',
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'curve-style': 'bezier',
+        opacity: 0.75,
+      },
+    },
     { selector: 'edge.member-of', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', 'line-color': '#b0b7c3' } },
     { selector: 'edge.recovers-with', style: { 'line-color': '#ef6c00', 'target-arrow-color': '#ef6c00', width: 1.5, opacity: 0.55 } },
     { selector: 'edge.placed-in', style: { 'line-style': 'dotted', 'line-color': '#6b7280' } },
@@ -452,7 +553,17 @@ function firebreakPage(): void {
     { selector: 'node.st-degraded', style: { 'background-color': '#fff59d', 'border-color': '#f9a825', color: '#1f2328' } },
     { selector: 'node.st-stranded', style: { 'background-color': '#ffb74d', 'border-color': '#e65100', 'border-style': 'dashed', color: '#1f2328' } },
     { selector: 'node.st-down', style: { 'background-color': '#b71c1c', 'border-color': '#4a0000', color: '#ffffff' } },
-    { selector: 'node.box.st-down', style: { 'background-color': '#ffcdd2', 'background-opacity': 0.8, 'border-color': '#b71c1c', 'border-style': 'solid', 'border-width': 4, color: '#b71c1c' } },
+    {
+      selector: 'node.box.st-down',
+      style: {
+        'background-color': '#ffcdd2',
+        'background-opacity': 0.8,
+        'border-color': '#b71c1c',
+        'border-style': 'solid',
+        'border-width': 4,
+        color: '#b71c1c',
+      },
+    },
     { selector: 'node.sim-event', style: { 'border-color': '#000000', 'border-width': 5, 'border-style': 'solid' } },
     { selector: 'node.lit', style: { 'border-color': '#d500f9', 'border-width': 4, 'border-style': 'solid' } },
     { selector: 'edge.lit', style: { 'line-color': '#d500f9', 'target-arrow-color': '#d500f9', width: 4, opacity: 1, 'z-index': 10 } },
@@ -477,7 +588,8 @@ function firebreakPage(): void {
   const edgeIndex = new Map<string, string[]>();
 
   function draw(): void {
-    const built = view.name === 'overview' ? overviewElements() : view.name === 'focus' && view.service !== undefined ? focusElements(view.service) : detailElements(null);
+    const built =
+      view.name === 'overview' ? overviewElements() : view.name === 'focus' && view.service !== undefined ? focusElements(view.service) : detailElements(null);
     const pos = layout(built.draw);
     const elements: any[] = [];
     for (const d of built.draw) {
@@ -510,7 +622,12 @@ function firebreakPage(): void {
     cy.edges().style('curve-style', large ? 'haystack' : 'bezier');
     cy.layout({ name: 'preset', fit: true, padding: 30 }).run();
     $('view').value = view.name === 'focus' ? `focus` : view.name;
-    $('view-note').textContent = view.name === 'overview' ? 'One box per service and domain; click a service to focus on it.' : view.name === 'focus' ? `Focus: ${view.service} and what it depends on.` : '';
+    $('view-note').textContent =
+      view.name === 'overview'
+        ? 'One box per service and domain; click a service to focus on it.'
+        : view.name === 'focus'
+          ? `Focus: ${view.service} and what it depends on.`
+          : '';
     applyScenario();
     applySearch();
   }
@@ -610,7 +727,9 @@ function firebreakPage(): void {
     }
     if (!scenario) {
       box.appendChild(el('h2', '', 'Simulate a loss'));
-      box.appendChild(el('p', 'muted', 'Click a domain or a component in the graph to see what its loss does to every service (shift-click to lose several at once).'));
+      box.appendChild(
+        el('p', 'muted', 'Click a domain or a component in the graph to see what its loss does to every service (shift-click to lose several at once).'),
+      );
       return;
     }
     const sc = scenario;
@@ -629,7 +748,15 @@ function firebreakPage(): void {
     rows.sort((a, b) => b.s - a.s || byText(a.name, b.name));
     box.appendChild(el('p', 'counts', `${counts[DOWN]} down · ${counts[STRANDED]} stranded · ${counts[DEGRADED]} degraded · ${counts[UP]} up`));
     const hurt = counts[DOWN]! + counts[STRANDED]!;
-    box.appendChild(el('p', 'muted', hurt > MAX_LIT_PATHS && litService === null ? 'Click a service to light up its explanation path.' : 'Lit in the graph: the explanation paths (click a service to show only its own).'));
+    box.appendChild(
+      el(
+        'p',
+        'muted',
+        hurt > MAX_LIT_PATHS && litService === null
+          ? 'Click a service to light up its explanation path.'
+          : 'Lit in the graph: the explanation paths (click a service to show only its own).',
+      ),
+    );
     const ul = el('ul', 'services');
     const up = rows.filter((r) => r.s === UP);
     const listed = up.length > MAX_LISTED_UP ? rows.filter((r) => r.s !== UP) : rows;
@@ -640,7 +767,10 @@ function firebreakPage(): void {
       li.dataset.service = r.name;
       if (r.s >= STRANDED) {
         const p = el('div', 'path');
-        p.textContent = sim.explain(r.i).map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`)).join('');
+        p.textContent = sim
+          .explain(r.i)
+          .map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`))
+          .join('');
         li.appendChild(p);
         li.addEventListener('click', () => {
           litService = litService === r.i ? null : r.i;
@@ -685,9 +815,18 @@ function firebreakPage(): void {
     const paths: Step[][] = f.affected.map((a) => a.path);
     for (const g of f.stranded) {
       paths.push([{ node: g.group, state: 'stranded' }, ...(g.lostMember ? [{ node: g.lostMember, state: 'down' as State }] : [])]);
-      for (const t of g.tools) paths.push([{ node: g.group, state: 'stranded' }, { node: t, state: 'down' }]);
+      for (const t of g.tools)
+        paths.push([
+          { node: g.group, state: 'stranded' },
+          { node: t, state: 'down' },
+        ]);
     }
-    const single = [f.event.id, ...(f.evidence?.nodes ?? []), ...(f.evidence?.events ?? []).map((e) => e.id), ...(f.services ?? []).map((name) => `service:${name}`)];
+    const single = [
+      f.event.id,
+      ...(f.evidence?.nodes ?? []),
+      ...(f.evidence?.events ?? []).map((e) => e.id),
+      ...(f.services ?? []).map((name) => `service:${name}`),
+    ];
     for (const id of single) paths.push([{ node: id, state: 'down' }]);
     return paths;
   }
@@ -732,10 +871,21 @@ function firebreakPage(): void {
       li.appendChild(head);
       if (selectedFinding === f.id) {
         const body = el('div', 'finding-body');
-        body.appendChild(el('div', 'muted', `${f.id}${f.inPolicy ? '' : ` · beyond the policy (--tolerate ${data.tolerate})`}${f.locations.length > 0 ? ` · at ${f.locations.join(', ')}` : ''}`));
+        body.appendChild(
+          el(
+            'div',
+            'muted',
+            `${f.id}${f.inPolicy ? '' : ` · beyond the policy (--tolerate ${data.tolerate})`}${f.locations.length > 0 ? ` · at ${f.locations.join(', ')}` : ''}`,
+          ),
+        );
         const paths = el('ul', 'paths');
         for (const a of f.affected) {
-          const text = a.path.length > 0 ? a.path.map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`)).join('') : `${a.service} (not critical: no path beyond the policy)`;
+          const text =
+            a.path.length > 0
+              ? a.path
+                  .map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`))
+                  .join('')
+              : `${a.service} (not critical: no path beyond the policy)`;
           const p = el('li', '');
           p.appendChild(el('span', `chip st-${a.state}`, a.state));
           p.appendChild(el('span', '', ` ${text}`));
@@ -745,7 +895,13 @@ function firebreakPage(): void {
           const p = el('li', '');
           p.appendChild(el('span', 'chip st-stranded', 'stranded'));
           const survivors = g.survivors.length > 0 ? g.survivors.map(pathLabel).join(', ') : 'its surviving replicas';
-          p.appendChild(el('span', '', ` ${pathLabel(g.group)}:${g.lostMember ? ` lost ${pathLabel(g.lostMember)};` : ''} ${survivors} cannot take over without ${g.tools.map(pathLabel).join(', ')}`));
+          p.appendChild(
+            el(
+              'span',
+              '',
+              ` ${pathLabel(g.group)}:${g.lostMember ? ` lost ${pathLabel(g.lostMember)};` : ''} ${survivors} cannot take over without ${g.tools.map(pathLabel).join(', ')}`,
+            ),
+          );
           paths.appendChild(p);
         }
         body.appendChild(paths);
@@ -814,7 +970,9 @@ function firebreakPage(): void {
 
   // ---------------------------------------------------------------- search
   function applySearch(): void {
-    const q = String($('search').value ?? '').trim().toLowerCase();
+    const q = String($('search').value ?? '')
+      .trim()
+      .toLowerCase();
     cy.batch(() => {
       cy.nodes().removeClass('match');
       if (!q) {
@@ -839,7 +997,9 @@ function firebreakPage(): void {
   $('search').addEventListener('input', applySearch);
   $('search').addEventListener('keydown', (e: any) => {
     if (e.key !== 'Enter') return;
-    const q = String($('search').value ?? '').trim().toLowerCase();
+    const q = String($('search').value ?? '')
+      .trim()
+      .toLowerCase();
     if (!q) return;
     // A component or group the overview only counts: focus on its service.
     if (view.name === 'overview') {

@@ -66,7 +66,10 @@ export class PageSimulation {
 }
 
 /** For the parity test: each scenario (node ids) run as the page runs it, with its service states and paths. */
-export function simulateScenarios(model: ResultModel, scenarios: string[][]): Array<{ states: Record<string, ServiceState>; paths: Record<string, PathStep[]> }> {
+export function simulateScenarios(
+  model: ResultModel,
+  scenarios: string[][],
+): Array<{ states: Record<string, ServiceState>; paths: Record<string, PathStep[]> }> {
   const sim = new PageSimulation(model);
   return scenarios.map((ids) => {
     sim.run(sim.eventsOf(ids));

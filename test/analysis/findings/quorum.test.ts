@@ -7,7 +7,13 @@ describe('quorum', () => {
   const topology = (places: string[]) => {
     const spec = region();
     places.forEach((p, i) => spec.component(`etcd-${i}`, { placedIn: [p], role: 'datastore' }));
-    return spec.group('etcd', 2, places.map((_, i) => `etcd-${i}`)).service('k8s', ['etcd']);
+    return spec
+      .group(
+        'etcd',
+        2,
+        places.map((_, i) => `etcd-${i}`),
+      )
+      .service('k8s', ['etcd']);
   };
 
   it('reports the zone that holds two of three consensus members', () => {

@@ -10,7 +10,11 @@ describe('recovery-path', () => {
       .component('app-2', { placedIn: ['r1/b'] });
     consoles.forEach((places, i) => spec.component(`console-${i}`, { placedIn: places, role: 'ops-tool' }));
     return spec
-      .group('console', 1, consoles.map((_, i) => `console-${i}`))
+      .group(
+        'console',
+        1,
+        consoles.map((_, i) => `console-${i}`),
+      )
       .group('app', 1, ['app-1', 'app-2'], ['console'])
       .service('talk', ['app']);
   };

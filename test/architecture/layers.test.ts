@@ -101,9 +101,14 @@ describe('architecture', () => {
     const graph = new Map<string, string[]>();
     for (const file of all) {
       const rel = path.relative(src, file);
-      const text = readFileSync(file, 'utf8').replace(/^import type [^;]+;$/gm, '').replace(/^export type [^;]+;$/gm, '');
+      const text = readFileSync(file, 'utf8')
+        .replace(/^import type [^;]+;$/gm, '')
+        .replace(/^export type [^;]+;$/gm, '');
       const specs = [...text.matchAll(/from '(\.[^']+)'/g), ...text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)].map((m) => m[1]!);
-      graph.set(rel, specs.map((spec) => path.relative(src, path.resolve(path.dirname(file), spec)).replace(/\.js$/, '.ts')).filter((t) => t !== rel));
+      graph.set(
+        rel,
+        specs.map((spec) => path.relative(src, path.resolve(path.dirname(file), spec)).replace(/\.js$/, '.ts')).filter((t) => t !== rel),
+      );
     }
     // Iterative depth-first search with colours; a grey target is a cycle.
     const colour = new Map<string, 1 | 2>();

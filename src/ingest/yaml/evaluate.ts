@@ -5,6 +5,7 @@
  * unknowns with a symbol, so that `${azs.names[0]}` and `${azs.names[1]}`
  * stay two different zones.
  */
+import { OPTIONS, RESOURCE } from './keys.js';
 import { createHash } from 'node:crypto';
 import { InputError, type Problem, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord } from '../types.js';
@@ -48,29 +49,9 @@ export function missingSymbol(display: string): string {
   return `<${display}>`;
 }
 
-const RESOURCE_KEYS = new Set(['type', 'properties', 'options', 'name', 'get', 'defaultProvider']);
-const OPTION_KEYS = new Set([
-  'dependsOn',
-  'parent',
-  'provider',
-  'providers',
-  'protect',
-  'ignoreChanges',
-  'replaceOnChanges',
-  'deleteBeforeReplace',
-  'retainOnDelete',
-  'deletedWith',
-  'replaceWith',
-  'aliases',
-  'customTimeouts',
-  'import',
-  'version',
-  'pluginDownloadURL',
-  'additionalSecretOutputs',
-  'hideDiffs',
-  'replacementTrigger',
-  'envVarMappings',
-]);
+// The record fields pulumi-yaml knows (keys.ts has canonicalised their casing).
+const RESOURCE_KEYS = new Set(RESOURCE);
+const OPTION_KEYS = new Set(OPTIONS);
 
 /** A failure at a place in the program; turned into an InputError with file:line. */
 export class EvalError extends Error {

@@ -8,8 +8,8 @@
  * in null-prototype objects, so `__proto__` is just a name.
  */
 const TOP = ['name', 'description', 'configuration', 'config', 'variables', 'resources', 'outputs', 'packages', 'components'];
-const RESOURCE = ['type', 'properties', 'options', 'name', 'get', 'defaultProvider'];
-const OPTIONS = [
+export const RESOURCE = ['type', 'properties', 'options', 'name', 'get', 'defaultProvider'];
+export const OPTIONS = [
   'dependsOn',
   'parent',
   'provider',

@@ -4,6 +4,7 @@
  * rules, and what classification finally decided. Read-only: it runs the same
  * Classifier and classify() the analysis uses.
  */
+import { DECIDED_FIELDS, type DecidedField } from './rules.js';
 import { UsageError } from '../errors.js';
 import { STACK_TYPE } from '../pulumi.js';
 import { byText } from '../text.js';
@@ -49,37 +50,8 @@ export interface RuleDecision {
   };
 }
 
-export type MergedField =
-  | 'role'
-  | 'scope'
-  | 'managed'
-  | 'zone'
-  | 'zoneVia'
-  | 'region'
-  | 'spans'
-  | 'runsOn'
-  | 'replicas'
-  | 'replicaOf'
-  | 'tool'
-  | 'domain'
-  | 'loginThrough'
-  | 'recoversWith';
-const MERGED_FIELDS: MergedField[] = [
-  'role',
-  'scope',
-  'managed',
-  'zone',
-  'zoneVia',
-  'region',
-  'spans',
-  'runsOn',
-  'replicas',
-  'replicaOf',
-  'tool',
-  'domain',
-  'loginThrough',
-  'recoversWith',
-];
+export type MergedField = DecidedField;
+const MERGED_FIELDS = DECIDED_FIELDS;
 
 export interface ConditionCheck extends Condition {
   /** The resource's values at the condition's paths, as text. */

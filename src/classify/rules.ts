@@ -35,43 +35,29 @@ export interface MergedRule {
 }
 
 /** The fields a rule sets (later matching rules override them field by field). */
-export type RuleDecides = Partial<
-  Pick<
-    Rule,
-    | 'role'
-    | 'scope'
-    | 'managed'
-    | 'zone'
-    | 'zoneVia'
-    | 'region'
-    | 'spans'
-    | 'runsOn'
-    | 'replicas'
-    | 'replicaOf'
-    | 'tool'
-    | 'domain'
-    | 'loginThrough'
-    | 'recoversWith'
-  >
->;
+export const DECIDED_FIELDS = [
+  'role',
+  'scope',
+  'managed',
+  'zone',
+  'zoneVia',
+  'region',
+  'spans',
+  'runsOn',
+  'replicas',
+  'replicaOf',
+  'tool',
+  'domain',
+  'loginThrough',
+  'recoversWith',
+] as const;
+export type DecidedField = (typeof DECIDED_FIELDS)[number];
+export type RuleDecides = Partial<Pick<Rule, DecidedField>>;
 
 export function ruleDecision(rule: Rule): RuleDecides {
-  const d: RuleDecides = {};
-  if (rule.role) d.role = rule.role;
-  if (rule.scope) d.scope = rule.scope;
-  if (rule.managed !== undefined) d.managed = rule.managed;
-  if (rule.zone) d.zone = rule.zone;
-  if (rule.zoneVia) d.zoneVia = rule.zoneVia;
-  if (rule.region) d.region = rule.region;
-  if (rule.spans) d.spans = rule.spans;
-  if (rule.runsOn) d.runsOn = rule.runsOn;
-  if (rule.replicas) d.replicas = rule.replicas;
-  if (rule.replicaOf) d.replicaOf = rule.replicaOf;
-  if (rule.tool) d.tool = rule.tool;
-  if (rule.domain) d.domain = rule.domain;
-  if (rule.loginThrough) d.loginThrough = rule.loginThrough;
-  if (rule.recoversWith) d.recoversWith = rule.recoversWith;
-  return d;
+  const d: Record<string, unknown> = {};
+  for (const f of DECIDED_FIELDS) if (rule[f] !== undefined) d[f] = rule[f];
+  return d as RuleDecides;
 }
 
 /** The one place classify turns a type glob (`aws:ec2/*`, `*`) into a matcher (src/glob.ts: linear, no backtracking). */

@@ -12,7 +12,7 @@ import { DOWN, STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
 import { newFinding } from './kind.js';
 import type { Scenario, ScenarioView } from './scenarios.js';
-import { fill, listNames, strandedGroups } from './util.js';
+import { fill, listNames, servicesBehind, strandedGroups, strandingFields, toolList } from './util.js';
 
 export const id = 'ops-tools-concentrated';
 export const title = 'All the recovery tools of a group in one failure domain';
@@ -78,11 +78,9 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const event = s.events[0]!;
     const hit = byEvent.get(event);
     if (!hit) continue;
-    const services = new Map<string, boolean>();
-    for (const g of hit) for (const d of g.dependents) services.set(d.service, d.critical);
-    if (services.size === 0) continue;
-    const names = [...services.keys()].sort(byText);
-    const critical = [...services.values()].filter(Boolean).length;
+    const behind = servicesBehind(hit);
+    if (behind.names.length === 0) continue;
+    const { names, critical } = behind;
     const ids = new Set(hit.map((g) => g.id));
     const stranded = strandedGroups(ctx, s).filter((x) => ids.has(x.group));
     const strandedCritical = hit.some((g) => stranded.some((x) => x.group === g.id) && g.dependents.some((d) => d.critical));
@@ -94,7 +92,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
       newFinding({ id }, { kind: 'event', event: ev }, names, {
         severity,
         message: fill(messages.concentrated, {
-          tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
+          tools: toolList(ctx, tools),
           groups: hit.length,
           services: listNames(names, 5),
           what: ev.what,
@@ -102,14 +100,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
           where: together ? messages.together : messages.apart,
           stranded: stranded.length,
         }),
-        event: ev,
-        inPolicy: true,
-        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-        affected: [],
-        stranded,
-        services: names,
-        evidence: { nodes: [...tools, ...hit.map((g) => g.id)], events: [ev] },
-        locations: ctx.locationsOf(event),
+        ...strandingFields(ctx, event, hit, tools, behind, stranded),
       }),
     );
   }

@@ -10,7 +10,7 @@ import { STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
 import { newFinding } from './kind.js';
 import type { ScenarioView } from './scenarios.js';
-import { fill, listNames, severityByCritical, strandedGroups } from './util.js';
+import { fill, listNames, servicesBehind, severityByCritical, strandedGroups, strandingFields, toolList } from './util.js';
 
 export const id = 'recovery-path';
 
@@ -75,11 +75,9 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     if (hit.size === 0) continue;
     const groups = [...hit].sort((a, b) => a - b).map((k) => recovery.groups[k]!);
     const groupIds = new Set(groups.map((g) => g.id));
-    const services = new Map<string, boolean>();
-    for (const g of groups) for (const d of g.dependents) services.set(d.service, d.critical);
-    if (services.size === 0) continue;
-    const names = [...services.keys()].sort();
-    const critical = [...services.values()].filter(Boolean).length;
+    const behind = servicesBehind(groups);
+    if (behind.names.length === 0) continue;
+    const { names, critical } = behind;
     const stranded = strandedGroups(ctx, scenario).filter((s) => groupIds.has(s.group));
     const severity: Severity = severityByCritical(critical, 'medium');
     const ev = ctx.eventRef(event);
@@ -90,19 +88,12 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
           what: ev.what,
           name: ev.name,
-          tools: listNames(tools.map(ctx.nameOf), 4).replace(/ more services$/, ' more'),
+          tools: toolList(ctx, tools),
           groups: groups.length,
           services: listNames(names, 5),
           stranded: stranded.length,
         }),
-        event: ev,
-        inPolicy: true,
-        blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },
-        affected: [],
-        stranded,
-        services: names,
-        evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
-        locations: ctx.locationsOf(event),
+        ...strandingFields(ctx, event, groups, tools, behind, stranded),
       }),
     );
   }

@@ -92,3 +92,44 @@ export function strandedGroups(view: ScenarioView, scenario: Scenario): Stranded
   });
   return out.sort((a, b) => byText(a.group, b.group));
 }
+
+/** The services behind some replica groups (their dependents), sorted, with how many are critical. */
+export function servicesBehind(groups: ReadonlyArray<{ dependents: ReadonlyArray<{ service: string; critical: boolean }> }>): {
+  names: string[];
+  critical: number;
+} {
+  const services = new Map<string, boolean>();
+  for (const g of groups) for (const d of g.dependents) services.set(d.service, d.critical);
+  return { names: [...services.keys()].sort(byText), critical: [...services.values()].filter(Boolean).length };
+}
+
+/** Tool names for a message: at most four, then "and N more". */
+export function toolList(view: ScenarioView, tools: string[]): string {
+  return listNames(tools.map(view.nameOf), 4).replace(/ more services$/, ' more');
+}
+
+/**
+ * What a finding about a lost event that strands recovery shares (recovery-path, ops-tools-concentrated): the
+ * event within the policy, the blast radius of the services behind the groups, the stranded groups, and as
+ * evidence the tools and the groups.
+ */
+export function strandingFields(
+  view: ScenarioView,
+  event: number,
+  groups: ReadonlyArray<{ id: string }>,
+  tools: string[],
+  behind: { names: string[]; critical: number },
+  stranded: StrandedGroup[],
+) {
+  const ev = view.eventRef(event);
+  return {
+    event: ev,
+    inPolicy: true,
+    blastRadius: { services: behind.names.length, ofServices: view.totalServices, critical: behind.critical, ofCritical: view.totalCritical },
+    affected: [],
+    stranded,
+    services: behind.names,
+    evidence: { nodes: [...tools, ...groups.map((g) => g.id)], events: [ev] },
+    locations: view.locationsOf(event),
+  };
+}

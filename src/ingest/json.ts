@@ -62,6 +62,16 @@ export function jsonFault(text: string, maxDepth = MAX_JSON_DEPTH): JsonFault | 
     return 'a closing quote';
   };
   // A value starts at i; on success i is after it.
+  /** A property name and its `:` (at i, after white space); a fault when it is not there. */
+  const propertyName = (expected: string): JsonFault | undefined => {
+    if (text[i] !== '"') return { offset: i, expected };
+    const bad = string();
+    if (bad) return { offset: i, expected: bad };
+    ws();
+    if (text[i] !== ':') return { offset: i, expected: '`:` after a property name' };
+    i++;
+    return undefined;
+  };
   const scalar = (): string | undefined => {
     const c = text[i];
     if (c === '"') return string();
@@ -98,12 +108,8 @@ export function jsonFault(text: string, maxDepth = MAX_JSON_DEPTH): JsonFault | 
             state = 'after';
             continue;
           }
-          if (text[i] !== '"') return { offset: i, expected: 'a property name in double quotes or `}`' };
-          const bad = string();
-          if (bad) return { offset: i, expected: bad };
-          ws();
-          if (text[i] !== ':') return { offset: i, expected: '`:` after a property name' };
-          i++;
+          const bad = propertyName('a property name in double quotes or `}`');
+          if (bad) return bad;
           state = 'value';
           continue;
         }
@@ -127,12 +133,8 @@ export function jsonFault(text: string, maxDepth = MAX_JSON_DEPTH): JsonFault | 
       i++;
       if (top === '{') {
         ws();
-        if (text[i] !== '"') return { offset: i, expected: 'a property name in double quotes' };
-        const bad = string();
-        if (bad) return { offset: i, expected: bad };
-        ws();
-        if (text[i] !== ':') return { offset: i, expected: '`:` after a property name' };
-        i++;
+        const bad = propertyName('a property name in double quotes');
+        if (bad) return bad;
       }
       state = 'value';
       continue;

@@ -252,6 +252,8 @@ export class Engine {
     if (old < STRANDED && s >= STRANDED) {
       for (let e = this.toolOf.start[i]!; e < this.toolOf.start[i + 1]!; e++) {
         const gi = this.toolOf.data[e]!;
+        // A lone component's tools are what rebuilding it needs: it has nothing to fail over to, its state stays.
+        if (this.kind[gi] !== K_GROUP) continue;
         this.touch(gi);
         this.toolsLost[gi]!++;
         if (this.firstTool[gi] === -1) this.firstTool[gi] = i;
@@ -331,7 +333,7 @@ export class Engine {
 
   /** Can gate i be stranded (a group with recovery tools)? */
   hasTools(i: number): boolean {
-    return this.toolsOut.start[i + 1]! > this.toolsOut.start[i]!;
+    return this.kind[i] === K_GROUP && this.toolsOut.start[i + 1]! > this.toolsOut.start[i]!;
   }
 
   isDomainLost(i: number): boolean {
@@ -459,7 +461,7 @@ export class Engine {
     return Array.from(this.requiresOut.data.subarray(this.requiresOut.start[i]!, this.requiresOut.start[i + 1]!));
   }
 
-  /** The recovers-with tools of group i. */
+  /** The recovers-with tools of group i (of a lone component: what rebuilding it needs). */
   toolsOf(i: number): number[] {
     return Array.from(this.toolsOut.data.subarray(this.toolsOut.start[i]!, this.toolsOut.start[i + 1]!));
   }

@@ -45,6 +45,7 @@ export interface RuleDecision {
     replicaOf?: string[];
     tool?: Tool;
     domain?: string;
+    rebuild?: { what: string; keys?: string[] };
     loginThrough?: LoginThrough;
     recoversWith?: RecoverySelector[];
   };

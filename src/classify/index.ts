@@ -19,7 +19,7 @@ import { PROVIDER_PREFIX } from './properties.js';
 import { inferLogins, inferRecovery } from './recovery.js';
 import { resolveRequirements } from './requirements.js';
 import { resourceCoverage } from './coverage-classes.js';
-import type { MergedRule } from './rules.js';
+import { elementsAt, type MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
 import { serviceResolver } from './services.js';
 import { resourceWarning, type BlindSpot, type Classification, type ClassifiedResource } from './types.js';
@@ -34,6 +34,7 @@ export {
   type ClassifiedResource,
   type DomainSegment,
   type Quorum,
+  type Rebuild,
   type Reliability,
 } from './types.js';
 export type { CoverageCounts, ResourceCoverage, UnjudgedReason, UnjudgedResource } from './coverage-classes.js';
@@ -69,6 +70,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
+      rule.rebuild?.keys?.forEach(top);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).
@@ -168,6 +170,8 @@ function classifyOne(
     rules: rules.ids,
     ...(placed.host ? { host: placed.host.urn } : {}),
     ...(rules.tool ? { tool: rules.tool } : {}),
+    // Credential paths by presence only: their values (secrets) are never read.
+    ...(rules.rebuild ? { rebuild: { what: rules.rebuild.what, keys: (rules.rebuild.keys ?? []).filter((path) => elementsAt(r, path).length > 0) } } : {}),
   };
 }
 

@@ -37,7 +37,8 @@ const toolKey = (t: ClassifiedResource): string => (t.group ? `group ${t.group}`
 
 /**
  * Fills `recoversWith` of grouped components from their rules' selectors
- * (requirements must be resolved). `tagged`: resources whose recovers-with a
+ * (requirements must be resolved), and of lone ones from the selectors marked
+ * `lone` (what rebuilding them needs: the operator machine). `tagged`: resources whose recovers-with a
  * tag decided. Ops tools themselves infer nothing (no tool recovers with itself).
  */
 export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>, blindSpots: BlindSpot[]): void {
@@ -51,11 +52,18 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
     for (const t of tools) if (t.tool === 'workstation') t.requires = [];
   }
   const reported = new Set<string>();
+  // A group of one member is that component (the model keeps no such group): it is lone.
+  const members = new Map<string, number>();
+  for (const c of resources) if (c.failable && c.group) members.set(c.group, (members.get(c.group) ?? 0) + 1);
   for (const c of resources) {
-    if (!c.failable || !c.group || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;
+    if (!c.failable || c.external || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;
+    const lone = !c.group || members.get(c.group)! < 2;
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
-    const selectors: RecoverySelector[] = rules.recoversWith ?? ctx.classifier.recovery?.recoversWith ?? [];
+    const all: RecoverySelector[] = rules.recoversWith ?? ctx.classifier.recovery?.recoversWith ?? [];
+    // A lone resource has nothing to fail over to: only what rebuilding it needs (selectors marked lone) is inferred.
+    const selectors = lone ? all.filter((s) => s.lone) : all;
     if (selectors.length === 0) continue;
+    const subject = c.group && !lone ? c.group : c.record.name;
     const ruleId = rules.recoversWith ? rules.recoversWithRule : ctx.classifier.recovery?.id;
     for (const s of selectors) {
       for (const scope of s.scope) {
@@ -63,13 +71,13 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
         if (found.length === 0) continue;
         const distinct = [...new Set(found.map(toolKey))].sort();
         if (s.one && distinct.length > 1) {
-          const key = `${c.group}\u0000${s.tool}`;
+          const key = `${subject}\u0000${s.tool}`;
           if (!reported.has(key)) {
             reported.add(key);
             blindSpots.push({
               kind: 'ambiguous-recovery',
               subject: c.record.urn,
-              message: `${c.group}: cannot decide which ${s.tool} tool recovers it: ${distinct.join(', ')} (${scope}); name it with firebreak:recovers-with or in the topology file`,
+              message: `${subject}: cannot decide which ${s.tool} tool recovers it: ${distinct.join(', ')} (${scope}); name it with firebreak:recovers-with or in the topology file`,
             });
           }
           break;

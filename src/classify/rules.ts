@@ -24,6 +24,7 @@ export interface MergedRule {
   replicaOf?: string[];
   tool?: Tool;
   domain?: string;
+  rebuild?: Rule['rebuild'];
   loginThrough?: LoginThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
@@ -48,6 +49,7 @@ export const DECIDED_FIELDS = [
   'replicaOf',
   'tool',
   'domain',
+  'rebuild',
   'loginThrough',
   'recoversWith',
 ] as const;

@@ -93,6 +93,10 @@ export const recoverySelectorSchema = z.strictObject({
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .describe('Where to look, narrowest first; the first scope holding such tools decides'),
   one: z.boolean().optional().describe('Only one such tool can manage it: two distinct ones in the deciding scope are a blind spot, not a guess'),
+  lone: z
+    .boolean()
+    .optional()
+    .describe('Also for a resource in no replica group: what rebuilding it needs (the operator machine), reported by recovery-path; else groups only'),
 });
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
@@ -149,6 +153,16 @@ export const ruleSchema = z.strictObject({
     .describe(
       'A fixed domain path it lives in, as a firebreak:domain tag writes it (`workstation=operator-workstation`): for what only runs outside the cloud',
     ),
+  rebuild: z
+    .strictObject({
+      what: z.string().describe('What it is, as a recovery-path finding names it: `a playbook run`, `an image build`'),
+      keys: z
+        .array(z.string())
+        .optional()
+        .describe('Property paths of credentials it reads on that machine (a private key): named, when set, by path, never by value'),
+    })
+    .optional()
+    .describe('What only the operator machine can redo: how a finding about rebuilding from it names this tool'),
   loginThrough: loginThroughSchema
     .optional()
     .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),

@@ -37,6 +37,12 @@ export interface GroupEvidence {
   detail: string;
 }
 
+/** How a tool only the operator machine runs is named: what it is, and the credentials it reads there (property paths, never values). */
+export interface Rebuild {
+  what: string;
+  keys: string[];
+}
+
 export interface ClassifiedResource {
   record: ResourceRecord;
   role: Role | 'unclassified';
@@ -64,6 +70,8 @@ export interface ClassifiedResource {
   external?: boolean;
   /** The kind of ops tool it is (a rule's `tool`), when it is one. */
   tool?: Tool;
+  /** What only the operator machine can redo with it (a rule's rebuild), the credential paths it reads there that are set. */
+  rebuild?: Rebuild;
   /** URNs of failable resources this one needs at run time. */
   requires: string[];
   /** Ids of the rules that decided something. */

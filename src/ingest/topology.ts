@@ -73,6 +73,12 @@ const topologySchema = z.strictObject({
       }),
     )
     .optional(),
+  operatorMachines: names
+    .pipe(z.array(z.string().regex(/^[^/]+$/, 'a machine name has no "/"')).max(100))
+    .optional()
+    .describe(
+      "The machines that can run `pulumi up` with what it reads there (build contexts, playbooks, key files): two or more, and the operator's machine is no single point",
+    ),
   services: z
     .record(
       z.string().min(1),
@@ -131,6 +137,8 @@ export interface Acceptance extends Located {
 export interface Topology {
   file: string;
   domains: TopologyDomain[];
+  /** The operator machines (workstation domains) that each hold what only the machine that ran `pulumi up` has. */
+  operatorMachines?: Located & { names: string[] };
   services: TopologyService[];
   accepted: Acceptance[];
   /** Option defaults from `cli:`, paths resolved against the file's directory. */
@@ -169,6 +177,7 @@ export function readTopology(file: string): Topology {
       ...(d.within ? { within: d.within } : {}),
       contains: d.contains ?? [],
     })),
+    ...(t.operatorMachines ? { operatorMachines: { ...positionOf(y, ['operatorMachines']), names: [...new Set(t.operatorMachines)] } } : {}),
     services: Object.entries(t.services ?? {}).map(([name, s]) => ({
       ...positionOf(y, ['services', name], true),
       name,

@@ -14,7 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability, ResourceCoverage } from '../classify/index.js';
+import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -50,6 +50,8 @@ export interface ComponentNode {
   capacity?: number;
   /** Lost when this many of its placements are (fewer than all: n instances over more zones). */
   downAt?: number;
+  /** A tool only the operator machine runs: what it is and the credential paths it reads there (rules' rebuild). */
+  rebuild?: Rebuild;
   source?: SourceLocation;
 }
 
@@ -309,6 +311,7 @@ export function buildModel(classification: Classification): Model {
       node.capacity = c.capacity.count;
       if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
     }
+    if (c.rebuild) node.rebuild = c.rebuild;
     if (r.source) node.source = r.source;
     const at = b.addNode(node);
     componentAt.set(r.urn, at);
@@ -325,11 +328,14 @@ export function buildModel(classification: Classification): Model {
       const t = target(dep);
       if (t !== own) b.addEdge('requires', at, t);
     }
-    if (own !== undefined) {
-      for (const tool of c.recoversWith) {
-        b.addEdge('recovers-with', own, target(tool));
-        if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[own]!.id} ${b.nodes[target(tool)]!.id}`);
-      }
+    // A lone component's recovers-with tools are what rebuilding it needs (nothing to fail over to): the engine
+    // lets them change no state, recovery-path reads them.
+    const from = own ?? at;
+    for (const tool of c.recoversWith) {
+      const t = target(tool);
+      if (t === from) continue;
+      b.addEdge('recovers-with', from, t);
+      if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[from]!.id} ${b.nodes[t]!.id}`);
     }
   }
 

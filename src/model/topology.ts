@@ -4,7 +4,7 @@
  * policy. Names that match nothing are errors naming the file and line.
  */
 import { DirectedGraph } from 'graphology';
-import { InputError, type Problem } from '../errors.js';
+import { InputError, type Problem, type Warning } from '../errors.js';
 import type { Topology } from '../ingest/topology.js';
 import { modelFromGraph, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode, type ServiceNode } from './index.js';
 import { byText } from '../text.js';
@@ -112,6 +112,10 @@ export function applyTopology(model: Model, topology: Topology): Model {
     }
   }
 
+  // Operator machines: what only the machine that ran `pulumi up` holds is on each of them (lost only with all).
+  const warnings = [...model.warnings];
+  if (topology.operatorMachines && problems.length === 0) machines(graph, topology.operatorMachines, ranks, at, problems, warnings, indexDomain, findDomain);
+
   // Services.
   const serviceId = (name: string): string => `service:${name}`;
   const known = graph
@@ -181,8 +185,72 @@ export function applyTopology(model: Model, topology: Topology): Model {
     reliability: model.reliability,
     blindSpots: model.blindSpots,
     ...(model.coverage ? { coverage: model.coverage } : {}),
-    warnings: model.warnings,
+    warnings,
   });
+}
+
+/** The domain kind of the operator's machine (rules/ops.yaml). */
+const WORKSTATION = 'workstation';
+
+/**
+ * `operatorMachines`: every component placed in a workstation domain of the inputs (operator-workstation) is
+ * placed in each named machine instead, so it is lost only when all are; the emptied domain goes.
+ */
+function machines(
+  graph: DirectedGraph<ModelNode, ModelEdge>,
+  list: { names: string[]; line?: number; column?: number },
+  ranks: Record<string, number>,
+  at: (loc: { line?: number; column?: number }) => { file: string; line?: number; column?: number },
+  problems: Problem[],
+  warnings: Warning[],
+  indexDomain: (path: string) => void,
+  findDomain: (name: string) => string | undefined,
+): void {
+  if (ranks[WORKSTATION] === undefined) {
+    problems.push({ ...at(list), reason: `operatorMachines: no rule pack declares the domain kind "${WORKSTATION}" (rules/ops.yaml does)` });
+    return;
+  }
+  const ids: string[] = [];
+  for (const name of list.names) {
+    const found = findDomain(name);
+    const id = found && found !== 'ambiguous' ? found : `domain:${name}`;
+    if (found === 'ambiguous' || graph.hasNode(id)) {
+      if (found === 'ambiguous') {
+        problems.push({ ...at(list), reason: `operatorMachines: "${name}" names several domains of the inputs; name the machine otherwise` });
+        continue;
+      }
+      const n = graph.getNodeAttributes(id) as DomainNode;
+      if (n.domainKind !== WORKSTATION) {
+        problems.push({ ...at(list), reason: `operatorMachines: "${name}" is a ${n.domainKind} domain of the inputs, not an operator machine` });
+        continue;
+      }
+    } else {
+      graph.addNode(id, { kind: 'domain', id, name, domainKind: WORKSTATION, rank: ranks[WORKSTATION]!, path: name } satisfies DomainNode);
+      indexDomain(name);
+    }
+    ids.push(id);
+  }
+  if (problems.length > 0) return;
+  const named = new Set(ids);
+  const sources = graph.filterNodes((id, n) => n.kind === 'domain' && (n as DomainNode).domainKind === WORKSTATION && !named.has(id)).sort(byText);
+  let moved = 0;
+  for (const d of sources) {
+    for (const e of graph.inEdges(d)) {
+      if (graph.getEdgeAttribute(e, 'kind') !== 'placed-in') continue;
+      const c = graph.source(e);
+      graph.dropEdge(e);
+      for (const m of ids) if (!graph.hasDirectedEdge(c, m)) graph.addDirectedEdge(c, m, { kind: 'placed-in' });
+      moved++;
+    }
+    if (graph.degree(d) === 0) graph.dropNode(d);
+  }
+  if (moved === 0) {
+    warnings.push({
+      file: at(list).file,
+      ...(list.line !== undefined ? { line: list.line } : {}),
+      message: 'operatorMachines: nothing in the inputs is rebuilt only from the operator machine; ignored',
+    });
+  }
 }
 
 /**

@@ -321,6 +321,27 @@ describe('stranded via recovers-with', () => {
     expect(h.state(G('db'))).toBe(expected);
   });
 
+  it.each<[string, string[], ServiceState, ServiceState]>([
+    ['its tools lost, it keeps running: up', [D('laptop')], 'up', 'up'],
+    ['it is lost itself, tools up: down', [D('aws/r1/a')], 'down', 'down'],
+    ['both: down, as without tools', [D('laptop'), D('aws/r1/a')], 'down', 'down'],
+  ])('a lone component that recovers (rebuilds) with a tool: %s', (_name, events, vm, svc) => {
+    const h = new Harness(
+      cloud()
+        .domain('laptop', 'workstation')
+        .component('vm', { placedIn: ['aws/r1/a'] })
+        .component('playbook', { placedIn: ['laptop'] })
+        .recoversWith('vm', 'playbook')
+        .service('web', ['vm'])
+        .build(),
+    );
+    h.fail(...events);
+    expect(h.state(C('vm'))).toBe(vm);
+    expect(h.state(S('web'))).toBe(svc);
+    expect(h.engine.hasTools(h.engine.index.get(C('vm'))!)).toBe(false);
+    expect(h.engine.toolsOf(h.engine.index.get(C('vm'))!).map((t) => h.engine.ids[t])).toEqual([C('playbook')]);
+  });
+
   it('needs only one unusable tool of several', () => {
     const h = new Harness(
       cloud()

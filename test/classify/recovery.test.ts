@@ -156,6 +156,118 @@ describe('the operator workstation', () => {
     expect(a.findings.filter((f) => f.rule === 'single-point-of-failure' && f.event.id.includes('us-east-1a'))).toEqual([]);
   });
 
+  /** One VM, web-1, provisioned by a playbook run locally and a remote command with a private key. */
+  function loneVm(b: ExportBuilder, opts: { key?: boolean } = {}): string {
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const cmd = b.provider('command', 'command-provider', { version: '1.0.1' });
+    const vm = b.add('aws:ec2/instance:Instance', 'web-1', {
+      provider: aws,
+      inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: 'us-east-1a', keyName: 'deployer' },
+      outputs: { publicIp: '203.0.113.10', availabilityZone: 'us-east-1a' },
+    });
+    b.add('command:local:Command', 'run-playbook', {
+      provider: cmd,
+      inputs: { create: 'ansible-playbook -i 203.0.113.10, site.yml' },
+      dependsOn: [vm],
+    });
+    if (opts.key) {
+      b.add('command:remote:Command', 'install-agent', {
+        provider: cmd,
+        inputs: {
+          create: 'sudo systemctl enable --now node-exporter',
+          connection: { host: '203.0.113.10', user: 'ubuntu', privateKey: SECRET },
+        },
+        dependsOn: [vm],
+      });
+    }
+    return vm;
+  }
+  const SECRET = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'v1:c2VjcmV0LWtleS1ieXRlcw==' };
+
+  it('a lone Ansible-provisioned VM: rebuilding web-1 needs the playbook run and the key file, named by path, on the operator machine', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    loneVm(b, { key: true });
+    const file = b.write('lone-ansible.json');
+    const web = await explainResult(file, 'web-1');
+    expect(web.recoversWith.map((u) => u.split('::').pop()).sort()).toEqual(['install-agent', 'run-playbook']);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'recovery-path');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.event.id).toBe('domain:operator-workstation');
+    expect(found[0]!.message).toBe(
+      'Rebuilding web-1 needs a playbook run (run-playbook), a remote command (install-agent) and a key file (connection.privateKey of install-agent) ' +
+        'on the machine that ran `pulumi up` (operator-workstation): losing it leaves web-1 (web) impossible to rebuild',
+    );
+    expect(JSON.stringify(a)).not.toContain('c2VjcmV0');
+    // The zone takes web-1 itself: single-point-of-failure says so, recovery-path does not repeat it.
+    expect(a.findings.filter((f) => f.rule === 'single-point-of-failure').map((f) => f.event.id)).toContain('domain:aws/us-east-1/us-east-1a');
+    expect(found.filter((f) => f.event.id.includes('us-east-1a'))).toEqual([]);
+  });
+
+  it('the topology file names a second operator machine: the workstation is no single point of recovery any more', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    loneVm(b, { key: true });
+    const file = b.write('lone-two-machines.json');
+    const run = async (yaml: string): Promise<Result & { warnings?: unknown }> => {
+      const r = await runCli(['analyze', file, '--topology', tempFile('firebreak.yaml', yaml), '--format', 'json', '--fail-on', 'none']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Result;
+    };
+    const two = await run('version: 1\noperatorMachines: [laptop-a, laptop-b]\n');
+    expect(two.findings.filter((f) => f.rule === 'recovery-path')).toEqual([]);
+    // One named machine is still one: the finding moves to it.
+    const one = await run('version: 1\noperatorMachines: laptop-a\n');
+    const found = one.findings.filter((f) => f.rule === 'recovery-path');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:laptop-a']);
+    expect(found[0]!.message).toMatch(/^Rebuilding web-1 needs a playbook run \(run-playbook\).* \(laptop-a\): losing it/);
+    // A name that is another kind of domain is an error naming the file.
+    const bad = await runCli(['analyze', file, '--topology', tempFile('firebreak.yaml', 'operatorMachines: [us-east-1a]\n'), '--format', 'json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/firebreak\.yaml.*operatorMachines: "us-east-1a" is a zone domain of the inputs, not an operator machine/);
+  });
+
+  it('a replica pair provisioned from two named operator machines: no workstation finding either', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    const vms = ['a', 'b'].map((z, i) =>
+      b.add('aws:ec2/instance:Instance', `web-${i + 1}`, {
+        provider: aws,
+        inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: `us-east-1${z}` },
+      }),
+    );
+    b.add('command:local:Command', 'run-playbook', {
+      provider: b.provider('command', 'command-provider'),
+      inputs: { create: 'ansible-playbook site.yml' },
+      dependsOn: vms,
+    });
+    const file = b.write('pair-two-machines.json');
+    const onDomains = (a: Result): string[] => a.findings.filter((f) => f.rule === 'recovery-path' && f.event.id.startsWith('domain:')).map((f) => f.event.id);
+    expect(onDomains(await analyzeFile(file))).toEqual(['domain:operator-workstation']);
+    const r = await runCli([
+      'analyze',
+      file,
+      '--topology',
+      tempFile('firebreak.yaml', 'operatorMachines: [laptop-a, ci-runner]\n'),
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
+    const a = JSON.parse(r.stdout) as Result;
+    expect(onDomains(a)).toEqual([]);
+    expect(a.findings.filter((f) => f.rule === 'ops-tools-concentrated')).toEqual([]);
+  });
+
+  it('a lone VM nothing on the operator machine provisioned: no recovery-path finding', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    b.add('aws:ec2/instance:Instance', 'web-1', { provider: aws, inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: 'us-east-1a' } });
+    b.add('command:local:Command', 'notify', { provider: b.provider('command', 'command-provider'), inputs: { create: 'echo done' } });
+    const file = b.write('lone-plain.json');
+    expect((await explainResult(file, 'web-1')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).findings.filter((f) => f.rule === 'recovery-path')).toEqual([]);
+  });
+
   it('an image built from a local context: the workloads recover with it, but do not need it to run', async () => {
     const b = new ExportBuilder('shop', 'prod');
     const gke = gkeCluster(b, 'shop-gke', 'us-central1');

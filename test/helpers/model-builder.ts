@@ -109,6 +109,12 @@ export class ModelSpec {
     return this;
   }
 
+  /** A recovers-with edge from a lone component (what rebuilding it needs) or a group. */
+  recoversWith(from: string, to: string): this {
+    this.pending.push({ kind: 'recovers-with', from: this.resolve(from), to });
+    return this;
+  }
+
   /** Extra requires edge (for cycles declared after both ends exist). */
   requires(from: string, to: string): this {
     this.pending.push({ kind: 'requires', from: this.resolve(from), to });

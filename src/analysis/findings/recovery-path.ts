@@ -4,7 +4,7 @@
  * replicas that should take over are then stranded: redundant on paper,
  * down in practice. Reported even when the runtime itself survives the event.
  */
-import type { Model } from '../../model/index.js';
+import type { ComponentNode, Model } from '../../model/index.js';
 import { byText } from '../../text.js';
 import { STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
@@ -25,6 +25,10 @@ export const messages = {
   lost: 'Losing {what} {name} takes the recovery tools {tools} with it: {groups} replica group(s) of {services} could not fail over ({stranded} stranded right away)',
   workstation:
     'Rebuilding {groups} replica group(s) of {services} needs {tools}, which only the machine that ran `pulumi up` ({name}) has: losing it leaves them impossible to rebuild ({stranded} stranded right away)',
+  loneWorkstation:
+    'Rebuilding {component} needs {needs} on the machine that ran `pulumi up` ({name}): losing it leaves {component} ({services}) impossible to rebuild',
+  lone: 'Losing {what} {name} takes {needs} with it: rebuilding {component} ({services}) needs them',
+  keyFile: 'a key file ({path} of {tool})',
 } as const;
 
 interface RecoveryGroup {
@@ -50,9 +54,71 @@ function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Se
   return { groups: groups.sort((a, b) => byText(a.id, b.id)), tools: all };
 }
 
+/** What rebuilding needs, as a finding names it: each tool (`a playbook run (run-playbook)`), then the key files they read by path. */
+function needsOf(ctx: ScenarioView, tools: number[]): string {
+  const { engine } = ctx;
+  const named: string[] = [];
+  const keys: string[] = [];
+  for (const t of tools) {
+    const node = engine.nodes[t]!;
+    const rebuild = node.kind === 'component' ? (node as ComponentNode).rebuild : undefined;
+    named.push(rebuild ? `${rebuild.what} (${node.name})` : node.name);
+    for (const path of rebuild?.keys ?? []) keys.push(fill(messages.keyFile, { path, tool: node.name }));
+  }
+  return listNames([...named, ...keys], 6).replace(/ more services$/, ' more');
+}
+
+/**
+ * Lone components (no replica group) whose recovers-with tools an event takes while they keep running: what
+ * rebuilding them needs is gone (the operator machine, mostly). Not reported where the event takes the component
+ * itself: single-point-of-failure says so.
+ */
+function loneFindings(ctx: ScenarioView): Finding[] {
+  const { engine } = ctx;
+  const lone: number[] = [];
+  engine.nodes.forEach((n, i) => {
+    if (n.kind === 'component' && n.group === undefined && engine.toolsOf(i).length > 0) lone.push(i);
+  });
+  const findings: Finding[] = [];
+  if (lone.length === 0) return findings;
+  for (const scenario of ctx.singles) {
+    const event = scenario.events[0]!;
+    // A domain's loss (the machine): one tool's own loss is running it again from there.
+    if (engine.nodes[event]!.kind !== 'domain' || !ctx.inPolicy(event)) continue;
+    for (const c of lone) {
+      if (scenario.stateOf(c) >= STRANDED) continue;
+      const lost = engine
+        .toolsOf(c)
+        .filter((t) => scenario.stateOf(t) >= STRANDED)
+        .sort((a, b) => byText(engine.ids[a]!, engine.ids[b]!));
+      if (lost.length === 0) continue;
+      const behind = servicesBehind([{ dependents: ctx.dependentsOf(c) }]);
+      if (behind.names.length === 0) continue;
+      const ev = ctx.eventRef(event);
+      const component = engine.nodes[c]!;
+      const tools = lost.map((t) => engine.ids[t]!);
+      findings.push(
+        newFinding({ id }, { kind: 'component', id: `${engine.ids[c]!} ${ev.id}` }, behind.names, {
+          severity: severityByCritical(behind.critical, 'medium'),
+          message: fill(ev.what === WORKSTATION ? messages.loneWorkstation : messages.lone, {
+            what: ev.what,
+            name: ev.name,
+            component: component.name,
+            needs: needsOf(ctx, lost),
+            services: listNames(behind.names, 5),
+          }),
+          ...strandingFields(ctx, event, [{ id: engine.ids[c]! }], tools, behind, []),
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
   const recovery = recoveryGroups(ctx);
+  findings.push(...loneFindings(ctx));
   if (recovery.groups.length === 0) return findings;
   // The replicated groups (n >= 2) of each tool, as indices into the sorted groups: no scan of all groups per event.
   const byTool = new Map<string, number[]>();

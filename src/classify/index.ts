@@ -16,7 +16,7 @@ import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
-import { inferLogins, inferRecovery } from './recovery.js';
+import { inferLocalImages, inferLogins, inferRecovery } from './recovery.js';
 import { resolveRequirements } from './requirements.js';
 import { resourceCoverage } from './coverage-classes.js';
 import { elementsAt, type MergedRule } from './rules.js';
@@ -71,6 +71,11 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
       rule.rebuild?.keys?.forEach(top);
+      if (rule.localImages) {
+        rule.localImages.containers.forEach(top);
+        // builtBy paths are read from other (image) resources: keep them too.
+        for (const b of rule.localImages.builtBy ?? []) top(b.path);
+      }
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).
@@ -265,5 +270,6 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   // Coverage counts the input's resources; the external identities inferLogins adds are not among them.
   const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
   out.push(...inferLogins(ctx, out, recoveryTagged));
+  out.push(...inferLocalImages(ctx, out, recoveryTagged, blindSpots, OPS_SERVICE));
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };
 }

@@ -6,8 +6,11 @@
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
 import type { Context } from './context.js';
-import { conditionHolds } from './rules.js';
+import { internPath } from './placement.js';
+import { getPath } from './properties.js';
+import { conditionHolds, elementsAt } from './rules.js';
 import type { RecoveryScope, RecoverySelector } from './schema.js';
+import { parseDomainTag } from './tags.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
 /** Whether a tool is within a scope of a resource. */
@@ -155,6 +158,121 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
     if (!on || c.recoversWith.includes(on.identity.record.urn)) continue;
     c.recoversWith.push(on.identity.record.urn);
     (c.recoveryWhy ??= []).push(on.why);
+  }
+  return [...added.values()];
+}
+
+/**
+ * The registry host of an image reference, or undefined (Docker's rule: the first `/`-separated part is a host
+ * when it has a `.` or a `:`, or is `localhost`; `nginx:1.27` and `acme/web:dev` have none).
+ */
+export function registryHost(image: string): string | undefined {
+  const slash = image.indexOf('/');
+  if (slash < 0) return undefined;
+  const first = image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : undefined;
+}
+
+/** The URN firebreak gives an image only in the operator machine's daemon (a component of no input). */
+export const localImageUrn = (stack: string, project: string, image: string): string => `urn:pulumi:${stack}::${project}::firebreak:local:Image::${image}`;
+
+/**
+ * Images only in a local daemon (a rule's localImages: kind, minikube, a Docker Desktop cluster): a container
+ * whose image names no registry host and is never pulled recovers with that image, added once as an ops tool
+ * placed on the operator machine (needed to rebuild, not to run). Pulled only when absent, it is a blind spot
+ * unless the rule calls it public or an image resource of the inputs builds it (then it recovers with that
+ * resource when only the operator machine can rebuild it). Returns the new components.
+ */
+export function inferLocalImages(
+  ctx: Context,
+  resources: ClassifiedResource[],
+  tagged: ReadonlySet<ClassifiedResource>,
+  blindSpots: BlindSpot[],
+  opsService: (project: string) => string,
+): ClassifiedResource[] {
+  const added = new Map<string, ClassifiedResource>();
+  // The image names the inputs' image resources build, per rule's builtBy: built once per stack.
+  let built: Map<string, ClassifiedResource> | undefined;
+  const builders = (list: Array<{ type: string; path: string }>): Map<string, ClassifiedResource> => {
+    if (built) return built;
+    built = new Map();
+    for (const c of resources) {
+      if (!c.failable) continue;
+      for (const b of list) {
+        if (b.type !== c.record.type) continue;
+        for (const v of elementsAt(c.record, b.path)) if (typeof v === 'string') built.set(`${c.record.stack}\u0000${c.record.project}\u0000${v}`, c);
+      }
+    }
+    return built;
+  };
+  for (const c of resources) {
+    if (!c.failable || c.external || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const spec = rules.localImages;
+    if (!spec) continue;
+    const publicImage = spec.public ? new RegExp(spec.public) : undefined;
+    const r = c.record;
+    for (const path of spec.containers) {
+      for (const container of elementsAt(r, path)) {
+        const image = getPath(container, 'image');
+        const policy = getPath(container, 'imagePullPolicy');
+        if (typeof image !== 'string' || typeof policy !== 'string' || registryHost(image) !== undefined) continue;
+        const never = spec.never.includes(policy);
+        if (!never && !spec.unsure.includes(policy)) continue;
+        const builder = builders(spec.builtBy ?? []).get(`${r.stack}\u0000${r.project}\u0000${image}`);
+        let tool: ClassifiedResource | undefined;
+        let why: string;
+        if (builder) {
+          // Built by the inputs: what rebuilds it is that resource (a workstation tool when built from a local context).
+          if (builder.tool !== 'workstation') continue;
+          tool = builder;
+          why = `workstation ${builder.record.name} (builds image ${image}, pull policy ${policy}; rule ${rules.localImagesRule ?? '?'})`;
+        } else if (!never) {
+          if (publicImage?.test(image)) continue;
+          blindSpots.push({
+            kind: 'ambiguous-recovery',
+            subject: r.urn,
+            message: `${r.name}: cannot tell whether image ${image} is only in a local daemon (no registry host, imagePullPolicy ${policy}, built by nothing in the inputs); name the registry in the image, or tag firebreak:recovers-with`,
+          });
+          continue;
+        } else {
+          const key = `${r.stack}\u0000${r.project}\u0000${image}`;
+          tool = added.get(key);
+          if (!tool) {
+            tool = {
+              record: {
+                urn: localImageUrn(r.stack, r.project, image),
+                type: 'firebreak:local:Image',
+                name: image,
+                stack: r.stack,
+                project: r.project,
+                custom: true,
+                inputs: {},
+                outputs: {},
+                dependencies: [],
+                propertyDependencies: {},
+              },
+              role: 'ops-tool',
+              tool: 'workstation',
+              failable: true,
+              event: false,
+              placements: [internPath(ctx, parseDomainTag(spec.domain))],
+              placedBy: `an image only in the local daemon (no registry host, imagePullPolicy ${policy}): rule domain ${spec.domain}`,
+              service: opsService(r.project),
+              recoversWith: [],
+              requires: [],
+              rules: [rules.localImagesRule ?? ''],
+              rebuild: { what: 'an image only in the local daemon', keys: [] },
+            };
+            added.set(key, tool);
+          }
+          why = `workstation image ${image} (only in the local daemon: no registry host, imagePullPolicy ${policy}; rule ${rules.localImagesRule ?? '?'})`;
+        }
+        if (c.recoversWith.includes(tool.record.urn)) continue;
+        c.recoversWith.push(tool.record.urn);
+        (c.recoveryWhy ??= []).push(why);
+      }
+    }
   }
   return [...added.values()];
 }

@@ -25,12 +25,15 @@ export interface MergedRule {
   tool?: Tool;
   domain?: string;
   rebuild?: Rule['rebuild'];
+  localImages?: Rule['localImages'];
   loginThrough?: LoginThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
   /** The id of the rule whose loginThrough applies. */
   loginThroughRule?: string;
+  /** The id of the rule whose localImages applies. */
+  localImagesRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
@@ -50,6 +53,7 @@ export const DECIDED_FIELDS = [
   'tool',
   'domain',
   'rebuild',
+  'localImages',
   'loginThrough',
   'recoversWith',
 ] as const;
@@ -189,6 +193,7 @@ export class RuleSet {
       Object.assign(merged, ruleDecision(rule));
       if (rule.recoversWith) merged.recoversWithRule = rule.id;
       if (rule.loginThrough) merged.loginThroughRule = rule.id;
+      if (rule.localImages) merged.localImagesRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

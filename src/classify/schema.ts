@@ -100,6 +100,19 @@ export const recoverySelectorSchema = z.strictObject({
 });
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
+export const localImagesSchema = z.strictObject({
+  containers: z.array(z.string()).min(1).describe('Property paths of its lists of containers (each with image and imagePullPolicy)'),
+  never: z.array(z.string()).describe('Pull policies that never pull: an image with no registry host is then only in the local daemon'),
+  unsure: z.array(z.string()).describe('Pull policies that pull only when absent: an image with no registry host nothing in the inputs builds is a blind spot'),
+  public: regexString.optional().describe('Images a public registry serves when absent (Docker Hub official images): never a blind spot'),
+  builtBy: z
+    .array(z.strictObject({ type: z.string(), path: z.string().describe('The property naming the image it builds (a list or one)') }))
+    .optional()
+    .describe('Image resources of the inputs and the image name they build: a workload running one recovers with it'),
+  domain: z.string().describe('Where an image only in the local daemon lives, as a firebreak:domain tag writes it'),
+});
+export type LocalImages = z.infer<typeof localImagesSchema>;
+
 export const loginThroughSchema = z.strictObject({
   identity: z
     .string()
@@ -163,6 +176,9 @@ export const ruleSchema = z.strictObject({
     })
     .optional()
     .describe('What only the operator machine can redo: how a finding about rebuilding from it names this tool'),
+  localImages: localImagesSchema
+    .optional()
+    .describe("Its containers' images that only the operator machine's daemon holds (no registry host, never pulled) are what rebuilding it needs"),
   loginThrough: loginThroughSchema
     .optional()
     .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),

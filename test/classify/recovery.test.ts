@@ -297,6 +297,86 @@ describe('the operator workstation', () => {
   });
 });
 
+describe('images only in a local daemon', () => {
+  /** A Deployment `web` (2 replicas) running `image` with a pull policy. */
+  function webWith(b: ExportBuilder, image: string, imagePullPolicy: string): string {
+    const gke = gkeCluster(b, 'dev-gke', 'us-central1-a');
+    const urn = workload(b, gke, 'web', { replicas: 2, service: 'shop', image });
+    const r = b.resources.find((x) => x.urn === urn)!;
+    for (const props of [r.inputs!, r.outputs!]) {
+      const spec = (props.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec;
+      spec.containers[0]!.imagePullPolicy = imagePullPolicy;
+    }
+    return urn;
+  }
+
+  it('imagePullPolicy Never and no registry host: web recovers with the image on the operator machine, a recovery-path finding', async () => {
+    const b = new ExportBuilder('shop', 'dev');
+    webWith(b, 'shop-web:dev', 'Never');
+    const file = b.write('daemon-never.json');
+    const web = await explainResult(file, 'web');
+    expect(web.recoversWith).toEqual(['urn:pulumi:dev::shop::firebreak:local:Image::shop-web:dev']);
+    expect(web.recoversWithFrom).toEqual([
+      'workstation image shop-web:dev (only in the local daemon: no registry host, imagePullPolicy Never; rule workstation-daemon-image)',
+    ]);
+    const a = await analyzeFile(file);
+    const found = a.findings.filter((f) => f.rule === 'recovery-path');
+    expect(found.map((f) => f.event.id)).toEqual(['domain:operator-workstation']);
+    expect(found[0]!.message).toMatch(/^Rebuilding web needs an image only in the local daemon \(shop-web:dev\) on the machine that ran `pulumi up`/);
+    // Not a run-time requirement: the zone loss is what takes web, not the image.
+    expect(a.services.map((s) => s.name)).toEqual(['shop', 'shop ops tools']);
+  });
+
+  it('a registry host, or a pull policy that pulls: nothing on the operator machine', async () => {
+    for (const [image, policy] of [
+      ['us-docker.pkg.dev/acme/shop/web:1.4.2', 'Never'],
+      ['localhost:5000/web:dev', 'IfNotPresent'],
+      ['shop-web:dev', 'Always'],
+    ] as const) {
+      const b = new ExportBuilder('shop', 'dev');
+      webWith(b, image, policy);
+      const file = b.write(`daemon-none-${policy}.json`);
+      expect((await explainResult(file, 'web')).recoversWith, image).toEqual([]);
+      const a = await analyzeFile(file);
+      expect(a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
+    }
+  });
+
+  it('IfNotPresent and no registry host: a blind spot saying what it cannot tell, unless a Docker Hub official image', async () => {
+    const b = new ExportBuilder('shop', 'dev');
+    webWith(b, 'shop-web:dev', 'IfNotPresent');
+    const a = await analyzeFile(b.write('daemon-unsure.json'));
+    const spots = a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots.map((s) => s.message)).toEqual([
+      'web: cannot tell whether image shop-web:dev is only in a local daemon (no registry host, imagePullPolicy IfNotPresent, built by nothing in the inputs); name the registry in the image, or tag firebreak:recovers-with',
+    ]);
+    expect(a.findings.filter((f) => f.rule === 'recovery-path')).toEqual([]);
+    const p = new ExportBuilder('shop', 'dev');
+    webWith(p, 'redis:7.2', 'IfNotPresent');
+    expect((await analyzeFile(p.write('daemon-public.json'))).blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
+  });
+
+  it('a checkpoint whose app image is built locally (IfNotPresent, built by a docker Image from ./app): web recovers with that build', async () => {
+    const b = new ExportBuilder('shop', 'dev');
+    const docker = b.provider('docker', 'docker-provider', { version: '4.5.0' });
+    b.add('docker:index/image:Image', 'app-image', {
+      provider: docker,
+      inputs: { imageName: 'shop-web:dev', build: { context: './app', dockerfile: './app/Dockerfile' }, skipPush: true },
+      outputs: { imageName: 'shop-web:dev', baseImageName: 'shop-web:dev' },
+    });
+    webWith(b, 'shop-web:dev', 'IfNotPresent');
+    const file = b.write('daemon-built.json');
+    const web = await explainResult(file, 'web');
+    expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['app-image']);
+    const a = await analyzeFile(file);
+    expect(a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
+    const found = a.findings.filter((f) => f.rule === 'recovery-path' && f.event.id === 'domain:operator-workstation');
+    expect(found.map((f) => f.message)).toEqual([
+      'Rebuilding web needs an image build (app-image) on the machine that ran `pulumi up` (operator-workstation): losing it leaves web (shop) impossible to rebuild',
+    ]);
+  });
+});
+
 describe('identities operators log in through', () => {
   const withAad = (b: ExportBuilder, urn: string): void => {
     const r = b.resources.find((x) => x.urn === urn)!;

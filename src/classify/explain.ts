@@ -58,6 +58,7 @@ export interface RuleDecision {
     domain?: string;
     rebuild?: { what: string; keys?: string[] };
     localImages?: LocalImages;
+    deploys?: string;
     loginThrough?: LoginThrough;
     recoversWith?: RecoverySelector[];
   };

@@ -71,6 +71,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
       rule.rebuild?.keys?.forEach(top);
+      if (rule.deploys) top(rule.deploys);
       if (rule.localImages) {
         rule.localImages.containers.forEach(top);
         // builtBy paths are read from other (image) resources: keep them too.

@@ -13,11 +13,16 @@ import type { RecoveryScope, RecoverySelector } from './schema.js';
 import { parseDomainTag } from './tags.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
+/** The deploy systems that deploy a stack, by `project\u0000stack` (`*` for a project not named). */
+type Deployers = Map<string, string[]>;
+
 /** Whether a tool is within a scope of a resource. */
-function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResource): boolean {
+function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResource, deployers: Deployers): boolean {
   const a = c.record;
   const b = t.record;
   switch (scope) {
+    case 'deployed-by':
+      return (deployers.get(`${a.project}\u0000${a.stack}`) ?? deployers.get(`*\u0000${a.stack}`) ?? []).includes(b.urn);
     case 'same-cluster':
       return c.host !== undefined && (t.host === c.host || b.urn === c.host);
     case 'same-stack':
@@ -35,6 +40,45 @@ function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResou
   }
 }
 
+/**
+ * Stacks deployed from a cluster (a rule's `deploys`: the Pulumi Kubernetes Operator's Stack resource names
+ * `org/project/stack`): the deploy systems of that cluster (same Kubernetes provider, or same cluster resource)
+ * deploy it. None there is a blind spot; several are left to the selector's `one` (a blind spot too).
+ */
+function stackDeployers(ctx: Context, resources: ClassifiedResource[], tools: ClassifiedResource[], blindSpots: BlindSpot[]): Deployers {
+  const out: Deployers = new Map();
+  let hostOf: Map<string, string> | undefined;
+  for (const c of resources) {
+    const path = ctx.classifier.rulesFor(c.record.type, c.record).deploys;
+    if (!path) continue;
+    const named = elementsAt(c.record, path)[0];
+    if (typeof named !== 'string' || named === '') continue;
+    const parts = named.split('/');
+    const stack = parts[parts.length - 1]!;
+    const project = parts.length >= 3 ? parts[parts.length - 2]! : '*';
+    const provider = c.record.provider;
+    if (!hostOf) {
+      hostOf = new Map();
+      for (const x of resources) if (x.host && x.record.provider && !hostOf.has(x.record.provider)) hostOf.set(x.record.provider, x.host);
+    }
+    const host = c.host ?? (provider ? hostOf.get(provider) : undefined);
+    const ops = tools.filter(
+      (t) => t.tool === 'deploy' && ((provider !== undefined && t.record.provider === provider) || (host !== undefined && t.host === host)),
+    );
+    if (ops.length === 0) {
+      blindSpots.push({
+        kind: 'ambiguous-recovery',
+        subject: c.record.urn,
+        message: `${c.record.name}: deploys stack ${named}, but no deploy system of the inputs runs in its cluster; name it with firebreak:recovers-with or in the topology file`,
+      });
+      continue;
+    }
+    const key = `${project}\u0000${stack}`;
+    out.set(key, [...new Set([...(out.get(key) ?? []), ...ops.map((t) => t.record.urn)])]);
+  }
+  return out;
+}
+
 /** A tool's identity: its replica group, or itself. */
 const toolKey = (t: ClassifiedResource): string => (t.group ? `group ${t.group}` : t.record.name);
 
@@ -46,6 +90,7 @@ const toolKey = (t: ClassifiedResource): string => (t.group ? `group ${t.group}`
  */
 export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>, blindSpots: BlindSpot[]): void {
   const tools = resources.filter((c) => c.failable && c.tool !== undefined);
+  const deployers = stackDeployers(ctx, resources, tools, blindSpots);
   if (tools.length === 0) return;
   // What only the operator's machine runs (an image built there, a command run from it) is needed to rebuild, not to run.
   const buildTime = new Set(tools.filter((t) => t.tool === 'workstation').map((t) => t.record.urn));
@@ -70,7 +115,7 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
     const ruleId = rules.recoversWith ? rules.recoversWithRule : ctx.classifier.recovery?.id;
     for (const s of selectors) {
       for (const scope of s.scope) {
-        const found = tools.filter((t) => t !== c && t.tool === s.tool && inScope(scope, c, t));
+        const found = tools.filter((t) => t !== c && t.tool === s.tool && inScope(scope, c, t, deployers));
         if (found.length === 0) continue;
         const distinct = [...new Set(found.map(toolKey))].sort();
         if (s.one && distinct.length > 1) {

@@ -26,6 +26,7 @@ export interface MergedRule {
   domain?: string;
   rebuild?: Rule['rebuild'];
   localImages?: Rule['localImages'];
+  deploys?: string;
   loginThrough?: LoginThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
@@ -54,6 +55,7 @@ export const DECIDED_FIELDS = [
   'domain',
   'rebuild',
   'localImages',
+  'deploys',
   'loginThrough',
   'recoversWith',
 ] as const;

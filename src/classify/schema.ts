@@ -15,7 +15,7 @@ export const TOOLS = ['deploy', 'monitoring', 'console', 'secrets', 'workstation
 export type Tool = (typeof TOOLS)[number];
 
 /** Where recovers-with inference looks for a tool, narrowest first. */
-export const RECOVERY_SCOPES = ['same-cluster', 'same-stack', 'same-project', 'same-provider', 'references', 'referenced-by'] as const;
+export const RECOVERY_SCOPES = ['deployed-by', 'same-cluster', 'same-stack', 'same-project', 'same-provider', 'references', 'referenced-by'] as const;
 export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -176,6 +176,12 @@ export const ruleSchema = z.strictObject({
     })
     .optional()
     .describe('What only the operator machine can redo: how a finding about rebuilding from it names this tool'),
+  deploys: z
+    .string()
+    .optional()
+    .describe(
+      'Property path naming the Pulumi stack it has deployed (`org/project/stack`): that stack recovers with the deploy system of its cluster (scope deployed-by)',
+    ),
   localImages: localImagesSchema
     .optional()
     .describe("Its containers' images that only the operator machine's daemon holds (no registry host, never pulled) are what rebuilding it needs"),

@@ -79,6 +79,62 @@ describe('recovers-with inferred', () => {
     expect(found[0]!.message).toMatch(/apart from what they recover/);
   });
 
+  /** The platform team's stack: an ops cluster running the Pulumi Kubernetes Operator and a Stack resource for `deploys`. */
+  function opsStack(deploys: string | undefined): string {
+    const b = new ExportBuilder('platform', 'ops');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    helmRelease(b, ops, 'pko', 'pulumi-kubernetes-operator', 'oci://ghcr.io/pulumi/helm-charts');
+    if (deploys) {
+      b.add('kubernetes:pulumi.com/v1:Stack', 'shop-prod', {
+        provider: ops.k8s,
+        inputs: {
+          apiVersion: 'pulumi.com/v1',
+          kind: 'Stack',
+          metadata: { name: 'shop-prod', namespace: 'pulumi-kubernetes-operator' },
+          spec: { stack: deploys, projectRepo: 'https://github.com/acme/shop', branch: 'main', serviceAccountName: 'pulumi', destroyOnFinalize: false },
+        },
+      });
+    }
+    return b.write('ops.json');
+  }
+  function appStack(): string {
+    const b = new ExportBuilder('shop', 'prod');
+    webTier(b, gkeCluster(b, 'app-gke', 'us-central1-a'));
+    return b.write('app.json');
+  }
+
+  it('an operator in another stack: the Stack resource names acme/shop/prod, whose groups recover with the operator across stacks', async () => {
+    const ops = opsStack('acme/shop/prod');
+    const app = appStack();
+    const r = await runCli(['analyze', ops, app, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    const a = JSON.parse(r.stdout) as Result;
+    const found = a.findings.filter((f) => f.rule === 'ops-tools-concentrated' || f.rule === 'recovery-path');
+    expect(found.map((f) => `${f.rule} ${f.event.id}`)).toContain('ops-tools-concentrated domain:gcp/us-central1/us-central1-b');
+    expect(found.find((f) => f.event.id === 'domain:gcp/us-central1/us-central1-b')!.message).toMatch(/pko/);
+    const e = await runCli(['rules', 'explain', 'web-blue', ops, app, '--format', 'json']);
+    const web = JSON.parse(e.stdout).result as { recoversWith: string[]; recoversWithFrom: string[] };
+    expect(web.recoversWith).toEqual(['urn:pulumi:ops::platform::kubernetes:helm.sh/v3:Release::pko']);
+    expect(web.recoversWithFrom).toEqual(['deploy pko (deployed-by; rule recover-with-ops-tools)']);
+    // Alone, the app stack has no deploy system to recover with.
+    expect((await explainResult(app, 'web-blue')).recoversWith).toEqual([]);
+  });
+
+  it('a Stack resource naming another stack, or one with no operator in its cluster: nothing inferred, the latter a blind spot', async () => {
+    const other = opsStack('acme/billing/prod');
+    const app = appStack();
+    const e = await runCli(['rules', 'explain', 'web-blue', other, app, '--format', 'json']);
+    expect((JSON.parse(e.stdout).result as { recoversWith: string[] }).recoversWith).toEqual([]);
+    const b = new ExportBuilder('platform', 'ops');
+    const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');
+    b.add('kubernetes:pulumi.com/v1:Stack', 'shop-prod', { provider: ops.k8s, inputs: { spec: { stack: 'acme/shop/prod' } } });
+    const r = await runCli(['analyze', b.write('ops-no-operator.json'), app, '--format', 'json', '--fail-on', 'none']);
+    const spots = (JSON.parse(r.stdout) as Result).blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots.map((s) => s.message)).toEqual([
+      'shop-prod: deploys stack acme/shop/prod, but no deploy system of the inputs runs in its cluster; name it with firebreak:recovers-with or in the topology file',
+    ]);
+  });
+
   it("the topology file wins: its recoversWith replaces what the rules inferred for the service's groups", async () => {
     const b = new ExportBuilder('shop', 'prod');
     const ops = gkeCluster(b, 'ops-gke', 'us-central1-b');

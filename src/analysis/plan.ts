@@ -106,6 +106,13 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
         graph.dropEdge(e);
         if (from !== groupId && !graph.hasDirectedEdge(from, groupId)) graph.addDirectedEdge(from, groupId, { kind });
       }
+      // What rebuilding it needed (a lone component's recovers-with) is what the new group fails over with.
+      for (const e of [...graph.outEdges(id)]) {
+        if (graph.getEdgeAttribute(e, 'kind') !== 'recovers-with') continue;
+        const to = graph.target(e);
+        graph.dropEdge(e);
+        if (!graph.hasDirectedEdge(groupId, to)) graph.addDirectedEdge(groupId, to, { kind: 'recovers-with' });
+      }
       graph.addDirectedEdge(id, groupId, { kind: 'member-of' });
       graph.mergeNodeAttributes(id, { group: groupId });
     }

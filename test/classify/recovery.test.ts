@@ -421,7 +421,9 @@ describe('images only in a local daemon', () => {
       outputs: { imageName: 'shop-web:dev', baseImageName: 'shop-web:dev' },
     });
     webWith(b, 'shop-web:dev', 'IfNotPresent');
-    const file = b.write('daemon-built.json');
+    // The DIY backend's checkpoint file (.pulumi/stacks/shop/dev.json) wraps the same deployment.
+    const { deployment } = b.toJSON() as { deployment: unknown };
+    const file = tempFile('dev.json', JSON.stringify({ version: 3, checkpoint: { stack: 'organization/shop/dev', latest: deployment } }, null, 2));
     const web = await explainResult(file, 'web');
     expect(web.recoversWith.map((u) => u.split('::').pop())).toEqual(['app-image']);
     const a = await analyzeFile(file);

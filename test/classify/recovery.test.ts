@@ -282,6 +282,32 @@ describe('the operator workstation', () => {
     expect(bad.stderr).toMatch(/firebreak\.yaml.*operatorMachines: "us-east-1a" is a zone domain of the inputs, not an operator machine/);
   });
 
+  it('operatorMachines with nothing on the operator machine is a warning; a name with "/" is an error naming the file', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });
+    b.add('aws:ec2/instance:Instance', 'web-1', { provider: aws, inputs: { instanceType: 't3.small', ami: 'ami-0abc', availabilityZone: 'us-east-1a' } });
+    const file = b.write('no-workstation.json');
+    const r = await runCli([
+      'analyze',
+      file,
+      '--topology',
+      tempFile('firebreak.yaml', 'operatorMachines: [laptop-a, laptop-b]\n'),
+      '--format',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
+    expect(r.code).toBe(0);
+    const warnings = (JSON.parse(r.stdout) as { warnings: Array<{ file: string; message: string }> }).warnings;
+    expect(warnings.map((w) => `${w.file.split('/').pop()}: ${w.message}`)).toContain(
+      'firebreak.yaml: operatorMachines: nothing in the inputs is rebuilt only from the operator machine; ignored',
+    );
+    const bad = await runCli(['analyze', file, '--topology', tempFile('firebreak.yaml', 'operatorMachines: [home/laptop]\n'), '--format', 'json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/firebreak\.yaml.*a machine name has no "\/"/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('a replica pair provisioned from two named operator machines: no workstation finding either', async () => {
     const b = new ExportBuilder('web', 'prod');
     const aws = b.provider('aws', 'aws-provider', { region: 'us-east-1' });

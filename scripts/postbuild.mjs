@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * After `tsc`: make every file package.json "bin" names executable, so the
+ * After `tsc`: write the parsed rule packs (dist/rules-cache.json), and make
+ * every file package.json "bin" names executable, so the
  * command runs from a checkout, an `npm pack` tarball and a Docker image alike.
  */
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +19,7 @@ for (const bin of bins) {
   }
   chmodSync(file, statSync(file).mode | 0o111);
 }
+
+// The built-in rule packs, parsed once here (dist/rules-cache.json): loading them is then a JSON.parse, not 1 MB of YAML.
+const { packCacheText } = await import(path.join(root, 'dist', 'classify', 'packs.js'));
+writeFileSync(path.join(root, 'dist', 'rules-cache.json'), packCacheText());

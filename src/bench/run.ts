@@ -12,9 +12,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
+import { heapToRespawn } from '../cli/heap.js';
 import { GENERATOR_VERSION, writeExport } from './generate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,7 +45,11 @@ type Mode = { mode: 'parse' | 'analyze' | 'whole'; order?: number; jobs?: number
 const ORDER2_SECONDS = Number(arg('--order2-seconds') ?? 60);
 
 function once(m: Mode, files: string[]): Run {
+  // The heap the binary would run with for these files (src/cli/heap.ts).
+  const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  const heap = heapToRespawn(bytes, { limitMB: getHeapStatistics().heap_size_limit / 2 ** 20, totalMB: totalmem() / 2 ** 20, execArgv: [], env: {} });
   const args = [
+    ...(heap !== undefined ? [`--max-old-space-size=${heap}`] : []),
     path.join(here, 'child.js'),
     m.mode,
     files.join(','),

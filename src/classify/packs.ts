@@ -1,4 +1,5 @@
 /** Loading and validating rule packs; errors as file:line with the zod path. */
+import { hash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,15 +44,74 @@ export function parsePack(text: string, file: string): LoadedPack {
   return { ...result.data, file };
 }
 
-export function loadPackFile(file: string): LoadedPack {
-  let text: string;
+/**
+ * The parsed built-in packs, written by `npm run build` beside the compiled
+ * code (dist/rules-cache.json): parsing the YAML of rules/ (over 1 MB with
+ * the generated packs) costs more than analysing a small stack. An entry is
+ * used only when the pack file's sha256 is the one it was parsed from, so an
+ * edited pack is parsed again; from the sources (tests) there is no cache.
+ */
+export interface PackCache {
+  version: 1;
+  /** Path relative to rules/ -> the sha256 of the file's text and the pack as parsed. */
+  packs: Record<string, { sha256: string; pack: Pack }>;
+}
+
+const PACK_CACHE_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'rules-cache.json');
+let packCache: PackCache | null | undefined;
+
+function builtinPackCache(): PackCache | null {
+  if (packCache === undefined) {
+    try {
+      const parsed = JSON.parse(readFileSync(PACK_CACHE_FILE, 'utf8')) as PackCache;
+      packCache = parsed.version === 1 && typeof parsed.packs === 'object' ? parsed : null;
+    } catch {
+      packCache = null;
+    }
+  }
+  return packCache;
+}
+
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
+
+/** The cache of every built-in pack (rules/ and rules/generated/), for `npm run build` to write. */
+export function packCacheText(): string {
+  const cache: PackCache = { version: 1, packs: {} };
+  const root = builtinRulesDir();
+  for (const dir of [root, generatedRulesDir()]) {
+    for (const f of packFilesOf(dir)) {
+      const file = path.join(dir, f);
+      const text = readPackText(file);
+      const { file: _file, ...pack } = parsePack(text, file);
+      cache.packs[path.relative(root, file).split(path.sep).join('/')] = { sha256: sha256(text), pack };
+    }
+  }
+  return JSON.stringify(cache) + '\n';
+}
+
+function readPackText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new InputError({ file, reason: `cannot read the rule pack: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
+}
+
+/** A pack file: from the build's cache when it is a built-in pack unchanged since, else parsed. `cache`: tests only. */
+export function loadPackFile(file: string, cache: PackCache | null = builtinPackCache()): LoadedPack {
+  const text = readPackText(file);
+  if (cache) {
+    const rel = path.relative(builtinRulesDir(), path.resolve(file)).split(path.sep).join('/');
+    const hit = Object.hasOwn(cache.packs, rel) ? cache.packs[rel] : undefined;
+    if (hit && hit.sha256 === sha256(text)) return { ...structuredClone(hit.pack), file };
+  }
   return parsePack(text, file);
 }
+
+const packFilesOf = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
 
 /** Every *.yaml pack of a directory, sorted by file name; or one file. */
 export function loadPacks(target: string): LoadedPack[] {
@@ -62,10 +122,7 @@ export function loadPacks(target: string): LoadedPack[] {
     throw new InputError({ file: target, reason: 'no such rule pack file or directory' });
   }
   if (!isDir) return [loadPackFile(target)];
-  return readdirSync(target)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .map((f) => loadPackFile(path.join(target, f)));
+  return packFilesOf(target).map((f) => loadPackFile(path.join(target, f)));
 }
 
 /** rules/generated/ of the installed package: packs written by `npm run rules:generate`. */

@@ -242,33 +242,47 @@ export function recordFromRaw(
 
 /**
  * Check what Pulumi's own snapshot integrity check would: URNs unique, every
- * dependency, parent and provider present, no dependency cycle.
+ * dependency, parent and provider present, no dependency cycle. On the way,
+ * references and types are interned (one string each, see below).
  */
 export function checkIntegrity(resources: ResourceRecord[], file: string): void {
   const problems: Problem[] = [];
   const byUrn = new Map<string, number>();
+  const types = new Map<string, string>();
   for (let i = 0; i < resources.length; i++) {
-    const urn = resources[i]!.urn;
+    const r = resources[i]!;
+    // One string per type too (a state repeats a few hundred types over and over).
+    const type = types.get(r.type);
+    if (type === undefined) types.set(r.type, r.type);
+    else r.type = type;
+    const urn = r.urn;
     const seen = byUrn.get(urn);
     if (seen !== undefined) problems.push({ file, reason: `duplicate URN ${urn} (resources[${seen}] and resources[${i}])` });
     else byUrn.set(urn, i);
   }
   // Every reference must resolve; note whether all point backwards (Pulumi's order).
+  // Each reference then becomes the referenced resource's own URN string: one string per URN in memory, not one per
+  // mention, and a lookup by it hashes a string whose hash is already known.
   let ordered = true;
-  const check = (r: ResourceRecord, i: number, what: string, urn: string): void => {
+  const check = (r: ResourceRecord, i: number, what: string, urn: string, orders = true): string => {
     const at = byUrn.get(urn);
     if (at === undefined) {
       if (problems.length < 20) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
-    } else if (at >= i) ordered = false;
+      return urn;
+    }
+    if (orders && at >= i) ordered = false;
+    return resources[at]!.urn;
   };
   for (let i = 0; i < resources.length; i++) {
     const r = resources[i]!;
-    for (const d of r.dependencies) check(r, i, 'dependency', d);
+    const deps = r.dependencies;
+    for (let k = 0; k < deps.length; k++) deps[k] = check(r, i, 'dependency', deps[k]!);
     for (const key in r.propertyDependencies) {
-      for (const d of r.propertyDependencies[key]!) if (!byUrn.has(d)) check(r, i, `property dependency (${key})`, d);
+      const list = r.propertyDependencies[key]!;
+      for (let k = 0; k < list.length; k++) list[k] = check(r, i, `property dependency (${key})`, list[k]!, false);
     }
-    if (r.parent) check(r, i, 'parent', r.parent);
-    if (r.provider) check(r, i, 'provider', r.provider);
+    if (r.parent) r.parent = check(r, i, 'parent', r.parent);
+    if (r.provider) r.provider = check(r, i, 'provider', r.provider);
   }
   if (problems.length > 0) throw new InputError(problems);
   // In dependency order, no cycle is possible; otherwise look for one.

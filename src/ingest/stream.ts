@@ -66,7 +66,8 @@ export class StreamPool {
           `import(${JSON.stringify(tsxEsmApi(self))}).then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', self).href)}); });`,
           { eval: true },
         )
-      : new Worker(new URL('./worker.js', self));
+      : // A worker only parses a few batches at a time: a small young generation keeps its memory small.
+        new Worker(new URL('./worker.js', self), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot: Slot = { worker, busy: 0 };
     worker.unref();
     worker.on('message', (msg: { id: number; result?: BatchResult; error?: string }) => {

@@ -69,10 +69,21 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   const findings: Finding[] = [];
   const all = identities(ctx);
   if (all.length === 0) return findings;
+  // The in-policy events that take each identity down, in one pass over the scenarios (not one per identity).
+  const shared = new Set(all.filter((x) => x.dependents.length >= 2).map((x) => x.node));
+  const takenBy = new Map<number, EventRef[]>();
+  for (const s of ctx.singles) {
+    if (!ctx.inPolicy(s.events[0]!)) continue;
+    s.hurt.forEach((i, k) => {
+      if (!shared.has(i) || s.states[k]! < STRANDED) return;
+      const list = takenBy.get(i);
+      if (list) list.push(ctx.eventRef(s.events[0]!));
+      else takenBy.set(i, [ctx.eventRef(s.events[0]!)]);
+    });
+  }
   for (const identity of all) {
-    if (identity.dependents.length < 2) continue;
-    const events = ctx.singles.filter((s) => ctx.inPolicy(s.events[0]!) && s.stateOf(identity.node) >= STRANDED).map((s) => ctx.eventRef(s.events[0]!));
-    if (events.length === 0) continue;
+    const events = takenBy.get(identity.node);
+    if (!events) continue;
     const critical = identity.dependents.filter((d) => d.critical).length;
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = identity.dependents.map((d) => d.service);

@@ -13,7 +13,7 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type Condition, type LoginThrough, type RecoverySelector, type Replicas, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
+import { ROLES, type AuthenticatesThrough, type Condition, type LoginThrough, type RecoverySelector, type Replicas, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
 import type { Capacity, GroupEvidence } from './types.js';
 
 export interface Span {
@@ -46,6 +46,7 @@ export interface RuleDecision {
     tool?: Tool;
     domain?: string;
     loginThrough?: LoginThrough;
+    authenticatesThrough?: AuthenticatesThrough;
     recoversWith?: RecoverySelector[];
   };
 }
@@ -129,6 +130,8 @@ export interface Explanation {
     recoversWith: string[];
     /** How inferred recovery tools were found (absent when a tag decided or none was inferred). */
     recoversWithFrom?: string[];
+    /** The external identities it uses (operators log in through, its control plane authenticates through), with the rule and any break-glass path. */
+    identities?: string[];
     tool?: string;
     rules: string[];
   };
@@ -310,6 +313,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     requires: c.requires,
     recoversWith: c.recoversWith,
     ...(c.recoveryWhy ? { recoversWithFrom: c.recoveryWhy } : {}),
+    ...(c.identityWhy ? { identities: c.identityWhy } : {}),
     ...(c.tool ? { tool: c.tool } : {}),
     rules: c.rules,
   };

@@ -32,6 +32,7 @@ export {
   type BlindSpot,
   type Classification,
   type ClassifiedResource,
+  type ExternalIdentityUse,
   type DomainSegment,
   type Quorum,
   type Reliability,
@@ -69,6 +70,12 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
+      for (const b of rule.loginThrough?.breakGlass ?? []) {
+        for (const c of [...(b.when ?? []), ...(b.unless ?? [])]) c.property.forEach(top);
+        // Stack outputs are kept by name: only whether one is there is read, never its value.
+        b.outputs?.forEach(top);
+      }
+      for (const c of rule.authenticatesThrough?.when ?? []) c.property.forEach(top);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).

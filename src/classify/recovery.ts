@@ -7,7 +7,8 @@
  */
 import type { Context } from './context.js';
 import { conditionHolds } from './rules.js';
-import type { RecoveryScope, RecoverySelector } from './schema.js';
+import { STACK_TYPE } from '../pulumi.js';
+import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
 /** Whether a tool is within a scope of a resource. */
@@ -95,24 +96,26 @@ export const externalIdentityUrn = (stack: string, project: string, name: string
  * entries through IAM, GKE with Google groups) adds that provider once, as an
  * identity component placed nowhere (provider-managed, global: it never fails
  * with the user's domains, but it is named), and the replica groups it hosts
- * recover with it: it is on their recovery path. Returns the new components.
+ * recover with it: it is on their recovery path. The rule's breakGlass names
+ * the admin ways in that do not need it (only names: an output's value is
+ * never read). A rule's authenticatesThrough (a managed identity, a cluster
+ * IAM role) names the identity its control plane authenticates through: the
+ * same component, with the resource among its uses and a why line on the
+ * resource (no requires edge: it never fails in the model, and the edge would
+ * say nothing more). Returns the new components.
  */
 export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>): ClassifiedResource[] {
   const added = new Map<string, ClassifiedResource>();
   const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
-  for (const c of resources) {
-    if (!c.failable) continue;
-    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
-    const login = rules.loginThrough;
-    if (!login || !(login.when ?? []).every((cond) => conditionHolds(c.record, cond))) continue;
-    let identity = added.get(login.identity);
+  const identityFor = (c: ClassifiedResource, name: string, rule: string | undefined): ClassifiedResource => {
+    let identity = added.get(name);
     if (!identity) {
       const r = c.record;
       identity = {
         record: {
-          urn: externalIdentityUrn(r.stack, r.project, login.identity),
+          urn: externalIdentityUrn(r.stack, r.project, name),
           type: 'firebreak:external:Identity',
-          name: login.identity,
+          name,
           stack: r.stack,
           project: r.project,
           custom: true,
@@ -127,20 +130,41 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
         event: false,
         placements: [],
         placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
-        service: login.identity,
+        service: name,
         recoversWith: [],
         requires: [],
-        rules: [rules.loginThroughRule ?? ''],
+        rules: [rule ?? ''],
         external: true,
+        externalUses: [],
       };
-      added.set(login.identity, identity);
+      added.set(name, identity);
+    } else if (rule && !identity.rules.includes(rule)) identity.rules.push(rule);
+    return identity;
+  };
+  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string }> = [];
+  for (const c of resources) {
+    if (!c.failable) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const login = rules.loginThrough;
+    if (login && (login.when ?? []).every((cond) => conditionHolds(c.record, cond))) logins.push({ c, login, rule: rules.loginThroughRule ?? '?' });
+    const auth = rules.authenticatesThrough;
+    if (auth && (auth.when ?? []).every((cond) => conditionHolds(c.record, cond))) {
+      const rule = rules.authenticatesThroughRule ?? '?';
+      const identity = identityFor(c, auth.identity, rules.authenticatesThroughRule);
+      identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'control-plane', rule, via: auth.via });
+      (c.identityWhy ??= []).push(`authenticates to its provider through ${auth.identity}: ${auth.via} (rule ${rule})`);
     }
-    hosts.set(c.record.urn, {
-      identity,
-      why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})`,
-    });
   }
-  if (hosts.size === 0) return [];
+  for (const { c, login, rule } of logins) {
+    const identity = identityFor(c, login.identity, rule);
+    const breakGlass = breakGlassOf(c, login, rule, resources, logins);
+    identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
+    (c.identityWhy ??= []).push(
+      `operators log in through ${login.identity} (rule ${rule}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
+    );
+    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rule})` });
+  }
+  if (hosts.size === 0) return [...added.values()];
   for (const c of resources) {
     if (!c.failable || !c.group || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
     const on = hosts.get(c.host ?? c.record.urn);
@@ -149,4 +173,37 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
     (c.recoveryWhy ??= []).push(on.why);
   }
   return [...added.values()];
+}
+
+/**
+ * The break-glass ways into a resource its login rule names: a credential
+ * whose conditions hold, or stack outputs of its stack with one of the names
+ * given (only names are read). An output shared by several such resources of
+ * one stack says so: which of them it opens is not decided.
+ */
+function breakGlassOf(
+  c: ClassifiedResource,
+  login: LoginThrough,
+  rule: string,
+  resources: ClassifiedResource[],
+  logins: ReadonlyArray<{ c: ClassifiedResource; rule: string }>,
+): string[] {
+  const out: string[] = [];
+  const r = c.record;
+  for (const b of login.breakGlass ?? []) {
+    if (!(b.when ?? []).every((cond) => conditionHolds(r, cond))) continue;
+    if ((b.unless ?? []).some((cond) => conditionHolds(r, cond))) continue;
+    if (!b.outputs) {
+      out.push(b.credential);
+      continue;
+    }
+    const stack = resources.find((x) => x.record.type === STACK_TYPE && x.record.stack === r.stack && x.record.project === r.project);
+    const names = b.outputs.filter((n) => stack !== undefined && Object.hasOwn(stack.record.outputs, n) && stack.record.outputs[n] !== null);
+    if (names.length === 0) continue;
+    const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
+    out.push(
+      `${b.credential} in stack output ${names.join(', ')}${peers > 1 ? ` (the stack has ${peers} such clusters: which one it opens is not decided)` : ''}`,
+    );
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import type { Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
+import type { AuthenticatesThrough, Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
 export interface MergedRule {
@@ -25,11 +25,14 @@ export interface MergedRule {
   tool?: Tool;
   domain?: string;
   loginThrough?: LoginThrough;
+  authenticatesThrough?: AuthenticatesThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
   /** The id of the rule whose loginThrough applies. */
   loginThroughRule?: string;
+  /** The id of the rule whose authenticatesThrough applies. */
+  authenticatesThroughRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
@@ -49,6 +52,7 @@ export const DECIDED_FIELDS = [
   'tool',
   'domain',
   'loginThrough',
+  'authenticatesThrough',
   'recoversWith',
 ] as const;
 export type DecidedField = (typeof DECIDED_FIELDS)[number];
@@ -187,6 +191,7 @@ export class RuleSet {
       Object.assign(merged, ruleDecision(rule));
       if (rule.recoversWith) merged.recoversWithRule = rule.id;
       if (rule.loginThrough) merged.loginThroughRule = rule.id;
+      if (rule.authenticatesThrough) merged.authenticatesThroughRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

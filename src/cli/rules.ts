@@ -201,7 +201,15 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.domain) parts.push(`domain ${d.domain}`);
   if (d.loginThrough)
     parts.push(
-      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`,
+      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
+        d.loginThrough.breakGlass
+          ? `, break-glass ${d.loginThrough.breakGlass.map((b) => [b.credential, ...(b.outputs ? [`in stack output ${b.outputs.join(' or ')}`] : []), ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []), ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : [])].join(' ')).join(' or ')}`
+          : ''
+      }`,
+    );
+  if (d.authenticatesThrough)
+    parts.push(
+      `authenticates to its provider through ${d.authenticatesThrough.identity} (${d.authenticatesThrough.via})${d.authenticatesThrough.when ? ` when ${d.authenticatesThrough.when.map(conditionText).join(' and ')}` : ''}`,
     );
   if (d.recoversWith)
     parts.push(
@@ -302,6 +310,10 @@ export function renderExplainText(e: Explanation): string {
     if (c.recoversWithFrom) {
       rows.push(['  inferred', c.recoversWithFrom[0]!]);
       for (const u of c.recoversWithFrom.slice(1)) rows.push(['', u]);
+    }
+    if (c.identities) {
+      rows.push(['  identities', c.identities[0]!]);
+      for (const u of c.identities.slice(1)) rows.push(['', u]);
     }
     if (c.tool) rows.push(['  ops tool', c.tool]);
   } else {

@@ -14,7 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Reliability, ResourceCoverage } from '../classify/index.js';
+import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, ExternalIdentityUse, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -51,6 +51,8 @@ export interface ComponentNode {
   /** Lost when this many of its placements are (fewer than all: n instances over more zones). */
   downAt?: number;
   source?: SourceLocation;
+  /** An external identity provider (placed nowhere, never lost with the user's domains): what uses it. */
+  external?: { uses: ExternalIdentityUse[] };
 }
 
 export interface GroupNode {
@@ -310,6 +312,7 @@ export function buildModel(classification: Classification): Model {
       if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
     }
     if (r.source) node.source = r.source;
+    if (c.external) node.external = { uses: c.externalUses ?? [] };
     const at = b.addNode(node);
     componentAt.set(r.urn, at);
     for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));

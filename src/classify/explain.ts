@@ -13,7 +13,18 @@ import { asSpecial } from '../ingest/types.js';
 import { classify, Classifier, conditionHolds, ruleDecision, type BlindSpot, type DomainSegment } from './index.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import { ROLES, type AuthenticatesThrough, type Condition, type LoginThrough, type RecoverySelector, type Replicas, type Role, type RunsOn, type Scope, type Tool } from './schema.js';
+import {
+  ROLES,
+  type AuthenticatesThrough,
+  type Condition,
+  type LoginThrough,
+  type RecoverySelector,
+  type Replicas,
+  type Role,
+  type RunsOn,
+  type Scope,
+  type Tool,
+} from './schema.js';
 import type { Capacity, GroupEvidence } from './types.js';
 
 export interface Span {

@@ -181,7 +181,9 @@ export const ruleSchema = z.strictObject({
     .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),
   authenticatesThrough: authenticatesThroughSchema
     .optional()
-    .describe("Its control plane authenticates through this identity service of the provider: that external identity is named (placed nowhere), with it among its uses"),
+    .describe(
+      'Its control plane authenticates through this identity service of the provider: that external identity is named (placed nowhere), with it among its uses',
+    ),
   recoversWith: z
     .array(recoverySelectorSchema)
     .optional()

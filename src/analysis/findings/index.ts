@@ -16,7 +16,15 @@ export type { FindingKind, FindingSubject } from './kind.js';
 export type { Scenario, ScenarioView } from './scenarios.js';
 
 /** Every kind, sorted by id: the order the analysis runs them in. */
-export const KINDS: readonly FindingKind[] = [externalIdentity, opsToolsConcentrated, quorum, recoveryPath, sharedIdentity, sharedRiskGroup, singlePointOfFailure];
+export const KINDS: readonly FindingKind[] = [
+  externalIdentity,
+  opsToolsConcentrated,
+  quorum,
+  recoveryPath,
+  sharedIdentity,
+  sharedRiskGroup,
+  singlePointOfFailure,
+];
 
 /** The kinds by id. */
 export const FINDING_KINDS: Readonly<Record<string, FindingKind>> = Object.fromEntries(KINDS.map((k) => [k.id, k]));

@@ -7,7 +7,6 @@
  */
 import type { Context } from './context.js';
 import { conditionHolds } from './rules.js';
-import { STACK_TYPE } from '../pulumi.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
@@ -157,7 +156,7 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
   }
   for (const { c, login, rule } of logins) {
     const identity = identityFor(c, login.identity, rule);
-    const breakGlass = breakGlassOf(c, login, rule, resources, logins);
+    const breakGlass = breakGlassOf(ctx, c, login, rule, logins);
     identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
     (c.identityWhy ??= []).push(
       `operators log in through ${login.identity} (rule ${rule}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
@@ -178,31 +177,36 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
 /**
  * The break-glass ways into a resource its login rule names: a credential
  * whose conditions hold, or stack outputs of its stack with one of the names
- * given (only names are read). An output shared by several such resources of
- * one stack says so: which of them it opens is not decided.
+ * given or coming from one of the functions given (only names and origins are
+ * read, never values). An output that comes from resources is for the ones
+ * it comes from; one whose origin is not known (an export) and that several
+ * such resources of the stack could own says so: which one it opens is not decided.
  */
 function breakGlassOf(
+  ctx: Context,
   c: ClassifiedResource,
   login: LoginThrough,
   rule: string,
-  resources: ClassifiedResource[],
   logins: ReadonlyArray<{ c: ClassifiedResource; rule: string }>,
 ): string[] {
   const out: string[] = [];
   const r = c.record;
+  const outputs = ctx.outputsOf.get(`${r.project}/${r.stack}`) ?? [];
   for (const b of login.breakGlass ?? []) {
     if (!(b.when ?? []).every((cond) => conditionHolds(r, cond))) continue;
     if ((b.unless ?? []).some((cond) => conditionHolds(r, cond))) continue;
-    if (!b.outputs) {
+    if (!b.outputs && !b.invokes) {
       out.push(b.credential);
       continue;
     }
-    const stack = resources.find((x) => x.record.type === STACK_TYPE && x.record.stack === r.stack && x.record.project === r.project);
-    const names = b.outputs.filter((n) => stack !== undefined && Object.hasOwn(stack.record.outputs, n) && stack.record.outputs[n] !== null);
-    if (names.length === 0) continue;
+    const found = outputs.filter(
+      (o) => (b.outputs?.includes(o.name) || o.invokes.some((f) => b.invokes?.includes(f))) && (o.from.length === 0 || o.from.includes(r.urn)),
+    );
+    if (found.length === 0) continue;
     const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
+    const undecided = peers > 1 && found.some((o) => o.from.length === 0);
     out.push(
-      `${b.credential} in stack output ${names.join(', ')}${peers > 1 ? ` (the stack has ${peers} such clusters: which one it opens is not decided)` : ''}`,
+      `${b.credential} in stack output ${found.map((o) => o.name).join(', ')}${undecided ? ` (the stack has ${peers} such clusters: which one it opens is not decided)` : ''}`,
     );
   }
   return out;

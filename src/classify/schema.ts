@@ -104,10 +104,17 @@ export const breakGlassSchema = z
       .min(1)
       .optional()
       .describe('Stack outputs (exact names) of its stack that hold it (`adminKubeconfig`): present when one of them is; only the name is ever shown'),
+    invokes: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe(
+        "Functions whose result holds it (`azure-native:containerservice:listManagedClusterAdminCredentials`): a program's stack output whose value comes from one, any name",
+      ),
     when: z.array(conditionSchema).optional().describe('Conditions on the resource that must all hold'),
     unless: z.array(conditionSchema).optional().describe('Conditions on the resource none of which may hold (`disableLocalAccounts: true`)'),
   })
-  .refine((b) => b.outputs !== undefined || b.when !== undefined || b.unless !== undefined, 'give outputs, when or unless');
+  .refine((b) => b.outputs !== undefined || b.invokes !== undefined || b.when !== undefined || b.unless !== undefined, 'give outputs, invokes, when or unless');
 export type BreakGlass = z.infer<typeof breakGlassSchema>;
 
 export const loginThroughSchema = z.strictObject({

@@ -203,7 +203,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
     parts.push(
       `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
         d.loginThrough.breakGlass
-          ? `, break-glass ${d.loginThrough.breakGlass.map((b) => [b.credential, ...(b.outputs ? [`in stack output ${b.outputs.join(' or ')}`] : []), ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []), ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : [])].join(' ')).join(' or ')}`
+          ? `, break-glass ${d.loginThrough.breakGlass.map((b) => [b.credential, ...(b.outputs ? [`in stack output ${b.outputs.join(' or ')}`] : []), ...(b.invokes ? [`in a stack output from ${b.invokes.join(' or ')}`] : []), ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []), ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : [])].join(' ')).join(' or ')}`
           : ''
       }`,
     );

@@ -348,3 +348,61 @@ describe('identities operators log in through', () => {
     expect(zoneOnly.findings.filter((f) => f.rule === 'shared-identity')).toEqual([]);
   });
 });
+
+describe('break-glass in a YAML program', () => {
+  const aks = (name: string) => `  ${name}:
+    type: azure-native:containerservice:ManagedCluster
+    properties:
+      resourceGroupName: \${rg.name}
+      resourceName: ${name}
+      location: westeurope
+      dnsPrefix: ${name}
+      disableLocalAccounts: true
+      identity: { type: SystemAssigned }
+      aadProfile:
+        managed: true
+        enableAzureRBAC: true
+        adminGroupObjectIDs: [5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11]
+      agentPoolProfiles:
+        - { name: system, mode: System, count: 3, vmSize: Standard_D4s_v5, availabilityZones: ["1", "2", "3"] }
+`;
+  const program = `name: shop
+runtime: yaml
+resources:
+  rg:
+    type: azure-native:resources:ResourceGroup
+    properties: { location: westeurope }
+${aks('shop-aks')}${aks('batch-aks')}variables:
+  adminCreds:
+    fn::invoke:
+      function: azure-native:containerservice:listManagedClusterAdminCredentials
+      arguments:
+        resourceGroupName: \${rg.name}
+        resourceName: \${shop-aks.name}
+outputs:
+  kubeconfig:
+    fn::secret:
+      fn::fromBase64: \${adminCreds.kubeconfigs[0].value}
+`;
+
+  it('an output from listManagedClusterAdminCredentials is the break-glass path of the cluster it asks for, whatever its name', async () => {
+    const file = tempFile('Pulumi.yaml', program);
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output kubeconfig',
+    );
+    // The other cluster of the program has none: the output asks for shop-aks only.
+    const batch = await runCli(['rules', 'explain', 'batch-aks', file, '--format', 'json']);
+    expect(JSON.parse(batch.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+    const text = await runCli(['rules', 'explain', 'shop-aks', file]);
+    expect(text.stdout).toMatch(/identities +authenticates to its provider through Entra ID: a managed identity/);
+  });
+
+  it('a user credentials output is no break-glass path (a user kubeconfig of an Entra ID cluster logs in through Entra ID)', async () => {
+    const file = tempFile('Pulumi.yaml', program.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+  });
+});

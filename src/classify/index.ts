@@ -267,6 +267,6 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   inferRecovery(ctx, out, recoveryTagged, blindSpots);
   // Coverage counts the input's resources; the external identities inferLogins adds are not among them.
   const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
-  out.push(...inferLogins(ctx, out, recoveryTagged));
+  out.push(...inferLogins(ctx, out, recoveryTagged, blindSpots));
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };
 }

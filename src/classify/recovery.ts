@@ -7,6 +7,7 @@
  */
 import type { Context } from './context.js';
 import { conditionHolds } from './rules.js';
+import { STACK_TYPE } from '../pulumi.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
@@ -103,7 +104,12 @@ export const externalIdentityUrn = (stack: string, project: string, name: string
  * resource (no requires edge: it never fails in the model, and the edge would
  * say nothing more). Returns the new components.
  */
-export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>): ClassifiedResource[] {
+export function inferLogins(
+  ctx: Context,
+  resources: ClassifiedResource[],
+  tagged: ReadonlySet<ClassifiedResource>,
+  blindSpots: BlindSpot[] = [],
+): ClassifiedResource[] {
   const added = new Map<string, ClassifiedResource>();
   const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
   const identityFor = (c: ClassifiedResource, name: string, rule: string | undefined): ClassifiedResource => {
@@ -156,7 +162,7 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
   }
   for (const { c, login, rule } of logins) {
     const identity = identityFor(c, login.identity, rule);
-    const breakGlass = breakGlassOf(ctx, c, login, rule, logins);
+    const breakGlass = breakGlassOf(ctx, c, login, rule, logins, blindSpots);
     identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
     (c.identityWhy ??= []).push(
       `operators log in through ${login.identity} (rule ${rule}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
@@ -188,6 +194,7 @@ function breakGlassOf(
   login: LoginThrough,
   rule: string,
   logins: ReadonlyArray<{ c: ClassifiedResource; rule: string }>,
+  blindSpots: BlindSpot[],
 ): string[] {
   const out: string[] = [];
   const r = c.record;
@@ -205,6 +212,16 @@ function breakGlassOf(
     if (found.length === 0) continue;
     const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
     const undecided = peers > 1 && found.some((o) => o.from.length === 0);
+    const subject =
+      [...ctx.byUrn.values()].find((x) => x.type === STACK_TYPE && x.stack === r.stack && x.project === r.project)?.urn ?? `${r.project}/${r.stack}`;
+    if (undecided && !blindSpots.some((x) => x.kind === 'ambiguous-recovery' && x.subject === subject)) {
+      const names = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).map((l) => l.c.record.name);
+      blindSpots.push({
+        kind: 'ambiguous-recovery',
+        subject,
+        message: `stack ${r.project}/${r.stack}: cannot decide which cluster stack output ${found.map((o) => o.name).join(', ')} opens as break-glass: ${[...names].sort().join(', ')} (an export records no dependencies of stack outputs); each is named with it`,
+      });
+    }
     out.push(
       `${b.credential} in stack output ${found.map((o) => o.name).join(', ')}${undecided ? ` (the stack has ${peers} such clusters: which one it opens is not decided)` : ''}`,
     );

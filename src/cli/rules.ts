@@ -11,7 +11,7 @@ import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
 import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
-import type { Condition, Replicas } from '../classify/schema.js';
+import type { BreakGlass, Condition, Replicas } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
 import type { Cli } from './shared.js';
 
@@ -202,9 +202,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.loginThrough)
     parts.push(
       `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
-        d.loginThrough.breakGlass
-          ? `, break-glass ${d.loginThrough.breakGlass.map((b) => [b.credential, ...(b.outputs ? [`in stack output ${b.outputs.join(' or ')}`] : []), ...(b.invokes ? [`in a stack output from ${b.invokes.join(' or ')}`] : []), ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []), ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : [])].join(' ')).join(' or ')}`
-          : ''
+        d.loginThrough.breakGlass ? `; break-glass: ${d.loginThrough.breakGlass.map(breakGlassText).join('; or ')}` : ''
       }`,
     );
   if (d.authenticatesThrough)
@@ -218,6 +216,17 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
         : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`,
     );
   return parts.length > 0 ? parts.join('; ') : 'nothing';
+}
+
+/** A rule's break-glass way in, in words: `admin kubeconfig (a stack output named adminKubeconfig, or from fn)`. */
+function breakGlassText(b: BreakGlass): string {
+  const where = [...(b.outputs ? [`a stack output named ${b.outputs.join(', ')}`] : []), ...(b.invokes ? [`one from ${b.invokes.join(', ')}`] : [])];
+  return [
+    b.credential,
+    ...(where.length > 0 ? [`(${where.join(', or ')})`] : []),
+    ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []),
+    ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : []),
+  ].join(' ');
 }
 
 export function renderExplainText(e: Explanation): string {

@@ -223,6 +223,11 @@ describe('identities operators log in through', () => {
       'authenticates to its provider through Entra ID: a managed identity (identity.type) (rule aks-managed-identity)',
       'operators log in through Entra ID (rule aks-entra-id); break-glass: local admin account (disableLocalAccounts is not true)',
     ]);
+    // The rule shows its break-glass ways in.
+    const text = await runCli(['rules', 'explain', 'shop-aks', file]);
+    expect(text.stdout).toMatch(
+      /ops\/aks-entra-id: operators log in through Entra ID; break-glass: local admin account .*; or admin kubeconfig \(a stack output named adminKubeconfig/,
+    );
     // Not an outage: the default gate passes.
     expect((await runCli(['analyze', file])).code).toBe(0);
   });
@@ -404,5 +409,27 @@ outputs:
     const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
     expect(shop.code, shop.stderr).toBe(0);
     expect(JSON.parse(shop.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+  });
+});
+
+describe('break-glass that cannot be decided', () => {
+  it('two Entra ID clusters in one export and one adminKubeconfig output: each names it, and a blind spot says which one it opens is not decided', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    for (const name of ['shop-aks', 'batch-aks']) {
+      const c = aksCluster(b, name, ['1', '2', '3']);
+      const r = b.resources.find((x) => x.urn === c.urn)!;
+      const aadProfile = { managed: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'] };
+      r.inputs = { ...r.inputs, aadProfile, disableLocalAccounts: true };
+      r.outputs = { ...r.outputs, aadProfile, disableLocalAccounts: true };
+    }
+    b.resources.find((x) => x.urn === b.stackUrn)!.outputs = { adminKubeconfig: 'apiVersion: v1\nkind: Config\n' };
+    const file = b.write('two-aks.json');
+    const shop = await explainResult(file, 'shop-aks');
+    expect((shop as { identities?: string[] }).identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output adminKubeconfig (the stack has 2 such clusters: which one it opens is not decided)',
+    );
+    const spots = (await analyzeFile(file)).blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots).toHaveLength(1);
+    expect(spots[0]!.message).toMatch(/cannot decide which cluster stack output adminKubeconfig opens as break-glass: batch-aks, shop-aks/);
   });
 });

@@ -8,6 +8,7 @@ import type { Model } from '../../model/index.js';
 import { byText } from '../../text.js';
 import { STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
+import { externalToolLabel } from './external-identity.js';
 import { newFinding } from './kind.js';
 import type { ScenarioView } from './scenarios.js';
 import { fill, listNames, servicesBehind, severityByCritical, strandedGroups, strandingFields, toolList } from './util.js';
@@ -25,6 +26,7 @@ export const messages = {
   lost: 'Losing {what} {name} takes the recovery tools {tools} with it: {groups} replica group(s) of {services} could not fail over ({stranded} stranded right away)',
   workstation:
     'Rebuilding {groups} replica group(s) of {services} needs {tools}, which only the machine that ran `pulumi up` ({name}) has: losing it leaves them impossible to rebuild ({stranded} stranded right away)',
+  external: '; operators also log in through {identities}, which no domain of the stack takes',
 } as const;
 
 interface RecoveryGroup {
@@ -48,6 +50,14 @@ function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Se
     groups.push({ id: n.id, n: n.n, tools: tools.map((t) => engine.ids[t]!).sort(byText), dependents: ctx.dependentsOf(i) });
   });
   return { groups: groups.sort((a, b) => byText(a.id, b.id)), tools: all };
+}
+
+/** The external identities (Entra ID...) the groups also recover with, for the message; empty when none. */
+function externalText(ctx: ScenarioView, groups: RecoveryGroup[]): string {
+  const labels = new Set<string>();
+  for (const g of groups) for (const t of g.tools) labels.add(externalToolLabel(ctx, ctx.engine.index.get(t)!) ?? '');
+  labels.delete('');
+  return labels.size > 0 ? fill(messages.external, { identities: listNames([...labels].sort(byText), 3).replace(/ more services$/, ' more') }) : '';
 }
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
@@ -85,14 +95,15 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     findings.push(
       newFinding({ id }, { kind: 'event', event: ev }, names, {
         severity,
-        message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
-          what: ev.what,
-          name: ev.name,
-          tools: toolList(ctx, tools),
-          groups: groups.length,
-          services: listNames(names, 5),
-          stranded: stranded.length,
-        }),
+        message:
+          fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
+            what: ev.what,
+            name: ev.name,
+            tools: toolList(ctx, tools),
+            groups: groups.length,
+            services: listNames(names, 5),
+            stranded: stranded.length,
+          }) + externalText(ctx, groups),
         ...strandingFields(ctx, event, groups, tools, behind, stranded),
       }),
     );

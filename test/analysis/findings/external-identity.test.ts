@@ -57,4 +57,15 @@ describe('external-identity', () => {
       /; operators also log in through entra \(external identity; operators log in to shop-aks through it\), which no domain of the stack takes$/,
     );
   });
+
+  it('is named beside the lost tools of a recovery-path finding, never as one of them', () => {
+    const found = of(analyze(topology([login('shop-aks', [])], ['deploy', 'entra'])), 'recovery-path');
+    expect(found.map((f) => f.event.name).sort()).toEqual(['deploy', 'r1/c']);
+    for (const f of found) {
+      expect(f.message).toMatch(/takes the recovery tools deploy with it/);
+      expect(f.message).toMatch(
+        /; operators also log in through entra \(external identity; operators log in to shop-aks through it\), which no domain of the stack takes$/,
+      );
+    }
+  });
 });

@@ -1,5 +1,6 @@
 /** The lookups every classify step shares for one run: resources by URN, id and name, children, memos. */
-import type { ResourceRecord, StackInput } from '../ingest/types.js';
+import type { ResourceRecord, StackInput, StackOutputInfo } from '../ingest/types.js';
+import { STACK_TYPE } from '../pulumi.js';
 import type { Classifier } from './classifier.js';
 import type { ScalarValue } from './properties.js';
 import type { DomainSegment } from './types.js';
@@ -23,6 +24,11 @@ export interface Context {
   configOf: Map<string, Record<string, string>>;
   /** Per stack, the config keys a program reads that have no value (each a symbol `<key>`). */
   unresolvedOf: Map<string, readonly string[]>;
+  /**
+   * Stack outputs by `project/stack`: a program's with the resources and functions they come from, an export's
+   * by name only (its Stack resource's outputs; a state records no dependencies of them). Values are never read.
+   */
+  outputsOf: Map<string, readonly StackOutputInfo[]>;
   zoneMemo: Map<string, ZoneInfo>;
   /** Placements of hosts (runsOn), by URN. */
   hostMemo: Map<string, HostPlacement>;
@@ -80,6 +86,13 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
     unresolvedOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.unresolvedConfig ?? []])),
+    outputsOf: new Map(
+      inputs.map((i) => {
+        const stack = i.resources.find((r) => r.type === STACK_TYPE);
+        const named = stack ? Object.keys(stack.outputs).filter((k) => stack.outputs[k] !== null) : [];
+        return [`${i.project}/${i.stack}`, i.stackOutputs ?? named.map((name) => ({ name, from: [], invokes: [] }))];
+      }),
+    ),
     zoneMemo: new Map(),
     hostMemo: new Map(),
     paths: new Map(),

@@ -15,6 +15,7 @@ import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
 import {
   ROLES,
+  type AuthenticatesThrough,
   type Condition,
   type LocalImages,
   type LoginThrough,
@@ -60,6 +61,7 @@ export interface RuleDecision {
     localImages?: LocalImages;
     deploys?: string;
     loginThrough?: LoginThrough;
+    authenticatesThrough?: AuthenticatesThrough;
     recoversWith?: RecoverySelector[];
   };
 }
@@ -143,6 +145,8 @@ export interface Explanation {
     recoversWith: string[];
     /** How inferred recovery tools were found (absent when a tag decided or none was inferred). */
     recoversWithFrom?: string[];
+    /** The external identities it uses (operators log in through, its control plane authenticates through), with the rule and any break-glass path. */
+    identities?: string[];
     tool?: string;
     rules: string[];
   };
@@ -324,6 +328,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     requires: c.requires,
     recoversWith: c.recoversWith,
     ...(c.recoveryWhy ? { recoversWithFrom: c.recoveryWhy } : {}),
+    ...(c.identityWhy ? { identities: c.identityWhy } : {}),
     ...(c.tool ? { tool: c.tool } : {}),
     rules: c.rules,
   };

@@ -32,6 +32,7 @@ export {
   type BlindSpot,
   type Classification,
   type ClassifiedResource,
+  type ExternalIdentityUse,
   type DomainSegment,
   type Quorum,
   type Rebuild,
@@ -77,6 +78,12 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         // builtBy paths are read from other (image) resources: keep them too.
         for (const b of rule.localImages.builtBy ?? []) top(b.path);
       }
+      for (const b of rule.loginThrough?.breakGlass ?? []) {
+        for (const c of [...(b.when ?? []), ...(b.unless ?? [])]) c.property.forEach(top);
+        // Stack outputs are kept by name: only whether one is there is read, never its value.
+        b.outputs?.forEach(top);
+      }
+      for (const c of rule.authenticatesThrough?.when ?? []) c.property.forEach(top);
       if (rule.runsOn) {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).
@@ -270,7 +277,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   inferRecovery(ctx, out, recoveryTagged, blindSpots);
   // Coverage counts the input's resources; the external identities inferLogins adds are not among them.
   const coverage = resourceCoverage(inputs, out, { unruled, hasChildren: (urn) => ctx.children.has(urn), componentPackages: classifier.componentPackages });
-  out.push(...inferLogins(ctx, out, recoveryTagged));
+  out.push(...inferLogins(ctx, out, recoveryTagged, blindSpots));
   out.push(...inferLocalImages(ctx, out, recoveryTagged, blindSpots, OPS_SERVICE));
   return { resources: out, domainRanks: classifier.domainRanks, reliability: classifier.reliability, blindSpots, coverage, warnings };
 }

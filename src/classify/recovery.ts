@@ -6,10 +6,11 @@
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
 import type { Context } from './context.js';
+import { STACK_TYPE } from '../pulumi.js';
 import { internPath } from './placement.js';
 import { getPath } from './properties.js';
 import { conditionHolds, elementsAt } from './rules.js';
-import type { RecoveryScope, RecoverySelector } from './schema.js';
+import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import { parseDomainTag } from './tags.js';
 import type { BlindSpot, ClassifiedResource } from './types.js';
 
@@ -151,24 +152,31 @@ export const externalIdentityUrn = (stack: string, project: string, name: string
  * entries through IAM, GKE with Google groups) adds that provider once, as an
  * identity component placed nowhere (provider-managed, global: it never fails
  * with the user's domains, but it is named), and the replica groups it hosts
- * recover with it: it is on their recovery path. Returns the new components.
+ * recover with it: it is on their recovery path. The rule's breakGlass names
+ * the admin ways in that do not need it (only names: an output's value is
+ * never read). A rule's authenticatesThrough (a managed identity, a cluster
+ * IAM role) names the identity its control plane authenticates through: the
+ * same component, with the resource among its uses and a why line on the
+ * resource (no requires edge: it never fails in the model, and the edge would
+ * say nothing more). Returns the new components.
  */
-export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagged: ReadonlySet<ClassifiedResource>): ClassifiedResource[] {
+export function inferLogins(
+  ctx: Context,
+  resources: ClassifiedResource[],
+  tagged: ReadonlySet<ClassifiedResource>,
+  blindSpots: BlindSpot[] = [],
+): ClassifiedResource[] {
   const added = new Map<string, ClassifiedResource>();
   const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
-  for (const c of resources) {
-    if (!c.failable) continue;
-    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
-    const login = rules.loginThrough;
-    if (!login || !(login.when ?? []).every((cond) => conditionHolds(c.record, cond))) continue;
-    let identity = added.get(login.identity);
+  const identityFor = (c: ClassifiedResource, name: string, rule: string | undefined): ClassifiedResource => {
+    let identity = added.get(name);
     if (!identity) {
       const r = c.record;
       identity = {
         record: {
-          urn: externalIdentityUrn(r.stack, r.project, login.identity),
+          urn: externalIdentityUrn(r.stack, r.project, name),
           type: 'firebreak:external:Identity',
-          name: login.identity,
+          name,
           stack: r.stack,
           project: r.project,
           custom: true,
@@ -183,20 +191,41 @@ export function inferLogins(ctx: Context, resources: ClassifiedResource[], tagge
         event: false,
         placements: [],
         placedBy: 'an external identity provider (provider-managed, global): placed in no domain of the inputs',
-        service: login.identity,
+        service: name,
         recoversWith: [],
         requires: [],
-        rules: [rules.loginThroughRule ?? ''],
+        rules: [rule ?? ''],
         external: true,
+        externalUses: [],
       };
-      added.set(login.identity, identity);
+      added.set(name, identity);
+    } else if (rule && !identity.rules.includes(rule)) identity.rules.push(rule);
+    return identity;
+  };
+  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string }> = [];
+  for (const c of resources) {
+    if (!c.failable) continue;
+    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const login = rules.loginThrough;
+    if (login && (login.when ?? []).every((cond) => conditionHolds(c.record, cond))) logins.push({ c, login, rule: rules.loginThroughRule ?? '?' });
+    const auth = rules.authenticatesThrough;
+    if (auth && (auth.when ?? []).every((cond) => conditionHolds(c.record, cond))) {
+      const rule = rules.authenticatesThroughRule ?? '?';
+      const identity = identityFor(c, auth.identity, rules.authenticatesThroughRule);
+      identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'control-plane', rule, via: auth.via });
+      (c.identityWhy ??= []).push(`authenticates to its provider through ${auth.identity}: ${auth.via} (rule ${rule})`);
     }
-    hosts.set(c.record.urn, {
-      identity,
-      why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rules.loginThroughRule ?? '?'})`,
-    });
   }
-  if (hosts.size === 0) return [];
+  for (const { c, login, rule } of logins) {
+    const identity = identityFor(c, login.identity, rule);
+    const breakGlass = breakGlassOf(ctx, c, login, rule, logins, blindSpots);
+    identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
+    (c.identityWhy ??= []).push(
+      `operators log in through ${login.identity} (rule ${rule}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
+    );
+    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rule})` });
+  }
+  if (hosts.size === 0) return [...added.values()];
   for (const c of resources) {
     if (!c.failable || !c.group || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
     const on = hosts.get(c.host ?? c.record.urn);
@@ -320,4 +349,53 @@ export function inferLocalImages(
     }
   }
   return [...added.values()];
+}
+
+/**
+ * The break-glass ways into a resource its login rule names: a credential
+ * whose conditions hold, or stack outputs of its stack with one of the names
+ * given or coming from one of the functions given (only names and origins are
+ * read, never values). An output that comes from resources is for the ones
+ * it comes from; one whose origin is not known (an export) and that several
+ * such resources of the stack could own says so: which one it opens is not decided.
+ */
+function breakGlassOf(
+  ctx: Context,
+  c: ClassifiedResource,
+  login: LoginThrough,
+  rule: string,
+  logins: ReadonlyArray<{ c: ClassifiedResource; rule: string }>,
+  blindSpots: BlindSpot[],
+): string[] {
+  const out: string[] = [];
+  const r = c.record;
+  const outputs = ctx.outputsOf.get(`${r.project}/${r.stack}`) ?? [];
+  for (const b of login.breakGlass ?? []) {
+    if (!(b.when ?? []).every((cond) => conditionHolds(r, cond))) continue;
+    if ((b.unless ?? []).some((cond) => conditionHolds(r, cond))) continue;
+    if (!b.outputs && !b.invokes) {
+      out.push(b.credential);
+      continue;
+    }
+    const found = outputs.filter(
+      (o) => (b.outputs?.includes(o.name) || o.invokes.some((f) => b.invokes?.includes(f))) && (o.from.length === 0 || o.from.includes(r.urn)),
+    );
+    if (found.length === 0) continue;
+    const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
+    const undecided = peers > 1 && found.some((o) => o.from.length === 0);
+    const subject =
+      [...ctx.byUrn.values()].find((x) => x.type === STACK_TYPE && x.stack === r.stack && x.project === r.project)?.urn ?? `${r.project}/${r.stack}`;
+    if (undecided && !blindSpots.some((x) => x.kind === 'ambiguous-recovery' && x.subject === subject)) {
+      const names = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).map((l) => l.c.record.name);
+      blindSpots.push({
+        kind: 'ambiguous-recovery',
+        subject,
+        message: `stack ${r.project}/${r.stack}: cannot decide which cluster stack output ${found.map((o) => o.name).join(', ')} opens as break-glass: ${[...names].sort().join(', ')} (an export records no dependencies of stack outputs); each is named with it`,
+      });
+    }
+    out.push(
+      `${b.credential} in stack output ${found.map((o) => o.name).join(', ')}${undecided ? ` (the stack has ${peers} such clusters: which one it opens is not decided)` : ''}`,
+    );
+  }
+  return out;
 }

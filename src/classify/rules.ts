@@ -7,7 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
-import type { Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
+import type { AuthenticatesThrough, Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
 export interface MergedRule {
@@ -28,6 +28,7 @@ export interface MergedRule {
   localImages?: Rule['localImages'];
   deploys?: string;
   loginThrough?: LoginThrough;
+  authenticatesThrough?: AuthenticatesThrough;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
@@ -35,6 +36,8 @@ export interface MergedRule {
   loginThroughRule?: string;
   /** The id of the rule whose localImages applies. */
   localImagesRule?: string;
+  /** The id of the rule whose authenticatesThrough applies. */
+  authenticatesThroughRule?: string;
   /** Some rule other than a catch-all matched. */
   specific: boolean;
 }
@@ -57,6 +60,7 @@ export const DECIDED_FIELDS = [
   'localImages',
   'deploys',
   'loginThrough',
+  'authenticatesThrough',
   'recoversWith',
 ] as const;
 export type DecidedField = (typeof DECIDED_FIELDS)[number];
@@ -196,6 +200,7 @@ export class RuleSet {
       if (rule.recoversWith) merged.recoversWithRule = rule.id;
       if (rule.loginThrough) merged.loginThroughRule = rule.id;
       if (rule.localImages) merged.localImagesRule = rule.id;
+      if (rule.authenticatesThrough) merged.authenticatesThroughRule = rule.id;
     }
     this.mergedCache.set(key, merged);
     return merged;

@@ -112,14 +112,47 @@ export const localImagesSchema = z.strictObject({
   domain: z.string().describe('Where an image only in the local daemon lives, as a firebreak:domain tag writes it'),
 });
 export type LocalImages = z.infer<typeof localImagesSchema>;
+export const breakGlassSchema = z
+  .strictObject({
+    credential: z.string().describe('What the way in is, in words (`local admin account`, `admin kubeconfig`): named in findings, never its value'),
+    outputs: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('Stack outputs (exact names) of its stack that hold it (`adminKubeconfig`): present when one of them is; only the name is ever shown'),
+    invokes: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe(
+        "Functions whose result holds it (`azure-native:containerservice:listManagedClusterAdminCredentials`): a program's stack output whose value comes from one, any name",
+      ),
+    when: z.array(conditionSchema).optional().describe('Conditions on the resource that must all hold'),
+    unless: z.array(conditionSchema).optional().describe('Conditions on the resource none of which may hold (`disableLocalAccounts: true`)'),
+  })
+  .refine((b) => b.outputs !== undefined || b.invokes !== undefined || b.when !== undefined || b.unless !== undefined, 'give outputs, invokes, when or unless');
+export type BreakGlass = z.infer<typeof breakGlassSchema>;
 
 export const loginThroughSchema = z.strictObject({
   identity: z
     .string()
     .describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
   when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
+  breakGlass: z
+    .array(breakGlassSchema)
+    .optional()
+    .describe('Admin ways in that do not depend on that login (a local admin account, an admin kubeconfig output): each found is named, or none'),
 });
 export type LoginThrough = z.infer<typeof loginThroughSchema>;
+
+export const authenticatesThroughSchema = z.strictObject({
+  identity: z
+    .string()
+    .describe("The provider's identity service its control plane authenticates through (Entra ID for a managed identity, AWS IAM for a role)"),
+  via: z.string().describe('How, in words (`a managed identity (identity.type)`, `its cluster IAM role (roleArn)`)'),
+  when: z.array(conditionSchema).optional().describe('Conditions that must all hold'),
+});
+export type AuthenticatesThrough = z.infer<typeof authenticatesThroughSchema>;
 
 export const ruleSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by -'),
@@ -188,6 +221,11 @@ export const ruleSchema = z.strictObject({
   loginThrough: loginThroughSchema
     .optional()
     .describe('Operators reach it (and what runs on it) through this identity provider: a dependency of the recovery path of the groups it hosts'),
+  authenticatesThrough: authenticatesThroughSchema
+    .optional()
+    .describe(
+      'Its control plane authenticates through this identity service of the provider: that external identity is named (placed nowhere), with it among its uses',
+    ),
   recoversWith: z
     .array(recoverySelectorSchema)
     .optional()

@@ -68,6 +68,10 @@ export interface ClassifiedResource {
   recoveryWhy?: string[];
   /** An identity provider outside the inputs (a rule's loginThrough): provider-managed and global, never placed in the user's domains. */
   external?: boolean;
+  /** For an external identity: what uses it (operators logging in to a cluster, a control plane), in input order. */
+  externalUses?: ExternalIdentityUse[];
+  /** The external identities it uses and why (rule ids), for explanations; absent when none. */
+  identityWhy?: string[];
   /** The kind of ops tool it is (a rule's `tool`), when it is one. */
   tool?: Tool;
   /** What only the operator machine can redo with it (a rule's rebuild), the credential paths it reads there that are set. */
@@ -78,6 +82,20 @@ export interface ClassifiedResource {
   rules: string[];
   /** URN of the host it runs on (a rule's runsOn: a Kubernetes cluster), when found. */
   host?: string;
+}
+
+/** One use of an external identity: operators log in to a resource through it, or its control plane authenticates through it. */
+export interface ExternalIdentityUse {
+  /** The resource's logical name and URN. */
+  name: string;
+  urn: string;
+  how: 'login' | 'control-plane';
+  /** The rule that said so. */
+  rule: string;
+  /** For a control plane: how it authenticates (the rule's via). */
+  via?: string;
+  /** For a login: the admin ways in that do not depend on it (`stack output adminKubeconfig`), [] when none was found. */
+  breakGlass?: string[];
 }
 
 export interface BlindSpot {

@@ -11,7 +11,7 @@ import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
 import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
-import type { Condition, Replicas } from '../classify/schema.js';
+import type { BreakGlass, Condition, Replicas } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
 import type { Cli } from './shared.js';
 
@@ -201,7 +201,13 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.domain) parts.push(`domain ${d.domain}`);
   if (d.loginThrough)
     parts.push(
-      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}`,
+      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
+        d.loginThrough.breakGlass ? `; break-glass: ${d.loginThrough.breakGlass.map(breakGlassText).join('; or ')}` : ''
+      }`,
+    );
+  if (d.authenticatesThrough)
+    parts.push(
+      `authenticates to its provider through ${d.authenticatesThrough.identity} (${d.authenticatesThrough.via})${d.authenticatesThrough.when ? ` when ${d.authenticatesThrough.when.map(conditionText).join(' and ')}` : ''}`,
     );
   if (d.recoversWith)
     parts.push(
@@ -210,6 +216,17 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
         : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`,
     );
   return parts.length > 0 ? parts.join('; ') : 'nothing';
+}
+
+/** A rule's break-glass way in, in words: `admin kubeconfig (a stack output named adminKubeconfig, or from fn)`. */
+function breakGlassText(b: BreakGlass): string {
+  const where = [...(b.outputs ? [`a stack output named ${b.outputs.join(', ')}`] : []), ...(b.invokes ? [`one from ${b.invokes.join(', ')}`] : [])];
+  return [
+    b.credential,
+    ...(where.length > 0 ? [`(${where.join(', or ')})`] : []),
+    ...(b.when ? [`when ${b.when.map(conditionText).join(' and ')}`] : []),
+    ...(b.unless ? [`unless ${b.unless.map(conditionText).join(' or ')}`] : []),
+  ].join(' ');
 }
 
 export function renderExplainText(e: Explanation): string {
@@ -302,6 +319,10 @@ export function renderExplainText(e: Explanation): string {
     if (c.recoversWithFrom) {
       rows.push(['  inferred', c.recoversWithFrom[0]!]);
       for (const u of c.recoversWithFrom.slice(1)) rows.push(['', u]);
+    }
+    if (c.identities) {
+      rows.push(['  identities', c.identities[0]!]);
+      for (const u of c.identities.slice(1)) rows.push(['', u]);
     }
     if (c.tool) rows.push(['  ops tool', c.tool]);
   } else {

@@ -78,6 +78,13 @@ export interface ResourceRecord {
 }
 
 /** What one input (a file, stdin or a project directory) yields. */
+/** A stack output of a program: its name, and the resources (URNs) and invoked functions its value comes from. Its value is never kept. */
+export interface StackOutputInfo {
+  name: string;
+  from: string[];
+  invokes: string[];
+}
+
 export interface StackInput {
   /** What the user named: a path, `-`, or `DIR@STACK`. */
   input: string;
@@ -96,6 +103,8 @@ export interface StackInput {
   unresolvedConfig?: string[];
   resources: ResourceRecord[];
   warnings: Warning[];
+  /** A YAML program's stack outputs: names and where their values come from (an export's are its Stack resource's outputs). */
+  stackOutputs?: StackOutputInfo[];
   /** For an export or preview: the project file (Pulumi.yaml) of its stack found next to it, where reports point. */
   program?: string;
   /**

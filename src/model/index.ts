@@ -14,7 +14,16 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
+import type {
+  BlindSpot,
+  Classification,
+  ClassifiedResource,
+  DomainSegment,
+  ExternalIdentityUse,
+  Rebuild,
+  Reliability,
+  ResourceCoverage,
+} from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -53,6 +62,8 @@ export interface ComponentNode {
   /** A tool only the operator machine runs: what it is and the credential paths it reads there (rules' rebuild). */
   rebuild?: Rebuild;
   source?: SourceLocation;
+  /** An external identity provider (placed nowhere, never lost with the user's domains): what uses it. */
+  external?: { uses: ExternalIdentityUse[] };
 }
 
 export interface GroupNode {
@@ -313,6 +324,7 @@ export function buildModel(classification: Classification): Model {
     }
     if (c.rebuild) node.rebuild = c.rebuild;
     if (r.source) node.source = r.source;
+    if (c.external) node.external = { uses: c.externalUses ?? [] };
     const at = b.addNode(node);
     componentAt.set(r.urn, at);
     for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));

@@ -486,8 +486,91 @@ describe('identities operators log in through', () => {
     const a = await analyzeFile(file);
     // A component of the model (named), not a service of its own.
     expect(a.services.map((s) => s.name)).toEqual(['shop']);
-    // Provider-managed and global: no event of the user's domains takes it.
-    expect(a.findings.filter((f) => f.message.includes('Entra ID'))).toEqual([]);
+    // Provider-managed and global: no event of the user's domains takes it; it is named as a dependency of the recovery path, not an outage.
+    const named = a.findings.filter((f) => f.message.includes('Entra ID'));
+    expect(named.map((f) => [f.rule, f.severity])).toEqual([['external-identity', 'info']]);
+    expect(named[0]!.message).toMatch(
+      /^Entra ID \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-aks through it/,
+    );
+    // Local accounts are on unless disableLocalAccounts is true (rule aks-entra-id's breakGlass).
+    expect(named[0]!.message).toMatch(/break-glass for shop-aks: local admin account \(disableLocalAccounts is not true\)$/);
+    const cluster = await explainResult(file, 'shop-aks');
+    expect((cluster as { identities?: string[] }).identities).toEqual([
+      'authenticates to its provider through Entra ID: a managed identity (identity.type) (rule aks-managed-identity)',
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: local admin account (disableLocalAccounts is not true)',
+    ]);
+    // The rule shows its break-glass ways in.
+    const text = await runCli(['rules', 'explain', 'shop-aks', file]);
+    expect(text.stdout).toMatch(
+      /ops\/aks-entra-id: operators log in through Entra ID; break-glass: local admin account .*; or admin kubeconfig \(a stack output named adminKubeconfig/,
+    );
+    // Not an outage: the default gate passes.
+    expect((await runCli(['analyze', file])).code).toBe(0);
+  });
+
+  const KUBECONFIG =
+    'apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: LS0tLS1CRUdJTi1CRUFLR0xBU1MtNzM1OQ==\n    server: https://shop-aks-4f1c.hcp.eastus.azmk8s.io:443\n  name: shop-aks\nusers:\n- name: clusterAdmin_shop-aks-rg_shop-aks\n  user:\n    token: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n';
+
+  it('AKS without local accounts: an adminKubeconfig stack output is the break-glass path, named and never shown', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    withAad(b, aks.urn);
+    const r = b.resources.find((x) => x.urn === aks.urn)!;
+    r.inputs = { ...r.inputs, disableLocalAccounts: true };
+    r.outputs = { ...r.outputs, disableLocalAccounts: true };
+    // Exported in plain text (not marked secret), as many examples do.
+    b.resources.find((x) => x.urn === b.stackUrn)!.outputs = { adminKubeconfig: KUBECONFIG, clusterName: 'shop-aks' };
+    webTier(b, aks);
+    const file = b.write('aks-admin-kubeconfig.json');
+    const a = await analyzeFile(file);
+    const [f] = a.findings.filter((x) => x.rule === 'external-identity');
+    expect(f!.message).toMatch(/break-glass for shop-aks: admin kubeconfig in stack output adminKubeconfig$/);
+    expect(f!.severity).toBe('info');
+    const outputs = [];
+    for (const format of ['text', 'json', 'markdown', 'sarif', 'junit', 'html', 'dot', 'mermaid']) {
+      const out = await runCli(['analyze', file, '--format', format, '--fail-on', 'none']);
+      expect(out.code, `${format}: ${out.stderr}`).toBe(0);
+      outputs.push(out.stdout, out.stderr);
+    }
+    for (const name of ['shop-aks', 'pulumi:pulumi:Stack']) {
+      const e = await runCli(['rules', 'explain', name, file, '--format', 'json']);
+      const t = await runCli(['rules', 'explain', name, file]);
+      outputs.push(e.stdout, e.stderr, t.stdout, t.stderr);
+    }
+    for (const text of outputs)
+      for (const secret of ['9f8e7d6c5b4a39281706f5e4d3c2b1a0', 'LS0tLS1CRUdJTi1CRUFLR0xBU1MtNzM1OQ', 'clusterAdmin_shop-aks-rg'])
+        expect(text).not.toContain(secret);
+  });
+
+  it('AKS without local accounts nor an admin output: no break-glass path found, low, and the gate still passes', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    withAad(b, aks.urn);
+    const r = b.resources.find((x) => x.urn === aks.urn)!;
+    r.inputs = { ...r.inputs, disableLocalAccounts: true };
+    // A user kubeconfig logs in through Entra ID: no break-glass.
+    b.resources.find((x) => x.urn === b.stackUrn)!.outputs = { kubeconfig: KUBECONFIG };
+    webTier(b, aks);
+    const file = b.write('aks-no-break-glass.json');
+    const [f] = (await analyzeFile(file)).findings.filter((x) => x.rule === 'external-identity');
+    expect(f!.severity).toBe('low');
+    expect(f!.message).toMatch(/no break-glass path found for shop-aks \(no admin credential that works without Entra ID\)$/);
+    expect((await runCli(['analyze', file])).code).toBe(0);
+  });
+
+  it('Argo CD in an AKS cluster operators reach through Entra ID: the tools are still concentrated in its zone, and Entra ID is named beside them', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1']);
+    withAad(b, aks.urn);
+    helmRelease(b, aks, 'argocd', 'argo-cd', ARGO);
+    webTier(b, aks);
+    const file = b.write('aks-argo-aad.json');
+    const found = (await analyzeFile(file)).findings.filter((f) => f.rule === 'ops-tools-concentrated');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/^All the recovery tools \(argocd\) of 1 replica group/);
+    expect(found[0]!.message).toMatch(
+      /operators also log in through Entra ID \(external identity; operators log in to shop-aks through it\), which no domain of the stack takes$/,
+    );
   });
 
   it('AKS without Entra ID integration names no identity', async () => {
@@ -544,5 +627,85 @@ describe('identities operators log in through', () => {
     expect(shared[0]!.message).toMatch(/customers \(shop\) is a shared identity single point: 3 services log in through it \(orders, shop and support\)/);
     const zoneOnly = await analyzeFile(file);
     expect(zoneOnly.findings.filter((f) => f.rule === 'shared-identity')).toEqual([]);
+  });
+});
+
+describe('break-glass in a YAML program', () => {
+  const aks = (name: string) => `  ${name}:
+    type: azure-native:containerservice:ManagedCluster
+    properties:
+      resourceGroupName: \${rg.name}
+      resourceName: ${name}
+      location: westeurope
+      dnsPrefix: ${name}
+      disableLocalAccounts: true
+      identity: { type: SystemAssigned }
+      aadProfile:
+        managed: true
+        enableAzureRBAC: true
+        adminGroupObjectIDs: [5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11]
+      agentPoolProfiles:
+        - { name: system, mode: System, count: 3, vmSize: Standard_D4s_v5, availabilityZones: ["1", "2", "3"] }
+`;
+  const program = `name: shop
+runtime: yaml
+resources:
+  rg:
+    type: azure-native:resources:ResourceGroup
+    properties: { location: westeurope }
+${aks('shop-aks')}${aks('batch-aks')}variables:
+  adminCreds:
+    fn::invoke:
+      function: azure-native:containerservice:listManagedClusterAdminCredentials
+      arguments:
+        resourceGroupName: \${rg.name}
+        resourceName: \${shop-aks.name}
+outputs:
+  kubeconfig:
+    fn::secret:
+      fn::fromBase64: \${adminCreds.kubeconfigs[0].value}
+`;
+
+  it('an output from listManagedClusterAdminCredentials is the break-glass path of the cluster it asks for, whatever its name', async () => {
+    const file = tempFile('Pulumi.yaml', program);
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output kubeconfig',
+    );
+    // The other cluster of the program has none: the output asks for shop-aks only.
+    const batch = await runCli(['rules', 'explain', 'batch-aks', file, '--format', 'json']);
+    expect(JSON.parse(batch.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+    const text = await runCli(['rules', 'explain', 'shop-aks', file]);
+    expect(text.stdout).toMatch(/identities +authenticates to its provider through Entra ID: a managed identity/);
+  });
+
+  it('a user credentials output is no break-glass path (a user kubeconfig of an Entra ID cluster logs in through Entra ID)', async () => {
+    const file = tempFile('Pulumi.yaml', program.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+  });
+});
+
+describe('break-glass that cannot be decided', () => {
+  it('two Entra ID clusters in one export and one adminKubeconfig output: each names it, and a blind spot says which one it opens is not decided', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    for (const name of ['shop-aks', 'batch-aks']) {
+      const c = aksCluster(b, name, ['1', '2', '3']);
+      const r = b.resources.find((x) => x.urn === c.urn)!;
+      const aadProfile = { managed: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'] };
+      r.inputs = { ...r.inputs, aadProfile, disableLocalAccounts: true };
+      r.outputs = { ...r.outputs, aadProfile, disableLocalAccounts: true };
+    }
+    b.resources.find((x) => x.urn === b.stackUrn)!.outputs = { adminKubeconfig: 'apiVersion: v1\nkind: Config\n' };
+    const file = b.write('two-aks.json');
+    const shop = await explainResult(file, 'shop-aks');
+    expect((shop as { identities?: string[] }).identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output adminKubeconfig (the stack has 2 such clusters: which one it opens is not decided)',
+    );
+    const spots = (await analyzeFile(file)).blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots).toHaveLength(1);
+    expect(spots[0]!.message).toMatch(/cannot decide which cluster stack output adminKubeconfig opens as break-glass: batch-aks, shop-aks/);
   });
 });

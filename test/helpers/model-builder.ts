@@ -14,6 +14,7 @@ import { DirectedGraph } from 'graphology';
 import { Engine, STATE_NAMES, type PathStep, type ServiceState } from '../../src/analysis/engine.js';
 import { modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
 import type { Role } from '../../src/classify/schema.js';
+import type { ExternalIdentityUse } from '../../src/classify/types.js';
 
 export const D = (path: string): string => `domain:${path}`;
 export const C = (name: string): string => `component:${name}`;
@@ -32,6 +33,8 @@ export interface ComponentOptions {
   capacity?: number;
   /** Down when this many of its placements are lost (n instances over more zones). */
   downAt?: number;
+  /** An external identity provider (placed nowhere, no event of its own): what uses it. */
+  external?: { uses: ExternalIdentityUse[] };
 }
 
 /** Domain kinds and their ranks, as in rules/core.yaml. */
@@ -89,6 +92,7 @@ export class ModelSpec {
       placedBy: 'test',
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
       ...(options.downAt !== undefined ? { downAt: options.downAt } : {}),
+      ...(options.external ? { external: options.external } : {}),
     });
     for (const p of options.placedIn ?? []) this.edges.push({ kind: 'placed-in', from: C(name), to: D(p) });
     for (const r of options.requires ?? []) this.pending.push({ kind: 'requires', from: C(name), to: r });

@@ -814,7 +814,7 @@ describe('aws pack: EKS and ECS', () => {
 
   it('an EKS cluster is a regional managed control plane', async () => {
     const e = await explain(file, 'main-eks');
-    expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-eks-cluster']);
+    expect(ruleIds(e)).toEqual(['core/core-placement', 'aws/aws-eks-cluster', 'ops/eks-cluster-role']);
     expect(e.result).toMatchObject({ role: 'compute', event: false, placedBy: 'its region' });
     expect(placedIn(e)).toEqual(['aws/us-east-1']);
   });

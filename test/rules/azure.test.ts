@@ -119,7 +119,7 @@ describe('AKS managed clusters', () => {
     expect(e.result.role).toBe('compute');
     expect(paths(e)).toEqual(['azure/eastus/eastus-1', 'azure/eastus/eastus-2', 'azure/eastus/eastus-3']);
     expect(e.result.event).toBe(false);
-    expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'azure-aks-cluster']);
+    expect(e.rules.map((r) => r.id)).toEqual(['core-placement', 'azure-aks-cluster', 'aks-managed-identity']);
   });
 
   it('agent pools without zones: its region, zone not known', async () => {

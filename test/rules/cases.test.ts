@@ -58,6 +58,8 @@ interface Expectation {
   capacity?: number | null;
   /** Its replica group (null: none). */
   group?: string | null;
+  /** The external identities it uses, as explain says (each line must contain the text given, in order; [] none). */
+  identities?: string[];
 }
 interface ExpectedDoc {
   compliant: Expectation[];
@@ -125,6 +127,11 @@ describe('rule cases', () => {
       if (x.event !== undefined) expect(e.result.event, `${x.resource} event`).toBe(x.event);
       if (x.capacity !== undefined) expect(e.result.capacity?.count ?? null, `${x.resource} capacity`).toBe(x.capacity);
       if (x.group !== undefined) expect(e.result.group ?? null, `${x.resource} group`).toBe(x.group);
+      if (x.identities !== undefined) {
+        const lines = e.result.identities ?? [];
+        expect(lines.length, `${x.resource} identities: ${lines.join(' | ')}`).toBe(x.identities.length);
+        x.identities.forEach((t, k) => expect(lines[k], `${x.resource} identities`).toContain(t));
+      }
     };
     for (const x of expected.compliant) check(x, true);
     for (const x of expected.nonCompliant) check(x, false);

@@ -256,7 +256,7 @@ describe('gcp pack: GKE clusters and node pools', () => {
     expect(c.result).toMatchObject({ role: 'compute', event: false });
     expect(placedIn(c)).toEqual(['gcp/us-central1/us-central1-a']);
     const p = await explain(file, 'general');
-    expect(ruleIds(p)).toEqual(['core/core-placement', 'gcp/gcp-gke-node-pool']);
+    expect(ruleIds(p)).toEqual(['core/core-placement', 'gcp/gcp-gke-node-pool', 'ops/gke-node-service-account']);
     expect(p.result).toMatchObject({ role: 'compute', event: false });
     expect(p.result.requires).toEqual([cluster.urn]);
     expect(placedIn(p)).toEqual(['gcp/us-central1/us-central1-a', 'gcp/us-central1/us-central1-b']);

@@ -10,6 +10,7 @@ import type { Model } from '../../model/index.js';
 import { byText } from '../../text.js';
 import { DOWN, STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
+import { externalToolLabel } from './external-identity.js';
 import { newFinding } from './kind.js';
 import type { Scenario, ScenarioView } from './scenarios.js';
 import { fill, listNames, servicesBehind, strandedGroups, strandingFields, toolList } from './util.js';
@@ -25,12 +26,16 @@ export const messages = {
     'All the recovery tools ({tools}) of {groups} replica group(s) of {services} sit in {what} {name}, {where}: losing it leaves no tool to fail them over ({stranded} stranded right away)',
   together: 'together with replicas they recover',
   apart: 'apart from what they recover',
+  external: '; operators also log in through {identities}, which no domain of the stack takes',
 } as const;
 
 interface ToolGroup {
   node: number;
   id: string;
+  /** Its tools that can be lost (an external identity, placed nowhere, cannot). */
   tools: number[];
+  /** Its external identities (node indices). */
+  external: number[];
   dependents: Array<{ service: string; critical: boolean }>;
 }
 
@@ -39,8 +44,10 @@ function toolGroups(ctx: ScenarioView): ToolGroup[] {
   const out: ToolGroup[] = [];
   ctx.engine.nodes.forEach((n, i) => {
     if (n.kind !== 'group' || n.n < 2) return;
-    const tools = ctx.engine.toolsOf(i);
-    if (tools.length > 0) out.push({ node: i, id: n.id, tools, dependents: ctx.dependentsOf(i) });
+    const all = ctx.engine.toolsOf(i);
+    const external = all.filter((t) => externalToolLabel(ctx, t) !== undefined);
+    const tools = all.filter((t) => !external.includes(t));
+    if (tools.length > 0) out.push({ node: i, id: n.id, tools, external, dependents: ctx.dependentsOf(i) });
   });
   return out.sort((a, b) => byText(a.id, b.id));
 }
@@ -88,18 +95,20 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = strandedCritical ? 'critical' : stranded.length > 0 || (together && critical > 0) ? 'high' : 'medium';
     const tools = [...new Set(hit.flatMap((g) => g.tools.map((t) => ctx.engine.ids[t]!)))].sort(byText);
     const ev = ctx.eventRef(event);
+    const external = [...new Set(hit.flatMap((g) => g.external))].map((t) => externalToolLabel(ctx, t)!).sort(byText);
     findings.push(
       newFinding({ id }, { kind: 'event', event: ev }, names, {
         severity,
-        message: fill(messages.concentrated, {
-          tools: toolList(ctx, tools),
-          groups: hit.length,
-          services: listNames(names, 5),
-          what: ev.what,
-          name: ev.name,
-          where: together ? messages.together : messages.apart,
-          stranded: stranded.length,
-        }),
+        message:
+          fill(messages.concentrated, {
+            tools: toolList(ctx, tools),
+            groups: hit.length,
+            services: listNames(names, 5),
+            what: ev.what,
+            name: ev.name,
+            where: together ? messages.together : messages.apart,
+            stranded: stranded.length,
+          }) + (external.length > 0 ? fill(messages.external, { identities: listNames(external, 3).replace(/ more services$/, ' more') }) : ''),
         ...strandingFields(ctx, event, hit, tools, behind, stranded),
       }),
     );

@@ -8,6 +8,7 @@ import type { ComponentNode, Model } from '../../model/index.js';
 import { byText } from '../../text.js';
 import { STRANDED } from '../engine.js';
 import type { Finding, Policy, Severity } from '../types.js';
+import { externalToolLabel } from './external-identity.js';
 import { newFinding } from './kind.js';
 import type { ScenarioView } from './scenarios.js';
 import { fill, listNames, servicesBehind, severityByCritical, strandedGroups, strandingFields, toolList } from './util.js';
@@ -29,6 +30,7 @@ export const messages = {
     'Rebuilding {component} needs {needs} on the machine that ran `pulumi up` ({name}): losing it leaves {component} ({services}) impossible to rebuild',
   lone: 'Losing {what} {name} takes {needs} with it: rebuilding {component} ({services}) needs them',
   keyFile: 'a key file ({path} of {tool})',
+  external: '; operators also log in through {identities}, which no domain of the stack takes',
 } as const;
 
 interface RecoveryGroup {
@@ -115,6 +117,14 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   return findings;
 }
 
+/** The external identities (Entra ID...) the groups also recover with, for the message; empty when none. */
+function externalText(ctx: ScenarioView, groups: RecoveryGroup[]): string {
+  const labels = new Set<string>();
+  for (const g of groups) for (const t of g.tools) labels.add(externalToolLabel(ctx, ctx.engine.index.get(t)!) ?? '');
+  labels.delete('');
+  return labels.size > 0 ? fill(messages.external, { identities: listNames([...labels].sort(byText), 3).replace(/ more services$/, ' more') }) : '';
+}
+
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
   const recovery = recoveryGroups(ctx);
@@ -151,14 +161,15 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     findings.push(
       newFinding({ id }, { kind: 'event', event: ev }, names, {
         severity,
-        message: fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
-          what: ev.what,
-          name: ev.name,
-          tools: toolList(ctx, tools),
-          groups: groups.length,
-          services: listNames(names, 5),
-          stranded: stranded.length,
-        }),
+        message:
+          fill(ev.what === WORKSTATION ? messages.workstation : messages.lost, {
+            what: ev.what,
+            name: ev.name,
+            tools: toolList(ctx, tools),
+            groups: groups.length,
+            services: listNames(names, 5),
+            stranded: stranded.length,
+          }) + externalText(ctx, groups),
         ...strandingFields(ctx, event, groups, tools, behind, stranded),
       }),
     );

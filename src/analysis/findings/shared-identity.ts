@@ -10,7 +10,7 @@ import { STRANDED } from '../engine.js';
 import type { EventRef, Finding, Policy, Severity } from '../types.js';
 import { newFinding } from './kind.js';
 import type { ScenarioView } from './scenarios.js';
-import { fill, listNames, severityByCritical } from './util.js';
+import { fill, listNames, servicesBehind, severityByCritical } from './util.js';
 
 export const id = 'shared-identity';
 export const title = 'Shared identity without cross-domain redundancy';
@@ -20,6 +20,9 @@ export const description =
 
 export const messages = {
   shared: '{name} ({service}) is a shared identity single point: {count} services log in through it ({services}), and losing {events} takes it down',
+  recoveryOnly:
+    '{name} ({service}) is an identity single point on the recovery path only: operators, not users, log in through it to fail over {groups} replica group(s) of {services}, and losing {events} takes it down',
+  alsoRecovery: '; operators also log in through it to fail over {groups} replica group(s) of {services}',
 } as const;
 
 function eventLabel(e: EventRef): string {
@@ -35,6 +38,8 @@ interface IdentityNode {
   service: string;
   /** Services that require it, directly or through other components. */
   dependents: Array<{ service: string; critical: boolean }>;
+  /** Replicated groups that recover with it (operators log in through it to fail them over), sorted by id. */
+  recovers: Array<{ id: string; dependents: Array<{ service: string; critical: boolean }> }>;
   locations: SourceLocation[];
 }
 
@@ -43,7 +48,13 @@ function identities(ctx: ScenarioView): IdentityNode[] {
   const { engine } = ctx;
   const nodes = new Set<number>();
   engine.nodes.forEach((n, i) => {
-    if (n.kind === 'component' && n.role === 'identity') nodes.add((n.group ? engine.index.get(n.group) : undefined) ?? i);
+    // An external identity (placed nowhere) never fails with the user's domains: external-identity names it.
+    if (n.kind === 'component' && n.role === 'identity' && !n.external) nodes.add((n.group ? engine.index.get(n.group) : undefined) ?? i);
+  });
+  const recovers = new Map<number, IdentityNode['recovers']>();
+  engine.nodes.forEach((g, i) => {
+    if (g.kind !== 'group' || g.n < 2) return;
+    for (const t of engine.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
   });
   const out: IdentityNode[] = [];
   for (const i of nodes) {
@@ -56,6 +67,7 @@ function identities(ctx: ScenarioView): IdentityNode[] {
       kind: node.kind,
       service: node.service,
       dependents: ctx.dependentsOf(i),
+      recovers: (recovers.get(i) ?? []).sort((a, b) => byText(a.id, b.id)),
       locations: engine.componentsOf(i).flatMap((c) => {
         const n = engine.nodes[c]!;
         return n.kind === 'component' && n.source ? [n.source] : [];
@@ -70,7 +82,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   const all = identities(ctx);
   if (all.length === 0) return findings;
   // The in-policy events that take each identity down, in one pass over the scenarios (not one per identity).
-  const shared = new Set(all.filter((x) => x.dependents.length >= 2).map((x) => x.node));
+  const shared = new Set(all.filter((x) => x.dependents.length >= 2 || x.recovers.length > 0).map((x) => x.node));
   const takenBy = new Map<number, EventRef[]>();
   for (const s of ctx.singles) {
     if (!ctx.inPolicy(s.events[0]!)) continue;
@@ -82,22 +94,31 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     });
   }
   for (const identity of all) {
+    const users = identity.dependents.length >= 2;
+    if (!users && identity.recovers.length === 0) continue;
     const events = takenBy.get(identity.node);
     if (!events) continue;
-    const critical = identity.dependents.filter((d) => d.critical).length;
+    // Operators (not users) log in through it to fail these over.
+    const operators = servicesBehind(identity.recovers);
+    if (!users && operators.names.length === 0) continue;
+    const critical = users ? identity.dependents.filter((d) => d.critical).length : operators.critical;
     const severity: Severity = severityByCritical(critical, 'medium');
-    const names = identity.dependents.map((d) => d.service);
+    const names = users ? identity.dependents.map((d) => d.service) : operators.names;
     const first = events.find((e) => e.kind === 'domain') ?? events[0]!;
+    const eventsText = listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events');
+    const recovery = { groups: identity.recovers.length, services: listNames(operators.names, 5) };
     findings.push(
       newFinding({ id }, { kind: identity.kind, id: identity.id }, names, {
         severity,
-        message: fill(messages.shared, {
-          name: identity.name,
-          service: identity.service,
-          count: names.length,
-          services: listNames(names, 6),
-          events: listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events'),
-        }),
+        message: users
+          ? fill(messages.shared, {
+              name: identity.name,
+              service: identity.service,
+              count: names.length,
+              services: listNames(names, 6),
+              events: eventsText,
+            }) + (operators.names.length > 0 ? fill(messages.alsoRecovery, recovery) : '')
+          : fill(messages.recoveryOnly, { name: identity.name, service: identity.service, ...recovery, events: eventsText }),
         event: first,
         inPolicy: true,
         blastRadius: { services: names.length, ofServices: ctx.totalServices, critical, ofCritical: ctx.totalCritical },

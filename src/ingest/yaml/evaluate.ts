@@ -8,7 +8,7 @@
 import { OPTIONS, RESOURCE } from './keys.js';
 import { createHash } from 'node:crypto';
 import { InputError, type Problem, type Warning } from '../../errors.js';
-import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord } from '../types.js';
+import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackOutputInfo } from '../types.js';
 import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Reference } from './expr.js';
 import { positionOf, type YamlFile } from './document.js';
 import { FUNCTIONS, type FnContext } from './functions.js';
@@ -92,8 +92,12 @@ export class ProgramEvaluator {
   private readonly resources = new Map<string, ResourceState>();
   private readonly variables = new Map<
     string,
-    { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[] }
+    { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[]; invokes: string[] }
   >();
+  /** Functions invoked while evaluating the current expression (through the variables it reads too). */
+  private invokes: string[] | undefined;
+  /** The stack outputs, after run(): names, the resources and the functions their values come from (never the values). */
+  readonly outputs: StackOutputInfo[] = [];
   private readonly evaluating: string[] = [];
   /** Resources referenced while evaluating the current expression. */
   private deps: string[] | undefined;
@@ -106,7 +110,7 @@ export class ProgramEvaluator {
     const p = input.program;
     const vars = p.variables;
     if (vars !== undefined && !isObject(vars)) throw this.error('`variables` must be a map', ['variables']);
-    for (const [name, expr] of Object.entries(vars ?? {})) this.variables.set(name, { expr, path: ['variables', name], status: 'new', deps: [] });
+    for (const [name, expr] of Object.entries(vars ?? {})) this.variables.set(name, { expr, path: ['variables', name], status: 'new', deps: [], invokes: [] });
     const res = p.resources;
     if (res !== undefined && res !== null && !isObject(res)) throw this.error('`resources` must be a map', ['resources']);
     for (const [name, decl] of Object.entries(res ?? {})) {
@@ -154,7 +158,19 @@ export class ProgramEvaluator {
     for (const name of this.resources.keys()) guard(() => void this.resource(name, ['resources', name]));
     const outputs = this.input.program.outputs;
     if (isObject(outputs)) {
-      for (const [k, v] of Object.entries(outputs)) guard(() => void this.withDeps(() => this.value(v, ['outputs', k])));
+      for (const [k, v] of Object.entries(outputs)) {
+        guard(() => {
+          const saved = this.invokes;
+          const invokes: string[] = [];
+          this.invokes = invokes;
+          try {
+            const { deps } = this.withDeps(() => this.value(v, ['outputs', k]));
+            this.outputs.push({ name: k, from: deps.map((d) => this.urnOf(d, ['outputs', k])), invokes });
+          } finally {
+            this.invokes = saved;
+          }
+        });
+      }
     }
     if (problems.length > 0) {
       // A broken variable is met again by everything that reads it: each problem once.
@@ -260,6 +276,10 @@ export class ProgramEvaluator {
     }
   }
 
+  private noteInvokes(list: readonly string[]): void {
+    if (this.invokes) for (const f of list) if (!this.invokes.includes(f)) this.invokes.push(f);
+  }
+
   private addDep(name: string): void {
     if (this.deps && !this.deps.includes(name)) this.deps.push(name);
   }
@@ -276,15 +296,24 @@ export class ProgramEvaluator {
 
   private variable(name: string, refPath: Array<string | number>): { value: PropertyValue; deps: string[] } {
     const v = this.variables.get(name)!;
-    if (v.status === 'done') return { value: v.value!, deps: v.deps };
+    if (v.status === 'done') {
+      this.noteInvokes(v.invokes);
+      return { value: v.value!, deps: v.deps };
+    }
     this.enter('variable', name, refPath);
+    const saved = this.invokes;
+    const invokes: string[] = [];
+    this.invokes = invokes;
     try {
       const { value, deps } = this.withDeps(() => this.value(v.expr, v.path, name));
       v.value = value;
       v.deps = deps;
+      v.invokes = invokes;
       v.status = 'done';
       return { value, deps };
     } finally {
+      this.invokes = saved;
+      this.noteInvokes(invokes);
       this.evaluating.pop();
     }
   }
@@ -525,8 +554,15 @@ export class ProgramEvaluator {
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
       readFile: (p) => this.input.confine.read(p),
     };
+    if (fn === FUNCTIONS.invoke && isObject(arg)) {
+      const f = (arg as Record<string, unknown>).function ?? (arg as Record<string, unknown>).Function;
+      if (typeof f === 'string') this.noteInvokes([f]);
+    }
     if (fn) return fn(arg, ctx);
-    if (name.includes(':')) return FUNCTIONS.invoke!({ function: name, arguments: arg }, ctx);
+    if (name.includes(':')) {
+      this.noteInvokes([name]);
+      return FUNCTIONS.invoke!({ function: name, arguments: arg }, ctx);
+    }
     throw this.error(`unsupported function ${key}; firebreak knows fn::${Object.keys(FUNCTIONS).sort().join(', fn::')}`, path);
   }
 }

@@ -365,5 +365,6 @@ function load(target: string, stackOption: string | undefined, input: string, co
     ...(unresolved.length > 0 ? { unresolvedConfig: unresolved.map((m) => m.display) } : {}),
     resources,
     warnings: [...warnings, ...missingWarnings, ...evaluator.warnings],
+    ...(evaluator.outputs.length > 0 ? { stackOutputs: evaluator.outputs } : {}),
   };
 }

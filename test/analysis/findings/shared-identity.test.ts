@@ -31,4 +31,44 @@ describe('shared-identity', () => {
   it('is gone when the login has a replica in another zone', () => {
     expect(of(analyze(topology(true)), 'shared-identity')).toEqual([]);
   });
+
+  describe('on the recovery path', () => {
+    // A Keycloak operators log in through to fail the app over (its recovers-with tool); no service requires it.
+    const recoveryTopology = (usersToo: boolean) => {
+      const spec = region()
+        .component('keycloak', { placedIn: ['r1/c'], role: 'identity' })
+        .component('app-1', { placedIn: ['r1/a'], ...(usersToo ? { requires: ['keycloak'] } : {}) })
+        .component('app-2', { placedIn: ['r1/b'], ...(usersToo ? { requires: ['keycloak'] } : {}) })
+        .component('chat-1', { placedIn: ['r1/a'], ...(usersToo ? { requires: ['keycloak'] } : {}) })
+        .group('app', 1, ['app-1', 'app-2'], ['keycloak'])
+        .service('shop', ['app']);
+      if (usersToo) spec.service('chat', ['chat-1']);
+      return spec;
+    };
+
+    it('says operators, not users, log in through an identity only on the recovery path', () => {
+      const [f, ...rest] = of(analyze(recoveryTopology(false)), 'shared-identity');
+      expect(rest).toEqual([]);
+      expect(f!.message).toMatch(
+        /keycloak \(\) is an identity single point on the recovery path only: operators, not users, log in through it to fail over 1 replica group\(s\) of shop, and losing /,
+      );
+      expect(f!.services).toEqual(['shop']);
+    });
+
+    it('adds the recovery path to the message when users log in through it too', () => {
+      const [f] = of(analyze(recoveryTopology(true)), 'shared-identity');
+      expect(f!.message).toMatch(/2 services log in through it \(chat and shop\)/);
+      expect(f!.message).toMatch(/; operators also log in through it to fail over 1 replica group\(s\) of shop$/);
+    });
+
+    it('leaves an external identity (placed nowhere) to external-identity', () => {
+      const spec = region()
+        .component('entra', { role: 'identity', event: false, external: { uses: [] } })
+        .component('app-1', { placedIn: ['r1/a'], requires: ['entra'] })
+        .component('chat-1', { placedIn: ['r1/b'], requires: ['entra'] })
+        .service('shop', ['app-1'])
+        .service('chat', ['chat-1']);
+      expect(of(analyze(spec), 'shared-identity')).toEqual([]);
+    });
+  });
 });

@@ -126,6 +126,14 @@ export class Engine {
   private queue: Int32Array;
   private touched: number[] = [];
 
+  // An extension of the last scenario (extend / rollback): each node's scratch before its first change in it.
+  private layer = 0;
+  private extending = false;
+  private readonly savedAt: Int32Array;
+  private saved: number[] = [];
+  private savedDomains: number[] = [];
+  private baseTouched = 0;
+
   constructor(model: EngineInput) {
     this.nodes = model.nodes;
     this.ids = this.nodes.map((node) => node.id);
@@ -178,6 +186,7 @@ export class Engine {
     this.firstLostMember = new Int32Array(n);
     this.domainStamp = new Int32Array(n);
     this.domainVia = new Int32Array(n);
+    this.savedAt = new Int32Array(n);
     this.queue = new Int32Array(Math.max(16, n * 4));
   }
 
@@ -186,6 +195,7 @@ export class Engine {
   }
 
   private touch(i: number): void {
+    if (this.extending && this.savedAt[i] !== this.layer) this.save(i);
     if (this.stamp[i] !== this.epoch) {
       this.stamp[i] = this.epoch;
       this.state[i] = UP;
@@ -198,6 +208,22 @@ export class Engine {
       this.firstLostMember[i] = -1;
       this.touched.push(i);
     }
+  }
+
+  private save(i: number): void {
+    this.savedAt[i] = this.layer;
+    this.saved.push(
+      i,
+      this.stamp[i]!,
+      this.state[i]!,
+      this.cause[i]!,
+      this.counter[i]!,
+      this.degradedMembers[i]!,
+      this.downMembers[i]!,
+      this.toolsLost[i]!,
+      this.firstTool[i]!,
+      this.firstLostMember[i]!,
+    );
   }
 
   stateOf(i: number): StateCode {
@@ -269,6 +295,7 @@ export class Engine {
       const via = stack.pop()!;
       const d = stack.pop()!;
       if (this.domainStamp[d] === this.epoch) continue;
+      if (this.extending) this.savedDomains.push(d, this.domainStamp[d]!, this.domainVia[d]!);
       this.domainStamp[d] = this.epoch;
       this.domainVia[d] = via;
       for (let e = this.placedHere.start[d]!; e < this.placedHere.start[d + 1]!; e++) {
@@ -288,7 +315,64 @@ export class Engine {
    */
   evaluate(events: number[]): number[] {
     this.epoch++;
+    this.extending = false;
     this.touched = [];
+    this.propagate(events);
+    return this.touched.filter((i) => this.state[i]! > UP);
+  }
+
+  /**
+   * Add events to the last scenario, as if it had been evaluated with them
+   * (states are the least fixed point, whatever the order losses arrive in).
+   * Returns the nodes whose state worsened. Read states with stateOf(), then
+   * call rollback() to get the last scenario back, before the next extend().
+   * Causes (explain) are not those of a fresh evaluation: use evaluate() for paths.
+   */
+  extend(events: number[]): number[] {
+    if (this.extending) this.rollback();
+    this.saved.length = 0;
+    this.savedDomains.length = 0;
+    this.layer++;
+    this.extending = true;
+    this.baseTouched = this.touched.length;
+    this.propagate(events);
+    const out: number[] = [];
+    const saved = this.saved;
+    for (let r = 0; r < saved.length; r += 10) {
+      const i = saved[r]!;
+      if (this.state[i]! > (saved[r + 1] === this.epoch ? saved[r + 2]! : UP)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Undo the last extend(). */
+  rollback(): void {
+    if (!this.extending) return;
+    const saved = this.saved;
+    for (let r = saved.length - 10; r >= 0; r -= 10) {
+      const i = saved[r]!;
+      this.stamp[i] = saved[r + 1]!;
+      this.state[i] = saved[r + 2]!;
+      this.cause[i] = saved[r + 3]!;
+      this.counter[i] = saved[r + 4]!;
+      this.degradedMembers[i] = saved[r + 5]!;
+      this.downMembers[i] = saved[r + 6]!;
+      this.toolsLost[i] = saved[r + 7]!;
+      this.firstTool[i] = saved[r + 8]!;
+      this.firstLostMember[i] = saved[r + 9]!;
+    }
+    const domains = this.savedDomains;
+    for (let r = domains.length - 3; r >= 0; r -= 3) {
+      this.domainStamp[domains[r]!] = domains[r + 1]!;
+      this.domainVia[domains[r]!] = domains[r + 2]!;
+    }
+    saved.length = 0;
+    domains.length = 0;
+    this.touched.length = this.baseTouched;
+    this.extending = false;
+  }
+
+  private propagate(events: number[]): void {
     this.qHead = 0;
     this.qTail = 0;
     for (const ev of events) {
@@ -303,7 +387,6 @@ export class Engine {
         if (this.stateOf(d) < s) this.raise(d, s, x);
       }
     }
-    return this.touched.filter((i) => this.state[i]! > UP);
   }
 
   /**

@@ -144,6 +144,50 @@ describe('engine vs brute-force reference', () => {
     expect(Math.min(...seen), `scenarios reaching up/degraded/stranded/down: ${seen.join('/')}`).toBeGreaterThan(40);
   });
 
+  it('extend() adds events to the last scenario as a fresh evaluation of the union would, and rollback() undoes it', () => {
+    let extended = 0;
+    fc.assert(
+      fc.property(modelAndScenarios, ({ built, scenarios }) => {
+        const engine = new Engine(built.model);
+        const [base, ...more] = scenarios;
+        const idx = (ids: string[]): number[] => ids.map((id) => engine.index.get(id)!);
+        const snapshot = (): Record<string, string> =>
+          Object.fromEntries(
+            engine.nodes.map((node, i) => [node.id, node.kind === 'domain' ? (engine.isDomainLost(i) ? 'lost' : 'intact') : STATE_NAMES[engine.stateOf(i)]]),
+          );
+        engine.evaluate(idx(base!));
+        const before = snapshot();
+        const gates = engine.partialGates();
+        for (const ext of more) {
+          const union = [...new Set([...base!, ...ext])];
+          const ref = bruteForce(built.model, new Set(union));
+          const context = `${built.description}\nbase: ${base!.join(', ')}\nextended by: ${ext.join(', ')}`;
+          const changed = engine.extend(idx(ext));
+          const expected = Object.fromEntries(
+            engine.nodes.map((node) => [
+              node.id,
+              node.kind === 'domain' ? (ref.lostDomains.has(node.id) ? 'lost' : 'intact') : STATE_NAMES[ref.state.get(node.id)!],
+            ]),
+          );
+          const after = snapshot();
+          expect(after, context).toEqual(expected);
+          // extend() reports exactly the nodes that got worse.
+          const worse = engine.nodes.flatMap((n, i) => (n.kind !== 'domain' && after[n.id] !== before[n.id] ? [i] : []));
+          expect(
+            [...changed].sort((a, b) => a - b),
+            context,
+          ).toEqual(worse);
+          if (worse.length > 0) extended++;
+          engine.rollback();
+          expect(snapshot(), context).toEqual(before);
+          expect(engine.partialGates(), context).toEqual(gates);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED + 1 },
+    );
+    expect(extended).toBeGreaterThan(40);
+  });
+
   it('agrees on components with a count (capacity and downAt): degraded by a partial loss, down at downAt of their zones', () => {
     // Count-derived capacity (rules' replicas): n instances over z zones are down when min(n, z) are lost.
     let partial = 0;

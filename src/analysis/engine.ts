@@ -134,6 +134,11 @@ export class Engine {
   private savedDomains: number[] = [];
   private baseTouched = 0;
 
+  // A scenario restricted to the nodes that can affect some (evaluateFor): the others are left alone.
+  private scoped = false;
+  private scopeEpoch = 0;
+  private readonly scopeStamp: Int32Array;
+
   constructor(model: EngineInput) {
     this.nodes = model.nodes;
     this.ids = this.nodes.map((node) => node.id);
@@ -187,6 +192,7 @@ export class Engine {
     this.domainStamp = new Int32Array(n);
     this.domainVia = new Int32Array(n);
     this.savedAt = new Int32Array(n);
+    this.scopeStamp = new Int32Array(n);
     this.queue = new Int32Array(Math.max(16, n * 4));
   }
 
@@ -224,6 +230,11 @@ export class Engine {
       this.firstTool[i]!,
       this.firstLostMember[i]!,
     );
+  }
+
+  /** Outside the scope of evaluateFor: nothing there can affect the nodes asked for. */
+  private outOfScope(i: number): boolean {
+    return this.scoped && this.scopeStamp[i] !== this.scopeEpoch;
   }
 
   stateOf(i: number): StateCode {
@@ -264,6 +275,7 @@ export class Engine {
     // Membership: update the group's counters for this member's transition.
     for (let e = this.groupsOf.start[i]!; e < this.groupsOf.start[i + 1]!; e++) {
       const gi = this.groupsOf.data[e]!;
+      if (this.outOfScope(gi)) continue;
       this.touch(gi);
       if (old < STRANDED && s >= STRANDED) {
         this.counter[gi]!++;
@@ -278,6 +290,7 @@ export class Engine {
     if (old < STRANDED && s >= STRANDED) {
       for (let e = this.toolOf.start[i]!; e < this.toolOf.start[i + 1]!; e++) {
         const gi = this.toolOf.data[e]!;
+        if (this.outOfScope(gi)) continue;
         this.touch(gi);
         this.toolsLost[gi]!++;
         if (this.firstTool[gi] === -1) this.firstTool[gi] = i;
@@ -300,6 +313,7 @@ export class Engine {
       this.domainVia[d] = via;
       for (let e = this.placedHere.start[d]!; e < this.placedHere.start[d + 1]!; e++) {
         const c = this.placedHere.data[e]!;
+        if (this.outOfScope(c)) continue;
         this.touch(c);
         this.counter[c]!++;
         if (this.counter[c] === this.need[c]) this.raise(c, DOWN, d);
@@ -316,6 +330,44 @@ export class Engine {
   evaluate(events: number[]): number[] {
     this.epoch++;
     this.extending = false;
+    this.scoped = false;
+    this.touched = [];
+    this.propagate(events);
+    return this.touched.filter((i) => this.state[i]! > UP);
+  }
+
+  /**
+   * Evaluate a scenario for some nodes only: what cannot reach them (through
+   * requires, members and tools) is not evaluated; lost domains still lose their
+   * whole subtree, but only components in scope count it.
+   * Their states and explain() paths, and those of every node that can reach
+   * them, are exactly evaluate()'s: nothing outside feeds into them, and the
+   * losses inside arrive in the same order. Other nodes read as up.
+   */
+  evaluateFor(events: number[], nodes: number[]): number[] {
+    this.scopeEpoch++;
+    const stack: number[] = [];
+    const mark = (x: number): void => {
+      if (this.scopeStamp[x] !== this.scopeEpoch) {
+        this.scopeStamp[x] = this.scopeEpoch;
+        stack.push(x);
+      }
+    };
+    const marks = (list: Csr, x: number): void => {
+      for (let e = list.start[x]!; e < list.start[x + 1]!; e++) mark(list.data[e]!);
+    };
+    nodes.forEach(mark);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      marks(this.requiresOut, x);
+      if (this.kind[x] === K_GROUP) {
+        for (const m of this.members[x] ?? []) mark(m);
+        marks(this.toolsOut, x);
+      }
+    }
+    this.epoch++;
+    this.extending = false;
+    this.scoped = true;
     this.touched = [];
     this.propagate(events);
     return this.touched.filter((i) => this.state[i]! > UP);
@@ -377,14 +429,14 @@ export class Engine {
     this.qTail = 0;
     for (const ev of events) {
       if (this.kind[ev] === K_DOMAIN) this.loseDomain(ev);
-      else this.raise(ev, DOWN, -1);
+      else if (!this.outOfScope(ev)) this.raise(ev, DOWN, -1);
     }
     while (this.qHead < this.qTail) {
       const x = this.queue[this.qHead++]!;
       const s = this.state[x]! as StateCode;
       for (let e = this.requirers.start[x]!; e < this.requirers.start[x + 1]!; e++) {
         const d = this.requirers.data[e]!;
-        if (this.stateOf(d) < s) this.raise(d, s, x);
+        if (this.stateOf(d) < s && !this.outOfScope(d)) this.raise(d, s, x);
       }
     }
   }

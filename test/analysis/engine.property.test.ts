@@ -188,6 +188,31 @@ describe('engine vs brute-force reference', () => {
     expect(extended).toBeGreaterThan(40);
   });
 
+  it('evaluateFor() gives the nodes asked for the states and explanation paths of a full evaluation', () => {
+    let hurt = 0;
+    fc.assert(
+      fc.property(modelAndScenarios, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), ({ built, scenarios }, picks) => {
+        const engine = new Engine(built.model);
+        const hurtable = engine.nodes.flatMap((n, i) => (n.kind === 'domain' ? [] : [i]));
+        if (hurtable.length === 0) return;
+        const nodes = [...new Set(picks.map((p) => hurtable[p % hurtable.length]!))];
+        for (const failedIds of scenarios) {
+          const events = failedIds.map((id) => engine.index.get(id)!);
+          const context = `${built.description}\nfailed: ${failedIds.join(', ')}\nfor: ${nodes.map((i) => engine.ids[i]).join(', ')}`;
+          const read = () =>
+            nodes.map((i) => ({ node: engine.ids[i], state: STATE_NAMES[engine.stateOf(i)], path: engine.stateOf(i) > UP ? engine.explain(i) : [] }));
+          engine.evaluate(events);
+          const full = read();
+          engine.evaluateFor(events, nodes);
+          expect(read(), context).toEqual(full);
+          hurt += full.filter((x) => x.state !== 'up').length;
+        }
+      }),
+      { numRuns: RUNS, seed: SEED + 2 },
+    );
+    expect(hurt).toBeGreaterThan(100);
+  });
+
   it('agrees on components with a count (capacity and downAt): degraded by a partial loss, down at downAt of their zones', () => {
     // Count-derived capacity (rules' replicas): n instances over z zones are down when min(n, z) are lost.
     let partial = 0;

@@ -13,6 +13,12 @@
  * slack, or a lost member and a lost recovery tool for a group that recovers
  * with tools). A property test compares the result with exhaustive
  * enumeration on random small models.
+ *
+ * Sets of the last level are not evaluated afresh: the engine holds the
+ * scenario of the frontier entry T and extends it by e (Engine.extend), which
+ * costs what e adds, not the whole of T again (a zone in T touches a third of
+ * a large model), then rolls it back for the next e. The scenario count,
+ * the budgets and the order of the sets are as with fresh evaluations.
  */
 import { STRANDED, type Engine } from './engine.js';
 

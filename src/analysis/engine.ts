@@ -19,6 +19,10 @@
  *   degraded; up otherwise.
  * States only worsen as losses spread, so every node changes state at most
  * three times per scenario: the least fixed point is reached in linear time.
+ * Being the least fixed point, a scenario's states do not depend on the order
+ * losses arrive in: extend() adds events to the last scenario and rollback()
+ * undoes that (the cut-set search); evaluateFor() evaluates only what can
+ * reach some nodes (the explanation of a cut set's services).
  */
 import type { Model, ModelNode, EdgeKind } from '../model/index.js';
 import type { ResultModel } from './types.js';

@@ -13,6 +13,12 @@
  * slack, or a lost member and a lost recovery tool for a group that recovers
  * with tools). A property test compares the result with exhaustive
  * enumeration on random small models.
+ *
+ * Sets of the last level are not evaluated afresh: the engine holds the
+ * scenario of the frontier entry T and extends it by e (Engine.extend), which
+ * costs what e adds, not the whole of T again (a zone in T touches a third of
+ * a large model), then rolls it back for the next e. The scenario count,
+ * the budgets and the order of the sets are as with fresh evaluations.
  */
 import { STRANDED, type Engine } from './engine.js';
 
@@ -52,6 +58,8 @@ interface Gates {
 interface Frontier {
   events: number[];
   gates: Gates;
+  /** Target services this set takes down, ascending. */
+  killed: number[];
 }
 
 function gatesOf(engine: Engine): Gates {
@@ -93,18 +101,57 @@ export function minimalCutSets(
     for (const i of engine.evaluate(set)) if (isTarget[i] && engine.stateOf(i) >= STRANDED) killed.push(i);
     killed.sort((a, b) => a - b);
     killedBy.set(set.join(','), killed);
+    if (base) for (const s of base.killed) baseKilled[s] = 0;
+    base = undefined;
     return killed;
   };
   const killedOf = (set: number[]): number[] => killedBy.get(set.join(',')) ?? evaluate(set);
+
+  // On the last level a set's scenario is the scenario of the frontier entry it
+  // extends plus one event: evaluate that entry once and extend it (engine.extend)
+  // instead of evaluating each set afresh. `base` is the entry the engine holds.
+  let base: Frontier | undefined;
+  const baseKilled = new Uint8Array(engine.size);
+  const extendBy = (t: Frontier, event: number, key: string): number[] => {
+    if (base !== t) {
+      if (base) for (const s of base.killed) baseKilled[s] = 0;
+      engine.evaluate(t.events);
+      base = t;
+      for (const s of t.killed) baseKilled[s] = 1;
+    }
+    evaluated++;
+    let added: number[] | undefined;
+    for (const i of engine.extend([event])) if (isTarget[i] && !baseKilled[i] && engine.stateOf(i) >= STRANDED) (added ??= []).push(i);
+    engine.rollback();
+    const killed = added ? [...t.killed, ...added].sort((a, b) => a - b) : t.killed;
+    killedBy.set(key, killed);
+    return killed;
+  };
+
+  // The services of `killed` (set's) that no subset one smaller takes down. The
+  // subset t (which set extends) takes down t.killed, a part of killed: only the
+  // rest can be fresh. When every other subset is cached that is all to check;
+  // otherwise check every service against every subset in order, evaluating
+  // subsets as needed, as the scenario count has always been taken.
+  const freshOf = (set: number[], killed: number[], t: Frontier): number[] => {
+    const subsets = set.map((_, skip) => set.filter((__, k) => k !== skip));
+    const cached = subsets.map((sub) => killedBy.get(sub.join(',')));
+    if (cached.every((c) => c !== undefined)) {
+      if (killed.length === t.killed.length) return [];
+      const inT = new Set(t.killed);
+      return killed.filter((s) => !inT.has(s) && cached.every((c) => !c!.includes(s)));
+    }
+    return killed.filter((s) => subsets.every((sub) => !killedOf(sub).includes(s)));
+  };
 
   // Level 1: every event alone, and the gates it hits without breaking them.
   const hitters = new Map<number, Array<{ event: number; lost: number; tools: number }>>();
   let frontier: Frontier[] = [];
   for (const e of events) {
-    evaluate([e]);
+    const killed = evaluate([e]);
     const gates = gatesOf(engine);
     if (gates.node.length === 0) continue;
-    frontier.push({ events: [e], gates });
+    frontier.push({ events: [e], gates, killed });
     for (let j = 0; j < gates.node.length; j++) {
       const g = gates.node[j]!;
       let list = hitters.get(g);
@@ -141,14 +188,14 @@ export function minimalCutSets(
             capped = true;
             break outer;
           }
-          const killed = evaluate(set);
+          const killed = last ? extendBy(t, h.event, key) : evaluate(set);
           const gates = last ? undefined : gatesOf(engine);
           if (killed.length > 0) {
             // Minimal for a service when no subset one smaller takes it down (monotone: enough).
-            const fresh = killed.filter((s) => set.every((_, skip) => !killedOf(set.filter((__, k) => k !== skip)).includes(s)));
+            const fresh = freshOf(set, killed, t);
             if (fresh.length > 0) sets.push({ events: set, services: fresh });
           }
-          if (gates && gates.node.length > 0) next.push({ events: set, gates });
+          if (gates && gates.node.length > 0) next.push({ events: set, gates, killed });
         }
       }
     }

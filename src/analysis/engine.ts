@@ -19,6 +19,10 @@
  *   degraded; up otherwise.
  * States only worsen as losses spread, so every node changes state at most
  * three times per scenario: the least fixed point is reached in linear time.
+ * Being the least fixed point, a scenario's states do not depend on the order
+ * losses arrive in: extend() adds events to the last scenario and rollback()
+ * undoes that (the cut-set search); evaluateFor() evaluates only what can
+ * reach some nodes (the explanation of a cut set's services).
  */
 import type { Model, ModelNode, EdgeKind } from '../model/index.js';
 import type { ResultModel } from './types.js';
@@ -126,6 +130,19 @@ export class Engine {
   private queue: Int32Array;
   private touched: number[] = [];
 
+  // An extension of the last scenario (extend / rollback): each node's scratch before its first change in it.
+  private layer = 0;
+  private extending = false;
+  private readonly savedAt: Int32Array;
+  private saved: number[] = [];
+  private savedDomains: number[] = [];
+  private baseTouched = 0;
+
+  // A scenario restricted to the nodes that can affect some (evaluateFor): the others are left alone.
+  private scoped = false;
+  private scopeEpoch = 0;
+  private readonly scopeStamp: Int32Array;
+
   constructor(model: EngineInput) {
     this.nodes = model.nodes;
     this.ids = this.nodes.map((node) => node.id);
@@ -178,6 +195,8 @@ export class Engine {
     this.firstLostMember = new Int32Array(n);
     this.domainStamp = new Int32Array(n);
     this.domainVia = new Int32Array(n);
+    this.savedAt = new Int32Array(n);
+    this.scopeStamp = new Int32Array(n);
     this.queue = new Int32Array(Math.max(16, n * 4));
   }
 
@@ -186,6 +205,7 @@ export class Engine {
   }
 
   private touch(i: number): void {
+    if (this.extending && this.savedAt[i] !== this.layer) this.save(i);
     if (this.stamp[i] !== this.epoch) {
       this.stamp[i] = this.epoch;
       this.state[i] = UP;
@@ -198,6 +218,27 @@ export class Engine {
       this.firstLostMember[i] = -1;
       this.touched.push(i);
     }
+  }
+
+  private save(i: number): void {
+    this.savedAt[i] = this.layer;
+    this.saved.push(
+      i,
+      this.stamp[i]!,
+      this.state[i]!,
+      this.cause[i]!,
+      this.counter[i]!,
+      this.degradedMembers[i]!,
+      this.downMembers[i]!,
+      this.toolsLost[i]!,
+      this.firstTool[i]!,
+      this.firstLostMember[i]!,
+    );
+  }
+
+  /** Outside the scope of evaluateFor: nothing there can affect the nodes asked for. */
+  private outOfScope(i: number): boolean {
+    return this.scoped && this.scopeStamp[i] !== this.scopeEpoch;
   }
 
   stateOf(i: number): StateCode {
@@ -238,6 +279,7 @@ export class Engine {
     // Membership: update the group's counters for this member's transition.
     for (let e = this.groupsOf.start[i]!; e < this.groupsOf.start[i + 1]!; e++) {
       const gi = this.groupsOf.data[e]!;
+      if (this.outOfScope(gi)) continue;
       this.touch(gi);
       if (old < STRANDED && s >= STRANDED) {
         this.counter[gi]!++;
@@ -254,6 +296,7 @@ export class Engine {
         const gi = this.toolOf.data[e]!;
         // A lone component's tools are what rebuilding it needs: it has nothing to fail over to, its state stays.
         if (this.kind[gi] !== K_GROUP) continue;
+        if (this.outOfScope(gi)) continue;
         this.touch(gi);
         this.toolsLost[gi]!++;
         if (this.firstTool[gi] === -1) this.firstTool[gi] = i;
@@ -271,10 +314,12 @@ export class Engine {
       const via = stack.pop()!;
       const d = stack.pop()!;
       if (this.domainStamp[d] === this.epoch) continue;
+      if (this.extending) this.savedDomains.push(d, this.domainStamp[d]!, this.domainVia[d]!);
       this.domainStamp[d] = this.epoch;
       this.domainVia[d] = via;
       for (let e = this.placedHere.start[d]!; e < this.placedHere.start[d + 1]!; e++) {
         const c = this.placedHere.data[e]!;
+        if (this.outOfScope(c)) continue;
         this.touch(c);
         this.counter[c]!++;
         if (this.counter[c] === this.need[c]) this.raise(c, DOWN, d);
@@ -290,22 +335,116 @@ export class Engine {
    */
   evaluate(events: number[]): number[] {
     this.epoch++;
+    this.extending = false;
+    this.scoped = false;
     this.touched = [];
+    this.propagate(events);
+    return this.touched.filter((i) => this.state[i]! > UP);
+  }
+
+  /**
+   * Evaluate a scenario for some nodes only: what cannot reach them (through
+   * requires, members and tools) is not evaluated; lost domains still lose their
+   * whole subtree, but only components in scope count it.
+   * Their states and explain() paths, and those of every node that can reach
+   * them, are exactly evaluate()'s: nothing outside feeds into them, and the
+   * losses inside arrive in the same order. Other nodes read as up.
+   */
+  evaluateFor(events: number[], nodes: number[]): number[] {
+    this.scopeEpoch++;
+    const stack: number[] = [];
+    const mark = (x: number): void => {
+      if (this.scopeStamp[x] !== this.scopeEpoch) {
+        this.scopeStamp[x] = this.scopeEpoch;
+        stack.push(x);
+      }
+    };
+    const marks = (list: Csr, x: number): void => {
+      for (let e = list.start[x]!; e < list.start[x + 1]!; e++) mark(list.data[e]!);
+    };
+    nodes.forEach(mark);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      marks(this.requiresOut, x);
+      if (this.kind[x] === K_GROUP) {
+        for (const m of this.members[x] ?? []) mark(m);
+        marks(this.toolsOut, x);
+      }
+    }
+    this.epoch++;
+    this.extending = false;
+    this.scoped = true;
+    this.touched = [];
+    this.propagate(events);
+    return this.touched.filter((i) => this.state[i]! > UP);
+  }
+
+  /**
+   * Add events to the last scenario, as if it had been evaluated with them
+   * (states are the least fixed point, whatever the order losses arrive in).
+   * Returns the nodes whose state worsened. Read states with stateOf(), then
+   * call rollback() to get the last scenario back, before the next extend().
+   * Causes (explain) are not those of a fresh evaluation: use evaluate() for paths.
+   */
+  extend(events: number[]): number[] {
+    if (this.extending) this.rollback();
+    this.saved.length = 0;
+    this.savedDomains.length = 0;
+    this.layer++;
+    this.extending = true;
+    this.baseTouched = this.touched.length;
+    this.propagate(events);
+    const out: number[] = [];
+    const saved = this.saved;
+    for (let r = 0; r < saved.length; r += 10) {
+      const i = saved[r]!;
+      if (this.state[i]! > (saved[r + 1] === this.epoch ? saved[r + 2]! : UP)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Undo the last extend(). */
+  rollback(): void {
+    if (!this.extending) return;
+    const saved = this.saved;
+    for (let r = saved.length - 10; r >= 0; r -= 10) {
+      const i = saved[r]!;
+      this.stamp[i] = saved[r + 1]!;
+      this.state[i] = saved[r + 2]!;
+      this.cause[i] = saved[r + 3]!;
+      this.counter[i] = saved[r + 4]!;
+      this.degradedMembers[i] = saved[r + 5]!;
+      this.downMembers[i] = saved[r + 6]!;
+      this.toolsLost[i] = saved[r + 7]!;
+      this.firstTool[i] = saved[r + 8]!;
+      this.firstLostMember[i] = saved[r + 9]!;
+    }
+    const domains = this.savedDomains;
+    for (let r = domains.length - 3; r >= 0; r -= 3) {
+      this.domainStamp[domains[r]!] = domains[r + 1]!;
+      this.domainVia[domains[r]!] = domains[r + 2]!;
+    }
+    saved.length = 0;
+    domains.length = 0;
+    this.touched.length = this.baseTouched;
+    this.extending = false;
+  }
+
+  private propagate(events: number[]): void {
     this.qHead = 0;
     this.qTail = 0;
     for (const ev of events) {
       if (this.kind[ev] === K_DOMAIN) this.loseDomain(ev);
-      else this.raise(ev, DOWN, -1);
+      else if (!this.outOfScope(ev)) this.raise(ev, DOWN, -1);
     }
     while (this.qHead < this.qTail) {
       const x = this.queue[this.qHead++]!;
       const s = this.state[x]! as StateCode;
       for (let e = this.requirers.start[x]!; e < this.requirers.start[x + 1]!; e++) {
         const d = this.requirers.data[e]!;
-        if (this.stateOf(d) < s) this.raise(d, s, x);
+        if (this.stateOf(d) < s && !this.outOfScope(d)) this.raise(d, s, x);
       }
     }
-    return this.touched.filter((i) => this.state[i]! > UP);
   }
 
   /**

@@ -144,6 +144,75 @@ describe('engine vs brute-force reference', () => {
     expect(Math.min(...seen), `scenarios reaching up/degraded/stranded/down: ${seen.join('/')}`).toBeGreaterThan(40);
   });
 
+  it('extend() adds events to the last scenario as a fresh evaluation of the union would, and rollback() undoes it', () => {
+    let extended = 0;
+    fc.assert(
+      fc.property(modelAndScenarios, ({ built, scenarios }) => {
+        const engine = new Engine(built.model);
+        const [base, ...more] = scenarios;
+        const idx = (ids: string[]): number[] => ids.map((id) => engine.index.get(id)!);
+        const snapshot = (): Record<string, string> =>
+          Object.fromEntries(
+            engine.nodes.map((node, i) => [node.id, node.kind === 'domain' ? (engine.isDomainLost(i) ? 'lost' : 'intact') : STATE_NAMES[engine.stateOf(i)]]),
+          );
+        engine.evaluate(idx(base!));
+        const before = snapshot();
+        const gates = engine.partialGates();
+        for (const ext of more) {
+          const union = [...new Set([...base!, ...ext])];
+          const ref = bruteForce(built.model, new Set(union));
+          const context = `${built.description}\nbase: ${base!.join(', ')}\nextended by: ${ext.join(', ')}`;
+          const changed = engine.extend(idx(ext));
+          const expected = Object.fromEntries(
+            engine.nodes.map((node) => [
+              node.id,
+              node.kind === 'domain' ? (ref.lostDomains.has(node.id) ? 'lost' : 'intact') : STATE_NAMES[ref.state.get(node.id)!],
+            ]),
+          );
+          const after = snapshot();
+          expect(after, context).toEqual(expected);
+          // extend() reports exactly the nodes that got worse.
+          const worse = engine.nodes.flatMap((n, i) => (n.kind !== 'domain' && after[n.id] !== before[n.id] ? [i] : []));
+          expect(
+            [...changed].sort((a, b) => a - b),
+            context,
+          ).toEqual(worse);
+          if (worse.length > 0) extended++;
+          engine.rollback();
+          expect(snapshot(), context).toEqual(before);
+          expect(engine.partialGates(), context).toEqual(gates);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED + 1 },
+    );
+    expect(extended).toBeGreaterThan(40);
+  });
+
+  it('evaluateFor() gives the nodes asked for the states and explanation paths of a full evaluation', () => {
+    let hurt = 0;
+    fc.assert(
+      fc.property(modelAndScenarios, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), ({ built, scenarios }, picks) => {
+        const engine = new Engine(built.model);
+        const hurtable = engine.nodes.flatMap((n, i) => (n.kind === 'domain' ? [] : [i]));
+        if (hurtable.length === 0) return;
+        const nodes = [...new Set(picks.map((p) => hurtable[p % hurtable.length]!))];
+        for (const failedIds of scenarios) {
+          const events = failedIds.map((id) => engine.index.get(id)!);
+          const context = `${built.description}\nfailed: ${failedIds.join(', ')}\nfor: ${nodes.map((i) => engine.ids[i]).join(', ')}`;
+          const read = () =>
+            nodes.map((i) => ({ node: engine.ids[i], state: STATE_NAMES[engine.stateOf(i)], path: engine.stateOf(i) > UP ? engine.explain(i) : [] }));
+          engine.evaluate(events);
+          const full = read();
+          engine.evaluateFor(events, nodes);
+          expect(read(), context).toEqual(full);
+          hurt += full.filter((x) => x.state !== 'up').length;
+        }
+      }),
+      { numRuns: RUNS, seed: SEED + 2 },
+    );
+    expect(hurt).toBeGreaterThan(100);
+  });
+
   it('agrees on components with a count (capacity and downAt): degraded by a partial loss, down at downAt of their zones', () => {
     // Count-derived capacity (rules' replicas): n instances over z zones are down when min(n, z) are lost.
     let partial = 0;

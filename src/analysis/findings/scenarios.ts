@@ -53,6 +53,11 @@ export interface ScenarioView {
   readonly cutSets: ReadonlyArray<{ events: number[]; services: number[] }>;
   /** Run a set of events (a cut set); the scenario is valid until the next run. */
   run(events: number[]): Scenario;
+  /**
+   * Run a set of events for some nodes only (Engine.evaluateFor): their states
+   * and paths are run()'s; the scenario's `hurt` lists only what can reach them.
+   */
+  runFor(events: number[], nodes: number[]): Scenario;
   readonly services: readonly number[];
   /** Every service name, sorted. */
   readonly serviceNames: readonly string[];
@@ -175,6 +180,7 @@ export function scenarioView(
     singles,
     cutSets,
     run: (set) => live(set, engine.evaluate(set)),
+    runFor: (set, nodes) => live(set, engine.evaluateFor(set, nodes)),
     services,
     serviceNames: serviceNodes.map((s) => s.name).sort(byText),
     totalServices: services.length,

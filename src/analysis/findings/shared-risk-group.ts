@@ -36,7 +36,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   for (const cut of ctx.cutSets) {
     const refs = cut.events.map((e) => ctx.eventRef(e));
     const event = setRef(refs);
-    const lost = servicesHit(ctx, ctx.run(cut.events), cut.services);
+    // Only the set's services are read: evaluate what can reach them (a zone in the set would touch thousands of nodes).
+    const lost = servicesHit(ctx, ctx.runFor(cut.events, cut.services), cut.services);
     if (lost.length === 0) continue;
     const critical = lost.filter((s) => s.critical);
     const inPolicy = cut.events.every((e) => ctx.inPolicy(e));

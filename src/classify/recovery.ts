@@ -6,8 +6,9 @@
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
 import type { Context } from './context.js';
-import { STACK_TYPE } from '../pulumi.js';
-import { internPath } from './placement.js';
+import type { ResourceRecord } from '../ingest/types.js';
+import { isProviderType, STACK_TYPE } from '../pulumi.js';
+import { internPath, referencedBy } from './placement.js';
 import { getPath } from './properties.js';
 import { conditionHolds, elementsAt } from './rules.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
@@ -158,7 +159,10 @@ export const externalIdentityUrn = (stack: string, project: string, name: string
  * IAM role) names the identity its control plane authenticates through: the
  * same component, with the resource among its uses and a why line on the
  * resource (no requires edge: it never fails in the model, and the edge would
- * say nothing more). Returns the new components.
+ * say nothing more). A config-only resource whose loginThrough has a `host`
+ * (the aws-auth ConfigMap) configures the login of the host it reaches (its
+ * EKS cluster): the login is the host's, with break-glass read on the host;
+ * no host found is a blind spot. Returns the new components.
  */
 export function inferLogins(
   ctx: Context,
@@ -202,12 +206,19 @@ export function inferLogins(
     } else if (rule && !identity.rules.includes(rule)) identity.rules.push(rule);
     return identity;
   };
-  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string }> = [];
+  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string; from?: string }> = [];
+  // Config-only resources that configure their host's login (the aws-auth ConfigMap of an EKS cluster).
+  const hostLogins: Array<{ c: ClassifiedResource; login: LoginThrough & { host: { via: string[] } }; rule: string }> = [];
   for (const c of resources) {
-    if (!c.failable) continue;
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
     const login = rules.loginThrough;
-    if (login && (login.when ?? []).every((cond) => conditionHolds(c.record, cond))) logins.push({ c, login, rule: rules.loginThroughRule ?? '?' });
+    const holds = login !== undefined && (login.when ?? []).every((cond) => conditionHolds(c.record, cond));
+    if (login?.host) {
+      if (holds) hostLogins.push({ c, login: { ...login, host: login.host }, rule: rules.loginThroughRule ?? '?' });
+      continue;
+    }
+    if (!c.failable) continue;
+    if (login && holds) logins.push({ c, login, rule: rules.loginThroughRule ?? '?' });
     const auth = rules.authenticatesThrough;
     if (auth && (auth.when ?? []).every((cond) => conditionHolds(c.record, cond))) {
       const rule = rules.authenticatesThroughRule ?? '?';
@@ -216,12 +227,34 @@ export function inferLogins(
       (c.identityWhy ??= []).push(`authenticates to its provider through ${auth.identity}: ${auth.via} (rule ${rule})`);
     }
   }
-  for (const { c, login, rule } of logins) {
+  if (hostLogins.length > 0) {
+    const byUrn = new Map(resources.map((x) => [x.record.urn, x]));
+    for (const { c: config, login, rule } of hostLogins) {
+      const r = config.record;
+      const host = loginHost(ctx, r, login.host.via, byUrn);
+      if (!host) {
+        (config.identityWhy ??= []).push(
+          `configures a login through ${login.identity} (rule ${rule}), but the host it is for is not among the inputs: nothing is said to recover with ${login.identity}`,
+        );
+        blindSpots.push({
+          kind: 'ambiguous-recovery',
+          subject: r.urn,
+          message: `${r.name}: configures how operators log in through ${login.identity} (rule ${rule}), but no resource of the inputs that ${login.host.via.join(', ')} reaches is its cluster: cannot decide which groups recover with ${login.identity}; name it with firebreak:recovers-with or in the topology file`,
+        });
+        continue;
+      }
+      (config.identityWhy ??= []).push(`configures how operators log in to ${host.record.name} through ${login.identity} (rule ${rule})`);
+      // The host's own rule (or another such resource) says so already.
+      if (logins.some((l) => l.c === host && l.login.identity === login.identity)) continue;
+      logins.push({ c: host, login, rule, from: r.name });
+    }
+  }
+  for (const { c, login, rule, from } of logins) {
     const identity = identityFor(c, login.identity, rule);
     const breakGlass = breakGlassOf(ctx, c, login, rule, logins, blindSpots);
     identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
     (c.identityWhy ??= []).push(
-      `operators log in through ${login.identity} (rule ${rule}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
+      `operators log in through ${login.identity} (rule ${rule}${from ? `, from ${from}` : ''}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
     );
     hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rule})` });
   }
@@ -234,6 +267,17 @@ export function inferLogins(
     (c.recoveryWhy ??= []).push(on.why);
   }
   return [...added.values()];
+}
+
+/** The host a login-configuring resource is for: the first failable resource its references reach (not a provider). */
+function loginHost(ctx: Context, r: ResourceRecord, via: string[], byUrn: ReadonlyMap<string, ClassifiedResource>): ClassifiedResource | undefined {
+  for (const path of via) {
+    for (const target of referencedBy(ctx, r, path)) {
+      const t = byUrn.get(target.urn);
+      if (t?.failable && !isProviderType(target.type)) return t;
+    }
+  }
+  return undefined;
 }
 
 /**

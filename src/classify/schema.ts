@@ -142,6 +142,17 @@ export const loginThroughSchema = z.strictObject({
     .array(breakGlassSchema)
     .optional()
     .describe('Admin ways in that do not depend on that login (a local admin account, an admin kubeconfig output): each found is named, or none'),
+  host: z
+    .strictObject({
+      via: z
+        .array(z.string())
+        .min(1)
+        .describe('References to follow to the host (`$provider.kubeconfig`: the cluster behind its Kubernetes provider); the first failable one reached'),
+    })
+    .optional()
+    .describe(
+      "The login is its host's, not its own: a config-only resource that configures how operators log in to its cluster (the aws-auth ConfigMap). `when` is read on the resource, breakGlass on the host; no host found is a blind spot",
+    ),
 });
 export type LoginThrough = z.infer<typeof loginThroughSchema>;
 

@@ -201,7 +201,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.domain) parts.push(`domain ${d.domain}`);
   if (d.loginThrough)
     parts.push(
-      `operators log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
+      `operators ${d.loginThrough.host ? `of its host (what ${d.loginThrough.host.via.join(', ')} reaches) ` : ''}log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
         d.loginThrough.breakGlass ? `; break-glass: ${d.loginThrough.breakGlass.map(breakGlassText).join('; or ')}` : ''
       }`,
     );

@@ -709,3 +709,95 @@ describe('break-glass that cannot be decided', () => {
     expect(spots[0]!.message).toMatch(/cannot decide which cluster stack output adminKubeconfig opens as break-glass: batch-aks, shop-aks/);
   });
 });
+
+describe('the aws-auth ConfigMap', () => {
+  const MAP_ROLES =
+    '- rolearn: arn:aws:iam::123456789012:role/shop-eks-nodes\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n- rolearn: arn:aws:iam::123456789012:role/platform-admin\n  username: platform-admin\n  groups: [system:masters]\n';
+  const awsAuth = (b: ExportBuilder, provider: string, namespace = 'kube-system'): string =>
+    b.add('kubernetes:core/v1:ConfigMap', 'aws-auth', {
+      provider,
+      inputs: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace }, data: { mapRoles: MAP_ROLES } },
+    });
+  const IAM = 'urn:pulumi:prod::shop::firebreak:external:Identity::AWS IAM';
+
+  it('an EKS cluster with no access config and an aws-auth ConfigMap: its groups recover with AWS IAM, the creator named as break-glass', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    awsAuth(b, eks.k8s);
+    webTier(b, eks);
+    const file = b.write('eks-aws-auth.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual([IAM]);
+    expect(web.recoversWithFrom).toEqual(['identity AWS IAM (operators log in to shop-eks through it; rule eks-aws-auth)']);
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      "operators log in through AWS IAM (rule eks-aws-auth, from aws-auth); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; still through AWS IAM)",
+    );
+    const config = await runCli(['rules', 'explain', 'aws-auth', file, '--format', 'json']);
+    const result = JSON.parse(config.stdout).result as { role: string; identities?: string[] };
+    expect(result.role).toBe('config-only');
+    expect(result.identities).toEqual(['configures how operators log in to shop-eks through AWS IAM (rule eks-aws-auth)']);
+    // The rule text says the login is its host's.
+    const text = await runCli(['rules', 'explain', 'aws-auth', file]);
+    expect(text.stdout).toMatch(/ops\/eks-aws-auth: .*operators of its host \(what \$provider\.kubeconfig reaches\) log in through AWS IAM/);
+    const a = await analyzeFile(file);
+    const named = a.findings.filter((f) => f.rule === 'external-identity');
+    expect(named).toHaveLength(1);
+    expect(named[0]!.message).toMatch(
+      /^AWS IAM \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-eks/,
+    );
+    expect(named[0]!.severity).toBe('info');
+  });
+
+  it('the creator opted out (bootstrapClusterCreatorAdminPermissions false): no break-glass path found', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const cluster = b.resources.find((x) => x.urn === eks.urn)!;
+    for (const props of [cluster.inputs!, cluster.outputs!]) props.accessConfig = { bootstrapClusterCreatorAdminPermissions: false };
+    awsAuth(b, eks.k8s);
+    webTier(b, eks);
+    const file = b.write('eks-aws-auth-no-creator.json');
+    const [f] = (await analyzeFile(file)).findings.filter((x) => x.rule === 'external-identity');
+    expect(f!.severity).toBe('low');
+    expect(f!.message).toMatch(/no break-glass path found for shop-eks \(no admin credential that works without AWS IAM\)$/);
+  });
+
+  it('a cluster whose access config already says AWS IAM keeps its own rule; the ConfigMap only says what it configures', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const cluster = b.resources.find((x) => x.urn === eks.urn)!;
+    for (const props of [cluster.inputs!, cluster.outputs!])
+      props.accessConfig = { authenticationMode: 'API_AND_CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true };
+    awsAuth(b, eks.k8s);
+    webTier(b, eks);
+    const file = b.write('eks-both.json');
+    const identities = ((await explainResult(file, 'shop-eks')) as { identities?: string[] }).identities ?? [];
+    expect(identities.filter((l) => l.startsWith('operators log in'))).toEqual([
+      "operators log in through AWS IAM (rule eks-iam); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions; still through AWS IAM)",
+    ]);
+    expect((await explainResult(file, 'web-blue')).recoversWithFrom).toEqual(['identity AWS IAM (operators log in to shop-eks through it; rule eks-iam)']);
+  });
+
+  it('an aws-auth ConfigMap outside kube-system is no login (EKS reads kube-system only)', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    awsAuth(b, eks.k8s, 'shop');
+    webTier(b, eks);
+    const file = b.write('eks-aws-auth-wrong-ns.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+  });
+
+  it('a provider whose kubeconfig comes from config: which cluster the ConfigMap is for is a blind spot, not a guess', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const k8s = b.provider('kubernetes', 'prod-k8s', { kubeconfig: '[secret]', context: 'prod' });
+    awsAuth(b, k8s);
+    const file = b.write('eks-aws-auth-no-host.json');
+    const a = await analyzeFile(file);
+    const spots = a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery');
+    expect(spots.map((s) => s.message)).toEqual([
+      'aws-auth: configures how operators log in through AWS IAM (rule eks-aws-auth), but no resource of the inputs that $provider.kubeconfig reaches is its cluster: cannot decide which groups recover with AWS IAM; name it with firebreak:recovers-with or in the topology file',
+    ]);
+    expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+  });
+});

@@ -62,6 +62,7 @@ export interface RuleDecision {
     deploys?: string;
     loginThrough?: LoginThrough;
     authenticatesThrough?: AuthenticatesThrough;
+    operatorRecovery?: string;
     recoversWith?: RecoverySelector[];
   };
 }

@@ -260,11 +260,14 @@ export function inferLogins(
   }
   if (hosts.size === 0) return [...added.values()];
   for (const c of resources) {
-    if (!c.failable || !c.group || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
+    if (!c.failable || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
+    // In no group (a Deployment's own pods are rescheduled by Kubernetes itself), only what operators recover by hand.
+    const byHand = c.group ? undefined : ctx.classifier.rulesFor(c.record.type, c.record).operatorRecovery;
+    if (!c.group && !byHand) continue;
     const on = hosts.get(c.host ?? c.record.urn);
     if (!on || c.recoversWith.includes(on.identity.record.urn)) continue;
     c.recoversWith.push(on.identity.record.urn);
-    (c.recoveryWhy ??= []).push(on.why);
+    (c.recoveryWhy ??= []).push(byHand ? `${on.why.slice(0, -1)}; by hand: ${byHand})` : on.why);
   }
   return [...added.values()];
 }

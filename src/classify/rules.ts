@@ -29,6 +29,7 @@ export interface MergedRule {
   deploys?: string;
   loginThrough?: LoginThrough;
   authenticatesThrough?: AuthenticatesThrough;
+  operatorRecovery?: string;
   recoversWith?: RecoverySelector[];
   /** The id of the rule whose recoversWith applies. */
   recoversWithRule?: string;
@@ -61,6 +62,7 @@ export const DECIDED_FIELDS = [
   'deploys',
   'loginThrough',
   'authenticatesThrough',
+  'operatorRecovery',
   'recoversWith',
 ] as const;
 export type DecidedField = (typeof DECIDED_FIELDS)[number];

@@ -237,6 +237,12 @@ export const ruleSchema = z.strictObject({
     .describe(
       'Its control plane authenticates through this identity service of the provider: that external identity is named (placed nowhere), with it among its uses',
     ),
+  operatorRecovery: z
+    .string()
+    .optional()
+    .describe(
+      "What operators do on its host to recover it after a loss, in words (a StatefulSet: force-delete the pods of a lost node): in no replica group, it still recovers with the identity its host's operators log in through",
+    ),
   recoversWith: z
     .array(recoverySelectorSchema)
     .optional()

@@ -209,6 +209,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
     parts.push(
       `authenticates to its provider through ${d.authenticatesThrough.identity} (${d.authenticatesThrough.via})${d.authenticatesThrough.when ? ` when ${d.authenticatesThrough.when.map(conditionText).join(' and ')}` : ''}`,
     );
+  if (d.operatorRecovery) parts.push(`operators recover it by hand (${d.operatorRecovery}): it recovers with the identity they log in through`);
   if (d.recoversWith)
     parts.push(
       d.recoversWith.length === 0

@@ -801,3 +801,69 @@ describe('the aws-auth ConfigMap', () => {
     expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
   });
 });
+
+describe('lone workloads: Kubernetes reschedules a Deployment, operators recover a StatefulSet', () => {
+  const IAM = 'urn:pulumi:prod::shop::firebreak:external:Identity::AWS IAM';
+  const withAccess = (b: ExportBuilder, urn: string): void => {
+    const cluster = b.resources.find((x) => x.urn === urn)!;
+    for (const props of [cluster.inputs!, cluster.outputs!]) props.accessConfig = { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true };
+  };
+
+  it('a Deployment of 3 on a cluster running Argo CD recovers with nothing; a StatefulSet of 3 recovers with the login, named by external-identity', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    withAccess(b, eks.urn);
+    helmRelease(b, eks, 'argocd', 'argo-cd', ARGO);
+    workload(b, eks, 'web', { replicas: 3, spread: true, service: 'shop' });
+    workload(b, eks, 'orders-db', { kind: 'StatefulSet', replicas: 3, spread: true, service: 'orders', image: 'docker.io/bitnami/postgresql:16.4.0' });
+    const file = b.write('eks-lone.json');
+    const web = await explainResult(file, 'web');
+    expect(web.recoversWith).toEqual([]);
+    const db = await explainResult(file, 'orders-db');
+    expect(db.recoversWith).toEqual([IAM]);
+    expect(db.recoversWithFrom).toEqual([
+      'identity AWS IAM (operators log in to shop-eks through it; rule eks-iam; by hand: force-delete the pods of a lost node, or taint it node.kubernetes.io/out-of-service)',
+    ]);
+    // The cluster names its login and break-glass path whatever it hosts.
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      "operators log in through AWS IAM (rule eks-iam); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions; still through AWS IAM)",
+    );
+    const a = await analyzeFile(file);
+    const named = a.findings.filter((f) => f.rule === 'external-identity');
+    expect(named.map((f) => f.message)).toEqual([
+      "AWS IAM (external identity, provider-managed) is on the recovery path of 1 component(s) operators recover by hand (orders-db) of orders: operators log in to shop-eks through it to fail them over; it fails with none of the stack's domains, so it is a dependency, not an outage; break-glass for shop-eks: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions; still through AWS IAM)",
+    ]);
+    // A dependency, not an outage: no other finding names the identity, and the gate passes.
+    expect(a.findings.filter((f) => f.rule !== 'external-identity' && f.message.includes('AWS IAM'))).toEqual([]);
+    expect((await runCli(['analyze', file])).code).toBe(0);
+  });
+
+  it('an AKS cluster with Entra ID and only lone Deployments: no finding, but rules explain on the cluster names the identity and its break-glass', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const aks = aksCluster(b, 'shop-aks', ['1', '2', '3']);
+    const r = b.resources.find((x) => x.urn === aks.urn)!;
+    const aadProfile = { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['5f1c7a52-0d5e-4f5e-9a41-2b8e6f0c1d11'] };
+    r.inputs = { ...r.inputs, aadProfile };
+    r.outputs = { ...r.outputs, aadProfile };
+    workload(b, aks, 'web', { replicas: 3, spread: true, service: 'shop' });
+    const file = b.write('aks-lone.json');
+    expect((await explainResult(file, 'web')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+    const text = await runCli(['rules', 'explain', 'shop-aks', file]);
+    expect(text.stdout).toMatch(/identities +.*operators log in through Entra ID \(rule aks-entra-id\); break-glass: local admin account/s);
+  });
+
+  it('a firebreak:recovers-with tag on the StatefulSet wins: none infers nothing', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    withAccess(b, eks.urn);
+    const urn = workload(b, eks, 'orders-db', { kind: 'StatefulSet', replicas: 3, spread: true, service: 'orders' });
+    const db = b.resources.find((x) => x.urn === urn)!;
+    for (const props of [db.inputs!, db.outputs!])
+      (props.metadata as { annotations?: Record<string, string> }).annotations = { 'firebreak.io/recovers-with': 'none' };
+    const file = b.write('eks-sts-tagged.json');
+    expect((await explainResult(file, 'orders-db')).recoversWith).toEqual([]);
+    expect((await analyzeFile(file)).findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+  });
+});

@@ -24,7 +24,9 @@ export const description =
 
 export const messages = {
   recovery:
-    "{name} (external identity, provider-managed) is on the recovery path of {groups} replica group(s) of {services}: operators log in to {clusters} through it to fail them over; it fails with none of the stack's domains, so it is a dependency, not an outage; {breakGlass}",
+    "{name} (external identity, provider-managed) is on the recovery path of {groups} of {services}: operators log in to {clusters} through it to fail them over; it fails with none of the stack's domains, so it is a dependency, not an outage; {breakGlass}",
+  groups: '{count} replica group(s)',
+  byHand: '{count} component(s) operators recover by hand ({names})',
   breakGlass: 'break-glass for {cluster}: {paths}',
   none: 'no break-glass path found for {cluster} (no admin credential that works without {name})',
 } as const;
@@ -45,18 +47,33 @@ export function externalToolLabel(ctx: ScenarioView, node: number): string | und
   return `${n.name} (external identity${clusters.length > 0 ? `; operators log in to ${listNames(clusters, 3).replace(/ more services$/, ' more')} through it` : ''})`;
 }
 
+/** `2 replica group(s)`, `1 replica group(s) and 1 component(s) operators recover by hand (db)`. */
+function recoveredText(list: ReadonlyArray<{ name: string; group: boolean }>): string {
+  const groups = list.filter((x) => x.group).length;
+  const byHand = list.filter((x) => !x.group).map((x) => x.name);
+  const parts = [
+    ...(groups > 0 || byHand.length === 0 ? [fill(messages.groups, { count: groups })] : []),
+    ...(byHand.length > 0
+      ? [fill(messages.byHand, { count: byHand.length, names: listNames(byHand.sort(byText), 3).replace(/ more services$/, ' more') })]
+      : []),
+  ];
+  return parts.join(' and ');
+}
+
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const { engine } = ctx;
   const findings: Finding[] = [];
-  // The replicated groups (n >= 2) recovering with each external identity.
-  const groupsOf = new Map<number, Array<{ id: string; dependents: Array<{ service: string; critical: boolean }> }>>();
+  // The replicated groups (n >= 2) recovering with each external identity, and the components in no group
+  // operators recover by hand through it (a StatefulSet's pods on a lost node: rule operatorRecovery).
+  const groupsOf = new Map<number, Array<{ id: string; name: string; group: boolean; dependents: Array<{ service: string; critical: boolean }> }>>();
   engine.nodes.forEach((g, i) => {
-    if (g.kind !== 'group' || g.n < 2) return;
+    const group = g.kind === 'group' && g.n >= 2;
+    if (!group && !(g.kind === 'component' && !g.external)) return;
     for (const t of engine.toolsOf(i)) {
       const n = engine.nodes[t]!;
       if (n.kind !== 'component' || !n.external) continue;
       const list = groupsOf.get(t) ?? [];
-      list.push({ id: g.id, dependents: ctx.dependentsOf(i) });
+      list.push({ id: g.id, name: g.name, group, dependents: ctx.dependentsOf(i) });
       groupsOf.set(t, list);
     }
   });
@@ -81,7 +98,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         severity,
         message: fill(messages.recovery, {
           name: n.name,
-          groups: groups.length,
+          groups: recoveredText(groups),
           services: listNames(behind.names, 5),
           clusters:
             logins.length > 0

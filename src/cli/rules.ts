@@ -331,6 +331,8 @@ export function renderExplainText(e: Explanation): string {
       '  failable',
       r.custom ? 'no: it configures other resources and never fails on its own' : 'no: a component resource or the stack is not itself part of the model',
     ]);
+    // What it configures of its host's login (the aws-auth ConfigMap).
+    for (const [k, u] of (c.identities ?? []).entries()) rows.push([k === 0 ? '  identities' : '', u]);
   }
   out.push(...table(rows));
   if (e.blindSpots.length > 0) {

@@ -740,6 +740,7 @@ describe('the aws-auth ConfigMap', () => {
     // The rule text says the login is its host's.
     const text = await runCli(['rules', 'explain', 'aws-auth', file]);
     expect(text.stdout).toMatch(/ops\/eks-aws-auth: .*operators of its host \(what \$provider\.kubeconfig reaches\) log in through AWS IAM/);
+    expect(text.stdout).toMatch(/identities +configures how operators log in to shop-eks through AWS IAM \(rule eks-aws-auth\)/);
     const a = await analyzeFile(file);
     const named = a.findings.filter((f) => f.rule === 'external-identity');
     expect(named).toHaveLength(1);
@@ -832,7 +833,7 @@ describe('lone workloads: Kubernetes reschedules a Deployment, operators recover
     const a = await analyzeFile(file);
     const named = a.findings.filter((f) => f.rule === 'external-identity');
     expect(named.map((f) => f.message)).toEqual([
-      "AWS IAM (external identity, provider-managed) is on the recovery path of 1 component(s) operators recover by hand (orders-db) of orders: operators log in to shop-eks through it to fail them over; it fails with none of the stack's domains, so it is a dependency, not an outage; break-glass for shop-eks: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions; still through AWS IAM)",
+      "AWS IAM (external identity, provider-managed) is on the recovery path of 1 component(s) operators recover by hand (orders-db) of orders: operators log in to shop-eks through it to recover them; it fails with none of the stack's domains, so it is a dependency, not an outage; break-glass for shop-eks: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions; still through AWS IAM)",
     ]);
     // A dependency, not an outage: no other finding names the identity, and the gate passes.
     expect(a.findings.filter((f) => f.rule !== 'external-identity' && f.message.includes('AWS IAM'))).toEqual([]);

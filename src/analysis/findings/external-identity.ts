@@ -24,7 +24,7 @@ export const description =
 
 export const messages = {
   recovery:
-    "{name} (external identity, provider-managed) is on the recovery path of {groups} of {services}: operators log in to {clusters} through it to fail them over; it fails with none of the stack's domains, so it is a dependency, not an outage; {breakGlass}",
+    "{name} (external identity, provider-managed) is on the recovery path of {groups} of {services}: operators log in to {clusters} through it to {recover}; it fails with none of the stack's domains, so it is a dependency, not an outage; {breakGlass}",
   groups: '{count} replica group(s)',
   byHand: '{count} component(s) operators recover by hand ({names})',
   breakGlass: 'break-glass for {cluster}: {paths}',
@@ -99,6 +99,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         message: fill(messages.recovery, {
           name: n.name,
           groups: recoveredText(groups),
+          recover: groups.some((g) => !g.group) ? 'recover them' : 'fail them over',
           services: listNames(behind.names, 5),
           clusters:
             logins.length > 0

@@ -68,4 +68,30 @@ describe('external-identity', () => {
       );
     }
   });
+  it('counts a component in no group that recovers with it (a StatefulSet operators recover by hand), beside the groups', () => {
+    const t = topology([login('shop-eks', ['admin kubeconfig in stack output adminKubeconfig'])])
+      .component('orders-db', { placedIn: ['r1/a'], capacity: 3 })
+      .recoversWith('orders-db', 'entra')
+      .service('orders', ['orders-db']);
+    const [f, ...rest] = of(analyze(t), 'external-identity');
+    expect(rest).toEqual([]);
+    expect(f!.message).toMatch(
+      /is on the recovery path of 1 replica group\(s\) and 1 component\(s\) operators recover by hand \(orders-db\) of orders and shop: operators log in to shop-eks through it to recover them;/,
+    );
+    expect(f!.services).toEqual(['orders', 'shop']);
+  });
+
+  it('a lone component alone: no replica group is counted, and it is still only a dependency', () => {
+    const t = region()
+      .component('orders-db', { placedIn: ['r1/a'], capacity: 3 })
+      .component('entra', { role: 'identity', event: false, external: { uses: [login('shop-eks', [])] } })
+      .recoversWith('orders-db', 'entra')
+      .service('orders', ['orders-db']);
+    const result = analyze(t);
+    const [f] = of(result, 'external-identity');
+    expect(f!.message).toMatch(/is on the recovery path of 1 component\(s\) operators recover by hand \(orders-db\) of orders: /);
+    expect(f!.severity).toBe('low');
+    // Its zone is a single point (other findings say so); the identity, low, fails no gate above low.
+    expect(check(result, 'medium').failing.filter((x) => x.rule === 'external-identity')).toEqual([]);
+  });
 });

@@ -147,6 +147,23 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
 export const externalIdentityUrn = (stack: string, project: string, name: string): string =>
   `urn:pulumi:${stack}::${project}::firebreak:external:Identity::${name}`;
 
+/** The record of a component firebreak adds (no input holds it), in the stack and project of `of`. */
+function addedRecord(of: ResourceRecord, urn: string, type: string, name: string, external = false): ResourceRecord {
+  return {
+    urn,
+    type,
+    name,
+    stack: of.stack,
+    project: of.project,
+    custom: true,
+    inputs: {},
+    outputs: {},
+    dependencies: [],
+    propertyDependencies: {},
+    ...(external ? { external: true } : {}),
+  };
+}
+
 /**
  * External identities: a resource whose rule says operators log in through
  * an identity provider (an AKS cluster with Entra ID admin groups, EKS access
@@ -177,19 +194,7 @@ export function inferLogins(
     if (!identity) {
       const r = c.record;
       identity = {
-        record: {
-          urn: externalIdentityUrn(r.stack, r.project, name),
-          type: 'firebreak:external:Identity',
-          name,
-          stack: r.stack,
-          project: r.project,
-          custom: true,
-          inputs: {},
-          outputs: {},
-          dependencies: [],
-          propertyDependencies: {},
-          external: true,
-        },
+        record: addedRecord(r, externalIdentityUrn(r.stack, r.project, name), 'firebreak:external:Identity', name, true),
         role: 'identity',
         failable: true,
         event: false,
@@ -361,18 +366,7 @@ export function inferLocalImages(
           tool = added.get(key);
           if (!tool) {
             tool = {
-              record: {
-                urn: localImageUrn(r.stack, r.project, image),
-                type: 'firebreak:local:Image',
-                name: image,
-                stack: r.stack,
-                project: r.project,
-                custom: true,
-                inputs: {},
-                outputs: {},
-                dependencies: [],
-                propertyDependencies: {},
-              },
+              record: addedRecord(r, localImageUrn(r.stack, r.project, image), 'firebreak:local:Image', image),
               role: 'ops-tool',
               tool: 'workstation',
               failable: true,

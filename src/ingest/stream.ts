@@ -70,12 +70,12 @@ export class StreamPool {
         new Worker(new URL('./worker.js', self), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     const slot: Slot = { worker, busy: 0 };
     worker.unref();
-    worker.on('message', (msg: { id: number; result?: BatchResult; error?: string }) => {
+    worker.on('message', (msg: { id: number; json?: string; error?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
       if (--slot.busy === 0) worker.unref();
-      if (msg.result) p.resolve(msg.result);
+      if (msg.json !== undefined) p.resolve(JSON.parse(msg.json) as BatchResult);
       else p.reject(new Error(msg.error ?? 'no result'));
     });
     worker.on('error', (err) => this.fail(err));
@@ -137,6 +137,11 @@ export interface StreamRead {
  * caller turns it into an error with line and column), InputError otherwise.
  */
 export async function streamState(file: string, options: StreamOptions = {}): Promise<StreamRead> {
+  return (await streamOnce(file, options, true)) ?? (await streamOnce(file, options, false))!;
+}
+
+/** One read; with guessed cuts, undefined when the file must be read again with the exact scan. */
+async function streamOnce(file: string, options: StreamOptions, guess: boolean): Promise<StreamRead | undefined> {
   const jobs = options.jobs ?? defaultJobs();
   const keepList = options.keep ? [...options.keep] : undefined;
   const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
@@ -193,10 +198,14 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
             }
           },
         },
-        { batchBytes, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) },
+        { batchBytes, guess, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) },
       );
     } catch (err) {
-      if (err instanceof ScanFault) throw new StreamFault(err.at, err.expected);
+      // With guessed cuts, a batch before the fault may hold an earlier one: the exact scan tells the first.
+      if (err instanceof ScanFault) {
+        if (guess) return undefined;
+        throw new StreamFault(err.at, err.expected);
+      }
       throw err;
     }
     let done: BatchResult[];
@@ -206,10 +215,13 @@ export async function streamState(file: string, options: StreamOptions = {}): Pr
       throw workerError(file, err);
     }
     const items: ResourceItem[] = [];
+    if (done.some((r) => 'retry' in r)) return undefined;
     for (const r of done) {
+      if ('retry' in r) continue;
       if ('fault' in r) throw new StreamFault(r.fault.at, r.fault.expected);
       for (const item of r.items) items.push(item);
     }
+    scan.elements = items.length; // a scan that guessed its cuts did not count them
     const text = Buffer.concat(header).toString('utf8');
     header.length = 0;
     let doc: unknown;

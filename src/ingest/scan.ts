@@ -7,6 +7,8 @@
  * nesting (refusing more than MAX_JSON_DEPTH levels) and the separators
  * between elements; everything else is left to JSON.parse of the header and
  * of each batch, so what it accepts is what JSON.parse of the whole accepts.
+ * A pretty-printed list is cut by guessing (guessCuts): the reader checks the
+ * guess by parsing each batch, and scans again with `guess: false` when one fails.
  */
 import { MAX_JSON_DEPTH } from './json.js';
 

@@ -2,7 +2,9 @@
  * Streaming, parallel reading of a Pulumi state file: the file is read in
  * chunks (never as one string, so files beyond V8's largest string work),
  * split at resource boundaries by src/ingest/scan.ts, and the batches of
- * resources are parsed, checked and projected in worker threads (--jobs N,
+ * resources (cut by a guess when the list is pretty-printed, see scan.ts;
+ * read again with the exact scan when a batch shows the guess wrong) are
+ * parsed, checked and projected in worker threads (--jobs N,
  * default the core count; --jobs 1 parses them here). The items come back in
  * file order and readState turns them into the same records as a whole parse.
  *

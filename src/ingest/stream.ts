@@ -39,7 +39,11 @@ interface Slot {
   busy: number;
 }
 
-/** Worker threads that parse batches; shared by the files of one load, closed at its end. */
+/**
+ * Worker threads that parse batches; shared by the files of one load, closed at its end. With `jobs` N, N - 1
+ * workers: the main thread parses a batch itself whenever every worker has two waiting (sending a batch's records
+ * back costs about a third of what parsing it does, so a main thread that only waited would waste its core).
+ */
 export class StreamPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void; slot: Slot }>();
@@ -48,9 +52,18 @@ export class StreamPool {
 
   constructor(readonly jobs: number) {}
 
+  private get workers(): number {
+    return Math.max(1, this.jobs - 1);
+  }
+
+  /** Whether a worker could take a batch now (at most two waiting on each). */
+  hasRoom(): boolean {
+    return this.failure !== undefined || this.slots.length < this.workers || this.slots.some((s) => s.busy < 2);
+  }
+
   run(job: BatchJob, keep: string[] | undefined): Promise<BatchResult> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.slots.length < this.jobs && this.slots.every((s) => s.busy > 0)) this.spawn();
+    if (this.slots.length < this.workers && this.slots.every((s) => s.busy > 0)) this.spawn();
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve, reject) => {
@@ -185,6 +198,12 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
           async batch(bytes, _count, at, index, path) {
             const job: BatchJob = { bytes, at, index, path: `${path}` };
             if (jobs <= 1) {
+              results.push(parseBatch(job, options.keep));
+              return;
+            }
+            // Let the workers' replies in first: each frees its worker for the next batch.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            if (!pool().hasRoom()) {
               results.push(parseBatch(job, options.keep));
               return;
             }

@@ -294,7 +294,9 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
     expect(await same(bad)).toMatch(/^error: .*:\d+:\d+: invalid JSON/);
     const deep = pretty('deep', (t) => `${t.slice(0, mid(t))}"deep": ${'['.repeat(1200)}${']'.repeat(1200)},${t.slice(mid(t))}`);
     expect(await same(deep)).toMatch(/nested too deeply/);
-    for (const file of [bad, deep]) {
+    const header = pretty('bad-header', (t) => t.replace('"after": 1', '"after": '), { after: 1 });
+    expect(await same(header)).toMatch(/^error: .*:\d+:\d+: invalid JSON/);
+    for (const file of [bad, deep, header]) {
       const fault = await streamState(file, { jobs: 1, batchBytes: 300 }).then(
         () => undefined,
         (e: unknown) => e,

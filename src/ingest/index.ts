@@ -44,6 +44,8 @@ export interface LoadOptions {
   jobs?: number;
   /** State files from this size (bytes) on are read by streaming (default STREAM_MIN_BYTES); for tests. */
   streamMinBytes?: number;
+  /** The size of a streamed batch (bytes; default 2 MB); for tests. */
+  streamBatchBytes?: number;
   /** The worker threads of one loadInputs call (internal). */
   pool?: StreamPool;
 }
@@ -204,6 +206,7 @@ async function streamDocument(file: string, spec: string, options: LoadOptions, 
       ...(options.keepProperties ? { keep: options.keepProperties } : {}),
       jobs: options.jobs ?? defaultJobs(),
       ...(options.pool ? { pool: options.pool } : {}),
+      ...(options.streamBatchBytes ? { batchBytes: options.streamBatchBytes } : {}),
     });
   } catch (err) {
     if (!(err instanceof StreamFault)) throw err;

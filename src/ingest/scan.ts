@@ -7,6 +7,8 @@
  * nesting (refusing more than MAX_JSON_DEPTH levels) and the separators
  * between elements; everything else is left to JSON.parse of the header and
  * of each batch, so what it accepts is what JSON.parse of the whole accepts.
+ * A pretty-printed list is cut by guessing (guessCuts): the reader checks the
+ * guess by parsing each batch, and scans again with `guess: false` when one fails.
  */
 import { MAX_JSON_DEPTH } from './json.js';
 
@@ -27,7 +29,11 @@ export class ScanFault extends Error {
 export interface ScanSink {
   /** Bytes of the header, in order (a copy, or a view the sink must copy before the next call). */
   header(bytes: Uint8Array): void;
-  /** Whole elements of the resource list: bytes from the first's start to the last's end; `at` is the file offset of bytes[0]. */
+  /**
+   * Whole elements of the resource list as one JSON array: `[`, the bytes from the first's start to the last's end, `]`;
+   * `at` is the file offset of the first. With `index` -1 (a guessed cut, see scanState), the count and index are not
+   * known: the batch is what lies between two cuts only if it parses as a JSON array.
+   */
   batch(bytes: Uint8Array, count: number, at: number, index: number, path: string): void | Promise<void>;
 }
 
@@ -43,6 +49,7 @@ interface Frame {
 /** The result of a scan: which resource list was found (if any) and how many elements it had. */
 export interface ScanResult {
   path?: string;
+  /** Elements of the list (only those after the last guessed cut when guessCuts cut it; streamState counts them all). */
   elements: number;
   /** A key on the way to a resource list was repeated: the reader must fall back to a whole parse. */
   duplicate: boolean;
@@ -62,7 +69,7 @@ WS[0x20] = WS[0x0a] = WS[0x0d] = WS[0x09] = 1;
 export async function scanState(
   read: (into: Buffer) => number,
   sink: ScanSink,
-  options: { chunkBytes?: number; batchBytes?: number } = {},
+  options: { chunkBytes?: number; batchBytes?: number; guess?: boolean } = {},
 ): Promise<ScanResult> {
   const chunkBytes = options.chunkBytes ?? 8 * 2 ** 20;
   const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
@@ -84,6 +91,7 @@ export async function scanState(
   let afterComma = false; // a `,` between elements: an element must follow
   const result: ScanResult = { elements: 0, duplicate: false, listStart: -1, listEnd: -1 };
   let found: string | undefined;
+  let unknownIndex = false; // batches were cut by guessCuts: elements are not counted
 
   const flushHeader = (): void => {
     if (headerFrom >= 0 && i > headerFrom) sink.header(win.subarray(headerFrom, i));
@@ -91,15 +99,21 @@ export async function scanState(
   };
   const flushBatch = async (): Promise<void> => {
     if (batchCount === 0) return;
-    // A copy with its own buffer (the window is reused; a worker may take the copy over).
-    const bytes = new Uint8Array(batchEnd - batchStart);
-    bytes.set(win.subarray(batchStart, batchEnd));
-    const at = winStart + batchStart;
     const count = batchCount;
-    const index = elements - count;
+    const index = unknownIndex ? -1 : elements - count;
+    const start = batchStart;
+    const end = batchEnd;
     batchStart = batchEnd = -1;
     batchCount = 0;
-    await sink.batch(bytes, count, at, index, found!);
+    await emit(start, end, count, index);
+  };
+  /** Hand over win[start, end) (whole elements) as a copy with its own buffer (the window is reused; a worker may take the copy over), in brackets: one JSON array. */
+  const emit = (start: number, end: number, count: number, index: number): void | Promise<void> => {
+    const bytes = new Uint8Array(end - start + 2);
+    bytes[0] = 0x5b;
+    bytes.set(win.subarray(start, end), 1);
+    bytes[bytes.length - 1] = 0x5d;
+    return sink.batch(bytes, count, winStart + start, index, found!);
   };
   /** Read more; keeps the bytes still needed. Returns false at the end of the file. */
   const refill = (): boolean => {
@@ -175,7 +189,7 @@ export async function scanState(
       }
       if (ended) {
         endElement();
-        await maybeFlush();
+        if (batchEnd - batchStart >= batchBytes) await flushBatch();
       } else if (short && !refill()) fault('a closing quote');
       continue;
     }
@@ -230,7 +244,7 @@ export async function scanState(
       }
       i = j;
       endElement();
-      await maybeFlush();
+      if (batchEnd - batchStart >= batchBytes) await flushBatch();
       continue;
     }
     if (c === 0x22) {
@@ -282,6 +296,7 @@ export async function scanState(
           stack.push({ array: true, path, key: undefined, expectKey: false });
           inList = true;
           listDepth = stack.length;
+          if (options.guess !== false) await guessCuts();
           continue;
         }
       }
@@ -306,6 +321,46 @@ export async function scanState(
   result.elements = elements;
   return result;
 
+  /**
+   * A pretty-printed list (`[`, white space with a line break, `{`) is cut without looking at each byte: the
+   * elements are objects, and the separator between two of them is `},` followed by the same white space
+   * (Go's json.MarshalIndent and JSON.stringify indent so). A raw line break cannot lie inside a JSON string, so
+   * where that separator occurs inside an element, the cut is deeper than the list; JSON.parse of the batch then
+   * fails (and of any batch that starts or ends at a wrong cut), and the reader scans the file again exactly
+   * (guess: false). The last elements, after the last cut, are scanned here as ever.
+   */
+  async function guessCuts(): Promise<void> {
+    let j = i;
+    while (j < win.length && WS[win[j]!]) j++;
+    if (j >= win.length || win[j] !== 0x7b) return;
+    const gap = win.subarray(i, j);
+    if (!gap.includes(0x0a)) return;
+    const sep = Buffer.concat([Buffer.from('},'), gap, Buffer.from('{')]);
+    unknownIndex = true;
+    const first = j;
+    let start = j; // the start of an element
+    for (;;) {
+      const from = start + batchBytes;
+      const k = from + sep.length <= win.length ? win.indexOf(sep, from) : -1;
+      if (k >= 0) {
+        i = k + sep.length - 1;
+        await emit(start, k + 1, -1, -1);
+        start = i;
+        continue;
+      }
+      if (eof) break;
+      // Read on, keeping the bytes from `start`.
+      i = elemStart = start;
+      const more = refill();
+      start = elemStart;
+      elemStart = -1;
+      if (!more) break;
+    }
+    // The rest by the exact scan, from the start of an element.
+    i = start;
+    afterComma = start !== first;
+  }
+
   function endElement(): void {
     if (batchStart < 0) batchStart = elemStart;
     batchEnd = i;
@@ -313,8 +368,5 @@ export async function scanState(
     elements++;
     elemStart = -1;
     afterElement = true;
-  }
-  async function maybeFlush(): Promise<void> {
-    if (batchEnd - batchStart >= batchBytes) await flushBatch();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * A worker thread of the streaming reader: parses batches of resources
- * (src/ingest/batch.ts) and posts back the checked, projected items.
+ * (src/ingest/batch.ts) and posts back the checked, projected items, as JSON text.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseBatch, type BatchJob } from './batch.js';
@@ -17,7 +17,8 @@ parentPort!.on('message', (msg: { id: number; job: BatchJob; keep?: string[] }) 
       lastKeep = key;
       keepSet = msg.keep ? new Set(msg.keep) : undefined;
     }
-    reply = { id: msg.id, result: parseBatch(msg.job, keepSet) };
+    // As JSON text: JSON.parse of it on the main thread costs about half what a structured clone of the items does.
+    reply = { id: msg.id, json: JSON.stringify(parseBatch(msg.job, keepSet)) };
   } catch (err) {
     reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
   }

@@ -215,3 +215,97 @@ describe('additionalSecretOutputs when streamed', () => {
     }
   });
 });
+
+describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
+  const rules = loadRules();
+  /** A pretty-printed export of generated resources (as `pulumi stack export` writes it), with `edit` applied to its text. */
+  const pretty = (name: string, edit: (text: string) => string, extra: Record<string, unknown> = {}): string => {
+    const doc = generateExport({ resources: 120, seed: 11 });
+    Object.assign(doc.deployment, extra);
+    const file = path.join(dir, `guess-${name}.json`);
+    writeFileSync(file, edit(JSON.stringify(doc, null, 2)));
+    return file;
+  };
+  const outcome = (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      (inputs) => text(inputs),
+      (e: Error) => `error: ${e.message}`,
+    );
+  const same = async (file: string): Promise<string> => {
+    const whole = await outcome(loadInputs([file], { keepProperties: rules.properties, streamMinBytes: Number.MAX_SAFE_INTEGER }));
+    for (const jobs of [1, 2]) {
+      const streamed = await outcome(loadInputs([file], { keepProperties: rules.properties, streamMinBytes: 0, streamBatchBytes: 300, jobs }));
+      expect(streamed).toBe(whole);
+    }
+    return whole;
+  };
+
+  it('cuts without counting elements, and reads the same records', async () => {
+    const file = pretty('plain', (t) => t);
+    const { scanState } = await import('../../src/ingest/scan.js');
+    const { openSync, readSync, closeSync } = await import('node:fs');
+    const fd = openSync(file, 'r');
+    const indexes: number[] = [];
+    try {
+      await scanState(
+        (into) => readSync(fd, into, 0, into.length, null),
+        { header() {}, batch: (_b, _c, _at, index) => void indexes.push(index) },
+        { batchBytes: 300 },
+      );
+    } finally {
+      closeSync(fd);
+    }
+    expect(indexes.length).toBeGreaterThan(10);
+    expect(indexes.every((i) => i === -1)).toBe(true);
+    const r = await streamState(file, { keep: rules.properties, jobs: 1, batchBytes: 300 });
+    expect(r.scan.elements).toBe(120);
+    expect(await same(file)).not.toMatch(/^error/);
+  });
+
+  it('a nested list of objects indented like the resources (a wrong cut) is read again exactly', async () => {
+    const trap = '"ingress": [\n      {\n        "port": 443\n      },\n      {\n        "port": 80\n      }\n    ]';
+    const file = pretty('nested', (t) => t.replaceAll('"outputs": {', `"outputs": { ${trap},`));
+    expect((await same(file)).match(/"port"/g) ?? []).toHaveLength(0); // not a property any rule reads: projected away
+    const all = await outcome(loadInputs([file], { streamMinBytes: 0, streamBatchBytes: 300, jobs: 2 }));
+    expect(all).toBe(await outcome(loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER })));
+    expect(all).toContain('"port":443');
+  });
+
+  it('pending operations indented like the resources, after the list', async () => {
+    const op = (n: string) => ({
+      resource: { urn: `urn:pulumi:prod::org::aws:s3/bucket:Bucket::${n}`, custom: true, type: 'aws:s3/bucket:Bucket' },
+      type: 'creating',
+    });
+    const file = pretty('pending', (t) => t, { pending_operations: [op('a'), op('b'), op('c')] });
+    expect(await same(file)).toContain('3 pending operation');
+  });
+
+  it('a bad resource in the middle is named by its index, as the whole parse names it', async () => {
+    const file = pretty('bad-resource', (t) => {
+      const at = t.indexOf('"urn"', Math.floor(t.length / 2));
+      return `${t.slice(0, at)}"urn": 7, "was"${t.slice(at + 5)}`;
+    });
+    expect(await same(file)).toMatch(/^error: .*deployment\.resources\[\d+\]/);
+  });
+
+  it('bad JSON and too deep nesting in the middle give the error of the whole parse', async () => {
+    const mid = (t: string) => t.indexOf('"custom"', Math.floor(t.length / 2));
+    const bad = pretty('bad-json', (t) => `${t.slice(0, mid(t))}"custom": tru,${t.slice(mid(t))}`);
+    expect(await same(bad)).toMatch(/^error: .*:\d+:\d+: invalid JSON/);
+    const deep = pretty('deep', (t) => `${t.slice(0, mid(t))}"deep": ${'['.repeat(1200)}${']'.repeat(1200)},${t.slice(mid(t))}`);
+    expect(await same(deep)).toMatch(/nested too deeply/);
+    const header = pretty('bad-header', (t) => t.replace('"after": 1', '"after": '), { after: 1 });
+    expect(await same(header)).toMatch(/^error: .*:\d+:\d+: invalid JSON/);
+    for (const file of [bad, deep, header]) {
+      const fault = await streamState(file, { jobs: 1, batchBytes: 300 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(fault).toBeInstanceOf(StreamFault);
+      const whole = await outcome(loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }));
+      const line = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
+      const size = (await import('node:fs')).statSync(file).size;
+      expect(line(faultError(file, fault as StreamFault, size).message)).toBe(line(whole));
+    }
+  });
+});

@@ -40,8 +40,15 @@ export interface Context {
   children: Map<string, string[]>;
 }
 
+/** `project/stack` strings, built once per stack (a fresh string per call would be hashed anew by every lookup). */
+const stackKeys = new Map<string, Map<string, string>>();
+
 export function stackKey(r: ResourceRecord): string {
-  return `${r.project}/${r.stack}`;
+  let byStack = stackKeys.get(r.project);
+  if (!byStack) stackKeys.set(r.project, (byStack = new Map()));
+  let key = byStack.get(r.stack);
+  if (key === undefined) byStack.set(r.stack, (key = `${r.project}/${r.stack}`));
+  return key;
 }
 
 export function createContext(classifier: Classifier, inputs: StackInput[], records: ResourceRecord[]): Context {

@@ -21,7 +21,8 @@ export function parsePath(path: string): Array<string | number> {
   return parsed;
 }
 
-function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
+/** The value at parsed path segments from `from` on (getPath with the path parsed once by the caller). */
+export function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
   let cur: PropertyValue | undefined = root;
   for (let i = from; i < segs.length; i++) {
     const seg = segs[i]!;

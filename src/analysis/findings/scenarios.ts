@@ -72,7 +72,7 @@ export interface ScenarioView {
   groupOf(id: string): GroupInfo | undefined;
   /** A node's display name, by id. */
   nameOf(id: string): string;
-  /** The services that require a node, as finding dependents, sorted by name. */
+  /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
 }
 
@@ -128,12 +128,21 @@ export function scenarioView(
   engine.nodes.forEach((n, i) => {
     if (n.kind === 'service') services.push(i);
   });
-  const dependentsOf = (node: number): Array<{ service: string; critical: boolean }> =>
-    engine
-      .dependentServices(node)
-      .map((s) => engine.nodes[s]!)
-      .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : []))
-      .sort((a, b) => byText(a.service, b.service));
+  // The model does not change while the kinds read it: each node's dependents are searched once (the kinds ask
+  // for the same lone components and groups once per scenario) and the list is shared, read-only.
+  const dependentsAt = new Map<number, Array<{ service: string; critical: boolean }>>();
+  const dependentsOf = (node: number): Array<{ service: string; critical: boolean }> => {
+    let list = dependentsAt.get(node);
+    if (list === undefined) {
+      list = engine
+        .dependentServices(node)
+        .map((s) => engine.nodes[s]!)
+        .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : []))
+        .sort((a, b) => byText(a.service, b.service));
+      dependentsAt.set(node, list);
+    }
+    return list;
+  };
 
   const singles: Scenario[] = [];
   for (const event of events) {

@@ -14,16 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type {
-  BlindSpot,
-  Classification,
-  ClassifiedResource,
-  DomainSegment,
-  ExternalIdentityUse,
-  Rebuild,
-  Reliability,
-  ResourceCoverage,
-} from '../classify/index.js';
+import type { BlindSpot, Classification, DomainSegment, ExternalIdentityUse, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -272,23 +263,34 @@ export function buildModel(classification: Classification): Model {
     return at;
   };
 
+  // Resources are looked up by position (arrays), and by URN once per reference only. A URN names the last
+  // resource that has it (`pos[i]`: the position standing for resource i).
+  const positionOf = new Map<string, number>();
+  for (let i = 0; i < failable.length; i++) positionOf.set(failable[i]!.record.urn, i);
+  const pos = new Int32Array(failable.length);
+  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
+  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
+
   // Groups first, so that requires edges can be collapsed onto them.
-  const groupMembers = new Map<string, ClassifiedResource[]>();
-  for (const c of failable) {
+  const groupMembers = new Map<string, number[]>();
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
     if (!c.group) continue;
     const list = groupMembers.get(c.group);
-    if (list) list.push(c);
-    else groupMembers.set(c.group, [c]);
+    if (list) list.push(i);
+    else groupMembers.set(c.group, [i]);
   }
-  const groupOfUrn = new Map<string, number>();
+  /** By position: the node of the resource's group (-1: none), and of its component. */
+  const groupAt = new Int32Array(failable.length).fill(-1);
+  const componentAt = new Int32Array(failable.length);
   for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
     const n = members.length;
     // A group of one member is that component: it replaces nothing.
     if (n < 2) continue;
-    const q = members.find((m) => m.quorum !== undefined)?.quorum;
+    const q = members.map((m) => failable[m]!).find((m) => m.quorum !== undefined)?.quorum;
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
     if (k > n) {
-      const r = members[0]!.record;
+      const r = failable[members[0]!]!.record;
       warnings.push({
         file: r.source?.file ?? r.urn,
         ...(r.source?.line ? { line: r.source.line } : {}),
@@ -296,14 +298,14 @@ export function buildModel(classification: Classification): Model {
       });
       k = n;
     }
-    const at = b.addNode({ kind: 'group', id: groupId(name), name, service: members[0]!.service, k, n, quorum: q !== undefined });
-    for (const m of members) groupOfUrn.set(m.record.urn, at);
+    const node = b.addNode({ kind: 'group', id: groupId(name), name, service: failable[members[0]!]!.service, k, n, quorum: q !== undefined });
+    for (const m of members) groupAt[pos[m]!] = node;
   }
 
-  const componentAt = new Map<string, number>();
-  for (const c of failable) {
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
     const r = c.record;
-    const group = groupOfUrn.get(r.urn);
+    const group = groupAt[pos[i]!]!;
     const node: ComponentNode = {
       kind: 'component',
       id: componentId(r.urn),
@@ -317,7 +319,7 @@ export function buildModel(classification: Classification): Model {
       event: c.event,
       placedBy: c.placedBy,
     };
-    if (group !== undefined) node.group = b.nodes[group]!.id;
+    if (group >= 0) node.group = b.nodes[group]!.id;
     if (c.capacity) {
       node.capacity = c.capacity.count;
       if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
@@ -325,24 +327,27 @@ export function buildModel(classification: Classification): Model {
     if (c.rebuild) node.rebuild = c.rebuild;
     if (r.source) node.source = r.source;
     if (c.external) node.external = { uses: c.externalUses ?? [] };
-    const at = b.addNode(node);
-    componentAt.set(r.urn, at);
-    for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));
-    if (group !== undefined) b.addEdge('member-of', at, group);
+    const self = b.addNode(node);
+    componentAt[pos[i]!] = self;
+    for (const p of c.placements) b.addEdge('placed-in', self, domainOf(p));
+    if (group >= 0) b.addEdge('member-of', self, group);
   }
 
-  const target = (urn: string): number => groupOfUrn.get(urn) ?? componentAt.get(urn)!;
+  /** The node a reference to a resource lands on: its group, else its component. */
+  const targetAt = (i: number): number => (groupAt[i]! >= 0 ? groupAt[i]! : componentAt[i]!);
+  const target = (urn: string): number => targetAt(positionOf.get(urn)!);
   const inferredRecovery = new Set<string>();
-  for (const c of failable) {
-    const at = componentAt.get(c.record.urn)!;
-    const own = groupOfUrn.get(c.record.urn);
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
+    const self = componentAt[pos[i]!]!;
+    const own = groupAt[pos[i]!]! >= 0 ? groupAt[pos[i]!]! : undefined;
     for (const dep of c.requires) {
       const t = target(dep);
-      if (t !== own) b.addEdge('requires', at, t);
+      if (t !== own) b.addEdge('requires', self, t);
     }
     // A lone component's recovers-with tools are what rebuilding it needs (nothing to fail over to): the engine
     // lets them change no state, recovery-path reads them.
-    const from = own ?? at;
+    const from = own ?? self;
     for (const tool of c.recoversWith) {
       const t = target(tool);
       if (t === from) continue;
@@ -355,15 +360,17 @@ export function buildModel(classification: Classification): Model {
   // components (or groups) of the service that nothing else in it requires.
   const byService = new Map<string, Set<number>>();
   const membersOf = new Map<number, number[]>();
-  for (const c of failable) {
-    const t = target(c.record.urn);
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
+    const t = targetAt(pos[i]!);
     let set = byService.get(c.service);
     if (!set) byService.set(c.service, (set = new Set()));
     set.add(t);
-    if (t !== componentAt.get(c.record.urn)) {
+    const own = componentAt[pos[i]!]!;
+    if (t !== own) {
       const list = membersOf.get(t);
-      if (list) list.push(componentAt.get(c.record.urn)!);
-      else membersOf.set(t, [componentAt.get(c.record.urn)!]);
+      if (list) list.push(own);
+      else membersOf.set(t, [own]);
     }
   }
   const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));

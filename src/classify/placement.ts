@@ -35,8 +35,13 @@ export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[]
   return path;
 }
 
+/** Packages by type (types are few and asked for per resource). */
+const packages = new Map<string, string>();
+
 function packageOf(type: string): string {
-  return type.split(':')[0] ?? type;
+  let pkg = packages.get(type);
+  if (pkg === undefined) packages.set(type, (pkg = type.split(':')[0] ?? type));
+  return pkg;
 }
 
 /** The region a resource's provider or stack config gives. */

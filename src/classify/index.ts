@@ -184,7 +184,7 @@ function classifyOne(
   c.placedBy = placed.placedBy;
   c.service = '';
   c.recoversWith = [];
-  c.requires = [];
+  c.requires = NONE; // resolveRequirements sets it
   c.rules = rules.ids;
   if (placed.host) c.host = placed.host.urn;
   if (rules.tool) c.tool = rules.tool;

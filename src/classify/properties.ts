@@ -26,7 +26,9 @@ export function walk(root: PropertyValue | undefined, segs: Array<string | numbe
   let cur: PropertyValue | undefined = root;
   for (let i = from; i < segs.length; i++) {
     const seg = segs[i]!;
-    if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
+    // A special value (secret, unknown, asset...) has nothing under it. Lists never are one; a map is asked only
+    // when it holds the key (most paths are missing: no check for them).
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
     if (seg === ANY) {
       // Every element: the values found under each, lists flattened one level.
       if (!Array.isArray(cur)) return undefined;
@@ -44,7 +46,9 @@ export function walk(root: PropertyValue | undefined, segs: Array<string | numbe
       cur = cur[seg];
     } else {
       if (Array.isArray(cur)) return undefined;
-      cur = (cur as Record<string, PropertyValue>)[seg];
+      const next: PropertyValue | undefined = (cur as Record<string, PropertyValue>)[seg];
+      if (next !== undefined && asSpecial(cur)) return undefined;
+      cur = next;
     }
   }
   return cur;

@@ -373,13 +373,19 @@ export function buildModel(classification: Classification): Model {
       else membersOf.set(t, [own]);
     }
   }
-  const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));
+  // In one pass: the services tagged critical, those users use (a service made only of ops tools, monitoring or
+  // deploy systems, is what others recover with: not critical unless a tag or the topology file says so), and the
+  // internal ones (an external identity provider, placed nowhere, is a dependency, not a service of its own).
+  const explicitCritical = new Set<string>();
+  const userFacing = new Set<string>();
+  const internal = new Set<string>();
+  for (const c of failable) {
+    if (c.critical === true) explicitCritical.add(c.service);
+    if (c.external) continue;
+    internal.add(c.service);
+    if (c.role !== 'ops-tool') userFacing.add(c.service);
+  }
   const allCritical = explicitCritical.size === 0;
-  // A service made only of ops tools (monitoring, deploy systems) is what others recover with, not what users use:
-  // not critical unless a tag or the topology file says so.
-  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool' && !c.external).map((c) => c.service));
-  // An external identity provider (placed nowhere) is a dependency, not a service of its own.
-  const internal = new Set(failable.filter((c) => !c.external).map((c) => c.service));
   for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
     if (!internal.has(name)) continue;
     const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });

@@ -189,10 +189,14 @@ export function scenarioView(
     let paths: Map<number, PathStep[]> | undefined;
     let lostMembers: Map<number, number> | undefined;
     let lostTools: Map<number, number[]> | undefined;
-    hurt.forEach((i, k) => {
-      const node = engine.nodes[i]!;
+    for (let k = 0; k < hurt.length; k++) {
+      const i = hurt[k]!;
       const code = engine.stateOf(i);
       codes[k] = code;
+      const kind = engine.nodes[i]!.kind;
+      // Most hurt nodes are components and domains: nothing more to keep for them.
+      if (kind === 'component' || kind === 'domain') continue;
+      const node = engine.nodes[i]!;
       if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
         (paths ??= new Map()).set(i, engine.explain(i));
       } else if (node.kind === 'group') {
@@ -201,7 +205,7 @@ export function scenarioView(
         const tools = engine.lostToolsOf(i);
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
-    });
+    }
     singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE, table));
   }
 

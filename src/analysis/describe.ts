@@ -17,10 +17,11 @@ export function nodeInfoOf(engine: Engine, i: number): NodeInfo {
     case 'domain':
       return { kind: 'domain', name: n.path, domainKind: n.domainKind };
     case 'component': {
-      const placedIn = engine.placementsOf(i).flatMap((d) => {
+      const placedIn: string[] = [];
+      for (const d of engine.placementsOf(i)) {
         const p = engine.nodes[d]!;
-        return p.kind === 'domain' ? [p.path] : [];
-      });
+        if (p.kind === 'domain') placedIn.push(p.path);
+      }
       const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };
       if (n.source) info.source = n.source;
       return info;

@@ -125,7 +125,10 @@ class ModelBuilder {
   readonly edgeKind: EdgeKind[] = [];
   readonly edgeSource: number[] = [];
   readonly edgeTarget: number[] = [];
-  readonly out: number[][] = [];
+  /** Out-edges of each node as a linked list (newest first): the first edge, and each edge's next; -1 ends. No list per node. */
+  private readonly firstOut: number[] = [];
+  private readonly nextOut: number[] = [];
+  private readonly outCount: number[] = [];
   /** For nodes with many out-edges: their targets, to keep edges unique. */
   private readonly seen = new Map<number, Set<number>>();
 
@@ -137,28 +140,37 @@ class ModelBuilder {
     const i = this.nodes.length;
     this.nodes.push(node);
     this.index.set(node.id, i);
-    this.out.push([]);
+    this.firstOut.push(-1);
+    this.outCount.push(0);
     return i;
+  }
+
+  /** Calls `f` with each out-edge of a node (in no particular order). */
+  forEachOut(source: number, f: (edge: number) => void): void {
+    for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) f(e);
   }
 
   addEdge(kind: EdgeKind, source: number, target: number): void {
     if (source === target) return;
-    const out = this.out[source]!;
-    if (out.length < 32) {
-      for (const e of out) if (this.edgeTarget[e] === target) return;
+    if (this.outCount[source]! < 32) {
+      for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) if (this.edgeTarget[e] === target) return;
     } else {
       let seen = this.seen.get(source);
       if (!seen) {
-        seen = new Set(out.map((e) => this.edgeTarget[e]!));
+        seen = new Set();
+        for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) seen.add(this.edgeTarget[e]!);
         this.seen.set(source, seen);
       }
       if (seen.has(target)) return;
       seen.add(target);
     }
+    const edge = this.edgeKind.length;
     this.edgeKind.push(kind);
     this.edgeSource.push(source);
     this.edgeTarget.push(target);
-    this.out[source]!.push(this.edgeKind.length - 1);
+    this.nextOut.push(this.firstOut[source]!);
+    this.firstOut[source] = edge;
+    this.outCount[source]!++;
   }
 }
 
@@ -393,10 +405,10 @@ export function buildModel(classification: Classification): Model {
     const requiredInside = new Set<number>();
     for (const n of nodes) {
       for (const s of membersOf.get(n) ?? [n]) {
-        for (const e of b.out[s]!) {
+        b.forEachOut(s, (e) => {
           const t = b.edgeTarget[e]!;
           if (b.edgeKind[e] === 'requires' && nodeSet.has(t) && t !== n) requiredInside.add(t);
-        }
+        });
       }
     }
     const entries = nodes.filter((n) => !requiredInside.has(n));

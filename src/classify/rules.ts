@@ -130,6 +130,8 @@ export class RuleSet {
     string,
     { ordered: CompiledRule[]; props: CompiledRule[]; plain?: MergedRule; byMatch?: Map<number | string, MergedRule> }
   >();
+  /** Merged rules of the resources whose type has property rules (weakly: the set outlives no run's records). */
+  private readonly recordCache = new WeakMap<ResourceRecord, MergedRule>();
   /** Other names of types (the packs' typeNames: renamed modules, API versions, short forms). */
   readonly typeNames = new TypeNameTable();
 
@@ -193,6 +195,9 @@ export class RuleSet {
     }
     const props = entry.props;
     if (props.length === 0) return (entry.plain ??= merge(entry.ordered));
+    // The stages ask for a resource's rules several times: its property rules are matched once.
+    const known = record === undefined ? undefined : this.recordCache.get(record);
+    if (known) return known;
     let key: number | string = 0;
     if (record !== undefined) {
       if (props.length <= 30) {
@@ -209,6 +214,7 @@ export class RuleSet {
       merged = merge(entry.ordered.filter((c) => !c.property || matched.has(c)));
       byMatch.set(key, merged);
     }
+    if (record !== undefined) this.recordCache.set(record, merged);
     return merged;
   }
 }

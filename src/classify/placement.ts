@@ -92,10 +92,12 @@ export function referencedBy(ctx: Context, r: ResourceRecord, path: string): Res
 
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
 function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRule): ZoneInfo {
-  const memo = ctx.zoneMemo.get(r.urn);
-  if (memo) return memo;
   const rules = ownRules ?? ctx.classifier.rulesFor(r.type, r);
   const own = scalarStrings(firstValue(r.outputs, r.inputs, rules.zone));
+  // Zones of its own, or no references to follow: the same at any depth, so no memo is needed (most resources).
+  if (own.values.length > 0 || rules.zoneVia.length === 0) return sortedZones(own.values, own.unknown);
+  const memo = ctx.zoneMemo.get(r.urn);
+  if (memo) return memo;
   let zones: ScalarValue[] = own.values;
   let unknown = own.unknown;
   if (zones.length === 0 && depth < 4) {
@@ -108,13 +110,18 @@ function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRu
       if (zones.length > 0) break;
     }
   }
+  const result = sortedZones(zones, unknown);
+  ctx.zoneMemo.set(r.urn, result);
+  return result;
+}
+
+/** Zones sorted, each once. */
+function sortedZones(zones: ScalarValue[], unknown: boolean): ZoneInfo {
   if (zones.length > 1) {
     const dedup = new Map(zones.map((z) => [z.text, z]));
     zones = [...dedup.values()].sort((a, b) => byText(a.text, b.text));
   }
-  const result: ZoneInfo = { zones, unknown };
-  ctx.zoneMemo.set(r.urn, result);
-  return result;
+  return { zones, unknown };
 }
 
 export interface Placed {

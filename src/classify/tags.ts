@@ -72,7 +72,8 @@ export class TagReader {
       const source = s === 0 ? record.outputs : record.inputs;
       for (const segs of this.parsed) {
         const map = walk(source, segs, 0);
-        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
+        // A special value (a secret map) has no keys to list: no need to ask whether it is one.
+        if (!map || typeof map !== 'object' || Array.isArray(map)) continue;
         for (const key in map as PropertyMap) {
           if (!this.firstChars.has(key.charCodeAt(0))) continue;
           const value = (map as PropertyMap)[key];

@@ -17,10 +17,11 @@ export function nodeInfoOf(engine: Engine, i: number): NodeInfo {
     case 'domain':
       return { kind: 'domain', name: n.path, domainKind: n.domainKind };
     case 'component': {
-      const placedIn = engine.placementsOf(i).flatMap((d) => {
+      const placedIn: string[] = [];
+      for (const d of engine.placementsOf(i)) {
         const p = engine.nodes[d]!;
-        return p.kind === 'domain' ? [p.path] : [];
-      });
+        if (p.kind === 'domain') placedIn.push(p.path);
+      }
       const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };
       if (n.source) info.source = n.source;
       return info;
@@ -35,15 +36,16 @@ export function nodeInfoOf(engine: Engine, i: number): NodeInfo {
 /** A collector of node infos by id, in the order first noted (a plain object, so JSON keeps that order). */
 export function nodeCollector(engine: Engine): { nodes: Record<string, NodeInfo>; note(id: string): void } {
   const nodes = Object.create(null) as Record<string, NodeInfo>;
-  // Ids are noted many times over: a set answers "seen?" faster than a large dictionary object.
-  const seen = new Set<string>();
+  // Ids are noted many times over: one lookup of the node, then a flag per node answers "seen?" (ids of no node
+  // add nothing however often they come).
+  const seen = new Uint8Array(engine.nodes.length);
   return {
     nodes,
     note(id) {
-      if (seen.has(id)) return;
-      seen.add(id);
       const i = engine.index.get(id);
-      if (i !== undefined) nodes[id] = nodeInfoOf(engine, i);
+      if (i === undefined || seen[i] === 1) return;
+      seen[i] = 1;
+      nodes[id] = nodeInfoOf(engine, i);
     },
   };
 }

@@ -142,6 +142,9 @@ export class Engine {
   private scoped = false;
   private scopeEpoch = 0;
   private readonly scopeStamp: Int32Array;
+  /** dependentServices' marks (allocated on first use) and the stamp of its last search. */
+  private dependentSeen: Int32Array | undefined;
+  private dependentStamp = 0;
 
   constructor(model: EngineInput) {
     this.nodes = model.nodes;
@@ -617,18 +620,25 @@ export class Engine {
 
   /** Services that require node i, directly or through components and groups. */
   dependentServices(i: number): number[] {
-    const seen = new Uint8Array(this.size);
+    // One marks array for every search, told apart by a stamp (no array of the model's size per call).
+    const seen = (this.dependentSeen ??= new Int32Array(this.size));
+    if (this.dependentStamp === 0x7fffffff) {
+      seen.fill(0);
+      this.dependentStamp = 0;
+    }
+    const stamp = ++this.dependentStamp;
     const out: number[] = [];
     const stack = [i];
-    seen[i] = 1;
+    seen[i] = stamp;
     while (stack.length > 0) {
       const x = stack.pop()!;
       if (this.kind[x] === K_SERVICE) out.push(x);
-      for (const csr of [this.requirers, this.groupsOf]) {
+      for (let c = 0; c < 2; c++) {
+        const csr = c === 0 ? this.requirers : this.groupsOf;
         for (let e = csr.start[x]!; e < csr.start[x + 1]!; e++) {
           const y = csr.data[e]!;
-          if (!seen[y]) {
-            seen[y] = 1;
+          if (seen[y] !== stamp) {
+            seen[y] = stamp;
             stack.push(y);
           }
         }

@@ -64,6 +64,11 @@ export class Classifier {
     return this.tags.tagsOf(record);
   }
 
+  /** firebreak tags of a resource, with the names of those whose value is a secret added to `secrets` (one pass). */
+  tagsAndSecretsOf(record: ResourceRecord, secrets: string[]): ReadonlyMap<string, string> {
+    return this.tags.tagsAndSecretsOf(record, secrets);
+  }
+
   /** firebreak tags of a resource whose value is a secret (not read). */
   secretTagsOf(record: ResourceRecord): string[] {
     return this.tags.secretTagsOf(record);

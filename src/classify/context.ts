@@ -20,7 +20,8 @@ export interface Context {
   classifier: Classifier;
   byUrn: Map<string, ResourceRecord>;
   byId: Map<string, ResourceRecord>;
-  byName: Map<string, ResourceRecord[]>;
+  /** The resources of a name, in input order. */
+  named(name: string): readonly ResourceRecord[];
   configOf: Map<string, Record<string, string>>;
   /** Per stack, the config keys a program reads that have no value (each a symbol `<key>`). */
   unresolvedOf: Map<string, readonly string[]>;
@@ -40,15 +41,23 @@ export interface Context {
   children: Map<string, string[]>;
 }
 
+/** `project/stack` strings, built once per stack (a fresh string per call would be hashed anew by every lookup). */
+const stackKeys = new Map<string, Map<string, string>>();
+
 export function stackKey(r: ResourceRecord): string {
-  return `${r.project}/${r.stack}`;
+  let byStack = stackKeys.get(r.project);
+  if (!byStack) stackKeys.set(r.project, (byStack = new Map()));
+  let key = byStack.get(r.stack);
+  if (key === undefined) byStack.set(r.stack, (key = `${r.project}/${r.stack}`));
+  return key;
 }
 
 export function createContext(classifier: Classifier, inputs: StackInput[], records: ResourceRecord[]): Context {
   const byUrn = new Map<string, ResourceRecord>();
   for (const r of records) byUrn.set(r.urn, r);
   let byId: Map<string, ResourceRecord> | undefined;
-  let byName: Map<string, ResourceRecord[]> | undefined;
+  // One record per name, a list only for names several records share (no list per record).
+  let byName: Map<string, ResourceRecord | ResourceRecord[]> | undefined;
   let children: Map<string, string[]> | undefined;
   return {
     classifier,
@@ -61,16 +70,18 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
       }
       return byId;
     },
-    get byName() {
+    named(name) {
       if (!byName) {
         byName = new Map();
         for (const r of records) {
-          const list = byName.get(r.name);
-          if (list) list.push(r);
-          else byName.set(r.name, [r]);
+          const known = byName.get(r.name);
+          if (known === undefined) byName.set(r.name, r);
+          else if (Array.isArray(known)) known.push(r);
+          else byName.set(r.name, [known, r]);
         }
       }
-      return byName;
+      const found = byName.get(name);
+      return found === undefined ? [] : Array.isArray(found) ? found : [found];
     },
     get children() {
       if (!children) {

@@ -14,7 +14,7 @@ import { resourceWarning, type ClassifiedResource } from './types.js';
 
 function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecord | undefined {
   if (ref.startsWith('urn:pulumi:')) return ctx.byUrn.get(ref);
-  const candidates = ctx.byName.get(ref) ?? [];
+  const candidates = ctx.named(ref);
   return candidates.find((c) => c.stack === r.stack && c.project === r.project) ?? candidates[0];
 }
 

@@ -141,8 +141,11 @@ function classifyOne(
   }
   const placed = place(ctx, r, rules, tags, blindSpots);
   placed.placements = placed.placements.map((p) => internPath(ctx, p));
-  const unresolved = ctx.unresolvedOf.get(stackKey(r)) ?? [];
-  const dependsOn = unresolved.filter((key) => placed.placements.some((p) => p.some((seg) => seg.name.includes(`<${key}>`))));
+  const unresolved = ctx.unresolvedOf.get(stackKey(r));
+  const dependsOn =
+    unresolved === undefined || unresolved.length === 0
+      ? NONE
+      : unresolved.filter((key) => placed.placements.some((p) => p.some((seg) => seg.name.includes(`<${key}>`))));
   if (dependsOn.length > 0) {
     blindSpots.push({
       kind: 'missing-config',
@@ -168,24 +171,26 @@ function classifyOne(
     placed.placements.length > 0
       ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread)
       : {};
-  return {
+  // Built in place, optional fields assigned in the same order (no spread of temporary objects per resource).
+  const c: ClassifiedResource = {
     record: r,
     role,
     failable: true,
     // Unclassified types fail with their domains but are not judged as single components.
     event: verdict.event ?? (!managed && !placed.redundant && (rules.specific || explicitlyFailable)),
-    ...(verdict.capacity ? { capacity: verdict.capacity } : {}),
-    placements: placed.placements,
-    placedBy: placed.placedBy,
-    service: '',
-    recoversWith: [],
-    requires: [],
-    rules: rules.ids,
-    ...(placed.host ? { host: placed.host.urn } : {}),
-    ...(rules.tool ? { tool: rules.tool } : {}),
-    // Credential paths by presence only: their values (secrets) are never read.
-    ...(rules.rebuild ? { rebuild: { what: rules.rebuild.what, keys: (rules.rebuild.keys ?? []).filter((path) => elementsAt(r, path).length > 0) } } : {}),
-  };
+  } as ClassifiedResource;
+  if (verdict.capacity) c.capacity = verdict.capacity;
+  c.placements = placed.placements;
+  c.placedBy = placed.placedBy;
+  c.service = '';
+  c.recoversWith = [];
+  c.requires = NONE; // resolveRequirements sets it
+  c.rules = rules.ids;
+  if (placed.host) c.host = placed.host.urn;
+  if (rules.tool) c.tool = rules.tool;
+  // Credential paths by presence only: their values (secrets) are never read.
+  if (rules.rebuild) c.rebuild = { what: rules.rebuild.what, keys: (rules.rebuild.keys ?? []).filter((path) => elementsAt(r, path).length > 0) };
+  return c;
 }
 
 /**
@@ -236,12 +241,17 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   // Tags, rules, role and placement.
   const noRule = new Map<string, number>();
   const unruled = new Set<ResourceRecord>();
-  const tagsAt = records.map((r) => classifier.tagsOf(r));
   // A secret tag value was never kept: the tag is not read, and said so without a value.
-  for (const r of records) {
-    for (const name of classifier.secretTagsOf(r))
-      warnings.push(resourceWarning(r, `${r.name}: the firebreak:${name} tag is a secret; its value is not read (set it in plain text to use it)`));
-  }
+  const secrets: string[] = [];
+  const tagsAt = records.map((r) => {
+    const tags = classifier.tagsAndSecretsOf(r, secrets);
+    if (secrets.length > 0) {
+      for (const name of secrets)
+        warnings.push(resourceWarning(r, `${r.name}: the firebreak:${name} tag is a secret; its value is not read (set it in plain text to use it)`));
+      secrets.length = 0;
+    }
+    return tags;
+  });
   const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({

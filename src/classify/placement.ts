@@ -8,18 +8,20 @@ import { asSpecial } from '../ingest/types.js';
 import { isProviderType } from '../pulumi.js';
 import { byText } from '../text.js';
 import { stackKey, type Context, type HostPlacement, type ZoneInfo } from './context.js';
-import { getPath, PROVIDER_PREFIX, scalarStrings, type ScalarValue } from './properties.js';
+import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type ScalarValue } from './properties.js';
 import { conditionHolds, type MergedRule } from './rules.js';
 import type { ProviderInfo, RunsOn } from './schema.js';
 import { parseDomainTag, splitList } from './tags.js';
 import type { BlindSpot, DomainSegment } from './types.js';
 
-function firstValue(maps: PropertyMap[], paths: string[]): PropertyValue | undefined {
+/** The first value found at one of the paths, in order, in `a` then `b`. */
+function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyValue | undefined {
   for (const p of paths) {
-    for (const m of maps) {
-      const v = getPath(m, p);
-      if (v !== undefined && v !== null) return v;
-    }
+    const segs = parsePath(p);
+    let v = walk(a, segs, 0);
+    if (v !== undefined && v !== null) return v;
+    v = walk(b, segs, 0);
+    if (v !== undefined && v !== null) return v;
   }
   return undefined;
 }
@@ -33,8 +35,13 @@ export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[]
   return path;
 }
 
+/** Packages by type (types are few and asked for per resource). */
+const packages = new Map<string, string>();
+
 function packageOf(type: string): string {
-  return type.split(':')[0] ?? type;
+  let pkg = packages.get(type);
+  if (pkg === undefined) packages.set(type, (pkg = type.split(':')[0] ?? type));
+  return pkg;
 }
 
 /** The region a resource's provider or stack config gives. */
@@ -42,7 +49,7 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
   if (!info) return undefined;
   if (r.provider && info.regionProperty) {
     const p = ctx.byUrn.get(r.provider);
-    const v = p ? firstValue([p.inputs, p.outputs], [info.regionProperty]) : undefined;
+    const v = p ? firstValue(p.inputs, p.outputs, [info.regionProperty]) : undefined;
     const s = scalarStrings(v).values[0];
     if (s) return s.text;
   }
@@ -84,11 +91,13 @@ export function referencedBy(ctx: Context, r: ResourceRecord, path: string): Res
 }
 
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
-function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
+function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRule): ZoneInfo {
+  const rules = ownRules ?? ctx.classifier.rulesFor(r.type, r);
+  const own = scalarStrings(firstValue(r.outputs, r.inputs, rules.zone));
+  // Zones of its own, or no references to follow: the same at any depth, so no memo is needed (most resources).
+  if (own.values.length > 0 || rules.zoneVia.length === 0) return sortedZones(own.values, own.unknown);
   const memo = ctx.zoneMemo.get(r.urn);
   if (memo) return memo;
-  const rules = ctx.classifier.rulesFor(r.type, r);
-  const own = scalarStrings(firstValue([r.outputs, r.inputs], rules.zone));
   let zones: ScalarValue[] = own.values;
   let unknown = own.unknown;
   if (zones.length === 0 && depth < 4) {
@@ -101,13 +110,18 @@ function zonesOf(ctx: Context, r: ResourceRecord, depth = 0): ZoneInfo {
       if (zones.length > 0) break;
     }
   }
+  const result = sortedZones(zones, unknown);
+  ctx.zoneMemo.set(r.urn, result);
+  return result;
+}
+
+/** Zones sorted, each once. */
+function sortedZones(zones: ScalarValue[], unknown: boolean): ZoneInfo {
   if (zones.length > 1) {
     const dedup = new Map(zones.map((z) => [z.text, z]));
     zones = [...dedup.values()].sort((a, b) => byText(a.text, b.text));
   }
-  const result: ZoneInfo = { zones, unknown };
-  ctx.zoneMemo.set(r.urn, result);
-  return result;
+  return { zones, unknown };
 }
 
 export interface Placed {
@@ -203,14 +217,15 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
   const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
   if (!p) return 'ambient kubeconfig';
   for (const key of runsOn.cluster?.name ?? []) {
-    const v = scalarStrings(firstValue([p.inputs, p.outputs], [key])).values[0];
+    const v = scalarStrings(firstValue(p.inputs, p.outputs, [key])).values[0];
     if (v && !v.symbolic) return `${key} ${v.text}`;
   }
-  const kubeconfig = firstValue([p.inputs, p.outputs], ['kubeconfig']);
+  const kubeconfig = firstValue(p.inputs, p.outputs, ['kubeconfig']);
   if (kubeconfig !== undefined) return `kubeconfig of ${p.name}`;
   return 'ambient kubeconfig';
 }
 
+/** `rules` are r's own (rulesFor(r.type, r)). */
 export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: ReadonlyMap<string, string>, blindSpots: BlindSpot[]): Placed {
   const domainTag = tags.get('domain');
   if (domainTag) {
@@ -238,14 +253,13 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   const pkg = packageOf(r.type);
   const info = ctx.classifier.providerFor(pkg);
   const root: DomainSegment = { name: info?.domain ?? pkg, kind: 'provider' };
-  const maps = [r.outputs, r.inputs];
 
   // Region: the resource's own property (unless it is really a zone), its provider, stack config.
   // Providers whose names are case-insensitive (pulumi-gcp records US-CENTRAL1 for us-central1) are read in lower case.
   const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
   let region: string | undefined;
   const zonesFromRegionProps: ScalarValue[] = [];
-  for (const raw of scalarStrings(firstValue(maps, rules.region)).values) {
+  for (const raw of scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values) {
     const v = norm(raw);
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
@@ -261,7 +275,7 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     }
   }
 
-  const z = zonesOf(ctx, r);
+  const z = zonesOf(ctx, r, 0, rules);
   let zones = z.zones.length > 0 ? z.zones.map(norm) : zonesFromRegionProps;
   if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
     const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];

@@ -21,11 +21,14 @@ export function parsePath(path: string): Array<string | number> {
   return parsed;
 }
 
-function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
+/** The value at parsed path segments from `from` on (getPath with the path parsed once by the caller). */
+export function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
   let cur: PropertyValue | undefined = root;
   for (let i = from; i < segs.length; i++) {
     const seg = segs[i]!;
-    if (cur === null || cur === undefined || typeof cur !== 'object' || asSpecial(cur)) return undefined;
+    // A special value (secret, unknown, asset...) has nothing under it. Lists never are one; a map is asked only
+    // when it holds the key (most paths are missing: no check for them).
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
     if (seg === ANY) {
       // Every element: the values found under each, lists flattened one level.
       if (!Array.isArray(cur)) return undefined;
@@ -43,7 +46,9 @@ function walk(root: PropertyValue | undefined, segs: Array<string | number>, fro
       cur = cur[seg];
     } else {
       if (Array.isArray(cur)) return undefined;
-      cur = (cur as Record<string, PropertyValue>)[seg];
+      const next: PropertyValue | undefined = (cur as Record<string, PropertyValue>)[seg];
+      if (next !== undefined && asSpecial(cur)) return undefined;
+      cur = next;
     }
   }
   return cur;

@@ -35,10 +35,23 @@ export function resolveRequirements(ctx: Context, resources: ClassifiedResource[
     ctx.passMemo.set(urn, list);
     return list;
   };
+  // A dependency that can fail is required as it is (no list built for it); the others are expanded. Listed
+  // twice, a dependency adds nothing new the second time: the set keeps the first-met order.
+  const add = (req: Set<string>, self: string, d: string): void => {
+    const r = ctx.byUrn.get(d);
+    if (r && ctx.failable.has(r)) {
+      if (d !== self) req.add(d);
+      return;
+    }
+    for (const x of expand(d, undefined)) if (x !== self) req.add(x);
+  };
   for (const c of resources) {
     if (!c.failable) continue;
+    const r = c.record;
     const req = new Set<string>();
-    for (const d of directDeps(c.record)) for (const x of expand(d, undefined)) if (x !== c.record.urn) req.add(x);
-    c.requires = [...req];
+    for (const d of r.dependencies) add(req, r.urn, d);
+    for (const key in r.propertyDependencies) for (const d of r.propertyDependencies[key]!) add(req, r.urn, d);
+    if (r.provider) add(req, r.urn, r.provider);
+    c.requires = req.size === 0 ? [] : [...req];
   }
 }

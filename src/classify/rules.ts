@@ -127,7 +127,13 @@ interface CompiledRule {
 export class RuleSet {
   private readonly compiled: CompiledRule[] = [];
   private readonly typeCache = new Map<string, CompiledRule[]>();
-  private readonly mergedCache = new Map<string, MergedRule>();
+  /** Per type: its rules in merge order, those with match.property, and the merges (one, or one per set of property rules matching). */
+  private readonly mergedCache = new Map<
+    string,
+    { ordered: CompiledRule[]; props: CompiledRule[]; plain?: MergedRule; byMatch?: Map<number | string, MergedRule> }
+  >();
+  /** Merged rules of the resources whose type has property rules (weakly: the set outlives no run's records). */
+  private readonly recordCache = new WeakMap<ResourceRecord, MergedRule>();
   /** Other names of types (the packs' typeNames: renamed modules, API versions, short forms). */
   readonly typeNames = new TypeNameTable();
 
@@ -180,31 +186,52 @@ export class RuleSet {
   /**
    * The rules matching a type (and a resource's properties), merged in that
    * order (later wins). Cached per type, and per set of property rules that
-   * match where a type has any.
+   * match where a type has any (a bit mask of them: no key is built per call).
    */
   rulesFor(type: string, record?: ResourceRecord): MergedRule {
-    let key = type;
-    let ordered = this.typeRules(type);
-    if (ordered.length > 0 && ordered[ordered.length - 1]!.property) {
-      ordered = ordered.filter((c) => !c.property || (record !== undefined && this.propertyMatches(c, record)));
-      key = `${type}\u0000${ordered
-        .filter((c) => c.property)
-        .map((c) => c.index)
-        .join(',')}`;
+    let entry = this.mergedCache.get(type);
+    if (!entry) {
+      const ordered = this.typeRules(type);
+      entry = { ordered, props: ordered.filter((c) => c.property) };
+      this.mergedCache.set(type, entry);
     }
-    const cached = this.mergedCache.get(key);
-    if (cached) return cached;
-    const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
-    for (const { rule, catchAll } of ordered) {
-      merged.ids.push(rule.id);
-      if (!catchAll) merged.specific = true;
-      Object.assign(merged, ruleDecision(rule));
-      if (rule.recoversWith) merged.recoversWithRule = rule.id;
-      if (rule.loginThrough) merged.loginThroughRule = rule.id;
-      if (rule.localImages) merged.localImagesRule = rule.id;
-      if (rule.authenticatesThrough) merged.authenticatesThroughRule = rule.id;
+    const props = entry.props;
+    if (props.length === 0) return (entry.plain ??= merge(entry.ordered));
+    // The stages ask for a resource's rules several times: its property rules are matched once.
+    const known = record === undefined ? undefined : this.recordCache.get(record);
+    if (known) return known;
+    let key: number | string = 0;
+    if (record !== undefined) {
+      if (props.length <= 30) {
+        for (let i = 0; i < props.length; i++) if (this.propertyMatches(props[i]!, record)) key |= 1 << i;
+      } else {
+        key = props.map((c) => (this.propertyMatches(c, record) ? '1' : '0')).join('');
+      }
     }
-    this.mergedCache.set(key, merged);
+    const byMatch = (entry.byMatch ??= new Map());
+    let merged = byMatch.get(key);
+    if (!merged) {
+      const k = key;
+      const matched = new Set(props.filter((_c, i) => (typeof k === 'number' ? (k & (1 << i)) !== 0 : k[i] === '1')));
+      merged = merge(entry.ordered.filter((c) => !c.property || matched.has(c)));
+      byMatch.set(key, merged);
+    }
+    if (record !== undefined) this.recordCache.set(record, merged);
     return merged;
   }
+}
+
+/** Rules merged in order (later wins). */
+function merge(ordered: CompiledRule[]): MergedRule {
+  const merged: MergedRule = { ids: [], zone: [], zoneVia: [], region: [], spans: [], specific: false };
+  for (const { rule, catchAll } of ordered) {
+    merged.ids.push(rule.id);
+    if (!catchAll) merged.specific = true;
+    Object.assign(merged, ruleDecision(rule));
+    if (rule.recoversWith) merged.recoversWithRule = rule.id;
+    if (rule.loginThrough) merged.loginThroughRule = rule.id;
+    if (rule.localImages) merged.localImagesRule = rule.id;
+    if (rule.authenticatesThrough) merged.authenticatesThroughRule = rule.id;
+  }
+  return merged;
 }

@@ -6,13 +6,14 @@
 import type { PropertyMap, ResourceRecord } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
-import { getPath } from './properties.js';
+import { parsePath, walk } from './properties.js';
 import type { DomainSegment } from './types.js';
 
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 export class TagReader {
-  private readonly paths: string[] = [];
+  /** The packs' tag paths, parsed once. */
+  private readonly parsed: Array<Array<string | number>> = [];
   /** Lower-cased. */
   private readonly prefixes: string[] = [];
   /** The first characters of the prefixes, both cases: a key starting with another is no tag (checked first, it is cheap). */
@@ -22,7 +23,7 @@ export class TagReader {
   constructor(packs: LoadedPack[]) {
     for (const pack of packs) {
       if (!pack.tags) continue;
-      this.paths.push(...pack.tags.paths);
+      for (const p of pack.tags.paths) this.parsed.push(parsePath(p));
       for (const prefix of pack.tags.prefixes) {
         if (prefix === '') continue; // an empty prefix would make every key a tag
         const lower = prefix.toLowerCase();
@@ -47,37 +48,46 @@ export class TagReader {
 
   /** The firebreak tags of a resource, by name (outputs win over inputs). */
   tagsOf(record: ResourceRecord): ReadonlyMap<string, string> {
-    let tags: Map<string, string> | undefined;
-    for (const source of [record.outputs, record.inputs]) {
-      for (const p of this.paths) {
-        const map = getPath(source, p);
-        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
-        for (const key in map as PropertyMap) {
-          if (!this.firstChars.has(key.charCodeAt(0))) continue;
-          const value = (map as PropertyMap)[key];
-          const name = typeof value === 'string' ? this.tagName(key) : null;
-          if (name) (tags ??= new Map()).set(name, value as string);
-        }
-      }
-    }
-    return tags ?? NO_TAGS;
+    return this.scan(record, undefined);
   }
 
   /** The names of a resource's firebreak tags whose value is a secret: never read, since the value was never kept. */
   secretTagsOf(record: ResourceRecord): string[] {
-    let names: string[] | undefined;
-    for (const source of [record.outputs, record.inputs]) {
-      for (const p of this.paths) {
-        const map = getPath(source, p);
-        if (!map || typeof map !== 'object' || Array.isArray(map) || asSpecial(map)) continue;
+    const names: string[] = [];
+    this.scan(record, names);
+    return names;
+  }
+
+  /**
+   * Both in one pass over the tag maps: the tags, and (when `secrets` is given) the names of the secret ones
+   * added to it, each once in the order first met.
+   */
+  tagsAndSecretsOf(record: ResourceRecord, secrets: string[]): ReadonlyMap<string, string> {
+    return this.scan(record, secrets);
+  }
+
+  private scan(record: ResourceRecord, secrets: string[] | undefined): ReadonlyMap<string, string> {
+    let tags: Map<string, string> | undefined;
+    for (let s = 0; s < 2; s++) {
+      const source = s === 0 ? record.outputs : record.inputs;
+      for (const segs of this.parsed) {
+        const map = walk(source, segs, 0);
+        // A special value (a secret map) has no keys to list: no need to ask whether it is one.
+        if (!map || typeof map !== 'object' || Array.isArray(map)) continue;
         for (const key in map as PropertyMap) {
-          if (!this.firstChars.has(key.charCodeAt(0)) || asSpecial((map as PropertyMap)[key]!)?.kind !== 'secret') continue;
-          const name = this.tagName(key);
-          if (name && !names?.includes(name)) (names ??= []).push(name);
+          if (!this.firstChars.has(key.charCodeAt(0))) continue;
+          const value = (map as PropertyMap)[key];
+          if (typeof value === 'string') {
+            const name = this.tagName(key);
+            if (name) (tags ??= new Map()).set(name, value);
+          } else if (secrets && asSpecial(value)?.kind === 'secret') {
+            const name = this.tagName(key);
+            if (name && !secrets.includes(name)) secrets.push(name);
+          }
         }
       }
     }
-    return names ?? [];
+    return tags ?? NO_TAGS;
   }
 }
 

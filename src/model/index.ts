@@ -14,16 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type {
-  BlindSpot,
-  Classification,
-  ClassifiedResource,
-  DomainSegment,
-  ExternalIdentityUse,
-  Rebuild,
-  Reliability,
-  ResourceCoverage,
-} from '../classify/index.js';
+import type { BlindSpot, Classification, DomainSegment, ExternalIdentityUse, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -134,7 +125,10 @@ class ModelBuilder {
   readonly edgeKind: EdgeKind[] = [];
   readonly edgeSource: number[] = [];
   readonly edgeTarget: number[] = [];
-  readonly out: number[][] = [];
+  /** Out-edges of each node as a linked list (newest first): the first edge, and each edge's next; -1 ends. No list per node. */
+  private readonly firstOut: number[] = [];
+  private readonly nextOut: number[] = [];
+  private readonly outCount: number[] = [];
   /** For nodes with many out-edges: their targets, to keep edges unique. */
   private readonly seen = new Map<number, Set<number>>();
 
@@ -146,28 +140,37 @@ class ModelBuilder {
     const i = this.nodes.length;
     this.nodes.push(node);
     this.index.set(node.id, i);
-    this.out.push([]);
+    this.firstOut.push(-1);
+    this.outCount.push(0);
     return i;
+  }
+
+  /** Calls `f` with each out-edge of a node (in no particular order). */
+  forEachOut(source: number, f: (edge: number) => void): void {
+    for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) f(e);
   }
 
   addEdge(kind: EdgeKind, source: number, target: number): void {
     if (source === target) return;
-    const out = this.out[source]!;
-    if (out.length < 32) {
-      for (const e of out) if (this.edgeTarget[e] === target) return;
+    if (this.outCount[source]! < 32) {
+      for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) if (this.edgeTarget[e] === target) return;
     } else {
       let seen = this.seen.get(source);
       if (!seen) {
-        seen = new Set(out.map((e) => this.edgeTarget[e]!));
+        seen = new Set();
+        for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) seen.add(this.edgeTarget[e]!);
         this.seen.set(source, seen);
       }
       if (seen.has(target)) return;
       seen.add(target);
     }
+    const edge = this.edgeKind.length;
     this.edgeKind.push(kind);
     this.edgeSource.push(source);
     this.edgeTarget.push(target);
-    this.out[source]!.push(this.edgeKind.length - 1);
+    this.nextOut.push(this.firstOut[source]!);
+    this.firstOut[source] = edge;
+    this.outCount[source]!++;
   }
 }
 
@@ -272,23 +275,34 @@ export function buildModel(classification: Classification): Model {
     return at;
   };
 
+  // Resources are looked up by position (arrays), and by URN once per reference only. A URN names the last
+  // resource that has it (`pos[i]`: the position standing for resource i).
+  const positionOf = new Map<string, number>();
+  for (let i = 0; i < failable.length; i++) positionOf.set(failable[i]!.record.urn, i);
+  const pos = new Int32Array(failable.length);
+  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
+  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
+
   // Groups first, so that requires edges can be collapsed onto them.
-  const groupMembers = new Map<string, ClassifiedResource[]>();
-  for (const c of failable) {
+  const groupMembers = new Map<string, number[]>();
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
     if (!c.group) continue;
     const list = groupMembers.get(c.group);
-    if (list) list.push(c);
-    else groupMembers.set(c.group, [c]);
+    if (list) list.push(i);
+    else groupMembers.set(c.group, [i]);
   }
-  const groupOfUrn = new Map<string, number>();
+  /** By position: the node of the resource's group (-1: none), and of its component. */
+  const groupAt = new Int32Array(failable.length).fill(-1);
+  const componentAt = new Int32Array(failable.length);
   for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
     const n = members.length;
     // A group of one member is that component: it replaces nothing.
     if (n < 2) continue;
-    const q = members.find((m) => m.quorum !== undefined)?.quorum;
+    const q = members.map((m) => failable[m]!).find((m) => m.quorum !== undefined)?.quorum;
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
     if (k > n) {
-      const r = members[0]!.record;
+      const r = failable[members[0]!]!.record;
       warnings.push({
         file: r.source?.file ?? r.urn,
         ...(r.source?.line ? { line: r.source.line } : {}),
@@ -296,14 +310,14 @@ export function buildModel(classification: Classification): Model {
       });
       k = n;
     }
-    const at = b.addNode({ kind: 'group', id: groupId(name), name, service: members[0]!.service, k, n, quorum: q !== undefined });
-    for (const m of members) groupOfUrn.set(m.record.urn, at);
+    const node = b.addNode({ kind: 'group', id: groupId(name), name, service: failable[members[0]!]!.service, k, n, quorum: q !== undefined });
+    for (const m of members) groupAt[pos[m]!] = node;
   }
 
-  const componentAt = new Map<string, number>();
-  for (const c of failable) {
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
     const r = c.record;
-    const group = groupOfUrn.get(r.urn);
+    const group = groupAt[pos[i]!]!;
     const node: ComponentNode = {
       kind: 'component',
       id: componentId(r.urn),
@@ -317,7 +331,7 @@ export function buildModel(classification: Classification): Model {
       event: c.event,
       placedBy: c.placedBy,
     };
-    if (group !== undefined) node.group = b.nodes[group]!.id;
+    if (group >= 0) node.group = b.nodes[group]!.id;
     if (c.capacity) {
       node.capacity = c.capacity.count;
       if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
@@ -325,24 +339,27 @@ export function buildModel(classification: Classification): Model {
     if (c.rebuild) node.rebuild = c.rebuild;
     if (r.source) node.source = r.source;
     if (c.external) node.external = { uses: c.externalUses ?? [] };
-    const at = b.addNode(node);
-    componentAt.set(r.urn, at);
-    for (const p of c.placements) b.addEdge('placed-in', at, domainOf(p));
-    if (group !== undefined) b.addEdge('member-of', at, group);
+    const self = b.addNode(node);
+    componentAt[pos[i]!] = self;
+    for (const p of c.placements) b.addEdge('placed-in', self, domainOf(p));
+    if (group >= 0) b.addEdge('member-of', self, group);
   }
 
-  const target = (urn: string): number => groupOfUrn.get(urn) ?? componentAt.get(urn)!;
+  /** The node a reference to a resource lands on: its group, else its component. */
+  const targetAt = (i: number): number => (groupAt[i]! >= 0 ? groupAt[i]! : componentAt[i]!);
+  const target = (urn: string): number => targetAt(positionOf.get(urn)!);
   const inferredRecovery = new Set<string>();
-  for (const c of failable) {
-    const at = componentAt.get(c.record.urn)!;
-    const own = groupOfUrn.get(c.record.urn);
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
+    const self = componentAt[pos[i]!]!;
+    const own = groupAt[pos[i]!]! >= 0 ? groupAt[pos[i]!]! : undefined;
     for (const dep of c.requires) {
       const t = target(dep);
-      if (t !== own) b.addEdge('requires', at, t);
+      if (t !== own) b.addEdge('requires', self, t);
     }
     // A lone component's recovers-with tools are what rebuilding it needs (nothing to fail over to): the engine
     // lets them change no state, recovery-path reads them.
-    const from = own ?? at;
+    const from = own ?? self;
     for (const tool of c.recoversWith) {
       const t = target(tool);
       if (t === from) continue;
@@ -355,24 +372,32 @@ export function buildModel(classification: Classification): Model {
   // components (or groups) of the service that nothing else in it requires.
   const byService = new Map<string, Set<number>>();
   const membersOf = new Map<number, number[]>();
-  for (const c of failable) {
-    const t = target(c.record.urn);
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
+    const t = targetAt(pos[i]!);
     let set = byService.get(c.service);
     if (!set) byService.set(c.service, (set = new Set()));
     set.add(t);
-    if (t !== componentAt.get(c.record.urn)) {
+    const own = componentAt[pos[i]!]!;
+    if (t !== own) {
       const list = membersOf.get(t);
-      if (list) list.push(componentAt.get(c.record.urn)!);
-      else membersOf.set(t, [componentAt.get(c.record.urn)!]);
+      if (list) list.push(own);
+      else membersOf.set(t, [own]);
     }
   }
-  const explicitCritical = new Set(failable.filter((c) => c.critical === true).map((c) => c.service));
+  // In one pass: the services tagged critical, those users use (a service made only of ops tools, monitoring or
+  // deploy systems, is what others recover with: not critical unless a tag or the topology file says so), and the
+  // internal ones (an external identity provider, placed nowhere, is a dependency, not a service of its own).
+  const explicitCritical = new Set<string>();
+  const userFacing = new Set<string>();
+  const internal = new Set<string>();
+  for (const c of failable) {
+    if (c.critical === true) explicitCritical.add(c.service);
+    if (c.external) continue;
+    internal.add(c.service);
+    if (c.role !== 'ops-tool') userFacing.add(c.service);
+  }
   const allCritical = explicitCritical.size === 0;
-  // A service made only of ops tools (monitoring, deploy systems) is what others recover with, not what users use:
-  // not critical unless a tag or the topology file says so.
-  const userFacing = new Set(failable.filter((c) => c.role !== 'ops-tool' && !c.external).map((c) => c.service));
-  // An external identity provider (placed nowhere) is a dependency, not a service of its own.
-  const internal = new Set(failable.filter((c) => !c.external).map((c) => c.service));
   for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
     if (!internal.has(name)) continue;
     const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
@@ -380,10 +405,10 @@ export function buildModel(classification: Classification): Model {
     const requiredInside = new Set<number>();
     for (const n of nodes) {
       for (const s of membersOf.get(n) ?? [n]) {
-        for (const e of b.out[s]!) {
+        b.forEachOut(s, (e) => {
           const t = b.edgeTarget[e]!;
           if (b.edgeKind[e] === 'requires' && nodeSet.has(t) && t !== n) requiredInside.add(t);
-        }
+        });
       }
     }
     const entries = nodes.filter((n) => !requiredInside.has(n));

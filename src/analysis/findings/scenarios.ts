@@ -72,13 +72,33 @@ export interface ScenarioView {
   groupOf(id: string): GroupInfo | undefined;
   /** A node's display name, by id. */
   nameOf(id: string): string;
-  /** The services that require a node, as finding dependents, sorted by name. */
+  /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
 }
+
+/**
+ * The states of one stored scenario at a time, by node: the kinds read the scenarios one after the other, so the
+ * one read last is laid out here (its nodes stamped) instead of a map per scenario.
+ */
+class StateTable {
+  readonly stamp: Int32Array;
+  readonly state: Uint8Array;
+  current = 0;
+  owner: StoredScenario | undefined;
+
+  constructor(size: number) {
+    this.stamp = new Int32Array(size);
+    this.state = new Uint8Array(size);
+  }
+}
+
+/** Times a scenario is laid out in the table before it keeps a map of its own (it is read alternately with others). */
+const LOADS_BEFORE_MAP = 4;
 
 /** A single failure, kept: the hurt nodes with their states, the paths and the groups' losses. */
 class StoredScenario implements Scenario {
   private stateMap: Map<number, StateCode> | undefined;
+  private loads = 0;
 
   constructor(
     readonly events: readonly number[],
@@ -87,14 +107,27 @@ class StoredScenario implements Scenario {
     private readonly paths: ReadonlyMap<number, PathStep[]>,
     private readonly lostMembers: ReadonlyMap<number, number>,
     private readonly lostTools: ReadonlyMap<number, number[]>,
+    private readonly table: StateTable,
   ) {}
 
   stateOf(node: number): StateCode {
-    if (!this.stateMap) {
-      this.stateMap = new Map();
-      this.hurt.forEach((n, i) => this.stateMap!.set(n, this.states[i]!));
+    if (this.stateMap) return this.stateMap.get(node) ?? UP;
+    const t = this.table;
+    if (t.owner !== this) {
+      if (++this.loads > LOADS_BEFORE_MAP) {
+        this.stateMap = new Map();
+        this.hurt.forEach((n, i) => this.stateMap!.set(n, this.states[i]!));
+        return this.stateMap.get(node) ?? UP;
+      }
+      const stamp = ++t.current;
+      for (let k = 0; k < this.hurt.length; k++) {
+        const n = this.hurt[k]!;
+        t.stamp[n] = stamp;
+        t.state[n] = this.states[k]!;
+      }
+      t.owner = this;
     }
-    return this.stateMap.get(node) ?? UP;
+    return t.stamp[node] === t.current ? (t.state[node] as StateCode) : UP;
   }
 
   explain(service: number): PathStep[] {
@@ -128,14 +161,24 @@ export function scenarioView(
   engine.nodes.forEach((n, i) => {
     if (n.kind === 'service') services.push(i);
   });
-  const dependentsOf = (node: number): Array<{ service: string; critical: boolean }> =>
-    engine
-      .dependentServices(node)
-      .map((s) => engine.nodes[s]!)
-      .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : []))
-      .sort((a, b) => byText(a.service, b.service));
+  // The model does not change while the kinds read it: each node's dependents are searched once (the kinds ask
+  // for the same lone components and groups once per scenario) and the list is shared, read-only.
+  const dependentsAt = new Map<number, Array<{ service: string; critical: boolean }>>();
+  const dependentsOf = (node: number): Array<{ service: string; critical: boolean }> => {
+    let list = dependentsAt.get(node);
+    if (list === undefined) {
+      list = engine
+        .dependentServices(node)
+        .map((s) => engine.nodes[s]!)
+        .flatMap((d) => (d.kind === 'service' ? [{ service: d.name, critical: d.critical }] : []))
+        .sort((a, b) => byText(a.service, b.service));
+      dependentsAt.set(node, list);
+    }
+    return list;
+  };
 
   const singles: Scenario[] = [];
+  const table = new StateTable(engine.nodes.length);
   for (const event of events) {
     const hurt = engine.evaluate([event]);
     if (hurt.length === 0) continue;
@@ -146,10 +189,14 @@ export function scenarioView(
     let paths: Map<number, PathStep[]> | undefined;
     let lostMembers: Map<number, number> | undefined;
     let lostTools: Map<number, number[]> | undefined;
-    hurt.forEach((i, k) => {
-      const node = engine.nodes[i]!;
+    for (let k = 0; k < hurt.length; k++) {
+      const i = hurt[k]!;
       const code = engine.stateOf(i);
       codes[k] = code;
+      const kind = engine.nodes[i]!.kind;
+      // Most hurt nodes are components and domains: nothing more to keep for them.
+      if (kind === 'component' || kind === 'domain') continue;
+      const node = engine.nodes[i]!;
       if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
         (paths ??= new Map()).set(i, engine.explain(i));
       } else if (node.kind === 'group') {
@@ -158,8 +205,8 @@ export function scenarioView(
         const tools = engine.lostToolsOf(i);
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
-    });
-    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE));
+    }
+    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE, table));
   }
 
   const live = (set: number[], hurt: number[]): Scenario => ({
@@ -171,6 +218,20 @@ export function scenarioView(
     lostMemberOf: (group) => engine.lostMemberOf(group),
     lostToolsOf: (group) => engine.lostToolsOf(group),
   });
+
+  // The largest rank a service tolerates, by name (asked per finding and service): looked up once each.
+  const toleratedRank = new Map<string, number>();
+  const tolerateRankOf = (service: string): number => {
+    let rank = toleratedRank.get(service);
+    if (rank === undefined) {
+      const i = engine.index.get(`service:${service}`);
+      const svc = i === undefined ? undefined : engine.nodes[i];
+      const tolerate = svc?.kind === 'service' ? svc.tolerate : undefined;
+      rank = tolerate !== undefined ? model.domainRanks[tolerate]! : policy.tolerateRank;
+      toleratedRank.set(service, rank);
+    }
+    return rank;
+  };
 
   const serviceNodes = services.map((i) => engine.nodes[i]!);
   return {
@@ -190,10 +251,7 @@ export function scenarioView(
     inPolicyFor(event, service) {
       const node = engine.nodes[event]!;
       if (node.kind !== 'domain') return true;
-      const i = engine.index.get(`service:${service}`);
-      const svc = i === undefined ? undefined : engine.nodes[i];
-      const tolerate = svc?.kind === 'service' ? svc.tolerate : undefined;
-      return node.rank <= (tolerate !== undefined ? model.domainRanks[tolerate]! : policy.tolerateRank);
+      return node.rank <= tolerateRankOf(service);
     },
     locationsOf(event) {
       const node = engine.nodes[event]!;

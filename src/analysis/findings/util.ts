@@ -3,9 +3,22 @@ import { byText } from '../../text.js';
 import { DOWN, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from '../engine.js';
 import type { Scenario, ScenarioView } from './scenarios.js';
 
+/** Templates split once at their placeholders: text, name, text, name, ..., text (the kinds' few constant templates). */
+const templates = new Map<string, string[]>();
+
 /** Fill `{name}` placeholders of a message template. */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? `{${k}}`));
+  let parts = templates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    if (templates.size < 1000) templates.set(template, parts);
+  }
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const k = parts[i]!;
+    out += String(values[k] ?? `{${k}}`) + parts[i + 1]!;
+  }
+  return out;
 }
 
 /** A stable id from a finding's content: its rule, its subject and the services it names. */

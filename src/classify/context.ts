@@ -41,10 +41,15 @@ export interface Context {
   children: Map<string, string[]>;
 }
 
-/** `project/stack` strings, built once per stack (a fresh string per call would be hashed anew by every lookup). */
+/**
+ * `project/stack` strings, built once per stack (a fresh string per call would be hashed anew by every lookup).
+ * Bounded: a long-lived library process that reads many projects starts the cache again.
+ */
 const stackKeys = new Map<string, Map<string, string>>();
+const MAX_CACHED = 10_000;
 
 export function stackKey(r: ResourceRecord): string {
+  if (stackKeys.size > MAX_CACHED) stackKeys.clear();
   let byStack = stackKeys.get(r.project);
   if (!byStack) stackKeys.set(r.project, (byStack = new Map()));
   let key = byStack.get(r.stack);

@@ -35,10 +35,11 @@ export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[]
   return path;
 }
 
-/** Packages by type (types are few and asked for per resource). */
+/** Packages by type (types are few and asked for per resource; bounded for a long-lived library process). */
 const packages = new Map<string, string>();
 
 function packageOf(type: string): string {
+  if (packages.size > 100_000) packages.clear();
   let pkg = packages.get(type);
   if (pkg === undefined) packages.set(type, (pkg = type.split(':')[0] ?? type));
   return pkg;

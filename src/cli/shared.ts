@@ -253,15 +253,16 @@ export function allowOutsideProjectOption(): Option {
   return new Option('--allow-outside-project', 'let a Pulumi YAML program read files (fn::readFile, main:, stackConfigDir) outside its project directory');
 }
 
-/** --jobs N: worker threads that read large state files (default: one per core). */
+/** --jobs N: threads that read large state files (N - 1 workers and the main thread; default: one per core). */
 export function jobsOption(): Option {
-  return new Option('--jobs <n>', 'worker threads that read large state files (default: one per core; 1 reads them on the main thread)').argParser(
-    (v: string): number => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');
-      return n;
-    },
-  );
+  return new Option(
+    '--jobs <n>',
+    'threads that read large state files: N - 1 workers and the main thread (default: one per core; 1 reads them on the main thread only)',
+  ).argParser((v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');
+    return n;
+  });
 }
 
 export function programTimeoutOption(): Option {

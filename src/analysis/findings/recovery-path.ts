@@ -28,7 +28,6 @@ export const messages = {
     'Rebuilding {groups} replica group(s) of {services} needs {tools}, which only the machine that ran `pulumi up` ({name}) has: losing it leaves them impossible to rebuild ({stranded} stranded right away)',
   loneWorkstation:
     'Rebuilding {component} needs {needs} on the machine that ran `pulumi up` ({name}): losing it leaves {component} ({services}) impossible to rebuild',
-  lone: 'Losing {what} {name} takes {needs} with it: rebuilding {component} ({services}) needs them',
   keyFile: 'a key file ({path} of {tool})',
   external: '; operators also log in through {identities}, which no domain of the stack takes',
 } as const;
@@ -71,9 +70,10 @@ function needsOf(ctx: ScenarioView, tools: number[]): string {
 }
 
 /**
- * Lone components (no replica group) whose recovers-with tools an event takes while they keep running: what
- * rebuilding them needs is gone (the operator machine, mostly). Not reported where the event takes the component
- * itself: single-point-of-failure says so.
+ * Lone components (no replica group) whose recovers-with tools the loss of the operator's machine takes while
+ * they keep running: what rebuilding them needs is gone, and nothing else has it. Only for that machine: a lone
+ * component whose tools another domain takes is hurt only if it fails as well (two events: --order 2), and
+ * where the event takes the component itself single-point-of-failure says so.
  */
 function loneFindings(ctx: ScenarioView): Finding[] {
   const { engine } = ctx;
@@ -85,8 +85,9 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   if (lone.length === 0) return findings;
   for (const scenario of ctx.singles) {
     const event = scenario.events[0]!;
-    // A domain's loss (the machine): one tool's own loss is running it again from there.
-    if (engine.nodes[event]!.kind !== 'domain' || !ctx.inPolicy(event)) continue;
+    // The machine's loss: one tool's own loss is running it again from there.
+    const node = engine.nodes[event]!;
+    if (node.kind !== 'domain' || node.domainKind !== WORKSTATION || !ctx.inPolicy(event)) continue;
     for (const c of lone) {
       if (scenario.stateOf(c) >= STRANDED) continue;
       const lost = engine
@@ -102,7 +103,7 @@ function loneFindings(ctx: ScenarioView): Finding[] {
       findings.push(
         newFinding({ id }, { kind: 'component', id: `${engine.ids[c]!} ${ev.id}` }, behind.names, {
           severity: severityByCritical(behind.critical, 'medium'),
-          message: fill(ev.what === WORKSTATION ? messages.loneWorkstation : messages.lone, {
+          message: fill(messages.loneWorkstation, {
             what: ev.what,
             name: ev.name,
             component: component.name,

@@ -36,4 +36,23 @@ describe('recovery-path', () => {
   it('is gone when a console sits in another zone too', () => {
     expect(of(analyze(topology([['r1/a'], ['r1/b']])), 'recovery-path')).toEqual([]);
   });
+
+  describe('a lone component', () => {
+    const lone = (toolDomain: string, kind?: string) =>
+      (kind ? region().domain(toolDomain, kind) : region())
+        .component('db', { placedIn: ['r1/a'] })
+        .component('deploy', { placedIn: [toolDomain], role: 'ops-tool' })
+        .recoversWith('db', C('deploy'))
+        .service('talk', ['db']);
+
+    it("losing the operator's machine, which alone can rebuild it, is a recovery-path finding", () => {
+      const found = of(analyze(lone('r1/laptop', 'workstation')), 'recovery-path');
+      expect(found.map((x) => x.event.id)).toEqual([D('r1/laptop')]);
+      expect(found[0]!.message).toMatch(/^Rebuilding db needs deploy on the machine that ran `pulumi up`/);
+    });
+
+    it('losing another zone that holds its tools is no finding: it is hurt only if it fails too (two events)', () => {
+      expect(of(analyze(lone('r1/b')), 'recovery-path')).toEqual([]);
+    });
+  });
 });

@@ -291,18 +291,11 @@ export async function loadInputs(specs: string[], options: LoadOptions = {}): Pr
 
 async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]> {
   const options = opts;
-  // State files are read side by side (their batches share the worker threads); the rest one after another, in order.
-  const early = new Map<number, Promise<Awaited<ReturnType<typeof loadSpec>>>>();
-  const plain = specs.map(isPlainJsonFile);
-  specs.forEach((spec, k) => {
-    if (plain[k] && plain.filter(Boolean).length > 1) {
-      const p = loadSpec(spec, opts);
-      p.catch(() => undefined); // awaited in order below
-      early.set(k, p);
-    }
-  });
+  // One input after another, in order: a state file's batches already keep every thread busy. Reading several
+  // state files side by side was measured slower (1M resources in ten files, 2 threads: ingest 22 s against
+  // 15 s one file at a time): it only holds more batches in memory and gives the collector more to do.
   const loaded = [];
-  for (let k = 0; k < specs.length; k++) loaded.push(...(await (early.get(k) ?? loadSpec(specs[k]!, opts))));
+  for (const spec of specs) loaded.push(...(await loadSpec(spec, opts)));
   const out = loaded.map((l) => l.input);
   if (options.keepProperties) {
     // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.
@@ -313,16 +306,6 @@ async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]
   }
   linkStackReferences(out);
   return out;
-}
-
-/** A regular `.json` file (a state or a preview): one that can be read side by side with others. */
-function isPlainJsonFile(spec: string): boolean {
-  if (spec === '-' || path.extname(spec).toLowerCase() !== '.json' || /^Pulumi\.ya?ml$/.test(path.basename(spec))) return false;
-  try {
-    return statSync(spec).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** The kinds of input that keepProperties prunes (programs are never pruned). */

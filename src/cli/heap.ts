@@ -44,7 +44,10 @@ export function heapToRespawn(inputBytes: number, ctx: HeapContext): number | un
 /** The bytes of the files the arguments name (a directory: the files under it); other arguments count nothing. */
 export function inputBytesOf(args: readonly string[], cwd: string): number {
   let total = 0;
-  for (const a of args) {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k]!;
+    // What is written (a report from an earlier run may be large) is not read.
+    if (a === '-o' || a === '--output') k++;
     if (a.startsWith('-')) continue;
     const budget = { left: MAX_ENTRIES };
     let bytes = sizeOf(path.resolve(cwd, a), budget);

@@ -38,5 +38,8 @@ describe('a heap for large inputs', () => {
     expect(inputBytesOf(['analyze', 'a.json', '--format', 'json', 'missing.json'], dir)).toBe(1000);
     expect(inputBytesOf(['analyze', 'backend@prod'], dir)).toBe(300);
     expect(inputBytesOf(['analyze', 'a.json', 'backend'], dir)).toBe(1300);
+    // The report file it writes is not an input.
+    expect(inputBytesOf(['analyze', 'backend', '-o', 'a.json'], dir)).toBe(300);
+    expect(inputBytesOf(['analyze', 'backend', '--output', 'a.json'], dir)).toBe(300);
   });
 });

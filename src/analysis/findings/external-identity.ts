@@ -44,7 +44,7 @@ export function externalToolLabel(ctx: ScenarioView, node: number): string | und
   const n = ctx.engine.nodes[node]!;
   if (n.kind !== 'component' || !n.external) return undefined;
   const clusters = loginsOf(n).map((l) => l.name);
-  return `${n.name} (external identity${clusters.length > 0 ? `; operators log in to ${listNames(clusters, 3).replace(/ more services$/, ' more')} through it` : ''})`;
+  return `${n.name} (external identity${clusters.length > 0 ? `; operators log in to ${listNames(clusters, 3, 'more')} through it` : ''})`;
 }
 
 /** `2 replica group(s)`, `1 replica group(s) and 1 component(s) operators recover by hand (db)`. */
@@ -53,9 +53,7 @@ function recoveredText(list: ReadonlyArray<{ name: string; group: boolean }>): s
   const byHand = list.filter((x) => !x.group).map((x) => x.name);
   const parts = [
     ...(groups > 0 || byHand.length === 0 ? [fill(messages.groups, { count: groups })] : []),
-    ...(byHand.length > 0
-      ? [fill(messages.byHand, { count: byHand.length, names: listNames(byHand.sort(byText), 3).replace(/ more services$/, ' more') })]
-      : []),
+    ...(byHand.length > 0 ? [fill(messages.byHand, { count: byHand.length, names: listNames(byHand.sort(byText), 3, 'more') })] : []),
   ];
   return parts.join(' and ');
 }
@@ -106,7 +104,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
               ? listNames(
                   logins.map((l) => l.name),
                   3,
-                ).replace(/ more services$/, ' more')
+                  'more',
+                )
               : 'what hosts them',
           breakGlass: breakGlass || 'no break-glass path found',
         }),

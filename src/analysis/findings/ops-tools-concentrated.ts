@@ -108,7 +108,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
             name: ev.name,
             where: together ? messages.together : messages.apart,
             stranded: stranded.length,
-          }) + (external.length > 0 ? fill(messages.external, { identities: listNames(external, 3).replace(/ more services$/, ' more') }) : ''),
+          }) + (external.length > 0 ? fill(messages.external, { identities: listNames(external, 3, 'more') }) : ''),
         ...strandingFields(ctx, event, hit, tools, behind, stranded),
       }),
     );

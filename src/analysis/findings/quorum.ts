@@ -57,7 +57,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
           events: listNames(
             events.map((e) => `${e.what} ${e.name}`),
             3,
-          ).replace(/ more services$/, ' more'),
+            'more',
+          ),
         }),
         event: events[0]!,
         inPolicy: true,

@@ -66,7 +66,7 @@ function needsOf(ctx: ScenarioView, tools: number[]): string {
     named.push(rebuild ? `${rebuild.what} (${node.name})` : node.name);
     for (const path of rebuild?.keys ?? []) keys.push(fill(messages.keyFile, { path, tool: node.name }));
   }
-  return listNames([...named, ...keys], 6).replace(/ more services$/, ' more');
+  return listNames([...named, ...keys], 6, 'more');
 }
 
 /**
@@ -123,7 +123,7 @@ function externalText(ctx: ScenarioView, groups: RecoveryGroup[]): string {
   const labels = new Set<string>();
   for (const g of groups) for (const t of g.tools) labels.add(externalToolLabel(ctx, ctx.engine.index.get(t)!) ?? '');
   labels.delete('');
-  return labels.size > 0 ? fill(messages.external, { identities: listNames([...labels].sort(byText), 3).replace(/ more services$/, ' more') }) : '';
+  return labels.size > 0 ? fill(messages.external, { identities: listNames([...labels].sort(byText), 3, 'more') }) : '';
 }
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {

@@ -105,7 +105,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const severity: Severity = severityByCritical(critical, 'medium');
     const names = users ? identity.dependents.map((d) => d.service) : operators.names;
     const first = events.find((e) => e.kind === 'domain') ?? events[0]!;
-    const eventsText = listNames(events.map(eventLabel), 3).replace(/ more services$/, ' more events');
+    const eventsText = listNames(events.map(eventLabel), 3, 'more events');
     const recovery = { groups: identity.recovers.length, services: listNames(operators.names, 5) };
     findings.push(
       newFinding({ id }, { kind: identity.kind, id: identity.id }, names, {

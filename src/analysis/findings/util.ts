@@ -27,11 +27,11 @@ export function findingId(rule: string, subject: string, services: string[]): st
   return `${rule}/${h.slice(0, 12)}`;
 }
 
-/** `KakaoTalk`, `KakaoTalk and Melon`, `KakaoTalk, Melon, Kakao T and 7 more services`. */
-export function listNames(names: string[], max = 4): string {
+/** `KakaoTalk`, `KakaoTalk and Melon`, `KakaoTalk, Melon, Kakao T and 7 more services` (`more`: what the rest are called). */
+export function listNames(names: string[], max = 4, more = 'more services'): string {
   if (names.length === 1) return names[0]!;
   if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} more services`;
+  return `${names.slice(0, max - 1).join(', ')} and ${names.length - max + 1} ${more}`;
 }
 
 /** critical when two or more critical services are hurt, high for one, else the given severity. */
@@ -118,7 +118,7 @@ export function servicesBehind(groups: ReadonlyArray<{ dependents: ReadonlyArray
 
 /** Tool names for a message: at most four, then "and N more". */
 export function toolList(view: ScenarioView, tools: string[]): string {
-  return listNames(tools.map(view.nameOf), 4).replace(/ more services$/, ' more');
+  return listNames(tools.map(view.nameOf), 4, 'more');
 }
 
 /**

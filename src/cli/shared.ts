@@ -257,7 +257,7 @@ export function allowOutsideProjectOption(): Option {
 export function jobsOption(): Option {
   return new Option(
     '--jobs <n>',
-    'threads that read large state files: N - 1 workers and the main thread (default: one per core; 1 reads them on the main thread only)',
+    'threads that read state files of 64 MB or more: N - 1 workers and the main thread (default: one per core; 1 reads them on the main thread only)',
   ).argParser((v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('use a whole number from 1 to 256');

@@ -6,6 +6,7 @@
  */
 import { jsonFault, MAX_JSON_DEPTH } from './json.js';
 import { resourceItem, type ResourceItem } from './state.js';
+import type { ResourceRecord } from './types.js';
 
 export interface BatchJob {
   /** `[`, the elements' bytes as the file has them, `]`. */
@@ -63,5 +64,109 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     return { items };
   }
   for (let k = 0; k < list.length; k++) items[k] = resourceItem(list[k], job.path, job.index + k, keep);
+  return { items };
+}
+
+/**
+ * A worker's reply as JSON text, compact: each record a row whose URNs, types, stacks and projects are indices into
+ * one list of the batch's distinct strings (a provider or network URN that fifty resources name is sent once, and
+ * is one string on the main thread). About half the text of the records themselves, so cheaper on both threads.
+ */
+export function encodeBatch(result: BatchResult): string {
+  if (!('items' in result)) return JSON.stringify(result);
+  const strings: string[] = [];
+  const at = new Map<string, number>();
+  const ref = (s: string): number => {
+    let k = at.get(s);
+    if (k === undefined) {
+      k = strings.length;
+      strings.push(s);
+      at.set(s, k);
+    }
+    return k;
+  };
+  const refs = (list: string[]): number[] => {
+    const out = new Array<number>(list.length);
+    for (let k = 0; k < list.length; k++) out[k] = ref(list[k]!);
+    return out;
+  };
+  const rows: unknown[] = new Array<unknown>(result.items.length);
+  for (let k = 0; k < result.items.length; k++) {
+    const item = result.items[k]!;
+    if (!('record' in item)) {
+      rows[k] = item;
+      continue;
+    }
+    const r = item.record;
+    let pd: Record<string, number[]> | 0 = 0;
+    // Null prototype: a property named __proto__ is just a name.
+    for (const key in r.propertyDependencies) (pd ||= Object.create(null) as Record<string, number[]>)[key] = refs(r.propertyDependencies[key]!);
+    const row: unknown[] = [
+      ref(r.urn),
+      ref(r.type),
+      r.name,
+      ref(r.stack),
+      ref(r.project),
+      r.custom ? 1 : 0,
+      r.inputs,
+      r.outputs,
+      refs(r.dependencies),
+      pd,
+      r.id ?? 0,
+      r.parent !== undefined ? ref(r.parent) : -1,
+      r.provider !== undefined ? ref(r.provider) : -1,
+    ];
+    if (r.external !== undefined || r.source !== undefined) row.push(r.external ?? 0, r.source ?? 0);
+    rows[k] = row;
+  }
+  return JSON.stringify([strings, rows]);
+}
+
+/** The items of encodeBatch's text, as parseBatch gave them (the same records, keys in the same order). */
+export function decodeBatch(text: string): BatchResult {
+  const parsed = JSON.parse(text) as [string[], unknown[]] | Exclude<BatchResult, { items: ResourceItem[] }>;
+  if (!Array.isArray(parsed)) return parsed;
+  const [s, rows] = parsed;
+  const items = new Array<ResourceItem>(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const row = rows[k];
+    if (!Array.isArray(row)) {
+      items[k] = row as ResourceItem;
+      continue;
+    }
+    const deps = row[8] as number[];
+    const dependencies = new Array<string>(deps.length);
+    for (let d = 0; d < deps.length; d++) dependencies[d] = s[deps[d]!]!;
+    const propertyDependencies = Object.create(null) as Record<string, string[]>;
+    const pd = row[9] as Record<string, number[]> | 0;
+    if (pd !== 0) {
+      for (const key in pd) {
+        const list = pd[key]!;
+        const urns = new Array<string>(list.length);
+        for (let d = 0; d < list.length; d++) urns[d] = s[list[d]!]!;
+        propertyDependencies[key] = urns;
+      }
+    }
+    const record: ResourceRecord = {
+      urn: s[row[0] as number]!,
+      type: s[row[1] as number]!,
+      name: row[2] as string,
+      stack: s[row[3] as number]!,
+      project: s[row[4] as number]!,
+      custom: row[5] === 1,
+      inputs: row[6] as ResourceRecord['inputs'],
+      outputs: row[7] as ResourceRecord['outputs'],
+      dependencies,
+      propertyDependencies,
+    };
+    if (row[10] !== 0) record.id = row[10] as string;
+    if (row[11] !== -1) record.parent = s[row[11] as number]!;
+    if (row[12] !== -1) record.provider = s[row[12] as number]!;
+    if (row.length > 13) {
+      if (row[13] !== 0) record.external = row[13] as boolean;
+      if (row[14] !== 0) record.source = row[14] as NonNullable<ResourceRecord['source']>;
+    }
+    items[k] = { record };
+  }
   return { items };
 }

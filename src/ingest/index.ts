@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 import { MAX_INPUT_BYTES, inputFileSize, readInputText } from './read.js';
-import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs } from './stream.js';
+import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs, WORKER_MIN_BYTES } from './stream.js';
 import { isEventLog, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
@@ -44,6 +44,8 @@ export interface LoadOptions {
   jobs?: number;
   /** State files from this size (bytes) on are read by streaming (default STREAM_MIN_BYTES); for tests. */
   streamMinBytes?: number;
+  /** Streamed state files from this size (bytes) on are parsed in worker threads, smaller ones here (default WORKER_MIN_BYTES); for tests. */
+  workerMinBytes?: number;
   /** The size of a streamed batch (bytes; default 2 MB); for tests. */
   streamBatchBytes?: number;
   /** The worker threads of one loadInputs call (internal). */
@@ -204,7 +206,7 @@ async function streamDocument(file: string, spec: string, options: LoadOptions, 
   try {
     read = await streamState(file, {
       ...(options.keepProperties ? { keep: options.keepProperties } : {}),
-      jobs: options.jobs ?? defaultJobs(),
+      jobs: size >= (options.workerMinBytes ?? WORKER_MIN_BYTES) ? (options.jobs ?? defaultJobs()) : 1,
       ...(options.pool ? { pool: options.pool } : {}),
       ...(options.streamBatchBytes ? { batchBytes: options.streamBatchBytes } : {}),
     });

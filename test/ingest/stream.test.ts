@@ -29,7 +29,7 @@ const text = (inputs: unknown): string =>
 async function both(file: string, jobs: number, withKeep: boolean): Promise<[string, string]> {
   const k = withKeep ? { keepProperties: keep } : {};
   const whole = await loadInputs([file], { ...k, streamMinBytes: Number.MAX_SAFE_INTEGER });
-  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, jobs });
+  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, workerMinBytes: 0, jobs });
   return [text(whole), text(streamed)];
 }
 
@@ -58,7 +58,7 @@ describe('streaming ingest: the same records as a whole parse', () => {
       const r = await streamState(file, { keep, jobs, batchBytes: 20_000, chunkBytes: 65536 });
       expect(r.scan.elements).toBe(3000);
       expect(r.scan.path).toBe('deployment.resources');
-      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, jobs }));
+      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, workerMinBytes: 0, jobs }));
       expect(streamed).toBe(whole);
     }
   });
@@ -103,7 +103,7 @@ describe('streaming ingest: bad JSON', () => {
       () => 'ok',
       (e: Error) => e.message,
     );
-    const streamed = await loadInputs([file], { streamMinBytes: 0, jobs: 2 }).then(
+    const streamed = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, jobs: 2 }).then(
       () => 'ok',
       (e: Error) => e.message,
     );
@@ -155,13 +155,13 @@ describe('streaming ingest: byte-identical reports', () => {
     const file = path.join(dir, 'report.json');
     await writeExport(file, { resources: 2500, seed: 9 });
     const files = [file, ...corpus.filter((f) => existsSync(f) && !f.includes('unsupported'))];
-    const report = async (o: { streamMinBytes: number; jobs?: number }) => {
+    const report = async (o: { streamMinBytes: number; workerMinBytes?: number; jobs?: number }) => {
       const inputs = await loadInputs(files, { keepProperties: rules.properties, ...o });
       const result = analyze(inputs, { packs: rules.packs });
       return render(result, 'json') + render(result, 'text');
     };
     const whole = await report({ streamMinBytes: Number.MAX_SAFE_INTEGER });
-    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, jobs })).toBe(whole);
+    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, workerMinBytes: 0, jobs })).toBe(whole);
   });
 });
 
@@ -204,7 +204,11 @@ describe('additionalSecretOutputs when streamed', () => {
     };
     const file = path.join(dir, 'secret-outputs.json');
     writeFileSync(file, JSON.stringify(doc));
-    for (const options of [{ streamMinBytes: Number.MAX_SAFE_INTEGER }, { streamMinBytes: 0, jobs: 1 }, { streamMinBytes: 0, jobs: 2 }]) {
+    for (const options of [
+      { streamMinBytes: Number.MAX_SAFE_INTEGER },
+      { streamMinBytes: 0, workerMinBytes: 0, jobs: 1 },
+      { streamMinBytes: 0, workerMinBytes: 0, jobs: 2 },
+    ]) {
       const [input] = await loadInputs([file], options);
       const db = input!.resources.find((r) => r.name === 'orders-db')!;
       expect(asSpecial(db.outputs.password)?.kind).toBe('secret');
@@ -266,7 +270,7 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
     const trap = '"ingress": [\n      {\n        "port": 443\n      },\n      {\n        "port": 80\n      }\n    ]';
     const file = pretty('nested', (t) => t.replaceAll('"outputs": {', `"outputs": { ${trap},`));
     expect((await same(file)).match(/"port"/g) ?? []).toHaveLength(0); // not a property any rule reads: projected away
-    const all = await outcome(loadInputs([file], { streamMinBytes: 0, streamBatchBytes: 300, jobs: 2 }));
+    const all = await outcome(loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 300, jobs: 2 }));
     expect(all).toBe(await outcome(loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER })));
     expect(all).toContain('"port":443');
   });
@@ -306,6 +310,75 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
       const line = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
       const size = (await import('node:fs')).statSync(file).size;
       expect(line(faultError(file, fault as StreamFault, size).message)).toBe(line(whole));
+    }
+  });
+});
+
+describe("streaming ingest: a worker's compact reply", () => {
+  it('decodes to the very items parseBatch gives (every optional field, and the items that are not records)', async () => {
+    const { parseBatch, encodeBatch, decodeBatch } = await import('../../src/ingest/batch.js');
+    const vpc = 'urn:pulumi:prod::shop::aws:ec2/vpc:Vpc::main';
+    const provider = 'urn:pulumi:prod::shop::pulumi:providers:aws::default';
+    const resources = [
+      { urn: provider, custom: true, id: 'p-1', type: 'pulumi:providers:aws', inputs: { region: 'eu-west-1' } },
+      { urn: vpc, custom: true, id: 'vpc-1', type: 'aws:ec2/vpc:Vpc', provider: `${provider}::p-1`, external: true },
+      {
+        urn: 'urn:pulumi:prod::shop::aws:ec2/subnet:Subnet::a',
+        custom: true,
+        id: '',
+        type: 'aws:ec2/subnet:Subnet',
+        parent: vpc,
+        provider: `${provider}::p-1`,
+        dependencies: [vpc, vpc],
+        // A property named __proto__ is just a name (JSON.parse makes it an own key; an object literal would not).
+        propertyDependencies: JSON.parse(JSON.stringify({ vpcId: [vpc], proto: [vpc], empty: [] }).replace('"proto"', '"__proto__"')) as unknown,
+        inputs: { availabilityZone: 'eu-west-1a', tags: { Name: 'a' } },
+        outputs: { availabilityZone: 'eu-west-1a', arn: { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', value: 'x' } },
+        sourcePosition: 'project:///index.ts#12,3',
+      },
+      { urn: 'urn:pulumi:prod::shop::aws:s3/bucket:Bucket::old', custom: true, type: 'aws:s3/bucket:Bucket', delete: true },
+      { urn: 'not a urn', custom: true, type: 'aws:s3/bucket:Bucket' },
+      { urn: 42 },
+    ];
+    const job = { bytes: Buffer.from(JSON.stringify(resources)), at: 0, index: 0, path: 'deployment.resources' };
+    for (const keepSet of [undefined, keep]) {
+      const direct = parseBatch({ ...job, bytes: Buffer.from(job.bytes) }, keepSet);
+      const text = encodeBatch(direct);
+      const back = decodeBatch(text);
+      // The same items, field for field and in the same key order.
+      expect(JSON.stringify(back)).toBe(JSON.stringify(direct));
+      if (!('items' in back) || !('items' in direct)) throw new Error('expected items');
+      expect(back.items.map((i) => Object.keys('record' in i ? i.record : i))).toEqual(direct.items.map((i) => Object.keys('record' in i ? i.record : i)));
+      const subnet = back.items[2]!;
+      if (!('record' in subnet)) throw new Error('expected a record');
+      expect(Object.getPrototypeOf(subnet.record.propertyDependencies)).toBe(null);
+      expect(Object.keys(subnet.record.propertyDependencies)).toEqual(['vpcId', '__proto__']);
+      // A URN named several times is one string, sent once.
+      expect(text.split(vpc).length - 1).toBe(1);
+    }
+    expect(decodeBatch(encodeBatch({ retry: true }))).toEqual({ retry: true });
+    expect(decodeBatch(encodeBatch({ fault: { at: 9, expected: 'a value' } }))).toEqual({ fault: { at: 9, expected: 'a value' } });
+  });
+
+  it('small state files are parsed on the main thread, whatever --jobs says', async () => {
+    const file = path.join(dir, 'small.json');
+    await writeExport(file, { resources: 300, seed: 4 });
+    class Counting extends StreamPool {
+      runs = 0;
+      override run(job: Parameters<StreamPool['run']>[0], keepList: string[] | undefined) {
+        this.runs++;
+        return super.run(job, keepList);
+      }
+    }
+    const pool = new Counting(4);
+    try {
+      const small = await loadInputs([file], { streamMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
+      expect(pool.runs).toBe(0);
+      const large = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
+      expect(pool.runs).toBeGreaterThan(0);
+      expect(text(large)).toBe(text(small));
+    } finally {
+      await pool.close();
     }
   });
 });

@@ -92,6 +92,7 @@ describe('streaming ingest: bad JSON', () => {
     ['missing comma between resources', '{"version":3,"deployment":{"resources":[{"urn":"a"}\n {"urn":"b"}]}}'],
     ['trailing comma', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n]}}'],
     ['bad value in a resource', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": tru}]}}'],
+    ['bad value after non-ASCII on its line', '{"version":3,"deployment":{"resources":[{"urn":"zone ü€ 😀"}, {"urn": tru}]}}'],
     ['truncated inside the list', '{"version":3,"deployment":{"resources":[{"urn":"a"},\n  {"urn": "b"'],
     ['bad header after the list', '{"version":3,"deployment":{"resources":[{"urn":"a"}], "x": }}'],
     ['too deep', `{"version":3,"deployment":{"resources":[${'['.repeat(1200)}${']'.repeat(1200)}]}}`],

@@ -5,7 +5,8 @@
  * its limit spends its time in garbage collection, or ends the process. So
  * when the files named on the command line are large, the binary runs itself
  * again with a limit that fits them (at most three quarters of the machine's
- * memory), unless NODE_OPTIONS or node's own flags already set one.
+ * memory), unless NODE_OPTIONS or node's own flags already set one
+ * (--max-old-space-size or --max-heap-size).
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,7 @@ export interface HeapContext {
  */
 export function heapToRespawn(inputBytes: number, ctx: HeapContext): number | undefined {
   if (ctx.env[RESPAWNED_ENV]) return undefined;
-  const setByUser = (s: string | undefined): boolean => s !== undefined && /--max-old-space-size\b|--max_old_space_size\b/.test(s);
+  const setByUser = (s: string | undefined): boolean => s !== undefined && /--max[-_](?:old[-_]space|heap)[-_]size\b/.test(s);
   if (ctx.execArgv.some(setByUser) || setByUser(ctx.env.NODE_OPTIONS)) return undefined;
   const needMB = Math.ceil((inputBytes * HEAP_PER_INPUT_BYTE) / 2 ** 20);
   if (needMB <= ctx.limitMB) return undefined;

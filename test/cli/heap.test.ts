@@ -24,6 +24,10 @@ describe('a heap for large inputs', () => {
   it('never overrides a limit the user set, and never runs itself twice', () => {
     expect(heapToRespawn(2 * GB, { ...machine, execArgv: ['--max-old-space-size=3000'] })).toBeUndefined();
     expect(heapToRespawn(2 * GB, { ...machine, env: { NODE_OPTIONS: '--max_old_space_size=3000' } })).toBeUndefined();
+    // --max-heap-size sets the limit too (a larger old space would not lift it).
+    expect(heapToRespawn(2 * GB, { ...machine, execArgv: ['--max-heap-size=3000'] })).toBeUndefined();
+    expect(heapToRespawn(2 * GB, { ...machine, env: { NODE_OPTIONS: '--max_heap_size=3000' } })).toBeUndefined();
+    expect(heapToRespawn(2 * GB, { ...machine, execArgv: ['--max-semi-space-size=64'] })).toBeGreaterThan(4096);
     expect(heapToRespawn(2 * GB, { ...machine, env: { [RESPAWNED_ENV]: '1' } })).toBeUndefined();
   });
 

@@ -338,7 +338,8 @@ function findCycle(resources: ResourceRecord[], byUrn: Map<string, number>): str
 /**
  * One resource of a state as the streaming reader hands it over (src/ingest/stream.ts):
  * checked, projected and made a record already (its inputs and outputs not yet
- * decoded: decoded values carry a symbol key, which does not cross threads).
+ * decoded: decoded values carry a symbol key, which does not cross threads;
+ * streamState decodes them as each batch arrives).
  */
 export type ResourceItem = { record: ResourceRecord } | { bad: string[] } | { deleted: true } | { urnProblem: string };
 
@@ -364,7 +365,7 @@ export function resourceItem(raw: unknown, path: string, index: number, keep?: R
 /**
  * Read one Pulumi state document (already parsed) into a StackInput. With
  * `items`, the resources were read apart from the document (whose resource
- * list is then empty), by the streaming reader.
+ * list is then empty), by the streaming reader, and their values decoded.
  */
 export function readState(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>, items?: ResourceItem[]): StackInput {
   const env = envelopeOf(doc, file);
@@ -380,12 +381,8 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
   for (let i = 0; i < count; i++) {
     const item = items ? items[i]! : checkResource(rawResources[i], () => `${env.deploymentPath}.resources[${i}]`);
     if ('record' in item) {
-      // From a worker: decode in place, and give back the null prototype.
-      const r = item.record;
-      r.inputs = decodeMap(r.inputs);
-      r.outputs = decodeMap(r.outputs);
-      Object.setPrototypeOf(r.propertyDependencies, null);
-      records.push(r);
+      // From the streaming reader, decoded already.
+      records.push(item.record);
       continue;
     }
     if ('urnProblem' in item) {

@@ -25,6 +25,7 @@ import { MAX_INPUT_BYTES, noteInput } from './read.js';
 import { scanState, ScanFault, type ScanResult } from './scan.js';
 import { decodeBatch, parseBatch, type BatchJob, type BatchResult } from './batch.js';
 import type { ResourceItem } from './state.js';
+import { decodeMap } from './values.js';
 
 /** Files smaller than this are read whole (a worker's start costs more than it saves). */
 export const STREAM_MIN_BYTES = 8 * 2 ** 20;
@@ -151,7 +152,7 @@ export interface StreamRead {
   /** The document without its resource list (the list left empty), or the whole document when it has none. */
   doc: unknown;
   scan: ScanResult;
-  /** The list's resources, checked and projected, in file order (when a list was found). */
+  /** The list's resources, checked, projected and decoded, in file order (when a list was found). */
   items?: ResourceItem[];
 }
 
@@ -205,16 +206,17 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
           async batch(bytes, _count, at, index, path) {
             const job: BatchJob = { bytes, at, index, path: `${path}` };
             if (jobs <= 1) {
-              results.push(parseBatch(job, options.keep));
+              results.push(decoded(parseBatch(job, options.keep)));
               return;
             }
             // Let the workers' replies in first: each frees its worker for the next batch.
             await new Promise<void>((resolve) => setImmediate(resolve));
             if (!pool().hasRoom()) {
-              results.push(parseBatch(job, options.keep));
+              results.push(decoded(parseBatch(job, options.keep)));
               return;
             }
-            const p = pool().run(job, keepList);
+            // Decoded as it arrives: the main thread does that while a worker parses the next batch.
+            const p = pool().run(job, keepList).then(decoded);
             p.catch(() => undefined); // awaited below; never unhandled
             results.push(p);
             // Keep a bounded number of batches in flight: memory stays a few batches per worker.
@@ -269,6 +271,18 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
     closeSync(fd);
     if (ownPool) await ownPool.close();
   }
+}
+
+/** A batch's records with their property values decoded (secrets, assets, unknowns: see values.ts), in place. */
+function decoded(result: BatchResult): BatchResult {
+  if (!('items' in result)) return result;
+  for (const item of result.items) {
+    if (!('record' in item)) continue;
+    const r = item.record;
+    r.inputs = decodeMap(r.inputs);
+    r.outputs = decodeMap(r.outputs);
+  }
+  return result;
 }
 
 function workerError(file: string, err: unknown): InputError {

@@ -19,6 +19,10 @@ export interface Scenario {
   readonly hurt: readonly number[];
   /** The state of each hurt node (parallel to `hurt`). */
   readonly states: ArrayLike<StateCode>;
+  /** The positions in `hurt` of its services and groups, in that order (the kinds read little else). */
+  readonly notable: readonly number[];
+  /** How many services it leaves stranded or down. */
+  readonly lostServices: number;
   stateOf(node: number): StateCode;
   /**
    * The explanation path of a service left stranded or down. Single
@@ -104,6 +108,8 @@ class StoredScenario implements Scenario {
     readonly events: readonly number[],
     readonly hurt: readonly number[],
     readonly states: ArrayLike<StateCode>,
+    readonly notable: readonly number[],
+    readonly lostServices: number,
     private readonly paths: ReadonlyMap<number, PathStep[]>,
     private readonly lostMembers: ReadonlyMap<number, number>,
     private readonly lostTools: ReadonlyMap<number, number[]>,
@@ -144,6 +150,21 @@ class StoredScenario implements Scenario {
 }
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+const NO_POSITIONS: readonly number[] = [];
+
+/** The positions in `hurt` of services and groups, and how many services are stranded or down. */
+function notableOf(engine: Engine, hurt: readonly number[], states: ArrayLike<StateCode>): { notable: number[]; lostServices: number } {
+  const notable: number[] = [];
+  let lostServices = 0;
+  for (let k = 0; k < hurt.length; k++) {
+    const kind = engine.nodes[hurt[k]!]!.kind;
+    if (kind === 'service' || kind === 'group') {
+      notable.push(k);
+      if (kind === 'service' && states[k]! >= STRANDED) lostServices++;
+    }
+  }
+  return { notable, lostServices };
+}
 
 /** Runs every event once and keeps what the finding kinds read. */
 export function scenarioView(
@@ -189,16 +210,20 @@ export function scenarioView(
     let paths: Map<number, PathStep[]> | undefined;
     let lostMembers: Map<number, number> | undefined;
     let lostTools: Map<number, number[]> | undefined;
+    let notable: number[] | undefined;
+    let lostServices = 0;
     for (let k = 0; k < hurt.length; k++) {
       const i = hurt[k]!;
       const code = engine.stateOf(i);
       codes[k] = code;
-      const kind = engine.nodes[i]!.kind;
-      // Most hurt nodes are components and domains: nothing more to keep for them.
-      if (kind === 'component' || kind === 'domain') continue;
       const node = engine.nodes[i]!;
-      if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
-        (paths ??= new Map()).set(i, engine.explain(i));
+      // Most hurt nodes are components and domains: nothing more to keep for them.
+      if (node.kind === 'component' || node.kind === 'domain') continue;
+      (notable ??= []).push(k);
+      if (node.kind === 'service') {
+        if (code < STRANDED) continue;
+        lostServices++;
+        if (explainAll || node.critical) (paths ??= new Map()).set(i, engine.explain(i));
       } else if (node.kind === 'group') {
         const lost = engine.lostMemberOf(i);
         if (lost >= 0) (lostMembers ??= new Map()).set(i, lost);
@@ -206,18 +231,28 @@ export function scenarioView(
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
     }
-    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE, table));
+    singles.push(new StoredScenario([event], hurt, codes, notable ?? NO_POSITIONS, lostServices, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE, table));
   }
 
-  const live = (set: number[], hurt: number[]): Scenario => ({
-    events: set,
-    hurt,
-    states: hurt.map((i) => engine.stateOf(i)),
-    stateOf: (node) => engine.stateOf(node),
-    explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
-    lostMemberOf: (group) => engine.lostMemberOf(group),
-    lostToolsOf: (group) => engine.lostToolsOf(group),
-  });
+  const live = (set: number[], hurt: number[]): Scenario => {
+    const states = hurt.map((i) => engine.stateOf(i));
+    let counted: { notable: number[]; lostServices: number } | undefined;
+    return {
+      events: set,
+      hurt,
+      states,
+      get notable() {
+        return (counted ??= notableOf(engine, hurt, states)).notable;
+      },
+      get lostServices() {
+        return (counted ??= notableOf(engine, hurt, states)).lostServices;
+      },
+      stateOf: (node) => engine.stateOf(node),
+      explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
+      lostMemberOf: (group) => engine.lostMemberOf(group),
+      lostToolsOf: (group) => engine.lostToolsOf(group),
+    };
+  };
 
   // The largest rank a service tolerates, by name (asked per finding and service): looked up once each.
   const toleratedRank = new Map<string, number>();

@@ -75,7 +75,14 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   let availability: AvailabilityEstimate | undefined;
   if (options.availability && search) {
     const critical = new Set(criticalIdx);
-    const singles = view.singles.map((s) => ({ events: [...s.events], services: s.hurt.filter((i, k) => critical.has(i) && s.states[k]! >= STRANDED) }));
+    const singles = view.singles.map((s) => {
+      const services: number[] = [];
+      for (let j = 0; j < s.notableCount; j++) {
+        const k = s.notableAt(j);
+        if (critical.has(s.nodeAt(k)) && s.stateAt(k) >= STRANDED) services.push(s.nodeAt(k));
+      }
+      return { events: [...s.events], services };
+    });
     availability = estimateAvailability(engine, model, searchOrder, [...singles, ...search.sets], criticalIdx);
   }
 

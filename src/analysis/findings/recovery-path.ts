@@ -145,7 +145,12 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Recovery tools (or tool groups) left stranded or down.
-    const lost = scenario.hurt.flatMap((i, k) => (recovery.tools.has(i) && scenario.states[k]! >= STRANDED ? [ctx.engine.ids[i]!] : [])).sort(byText);
+    const lost: string[] = [];
+    for (let k = 0; k < scenario.size; k++) {
+      const i = scenario.nodeAt(k);
+      if (recovery.tools.has(i) && scenario.stateAt(k) >= STRANDED) lost.push(ctx.engine.ids[i]!);
+    }
+    lost.sort(byText);
     if (lost.length === 0) continue;
     const hit = new Set<number>();
     for (const t of lost) for (const k of byTool.get(t) ?? []) hit.add(k);

@@ -86,12 +86,13 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   const takenBy = new Map<number, EventRef[]>();
   for (const s of ctx.singles) {
     if (!ctx.inPolicy(s.events[0]!)) continue;
-    s.hurt.forEach((i, k) => {
-      if (!shared.has(i) || s.states[k]! < STRANDED) return;
+    for (let k = 0; k < s.size; k++) {
+      const i = s.nodeAt(k);
+      if (!shared.has(i) || s.stateAt(k) < STRANDED) continue;
       const list = takenBy.get(i);
       if (list) list.push(ctx.eventRef(s.events[0]!));
       else takenBy.set(i, [ctx.eventRef(s.events[0]!)]);
-    });
+    }
   }
   for (const identity of all) {
     const users = identity.dependents.length >= 2;

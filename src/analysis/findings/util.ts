@@ -73,7 +73,11 @@ export function servicesHit(view: ScenarioView, scenario: Scenario, services?: r
     hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], path: code >= STRANDED ? scenario.explain(i) : [] });
   };
   if (services) for (const i of services) hit(i, scenario.stateOf(i));
-  else for (const k of scenario.notable) hit(scenario.hurt[k]!, scenario.states[k]!);
+  else
+    for (let j = 0; j < scenario.notableCount; j++) {
+      const k = scenario.notableAt(j);
+      hit(scenario.nodeAt(k), scenario.stateAt(k));
+    }
   return hits.sort((a, b) => codeOf(b.state) - codeOf(a.state) || byText(a.service, b.service));
 }
 
@@ -90,9 +94,10 @@ export interface StrandedGroup {
 export function strandedGroups(view: ScenarioView, scenario: Scenario): StrandedGroup[] {
   const { engine } = view;
   const out: StrandedGroup[] = [];
-  for (const k of scenario.notable) {
-    const i = scenario.hurt[k]!;
-    if (scenario.states[k] !== STRANDED || engine.nodes[i]!.kind !== 'group') continue;
+  for (let j = 0; j < scenario.notableCount; j++) {
+    const k = scenario.notableAt(j);
+    const i = scenario.nodeAt(k);
+    if (scenario.stateAt(k) !== STRANDED || engine.nodes[i]!.kind !== 'group') continue;
     const lost = scenario.lostMemberOf(i);
     const group = engine.ids[i]!;
     const survivors = engine

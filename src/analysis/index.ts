@@ -104,28 +104,35 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   );
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
+  // Indexed loops: this runs once per analysis, before the compiler would make iterators of for-of cost nothing.
   const { nodes, note } = nodeCollector(engine);
-  for (const f of findings) {
+  for (let x = 0; x < findings.length; x++) {
+    const f = findings[x]!;
     note(f.event.id);
-    f.evidence?.nodes.forEach(note);
-    for (const a of f.affected)
-      for (const s of a.path) {
+    if (f.evidence) noteAll(note, f.evidence.nodes);
+    for (let y = 0; y < f.affected.length; y++) {
+      const path = f.affected[y]!.path;
+      for (let z = 0; z < path.length; z++) {
+        const s = path[z]!;
         note(s.node);
         if (s.lostMember) note(s.lostMember);
       }
-    for (const g of f.stranded) {
+    }
+    for (let y = 0; y < f.stranded.length; y++) {
+      const g = f.stranded[y]!;
       note(g.group);
       if (g.lostMember) note(g.lostMember);
-      g.tools.forEach(note);
-      g.survivors.forEach(note);
+      noteAll(note, g.tools);
+      noteAll(note, g.survivors);
     }
   }
 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) counts[f.severity]++;
+  for (let x = 0; x < findings.length; x++) counts[findings[x]!.severity]++;
   let components = 0;
   let domains = 0;
-  for (const n of engine.nodes) {
+  for (let x = 0; x < engine.nodes.length; x++) {
+    const n = engine.nodes[x]!;
     if (n.kind === 'component') components++;
     else if (n.kind === 'domain') domains++;
   }
@@ -169,6 +176,10 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     ...(availability ? { availability } : {}),
     ...(options.includeModel ? { model: resultModel(model) } : {}),
   };
+}
+
+function noteAll(note: (id: string) => void, ids: readonly string[]): void {
+  for (let i = 0; i < ids.length; i++) note(ids[i]!);
 }
 
 /** The model as plain data: nodes in the model's order, edges as [source, target, kind]. */

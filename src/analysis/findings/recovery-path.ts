@@ -47,7 +47,7 @@ function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Se
   const all = new Set<number>();
   engine.nodes.forEach((n, i) => {
     if (n.kind !== 'group') return;
-    const tools = engine.toolsOf(i);
+    const tools = ctx.toolsOf(i);
     if (tools.length === 0) return;
     for (const t of tools) all.add(t);
     groups.push({ id: n.id, n: n.n, tools: tools.map((t) => engine.ids[t]!).sort(byText), dependents: ctx.dependentsOf(i) });
@@ -79,7 +79,7 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   const { engine } = ctx;
   const lone: number[] = [];
   engine.nodes.forEach((n, i) => {
-    if (n.kind === 'component' && n.group === undefined && engine.toolsOf(i).length > 0) lone.push(i);
+    if (n.kind === 'component' && n.group === undefined && ctx.toolsOf(i).length > 0) lone.push(i);
   });
   const findings: Finding[] = [];
   if (lone.length === 0) return findings;
@@ -90,7 +90,7 @@ function loneFindings(ctx: ScenarioView): Finding[] {
     if (node.kind !== 'domain' || node.domainKind !== WORKSTATION || !ctx.inPolicy(event)) continue;
     for (const c of lone) {
       if (scenario.stateOf(c) >= STRANDED) continue;
-      const lost = engine
+      const lost = ctx
         .toolsOf(c)
         .filter((t) => scenario.stateOf(t) >= STRANDED)
         .sort((a, b) => byText(engine.ids[a]!, engine.ids[b]!));

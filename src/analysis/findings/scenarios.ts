@@ -80,6 +80,8 @@ export interface ScenarioView {
   groupOf(id: string): GroupInfo | undefined;
   /** A node's display name, by id. */
   nameOf(id: string): string;
+  /** The recovers-with tools of a node, as Engine.toolsOf lists them (one shared list per node: never change it). */
+  toolsOf(node: number): readonly number[];
   /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
 }
@@ -228,6 +230,7 @@ class StoredScenario implements Scenario {
 }
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+const NO_TOOLS: readonly number[] = [];
 
 /** The positions in `hurt` of services and groups, and how many services are stranded or down. */
 function notableOf(engine: Engine, hurt: readonly number[], states: readonly StateCode[]): { notable: number[]; lostServices: number } {
@@ -349,6 +352,17 @@ export function scenarioView(
     return rank;
   };
 
+  // The recovers-with tools of each node, from the model's edges in their order (the engine's): most nodes have none,
+  // and the kinds ask for every node's.
+  const toolsAt = new Map<number, number[]>();
+  for (let e = 0; e < model.edgeKind.length; e++) {
+    if (model.edgeKind[e] !== 'recovers-with') continue;
+    const from = model.edgeSource[e]!;
+    const list = toolsAt.get(from);
+    if (list) list.push(model.edgeTarget[e]!);
+    else toolsAt.set(from, [model.edgeTarget[e]!]);
+  }
+
   const serviceNodes = services.map((i) => engine.nodes[i]!);
   return {
     engine,
@@ -395,6 +409,7 @@ export function scenarioView(
       const i = engine.index.get(id);
       return i === undefined ? id : engine.nodes[i]!.name;
     },
+    toolsOf: (node) => toolsAt.get(node) ?? NO_TOOLS,
     dependentsOf,
   };
 }

@@ -54,7 +54,7 @@ function identities(ctx: ScenarioView): IdentityNode[] {
   const recovers = new Map<number, IdentityNode['recovers']>();
   engine.nodes.forEach((g, i) => {
     if (g.kind !== 'group' || g.n < 2) return;
-    for (const t of engine.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
+    for (const t of ctx.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
   });
   const out: IdentityNode[] = [];
   for (const i of nodes) {

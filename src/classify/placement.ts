@@ -16,8 +16,8 @@ import type { BlindSpot, DomainSegment } from './types.js';
 
 /** The first value found at one of the paths, in order, in `a` then `b`. */
 function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyValue | undefined {
-  for (const p of paths) {
-    const segs = parsePath(p);
+  for (let i = 0; i < paths.length; i++) {
+    const segs = parsePath(paths[i]!);
     let v = walk(a, segs, 0);
     if (v !== undefined && v !== null) return v;
     v = walk(b, segs, 0);
@@ -260,15 +260,17 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
   let region: string | undefined;
   const zonesFromRegionProps: ScalarValue[] = [];
-  for (const raw of scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values) {
-    const v = norm(raw);
+  const regionValues = scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values;
+  for (let i = 0; i < regionValues.length; i++) {
+    const v = norm(regionValues[i]!);
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
   }
   region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
 
-  for (const span of rules.spans) {
+  for (let i = 0; i < rules.spans.length; i++) {
+    const span = rules.spans[i]!;
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
     if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
       if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };

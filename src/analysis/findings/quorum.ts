@@ -27,7 +27,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   });
   if (quorums.size === 0) return [];
   const byGroup = new Map<string, EventRef[]>();
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Quorum groups (k of n consensus) that fell below k.

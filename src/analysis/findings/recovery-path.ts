@@ -83,7 +83,8 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   });
   const findings: Finding[] = [];
   if (lone.length === 0) return findings;
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     // The machine's loss: one tool's own loss is running it again from there.
     const node = engine.nodes[event]!;
@@ -141,7 +142,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
       else byTool.set(t, [k]);
     }
   });
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Recovery tools (or tool groups) left stranded or down.

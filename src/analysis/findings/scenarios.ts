@@ -281,7 +281,8 @@ export function scenarioView(
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
   const store = new ScenarioStore();
-  for (const event of events) {
+  for (let ei = 0; ei < events.length; ei++) {
+    const event = events[ei]!;
     const hurt = engine.evaluate([event]);
     if (hurt.length === 0) continue;
     // Beyond the policy (info), explain only critical services: a region loss names every service.

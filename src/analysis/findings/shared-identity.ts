@@ -84,7 +84,8 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   // The in-policy events that take each identity down, in one pass over the scenarios (not one per identity).
   const shared = new Set(all.filter((x) => x.dependents.length >= 2 || x.recovers.length > 0).map((x) => x.node));
   const takenBy = new Map<number, EventRef[]>();
-  for (const s of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const s = ctx.singles[si]!;
     if (!ctx.inPolicy(s.events[0]!)) continue;
     for (let k = 0; k < s.size; k++) {
       const i = s.nodeAt(k);

@@ -29,7 +29,8 @@ function survivorsOf(all: readonly string[], lost: readonly string[]): string[] 
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     if (scenario.lostServices === 0) continue;
     const ev = scenario.events[0]!;
     const lost = servicesHit(ctx, scenario, undefined, STRANDED);

@@ -11,6 +11,12 @@ export interface ZoneInfo {
   unknown: boolean;
 }
 
+/** A node of the trie of domain paths: the path that ends here, and the next segments by name, then kind. */
+export interface PathNode {
+  path: DomainSegment[] | undefined;
+  next: Map<string, Map<string, PathNode>> | undefined;
+}
+
 export interface HostPlacement {
   placements: DomainSegment[][];
   scope?: Scope;
@@ -33,8 +39,8 @@ export interface Context {
   zoneMemo: Map<string, ZoneInfo>;
   /** Placements of hosts (runsOn), by URN. */
   hostMemo: Map<string, HostPlacement>;
-  /** One array per distinct domain path, shared by every resource placed there. */
-  paths: Map<string, DomainSegment[]>;
+  /** One array per distinct domain path, shared by every resource placed there (a trie by segment: name, then kind). */
+  paths: PathNode;
   passMemo: Map<string, string[]>;
   /** The resources that can fail (components). */
   failable: Set<ResourceRecord>;
@@ -117,7 +123,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     ),
     zoneMemo: new Map(),
     hostMemo: new Map(),
-    paths: new Map(),
+    paths: { path: undefined, next: undefined },
     passMemo: new Map(),
     failable: new Set(),
   };

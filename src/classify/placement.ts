@@ -26,13 +26,19 @@ function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyVa
   return undefined;
 }
 
+/** The one array of a domain path (the first met): found segment by segment, with no key string built per path. */
 export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
-  let key = '';
-  for (const seg of path) key += `${seg.kind}=${seg.name}/`;
-  const known = ctx.paths.get(key);
-  if (known) return known;
-  ctx.paths.set(key, path);
-  return path;
+  let node = ctx.paths;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const byName = (node.next ??= new Map());
+    let byKind = byName.get(seg.name);
+    if (!byKind) byName.set(seg.name, (byKind = new Map()));
+    let next = byKind.get(seg.kind);
+    if (!next) byKind.set(seg.kind, (next = { path: undefined, next: undefined }));
+    node = next;
+  }
+  return (node.path ??= path);
 }
 
 /** Packages by type (types are few and asked for per resource; bounded for a long-lived library process). */

@@ -278,12 +278,25 @@ export function scenarioView(
     return list;
   };
 
+  // The recovers-with tools of each node, from the model's edges in their order (the engine's): most nodes have none,
+  // and the kinds ask for every node's.
+  const toolsAt = new Map<number, number[]>();
+  for (let e = 0; e < model.edgeKind.length; e++) {
+    if (model.edgeKind[e] !== 'recovers-with') continue;
+    const from = model.edgeSource[e]!;
+    const list = toolsAt.get(from);
+    if (list) list.push(model.edgeTarget[e]!);
+    else toolsAt.set(from, [model.edgeTarget[e]!]);
+  }
+
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
   const store = new ScenarioStore();
   for (let ei = 0; ei < events.length; ei++) {
     const event = events[ei]!;
-    const hurt = engine.evaluate([event]);
+    // One array for the evaluation and the scenario (the engine only reads it).
+    const set = [event];
+    const hurt = engine.evaluate(set);
     if (hurt.length === 0) continue;
     // Beyond the policy (info), explain only critical services: a region loss names every service.
     const explainAll = inPolicy(event);
@@ -307,13 +320,13 @@ export function scenarioView(
         if (explainAll || node.critical) (paths ??= new Map()).set(i, engine.explain(i));
       } else if (node.kind === 'group') {
         store.addNotable(k, engine.lostMemberOf(i));
+        // Most groups recover with no tools: no list to ask the engine for.
+        if (!toolsAt.has(i)) continue;
         const tools = engine.lostToolsOf(i);
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
     }
-    singles.push(
-      new StoredScenario([event], store, start, hurt.length, first, store.notableSize - first, lostServices, paths ?? NONE, lostTools ?? NONE, table),
-    );
+    singles.push(new StoredScenario(set, store, start, hurt.length, first, store.notableSize - first, lostServices, paths ?? NONE, lostTools ?? NONE, table));
   }
 
   const live = (set: number[], hurt: number[]): Scenario => {
@@ -352,17 +365,6 @@ export function scenarioView(
     }
     return rank;
   };
-
-  // The recovers-with tools of each node, from the model's edges in their order (the engine's): most nodes have none,
-  // and the kinds ask for every node's.
-  const toolsAt = new Map<number, number[]>();
-  for (let e = 0; e < model.edgeKind.length; e++) {
-    if (model.edgeKind[e] !== 'recovers-with') continue;
-    const from = model.edgeSource[e]!;
-    const list = toolsAt.get(from);
-    if (list) list.push(model.edgeTarget[e]!);
-    else toolsAt.set(from, [model.edgeTarget[e]!]);
-  }
 
   const serviceNodes = services.map((i) => engine.nodes[i]!);
   return {

@@ -230,6 +230,11 @@ class StoredScenario implements Scenario {
 }
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+/** What scenarioView keeps of a hurt node: nothing (a component or domain), a service, a group (with tools). */
+const OTHER = 0;
+const SERVICE = 1;
+const GROUP = 2;
+const GROUP_WITH_TOOLS = 3;
 const NO_TOOLS: readonly number[] = [];
 
 /** The positions in `hurt` of services and groups, and how many services are stranded or down. */
@@ -289,6 +294,13 @@ export function scenarioView(
     else toolsAt.set(from, [model.edgeTarget[e]!]);
   }
 
+  // What the loop below keeps of a node, in one byte each: it looks at every hurt node of every scenario, most of
+  // them components, and a byte array is read without touching the node objects or the map of tools.
+  const notableKind = new Uint8Array(engine.nodes.length);
+  for (let i = 0; i < engine.nodes.length; i++) {
+    const kind = engine.nodes[i]!.kind;
+    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : toolsAt.has(i) ? GROUP_WITH_TOOLS : GROUP;
+  }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
   const store = new ScenarioStore();
@@ -310,18 +322,19 @@ export function scenarioView(
       const i = hurt[k]!;
       const code = engine.stateOf(i);
       store.add(i, code);
-      const node = engine.nodes[i]!;
       // Most hurt nodes are components and domains: nothing more to keep for them.
-      if (node.kind === 'component' || node.kind === 'domain') continue;
-      if (node.kind === 'service') {
+      const kind = notableKind[i]!;
+      if (kind === OTHER) continue;
+      if (kind === SERVICE) {
         store.addNotable(k, -1);
         if (code < STRANDED) continue;
         lostServices++;
-        if (explainAll || node.critical) (paths ??= new Map()).set(i, engine.explain(i));
-      } else if (node.kind === 'group') {
+        const node = engine.nodes[i]!;
+        if (explainAll || (node.kind === 'service' && node.critical)) (paths ??= new Map()).set(i, engine.explain(i));
+      } else {
         store.addNotable(k, engine.lostMemberOf(i));
         // Most groups recover with no tools: no list to ask the engine for.
-        if (!toolsAt.has(i)) continue;
+        if (kind !== GROUP_WITH_TOOLS) continue;
         const tools = engine.lostToolsOf(i);
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }

@@ -10,7 +10,7 @@ import { Engine, STRANDED } from './engine.js';
 import { KINDS } from './findings/index.js';
 import { scenarioView } from './findings/scenarios.js';
 import { minimalCutSets } from './cutsets.js';
-import { nodeCollector } from './describe.js';
+import { nodeCollector, type PlacementsOf } from './describe.js';
 import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type Policy, type ResultModel, type Severity } from './types.js';
 import { byText } from '../text.js';
@@ -75,7 +75,14 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   let availability: AvailabilityEstimate | undefined;
   if (options.availability && search) {
     const critical = new Set(criticalIdx);
-    const singles = view.singles.map((s) => ({ events: [...s.events], services: s.hurt.filter((i, k) => critical.has(i) && s.states[k]! >= STRANDED) }));
+    const singles = view.singles.map((s) => {
+      const services: number[] = [];
+      for (let j = 0; j < s.notableCount; j++) {
+        const k = s.notableAt(j);
+        if (critical.has(s.nodeAt(k)) && s.stateAt(k) >= STRANDED) services.push(s.nodeAt(k));
+      }
+      return { events: [...s.events], services };
+    });
     availability = estimateAvailability(engine, model, searchOrder, [...singles, ...search.sets], criticalIdx);
   }
 
@@ -97,28 +104,35 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   );
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
-  const { nodes, note } = nodeCollector(engine);
-  for (const f of findings) {
+  // Indexed loops: this runs once per analysis, before the compiler would make iterators of for-of cost nothing.
+  const { nodes, note } = nodeCollector(engine, placementsIn(model));
+  for (let x = 0; x < findings.length; x++) {
+    const f = findings[x]!;
     note(f.event.id);
-    f.evidence?.nodes.forEach(note);
-    for (const a of f.affected)
-      for (const s of a.path) {
+    if (f.evidence) noteAll(note, f.evidence.nodes);
+    for (let y = 0; y < f.affected.length; y++) {
+      const path = f.affected[y]!.path;
+      for (let z = 0; z < path.length; z++) {
+        const s = path[z]!;
         note(s.node);
         if (s.lostMember) note(s.lostMember);
       }
-    for (const g of f.stranded) {
+    }
+    for (let y = 0; y < f.stranded.length; y++) {
+      const g = f.stranded[y]!;
       note(g.group);
       if (g.lostMember) note(g.lostMember);
-      g.tools.forEach(note);
-      g.survivors.forEach(note);
+      noteAll(note, g.tools);
+      noteAll(note, g.survivors);
     }
   }
 
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) counts[f.severity]++;
+  for (let x = 0; x < findings.length; x++) counts[findings[x]!.severity]++;
   let components = 0;
   let domains = 0;
-  for (const n of engine.nodes) {
+  for (let x = 0; x < engine.nodes.length; x++) {
+    const n = engine.nodes[x]!;
     if (n.kind === 'component') components++;
     else if (n.kind === 'domain') domains++;
   }
@@ -162,6 +176,25 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     ...(availability ? { availability } : {}),
     ...(options.includeModel ? { model: resultModel(model) } : {}),
   };
+}
+
+/**
+ * The placed-in targets of each node from the model's edges, in edge order (the engine's placementsOf), read
+ * without a copy per node: the nodes of findings are tens of thousands of components.
+ */
+function placementsIn(model: Model): PlacementsOf {
+  const n = model.nodes.length;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < model.edgeKind.length; e++) if (model.edgeKind[e] === 'placed-in') start[model.edgeSource[e]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const data = new Int32Array(start[n]!);
+  for (let e = 0; e < model.edgeKind.length; e++) if (model.edgeKind[e] === 'placed-in') data[fill[model.edgeSource[e]!]!++] = model.edgeTarget[e]!;
+  return (i) => data.subarray(start[i]!, start[i + 1]!);
+}
+
+function noteAll(note: (id: string) => void, ids: readonly string[]): void {
+  for (let i = 0; i < ids.length; i++) note(ids[i]!);
 }
 
 /** The model as plain data: nodes in the model's order, edges as [source, target, kind]. */

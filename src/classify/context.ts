@@ -11,6 +11,12 @@ export interface ZoneInfo {
   unknown: boolean;
 }
 
+/** A node of the trie of domain paths: the path that ends here, and the next segments by name, then kind. */
+export interface PathNode {
+  path: DomainSegment[] | undefined;
+  next: Map<string, Map<string, PathNode>> | undefined;
+}
+
 export interface HostPlacement {
   placements: DomainSegment[][];
   scope?: Scope;
@@ -33,8 +39,8 @@ export interface Context {
   zoneMemo: Map<string, ZoneInfo>;
   /** Placements of hosts (runsOn), by URN. */
   hostMemo: Map<string, HostPlacement>;
-  /** One array per distinct domain path, shared by every resource placed there. */
-  paths: Map<string, DomainSegment[]>;
+  /** One array per distinct domain path, shared by every resource placed there (a trie by segment: name, then kind). */
+  paths: PathNode;
   passMemo: Map<string, string[]>;
   /** The resources that can fail (components). */
   failable: Set<ResourceRecord>;
@@ -59,7 +65,8 @@ export function stackKey(r: ResourceRecord): string {
 
 export function createContext(classifier: Classifier, inputs: StackInput[], records: ResourceRecord[]): Context {
   const byUrn = new Map<string, ResourceRecord>();
-  for (const r of records) byUrn.set(r.urn, r);
+  // Indexed loops over every record (no iterator objects before the loops are compiled).
+  for (let i = 0; i < records.length; i++) byUrn.set(records[i]!.urn, records[i]!);
   let byId: Map<string, ResourceRecord> | undefined;
   // One record per name, a list only for names several records share (no list per record).
   let byName: Map<string, ResourceRecord | ResourceRecord[]> | undefined;
@@ -71,14 +78,18 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     get byId() {
       if (!byId) {
         byId = new Map();
-        for (const r of records) if (r.id && r.custom) byId.set(r.id, r);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          if (r.id && r.custom) byId.set(r.id, r);
+        }
       }
       return byId;
     },
     named(name) {
       if (!byName) {
         byName = new Map();
-        for (const r of records) {
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
           const known = byName.get(r.name);
           if (known === undefined) byName.set(r.name, r);
           else if (Array.isArray(known)) known.push(r);
@@ -91,7 +102,8 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     get children() {
       if (!children) {
         children = new Map();
-        for (const r of records) {
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
           if (!r.parent) continue;
           const c = children.get(r.parent);
           if (c) c.push(r.urn);
@@ -111,7 +123,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     ),
     zoneMemo: new Map(),
     hostMemo: new Map(),
-    paths: new Map(),
+    paths: { path: undefined, next: undefined },
     passMemo: new Map(),
     failable: new Set(),
   };

@@ -67,7 +67,8 @@ export function resourceCoverage(inputs: StackInput[], classified: ClassifiedRes
   const counts: CoverageCounts = { resources: classified.length, modelled: 0, configOnly: 0, components: 0, unjudged: 0 };
   const list: UnjudgedResource[] = [];
   const pkgOf = (type: string): string => type.split(':')[0]!;
-  for (const c of classified) {
+  for (let i = 0; i < classified.length; i++) {
+    const c = classified[i]!;
     const r = c.record;
     let u: UnjudgedResource | undefined;
     if (!c.failable) {

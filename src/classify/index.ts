@@ -201,7 +201,8 @@ function classifyOne(
  */
 function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[] {
   const providers = new Map<string, { name: string; host?: string; identity: string }>();
-  for (const c of out) {
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
     const r = c.record;
     if (!c.failable || !r.provider || providers.has(r.provider)) continue;
     const runsOn = ctx.classifier.rulesFor(r.type, r).runsOn;

@@ -16,8 +16,8 @@ import type { BlindSpot, DomainSegment } from './types.js';
 
 /** The first value found at one of the paths, in order, in `a` then `b`. */
 function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyValue | undefined {
-  for (const p of paths) {
-    const segs = parsePath(p);
+  for (let i = 0; i < paths.length; i++) {
+    const segs = parsePath(paths[i]!);
     let v = walk(a, segs, 0);
     if (v !== undefined && v !== null) return v;
     v = walk(b, segs, 0);
@@ -26,13 +26,19 @@ function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyVa
   return undefined;
 }
 
+/** The one array of a domain path (the first met): found segment by segment, with no key string built per path. */
 export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
-  let key = '';
-  for (const seg of path) key += `${seg.kind}=${seg.name}/`;
-  const known = ctx.paths.get(key);
-  if (known) return known;
-  ctx.paths.set(key, path);
-  return path;
+  let node = ctx.paths;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const byName = (node.next ??= new Map());
+    let byKind = byName.get(seg.name);
+    if (!byKind) byName.set(seg.name, (byKind = new Map()));
+    let next = byKind.get(seg.kind);
+    if (!next) byKind.set(seg.kind, (next = { path: undefined, next: undefined }));
+    node = next;
+  }
+  return (node.path ??= path);
 }
 
 /** Packages by type (types are few and asked for per resource; bounded for a long-lived library process). */
@@ -260,15 +266,17 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
   let region: string | undefined;
   const zonesFromRegionProps: ScalarValue[] = [];
-  for (const raw of scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values) {
-    const v = norm(raw);
+  const regionValues = scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values;
+  for (let i = 0; i < regionValues.length; i++) {
+    const v = norm(regionValues[i]!);
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
   }
   region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
 
-  for (const span of rules.spans) {
+  for (let i = 0; i < rules.spans.length; i++) {
+    const span = rules.spans[i]!;
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
     if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
       if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };

@@ -50,7 +50,8 @@ function inScope(scope: RecoveryScope, c: ClassifiedResource, t: ClassifiedResou
 function stackDeployers(ctx: Context, resources: ClassifiedResource[], tools: ClassifiedResource[], blindSpots: BlindSpot[]): Deployers {
   const out: Deployers = new Map();
   let hostOf: Map<string, string> | undefined;
-  for (const c of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     const path = ctx.classifier.rulesFor(c.record.type, c.record).deploys;
     if (!path) continue;
     const named = elementsAt(c.record, path)[0];
@@ -214,7 +215,8 @@ export function inferLogins(
   const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string; from?: string }> = [];
   // Config-only resources that configure their host's login (the aws-auth ConfigMap of an EKS cluster).
   const hostLogins: Array<{ c: ClassifiedResource; login: LoginThrough & { host: { via: string[] } }; rule: string }> = [];
-  for (const c of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
     const login = rules.loginThrough;
     const holds = login !== undefined && (login.when ?? []).every((cond) => conditionHolds(c.record, cond));
@@ -264,7 +266,8 @@ export function inferLogins(
     hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rule})` });
   }
   if (hosts.size === 0) return [...added.values()];
-  for (const c of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     if (!c.failable || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
     // In no group (a Deployment's own pods are rescheduled by Kubernetes itself), only what operators recover by hand.
     const byHand = c.group ? undefined : ctx.classifier.rulesFor(c.record.type, c.record).operatorRecovery;
@@ -331,7 +334,8 @@ export function inferLocalImages(
     }
     return built;
   };
-  for (const c of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     if (!c.failable || c.external || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
     const spec = rules.localImages;

@@ -30,7 +30,10 @@ export function resolveRequirements(ctx: Context, resources: ClassifiedResource[
     if (!r || r.type === STACK_TYPE) return [];
     const result = new Set<string>();
     const next = r.custom || isProviderType(r.type) ? directDeps(r) : (ctx.children.get(urn) ?? []);
-    for (const d of next) for (const x of expand(d, seen)) result.add(x);
+    for (let i = 0; i < next.length; i++) {
+      const reached = expand(next[i]!, seen);
+      for (let j = 0; j < reached.length; j++) result.add(reached[j]!);
+    }
     const list = [...result];
     ctx.passMemo.set(urn, list);
     return list;
@@ -43,14 +46,20 @@ export function resolveRequirements(ctx: Context, resources: ClassifiedResource[
       if (d !== self) req.add(d);
       return;
     }
-    for (const x of expand(d, undefined)) if (x !== self) req.add(x);
+    const reached = expand(d, undefined);
+    for (let j = 0; j < reached.length; j++) if (reached[j] !== self) req.add(reached[j]!);
   };
-  for (const c of resources) {
+  // Indexed loops: this runs once per run, over every resource (no iterator objects before it is compiled).
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     if (!c.failable) continue;
     const r = c.record;
     const req = new Set<string>();
-    for (const d of r.dependencies) add(req, r.urn, d);
-    for (const key in r.propertyDependencies) for (const d of r.propertyDependencies[key]!) add(req, r.urn, d);
+    for (let j = 0; j < r.dependencies.length; j++) add(req, r.urn, r.dependencies[j]!);
+    for (const key in r.propertyDependencies) {
+      const deps = r.propertyDependencies[key]!;
+      for (let j = 0; j < deps.length; j++) add(req, r.urn, deps[j]!);
+    }
     if (r.provider) add(req, r.urn, r.provider);
     c.requires = req.size === 0 ? [] : [...req];
   }

@@ -299,7 +299,8 @@ export function buildModel(classification: Classification): Model {
     const n = members.length;
     // A group of one member is that component: it replaces nothing.
     if (n < 2) continue;
-    const q = members.map((m) => failable[m]!).find((m) => m.quorum !== undefined)?.quorum;
+    let q: (typeof failable)[number]['quorum'];
+    for (let j = 0; j < n && q === undefined; j++) q = failable[members[j]!]!.quorum;
     let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
     if (k > n) {
       const r = failable[members[0]!]!.record;
@@ -311,7 +312,7 @@ export function buildModel(classification: Classification): Model {
       k = n;
     }
     const node = b.addNode({ kind: 'group', id: groupId(name), name, service: failable[members[0]!]!.service, k, n, quorum: q !== undefined });
-    for (const m of members) groupAt[pos[m]!] = node;
+    for (let j = 0; j < n; j++) groupAt[pos[members[j]!]!] = node;
   }
 
   for (let i = 0; i < failable.length; i++) {
@@ -341,7 +342,7 @@ export function buildModel(classification: Classification): Model {
     if (c.external) node.external = { uses: c.externalUses ?? [] };
     const self = b.addNode(node);
     componentAt[pos[i]!] = self;
-    for (const p of c.placements) b.addEdge('placed-in', self, domainOf(p));
+    for (let j = 0; j < c.placements.length; j++) b.addEdge('placed-in', self, domainOf(c.placements[j]!));
     if (group >= 0) b.addEdge('member-of', self, group);
   }
 
@@ -353,15 +354,15 @@ export function buildModel(classification: Classification): Model {
     const c = failable[i]!;
     const self = componentAt[pos[i]!]!;
     const own = groupAt[pos[i]!]! >= 0 ? groupAt[pos[i]!]! : undefined;
-    for (const dep of c.requires) {
-      const t = target(dep);
+    for (let j = 0; j < c.requires.length; j++) {
+      const t = target(c.requires[j]!);
       if (t !== own) b.addEdge('requires', self, t);
     }
     // A lone component's recovers-with tools are what rebuilding it needs (nothing to fail over to): the engine
     // lets them change no state, recovery-path reads them.
     const from = own ?? self;
-    for (const tool of c.recoversWith) {
-      const t = target(tool);
+    for (let j = 0; j < c.recoversWith.length; j++) {
+      const t = target(c.recoversWith[j]!);
       if (t === from) continue;
       b.addEdge('recovers-with', from, t);
       if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[from]!.id} ${b.nodes[t]!.id}`);
@@ -391,7 +392,8 @@ export function buildModel(classification: Classification): Model {
   const explicitCritical = new Set<string>();
   const userFacing = new Set<string>();
   const internal = new Set<string>();
-  for (const c of failable) {
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
     if (c.critical === true) explicitCritical.add(c.service);
     if (c.external) continue;
     internal.add(c.service);
@@ -403,9 +405,11 @@ export function buildModel(classification: Classification): Model {
     const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
     const nodes = [...nodeSet];
     const requiredInside = new Set<number>();
-    for (const n of nodes) {
-      for (const s of membersOf.get(n) ?? [n]) {
-        b.forEachOut(s, (e) => {
+    for (let x = 0; x < nodes.length; x++) {
+      const n = nodes[x]!;
+      const members = membersOf.get(n);
+      for (let y = 0; y < (members ? members.length : 1); y++) {
+        b.forEachOut(members ? members[y]! : n, (e) => {
           const t = b.edgeTarget[e]!;
           if (b.edgeKind[e] === 'requires' && nodeSet.has(t) && t !== n) requiredInside.add(t);
         });

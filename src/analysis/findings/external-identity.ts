@@ -67,7 +67,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   engine.nodes.forEach((g, i) => {
     const group = g.kind === 'group' && g.n >= 2;
     if (!group && !(g.kind === 'component' && !g.external)) return;
-    for (const t of engine.toolsOf(i)) {
+    for (const t of ctx.toolsOf(i)) {
       const n = engine.nodes[t]!;
       if (n.kind !== 'component' || !n.external) continue;
       const list = groupsOf.get(t) ?? [];

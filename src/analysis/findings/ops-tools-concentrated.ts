@@ -44,7 +44,8 @@ function toolGroups(ctx: ScenarioView): ToolGroup[] {
   const out: ToolGroup[] = [];
   ctx.engine.nodes.forEach((n, i) => {
     if (n.kind !== 'group' || n.n < 2) return;
-    const all = ctx.engine.toolsOf(i);
+    const all = ctx.toolsOf(i);
+    if (all.length === 0) return;
     const external = all.filter((t) => externalToolLabel(ctx, t) !== undefined);
     const tools = all.filter((t) => !external.includes(t));
     if (tools.length > 0) out.push({ node: i, id: n.id, tools, external, dependents: ctx.dependentsOf(i) });

@@ -27,11 +27,17 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   });
   if (quorums.size === 0) return [];
   const byGroup = new Map<string, EventRef[]>();
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Quorum groups (k of n consensus) that fell below k.
-    const lostQuorums = scenario.hurt.flatMap((i, k) => (quorums.has(i) && scenario.states[k] === DOWN ? [engine.ids[i]!] : []));
+    const lostQuorums: string[] = [];
+    for (let j = 0; j < scenario.notableCount; j++) {
+      const k = scenario.notableAt(j);
+      const i = scenario.nodeAt(k);
+      if (quorums.has(i) && scenario.stateAt(k) === DOWN) lostQuorums.push(engine.ids[i]!);
+    }
     for (const g of lostQuorums.sort(byText)) {
       const ref = ctx.eventRef(event);
       if (ref.kind !== 'domain') continue; // one member failing alone is the single-point-of-failure finding

@@ -47,7 +47,7 @@ function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Se
   const all = new Set<number>();
   engine.nodes.forEach((n, i) => {
     if (n.kind !== 'group') return;
-    const tools = engine.toolsOf(i);
+    const tools = ctx.toolsOf(i);
     if (tools.length === 0) return;
     for (const t of tools) all.add(t);
     groups.push({ id: n.id, n: n.n, tools: tools.map((t) => engine.ids[t]!).sort(byText), dependents: ctx.dependentsOf(i) });
@@ -79,18 +79,19 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   const { engine } = ctx;
   const lone: number[] = [];
   engine.nodes.forEach((n, i) => {
-    if (n.kind === 'component' && n.group === undefined && engine.toolsOf(i).length > 0) lone.push(i);
+    if (n.kind === 'component' && n.group === undefined && ctx.toolsOf(i).length > 0) lone.push(i);
   });
   const findings: Finding[] = [];
   if (lone.length === 0) return findings;
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     // The machine's loss: one tool's own loss is running it again from there.
     const node = engine.nodes[event]!;
     if (node.kind !== 'domain' || node.domainKind !== WORKSTATION || !ctx.inPolicy(event)) continue;
     for (const c of lone) {
       if (scenario.stateOf(c) >= STRANDED) continue;
-      const lost = engine
+      const lost = ctx
         .toolsOf(c)
         .filter((t) => scenario.stateOf(t) >= STRANDED)
         .sort((a, b) => byText(engine.ids[a]!, engine.ids[b]!));
@@ -141,11 +142,17 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
       else byTool.set(t, [k]);
     }
   });
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
     if (!ctx.inPolicy(event)) continue;
     // Recovery tools (or tool groups) left stranded or down.
-    const lost = scenario.hurt.flatMap((i, k) => (recovery.tools.has(i) && scenario.states[k]! >= STRANDED ? [ctx.engine.ids[i]!] : [])).sort(byText);
+    const lost: string[] = [];
+    for (let k = 0; k < scenario.size; k++) {
+      const i = scenario.nodeAt(k);
+      if (recovery.tools.has(i) && scenario.stateAt(k) >= STRANDED) lost.push(ctx.engine.ids[i]!);
+    }
+    lost.sort(byText);
     if (lost.length === 0) continue;
     const hit = new Set<number>();
     for (const t of lost) for (const k of byTool.get(t) ?? []) hit.add(k);

@@ -15,10 +15,18 @@ import type { EventRef, Policy } from '../types.js';
 export interface Scenario {
   /** The events lost together (one for a single failure). */
   readonly events: readonly number[];
-  /** Nodes left not up, in the order the engine reached them. */
-  readonly hurt: readonly number[];
-  /** The state of each hurt node (parallel to `hurt`). */
-  readonly states: ArrayLike<StateCode>;
+  /** How many nodes it leaves not up. */
+  readonly size: number;
+  /** The k-th node it leaves not up (0 <= k < size), in the order the engine reached them. */
+  nodeAt(k: number): number;
+  /** The state of the k-th node it leaves not up. */
+  stateAt(k: number): StateCode;
+  /** How many of the nodes it leaves not up are services or groups (the kinds read little else). */
+  readonly notableCount: number;
+  /** The position k (for nodeAt and stateAt) of the j-th of its services and groups (0 <= j < notableCount), in order. */
+  notableAt(j: number): number;
+  /** How many services it leaves stranded or down. */
+  readonly lostServices: number;
   stateOf(node: number): StateCode;
   /**
    * The explanation path of a service left stranded or down. Single
@@ -72,61 +80,137 @@ export interface ScenarioView {
   groupOf(id: string): GroupInfo | undefined;
   /** A node's display name, by id. */
   nameOf(id: string): string;
+  /** The recovers-with tools of a node, as Engine.toolsOf lists them (one shared list per node: never change it). */
+  toolsOf(node: number): readonly number[];
   /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
 }
 
 /**
- * The states of one stored scenario at a time, by node: the kinds read the scenarios one after the other, so the
- * one read last is laid out here (its nodes stamped) instead of a map per scenario.
+ * What the single failures keep, for all of them in a few flat arrays (no arrays or maps per scenario for the
+ * garbage collector to copy): the hurt nodes and their states one scenario after the other, and the positions of
+ * the services and groups among them, with each group's first lost member.
+ */
+class ScenarioStore {
+  nodes: Int32Array = new Int32Array(1 << 12);
+  states: Uint8Array = new Uint8Array(1 << 12);
+  size = 0;
+  notable: Int32Array = new Int32Array(1 << 10);
+  lostMember: Int32Array = new Int32Array(1 << 10);
+  notableSize = 0;
+
+  add(node: number, state: StateCode): void {
+    if (this.size === this.nodes.length) {
+      this.nodes = grown(this.nodes);
+      const states = new Uint8Array(this.states.length * 2);
+      states.set(this.states);
+      this.states = states;
+    }
+    this.nodes[this.size] = node;
+    this.states[this.size++] = state;
+  }
+
+  addNotable(k: number, lostMember: number): void {
+    if (this.notableSize === this.notable.length) {
+      this.notable = grown(this.notable);
+      this.lostMember = grown(this.lostMember);
+    }
+    this.notable[this.notableSize] = k;
+    this.lostMember[this.notableSize++] = lostMember;
+  }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The states (and groups' first lost members) of one stored scenario at a time, by node: the kinds read the
+ * scenarios one after the other, so the one read last is laid out here (its nodes stamped) instead of a map per
+ * scenario.
  */
 class StateTable {
   readonly stamp: Int32Array;
   readonly state: Uint8Array;
+  readonly lostMember: Int32Array;
   current = 0;
   owner: StoredScenario | undefined;
 
   constructor(size: number) {
     this.stamp = new Int32Array(size);
     this.state = new Uint8Array(size);
+    this.lostMember = new Int32Array(size);
   }
 }
 
-/** Times a scenario is laid out in the table before it keeps a map of its own (it is read alternately with others). */
+/** Times a scenario is laid out in the table before it keeps maps of its own (it is read alternately with others). */
 const LOADS_BEFORE_MAP = 4;
 
-/** A single failure, kept: the hurt nodes with their states, the paths and the groups' losses. */
+/** A single failure, kept: where its hurt nodes and groups' losses sit in the store, its paths and lost tools. */
 class StoredScenario implements Scenario {
   private stateMap: Map<number, StateCode> | undefined;
+  private memberMap: Map<number, number> | undefined;
   private loads = 0;
 
   constructor(
     readonly events: readonly number[],
-    readonly hurt: readonly number[],
-    readonly states: ArrayLike<StateCode>,
+    private readonly store: ScenarioStore,
+    /** Its hurt nodes are store.nodes[start .. start + size), its services and groups store.notable[first .. first + notableCount). */
+    private readonly start: number,
+    readonly size: number,
+    private readonly first: number,
+    readonly notableCount: number,
+    readonly lostServices: number,
     private readonly paths: ReadonlyMap<number, PathStep[]>,
-    private readonly lostMembers: ReadonlyMap<number, number>,
     private readonly lostTools: ReadonlyMap<number, number[]>,
     private readonly table: StateTable,
   ) {}
 
-  stateOf(node: number): StateCode {
-    if (this.stateMap) return this.stateMap.get(node) ?? UP;
+  nodeAt(k: number): number {
+    return this.store.nodes[this.start + k]!;
+  }
+
+  stateAt(k: number): StateCode {
+    return this.store.states[this.start + k]! as StateCode;
+  }
+
+  notableAt(j: number): number {
+    return this.store.notable[this.first + j]!;
+  }
+
+  /** Lays the scenario out in the table, or (read alternately with others) in maps of its own: false for maps. */
+  private load(): boolean {
+    if (this.stateMap) return false;
     const t = this.table;
-    if (t.owner !== this) {
-      if (++this.loads > LOADS_BEFORE_MAP) {
-        this.stateMap = new Map();
-        this.hurt.forEach((n, i) => this.stateMap!.set(n, this.states[i]!));
-        return this.stateMap.get(node) ?? UP;
-      }
-      const stamp = ++t.current;
-      for (let k = 0; k < this.hurt.length; k++) {
-        const n = this.hurt[k]!;
-        t.stamp[n] = stamp;
-        t.state[n] = this.states[k]!;
-      }
-      t.owner = this;
+    if (t.owner === this) return true;
+    const { nodes, states, lostMember } = this.store;
+    const end = this.start + this.size;
+    if (++this.loads > LOADS_BEFORE_MAP) {
+      const stateMap = new Map<number, StateCode>();
+      for (let x = this.start; x < end; x++) stateMap.set(nodes[x]!, states[x]! as StateCode);
+      const memberMap = new Map<number, number>();
+      for (let j = this.first; j < this.first + this.notableCount; j++) memberMap.set(nodes[this.start + this.store.notable[j]!]!, lostMember[j]!);
+      this.stateMap = stateMap;
+      this.memberMap = memberMap;
+      return false;
     }
+    const stamp = ++t.current;
+    for (let x = this.start; x < end; x++) {
+      const n = nodes[x]!;
+      t.stamp[n] = stamp;
+      t.state[n] = states[x]!;
+      t.lostMember[n] = -1;
+    }
+    for (let j = this.first; j < this.first + this.notableCount; j++) t.lostMember[nodes[this.start + this.store.notable[j]!]!] = lostMember[j]!;
+    t.owner = this;
+    return true;
+  }
+
+  stateOf(node: number): StateCode {
+    if (!this.load()) return this.stateMap!.get(node) ?? UP;
+    const t = this.table;
     return t.stamp[node] === t.current ? (t.state[node] as StateCode) : UP;
   }
 
@@ -135,7 +219,9 @@ class StoredScenario implements Scenario {
   }
 
   lostMemberOf(group: number): number {
-    return this.lostMembers.get(group) ?? -1;
+    if (!this.load()) return this.memberMap!.get(group) ?? -1;
+    const t = this.table;
+    return t.stamp[group] === t.current ? t.lostMember[group]! : -1;
   }
 
   lostToolsOf(group: number): number[] {
@@ -144,6 +230,26 @@ class StoredScenario implements Scenario {
 }
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+/** What scenarioView keeps of a hurt node: nothing (a component or domain), a service, a group (with tools). */
+const OTHER = 0;
+const SERVICE = 1;
+const GROUP = 2;
+const GROUP_WITH_TOOLS = 3;
+const NO_TOOLS: readonly number[] = [];
+
+/** The positions in `hurt` of services and groups, and how many services are stranded or down. */
+function notableOf(engine: Engine, hurt: readonly number[], states: readonly StateCode[]): { notable: number[]; lostServices: number } {
+  const notable: number[] = [];
+  let lostServices = 0;
+  for (let k = 0; k < hurt.length; k++) {
+    const kind = engine.nodes[hurt[k]!]!.kind;
+    if (kind === 'service' || kind === 'group') {
+      notable.push(k);
+      if (kind === 'service' && states[k]! >= STRANDED) lostServices++;
+    }
+  }
+  return { notable, lostServices };
+}
 
 /** Runs every event once and keeps what the finding kinds read. */
 export function scenarioView(
@@ -177,47 +283,87 @@ export function scenarioView(
     return list;
   };
 
+  // The recovers-with tools of each node, from the model's edges in their order (the engine's): most nodes have none,
+  // and the kinds ask for every node's.
+  const toolsAt = new Map<number, number[]>();
+  for (let e = 0; e < model.edgeKind.length; e++) {
+    if (model.edgeKind[e] !== 'recovers-with') continue;
+    const from = model.edgeSource[e]!;
+    const list = toolsAt.get(from);
+    if (list) list.push(model.edgeTarget[e]!);
+    else toolsAt.set(from, [model.edgeTarget[e]!]);
+  }
+
+  // What the loop below keeps of a node, in one byte each: it looks at every hurt node of every scenario, most of
+  // them components, and a byte array is read without touching the node objects or the map of tools.
+  const notableKind = new Uint8Array(engine.nodes.length);
+  for (let i = 0; i < engine.nodes.length; i++) {
+    const kind = engine.nodes[i]!.kind;
+    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : toolsAt.has(i) ? GROUP_WITH_TOOLS : GROUP;
+  }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
-  for (const event of events) {
-    const hurt = engine.evaluate([event]);
+  const store = new ScenarioStore();
+  for (let ei = 0; ei < events.length; ei++) {
+    const event = events[ei]!;
+    // One array for the evaluation and the scenario (the engine only reads it).
+    const set = [event];
+    const hurt = engine.evaluate(set);
     if (hurt.length === 0) continue;
     // Beyond the policy (info), explain only critical services: a region loss names every service.
     const explainAll = inPolicy(event);
-    const codes = new Uint8Array(hurt.length) as unknown as StateCode[];
-    // Most scenarios hurt no service or group: they share the empty maps.
+    const start = store.size;
+    const first = store.notableSize;
+    // Most scenarios hurt no service or group with tools lost: they share the empty maps.
     let paths: Map<number, PathStep[]> | undefined;
-    let lostMembers: Map<number, number> | undefined;
     let lostTools: Map<number, number[]> | undefined;
+    let lostServices = 0;
     for (let k = 0; k < hurt.length; k++) {
       const i = hurt[k]!;
       const code = engine.stateOf(i);
-      codes[k] = code;
-      const kind = engine.nodes[i]!.kind;
+      store.add(i, code);
       // Most hurt nodes are components and domains: nothing more to keep for them.
-      if (kind === 'component' || kind === 'domain') continue;
-      const node = engine.nodes[i]!;
-      if (node.kind === 'service' && code >= STRANDED && (explainAll || node.critical)) {
-        (paths ??= new Map()).set(i, engine.explain(i));
-      } else if (node.kind === 'group') {
-        const lost = engine.lostMemberOf(i);
-        if (lost >= 0) (lostMembers ??= new Map()).set(i, lost);
+      const kind = notableKind[i]!;
+      if (kind === OTHER) continue;
+      if (kind === SERVICE) {
+        store.addNotable(k, -1);
+        if (code < STRANDED) continue;
+        lostServices++;
+        const node = engine.nodes[i]!;
+        if (explainAll || (node.kind === 'service' && node.critical)) (paths ??= new Map()).set(i, engine.explain(i));
+      } else {
+        store.addNotable(k, engine.lostMemberOf(i));
+        // Most groups recover with no tools: no list to ask the engine for.
+        if (kind !== GROUP_WITH_TOOLS) continue;
         const tools = engine.lostToolsOf(i);
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
     }
-    singles.push(new StoredScenario([event], hurt, codes, paths ?? NONE, lostMembers ?? NONE, lostTools ?? NONE, table));
+    singles.push(new StoredScenario(set, store, start, hurt.length, first, store.notableSize - first, lostServices, paths ?? NONE, lostTools ?? NONE, table));
   }
 
-  const live = (set: number[], hurt: number[]): Scenario => ({
-    events: set,
-    hurt,
-    states: hurt.map((i) => engine.stateOf(i)),
-    stateOf: (node) => engine.stateOf(node),
-    explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
-    lostMemberOf: (group) => engine.lostMemberOf(group),
-    lostToolsOf: (group) => engine.lostToolsOf(group),
-  });
+  const live = (set: number[], hurt: number[]): Scenario => {
+    const states = hurt.map((i) => engine.stateOf(i));
+    let counted: { notable: number[]; lostServices: number } | undefined;
+    const notable = () => (counted ??= notableOf(engine, hurt, states));
+    return {
+      events: set,
+      size: hurt.length,
+      nodeAt: (k) => hurt[k]!,
+      stateAt: (k) => states[k]!,
+      get notableCount() {
+        return notable().notable.length;
+      },
+      notableAt: (j) => notable().notable[j]!,
+      get lostServices() {
+        return notable().lostServices;
+      },
+      stateOf: (node) => engine.stateOf(node),
+      explain: (service) => (engine.stateOf(service) >= STRANDED ? engine.explain(service) : []),
+      lostMemberOf: (group) => engine.lostMemberOf(group),
+      lostToolsOf: (group) => engine.lostToolsOf(group),
+    };
+  };
 
   // The largest rank a service tolerates, by name (asked per finding and service): looked up once each.
   const toleratedRank = new Map<string, number>();
@@ -279,6 +425,7 @@ export function scenarioView(
       const i = engine.index.get(id);
       return i === undefined ? id : engine.nodes[i]!.name;
     },
+    toolsOf: (node) => toolsAt.get(node) ?? NO_TOOLS,
     dependentsOf,
   };
 }

@@ -54,7 +54,7 @@ function identities(ctx: ScenarioView): IdentityNode[] {
   const recovers = new Map<number, IdentityNode['recovers']>();
   engine.nodes.forEach((g, i) => {
     if (g.kind !== 'group' || g.n < 2) return;
-    for (const t of engine.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
+    for (const t of ctx.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
   });
   const out: IdentityNode[] = [];
   for (const i of nodes) {
@@ -82,16 +82,25 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   const all = identities(ctx);
   if (all.length === 0) return findings;
   // The in-policy events that take each identity down, in one pass over the scenarios (not one per identity).
-  const shared = new Set(all.filter((x) => x.dependents.length >= 2 || x.recovers.length > 0).map((x) => x.node));
+  // A flag per node: every hurt node of every scenario is asked about.
+  const shared = new Uint8Array(ctx.engine.size);
+  let sharedCount = 0;
+  for (const x of all) {
+    if (x.dependents.length < 2 && x.recovers.length === 0) continue;
+    shared[x.node] = 1;
+    sharedCount++;
+  }
   const takenBy = new Map<number, EventRef[]>();
-  for (const s of ctx.singles) {
+  for (let si = 0; si < (sharedCount > 0 ? ctx.singles.length : 0); si++) {
+    const s = ctx.singles[si]!;
     if (!ctx.inPolicy(s.events[0]!)) continue;
-    s.hurt.forEach((i, k) => {
-      if (!shared.has(i) || s.states[k]! < STRANDED) return;
+    for (let k = 0; k < s.size; k++) {
+      const i = s.nodeAt(k);
+      if (shared[i] !== 1 || s.stateAt(k) < STRANDED) continue;
       const list = takenBy.get(i);
       if (list) list.push(ctx.eventRef(s.events[0]!));
       else takenBy.set(i, [ctx.eventRef(s.events[0]!)]);
-    });
+    }
   }
   for (const identity of all) {
     const users = identity.dependents.length >= 2;

@@ -58,7 +58,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         event,
         inPolicy,
         blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
-        affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+        affected: lost,
         stranded: [],
         evidence: { nodes: refs.map((r) => r.id), events: refs },
         locations: cut.events.flatMap((e) => ctx.locationsOf(e)),

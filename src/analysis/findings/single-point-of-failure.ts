@@ -29,10 +29,11 @@ function survivorsOf(all: readonly string[], lost: readonly string[]): string[] 
 
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const findings: Finding[] = [];
-  for (const scenario of ctx.singles) {
+  for (let si = 0; si < ctx.singles.length; si++) {
+    const scenario = ctx.singles[si]!;
+    if (scenario.lostServices === 0) continue;
     const ev = scenario.events[0]!;
-    const lost = servicesHit(ctx, scenario).filter((s) => s.stateCode >= STRANDED);
-    if (lost.length === 0) continue;
+    const lost = servicesHit(ctx, scenario, undefined, STRANDED);
     const critical = lost.filter((s) => s.critical);
     const event = ctx.eventRef(ev);
     // Each service's own policy (topology file) or the run's: in policy if it is for some service hurt.
@@ -58,7 +59,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         event,
         inPolicy,
         blastRadius: { services: lost.length, ofServices: ctx.totalServices, critical: critical.length, ofCritical: ctx.totalCritical },
-        affected: lost.map(({ service, critical: c, state, path }) => ({ service, critical: c, state, path })),
+        affected: lost,
         stranded: strandedGroups(ctx, scenario),
         locations: ctx.locationsOf(ev),
       }),

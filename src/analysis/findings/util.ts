@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { byText } from '../../text.js';
-import { DOWN, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from '../engine.js';
+import { DEGRADED, DOWN, STATE_NAMES, STRANDED, UP, type ServiceState, type StateCode } from '../engine.js';
+import type { AffectedService } from '../types.js';
 import type { Scenario, ScenarioView } from './scenarios.js';
 
 /** Templates split once at their placeholders: text, name, text, name, ..., text (the kinds' few constant templates). */
@@ -51,27 +52,33 @@ export function lostEffect(lost: Array<{ service: string; state: string }>, word
     .join(' and ');
 }
 
-/** A service a scenario hurts. */
-export interface ServiceHit {
-  service: string;
-  critical: boolean;
-  state: ServiceState;
-  stateCode: StateCode;
-  path: PathStep[];
+/** A service a scenario hurts: a finding's `affected` entry as it is. */
+export type ServiceHit = AffectedService;
+
+/** The state code of a state name (the order of STATE_NAMES). */
+function codeOf(state: ServiceState): StateCode {
+  return state === 'down' ? DOWN : state === 'stranded' ? STRANDED : state === 'degraded' ? DEGRADED : UP;
 }
 
-/** The services of a scenario (its hurt ones, or those given), with their states and paths: worst first, then by name. */
-export function servicesHit(view: ScenarioView, scenario: Scenario, services?: readonly number[]): ServiceHit[] {
+/**
+ * The services of a scenario (its hurt ones, or those given), with their states and paths: worst first, then by
+ * name; only those at least in state `least` (all of them by default).
+ */
+export function servicesHit(view: ScenarioView, scenario: Scenario, services?: readonly number[], least: StateCode = UP): ServiceHit[] {
   const hits: ServiceHit[] = [];
-  const list = services ?? scenario.hurt;
-  for (let k = 0; k < list.length; k++) {
-    const i = list[k]!;
-    const node = view.engine.nodes[i]!;
-    if (node.kind !== 'service') continue;
-    const code = services ? scenario.stateOf(i) : scenario.states[k]!;
-    hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], stateCode: code, path: code >= STRANDED ? scenario.explain(i) : [] });
-  }
-  return hits.sort((a, b) => b.stateCode - a.stateCode || byText(a.service, b.service));
+  const nodes = view.engine.nodes;
+  const hit = (i: number, code: StateCode): void => {
+    const node = nodes[i]!;
+    if (node.kind !== 'service' || code < least) return;
+    hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], path: code >= STRANDED ? scenario.explain(i) : [] });
+  };
+  if (services) for (const i of services) hit(i, scenario.stateOf(i));
+  else
+    for (let j = 0; j < scenario.notableCount; j++) {
+      const k = scenario.notableAt(j);
+      hit(scenario.nodeAt(k), scenario.stateAt(k));
+    }
+  return hits.sort((a, b) => codeOf(b.state) - codeOf(a.state) || byText(a.service, b.service));
 }
 
 /** A replica group alive on paper that cannot take over: its recovery tools are lost. */
@@ -87,22 +94,22 @@ export interface StrandedGroup {
 export function strandedGroups(view: ScenarioView, scenario: Scenario): StrandedGroup[] {
   const { engine } = view;
   const out: StrandedGroup[] = [];
-  scenario.hurt.forEach((i, k) => {
-    if (engine.nodes[i]!.kind !== 'group' || scenario.states[k] !== STRANDED) return;
+  for (let j = 0; j < scenario.notableCount; j++) {
+    const k = scenario.notableAt(j);
+    const i = scenario.nodeAt(k);
+    if (scenario.stateAt(k) !== STRANDED || engine.nodes[i]!.kind !== 'group') continue;
     const lost = scenario.lostMemberOf(i);
-    out.push({
-      group: engine.ids[i]!,
-      ...(lost >= 0 ? { lostMember: engine.ids[lost]! } : {}),
-      survivors: engine
-        .componentsOf(i)
-        .filter((m) => scenario.stateOf(m) < DOWN)
-        .map((m) => engine.ids[m]!),
-      tools: scenario
-        .lostToolsOf(i)
-        .map((t) => engine.ids[t]!)
-        .sort(byText),
-    });
-  });
+    const group = engine.ids[i]!;
+    const survivors = engine
+      .componentsOf(i)
+      .filter((m) => scenario.stateOf(m) < DOWN)
+      .map((m) => engine.ids[m]!);
+    const tools = scenario
+      .lostToolsOf(i)
+      .map((t) => engine.ids[t]!)
+      .sort(byText);
+    out.push(lost >= 0 ? { group, lostMember: engine.ids[lost]!, survivors, tools } : { group, survivors, tools });
+  }
   return out.sort((a, b) => byText(a.group, b.group));
 }
 

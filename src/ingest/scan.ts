@@ -74,6 +74,8 @@ export async function scanState(
   const chunkBytes = options.chunkBytes ?? 8 * 2 ** 20;
   const batchBytes = options.batchBytes ?? 2 * 2 ** 20;
   let win: Buffer = Buffer.alloc(0);
+  let winBuffer = win; // the whole buffer win is a view of
+  let spare = win; // the previous window's buffer, to read into next
   let winStart = 0; // file offset of win[0]
   let eof = false;
   let i = 0; // index into win of the next byte to look at
@@ -124,11 +126,16 @@ export async function scanState(
     if (elemStart >= 0) keep = Math.min(keep, elemStart);
     if (batchStart >= 0) keep = Math.min(keep, batchStart);
     const rest = win.length - keep;
-    const next = Buffer.allocUnsafe(rest + chunkBytes);
+    const need = rest + chunkBytes;
+    // The window before this one is free again (batches and header bytes are copies): reading into memory already
+    // touched costs a fifth of reading into fresh pages, which the system must zero first.
+    const next = spare.length >= need ? spare : Buffer.allocUnsafe(Math.max(need, 2 * chunkBytes));
     win.copy(next, 0, keep);
-    const n = read(next.subarray(rest));
+    const n = read(next.subarray(rest, need));
     if (n === 0) eof = true;
     const shift = keep;
+    spare = winBuffer;
+    winBuffer = next;
     win = next.subarray(0, rest + n);
     winStart += shift;
     i -= shift;

@@ -16,7 +16,7 @@ import {
   type StackInput,
   type Topology,
 } from '../index.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, visible } from '../errors.js';
 import {
   EXIT_FINDINGS,
   EXIT_OK,
@@ -68,7 +68,7 @@ async function prepare(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Comman
 
 async function analyzeInputs(io: Io, run: Run, flags: AnalyzeFlags): Promise<{ result: AnalysisResult; loaded: StackInput[] }> {
   const { inputs, topology } = run;
-  progress(io, `firebreak: reading ${inputs.join(', ')}...`);
+  progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   progress(io, `firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);

@@ -14,7 +14,7 @@ import {
   type DocumentKind,
   type Documents,
 } from '../index.js';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import {
   EXIT_FINDINGS,
   EXIT_OK,
@@ -92,7 +92,7 @@ interface PlanFlags extends AnalyzeFlags {
 async function runPlan(io: Io, specs: string[], flags: PlanFlags): Promise<number> {
   const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
-  progress(io, `firebreak: reading ${inputs.join(', ')}...`);
+  progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   // Every property is kept: --apply writes the resources back out.
   const loaded = await loadInputs(inputs, loadOptions(io, flags));
   const topology = topologyFor(io, flags, inputs);

@@ -17,7 +17,7 @@ import {
   type Severity,
   type Topology,
 } from '../index.js';
-import { UsageError } from '../errors.js';
+import { UsageError, visible } from '../errors.js';
 import { resolvePath, type Io } from './io.js';
 
 export const EXIT_OK = 0;
@@ -240,6 +240,10 @@ export function loadOptions(
   const home = pulumiHome(io.env);
   return {
     ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
+    // Several inputs (an organisation's exports): which one is being read, on a terminal.
+    onInput: (spec, k, n) => {
+      if (n > 1) progress(io, `firebreak: reading ${visible(spec)} (${k + 1} of ${n})...`);
+    },
     readStdin: () => readStdinOnce(io),
     ...(keepProperties ? { keepProperties } : {}),
     ...(stack ? { stack } : {}),

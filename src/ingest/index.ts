@@ -50,6 +50,8 @@ export interface LoadOptions {
   streamBatchBytes?: number;
   /** The worker threads of one loadInputs call (internal). */
   pool?: StreamPool;
+  /** Called before each input (a spec as given) is read, with its position among them: for progress lines. */
+  onInput?: (spec: string, index: number, count: number) => void;
 }
 
 async function readAllStdin(): Promise<string> {
@@ -297,7 +299,10 @@ async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]
   // state files side by side was measured slower (1M resources in ten files, 2 threads: ingest 22 s against
   // 15 s one file at a time): it only holds more batches in memory and gives the collector more to do.
   const loaded = [];
-  for (const spec of specs) loaded.push(...(await loadSpec(spec, opts)));
+  for (let k = 0; k < specs.length; k++) {
+    options.onInput?.(specs[k]!, k, specs.length);
+    loaded.push(...(await loadSpec(specs[k]!, opts)));
+  }
   const out = loaded.map((l) => l.input);
   if (options.keepProperties) {
     // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli, tempFile } from '../helpers/cli.js';
 
@@ -122,5 +124,26 @@ describe('secrets never reach any output', () => {
       const r = await runCli(['analyze', twoZones, '--format', format]);
       expect(r.stdout + r.stderr).not.toContain('hunter2');
     }
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('names each input as it is read when there are several, escaped, and clears the line before the report', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-progress-'));
+    const odd = path.join(dir, 'odd\u001b[31mname.json');
+    copyFileSync(twoZones, odd);
+    const r = await runCli(['analyze', twoZones, odd, '--format', 'json', '--fail-on', 'none'], { stderrIsTTY: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`firebreak: reading ${twoZones} (1 of 2)...`);
+    expect(r.stderr).toMatch(/firebreak: reading \S*odd\\x1b\[31mname\.json \(2 of 2\)\.\.\./);
+    // The only escape sequences are firebreak's own line clearing: none comes from the file name.
+    expect(r.stderr.replaceAll('\r\u001b[2K', '')).not.toContain('\u001b');
+    expect(r.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect(JSON.parse(r.stdout).summary.resources).toBeGreaterThan(0);
+    // One input: the one line as before; no terminal: no progress at all.
+    const one = await runCli(['analyze', twoZones, '--format', 'json', '--fail-on', 'none'], { stderrIsTTY: true });
+    expect(one.stderr).not.toContain('(1 of 1)');
+    const quiet = await runCli(['analyze', twoZones, odd, '--format', 'json', '--fail-on', 'none']);
+    expect(quiet.stderr).toBe('');
   });
 });

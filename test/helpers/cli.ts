@@ -26,6 +26,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** The working directory (default: the repository). */
   cwd?: string;
+  /** Standard error is a terminal (progress lines are written); default false. */
+  stderrIsTTY?: boolean;
 }
 
 /** `firebreak ARGS` in-process, from the source: its exit code and what it wrote (no terminal, NO_COLOR=1 unless env says otherwise). */
@@ -39,7 +41,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? repoRoot,
     stdoutIsTTY: false,
-    stderrIsTTY: false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
     stdinIsPiped: options.input !== undefined,
   };
   const code = await run(args, io);

@@ -10,18 +10,15 @@ export function eventRefOf(engine: Engine, i: number): EventRef {
   return { id: node.id, kind: 'component', name: node.name, what: node.kind };
 }
 
-/** The domains a component is placed in (node indices), by node. */
-export type PlacementsOf = (i: number) => ArrayLike<number>;
-
-/** What reports need to name a node (docs/json.md, `nodes`). `placementsOf` defaults to the engine's. */
-export function nodeInfoOf(engine: Engine, i: number, placementsOf?: PlacementsOf): NodeInfo {
+/** What reports need to name a node (docs/json.md, `nodes`). */
+export function nodeInfoOf(engine: Engine, i: number): NodeInfo {
   const n = engine.nodes[i]!;
   switch (n.kind) {
     case 'domain':
       return { kind: 'domain', name: n.path, domainKind: n.domainKind };
     case 'component': {
       const placedIn: string[] = [];
-      const domains = placementsOf ? placementsOf(i) : engine.placementsOf(i);
+      const domains = engine.placementsView(i);
       for (let k = 0; k < domains.length; k++) {
         const p = engine.nodes[domains[k]!]!;
         if (p.kind === 'domain') placedIn.push(p.path);
@@ -38,7 +35,7 @@ export function nodeInfoOf(engine: Engine, i: number, placementsOf?: PlacementsO
 }
 
 /** A collector of node infos by id, in the order first noted (a plain object, so JSON keeps that order). */
-export function nodeCollector(engine: Engine, placementsOf?: PlacementsOf): { nodes: Record<string, NodeInfo>; note(id: string): void } {
+export function nodeCollector(engine: Engine): { nodes: Record<string, NodeInfo>; note(id: string): void } {
   const nodes = Object.create(null) as Record<string, NodeInfo>;
   // Ids are noted many times over: one lookup of the node, then a flag per node answers "seen?" (ids of no node
   // add nothing however often they come).
@@ -49,7 +46,7 @@ export function nodeCollector(engine: Engine, placementsOf?: PlacementsOf): { no
       const i = engine.index.get(id);
       if (i === undefined || seen[i] === 1) return;
       seen[i] = 1;
-      nodes[id] = nodeInfoOf(engine, i, placementsOf);
+      nodes[id] = nodeInfoOf(engine, i);
     },
   };
 }

@@ -659,6 +659,11 @@ export class Engine {
   }
 
   placementsOf(i: number): number[] {
-    return Array.from(this.placements.data.subarray(this.placements.start[i]!, this.placements.start[i + 1]!));
+    return Array.from(this.placementsView(i));
+  }
+
+  /** The domains node i is placed in, as a view of the engine's own table (no copy: never change it). */
+  placementsView(i: number): Int32Array {
+    return this.placements.data.subarray(this.placements.start[i]!, this.placements.start[i + 1]!);
   }
 }

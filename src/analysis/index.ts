@@ -10,7 +10,7 @@ import { Engine, STRANDED } from './engine.js';
 import { KINDS } from './findings/index.js';
 import { scenarioView } from './findings/scenarios.js';
 import { minimalCutSets } from './cutsets.js';
-import { nodeCollector, type PlacementsOf } from './describe.js';
+import { nodeCollector } from './describe.js';
 import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type Policy, type ResultModel, type Severity } from './types.js';
 import { byText } from '../text.js';
@@ -105,7 +105,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
   // Indexed loops: this runs once per analysis, before the compiler would make iterators of for-of cost nothing.
-  const { nodes, note } = nodeCollector(engine, placementsIn(model));
+  const { nodes, note } = nodeCollector(engine);
   for (let x = 0; x < findings.length; x++) {
     const f = findings[x]!;
     note(f.event.id);
@@ -176,21 +176,6 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     ...(availability ? { availability } : {}),
     ...(options.includeModel ? { model: resultModel(model) } : {}),
   };
-}
-
-/**
- * The placed-in targets of each node from the model's edges, in edge order (the engine's placementsOf), read
- * without a copy per node: the nodes of findings are tens of thousands of components.
- */
-function placementsIn(model: Model): PlacementsOf {
-  const n = model.nodes.length;
-  const start = new Int32Array(n + 1);
-  for (let e = 0; e < model.edgeKind.length; e++) if (model.edgeKind[e] === 'placed-in') start[model.edgeSource[e]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, n);
-  const data = new Int32Array(start[n]!);
-  for (let e = 0; e < model.edgeKind.length; e++) if (model.edgeKind[e] === 'placed-in') data[fill[model.edgeSource[e]!]!++] = model.edgeTarget[e]!;
-  return (i) => data.subarray(start[i]!, start[i + 1]!);
 }
 
 function noteAll(note: (id: string) => void, ids: readonly string[]): void {

@@ -605,7 +605,12 @@ export class Engine {
 
   /** The recovers-with tools of group i (of a lone component: what rebuilding it needs). */
   toolsOf(i: number): number[] {
-    return Array.from(this.toolsOut.data.subarray(this.toolsOut.start[i]!, this.toolsOut.start[i + 1]!));
+    return Array.from(this.toolsView(i));
+  }
+
+  /** toolsOf as a view of the engine's own table (no copy: never change it). */
+  toolsView(i: number): Int32Array {
+    return this.toolsOut.data.subarray(this.toolsOut.start[i]!, this.toolsOut.start[i + 1]!);
   }
 
   /** The recovers-with tools of group i that are unusable (stranded or down) in the last scenario. */

@@ -283,23 +283,25 @@ export function scenarioView(
     return list;
   };
 
-  // The recovers-with tools of each node, from the model's edges in their order (the engine's): most nodes have none,
-  // and the kinds ask for every node's.
+  // The recovers-with tools of each node as a list, made once for the nodes that have any (most have none, and the
+  // kinds ask for every node's).
   const toolsAt = new Map<number, number[]>();
-  for (let e = 0; e < model.edgeKind.length; e++) {
-    if (model.edgeKind[e] !== 'recovers-with') continue;
-    const from = model.edgeSource[e]!;
-    const list = toolsAt.get(from);
-    if (list) list.push(model.edgeTarget[e]!);
-    else toolsAt.set(from, [model.edgeTarget[e]!]);
-  }
+  const toolsOf = (node: number): readonly number[] => {
+    let list = toolsAt.get(node);
+    if (list === undefined) {
+      const view = engine.toolsView(node);
+      if (view.length === 0) return NO_TOOLS;
+      toolsAt.set(node, (list = Array.from(view)));
+    }
+    return list;
+  };
 
   // What the loop below keeps of a node, in one byte each: it looks at every hurt node of every scenario, most of
   // them components, and a byte array is read without touching the node objects or the map of tools.
   const notableKind = new Uint8Array(engine.nodes.length);
   for (let i = 0; i < engine.nodes.length; i++) {
     const kind = engine.nodes[i]!.kind;
-    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : toolsAt.has(i) ? GROUP_WITH_TOOLS : GROUP;
+    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolsView(i).length > 0 ? GROUP_WITH_TOOLS : GROUP;
   }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
@@ -425,7 +427,7 @@ export function scenarioView(
       const i = engine.index.get(id);
       return i === undefined ? id : engine.nodes[i]!.name;
     },
-    toolsOf: (node) => toolsAt.get(node) ?? NO_TOOLS,
+    toolsOf,
     dependentsOf,
   };
 }

@@ -10,7 +10,7 @@
  * A pretty-printed list is cut by guessing (guessCuts): the reader checks the
  * guess by parsing each batch, and scans again with `guess: false` when one fails.
  */
-import { MAX_JSON_DEPTH } from './json.js';
+import { jsonFault, MAX_JSON_DEPTH } from './json.js';
 
 /** The paths of a state's resource list, by envelope. */
 export const RESOURCE_PATHS: readonly string[] = ['deployment.resources', 'checkpoint.latest.resources', 'latest.resources'];
@@ -21,6 +21,9 @@ export class ScanFault extends Error {
   constructor(
     readonly at: number,
     readonly expected: string,
+    /** Where the resource list was found (file offsets, as in ScanResult; -1 when not yet). */
+    readonly listStart = -1,
+    readonly listEnd = -1,
   ) {
     super(`invalid JSON at byte ${at}: expected ${expected}`);
   }
@@ -60,6 +63,25 @@ export interface ScanResult {
 
 const WS = new Uint8Array(256);
 WS[0x20] = WS[0x0a] = WS[0x0d] = WS[0x09] = 1;
+/** Bytes of a number or of true, false, null. */
+const SCALAR = new Uint8Array(256);
+for (const c of '0123456789+-.eEtrufalsn') SCALAR[c.charCodeAt(0)] = 1;
+/** Bytes JSON may hold outside strings: any other one (a NUL of a file never fully written, say) is a fault where it is. */
+const JSON_BYTE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) JSON_BYTE[b] = WS[b]! | SCALAR[b]!;
+for (const c of '{}[],:"') JSON_BYTE[c.charCodeAt(0)] = 1;
+/** Inside an element, by byte: 0 nothing to do, 1 a quote, 2 an opening bracket, 3 a closing one, 4 no JSON. */
+const INNER = new Uint8Array(256);
+for (let b = 0; b < 256; b++) INNER[b] = JSON_BYTE[b] ? 0 : 4;
+INNER[0x22] = 1;
+INNER[0x7b] = INNER[0x5b] = 2;
+INNER[0x7d] = INNER[0x5d] = 3;
+
+/**
+ * Guessing gives up when this many bytes past a batch's start hold no separator (an element this large, or no
+ * pretty-printed list after all): the rest is scanned exactly, so the window never grows to the size of the file.
+ */
+const GUESS_REACH_BATCHES = 32;
 
 /**
  * Scan a file read by `read(buffer, offset) -> bytes read` in chunks of
@@ -94,6 +116,10 @@ export async function scanState(
   const result: ScanResult = { elements: 0, duplicate: false, listStart: -1, listEnd: -1 };
   let found: string | undefined;
   let unknownIndex = false; // batches were cut by guessCuts: elements are not counted
+  // Where to go on looking after a refill, as file offsets (-1: not waiting): for the closing quote of the string
+  // at hand, and for the end of a scalar element. Looking again from the start would be quadratic in its length.
+  let quoteFrom = -1;
+  let scalarFrom = -1;
 
   const flushHeader = (): void => {
     if (headerFrom >= 0 && i > headerFrom) sink.header(win.subarray(headerFrom, i));
@@ -127,9 +153,17 @@ export async function scanState(
     if (batchStart >= 0) keep = Math.min(keep, batchStart);
     const rest = win.length - keep;
     const need = rest + chunkBytes;
+    if (keep === 0 && winBuffer.length >= win.length + chunkBytes) {
+      // Nothing to drop (one element or string spans windows) and room behind: read on in place, no copy.
+      const n = read(winBuffer.subarray(win.length, win.length + chunkBytes));
+      if (n === 0) eof = true;
+      win = winBuffer.subarray(0, win.length + n);
+      return n > 0;
+    }
     // The window before this one is free again (batches and header bytes are copies): reading into memory already
-    // touched costs a fifth of reading into fresh pages, which the system must zero first.
-    const next = spare.length >= need ? spare : Buffer.allocUnsafe(Math.max(need, 2 * chunkBytes));
+    // touched costs a fifth of reading into fresh pages, which the system must zero first. A window that must keep
+    // much grows to twice that, so a long element is copied a bounded number of times, not once per chunk.
+    const next = spare.length >= need ? spare : Buffer.allocUnsafe(Math.max(need, 2 * chunkBytes, 2 * rest));
     win.copy(next, 0, keep);
     const n = read(next.subarray(rest, need));
     if (n === 0) eof = true;
@@ -146,17 +180,39 @@ export async function scanState(
     return n > 0;
   };
   const fault = (expected: string): never => {
-    throw new ScanFault(winStart + i, expected);
+    throw new ScanFault(winStart + i, expected, result.listStart, result.listEnd);
   };
-  /** The index after the string starting at i (a quote), or -1 when the window ends first. */
+  /**
+   * A byte at i that JSON never holds outside a string. The fault is there or, in the element at hand, earlier
+   * (what a parse of it up to here tells); in the header, the reader looks for an earlier one in what it was given.
+   */
+  const badByte = (): never => {
+    if (elemStart >= 0) {
+      const text = win.toString('utf8', elemStart, i + 1);
+      const f = jsonFault(text, MAX_JSON_DEPTH - listDepth);
+      if (f) throw new ScanFault(winStart + elemStart + Buffer.byteLength(text.slice(0, f.offset)), f.expected, result.listStart, result.listEnd);
+    } else if (headerFrom >= 0) {
+      i++;
+      flushHeader(); // up to and with the byte
+      i--;
+    }
+    return fault('a value');
+  };
+  /** The index after the string starting at `from` (a quote), or -1 when the window ends first. */
   const stringEnd = (from: number): number => {
-    let j = from + 1;
+    let j = quoteFrom >= 0 ? quoteFrom - winStart : from + 1;
     for (;;) {
       j = win.indexOf(0x22, j);
-      if (j < 0) return -1;
+      if (j < 0) {
+        quoteFrom = winStart + win.length;
+        return -1;
+      }
       let k = j - 1;
       while (win[k] === 0x5c) k--;
-      if (((j - 1 - k) & 1) === 0) return j + 1;
+      if (((j - 1 - k) & 1) === 0) {
+        quoteFrom = -1;
+        return j + 1;
+      }
       j++;
     }
   };
@@ -172,8 +228,12 @@ export async function scanState(
       let ended = false;
       let short = false;
       while (i < len) {
-        const b = win[i]!;
-        if (b === 0x22) {
+        const t = INNER[win[i]!]!;
+        if (t === 0) {
+          i++;
+          continue;
+        }
+        if (t === 1) {
           const j = stringEnd(i);
           if (j < 0) {
             short = true;
@@ -182,16 +242,16 @@ export async function scanState(
           i = j;
           continue;
         }
-        if (b === 0x7b || b === 0x5b) {
+        if (t === 2) {
           if (listDepth + inner >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
           inner++;
-        } else if (b === 0x7d || b === 0x5d) {
+        } else if (t === 3) {
           if (--inner === 0) {
             i++;
             ended = true;
             break;
           }
-        }
+        } else badByte();
         i++;
       }
       if (ended) {
@@ -201,53 +261,63 @@ export async function scanState(
       continue;
     }
     const c = win[i]!;
-    if (inList && elemStart < 0) {
-      // Between elements of the resource list.
-      if (WS[c]) {
-        i++;
-        continue;
+    if (inList) {
+      if (elemStart < 0) {
+        // Between elements of the resource list.
+        if (WS[c]) {
+          i++;
+          continue;
+        }
+        if (c === 0x2c) {
+          if (!afterElement) fault('a resource (object) or `]`');
+          afterElement = false;
+          afterComma = true;
+          i++;
+          continue;
+        }
+        if (c === 0x5d) {
+          if (afterComma) fault('a value (object, array, string, number, true, false or null)');
+          await flushBatch();
+          inList = false;
+          afterElement = afterComma = false;
+          stack.pop();
+          headerFrom = i; // the header keeps `[` and `]`
+          result.listEnd = winStart + i;
+          i++;
+          continue;
+        }
+        if (afterElement) fault('`,` or `]`');
+        afterComma = false;
+        elemStart = i;
+        if (c === 0x7b || c === 0x5b) {
+          if (listDepth >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
+          inner = 1;
+          i++;
+          continue;
+        }
       }
-      if (c === 0x2c) {
-        if (!afterElement) fault('a resource (object) or `]`');
-        afterElement = false;
-        afterComma = true;
-        i++;
-        continue;
-      }
-      if (c === 0x5d) {
-        if (afterComma) fault('a value (object, array, string, number, true, false or null)');
-        await flushBatch();
-        inList = false;
-        afterElement = afterComma = false;
-        stack.pop();
-        headerFrom = i; // the header keeps `[` and `]`
-        result.listEnd = winStart + i;
-        i++;
-        continue;
-      }
-      if (afterElement) fault('`,` or `]`');
-      afterComma = false;
-      elemStart = i;
-      if (c === 0x7b || c === 0x5b) {
-        if (listDepth >= MAX_JSON_DEPTH) fault(`at most ${MAX_JSON_DEPTH} levels of nesting`);
-        inner = 1;
-        i++;
-        continue;
-      }
-      // A scalar element: up to the next separator (JSON.parse of the batch checks it).
-      let j = i;
-      if (c === 0x22) {
-        j = stringEnd(i);
+      // A scalar element from elemStart (i): a string, or a number, true, false or null up to the next separator
+      // (JSON.parse of the batch checks it). After a refill, the scan goes on where it stopped.
+      let j: number;
+      if (win[elemStart] === 0x22) {
+        j = stringEnd(elemStart);
         if (j < 0) {
           if (!refill()) fault('a closing quote');
           continue;
         }
       } else {
-        while (j < win.length && !WS[win[j]!] && win[j] !== 0x2c && win[j] !== 0x5d) j++;
+        j = scalarFrom >= 0 ? scalarFrom - winStart : elemStart;
+        while (j < win.length && SCALAR[win[j]!]) j++;
+        if (j < win.length && !WS[win[j]!] && win[j] !== 0x2c && win[j] !== 0x5d) {
+          i = j;
+          badByte();
+        }
         if (j >= win.length && !eof) {
+          scalarFrom = winStart + j;
           if (!refill()) fault('`,` or `]`');
           continue;
         }
+        scalarFrom = -1;
       }
       i = j;
       endElement();
@@ -316,10 +386,10 @@ export async function scanState(
       i++;
       continue;
     }
-    if (c === 0x2c && !inList) {
+    if (c === 0x2c) {
       const top = stack[stack.length - 1];
       if (top && !top.array) top.expectKey = true;
-    }
+    } else if (!JSON_BYTE[c]) badByte();
     i++;
   }
   if (inList) fault('`]` (the file ends inside the resource list)');
@@ -355,7 +425,7 @@ export async function scanState(
         start = i;
         continue;
       }
-      if (eof) break;
+      if (eof || win.length - start > GUESS_REACH_BATCHES * batchBytes) break;
       // Read on, keeping the bytes from `start`.
       i = elemStart = start;
       const more = refill();

@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
-import { jsonFaultReason } from './json.js';
+import { jsonFault, jsonFaultReason } from './json.js';
 import { MAX_INPUT_BYTES, noteInput } from './read.js';
 import { scanState, ScanFault, type ScanResult } from './scan.js';
 import { decodeBatch, parseBatch, type BatchJob, type BatchResult } from './batch.js';
@@ -235,7 +235,13 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
       // With guessed cuts, a batch before the fault may hold an earlier one: the exact scan tells the first.
       if (err instanceof ScanFault) {
         if (guess) return undefined;
-        throw new StreamFault(err.at, err.expected);
+        // The scan checks separators and bytes, not the JSON of each batch nor of the header: one of those may
+        // hold a fault before this one.
+        const settled = await Promise.allSettled(results);
+        const batch = settled.find((r) => r.status === 'fulfilled' && 'fault' in r.value);
+        const before = batch?.status === 'fulfilled' && 'fault' in batch.value ? batch.value.fault : undefined;
+        const inHeader = headerFault(Buffer.concat(header).toString('utf8'), err.listStart, err.listEnd, true);
+        throw firstFault([before && new StreamFault(before.at, before.expected), inHeader, new StreamFault(err.at, err.expected)]);
       }
       throw err;
     }
@@ -247,9 +253,13 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
     }
     const items: ResourceItem[] = [];
     if (done.some((r) => 'retry' in r)) return undefined;
+    let batchFault: StreamFault | undefined;
     for (const r of done) {
       if ('retry' in r) continue;
-      if ('fault' in r) throw new StreamFault(r.fault.at, r.fault.expected);
+      if ('fault' in r) {
+        batchFault = new StreamFault(r.fault.at, r.fault.expected);
+        break;
+      }
       for (const item of r.items) items.push(item);
     }
     scan.elements = items.length; // a scan that guessed its cuts did not count them
@@ -259,18 +269,36 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
     try {
       doc = JSON.parse(text);
     } catch {
-      // Where in the header: the file offset of that character.
-      const { jsonFault } = await import('./json.js');
-      const f = jsonFault(text) ?? { offset: 0, expected: 'valid JSON' };
-      const hb = Buffer.byteLength(text.slice(0, f.offset));
-      throw new StreamFault(scan.listStart >= 0 && hb >= scan.listStart ? hb - scan.listStart + scan.listEnd : hb, f.expected);
+      // Where in the header: the file offset of that character; a fault in a batch may come first.
+      throw firstFault([batchFault, headerFault(text, scan.listStart, scan.listEnd, false)]);
     }
+    if (batchFault) throw batchFault;
     noteInput(file);
     return { doc, scan, ...(scan.path !== undefined ? { items } : {}) };
   } finally {
     closeSync(fd);
     if (ownPool) await ownPool.close();
   }
+}
+
+/**
+ * The fault in a state's header (the text outside its resource list, the list left as `[]`), at its file offset;
+ * with `partial` (the header read so far, up to a fault the scan found) only a fault before its end counts.
+ */
+function headerFault(text: string, listStart: number, listEnd: number, partial: boolean): StreamFault | undefined {
+  const f = jsonFault(text);
+  if (!f && partial) return undefined;
+  const { offset, expected } = f ?? { offset: 0, expected: 'valid JSON' };
+  if (partial && offset >= text.length) return undefined;
+  const hb = Buffer.byteLength(text.slice(0, offset));
+  return new StreamFault(listStart >= 0 && hb >= listStart ? hb - listStart + listEnd : hb, expected);
+}
+
+/** Of faults found apart, the one first in the file. */
+function firstFault(faults: Array<StreamFault | undefined>): StreamFault {
+  let first: StreamFault | undefined;
+  for (const f of faults) if (f && (!first || f.at < first.at)) first = f;
+  return first!;
 }
 
 /** A batch's records with their property values decoded (secrets, assets, unknowns: see values.ts), in place. */

@@ -179,24 +179,43 @@ export async function scanState(
     if (batchEnd >= 0) batchEnd -= shift;
     return n > 0;
   };
-  const fault = (expected: string): never => {
-    throw new ScanFault(winStart + i, expected, result.listStart, result.listEnd);
+  /** A fault at a win index, whose text (decoded from win[from]) is read up to `offset`. */
+  const faultIn = (from: number, text: string, offset: number, expected: string): ScanFault =>
+    new ScanFault(winStart + from + Buffer.byteLength(text.slice(0, offset)), expected, result.listStart, result.listEnd);
+  /**
+   * The first fault in list bytes the scan has passed and no parse has seen yet, before win index `upTo`: in the batch
+   * not yet handed over, then in the element at hand (the scan tracks only strings and nesting there, so `{"a"]` ends an
+   * element for it while a parse stops at the `]`).
+   */
+  const parsedFault = (upTo: number): ScanFault | undefined => {
+    if (!inList) return undefined;
+    if (batchStart >= 0 && batchEnd > batchStart) {
+      const text = win.toString('utf8', batchStart, batchEnd);
+      const f = jsonFault(`[${text}]`, MAX_JSON_DEPTH - listDepth + 1);
+      if (f && f.offset >= 1 && f.offset <= text.length) return faultIn(batchStart, text, f.offset - 1, f.expected);
+    }
+    if (elemStart >= 0 && upTo > elemStart) {
+      const text = win.toString('utf8', elemStart, upTo);
+      const f = jsonFault(text, MAX_JSON_DEPTH - listDepth);
+      if (f && f.offset < text.length) return faultIn(elemStart, text, f.offset, f.expected);
+    }
+    return undefined;
+  };
+  /** The scan found the text not JSON at i; the first fault is there or earlier (parsedFault up to `upTo`). */
+  const fault = (expected: string, upTo = i): never => {
+    throw parsedFault(upTo) ?? new ScanFault(winStart + i, expected, result.listStart, result.listEnd);
   };
   /**
-   * A byte at i that JSON never holds outside a string. The fault is there or, in the element at hand, earlier
-   * (what a parse of it up to here tells); in the header, the reader looks for an earlier one in what it was given.
+   * A byte at i that JSON never holds outside a string: the fault is there or earlier. In the header, the reader
+   * looks for an earlier one in what it was given, up to and with this byte.
    */
   const badByte = (): never => {
-    if (elemStart >= 0) {
-      const text = win.toString('utf8', elemStart, i + 1);
-      const f = jsonFault(text, MAX_JSON_DEPTH - listDepth);
-      if (f) throw new ScanFault(winStart + elemStart + Buffer.byteLength(text.slice(0, f.offset)), f.expected, result.listStart, result.listEnd);
-    } else if (headerFrom >= 0) {
+    if (!inList && headerFrom >= 0) {
       i++;
-      flushHeader(); // up to and with the byte
+      flushHeader();
       i--;
     }
-    return fault('a value');
+    return fault('a value', i + 1);
   };
   /** The index after the string starting at `from` (a quote), or -1 when the window ends first. */
   const stringEnd = (from: number): number => {

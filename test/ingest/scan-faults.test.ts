@@ -8,8 +8,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
+import { parseJson } from '../../src/ingest/json.js';
 import { scanState, ScanFault } from '../../src/ingest/scan.js';
 import { faultError, streamState, StreamFault } from '../../src/ingest/stream.js';
 
@@ -114,5 +116,56 @@ describe('streamed state: bad bytes', () => {
         (JSON.parse(content) as { deployment: { resources: Array<{ urn: string }> } }).deployment.resources.map((x) => x.urn.split('::').pop()),
       );
     }
+  });
+});
+
+describe('streamed state against the whole parse, on random damage', () => {
+  // A reference: JSON.parse of the whole text, and json.ts's jsonFault for where it fails. The streamed reader, with
+  // batches and chunks far smaller than the file, must find the same first fault or none.
+  const base = [`${head}\n${[1, 2, 3, 4, 5].map(resource).join(',\n')}\n]}}`, pretty(6)];
+  const alphabet = ['\0', '\u0001', ' ', '\n', '{', '}', '[', ']', ',', ':', '"', '\\', 't', '1', '-', 'e', 'x', ';', 'é'];
+  const damage = fc.record({
+    base: fc.integer({ min: 0, max: base.length - 1 }),
+    edits: fc.array(
+      fc.record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        cut: fc.integer({ min: 0, max: 3 }),
+        put: fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }),
+      }),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
+  });
+  it('the same first fault (line and column), or none', async () => {
+    const file = path.join(dir, 'damaged.json');
+    await fc.assert(
+      fc.asyncProperty(damage, async ({ base: b, edits }) => {
+        let text = base[b]!;
+        for (const e of edits) {
+          const at = Math.floor(e.at * text.length);
+          text = text.slice(0, at) + e.put.join('') + text.slice(at + e.cut);
+        }
+        writeFileSync(file, text);
+        let whole: string | undefined;
+        try {
+          parseJson(text, file);
+        } catch (err) {
+          whole = lineColumn((err as Error).message);
+        }
+        const fault = await streamState(file, { jobs: 1, batchBytes: 200, chunkBytes: 256 }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        if (whole === undefined) {
+          expect(fault instanceof StreamFault).toBe(false);
+          return;
+        }
+        expect(fault).toBeInstanceOf(StreamFault);
+        expect(lineColumn(faultError(file, fault as StreamFault, Buffer.byteLength(text)).message)).toBe(whole);
+      }),
+      { numRuns: 400, seed: 20261201 },
+    );
   });
 });

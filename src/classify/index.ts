@@ -71,6 +71,8 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
+      rule.loginThrough?.host?.via.forEach(top);
+      if (rule.loginThrough?.issuer) top(rule.loginThrough.issuer.property);
       rule.rebuild?.keys?.forEach(top);
       if (rule.deploys) top(rule.deploys);
       if (rule.localImages) {

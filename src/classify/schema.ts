@@ -153,7 +153,25 @@ export const loginThroughSchema = z.strictObject({
     .describe(
       "The login is its host's, not its own: a config-only resource that configures how operators log in to its cluster (the aws-auth ConfigMap). `when` is read on the resource, breakGlass on the host; no host found is a blind spot",
     ),
-});
+  issuer: z
+    .strictObject({
+      property: z.string().describe('Property path of the issuer URL (`oidc.issuerUrl`), read on the resource'),
+      known: z
+        .array(
+          z.strictObject({
+            host: regexString.describe("Regular expression the issuer URL's host must contain a match of (`\\.okta\\.com$`)"),
+            identity: z.string().describe('The identity such an issuer is (Okta, Auth0, Entra ID)'),
+          }),
+        )
+        .optional()
+        .describe('Issuer hosts of identity services: the first matching names the identity; any other host: `<identity> <host>`'),
+    })
+    .optional()
+    .describe(
+      'The identity is the one an issuer URL names (an OIDC identity provider config): a resource of role identity the property (or else the resource\'s dependsOn) references, else an external identity named by the URL\'s host; neither readable is a blind spot. Only with host',
+    ),
+})
+  .refine((l) => l.issuer === undefined || l.host !== undefined, 'issuer needs host: it is read on the resource that configures its host\'s login');
 export type LoginThrough = z.infer<typeof loginThroughSchema>;
 
 export const authenticatesThroughSchema = z.strictObject({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli, tempFile } from '../helpers/cli.js';
-import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
+import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, secret, workload, type Cluster } from '../rules/k8s-helpers.js';
 
 interface Result {
   findings: Array<{ rule: string; severity: string; message: string; event: { id: string }; stranded: Array<{ group: string; tools: string[] }> }>;
@@ -800,6 +800,103 @@ describe('the aws-auth ConfigMap', () => {
       'aws-auth: configures how operators log in through AWS IAM (rule eks-aws-auth), but no resource of the inputs that $provider.kubeconfig reaches is its cluster: cannot decide which groups recover with AWS IAM; name it with firebreak:recovers-with or in the topology file',
     ]);
     expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+  });
+});
+
+describe('EKS OIDC identity provider configs', () => {
+  const RULE = 'eks-oidc-identity-provider';
+  /** An aws.eks.IdentityProviderConfig as the provider docs write it: clusterName from the cluster, oidc naming the issuer. */
+  const oidcConfig = (
+    b: ExportBuilder,
+    eks: Cluster,
+    name: string,
+    issuerUrl: unknown,
+    o: { deps?: Record<string, string[]>; dependsOn?: string[]; clusterName?: string } = {},
+  ): string =>
+    b.add('aws:eks/identityProviderConfig:IdentityProviderConfig', name, {
+      id: `shop-eks:${name}`,
+      provider: b.provider('aws', 'aws-provider'),
+      inputs: {
+        clusterName: o.clusterName ?? 'shop-eks',
+        oidc: { identityProviderConfigName: name, issuerUrl, clientId: '0oa9x8w7v6u5t4s3r2q1', usernameClaim: 'email', groupsClaim: 'groups' },
+      },
+      deps: { ...(o.clusterName ? {} : { clusterName: [eks.urn] }), ...o.deps },
+      ...(o.dependsOn ? { dependsOn: o.dependsOn } : {}),
+    });
+
+  it('an Okta issuer: the groups the cluster hosts recover with Okta, an external identity, with IAM named as break-glass', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    oidcConfig(b, eks, 'okta', 'https://acme.okta.com/oauth2/aus1a2b3c4d5e6f7g8h9');
+    webTier(b, eks);
+    const file = b.write('eks-okta.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Okta']);
+    expect(web.recoversWithFrom).toEqual([`identity Okta (operators log in to shop-eks through it; rule ${RULE})`]);
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      `operators log in through Okta (rule ${RULE}, from okta); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    );
+    const config = await runCli(['rules', 'explain', 'okta', file]);
+    expect(config.stdout).toMatch(/ops\/eks-oidc-identity-provider: .*operators of its host \(what clusterName reaches\) log in through the identity oidc\.issuerUrl names/);
+    const a = await analyzeFile(file);
+    const named = a.findings.filter((f) => f.rule === 'external-identity');
+    expect(named).toHaveLength(1);
+    expect(named[0]!.message).toMatch(/^Okta \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-eks/);
+    expect(a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
+  });
+
+  it('an issuer the program serves itself (a Dex release the config depends on): the groups recover with that Dex, no external identity', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const dex = helmRelease(b, eks, 'dex', 'dex', 'https://charts.dexidp.io', { values: { config: { issuer: 'https://dex.shop.example.com' } } });
+    // EKS fetches the issuer's discovery document when the config is created: programs make it wait for Dex.
+    oidcConfig(b, eks, 'dex-oidc', 'https://dex.shop.example.com', { dependsOn: [dex] });
+    webTier(b, eks);
+    const file = b.write('eks-dex.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual([dex]);
+    expect(web.recoversWithFrom).toEqual([`identity dex (operators log in to shop-eks through it; rule ${RULE})`]);
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      `operators log in through dex, an identity of the inputs (dex-oidc depends on it; rule ${RULE}, from dex-oidc); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    );
+    const a = await analyzeFile(file);
+    expect(JSON.stringify(a)).not.toContain('OIDC provider dex.shop.example.com');
+    expect(a.findings.filter((f) => f.rule === 'external-identity' && f.message.includes('OIDC'))).toEqual([]);
+  });
+
+  it('an issuer that references the Dex release (a property dependency of oidc) names it, before any dependsOn', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const dex = helmRelease(b, eks, 'dex', 'dex', 'https://charts.dexidp.io');
+    const keycloak = helmRelease(b, eks, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami');
+    oidcConfig(b, eks, 'dex-oidc', 'https://dex.shop.example.com', { deps: { oidc: [dex] }, dependsOn: [keycloak] });
+    webTier(b, eks);
+    const file = b.write('eks-dex-ref.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([dex]);
+  });
+
+  it('a secret issuer that references no identity, or a clusterName naming no cluster of the inputs: a blind spot each, nothing inferred', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    oidcConfig(b, eks, 'corp-oidc', secret('v1:aXNzdWVyLXVybC1zZWNyZXQ=:BBBB'));
+    oidcConfig(b, eks, 'old-oidc', 'https://acme.okta.com/oauth2/default', { clusterName: 'retired-eks' });
+    webTier(b, eks);
+    const file = b.write('eks-oidc-unread.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([]);
+    const a = await analyzeFile(file);
+    expect(
+      a.blindSpots
+        .filter((s) => s.kind === 'ambiguous-recovery')
+        .map((s) => s.message)
+        .sort(),
+    ).toEqual([
+      `corp-oidc: configures how operators log in to shop-eks (rule ${RULE}), but its issuer (oidc.issuerUrl) could not be read (a secret or unknown value): cannot tell which identity its groups recover with; name it with firebreak:recovers-with or in the topology file`,
+      `old-oidc: configures how operators log in through OIDC provider (rule ${RULE}), but no resource of the inputs that clusterName reaches is its cluster: cannot decide which groups recover with OIDC provider; name it with firebreak:recovers-with or in the topology file`,
+    ]);
+    expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+    expect(JSON.stringify(a)).not.toContain('aXNzdWVyLXVybC1zZWNyZXQ');
   });
 });
 

@@ -235,6 +235,15 @@ export const ruleSchema = z.strictObject({
         .array(z.string())
         .optional()
         .describe('Property paths of credentials it reads on that machine (a private key): named, when set, by path, never by value'),
+      keyArgs: z
+        .strictObject({
+          properties: z.array(z.string()).min(1).describe('Property paths of its command lines (`create`, `update`)'),
+          flags: z.array(z.string().regex(/^-/, 'a flag starts with -')).min(1).describe('Flags whose value is a key file (`--private-key`): `--flag FILE` or `--flag=FILE`'),
+        })
+        .optional()
+        .describe(
+          'Key files its command line names: each named by the file as written (a command in plain text is no secret); a command that is a secret or unknown is said to be unreadable',
+        ),
     })
     .optional()
     .describe('What only the operator machine can redo: how a finding about rebuilding from it names this tool'),

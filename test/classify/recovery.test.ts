@@ -260,6 +260,29 @@ describe('the operator workstation', () => {
     expect(found.filter((f) => f.event.id.includes('us-east-1a'))).toEqual([]);
   });
 
+  it('a playbook run with --private-key: rebuilding web-1 names that key file as the command writes it, a secret command line never', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const vm = loneVm(b);
+    const run = b.resources.find((x) => x.urn.endsWith('::run-playbook'))!;
+    run.inputs = { create: 'ansible-playbook -i 203.0.113.10, -u ubuntu --private-key ~/.ssh/web-deploy.pem site.yml', update: SECRET };
+    run.outputs = { ...run.inputs, stdout: 'PLAY RECAP' };
+    const cmd = b.provider('command', 'command-provider', { version: '1.0.1' });
+    b.add('command:local:Command', 'harden', {
+      provider: cmd,
+      inputs: { create: "ansible-playbook --key-file='keys/ops admin.pem' -i inventory.ini harden.yml" },
+      dependsOn: [vm],
+    });
+    const file = b.write('lone-ansible-key.json');
+    const found = (await analyzeFile(file)).findings.filter((f) => f.rule === 'recovery-path');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toBe(
+      'Rebuilding web-1 needs a playbook run (harden), a playbook run (run-playbook), a key file (keys/ops admin.pem: --key-file in create of harden), ' +
+        'a key file (~/.ssh/web-deploy.pem: --private-key in create of run-playbook) and any key file update of run-playbook names (the command could not be read: a secret or unknown value) ' +
+        'on the machine that ran `pulumi up` (operator-workstation): losing it leaves web-1 (web) impossible to rebuild',
+    );
+    expect(JSON.stringify(found)).not.toContain('c2VjcmV0');
+  });
+
   it('the topology file names a second operator machine: the workstation is no single point of recovery any more', async () => {
     const b = new ExportBuilder('web', 'prod');
     loneVm(b, { key: true });

@@ -490,9 +490,10 @@ function breakGlassOf(
       out.push(b.credential);
       continue;
     }
-    const found = outputs.filter(
-      (o) => (b.outputs?.includes(o.name) || o.invokes.some((f) => b.invokes?.includes(f))) && (o.from.length === 0 || o.from.includes(r.urn)),
-    );
+    // A function invoked by another of its tokens (an explicit API version) is the one the rule lists.
+    const invokes = b.invokes;
+    const listed = (f: string): boolean => invokes !== undefined && (invokes.includes(f) || ctx.classifier.tokenVariants(f).some((v) => invokes.includes(v)));
+    const found = outputs.filter((o) => (b.outputs?.includes(o.name) || o.invokes.some(listed)) && (o.from.length === 0 || o.from.includes(r.urn)));
     if (found.length === 0) continue;
     const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
     const undecided = peers > 1 && found.some((o) => o.from.length === 0);

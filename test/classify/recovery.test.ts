@@ -703,6 +703,23 @@ outputs:
     expect(text.stdout).toMatch(/identities +authenticates to its provider through Entra ID: a managed identity/);
   });
 
+  it('a versioned function token (containerservice/v20240102) is the function the rule lists, on a versioned cluster type too', async () => {
+    const versioned = program
+      .replaceAll('type: azure-native:containerservice:ManagedCluster', 'type: azure-native:containerservice/v20240102:ManagedCluster')
+      .replace('azure-native:containerservice:listManagedClusterAdminCredentials', 'azure-native:containerservice/v20240102:listManagedClusterAdminCredentials');
+    expect(versioned).toContain('containerservice/v20240102:listManagedClusterAdminCredentials');
+    const file = tempFile('Pulumi.yaml', versioned);
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output kubeconfig',
+    );
+    // The user credentials function in another version is still no break-glass path.
+    const user = tempFile('Pulumi.yaml', versioned.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
+    const other = await runCli(['rules', 'explain', 'shop-aks', user, '--format', 'json']);
+    expect(JSON.parse(other.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+  });
+
   it('a user credentials output is no break-glass path (a user kubeconfig of an Entra ID cluster logs in through Entra ID)', async () => {
     const file = tempFile('Pulumi.yaml', program.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
     const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);

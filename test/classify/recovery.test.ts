@@ -917,6 +917,55 @@ describe('EKS OIDC identity provider configs', () => {
     expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([dex]);
   });
 
+  it('a YAML program whose issuer URL interpolates the Dex release: the cluster logs in through that Dex', async () => {
+    const file = tempFile('Pulumi.yaml', `name: platform
+runtime: yaml
+config:
+  aws:region: { value: us-east-1 }
+resources:
+  cluster-role:
+    type: aws:iam:Role
+    properties:
+      assumeRolePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+  cluster:
+    type: aws:eks:Cluster
+    properties:
+      name: platform
+      roleArn: \${cluster-role.arn}
+      vpcConfig:
+        subnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+  k8s:
+    type: pulumi:providers:kubernetes
+    properties:
+      kubeconfig: \${cluster.certificateAuthority.data}
+  dex:
+    type: kubernetes:helm.sh/v3:Release
+    properties:
+      chart: dex
+      repositoryOpts: { repo: https://charts.dexidp.io }
+      namespace: dex
+      values:
+        config:
+          issuer: https://dex.platform.example.com
+    options:
+      provider: \${k8s}
+  dex-oidc:
+    type: aws:eks:IdentityProviderConfig
+    properties:
+      clusterName: \${cluster.name}
+      oidc:
+        identityProviderConfigName: dex
+        clientId: kubernetes
+        issuerUrl: https://dex.platform.example.com/\${dex.status.namespace}
+        groupsClaim: groups
+`);
+    const r = await runCli(['rules', 'explain', 'cluster', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).result.identities).toEqual([
+      `operators log in through dex, an identity of the inputs (dex-oidc references it (oidc.issuerUrl); rule ${RULE}, from dex-oidc); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    ]);
+  });
+
   it('a secret issuer that references no identity, or a clusterName naming no cluster of the inputs: a blind spot each, nothing inferred', async () => {
     const b = new ExportBuilder('shop', 'prod');
     const eks = eksCluster(b, 'shop-eks');

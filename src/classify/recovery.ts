@@ -276,7 +276,9 @@ export function inferLogins(
     hosts.set(c.record.urn, list);
     if (via) {
       // An identity of the inputs (a Dex release): what the cluster hosts recovers with it, as with any tool.
-      (c.identityWhy ??= []).push(`operators log in through ${name}, an identity of the inputs (${how}; rule ${rule}${from ? `, from ${from}` : ''}); ${glass}`);
+      (c.identityWhy ??= []).push(
+        `operators log in through ${name}, an identity of the inputs (${how}; rule ${rule}${from ? `, from ${from}` : ''}); ${glass}`,
+      );
       list.push({ urn: via.record.urn, why: `identity ${name} (operators log in to ${c.record.name} through it; rule ${rule})` });
       continue;
     }
@@ -304,9 +306,9 @@ export function inferLogins(
 
 /**
  * The identity an issuer URL names (a rule's loginThrough.issuer, read on the resource that configures the login):
- * a resource of role identity the property references (else one the resource dependsOn: EKS checks the issuer when
- * the config is created), else the external identity its host is (a known one, or `<identity> <host>`). Neither
- * readable (a secret or unknown issuer that references no identity, two identities) says what could not be told.
+ * a resource of role identity the property references; else a known identity service by the URL's host; else a
+ * resource of role identity the resource dependsOn; else `<identity> <host>`. Neither readable (a secret or unknown
+ * issuer that references no identity, no URL, two identities) says what could not be told.
  */
 function issuerIdentity(
   ctx: Context,
@@ -315,37 +317,46 @@ function issuerIdentity(
   identity: string,
   byUrn: ReadonlyMap<string, ClassifiedResource>,
 ): { name: string; via?: ClassifiedResource; how?: string } | { unread: string } {
+  const failable = (x: ClassifiedResource | undefined): x is ClassifiedResource => x !== undefined && x.failable;
   const referenced = referencedBy(ctx, r, issuer.property)
     .map((x) => byUrn.get(x.urn))
-    .filter((x): x is ClassifiedResource => x !== undefined && x.failable);
-  const dependedOn = r.dependencies.map((u) => byUrn.get(u)).filter((x): x is ClassifiedResource => x !== undefined && x.failable);
-  for (const [list, how, each] of [
-    [referenced, `${r.name} references it (${issuer.property})`, `its ${issuer.property} references`],
-    [dependedOn, `${r.name} depends on it`, 'it depends on'],
-  ] as const) {
+    .filter(failable);
+  /** The one identity of the inputs in a list, none, or two told apart (a blind spot). */
+  const identityIn = (
+    list: ClassifiedResource[],
+    how: string,
+    each: string,
+  ): { name: string; via: ClassifiedResource; how: string } | { unread: string } | undefined => {
     const found = list.filter((x) => x.role === 'identity');
-    if (found.length === 0) continue;
+    if (found.length === 0) return undefined;
     const distinct = [...new Set(found.map(toolKey))].sort();
-    if (distinct.length > 1) return { unread: `${each} ${distinct.length} identities of the inputs (${distinct.join(', ')}): which one is its issuer is not decided` };
-    const via = found[0]!;
-    return { name: via.group ?? via.record.name, via, how };
-  }
+    if (distinct.length > 1)
+      return { unread: `${each} ${distinct.length} identities of the inputs (${distinct.join(', ')}): which one is its issuer is not decided` };
+    return { name: found[0]!.group ?? found[0]!.record.name, via: found[0]!, how };
+  };
+  const own = identityIn(referenced, `${r.name} references it (${issuer.property})`, `its ${issuer.property} references`);
+  if (own) return own;
+  // The URL as written: a known identity service by its host wins over what the resource merely waits for.
   const value = elementsAt(r, issuer.property)[0];
+  let host: string | undefined;
+  let unread: string;
   if (typeof value !== 'string') {
     const from = referenced.map((x) => x.record.name).sort();
-    return {
-      unread: `its issuer (${issuer.property}) could not be read (a secret or unknown value)${from.length > 0 ? ` and comes from ${from.join(', ')}, no identity firebreak knows` : ''}`,
-    };
+    unread = `its issuer (${issuer.property}) could not be read (a secret or unknown value)${from.length > 0 ? ` and comes from ${from.join(', ')}, no identity firebreak knows` : ''}`;
+  } else {
+    try {
+      host = new URL(value).hostname || undefined;
+    } catch {
+      host = undefined;
+    }
+    unread = `its issuer (${issuer.property}) is not a URL with a host`;
   }
-  let host: string;
-  try {
-    host = new URL(value).hostname;
-  } catch {
-    return { unread: `its issuer (${issuer.property}) is not a URL` };
-  }
-  if (host === '') return { unread: `its issuer (${issuer.property}) names no host` };
-  const known = (issuer.known ?? []).find((k) => new RegExp(k.host).test(host));
-  return { name: known ? known.identity : `${identity} ${host}` };
+  const known = host === undefined ? undefined : (issuer.known ?? []).find((k) => new RegExp(k.host).test(host));
+  if (known) return { name: known.identity };
+  // EKS fetches the issuer's discovery document when the config is created: programs make it wait for the identity they run.
+  const waited = identityIn(r.dependencies.map((u) => byUrn.get(u)).filter(failable), `${r.name} depends on it`, 'it depends on');
+  if (waited) return waited;
+  return host === undefined ? { unread } : { name: `${identity} ${host}` };
 }
 
 /** The host a login-configuring resource is for: the first failable resource its references reach (not a provider). */

@@ -222,7 +222,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
 /** Where a rule's issuer names the identity, in words: `the identity oidc.issuerUrl names (...)`. */
 function issuerText(issuer: NonNullable<LoginThrough['issuer']>, identity: string): string {
   const known = [...new Set((issuer.known ?? []).map((k) => k.identity))];
-  return `the identity ${issuer.property} names (an identity of the inputs it, else its dependsOn, references; else ${known.length > 0 ? `${known.join(', ')} by host, or ` : ''}${identity} <host>)`;
+  return `the identity ${issuer.property} names (an identity of the inputs it references; else ${known.length > 0 ? `${known.join(', ')} by host; else ` : ''}one the resource dependsOn; else ${identity} <host>)`;
 }
 
 /** A rule's break-glass way in, in words: `admin kubeconfig (a stack output named adminKubeconfig, or from fn)`. */

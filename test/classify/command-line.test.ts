@@ -40,7 +40,9 @@ describe('command lines', () => {
     expect(flagValues('ansible-playbook --private-key ${sshKeyPath} site.yml', FLAGS, true)).toEqual([{ flag: '--private-key' }]);
     expect(flagValues('ansible-playbook --private-key=<ssh:keyPath> site.yml', FLAGS, true)).toEqual([{ flag: '--private-key' }]);
     // In plain text a shell variable is what the command says: the file as written.
-    expect(flagValues('ansible-playbook --private-key $HOME/.ssh/id_rsa site.yml', FLAGS, false)).toEqual([{ flag: '--private-key', file: '$HOME/.ssh/id_rsa' }]);
+    expect(flagValues('ansible-playbook --private-key $HOME/.ssh/id_rsa site.yml', FLAGS, false)).toEqual([
+      { flag: '--private-key', file: '$HOME/.ssh/id_rsa' },
+    ]);
   });
 
   it('other flags and look-alikes name nothing', () => {

@@ -706,7 +706,10 @@ outputs:
   it('a versioned function token (containerservice/v20240102) is the function the rule lists, on a versioned cluster type too', async () => {
     const versioned = program
       .replaceAll('type: azure-native:containerservice:ManagedCluster', 'type: azure-native:containerservice/v20240102:ManagedCluster')
-      .replace('azure-native:containerservice:listManagedClusterAdminCredentials', 'azure-native:containerservice/v20240102:listManagedClusterAdminCredentials');
+      .replace(
+        'azure-native:containerservice:listManagedClusterAdminCredentials',
+        'azure-native:containerservice/v20240102:listManagedClusterAdminCredentials',
+      );
     expect(versioned).toContain('containerservice/v20240102:listManagedClusterAdminCredentials');
     const file = tempFile('Pulumi.yaml', versioned);
     const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
@@ -878,11 +881,15 @@ describe('EKS OIDC identity provider configs', () => {
       `operators log in through Okta (rule ${RULE}, from okta); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
     );
     const config = await runCli(['rules', 'explain', 'okta', file]);
-    expect(config.stdout).toMatch(/ops\/eks-oidc-identity-provider: .*operators of its host \(what clusterName reaches\) log in through the identity oidc\.issuerUrl names/);
+    expect(config.stdout).toMatch(
+      /ops\/eks-oidc-identity-provider: .*operators of its host \(what clusterName reaches\) log in through the identity oidc\.issuerUrl names/,
+    );
     const a = await analyzeFile(file);
     const named = a.findings.filter((f) => f.rule === 'external-identity');
     expect(named).toHaveLength(1);
-    expect(named[0]!.message).toMatch(/^Okta \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-eks/);
+    expect(named[0]!.message).toMatch(
+      /^Okta \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-eks/,
+    );
     expect(a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
   });
 
@@ -917,8 +924,20 @@ describe('EKS OIDC identity provider configs', () => {
     expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([dex]);
   });
 
+  it('a known identity service by its URL wins over an identity the config merely depends on', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const keycloak = helmRelease(b, eks, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami');
+    oidcConfig(b, eks, 'okta', 'https://acme.okta.com/oauth2/default', { dependsOn: [keycloak] });
+    webTier(b, eks);
+    const file = b.write('eks-okta-wait.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Okta']);
+  });
+
   it('a YAML program whose issuer URL interpolates the Dex release: the cluster logs in through that Dex', async () => {
-    const file = tempFile('Pulumi.yaml', `name: platform
+    const file = tempFile(
+      'Pulumi.yaml',
+      `name: platform
 runtime: yaml
 config:
   aws:region: { value: us-east-1 }
@@ -958,7 +977,8 @@ resources:
         clientId: kubernetes
         issuerUrl: https://dex.platform.example.com/\${dex.status.namespace}
         groupsClaim: groups
-`);
+`,
+    );
     const r = await runCli(['rules', 'explain', 'cluster', file, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).result.identities).toEqual([

@@ -54,6 +54,15 @@ export class Classifier {
     return this.rules.matchingRules(type, record);
   }
 
+  /**
+   * Every token naming the same type or function as `token` (type-names.ts: an API version stripped,
+   * `azure-native:containerservice/v20240102:listManagedClusterAdminCredentials` is
+   * `azure-native:containerservice:listManagedClusterAdminCredentials`; short and long forms; the packs' renames).
+   */
+  tokenVariants(token: string): string[] {
+    return this.rules.typeNames.variants(token);
+  }
+
   /** See RuleSet.rulesFor. */
   rulesFor(type: string, record?: ResourceRecord): MergedRule {
     return this.rules.rulesFor(type, record);

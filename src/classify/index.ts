@@ -17,6 +17,7 @@ import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
 import { inferLocalImages, inferLogins, inferRecovery } from './recovery.js';
+import { keyFilesOf } from './command-line.js';
 import { resolveRequirements } from './requirements.js';
 import { resourceCoverage } from './coverage-classes.js';
 import { elementsAt, type MergedRule } from './rules.js';
@@ -71,7 +72,10 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         for (const c of rule.replicas.unless ?? []) c.property.forEach(top);
       }
       for (const c of rule.loginThrough?.when ?? []) c.property.forEach(top);
+      rule.loginThrough?.host?.via.forEach(top);
+      if (rule.loginThrough?.issuer) top(rule.loginThrough.issuer.property);
       rule.rebuild?.keys?.forEach(top);
+      rule.rebuild?.keyArgs?.properties.forEach(top);
       if (rule.deploys) top(rule.deploys);
       if (rule.localImages) {
         rule.localImages.containers.forEach(top);
@@ -189,7 +193,18 @@ function classifyOne(
   if (placed.host) c.host = placed.host.urn;
   if (rules.tool) c.tool = rules.tool;
   // Credential paths by presence only: their values (secrets) are never read.
-  if (rules.rebuild) c.rebuild = { what: rules.rebuild.what, keys: (rules.rebuild.keys ?? []).filter((path) => elementsAt(r, path).length > 0) };
+  if (rules.rebuild) {
+    c.rebuild = { what: rules.rebuild.what, keys: (rules.rebuild.keys ?? []).filter((path) => elementsAt(r, path).length > 0) };
+    // Key files its command lines name (--private-key FILE): the file as written, never a secret command's text.
+    const args = rules.rebuild.keyArgs;
+    if (args) {
+      const files = keyFilesOf(
+        args.properties.flatMap((property) => elementsAt(r, property).map((value) => ({ property, value }))),
+        args.flags,
+      );
+      if (files.length > 0) c.rebuild.keyFiles = files;
+    }
+  }
   return c;
 }
 

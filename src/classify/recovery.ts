@@ -189,7 +189,7 @@ export function inferLogins(
   blindSpots: BlindSpot[] = [],
 ): ClassifiedResource[] {
   const added = new Map<string, ClassifiedResource>();
-  const hosts = new Map<string, { identity: ClassifiedResource; why: string }>();
+  const hosts = new Map<string, Array<{ urn: string; why: string }>>();
   const identityFor = (c: ClassifiedResource, name: string, rule: string | undefined): ClassifiedResource => {
     let identity = added.get(name);
     if (!identity) {
@@ -212,7 +212,8 @@ export function inferLogins(
     } else if (rule && !identity.rules.includes(rule)) identity.rules.push(rule);
     return identity;
   };
-  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string; from?: string }> = [];
+  // `via`: the identity of the inputs an issuer URL names (an in-stack Dex); `name`: the identity's name otherwise.
+  const logins: Array<{ c: ClassifiedResource; login: LoginThrough; rule: string; from?: string; name: string; via?: ClassifiedResource; how?: string }> = [];
   // Config-only resources that configure their host's login (the aws-auth ConfigMap of an EKS cluster).
   const hostLogins: Array<{ c: ClassifiedResource; login: LoginThrough & { host: { via: string[] } }; rule: string }> = [];
   for (let i = 0; i < resources.length; i++) {
@@ -225,7 +226,7 @@ export function inferLogins(
       continue;
     }
     if (!c.failable) continue;
-    if (login && holds) logins.push({ c, login, rule: rules.loginThroughRule ?? '?' });
+    if (login && holds && !login.issuer) logins.push({ c, login, rule: rules.loginThroughRule ?? '?', name: login.identity });
     const auth = rules.authenticatesThrough;
     if (auth && (auth.when ?? []).every((cond) => conditionHolds(c.record, cond))) {
       const rule = rules.authenticatesThroughRule ?? '?';
@@ -250,20 +251,41 @@ export function inferLogins(
         });
         continue;
       }
-      (config.identityWhy ??= []).push(`configures how operators log in to ${host.record.name} through ${login.identity} (rule ${rule})`);
+      const named = login.issuer ? issuerIdentity(ctx, r, login.issuer, login.identity, byUrn) : { name: login.identity };
+      if ('unread' in named) {
+        (config.identityWhy ??= []).push(
+          `configures how operators log in to ${host.record.name} (rule ${rule}), but ${named.unread}: nothing is said to recover with it`,
+        );
+        blindSpots.push({
+          kind: 'ambiguous-recovery',
+          subject: r.urn,
+          message: `${r.name}: configures how operators log in to ${host.record.name} (rule ${rule}), but ${named.unread}: cannot tell which identity its groups recover with; name it with firebreak:recovers-with or in the topology file`,
+        });
+        continue;
+      }
+      (config.identityWhy ??= []).push(`configures how operators log in to ${host.record.name} through ${named.name} (rule ${rule})`);
       // The host's own rule (or another such resource) says so already.
-      if (logins.some((l) => l.c === host && l.login.identity === login.identity)) continue;
-      logins.push({ c: host, login, rule, from: r.name });
+      if (logins.some((l) => l.c === host && l.name === named.name)) continue;
+      logins.push({ c: host, login, rule, from: r.name, ...named });
     }
   }
-  for (const { c, login, rule, from } of logins) {
-    const identity = identityFor(c, login.identity, rule);
+  for (const { c, login, rule, from, name, via, how } of logins) {
     const breakGlass = breakGlassOf(ctx, c, login, rule, logins, blindSpots);
+    const glass = breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found';
+    const list = hosts.get(c.record.urn) ?? [];
+    hosts.set(c.record.urn, list);
+    if (via) {
+      // An identity of the inputs (a Dex release): what the cluster hosts recovers with it, as with any tool.
+      (c.identityWhy ??= []).push(
+        `operators log in through ${name}, an identity of the inputs (${how}; rule ${rule}${from ? `, from ${from}` : ''}); ${glass}`,
+      );
+      list.push({ urn: via.record.urn, why: `identity ${name} (operators log in to ${c.record.name} through it; rule ${rule})` });
+      continue;
+    }
+    const identity = identityFor(c, name, rule);
     identity.externalUses!.push({ name: c.record.name, urn: c.record.urn, how: 'login', rule, breakGlass });
-    (c.identityWhy ??= []).push(
-      `operators log in through ${login.identity} (rule ${rule}${from ? `, from ${from}` : ''}); ${breakGlass.length > 0 ? `break-glass: ${breakGlass.join('; ')}` : 'no break-glass path found'}`,
-    );
-    hosts.set(c.record.urn, { identity, why: `identity ${login.identity} (operators log in to ${c.record.name} through it; rule ${rule})` });
+    (c.identityWhy ??= []).push(`operators log in through ${name} (rule ${rule}${from ? `, from ${from}` : ''}); ${glass}`);
+    list.push({ urn: identity.record.urn, why: `identity ${name} (operators log in to ${c.record.name} through it; rule ${rule})` });
   }
   if (hosts.size === 0) return [...added.values()];
   for (let i = 0; i < resources.length; i++) {
@@ -272,12 +294,69 @@ export function inferLogins(
     // In no group (a Deployment's own pods are rescheduled by Kubernetes itself), only what operators recover by hand.
     const byHand = c.group ? undefined : ctx.classifier.rulesFor(c.record.type, c.record).operatorRecovery;
     if (!c.group && !byHand) continue;
-    const on = hosts.get(c.host ?? c.record.urn);
-    if (!on || c.recoversWith.includes(on.identity.record.urn)) continue;
-    c.recoversWith.push(on.identity.record.urn);
-    (c.recoveryWhy ??= []).push(byHand ? `${on.why.slice(0, -1)}; by hand: ${byHand})` : on.why);
+    for (const on of hosts.get(c.host ?? c.record.urn) ?? []) {
+      // An identity of the inputs recovers with nothing of its own login.
+      if (on.urn === c.record.urn || c.recoversWith.includes(on.urn)) continue;
+      c.recoversWith.push(on.urn);
+      (c.recoveryWhy ??= []).push(byHand ? `${on.why.slice(0, -1)}; by hand: ${byHand})` : on.why);
+    }
   }
   return [...added.values()];
+}
+
+/**
+ * The identity an issuer URL names (a rule's loginThrough.issuer, read on the resource that configures the login):
+ * a resource of role identity the property references; else a known identity service by the URL's host; else a
+ * resource of role identity the resource dependsOn; else `<identity> <host>`. Neither readable (a secret or unknown
+ * issuer that references no identity, no URL, two identities) says what could not be told.
+ */
+function issuerIdentity(
+  ctx: Context,
+  r: ResourceRecord,
+  issuer: NonNullable<LoginThrough['issuer']>,
+  identity: string,
+  byUrn: ReadonlyMap<string, ClassifiedResource>,
+): { name: string; via?: ClassifiedResource; how?: string } | { unread: string } {
+  const failable = (x: ClassifiedResource | undefined): x is ClassifiedResource => x !== undefined && x.failable;
+  const referenced = referencedBy(ctx, r, issuer.property)
+    .map((x) => byUrn.get(x.urn))
+    .filter(failable);
+  /** The one identity of the inputs in a list, none, or two told apart (a blind spot). */
+  const identityIn = (
+    list: ClassifiedResource[],
+    how: string,
+    each: string,
+  ): { name: string; via: ClassifiedResource; how: string } | { unread: string } | undefined => {
+    const found = list.filter((x) => x.role === 'identity');
+    if (found.length === 0) return undefined;
+    const distinct = [...new Set(found.map(toolKey))].sort();
+    if (distinct.length > 1)
+      return { unread: `${each} ${distinct.length} identities of the inputs (${distinct.join(', ')}): which one is its issuer is not decided` };
+    return { name: found[0]!.group ?? found[0]!.record.name, via: found[0]!, how };
+  };
+  const own = identityIn(referenced, `${r.name} references it (${issuer.property})`, `its ${issuer.property} references`);
+  if (own) return own;
+  // The URL as written: a known identity service by its host wins over what the resource merely waits for.
+  const value = elementsAt(r, issuer.property)[0];
+  let host: string | undefined;
+  let unread: string;
+  if (typeof value !== 'string') {
+    const from = referenced.map((x) => x.record.name).sort();
+    unread = `its issuer (${issuer.property}) could not be read (a secret or unknown value)${from.length > 0 ? ` and comes from ${from.join(', ')}, no identity firebreak knows` : ''}`;
+  } else {
+    try {
+      host = new URL(value).hostname || undefined;
+    } catch {
+      host = undefined;
+    }
+    unread = `its issuer (${issuer.property}) is not a URL with a host`;
+  }
+  const known = host === undefined ? undefined : (issuer.known ?? []).find((k) => new RegExp(k.host).test(host));
+  if (known) return { name: known.identity };
+  // EKS fetches the issuer's discovery document when the config is created: programs make it wait for the identity they run.
+  const waited = identityIn(r.dependencies.map((u) => byUrn.get(u)).filter(failable), `${r.name} depends on it`, 'it depends on');
+  if (waited) return waited;
+  return host === undefined ? { unread } : { name: `${identity} ${host}` };
 }
 
 /** The host a login-configuring resource is for: the first failable resource its references reach (not a provider). */
@@ -422,9 +501,10 @@ function breakGlassOf(
       out.push(b.credential);
       continue;
     }
-    const found = outputs.filter(
-      (o) => (b.outputs?.includes(o.name) || o.invokes.some((f) => b.invokes?.includes(f))) && (o.from.length === 0 || o.from.includes(r.urn)),
-    );
+    // A function invoked by another of its tokens (an explicit API version) is the one the rule lists.
+    const invokes = b.invokes;
+    const listed = (f: string): boolean => invokes !== undefined && (invokes.includes(f) || ctx.classifier.tokenVariants(f).some((v) => invokes.includes(v)));
+    const found = outputs.filter((o) => (b.outputs?.includes(o.name) || o.invokes.some(listed)) && (o.from.length === 0 || o.from.includes(r.urn)));
     if (found.length === 0) continue;
     const peers = logins.filter((l) => l.rule === rule && l.c.record.stack === r.stack && l.c.record.project === r.project).length;
     const undecided = peers > 1 && found.some((o) => o.from.length === 0);

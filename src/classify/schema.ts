@@ -133,27 +133,46 @@ export const breakGlassSchema = z
   .refine((b) => b.outputs !== undefined || b.invokes !== undefined || b.when !== undefined || b.unless !== undefined, 'give outputs, invokes, when or unless');
 export type BreakGlass = z.infer<typeof breakGlassSchema>;
 
-export const loginThroughSchema = z.strictObject({
-  identity: z
-    .string()
-    .describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
-  when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
-  breakGlass: z
-    .array(breakGlassSchema)
-    .optional()
-    .describe('Admin ways in that do not depend on that login (a local admin account, an admin kubeconfig output): each found is named, or none'),
-  host: z
-    .strictObject({
-      via: z
-        .array(z.string())
-        .min(1)
-        .describe('References to follow to the host (`$provider.kubeconfig`: the cluster behind its Kubernetes provider); the first failable one reached'),
-    })
-    .optional()
-    .describe(
-      "The login is its host's, not its own: a config-only resource that configures how operators log in to its cluster (the aws-auth ConfigMap). `when` is read on the resource, breakGlass on the host; no host found is a blind spot",
-    ),
-});
+export const loginThroughSchema = z
+  .strictObject({
+    identity: z
+      .string()
+      .describe('The identity provider operators log in through (Entra ID, AWS IAM, Google groups): a provider-managed, global external dependency'),
+    when: z.array(conditionSchema).optional().describe('Conditions that must all hold (an aadProfile with admin groups, an access config)'),
+    breakGlass: z
+      .array(breakGlassSchema)
+      .optional()
+      .describe('Admin ways in that do not depend on that login (a local admin account, an admin kubeconfig output): each found is named, or none'),
+    host: z
+      .strictObject({
+        via: z
+          .array(z.string())
+          .min(1)
+          .describe('References to follow to the host (`$provider.kubeconfig`: the cluster behind its Kubernetes provider); the first failable one reached'),
+      })
+      .optional()
+      .describe(
+        "The login is its host's, not its own: a config-only resource that configures how operators log in to its cluster (the aws-auth ConfigMap). `when` is read on the resource, breakGlass on the host; no host found is a blind spot",
+      ),
+    issuer: z
+      .strictObject({
+        property: z.string().describe('Property path of the issuer URL (`oidc.issuerUrl`), read on the resource'),
+        known: z
+          .array(
+            z.strictObject({
+              host: regexString.describe("Regular expression the issuer URL's host must contain a match of (`\\.okta\\.com$`)"),
+              identity: z.string().describe('The identity such an issuer is (Okta, Auth0, Entra ID)'),
+            }),
+          )
+          .optional()
+          .describe('Issuer hosts of identity services: the first matching names the identity; any other host: `<identity> <host>`'),
+      })
+      .optional()
+      .describe(
+        "The identity is the one an issuer URL names (an OIDC identity provider config), first found: a resource of role identity the property references, a known identity by the URL's host, one the resource dependsOn, `<identity> <host>`; none readable is a blind spot. Only with host",
+      ),
+  })
+  .refine((l) => l.issuer === undefined || l.host !== undefined, "issuer needs host: it is read on the resource that configures its host's login");
 export type LoginThrough = z.infer<typeof loginThroughSchema>;
 
 export const authenticatesThroughSchema = z.strictObject({
@@ -217,6 +236,18 @@ export const ruleSchema = z.strictObject({
         .array(z.string())
         .optional()
         .describe('Property paths of credentials it reads on that machine (a private key): named, when set, by path, never by value'),
+      keyArgs: z
+        .strictObject({
+          properties: z.array(z.string()).min(1).describe('Property paths of its command lines (`create`, `update`)'),
+          flags: z
+            .array(z.string().regex(/^-/, 'a flag starts with -'))
+            .min(1)
+            .describe('Flags whose value is a key file (`--private-key`): `--flag FILE` or `--flag=FILE`'),
+        })
+        .optional()
+        .describe(
+          'Key files its command line names: each named by the file as written (a command in plain text is no secret); a command that is a secret or unknown is said to be unreadable',
+        ),
     })
     .optional()
     .describe('What only the operator machine can redo: how a finding about rebuilding from it names this tool'),

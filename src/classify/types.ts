@@ -41,6 +41,18 @@ export interface GroupEvidence {
 export interface Rebuild {
   what: string;
   keys: string[];
+  /**
+   * Key files its command line names (a rule's rebuild.keyArgs: `--private-key FILE`): the file as written when the
+   * command is readable text, no file when it is a placeholder filled at deploy, no flag when the property could not be read.
+   */
+  keyFiles?: KeyFile[];
+}
+
+/** A key file a command line names: the property holding the command, the flag, and the file as written. */
+export interface KeyFile {
+  property: string;
+  flag?: string;
+  file?: string;
 }
 
 export interface ClassifiedResource {

@@ -11,7 +11,7 @@ import { Classifier } from '../classify/index.js';
 import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
 import { generatedConflicts } from '../classify/conflicts.js';
 import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
-import type { BreakGlass, Condition, Replicas } from '../classify/schema.js';
+import type { BreakGlass, Condition, LoginThrough, Replicas } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
 import type { Cli } from './shared.js';
 
@@ -201,7 +201,7 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
   if (d.domain) parts.push(`domain ${d.domain}`);
   if (d.loginThrough)
     parts.push(
-      `operators ${d.loginThrough.host ? `of its host (what ${d.loginThrough.host.via.join(', ')} reaches) ` : ''}log in through ${d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
+      `operators ${d.loginThrough.host ? `of its host (what ${d.loginThrough.host.via.join(', ')} reaches) ` : ''}log in through ${d.loginThrough.issuer ? issuerText(d.loginThrough.issuer, d.loginThrough.identity) : d.loginThrough.identity}${d.loginThrough.when ? ` when ${d.loginThrough.when.map(conditionText).join(' and ')}` : ''}${
         d.loginThrough.breakGlass ? `; break-glass: ${d.loginThrough.breakGlass.map(breakGlassText).join('; or ')}` : ''
       }`,
     );
@@ -217,6 +217,12 @@ function decisionText(d: Explanation['rules'][number]['decides']): string {
         : `recovers with ${d.recoversWith.map((r) => `the ${r.tool} tool${r.one ? '' : 's'} of ${r.scope.join(', else ')}`).join(', ')}`,
     );
   return parts.length > 0 ? parts.join('; ') : 'nothing';
+}
+
+/** Where a rule's issuer names the identity, in words: `the identity oidc.issuerUrl names (...)`. */
+function issuerText(issuer: NonNullable<LoginThrough['issuer']>, identity: string): string {
+  const known = [...new Set((issuer.known ?? []).map((k) => k.identity))];
+  return `the identity ${issuer.property} names (an identity of the inputs it references; else ${known.length > 0 ? `${known.join(', ')} by host; else ` : ''}one the resource dependsOn; else ${identity} <host>)`;
 }
 
 /** A rule's break-glass way in, in words: `admin kubeconfig (a stack output named adminKubeconfig, or from fn)`. */

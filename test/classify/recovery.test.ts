@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli, tempFile } from '../helpers/cli.js';
-import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, workload, type Cluster } from '../rules/k8s-helpers.js';
+import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, secret, workload, type Cluster } from '../rules/k8s-helpers.js';
 
 interface Result {
   findings: Array<{ rule: string; severity: string; message: string; event: { id: string }; stranded: Array<{ group: string; tools: string[] }> }>;
@@ -258,6 +258,29 @@ describe('the operator workstation', () => {
     // The zone takes web-1 itself: single-point-of-failure says so, recovery-path does not repeat it.
     expect(a.findings.filter((f) => f.rule === 'single-point-of-failure').map((f) => f.event.id)).toContain('domain:aws/us-east-1/us-east-1a');
     expect(found.filter((f) => f.event.id.includes('us-east-1a'))).toEqual([]);
+  });
+
+  it('a playbook run with --private-key: rebuilding web-1 names that key file as the command writes it, a secret command line never', async () => {
+    const b = new ExportBuilder('web', 'prod');
+    const vm = loneVm(b);
+    const run = b.resources.find((x) => x.urn.endsWith('::run-playbook'))!;
+    run.inputs = { create: 'ansible-playbook -i 203.0.113.10, -u ubuntu --private-key ~/.ssh/web-deploy.pem site.yml', update: SECRET };
+    run.outputs = { ...run.inputs, stdout: 'PLAY RECAP' };
+    const cmd = b.provider('command', 'command-provider', { version: '1.0.1' });
+    b.add('command:local:Command', 'harden', {
+      provider: cmd,
+      inputs: { create: "ansible-playbook --key-file='keys/ops admin.pem' -i inventory.ini harden.yml" },
+      dependsOn: [vm],
+    });
+    const file = b.write('lone-ansible-key.json');
+    const found = (await analyzeFile(file)).findings.filter((f) => f.rule === 'recovery-path');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toBe(
+      'Rebuilding web-1 needs a playbook run (harden), a playbook run (run-playbook), a key file (keys/ops admin.pem: --key-file in create of harden), ' +
+        'a key file (~/.ssh/web-deploy.pem: --private-key in create of run-playbook) and any key file update of run-playbook names (the command could not be read: a secret or unknown value) ' +
+        'on the machine that ran `pulumi up` (operator-workstation): losing it leaves web-1 (web) impossible to rebuild',
+    );
+    expect(JSON.stringify(found)).not.toContain('c2VjcmV0');
   });
 
   it('the topology file names a second operator machine: the workstation is no single point of recovery any more', async () => {
@@ -680,6 +703,26 @@ outputs:
     expect(text.stdout).toMatch(/identities +authenticates to its provider through Entra ID: a managed identity/);
   });
 
+  it('a versioned function token (containerservice/v20240102) is the function the rule lists, on a versioned cluster type too', async () => {
+    const versioned = program
+      .replaceAll('type: azure-native:containerservice:ManagedCluster', 'type: azure-native:containerservice/v20240102:ManagedCluster')
+      .replace(
+        'azure-native:containerservice:listManagedClusterAdminCredentials',
+        'azure-native:containerservice/v20240102:listManagedClusterAdminCredentials',
+      );
+    expect(versioned).toContain('containerservice/v20240102:listManagedClusterAdminCredentials');
+    const file = tempFile('Pulumi.yaml', versioned);
+    const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
+    expect(shop.code, shop.stderr).toBe(0);
+    expect(JSON.parse(shop.stdout).result.identities).toContain(
+      'operators log in through Entra ID (rule aks-entra-id); break-glass: admin kubeconfig in stack output kubeconfig',
+    );
+    // The user credentials function in another version is still no break-glass path.
+    const user = tempFile('Pulumi.yaml', versioned.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
+    const other = await runCli(['rules', 'explain', 'shop-aks', user, '--format', 'json']);
+    expect(JSON.parse(other.stdout).result.identities).toContain('operators log in through Entra ID (rule aks-entra-id); no break-glass path found');
+  });
+
   it('a user credentials output is no break-glass path (a user kubeconfig of an Entra ID cluster logs in through Entra ID)', async () => {
     const file = tempFile('Pulumi.yaml', program.replace('listManagedClusterAdminCredentials', 'listManagedClusterUserCredentials'));
     const shop = await runCli(['rules', 'explain', 'shop-aks', file, '--format', 'json']);
@@ -800,6 +843,169 @@ describe('the aws-auth ConfigMap', () => {
       'aws-auth: configures how operators log in through AWS IAM (rule eks-aws-auth), but no resource of the inputs that $provider.kubeconfig reaches is its cluster: cannot decide which groups recover with AWS IAM; name it with firebreak:recovers-with or in the topology file',
     ]);
     expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+  });
+});
+
+describe('EKS OIDC identity provider configs', () => {
+  const RULE = 'eks-oidc-identity-provider';
+  /** An aws.eks.IdentityProviderConfig as the provider docs write it: clusterName from the cluster, oidc naming the issuer. */
+  const oidcConfig = (
+    b: ExportBuilder,
+    eks: Cluster,
+    name: string,
+    issuerUrl: unknown,
+    o: { deps?: Record<string, string[]>; dependsOn?: string[]; clusterName?: string } = {},
+  ): string =>
+    b.add('aws:eks/identityProviderConfig:IdentityProviderConfig', name, {
+      id: `shop-eks:${name}`,
+      provider: b.provider('aws', 'aws-provider'),
+      inputs: {
+        clusterName: o.clusterName ?? 'shop-eks',
+        oidc: { identityProviderConfigName: name, issuerUrl, clientId: '0oa9x8w7v6u5t4s3r2q1', usernameClaim: 'email', groupsClaim: 'groups' },
+      },
+      deps: { ...(o.clusterName ? {} : { clusterName: [eks.urn] }), ...o.deps },
+      ...(o.dependsOn ? { dependsOn: o.dependsOn } : {}),
+    });
+
+  it('an Okta issuer: the groups the cluster hosts recover with Okta, an external identity, with IAM named as break-glass', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    oidcConfig(b, eks, 'okta', 'https://acme.okta.com/oauth2/aus1a2b3c4d5e6f7g8h9');
+    webTier(b, eks);
+    const file = b.write('eks-okta.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Okta']);
+    expect(web.recoversWithFrom).toEqual([`identity Okta (operators log in to shop-eks through it; rule ${RULE})`]);
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      `operators log in through Okta (rule ${RULE}, from okta); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    );
+    const config = await runCli(['rules', 'explain', 'okta', file]);
+    expect(config.stdout).toMatch(
+      /ops\/eks-oidc-identity-provider: .*operators of its host \(what clusterName reaches\) log in through the identity oidc\.issuerUrl names/,
+    );
+    const a = await analyzeFile(file);
+    const named = a.findings.filter((f) => f.rule === 'external-identity');
+    expect(named).toHaveLength(1);
+    expect(named[0]!.message).toMatch(
+      /^Okta \(external identity, provider-managed\) is on the recovery path of 1 replica group\(s\) of shop: operators log in to shop-eks/,
+    );
+    expect(a.blindSpots.filter((s) => s.kind === 'ambiguous-recovery')).toEqual([]);
+  });
+
+  it('an issuer the program serves itself (a Dex release the config depends on): the groups recover with that Dex, no external identity', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const dex = helmRelease(b, eks, 'dex', 'dex', 'https://charts.dexidp.io', { values: { config: { issuer: 'https://dex.shop.example.com' } } });
+    // EKS fetches the issuer's discovery document when the config is created: programs make it wait for Dex.
+    oidcConfig(b, eks, 'dex-oidc', 'https://dex.shop.example.com', { dependsOn: [dex] });
+    webTier(b, eks);
+    const file = b.write('eks-dex.json');
+    const web = await explainResult(file, 'web-blue');
+    expect(web.recoversWith).toEqual([dex]);
+    expect(web.recoversWithFrom).toEqual([`identity dex (operators log in to shop-eks through it; rule ${RULE})`]);
+    const cluster = (await explainResult(file, 'shop-eks')) as { identities?: string[] };
+    expect(cluster.identities).toContain(
+      `operators log in through dex, an identity of the inputs (dex-oidc depends on it; rule ${RULE}, from dex-oidc); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    );
+    const a = await analyzeFile(file);
+    expect(JSON.stringify(a)).not.toContain('OIDC provider dex.shop.example.com');
+    expect(a.findings.filter((f) => f.rule === 'external-identity' && f.message.includes('OIDC'))).toEqual([]);
+  });
+
+  it('an issuer that references the Dex release (a property dependency of oidc) names it, before any dependsOn', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const dex = helmRelease(b, eks, 'dex', 'dex', 'https://charts.dexidp.io');
+    const keycloak = helmRelease(b, eks, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami');
+    oidcConfig(b, eks, 'dex-oidc', 'https://dex.shop.example.com', { deps: { oidc: [dex] }, dependsOn: [keycloak] });
+    webTier(b, eks);
+    const file = b.write('eks-dex-ref.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([dex]);
+  });
+
+  it('a known identity service by its URL wins over an identity the config merely depends on', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    const keycloak = helmRelease(b, eks, 'keycloak', 'keycloak', 'https://charts.bitnami.com/bitnami');
+    oidcConfig(b, eks, 'okta', 'https://acme.okta.com/oauth2/default', { dependsOn: [keycloak] });
+    webTier(b, eks);
+    const file = b.write('eks-okta-wait.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual(['urn:pulumi:prod::shop::firebreak:external:Identity::Okta']);
+  });
+
+  it('a YAML program whose issuer URL interpolates the Dex release: the cluster logs in through that Dex', async () => {
+    const file = tempFile(
+      'Pulumi.yaml',
+      `name: platform
+runtime: yaml
+config:
+  aws:region: { value: us-east-1 }
+resources:
+  cluster-role:
+    type: aws:iam:Role
+    properties:
+      assumeRolePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+  cluster:
+    type: aws:eks:Cluster
+    properties:
+      name: platform
+      roleArn: \${cluster-role.arn}
+      vpcConfig:
+        subnetIds: [subnet-0a1b2c3d4e5f60001, subnet-0a1b2c3d4e5f60002]
+  k8s:
+    type: pulumi:providers:kubernetes
+    properties:
+      kubeconfig: \${cluster.certificateAuthority.data}
+  dex:
+    type: kubernetes:helm.sh/v3:Release
+    properties:
+      chart: dex
+      repositoryOpts: { repo: https://charts.dexidp.io }
+      namespace: dex
+      values:
+        config:
+          issuer: https://dex.platform.example.com
+    options:
+      provider: \${k8s}
+  dex-oidc:
+    type: aws:eks:IdentityProviderConfig
+    properties:
+      clusterName: \${cluster.name}
+      oidc:
+        identityProviderConfigName: dex
+        clientId: kubernetes
+        issuerUrl: https://dex.platform.example.com/\${dex.status.namespace}
+        groupsClaim: groups
+`,
+    );
+    const r = await runCli(['rules', 'explain', 'cluster', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).result.identities).toEqual([
+      `operators log in through dex, an identity of the inputs (dex-oidc references it (oidc.issuerUrl); rule ${RULE}, from dex-oidc); break-glass: the cluster creator's IAM principal keeps cluster-admin (bootstrapClusterCreatorAdminPermissions is not false; through AWS IAM, not the OIDC provider)`,
+    ]);
+  });
+
+  it('a secret issuer that references no identity, or a clusterName naming no cluster of the inputs: a blind spot each, nothing inferred', async () => {
+    const b = new ExportBuilder('shop', 'prod');
+    const eks = eksCluster(b, 'shop-eks');
+    oidcConfig(b, eks, 'corp-oidc', secret('v1:aXNzdWVyLXVybC1zZWNyZXQ=:BBBB'));
+    oidcConfig(b, eks, 'old-oidc', 'https://acme.okta.com/oauth2/default', { clusterName: 'retired-eks' });
+    webTier(b, eks);
+    const file = b.write('eks-oidc-unread.json');
+    expect((await explainResult(file, 'web-blue')).recoversWith).toEqual([]);
+    const a = await analyzeFile(file);
+    expect(
+      a.blindSpots
+        .filter((s) => s.kind === 'ambiguous-recovery')
+        .map((s) => s.message)
+        .sort(),
+    ).toEqual([
+      `corp-oidc: configures how operators log in to shop-eks (rule ${RULE}), but its issuer (oidc.issuerUrl) could not be read (a secret or unknown value): cannot tell which identity its groups recover with; name it with firebreak:recovers-with or in the topology file`,
+      `old-oidc: configures how operators log in through OIDC provider (rule ${RULE}), but no resource of the inputs that clusterName reaches is its cluster: cannot decide which groups recover with OIDC provider; name it with firebreak:recovers-with or in the topology file`,
+    ]);
+    expect(a.findings.filter((f) => f.rule === 'external-identity')).toEqual([]);
+    expect(JSON.stringify(a)).not.toContain('aXNzdWVyLXVybC1zZWNyZXQ');
   });
 });
 

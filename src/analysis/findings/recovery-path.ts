@@ -29,6 +29,9 @@ export const messages = {
   loneWorkstation:
     'Rebuilding {component} needs {needs} on the machine that ran `pulumi up` ({name}): losing it leaves {component} ({services}) impossible to rebuild',
   keyFile: 'a key file ({path} of {tool})',
+  keyFileNamed: 'a key file ({file}: {flag} in {property} of {tool})',
+  keyFileAtDeploy: 'a key file ({flag} in {property} of {tool}; its path is filled in at deploy)',
+  keyFileUnread: 'any key file {property} of {tool} names (the command could not be read: a secret or unknown value)',
   external: '; operators also log in through {identities}, which no domain of the stack takes',
 } as const;
 
@@ -65,6 +68,10 @@ function needsOf(ctx: ScenarioView, tools: number[]): string {
     const rebuild = node.kind === 'component' ? (node as ComponentNode).rebuild : undefined;
     named.push(rebuild ? `${rebuild.what} (${node.name})` : node.name);
     for (const path of rebuild?.keys ?? []) keys.push(fill(messages.keyFile, { path, tool: node.name }));
+    for (const k of rebuild?.keyFiles ?? []) {
+      const values = { property: k.property, flag: k.flag ?? '', file: k.file ?? '', tool: node.name };
+      keys.push(fill(k.file !== undefined ? messages.keyFileNamed : k.flag !== undefined ? messages.keyFileAtDeploy : messages.keyFileUnread, values));
+    }
   }
   return listNames([...named, ...keys], 6, 'more');
 }

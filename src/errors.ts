@@ -1,6 +1,7 @@
 /**
  * One error type for bad input. Every parser collects its problems and throws
- * them together; the CLI prints one line per problem and exits 2.
+ * them together; the CLI prints one line per problem (the first ten, then how
+ * many more) and exits 2.
  * Every line is made visible (src/visible.ts): a name with a line break or a
  * terminal escape in it cannot forge a second error line or move the cursor.
  */
@@ -30,12 +31,31 @@ export function formatProblem(p: Problem): string {
   return `${formatLocation(p)}: ${visible(p.reason)}`;
 }
 
+/** Problems shown at most, one line each: a file broken in a million places says so in a few lines, not a million. */
+export const MAX_PROBLEM_LINES = 10;
+
+/** The lines that show a list of problems: the first MAX_PROBLEM_LINES, then how many more (and where). */
+export function problemLines(problems: readonly Problem[]): string[] {
+  const lines = problems.slice(0, MAX_PROBLEM_LINES).map(formatProblem);
+  const rest = problems.slice(MAX_PROBLEM_LINES);
+  if (rest.length > 0) {
+    const files = [...new Set(rest.map((p) => p.file))];
+    const more = `${rest.length} more problem${rest.length === 1 ? '' : 's'}`;
+    lines.push(
+      files.length === 1
+        ? `${formatLocation({ file: files[0]! })}: ${more} (fix the first ones and run again)`
+        : `${more} in ${files.length} files (fix the first ones and run again)`,
+    );
+  }
+  return lines;
+}
+
 /** Bad input: a file that cannot be read as what it claims to be. Exit code 2. */
 export class InputError extends Error {
   readonly problems: Problem[];
   constructor(problems: Problem | Problem[]) {
     const list = Array.isArray(problems) ? problems : [problems];
-    super(list.map(formatProblem).join('\n'));
+    super(problemLines(list).join('\n'));
     this.name = 'InputError';
     this.problems = list;
   }

@@ -5,7 +5,7 @@
  * Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
  */
 import { Command, CommanderError } from 'commander';
-import { InputError, UsageError, formatProblem, visible } from '../errors.js';
+import { InputError, UsageError, problemLines, visible } from '../errors.js';
 import { forgetInputsRead } from '../index.js';
 import { VERSION } from '../version.js';
 import { addAnalyzeCommands } from './analyze.js';
@@ -70,7 +70,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof InputError) {
-      for (const p of err.problems) io.stderr(`firebreak: error: ${formatProblem(p)}\n`);
+      for (const line of problemLines(err.problems)) io.stderr(`firebreak: error: ${line}\n`);
     } else if (err instanceof UsageError) {
       io.stderr(`firebreak: error: ${err.message}\n`);
     } else {

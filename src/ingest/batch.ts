@@ -66,7 +66,17 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     }
     return { items };
   }
-  for (let k = 0; k < list.length; k++) items[k] = resourceItem(list[k], job.path, job.index + k, keep);
+  let bad = 0;
+  for (let k = 0; k < list.length; k++) {
+    const item = resourceItem(list[k], job.path, job.index + k, keep);
+    items[k] = item;
+    // readState stops at the tenth bad resource: the rest of the batch would never be read (and explaining each of
+    // millions of bad elements is what takes the time).
+    if ('bad' in item && ++bad >= 10) {
+      items.length = k + 1;
+      break;
+    }
+  }
   return { items };
 }
 

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
 import { parseJson } from '../../src/ingest/json.js';
+import { parseBatch } from '../../src/ingest/batch.js';
 import { scanState, ScanFault } from '../../src/ingest/scan.js';
 import { faultError, streamState, StreamFault } from '../../src/ingest/stream.js';
 
@@ -167,5 +168,23 @@ describe('streamed state against the whole parse, on random damage', () => {
       }),
       { numRuns: 400, seed: 20261201 },
     );
+  });
+});
+
+describe('a state with many bad resources', () => {
+  it('streamed, names the same first problems as the whole read, and explains no more of them than it shows', async () => {
+    const file = path.join(dir, 'many-bad.json');
+    writeFileSync(file, `${head}\n${Array.from({ length: 60 }, (_, n) => (n % 2 === 0 ? `"web-${n}"` : resource(n))).join(',\n')}\n]}}`);
+    const message = (e: Error): string => e.message;
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(() => 'ok', message);
+    expect(whole.split('\n')).toHaveLength(10);
+    for (const jobs of [1, 2]) {
+      const streamed = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 1024, jobs }).then(() => 'ok', message);
+      expect(streamed).toBe(whole);
+    }
+    // One batch of them all: parseBatch stops explaining at the tenth bad resource (readState reads no further).
+    const list = Array.from({ length: 40 }, (_, n) => `"bad-${n}"`).join(',');
+    const batch = parseBatch({ bytes: Buffer.from(`[${list}]`), at: 0, index: 0, path: 'deployment.resources' }, undefined);
+    expect('items' in batch && batch.items.map((item) => 'bad' in item)).toEqual(Array<boolean>(10).fill(true));
   });
 });

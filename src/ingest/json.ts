@@ -194,9 +194,14 @@ export function parseJson(text: string, file: string): unknown {
   throw new InputError({ file, ...where, reason: jsonFaultReason(fault.expected, fault.offset >= text.trimEnd().length) });
 }
 
+/** Whether a fault's `expected` is the nesting limit (not a syntax error). */
+export function isDepthFault(expected: string): boolean {
+  return expected.startsWith('at most');
+}
+
 /** The words of a JSON error: what was expected, and whether the file ends too early. */
 export function jsonFaultReason(expected: string, truncated: boolean): string {
-  return expected.startsWith('at most')
+  return isDepthFault(expected)
     ? `JSON nested too deeply: firebreak reads ${expected}`
     : truncated
       ? `invalid JSON: the file ends too early (truncated?): expected ${expected}`

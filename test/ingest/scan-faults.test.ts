@@ -188,3 +188,28 @@ describe('a state with many bad resources', () => {
     expect('items' in batch && batch.items.map((item) => 'bad' in item)).toEqual(Array<boolean>(10).fill(true));
   });
 });
+
+describe('nesting beyond the limit, streamed', () => {
+  const deep = (n: number, open = '['): string => open.repeat(n);
+  const cases: Array<[string, string]> = [
+    ['unclosed, in a resource', `${head}\n${resource(1)},\n{"a": ${deep(1200)}`],
+    ['closed, in a resource', `${head}\n${resource(1)},\n{"a": ${deep(1200)}${']'.repeat(1200)}}]}}`],
+    ['as an element', `${head}\n${deep(1200)}`],
+    ['in the header', `{"version": 3, "x": ${deep(1200, '{"a":')}`],
+    ['after a syntax fault in the same resource', `${head}\n{"a" ${deep(1200)}`],
+  ];
+  it.each(cases)('%s: the error of the whole parse, without parsing the whole', async (name, content) => {
+    const file = path.join(dir, `deep-${name.replace(/\W+/g, '-')}.json`);
+    writeFileSync(file, content);
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
+    const streamed = await loadInputs([file], { streamMinBytes: 0 }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
+    expect(whole).toMatch(/:\d+:\d+: (JSON nested too deeply|invalid JSON)/);
+    expect(streamed).toBe(whole);
+  });
+});

@@ -64,11 +64,16 @@ export class EvalError extends Error {
   }
 }
 
+/** A reference cycle: its message names the cycle as met from where it was entered, so it is never remembered. */
+class CycleError extends EvalError {}
+
 interface ResourceState {
   name: string;
   decl: Record<string, unknown>;
   path: Array<string | number>;
-  status: 'new' | 'busy' | 'done';
+  status: 'new' | 'busy' | 'done' | 'failed';
+  /** Why it failed (status failed): what every later reference to it throws again, without evaluating it again. */
+  failure?: EvalError;
   inputs?: PropertyMap;
   record?: ResourceRecord;
   deps: string[];
@@ -92,7 +97,15 @@ export class ProgramEvaluator {
   private readonly resources = new Map<string, ResourceState>();
   private readonly variables = new Map<
     string,
-    { expr: unknown; path: Array<string | number>; status: 'new' | 'busy' | 'done'; value?: PropertyValue; deps: string[]; invokes: string[] }
+    {
+      expr: unknown;
+      path: Array<string | number>;
+      status: 'new' | 'busy' | 'done' | 'failed';
+      failure?: EvalError;
+      value?: PropertyValue;
+      deps: string[];
+      invokes: string[];
+    }
   >();
   /** Functions invoked while evaluating the current expression (through the variables it reads too). */
   private invokes: string[] | undefined;
@@ -289,7 +302,7 @@ export class ProgramEvaluator {
     const at = this.evaluating.indexOf(key);
     if (at >= 0) {
       const cycle = [...this.evaluating.slice(at), key].map((k) => k.split(' ')[1]).join(' -> ');
-      throw this.error(`reference cycle: ${cycle}`, path);
+      throw new CycleError(`reference cycle: ${cycle}`, path);
     }
     this.evaluating.push(key);
   }
@@ -300,6 +313,7 @@ export class ProgramEvaluator {
       this.noteInvokes(v.invokes);
       return { value: v.value!, deps: v.deps };
     }
+    if (v.status === 'failed') throw v.failure!;
     this.enter('variable', name, refPath);
     const saved = this.invokes;
     const invokes: string[] = [];
@@ -311,6 +325,9 @@ export class ProgramEvaluator {
       v.invokes = invokes;
       v.status = 'done';
       return { value, deps };
+    } catch (err) {
+      this.remember(v, err);
+      throw err;
     } finally {
       this.invokes = saved;
       this.noteInvokes(invokes);
@@ -321,6 +338,7 @@ export class ProgramEvaluator {
   private resource(name: string, refPath: Array<string | number>): ResourceState {
     const st = this.resources.get(name)!;
     if (st.status === 'done') return st;
+    if (st.status === 'failed') throw st.failure!;
     this.enter('resource', name, refPath);
     try {
       const { decl, path } = st;
@@ -420,8 +438,22 @@ export class ProgramEvaluator {
       st.deps = deps;
       st.status = 'done';
       return st;
+    } catch (err) {
+      this.remember(st, err);
+      throw err;
     } finally {
       this.evaluating.pop();
+    }
+  }
+
+  /**
+   * A declaration that failed fails the same way for everything that reads it: remembered, so that a chain of
+   * 100,000 resources behind a broken one is not evaluated again (and deeper) from each of them.
+   */
+  private remember(st: { status: string; failure?: EvalError }, err: unknown): void {
+    if (err instanceof EvalError && !(err instanceof CycleError)) {
+      st.status = 'failed';
+      st.failure = err;
     }
   }
 

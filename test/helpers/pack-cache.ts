@@ -16,8 +16,16 @@ import { packCacheText } from '../../src/classify/packs.js';
 export const SOURCE_PACK_CACHE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'rules-cache.json');
 
 export function setup(): void {
+  rmSync(SOURCE_PACK_CACHE, { force: true });
+  let text: string;
+  try {
+    text = packCacheText();
+  } catch {
+    // A built-in pack that does not parse: no cache, so each test that loads it fails as it would without one.
+    return;
+  }
   const tmp = `${SOURCE_PACK_CACHE}.${process.pid}.tmp`;
-  writeFileSync(tmp, packCacheText());
+  writeFileSync(tmp, text);
   // Not newer than the sources: ensureBuilt (test/helpers/cli.ts) must not take dist/ for stale because of it.
   utimesSync(tmp, 0, 0);
   renameSync(tmp, SOURCE_PACK_CACHE);

@@ -156,12 +156,13 @@ function wellFormed(format: string, out: string): void {
     case 'mermaid':
       expect(out.startsWith('flowchart LR\n')).toBe(true);
       expect(out).not.toContain('%%{');
-      for (const line of out.split('\n')) if (line.trim().startsWith('%%')) expect(line).toMatch(/^\s*%% [^{}%"]*$/);
+      // One expect for all lines (an expect per line is most of this check's time): the lines that break the rule.
+      expect(out.split('\n').filter((line) => line.trim().startsWith('%%') && !/^\s*%% [^{}%"]*$/.test(line))).toEqual([]);
       break;
     case 'dot':
       expect(out.startsWith('digraph firebreak {\n')).toBe(true);
       // Strings closed on their line; no backslash in any (entities instead).
-      for (const line of out.split('\n')) expect((line.replace(/"[^"\\\n]*"/g, '').match(/"/g) ?? []).length).toBe(0);
+      expect(out.split('\n').filter((line) => (line.replace(/"[^"\\\n]*"/g, '').match(/"/g) ?? []).length !== 0)).toEqual([]);
       break;
     case 'html':
       expect(out.match(/<\/script>/g)?.length).toBe(3);
@@ -175,9 +176,12 @@ function wellFormed(format: string, out: string): void {
 }
 
 function noSecret(o: Outcome, secret: string): void {
-  for (const form of secretForms(secret)) {
-    for (const t of [...o.texts, ...o.errors]) expect(t.includes(form), `planted secret (${form}) in output`).toBe(false);
-  }
+  const texts = [...o.texts, ...o.errors];
+  // One expect: the forms of the secret found in any text (an expect per form and text costs more than the search).
+  expect(
+    secretForms(secret).filter((form) => texts.some((t) => t.includes(form))),
+    'planted secret in output',
+  ).toEqual([]);
 }
 
 let rules: ReturnType<typeof loadRules>;

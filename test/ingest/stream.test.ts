@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { mkdtempSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
 import { streamState, StreamFault, StreamPool, faultError } from '../../src/ingest/stream.js';
 import { asSpecial } from '../../src/ingest/types.js';
@@ -19,6 +19,29 @@ import { InputError } from '../../src/errors.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firebreak-stream-'));
 const keep = loadRules().properties;
 
+/**
+ * One pool of worker threads per --jobs value, shared by the file's reads (as loadInputs shares one between the files of
+ * a load): each worker started from TypeScript source loads through tsx, about 0.4 s. Reads with jobs 1 never use one.
+ * The pool of 4 counts its runs (see 'small state files are parsed on the main thread').
+ */
+class Counting extends StreamPool {
+  runs = 0;
+  override run(job: Parameters<StreamPool['run']>[0], keepList: string[] | undefined) {
+    this.runs++;
+    return super.run(job, keepList);
+  }
+}
+const pools = new Map<number, Counting>();
+const poolFor = (jobs: number): { jobs: number; pool?: StreamPool } => {
+  if (jobs <= 1) return { jobs };
+  let pool = pools.get(jobs);
+  if (!pool) pools.set(jobs, (pool = new Counting(jobs)));
+  return { jobs, pool };
+};
+afterAll(async () => {
+  await Promise.all([...pools.values()].map((p) => p.close()));
+});
+
 /** Records as text, special values included (JSON.stringify would drop their symbol key). */
 const text = (inputs: unknown): string =>
   JSON.stringify(inputs, (_k, v: unknown) => {
@@ -29,7 +52,7 @@ const text = (inputs: unknown): string =>
 async function both(file: string, jobs: number, withKeep: boolean): Promise<[string, string]> {
   const k = withKeep ? { keepProperties: keep } : {};
   const whole = await loadInputs([file], { ...k, streamMinBytes: Number.MAX_SAFE_INTEGER });
-  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, workerMinBytes: 0, jobs });
+  const streamed = await loadInputs([file], { ...k, streamMinBytes: 0, workerMinBytes: 0, ...poolFor(jobs) });
   return [text(whole), text(streamed)];
 }
 
@@ -55,10 +78,10 @@ describe('streaming ingest: the same records as a whole parse', () => {
     await writeExport(file, { resources: 3000, seed: 3 });
     const whole = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: Number.MAX_SAFE_INTEGER }));
     for (const jobs of [1, 2, 4]) {
-      const r = await streamState(file, { keep, jobs, batchBytes: 20_000, chunkBytes: 65536 });
+      const r = await streamState(file, { keep, ...poolFor(jobs), batchBytes: 20_000, chunkBytes: 65536 });
       expect(r.scan.elements).toBe(3000);
       expect(r.scan.path).toBe('deployment.resources');
-      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, workerMinBytes: 0, jobs }));
+      const streamed = text(await loadInputs([file], { keepProperties: keep, streamMinBytes: 0, workerMinBytes: 0, ...poolFor(jobs) }));
       expect(streamed).toBe(whole);
     }
   });
@@ -104,7 +127,7 @@ describe('streaming ingest: bad JSON', () => {
       () => 'ok',
       (e: Error) => e.message,
     );
-    const streamed = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, jobs: 2 }).then(
+    const streamed = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, ...poolFor(2) }).then(
       () => 'ok',
       (e: Error) => e.message,
     );
@@ -156,13 +179,13 @@ describe('streaming ingest: byte-identical reports', () => {
     const file = path.join(dir, 'report.json');
     await writeExport(file, { resources: 2500, seed: 9 });
     const files = [file, ...corpus.filter((f) => existsSync(f) && !f.includes('unsupported'))];
-    const report = async (o: { streamMinBytes: number; workerMinBytes?: number; jobs?: number }) => {
+    const report = async (o: { streamMinBytes: number; workerMinBytes?: number; jobs?: number; pool?: StreamPool }) => {
       const inputs = await loadInputs(files, { keepProperties: rules.properties, ...o });
       const result = analyze(inputs, { packs: rules.packs });
       return render(result, 'json') + render(result, 'text');
     };
     const whole = await report({ streamMinBytes: Number.MAX_SAFE_INTEGER });
-    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, workerMinBytes: 0, jobs })).toBe(whole);
+    for (const jobs of [1, 2, 4]) expect(await report({ streamMinBytes: 0, workerMinBytes: 0, ...poolFor(jobs) })).toBe(whole);
   });
 });
 
@@ -208,7 +231,7 @@ describe('additionalSecretOutputs when streamed', () => {
     for (const options of [
       { streamMinBytes: Number.MAX_SAFE_INTEGER },
       { streamMinBytes: 0, workerMinBytes: 0, jobs: 1 },
-      { streamMinBytes: 0, workerMinBytes: 0, jobs: 2 },
+      { streamMinBytes: 0, workerMinBytes: 0, ...poolFor(2) },
     ]) {
       const [input] = await loadInputs([file], options);
       const db = input!.resources.find((r) => r.name === 'orders-db')!;
@@ -239,7 +262,7 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
   const same = async (file: string): Promise<string> => {
     const whole = await outcome(loadInputs([file], { keepProperties: rules.properties, streamMinBytes: Number.MAX_SAFE_INTEGER }));
     for (const jobs of [1, 2]) {
-      const streamed = await outcome(loadInputs([file], { keepProperties: rules.properties, streamMinBytes: 0, streamBatchBytes: 300, jobs }));
+      const streamed = await outcome(loadInputs([file], { keepProperties: rules.properties, streamMinBytes: 0, streamBatchBytes: 300, ...poolFor(jobs) }));
       expect(streamed).toBe(whole);
     }
     return whole;
@@ -271,7 +294,7 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
     const trap = '"ingress": [\n      {\n        "port": 443\n      },\n      {\n        "port": 80\n      }\n    ]';
     const file = pretty('nested', (t) => t.replaceAll('"outputs": {', `"outputs": { ${trap},`));
     expect((await same(file)).match(/"port"/g) ?? []).toHaveLength(0); // not a property any rule reads: projected away
-    const all = await outcome(loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 300, jobs: 2 }));
+    const all = await outcome(loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 300, ...poolFor(2) }));
     expect(all).toBe(await outcome(loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER })));
     expect(all).toContain('"port":443');
   });
@@ -364,22 +387,13 @@ describe("streaming ingest: a worker's compact reply", () => {
   it('small state files are parsed on the main thread, whatever --jobs says', async () => {
     const file = path.join(dir, 'small.json');
     await writeExport(file, { resources: 300, seed: 4 });
-    class Counting extends StreamPool {
-      runs = 0;
-      override run(job: Parameters<StreamPool['run']>[0], keepList: string[] | undefined) {
-        this.runs++;
-        return super.run(job, keepList);
-      }
-    }
-    const pool = new Counting(4);
-    try {
-      const small = await loadInputs([file], { streamMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
-      expect(pool.runs).toBe(0);
-      const large = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
-      expect(pool.runs).toBeGreaterThan(0);
-      expect(text(large)).toBe(text(small));
-    } finally {
-      await pool.close();
-    }
+    const { pool } = poolFor(4);
+    const counting = pool as Counting;
+    const before = counting.runs;
+    const small = await loadInputs([file], { streamMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
+    expect(counting.runs - before).toBe(0);
+    const large = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, streamBatchBytes: 2000, jobs: 4, pool });
+    expect(counting.runs - before).toBeGreaterThan(0);
+    expect(text(large)).toBe(text(small));
   });
 });

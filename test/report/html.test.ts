@@ -115,8 +115,13 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
     await browser?.close();
   });
 
-  /** Open a report; collect console errors and page errors. */
-  async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+  /** Open a report; collect console errors and page errors. With `reuse`, in that page (its listeners stay; a new document). */
+  async function open(file: string, reuse?: { page: Page; errors: string[] }): Promise<{ page: Page; errors: string[] }> {
+    if (reuse) {
+      await reuse.page.goto(pathToFileURL(file).href);
+      await reuse.page.waitForFunction(() => window.firebreak !== undefined, null, { timeout: 30_000 });
+      return reuse;
+    }
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -202,6 +207,8 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
 
   it('agrees with the engine on random models: every single event and some combinations, through the page', async () => {
     let hurt = 0;
+    // One page for every model (a new page costs about as much as loading the report in it).
+    let opened: { page: Page; errors: string[] } | undefined;
     for (const [k, raw] of fc.sample(rawModel, { numRuns: 8, seed: 20261201 }).entries()) {
       const built = buildRandomModel(raw);
       // Random models carry no domain ranks; the page needs only a policy to render.
@@ -221,15 +228,19 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
         return { states: st, paths };
       });
       const file = tempFile(`random-${k}.html`, render(analyzeModel(model, [], { includeModel: true }), 'html'));
-      const { page, errors } = await open(file);
+      opened = await open(file, opened);
+      const { page, errors } = opened;
+      // The page shows this model's report, not the one before.
+      expect(await page.evaluate(() => window.firebreak!.cy.nodes().length)).toBeGreaterThan(0);
+      expect(page.url()).toBe(pathToFileURL(file).href);
       const actual = await page.evaluate(
         (list) => list.map((ids) => ({ states: window.firebreak!.simulate(ids), paths: window.firebreak!.paths() })),
         scenarios,
       );
       expect(JSON.parse(JSON.stringify(actual)), built.description).toEqual(JSON.parse(JSON.stringify(expected)));
       expect(errors).toEqual([]);
-      await page.close();
     }
+    await opened?.page.close();
     // Not trivially equal: many scenarios hurt a service.
     expect(hurt).toBeGreaterThan(5);
   });

@@ -7,6 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
+import { textMatches } from './text-match.js';
 import type { AuthenticatesThrough, Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
 /** The rules matching a type, merged (`Classifier.rulesFor`). */
@@ -102,7 +103,7 @@ export function conditionHolds(r: ResourceRecord, c: Condition): boolean {
   for (const path of c.property) {
     for (const x of elementsAt(r, path)) {
       if (c.equals !== undefined && x === c.equals) return true;
-      if (re && typeof x === 'string' && re.test(x)) return true;
+      if (re && textMatches(re, x)) return true;
       if (c.atLeast !== undefined) {
         const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
         if (!Number.isNaN(n) && n >= c.atLeast) return true;
@@ -167,10 +168,10 @@ export class RuleSet {
     return list;
   }
 
-  /** Whether a resource's value at a rule's match.property matches its pattern. */
+  /** Whether a resource's value at a rule's match.property matches its pattern (an interpolation left for deploy: only when certain, text-match.ts). */
   private propertyMatches(c: CompiledRule, r: ResourceRecord): boolean {
     const prop = c.property!;
-    return elementsAt(r, prop.path).some((v) => (typeof v === 'string' || typeof v === 'number') && prop.re.test(String(v)));
+    return elementsAt(r, prop.path).some((v) => textMatches(prop.re, v, true));
   }
 
   /**

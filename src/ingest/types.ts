@@ -13,6 +13,14 @@ export interface UnknownValue {
    * is known. Two unknowns with the same symbol are the same value.
    */
   readonly symbol?: string;
+  /**
+   * When the unknown is a text a Pulumi YAML interpolation builds
+   * (`ansible-playbook -i '${web.publicIp},' site.yml`): its literal text, cut
+   * at each part left for deploy (one piece more than those parts; a piece may
+   * be empty). The pieces are known text, never a secret's (an interpolation
+   * of a secret is a secret); rules that match text read them (classify/text-match.ts).
+   */
+  readonly pieces?: readonly string[];
 }
 
 /** A secret. Its value is dropped at ingest and never kept. */

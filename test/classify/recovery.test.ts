@@ -3,6 +3,7 @@
  * its own Argo CD and Prometheus, an operator in another cluster, two deploy
  * systems in one cluster (a blind spot), and tags that win over inference.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempFile } from '../helpers/cli.js';
 import { ExportBuilder, aksCluster, eksCluster, gkeCluster, helmRelease, secret, workload, type Cluster } from '../rules/k8s-helpers.js';
@@ -281,6 +282,72 @@ describe('the operator workstation', () => {
         'on the machine that ran `pulumi up` (operator-workstation): losing it leaves web-1 (web) impossible to rebuild',
     );
     expect(JSON.stringify(found)).not.toContain('c2VjcmV0');
+  });
+
+  /** A Pulumi YAML program shaped like the Ansible + Pulumi YAML examples: a web server, and a command configuring it over its address. */
+  const ansibleProgram = (create: string, extra = ''): string =>
+    path.dirname(
+      tempFile(
+        'Pulumi.yaml',
+        [
+          'name: ansible-web',
+          'runtime: yaml',
+          'config:',
+          '  aws:region: us-east-1',
+          'resources:',
+          '  web:',
+          '    type: aws:ec2:Instance',
+          '    properties: { ami: ami-0fc5d935ebf8bc3bc, instanceType: t3.micro, availabilityZone: us-east-1a, keyName: deploy }',
+          '  tool:',
+          '    type: command:local:Command',
+          '    properties: { create: pipx install ansible-core }',
+          '  playbook:',
+          '    type: command:local:Command',
+          '    properties:',
+          `      create: ${create}`,
+          '    options: { dependsOn: ["${web}"] }',
+          extra,
+        ].join('\n'),
+      ),
+    );
+  const recoveryPath = async (dir: string): Promise<string> => {
+    const a = await analyzeFile(dir);
+    const found = a.findings.filter((f) => f.rule === 'recovery-path' && f.event.id === 'domain:operator-workstation');
+    expect(found).toHaveLength(1);
+    return found[0]!.message;
+  };
+
+  it('a Pulumi YAML playbook run interpolating the server address: a playbook run naming its key file, though the command is known only at deploy', async () => {
+    const message = await recoveryPath(ansibleProgram("ansible-playbook -u ubuntu -i '${web.publicIp},' --private-key ~/.ssh/deploy.pem playbook.yml"));
+    expect(message).toBe(
+      'Rebuilding web needs a playbook run (playbook) and a key file (~/.ssh/deploy.pem: --private-key in create of playbook) ' +
+        'on the machine that ran `pulumi up` (operator-workstation): losing it leaves web (ansible-web) impossible to rebuild',
+    );
+  });
+
+  it('ansible-playbook only in what the deploy fills in, or in a secret command: no playbook run, and the secret never shown', async () => {
+    expect(await recoveryPath(ansibleProgram('${tool.stdout} -i ${web.publicIp}, site.yml'))).toMatch(/^Rebuilding web needs a command run \(playbook\) on/);
+    const secretRun = [
+      '  secret-run:',
+      '    type: command:local:Command',
+      '    properties:',
+      '      create:',
+      '        fn::secret: ansible-playbook --private-key ~/.ssh/hidden-ops.pem -i ${web.publicIp}, site.yml',
+    ].join('\n');
+    const dir = ansibleProgram('echo ${web.publicIp}', secretRun);
+    const message = await recoveryPath(dir);
+    expect(message).toContain('a command run (secret-run)');
+    expect(message).not.toContain('playbook run');
+    const runs = [
+      ...['json', 'text', 'sarif', 'markdown'].map((format) => ['analyze', dir, '--format', format, '--fail-on', 'none']),
+      ['rules', 'explain', 'secret-run', dir],
+      ['rules', 'explain', 'secret-run', dir, '--format', 'json'],
+    ];
+    for (const args of runs) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain('hidden-ops');
+    }
   });
 
   it('the topology file names a second operator machine: the workstation is no single point of recovery any more', async () => {

@@ -82,8 +82,8 @@ describe('missing config never stops the analysis', () => {
   it('reads a key without a value as a symbolic unknown: the same key equal, two zones of one region distinct', async () => {
     const a = asSpecial(byName(rs, 'subnet-a').inputs.availabilityZone);
     const b = asSpecial(byName(rs, 'subnet-b').inputs.availabilityZone);
-    expect(a).toEqual({ kind: 'unknown', symbol: '<aws:region>a' });
-    expect(b).toEqual({ kind: 'unknown', symbol: '<aws:region>b' });
+    expect(a).toEqual({ kind: 'unknown', symbol: '<aws:region>a', pieces: ['', 'a'] });
+    expect(b).toEqual({ kind: 'unknown', symbol: '<aws:region>b', pieces: ['', 'b'] });
     expect(asSpecial((byName(rs, 'web').inputs.tags as Record<string, unknown>).region)).toEqual({ kind: 'unknown', symbol: '<aws:region>' });
     expect(asSpecial(byName(rs, 'web').inputs.instanceType)).toEqual({ kind: 'unknown', symbol: '<instanceType>' });
   });

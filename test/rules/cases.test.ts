@@ -3,9 +3,13 @@
  * input.yaml (a provider per package and the resources of a small stack) and
  * expected.yaml: `compliant` resources the rule classifies (its role and
  * placement), `nonCompliant` near misses it must not match or must place
- * otherwise. Every hand-written rule of the packs listed in CASE_PACKS has a folder.
+ * otherwise. A folder may also hold program.yaml, a Pulumi YAML program read
+ * beside the stack (values a deploy fills in: interpolations of outputs), its
+ * resources named in expected.yaml too. Every hand-written rule of the packs
+ * listed in CASE_PACKS has a folder.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -109,7 +113,10 @@ describe('rule cases', () => {
     expect(expected.compliant.length, 'a compliant case').toBeGreaterThan(0);
     expect(expected.nonCompliant.length, 'a non-compliant case').toBeGreaterThan(0);
     const file = build(doc, c.id);
-    const inputs = await loadInputs([file]);
+    const program = path.join(c.dir, 'program.yaml');
+    let project: string | undefined;
+    if (existsSync(program)) copyFileSync(program, path.join((project = mkdtempSync(path.join(tmpdir(), 'firebreak-case-'))), 'Pulumi.yaml'));
+    const inputs = await loadInputs(project ? [file, project] : [file]);
     // Stack configuration (a stack export carries none; a project's Pulumi.<stack>.yaml would).
     for (const i of inputs) i.config = { ...i.config, ...doc.config };
     const check = (x: Expectation, compliant: boolean): void => {

@@ -497,9 +497,15 @@ export class ProgramEvaluator {
     if (parts.length === 1 && 'ref' in parts[0]!) return this.reference(parts[0].ref, path);
     let text = '';
     let symbolic = false;
+    // The literal text between the parts left for deploy (a part that is itself such a text adds its pieces).
+    const pieces: string[] = [''];
+    const literal = (s: string): void => {
+      text += s;
+      pieces[pieces.length - 1] += s;
+    };
     for (const part of parts) {
       if ('text' in part) {
-        text += part.text;
+        literal(part.text);
         continue;
       }
       const v = this.reference(part.ref, path);
@@ -509,11 +515,19 @@ export class ProgramEvaluator {
         symbolic = true;
         const symbol = sp.kind === 'unknown' && sp.symbol ? sp.symbol : part.ref.text;
         text += /^<[^<>]+>/.test(symbol) ? symbol : '${' + symbol + '}';
-      } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') text += String(v);
+        if (sp.kind === 'unknown' && sp.pieces && sp.pieces.length > 1) {
+          pieces[pieces.length - 1] += sp.pieces[0]!;
+          pieces.push(...sp.pieces.slice(1));
+        } else pieces.push('');
+      } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') literal(String(v));
       else if (v === null) text += '';
-      else text += JSON.stringify(v);
+      else {
+        // A list or map is written as JSON; it may hold values left for deploy, so its text is no known piece.
+        text += JSON.stringify(v);
+        pieces.push('');
+      }
     }
-    return symbolic ? unknown(text) : text;
+    return symbolic ? special({ kind: 'unknown', symbol: text, pieces }) : text;
   }
 
   private reference(ref: Reference, path: Array<string | number>): PropertyValue {

@@ -4,9 +4,13 @@
  * without decoding the file into one string: the bytes outside that list are
  * the header (with the list left as `[]`), the list's elements are handed
  * over in batches of whole elements, as bytes. It tracks strings, escapes and
- * nesting (refusing more than MAX_JSON_DEPTH levels) and the separators
- * between elements; everything else is left to JSON.parse of the header and
- * of each batch, so what it accepts is what JSON.parse of the whole accepts.
+ * nesting (refusing more than MAX_JSON_DEPTH levels), the separators
+ * between elements and the bytes JSON never holds outside a string (a NUL of
+ * a file never fully written ends the scan there, not at the end of the
+ * file); everything else is left to JSON.parse of the header and of each
+ * batch, so what it accepts is what JSON.parse of the whole accepts. Where it
+ * finds a fault, a parse of what it passed and no parse saw yet (the pending
+ * batch, the element at hand) may find an earlier one: that is the fault.
  * A pretty-printed list is cut by guessing (guessCuts): the reader checks the
  * guess by parsing each batch, and scans again with `guess: false` when one fails.
  */

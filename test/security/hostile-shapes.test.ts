@@ -3,7 +3,10 @@
  * formats that bypass the whole-file JSON checks. Each test fails without its fix; none times anything.
  */
 import { describe, expect, it } from 'vitest';
+import type { Context } from '../../src/classify/context.js';
+import { serviceResolver } from '../../src/classify/services.js';
 import { MAX_JSON_DEPTH } from '../../src/ingest/json.js';
+import type { ResourceRecord } from '../../src/ingest/types.js';
 import { runCli, tempFile } from '../helpers/cli.js';
 
 const URN = 'urn:pulumi:dev::p::aws:s3/bucket:Bucket::b';
@@ -38,5 +41,67 @@ describe('engine event logs', () => {
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 resources');
+  });
+});
+
+describe('services in a deep component tree', () => {
+  /** A chain of `depth` nested components, each with one custom resource; the stack at the top. */
+  function chain(depth: number, tagAt?: number): { records: ResourceRecord[]; leaves: ResourceRecord[]; tags: Map<ResourceRecord, Map<string, string>> } {
+    const rec = (type: string, name: string, custom: boolean, parent?: string): ResourceRecord => ({
+      urn: `urn:pulumi:dev::p::${type}::${name}`,
+      type,
+      name,
+      stack: 'dev',
+      project: 'p',
+      custom,
+      inputs: {},
+      outputs: {},
+      ...(parent ? { parent } : {}),
+      dependencies: [],
+      propertyDependencies: {},
+    });
+    const stack = rec('pulumi:pulumi:Stack', 'p-dev', false);
+    const records = [stack];
+    const leaves: ResourceRecord[] = [];
+    const tags = new Map<ResourceRecord, Map<string, string>>();
+    let parent = stack.urn;
+    for (let i = 0; i < depth; i++) {
+      const c = rec('my:index:Tier', `c${i}`, false, parent);
+      if (i === tagAt) tags.set(c, new Map([['service', 'tagged']]));
+      const leaf = rec('aws:ec2/instance:Instance', `i${i}`, true, c.urn);
+      records.push(c, leaf);
+      leaves.push(leaf);
+      parent = c.urn;
+    }
+    return { records, leaves, tags };
+  }
+
+  /** A Map that counts its lookups. */
+  class CountingMap<K, V> extends Map<K, V> {
+    gets = 0;
+    override get(key: K): V | undefined {
+      this.gets++;
+      return super.get(key);
+    }
+  }
+
+  it('resolve every resource of a 2,000-deep chain with a linear number of lookups, not one walk per resource', () => {
+    const { records, leaves, tags } = chain(2000);
+    const byUrn = new CountingMap(records.map((r) => [r.urn, r] as const));
+    const serviceOf = serviceResolver({ byUrn } as unknown as Context, tags);
+    const services = new Set(leaves.map((l) => serviceOf(l)));
+    expect([...services]).toEqual(['c0']); // the top component names the service
+    expect(byUrn.gets).toBeLessThan(4 * records.length); // a walk per resource: about 2,000,000
+  });
+
+  it('still take the nearest service tag above a resource, and the top component below none', () => {
+    const { records, leaves, tags } = chain(50, 20);
+    const serviceOf = serviceResolver({ byUrn: new Map(records.map((r) => [r.urn, r])) } as unknown as Context, tags);
+    // Resolved deepest first, then top first: the memo gives the same either way.
+    const deepFirst = [...leaves].reverse().map((l) => serviceOf(l));
+    expect(deepFirst.reverse()).toEqual(leaves.map((_, i) => (i >= 20 ? 'tagged' : 'c0')));
+    const fresh = serviceResolver({ byUrn: new Map(records.map((r) => [r.urn, r])) } as unknown as Context, tags);
+    expect(leaves.map((l) => fresh(l))).toEqual(leaves.map((_, i) => (i >= 20 ? 'tagged' : 'c0')));
+    expect(fresh(records[0]!, (p) => `project ${p}`)).toBe('project p');
   });
 });

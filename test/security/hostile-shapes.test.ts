@@ -2,10 +2,16 @@
  * Hostile shapes of otherwise valid input (wave 5): deep nesting, long chains and wide fan-outs in the input
  * formats that bypass the whole-file JSON checks. Each test fails without its fix; none times anything.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chainText, InputError } from '../../src/errors.js';
 import type { Context } from '../../src/classify/context.js';
 import { serviceResolver } from '../../src/classify/services.js';
 import { MAX_JSON_DEPTH } from '../../src/ingest/json.js';
+import { MAX_EVALUATION_DEPTH } from '../../src/ingest/yaml/evaluate.js';
+import { loadYamlProject } from '../../src/ingest/yaml/index.js';
 import type { ResourceRecord } from '../../src/ingest/types.js';
 import { runCli, tempFile } from '../helpers/cli.js';
 
@@ -103,5 +109,42 @@ describe('services in a deep component tree', () => {
     const fresh = serviceResolver({ byUrn: new Map(records.map((r) => [r.urn, r])) } as unknown as Context, tags);
     expect(leaves.map((l) => fresh(l))).toEqual(leaves.map((_, i) => (i >= 20 ? 'tagged' : 'c0')));
     expect(fresh(records[0]!, (p) => `project ${p}`)).toBe('project p');
+  });
+});
+
+describe('Pulumi YAML reference cycles', () => {
+  /** The problems of a program whose variables v0 -> v1 -> ... -> v(n-1) -> v0 form one cycle, a resource reading v0. */
+  function cycleProblems(n: number): string[] {
+    const lines = ['name: ring', 'runtime: yaml', 'variables:'];
+    for (let i = 0; i < n; i++) lines.push(`  v${i}: \${v${(i + 1) % n}}`);
+    lines.push('resources:', '  b:', '    type: aws:s3:Bucket', '    properties:', '      bucket: ${v0}');
+    const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-yaml-ring-'));
+    writeFileSync(path.join(dir, 'Pulumi.yaml'), `${lines.join('\n')}\n`);
+    try {
+      loadYamlProject(dir, {});
+    } catch (err) {
+      expect(err).toBeInstanceOf(InputError);
+      return (err as InputError).problems.map((p) => `${p.line}: ${p.reason}`);
+    }
+    throw new Error('the program loaded');
+  }
+
+  it('a cycle of 5,000 variables is one problem naming the cycle, not a RangeError', () => {
+    const found = cycleProblems(5000);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^\d+: reference cycle: v4999 -> v0 -> v1 -> v2 -> v3 -> v4 -> \.\.\. \(4990 more\) -> v4995 -> v4996 -> v4997 -> v4998 -> v4999$/,
+    );
+  });
+
+  it('a cycle just longer than the evaluation depth is one problem too; a short one is still named in full', () => {
+    expect(cycleProblems(MAX_EVALUATION_DEPTH + 5)).toHaveLength(1);
+    expect(cycleProblems(3).map((p) => p.replace(/^\d+: /, ''))).toContain('reference cycle: v2 -> v0 -> v1 -> v2');
+  });
+
+  it('chainText shows a long chain by its ends and a short one whole', () => {
+    expect(chainText(['a', 'b', 'a'])).toBe('a -> b -> a');
+    const long = Array.from({ length: 100 }, (_, i) => `n${i}`);
+    expect(chainText(long)).toBe('n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> ... (89 more) -> n95 -> n96 -> n97 -> n98 -> n99');
   });
 });

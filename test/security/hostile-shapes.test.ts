@@ -148,3 +148,25 @@ describe('Pulumi YAML reference cycles', () => {
     expect(chainText(long)).toBe('n0 -> n1 -> n2 -> n3 -> n4 -> n5 -> ... (89 more) -> n95 -> n96 -> n97 -> n98 -> n99');
   });
 });
+
+describe('a state with a long dependency cycle', () => {
+  it('names the cycle by its ends on one short line, not every URN of it', async () => {
+    const n = 10_000;
+    const urn = (i: number): string => `urn:pulumi:dev::p::aws:ec2/instance:Instance::i${i}`;
+    const resources = Array.from({ length: n }, (_, i) => ({
+      urn: urn(i),
+      type: 'aws:ec2/instance:Instance',
+      custom: true,
+      id: `x${i}`,
+      dependencies: [urn((i + 1) % n)],
+    }));
+    const file = tempFile('ring.json', JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
+    const r = await runCli(['analyze', file, '--fail-on', 'none']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`dependency cycle: ${urn(0)} -> ${urn(1)} -> `);
+    expect(lines[0]).toContain(`(${n + 1 - 11} more)`);
+    expect(lines[0]!.length).toBeLessThan(1000); // every URN: 550,000 characters
+  });
+});

@@ -192,10 +192,17 @@ function nameOf(sr: ResourceRecord): string | undefined {
 }
 
 function addDependency(r: ResourceRecord, key: string | undefined, urns: string[]): void {
-  for (const urn of urns) if (!r.dependencies.includes(urn)) r.dependencies.push(urn);
-  if (key !== undefined) {
-    const list = r.propertyDependencies[key] ?? (r.propertyDependencies[key] = []);
-    for (const urn of urns) if (!list.includes(urn)) list.push(urn);
+  appendNew(r.dependencies, urns);
+  if (key !== undefined) appendNew(r.propertyDependencies[key] ?? (r.propertyDependencies[key] = []), urns);
+}
+
+/** Append the URNs not in the list yet, in order, through a set: linked coarsely to 20,000 resources, an `includes` per URN was quadratic. */
+function appendNew(list: string[], urns: string[]): void {
+  const have = new Set(list);
+  for (const urn of urns) {
+    if (have.has(urn)) continue;
+    have.add(urn);
+    list.push(urn);
   }
 }
 

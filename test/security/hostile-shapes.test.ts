@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chainText, InputError } from '../../src/errors.js';
 import type { Context } from '../../src/classify/context.js';
+import { nestedRepetition } from '../../src/classify/schema.js';
 import { serviceResolver } from '../../src/classify/services.js';
+import { piecesMatch, textMatches } from '../../src/classify/text-match.js';
 import { MAX_JSON_DEPTH } from '../../src/ingest/json.js';
 import { MAX_EVALUATION_DEPTH } from '../../src/ingest/yaml/evaluate.js';
 import { loadYamlProject } from '../../src/ingest/yaml/index.js';
@@ -168,5 +170,72 @@ describe('a state with a long dependency cycle', () => {
     expect(lines[0]).toContain(`dependency cycle: ${urn(0)} -> ${urn(1)} -> `);
     expect(lines[0]).toContain(`(${n + 1 - 11} more)`);
     expect(lines[0]!.length).toBeLessThan(1000); // every URN: 550,000 characters
+  });
+});
+
+describe("a rule pack's patterns against long values", () => {
+  const pack = (pattern: string): string => `pack: my-rules
+description: A user pack whose pattern backtracks.
+rules:
+  - id: widget-by-name
+    info: Widgets named so are zonal.
+    match: { type: ["acme:widget:Widget"], property: { path: name, pattern: '${pattern}' } }
+    role: compute
+    scope: zonal
+`;
+  const widget = (name: string): string =>
+    JSON.stringify({
+      version: 3,
+      deployment: {
+        manifest: {},
+        resources: [
+          { urn: 'urn:pulumi:dev::p::acme:widget:Widget::w', type: 'acme:widget:Widget', custom: true, id: 'w-1', inputs: { name }, outputs: { name } },
+        ],
+      },
+    });
+
+  it('a catastrophic pattern the linear-time engine can run ends, with the right answer (it used to run for ever)', async () => {
+    expect(textMatches(/(a+)+$/, `${'a'.repeat(5000)}!`)).toBe(false);
+    expect(textMatches(/(a+)+$/, 'a'.repeat(5000))).toBe(true);
+    const r = await runCli([
+      'analyze',
+      tempFile('w.json', widget(`${'a'.repeat(5000)}!`)),
+      '--rules',
+      tempFile('p.yaml', pack('(a+)+$')),
+      '--fail-on',
+      'none',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+  });
+
+  it('one the linear-time engine cannot run (a lookaround) is refused when the pack loads, with its file and line', async () => {
+    const file = tempFile('p.yaml', pack('(a+)+(?!b)$'));
+    const r = await runCli(['rules', 'list', '--rules', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^firebreak: error: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6:\\d+: .*exponential time`));
+    expect(lines[0]).not.toContain('(a+)+');
+  });
+
+  it('nestedRepetition finds a repeated group holding a repetition, not a plain one', () => {
+    for (const s of ['(a+)+$', '(\\w+\\s?)*$', '(a{2,5})+', '(?:(x)*y)+']) expect(nestedRepetition(s), s).toBe(true);
+    for (const s of ['(a|b)*', 'a+b*', '(ab){2,}', '(a+){3}', '[(]+a', '\\(a+\\)+', '(^|[-_.])(login|sso)(?![-_.]?(db|sql)([-_.0-9]|$))([-_.0-9]|$)'])
+      expect(nestedRepetition(s), s).toBe(false);
+  });
+
+  it('a long literal piece of an interpolation is matched in linear time, with the same answers at its edges', () => {
+    const long = 'a'.repeat(2_000_000);
+    expect(piecesMatch(/keycloak/, ['', long])).toBe(false); // a lookbehind read back from every position: hours
+    expect(piecesMatch(/keycloak/, ['', `${long}keycloak`])).toBe(true);
+    expect(piecesMatch(/^a/, ['', 'ab'])).toBe(false);
+    expect(piecesMatch(/^a/, ['ab', ''])).toBe(true);
+    expect(piecesMatch(/b$/, ['ab', ''])).toBe(false);
+    expect(piecesMatch(/b$/, ['', 'ab'])).toBe(true);
+    expect(piecesMatch(/ab/, ['x', 'yaby', 'z'])).toBe(true);
+    expect(piecesMatch(/./, ['', ''])).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
  * Hostile shapes of otherwise valid input (wave 5): deep nesting, long chains and wide fan-outs in the input
  * formats that bypass the whole-file JSON checks. Each test fails without its fix; none times anything.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -237,5 +238,16 @@ rules:
     expect(piecesMatch(/b$/, ['', 'ab'])).toBe(true);
     expect(piecesMatch(/ab/, ['x', 'yaby', 'z'])).toBe(true);
     expect(piecesMatch(/./, ['', ''])).toBe(false);
+  });
+});
+
+describe('a rule pack that is not a regular file', () => {
+  it.skipIf(process.platform === 'win32')('a FIFO given with --rules is refused with one line, not waited on for ever', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-fifo-pack-'));
+    const fifo = path.join(dir, 'pack.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['rules', 'list', '--rules', fifo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`firebreak: error: ${fifo}: cannot read the rule pack: not a regular file (a FIFO, device or socket)`]);
   });
 });

@@ -50,6 +50,17 @@ export function problemLines(problems: readonly Problem[]): string[] {
   return lines;
 }
 
+/** How many names a chain in a message shows (a cycle of 10,000 resources is not a 500 KB line). */
+export const MAX_CHAIN_NAMES = 12;
+
+/** `a -> b -> c`; a longer chain than MAX_CHAIN_NAMES shows its first and last names and how many are left out. */
+export function chainText(names: readonly string[], separator = ' -> '): string {
+  if (names.length <= MAX_CHAIN_NAMES) return names.join(separator);
+  const head = names.slice(0, 6);
+  const tail = names.slice(-5);
+  return [...head, `... (${names.length - 11} more)`, ...tail].join(separator);
+}
+
 /** Bad input: a file that cannot be read as what it claims to be. Exit code 2. */
 export class InputError extends Error {
   readonly problems: Problem[];

@@ -93,10 +93,20 @@ export function packCacheText(): string {
   return JSON.stringify(cache) + '\n';
 }
 
+/** The largest rule pack read (the built-in ones are a few hundred KB). */
+const MAX_PACK_BYTES = 64 * 1024 * 1024;
+
 function readPackText(file: string): string {
   try {
+    // A FIFO or device (`--rules /dev/stdin`, a named pipe) would block or never end: only a regular file is read.
+    const s = statSync(file);
+    if (!s.isFile())
+      throw new InputError({ file, reason: `cannot read the rule pack: ${s.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, device or socket)'}` });
+    if (s.size > MAX_PACK_BYTES)
+      throw new InputError({ file, reason: `the rule pack is ${Math.round(s.size / 2 ** 20)} MB; firebreak reads at most ${MAX_PACK_BYTES / 2 ** 20} MB` });
     return readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError({ file, reason: `cannot read the rule pack: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
 }

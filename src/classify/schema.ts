@@ -3,6 +3,7 @@
  * documents it. Knowledge of resource types lives in the packs, not in code.
  */
 import { z } from 'zod';
+import { linearTime } from './regex-engine.js';
 
 export const ROLES = ['compute', 'datastore', 'network-path', 'identity', 'ops-tool', 'config-only'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,14 +22,55 @@ export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 /** A regular expression, checked to compile when the pack loads. */
-const regexString = z.string().refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
+const regexString = z
+  .string()
+  .refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression')
+  .refine(
+    (s) => !nestedRepetition(s) || linearTime(s),
+    'a repeated group holding a repetition, with a lookaround or backreference: matching it can take exponential time on a long value; remove the outer repetition or the lookaround',
+  );
+
+/**
+ * Whether a pattern repeats (`*`, `+`, `{n,}`) a group that holds a repetition: `(a+)+`, `(\w+\s?)*`, the shape of
+ * catastrophic backtracking. A scan of the source: escapes and character classes skipped, groups on a stack.
+ */
+export function nestedRepetition(source: string): boolean {
+  const groups: boolean[] = [false]; // per open group: whether it holds a repetition
+  const repeats = (i: number): boolean => source[i] === '*' || source[i] === '+' || (source[i] === '{' && /^\{\d+,\d*\}/.test(source.slice(i, i + 24)));
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      if (repeats(i + 1)) groups[groups.length - 1] = true;
+      continue;
+    }
+    if (c === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+      if (repeats(i + 1)) groups[groups.length - 1] = true;
+      continue;
+    }
+    if (c === '(') {
+      groups.push(false);
+      continue;
+    }
+    if (c === ')') {
+      const inner = groups.length > 1 ? groups.pop()! : false;
+      const repeated = repeats(i + 1);
+      if (inner && repeated) return true;
+      if (inner || repeated) groups[groups.length - 1] = true;
+      continue;
+    }
+    if (repeats(i + 1) && c !== '*' && c !== '+' && c !== '?' && c !== '}') groups[groups.length - 1] = true;
   }
-}, 'not a valid regular expression');
+  return false;
+}
 
 export const conditionSchema = z
   .strictObject({

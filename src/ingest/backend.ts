@@ -13,6 +13,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { parseJson } from './json.js';
+import { inputFileSize, MAX_INPUT_BYTES } from './read.js';
 
 /** A stack file of a backend, in a stable order (by path). */
 export interface BackendStack {
@@ -75,8 +76,18 @@ export function backendStacks(stateDir: string): BackendStack[] {
   return stacks;
 }
 
-/** The parsed checkpoint of one backend stack file (gunzipped when `.gz`). */
-export function readBackendStack(file: string): unknown {
+/**
+ * The parsed checkpoint of one backend stack file (gunzipped when `.gz`): at most maxBytes (MAX_INPUT_BYTES) as read and
+ * gunzipped, so a gzip bomb is refused as it inflates, not after it has filled memory.
+ */
+export function readBackendStack(file: string, maxBytes = MAX_INPUT_BYTES): unknown {
+  const tooLarge = (what: string): InputError =>
+    new InputError({
+      file,
+      reason: `${what}: firebreak reads at most ${Math.round(maxBytes / 2 ** 20)} MB of a DIY backend's stack file (give the state itself as an input, gunzipped: it is streamed)`,
+    });
+  const size = inputFileSize(file);
+  if (size > maxBytes) throw tooLarge(`the file is ${Math.round(size / 2 ** 20)} MB`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -85,8 +96,10 @@ export function readBackendStack(file: string): unknown {
   }
   if (file.endsWith('.gz')) {
     try {
-      bytes = gunzipSync(bytes);
-    } catch {
+      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw tooLarge(`gunzipped, the file is more than ${Math.round(maxBytes / 2 ** 20)} MB`);
       throw new InputError({ file, reason: 'not a gzip file: a DIY backend stack ending in .json.gz must be gzipped JSON' });
     }
   }

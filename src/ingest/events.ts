@@ -8,6 +8,7 @@
  * events carry no dependencies between resources, which a warning says.
  */
 import { InputError, type Problem, type Warning } from '../errors.js';
+import { depthOver, lineColumnAt, MAX_JSON_DEPTH } from './json.js';
 import { checkIntegrity, placementConfig, recordFromRaw, isWellFormedResource } from './state.js';
 import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
 
@@ -122,6 +123,16 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
       ev = JSON.parse(text.slice(a, b));
     } catch {
       problems.push({ file, reason: `event ${index}: not valid JSON` });
+      if (problems.length >= 10) break;
+      continue;
+    }
+    // As for a whole JSON file (parseJson): deeper nesting is refused here, before any walk of the values can run out of stack.
+    if (depthOver(ev, MAX_JSON_DEPTH)) {
+      problems.push({
+        file,
+        line: lineColumnAt(text, a).line,
+        reason: `event ${index}: JSON nested too deeply: firebreak reads at most ${MAX_JSON_DEPTH} levels of nesting`,
+      });
       if (problems.length >= 10) break;
       continue;
     }

@@ -192,10 +192,17 @@ function nameOf(sr: ResourceRecord): string | undefined {
 }
 
 function addDependency(r: ResourceRecord, key: string | undefined, urns: string[]): void {
-  for (const urn of urns) if (!r.dependencies.includes(urn)) r.dependencies.push(urn);
-  if (key !== undefined) {
-    const list = r.propertyDependencies[key] ?? (r.propertyDependencies[key] = []);
-    for (const urn of urns) if (!list.includes(urn)) list.push(urn);
+  appendNew(r.dependencies, urns);
+  if (key !== undefined) appendNew(r.propertyDependencies[key] ?? (r.propertyDependencies[key] = []), urns);
+}
+
+/** Append the URNs not in the list yet, in order, through a set: linked coarsely to 20,000 resources, an `includes` per URN was quadratic. */
+function appendNew(list: string[], urns: string[]): void {
+  const have = new Set(list);
+  for (const urn of urns) {
+    if (have.has(urn)) continue;
+    have.add(urn);
+    list.push(urn);
   }
 }
 
@@ -227,6 +234,8 @@ export function linkStackReferences(inputs: StackInput[]): void {
   const producers = new Map<StackInput, Producers>();
   for (const from of inputs) {
     const refs = from.resources.filter((r) => r.type === STACK_REFERENCE_TYPE);
+    if (refs.length === 0) continue;
+    const dependents = dependentsOf(from.resources, refs);
     for (const sr of refs) {
       const name = nameOf(sr);
       const w = where(from, sr);
@@ -251,12 +260,51 @@ export function linkStackReferences(inputs: StackInput[]): void {
       const target = targets[0]!;
       let p = producers.get(target);
       if (!p) producers.set(target, (p = new Producers(target)));
-      linkReference(from, sr, name, target, p);
+      linkReference(from, sr, name, target, p, dependents.get(sr.urn) ?? []);
     }
   }
 }
 
-function linkReference(from: StackInput, sr: ResourceRecord, name: string, target: StackInput, p: Producers): void {
+/** What depends on a stack reference: a resource, the properties it reads through it, and whether it depends on it. */
+interface Dependent {
+  record: ResourceRecord;
+  keys: string[];
+  depends: boolean;
+}
+
+/**
+ * The dependents of each stack reference, in the order of the resources, found in one pass over them (a pass over
+ * every resource for each reference was quadratic: 8,000 references, 12 s).
+ */
+function dependentsOf(resources: ResourceRecord[], refs: ResourceRecord[]): Map<string, Dependent[]> {
+  const out = new Map<string, Dependent[]>(refs.map((sr) => [sr.urn, []]));
+  for (const r of resources) {
+    const mine = new Map<string, Dependent>();
+    const entry = (urn: string): Dependent | undefined => {
+      let d = mine.get(urn);
+      if (!d) {
+        const list = out.get(urn);
+        if (!list || urn === r.urn) return undefined;
+        d = { record: r, keys: [], depends: false };
+        mine.set(urn, d);
+        list.push(d);
+      }
+      return d;
+    };
+    for (const key of Object.keys(r.propertyDependencies))
+      for (const urn of r.propertyDependencies[key]!) {
+        const d = entry(urn);
+        if (d && d.keys[d.keys.length - 1] !== key) d.keys.push(key);
+      }
+    for (const urn of r.dependencies) {
+      const d = entry(urn);
+      if (d) d.depends = true;
+    }
+  }
+  return out;
+}
+
+function linkReference(from: StackInput, sr: ResourceRecord, name: string, target: StackInput, p: Producers, dependents: Dependent[]): void {
   const outputs = p.outputs;
   const targetName = `${target.project}/${target.stack}`;
   // The outputs the reference may have read: those its own state lists (or a program asked for), else all.
@@ -290,12 +338,10 @@ function linkReference(from: StackInput, sr: ResourceRecord, name: string, targe
     if (!coarselyLinked.includes(r.name)) coarselyLinked.push(r.name);
   };
 
-  for (const r of from.resources) {
-    if (r === sr) continue;
-    const keys = Object.keys(r.propertyDependencies).filter((k) => r.propertyDependencies[k]!.includes(sr.urn));
+  for (const { record: r, keys, depends } of dependents) {
     if (keys.length === 0) {
       // Only a resource-level dependency (dependsOn, or a state without property dependencies).
-      if (r.dependencies.includes(sr.urn)) linkCoarsely(r, undefined);
+      if (depends) linkCoarsely(r, undefined);
       continue;
     }
     for (const key of keys) {

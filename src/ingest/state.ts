@@ -5,7 +5,7 @@
  * lists a feature firebreak does not know is refused, as Pulumi refuses it.
  */
 import { z } from 'zod';
-import { InputError, type Problem, type Warning } from '../errors.js';
+import { chainText, InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
 import { decodeMap, markSecrets, secretEnvelopes } from './values.js';
 import { parseUrn, type PropertyMap, type ResourceRecord, type StackInput } from './types.js';
@@ -289,7 +289,7 @@ export function checkIntegrity(resources: ResourceRecord[], file: string): void 
   if (ordered) return;
   const cycle = findCycle(resources, byUrn);
   if (cycle) {
-    throw new InputError({ file, reason: `dependency cycle: ${cycle.join(' -> ')}` });
+    throw new InputError({ file, reason: `dependency cycle: ${chainText(cycle)}` });
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { OPTIONS, RESOURCE } from './keys.js';
 import { createHash } from 'node:crypto';
-import { InputError, type Problem, type Warning } from '../../errors.js';
+import { chainText, InputError, type Problem, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackOutputInfo } from '../types.js';
 import { parseInterpolation, pathText, ExprSyntaxError, type Accessor, type Reference } from './expr.js';
 import { positionOf, type YamlFile } from './document.js';
@@ -63,6 +63,12 @@ export class EvalError extends Error {
     super(message);
   }
 }
+
+/**
+ * How deep references may nest while evaluating. In dependency order a reference finds its target done, so only a
+ * cycle goes deeper than one level; this bounds the stack a long one takes (one turn costs a dozen frames).
+ */
+export const MAX_EVALUATION_DEPTH = 100;
 
 /** A reference cycle: its message names the cycle as met from where it was entered, so it is never remembered. */
 class CycleError extends EvalError {}
@@ -239,17 +245,20 @@ export class ProgramEvaluator {
     return out;
   }
 
+  /** What a declaration depends on: what it mentions, and a resource its package's default provider. */
+  private edges(kind: 'variable' | 'resource', name: string): Array<['variable' | 'resource', string]> {
+    const deps = this.mentioned(kind === 'variable' ? this.variables.get(name)!.expr : this.resources.get(name)!.decl);
+    const pkg = kind === 'resource' ? String(this.resources.get(name)!.decl.type).split(':')[0]! : '';
+    const dp = kind === 'resource' ? this.defaultProviders.get(pkg) : undefined;
+    if (dp && dp !== name) deps.push(['resource', dp]);
+    return deps;
+  }
+
   /** Variables and resources in dependency order (post-order of an iterative depth-first walk); cycles are left to the evaluator to report. */
   private evaluationOrder(): Array<['variable' | 'resource', string]> {
     const order: Array<['variable' | 'resource', string]> = [];
     const seen = new Set<string>();
-    const edges = (kind: 'variable' | 'resource', name: string): Array<['variable' | 'resource', string]> => {
-      const deps = this.mentioned(kind === 'variable' ? this.variables.get(name)!.expr : this.resources.get(name)!.decl);
-      const pkg = kind === 'resource' ? String(this.resources.get(name)!.decl.type).split(':')[0]! : '';
-      const dp = kind === 'resource' ? this.defaultProviders.get(pkg) : undefined;
-      if (dp && dp !== name) deps.push(['resource', dp]);
-      return deps;
-    };
+    const edges = (kind: 'variable' | 'resource', name: string): Array<['variable' | 'resource', string]> => this.edges(kind, name);
     const roots: Array<['variable' | 'resource', string]> = [
       ...[...this.variables.keys()].map((n) => ['variable', n] as ['variable', string]),
       ...[...this.resources.keys()].map((n) => ['resource', n] as ['resource', string]),
@@ -297,14 +306,49 @@ export class ProgramEvaluator {
     if (this.deps && !this.deps.includes(name)) this.deps.push(name);
   }
 
-  private enter(kind: string, name: string, path: Array<string | number>): void {
+  private enter(kind: 'variable' | 'resource', name: string, path: Array<string | number>): void {
     const key = `${kind} ${name}`;
     const at = this.evaluating.indexOf(key);
     if (at >= 0) {
-      const cycle = [...this.evaluating.slice(at), key].map((k) => k.split(' ')[1]).join(' -> ');
+      const cycle = chainText([...this.evaluating.slice(at), key].map((k) => k.split(' ')[1]!));
       throw new CycleError(`reference cycle: ${cycle}`, path);
     }
+    if (this.evaluating.length >= MAX_EVALUATION_DEPTH) {
+      // In dependency order a reference finds its target done: this deep, the evaluator is going round a long cycle.
+      // Said without going further (each turn costs stack), and remembered by every declaration on the way back.
+      const cycle = this.cycleAhead([kind, name]);
+      throw new EvalError(cycle ? `reference cycle: ${chainText(cycle)}` : `references nested more than ${MAX_EVALUATION_DEPTH} deep`, path);
+    }
     this.evaluating.push(key);
+  }
+
+  /**
+   * The cycle that the declarations being evaluated and the one about to be entered are on, found by an iterative
+   * walk of what the not yet evaluated declarations mention: names from where it closes back round to it.
+   */
+  private cycleAhead(start: ['variable' | 'resource', string]): string[] | undefined {
+    const onStack = new Map(this.evaluating.map((k, i) => [k, i]));
+    const from = new Map<string, string | undefined>([[`${start[0]} ${start[1]}`, undefined]]);
+    const todo: Array<['variable' | 'resource', string]> = [start];
+    while (todo.length > 0) {
+      const node = todo.pop()!;
+      const nodeKey = `${node[0]} ${node[1]}`;
+      for (const next of this.edges(...node)) {
+        const k = `${next[0]} ${next[1]}`;
+        const at = onStack.get(k);
+        if (at !== undefined) {
+          const ahead: string[] = [];
+          for (let p: string | undefined = nodeKey; p !== undefined; p = from.get(p)) ahead.push(p);
+          return [...this.evaluating.slice(at), ...ahead.reverse(), k].map((x) => x.slice(x.indexOf(' ') + 1));
+        }
+        if (from.has(k)) continue;
+        const st = next[0] === 'variable' ? this.variables.get(next[1]) : this.resources.get(next[1]);
+        if (!st || st.status === 'done' || st.status === 'failed') continue;
+        from.set(k, nodeKey);
+        todo.push(next);
+      }
+    }
+    return undefined;
   }
 
   private variable(name: string, refPath: Array<string | number>): { value: PropertyValue; deps: string[] } {

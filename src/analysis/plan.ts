@@ -179,6 +179,8 @@ export interface PlanOptions {
   /** The domain the new one stands beside (default: the single domain whose loss hurts the most critical services). */
   from?: string;
   inputs: PlanResult['inputs'];
+  /** Search every subset when at most this many candidates (default EXACT_LIMIT; tests lower it to exercise the greedy search). */
+  exactLimit?: number;
 }
 
 export function plan(model: Model, options: PlanOptions): PlanResult {
@@ -233,7 +235,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   if (start.list.length === 0) {
     chosen = [];
     method = 'exact';
-  } else if (candidates.length <= EXACT_LIMIT) {
+  } else if (candidates.length <= (options.exactLimit ?? EXACT_LIMIT)) {
     method = 'exact';
     for (let size = 1; size <= candidates.length && !chosen; size++) {
       for (const set of combinations(candidates, size)) {

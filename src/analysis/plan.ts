@@ -18,7 +18,7 @@
 import { DirectedGraph } from 'graphology';
 import { UsageError } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
-import { modelFromGraph, type ComponentNode, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode } from '../model/index.js';
+import type { ComponentNode, DomainNode, EdgeKind, GroupNode, Model, ModelEdge, ModelGraph, ModelNode } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { Engine, STRANDED } from './engine.js';
 import { resolveEvents } from './whatif.js';
@@ -80,44 +80,125 @@ function failures(model: Model, tolerateRank: number): { engine: Engine; list: F
   return { engine, list };
 }
 
-/** The model with each listed component duplicated into the new domain. */
+/** A model's edges by source and by target (edge positions, in model order), built once per model and kept. */
+interface Adjacency {
+  out: Int32Array[];
+  into: Int32Array[];
+}
+
+const adjacencies = new WeakMap<Model, Adjacency>();
+
+function adjacencyOf(model: Model): Adjacency {
+  let adjacency = adjacencies.get(model);
+  if (!adjacency) {
+    const n = model.nodes.length;
+    const outCount = new Int32Array(n);
+    const inCount = new Int32Array(n);
+    for (let e = 0; e < model.edgeKind.length; e++) {
+      outCount[model.edgeSource[e]!]!++;
+      inCount[model.edgeTarget[e]!]!++;
+    }
+    const out = Array.from(outCount, (c) => new Int32Array(c));
+    const into = Array.from(inCount, (c) => new Int32Array(c));
+    outCount.fill(0);
+    inCount.fill(0);
+    for (let e = 0; e < model.edgeKind.length; e++) {
+      const s = model.edgeSource[e]!;
+      const t = model.edgeTarget[e]!;
+      out[s]![outCount[s]!++] = e;
+      into[t]![inCount[t]!++] = e;
+    }
+    adjacency = { out, into };
+    adjacencies.set(model, adjacency);
+  }
+  return adjacency;
+}
+
+/**
+ * The model with each listed component duplicated into the new domain.
+ *
+ * Built on flat arrays, not on a copy of the graph: nodes keep their positions
+ * and new ones follow in the order they are made; an edge that is moved (to a
+ * new group) is dropped from its place and added at the end, as removing and
+ * re-adding it in a graph would. The model given is left as it was.
+ */
 export function duplicateInto(model: Model, components: string[], domain: DomainNode): Model {
-  const base = model.graph();
-  const graph = new DirectedGraph<ModelNode, ModelEdge>();
-  base.forEachNode((id, attrs) => graph.addNode(id, { ...attrs }));
-  base.forEachEdge((_e, attrs, s, t) => graph.addDirectedEdge(s, t, { ...attrs }));
-  if (!graph.hasNode(domain.id)) {
-    graph.addNode(domain.id, domain);
-    if (domain.parent) graph.addDirectedEdge(domain.id, domain.parent, { kind: 'within' });
+  const base = adjacencyOf(model);
+  const nodes: ModelNode[] = model.nodes.slice();
+  const index = new Map(model.index);
+  const kind: EdgeKind[] = model.edgeKind.slice();
+  const source: number[] = model.edgeSource.slice();
+  const target: number[] = model.edgeTarget.slice();
+  const baseEdges = kind.length;
+  const dropped = new Uint8Array(baseEdges);
+  const dead = new Set<number>(); // dropped edges among those added here
+  const addedOut = new Map<number, number[]>();
+  const addedIn = new Map<number, number[]>();
+  const alive = (e: number): boolean => (e < baseEdges ? dropped[e] === 0 : !dead.has(e));
+  const edgesOf = (x: number, baseList: Int32Array[], added: Map<number, number[]>): number[] => {
+    const out: number[] = [];
+    if (x < model.nodes.length) for (const e of baseList[x]!) if (alive(e)) out.push(e);
+    for (const e of added.get(x) ?? []) if (alive(e)) out.push(e);
+    return out;
+  };
+  const outEdges = (x: number): number[] => edgesOf(x, base.out, addedOut);
+  const inEdges = (x: number): number[] => edgesOf(x, base.into, addedIn);
+  const hasEdge = (s: number, t: number): boolean => outEdges(s).some((e) => target[e] === t);
+  const addEdge = (s: number, t: number, k: EdgeKind): void => {
+    const e = kind.length;
+    kind.push(k);
+    source.push(s);
+    target.push(t);
+    (addedOut.get(s) ?? addedOut.set(s, []).get(s)!).push(e);
+    (addedIn.get(t) ?? addedIn.set(t, []).get(t)!).push(e);
+  };
+  const dropEdge = (e: number): void => {
+    if (e < baseEdges) dropped[e] = 1;
+    else dead.add(e);
+  };
+  const addNode = (node: ModelNode): number => {
+    if (index.has(node.id)) throw new Error(`Graph.addNode: the "${node.id}" node already exist in the graph.`);
+    index.set(node.id, nodes.length);
+    nodes.push(node);
+    return nodes.length - 1;
+  };
+
+  let domainAt = index.get(domain.id);
+  if (domainAt === undefined) {
+    domainAt = addNode(domain);
+    if (domain.parent) addEdge(domainAt, index.get(domain.parent)!, 'within');
   }
   const suffix = domain.name;
   for (const id of components) {
-    const c = graph.getNodeAttributes(id) as ComponentNode;
+    const at = index.get(id)!;
+    let c = { ...(nodes[at] as ComponentNode) };
+    nodes[at] = c;
     let groupId = c.group;
+    let groupAt: number;
     if (!groupId) {
       // A lone component becomes a group of itself and its copy; its requirers require the group.
       groupId = `group:${c.service}/${c.name}`;
       const group: GroupNode = { kind: 'group', id: groupId, name: `${c.service}/${c.name}`, service: c.service, k: 1, n: 1, quorum: false };
-      graph.addNode(groupId, group);
-      for (const e of [...graph.inEdges(id)]) {
-        const kind = graph.getEdgeAttribute(e, 'kind');
-        if (kind !== 'requires' && kind !== 'recovers-with') continue;
-        const from = graph.source(e);
-        graph.dropEdge(e);
-        if (from !== groupId && !graph.hasDirectedEdge(from, groupId)) graph.addDirectedEdge(from, groupId, { kind });
+      groupAt = addNode(group);
+      for (const e of inEdges(at)) {
+        const k = kind[e]!;
+        if (k !== 'requires' && k !== 'recovers-with') continue;
+        const from = source[e]!;
+        dropEdge(e);
+        if (from !== groupAt && !hasEdge(from, groupAt)) addEdge(from, groupAt, k);
       }
       // What rebuilding it needed (a lone component's recovers-with) is what the new group fails over with.
-      for (const e of [...graph.outEdges(id)]) {
-        if (graph.getEdgeAttribute(e, 'kind') !== 'recovers-with') continue;
-        const to = graph.target(e);
-        graph.dropEdge(e);
-        if (!graph.hasDirectedEdge(groupId, to)) graph.addDirectedEdge(groupId, to, { kind: 'recovers-with' });
+      for (const e of outEdges(at)) {
+        if (kind[e] !== 'recovers-with') continue;
+        const to = target[e]!;
+        dropEdge(e);
+        if (!hasEdge(groupAt, to)) addEdge(groupAt, to, 'recovers-with');
       }
-      graph.addDirectedEdge(id, groupId, { kind: 'member-of' });
-      graph.mergeNodeAttributes(id, { group: groupId });
-    }
-    const g = graph.getNodeAttributes(groupId) as GroupNode;
-    graph.mergeNodeAttributes(groupId, { n: g.n + 1 });
+      addEdge(at, groupAt, 'member-of');
+      c = Object.assign(c, { group: groupId });
+    } else groupAt = index.get(groupId)!;
+    const g = nodes[groupAt] as GroupNode;
+    nodes[groupAt] = { ...g, n: g.n + 1 };
     const copyId = `${id}#${suffix}`;
     const copy: ComponentNode = {
       ...c,
@@ -129,22 +210,46 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
       group: groupId,
     };
     delete copy.source;
-    graph.addNode(copyId, copy);
-    graph.addDirectedEdge(copyId, domain.id, { kind: 'placed-in' });
-    graph.addDirectedEdge(copyId, groupId, { kind: 'member-of' });
-    for (const e of graph.outEdges(id)) {
-      if (graph.getEdgeAttribute(e, 'kind') !== 'requires') continue;
-      const t = graph.target(e);
-      if (t !== groupId && !graph.hasDirectedEdge(copyId, t)) graph.addDirectedEdge(copyId, t, { kind: 'requires' });
+    const copyAt = addNode(copy);
+    addEdge(copyAt, domainAt, 'placed-in');
+    addEdge(copyAt, groupAt, 'member-of');
+    for (const e of outEdges(at)) {
+      if (kind[e] !== 'requires') continue;
+      const t = target[e]!;
+      if (t !== groupAt && !hasEdge(copyAt, t)) addEdge(copyAt, t, 'requires');
     }
   }
-  return modelFromGraph(graph, {
+
+  const edgeKind: EdgeKind[] = [];
+  const edgeSource: number[] = [];
+  const edgeTarget: number[] = [];
+  for (let e = 0; e < kind.length; e++) {
+    if (!alive(e)) continue;
+    edgeKind.push(kind[e]!);
+    edgeSource.push(source[e]!);
+    edgeTarget.push(target[e]!);
+  }
+  let graph: ModelGraph | undefined;
+  return {
+    nodes,
+    index,
+    edgeKind,
+    edgeSource,
+    edgeTarget,
+    graph: () => {
+      if (!graph) {
+        graph = new DirectedGraph<ModelNode, ModelEdge>();
+        for (const node of nodes) graph.addNode(node.id, { ...node });
+        for (let e = 0; e < edgeKind.length; e++) graph.addDirectedEdge(nodes[edgeSource[e]!]!.id, nodes[edgeTarget[e]!]!.id, { kind: edgeKind[e]! });
+      }
+      return graph;
+    },
     allCritical: model.allCritical,
     domainRanks: model.domainRanks,
     reliability: model.reliability,
     blindSpots: model.blindSpots,
     warnings: model.warnings,
-  });
+  };
 }
 
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */

@@ -252,6 +252,149 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
   };
 }
 
+/**
+ * Failures of candidate plans, evaluated only where a plan can change them.
+ *
+ * A node's state and explanation in a single domain loss depend only on what
+ * it depends on: the nodes reachable from it through requires, recovers-with,
+ * a group's members and a component's group (a closed set), and the domain
+ * tree. Duplicating a component changes nothing outside what depends on it.
+ * So a plan is evaluated on the model cut down to the closed set of the
+ * critical services it can change (every domain kept, nodes and edges in model
+ * order), with its components duplicated there: the states and paths of those
+ * services are exactly those of the whole planned model (the engine's
+ * evaluateFor rests on the same fact), and every other service keeps the
+ * failures it had before the plan.
+ */
+class Scoped {
+  private readonly adjacency: Adjacency;
+  private readonly critical: number[];
+  private readonly isCritical: Uint8Array;
+  private readonly dependents = new Map<string, number[]>();
+  private readonly mark: Int32Array;
+  private stamp = 0;
+
+  constructor(
+    private readonly model: Model,
+    private readonly domain: DomainNode,
+    private readonly tolerateRank: number,
+  ) {
+    this.adjacency = adjacencyOf(model);
+    this.critical = model.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
+    this.isCritical = new Uint8Array(model.nodes.length);
+    for (const i of this.critical) this.isCritical[i] = 1;
+    this.mark = new Int32Array(model.nodes.length);
+  }
+
+  /** The position of a domain in the planned model's order (the new domain comes after every node of the model). */
+  orderOf(domainId: string): number {
+    return this.model.index.get(domainId) ?? this.model.nodes.length;
+  }
+
+  /** Critical services whose state can depend on component `id` (through requirers, its group, groups it is a tool of). */
+  dependentsOf(id: string): number[] {
+    let out = this.dependents.get(id);
+    if (out) return out;
+    const m = this.model;
+    const seen = new Set<number>();
+    const stack = [m.index.get(id)!];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      for (const e of this.adjacency.into[x]!) {
+        const k = m.edgeKind[e];
+        if (k === 'requires' || k === 'recovers-with') stack.push(m.edgeSource[e]!);
+      }
+      for (const e of this.adjacency.out[x]!) if (m.edgeKind[e] === 'member-of') stack.push(m.edgeTarget[e]!);
+    }
+    out = [...seen].filter((i) => this.isCritical[i] === 1).sort((a, b) => a - b);
+    this.dependents.set(id, out);
+    return out;
+  }
+
+  /** Every critical service. */
+  allCritical(): number[] {
+    return this.critical;
+  }
+
+  /** The model cut down to what `services` depend on (closed), with every domain. */
+  private cut(services: number[]): Model {
+    const m = this.model;
+    const stamp = ++this.stamp;
+    const keep: number[] = [];
+    const stack: number[] = [];
+    const visit = (x: number): void => {
+      if (this.mark[x] !== stamp) {
+        this.mark[x] = stamp;
+        keep.push(x);
+        stack.push(x);
+      }
+    };
+    m.nodes.forEach((n, i) => {
+      if (n.kind === 'domain') visit(i);
+    });
+    stack.length = 0;
+    services.forEach(visit);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      const kind = m.nodes[x]!.kind;
+      for (const e of this.adjacency.out[x]!) {
+        const k = m.edgeKind[e];
+        if (k === 'requires' || k === 'recovers-with' || (k === 'member-of' && kind === 'component')) visit(m.edgeTarget[e]!);
+      }
+      if (kind === 'group') for (const e of this.adjacency.into[x]!) if (m.edgeKind[e] === 'member-of') visit(m.edgeSource[e]!);
+    }
+    keep.sort((a, b) => a - b);
+    const at = new Map<number, number>();
+    keep.forEach((x, j) => at.set(x, j));
+    const edges: number[] = [];
+    for (const x of keep) for (const e of this.adjacency.out[x]!) if (this.mark[m.edgeTarget[e]!] === stamp) edges.push(e);
+    edges.sort((a, b) => a - b);
+    const nodes = keep.map((x) => m.nodes[x]!);
+    return {
+      nodes,
+      index: new Map(nodes.map((n, j) => [n.id, j])),
+      edgeKind: edges.map((e) => m.edgeKind[e]!),
+      edgeSource: edges.map((e) => at.get(m.edgeSource[e]!)!),
+      edgeTarget: edges.map((e) => at.get(m.edgeTarget[e]!)!),
+      graph: () => {
+        throw new Error('a cut model has no graph');
+      },
+      allCritical: m.allCritical,
+      domainRanks: m.domainRanks,
+      reliability: m.reliability,
+      blindSpots: m.blindSpots,
+      warnings: m.warnings,
+    };
+  }
+
+  /**
+   * The planned model for `components`, cut down to what `services` depend on: its engine and,
+   * for each of those services (model positions), the in-policy domains whose loss takes it
+   * down or strands it (in the planned model's order).
+   */
+  evaluate(components: string[], services: number[]): { engine: Engine; failing: Map<number, number[]> } {
+    const cut = this.cut(services);
+    const planned = duplicateInto(
+      cut,
+      components.filter((id) => cut.index.has(id)),
+      this.domain,
+    );
+    const engine = new Engine(planned);
+    const failing = new Map<number, number[]>(services.map((s) => [s, []]));
+    const local = services.map((s) => engine.index.get(this.model.nodes[s]!.id)!);
+    engine.nodes.forEach((n, d) => {
+      if (n.kind !== 'domain' || n.rank > this.tolerateRank) return;
+      engine.evaluate([d]);
+      local.forEach((x, j) => {
+        if (engine.stateOf(x) >= STRANDED) failing.get(services[j]!)!.push(this.orderOf(n.id));
+      });
+    });
+    return { engine, failing };
+  }
+}
+
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */
 function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
   const sibling = engine.nodes[from] as DomainNode;
@@ -308,7 +451,6 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   // Failures name node positions of the model they were found in.
   const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
     list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
-  const works = (set: string[]): boolean => failures(duplicateInto(model, set, domain), options.policy.tolerateRank).list.length === 0;
 
   // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
   const failing = new Set(start.list.map((f) => f.domain));
@@ -335,6 +477,19 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     candidates.push(n.id);
   });
 
+  // What each critical service fails in (domain positions), in the planned model for `picked`.
+  const scoped = new Scoped(model, domain, options.policy.tolerateRank);
+  const fails = (set: string[]): Map<number, number[]> => scoped.evaluate(set, scoped.allCritical()).failing;
+  /** Does the plan `set` work, given `known`, the failures of a plan that differs from it only in `changed`? */
+  const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): Map<number, number[]> | undefined => {
+    const dirty = [...new Set(changed.flatMap((id) => scoped.dependentsOf(id)))].sort((a, b) => a - b);
+    const isDirty = new Set(dirty);
+    for (const [s, list] of known) if (list.length > 0 && !isDirty.has(s)) return undefined;
+    const { failing } = scoped.evaluate(set, dirty);
+    for (const list of failing.values()) if (list.length > 0) return undefined;
+    return failing;
+  };
+
   let chosen: string[] | undefined;
   let method: PlanResult['method'] = 'greedy';
   if (start.list.length === 0) {
@@ -342,9 +497,10 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     method = 'exact';
   } else if (candidates.length <= (options.exactLimit ?? EXACT_LIMIT)) {
     method = 'exact';
+    const none = fails([]);
     for (let size = 1; size <= candidates.length && !chosen; size++) {
       for (const set of combinations(candidates, size)) {
-        if (works(set)) {
+        if (worksFrom(none, set, set)) {
           chosen = set;
           break;
         }
@@ -355,25 +511,39 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     method = 'greedy';
     const picked: string[] = [];
     const stuck = new Set<string>();
+    const known = fails(picked);
     for (let round = 0; round < 10_000; round++) {
-      const m = duplicateInto(model, picked, domain);
-      const { engine: e, list } = failures(m, options.policy.tolerateRank);
-      const open = list.flatMap((f) => f.services.map((s) => ({ d: f.domain, s }))).filter(({ d, s }) => !stuck.has(`${d}:${s}`));
-      if (open.length === 0) break;
-      const { d, s } = open[0]!;
-      e.evaluate([d]);
-      const c = placedComponent(e, e.explain(s));
+      // The first failure (by domain, then service) not given up on.
+      let first: { d: number; s: number } | undefined;
+      for (const [s, list] of known) {
+        for (const d of list) {
+          if (stuck.has(`${d}:${s}`)) continue;
+          if (!first || d < first.d || (d === first.d && s < first.s)) first = { d, s };
+          break;
+        }
+      }
+      if (!first) break;
+      const { d, s } = first;
+      const { engine: e } = scoped.evaluate(picked, [s]);
+      const domainId = d < model.nodes.length ? model.nodes[d]!.id : domain.id;
+      e.evaluate([e.index.get(domainId)!]);
+      const c = placedComponent(e, e.explain(e.index.get(model.nodes[s]!.id)!));
       const id = c === undefined ? undefined : e.ids[c]!;
       if (!id || id.includes('#') || picked.includes(id)) {
         stuck.add(`${d}:${s}`);
         continue;
       }
       picked.push(id);
+      for (const [x, list] of scoped.evaluate(picked, scoped.dependentsOf(id)).failing) known.set(x, list);
     }
     // Drop every step the plan can do without, latest first.
     for (let j = picked.length - 1; j >= 0; j--) {
       const without = picked.filter((_, k) => k !== j);
-      if (works(without)) picked.splice(j, 1);
+      const failing = worksFrom(known, without, [picked[j]!]);
+      if (failing) {
+        for (const [x, list] of failing) known.set(x, list);
+        picked.splice(j, 1);
+      }
     }
     chosen = picked;
   }

@@ -318,8 +318,21 @@ class Scoped {
     return this.critical;
   }
 
+  /** The last cuts made, by the services they were made for (the exact search asks for the same ones again and again). */
+  private readonly cuts = new Map<string, Model>();
+
   /** The model cut down to what `services` depend on (closed), with every domain. */
   private cut(services: number[]): Model {
+    const key = services.join(',');
+    const known = this.cuts.get(key);
+    if (known) return known;
+    const model = this.cutAnew(services);
+    if (this.cuts.size >= 8) this.cuts.delete(this.cuts.keys().next().value!);
+    this.cuts.set(key, model);
+    return model;
+  }
+
+  private cutAnew(services: number[]): Model {
     const m = this.model;
     const stamp = ++this.stamp;
     const keep: number[] = [];

@@ -273,6 +273,7 @@ class Scoped {
   private readonly dependents = new Map<string, number[]>();
   private readonly mark: Int32Array;
   private stamp = 0;
+  private readonly domains: number[];
 
   constructor(
     private readonly model: Model,
@@ -284,6 +285,7 @@ class Scoped {
     this.isCritical = new Uint8Array(model.nodes.length);
     for (const i of this.critical) this.isCritical[i] = 1;
     this.mark = new Int32Array(model.nodes.length);
+    this.domains = model.nodes.flatMap((n, i) => (n.kind === 'domain' ? [i] : []));
   }
 
   /** The position of a domain in the planned model's order (the new domain comes after every node of the model). */
@@ -344,9 +346,7 @@ class Scoped {
         stack.push(x);
       }
     };
-    m.nodes.forEach((n, i) => {
-      if (n.kind === 'domain') visit(i);
-    });
+    for (const d of this.domains) visit(d);
     stack.length = 0;
     services.forEach(visit);
     while (stack.length > 0) {

@@ -111,7 +111,15 @@ describe('plan: the fast search gives the plan the reference search gives', () =
         }),
         ([model, set]) => {
           const d0 = model.nodes.find((n): n is DomainNode => n.kind === 'domain')!;
-          const domain: DomainNode = { kind: 'domain', id: 'domain:new', name: 'new', domainKind: 'zone', rank: 4, path: 'new', ...(d0.parent ? { parent: d0.parent } : {}) };
+          const domain: DomainNode = {
+            kind: 'domain',
+            id: 'domain:new',
+            name: 'new',
+            domainKind: 'zone',
+            rank: 4,
+            path: 'new',
+            ...(d0.parent ? { parent: d0.parent } : {}),
+          };
           expect(flat(duplicateInto(model, set, domain))).toEqual(flat(referenceDuplicateInto(model, set, domain)));
         },
       ),

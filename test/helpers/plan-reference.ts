@@ -13,7 +13,6 @@ import { Engine, STRANDED } from '../../src/analysis/engine.js';
 import { resolveEvents } from '../../src/analysis/whatif.js';
 import { byText } from '../../src/text.js';
 
-
 interface Failure {
   domain: number;
   services: number[];

@@ -388,15 +388,8 @@ class Scoped {
    * down or strands it (in the planned model's order).
    */
   evaluate(components: string[], services: number[]): { engine: Engine; failing: Map<number, number[]> } {
-    const cut = this.cut(services);
-    const planned = duplicateInto(
-      cut,
-      components.filter((id) => cut.index.has(id)),
-      this.domain,
-    );
-    const engine = new Engine(planned);
+    const { engine, local } = this.planned(components, services);
     const failing = new Map<number, number[]>(services.map((s) => [s, []]));
-    const local = services.map((s) => engine.index.get(this.model.nodes[s]!.id)!);
     engine.nodes.forEach((n, d) => {
       if (n.kind !== 'domain' || n.rank > this.tolerateRank) return;
       engine.evaluate([d]);
@@ -405,6 +398,32 @@ class Scoped {
       });
     });
     return { engine, failing };
+  }
+
+  /**
+   * Does no in-policy domain loss take down or strand any of `services` in the planned model for
+   * `components`? The domains in `first` are tried first (where failures were), up to the first failure.
+   */
+  survives(components: string[], services: number[], first: ReadonlySet<string>): boolean {
+    const { engine, local } = this.planned(components, services);
+    const domains = engine.nodes.flatMap((n, d) => (n.kind === 'domain' && n.rank <= this.tolerateRank ? [d] : []));
+    const ordered = [...domains.filter((d) => first.has(engine.ids[d]!)), ...domains.filter((d) => !first.has(engine.ids[d]!))];
+    for (const d of ordered) {
+      engine.evaluate([d]);
+      if (local.some((x) => engine.stateOf(x) >= STRANDED)) return false;
+    }
+    return true;
+  }
+
+  private planned(components: string[], services: number[]): { engine: Engine; local: number[] } {
+    const cut = this.cut(services);
+    const planned = duplicateInto(
+      cut,
+      components.filter((id) => cut.index.has(id)),
+      this.domain,
+    );
+    const engine = new Engine(planned);
+    return { engine, local: services.map((s) => engine.index.get(this.model.nodes[s]!.id)!) };
   }
 }
 
@@ -493,14 +512,16 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   // What each critical service fails in (domain positions), in the planned model for `picked`.
   const scoped = new Scoped(model, domain, options.policy.tolerateRank);
   const fails = (set: string[]): Map<number, number[]> => scoped.evaluate(set, scoped.allCritical()).failing;
-  /** Does the plan `set` work, given `known`, the failures of a plan that differs from it only in `changed`? */
-  const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): Map<number, number[]> | undefined => {
+  const hot = new Set(start.list.map((f) => engine.ids[f.domain]!));
+  /**
+   * Does the plan `set` work, given `known`, the failures of a plan that differs from it only in
+   * `changed`? Then every service `changed` can affect fails nowhere: the services it names.
+   */
+  const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): number[] | undefined => {
     const dirty = [...new Set(changed.flatMap((id) => scoped.dependentsOf(id)))].sort((a, b) => a - b);
     const isDirty = new Set(dirty);
     for (const [s, list] of known) if (list.length > 0 && !isDirty.has(s)) return undefined;
-    const { failing } = scoped.evaluate(set, dirty);
-    for (const list of failing.values()) if (list.length > 0) return undefined;
-    return failing;
+    return scoped.survives(set, dirty, hot) ? dirty : undefined;
   };
 
   let chosen: string[] | undefined;
@@ -552,9 +573,9 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     // Drop every step the plan can do without, latest first.
     for (let j = picked.length - 1; j >= 0; j--) {
       const without = picked.filter((_, k) => k !== j);
-      const failing = worksFrom(known, without, [picked[j]!]);
-      if (failing) {
-        for (const [x, list] of failing) known.set(x, list);
+      const fixed = worksFrom(known, without, [picked[j]!]);
+      if (fixed) {
+        for (const x of fixed) known.set(x, []);
         picked.splice(j, 1);
       }
     }

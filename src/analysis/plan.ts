@@ -401,18 +401,19 @@ class Scoped {
   }
 
   /**
-   * Does no in-policy domain loss take down or strand any of `services` in the planned model for
-   * `components`? The domains in `first` are tried first (where failures were), up to the first failure.
+   * One of `services` that some in-policy domain loss takes down or strands in the planned model for
+   * `components`, or undefined when none. The domains in `first` are tried first (where failures were).
    */
-  survives(components: string[], services: number[], first: ReadonlySet<string>): boolean {
+  firstFailing(components: string[], services: number[], first: ReadonlySet<string>): number | undefined {
     const { engine, local } = this.planned(components, services);
     const domains = engine.nodes.flatMap((n, d) => (n.kind === 'domain' && n.rank <= this.tolerateRank ? [d] : []));
     const ordered = [...domains.filter((d) => first.has(engine.ids[d]!)), ...domains.filter((d) => !first.has(engine.ids[d]!))];
     for (const d of ordered) {
       engine.evaluate([d]);
-      if (local.some((x) => engine.stateOf(x) >= STRANDED)) return false;
+      const j = local.findIndex((x) => engine.stateOf(x) >= STRANDED);
+      if (j >= 0) return services[j]!;
     }
-    return true;
+    return undefined;
   }
 
   private planned(components: string[], services: number[]): { engine: Engine; local: number[] } {
@@ -517,11 +518,17 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
    * Does the plan `set` work, given `known`, the failures of a plan that differs from it only in
    * `changed`? Then every service `changed` can affect fails nowhere: the services it names.
    */
+  // The service that failed the last plan tried: often the next one fails it too, and alone it is cheap to evaluate.
+  let witness: number | undefined;
   const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): number[] | undefined => {
     const dirty = [...new Set(changed.flatMap((id) => scoped.dependentsOf(id)))].sort((a, b) => a - b);
     const isDirty = new Set(dirty);
     for (const [s, list] of known) if (list.length > 0 && !isDirty.has(s)) return undefined;
-    return scoped.survives(set, dirty, hot) ? dirty : undefined;
+    if (witness !== undefined && isDirty.has(witness) && scoped.firstFailing(set, [witness], hot) !== undefined) return undefined;
+    const failing = scoped.firstFailing(set, dirty, hot);
+    if (failing === undefined) return dirty;
+    witness = failing;
+    return undefined;
   };
 
   let chosen: string[] | undefined;

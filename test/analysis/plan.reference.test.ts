@@ -12,6 +12,7 @@ import type { Policy } from '../../src/analysis/types.js';
 import type { DomainNode, Model } from '../../src/model/index.js';
 import { buildRandomModel, rawModel, type RawModel } from '../helpers/random-model.js';
 import { referenceDuplicateInto, referencePlan } from '../helpers/plan-reference.js';
+import { ModelSpec } from '../helpers/model-builder.js';
 import { smallEstate } from '../helpers/small-estate.js';
 
 const SEED = 20261201;
@@ -125,6 +126,23 @@ describe('plan: the fast search gives the plan the reference search gives', () =
       ),
       { seed: SEED + 2, numRuns: 200 },
     );
+  });
+
+  it('on an estate whose every service needs all of ten shared components (each candidate plan reaches every service)', () => {
+    const spec = new ModelSpec().domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b']);
+    for (let j = 0; j < 10; j++) spec.component(`shared${j}`, { placedIn: ['aws/r1/a'], role: 'datastore' });
+    for (let i = 0; i < 200; i++) {
+      spec.component(`w${i}`, { placedIn: ['aws/r1/a', 'aws/r1/b'], requires: [`shared${i % 10}`] });
+      if (i % 10 === 9)
+        spec.service(
+          `s${i}`,
+          Array.from({ length: 10 }, (_, k) => `w${i - k}`),
+        );
+    }
+    const model = spec.build();
+    const { fast, ref } = samePlans(model, 12);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(ref));
+    expect(typeof fast !== 'string' && [fast.method, fast.steps.length, fast.after.length]).toEqual(['exact', 10, 0]);
   });
 
   it('on the small estate, with and without a plan to make', () => {

@@ -274,6 +274,8 @@ class Scoped {
   private readonly mark: Int32Array;
   private stamp = 0;
   private readonly domains: number[];
+  /** A cut's position of each model node it keeps (scratch, valid for the last cut made). */
+  private readonly position: Int32Array;
 
   constructor(
     private readonly model: Model,
@@ -285,6 +287,7 @@ class Scoped {
     this.isCritical = new Uint8Array(model.nodes.length);
     for (const i of this.critical) this.isCritical[i] = 1;
     this.mark = new Int32Array(model.nodes.length);
+    this.position = new Int32Array(model.nodes.length);
     this.domains = model.nodes.flatMap((n, i) => (n.kind === 'domain' ? [i] : []));
   }
 
@@ -337,7 +340,7 @@ class Scoped {
   private cutAnew(services: number[]): Model {
     const m = this.model;
     const stamp = ++this.stamp;
-    const keep: number[] = [];
+    let keep: number[] = [];
     const stack: number[] = [];
     const visit = (x: number): void => {
       if (this.mark[x] !== stamp) {
@@ -358,19 +361,30 @@ class Scoped {
       }
       if (kind === 'group') for (const e of this.adjacency.into[x]!) if (m.edgeKind[e] === 'member-of') visit(m.edgeSource[e]!);
     }
-    keep.sort((a, b) => a - b);
-    const at = new Map<number, number>();
-    keep.forEach((x, j) => at.set(x, j));
-    const edges: number[] = [];
-    for (const x of keep) for (const e of this.adjacency.out[x]!) if (this.mark[m.edgeTarget[e]!] === stamp) edges.push(e);
-    edges.sort((a, b) => a - b);
+    // Model order: sorted when few, else read off the marks in one pass (so are the edges).
+    const n = m.nodes.length;
+    const large = keep.length * 16 > n;
+    const order = large ? Int32Array.from({ length: n }, (_, i) => i).filter((i) => this.mark[i] === stamp) : Int32Array.from(keep).sort();
+    const at = this.position;
+    order.forEach((x, j) => (at[x] = j));
+    let edges: Int32Array;
+    if (large) {
+      const list: number[] = [];
+      for (let e = 0; e < m.edgeKind.length; e++) if (this.mark[m.edgeSource[e]!] === stamp && this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
+      edges = Int32Array.from(list);
+    } else {
+      const list: number[] = [];
+      for (const x of order) for (const e of this.adjacency.out[x]!) if (this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
+      edges = Int32Array.from(list).sort();
+    }
+    keep = Array.from(order);
     const nodes = keep.map((x) => m.nodes[x]!);
     return {
       nodes,
       index: new Map(nodes.map((n, j) => [n.id, j])),
-      edgeKind: edges.map((e) => m.edgeKind[e]!),
-      edgeSource: edges.map((e) => at.get(m.edgeSource[e]!)!),
-      edgeTarget: edges.map((e) => at.get(m.edgeTarget[e]!)!),
+      edgeKind: Array.from(edges, (e) => m.edgeKind[e]!),
+      edgeSource: Array.from(edges, (e) => at[m.edgeSource[e]!]!),
+      edgeTarget: Array.from(edges, (e) => at[m.edgeTarget[e]!]!),
       graph: () => {
         throw new Error('a cut model has no graph');
       },
@@ -512,18 +526,23 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
 
   // What each critical service fails in (domain positions), in the planned model for `picked`.
   const scoped = new Scoped(model, domain, options.policy.tolerateRank);
-  const fails = (set: string[]): Map<number, number[]> => scoped.evaluate(set, scoped.allCritical()).failing;
+  /** The critical services some domain loss takes down or strands in the planned model for `set`, with those domains. */
+  const fails = (set: string[]): Map<number, number[]> => {
+    const out = new Map<number, number[]>();
+    for (const [s, list] of scoped.evaluate(set, scoped.allCritical()).failing) if (list.length > 0) out.set(s, list);
+    return out;
+  };
   const hot = new Set(start.list.map((f) => engine.ids[f.domain]!));
-  /**
-   * Does the plan `set` work, given `known`, the failures of a plan that differs from it only in
-   * `changed`? Then every service `changed` can affect fails nowhere: the services it names.
-   */
   // The service that failed the last plan tried: often the next one fails it too, and alone it is cheap to evaluate.
   let witness: number | undefined;
+  /**
+   * Does the plan `set` work, given `known`, the failing services of a plan that differs from it only in
+   * `changed`? Then every service `changed` can affect fails nowhere: the services it names.
+   */
   const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): number[] | undefined => {
     const dirty = [...new Set(changed.flatMap((id) => scoped.dependentsOf(id)))].sort((a, b) => a - b);
     const isDirty = new Set(dirty);
-    for (const [s, list] of known) if (list.length > 0 && !isDirty.has(s)) return undefined;
+    for (const s of known.keys()) if (!isDirty.has(s)) return undefined;
     if (witness !== undefined && isDirty.has(witness) && scoped.firstFailing(set, [witness], hot) !== undefined) return undefined;
     const failing = scoped.firstFailing(set, dirty, hot);
     if (failing === undefined) return dirty;
@@ -575,14 +594,17 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
         continue;
       }
       picked.push(id);
-      for (const [x, list] of scoped.evaluate(picked, scoped.dependentsOf(id)).failing) known.set(x, list);
+      for (const [x, list] of scoped.evaluate(picked, scoped.dependentsOf(id)).failing) {
+        if (list.length > 0) known.set(x, list);
+        else known.delete(x);
+      }
     }
     // Drop every step the plan can do without, latest first.
     for (let j = picked.length - 1; j >= 0; j--) {
       const without = picked.filter((_, k) => k !== j);
       const fixed = worksFrom(known, without, [picked[j]!]);
       if (fixed) {
-        for (const x of fixed) known.set(x, []);
+        for (const x of fixed) known.delete(x);
         picked.splice(j, 1);
       }
     }

@@ -80,10 +80,31 @@ function failures(model: Model, tolerateRank: number): { engine: Engine; list: F
   return { engine, list };
 }
 
-/** A model's edges by source and by target (edge positions, in model order), built once per model and kept. */
+/** Edge positions by node: those of node x are data[start[x] .. start[x + 1]), in model order. */
+class EdgeLists {
+  private readonly start: Int32Array;
+  private readonly data: Int32Array;
+
+  constructor(n: number, edges: number, nodeOf: (e: number) => number, keep: (e: number) => boolean = () => true) {
+    this.start = new Int32Array(n + 1);
+    for (let e = 0; e < edges; e++) if (keep(e)) this.start[nodeOf(e) + 1]!++;
+    for (let i = 0; i < n; i++) this.start[i + 1]! += this.start[i]!;
+    const fill = this.start.slice(0, n);
+    this.data = new Int32Array(this.start[n]!);
+    for (let e = 0; e < edges; e++) if (keep(e)) this.data[fill[nodeOf(e)]!++] = e;
+  }
+
+  of(x: number): Int32Array {
+    return this.data.subarray(this.start[x]!, this.start[x + 1]!);
+  }
+}
+
+/** A model's edges by source and by target, built once per model and kept. */
 interface Adjacency {
-  out: Int32Array[];
-  into: Int32Array[];
+  out: EdgeLists;
+  into: EdgeLists;
+  /** Member-of edges into each node (a group's members: few, where its other in-edges may be thousands). */
+  members: EdgeLists;
 }
 
 const adjacencies = new WeakMap<Model, Adjacency>();
@@ -92,23 +113,17 @@ function adjacencyOf(model: Model): Adjacency {
   let adjacency = adjacencies.get(model);
   if (!adjacency) {
     const n = model.nodes.length;
-    const outCount = new Int32Array(n);
-    const inCount = new Int32Array(n);
-    for (let e = 0; e < model.edgeKind.length; e++) {
-      outCount[model.edgeSource[e]!]!++;
-      inCount[model.edgeTarget[e]!]!++;
-    }
-    const out = Array.from(outCount, (c) => new Int32Array(c));
-    const into = Array.from(inCount, (c) => new Int32Array(c));
-    outCount.fill(0);
-    inCount.fill(0);
-    for (let e = 0; e < model.edgeKind.length; e++) {
-      const s = model.edgeSource[e]!;
-      const t = model.edgeTarget[e]!;
-      out[s]![outCount[s]!++] = e;
-      into[t]![inCount[t]!++] = e;
-    }
-    adjacency = { out, into };
+    const edges = model.edgeKind.length;
+    adjacency = {
+      out: new EdgeLists(n, edges, (e) => model.edgeSource[e]!),
+      into: new EdgeLists(n, edges, (e) => model.edgeTarget[e]!),
+      members: new EdgeLists(
+        n,
+        edges,
+        (e) => model.edgeTarget[e]!,
+        (e) => model.edgeKind[e] === 'member-of',
+      ),
+    };
     adjacencies.set(model, adjacency);
   }
   return adjacency;
@@ -135,9 +150,9 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
   const addedOut = new Map<number, number[]>();
   const addedIn = new Map<number, number[]>();
   const alive = (e: number): boolean => (e < baseEdges ? dropped[e] === 0 : !dead.has(e));
-  const edgesOf = (x: number, baseList: Int32Array[], added: Map<number, number[]>): number[] => {
+  const edgesOf = (x: number, baseList: EdgeLists, added: Map<number, number[]>): number[] => {
     const out: number[] = [];
-    if (x < model.nodes.length) for (const e of baseList[x]!) if (alive(e)) out.push(e);
+    if (x < model.nodes.length) for (const e of baseList.of(x)) if (alive(e)) out.push(e);
     for (const e of added.get(x) ?? []) if (alive(e)) out.push(e);
     return out;
   };
@@ -307,11 +322,11 @@ class Scoped {
       const x = stack.pop()!;
       if (seen.has(x)) continue;
       seen.add(x);
-      for (const e of this.adjacency.into[x]!) {
+      for (const e of this.adjacency.into.of(x)) {
         const k = m.edgeKind[e];
         if (k === 'requires' || k === 'recovers-with') stack.push(m.edgeSource[e]!);
       }
-      for (const e of this.adjacency.out[x]!) if (m.edgeKind[e] === 'member-of') stack.push(m.edgeTarget[e]!);
+      for (const e of this.adjacency.out.of(x)) if (m.edgeKind[e] === 'member-of') stack.push(m.edgeTarget[e]!);
     }
     out = [...seen].filter((i) => this.isCritical[i] === 1).sort((a, b) => a - b);
     this.dependents.set(id, out);
@@ -355,11 +370,11 @@ class Scoped {
     while (stack.length > 0) {
       const x = stack.pop()!;
       const kind = m.nodes[x]!.kind;
-      for (const e of this.adjacency.out[x]!) {
+      for (const e of this.adjacency.out.of(x)) {
         const k = m.edgeKind[e];
         if (k === 'requires' || k === 'recovers-with' || (k === 'member-of' && kind === 'component')) visit(m.edgeTarget[e]!);
       }
-      if (kind === 'group') for (const e of this.adjacency.into[x]!) if (m.edgeKind[e] === 'member-of') visit(m.edgeSource[e]!);
+      if (kind === 'group') for (const e of this.adjacency.members.of(x)) visit(m.edgeSource[e]!);
     }
     // Model order: sorted when few, else read off the marks in one pass (so are the edges).
     const n = m.nodes.length;
@@ -374,7 +389,7 @@ class Scoped {
       edges = Int32Array.from(list);
     } else {
       const list: number[] = [];
-      for (const x of order) for (const e of this.adjacency.out[x]!) if (this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
+      for (const x of order) for (const e of this.adjacency.out.of(x)) if (this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
       edges = Int32Array.from(list).sort();
     }
     keep = Array.from(order);

@@ -13,7 +13,8 @@
  * explanation path of each remaining failure to the component placed in the
  * lost domain and duplicates it, then drops every step the plan can do
  * without (the result is minimal: no step can be left out; it is not
- * guaranteed to be the smallest).
+ * guaranteed to be the smallest). Each candidate plan is evaluated only where
+ * it can change anything (Scoped), never on a copy of the whole model.
  */
 import { DirectedGraph } from 'graphology';
 import { UsageError } from '../errors.js';
@@ -273,7 +274,8 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
  * A node's state and explanation in a single domain loss depend only on what
  * it depends on: the nodes reachable from it through requires, recovers-with,
  * a group's members and a component's group (a closed set), and the domain
- * tree. Duplicating a component changes nothing outside what depends on it.
+ * tree. Duplicating a component changes nothing outside what depends on it
+ * (a lone component's recovers-with counts: duplicated, it is its group's tool).
  * So a plan is evaluated on the model cut down to the closed set of the
  * critical services it can change (every domain kept, nodes and edges in model
  * order), with its components duplicated there: the states and paths of those

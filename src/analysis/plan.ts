@@ -13,12 +13,13 @@
  * explanation path of each remaining failure to the component placed in the
  * lost domain and duplicates it, then drops every step the plan can do
  * without (the result is minimal: no step can be left out; it is not
- * guaranteed to be the smallest).
+ * guaranteed to be the smallest). Each candidate plan is evaluated only where
+ * it can change anything (Scoped), never on a copy of the whole model.
  */
 import { DirectedGraph } from 'graphology';
 import { UsageError } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
-import { modelFromGraph, type ComponentNode, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode } from '../model/index.js';
+import type { ComponentNode, DomainNode, EdgeKind, GroupNode, Model, ModelEdge, ModelGraph, ModelNode } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { Engine, STRANDED } from './engine.js';
 import { resolveEvents } from './whatif.js';
@@ -80,44 +81,140 @@ function failures(model: Model, tolerateRank: number): { engine: Engine; list: F
   return { engine, list };
 }
 
-/** The model with each listed component duplicated into the new domain. */
+/** Edge positions by node: those of node x are data[start[x] .. start[x + 1]), in model order. */
+class EdgeLists {
+  private readonly start: Int32Array;
+  private readonly data: Int32Array;
+
+  constructor(n: number, edges: number, nodeOf: (e: number) => number, keep: (e: number) => boolean = () => true) {
+    this.start = new Int32Array(n + 1);
+    for (let e = 0; e < edges; e++) if (keep(e)) this.start[nodeOf(e) + 1]!++;
+    for (let i = 0; i < n; i++) this.start[i + 1]! += this.start[i]!;
+    const fill = this.start.slice(0, n);
+    this.data = new Int32Array(this.start[n]!);
+    for (let e = 0; e < edges; e++) if (keep(e)) this.data[fill[nodeOf(e)]!++] = e;
+  }
+
+  of(x: number): Int32Array {
+    return this.data.subarray(this.start[x]!, this.start[x + 1]!);
+  }
+}
+
+/** A model's edges by source and by target, built once per model and kept. */
+interface Adjacency {
+  out: EdgeLists;
+  into: EdgeLists;
+  /** Member-of edges into each node (a group's members: few, where its other in-edges may be thousands). */
+  members: EdgeLists;
+}
+
+const adjacencies = new WeakMap<Model, Adjacency>();
+
+function adjacencyOf(model: Model): Adjacency {
+  let adjacency = adjacencies.get(model);
+  if (!adjacency) {
+    const n = model.nodes.length;
+    const edges = model.edgeKind.length;
+    adjacency = {
+      out: new EdgeLists(n, edges, (e) => model.edgeSource[e]!),
+      into: new EdgeLists(n, edges, (e) => model.edgeTarget[e]!),
+      members: new EdgeLists(
+        n,
+        edges,
+        (e) => model.edgeTarget[e]!,
+        (e) => model.edgeKind[e] === 'member-of',
+      ),
+    };
+    adjacencies.set(model, adjacency);
+  }
+  return adjacency;
+}
+
+/**
+ * The model with each listed component duplicated into the new domain.
+ *
+ * Built on flat arrays, not on a copy of the graph: nodes keep their positions
+ * and new ones follow in the order they are made; an edge that is moved (to a
+ * new group) is dropped from its place and added at the end, as removing and
+ * re-adding it in a graph would. The model given is left as it was.
+ */
 export function duplicateInto(model: Model, components: string[], domain: DomainNode): Model {
-  const base = model.graph();
-  const graph = new DirectedGraph<ModelNode, ModelEdge>();
-  base.forEachNode((id, attrs) => graph.addNode(id, { ...attrs }));
-  base.forEachEdge((_e, attrs, s, t) => graph.addDirectedEdge(s, t, { ...attrs }));
-  if (!graph.hasNode(domain.id)) {
-    graph.addNode(domain.id, domain);
-    if (domain.parent) graph.addDirectedEdge(domain.id, domain.parent, { kind: 'within' });
+  const base = adjacencyOf(model);
+  const nodes: ModelNode[] = model.nodes.slice();
+  const index = new Map(model.index);
+  const kind: EdgeKind[] = model.edgeKind.slice();
+  const source: number[] = model.edgeSource.slice();
+  const target: number[] = model.edgeTarget.slice();
+  const baseEdges = kind.length;
+  const dropped = new Uint8Array(baseEdges);
+  const dead = new Set<number>(); // dropped edges among those added here
+  const addedOut = new Map<number, number[]>();
+  const addedIn = new Map<number, number[]>();
+  const alive = (e: number): boolean => (e < baseEdges ? dropped[e] === 0 : !dead.has(e));
+  const edgesOf = (x: number, baseList: EdgeLists, added: Map<number, number[]>): number[] => {
+    const out: number[] = [];
+    if (x < model.nodes.length) for (const e of baseList.of(x)) if (alive(e)) out.push(e);
+    for (const e of added.get(x) ?? []) if (alive(e)) out.push(e);
+    return out;
+  };
+  const outEdges = (x: number): number[] => edgesOf(x, base.out, addedOut);
+  const inEdges = (x: number): number[] => edgesOf(x, base.into, addedIn);
+  const hasEdge = (s: number, t: number): boolean => outEdges(s).some((e) => target[e] === t);
+  const addEdge = (s: number, t: number, k: EdgeKind): void => {
+    const e = kind.length;
+    kind.push(k);
+    source.push(s);
+    target.push(t);
+    (addedOut.get(s) ?? addedOut.set(s, []).get(s)!).push(e);
+    (addedIn.get(t) ?? addedIn.set(t, []).get(t)!).push(e);
+  };
+  const dropEdge = (e: number): void => {
+    if (e < baseEdges) dropped[e] = 1;
+    else dead.add(e);
+  };
+  const addNode = (node: ModelNode): number => {
+    if (index.has(node.id)) throw new Error(`Graph.addNode: the "${node.id}" node already exist in the graph.`);
+    index.set(node.id, nodes.length);
+    nodes.push(node);
+    return nodes.length - 1;
+  };
+
+  let domainAt = index.get(domain.id);
+  if (domainAt === undefined) {
+    domainAt = addNode(domain);
+    if (domain.parent) addEdge(domainAt, index.get(domain.parent)!, 'within');
   }
   const suffix = domain.name;
   for (const id of components) {
-    const c = graph.getNodeAttributes(id) as ComponentNode;
+    const at = index.get(id)!;
+    let c = { ...(nodes[at] as ComponentNode) };
+    nodes[at] = c;
     let groupId = c.group;
+    let groupAt: number;
     if (!groupId) {
       // A lone component becomes a group of itself and its copy; its requirers require the group.
       groupId = `group:${c.service}/${c.name}`;
       const group: GroupNode = { kind: 'group', id: groupId, name: `${c.service}/${c.name}`, service: c.service, k: 1, n: 1, quorum: false };
-      graph.addNode(groupId, group);
-      for (const e of [...graph.inEdges(id)]) {
-        const kind = graph.getEdgeAttribute(e, 'kind');
-        if (kind !== 'requires' && kind !== 'recovers-with') continue;
-        const from = graph.source(e);
-        graph.dropEdge(e);
-        if (from !== groupId && !graph.hasDirectedEdge(from, groupId)) graph.addDirectedEdge(from, groupId, { kind });
+      groupAt = addNode(group);
+      for (const e of inEdges(at)) {
+        const k = kind[e]!;
+        if (k !== 'requires' && k !== 'recovers-with') continue;
+        const from = source[e]!;
+        dropEdge(e);
+        if (from !== groupAt && !hasEdge(from, groupAt)) addEdge(from, groupAt, k);
       }
       // What rebuilding it needed (a lone component's recovers-with) is what the new group fails over with.
-      for (const e of [...graph.outEdges(id)]) {
-        if (graph.getEdgeAttribute(e, 'kind') !== 'recovers-with') continue;
-        const to = graph.target(e);
-        graph.dropEdge(e);
-        if (!graph.hasDirectedEdge(groupId, to)) graph.addDirectedEdge(groupId, to, { kind: 'recovers-with' });
+      for (const e of outEdges(at)) {
+        if (kind[e] !== 'recovers-with') continue;
+        const to = target[e]!;
+        dropEdge(e);
+        if (!hasEdge(groupAt, to)) addEdge(groupAt, to, 'recovers-with');
       }
-      graph.addDirectedEdge(id, groupId, { kind: 'member-of' });
-      graph.mergeNodeAttributes(id, { group: groupId });
-    }
-    const g = graph.getNodeAttributes(groupId) as GroupNode;
-    graph.mergeNodeAttributes(groupId, { n: g.n + 1 });
+      addEdge(at, groupAt, 'member-of');
+      c = Object.assign(c, { group: groupId });
+    } else groupAt = index.get(groupId)!;
+    const g = nodes[groupAt] as GroupNode;
+    nodes[groupAt] = { ...g, n: g.n + 1 };
     const copyId = `${id}#${suffix}`;
     const copy: ComponentNode = {
       ...c,
@@ -129,22 +226,237 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
       group: groupId,
     };
     delete copy.source;
-    graph.addNode(copyId, copy);
-    graph.addDirectedEdge(copyId, domain.id, { kind: 'placed-in' });
-    graph.addDirectedEdge(copyId, groupId, { kind: 'member-of' });
-    for (const e of graph.outEdges(id)) {
-      if (graph.getEdgeAttribute(e, 'kind') !== 'requires') continue;
-      const t = graph.target(e);
-      if (t !== groupId && !graph.hasDirectedEdge(copyId, t)) graph.addDirectedEdge(copyId, t, { kind: 'requires' });
+    const copyAt = addNode(copy);
+    addEdge(copyAt, domainAt, 'placed-in');
+    addEdge(copyAt, groupAt, 'member-of');
+    for (const e of outEdges(at)) {
+      if (kind[e] !== 'requires') continue;
+      const t = target[e]!;
+      if (t !== groupAt && !hasEdge(copyAt, t)) addEdge(copyAt, t, 'requires');
     }
   }
-  return modelFromGraph(graph, {
+
+  const edgeKind: EdgeKind[] = [];
+  const edgeSource: number[] = [];
+  const edgeTarget: number[] = [];
+  for (let e = 0; e < kind.length; e++) {
+    if (!alive(e)) continue;
+    edgeKind.push(kind[e]!);
+    edgeSource.push(source[e]!);
+    edgeTarget.push(target[e]!);
+  }
+  let graph: ModelGraph | undefined;
+  return {
+    nodes,
+    index,
+    edgeKind,
+    edgeSource,
+    edgeTarget,
+    graph: () => {
+      if (!graph) {
+        graph = new DirectedGraph<ModelNode, ModelEdge>();
+        for (const node of nodes) graph.addNode(node.id, { ...node });
+        for (let e = 0; e < edgeKind.length; e++) graph.addDirectedEdge(nodes[edgeSource[e]!]!.id, nodes[edgeTarget[e]!]!.id, { kind: edgeKind[e]! });
+      }
+      return graph;
+    },
     allCritical: model.allCritical,
     domainRanks: model.domainRanks,
     reliability: model.reliability,
     blindSpots: model.blindSpots,
     warnings: model.warnings,
-  });
+  };
+}
+
+/**
+ * Failures of candidate plans, evaluated only where a plan can change them.
+ *
+ * A node's state and explanation in a single domain loss depend only on what
+ * it depends on: the nodes reachable from it through requires, recovers-with,
+ * a group's members and a component's group (a closed set), and the domain
+ * tree. Duplicating a component changes nothing outside what depends on it
+ * (a lone component's recovers-with counts: duplicated, it is its group's tool).
+ * So a plan is evaluated on the model cut down to the closed set of the
+ * critical services it can change (every domain kept, nodes and edges in model
+ * order), with its components duplicated there: the states and paths of those
+ * services are exactly those of the whole planned model (the engine's
+ * evaluateFor rests on the same fact), and every other service keeps the
+ * failures it had before the plan.
+ */
+class Scoped {
+  private readonly adjacency: Adjacency;
+  private readonly critical: number[];
+  private readonly isCritical: Uint8Array;
+  private readonly dependents = new Map<string, number[]>();
+  private readonly mark: Int32Array;
+  private stamp = 0;
+  private readonly domains: number[];
+  /** A cut's position of each model node it keeps (scratch, valid for the last cut made). */
+  private readonly position: Int32Array;
+
+  constructor(
+    private readonly model: Model,
+    private readonly domain: DomainNode,
+    private readonly tolerateRank: number,
+  ) {
+    this.adjacency = adjacencyOf(model);
+    this.critical = model.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
+    this.isCritical = new Uint8Array(model.nodes.length);
+    for (const i of this.critical) this.isCritical[i] = 1;
+    this.mark = new Int32Array(model.nodes.length);
+    this.position = new Int32Array(model.nodes.length);
+    this.domains = model.nodes.flatMap((n, i) => (n.kind === 'domain' ? [i] : []));
+  }
+
+  /** The position of a domain in the planned model's order (the new domain comes after every node of the model). */
+  orderOf(domainId: string): number {
+    return this.model.index.get(domainId) ?? this.model.nodes.length;
+  }
+
+  /** Critical services whose state can depend on component `id` (through requirers, its group, groups it is a tool of). */
+  dependentsOf(id: string): number[] {
+    let out = this.dependents.get(id);
+    if (out) return out;
+    const m = this.model;
+    const seen = new Set<number>();
+    const stack = [m.index.get(id)!];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      for (const e of this.adjacency.into.of(x)) {
+        const k = m.edgeKind[e];
+        if (k === 'requires' || k === 'recovers-with') stack.push(m.edgeSource[e]!);
+      }
+      for (const e of this.adjacency.out.of(x)) if (m.edgeKind[e] === 'member-of') stack.push(m.edgeTarget[e]!);
+    }
+    out = [...seen].filter((i) => this.isCritical[i] === 1).sort((a, b) => a - b);
+    this.dependents.set(id, out);
+    return out;
+  }
+
+  /** Every critical service. */
+  allCritical(): number[] {
+    return this.critical;
+  }
+
+  /** The last cuts made, by the services they were made for (the exact search asks for the same ones again and again). */
+  private readonly cuts = new Map<string, Model>();
+
+  /** The model cut down to what `services` depend on (closed), with every domain. */
+  private cut(services: number[]): Model {
+    const key = services.join(',');
+    const known = this.cuts.get(key);
+    if (known) return known;
+    const model = this.cutAnew(services);
+    if (this.cuts.size >= 8) this.cuts.delete(this.cuts.keys().next().value!);
+    this.cuts.set(key, model);
+    return model;
+  }
+
+  private cutAnew(services: number[]): Model {
+    const m = this.model;
+    const stamp = ++this.stamp;
+    let keep: number[] = [];
+    const stack: number[] = [];
+    const visit = (x: number): void => {
+      if (this.mark[x] !== stamp) {
+        this.mark[x] = stamp;
+        keep.push(x);
+        stack.push(x);
+      }
+    };
+    for (const d of this.domains) visit(d);
+    stack.length = 0;
+    services.forEach(visit);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      const kind = m.nodes[x]!.kind;
+      for (const e of this.adjacency.out.of(x)) {
+        const k = m.edgeKind[e];
+        if (k === 'requires' || k === 'recovers-with' || (k === 'member-of' && kind === 'component')) visit(m.edgeTarget[e]!);
+      }
+      if (kind === 'group') for (const e of this.adjacency.members.of(x)) visit(m.edgeSource[e]!);
+    }
+    // Model order: sorted when few, else read off the marks in one pass (so are the edges).
+    const n = m.nodes.length;
+    const large = keep.length * 16 > n;
+    const order = large ? Int32Array.from({ length: n }, (_, i) => i).filter((i) => this.mark[i] === stamp) : Int32Array.from(keep).sort();
+    const at = this.position;
+    order.forEach((x, j) => (at[x] = j));
+    let edges: Int32Array;
+    if (large) {
+      const list: number[] = [];
+      for (let e = 0; e < m.edgeKind.length; e++) if (this.mark[m.edgeSource[e]!] === stamp && this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
+      edges = Int32Array.from(list);
+    } else {
+      const list: number[] = [];
+      for (const x of order) for (const e of this.adjacency.out.of(x)) if (this.mark[m.edgeTarget[e]!] === stamp) list.push(e);
+      edges = Int32Array.from(list).sort();
+    }
+    keep = Array.from(order);
+    const nodes = keep.map((x) => m.nodes[x]!);
+    return {
+      nodes,
+      index: new Map(nodes.map((n, j) => [n.id, j])),
+      edgeKind: Array.from(edges, (e) => m.edgeKind[e]!),
+      edgeSource: Array.from(edges, (e) => at[m.edgeSource[e]!]!),
+      edgeTarget: Array.from(edges, (e) => at[m.edgeTarget[e]!]!),
+      graph: () => {
+        throw new Error('a cut model has no graph');
+      },
+      allCritical: m.allCritical,
+      domainRanks: m.domainRanks,
+      reliability: m.reliability,
+      blindSpots: m.blindSpots,
+      warnings: m.warnings,
+    };
+  }
+
+  /**
+   * The planned model for `components`, cut down to what `services` depend on: its engine and,
+   * for each of those services (model positions), the in-policy domains whose loss takes it
+   * down or strands it (in the planned model's order).
+   */
+  evaluate(components: string[], services: number[]): { engine: Engine; failing: Map<number, number[]> } {
+    const { engine, local } = this.planned(components, services);
+    const failing = new Map<number, number[]>(services.map((s) => [s, []]));
+    engine.nodes.forEach((n, d) => {
+      if (n.kind !== 'domain' || n.rank > this.tolerateRank) return;
+      engine.evaluate([d]);
+      local.forEach((x, j) => {
+        if (engine.stateOf(x) >= STRANDED) failing.get(services[j]!)!.push(this.orderOf(n.id));
+      });
+    });
+    return { engine, failing };
+  }
+
+  /**
+   * One of `services` that some in-policy domain loss takes down or strands in the planned model for
+   * `components`, or undefined when none. The domains in `first` are tried first (where failures were).
+   */
+  firstFailing(components: string[], services: number[], first: ReadonlySet<string>): number | undefined {
+    const { engine, local } = this.planned(components, services);
+    const domains = engine.nodes.flatMap((n, d) => (n.kind === 'domain' && n.rank <= this.tolerateRank ? [d] : []));
+    const ordered = [...domains.filter((d) => first.has(engine.ids[d]!)), ...domains.filter((d) => !first.has(engine.ids[d]!))];
+    for (const d of ordered) {
+      engine.evaluate([d]);
+      const j = local.findIndex((x) => engine.stateOf(x) >= STRANDED);
+      if (j >= 0) return services[j]!;
+    }
+    return undefined;
+  }
+
+  private planned(components: string[], services: number[]): { engine: Engine; local: number[] } {
+    const cut = this.cut(services);
+    const planned = duplicateInto(
+      cut,
+      components.filter((id) => cut.index.has(id)),
+      this.domain,
+    );
+    const engine = new Engine(planned);
+    return { engine, local: services.map((s) => engine.index.get(this.model.nodes[s]!.id)!) };
+  }
 }
 
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */
@@ -179,6 +491,8 @@ export interface PlanOptions {
   /** The domain the new one stands beside (default: the single domain whose loss hurts the most critical services). */
   from?: string;
   inputs: PlanResult['inputs'];
+  /** Search every subset when at most this many candidates (default EXACT_LIMIT; tests lower it to exercise the greedy search). */
+  exactLimit?: number;
 }
 
 export function plan(model: Model, options: PlanOptions): PlanResult {
@@ -201,7 +515,6 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   // Failures name node positions of the model they were found in.
   const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
     list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
-  const works = (set: string[]): boolean => failures(duplicateInto(model, set, domain), options.policy.tolerateRank).list.length === 0;
 
   // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
   const failing = new Set(start.list.map((f) => f.domain));
@@ -228,16 +541,43 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     candidates.push(n.id);
   });
 
+  // What each critical service fails in (domain positions), in the planned model for `picked`.
+  const scoped = new Scoped(model, domain, options.policy.tolerateRank);
+  /** The critical services some domain loss takes down or strands in the planned model for `set`, with those domains. */
+  const fails = (set: string[]): Map<number, number[]> => {
+    const out = new Map<number, number[]>();
+    for (const [s, list] of scoped.evaluate(set, scoped.allCritical()).failing) if (list.length > 0) out.set(s, list);
+    return out;
+  };
+  const hot = new Set(start.list.map((f) => engine.ids[f.domain]!));
+  // The service that failed the last plan tried: often the next one fails it too, and alone it is cheap to evaluate.
+  let witness: number | undefined;
+  /**
+   * Does the plan `set` work, given `known`, the failing services of a plan that differs from it only in
+   * `changed`? Then every service `changed` can affect fails nowhere: the services it names.
+   */
+  const worksFrom = (known: Map<number, number[]>, set: string[], changed: string[]): number[] | undefined => {
+    const dirty = [...new Set(changed.flatMap((id) => scoped.dependentsOf(id)))].sort((a, b) => a - b);
+    const isDirty = new Set(dirty);
+    for (const s of known.keys()) if (!isDirty.has(s)) return undefined;
+    if (witness !== undefined && isDirty.has(witness) && scoped.firstFailing(set, [witness], hot) !== undefined) return undefined;
+    const failing = scoped.firstFailing(set, dirty, hot);
+    if (failing === undefined) return dirty;
+    witness = failing;
+    return undefined;
+  };
+
   let chosen: string[] | undefined;
   let method: PlanResult['method'] = 'greedy';
   if (start.list.length === 0) {
     chosen = [];
     method = 'exact';
-  } else if (candidates.length <= EXACT_LIMIT) {
+  } else if (candidates.length <= (options.exactLimit ?? EXACT_LIMIT)) {
     method = 'exact';
+    const none = fails([]);
     for (let size = 1; size <= candidates.length && !chosen; size++) {
       for (const set of combinations(candidates, size)) {
-        if (works(set)) {
+        if (worksFrom(none, set, set)) {
           chosen = set;
           break;
         }
@@ -248,25 +588,42 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     method = 'greedy';
     const picked: string[] = [];
     const stuck = new Set<string>();
+    const known = fails(picked);
     for (let round = 0; round < 10_000; round++) {
-      const m = duplicateInto(model, picked, domain);
-      const { engine: e, list } = failures(m, options.policy.tolerateRank);
-      const open = list.flatMap((f) => f.services.map((s) => ({ d: f.domain, s }))).filter(({ d, s }) => !stuck.has(`${d}:${s}`));
-      if (open.length === 0) break;
-      const { d, s } = open[0]!;
-      e.evaluate([d]);
-      const c = placedComponent(e, e.explain(s));
+      // The first failure (by domain, then service) not given up on.
+      let first: { d: number; s: number } | undefined;
+      for (const [s, list] of known) {
+        for (const d of list) {
+          if (stuck.has(`${d}:${s}`)) continue;
+          if (!first || d < first.d || (d === first.d && s < first.s)) first = { d, s };
+          break;
+        }
+      }
+      if (!first) break;
+      const { d, s } = first;
+      const { engine: e } = scoped.evaluate(picked, [s]);
+      const domainId = d < model.nodes.length ? model.nodes[d]!.id : domain.id;
+      e.evaluate([e.index.get(domainId)!]);
+      const c = placedComponent(e, e.explain(e.index.get(model.nodes[s]!.id)!));
       const id = c === undefined ? undefined : e.ids[c]!;
       if (!id || id.includes('#') || picked.includes(id)) {
         stuck.add(`${d}:${s}`);
         continue;
       }
       picked.push(id);
+      for (const [x, list] of scoped.evaluate(picked, scoped.dependentsOf(id)).failing) {
+        if (list.length > 0) known.set(x, list);
+        else known.delete(x);
+      }
     }
     // Drop every step the plan can do without, latest first.
     for (let j = picked.length - 1; j >= 0; j--) {
       const without = picked.filter((_, k) => k !== j);
-      if (works(without)) picked.splice(j, 1);
+      const fixed = worksFrom(known, without, [picked[j]!]);
+      if (fixed) {
+        for (const x of fixed) known.delete(x);
+        picked.splice(j, 1);
+      }
     }
     chosen = picked;
   }

@@ -1,0 +1,295 @@
+/**
+ * The plan search as it was before the fast search (wave 5): every candidate
+ * set copies the whole graph through graphology and evaluates every single
+ * domain loss on a new engine. Kept only as the reference the fast search is
+ * checked against (test/analysis/plan.reference.test.ts); not used by src.
+ */
+import { DirectedGraph } from 'graphology';
+import { UsageError } from '../../src/errors.js';
+import type { PlanOptions, PlanResult, PlanStep } from '../../src/analysis/plan.js';
+import { modelFromGraph, type ComponentNode, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
+import { VERSION } from '../../src/version.js';
+import { Engine, STRANDED } from '../../src/analysis/engine.js';
+import { resolveEvents } from '../../src/analysis/whatif.js';
+import { byText } from '../../src/text.js';
+
+interface Failure {
+  domain: number;
+  services: number[];
+}
+
+/** Single in-policy domain losses that take a critical service down or strand it. */
+function failures(model: Model, tolerateRank: number): { engine: Engine; list: Failure[] } {
+  const engine = new Engine(model);
+  const critical = engine.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
+  const list: Failure[] = [];
+  engine.nodes.forEach((n, d) => {
+    if (n.kind !== 'domain' || n.rank > tolerateRank) return;
+    engine.evaluate([d]);
+    const lost = critical.filter((s) => engine.stateOf(s) >= STRANDED);
+    if (lost.length > 0) list.push({ domain: d, services: lost });
+  });
+  return { engine, list };
+}
+
+/** The model with each listed component duplicated into the new domain. */
+export function referenceDuplicateInto(model: Model, components: string[], domain: DomainNode): Model {
+  const base = model.graph();
+  const graph = new DirectedGraph<ModelNode, ModelEdge>();
+  base.forEachNode((id, attrs) => graph.addNode(id, { ...attrs }));
+  base.forEachEdge((_e, attrs, s, t) => graph.addDirectedEdge(s, t, { ...attrs }));
+  if (!graph.hasNode(domain.id)) {
+    graph.addNode(domain.id, domain);
+    if (domain.parent) graph.addDirectedEdge(domain.id, domain.parent, { kind: 'within' });
+  }
+  const suffix = domain.name;
+  for (const id of components) {
+    const c = graph.getNodeAttributes(id) as ComponentNode;
+    let groupId = c.group;
+    if (!groupId) {
+      // A lone component becomes a group of itself and its copy; its requirers require the group.
+      groupId = `group:${c.service}/${c.name}`;
+      const group: GroupNode = { kind: 'group', id: groupId, name: `${c.service}/${c.name}`, service: c.service, k: 1, n: 1, quorum: false };
+      graph.addNode(groupId, group);
+      for (const e of [...graph.inEdges(id)]) {
+        const kind = graph.getEdgeAttribute(e, 'kind');
+        if (kind !== 'requires' && kind !== 'recovers-with') continue;
+        const from = graph.source(e);
+        graph.dropEdge(e);
+        if (from !== groupId && !graph.hasDirectedEdge(from, groupId)) graph.addDirectedEdge(from, groupId, { kind });
+      }
+      // What rebuilding it needed (a lone component's recovers-with) is what the new group fails over with.
+      for (const e of [...graph.outEdges(id)]) {
+        if (graph.getEdgeAttribute(e, 'kind') !== 'recovers-with') continue;
+        const to = graph.target(e);
+        graph.dropEdge(e);
+        if (!graph.hasDirectedEdge(groupId, to)) graph.addDirectedEdge(groupId, to, { kind: 'recovers-with' });
+      }
+      graph.addDirectedEdge(id, groupId, { kind: 'member-of' });
+      graph.mergeNodeAttributes(id, { group: groupId });
+    }
+    const g = graph.getNodeAttributes(groupId) as GroupNode;
+    graph.mergeNodeAttributes(groupId, { n: g.n + 1 });
+    const copyId = `${id}#${suffix}`;
+    const copy: ComponentNode = {
+      ...c,
+      id: copyId,
+      urn: `${c.urn}-${suffix}`,
+      name: `${c.name}-${suffix}`,
+      event: true,
+      placedBy: 'firebreak plan',
+      group: groupId,
+    };
+    delete copy.source;
+    graph.addNode(copyId, copy);
+    graph.addDirectedEdge(copyId, domain.id, { kind: 'placed-in' });
+    graph.addDirectedEdge(copyId, groupId, { kind: 'member-of' });
+    for (const e of graph.outEdges(id)) {
+      if (graph.getEdgeAttribute(e, 'kind') !== 'requires') continue;
+      const t = graph.target(e);
+      if (t !== groupId && !graph.hasDirectedEdge(copyId, t)) graph.addDirectedEdge(copyId, t, { kind: 'requires' });
+    }
+  }
+  return modelFromGraph(graph, {
+    allCritical: model.allCritical,
+    domainRanks: model.domainRanks,
+    reliability: model.reliability,
+    blindSpots: model.blindSpots,
+    warnings: model.warnings,
+  });
+}
+
+/** The new domain: a sibling of `from` (same parent and kind) named `name`. */
+function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
+  const sibling = engine.nodes[from] as DomainNode;
+  const parentPath = sibling.parent ? (engine.nodes[engine.index.get(sibling.parent)!] as DomainNode).path : '';
+  const path = parentPath ? `${parentPath}/${name}` : name;
+  if (engine.index.has(`domain:${path}`)) throw new UsageError(`--add-domain ${name}: ${path} already exists; name a new domain`);
+  return {
+    kind: 'domain',
+    id: `domain:${path}`,
+    name,
+    domainKind: sibling.domainKind,
+    rank: sibling.rank,
+    path,
+    ...(sibling.parent ? { parent: sibling.parent } : {}),
+  };
+}
+
+/** The component whose placement the path ends at (the last component step before placed-in). */
+function placedComponent(engine: Engine, path: Array<{ node: string; edge?: string }>): number | undefined {
+  for (let j = path.length - 1; j >= 0; j--) {
+    const i = engine.index.get(path[j]!.node);
+    if (i !== undefined && engine.nodes[i]!.kind === 'component') return i;
+  }
+  return undefined;
+}
+
+export function referencePlan(model: Model, options: PlanOptions, exactLimit = 12): PlanResult {
+  const start = failures(model, options.policy.tolerateRank);
+  const engine = start.engine;
+  let fromIdx: number;
+  if (options.from) {
+    const [i] = resolveEvents(engine, [options.from]);
+    if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
+    fromIdx = i!;
+  } else {
+    const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
+    if (!worst) {
+      const anyDomain = engine.nodes.findIndex((n) => n.kind === 'domain' && n.rank <= options.policy.tolerateRank);
+      if (anyDomain < 0) throw new UsageError('the inputs have no domain within the policy to stand the new one beside; use --from <domain>');
+      fromIdx = anyDomain;
+    } else fromIdx = worst.domain;
+  }
+  const domain = newDomainNode(engine, options.addDomain, fromIdx);
+  // Failures name node positions of the model they were found in.
+  const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
+    list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
+  const works = (set: string[]): boolean => failures(referenceDuplicateInto(model, set, domain), options.policy.tolerateRank).list.length === 0;
+
+  // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
+  const failing = new Set(start.list.map((f) => f.domain));
+  const inFailing = (d: number): boolean => {
+    for (let x: number | undefined = d; x !== undefined;) {
+      if (failing.has(x)) return true;
+      const parent: string | undefined = (engine.nodes[x] as DomainNode).parent;
+      x = parent ? engine.index.get(parent) : undefined;
+    }
+    return false;
+  };
+  const candidates: string[] = [];
+  engine.nodes.forEach((n, i) => {
+    if (n.kind !== 'component') return;
+    const places = engine.placementsOf(i);
+    if (places.length === 0 || !places.every(inFailing)) return;
+    if (
+      !engine.dependentServices(i).some((s) => {
+        const node = engine.nodes[s]!;
+        return node.kind === 'service' && node.critical;
+      })
+    )
+      return;
+    candidates.push(n.id);
+  });
+
+  let chosen: string[] | undefined;
+  let method: PlanResult['method'] = 'greedy';
+  if (start.list.length === 0) {
+    chosen = [];
+    method = 'exact';
+  } else if (candidates.length <= exactLimit) {
+    method = 'exact';
+    for (let size = 1; size <= candidates.length && !chosen; size++) {
+      for (const set of combinations(candidates, size)) {
+        if (works(set)) {
+          chosen = set;
+          break;
+        }
+      }
+    }
+  }
+  if (!chosen) {
+    method = 'greedy';
+    const picked: string[] = [];
+    const stuck = new Set<string>();
+    for (let round = 0; round < 10_000; round++) {
+      const m = referenceDuplicateInto(model, picked, domain);
+      const { engine: e, list } = failures(m, options.policy.tolerateRank);
+      const open = list.flatMap((f) => f.services.map((s) => ({ d: f.domain, s }))).filter(({ d, s }) => !stuck.has(`${d}:${s}`));
+      if (open.length === 0) break;
+      const { d, s } = open[0]!;
+      e.evaluate([d]);
+      const c = placedComponent(e, e.explain(s));
+      const id = c === undefined ? undefined : e.ids[c]!;
+      if (!id || id.includes('#') || picked.includes(id)) {
+        stuck.add(`${d}:${s}`);
+        continue;
+      }
+      picked.push(id);
+    }
+    // Drop every step the plan can do without, latest first.
+    for (let j = picked.length - 1; j >= 0; j--) {
+      const without = picked.filter((_, k) => k !== j);
+      if (works(without)) picked.splice(j, 1);
+    }
+    chosen = picked;
+  }
+
+  const planned = referenceDuplicateInto(model, chosen, domain);
+  const after = failures(planned, options.policy.tolerateRank).list;
+  const steps = ordered(engine, chosen);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'firebreak', version: VERSION },
+    inputs: options.inputs,
+    policy: options.policy,
+    newDomain: { id: domain.id, path: domain.path, kind: domain.domainKind, sibling: (engine.nodes[fromIdx] as DomainNode).path },
+    method,
+    candidates: candidates.length,
+    steps,
+    waves: steps.reduce((w, s) => Math.max(w, s.wave), 0),
+    before: describe(model, start.list),
+    after: describe(planned, after),
+  };
+}
+
+function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {
+  if (prefix.length === size) {
+    yield [...prefix];
+    return;
+  }
+  for (let i = start; i < items.length; i++) {
+    prefix.push(items[i]!);
+    yield* combinations(items, size, i + 1, prefix);
+    prefix.pop();
+  }
+}
+
+/** Steps in waves: what a component requires (transitively) is duplicated no later than it. */
+function ordered(engine: Engine, chosen: string[]): PlanStep[] {
+  const set = new Set(chosen.map((id) => engine.index.get(id)!));
+  // Planned components each one requires, through requires edges, groups and their members.
+  const needs = new Map<number, number[]>();
+  for (const c of set) {
+    const seen = new Set<number>([c]);
+    const stack = [...engine.requiresOf(c)];
+    const found: number[] = [];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      seen.add(x);
+      if (set.has(x)) found.push(x);
+      stack.push(...(engine.kindOf(x) === 'group' ? engine.componentsOf(x) : engine.requiresOf(x)));
+    }
+    needs.set(c, found);
+  }
+  const wave = new Map<number, number>();
+  const waveOf = (c: number, visiting: Set<number>): number => {
+    const known = wave.get(c);
+    if (known !== undefined) return known;
+    if (visiting.has(c)) return 1; // a cycle: same wave
+    visiting.add(c);
+    const w = 1 + Math.max(0, ...(needs.get(c) ?? []).map((d) => waveOf(d, visiting)));
+    visiting.delete(c);
+    wave.set(c, w);
+    return w;
+  };
+  const steps = [...set].map((c): PlanStep => {
+    const node = engine.nodes[c] as ComponentNode;
+    return {
+      component: node.id,
+      urn: node.urn,
+      name: node.name,
+      role: node.role,
+      service: node.service,
+      from: engine
+        .placementsOf(c)
+        .map((d) => (engine.nodes[d] as DomainNode).path)
+        .sort(byText),
+      group: node.group ? node.group.slice('group:'.length) : `${node.service}/${node.name}`,
+      wave: waveOf(c, new Set()),
+      after: (needs.get(c) ?? []).map((d) => engine.ids[d]!).sort(byText),
+    };
+  });
+  return steps.sort((a, b) => a.wave - b.wave || byText(a.service, b.service) || byText(a.name, b.name));
+}

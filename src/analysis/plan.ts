@@ -131,6 +131,21 @@ function adjacencyOf(model: Model): Adjacency {
 }
 
 /**
+ * The name of the group a lone component and its copy become: `service/name`, or, when a group of the model has that
+ * name already or another lone component would take it too, `service/name (its id)`. Made from the whole model, so a
+ * cut of it names them the same.
+ */
+export function newGroupNames(model: Model): (c: ComponentNode) => string {
+  const base = (c: ComponentNode): string => `${c.service}/${c.name}`;
+  const wanted = new Map<string, number>();
+  for (const n of model.nodes) if (n.kind === 'component' && !n.group) wanted.set(base(n), (wanted.get(base(n)) ?? 0) + 1);
+  return (c) => {
+    const name = base(c);
+    return wanted.get(name)! > 1 || model.index.has(`group:${name}`) ? `${name} (${c.id.replace(/^component:/, '')})` : name;
+  };
+}
+
+/**
  * The model with each listed component duplicated into the new domain.
  *
  * Built on flat arrays, not on a copy of the graph: nodes keep their positions
@@ -138,7 +153,7 @@ function adjacencyOf(model: Model): Adjacency {
  * new group) is dropped from its place and added at the end, as removing and
  * re-adding it in a graph would. The model given is left as it was.
  */
-export function duplicateInto(model: Model, components: string[], domain: DomainNode): Model {
+export function duplicateInto(model: Model, components: string[], domain: DomainNode, groupName: (c: ComponentNode) => string = newGroupNames(model)): Model {
   const base = adjacencyOf(model);
   const nodes: ModelNode[] = model.nodes.slice();
   const index = new Map(model.index);
@@ -193,8 +208,9 @@ export function duplicateInto(model: Model, components: string[], domain: Domain
     let groupAt: number;
     if (!groupId) {
       // A lone component becomes a group of itself and its copy; its requirers require the group.
-      groupId = `group:${c.service}/${c.name}`;
-      const group: GroupNode = { kind: 'group', id: groupId, name: `${c.service}/${c.name}`, service: c.service, k: 1, n: 1, quorum: false };
+      const name = groupName(c);
+      groupId = `group:${name}`;
+      const group: GroupNode = { kind: 'group', id: groupId, name, service: c.service, k: 1, n: 1, quorum: false };
       groupAt = addNode(group);
       for (const e of inEdges(at)) {
         const k = kind[e]!;
@@ -293,12 +309,15 @@ class Scoped {
   private readonly domains: number[];
   /** A cut's position of each model node it keeps (scratch, valid for the last cut made). */
   private readonly position: Int32Array;
+  /** Names of the groups lone components become, from the whole model (a cut names them the same). */
+  readonly groupName: (c: ComponentNode) => string;
 
   constructor(
     private readonly model: Model,
     private readonly domain: DomainNode,
     private readonly tolerateRank: number,
   ) {
+    this.groupName = newGroupNames(model);
     this.adjacency = adjacencyOf(model);
     this.critical = model.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
     this.isCritical = new Uint8Array(model.nodes.length);
@@ -453,6 +472,7 @@ class Scoped {
       cut,
       components.filter((id) => cut.index.has(id)),
       this.domain,
+      this.groupName,
     );
     const engine = new Engine(planned);
     return { engine, local: services.map((s) => engine.index.get(this.model.nodes[s]!.id)!) };
@@ -628,9 +648,9 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     chosen = picked;
   }
 
-  const planned = duplicateInto(model, chosen, domain);
+  const planned = duplicateInto(model, chosen, domain, scoped.groupName);
   const after = failures(planned, options.policy.tolerateRank).list;
-  const steps = ordered(engine, chosen);
+  const steps = ordered(engine, chosen, scoped.groupName);
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
@@ -659,7 +679,7 @@ function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = [])
 }
 
 /** Steps in waves: what a component requires (transitively) is duplicated no later than it. */
-function ordered(engine: Engine, chosen: string[]): PlanStep[] {
+function ordered(engine: Engine, chosen: string[], groupName: (c: ComponentNode) => string): PlanStep[] {
   const set = new Set(chosen.map((id) => engine.index.get(id)!));
   // Planned components each one requires, through requires edges, groups and their members.
   const needs = new Map<number, number[]>();
@@ -699,7 +719,7 @@ function ordered(engine: Engine, chosen: string[]): PlanStep[] {
         .placementsOf(c)
         .map((d) => (engine.nodes[d] as DomainNode).path)
         .sort(byText),
-      group: node.group ? node.group.slice('group:'.length) : `${node.service}/${node.name}`,
+      group: node.group ? node.group.slice('group:'.length) : groupName(node),
       wave: waveOf(c, new Set()),
       after: (needs.get(c) ?? []).map((d) => engine.ids[d]!).sort(byText),
     };

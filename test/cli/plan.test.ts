@@ -66,3 +66,25 @@ describe('firebreak plan', () => {
     expect(missing.stderr).toMatch(/--add-domain/);
   });
 });
+
+describe('firebreak plan: lone components of one name', () => {
+  it('two lone resources named alike in one service become two groups (the second used to end in an internal error)', async () => {
+    const resource = (type: string, critical: boolean) => ({
+      urn: `urn:pulumi:prod::shop::${type}::db`,
+      custom: true,
+      type,
+      inputs: { availabilityZone: 'us-east-1a', tags: { 'firebreak:service': 'shop', ...(critical ? { 'firebreak:critical': 'true' } : {}) } },
+      outputs: { availabilityZone: 'us-east-1a' },
+    });
+    const state = tempFile(
+      'alike.json',
+      JSON.stringify({ version: 3, deployment: { resources: [resource('aws:rds/instance:Instance', true), resource('aws:ebs/volume:Volume', false)] } }),
+    );
+    const applied = tempFile('alike-planned.json', '');
+    const p = await planJson([state, '--add-domain', 'us-east-1b', '--apply', applied]);
+    const groups = p.steps.map((s: { group: string }) => s.group).sort();
+    expect(groups).toEqual(['shop/db (urn:pulumi:prod::shop::aws:ebs/volume:Volume::db)', 'shop/db (urn:pulumi:prod::shop::aws:rds/instance:Instance::db)']);
+    expect(p.after).toEqual([]);
+    expect(await inPolicyFindings(applied)).toEqual([]);
+  });
+});

@@ -170,19 +170,87 @@ function candidate(r: ResourceRecord): boolean {
   return r.type !== STACK_TYPE && r.type !== STACK_REFERENCE_TYPE && !isProviderType(r.type);
 }
 
-/** The outputs of `outputs` whose values were passed into `inputValue`, with the strings of each that were. */
-function outputsRead(outputs: Record<string, PropertyValue>, inputValue: PropertyValue | undefined): Map<string, string[]> {
+/** Pairs of strings compared directly at most; beyond, through a Containment index (the same answers, not quadratic). */
+const DIRECT_PAIRS = 100_000;
+
+/**
+ * Which of a list of strings contain a given one, without trying each: the strings indexed by their substrings of
+ * MIN_EMBEDDED characters (a longer needle's first ones pick the candidates, checked whole), and by substrings of a
+ * shorter needle's length, made when first asked for.
+ */
+class Containment {
+  private readonly grams = new Map<number, Map<string, number[]>>();
+
+  constructor(private readonly texts: readonly string[]) {}
+
+  private gramsOf(len: number): Map<string, number[]> {
+    let map = this.grams.get(len);
+    if (!map) {
+      map = new Map();
+      for (let t = 0; t < this.texts.length; t++) {
+        const text = this.texts[t]!;
+        for (let i = 0; i + len <= text.length; i++) {
+          const g = text.slice(i, i + len);
+          const list = map.get(g);
+          if (!list) map.set(g, [t]);
+          else if (list[list.length - 1] !== t) list.push(t);
+        }
+      }
+      this.grams.set(len, map);
+    }
+    return map;
+  }
+
+  /** Whether some text that `accept` takes contains `needle` (not empty). */
+  some(needle: string, accept: (text: string) => boolean): boolean {
+    const len = Math.min(needle.length, MIN_EMBEDDED);
+    const grams = this.gramsOf(len);
+    // The candidates of the needle's rarest substring (ids that share a prefix share its first characters).
+    let candidates: number[] | undefined;
+    for (let i = 0; i + len <= needle.length; i++) {
+      const list = grams.get(needle.slice(i, i + len));
+      if (!list) return false;
+      if (!candidates || list.length < candidates.length) candidates = list;
+    }
+    for (const t of candidates ?? []) {
+      const text = this.texts[t]!;
+      if ((needle.length === len || text.includes(needle)) && accept(text)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * The outputs of `outputs` whose values were passed into `inputValue`, with the strings of each that were.
+ * `directPairs`: for tests, to compare both ways of finding them.
+ */
+export function outputsRead(outputs: Record<string, PropertyValue>, inputValue: PropertyValue | undefined, directPairs = DIRECT_PAIRS): Map<string, string[]> {
   const values = strings(inputValue);
   if (values.length === 0) return new Map();
+  const byOutput = Object.keys(outputs).map((name) => [name, strings(outputs[name])] as const);
+  const pairs = values.length * byOutput.reduce((n, [, list]) => n + list.length, 0);
+  let read: (o: string) => boolean;
+  if (pairs <= directPairs) read = (o) => values.some((v) => v === o || (o.length >= MIN_EMBEDDED && v.includes(o)));
+  else {
+    const exact = new Set(values);
+    const index = new Containment(values);
+    read = (o) => exact.has(o) || (o.length >= MIN_EMBEDDED && index.some(o, () => true));
+  }
   const matched = new Map<string, string[]>();
-  for (const name of Object.keys(outputs)) {
-    const hits = strings(outputs[name]).filter((o) => values.some((v) => v === o || (o.length >= MIN_EMBEDDED && v.includes(o))));
+  for (const [name, list] of byOutput) {
+    const hits = list.filter(read);
     if (hits.length > 0) matched.set(name, hits);
   }
   // An output found only inside the value of another output that was read (the region inside a
   // host name) was not read itself.
   const all = [...matched.values()].flat();
-  for (const [name, hits] of [...matched]) if (hits.every((h) => all.some((o) => o !== h && o.includes(h)))) matched.delete(name);
+  let inside: (h: string) => boolean;
+  if (all.length * all.length <= directPairs) inside = (h) => all.some((o) => o !== h && o.includes(h));
+  else {
+    const index = new Containment([...new Set(all)]);
+    inside = (h) => index.some(h, (o) => o !== h);
+  }
+  for (const [name, hits] of [...matched]) if (hits.every(inside)) matched.delete(name);
   return matched;
 }
 

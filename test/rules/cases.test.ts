@@ -6,7 +6,7 @@
  * otherwise. A folder may also hold program.yaml, a Pulumi YAML program read
  * beside the stack (values a deploy fills in: interpolations of outputs), its
  * resources named in expected.yaml too. Every hand-written rule of the packs
- * listed in CASE_PACKS has a folder.
+ * listed in CASE_PACKS (every curated pack) has a folder.
  */
 import { readdirSync, readFileSync, existsSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +37,13 @@ const CASE_PACKS = [
   'gcp-services',
   'components',
   'ops',
+  'aws',
+  'gcp',
+  'azure',
+  'kubernetes',
+  'openstack',
+  'identity-ops',
+  'core',
 ];
 
 interface InputDoc {

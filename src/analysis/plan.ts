@@ -62,13 +62,13 @@ export interface PlanResult {
   after: Array<{ domain: string; services: string[] }>;
 }
 
-interface Failure {
+export interface Failure {
   domain: number;
   services: number[];
 }
 
 /** Single in-policy domain losses that take a critical service down or strand it. */
-function failures(model: Model, tolerateRank: number): { engine: Engine; list: Failure[] } {
+export function failures(model: Model, tolerateRank: number): { engine: Engine; list: Failure[] } {
   const engine = new Engine(model);
   const critical = engine.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
   const list: Failure[] = [];
@@ -480,7 +480,7 @@ class Scoped {
 }
 
 /** The new domain: a sibling of `from` (same parent and kind) named `name`. */
-function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
+export function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
   const sibling = engine.nodes[from] as DomainNode;
   const parentPath = sibling.parent ? (engine.nodes[engine.index.get(sibling.parent)!] as DomainNode).path : '';
   const path = parentPath ? `${parentPath}/${name}` : name;
@@ -497,7 +497,7 @@ function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
 }
 
 /** The component whose placement the path ends at (the last component step before placed-in). */
-function placedComponent(engine: Engine, path: Array<{ node: string; edge?: string }>): number | undefined {
+export function placedComponent(engine: Engine, path: Array<{ node: string; edge?: string }>): number | undefined {
   for (let j = path.length - 1; j >= 0; j--) {
     const i = engine.index.get(path[j]!.node);
     if (i !== undefined && engine.nodes[i]!.kind === 'component') return i;
@@ -666,7 +666,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   };
 }
 
-function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {
+export function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {
   if (prefix.length === size) {
     yield [...prefix];
     return;
@@ -679,7 +679,7 @@ function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = [])
 }
 
 /** Steps in waves: what a component requires (transitively) is duplicated no later than it. */
-function ordered(engine: Engine, chosen: string[], groupName: (c: ComponentNode) => string): PlanStep[] {
+export function ordered(engine: Engine, chosen: string[], groupName: (c: ComponentNode) => string): PlanStep[] {
   const set = new Set(chosen.map((id) => engine.index.get(id)!));
   // Planned components each one requires, through requires edges, groups and their members.
   const needs = new Map<number, number[]>();

@@ -6,31 +6,22 @@
  */
 import { DirectedGraph } from 'graphology';
 import { UsageError } from '../../src/errors.js';
-import type { PlanOptions, PlanResult, PlanStep } from '../../src/analysis/plan.js';
+// What the fast search did not change is the source's own: only the search and the graph copy are kept here as they were.
+import {
+  combinations,
+  failures,
+  newDomainNode,
+  newGroupNames,
+  ordered,
+  placedComponent,
+  type Failure,
+  type PlanOptions,
+  type PlanResult,
+} from '../../src/analysis/plan.js';
 import { modelFromGraph, type ComponentNode, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
 import { VERSION } from '../../src/version.js';
-import { Engine, STRANDED } from '../../src/analysis/engine.js';
 import { resolveEvents } from '../../src/analysis/whatif.js';
 import { byText } from '../../src/text.js';
-
-interface Failure {
-  domain: number;
-  services: number[];
-}
-
-/** Single in-policy domain losses that take a critical service down or strand it. */
-function failures(model: Model, tolerateRank: number): { engine: Engine; list: Failure[] } {
-  const engine = new Engine(model);
-  const critical = engine.nodes.flatMap((n, i) => (n.kind === 'service' && n.critical ? [i] : []));
-  const list: Failure[] = [];
-  engine.nodes.forEach((n, d) => {
-    if (n.kind !== 'domain' || n.rank > tolerateRank) return;
-    engine.evaluate([d]);
-    const lost = critical.filter((s) => engine.stateOf(s) >= STRANDED);
-    if (lost.length > 0) list.push({ domain: d, services: lost });
-  });
-  return { engine, list };
-}
 
 /** The model with each listed component duplicated into the new domain. */
 export function referenceDuplicateInto(model: Model, components: string[], domain: DomainNode): Model {
@@ -97,32 +88,6 @@ export function referenceDuplicateInto(model: Model, components: string[], domai
     blindSpots: model.blindSpots,
     warnings: model.warnings,
   });
-}
-
-/** The new domain: a sibling of `from` (same parent and kind) named `name`. */
-function newDomainNode(engine: Engine, name: string, from: number): DomainNode {
-  const sibling = engine.nodes[from] as DomainNode;
-  const parentPath = sibling.parent ? (engine.nodes[engine.index.get(sibling.parent)!] as DomainNode).path : '';
-  const path = parentPath ? `${parentPath}/${name}` : name;
-  if (engine.index.has(`domain:${path}`)) throw new UsageError(`--add-domain ${name}: ${path} already exists; name a new domain`);
-  return {
-    kind: 'domain',
-    id: `domain:${path}`,
-    name,
-    domainKind: sibling.domainKind,
-    rank: sibling.rank,
-    path,
-    ...(sibling.parent ? { parent: sibling.parent } : {}),
-  };
-}
-
-/** The component whose placement the path ends at (the last component step before placed-in). */
-function placedComponent(engine: Engine, path: Array<{ node: string; edge?: string }>): number | undefined {
-  for (let j = path.length - 1; j >= 0; j--) {
-    const i = engine.index.get(path[j]!.node);
-    if (i !== undefined && engine.nodes[i]!.kind === 'component') return i;
-  }
-  return undefined;
 }
 
 export function referencePlan(model: Model, options: PlanOptions, exactLimit = 12): PlanResult {
@@ -217,7 +182,7 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
 
   const planned = referenceDuplicateInto(model, chosen, domain);
   const after = failures(planned, options.policy.tolerateRank).list;
-  const steps = ordered(engine, chosen);
+  const steps = ordered(engine, chosen, newGroupNames(model));
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
@@ -231,65 +196,4 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
     before: describe(model, start.list),
     after: describe(planned, after),
   };
-}
-
-function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {
-  if (prefix.length === size) {
-    yield [...prefix];
-    return;
-  }
-  for (let i = start; i < items.length; i++) {
-    prefix.push(items[i]!);
-    yield* combinations(items, size, i + 1, prefix);
-    prefix.pop();
-  }
-}
-
-/** Steps in waves: what a component requires (transitively) is duplicated no later than it. */
-function ordered(engine: Engine, chosen: string[]): PlanStep[] {
-  const set = new Set(chosen.map((id) => engine.index.get(id)!));
-  // Planned components each one requires, through requires edges, groups and their members.
-  const needs = new Map<number, number[]>();
-  for (const c of set) {
-    const seen = new Set<number>([c]);
-    const stack = [...engine.requiresOf(c)];
-    const found: number[] = [];
-    while (stack.length > 0) {
-      const x = stack.pop()!;
-      if (seen.has(x)) continue;
-      seen.add(x);
-      if (set.has(x)) found.push(x);
-      stack.push(...(engine.kindOf(x) === 'group' ? engine.componentsOf(x) : engine.requiresOf(x)));
-    }
-    needs.set(c, found);
-  }
-  const wave = new Map<number, number>();
-  const waveOf = (c: number, visiting: Set<number>): number => {
-    const known = wave.get(c);
-    if (known !== undefined) return known;
-    if (visiting.has(c)) return 1; // a cycle: same wave
-    visiting.add(c);
-    const w = 1 + Math.max(0, ...(needs.get(c) ?? []).map((d) => waveOf(d, visiting)));
-    visiting.delete(c);
-    wave.set(c, w);
-    return w;
-  };
-  const steps = [...set].map((c): PlanStep => {
-    const node = engine.nodes[c] as ComponentNode;
-    return {
-      component: node.id,
-      urn: node.urn,
-      name: node.name,
-      role: node.role,
-      service: node.service,
-      from: engine
-        .placementsOf(c)
-        .map((d) => (engine.nodes[d] as DomainNode).path)
-        .sort(byText),
-      group: node.group ? node.group.slice('group:'.length) : `${node.service}/${node.name}`,
-      wave: waveOf(c, new Set()),
-      after: (needs.get(c) ?? []).map((d) => engine.ids[d]!).sort(byText),
-    };
-  });
-  return steps.sort((a, b) => a.wave - b.wave || byText(a.service, b.service) || byText(a.name, b.name));
 }

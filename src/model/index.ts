@@ -66,7 +66,12 @@ export interface GroupNode {
   k: number;
   n: number;
   quorum: boolean;
+  /** The quorum is a majority of the members (firebreak:quorum majority): k follows n when members are added (plan). */
+  majority?: true;
 }
+
+/** How many of n members a majority quorum needs. */
+export const majorityOf = (n: number): number => Math.floor(n / 2) + 1;
 
 export interface ServiceNode {
   kind: 'service';
@@ -301,7 +306,7 @@ export function buildModel(classification: Classification): Model {
     if (n < 2) continue;
     let q: (typeof failable)[number]['quorum'];
     for (let j = 0; j < n && q === undefined; j++) q = failable[members[j]!]!.quorum;
-    let k = q === 'majority' ? Math.floor(n / 2) + 1 : (q ?? 1);
+    let k = q === 'majority' ? majorityOf(n) : (q ?? 1);
     if (k > n) {
       const r = failable[members[0]!]!.record;
       warnings.push({
@@ -311,7 +316,16 @@ export function buildModel(classification: Classification): Model {
       });
       k = n;
     }
-    const node = b.addNode({ kind: 'group', id: groupId(name), name, service: failable[members[0]!]!.service, k, n, quorum: q !== undefined });
+    const node = b.addNode({
+      kind: 'group',
+      id: groupId(name),
+      name,
+      service: failable[members[0]!]!.service,
+      k,
+      n,
+      quorum: q !== undefined,
+      ...(q === 'majority' ? { majority: true as const } : {}),
+    });
     for (let j = 0; j < n; j++) groupAt[pos[members[j]!]!] = node;
   }
 

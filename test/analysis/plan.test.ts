@@ -5,7 +5,7 @@ import { duplicateInto, plan } from '../../src/analysis/plan.js';
 import { Engine } from '../../src/analysis/engine.js';
 import { UsageError } from '../../src/errors.js';
 import type { DomainNode } from '../../src/model/index.js';
-import { C, D, ModelSpec } from '../helpers/model-builder.js';
+import { C, D, G, ModelSpec } from '../helpers/model-builder.js';
 import { smallEstate } from '../helpers/small-estate.js';
 
 /** shop -> app -> db, both only in zone a; zone b holds a spare web tier. */
@@ -71,5 +71,36 @@ describe('plan', () => {
     expect(engine.stateOf(engine.index.get('service:shop')!)).toBeLessThan(2);
     // The model given is left as it was.
     expect(model.index.has(D('aws/r1/c'))).toBe(false);
+  });
+
+  it('a majority quorum needs a majority of its grown membership: two copies, where a stated quorum needs one', () => {
+    // etcd: e1, e2 in zone a, e3 in b; losing a leaves 1 of 3. One copy in c makes 4 members, whose majority is 3:
+    // losing a would leave 2. Two copies make 5 (majority 3): losing a leaves 3, losing c leaves 3.
+    const estate = (majority: boolean) => {
+      const spec = new ModelSpec()
+        .domains(['aws', 'provider'], ['aws/r1', 'region'], ['aws/r1/a'], ['aws/r1/b'])
+        .component('e1', { placedIn: ['aws/r1/a'] })
+        .component('e2', { placedIn: ['aws/r1/a'] })
+        .component('e3', { placedIn: ['aws/r1/b'] });
+      return (majority ? spec.majorityGroup('etcd', ['e1', 'e2', 'e3']) : spec.group('etcd', 2, ['e1', 'e2', 'e3'])).service('api', ['etcd']).build();
+    };
+    const grown = run(estate(true));
+    expect(grown.before).toEqual([{ domain: 'aws/r1/a', services: ['api'] }]);
+    expect(grown.steps.map((s) => s.component)).toEqual([C('e1'), C('e2')]);
+    expect(grown.after).toEqual([]);
+    const planned = duplicateInto(estate(true), [C('e1')], {
+      kind: 'domain',
+      id: D('aws/r1/c'),
+      name: 'c',
+      domainKind: 'zone',
+      rank: 4,
+      path: 'aws/r1/c',
+      parent: D('aws/r1'),
+    });
+    expect(planned.nodes[planned.index.get(G('etcd'))!]).toMatchObject({ n: 4, k: 3 });
+    // A stated count (firebreak:quorum 2) is what the group needs whatever its size: one copy does.
+    const stated = run(estate(false));
+    expect(stated.steps.map((s) => s.component)).toEqual([C('e1')]);
+    expect(stated.after).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import { Engine, STATE_NAMES, type PathStep, type ServiceState } from '../../src/analysis/engine.js';
-import { modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
+import { majorityOf, modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
 import type { Role } from '../../src/classify/schema.js';
 import type { ExternalIdentityUse } from '../../src/classify/types.js';
 
@@ -104,6 +104,13 @@ export class ModelSpec {
     this.add({ kind: 'group', id: G(name), name, service: '', k, n: members.length, quorum: k > 1 });
     for (const m of members) this.edges.push({ kind: 'member-of', from: C(m), to: G(name) });
     for (const t of tools) this.pending.push({ kind: 'recovers-with', from: G(name), to: t });
+    return this;
+  }
+
+  /** A majority quorum of existing or later components (k = a majority of them, and it follows n when plan adds members). */
+  majorityGroup(name: string, members: string[]): this {
+    this.add({ kind: 'group', id: G(name), name, service: '', k: majorityOf(members.length), n: members.length, quorum: true, majority: true });
+    for (const m of members) this.edges.push({ kind: 'member-of', from: C(m), to: G(name) });
     return this;
   }
 

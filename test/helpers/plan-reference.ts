@@ -18,7 +18,16 @@ import {
   type PlanOptions,
   type PlanResult,
 } from '../../src/analysis/plan.js';
-import { modelFromGraph, type ComponentNode, type DomainNode, type GroupNode, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
+import {
+  majorityOf,
+  modelFromGraph,
+  type ComponentNode,
+  type DomainNode,
+  type GroupNode,
+  type Model,
+  type ModelEdge,
+  type ModelNode,
+} from '../../src/model/index.js';
 import { VERSION } from '../../src/version.js';
 import { resolveEvents } from '../../src/analysis/whatif.js';
 import { byText } from '../../src/text.js';
@@ -60,7 +69,7 @@ export function referenceDuplicateInto(model: Model, components: string[], domai
       graph.mergeNodeAttributes(id, { group: groupId });
     }
     const g = graph.getNodeAttributes(groupId) as GroupNode;
-    graph.mergeNodeAttributes(groupId, { n: g.n + 1 });
+    graph.mergeNodeAttributes(groupId, { n: g.n + 1, ...(g.majority ? { k: majorityOf(g.n + 1) } : {}) });
     const copyId = `${id}#${suffix}`;
     const copy: ComponentNode = {
       ...c,

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { DirectedGraph } from 'graphology';
 import { DOWN, STRANDED, UP, type StateCode } from '../../src/analysis/engine.js';
-import { modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
+import { majorityOf, modelFromGraph, type EdgeKind, type Model, type ModelEdge, type ModelNode } from '../../src/model/index.js';
 
 // ---------------------------------------------------------------------------
 // Reference evaluator
@@ -181,12 +181,14 @@ export function buildRandomModel(raw: RawModel): Built {
   raw.components.forEach((c, i) => {
     if (c.group >= 0) membersOf.set(c.group, [...(membersOf.get(c.group) ?? []), i]);
   });
-  const groups: Array<{ id: string; members: number[]; k: number; slot: number }> = [];
+  const groups: Array<{ id: string; members: number[]; k: number; majority: boolean; slot: number }> = [];
   for (const slot of [0, 1, 2]) {
     const members = membersOf.get(slot);
     if (!members) continue;
     const k = 1 + (raw.groupK[slot]! % members.length);
-    groups.push({ id: `group:g${slot}`, members, k, slot });
+    // Some groups whose k is a majority say so (a majority quorum: its k follows n when plan adds members).
+    const majority = members.length >= 2 && k === majorityOf(members.length) && raw.groupK[slot]! % 2 === 0;
+    groups.push({ id: `group:g${slot}`, members, k, majority, slot });
   }
   const groupOfComponent = new Map<number, string>();
   for (const g of groups) for (const m of g.members) groupOfComponent.set(m, g.id);
@@ -211,7 +213,18 @@ export function buildRandomModel(raw: RawModel): Built {
       ...(c.capacity > 0 && c.downAt > 0 ? { downAt: c.downAt } : {}),
     });
   });
-  for (const g of groups) graph.addNode(g.id, { kind: 'group', id: g.id, name: g.id.slice(6), service: '', k: g.k, n: g.members.length, quorum: g.k > 1 });
+  for (const g of groups) {
+    graph.addNode(g.id, {
+      kind: 'group',
+      id: g.id,
+      name: g.id.slice(6),
+      service: '',
+      k: g.k,
+      n: g.members.length,
+      quorum: g.majority || g.k > 1,
+      ...(g.majority ? { majority: true as const } : {}),
+    });
+  }
 
   raw.components.forEach((c, i) => {
     for (const p of c.places) edge('placed-in', components[i]!, domains[p % domains.length]!);
@@ -241,7 +254,7 @@ export function buildRandomModel(raw: RawModel): Built {
   const events = [...domains, ...components.filter((_, i) => raw.components[i]!.event)];
   const nodeLines = graph.nodes().map((id) => {
     const n = graph.getNodeAttributes(id);
-    if (n.kind === 'group') return `  ${id} (k=${n.k} of ${n.n})`;
+    if (n.kind === 'group') return `  ${id} (k=${n.k} of ${n.n}${n.majority ? ', majority' : ''})`;
     if (n.kind !== 'component') return `  ${id}`;
     const notes = [
       ...(!n.event ? ['no event'] : []),

@@ -112,6 +112,8 @@ export interface Explanation {
     runsOn?: {
       via: string[];
       host?: string;
+      /** runsOn.zone: the paths of the zone it names itself, with its values there. */
+      zone?: PathValue[];
       spreads: boolean | ConditionCheck[];
       spreadHolds: boolean;
     };
@@ -250,6 +252,14 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
     runsOn = {
       via: m.runsOn.via,
       ...(c.host ? { host: c.host } : {}),
+      ...(m.runsOn.zone
+        ? {
+            zone: m.runsOn.zone.map((p) => {
+              const value = showValue(valueAt(r, p));
+              return value === undefined ? { path: p } : { path: p, value };
+            }),
+          }
+        : {}),
       spreads,
       spreadHolds: Array.isArray(spreads) ? spreads.every((x) => x.holds) : spreads,
     };

@@ -92,6 +92,7 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
         rule.runsOn.via.forEach(top);
         // The provider's inputs that name its cluster (context, cluster).
         rule.runsOn.cluster?.name.forEach(top);
+        rule.runsOn.zone?.forEach(top);
         if (Array.isArray(rule.runsOn.spreads)) for (const c of rule.runsOn.spreads) c.property.forEach(top);
       }
     }

@@ -171,6 +171,35 @@ function pathText(p: DomainSegment[]): string {
 }
 
 /**
+ * The zones a resource on a host spanning zones names itself (runsOn.zone: a PersistentVolume's zone label), each
+ * one of the host's zones (by name) or a zone of a region the host is placed in (by the host provider's zoneRegion).
+ * Undefined when it names none, or one that is neither (then it is placed as if it named none).
+ */
+function ownZoneOnHost(ctx: Context, r: ResourceRecord, zonePaths: string[], host: ResourceRecord, paths: DomainSegment[][]): Placed | undefined {
+  const named = scalarStrings(firstValue(r.outputs, r.inputs, zonePaths)).values.filter((v) => !v.symbolic);
+  if (named.length === 0) return undefined;
+  const hostPkg = packageOf(host.type);
+  const placements: DomainSegment[][] = [];
+  for (const zone of named) {
+    let found = paths.find((p) => p[p.length - 1]!.kind === 'zone' && p[p.length - 1]!.name === zone.text);
+    if (!found) {
+      const region = ctx.classifier.zoneRegion(hostPkg, zone.text);
+      for (const p of region ? paths : []) {
+        const at = p.findIndex((s) => s.kind === 'region' && s.name === region);
+        if (at >= 0) {
+          found = [...p.slice(0, at + 1), { name: zone.text, kind: 'zone' }];
+          break;
+        }
+      }
+    }
+    if (!found) return undefined;
+    const text = pathText(found);
+    if (!placements.some((p) => pathText(p) === text)) placements.push(internPath(ctx, found));
+  }
+  return { placements, placedBy: `runs on ${host.name}, in the zone it names`, redundant: placements.length > 1, host };
+}
+
+/**
  * Placement through the host a resource runs on (runsOn): a host in one zone
  * (or smaller domain) holds it there; a host spanning zones, or a region
  * unless its rule says it is zonal, holds it across them when it spreads
@@ -191,6 +220,8 @@ function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots
   if (paths.length === 1 && !wide(one)) {
     return { placements: paths, placedBy: `runs on ${host.name}, in its ${one[one.length - 1]!.kind}`, redundant: false, host };
   }
+  const own = runsOn.zone ? ownZoneOnHost(ctx, r, runsOn.zone, host, paths) : undefined;
+  if (own) return own;
   const spreads = runsOn.spreads === true || (Array.isArray(runsOn.spreads) && runsOn.spreads.every((c) => conditionHolds(r, c)));
   const hostSpans = paths.length > 1 || hp.scope !== 'zonal';
   if (spreads && hostSpans) {

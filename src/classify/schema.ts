@@ -102,6 +102,13 @@ export const runsOnSchema = z.strictObject({
     .describe(
       'When it spans the zones its host spans: true always; a list of conditions when all hold; false or omitted never (then it sits in one zone of the host, which one unknown)',
     ),
+  zone: z
+    .array(z.string())
+    .min(1)
+    .optional()
+    .describe(
+      "Property paths of the zone it names itself (a PersistentVolume's `metadata.labels[\"topology.kubernetes.io/zone\"]`): on a host spanning zones it is placed in that zone, when the zone is one of the host's or in the host's region",
+    ),
   cluster: z
     .strictObject({
       kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),

@@ -10,6 +10,7 @@ import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type S
 import { eventRefOf, nodeCollector } from './describe.js';
 import type { EventRef, NodeInfo } from './types.js';
 import { byText } from '../text.js';
+import { judgementOf, type Judgement } from './judged.js';
 
 export interface WhatIfService {
   name: string;
@@ -31,8 +32,13 @@ export interface WhatIfResult {
   inputs: Array<{ input: string; project: string; stack: string }>;
   failed: EventRef[];
   summary: Record<ServiceState, number> & { services: number };
+  /** The counts of the resources by class (as AnalysisResult's summary.coverage): the states above hold for what was judged. */
+  coverage: Judgement['coverage'];
   services: WhatIfService[];
   nodes: Record<string, NodeInfo>;
+  /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
+  blindSpots: Judgement['blindSpots'];
+  unjudged: Judgement['unjudged'];
 }
 
 /**
@@ -68,6 +74,10 @@ export function resolveEvents(engine: Engine, names: string[]): number[] {
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
+    if (domains.length === 0)
+      throw new UsageError(
+        `--fail ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
+      );
     throw new UsageError(
       `--fail ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
     );
@@ -75,7 +85,8 @@ export function resolveEvents(engine: Engine, names: string[]): number[] {
   return [...new Set(out)];
 }
 
-export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['inputs']): WhatIfResult {
+/** `resources`: how many resources the inputs hold (for a model built by hand; default its components). */
+export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['inputs'], resources?: number): WhatIfResult {
   const engine = new Engine(model);
   const failed = resolveEvents(engine, failNames);
   const services = engine.nodes.flatMap((n, i) => (n.kind === 'service' ? [i] : []));
@@ -134,13 +145,17 @@ export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['
 
   const summary = { services: rows.length, up: 0, degraded: 0, stranded: 0, down: 0 };
   for (const r of rows) summary[r.state]++;
+  const judged = judgementOf(model, resources);
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
     inputs,
     failed: failed.map((e) => eventRefOf(engine, e)),
     summary,
+    coverage: judged.coverage,
     services: rows,
     nodes,
+    blindSpots: judged.blindSpots,
+    unjudged: judged.unjudged,
   };
 }

@@ -63,7 +63,7 @@ export function renderDiffMarkdown(d: DiffResult): string {
   const out = [
     `### firebreak diff: ${d.resolved.length} resolved, ${d.introduced.length} introduced, ${d.unchanged.length} unchanged`,
     '',
-    coverageMarkdown(d.coverage.before, 'Coverage before'),
+    coverageMarkdown(d.coverage.before, 'Coverage before', false),
     '',
     coverageMarkdown(d.coverage.after, 'Coverage after'),
     '',

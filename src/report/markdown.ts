@@ -133,9 +133,12 @@ function collapsed(summary: string, items: string[]): string {
 /** The most items a collapsed list shows. */
 const LIST_MAX = 50;
 
-/** The Coverage line, the unjudged count in bold (label: Coverage, or e.g. `Coverage after`). */
-export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage'): string {
-  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${cov.unjudged > 0 ? ' (listed below)' : ''}.`;
+/**
+ * The Coverage line, the unjudged count in bold (label: Coverage, or e.g. `Coverage after`); `listed`: the unjudged
+ * resources are listed below (says so when there are some).
+ */
+export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage', listed = true): string {
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
 }
 
 /** The Unjudged and Blind spots lists (the first 50 of each), each a collapsed block; none when empty. */

@@ -80,6 +80,10 @@ describe('plan says what it could not judge', () => {
     expect(text).toMatch(/^Coverage: 3 modelled, .*0 unjudged, of 8 resources$/m);
     expect(text).toMatch(/^After the plan, every critical service survives the loss of any single domain up to a zone \(1 failing loss\(es\) before\)\.$/m);
     expect(text).not.toMatch(/could judge|Blind spots|Unjudged/);
+    const md = await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'markdown']);
+    expect(md).toContain('**0 unjudged**, of 8 resources.');
+    expect(md).toContain('After the plan, every critical service survives the loss of any single domain up to a zone (1 failing loss(es) before).');
+    expect(md).not.toMatch(/could judge|Blind spots|Unjudged/);
     const json = JSON.parse(await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'json']));
     expect(json.steps.length).toBeGreaterThan(0);
     expect({ coverage: json.coverage, blindSpots: json.blindSpots, unjudged: json.unjudged }).toEqual(await analysisOf(judged));
@@ -130,6 +134,10 @@ describe('diff says what it could not judge', () => {
     expect(text).toMatch(/^Coverage before: 3 modelled, .*of 8 resources\nCoverage after: 3 modelled, .*of 8 resources$/m);
     expect(text).toMatch(/^Single-domain losses each service survives \(within the policy\)$/m);
     expect(text).not.toMatch(/could judge|Blind spots|Unjudged/);
+    const md = await out(['diff', judged, judged, '--format', 'markdown']);
+    expect(md).toContain('<details><summary>Single-domain losses each service survives</summary>');
+    expect(md).toMatch(/^Coverage after: 3 modelled, .*\*\*0 unjudged\*\*, of 8 resources\.$/m);
+    expect(md).not.toMatch(/could judge|Blind spots|Unjudged/);
     const json = JSON.parse(await out(['diff', judged, judged, '--format', 'json']));
     const analysis = await analysisOf(judged);
     expect(json.coverage).toEqual({ before: analysis.coverage, after: analysis.coverage });

@@ -539,7 +539,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   const engine = start.engine;
   let fromIdx: number;
   if (options.from) {
-    const [i] = resolveEvents(engine, [options.from]);
+    const [i] = resolveEvents(engine, [options.from], '--from');
     if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
     fromIdx = i!;
   } else {

@@ -125,6 +125,10 @@ describe('plan says what it could not judge', () => {
     expect(r.stderr).toBe(
       "firebreak: error: --add-domain b: the inputs place nothing in any domain (1 of 3 resources unjudged), so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)\n",
     );
+    // --from names the option it was given.
+    const from = await runCli(['plan', '--add-domain', 'b', '--from', 'us-east-1a', unplaced]);
+    expect(from.code).toBe(2);
+    expect(from.stderr).toMatch(/^firebreak: error: --from us-east-1a: no domain or component of that name, and the inputs place nothing in any domain/);
   });
 });
 

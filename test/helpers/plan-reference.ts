@@ -106,7 +106,7 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
   const engine = start.engine;
   let fromIdx: number;
   if (options.from) {
-    const [i] = resolveEvents(engine, [options.from]);
+    const [i] = resolveEvents(engine, [options.from], '--from');
     if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
     fromIdx = i!;
   } else {

@@ -29,8 +29,3 @@ export function judgementOf(model: Model, resources?: number): Judgement {
     unjudged: coverage.unjudged,
   };
 }
-
-/** Whether anything that could fail was not judged: an unjudged resource or a blind spot. */
-export function notAllJudged(j: Pick<Judgement, 'coverage' | 'blindSpots'>): boolean {
-  return j.coverage.unjudged > 0 || j.blindSpots.length > 0;
-}

@@ -136,10 +136,14 @@ function inputSummaries(inputs: StackInput[]): Array<{ input: string; project: s
   return inputs.map((i) => ({ input: i.input, project: i.project, stack: i.stack }));
 }
 
+function resourceCount(inputs: StackInput[]): number {
+  return inputs.reduce((n, i) => n + i.resources.length, 0);
+}
+
 /** The state of every service after the named failures (domains or components), why, and what brings each back. */
 export function whatif(inputs: StackInput[], fail: string[], options: FullOptions = {}): WhatIfResult {
   if (fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
-  return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs));
+  return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs), resourceCount(inputs));
 }
 
 /** Findings resolved, introduced and unchanged between two analyses, and the domain losses each service survives. */
@@ -162,6 +166,7 @@ export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
     addDomain: options.addDomain,
     ...(options.from ? { from: options.from } : {}),
     inputs: inputSummaries(inputs),
+    resources: resourceCount(inputs),
   });
 }
 

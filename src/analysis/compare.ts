@@ -27,6 +27,11 @@ export interface DiffResult {
   services: Array<{ name: string; critical: boolean; before?: ServiceSurvival; after?: ServiceSurvival }>;
   /** Nodes the introduced and resolved findings name. */
   nodes: AnalysisResult['nodes'];
+  /** Each side's counts of resources by class (its summary.coverage): the survival counts hold for what was judged. */
+  coverage: { before: AnalysisResult['summary']['coverage']; after: AnalysisResult['summary']['coverage'] };
+  /** Of the after side, as in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
+  blindSpots: AnalysisResult['blindSpots'];
+  unjudged: AnalysisResult['unjudged'];
 }
 
 function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
@@ -77,6 +82,9 @@ export function compareResults(before: AnalysisResult, after: AnalysisResult): D
     unchanged,
     services,
     nodes,
+    coverage: { before: before.summary.coverage, after: after.summary.coverage },
+    blindSpots: after.blindSpots,
+    unjudged: after.unjudged,
   };
 }
 

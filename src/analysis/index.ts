@@ -11,6 +11,7 @@ import { KINDS } from './findings/index.js';
 import { scenarioView } from './findings/scenarios.js';
 import { minimalCutSets } from './cutsets.js';
 import { nodeCollector } from './describe.js';
+import { judgementOf } from './judged.js';
 import { estimateAvailability, type AvailabilityEstimate } from './availability.js';
 import { SEVERITIES, severityRank, type AnalysisResult, type Finding, type Policy, type ResultModel, type Severity } from './types.js';
 import { byText } from '../text.js';
@@ -138,7 +139,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   }
   const resources = inputs.reduce((n, i) => n + i.resources.length, 0);
   // A model built by hand has no coverage: its resources count as modelled.
-  const coverage = model.coverage ?? { counts: { resources, modelled: resources, configOnly: 0, components: 0, unjudged: 0 }, unjudged: [] };
+  const judged = judgementOf(model, resources);
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
@@ -161,7 +162,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       events: events.length,
       domainEvents: events.filter((e) => engine.kindOf(e) === 'domain' && view.inPolicy(e)).length,
       findings: counts,
-      coverage: coverage.counts,
+      coverage: judged.coverage,
     },
     services: view.services
       .map((i) => engine.nodes[i]!)
@@ -169,8 +170,8 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       .sort((a, b) => byText(a.name, b.name)),
     findings,
     nodes,
-    blindSpots: [...model.blindSpots].sort((a, b) => byText(a.kind, b.kind) || byText(a.subject, b.subject)),
-    unjudged: coverage.unjudged,
+    blindSpots: judged.blindSpots,
+    unjudged: judged.unjudged,
     warnings: inputs.flatMap((i) => i.warnings).concat(model.warnings),
     analysisErrors,
     ...(availability ? { availability } : {}),

@@ -35,6 +35,7 @@ import { Engine, STRANDED } from './engine.js';
 import { resolveEvents } from './whatif.js';
 import type { Policy } from './types.js';
 import { byText } from '../text.js';
+import { judgementOf, type Judgement } from './judged.js';
 
 export const EXACT_LIMIT = 12;
 
@@ -70,6 +71,11 @@ export interface PlanResult {
   before: Array<{ domain: string; services: string[] }>;
   /** After the plan (empty when the plan works). */
   after: Array<{ domain: string; services: string[] }>;
+  /** The inputs' counts of resources by class (as AnalysisResult's summary.coverage): the plan holds for what was judged. */
+  coverage: Judgement['coverage'];
+  /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
+  blindSpots: Judgement['blindSpots'];
+  unjudged: Judgement['unjudged'];
 }
 
 export interface Failure {
@@ -522,6 +528,8 @@ export interface PlanOptions {
   /** The domain the new one stands beside (default: the single domain whose loss hurts the most critical services). */
   from?: string;
   inputs: PlanResult['inputs'];
+  /** How many resources the inputs hold (for a model built by hand; default its components). */
+  resources?: number;
   /** Search every subset when at most this many candidates (default EXACT_LIMIT; tests lower it to exercise the greedy search). */
   exactLimit?: number;
 }
@@ -531,16 +539,13 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
   const engine = start.engine;
   let fromIdx: number;
   if (options.from) {
-    const [i] = resolveEvents(engine, [options.from]);
+    const [i] = resolveEvents(engine, [options.from], '--from');
     if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
     fromIdx = i!;
   } else {
     const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
-    if (!worst) {
-      const anyDomain = engine.nodes.findIndex((n) => n.kind === 'domain' && n.rank <= options.policy.tolerateRank);
-      if (anyDomain < 0) throw new UsageError('the inputs have no domain within the policy to stand the new one beside; use --from <domain>');
-      fromIdx = anyDomain;
-    } else fromIdx = worst.domain;
+    if (!worst) fromIdx = anyDomainWithin(engine, options.policy, options.addDomain, judgementOf(model, options.resources).coverage);
+    else fromIdx = worst.domain;
   }
   const domain = newDomainNode(engine, options.addDomain, fromIdx);
   // Failures name node positions of the model they were found in.
@@ -683,7 +688,28 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     waves: steps.reduce((w, s) => Math.max(w, s.wave), 0),
     before: describe(model, start.list),
     after: describe(planned, after),
+    ...judgementOf(model, options.resources),
   };
+}
+
+/**
+ * The first domain within the policy, for a new one to stand beside when no loss hurts. None: a usage error that
+ * says why (nothing is placed in any domain, or every domain is larger than the policy) and what to do.
+ */
+export function anyDomainWithin(engine: Engine, policy: Policy, addDomain: string, coverage: Judgement['coverage']): number {
+  const within = engine.nodes.findIndex((n) => n.kind === 'domain' && n.rank <= policy.tolerateRank);
+  if (within >= 0) return within;
+  let smallest: DomainNode | undefined;
+  for (const n of engine.nodes) if (n.kind === 'domain' && (!smallest || n.rank < smallest.rank)) smallest = n;
+  if (!smallest) {
+    const unjudged = coverage.unjudged > 0 ? ` (${coverage.unjudged} of ${coverage.resources} resource${coverage.resources === 1 ? '' : 's'} unjudged)` : '';
+    throw new UsageError(
+      `--add-domain ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
+    );
+  }
+  throw new UsageError(
+    `--add-domain ${addDomain}: every domain of the inputs is larger than a ${policy.tolerate} (the smallest: ${smallest.domainKind} ${smallest.path}); add --tolerate ${smallest.domainKind} to plan a new ${smallest.domainKind}`,
+  );
 }
 
 export function* combinations<T>(items: T[], size: number, start = 0, prefix: T[] = []): Generator<T[]> {

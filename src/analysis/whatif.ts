@@ -10,6 +10,7 @@ import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type S
 import { eventRefOf, nodeCollector } from './describe.js';
 import type { EventRef, NodeInfo } from './types.js';
 import { byText } from '../text.js';
+import { judgementOf, type Judgement } from './judged.js';
 
 export interface WhatIfService {
   name: string;
@@ -31,16 +32,21 @@ export interface WhatIfResult {
   inputs: Array<{ input: string; project: string; stack: string }>;
   failed: EventRef[];
   summary: Record<ServiceState, number> & { services: number };
+  /** The counts of the resources by class (as AnalysisResult's summary.coverage): the states above hold for what was judged. */
+  coverage: Judgement['coverage'];
   services: WhatIfService[];
   nodes: Record<string, NodeInfo>;
+  /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
+  blindSpots: Judgement['blindSpots'];
+  unjudged: Judgement['unjudged'];
 }
 
 /**
  * Resolve what the user names to nodes that can fail: a node id, a domain
  * path or its last segments (`pangyo`, `capital-area/pangyo`), a component's
- * name or URN. Ambiguous or unknown names are usage errors that list the options.
+ * name or URN. Ambiguous or unknown names are usage errors that list the options (named by `flag`, the option given).
  */
-export function resolveEvents(engine: Engine, names: string[]): number[] {
+export function resolveEvents(engine: Engine, names: string[], flag = '--fail'): number[] {
   const out: number[] = [];
   for (const raw of names) {
     const name = raw.trim();
@@ -64,18 +70,23 @@ export function resolveEvents(engine: Engine, names: string[]): number[] {
         return n.kind === 'domain' ? n.path : n.kind === 'component' ? n.urn : n.id;
       });
       throw new UsageError(
-        `--fail ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
+        `${flag} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
+    if (domains.length === 0)
+      throw new UsageError(
+        `${flag} ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
+      );
     throw new UsageError(
-      `--fail ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
+      `${flag} ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
     );
   }
   return [...new Set(out)];
 }
 
-export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['inputs']): WhatIfResult {
+/** `resources`: how many resources the inputs hold (for a model built by hand; default its components). */
+export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['inputs'], resources?: number): WhatIfResult {
   const engine = new Engine(model);
   const failed = resolveEvents(engine, failNames);
   const services = engine.nodes.flatMap((n, i) => (n.kind === 'service' ? [i] : []));
@@ -134,13 +145,17 @@ export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['
 
   const summary = { services: rows.length, up: 0, degraded: 0, stranded: 0, down: 0 };
   for (const r of rows) summary[r.state]++;
+  const judged = judgementOf(model, resources);
   return {
     schemaVersion: 1,
     tool: { name: 'firebreak', version: VERSION },
     inputs,
     failed: failed.map((e) => eventRefOf(engine, e)),
     summary,
+    coverage: judged.coverage,
     services: rows,
     nodes,
+    blindSpots: judged.blindSpots,
+    unjudged: judged.unjudged,
   };
 }

@@ -11,6 +11,8 @@ import { stacksOf } from './graph.js';
 import { nodeLabel, plainPath, unjudgedHeadline } from './text.js';
 import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
+import type { CoverageCounts } from '../classify/index.js';
+import type { Judgement } from '../analysis/judged.js';
 import { failingFindings } from '../analysis/gate.js';
 import { findingDocsUrl } from './docs-links.js';
 import { hiddenNote, shownFindings } from './display.js';
@@ -128,6 +130,35 @@ function collapsed(summary: string, items: string[]): string {
   return [`<details><summary>${summary}</summary>`, '', ...items, '', '</details>'].join('\n');
 }
 
+/** The most items a collapsed list shows. */
+const LIST_MAX = 50;
+
+/**
+ * The Coverage line, the unjudged count in bold (label: Coverage, or e.g. `Coverage after`); `listed`: the unjudged
+ * resources are listed below (says so when there are some).
+ */
+export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage', listed = true): string {
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
+}
+
+/** The Unjudged and Blind spots lists (the first 50 of each), each a collapsed block; none when empty. */
+export function judgementMarkdown(j: Pick<Judgement, 'unjudged' | 'blindSpots'>): string[] {
+  const out: string[] = [];
+  if (j.unjudged.length > 0) {
+    const items = j.unjudged
+      .slice(0, LIST_MAX)
+      .map((u) => `- ${escapeMarkdown(u.message)}${u.source ? ` · at ${escapeMarkdown(formatLocation(u.source))}` : ''}`);
+    if (j.unjudged.length > LIST_MAX) items.push(`- … and ${j.unjudged.length - LIST_MAX} more (see \`--format json\`)`);
+    out.push(collapsed(`Unjudged (${j.unjudged.length}): resources that could fail but were not judged`, items));
+  }
+  if (j.blindSpots.length > 0) {
+    const items = j.blindSpots.slice(0, LIST_MAX).map((b) => `- ${escapeMarkdown(b.message)}`);
+    if (j.blindSpots.length > LIST_MAX) items.push(`- … and ${j.blindSpots.length - LIST_MAX} more (see \`--format json\`)`);
+    out.push(collapsed(`Blind spots (${j.blindSpots.length}): what firebreak could not judge`, items));
+  }
+  return out;
+}
+
 export function renderMarkdown(result: AnalysisResult, options: ReportOptions): string {
   const maxPaths = options.maxPaths ?? 10;
   const s = result.summary;
@@ -172,10 +203,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${escapeMarkdown(result.policy.tolerate)}.`,
   );
   head.push('');
-  head.push(
-    `Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${cov.unjudged > 0 ? ' (listed below)' : ''}.`,
-    '',
-  );
+  head.push(coverageMarkdown(cov), '');
   if (result.baseline) {
     const b = result.baseline;
     head.push(`Against the baseline ${escapeMarkdown(b.file)}: **${b.new} new**, ${b.unchanged} unchanged (accepted), ${b.absent.length} fixed.`, '');
@@ -206,25 +234,13 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     ]);
     tail.push(collapsed(`${plural(info.length, 'info finding')} beyond the policy (larger than a ${escapeMarkdown(result.policy.tolerate)})`, items));
   }
-  const LIST_MAX = 50;
   if (result.baseline && result.baseline.absent.length > 0) {
     const absent = result.baseline.absent;
     const items = absent.slice(0, LIST_MAX).map((a) => `- ${escapeMarkdown(a.id)}${a.message ? `: ${escapeMarkdown(a.message)}` : ''}`);
     if (absent.length > LIST_MAX) items.push(`- … and ${absent.length - LIST_MAX} more`);
     tail.push(collapsed(`${plural(absent.length, 'finding')} of the baseline fixed (no longer found)`, items));
   }
-  if (result.unjudged.length > 0) {
-    const items = result.unjudged
-      .slice(0, LIST_MAX)
-      .map((u) => `- ${escapeMarkdown(u.message)}${u.source ? ` · at ${escapeMarkdown(formatLocation(u.source))}` : ''}`);
-    if (result.unjudged.length > LIST_MAX) items.push(`- … and ${result.unjudged.length - LIST_MAX} more (see \`--format json\`)`);
-    tail.push(collapsed(`Unjudged (${result.unjudged.length}): resources that could fail but were not judged`, items));
-  }
-  if (result.blindSpots.length > 0) {
-    const items = result.blindSpots.slice(0, LIST_MAX).map((b) => `- ${escapeMarkdown(b.message)}`);
-    if (result.blindSpots.length > LIST_MAX) items.push(`- … and ${result.blindSpots.length - LIST_MAX} more (see \`--format json\`)`);
-    tail.push(collapsed(`Blind spots (${result.blindSpots.length}): what firebreak could not judge`, items));
-  }
+  tail.push(...judgementMarkdown(result));
   if (result.warnings.length > 0) {
     const items = result.warnings.slice(0, LIST_MAX).map((w) => `- ${escapeMarkdown(formatWarning(w))}`);
     if (result.warnings.length > LIST_MAX) items.push(`- … and ${result.warnings.length - LIST_MAX} more (see \`--format json\`)`);

@@ -4,10 +4,12 @@ import { formatLocation, formatWarning } from '../errors.js';
 import type { PathStep } from '../analysis/engine.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
+import type { CoverageCounts } from '../classify/index.js';
+import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
 import { failing, hiddenNote, shownFindings, verdictText } from './display.js';
 
-type Colors = ReturnType<typeof pc.createColors>;
+export type Colors = ReturnType<typeof pc.createColors>;
 
 function severityLabel(c: Colors, s: Severity): string {
   const label = s.toUpperCase().padEnd(8);
@@ -89,6 +91,48 @@ export function unjudgedHeadline(result: AnalysisResult): string {
   return `${cov.unjudged} of ${cov.resources} resource${cov.resources === 1 ? '' : 's'} could not be judged`;
 }
 
+/** The Coverage line: every resource in exactly one class (`label`: Coverage, or e.g. `Coverage after`). */
+export function coverageText(cov: CoverageCounts, label = 'Coverage'): string {
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`;
+}
+
+/** The Unjudged and Blind spots sections (the first 20 of each), each followed by a blank line; none when empty. Names as given: escape first. */
+export function judgementText(j: Pick<Judgement, 'unjudged' | 'blindSpots'>, c: Colors): string[] {
+  const out: string[] = [];
+  if (j.unjudged.length > 0) {
+    out.push(c.bold(`Unjudged (${j.unjudged.length}): resources that could fail but were not judged`));
+    for (const u of j.unjudged.slice(0, 20)) out.push(`  - ${u.message}${u.source ? ` (${formatLocation(u.source)})` : ''}`);
+    if (j.unjudged.length > 20) out.push(c.dim(`  ... and ${j.unjudged.length - 20} more (see --format json)`));
+    out.push('');
+  }
+  if (j.blindSpots.length > 0) {
+    out.push(c.bold(`Blind spots (${j.blindSpots.length}): what firebreak could not judge`));
+    for (const b of j.blindSpots.slice(0, 20)) out.push(`  - ${b.message}`);
+    if (j.blindSpots.length > 20) out.push(c.dim(`  ... and ${j.blindSpots.length - 20} more (see --format json)`));
+    out.push('');
+  }
+  return out;
+}
+
+/**
+ * What was not judged, for a sentence that claims survival: `1 resource unjudged, 1 blind spot`
+ * (empty when everything was judged).
+ */
+export function notJudged(j: Pick<Judgement, 'coverage' | 'blindSpots'>): string {
+  const parts: string[] = [];
+  const n = j.coverage.unjudged;
+  if (n > 0) parts.push(`${n} resource${n === 1 ? '' : 's'} unjudged`);
+  const b = j.blindSpots.length;
+  if (b > 0) parts.push(`${b} blind spot${b === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+/** The qualification of a survival claim: ` firebreak could judge (1 blind spot: see below)`, or empty when everything was judged. */
+export function judgedQualifier(j: Pick<Judgement, 'coverage' | 'blindSpots'>): string {
+  const what = notJudged(j);
+  return what ? ` firebreak could judge (${what}: see below)` : '';
+}
+
 export function renderText(result: AnalysisResult, options: ReportOptions): string {
   result = visibleDeep(result); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
@@ -110,9 +154,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
   );
   const cov = s.coverage;
-  out.push(
-    `Coverage: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`,
-  );
+  out.push(coverageText(cov));
   out.push(
     c.dim(
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${result.policy.tolerate}; larger domains are shown as info.`,
@@ -133,18 +175,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
     for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
   }
-  if (result.unjudged.length > 0) {
-    out.push(c.bold(`Unjudged (${result.unjudged.length}): resources that could fail but were not judged`));
-    for (const u of result.unjudged.slice(0, 20)) out.push(`  - ${u.message}${u.source ? ` (${formatLocation(u.source)})` : ''}`);
-    if (result.unjudged.length > 20) out.push(c.dim(`  ... and ${result.unjudged.length - 20} more (see --format json)`));
-    out.push('');
-  }
-  if (result.blindSpots.length > 0) {
-    out.push(c.bold(`Blind spots (${result.blindSpots.length}): what firebreak could not judge`));
-    for (const b of result.blindSpots.slice(0, 20)) out.push(`  - ${b.message}`);
-    if (result.blindSpots.length > 20) out.push(c.dim(`  ... and ${result.blindSpots.length - 20} more (see --format json)`));
-    out.push('');
-  }
+  out.push(...judgementText(result, c));
   if (result.warnings.length > 0) {
     out.push(c.bold(`Warnings (${result.warnings.length})`));
     for (const w of result.warnings) out.push(`  - ${formatWarning(w)}`);

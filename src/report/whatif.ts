@@ -1,9 +1,9 @@
 /** Reports of `firebreak whatif`: text, json and markdown. */
 import pc from 'picocolors';
 import type { WhatIfResult, WhatIfService } from '../analysis/whatif.js';
-import { escapeMarkdown as md } from './markdown.js';
+import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown } from './markdown.js';
 import type { ReportOptions } from './options.js';
-import { nodeLabel, renderPath } from './text.js';
+import { coverageText, judgementText, nodeLabel, notJudged, renderPath } from './text.js';
 import { visibleDeep } from '../visible.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -11,6 +11,13 @@ type Colors = ReturnType<typeof pc.createColors>;
 function stateLabel(c: Colors, s: WhatIfService['state']): string {
   const label = s.padEnd(8);
   return s === 'down' ? c.red(label) : s === 'stranded' ? c.yellow(label) : s === 'degraded' ? c.cyan(label) : c.green(label);
+}
+
+/** The service counts, qualified when something was not judged: `…, 1 up (of 1), as far as firebreak could judge (1 blind spot: see below)`. */
+function counts(r: WhatIfResult, of: string): string {
+  const what = notJudged(r);
+  const s = r.summary;
+  return `${s.down} down, ${s.stranded} stranded, ${s.degraded} degraded, ${s.up} up (of ${of})${what ? `, as far as firebreak could judge (${what}: see below)` : ''}`;
 }
 
 function remedy(r: WhatIfResult, s: WhatIfService): string {
@@ -26,7 +33,8 @@ export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): strin
   const out: string[] = [];
   out.push(c.bold(`firebreak whatif: ${r.inputs.map((i) => `${i.project}/${i.stack}`).join(', ')}`));
   out.push(`Failed: ${r.failed.map((e) => `${e.what} ${e.name}`).join(', ')}`);
-  out.push(`Services: ${r.summary.down} down, ${r.summary.stranded} stranded, ${r.summary.degraded} degraded, ${r.summary.up} up (of ${r.summary.services})`);
+  out.push(`Services: ${counts(r, `${r.summary.services}`)}`);
+  out.push(coverageText(r.coverage));
   out.push('');
   for (const s of r.services) {
     out.push(`${stateLabel(c, s.state)} ${s.critical ? c.bold(s.name) : s.name}${s.critical ? '' : c.dim(' (not critical)')}`);
@@ -35,6 +43,8 @@ export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): strin
     const fix = remedy(r, s);
     if (fix) out.push(`         ${fix}`);
   }
+  const lists = judgementText(r, c);
+  if (lists.length > 0) out.push('', ...lists.slice(0, -1));
   return out.join('\n') + '\n';
 }
 
@@ -43,7 +53,9 @@ export function renderWhatIfMarkdown(r: WhatIfResult): string {
   const out = [
     `### firebreak whatif: ${md(r.failed.map((e) => `${e.what} ${e.name}`).join(', '))} lost`,
     '',
-    `${r.summary.down} down, ${r.summary.stranded} stranded, ${r.summary.degraded} degraded, ${r.summary.up} up (of ${r.summary.services} services)`,
+    counts(r, `${r.summary.services} services`),
+    '',
+    coverageMarkdown(r.coverage),
     '',
     '| service | state | why | what brings it back |',
     '| --- | --- | --- | --- |',
@@ -53,5 +65,6 @@ export function renderWhatIfMarkdown(r: WhatIfResult): string {
       `| ${md(s.name)}${s.critical ? '' : ' (not critical)'} | ${s.state} | ${s.state === 'up' ? '' : md(renderPath(r, s.path, plain))} | ${md(remedy(r, s))} |`,
     );
   }
+  for (const block of judgementMarkdown(r)) out.push('', block);
   return out.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import { DirectedGraph } from 'graphology';
 import { UsageError } from '../../src/errors.js';
 // What the fast search did not change is the source's own: only the search and the graph copy are kept here as they were.
 import {
+  anyDomainWithin,
   combinations,
   failures,
   newDomainNode,
@@ -31,6 +32,7 @@ import {
 import { VERSION } from '../../src/version.js';
 import { resolveEvents } from '../../src/analysis/whatif.js';
 import { byText } from '../../src/text.js';
+import { judgementOf } from '../../src/analysis/judged.js';
 
 /** The model with each listed component duplicated into the new domain. */
 export function referenceDuplicateInto(model: Model, components: string[], domain: DomainNode): Model {
@@ -104,16 +106,13 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
   const engine = start.engine;
   let fromIdx: number;
   if (options.from) {
-    const [i] = resolveEvents(engine, [options.from]);
+    const [i] = resolveEvents(engine, [options.from], '--from');
     if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
     fromIdx = i!;
   } else {
     const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
-    if (!worst) {
-      const anyDomain = engine.nodes.findIndex((n) => n.kind === 'domain' && n.rank <= options.policy.tolerateRank);
-      if (anyDomain < 0) throw new UsageError('the inputs have no domain within the policy to stand the new one beside; use --from <domain>');
-      fromIdx = anyDomain;
-    } else fromIdx = worst.domain;
+    if (!worst) fromIdx = anyDomainWithin(engine, options.policy, options.addDomain, judgementOf(model, options.resources).coverage);
+    else fromIdx = worst.domain;
   }
   const domain = newDomainNode(engine, options.addDomain, fromIdx);
   // Failures name node positions of the model they were found in.
@@ -204,5 +203,6 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
     waves: steps.reduce((w, s) => Math.max(w, s.wave), 0),
     before: describe(model, start.list),
     after: describe(planned, after),
+    ...judgementOf(model, options.resources),
   };
 }

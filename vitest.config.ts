@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import Sequencer from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -15,5 +16,8 @@ export default defineConfig({
     pool: 'threads',
     // The built-in rule packs parsed once per run, not once per test file (test/helpers/pack-cache.ts).
     globalSetup: ['test/helpers/pack-cache.ts'],
+    // When dist/ is stale (always in CI: a fresh clone), it is built in the background as the run starts, and the files
+    // that spawn the binary run after a third of the work (test/helpers/sequencer.ts), not first with a worker waiting.
+    sequence: { sequencer: Sequencer },
   },
 });

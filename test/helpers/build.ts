@@ -69,7 +69,7 @@ export function startBuildInBackground(): boolean {
     "const { spawnSync } = require('node:child_process');",
     "const { rmSync } = require('node:fs');",
     `const lock = ${JSON.stringify(LOCK)};`,
-    "const release = () => rmSync(lock, { recursive: true, force: true });",
+    'const release = () => rmSync(lock, { recursive: true, force: true });',
     "for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => { release(); process.exit(1); });",
     `const r = spawnSync(${JSON.stringify(npm)}, ['run', 'build', '--silent'], { cwd: ${JSON.stringify(root)}, stdio: 'inherit' });`,
     'release();',

@@ -39,6 +39,9 @@ beforeAll(async () => {
     expect(req.headers.authorization).toBe('Bearer t0ken');
     const text = await body(req);
     res.setHeader('content-type', 'application/json');
+    // A new connection per request: a kept-alive one the server closes after its idle timeout (5 s) while fetch reuses
+    // it fails the request ("fetch failed"), which a slow run of the binary between two requests made happen.
+    res.setHeader('connection', 'close');
     if (req.method === 'GET' && /\/repos\/acme\/infra\/issues\/7\/comments/.test(req.url ?? ''))
       return res.end(JSON.stringify([{ id: 1, body: 'LGTM' }, ...comments]));
     if (req.method === 'POST' && req.url === '/repos/acme/infra/issues/7/comments') {

@@ -2,8 +2,8 @@
  * Run firebreak in-process (`runCli`: the source, through `run` and a captured
  * io), or the built binary as a user would (`runBin`: the smoke tests build it first).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,38 +72,5 @@ export function fixture(...parts: string[]): string {
   return path.join(repoRoot, 'test', 'fixtures', ...parts);
 }
 
-function newestSource(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir).map((f) => {
-      const p = path.join(dir, f);
-      const s = statSync(p);
-      return s.isDirectory() ? newestSource(p) : s.mtimeMs;
-    }),
-  );
-}
-
-/** Build dist/ (npm run build) when it is missing or older than src/ or rules/: for the tests that spawn the built binary. */
-export function ensureBuilt(): void {
-  const stale = (): boolean =>
-    (existsSync(bin) ? statSync(bin).mtimeMs : 0) < Math.max(newestSource(path.join(repoRoot, 'src')), newestSource(path.join(repoRoot, 'scripts')));
-  // Test files run in parallel workers: one builds, the others wait for it (a lock directory). The
-  // check is made under the lock too: dist/cli/main.js is written before the build's last steps end.
-  if (!stale() && !existsSync(path.join(repoRoot, '.build-lock'))) return;
-  const lock = path.join(repoRoot, '.build-lock');
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${lock}: held for 5 minutes; remove it if no build is running`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (stale()) execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent'], { cwd: repoRoot, stdio: 'inherit' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+/** Build dist/ when stale (test/helpers/build.ts); the tests that spawn the binary call it in beforeAll. */
+export { ensureBuilt } from './build.js';

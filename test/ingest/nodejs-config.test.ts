@@ -19,7 +19,8 @@ function program(name: string, code: string): string {
   return dir;
 }
 
-describe('Node.js programs under mocks', () => {
+// Concurrent: each case waits on a child process of its own.
+describe.concurrent('Node.js programs under mocks', () => {
   it('reads missing required config as symbols, with one warning per key, and places zones under the symbolic region', async () => {
     const dir = program(
       'needs-config',

@@ -171,7 +171,8 @@ describe('a JavaScript program (main: folder, stackConfigDir, an exported functi
   }, 60_000);
 });
 
-describe("programs that fail: exit 2, the program's own message and file:line", () => {
+// Concurrent: each case waits on a child process of its own (one on a 2 s timeout, idle), so they overlap.
+describe.concurrent("programs that fail: exit 2, the program's own message and file:line", () => {
   it('a program that throws', async () => {
     const r = await runCli(['analyze', 'test/fixtures/nodejs/fails']);
     expect(r.code).toBe(2);

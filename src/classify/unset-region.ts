@@ -162,7 +162,7 @@ export function symbolFindings(ctx: Context, inputs: StackInput[], warnings: War
       if (s.kind === 'unset') {
         warnings.push({
           file: fileOf.get(stack) ?? stack,
-          message: `config ${s.key} is not set (no stack config file or default gives it): only a deploy knows the region; ${n} placed in ${s.name}, treated as one unknown region (set it with \`pulumi config set ${s.key} ...\`)`,
+          message: `config ${s.key} is not set (neither the stack config nor a default gives it): only a deploy knows the region; ${n} placed in ${s.name}, treated as one unknown region (set it with \`pulumi config set ${s.key} ...\`)`,
         });
       } else if (s.kind === 'provider' && s.provider) {
         warnings.push(

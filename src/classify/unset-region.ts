@@ -126,7 +126,7 @@ export function placeOnSymbols(ctx: Context, r: ResourceRecord, placements: Doma
       blindSpots.push({
         kind: 'missing-config',
         subject: r.urn,
-        message: `${r.name} (${r.type}): its provider's region config ${s.key} is not set (no stack config gives it; only a deploy knows the region); placed in ${s.name}, treated as one unknown region`,
+        message: `${r.name} (${r.type}): its provider's region config ${s.key} has no value firebreak can read (not set, or a secret; only a deploy knows the region); placed in ${s.name}, treated as one unknown region`,
       });
     } else {
       blindSpots.push({
@@ -162,7 +162,7 @@ export function symbolFindings(ctx: Context, inputs: StackInput[], warnings: War
       if (s.kind === 'unset') {
         warnings.push({
           file: fileOf.get(stack) ?? stack,
-          message: `config ${s.key} is not set (neither the stack config nor a default gives it): only a deploy knows the region; ${n} placed in ${s.name}, treated as one unknown region (set it with \`pulumi config set ${s.key} ...\`)`,
+          message: `config ${s.key} has no value firebreak can read (neither the stack config nor a default sets it, or it is a secret): only a deploy knows the region; ${n} placed in ${s.name}, treated as one unknown region (set it with \`pulumi config set ${s.key} ...\`)`,
         });
       } else if (s.kind === 'provider' && s.provider) {
         warnings.push(

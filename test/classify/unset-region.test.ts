@@ -54,12 +54,12 @@ describe('the default provider without a region config', () => {
     expect(r.placement('dev', 'assets')).toEqual(['aws > <aws:region>']);
     expect(r.coverage).toMatchObject({ modelled: 1, unjudged: 0 });
     expect(r.spots('missing-config')).toEqual([
-      'assets (aws:s3/bucket:Bucket): its provider\'s region config aws:region is not set (no stack config gives it; only a deploy knows the region); placed in <aws:region>, treated as one unknown region',
+      'assets (aws:s3/bucket:Bucket): its provider\'s region config aws:region has no value firebreak can read (not set, or a secret; only a deploy knows the region); placed in <aws:region>, treated as one unknown region',
     ]);
     expect(r.spots('unknown-placement')).toEqual([]);
     const warning = r.warnings.filter((w) => w.includes('aws:region'));
     expect(warning).toHaveLength(1);
-    expect(warning[0]).toMatch(/^config aws:region is not set .*1 resource placed in <aws:region>, treated as one unknown region/);
+    expect(warning[0]).toMatch(/^config aws:region has no value firebreak can read .*1 resource placed in <aws:region>, treated as one unknown region/);
   });
 
   it('uses the stack config when it gives the region: no symbol, no blind spot, no warning', () => {
@@ -95,7 +95,7 @@ describe('the default provider without a region config', () => {
     expect(r.placement('dev', 'plan')).toEqual(['azure > <azure-native:location>']);
     expect(r.placement('dev', 'fn')).toEqual(['gcp > <gcp:region>']);
     expect(r.placement('dev', 'placed')).toEqual(['azure > westeurope']);
-    expect(r.warnings.filter((w) => /^config (azure-native:location|gcp:region) is not set/.test(w))).toHaveLength(2);
+    expect(r.warnings.filter((w) => /^config (azure-native:location|gcp:region) has no value firebreak can read/.test(w))).toHaveLength(2);
   });
 
   it('leaves a package no pack declares a region config for unjudged, as before (no guessed key)', () => {

@@ -57,7 +57,7 @@ describe('a YAML program without a stack config file', () => {
 
   it('says so, never silently: a warning for the unset key and one at the provider that sets no region', async () => {
     const doc = await analyze(fixture);
-    const config = doc.warnings.filter((w) => w.message.startsWith('config aws:region is not set'));
+    const config = doc.warnings.filter((w) => w.message.startsWith('config aws:region has no value firebreak can read'));
     expect(config).toHaveLength(1);
     expect(config[0]!.message).toContain('2 resources placed in <aws:region>, treated as one unknown region');
     const provider = doc.warnings.filter((w) => w.message.startsWith('provider backupProvider'));
@@ -79,6 +79,15 @@ describe('a YAML program without a stack config file', () => {
         'web (aws:ec2:Instance) lives in one zone, but which zone is not known; placed in region us-west-2',
       ]);
     }
+  });
+
+  it('reads a secret aws:region as the same unknown, and never prints its value', async () => {
+    const dir = variant({ 'Pulumi.dev.yaml': 'config:\n  aws:region:\n    secure: v1:c2VjcmV0LXJlZ2lvbi1mb3ItdGVzdA==\n' });
+    const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('c2VjcmV0LXJlZ2lvbi1mb3ItdGVzdA');
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(placedIn(doc, 'web')).toEqual(['aws/<aws:region>']);
   });
 
   it('judges two stacks that both leave it unset each in its own unknown region, with a blind spot naming both', async () => {

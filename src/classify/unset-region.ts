@@ -106,6 +106,18 @@ function renamed(path: DomainSegment[], symbols: readonly StackSymbol[]): Domain
   return out;
 }
 
+/** Whether a segment of the placements holds the symbol (most hold no `<` at all). */
+function holds(placements: DomainSegment[][], symbol: string): boolean {
+  for (let i = 0; i < placements.length; i++) {
+    const p = placements[i]!;
+    for (let j = 0; j < p.length; j++) {
+      const name = p[j]!.name;
+      if (name.length >= symbol.length && name.includes(symbol)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * A resource's placements with its stack's shared symbols renamed, and a blind
  * spot for each symbol they rest on: a declared key's as before, an unset
@@ -114,14 +126,15 @@ function renamed(path: DomainSegment[], symbols: readonly StackSymbol[]): Domain
  */
 export function placeOnSymbols(ctx: Context, r: ResourceRecord, placements: DomainSegment[][], blindSpots: BlindSpot[]): DomainSegment[][] {
   const symbols = ctx.symbolsOf.get(stackKey(r));
-  if (symbols === undefined) return placements;
+  // Most placements hold no symbol at all: nothing to rename or say, nothing allocated.
+  if (symbols === undefined || !holds(placements, '<')) return placements;
   const out = symbols.some((s) => s.name !== s.token) ? placements.map((p) => renamed(p, symbols)) : placements;
-  const holds = (s: StackSymbol): boolean => out.some((p) => p.some((seg) => seg.name.includes(s.name)));
-  const declared: StackSymbol[] = [];
-  for (const s of symbols) {
-    if (!holds(s)) continue;
+  let declared: StackSymbol[] | undefined;
+  for (let i = 0; i < symbols.length; i++) {
+    const s = symbols[i]!;
+    if (!holds(out, s.name)) continue;
     s.used++;
-    if (s.kind === 'declared') declared.push(s);
+    if (s.kind === 'declared') (declared ??= []).push(s);
     else if (s.kind === 'unset') {
       blindSpots.push({
         kind: 'missing-config',
@@ -136,7 +149,7 @@ export function placeOnSymbols(ctx: Context, r: ResourceRecord, placements: Doma
       });
     }
   }
-  if (declared.length > 0) {
+  if (declared) {
     blindSpots.push({
       kind: 'missing-config',
       subject: r.urn,

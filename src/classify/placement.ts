@@ -306,6 +306,7 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   }
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
   // Nothing gives a region: the one region only a deploy knows (after lower-casing: a provider's name keeps its case).
+  const deployOnly = region === undefined;
   region ??= deployRegion(ctx, info, pkg, explicit);
 
   for (let i = 0; i < rules.spans.length; i++) {
@@ -341,7 +342,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
         message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
       });
     }
-    return { placements: [[root, { name: region, kind: 'region' }]], placedBy: 'its region', redundant: rules.scope === 'regional' };
+    const placedBy = deployOnly ? `its provider's region, which only a deploy knows (${region})` : 'its region';
+    return { placements: [[root, { name: region, kind: 'region' }]], placedBy, redundant: rules.scope === 'regional' };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };
 }

@@ -57,6 +57,7 @@ describe('the default provider without a region config', () => {
       'assets (aws:s3/bucket:Bucket): its provider\'s region config aws:region has no value firebreak can read (not set, or a secret; only a deploy knows the region); placed in <aws:region>, treated as one unknown region',
     ]);
     expect(r.spots('unknown-placement')).toEqual([]);
+    expect(r.c.resources.find((c) => c.record.name === 'assets')!.placedBy).toBe("its provider's region, which only a deploy knows (<aws:region>)");
     const warning = r.warnings.filter((w) => w.includes('aws:region'));
     expect(warning).toHaveLength(1);
     expect(warning[0]).toMatch(/^config aws:region has no value firebreak can read .*1 resource placed in <aws:region>, treated as one unknown region/);
@@ -65,6 +66,7 @@ describe('the default provider without a region config', () => {
   it('uses the stack config when it gives the region: no symbol, no blind spot, no warning', () => {
     const r = run([input('dev', [bucket('dev')], { 'aws:region': 'eu-west-1' })]);
     expect(r.placement('dev', 'assets')).toEqual(['aws > eu-west-1']);
+    expect(r.c.resources.find((c) => c.record.name === 'assets')!.placedBy).toBe('its region');
     expect(r.spots('missing-config')).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('aws:region'))).toEqual([]);
   });

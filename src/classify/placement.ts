@@ -63,8 +63,8 @@ export function providerRegionSymbol(p: ResourceRecord): string {
 
 /**
  * The region a resource's provider or stack config gives, or, when neither does, the explicit
- * provider resource (one a program declares, of a package a pack declares with a region config) whose region
- * only a deploy knows. Explicit providers of other packages still fall back to stack config, as before.
+ * provider resource (one a program declares, of a package a pack declares with a region config and a region
+ * argument) whose region only a deploy knows. Explicit providers of other packages still fall back to stack config, as before.
  */
 function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | undefined, pkg: string): string | ResourceRecord | undefined {
   if (!info) return undefined;
@@ -74,7 +74,8 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
     const s = scalarStrings(v).values[0];
     if (s) return s.text;
   }
-  if (p && info.regionConfig && !isDefaultProvider(p) && ctx.classifier.declaresProvider(pkg)) return p;
+  // An explicit provider whose region argument is known (regionProperty) and not given: only a deploy knows its region.
+  if (p && info.regionProperty && info.regionConfig && !isDefaultProvider(p) && ctx.classifier.declaresProvider(pkg)) return p;
   const config = ctx.configOf.get(stackKey(r)) ?? {};
   return info.regionConfig ? config[info.regionConfig] : undefined;
 }

@@ -71,10 +71,9 @@ export function stackSymbols(ctx: Context, inputs: StackInput[]): Map<string, St
       if (isProviderType(r.type)) {
         const pkg = r.type.slice(PROVIDER_TYPE_PREFIX.length);
         const info = classifier.declaresProvider(pkg) ? classifier.providerFor(pkg) : undefined;
-        if (!info?.regionConfig || isDefaultProvider(r)) continue;
-        const path = info.regionProperty;
-        const set = path !== undefined && scalarStrings(getPath(r.inputs, path) ?? getPath(r.outputs, path)).values.length > 0;
-        if (!set) add('provider', r.name, providerRegionSymbol(r), r);
+        const path = info?.regionProperty;
+        if (!info?.regionConfig || path === undefined || isDefaultProvider(r)) continue;
+        if (scalarStrings(getPath(r.inputs, path) ?? getPath(r.outputs, path)).values.length === 0) add('provider', r.name, providerRegionSymbol(r), r);
       } else if (r.custom) packages.add(r.type.split(':')[0]!);
     }
     for (const pkg of [...packages].sort()) {

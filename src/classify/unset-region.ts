@@ -74,7 +74,10 @@ export function stackSymbols(ctx: Context, inputs: StackInput[]): Map<string, St
         const path = info?.regionProperty;
         if (!info?.regionConfig || path === undefined || isDefaultProvider(r)) continue;
         if (scalarStrings(getPath(r.inputs, path) ?? getPath(r.outputs, path)).values.length === 0) add('provider', r.name, providerRegionSymbol(r), r);
-      } else if (r.custom) packages.add(r.type.split(':')[0]!);
+      } else if (r.custom) {
+        const colon = r.type.indexOf(':');
+        packages.add(colon < 0 ? r.type : r.type.slice(0, colon));
+      }
     }
     for (const pkg of [...packages].sort()) {
       const regionConfig = classifier.declaresProvider(pkg) ? classifier.providerFor(pkg)?.regionConfig : undefined;

@@ -102,6 +102,11 @@ export class Classifier {
     return filled;
   }
 
+  /** Whether a pack declares the package itself (not only the `*` template): its region config is known to place resources. */
+  declaresProvider(pkg: string): boolean {
+    return this.providers.has(pkg) && pkg !== '*';
+  }
+
   zoneRegion(pkg: string, zone: string): string | undefined {
     const re = this.zoneRegex.get(pkg);
     const m = re?.exec(zone);

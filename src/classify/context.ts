@@ -5,6 +5,7 @@ import type { Classifier } from './classifier.js';
 import type { ScalarValue } from './properties.js';
 import type { DomainSegment } from './types.js';
 import type { Scope } from './schema.js';
+import type { StackSymbol } from './unset-region.js';
 
 export interface ZoneInfo {
   zones: ScalarValue[];
@@ -29,8 +30,8 @@ export interface Context {
   /** The resources of a name, in input order. */
   named(name: string): readonly ResourceRecord[];
   configOf: Map<string, Record<string, string>>;
-  /** Per stack, the config keys a program reads that have no value (each a symbol `<key>`). */
-  unresolvedOf: Map<string, readonly string[]>;
+  /** Per stack, the symbolic regions its placements may hold (unset-region.ts); set once the context is made. */
+  symbolsOf: Map<string, StackSymbol[]>;
   /**
    * Stack outputs by `project/stack`: a program's with the resources and functions they come from, an export's
    * by name only (its Stack resource's outputs; a state records no dependencies of them). Values are never read.
@@ -113,7 +114,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
       return children;
     },
     configOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.config])),
-    unresolvedOf: new Map(inputs.map((i) => [`${i.project}/${i.stack}`, i.unresolvedConfig ?? []])),
+    symbolsOf: new Map(),
     outputsOf: new Map(
       inputs.map((i) => {
         const stack = i.resources.find((r) => r.type === STACK_TYPE);

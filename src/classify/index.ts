@@ -11,7 +11,7 @@ import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { judgeCapacity, readCount } from './capacity.js';
 import { Classifier } from './classifier.js';
-import { createContext, stackKey, type Context } from './context.js';
+import { createContext, type Context } from './context.js';
 import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
@@ -23,6 +23,7 @@ import { resourceCoverage } from './coverage-classes.js';
 import { elementsAt, type MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
 import { serviceResolver } from './services.js';
+import { placeOnSymbols, stackSymbols, symbolFindings } from './unset-region.js';
 import { resourceWarning, type BlindSpot, type Classification, type ClassifiedResource } from './types.js';
 
 export { Classifier } from './classifier.js';
@@ -145,19 +146,7 @@ function classifyOne(
     unruled.add(r);
   }
   const placed = place(ctx, r, rules, tags, blindSpots);
-  placed.placements = placed.placements.map((p) => internPath(ctx, p));
-  const unresolved = ctx.unresolvedOf.get(stackKey(r));
-  const dependsOn =
-    unresolved === undefined || unresolved.length === 0
-      ? NONE
-      : unresolved.filter((key) => placed.placements.some((p) => p.some((seg) => seg.name.includes(`<${key}>`))));
-  if (dependsOn.length > 0) {
-    blindSpots.push({
-      kind: 'missing-config',
-      subject: r.urn,
-      message: `${r.name} (${r.type}): placement depends on config ${dependsOn.join(', ')}, which has no value; placed in ${dependsOn.map((k) => `<${k}>`).join(', ')} as a symbolic value`,
-    });
-  }
+  placed.placements = placeOnSymbols(ctx, r, placed.placements, blindSpots).map((p) => internPath(ctx, p));
   if (placed.placements.length === 0) {
     blindSpots.push({
       kind: 'unknown-placement',
@@ -254,6 +243,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
   const ctx = createContext(classifier, inputs, records);
   const warnings: Warning[] = [];
   const blindSpots: BlindSpot[] = [];
+  ctx.symbolsOf = stackSymbols(ctx, inputs);
 
   // Tags, rules, role and placement.
   const noRule = new Map<string, number>();
@@ -270,6 +260,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[]): Classificat
     return tags;
   });
   const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
+  symbolFindings(ctx, inputs, warnings, blindSpots);
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({
       kind: 'no-rule',

@@ -51,17 +51,43 @@ function packageOf(type: string): string {
   return pkg;
 }
 
-/** The region a resource's provider or stack config gives. */
-function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | undefined): string | undefined {
+/** A provider the engine made for a stack (`default`, `default_6_0_0` in a state), which reads the stack config as a program's default provider does. */
+export function isDefaultProvider(p: ResourceRecord): boolean {
+  return p.name === 'default' || p.name.startsWith('default_');
+}
+
+/** The symbolic region of an explicit provider resource that sets none: at deploy it reads the environment, never stack config. */
+export function providerRegionSymbol(p: ResourceRecord): string {
+  return `<region of provider ${p.name}>`;
+}
+
+/**
+ * The region a resource's provider or stack config gives, or, when neither does, the explicit
+ * provider resource (one a program declares, of a package a pack declares with a region config and a region
+ * argument) whose region only a deploy knows. Explicit providers of other packages still fall back to stack config, as before.
+ */
+function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | undefined, pkg: string): string | ResourceRecord | undefined {
   if (!info) return undefined;
-  if (r.provider && info.regionProperty) {
-    const p = ctx.byUrn.get(r.provider);
-    const v = p ? firstValue(p.inputs, p.outputs, [info.regionProperty]) : undefined;
+  const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
+  if (p && info.regionProperty) {
+    const v = firstValue(p.inputs, p.outputs, [info.regionProperty]);
     const s = scalarStrings(v).values[0];
     if (s) return s.text;
   }
+  // An explicit provider whose region argument is known (regionProperty) and not given: only a deploy knows its region.
+  if (p && info.regionProperty && info.regionConfig && !isDefaultProvider(p) && ctx.classifier.declaresProvider(pkg)) return p;
   const config = ctx.configOf.get(stackKey(r)) ?? {};
   return info.regionConfig ? config[info.regionConfig] : undefined;
+}
+
+/**
+ * The region only a deploy knows, when nothing in the inputs gives one: the default provider's region config key
+ * as a symbol (`<aws:region>`, the form of a key declared without a value), or the explicit provider's symbol.
+ * Only for packages a pack declares with a region config (never the `*` template's guess). See unset-region.ts.
+ */
+function deployRegion(ctx: Context, info: ProviderInfo | undefined, pkg: string, explicit: ResourceRecord | undefined): string | undefined {
+  if (!info?.regionConfig || !ctx.classifier.declaresProvider(pkg)) return undefined;
+  return explicit ? providerRegionSymbol(explicit) : `<${info.regionConfig}>`;
 }
 
 /**
@@ -303,8 +329,17 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
     else region ??= v.text;
   }
-  region ??= providerRegion(ctx, r, info) ?? ctx.classifier.idRegion(pkg, r);
+  let explicit: ResourceRecord | undefined;
+  if (region === undefined) {
+    const fromProvider = providerRegion(ctx, r, info, pkg);
+    if (typeof fromProvider === 'string') region = fromProvider;
+    else explicit = fromProvider;
+    region ??= ctx.classifier.idRegion(pkg, r);
+  }
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
+  // Nothing gives a region: the one region only a deploy knows (after lower-casing: a provider's name keeps its case).
+  const deployOnly = region === undefined;
+  region ??= deployRegion(ctx, info, pkg, explicit);
 
   for (let i = 0; i < rules.spans.length; i++) {
     const span = rules.spans[i]!;
@@ -339,7 +374,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
         message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
       });
     }
-    return { placements: [[root, { name: region, kind: 'region' }]], placedBy: 'its region', redundant: rules.scope === 'regional' };
+    const placedBy = deployOnly ? `its provider's region, which only a deploy knows (${region})` : 'its region';
+    return { placements: [[root, { name: region, kind: 'region' }]], placedBy, redundant: rules.scope === 'regional' };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };
 }

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LinearPattern, compilePattern, linearProblem, removeFirst } from '../../src/classify/regex-engine.js';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** Random patterns in the syntax the engine runs, over a small alphabet so that they match often. */
+const patternArb: fc.Arbitrary<string> = fc.letrec<{ alt: string; seq: string; atom: string; piece: string }>((tie) => ({
+  alt: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('seq'), fc.tuple(tie('seq'), tie('seq')).map(([a, b]) => `${a}|${b}`)),
+  seq: fc.array(tie('piece'), { minLength: 0, maxLength: 3 }).map((xs) => xs.join('')),
+  piece: fc.tuple(tie('atom'), fc.constantFrom('', '', '*', '+', '?', '*?', '+?', '??', '{2}', '{1,3}', '{0,}', '{2,}?')).map(([a, q]) => a + q),
+  atom: fc.oneof(
+    { depthSize: 'small' },
+    fc.constantFrom('a', 'b', 'ab', '.', '[ab]', '[^a]', '\\d', '\\w', '\\s', '\\W', '[a-c]', '[\\d-]', '[]', '[^]', '\\x61', '\\u0062', '-', ']', '{', 'x{a}'),
+    tie('alt').map((a) => `(${a})`),
+    tie('alt').map((a) => `(?:${a})`),
+    tie('alt').map((a) => `(?<g${a.length}>${a})`),
+  ),
+}))
+  .alt.map((s) => s)
+  .filter((s) => {
+    if (s.length > 40) return false; // longer ones backtrack for seconds in RegExp on some texts
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+const anchored = fc.tuple(fc.constantFrom('', '^', '\\b'), patternArb, fc.constantFrom('', '$', '\\B')).map(([a, p, b]) => a + p + b);
+const textArb = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '1', ' ', '-', '\n', '\u00a0', '_'), maxLength: 10 });
+
+describe('the linear-time engine', () => {
+  it('gives RegExp answers: whether it matches, where, and every group', () => {
+    fc.assert(
+      fc.property(anchored, textArb, (source, text) => {
+        let p: LinearPattern;
+        try {
+          p = new LinearPattern(source);
+        } catch {
+          return; // named groups with duplicate names and the like: RegExp refuses those too, or the engine does
+        }
+        const native = new RegExp(source).exec(text);
+        const mine = p.exec(text);
+        expect(p.test(text), source).toBe(native !== null);
+        if (native) {
+          expect(mine?.index, source).toBe(native.index);
+          expect([...mine!], source).toEqual([...native]);
+        } else expect(mine).toBeNull();
+      }),
+      { seed: 7, numRuns: 4000 },
+    );
+  }, 60_000);
+
+  it('gives the built-in packs’ answers on their own patterns', () => {
+    const texts = ['us-east-1a', 'europe-west1-b', 'arn:aws:lambda:us-east-2:123:function:x', 'web-1', 'db.primary', 'nginx:1.25', 'library/redis@sha', 'grafana/grafana'];
+    const packs = readFileSync(path.join(root, 'rules', 'aws.yaml'), 'utf8') + readFileSync(path.join(root, 'rules', 'core.yaml'), 'utf8');
+    const sources = [...packs.matchAll(/^\s*(?:matches|pattern|public|zoneRegion|idRegion|nameSuffix): '(.*)'$/gm)].map((m) => m[1]!.replace(/''/g, "'"));
+    expect(sources.length).toBeGreaterThan(2);
+    for (const source of sources) {
+      if (linearProblem(source)) continue;
+      const p = new LinearPattern(source);
+      for (const t of texts) expect([...(p.exec(t) ?? [])], `${source} on ${t}`).toEqual([...(new RegExp(source).exec(t) ?? [])]);
+    }
+  });
+
+  it('runs a catastrophic pattern in linear time, with the answer RegExp gives when it ends', () => {
+    const p = new LinearPattern('(a+)+$');
+    for (const n of [5, 12, 18]) {
+      const text = `${'a'.repeat(n)}!`;
+      expect(p.test(text)).toBe(/(a+)+$/.test(text)); // RegExp: 2^n steps, still quick at 18
+      expect(p.test('a'.repeat(n))).toBe(true);
+    }
+    const start = process.hrtime.bigint();
+    expect(p.test(`${'a'.repeat(5000)}!`)).toBe(false);
+    expect(p.exec(`${'a'.repeat(5000)}!`)).toBeNull();
+    expect(new LinearPattern('(a|a)*$').test(`${'a'.repeat(5000)}!`)).toBe(true); // matches the empty string at the end
+    expect(new LinearPattern('^(a|a)*$').test(`${'a'.repeat(5000)}!`)).toBe(false);
+    expect(new LinearPattern('^(\\w+\\s?)*$').test(`${'word '.repeat(2000)}!`)).toBe(false);
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(2000);
+  });
+
+  it('names what it cannot run, without quoting the pattern', () => {
+    expect(linearProblem('(a+)+(?!b)$')).toBe('a lookahead');
+    expect(linearProblem('(?<=x)y')).toBe('a lookbehind');
+    expect(linearProblem('(a)\\1')).toMatch(/^a backreference/);
+    expect(linearProblem('(?<n>a)\\k<n>')).toMatch(/^a backreference/);
+    expect(linearProblem('a{1001}')).toBe('a repeat count over 1,000');
+    expect(linearProblem('((a{1000}){1000})')).toMatch(/^a pattern over 5,000 steps/);
+    expect(linearProblem('(a+)+$')).toBeUndefined();
+  });
+
+  it('removes the first match as String.replace does', () => {
+    const p = new LinearPattern('(?:[-_.](?:\\d+|[a-z])|\\d+)$');
+    for (const name of ['web-1', 'web_b', 'web', 'api-12', 'a1']) expect(removeFirst(p, name)).toBe(name.replace(new RegExp(p.source), ''));
+  });
+
+  it('keeps RegExp for a pattern it cannot run that no pack refused (a pack built in code)', () => {
+    expect(compilePattern('a(?=b)')).toBeInstanceOf(RegExp);
+    expect(compilePattern('(a+)+$')).toBeInstanceOf(LinearPattern);
+  });
+});
+
+describe('no process-wide V8 flag', () => {
+  it('no source file sets a V8 flag', () => {
+    const hits = execFileSync('grep', ['-rl', 'setFlagsFromString', path.join(root, 'src')], { encoding: 'utf8' }).trim();
+    expect(hits).toBe('');
+  });
+});

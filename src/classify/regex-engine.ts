@@ -515,6 +515,7 @@ export class LinearPattern implements TextPattern {
 export function linearProblem(source: string): string | undefined {
   try {
     new LinearPattern(source);
+    new LinearPattern(`[^](?:${source})[^]`); // as text-match.ts runs it on an interpolation's pieces
     return undefined;
   } catch (err) {
     if (err instanceof UnsupportedPattern) return err.message;

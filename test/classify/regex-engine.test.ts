@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -105,8 +105,33 @@ describe('the linear-time engine', () => {
 });
 
 describe('no process-wide V8 flag', () => {
-  it('no source file sets a V8 flag', () => {
-    const hits = execFileSync('grep', ['-rl', 'setFlagsFromString', path.join(root, 'src')], { encoding: 'utf8' }).trim();
-    expect(hits).toBe('');
-  });
+  /** A child process importing the library (its sources, through tsx) and loading the packs, then probing V8. */
+  const probe = (nodeFlags: string[]): { stdout: string; killed: boolean } => {
+    const script = [
+      `const lib = await import(${JSON.stringify(path.join(root, 'src', 'index.ts'))});`,
+      'lib.loadRules([]);',
+      // The `l` (linear) flag exists only under --enable-experimental-regexp-engine.
+      "try { new RegExp('a', 'l'); console.log('linear flag: on'); } catch { console.log('linear flag: off'); }",
+      // Ends at once only under --enable-experimental-regexp-engine-on-excessive-backtracks; else 2^5000 steps.
+      "console.log(/(a+)+$/.test('a'.repeat(5000) + '!') ? 'matched' : 'ended');",
+    ].join('\n');
+    const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 4000,
+      killSignal: 'SIGKILL',
+    });
+    return { stdout: r.stdout, killed: r.signal === 'SIGKILL' };
+  };
+
+  it('importing the library sets neither of the flags the CLI used to set (a child process probes both)', () => {
+    const plain = probe([]);
+    expect(plain.stdout).toContain('linear flag: off');
+    expect(plain.stdout).not.toContain('ended');
+    expect(plain.killed).toBe(true); // the backtracking RegExp ran until the timeout: no linear fallback in this process
+    const flagged = probe(['--enable-experimental-regexp-engine', '--enable-experimental-regexp-engine-on-excessive-backtracks']);
+    expect(flagged.stdout).toContain('linear flag: on'); // the probe sees the flags when they are set
+    expect(flagged.stdout).toContain('ended');
+    expect(flagged.killed).toBe(false);
+  }, 20_000);
 });

@@ -542,17 +542,55 @@ export function trustBuiltinPatterns(pack: unknown): void {
   walk(pack);
 }
 
+/** The longest text a built-in pack's pattern is matched on in RegExp; a longer one goes to the linear-time engine. */
+export const REGEXP_TEXT_LIMIT = 1_000;
+
+/**
+ * A built-in pack's pattern: RegExp on texts up to REGEXP_TEXT_LIMIT, the linear-time engine (the same answers) on
+ * longer ones, where a pattern quadratic in RegExp (`\d+$`, tried from every start) would take seconds; RegExp always
+ * for one with a lookaround, which the packs' tests run on long texts.
+ */
+export class BuiltinPattern implements TextPattern {
+  private readonly regexp: RegExp;
+  private linear: LinearPattern | null | undefined;
+
+  constructor(readonly source: string) {
+    this.regexp = new RegExp(source);
+  }
+
+  private engineFor(text: string): TextPattern {
+    if (text.length <= REGEXP_TEXT_LIMIT) return this.regexp;
+    if (this.linear === undefined) {
+      try {
+        this.linear = new LinearPattern(this.source);
+      } catch (err) {
+        if (!(err instanceof UnsupportedPattern)) throw err;
+        this.linear = null;
+      }
+    }
+    return this.linear ?? this.regexp;
+  }
+
+  test(text: string): boolean {
+    return this.engineFor(text).test(text);
+  }
+
+  exec(text: string): PatternMatch | null {
+    return this.engineFor(text).exec(text);
+  }
+}
+
 const compiled = new Map<string, TextPattern>();
 
 /**
- * The matcher of a pack's pattern: V8's RegExp for a built-in pack's, the linear-time engine for any other. A pattern
- * that engine cannot run reaches here only from packs a library caller built in code (loaded packs refuse them): that
- * caller's own pattern, in RegExp.
+ * The matcher of a pack's pattern: a BuiltinPattern for a built-in pack's, the linear-time engine for any other. A
+ * pattern that engine cannot run reaches here only from packs a library caller built in code (loaded packs refuse
+ * them): that caller's own pattern, in RegExp.
  */
 export function compilePattern(source: string): TextPattern {
   let p = compiled.get(source);
   if (!p) {
-    if (builtinPatterns.has(source)) p = new RegExp(source);
+    if (builtinPatterns.has(source)) p = new BuiltinPattern(source);
     else {
       try {
         p = new LinearPattern(source);
@@ -564,6 +602,20 @@ export function compilePattern(source: string): TextPattern {
     compiled.set(source, p);
   }
   return p;
+}
+
+/** Another pattern (text-match.ts: the pattern with context around it) in the same engine as `like`. */
+export function derivePattern(like: TextPattern, source: string): TextPattern {
+  if (like instanceof LinearPattern) {
+    try {
+      return new LinearPattern(source);
+    } catch (err) {
+      if (!(err instanceof UnsupportedPattern)) throw err;
+      return new RegExp(source); // only from a pack built in code: a loaded pack's patterns are checked wrapped so (linearProblem)
+    }
+  }
+  if (like instanceof BuiltinPattern) return new BuiltinPattern(source);
+  return like instanceof RegExp ? new RegExp(source, like.flags.replace(/[gy]/g, '')) : new RegExp(source);
 }
 
 /** The text without the pattern's first match (String.replace with a non-global pattern and ''). */

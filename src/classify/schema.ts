@@ -26,24 +26,17 @@ const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (
  * (regex-engine.ts), so one that engine cannot run (a lookaround, a backreference) is refused; a built-in pack's runs in
  * RegExp, checked by test/classify/regex-engine.test.ts against long texts.
  */
-const regexString = z
-  .string()
-  .refine((s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a valid regular expression')
-  .superRefine((s, ctx) => {
-    const problem = checkingUserPatterns() ? linearProblem(s) : undefined;
-    if (problem !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        message: `a user pack's pattern runs in firebreak's linear-time engine, which cannot run this one (${problem}); rewrite it without`,
-      });
-  });
+const regexString = z.string().superRefine((s, ctx) => {
+  try {
+    new RegExp(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a valid regular expression' });
+    return;
+  }
+  const problem = checkingUserPatterns() ? linearProblem(s) : undefined;
+  if (problem !== undefined)
+    ctx.addIssue({ code: 'custom', message: `a user pack's pattern runs in firebreak's linear-time engine, which cannot run this one (${problem}); rewrite it without` });
+});
 
 export const conditionSchema = z
   .strictObject({

@@ -8,7 +8,7 @@
  * false at a placeholder holds for every filling. A secret, or an unknown with no pieces, never matches.
  */
 import { asSpecial, type PropertyValue } from '../ingest/types.js';
-import { LinearPattern, type TextPattern } from './regex-engine.js';
+import { derivePattern, type TextPattern } from './regex-engine.js';
 
 /** A character standing for a placeholder: it ends the piece, and no match may consume it. */
 const GAP = '\uE000';
@@ -26,9 +26,7 @@ function matchersOf(re: TextPattern): PieceMatchers {
   if (!m) {
     m = {};
     if (!READS_BESIDE.test(re.source)) {
-      // The same engine as the pattern's own: RegExp (its flags kept), or the linear-time one (regex-engine.ts).
-      const flags = re instanceof RegExp ? re.flags.replace(/[gy]/g, '') : undefined;
-      const derive = (source: string): TextPattern => (flags === undefined ? new LinearPattern(source) : new RegExp(source, flags));
+      const derive = (source: string): TextPattern => derivePattern(re, source); // the pattern's own engine (regex-engine.ts)
       // After a placeholder, the match starts past it; before one, it ends ahead of it. The piece holds no GAP and the
       // text has one only at an end, so consuming one character before (after) the match says just that, in constant
       // time: a lookbehind to the GAP read back from every position (quadratic in a long piece: 40,000 characters, 0.5 s).

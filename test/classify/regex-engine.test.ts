@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LinearPattern, compilePattern, linearProblem, removeFirst } from '../../src/classify/regex-engine.js';
+import { parse } from 'yaml';
+import { loadRuleSet } from '../../src/classify/packs.js';
+import { BuiltinPattern, LinearPattern, REGEXP_TEXT_LIMIT, compilePattern, linearProblem, removeFirst } from '../../src/classify/regex-engine.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -106,32 +108,90 @@ describe('the linear-time engine', () => {
 
 describe('no process-wide V8 flag', () => {
   /** A child process importing the library (its sources, through tsx) and loading the packs, then probing V8. */
-  const probe = (nodeFlags: string[]): { stdout: string; killed: boolean } => {
+  const probe = (nodeFlags: string[]): string => {
     const script = [
+      "import { Worker } from 'node:worker_threads';",
       `const lib = await import(${JSON.stringify(path.join(root, 'src', 'index.ts'))});`,
       'lib.loadRules([]);',
       // The `l` (linear) flag exists only under --enable-experimental-regexp-engine.
       "try { new RegExp('a', 'l'); console.log('linear flag: on'); } catch { console.log('linear flag: off'); }",
-      // Ends at once only under --enable-experimental-regexp-engine-on-excessive-backtracks; else 2^5000 steps.
-      "console.log(/(a+)+$/.test('a'.repeat(5000) + '!') ? 'matched' : 'ended');",
+      // Ends at once only under --enable-experimental-regexp-engine-on-excessive-backtracks (else 2^5000 steps); a
+      // worker (same process, same flags) runs it, stopped after 1.5 s.
+      "const w = new Worker(\"import { parentPort } from 'node:worker_threads'; parentPort.postMessage(/(a+)+$/.test('a'.repeat(5000) + '!'));\", { eval: true });",
+      "w.on('error', () => console.log('backtracking: the worker failed'));",
+      "const timer = setTimeout(() => { console.log('backtracking: still running'); w.terminate(); }, 1500);",
+      "w.on('message', () => { console.log('backtracking: ended'); clearTimeout(timer); w.terminate(); });",
     ].join('\n');
-    const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 4000,
-      killSignal: 'SIGKILL',
-    });
-    return { stdout: r.stdout, killed: r.signal === 'SIGKILL' };
+    const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    return r.stdout;
   };
 
   it('importing the library sets neither of the flags the CLI used to set (a child process probes both)', () => {
-    const plain = probe([]);
-    expect(plain.stdout).toContain('linear flag: off');
-    expect(plain.stdout).not.toContain('ended');
-    expect(plain.killed).toBe(true); // the backtracking RegExp ran until the timeout: no linear fallback in this process
-    const flagged = probe(['--enable-experimental-regexp-engine', '--enable-experimental-regexp-engine-on-excessive-backtracks']);
-    expect(flagged.stdout).toContain('linear flag: on'); // the probe sees the flags when they are set
-    expect(flagged.stdout).toContain('ended');
-    expect(flagged.killed).toBe(false);
-  }, 20_000);
+    expect(probe([]).trim().split('\n')).toEqual(['linear flag: off', 'backtracking: still running']);
+    // The probe sees the flags when they are set (as firebreak set them before).
+    const flags = ['--enable-experimental-regexp-engine', '--enable-experimental-regexp-engine-on-excessive-backtracks'];
+    expect(probe(flags).trim().split('\n')).toEqual(['linear flag: on', 'backtracking: ended']);
+  }, 120_000);
+});
+
+describe("the built-in packs' patterns, which RegExp runs", () => {
+  /** Every pattern of rules/ and rules/generated/ (the keys schema.ts reads as regular expressions). */
+  const builtinSources = (): string[] => {
+    const files = ['rules', 'rules/generated'].flatMap((dir) =>
+      readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => path.join(root, dir, f)),
+    );
+    const out = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (typeof x === 'string' && ['matches', 'pattern', 'public', 'host', 'zoneRegion', 'idRegion', 'nameSuffix'].includes(k)) out.add(x);
+          else walk(x);
+        }
+    };
+    for (const f of files) walk(parse(readFileSync(f, 'utf8')));
+    return [...out];
+  };
+
+  it('end quickly on long texts built to make a backtracking engine stall (RegExp up to its limit, then linear time)', () => {
+    loadRuleSet([]);
+    const sources = builtinSources();
+    expect(sources.length).toBeGreaterThan(10);
+    // Runs of what patterns repeat (letters, digits, separators), spoiled at the end: as long as RegExp takes, and longer.
+    const texts = ['a', '0', '-', '.', 'a-', '0-', '/a', 'a ', ':'].flatMap((unit) =>
+      [REGEXP_TEXT_LIMIT, 5_000].flatMap((n) => {
+        const run = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+        return [`${run}!`, `x${run}`];
+      }),
+    );
+    for (const source of sources) {
+      const p = compilePattern(source);
+      expect(p).toBeInstanceOf(BuiltinPattern);
+      const start = process.hrtime.bigint();
+      for (const t of texts) {
+        const answer = p.test(t);
+        if (t.length <= REGEXP_TEXT_LIMIT) expect(answer, source).toBe(new RegExp(source).test(t));
+      }
+      expect(Number(process.hrtime.bigint() - start) / 1e6, source).toBeLessThan(1500);
+    }
+  }, 120_000);
+
+  it('a long text gets the same answers in the linear-time engine as RegExp gives', () => {
+    loadRuleSet([]);
+    const suffix = compilePattern(builtinSources().find((s) => s.includes('primary|secondary'))!); // grouping.nameSuffix
+    const long = `web-${'7'.repeat(5000)}`;
+    expect(suffix.exec(long)?.[0]).toBe(`-${'7'.repeat(5000)}`);
+    expect(removeFirst(suffix, long)).toBe('web');
+    expect(removeFirst(suffix, `${'x'.repeat(5000)}-primary`)).toBe('x'.repeat(5000));
+  });
+
+  it('run in RegExp once their pack is loaded; a user pack’s run in the linear-time engine', () => {
+    loadRuleSet([]);
+    const lookaround = builtinSources().find((s) => linearProblem(s) !== undefined);
+    expect(lookaround).toBeDefined(); // a built-in pack keeps a lookaround (rules/ops.yaml)
+    expect(compilePattern(lookaround!)).toBeInstanceOf(BuiltinPattern);
+    expect(compilePattern('^(acme|widget)-[0-9]+$')).toBeInstanceOf(LinearPattern);
+  });
 });

@@ -214,6 +214,15 @@ rules:
     ]);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
+    // The rule applies as RegExp would say (RegExp itself needs 2^5000 steps for the first): not with the `!`, else yes.
+    for (const [name, applies] of [
+      [`${'a'.repeat(5000)}!`, false],
+      ['a'.repeat(5000), true],
+    ] as const) {
+      const e = await runCli(['rules', 'explain', 'w', tempFile('w.json', widget(name)), '--rules', tempFile('p.yaml', pack('(a+)+$'))]);
+      expect(e.code).toBe(0);
+      expect(e.stdout.includes('my-rules/widget-by-name: role compute'), name.slice(-3)).toBe(applies);
+    }
   });
 
   it('one the linear-time engine cannot run (a lookaround, a backreference) is refused when the pack loads, with its file and line', async () => {

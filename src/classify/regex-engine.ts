@@ -528,8 +528,12 @@ const builtinPatterns = new Set<string>();
 /** The keys of a pack holding regular expressions (schema.ts: regexString). */
 const PATTERN_KEYS = new Set(['matches', 'pattern', 'public', 'host', 'zoneRegion', 'idRegion', 'nameSuffix']);
 
+const walked = new WeakSet<object>();
+
 /** Records the patterns of a built-in pack, so they keep V8's RegExp (fast, and checked by the packs' tests). */
-export function trustBuiltinPatterns(pack: unknown): void {
+export function trustBuiltinPatterns(pack: object): void {
+  if (walked.has(pack)) return;
+  walked.add(pack);
   const walk = (v: unknown): void => {
     if (Array.isArray(v)) for (const x of v) walk(x);
     else if (v && typeof v === 'object')

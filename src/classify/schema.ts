@@ -35,7 +35,10 @@ const regexString = z.string().superRefine((s, ctx) => {
   }
   const problem = checkingUserPatterns() ? linearProblem(s) : undefined;
   if (problem !== undefined)
-    ctx.addIssue({ code: 'custom', message: `a user pack's pattern runs in firebreak's linear-time engine, which cannot run this one (${problem}); rewrite it without` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `a user pack's pattern runs in firebreak's linear-time engine, which cannot run this one (${problem}); rewrite it without`,
+    });
 });
 
 export const conditionSchema = z

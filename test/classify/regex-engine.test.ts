@@ -4,24 +4,51 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadRuleSet } from '../../src/classify/packs.js';
+import { loadRuleSet, parsePack } from '../../src/classify/packs.js';
+import type { InputError } from '../../src/errors.js';
 import { BuiltinPattern, LinearPattern, REGEXP_TEXT_LIMIT, compilePattern, linearProblem, removeFirst } from '../../src/classify/regex-engine.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
 /** Random patterns in the syntax the engine runs, over a small alphabet so that they match often. */
-const patternArb: fc.Arbitrary<string> = fc.letrec<{ alt: string; seq: string; atom: string; piece: string }>((tie) => ({
-  alt: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('seq'), fc.tuple(tie('seq'), tie('seq')).map(([a, b]) => `${a}|${b}`)),
-  seq: fc.array(tie('piece'), { minLength: 0, maxLength: 3 }).map((xs) => xs.join('')),
-  piece: fc.tuple(tie('atom'), fc.constantFrom('', '', '*', '+', '?', '*?', '+?', '??', '{2}', '{1,3}', '{0,}', '{2,}?')).map(([a, q]) => a + q),
-  atom: fc.oneof(
-    { depthSize: 'small' },
-    fc.constantFrom('a', 'b', 'ab', '.', '[ab]', '[^a]', '\\d', '\\w', '\\s', '\\W', '[a-c]', '[\\d-]', '[]', '[^]', '\\x61', '\\u0062', '-', ']', '{', 'x{a}'),
-    tie('alt').map((a) => `(${a})`),
-    tie('alt').map((a) => `(?:${a})`),
-    tie('alt').map((a) => `(?<g${a.length}>${a})`),
-  ),
-}))
+const patternArb: fc.Arbitrary<string> = fc
+  .letrec<{ alt: string; seq: string; atom: string; piece: string }>((tie) => ({
+    alt: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tie('seq'),
+      fc.tuple(tie('seq'), tie('seq')).map(([a, b]) => `${a}|${b}`),
+    ),
+    seq: fc.array(tie('piece'), { minLength: 0, maxLength: 3 }).map((xs) => xs.join('')),
+    piece: fc.tuple(tie('atom'), fc.constantFrom('', '', '*', '+', '?', '*?', '+?', '??', '{2}', '{1,3}', '{0,}', '{2,}?')).map(([a, q]) => a + q),
+    atom: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(
+        'a',
+        'b',
+        'ab',
+        '.',
+        '[ab]',
+        '[^a]',
+        '\\d',
+        '\\w',
+        '\\s',
+        '\\W',
+        '[a-c]',
+        '[\\d-]',
+        '[]',
+        '[^]',
+        '\\x61',
+        '\\u0062',
+        '-',
+        ']',
+        '{',
+        'x{a}',
+      ),
+      tie('alt').map((a) => `(${a})`),
+      tie('alt').map((a) => `(?:${a})`),
+      tie('alt').map((a) => `(?<g${a.length}>${a})`),
+    ),
+  }))
   .alt.map((s) => s)
   .filter((s) => {
     if (s.length > 40) return false; // longer ones backtrack for seconds in RegExp on some texts
@@ -58,7 +85,16 @@ describe('the linear-time engine', () => {
   }, 60_000);
 
   it('gives the built-in packs’ answers on their own patterns', () => {
-    const texts = ['us-east-1a', 'europe-west1-b', 'arn:aws:lambda:us-east-2:123:function:x', 'web-1', 'db.primary', 'nginx:1.25', 'library/redis@sha', 'grafana/grafana'];
+    const texts = [
+      'us-east-1a',
+      'europe-west1-b',
+      'arn:aws:lambda:us-east-2:123:function:x',
+      'web-1',
+      'db.primary',
+      'nginx:1.25',
+      'library/redis@sha',
+      'grafana/grafana',
+    ];
     const packs = readFileSync(path.join(root, 'rules', 'aws.yaml'), 'utf8') + readFileSync(path.join(root, 'rules', 'core.yaml'), 'utf8');
     const sources = [...packs.matchAll(/^\s*(?:matches|pattern|public|zoneRegion|idRegion|nameSuffix): '(.*)'$/gm)].map((m) => m[1]!.replace(/''/g, "'"));
     expect(sources.length).toBeGreaterThan(2);
@@ -122,7 +158,11 @@ describe('no process-wide V8 flag', () => {
       "const timer = setTimeout(() => { console.log('backtracking: still running'); w.terminate(); }, 1500);",
       "w.on('message', () => { console.log('backtracking: ended'); clearTimeout(timer); w.terminate(); });",
     ].join('\n');
-    const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return r.stdout;
   };
 
@@ -193,5 +233,51 @@ describe("the built-in packs' patterns, which RegExp runs", () => {
     expect(lookaround).toBeDefined(); // a built-in pack keeps a lookaround (rules/ops.yaml)
     expect(compilePattern(lookaround!)).toBeInstanceOf(BuiltinPattern);
     expect(compilePattern('^(acme|widget)-[0-9]+$')).toBeInstanceOf(LinearPattern);
+  });
+});
+
+describe("a user pack's patterns, wherever they are", () => {
+  const problems = (text: string): string[] => {
+    try {
+      parsePack(text, '/tmp/user-pack.yaml');
+      return [];
+    } catch (err) {
+      return (err as InputError).problems.map((p) => `${p.line}: ${p.reason}`);
+    }
+  };
+
+  it('are refused with their line when the linear-time engine cannot run them, in every field that is a pattern', () => {
+    const text = [
+      'pack: mine',
+      'description: x',
+      'providers:',
+      "  - { package: acme, domain: region, zoneRegion: '^(\\w+)-(?=\\d)', idRegion: '(a)\\1' }",
+      "grouping: { nameSuffix: '(?<!x)-\\d+$' }",
+      'rules:',
+      '  - id: w',
+      '    info: x',
+      '    match: { type: [acme:widget:Widget] }',
+      "    spans: [{ property: multiAz, equals: true, and: [{ property: mode, matches: '^(?!off)' }], scope: regional }]",
+      '',
+    ].join('\n');
+    const found = problems(text);
+    expect(found).toHaveLength(4);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^4: providers\.0\.zoneRegion: .*linear-time engine.*\(a lookahead\)/),
+        expect.stringMatching(/^4: providers\.0\.idRegion: .*\(a backreference/),
+        expect.stringMatching(/^5: grouping\.nameSuffix: .*\(a lookbehind\)/),
+        expect.stringMatching(/^10: rules\.0\.spans\.0\.and\.0\.matches: .*\(a lookahead\)/),
+      ]),
+    );
+  });
+
+  it('load when the engine runs them, and match as RegExp would', () => {
+    const text = "pack: mine\ndescription: x\nproviders:\n  - { package: acme, domain: region, zoneRegion: '^([a-z]+-[a-z]+[0-9]+)-[a-z]$' }\n";
+    expect(problems(text)).toEqual([]);
+    const zone = compilePattern('^([a-z]+-[a-z]+[0-9]+)-[a-z]$');
+    expect(zone).toBeInstanceOf(LinearPattern);
+    expect(zone.exec('europe-west1-b')?.[1]).toBe('europe-west1');
+    expect(zone.exec(`europe-west1-${'b'.repeat(5000)}`)).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Bounds on the time a rule pack's regular expression takes on input text, without touching process-wide state.
  *
- * The built-in packs' patterns (rules/, checked by their tests) run in V8's RegExp. Every other pattern (a user pack's)
- * runs here: JavaScript's pattern syntax (no flags, as packs give none) read into a program and run as a Pike VM over
+ * The built-in packs' patterns (rules/, checked by their tests) run in V8's RegExp on texts up to REGEXP_TEXT_LIMIT
+ * characters (BuiltinPattern). Every other pattern (a user pack's), and a built-in one on a longer text, runs here: JavaScript's pattern syntax (no flags, as packs give none) read into a program and run as a Pike VM over
  * the text's UTF-16 code units, keeping every thread at once (one per program position, the first to reach a position
  * wins, as backtracking would try it first). Time is at most the program's size times the text's length: `(a+)+$`
  * against 5,000 `a` and a `!` is some 50,000 steps, where V8 backtracks for ever. The answers are RegExp's, its
@@ -13,7 +13,7 @@
  * V8 flag: a library user's own regular expressions behave as they did before firebreak was imported.
  */
 
-/** A compiled pattern: RegExp for the built-in packs, LinearPattern for the rest; both read only this much. */
+/** A compiled pattern: BuiltinPattern for the built-in packs, LinearPattern for the rest; RegExp reads the same. */
 export interface TextPattern {
   readonly source: string;
   test(text: string): boolean;

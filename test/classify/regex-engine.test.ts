@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadRuleSet, parsePack } from '../../src/classify/packs.js';
+import { piecesMatch } from '../../src/classify/text-match.js';
 import type { InputError } from '../../src/errors.js';
 import { BuiltinPattern, LinearPattern, REGEXP_TEXT_LIMIT, compilePattern, linearProblem, removeFirst } from '../../src/classify/regex-engine.js';
 
@@ -83,6 +84,22 @@ describe('the linear-time engine', () => {
       { seed: 7, numRuns: 4000 },
     );
   }, 60_000);
+
+  it("gives RegExp's answers on an interpolation's pieces too (text-match.ts wraps the pattern in the same engine)", () => {
+    const pieces = fc.array(textArb, { minLength: 2, maxLength: 4 });
+    fc.assert(
+      fc.property(anchored, pieces, (source, ps) => {
+        let p: LinearPattern;
+        try {
+          p = new LinearPattern(source);
+        } catch {
+          return;
+        }
+        expect(piecesMatch(p, ps), source).toBe(piecesMatch(new RegExp(source), ps));
+      }),
+      { seed: 11, numRuns: 1500 },
+    );
+  });
 
   it('gives the built-in packs’ answers on their own patterns', () => {
     const texts = [

@@ -373,6 +373,13 @@ function inSet(inst: Extract<Inst, { op: 'set' }>, c: number): boolean {
   return false;
 }
 
+function assertionHolds(k: Assertion, text: string, pos: number): boolean {
+  if (k === 'start') return pos === 0;
+  if (k === 'end') return pos === text.length;
+  const boundary = (pos > 0 && isWordUnit(text.charCodeAt(pos - 1))) !== (pos < text.length && isWordUnit(text.charCodeAt(pos)));
+  return k === 'word' ? boundary : !boundary;
+}
+
 /** A pattern run in time linear in the text (times the pattern's size). Throws UnsupportedPattern for one it cannot run. */
 export class LinearPattern implements TextPattern {
   private readonly prog: Inst[];
@@ -383,6 +390,11 @@ export class LinearPattern implements TextPattern {
   /** Per step and count of empty iterations: the last stamp it was reached at (one stamp per position of a run). */
   private readonly seen: Int32Array;
   private stamp = 0;
+  /** Whether the pattern starts with `^`: no thread starts past the text's start. */
+  private readonly anchored: boolean;
+  private readonly listA: Int32Array;
+  private readonly listB: Int32Array;
+  private readonly stack: Int32Array;
 
   constructor(readonly source: string) {
     const parser = new Parser(source);
@@ -392,30 +404,80 @@ export class LinearPattern implements TextPattern {
     ({ prog: this.prog, slots: this.slots, within: this.within } = c);
     this.states = c.depth + 1;
     this.seen = new Int32Array(this.prog.length * this.states);
+    const first = this.prog[1]!;
+    this.anchored = first.op === 'assert' && first.k === 'start';
+    this.listA = new Int32Array(this.prog.length);
+    this.listB = new Int32Array(this.prog.length);
+    this.stack = new Int32Array(2 * this.prog.length + 2);
   }
 
   test(text: string): boolean {
-    return this.run(text, false) !== null;
+    const { prog, states, seen, stack } = this;
+    const len = text.length;
+    const base = this.stamps(len);
+    let list = this.listA;
+    let next = this.listB;
+    // Without groups, a thread is its step alone: lists and the stack are steps, nothing is allocated.
+    const add = (to: Int32Array, count: number, pc0: number, pos: number): number => {
+      let top = 0;
+      stack[top++] = pc0;
+      while (top > 0) {
+        const pc = stack[--top]!;
+        if (seen[pc * states] === base + pos) continue;
+        seen[pc * states] = base + pos;
+        const inst = prog[pc]!;
+        if (inst.op === 'jmp') stack[top++] = inst.x;
+        else if (inst.op === 'split') {
+          stack[top++] = inst.y;
+          stack[top++] = inst.x;
+        } else if (inst.op === 'assert') {
+          if (assertionHolds(inst.k, text, pos)) stack[top++] = pc + 1;
+        } else if (inst.op === 'set' || inst.op === 'match') to[count++] = pc;
+        else stack[top++] = pc + 1; // save, reset, mark, check: no groups read
+      }
+      return count;
+    };
+    let n = add(list, 0, 0, 0);
+    for (let pos = 0; ; pos++) {
+      const unit = pos < len ? text.charCodeAt(pos) : -1;
+      let m = 0;
+      for (let t = 0; t < n; t++) {
+        const inst = prog[list[t]!]!;
+        if (inst.op === 'match') return true;
+        if (unit >= 0 && inst.op === 'set' && inSet(inst, unit)) m = add(next, m, list[t]! + 1, pos + 1);
+      }
+      if (pos >= len) return false;
+      if (!this.anchored) m = add(next, m, 0, pos + 1);
+      else if (m === 0) return false;
+      [list, next] = [next, list];
+      n = m;
+    }
+  }
+
+  /** The first stamp of a run over a text this long (the seen marks of earlier runs are all below it). */
+  private stamps(len: number): number {
+    if (this.stamp > 2 ** 30 - len) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    const base = this.stamp + 1;
+    this.stamp += len + 1;
+    return base;
   }
 
   exec(text: string): PatternMatch | null {
-    const caps = this.run(text, true);
+    const caps = this.run(text);
     if (!caps) return null;
     const out: Array<string | undefined> = [];
     for (let g = 0; g < 2 * (this.groups + 1); g += 2) out.push(caps[g]! < 0 || caps[g + 1]! < 0 ? undefined : text.slice(caps[g], caps[g + 1]));
     return Object.assign(out, { index: caps[0]! });
   }
 
-  /** The Pike VM: the capture slots of the leftmost-first match, or null. Without `groups`, the first match reached ends it. */
-  private run(text: string, groups: boolean): number[] | null {
+  /** The Pike VM with groups: the capture slots of the leftmost-first match, or null. */
+  private run(text: string): number[] | null {
     const { prog, within, states, seen } = this;
     const len = text.length;
-    if (this.stamp > 2 ** 30 - len) {
-      seen.fill(0);
-      this.stamp = 0;
-    }
-    const base = this.stamp + 1;
-    this.stamp += len + 1;
+    const base = this.stamps(len);
     let pcs: number[] = [];
     let caps: number[][] = [];
     let nextPcs: number[] = [];
@@ -431,9 +493,9 @@ export class LinearPattern implements TextPattern {
         const inst = prog[pc]!;
         // An iteration past the minimum that matched nothing fails. Whether it will is what tells two threads at a step
         // apart: how many of the iterations it lies in began here (the innermost ones, as an inner one began later).
-        if (inst.op === 'check' && groups && c[inst.n] === pos) continue;
+        if (inst.op === 'check' && c[inst.n] === pos) continue;
         let empty = 0;
-        if (groups) for (let k = within[pc]!.length - 1; k >= 0 && c[within[pc]![k]!] === pos; k--) empty++;
+        for (let k = within[pc]!.length - 1; k >= 0 && c[within[pc]![k]!] === pos; k--) empty++;
         const key = pc * states + empty;
         if (seen[key] === base + pos) continue;
         seen[key] = base + pos;
@@ -445,10 +507,6 @@ export class LinearPattern implements TextPattern {
             stack.push([inst.y, c], [inst.x, c]);
             break;
           case 'save': {
-            if (!groups) {
-              stack.push([pc + 1, c]);
-              break;
-            }
             const copy = c.slice();
             copy[inst.n] = pos;
             stack.push([pc + 1, copy]);
@@ -459,27 +517,15 @@ export class LinearPattern implements TextPattern {
             break;
           case 'mark':
           case 'reset': {
-            if (!groups) {
-              stack.push([pc + 1, c]);
-              break;
-            }
             const copy = c.slice();
             if (inst.op === 'mark') copy[inst.n] = pos;
             else copy.fill(-1, inst.from, inst.to + 1);
             stack.push([pc + 1, copy]);
             break;
           }
-          case 'assert': {
-            let holds: boolean;
-            if (inst.k === 'start') holds = pos === 0;
-            else if (inst.k === 'end') holds = pos === len;
-            else {
-              const boundary = (pos > 0 && isWordUnit(text.charCodeAt(pos - 1))) !== (pos < len && isWordUnit(text.charCodeAt(pos)));
-              holds = inst.k === 'word' ? boundary : !boundary;
-            }
-            if (holds) stack.push([pc + 1, c]);
+          case 'assert':
+            if (assertionHolds(inst.k, text, pos)) stack.push([pc + 1, c]);
             break;
-          }
           default:
             toPcs.push(pc);
             toCaps.push(c);
@@ -493,14 +539,13 @@ export class LinearPattern implements TextPattern {
       for (let t = 0; t < pcs.length; t++) {
         const inst = prog[pcs[t]!]!;
         if (inst.op === 'match') {
-          if (!groups) return caps[t]!;
           matched = caps[t]!;
           break; // the threads after it come later in RegExp's order: cut
         }
         if (unit >= 0 && inst.op === 'set' && inSet(inst, unit)) add(nextPcs, nextCaps, pcs[t]! + 1, caps[t]!, pos + 1);
       }
       if (pos >= len) break;
-      if (matched === null) add(nextPcs, nextCaps, 0, none, pos + 1);
+      if (matched === null && !this.anchored) add(nextPcs, nextCaps, 0, none, pos + 1);
       else if (nextPcs.length === 0) break;
       [pcs, nextPcs] = [nextPcs, pcs];
       [caps, nextCaps] = [nextCaps, caps];

@@ -1,6 +1,7 @@
 /** What the packs say, compiled once: rules, tags, providers, domain kinds, grouping. */
 import type { ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
+import { compilePattern, type TextPattern } from './regex-engine.js';
 import { RuleSet, type MergedRule } from './rules.js';
 import type { Pack, ProviderInfo, Rule } from './schema.js';
 import { TagReader } from './tags.js';
@@ -10,14 +11,14 @@ export class Classifier {
   private readonly rules: RuleSet;
   private readonly tags: TagReader;
   private readonly providers = new Map<string, ProviderInfo>();
-  private readonly zoneRegex = new Map<string, RegExp>();
-  private readonly idRegex = new Map<string, RegExp>();
+  private readonly zoneRegex = new Map<string, TextPattern>();
+  private readonly idRegex = new Map<string, TextPattern>();
   private readonly filledTemplates = new Map<string, ProviderInfo>();
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
   /** Packages marked `component: true`: a program shows their resources without their children. */
   readonly componentPackages = new Set<string>();
-  private groupSuffix: RegExp | undefined;
+  private groupSuffix: TextPattern | undefined;
   /** Top-level property names that place a resource or label it (packs' coverage.placement, tags.paths): ignored when replicas are compared. */
   readonly placementKeys = new Set<string>(['name']);
   /** Top-level properties replicas named alike must agree on (packs' grouping.compare). */
@@ -33,7 +34,7 @@ export class Classifier {
           this.reliability[k.kind] = { failuresPerYear: k.failuresPerYear, hoursToRecover: k.hoursToRecover };
       }
       if (pack.componentFailure) this.reliability[COMPONENT_RELIABILITY] = pack.componentFailure;
-      if (pack.grouping) this.groupSuffix = new RegExp(pack.grouping.nameSuffix);
+      if (pack.grouping) this.groupSuffix = compilePattern(pack.grouping.nameSuffix);
       for (const k of pack.grouping?.compare ?? []) this.compareKeys.add(k);
       for (const k of pack.coverage?.placement ?? []) this.placementKeys.add(k);
       for (const k of pack.tags?.paths ?? []) this.placementKeys.add(k.split('.')[0]!);
@@ -41,8 +42,8 @@ export class Classifier {
       for (const p of pack.providers ?? []) {
         this.providers.set(p.package, p);
         if (p.component) this.componentPackages.add(p.package);
-        if (p.zoneRegion) this.zoneRegex.set(p.package, new RegExp(p.zoneRegion));
-        if (p.idRegion) this.idRegex.set(p.package, new RegExp(p.idRegion));
+        if (p.zoneRegion) this.zoneRegex.set(p.package, compilePattern(p.zoneRegion));
+        if (p.idRegion) this.idRegex.set(p.package, compilePattern(p.idRegion));
       }
     }
     this.rules = new RuleSet(packs);
@@ -124,7 +125,7 @@ export class Classifier {
     return undefined;
   }
 
-  get nameSuffix(): RegExp | undefined {
+  get nameSuffix(): TextPattern | undefined {
     return this.groupSuffix;
   }
 }

@@ -9,6 +9,7 @@ import { asSpecial } from '../ingest/types.js';
 import type { Classifier } from './classifier.js';
 import type { Context } from './context.js';
 import { referencedBy } from './placement.js';
+import { removeFirst } from './regex-engine.js';
 import { parseFlag, splitList } from './tags.js';
 import { resourceWarning, type ClassifiedResource } from './types.js';
 
@@ -125,7 +126,7 @@ export class AutoGroups {
     const suffix = this.classifier.nameSuffix;
     if (!suffix || !STATELESS.has(c.role)) return;
     const r = c.record;
-    const stem = r.name.replace(suffix, '');
+    const stem = removeFirst(suffix, r.name);
     if (stem === r.name || stem === '') return;
     const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}\u0000${this.shape(r, stem)}`;
     const list = this.groups.get(key);
@@ -140,7 +141,7 @@ export class AutoGroups {
   assign(): void {
     const named = [...this.groups.values()]
       .filter((members) => members.length >= 2)
-      .map((members) => ({ members, name: `${members[0]!.service}/${members[0]!.record.name.replace(this.classifier.nameSuffix!, '')}` }));
+      .map((members) => ({ members, name: `${members[0]!.service}/${removeFirst(this.classifier.nameSuffix!, members[0]!.record.name)}` }));
     const count = (names: string[]): Map<string, number> => {
       const m = new Map<string, number>();
       for (const n of names) m.set(n, (m.get(n) ?? 0) + 1);

@@ -7,6 +7,7 @@ import { LineCounter, parseDocument, isNode } from 'yaml';
 import { InputError, type Problem } from '../errors.js';
 import { zodProblems } from '../zod-issues.js';
 import { z } from 'zod';
+import { trustBuiltinPatterns, withPatternChecks } from './regex-engine.js';
 import { packSchema, type Pack } from './schema.js';
 
 export interface LoadedPack extends Pack {
@@ -18,6 +19,16 @@ export function builtinRulesDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
 }
 
+/** Whether a file is one of the built-in packs (rules/ and rules/generated/ of the installed package). */
+function isBuiltinPack(file: string): boolean {
+  const rel = path.relative(builtinRulesDir(), path.resolve(file));
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/**
+ * A pack's text, validated. A user pack's patterns must run in the linear-time engine (regex-engine.ts); a built-in
+ * pack's run in RegExp, and are recorded as such.
+ */
 export function parsePack(text: string, file: string): LoadedPack {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
@@ -26,7 +37,8 @@ export function parsePack(text: string, file: string): LoadedPack {
     return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: e.message.split('\n')[0] ?? e.message };
   });
   if (problems.length > 0) throw new InputError(problems);
-  const result = packSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  const builtin = isBuiltinPack(file);
+  const result = withPatternChecks(!builtin, () => packSchema.safeParse(doc.toJS({ maxAliasCount: 100 })));
   if (!result.success) {
     throw new InputError(
       zodProblems(file, result.error.issues, {
@@ -41,6 +53,7 @@ export function parsePack(text: string, file: string): LoadedPack {
       }),
     );
   }
+  if (builtin) trustBuiltinPatterns(result.data);
   return { ...result.data, file };
 }
 
@@ -117,7 +130,10 @@ export function loadPackFile(file: string, cache: PackCache | null = builtinPack
   if (cache) {
     const rel = path.relative(builtinRulesDir(), path.resolve(file)).split(path.sep).join('/');
     const hit = Object.hasOwn(cache.packs, rel) ? cache.packs[rel] : undefined;
-    if (hit && hit.sha256 === sha256(text)) return { ...structuredClone(hit.pack), file };
+    if (hit && hit.sha256 === sha256(text)) {
+      trustBuiltinPatterns(hit.pack);
+      return { ...structuredClone(hit.pack), file };
+    }
   }
   return parsePack(text, file);
 }

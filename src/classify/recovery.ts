@@ -10,6 +10,7 @@ import type { ResourceRecord } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { internPath, referencedBy } from './placement.js';
 import { getPath } from './properties.js';
+import { compilePattern } from './regex-engine.js';
 import { conditionHolds, elementsAt } from './rules.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import { parseDomainTag } from './tags.js';
@@ -351,7 +352,7 @@ function issuerIdentity(
     }
     unread = `its issuer (${issuer.property}) is not a URL with a host`;
   }
-  const known = host === undefined ? undefined : (issuer.known ?? []).find((k) => new RegExp(k.host).test(host));
+  const known = host === undefined ? undefined : (issuer.known ?? []).find((k) => compilePattern(k.host).test(host));
   if (known) return { name: known.identity };
   // EKS fetches the issuer's discovery document when the config is created: programs make it wait for the identity they run.
   const waited = identityIn(r.dependencies.map((u) => byUrn.get(u)).filter(failable), `${r.name} depends on it`, 'it depends on');
@@ -419,7 +420,7 @@ export function inferLocalImages(
     const rules = ctx.classifier.rulesFor(c.record.type, c.record);
     const spec = rules.localImages;
     if (!spec) continue;
-    const publicImage = spec.public ? new RegExp(spec.public) : undefined;
+    const publicImage = spec.public ? compilePattern(spec.public) : undefined;
     const r = c.record;
     for (const path of spec.containers) {
       for (const container of elementsAt(r, path)) {

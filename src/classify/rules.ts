@@ -7,6 +7,7 @@ import { compileGlob } from '../glob.js';
 import type { PropertyValue, ResourceRecord } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
 import { getPath } from './properties.js';
+import { compilePattern, type TextPattern } from './regex-engine.js';
 import { textMatches } from './text-match.js';
 import type { AuthenticatesThrough, Condition, LoginThrough, RecoverySelector, Replicas, Role, Rule, RunsOn, Scope, Tool } from './schema.js';
 
@@ -91,15 +92,9 @@ export function elementsAt(r: ResourceRecord, path: string): PropertyValue[] {
   return Array.isArray(v) ? v : [v];
 }
 
-const conditionRegex = new Map<string, RegExp>();
-
 /** Whether a rule condition (runsOn.spreads) holds for a resource: the value (or an element) at any of its paths does. */
 export function conditionHolds(r: ResourceRecord, c: Condition): boolean {
-  let re: RegExp | undefined;
-  if (c.matches !== undefined) {
-    re = conditionRegex.get(c.matches);
-    if (!re) conditionRegex.set(c.matches, (re = new RegExp(c.matches)));
-  }
+  const re = c.matches !== undefined ? compilePattern(c.matches) : undefined;
   for (const path of c.property) {
     for (const x of elementsAt(r, path)) {
       if (c.equals !== undefined && x === c.equals) return true;
@@ -119,7 +114,7 @@ interface CompiledRule {
   patterns: Array<(text: string) => boolean>;
   catchAll: boolean;
   /** match.property: the rule applies only to resources whose value there matches. */
-  property?: { path: string; re: RegExp };
+  property?: { path: string; re: TextPattern };
   /** Position among the compiled rules (a cache key part). */
   index: number;
 }
@@ -150,7 +145,7 @@ export class RuleSet {
           patterns: rule.match.type.map(compileTypeGlob),
           catchAll,
           index: this.compiled.length,
-          ...(prop ? { property: { path: prop.path, re: new RegExp(prop.pattern) } } : {}),
+          ...(prop ? { property: { path: prop.path, re: compilePattern(prop.pattern) } } : {}),
         });
       }
     }

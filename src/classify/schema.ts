@@ -3,7 +3,7 @@
  * documents it. Knowledge of resource types lives in the packs, not in code.
  */
 import { z } from 'zod';
-import { linearTime } from './regex-engine.js';
+import { checkingUserPatterns, linearProblem } from './regex-engine.js';
 
 export const ROLES = ['compute', 'datastore', 'network-path', 'identity', 'ops-tool', 'config-only'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,56 +21,25 @@ export type RecoveryScope = (typeof RECOVERY_SCOPES)[number];
 
 const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-/** A regular expression, checked to compile when the pack loads. */
-const regexString = z
-  .string()
-  .refine((s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a valid regular expression')
-  .refine(
-    (s) => !nestedRepetition(s) || linearTime(s),
-    'a repeated group holding a repetition, with a lookaround or backreference: matching it can take exponential time on a long value; remove the outer repetition or the lookaround',
-  );
-
 /**
- * Whether a pattern repeats (`*`, `+`, `{n,}`) a group that holds a repetition: `(a+)+`, `(\w+\s?)*`, the shape of
- * catastrophic backtracking. A scan of the source: escapes and character classes skipped, groups on a stack.
+ * A regular expression, checked to compile when the pack loads. A user pack's runs in the linear-time engine
+ * (regex-engine.ts), so one that engine cannot run (a lookaround, a backreference) is refused; a built-in pack's runs in
+ * RegExp, checked by test/classify/regex-engine.test.ts against long texts.
  */
-export function nestedRepetition(source: string): boolean {
-  const groups: boolean[] = [false]; // per open group: whether it holds a repetition
-  const repeats = (i: number): boolean => source[i] === '*' || source[i] === '+' || (source[i] === '{' && /^\{\d+,\d*\}/.test(source.slice(i, i + 24)));
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      if (repeats(i + 1)) groups[groups.length - 1] = true;
-      continue;
-    }
-    if (c === '[') {
-      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
-      if (repeats(i + 1)) groups[groups.length - 1] = true;
-      continue;
-    }
-    if (c === '(') {
-      groups.push(false);
-      continue;
-    }
-    if (c === ')') {
-      const inner = groups.length > 1 ? groups.pop()! : false;
-      const repeated = repeats(i + 1);
-      if (inner && repeated) return true;
-      if (inner || repeated) groups[groups.length - 1] = true;
-      continue;
-    }
-    if (repeats(i + 1) && c !== '*' && c !== '+' && c !== '?' && c !== '}') groups[groups.length - 1] = true;
+const regexString = z.string().superRefine((s, ctx) => {
+  try {
+    new RegExp(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a valid regular expression' });
+    return;
   }
-  return false;
-}
+  const problem = checkingUserPatterns() ? linearProblem(s) : undefined;
+  if (problem !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `a user pack's pattern runs in firebreak's linear-time engine, which cannot run this one (${problem}); rewrite it without`,
+    });
+});
 
 export const conditionSchema = z
   .strictObject({
@@ -338,8 +307,8 @@ export const providerSchema = z.strictObject({
   regionConfig: z.string().optional().describe('Stack config key holding the default region'),
   zoneConfig: z.string().optional().describe('Stack config key holding the default zone'),
   regionProperty: z.string().optional().describe('Input of the provider resource holding its region'),
-  zoneRegion: z.string().optional().describe('Regex whose first group is the region of a zone name'),
-  idRegion: z.string().optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
+  zoneRegion: regexString.optional().describe('Regex whose first group is the region of a zone name'),
+  idRegion: regexString.optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
   component: z
@@ -396,7 +365,7 @@ export const packSchema = z.strictObject({
   tags: z.strictObject({ paths: z.array(z.string()), prefixes: z.array(z.string()) }).optional(),
   grouping: z
     .strictObject({
-      nameSuffix: z.string(),
+      nameSuffix: regexString,
       compare: z
         .array(z.string())
         .optional()

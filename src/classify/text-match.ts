@@ -8,7 +8,7 @@
  * false at a placeholder holds for every filling. A secret, or an unknown with no pieces, never matches.
  */
 import { asSpecial, type PropertyValue } from '../ingest/types.js';
-import './regex-engine.js'; // a pattern that backtracks too much runs again in linear time
+import { derivePattern, type TextPattern } from './regex-engine.js';
 
 /** A character standing for a placeholder: it ends the piece, and no match may consume it. */
 const GAP = '\uE000';
@@ -17,25 +17,21 @@ const READS_BESIDE = /\\[bB]|\(\?<?[=!]/;
 
 interface PieceMatchers {
   /** None when the pattern reads beside its match. */
-  byGaps?: { [key in 'left' | 'right' | 'both']: RegExp };
+  byGaps?: { [key in 'left' | 'right' | 'both']: TextPattern };
 }
-const compiled = new WeakMap<RegExp, PieceMatchers>();
+const compiled = new WeakMap<TextPattern, PieceMatchers>();
 
-function matchersOf(re: RegExp): PieceMatchers {
+function matchersOf(re: TextPattern): PieceMatchers {
   let m = compiled.get(re);
   if (!m) {
     m = {};
     if (!READS_BESIDE.test(re.source)) {
-      const flags = re.flags.replace(/[gy]/g, '');
+      const derive = (source: string): TextPattern => derivePattern(re, source); // the pattern's own engine (regex-engine.ts)
       // After a placeholder, the match starts past it; before one, it ends ahead of it. The piece holds no GAP and the
       // text has one only at an end, so consuming one character before (after) the match says just that, in constant
       // time: a lookbehind to the GAP read back from every position (quadratic in a long piece: 40,000 characters, 0.5 s).
       const body = `(?:${re.source})`;
-      m.byGaps = {
-        left: new RegExp(`[^]${body}`, flags),
-        right: new RegExp(`${body}[^]`, flags),
-        both: new RegExp(`[^]${body}[^]`, flags),
-      };
+      m.byGaps = { left: derive(`[^]${body}`), right: derive(`${body}[^]`), both: derive(`[^]${body}[^]`) };
     }
     compiled.set(re, m);
   }
@@ -43,7 +39,7 @@ function matchersOf(re: RegExp): PieceMatchers {
 }
 
 /** Whether the pattern matches every text the deploy may make of these pieces (placeholders between them). */
-export function piecesMatch(re: RegExp, pieces: readonly string[]): boolean {
+export function piecesMatch(re: TextPattern, pieces: readonly string[]): boolean {
   const byGaps = matchersOf(re).byGaps;
   if (!byGaps || pieces.length < 2) return false;
   const last = pieces.length - 1;
@@ -55,7 +51,7 @@ export function piecesMatch(re: RegExp, pieces: readonly string[]): boolean {
 }
 
 /** Whether a value's text matches: a string (and a number, if `numbers`) as it is, an interpolation left for deploy only when certain. */
-export function textMatches(re: RegExp, v: PropertyValue, numbers = false): boolean {
+export function textMatches(re: TextPattern, v: PropertyValue, numbers = false): boolean {
   if (typeof v === 'string' || (numbers && typeof v === 'number')) return re.test(String(v));
   const s = asSpecial(v);
   return s?.kind === 'unknown' && s.pieces !== undefined && piecesMatch(re, s.pieces);

@@ -168,11 +168,11 @@ describe('firebreak rules validate', () => {
     expect(lines[1]).toMatch(/:7:11: rules\.0\.role: /);
   });
 
-  it('a regular expression that does not compile is reported', async () => {
+  it('a regular expression that does not compile is reported with its line', async () => {
     const file = tempFile('regex.yaml', 'pack: mine\ndescription: x\ngrouping: { nameSuffix: "(" }\n');
     const r = await runCli(['rules', 'validate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}: the pack does not load: Invalid regular expression`);
+    expect(r.stderr).toContain(`${file}:3:25: grouping.nameSuffix: not a valid regular expression`);
   });
 
   it('a missing file is exit 2', async () => {

@@ -395,6 +395,8 @@ export class LinearPattern implements TextPattern {
   private readonly listA: Int32Array;
   private readonly listB: Int32Array;
   private readonly stack: Int32Array;
+  /** Instructions the last test or exec visited: linear time is this staying within workBound (tests count it). */
+  lastWork = 0;
 
   constructor(readonly source: string) {
     const parser = new Parser(source);
@@ -417,11 +419,13 @@ export class LinearPattern implements TextPattern {
     const base = this.stamps(len);
     let list = this.listA;
     let next = this.listB;
+    let work = 0;
     // Without groups, a thread is its step alone: lists and the stack are steps, nothing is allocated.
     const add = (to: Int32Array, count: number, pc0: number, pos: number): number => {
       let top = 0;
       stack[top++] = pc0;
       while (top > 0) {
+        work++;
         const pc = stack[--top]!;
         if (seen[pc * states] === base + pos) continue;
         seen[pc * states] = base + pos;
@@ -443,15 +447,28 @@ export class LinearPattern implements TextPattern {
       let m = 0;
       for (let t = 0; t < n; t++) {
         const inst = prog[list[t]!]!;
-        if (inst.op === 'match') return true;
+        if (inst.op === 'match') return this.done(work, true);
         if (unit >= 0 && inst.op === 'set' && inSet(inst, unit)) m = add(next, m, list[t]! + 1, pos + 1);
       }
-      if (pos >= len) return false;
+      if (pos >= len) return this.done(work, false);
       if (!this.anchored) m = add(next, m, 0, pos + 1);
-      else if (m === 0) return false;
+      else if (m === 0) return this.done(work, false);
       [list, next] = [next, list];
       n = m;
     }
+  }
+
+  private done<T>(work: number, answer: T): T {
+    this.lastWork = work;
+    return answer;
+  }
+
+  /**
+   * The most instructions a run over a text this long can visit: each instruction is reached at most once per
+   * position and count of empty iterations it lies in (the seen marks), and each reach pushes at most two more.
+   */
+  workBound(length: number): number {
+    return 3 * (length + 2) * this.prog.length * this.states;
   }
 
   /** The first stamp of a run over a text this long (the seen marks of earlier runs are all below it). */
@@ -486,9 +503,11 @@ export class LinearPattern implements TextPattern {
     const none: number[] = new Array<number>(this.slots).fill(-1);
     let matched: number[] | null = null;
 
+    let work = 0;
     const add = (toPcs: number[], toCaps: number[][], pc0: number, caps0: number[], pos: number): void => {
       stack.push([pc0, caps0]);
       while (stack.length > 0) {
+        work++;
         const [pc, c] = stack.pop()!;
         const inst = prog[pc]!;
         // An iteration past the minimum that matched nothing fails. Whether it will is what tells two threads at a step
@@ -552,7 +571,7 @@ export class LinearPattern implements TextPattern {
       nextPcs.length = 0;
       nextCaps.length = 0;
     }
-    return matched;
+    return this.done(work, matched);
   }
 }
 

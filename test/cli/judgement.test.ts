@@ -42,7 +42,9 @@ describe('whatif says what it could not judge', () => {
   it('a blind spot: the up counts are qualified and the blind spot is listed, escaped per format', async () => {
     const text = await out(['whatif', '--fail', 'app_server', zoneUnknown]);
     expect(text).toMatch(/^Services: 1 down, 0 stranded, 0 degraded, 0 up \(of 1\), as far as firebreak could judge \(1 blind spot: see below\)$/m);
-    expect(text).toMatch(/^Blind spots \(1\): what firebreak could not judge\n {2}- app_server \(aws:ec2:Instance\) lives in one zone, but which zone is not known/m);
+    expect(text).toMatch(
+      /^Blind spots \(1\): what firebreak could not judge\n {2}- app_server \(aws:ec2:Instance\) lives in one zone, but which zone is not known/m,
+    );
     const md = await out(['whatif', '--fail', 'app_server', zoneUnknown, '--format', 'markdown']);
     expect(md).toContain('as far as firebreak could judge (1 blind spot: see below)');
     expect(md).toContain('<details><summary>Blind spots (1): what firebreak could not judge</summary>');
@@ -56,7 +58,9 @@ describe('whatif says what it could not judge', () => {
   it('an unjudged resource: counted in the caveat and listed with its location', async () => {
     const text = await out(['whatif', '--fail', 'site-bucket', unplaced]);
     expect(text).toContain('as far as firebreak could judge (1 resource unjudged, 1 blind spot: see below)');
-    expect(text).toMatch(/^Unjudged \(1\): resources that could fail but were not judged\n {2}- site-bucket \(digitalocean:index\/spacesBucket:SpacesBucket\): placement unknown.*Pulumi\.yaml:7:3\)$/m);
+    expect(text).toMatch(
+      /^Unjudged \(1\): resources that could fail but were not judged\n {2}- site-bucket \(digitalocean:index\/spacesBucket:SpacesBucket\): placement unknown.*Pulumi\.yaml:7:3\)$/m,
+    );
     const md = await out(['whatif', '--fail', 'site-bucket', unplaced, '--format', 'markdown']);
     expect(md).toContain('**1 unjudged**, of 3 resources (listed below).');
     expect(md).toContain('<details><summary>Unjudged (1): resources that could fail but were not judged</summary>');
@@ -158,9 +162,13 @@ describe('diff says what it could not judge', () => {
     expect(text).toMatch(/^Blind spots \(1\): what firebreak could not judge\n {2}- app_server/m);
     expect(text).not.toMatch(/^Unjudged/m); // the lists are the after side's
     const md = await out([...args, '--format', 'markdown']);
-    expect(md).toContain('<summary>Single-domain losses each service survives of those firebreak could judge (before: 1 resource unjudged; after: 1 blind spot: see below)</summary>');
+    expect(md).toContain(
+      '<summary>Single-domain losses each service survives of those firebreak could judge (before: 1 resource unjudged; after: 1 blind spot: see below)</summary>',
+    );
     // Only the after side's unjudged resources are listed.
-    expect(md).toContain('Coverage before: 0 modelled, 2 configuration only, 0 component resources (judged through their children), **1 unjudged**, of 3 resources.');
+    expect(md).toContain(
+      'Coverage before: 0 modelled, 2 configuration only, 0 component resources (judged through their children), **1 unjudged**, of 3 resources.',
+    );
     expect(md).toContain('- app&#95;server (aws:ec2:Instance)');
     const json = JSON.parse(await out([...args, '--format', 'json']));
     expect(json.coverage).toEqual({ before: (await analysisOf(unplaced)).coverage, after: (await analysisOf(zoneUnknown)).coverage });

@@ -54,7 +54,7 @@ describe('the default provider without a region config', () => {
     expect(r.placement('dev', 'assets')).toEqual(['aws > <aws:region>']);
     expect(r.coverage).toMatchObject({ modelled: 1, unjudged: 0 });
     expect(r.spots('missing-config')).toEqual([
-      'assets (aws:s3/bucket:Bucket): its provider\'s region config aws:region has no value firebreak can read (not set, or a secret; only a deploy knows the region); placed in <aws:region>, treated as one unknown region',
+      "assets (aws:s3/bucket:Bucket): its provider's region config aws:region has no value firebreak can read (not set, or a secret; only a deploy knows the region); placed in <aws:region>, treated as one unknown region",
     ]);
     expect(r.spots('unknown-placement')).toEqual([]);
     expect(r.c.resources.find((c) => c.record.name === 'assets')!.placedBy).toBe("its provider's region, which only a deploy knows (<aws:region>)");
@@ -115,7 +115,9 @@ describe('a zonal resource without a zone, in the unknown region', () => {
     const known = run([input('dev', [instance('dev')], { 'aws:region': 'eu-west-1' })]);
     expect(unknown.placement('dev', 'web')).toEqual(['aws > <aws:region>']);
     expect(known.placement('dev', 'web')).toEqual(['aws > eu-west-1']);
-    expect(unknown.spots('unknown-zone')).toEqual(['web (aws:ec2/instance:Instance) lives in one zone, but which zone is not known; placed in region <aws:region>']);
+    expect(unknown.spots('unknown-zone')).toEqual([
+      'web (aws:ec2/instance:Instance) lives in one zone, but which zone is not known; placed in region <aws:region>',
+    ]);
     expect(known.spots('unknown-zone')).toEqual(['web (aws:ec2/instance:Instance) lives in one zone, but which zone is not known; placed in region eu-west-1']);
     const event = (x: ReturnType<typeof run>) => x.c.resources.find((c) => c.record.name === 'web')!.event;
     expect(event(unknown)).toBe(event(known));
@@ -134,9 +136,20 @@ describe('explicit provider resources without a region', () => {
     const bare = awsProvider('dev', 'bare');
     const other = awsProvider('dev', 'other', { profile: 'ops' });
     const r = run([
-      input('dev', [east, bare, other, { ...bucket('dev', 'a'), provider: east.urn }, { ...bucket('dev', 'b'), provider: bare.urn }, { ...bucket('dev', 'c'), provider: other.urn }], {
-        'aws:region': 'eu-west-1',
-      }),
+      input(
+        'dev',
+        [
+          east,
+          bare,
+          other,
+          { ...bucket('dev', 'a'), provider: east.urn },
+          { ...bucket('dev', 'b'), provider: bare.urn },
+          { ...bucket('dev', 'c'), provider: other.urn },
+        ],
+        {
+          'aws:region': 'eu-west-1',
+        },
+      ),
     ]);
     expect(r.placement('dev', 'a')).toEqual(['aws > us-east-1']);
     expect(r.placement('dev', 'b')).toEqual(['aws > <region of provider bare>']);

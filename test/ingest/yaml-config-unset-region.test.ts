@@ -69,7 +69,10 @@ describe('a YAML program without a stack config file', () => {
   it('uses aws:region from the stack file, or a project default, instead (the explicit provider stays unknown)', async () => {
     for (const dir of [
       variant({ 'Pulumi.dev.yaml': 'config:\n  aws:region: us-west-2\n' }),
-      variant({ 'Pulumi.dev.yaml': 'config: {}\n', 'Pulumi.yaml': readFileSync(path.join(fixture, 'Pulumi.yaml'), 'utf8').replace('config:\n', 'config:\n  aws:region: us-west-2\n') }),
+      variant({
+        'Pulumi.dev.yaml': 'config: {}\n',
+        'Pulumi.yaml': readFileSync(path.join(fixture, 'Pulumi.yaml'), 'utf8').replace('config:\n', 'config:\n  aws:region: us-west-2\n'),
+      }),
     ]) {
       const doc = await analyze(dir);
       expect(placedIn(doc, 'web')).toEqual(['aws/us-west-2']);

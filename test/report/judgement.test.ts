@@ -19,7 +19,13 @@ function hostile<T extends { blindSpots: unknown[]; unjudged: unknown[] }>(doc: 
   return {
     ...doc,
     blindSpots: Array.from({ length: MANY }, (_, i) => ({ kind: 'unknown-zone', subject: `urn:${i}`, message: `${HOSTILE} ${i}` })),
-    unjudged: Array.from({ length: MANY }, (_, i) => ({ urn: `urn:${i}`, type: 'aws:s3:Bucket', name: `b${i}`, reason: 'no-rule', message: `${HOSTILE} u${i}` })),
+    unjudged: Array.from({ length: MANY }, (_, i) => ({
+      urn: `urn:${i}`,
+      type: 'aws:s3:Bucket',
+      name: `b${i}`,
+      reason: 'no-rule',
+      message: `${HOSTILE} u${i}`,
+    })),
   };
 }
 

@@ -177,3 +177,39 @@ describe('failures the mocks cause', () => {
     );
   }, 60_000);
 });
+
+describe('subnets placed by zone ID (aws.getAvailabilityZones().zoneIds)', () => {
+  it('gives zone IDs in the AWS form, and places what runs in those subnets in their zones', async () => {
+    const dir = program('zone-ids', {
+      'Pulumi.yaml': 'name: zone-ids\nruntime: nodejs\n',
+      'Pulumi.prod.yaml': 'config:\n  aws:region: ap-southeast-2\n',
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        'class Network extends pulumi.ComponentResource {',
+        '  constructor(name, args, opts) {',
+        '    super("custom:resource:VPC", name, args, opts);',
+        '    const zones = pulumi.runtime.invoke("aws:index/getAvailabilityZones:getAvailabilityZones", { state: "available" });',
+        '    this.subnetIds = [0, 1].map((i) => new pulumi.CustomResource("aws:ec2/subnet:Subnet", `${name}-subnet-${i}`,',
+        '      { cidrBlock: `10.100.${i}.0/24`, availabilityZoneId: zones.then((z) => z.zoneIds[i]) }, { parent: this }).id);',
+        '    this.registerOutputs({});',
+        '  }',
+        '}',
+        'const net = new Network("net", {});',
+        'new pulumi.CustomResource("aws:lb/loadBalancer:LoadBalancer", "alb", { subnets: net.subnetIds });',
+        'new pulumi.CustomResource("aws:ecs/service:Service", "svc", { desiredCount: 1, launchType: "FARGATE", networkConfiguration: { subnets: net.subnetIds } });',
+        '',
+      ].join('\n'),
+    });
+    const input = await loadInput(dir);
+    const subnets = input.resources.filter((r) => r.type === 'aws:ec2/subnet:Subnet').map((r) => r.inputs.availabilityZoneId);
+    expect(subnets).toEqual(['apse2-az1', 'apse2-az2']);
+    const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc & { nodes: Record<string, { name: string; placedIn?: string[] }> };
+    expect(doc.unjudged).toEqual([]);
+    const placed = Object.fromEntries(Object.values(doc.nodes).filter((n) => n.placedIn).map((n) => [n.name, n.placedIn]));
+    expect(placed.svc).toEqual(['aws/ap-southeast-2/apse2-az1', 'aws/ap-southeast-2/apse2-az2']);
+    // One task: its zone is a single point (the service is placed, so the finding names it).
+    expect(doc.findings.map((f) => f.event.name)).toContain('svc');
+  }, 60_000);
+});

@@ -361,6 +361,17 @@ function awsRegion(): string {
   return 'us-east-1';
 }
 
+/** Compass words as AWS shortens them in zone IDs (ap-southeast-2 -> apse2, us-east-1 -> use1). */
+const DIRECTIONS: Record<string, string> = { northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
+
+/** The prefix of a region's zone IDs, as AWS forms them: `use1` for us-east-1 (`use1-az1`, `use1-az2`, ...). */
+function zoneIdPrefix(region: string): string {
+  const parts = region.split('-');
+  if (parts.length < 3 || !/^\d+$/.test(parts[parts.length - 1]!)) return region;
+  const words = parts.slice(1, -1).map((w) => DIRECTIONS[w] ?? w.charAt(0));
+  return `${parts[0]}${words.join('')}${parts[parts.length - 1]}`;
+}
+
 const mocks = {
   newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     if (args.type === STACK_REFERENCE_TYPE) {
@@ -376,7 +387,8 @@ const mocks = {
       case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
         const region = awsRegion();
         const letters = ['a', 'b', 'c'];
-        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region}-az${i + 1}`), groupNames: [region] };
+        const ids = letters.map((_, i) => `${zoneIdPrefix(region)}-az${i + 1}`);
+        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: ids, groupNames: [region] };
       }
       case 'aws:index/getRegion:getRegion': {
         const region = awsRegion();

@@ -159,6 +159,20 @@ describe('failures the mocks cause', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it("says only that it failed inside a library when the library's source map names a file it does not ship", async () => {
+    const map = Buffer.from(JSON.stringify({ version: 3, sources: ['../src/network.ts'], names: [], mappings: ';;;;AAAA' })).toString('base64');
+    const dir = program('mapped-library', {
+      'Pulumi.yaml': 'name: mapped-library\nruntime: nodejs\n',
+      ...library,
+      'node_modules/fake-network/index.js': `${library['node_modules/fake-network/index.js']}//# sourceMappingURL=data:application/json;base64,${map}\n`,
+      'index.js': 'require("fake-network").defaultSubnets().then(() => undefined);\n',
+    });
+    const r = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(": the program failed inside its dependencies: Cannot read properties of undefined (reading 'slice')");
+    expect(r.stderr).not.toContain('src/network.ts');
+  }, 60_000);
+
   it('a program that runs despite them gets one warning naming them, with how often each was called', async () => {
     const dir = program('looks-up-ami', {
       'Pulumi.yaml': 'name: looks-up-ami\nruntime: nodejs\n',

@@ -323,6 +323,7 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
   let where: { file: string; line: number; column?: number } | undefined;
   // The top frame, when it is in the program's dependencies (a failure inside a library the program called).
   let library: string | undefined;
+  let inLibrary = false;
   let frames = 0;
   for (const line of (error.stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
@@ -338,7 +339,10 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
       break;
     }
     const rel = path.isAbsolute(file) ? path.relative(p.absDir, file) : '';
+    // A library's source map may name a file it does not ship: then only that it failed in a library is said.
     if (library === undefined && frames++ === 0 && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && rel.split(path.sep).includes('node_modules')) {
+      inLibrary = true;
+      if (!existsSync(file)) continue;
       library = `${rel.split(path.sep).join('/')}:${m[2]}`;
     }
   }
@@ -351,7 +355,13 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     }
   }
   const syntax = /^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first);
-  const how = syntax ? 'the program does not compile' : library ? `the program failed inside its dependencies, at ${library}` : 'the program failed';
+  const how = syntax
+    ? 'the program does not compile'
+    : library
+      ? `the program failed inside its dependencies, at ${library}`
+      : inLibrary
+        ? 'the program failed inside its dependencies'
+        : 'the program failed';
   const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
 }

@@ -68,6 +68,9 @@ describe('remote components (awsx, eks) in a program analysed as cloned', () => 
     expect(cluster?.severity).toBe('high');
     expect(cluster?.locations).toEqual([expect.objectContaining({ file: path.join(dir, 'index.ts'), line: 11 })]);
     expect(doc.findings.map((f) => f.event.id)).toContain('domain:aws/us-west-2');
+    // A workload whose provider's kubeconfig comes from the cluster runs on it, in its region.
+    const blind = (doc as unknown as { blindSpots: Array<{ message: string }> }).blindSpots.map((b) => b.message);
+    expect(blind).toContainEqual(expect.stringMatching(/^web \(kubernetes:apps\/v1:Deployment\) runs on cluster, which spans the zones of aws\/us-west-2/));
     const template = doc.warnings.find((w) => /template's defaults/.test(w.message));
     expect(template).toMatchObject({ file: path.join(dir, 'Pulumi.yaml'), line: 6 });
     // Only keys with a default are taken; clusterName has none and the program's own default applies.

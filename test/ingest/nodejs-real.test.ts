@@ -78,6 +78,28 @@ describe('remote components (awsx, eks) in a program analysed as cloned', () => 
   }, 60_000);
 });
 
+describe('remote components that no rule describes', () => {
+  it('are unjudged: as a component package when their package is one, else as a type with no rule', async () => {
+    const dir = program('unruled-remote', {
+      'Pulumi.yaml': 'name: unruled-remote\nruntime: nodejs\n',
+      'Pulumi.prod.yaml': 'config:\n  aws:region: eu-west-1\n',
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        'new pulumi.ComponentResource("awsx:cloudtrail:Trail", "trail", { enableLogging: true }, {}, true);',
+        'new pulumi.ComponentResource("acme:index:Queue", "jobs", { fifo: true }, {}, true);',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(doc.unjudged.map((u) => [u.name, u.reason])).toEqual([
+      ['trail', 'component-package'],
+      ['jobs', 'no-rule'],
+    ]);
+  }, 60_000);
+});
+
 describe("a project template's config defaults", () => {
   const files = (stackFile: boolean): Record<string, string> => ({
     'Pulumi.yaml': [

@@ -73,9 +73,12 @@ export function resourceCoverage(inputs: StackInput[], classified: ClassifiedRes
     let u: UnjudgedResource | undefined;
     if (!c.failable) {
       if (c.role === 'config-only' || r.custom || r.type === STACK_TYPE || isProviderType(r.type)) counts.configOnly++;
-      else if (!hidden.has(r) || facts.hasChildren(r.urn)) counts.components++;
-      // A Node.js program registers remote components alone; a YAML program names a component package's type.
-      else if (hidden.get(r) === 'nodejs-program' || facts.componentPackages.has(pkgOf(r.type))) {
+      // A Node.js program's own component has all its children in the input (its remote components are resources).
+      else if (!hidden.has(r) || facts.hasChildren(r.urn) || (hidden.get(r) === 'nodejs-program' && !facts.componentPackages.has(pkgOf(r.type)))) {
+        counts.components++;
+      }
+      // A YAML program names a component package's type.
+      else if (facts.componentPackages.has(pkgOf(r.type))) {
         u = unjudged(r, 'component-package', `${r.name} (${r.type}): a component package whose children are not in the input; what it creates was not judged`);
       } else u = unjudged(r, 'no-rule', `${r.name} (${r.type}): no rule for type ${r.type}, and the program does not show what it creates; not judged`);
     } else if (facts.unruled.has(r)) {

@@ -27,7 +27,8 @@ function severityLabel(c: Colors, s: Severity): string {
   }
 }
 
-export function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
+/** `withType`: a component named like another node of the same path also shows its type's last part (`web (Service)`). */
+export function nodeLabel(nodes: Record<string, NodeInfo>, id: string, withType = false): string {
   const n = nodes[id];
   if (!n) return id;
   switch (n.kind) {
@@ -35,17 +36,26 @@ export function nodeLabel(nodes: Record<string, NodeInfo>, id: string): string {
       return `${n.domainKind} ${n.name}`;
     case 'group':
       return `${n.name} (replica group)`;
-    case 'component':
-      return n.placedIn && n.placedIn.length > 0 ? `${n.name} [${n.placedIn.map((p) => p.split('/').pop()).join(', ')}]` : n.name;
+    case 'component': {
+      const name = withType && n.type ? `${n.name} (${n.type.split(':').pop()})` : n.name;
+      return n.placedIn && n.placedIn.length > 0 ? `${name} [${n.placedIn.map((p) => p.split('/').pop()).join(', ')}]` : name;
+    }
     default:
       return n.name;
   }
 }
 
 export function renderPath(result: { nodes: Record<string, NodeInfo> }, path: PathStep[], c: Colors): string {
+  // Names that several nodes of this path share (a Kubernetes Service and its Deployment, both `web`).
+  const named = new Map<string, Set<string>>();
+  for (const step of path) {
+    const name = result.nodes[step.node]?.name;
+    if (name !== undefined) named.set(name, (named.get(name) ?? new Set()).add(step.node));
+  }
   return path
     .map((step, i) => {
-      let label = nodeLabel(result.nodes, step.node);
+      const name = result.nodes[step.node]?.name;
+      let label = nodeLabel(result.nodes, step.node, name !== undefined && named.get(name)!.size > 1);
       if (i > 0 && step.state === 'stranded') label += c.yellow(' [stranded]');
       if (step.note) label += c.dim(` (${step.note})`);
       return i === 0 ? c.bold(label) : `${c.dim(`-${step.edge}->`)} ${label}`;

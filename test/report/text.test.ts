@@ -83,4 +83,24 @@ describe('text report', () => {
     const path = f.affected[0]!.path;
     expect(plainPath(result, path)).toMatch(/ -requires-> web \(replica group\) -member-> /);
   });
+
+  it('shows the type of components that share a name with another node of the path (a Kubernetes Service and its Deployment)', () => {
+    const nodes = {
+      'service:redis': { kind: 'service' as const, name: 'redis' },
+      'component:svc': { kind: 'component' as const, name: 'redis', type: 'kubernetes:core/v1:Service', placedIn: ['kubernetes/ambient kubeconfig'] },
+      'component:dep': { kind: 'component' as const, name: 'redis', type: 'kubernetes:apps/v1:Deployment', placedIn: ['kubernetes/ambient kubeconfig'] },
+      'component:db': { kind: 'component' as const, name: 'db', type: 'aws:rds/instance:Instance' },
+    };
+    const path = [
+      { node: 'service:redis', state: 'down' as const },
+      { edge: 'requires' as const, node: 'component:svc', state: 'down' as const },
+      { edge: 'requires' as const, node: 'component:dep', state: 'down' as const },
+      { edge: 'requires' as const, node: 'component:db', state: 'down' as const },
+    ];
+    expect(plainPath({ nodes }, path)).toBe(
+      'redis -requires-> redis (Service) [ambient kubeconfig] -requires-> redis (Deployment) [ambient kubeconfig] -requires-> db',
+    );
+    // Alone on a path, a name needs no type.
+    expect(plainPath({ nodes }, [path[0]!, path[3]!])).toBe('redis -requires-> db');
+  });
 });

@@ -266,7 +266,36 @@ function lastLine(text: string): string | undefined {
 /** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
 const FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^():]*?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
 
-function programProblem(p: NodejsProject, error: { message: string; stack?: string | undefined }): Problem {
+type ProgramError = { message: string; stack?: string | undefined; unresolved?: string[] | undefined; unanswered?: string[] | undefined };
+
+/**
+ * What under mocks may have made the program fail: config it required without
+ * a value (read as `<key>`), and invokes the mocks answered with nothing.
+ */
+function failureHints(error: ProgramError): string {
+  const hints: string[] = [];
+  const text = `${error.message}\n${error.stack ?? ''}`;
+  const unresolved = error.unresolved ?? [];
+  const named = unresolved.filter((k) => text.includes(`<${k}>`));
+  const keys = named.length > 0 ? named : unresolved;
+  if (keys.length > 0) {
+    const list = keys.map((k) => `${k} (read as <${k}>)`).join(', ');
+    hints.push(`${named.length > 0 ? 'it used' : 'it ran with'} config that has no value: ${list}; set ${keys.length === 1 ? 'it' : 'them'} in the stack config`);
+  }
+  if (error.unanswered && error.unanswered.length > 0) {
+    hints.push(
+      `under mocks no data source answers, and these returned nothing: ${error.unanswered.join(', ')}; a program that needs their results can be analysed from \`pulumi preview --json\` or a stack export instead`,
+    );
+  }
+  return hints.length > 0 ? ` (${hints.join('; ')})` : '';
+}
+
+function programProblem(p: NodejsProject, error: ProgramError): Problem {
+  const problem = programLocation(p, error);
+  return { ...problem, reason: `${problem.reason}${failureHints(error)}` };
+}
+
+function programLocation(p: NodejsProject, error: ProgramError): Problem {
   const inside = (file: string): boolean => {
     if (!path.isAbsolute(file)) return false;
     const rel = path.relative(p.absDir, file);
@@ -292,6 +321,10 @@ function programProblem(p: NodejsProject, error: { message: string; stack?: stri
   }
   const first = error.message.split('\n')[0]!.trim();
   let where: { file: string; line: number; column?: number } | undefined;
+  // The top frame, when it is in the program's dependencies (a failure inside a library the program called).
+  let library: string | undefined;
+  let inLibrary = false;
+  let frames = 0;
   for (const line of (error.stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
     if (!m) continue;
@@ -305,6 +338,13 @@ function programProblem(p: NodejsProject, error: { message: string; stack?: stri
       where = { file: shown(p, file), line: Number(m[2]), column: Number(m[3]) };
       break;
     }
+    const rel = path.isAbsolute(file) ? path.relative(p.absDir, file) : '';
+    // A library's source map may name a file it does not ship: then only that it failed in a library is said.
+    if (library === undefined && frames++ === 0 && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && rel.split(path.sep).includes('node_modules')) {
+      inLibrary = true;
+      if (!existsSync(file)) continue;
+      library = `${rel.split(path.sep).join('/')}:${m[2]}`;
+    }
   }
   if (!where) {
     // A syntax error under plain node or ts-node: the stack starts with `file:line`.
@@ -315,7 +355,14 @@ function programProblem(p: NodejsProject, error: { message: string; stack?: stri
     }
   }
   const syntax = /^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first);
-  const reason = `${syntax ? 'the program does not compile' : 'the program failed'}: ${first || 'an error without a message'}`;
+  const how = syntax
+    ? 'the program does not compile'
+    : library
+      ? `the program failed inside its dependencies, at ${library}`
+      : inLibrary
+        ? 'the program failed inside its dependencies'
+        : 'the program failed';
+  const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
 }
 
@@ -327,7 +374,9 @@ function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {
     name: w.name,
     stack: parsed?.stack ?? p.stack,
     project: parsed?.project ?? p.name,
-    custom: w.custom,
+    // A remote component stands for what its provider creates (no child of it is ever registered under mocks),
+    // as a package's resource does in a YAML program: a resource of its own, for the rule packs to judge.
+    custom: w.custom || w.remote === true,
     inputs: decodeMap(w.inputs),
     outputs: decodeMap(w.outputs),
     dependencies: [...new Set(w.dependencies)],

@@ -148,6 +148,23 @@ export function readNodejsProject(target: string, stackOption: string | undefine
       }
     }
   }
+  if (!stackFile && isObject(pv.template) && isObject(pv.template.config)) {
+    // As cloned, with no stack: the values `pulumi new` would write into a new stack's file, the template's defaults.
+    const used: string[] = [];
+    for (const [k, decl] of Object.entries(pv.template.config)) {
+      const key = fullKey(k);
+      if (!isObject(decl) || !('default' in decl) || decl.default === undefined || decl.default === null || values.get(key)?.value !== undefined) continue;
+      values.set(key, { value: decl.default, secret: decl.secret === true || containsSecure(decl.default) });
+      used.push(key.startsWith(`${name}:`) ? key.slice(name.length + 1) : key);
+    }
+    if (used.length > 0) {
+      warnings.push({
+        file: pf,
+        ...positionOf(project, ['template', 'config']),
+        message: `no stack config: the project template's defaults were used for ${used.sort().join(', ')}, as \`pulumi new\` would set them`,
+      });
+    }
+  }
   if (stackFile) {
     for (const [k, raw] of Object.entries(stackConfigBlock(stackFile))) {
       const key = fullKey(k);

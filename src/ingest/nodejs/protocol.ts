@@ -38,6 +38,8 @@ export const wireResourceSchema = z.object({
   dependencies: z.array(z.string()),
   propertyDependencies: z.record(z.string(), z.array(z.string())),
   external: z.boolean().optional(),
+  /** A remote component: its children are created by its provider (never under mocks). */
+  remote: z.boolean().optional(),
   source: wireSource.optional(),
 });
 
@@ -54,6 +56,10 @@ export const runResultSchema = z.discriminatedUnion('ok', [
     error: z.object({
       message: z.string(),
       stack: z.string().optional(),
+      /** Config keys required without a value before the failure (each read as the symbol `<key>`). */
+      unresolved: z.array(z.string()).optional(),
+      /** Invokes the mocks answered with nothing before the failure. */
+      unanswered: z.array(z.string()).optional(),
     }),
   }),
 ]);

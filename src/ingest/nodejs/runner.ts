@@ -53,6 +53,7 @@ interface ResourceRequest {
 }
 interface RegisterRequest extends ResourceRequest {
   getCustom(): boolean;
+  getRemote?(): boolean;
   getObject(): JsStruct | undefined;
   getPropertydependenciesMap(): { forEach(f: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -109,9 +110,14 @@ function finish(result: RunResult): void {
   });
 }
 
+/** What may explain a failure: config read as a symbol, and invokes answered with nothing. */
+function context(): { unresolved?: string[]; unanswered?: string[] } {
+  return { ...(unresolved.length > 0 ? { unresolved: [...unresolved] } : {}), ...(unanswered.size > 0 ? { unanswered: unansweredList() } : {}) };
+}
+
 function fail(err: unknown): void {
   if (err instanceof Error) {
-    finish({ ok: false, error: { message: err.message, ...(err.stack ? { stack: err.stack } : {}) } });
+    finish({ ok: false, error: { message: err.message, ...(err.stack ? { stack: err.stack } : {}), ...context() } });
     return;
   }
   let message: string;
@@ -120,7 +126,7 @@ function fail(err: unknown): void {
   } catch {
     message = String(err);
   }
-  finish({ ok: false, error: { message: `it threw a non-Error value: ${message}` } });
+  finish({ ok: false, error: { message: `it threw a non-Error value: ${message}`, ...context() } });
 }
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
@@ -314,9 +320,12 @@ function captureRegistration(req: RegisterRequest, resp: UrnResponse): void {
     if (urns.length > 0) propertyDependencies[key] = [...urns];
   });
   const id = custom ? resp.getId?.() : undefined;
+  // A remote (multi-language) component, as awsx and eks make: its provider creates its children, never under mocks.
+  const remote = !custom && req.getRemote?.() === true;
   add({
     ...common(req, resp),
     custom,
+    ...(remote ? { remote } : {}),
     ...(id ? { id } : {}),
     inputs: scrubMap(req.getObject()),
     outputs: custom ? scrubMap(resp.getObject?.()) : {},
@@ -352,6 +361,17 @@ function awsRegion(): string {
   return 'us-east-1';
 }
 
+/** Compass words as AWS shortens them in zone IDs (ap-southeast-2 -> apse2, us-east-1 -> use1). */
+const DIRECTIONS: Record<string, string> = { northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
+
+/** The prefix of a region's zone IDs, as AWS forms them: `use1` for us-east-1 (`use1-az1`, `use1-az2`, ...). */
+function zoneIdPrefix(region: string): string {
+  const parts = region.split('-');
+  if (parts.length < 3 || !/^\d+$/.test(parts[parts.length - 1]!)) return region;
+  const words = parts.slice(1, -1).map((w) => DIRECTIONS[w] ?? w.charAt(0));
+  return `${parts[0]}${words.join('')}${parts[parts.length - 1]}`;
+}
+
 const mocks = {
   newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     if (args.type === STACK_REFERENCE_TYPE) {
@@ -367,17 +387,27 @@ const mocks = {
       case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
         const region = awsRegion();
         const letters = ['a', 'b', 'c'];
-        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region}-az${i + 1}`), groupNames: [region] };
+        const ids = letters.map((_, i) => `${zoneIdPrefix(region)}-az${i + 1}`);
+        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: ids, groupNames: [region] };
       }
       case 'aws:index/getRegion:getRegion': {
         const region = awsRegion();
         return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
       }
       default:
+        unanswered.set(args.token, (unanswered.get(args.token) ?? 0) + 1);
         return {};
     }
   },
 };
+
+/** Invokes (data sources) the mocks answered with nothing, by token, with how often each was called. */
+const unanswered = new Map<string, number>();
+
+/** The invokes answered with nothing, sorted: `token` or `token (n calls)`. */
+function unansweredList(): string[] {
+  return [...unanswered.keys()].sort().map((t) => (unanswered.get(t)! > 1 ? `${t} (${unanswered.get(t)} calls)` : t));
+}
 
 async function run(): Promise<void> {
   const pulumiRequire = createRequire(request.pulumi);
@@ -451,6 +481,11 @@ async function run(): Promise<void> {
   for (const [urn, names] of outputsAsked) {
     const record = byUrn.get(urn);
     if (record) record.outputs = { ...record.outputs, outputs: Object.fromEntries([...names].sort().map((n) => [n, UNKNOWN])) };
+  }
+  if (unanswered.size > 0) {
+    warnings.push(
+      `under mocks no data source answers: ${unansweredList().join(', ')} returned nothing, so what the program derived from ${unanswered.size === 1 ? 'it' : 'them'} is missing or unknown`,
+    );
   }
   finish({ ok: true, resources: records, warnings, ...(unresolved.length > 0 ? { unresolved } : {}) });
 }

@@ -141,7 +141,9 @@ describe("a project template's config defaults", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     // The failure names the config key the program used as a symbol.
-    expect(r.stderr).toMatch(/index\.js:5:\d+: the program failed: ENOENT[^\n]*\(it used config that has no value: siteDir \(read as <siteDir>\); set it in the stack config\)\n$/);
+    expect(r.stderr).toMatch(
+      /index\.js:5:\d+: the program failed: ENOENT[^\n]*\(it used config that has no value: siteDir \(read as <siteDir>\); set it in the stack config\)\n$/,
+    );
     expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
   }, 60_000);
 });
@@ -246,7 +248,11 @@ describe('subnets placed by zone ID (aws.getAvailabilityZones().zoneIds)', () =>
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as Doc & { nodes: Record<string, { name: string; placedIn?: string[] }> };
     expect(doc.unjudged).toEqual([]);
-    const placed = Object.fromEntries(Object.values(doc.nodes).filter((n) => n.placedIn).map((n) => [n.name, n.placedIn]));
+    const placed = Object.fromEntries(
+      Object.values(doc.nodes)
+        .filter((n) => n.placedIn)
+        .map((n) => [n.name, n.placedIn]),
+    );
     expect(placed.svc).toEqual(['aws/ap-southeast-2/apse2-az1', 'aws/ap-southeast-2/apse2-az2']);
     // One task: its zone is a single point (the service is placed, so the finding names it).
     expect(doc.findings.map((f) => f.event.name)).toContain('svc');

@@ -280,7 +280,9 @@ function failureHints(error: ProgramError): string {
   const keys = named.length > 0 ? named : unresolved;
   if (keys.length > 0) {
     const list = keys.map((k) => `${k} (read as <${k}>)`).join(', ');
-    hints.push(`${named.length > 0 ? 'it used' : 'it ran with'} config that has no value: ${list}; set ${keys.length === 1 ? 'it' : 'them'} in the stack config`);
+    hints.push(
+      `${named.length > 0 ? 'it used' : 'it ran with'} config that has no value: ${list}; set ${keys.length === 1 ? 'it' : 'them'} in the stack config`,
+    );
   }
   if (error.unanswered && error.unanswered.length > 0) {
     hints.push(
@@ -340,7 +342,14 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     }
     const rel = path.isAbsolute(file) ? path.relative(p.absDir, file) : '';
     // A library's source map may name a file it does not ship: then only that it failed in a library is said.
-    if (library === undefined && frames++ === 0 && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && rel.split(path.sep).includes('node_modules')) {
+    if (
+      library === undefined &&
+      frames++ === 0 &&
+      rel !== '' &&
+      !rel.startsWith('..') &&
+      !path.isAbsolute(rel) &&
+      rel.split(path.sep).includes('node_modules')
+    ) {
       inLibrary = true;
       if (!existsSync(file)) continue;
       library = `${rel.split(path.sep).join('/')}:${m[2]}`;

@@ -126,6 +126,8 @@ export class Engine {
   private readonly k: Int32Array;
   private readonly n: Int32Array;
   private readonly members: number[][] = [];
+  /** Nodes whose members and tools are counted (1): groups, and anything a member-of edge leads to. */
+  private readonly tallies: Uint8Array;
 
   // Per-scenario scratch, valid where stamp === epoch.
   private epoch = 0;
@@ -203,6 +205,8 @@ export class Engine {
     this.requiresOut = table(E_REQUIRES, true);
     this.groupsOf = table(E_MEMBER_OF, true);
     for (let e = 0; e < edges; e++) if (code[e] === E_MEMBER_OF) (this.members[model.edgeTarget[e]!] ??= []).push(model.edgeSource[e]!);
+    this.tallies = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (this.kind[i] === K_GROUP || this.members[i] !== undefined) this.tallies[i] = 1;
     this.toolOf = table(E_RECOVERS_WITH, false);
     this.toolsOut = table(E_RECOVERS_WITH, true);
 
@@ -213,8 +217,8 @@ export class Engine {
     this.degradedMembers = new Int32Array(n);
     this.downMembers = new Int32Array(n);
     this.toolsLost = new Int32Array(n);
-    this.firstTool = new Int32Array(n);
-    this.firstLostMember = new Int32Array(n);
+    this.firstTool = new Int32Array(n).fill(-1);
+    this.firstLostMember = new Int32Array(n).fill(-1);
     this.domainStamp = new Int32Array(n);
     this.domainVia = new Int32Array(n);
     this.savedAt = new Int32Array(n);
@@ -235,11 +239,16 @@ export class Engine {
       this.state[i] = UP;
       this.cause[i] = -1;
       this.counter[i] = 0;
-      this.degradedMembers[i] = 0;
-      this.downMembers[i] = 0;
-      this.toolsLost[i] = 0;
-      this.firstTool[i] = -1;
-      this.firstLostMember[i] = -1;
+      // Only groups (and whatever a member-of edge leads to) count members and tools; other nodes keep 0 and -1
+      // there from the start: five writes to five arrays fewer for each component a scenario touches (775k touches
+      // for the 57k single failures at 100k).
+      if (this.tallies[i] === 1) {
+        this.degradedMembers[i] = 0;
+        this.downMembers[i] = 0;
+        this.toolsLost[i] = 0;
+        this.firstTool[i] = -1;
+        this.firstLostMember[i] = -1;
+      }
       this.touched[this.touchedCount++] = i;
     }
   }

@@ -53,20 +53,46 @@ const E_REQUIRES = 3;
 const E_RECOVERS_WITH = 4;
 const EDGE_CODE: Readonly<Record<EdgeKind, number>> = { within: E_WITHIN, 'placed-in': E_PLACED_IN, 'member-of': E_MEMBER_OF, requires: E_REQUIRES, 'recovers-with': E_RECOVERS_WITH };
 
-/** The adjacency of the edges of one kind (by code), from `from` to `to`, each node's list in edge order. */
-function csrOf(n: number, code: Uint8Array, kind: number, from: ArrayLike<number>, to: ArrayLike<number>): Csr {
-  const start = new Int32Array(n + 1);
-  let count = 0;
-  for (let e = 0; e < code.length; e++) {
-    if (code[e] !== kind) continue;
-    start[from[e]! + 1]!++;
-    count++;
+const EDGE_CODES = 5;
+
+/**
+ * The adjacency of the edges of each kind (by code), both ways: out[kind] from source to targets, in[kind] from
+ * target to sources, each node's list in edge order. Two passes over the edges for all ten tables (one count, one
+ * fill), not two per table.
+ */
+function tablesOf(n: number, code: Uint8Array, source: ArrayLike<number>, target: ArrayLike<number>): { out: Csr[]; in: Csr[] } {
+  const outStart: Int32Array[] = [];
+  const inStart: Int32Array[] = [];
+  const count = new Int32Array(EDGE_CODES);
+  for (let k = 0; k < EDGE_CODES; k++) {
+    outStart.push(new Int32Array(n + 1));
+    inStart.push(new Int32Array(n + 1));
   }
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, n);
-  const data = new Int32Array(count);
-  for (let e = 0; e < code.length; e++) if (code[e] === kind) data[fill[from[e]!]!++] = to[e]!;
-  return { start, data };
+  for (let e = 0; e < code.length; e++) {
+    const k = code[e]!;
+    outStart[k]![source[e]! + 1]!++;
+    inStart[k]![target[e]! + 1]!++;
+    count[k]!++;
+  }
+  const out: Csr[] = [];
+  const into: Csr[] = [];
+  const outFill: Int32Array[] = [];
+  const inFill: Int32Array[] = [];
+  for (let k = 0; k < EDGE_CODES; k++) {
+    for (const start of [outStart[k]!, inStart[k]!]) for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    out.push({ start: outStart[k]!, data: new Int32Array(count[k]!) });
+    into.push({ start: inStart[k]!, data: new Int32Array(count[k]!) });
+    outFill.push(outStart[k]!.slice(0, n));
+    inFill.push(inStart[k]!.slice(0, n));
+  }
+  for (let e = 0; e < code.length; e++) {
+    const k = code[e]!;
+    const s = source[e]!;
+    const t = target[e]!;
+    out[k]!.data[outFill[k]![s]!++] = t;
+    into[k]!.data[inFill[k]![t]!++] = s;
+  }
+  return { out, in: into };
 }
 
 export interface PathStep {
@@ -188,7 +214,8 @@ export class Engine {
     const edges = model.edgeKind.length;
     const code = new Uint8Array(edges);
     for (let e = 0; e < edges; e++) code[e] = EDGE_CODE[model.edgeKind[e]!];
-    const table = (kind: number, forward: boolean): Csr => csrOf(n, code, kind, forward ? model.edgeSource : model.edgeTarget, forward ? model.edgeTarget : model.edgeSource);
+    const tables = tablesOf(n, code, model.edgeSource, model.edgeTarget);
+    const table = (kind: number, forward: boolean): Csr => (forward ? tables.out[kind]! : tables.in[kind]!);
     this.childDomains = table(E_WITHIN, false);
     this.placedHere = table(E_PLACED_IN, false);
     this.placements = table(E_PLACED_IN, true);
@@ -204,7 +231,10 @@ export class Engine {
     this.requirers = table(E_REQUIRES, false);
     this.requiresOut = table(E_REQUIRES, true);
     this.groupsOf = table(E_MEMBER_OF, true);
-    for (let e = 0; e < edges; e++) if (code[e] === E_MEMBER_OF) (this.members[model.edgeTarget[e]!] ??= []).push(model.edgeSource[e]!);
+    const memberTable = table(E_MEMBER_OF, false);
+    for (let i = 0; i < n; i++) {
+      if (memberTable.start[i + 1]! > memberTable.start[i]!) this.members[i] = Array.from(memberTable.data.subarray(memberTable.start[i]!, memberTable.start[i + 1]!));
+    }
     this.tallies = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (this.kind[i] === K_GROUP || this.members[i] !== undefined) this.tallies[i] = 1;
     this.toolOf = table(E_RECOVERS_WITH, false);

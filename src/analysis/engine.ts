@@ -51,7 +51,18 @@ const E_PLACED_IN = 1;
 const E_MEMBER_OF = 2;
 const E_REQUIRES = 3;
 const E_RECOVERS_WITH = 4;
-const EDGE_CODE: Readonly<Record<EdgeKind, number>> = { within: E_WITHIN, 'placed-in': E_PLACED_IN, 'member-of': E_MEMBER_OF, requires: E_REQUIRES, 'recovers-with': E_RECOVERS_WITH };
+/** The code of an edge kind (compared with the constants, most frequent first: no lookup by name). */
+function edgeCode(kind: EdgeKind): number {
+  return kind === 'requires'
+    ? E_REQUIRES
+    : kind === 'placed-in'
+      ? E_PLACED_IN
+      : kind === 'member-of'
+        ? E_MEMBER_OF
+        : kind === 'recovers-with'
+          ? E_RECOVERS_WITH
+          : E_WITHIN;
+}
 
 const EDGE_CODES = 5;
 
@@ -196,24 +207,33 @@ export class Engine {
 
   constructor(model: EngineInput) {
     this.nodes = model.nodes;
-    this.ids = this.nodes.map((node) => node.id);
-    this.index = model.index;
-    const n = this.ids.length;
+    const n = this.nodes.length;
+    // One read of each node object (100k of them at 100k resources, scattered in the heap), not one per table.
+    const ids: string[] = [];
     this.kind = new Uint8Array(n);
     this.k = new Int32Array(n);
     this.n = new Int32Array(n);
-    this.nodes.forEach((node, i) => {
+    this.counted = new Uint8Array(n);
+    const downAt = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const node = this.nodes[i]!;
+      ids.push(node.id);
       this.kind[i] = node.kind === 'domain' ? K_DOMAIN : node.kind === 'component' ? K_COMPONENT : node.kind === 'group' ? K_GROUP : K_SERVICE;
       if (node.kind === 'group') {
         this.k[i] = node.k;
         this.n[i] = node.n;
+      } else if (node.kind === 'component') {
+        if (node.downAt !== undefined && node.downAt >= 1) downAt[i] = node.downAt;
+        if (node.capacity !== undefined) this.counted[i] = 1;
       }
-    });
-    // Each kind's adjacency is read straight off the model's edge arrays (a kind code per edge, then a count and a
-    // fill per table), not from lists per kind pushed edge by edge first.
+    }
+    this.ids = ids;
+    this.index = model.index;
+    // Each kind's adjacency is read straight off the model's edge arrays (a kind code per edge, then the tables),
+    // not from lists per kind pushed edge by edge first.
     const edges = model.edgeKind.length;
     const code = new Uint8Array(edges);
-    for (let e = 0; e < edges; e++) code[e] = EDGE_CODE[model.edgeKind[e]!];
+    for (let e = 0; e < edges; e++) code[e] = edgeCode(model.edgeKind[e]!);
     const tables = tablesOf(n, code, model.edgeSource, model.edgeTarget);
     const table = (kind: number, forward: boolean): Csr => (forward ? tables.out[kind]! : tables.in[kind]!);
     this.childDomains = table(E_WITHIN, false);
@@ -222,18 +242,18 @@ export class Engine {
     this.nPlacements = new Int32Array(n);
     for (let i = 0; i < n; i++) this.nPlacements[i] = this.placements.start[i + 1]! - this.placements.start[i]!;
     this.need = this.nPlacements.slice();
-    this.counted = new Uint8Array(n);
-    this.nodes.forEach((node, i) => {
-      if (node.kind !== 'component') return;
-      if (node.downAt !== undefined && node.downAt >= 1 && node.downAt < this.need[i]!) this.need[i] = node.downAt;
-      if (node.capacity !== undefined) this.counted[i] = 1;
-    });
+    for (let i = 0; i < n; i++) if (downAt[i]! >= 1 && downAt[i]! < this.need[i]!) this.need[i] = downAt[i]!;
     this.requirers = table(E_REQUIRES, false);
     this.requiresOut = table(E_REQUIRES, true);
     this.groupsOf = table(E_MEMBER_OF, true);
     const memberTable = table(E_MEMBER_OF, false);
     for (let i = 0; i < n; i++) {
-      if (memberTable.start[i + 1]! > memberTable.start[i]!) this.members[i] = Array.from(memberTable.data.subarray(memberTable.start[i]!, memberTable.start[i + 1]!));
+      const from = memberTable.start[i]!;
+      const to = memberTable.start[i + 1]!;
+      if (to === from) continue;
+      const list: number[] = [];
+      for (let e = from; e < to; e++) list.push(memberTable.data[e]!);
+      this.members[i] = list;
     }
     this.tallies = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (this.kind[i] === K_GROUP || this.members[i] !== undefined) this.tallies[i] = 1;

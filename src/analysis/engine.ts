@@ -186,8 +186,9 @@ export class Engine {
    */
   private readonly touched: Int32Array;
   private touchedCount = 0;
-  /** evaluateShared's answer, reused likewise. */
+  /** evaluateShared's answer, reused likewise: the nodes, and their states. */
   private readonly hurt: Int32Array;
+  private readonly hurtStates: Uint8Array;
 
   // An extension of the last scenario (extend / rollback): each node's scratch before its first change in it.
   private layer = 0;
@@ -276,6 +277,7 @@ export class Engine {
     this.queue = new Int32Array(Math.max(16, n * 4));
     this.touched = new Int32Array(n);
     this.hurt = new Int32Array(n);
+    this.hurtStates = new Uint8Array(n);
   }
 
   get size(): number {
@@ -444,13 +446,27 @@ export class Engine {
     this.touchedCount = 0;
     this.propagate(events);
     let count = 0;
-    for (let t = 0; t < this.touchedCount; t++) if (this.state[this.touched[t]!]! > UP) this.hurt[count++] = this.touched[t]!;
+    for (let t = 0; t < this.touchedCount; t++) {
+      const i = this.touched[t]!;
+      const s = this.state[i]!;
+      if (s === UP) continue;
+      this.hurtStates[count] = s;
+      this.hurt[count++] = i;
+    }
     return count;
   }
 
   /** The engine's own buffer evaluateShared() answers in (never change it). */
   hurtView(): Int32Array {
     return this.hurt;
+  }
+
+  /**
+   * The states of the nodes of hurtView(), position by position (stateOf() of each): read in order, not looked up
+   * node by node across the model's arrays.
+   */
+  hurtStatesView(): Uint8Array {
+    return this.hurtStates;
   }
 
   /**

@@ -307,6 +307,7 @@ export function scenarioView(
   const table = new StateTable(engine.nodes.length);
   const store = new ScenarioStore();
   const hurt = engine.hurtView();
+  const hurtStates = engine.hurtStatesView();
   for (let ei = 0; ei < events.length; ei++) {
     const event = events[ei]!;
     // One array for the evaluation and the scenario (the engine only reads it).
@@ -323,7 +324,7 @@ export function scenarioView(
     let lostServices = 0;
     for (let k = 0; k < size; k++) {
       const i = hurt[k]!;
-      const code = engine.stateOf(i);
+      const code = hurtStates[k]! as StateCode;
       store.add(i, code);
       // Most hurt nodes are components and domains: nothing more to keep for them.
       const kind = notableKind[i]!;

@@ -733,6 +733,11 @@ export class Engine {
     return Array.from(this.toolsView(i));
   }
 
+  /** How many recovers-with tools node i has (toolsOf(i).length, without making the list). */
+  toolCount(i: number): number {
+    return this.toolsOut.start[i + 1]! - this.toolsOut.start[i]!;
+  }
+
   /** toolsOf as a view of the engine's own table (no copy: never change it). */
   toolsView(i: number): Int32Array {
     return this.toolsOut.data.subarray(this.toolsOut.start[i]!, this.toolsOut.start[i + 1]!);

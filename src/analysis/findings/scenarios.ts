@@ -285,14 +285,13 @@ export function scenarioView(
 
   // The recovers-with tools of each node as a list, made once for the nodes that have any (most have none, and the
   // kinds ask for every node's).
+  // A node without tools is answered from the engine's count: no view of its table (an object) and no map lookup
+  // (the kinds ask some 200k times at 100k resources, mostly for nodes without).
   const toolsAt = new Map<number, number[]>();
   const toolsOf = (node: number): readonly number[] => {
+    if (engine.toolCount(node) === 0) return NO_TOOLS;
     let list = toolsAt.get(node);
-    if (list === undefined) {
-      const view = engine.toolsView(node);
-      if (view.length === 0) return NO_TOOLS;
-      toolsAt.set(node, (list = Array.from(view)));
-    }
+    if (list === undefined) toolsAt.set(node, (list = Array.from(engine.toolsView(node))));
     return list;
   };
 
@@ -301,7 +300,7 @@ export function scenarioView(
   const notableKind = new Uint8Array(engine.nodes.length);
   for (let i = 0; i < engine.nodes.length; i++) {
     const kind = engine.nodes[i]!.kind;
-    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolsView(i).length > 0 ? GROUP_WITH_TOOLS : GROUP;
+    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
   }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);

@@ -45,8 +45,12 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   const engine = new Engine(model);
 
   // Events in the model's order, which follows the input's: domains first, then components.
-  const events = engine.basicEvents();
-  events.sort((a, b) => (engine.kindOf(a) === 'domain' ? 0 : 1) - (engine.kindOf(b) === 'domain' ? 0 : 1) || a - b);
+  // basicEvents lists them in the model's order already: moving the domains to the front, both parts in order, is
+  // what sorting by (domain first, position) gives, without a comparator call per pair of 57k events (100k export).
+  const all = engine.basicEvents();
+  const events: number[] = [];
+  for (let x = 0; x < all.length; x++) if (engine.kindOf(all[x]!) === 'domain') events.push(all[x]!);
+  for (let x = 0; x < all.length; x++) if (engine.kindOf(all[x]!) !== 'domain') events.push(all[x]!);
   const criticalIdx: number[] = [];
   engine.nodes.forEach((n, i) => {
     if (n.kind === 'service' && n.critical) criticalIdx.push(i);

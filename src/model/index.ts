@@ -123,6 +123,15 @@ export const serviceId = (name: string): string => `service:${name}`;
 
 const DEFAULT_RANK = 4;
 
+/** What buildModel gathers of a service from its resources. */
+interface ServiceSeen {
+  /** The nodes its resources land on (a group once per member). */
+  nodes: number[];
+  critical: boolean;
+  internal: boolean;
+  userFacing: boolean;
+}
+
 /** Collects nodes and edges; between two nodes there is at most one edge (its kind follows from theirs). */
 class ModelBuilder {
   readonly nodes: ModelNode[] = [];
@@ -194,13 +203,16 @@ function finish(
   rest: Omit<Model, 'nodes' | 'index' | 'edgeKind' | 'edgeSource' | 'edgeTarget' | 'graph'>,
 ): Model {
   let graph: ModelGraph | undefined;
+  // The graph is made of these alone: the closure keeps them, not the builder's lists of out-edges (which would
+  // live, and be copied by every scavenge, as long as the model: about 0.5M numbers at 100k resources).
+  const parts = { nodes: b.nodes, edgeKind: b.edgeKind, edgeSource: b.edgeSource, edgeTarget: b.edgeTarget };
   return {
     nodes: b.nodes,
     index: b.index,
     edgeKind: b.edgeKind,
     edgeSource: b.edgeSource,
     edgeTarget: b.edgeTarget,
-    graph: () => (graph ??= toGraph(b)),
+    graph: () => (graph ??= toGraph(parts)),
     ...rest,
   };
 }
@@ -282,21 +294,22 @@ export function buildModel(classification: Classification): Model {
 
   // Resources are looked up by position (arrays), and by URN once per reference only. A URN names the last
   // resource that has it (`pos[i]`: the position standing for resource i).
+  // In the same pass (one read of each resource): the members of each group.
   const positionOf = new Map<string, number>();
-  for (let i = 0; i < failable.length; i++) positionOf.set(failable[i]!.record.urn, i);
-  const pos = new Int32Array(failable.length);
-  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
-  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
-
-  // Groups first, so that requires edges can be collapsed onto them.
   const groupMembers = new Map<string, number[]>();
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
+    positionOf.set(c.record.urn, i);
     if (!c.group) continue;
     const list = groupMembers.get(c.group);
     if (list) list.push(i);
     else groupMembers.set(c.group, [i]);
   }
+  const pos = new Int32Array(failable.length);
+  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
+  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
+
+  // Groups first, so that requires edges can be collapsed onto them.
   /** By position: the node of the resource's group (-1: none), and of its component. */
   const groupAt = new Int32Array(failable.length).fill(-1);
   const componentAt = new Int32Array(failable.length);
@@ -385,51 +398,57 @@ export function buildModel(classification: Classification): Model {
 
   // Services: what people use. A service requires its entry points: the
   // components (or groups) of the service that nothing else in it requires.
-  const byService = new Map<string, Set<number>>();
-  const membersOf = new Map<number, number[]>();
+  // In one pass: each service's nodes (with repeats, dropped below), whether it is tagged critical, whether users
+  // use it (a service made only of ops tools, monitoring or deploy systems, is what others recover with: not critical
+  // unless a tag or the topology file says so), and whether it is internal (an external identity provider, placed
+  // nowhere, is a dependency, not a service of its own). One map lookup per resource, not a set of nodes and three
+  // sets of names (15k services at 100k resources).
+  const byService = new Map<string, ServiceSeen>();
+  /** By node: the components of a group node, in resource order. */
+  const membersOf: number[][] = [];
+  let anyCritical = false;
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
     const t = targetAt(pos[i]!);
-    let set = byService.get(c.service);
-    if (!set) byService.set(c.service, (set = new Set()));
-    set.add(t);
+    let seen = byService.get(c.service);
+    if (!seen) byService.set(c.service, (seen = { nodes: [], critical: false, internal: false, userFacing: false }));
+    seen.nodes.push(t);
     const own = componentAt[pos[i]!]!;
-    if (t !== own) {
-      const list = membersOf.get(t);
-      if (list) list.push(own);
-      else membersOf.set(t, [own]);
-    }
-  }
-  // In one pass: the services tagged critical, those users use (a service made only of ops tools, monitoring or
-  // deploy systems, is what others recover with: not critical unless a tag or the topology file says so), and the
-  // internal ones (an external identity provider, placed nowhere, is a dependency, not a service of its own).
-  const explicitCritical = new Set<string>();
-  const userFacing = new Set<string>();
-  const internal = new Set<string>();
-  for (let i = 0; i < failable.length; i++) {
-    const c = failable[i]!;
-    if (c.critical === true) explicitCritical.add(c.service);
+    if (t !== own) (membersOf[t] ??= []).push(own);
+    if (c.critical === true) seen.critical = anyCritical = true;
     if (c.external) continue;
-    internal.add(c.service);
-    if (c.role !== 'ops-tool') userFacing.add(c.service);
+    seen.internal = true;
+    if (c.role !== 'ops-tool') seen.userFacing = true;
   }
-  const allCritical = explicitCritical.size === 0;
-  for (const [name, nodeSet] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
-    if (!internal.has(name)) continue;
-    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: explicitCritical.has(name) || (allCritical && userFacing.has(name)) });
-    const nodes = [...nodeSet];
-    const requiredInside = new Set<number>();
+  const allCritical = !anyCritical;
+  // Membership of the service at hand and "required inside it", by node: a stamp per service instead of two sets
+  // each. Only component and group nodes are marked, all made before the services.
+  const inService = new Int32Array(b.nodes.length);
+  const requiredInside = new Int32Array(b.nodes.length);
+  let stamp = 0;
+  for (const [name, seen] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
+    if (!seen.internal) continue;
+    const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: seen.critical || (allCritical && seen.userFacing) });
+    stamp++;
+    // Its nodes once each, in the order first seen (a set's order).
+    const nodes: number[] = [];
+    for (let x = 0; x < seen.nodes.length; x++) {
+      const n = seen.nodes[x]!;
+      if (inService[n] === stamp) continue;
+      inService[n] = stamp;
+      nodes.push(n);
+    }
     for (let x = 0; x < nodes.length; x++) {
       const n = nodes[x]!;
-      const members = membersOf.get(n);
+      const members = membersOf[n];
       for (let y = 0; y < (members ? members.length : 1); y++) {
         b.forEachOut(members ? members[y]! : n, (e) => {
           const t = b.edgeTarget[e]!;
-          if (b.edgeKind[e] === 'requires' && nodeSet.has(t) && t !== n) requiredInside.add(t);
+          if (b.edgeKind[e] === 'requires' && inService[t] === stamp && t !== n) requiredInside[t] = stamp;
         });
       }
     }
-    const entries = nodes.filter((n) => !requiredInside.has(n));
+    const entries = nodes.filter((n) => requiredInside[n] !== stamp);
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
 

@@ -285,14 +285,13 @@ export function scenarioView(
 
   // The recovers-with tools of each node as a list, made once for the nodes that have any (most have none, and the
   // kinds ask for every node's).
+  // A node without tools is answered from the engine's count: no view of its table (an object) and no map lookup
+  // (the kinds ask some 200k times at 100k resources, mostly for nodes without).
   const toolsAt = new Map<number, number[]>();
   const toolsOf = (node: number): readonly number[] => {
+    if (engine.toolCount(node) === 0) return NO_TOOLS;
     let list = toolsAt.get(node);
-    if (list === undefined) {
-      const view = engine.toolsView(node);
-      if (view.length === 0) return NO_TOOLS;
-      toolsAt.set(node, (list = Array.from(view)));
-    }
+    if (list === undefined) toolsAt.set(node, (list = Array.from(engine.toolsView(node))));
     return list;
   };
 
@@ -301,17 +300,19 @@ export function scenarioView(
   const notableKind = new Uint8Array(engine.nodes.length);
   for (let i = 0; i < engine.nodes.length; i++) {
     const kind = engine.nodes[i]!.kind;
-    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolsView(i).length > 0 ? GROUP_WITH_TOOLS : GROUP;
+    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
   }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
   const store = new ScenarioStore();
+  const hurt = engine.hurtView();
+  const hurtStates = engine.hurtStatesView();
   for (let ei = 0; ei < events.length; ei++) {
     const event = events[ei]!;
     // One array for the evaluation and the scenario (the engine only reads it).
     const set = [event];
-    const hurt = engine.evaluate(set);
-    if (hurt.length === 0) continue;
+    const size = engine.evaluateShared(set);
+    if (size === 0) continue;
     // Beyond the policy (info), explain only critical services: a region loss names every service.
     const explainAll = inPolicy(event);
     const start = store.size;
@@ -320,9 +321,9 @@ export function scenarioView(
     let paths: Map<number, PathStep[]> | undefined;
     let lostTools: Map<number, number[]> | undefined;
     let lostServices = 0;
-    for (let k = 0; k < hurt.length; k++) {
+    for (let k = 0; k < size; k++) {
       const i = hurt[k]!;
-      const code = engine.stateOf(i);
+      const code = hurtStates[k]! as StateCode;
       store.add(i, code);
       // Most hurt nodes are components and domains: nothing more to keep for them.
       const kind = notableKind[i]!;
@@ -341,7 +342,7 @@ export function scenarioView(
         if (tools.length > 0) (lostTools ??= new Map()).set(i, tools);
       }
     }
-    singles.push(new StoredScenario(set, store, start, hurt.length, first, store.notableSize - first, lostServices, paths ?? NONE, lostTools ?? NONE, table));
+    singles.push(new StoredScenario(set, store, start, size, first, store.notableSize - first, lostServices, paths ?? NONE, lostTools ?? NONE, table));
   }
 
   const live = (set: number[], hurt: number[]): Scenario => {
@@ -382,6 +383,7 @@ export function scenarioView(
   };
 
   const serviceNodes = services.map((i) => engine.nodes[i]!);
+  const ownTolerate = serviceNodes.some((s) => s.kind === 'service' && s.tolerate !== undefined);
   return {
     engine,
     policy,
@@ -399,7 +401,9 @@ export function scenarioView(
     inPolicyFor(event, service) {
       const node = engine.nodes[event]!;
       if (node.kind !== 'domain') return true;
-      return node.rank <= tolerateRankOf(service);
+      // Without a topology file no service has a tolerate of its own: no lookup by name (a region loss asks for
+      // each of the 15k services of the 100k export).
+      return node.rank <= (ownTolerate ? tolerateRankOf(service) : policy.tolerateRank);
     },
     locationsOf(event) {
       const node = engine.nodes[event]!;

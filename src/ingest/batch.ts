@@ -148,19 +148,20 @@ export function decodeBatch(text: string): BatchResult {
       items[k] = row as ResourceItem;
       continue;
     }
-    const deps = row[8] as number[];
-    const dependencies = new Array<string>(deps.length);
-    for (let d = 0; d < deps.length; d++) dependencies[d] = s[deps[d]!]!;
-    const propertyDependencies = Object.create(null) as Record<string, string[]>;
-    const pd = row[9] as Record<string, number[]> | 0;
+    // The parsed lists of indices become the lists of URNs in place, and the parsed map of property dependencies
+    // the record's (its prototype set to null, as recordFromRaw's): no copy of each, nor a dictionary object, per
+    // record (100k with --jobs 2, whole run: scavenges promoted 314 -> 293 MB).
+    const dependencies = row[8] as Array<number | string>;
+    for (let d = 0; d < dependencies.length; d++) dependencies[d] = s[dependencies[d] as number]!;
+    const pd = row[9] as Record<string, Array<number | string>> | 0;
     if (pd !== 0) {
       for (const key in pd) {
         const list = pd[key]!;
-        const urns = new Array<string>(list.length);
-        for (let d = 0; d < list.length; d++) urns[d] = s[list[d]!]!;
-        propertyDependencies[key] = urns;
+        for (let d = 0; d < list.length; d++) list[d] = s[list[d] as number]!;
       }
     }
+    // Null prototype: a property named __proto__ is just a name (JSON.parse made it an own property).
+    const propertyDependencies = (pd === 0 ? Object.create(null) : Object.setPrototypeOf(pd, null)) as Record<string, string[]>;
     const record: ResourceRecord = {
       urn: s[row[0] as number]!,
       type: s[row[1] as number]!,
@@ -170,7 +171,7 @@ export function decodeBatch(text: string): BatchResult {
       custom: row[5] === 1,
       inputs: row[6] as ResourceRecord['inputs'],
       outputs: row[7] as ResourceRecord['outputs'],
-      dependencies,
+      dependencies: dependencies as string[],
       propertyDependencies,
     };
     if (row[10] !== 0) record.id = row[10] as string;

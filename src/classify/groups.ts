@@ -8,6 +8,7 @@ import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types
 import { asSpecial } from '../ingest/types.js';
 import type { Classifier } from './classifier.js';
 import type { Context } from './context.js';
+import type { MergedRule } from './rules.js';
 import { referencedBy } from './placement.js';
 import { removeFirst } from './regex-engine.js';
 import { parseFlag, splitList } from './tags.js';
@@ -110,14 +111,20 @@ function fingerprint(v: PropertyValue | undefined, ownName: string, stem: string
  */
 export class AutoGroups {
   private readonly groups = new Map<string, ClassifiedResource[]>();
+  /** The compared keys per merged rule: they depend on the rules alone, not on the resource (no sets and sorts per resource). */
+  private readonly keysOf = new Map<MergedRule, string[]>();
 
   constructor(private readonly classifier: Classifier) {}
 
   /** The properties replicas must agree on (the packs' grouping.compare), but those that place it. */
   private shape(r: ResourceRecord, stem: string): string {
     const rules = this.classifier.rulesFor(r.type, r);
-    const placed = new Set([...rules.zone, ...rules.zoneVia, ...rules.region].map((p) => p.split(/[.[]/)[0]!));
-    const keys = [...this.classifier.compareKeys].filter((k) => !this.classifier.placementKeys.has(k) && !placed.has(k)).sort();
+    let keys = this.keysOf.get(rules);
+    if (!keys) {
+      const placed = new Set([...rules.zone, ...rules.zoneVia, ...rules.region].map((p) => p.split(/[.[]/)[0]!));
+      keys = [...this.classifier.compareKeys].filter((k) => !this.classifier.placementKeys.has(k) && !placed.has(k)).sort();
+      this.keysOf.set(rules, keys);
+    }
     return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k] ?? r.outputs[k], r.name, stem)}`).join(';');
   }
 

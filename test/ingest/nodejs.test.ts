@@ -201,14 +201,12 @@ describe.concurrent("programs that fail: exit 2, the program's own message and f
     expect(r.stderr).toBe(`firebreak: error: ${dir}/index.ts:4:80: the program does not compile: Expected "}" but found ";"\n`);
   });
 
-  it('a program that never finishes is stopped at --program-timeout', async () => {
-    const started = Date.now();
+  it('a program that never finishes is stopped at --program-timeout (if it were not, the test would run into its own timeout)', async () => {
     const r = await runCli(['analyze', 'test/fixtures/nodejs/hangs', '--program-timeout', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
       'firebreak: error: test/fixtures/nodejs/hangs/index.ts: the program did not finish within 2 s and was stopped (raise the limit with --program-timeout <seconds>)',
     );
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('a program that awaits what never comes, with nothing left to run', async () => {

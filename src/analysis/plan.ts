@@ -534,7 +534,16 @@ export interface PlanOptions {
   exactLimit?: number;
 }
 
-export function plan(model: Model, options: PlanOptions): PlanResult {
+/** Where a plan starts, the same for every search: the failures, the domain the new one stands beside, the new domain, the candidates. */
+export interface PlanStart {
+  start: { engine: Engine; list: Failure[] };
+  fromIdx: number;
+  domain: DomainNode;
+  /** Components a critical service depends on, placed only in domains whose loss hurts one. */
+  candidates: string[];
+}
+
+export function planStart(model: Model, options: PlanOptions): PlanStart {
   const start = failures(model, options.policy.tolerateRank);
   const engine = start.engine;
   let fromIdx: number;
@@ -548,11 +557,6 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     else fromIdx = worst.domain;
   }
   const domain = newDomainNode(engine, options.addDomain, fromIdx);
-  // Failures name node positions of the model they were found in.
-  const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
-    list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
-
-  // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
   const failing = new Set(start.list.map((f) => f.domain));
   const inFailing = (d: number): boolean => {
     for (let x: number | undefined = d; x !== undefined;) {
@@ -576,6 +580,17 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
       return;
     candidates.push(n.id);
   });
+  return { start, fromIdx, domain, candidates };
+}
+
+/** Failures as a plan reports them; they name node positions of the model they were found in. */
+export function describeFailures(m: Model, list: Failure[]): PlanResult['before'] {
+  return list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
+}
+
+export function plan(model: Model, options: PlanOptions): PlanResult {
+  const { start, fromIdx, domain, candidates } = planStart(model, options);
+  const engine = start.engine;
 
   // What each critical service fails in (domain positions), in the planned model for `picked`.
   const scoped = new Scoped(model, domain, options.policy.tolerateRank);
@@ -686,8 +701,8 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     candidates: candidates.length,
     steps,
     waves: steps.reduce((w, s) => Math.max(w, s.wave), 0),
-    before: describe(model, start.list),
-    after: describe(planned, after),
+    before: describeFailures(model, start.list),
+    after: describeFailures(planned, after),
     ...judgementOf(model, options.resources),
   };
 }

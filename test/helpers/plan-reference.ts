@@ -5,17 +5,15 @@
  * checked against (test/analysis/plan.reference.test.ts); not used by src.
  */
 import { DirectedGraph } from 'graphology';
-import { UsageError } from '../../src/errors.js';
 // What the fast search did not change is the source's own: only the search and the graph copy are kept here as they were.
 import {
-  anyDomainWithin,
   combinations,
+  describeFailures,
   failures,
-  newDomainNode,
   newGroupNames,
   ordered,
   placedComponent,
-  type Failure,
+  planStart,
   type PlanOptions,
   type PlanResult,
 } from '../../src/analysis/plan.js';
@@ -30,8 +28,6 @@ import {
   type ModelNode,
 } from '../../src/model/index.js';
 import { VERSION } from '../../src/version.js';
-import { resolveEvents } from '../../src/analysis/whatif.js';
-import { byText } from '../../src/text.js';
 import { judgementOf } from '../../src/analysis/judged.js';
 
 /** The model with each listed component duplicated into the new domain. */
@@ -102,48 +98,9 @@ export function referenceDuplicateInto(model: Model, components: string[], domai
 }
 
 export function referencePlan(model: Model, options: PlanOptions, exactLimit = 12): PlanResult {
-  const start = failures(model, options.policy.tolerateRank);
+  const { start, fromIdx, domain, candidates } = planStart(model, options);
   const engine = start.engine;
-  let fromIdx: number;
-  if (options.from) {
-    const [i] = resolveEvents(engine, [options.from], '--from');
-    if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
-    fromIdx = i!;
-  } else {
-    const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
-    if (!worst) fromIdx = anyDomainWithin(engine, options.policy, options.addDomain, judgementOf(model, options.resources).coverage);
-    else fromIdx = worst.domain;
-  }
-  const domain = newDomainNode(engine, options.addDomain, fromIdx);
-  // Failures name node positions of the model they were found in.
-  const describe = (m: Model, list: Failure[]): PlanResult['before'] =>
-    list.map((f) => ({ domain: (m.nodes[f.domain] as DomainNode).path, services: f.services.map((s) => m.nodes[s]!.name).sort(byText) }));
   const works = (set: string[]): boolean => failures(referenceDuplicateInto(model, set, domain), options.policy.tolerateRank).list.length === 0;
-
-  // Candidates: components a critical service depends on, placed only in domains whose loss hurts one.
-  const failing = new Set(start.list.map((f) => f.domain));
-  const inFailing = (d: number): boolean => {
-    for (let x: number | undefined = d; x !== undefined;) {
-      if (failing.has(x)) return true;
-      const parent: string | undefined = (engine.nodes[x] as DomainNode).parent;
-      x = parent ? engine.index.get(parent) : undefined;
-    }
-    return false;
-  };
-  const candidates: string[] = [];
-  engine.nodes.forEach((n, i) => {
-    if (n.kind !== 'component') return;
-    const places = engine.placementsOf(i);
-    if (places.length === 0 || !places.every(inFailing)) return;
-    if (
-      !engine.dependentServices(i).some((s) => {
-        const node = engine.nodes[s]!;
-        return node.kind === 'service' && node.critical;
-      })
-    )
-      return;
-    candidates.push(n.id);
-  });
 
   let chosen: string[] | undefined;
   let method: PlanResult['method'] = 'greedy';
@@ -201,8 +158,8 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
     candidates: candidates.length,
     steps,
     waves: steps.reduce((w, s) => Math.max(w, s.wave), 0),
-    before: describe(model, start.list),
-    after: describe(planned, after),
+    before: describeFailures(model, start.list),
+    after: describeFailures(planned, after),
     ...judgementOf(model, options.resources),
   };
 }

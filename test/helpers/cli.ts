@@ -3,13 +3,26 @@
  * io), or the built binary as a user would (`runBin`: the smoke tests build it first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type Io } from '../../src/cli/run.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Give a Node.js program the node_modules/@pulumi/pulumi that `npm install` would (a link to the repository's own). */
+export function linkPulumi(dir: string): void {
+  const link = path.join(dir, 'node_modules', '@pulumi', 'pulumi');
+  if (existsSync(link)) return;
+  mkdirSync(path.dirname(link), { recursive: true });
+  try {
+    symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
+  } catch (err) {
+    // Another test file linked it at the same moment.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
 export const bin = path.join(repoRoot, 'dist', 'cli', 'main.js');
 export const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus');
 

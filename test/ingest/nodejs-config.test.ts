@@ -1,9 +1,9 @@
 /** Node.js programs under mocks: missing required config is a warning and a symbol; named explicit providers keep their names. */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { linkPulumi, runCli } from '../helpers/cli.js';
 
 function program(name: string, code: string): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-njs-')), name);
@@ -11,11 +11,7 @@ function program(name: string, code: string): string {
   writeFileSync(path.join(dir, 'Pulumi.yaml'), `name: ${name}\nruntime: nodejs\n`);
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, main: 'index.js', dependencies: { '@pulumi/pulumi': '3.245.0' } }));
   writeFileSync(path.join(dir, 'index.js'), code);
-  const link = path.join(dir, 'node_modules', '@pulumi', 'pulumi');
-  if (!existsSync(link)) {
-    mkdirSync(path.dirname(link), { recursive: true });
-    symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
-  }
+  linkPulumi(dir);
   return dir;
 }
 

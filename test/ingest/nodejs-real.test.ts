@@ -5,23 +5,12 @@
  * (config read as a symbol, data sources that answer nothing). The fixtures use
  * only @pulumi/pulumi, linked as `npm install` would provide it.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/ingest/index.js';
-import { fixture, repoRoot, runCli } from '../helpers/cli.js';
-
-function linkPulumi(dir: string): void {
-  const link = path.join(dir, 'node_modules', '@pulumi', 'pulumi');
-  if (existsSync(link)) return;
-  mkdirSync(path.dirname(link), { recursive: true });
-  try {
-    symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-}
+import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
 
 /** A JavaScript program in a temporary directory: its files (path -> text), Pulumi.yaml included. */
 function program(name: string, files: Record<string, string>): string {

@@ -4,28 +4,16 @@
  * ComponentResource with AWS type tokens); each gets a node_modules at setup
  * that links firebreak's own @pulumi/pulumi, as `npm install` would provide it.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadInput } from '../../src/ingest/index.js';
 import { asSpecial, type ResourceRecord, type StackInput } from '../../src/ingest/types.js';
-import { fixture, repoRoot, runCli } from '../helpers/cli.js';
+import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
 
 const APPS = ['ts-app', 'js-app', 'fails', 'hangs'];
-
-/** Give a fixture program the node_modules/@pulumi/pulumi that `npm install` would. */
-function linkPulumi(dir: string): void {
-  const link = path.join(dir, 'node_modules', '@pulumi', 'pulumi');
-  if (existsSync(link)) return;
-  mkdirSync(path.dirname(link), { recursive: true });
-  try {
-    symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-}
 
 beforeAll(() => {
   for (const app of APPS) linkPulumi(fixture('nodejs', app));

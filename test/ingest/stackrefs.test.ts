@@ -3,13 +3,11 @@
  * input's stack links its dependents to the resources behind the outputs
  * they read, so a single point of failure can be found across stacks.
  */
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
 import { parseStackName } from '../../src/ingest/stackrefs.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
-import { fixture, repoRoot, runCli } from '../helpers/cli.js';
+import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
 
 const network = fixture('exports', 'stackref-network.json');
 const app = fixture('exports', 'stackref-app.json');
@@ -96,17 +94,7 @@ describe('two stack exports linked through a StackReference', () => {
 });
 
 describe('a TypeScript program that reads a stack export through a StackReference', () => {
-  beforeAll(() => {
-    const link = path.join(fixture('nodejs', 'ts-consumer'), 'node_modules', '@pulumi', 'pulumi');
-    if (!existsSync(link)) {
-      mkdirSync(path.dirname(link), { recursive: true });
-      try {
-        symlinkSync(path.join(repoRoot, 'node_modules', '@pulumi', 'pulumi'), link, 'dir');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-    }
-  });
+  beforeAll(() => linkPulumi(fixture('nodejs', 'ts-consumer')));
 
   it('links the dependents to the resources behind the outputs the program asked for', async () => {
     const inputs = await loadInputs([network, `${fixture('nodejs', 'ts-consumer')}@prod`]);

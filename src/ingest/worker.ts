@@ -10,7 +10,7 @@ let lastKeep: string | undefined;
 let keepSet: ReadonlySet<string> | undefined;
 
 parentPort!.on('message', (msg: { id: number; job: BatchJob; keep?: string[] }) => {
-  let reply: unknown;
+  let reply: { id: number; json: string } | { id: number; error: string };
   try {
     const key = msg.keep ? msg.keep.join('\0') : undefined;
     if (key !== lastKeep) {
@@ -23,5 +23,7 @@ parentPort!.on('message', (msg: { id: number; job: BatchJob; keep?: string[] }) 
   } catch (err) {
     reply = { id: msg.id, error: err instanceof Error ? err.message : String(err) };
   }
-  parentPort!.postMessage(reply);
+  // The batch's buffer goes back, for the next batch to be copied into (see StreamPool.run).
+  const buffer = msg.job.bytes.buffer as ArrayBuffer;
+  parentPort!.postMessage({ ...reply, buffer }, [buffer]);
 });

@@ -39,7 +39,8 @@ function nestsBeyond(value: object, left: number): boolean {
   return false;
 }
 
-export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined): BatchResult {
+/** The batch's items; with `decode` (on the main thread) their values decoded, else left for decodeMap (see resourceItem). */
+export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined, decode = false): BatchResult {
   // As UTF-8, even when the bytes are plain ASCII: Latin-1 decoding is five times cheaper, but Node makes a Latin-1
   // string of more than about 1 MB an external one, whose memory the collector frees only in a full collection (at 1M
   // resources in ten files that doubled ingest's CPU, 19 -> 40 s); in pieces joined, it was slower than UTF-8.
@@ -61,7 +62,7 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
     for (let k = 0; k < list.length; k++) {
       const raw = list[k];
       if (raw !== null && typeof raw === 'object' && nestsBeyond(raw, MAX_JSON_DEPTH - 16)) return { retry: true };
-      const item = resourceItem(raw, job.path, -1, keep, mentions);
+      const item = resourceItem(raw, job.path, -1, keep, mentions, decode);
       if ('bad' in item || 'urnProblem' in item) return { retry: true };
       items[k] = item;
     }
@@ -69,7 +70,7 @@ export function parseBatch(job: BatchJob, keep: ReadonlySet<string> | undefined)
   }
   let bad = 0;
   for (let k = 0; k < list.length; k++) {
-    const item = resourceItem(list[k], job.path, job.index + k, keep, mentions);
+    const item = resourceItem(list[k], job.path, job.index + k, keep, mentions, decode);
     items[k] = item;
     // readState stops at the tenth bad resource: the rest of the batch would never be read (and explaining each of
     // millions of bad elements is what takes the time).

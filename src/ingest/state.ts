@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { chainText, InputError, type Problem, type Warning } from '../errors.js';
 import { describeZodIssue, zodProblems } from '../zod-issues.js';
-import { decodeMap, markSecrets, secretEnvelopes } from './values.js';
+import { decodeMap, decodeValue, markSecrets, secretEnvelopes, UNKNOWN_SENTINEL } from './values.js';
 import { parseUrn, type PropertyMap, type ResourceRecord, type StackInput } from './types.js';
 import { STACK_TYPE } from '../pulumi.js';
 
@@ -239,6 +239,22 @@ function pick(map: Record<string, unknown> | null | undefined, keep: ReadonlySet
 }
 
 /**
+ * pick, then decodeMap, in one pass: each kept value decoded as it is copied (as decodeMap would decode it in place),
+ * rather than a second loop over the copy (100k resources, --jobs 1: the batches' separate decode pass was about
+ * 50 ms of CPU).
+ */
+function pickDecoded(map: Record<string, unknown> | null | undefined, keep: ReadonlySet<string>): PropertyMap {
+  if (!map) return {};
+  const out: Record<string, unknown> = {};
+  for (const key in map) {
+    if (!keep.has(key)) continue;
+    const v = map[key];
+    out[key] = v !== null && (typeof v === 'object' || v === UNKNOWN_SENTINEL) ? decodeValue(v) : v;
+  }
+  return out as PropertyMap;
+}
+
+/**
  * A new empty map of property dependencies: a null prototype (a property named __proto__ is just a name), made a
  * fast object rather than Object.create(null)'s dictionary, smaller and kept with every record that has none
  * (100k, the heap after ingest: 109.5 to 104.8 MB for the 38k records without any).
@@ -297,10 +313,10 @@ export function recordFromRaw(
     custom: r.custom ?? false,
     // additionalSecretOutputs: secrets even in plain text (left undecoded, as secret envelopes that decodeMap reads later).
     inputs: decode
-      ? markSecrets(decodeMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs)
+      ? markSecrets(keep ? pickDecoded(r.inputs, keep) : decodeMap(r.inputs), r.additionalSecretOutputs)
       : secretEnvelopes(asMap(keep ? pick(r.inputs, keep) : r.inputs), r.additionalSecretOutputs),
     outputs: decode
-      ? markSecrets(decodeMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs)
+      ? markSecrets(keep ? pickDecoded(r.outputs, keep) : decodeMap(r.outputs), r.additionalSecretOutputs)
       : secretEnvelopes(asMap(keep ? pick(r.outputs, keep) : r.outputs), r.additionalSecretOutputs),
     dependencies: r.dependencies ?? [],
     propertyDependencies,
@@ -490,12 +506,15 @@ function checkResource(raw: unknown, at: () => string): Checked {
   return parsed.data.delete ? { deleted: true } : { raw: parsed.data };
 }
 
-/** resources[index] of the list at `path` (`deployment.resources`...) as the streaming reader hands it over. */
-export function resourceItem(raw: unknown, path: string, index: number, keep?: ReadonlySet<string>, mentions?: Mentions): ResourceItem {
+/**
+ * resources[index] of the list at `path` (`deployment.resources`...) as the streaming reader hands it over; its values
+ * decoded with `decode` (on the main thread), else left for decodeMap (a worker's: decoded values do not cross threads).
+ */
+export function resourceItem(raw: unknown, path: string, index: number, keep?: ReadonlySet<string>, mentions?: Mentions, decode = false): ResourceItem {
   const checked = checkResource(raw, () => `${path}[${index}]`);
   if (!('raw' in checked)) return checked;
   const problems: Problem[] = [];
-  const record = recordFromRaw(checked.raw, '', problems, index, keep, false, mentions);
+  const record = recordFromRaw(checked.raw, '', problems, index, keep, decode, mentions);
   return record ? { record } : { urnProblem: problems[0]!.reason };
 }
 

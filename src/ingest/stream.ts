@@ -219,13 +219,13 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
           async batch(bytes, _count, at, index, path) {
             const job: BatchJob = { bytes, at, index, path: `${path}` };
             if (jobs <= 1) {
-              results.push(decoded(parseBatch(job, options.keep)));
+              results.push(parseBatch(job, options.keep, true));
               return;
             }
             // Let the workers' replies in first: each frees its worker for the next batch.
             await new Promise<void>((resolve) => setImmediate(resolve));
             if (!pool().hasRoom()) {
-              results.push(decoded(parseBatch(job, options.keep)));
+              results.push(parseBatch(job, options.keep, true));
               return;
             }
             // Decoded as it arrives: the main thread does that while a worker parses the next batch.

@@ -7,6 +7,7 @@
 import { jsonFault, MAX_JSON_DEPTH } from './json.js';
 import { Mentions, noPropertyDependencies, resourceItem, type ResourceItem } from './state.js';
 import type { ResourceRecord } from './types.js';
+import { decodeMap } from './values.js';
 
 export interface BatchJob {
   /** `[`, the elements' bytes as the file has them, `]`. */
@@ -137,7 +138,7 @@ export function encodeBatch(result: BatchResult): string {
   return JSON.stringify([strings, rows]);
 }
 
-/** The items of encodeBatch's text, as parseBatch gave them (the same records, keys in the same order). */
+/** The items of encodeBatch's text, as parseBatch gave them (the same records, keys in the same order), their values decoded. */
 export function decodeBatch(text: string): BatchResult {
   const parsed = JSON.parse(text) as [string[], unknown[]] | Exclude<BatchResult, { items: ResourceItem[] }>;
   if (!Array.isArray(parsed)) return parsed;
@@ -170,8 +171,9 @@ export function decodeBatch(text: string): BatchResult {
       stack: s[row[3] as number]!,
       project: s[row[4] as number]!,
       custom: row[5] === 1,
-      inputs: row[6] as ResourceRecord['inputs'],
-      outputs: row[7] as ResourceRecord['outputs'],
+      // Decoded here, on the main thread (decoded values do not cross threads), not in a later pass over the batch.
+      inputs: decodeMap(row[6]),
+      outputs: decodeMap(row[7]),
       dependencies: dependencies as string[],
       propertyDependencies,
     };

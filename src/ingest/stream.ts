@@ -25,7 +25,6 @@ import { MAX_INPUT_BYTES, noteInput } from './read.js';
 import { scanState, ScanFault, type ScanResult } from './scan.js';
 import { decodeBatch, parseBatch, type BatchJob, type BatchResult } from './batch.js';
 import type { ResourceItem } from './state.js';
-import { decodeMap } from './values.js';
 
 /** Files smaller than this are read whole (a worker's start costs more than it saves). */
 export const STREAM_MIN_BYTES = 8 * 2 ** 20;
@@ -228,8 +227,8 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
               results.push(parseBatch(job, options.keep, true));
               return;
             }
-            // Decoded as it arrives: the main thread does that while a worker parses the next batch.
-            const p = pool().run(job, keepList).then(decoded);
+            // Decoded as it arrives (decodeBatch): the main thread does that while a worker parses the next batch.
+            const p = pool().run(job, keepList);
             p.catch(() => undefined); // awaited below; never unhandled
             results.push(p);
             // Keep a bounded number of batches in flight: memory stays a few batches per worker.
@@ -312,18 +311,6 @@ function firstFault(faults: Array<StreamFault | undefined>): StreamFault {
   let first: StreamFault | undefined;
   for (const f of faults) if (f && (!first || f.at < first.at)) first = f;
   return first!;
-}
-
-/** A batch's records with their property values decoded (secrets, assets, unknowns: see values.ts), in place. */
-function decoded(result: BatchResult): BatchResult {
-  if (!('items' in result)) return result;
-  for (const item of result.items) {
-    if (!('record' in item)) continue;
-    const r = item.record;
-    r.inputs = decodeMap(r.inputs);
-    r.outputs = decodeMap(r.outputs);
-  }
-  return result;
 }
 
 function workerError(file: string, err: unknown): InputError {

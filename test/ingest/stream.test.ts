@@ -339,8 +339,9 @@ describe('streaming ingest: guessed cuts in a pretty-printed list', () => {
 });
 
 describe("streaming ingest: a worker's compact reply", () => {
-  it('decodes to the very items parseBatch gives (every optional field, and the items that are not records)', async () => {
+  it('decodes to the very items parseBatch gives on the main thread (every optional field, and the items that are not records)', async () => {
     const { parseBatch, encodeBatch, decodeBatch } = await import('../../src/ingest/batch.js');
+    const { asSpecial } = await import('../../src/ingest/types.js');
     const vpc = 'urn:pulumi:prod::shop::aws:ec2/vpc:Vpc::main';
     const provider = 'urn:pulumi:prod::shop::pulumi:providers:aws::default';
     const resources = [
@@ -366,17 +367,20 @@ describe("streaming ingest: a worker's compact reply", () => {
     ];
     const job = { bytes: Buffer.from(JSON.stringify(resources)), at: 0, index: 0, path: 'deployment.resources' };
     for (const keepSet of [undefined, keep]) {
-      const direct = parseBatch({ ...job, bytes: Buffer.from(job.bytes) }, keepSet);
-      const text = encodeBatch(direct);
+      // A worker's items (values not decoded) sent back, against the items of the main thread's parse (decoded).
+      const text = encodeBatch(parseBatch({ ...job, bytes: Buffer.from(job.bytes) }, keepSet));
+      const direct = parseBatch({ ...job, bytes: Buffer.from(job.bytes) }, keepSet, true);
       const back = decodeBatch(text);
-      // The same items, field for field and in the same key order.
+      // The same items, field for field and in the same key order, values decoded alike.
       expect(JSON.stringify(back)).toBe(JSON.stringify(direct));
+      expect(back).toEqual(direct);
       if (!('items' in back) || !('items' in direct)) throw new Error('expected items');
       expect(back.items.map((i) => Object.keys('record' in i ? i.record : i))).toEqual(direct.items.map((i) => Object.keys('record' in i ? i.record : i)));
       const subnet = back.items[2]!;
       if (!('record' in subnet)) throw new Error('expected a record');
       expect(Object.getPrototypeOf(subnet.record.propertyDependencies)).toBe(null);
       expect(Object.keys(subnet.record.propertyDependencies)).toEqual(['vpcId', '__proto__']);
+      expect(asSpecial(subnet.record.outputs.arn)?.kind).toBe('secret');
       // A URN named several times is one string, sent once.
       expect(text.split(vpc).length - 1).toBe(1);
     }

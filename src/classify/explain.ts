@@ -51,6 +51,7 @@ export interface RuleDecision {
     zone?: string[];
     zoneVia?: string[];
     region?: string[];
+    regionDefault?: string;
     spans?: Span[];
     runsOn?: RunsOn;
     replicas?: Replicas;

@@ -152,7 +152,7 @@ describe('coverage: every resource in exactly one class', () => {
         '    properties:',
         '      image: ubuntu-22-04-x64',
         '  image:',
-        '    type: docker:RegistryImage',
+        '    type: docker:RemoteImage',
         '    properties:',
         '      name: app',
         '',

@@ -51,6 +51,7 @@ export interface RuleDecision {
     zone?: string[];
     zoneVia?: string[];
     region?: string[];
+    regionDefault?: string;
     spans?: Span[];
     runsOn?: RunsOn;
     replicas?: Replicas;
@@ -107,6 +108,8 @@ export interface Explanation {
     zone: PathValue[];
     zoneVia: PathValue[];
     region: PathValue[];
+    /** The region the provider documents when none is set (a rule's regionDefault). */
+    regionDefault?: string;
     spans: SpanCheck[];
     /** Placement through a host (a cluster): the references followed, the host found, whether it spreads over the host's zones. */
     runsOn?: {
@@ -363,6 +366,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       zone: paths(m.zone),
       zoneVia: paths(m.zoneVia),
       region: paths(m.region),
+      ...(m.regionDefault !== undefined ? { regionDefault: m.regionDefault } : {}),
       spans,
       ...(runsOn ? { runsOn } : {}),
       ...(m.replicas

@@ -341,6 +341,9 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     else explicit = fromProvider;
     region ??= ctx.classifier.idRegion(pkg, r);
   }
+  // The region the provider documents for an unset region property (a Spaces bucket: nyc3), before a deploy-only one.
+  const byDefault = region === undefined && explicit === undefined && rules.regionDefault !== undefined;
+  if (byDefault) region = rules.regionDefault;
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
   // Nothing gives a region: the one region only a deploy knows (after lower-casing: a provider's name keeps its case).
   const deployOnly = region === undefined;
@@ -379,7 +382,11 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
         message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
       });
     }
-    const placedBy = deployOnly ? `its provider's region, which only a deploy knows (${region})` : 'its region';
+    const placedBy = deployOnly
+      ? `its provider's region, which only a deploy knows (${region})`
+      : byDefault
+        ? `the region its provider documents when none is set (${region})`
+        : 'its region';
     return { placements: [[root, { name: region, kind: 'region' }]], placedBy, redundant: rules.scope === 'regional' };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };

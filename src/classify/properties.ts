@@ -4,16 +4,26 @@ import { asSpecial, type PropertyValue } from '../ingest/types.js';
 /** A path segment `[*]`: every element of a list. */
 export const ANY = '\u0000*';
 
-const pathCache = new Map<string, Array<string | number>>();
+/** A path segment `[key="v",other="w"]`: the elements of a list whose fields hold those strings (each one), like `[*]` over them. */
+export interface WhereSegment {
+  where: Array<[string, string]>;
+}
+export type PathSegment = string | number | WhereSegment;
 
-/** `a.b[0].c`, `a["x/y"]`, and `a[*].b` (every element of the list `a`; ANY stands for `[*]`). */
-export function parsePath(path: string): Array<string | number> {
+const pathCache = new Map<string, PathSegment[]>();
+
+/**
+ * `a.b[0].c`, `a["x/y"]`, `a[*].b` (every element of the list `a`; ANY stands for `[*]`), and
+ * `a[key="x/y",operator="In"].b` (the elements of `a` whose `key` is "x/y" and `operator` "In").
+ */
+export function parsePath(path: string): PathSegment[] {
   let parsed = pathCache.get(path);
   if (!parsed) {
     parsed = [];
-    for (const m of path.matchAll(/\[\*\]|([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]/g)) {
+    for (const m of path.matchAll(/\[\*\]|([^.[\]]+)|\[(\d+)\]|\["([^"]*)"\]|\[(\w+="[^"]*"(?:,\w+="[^"]*")*)\]/g)) {
       if (m[0] === '[*]') parsed.push(ANY);
       else if (m[2] !== undefined) parsed.push(Number(m[2]));
+      else if (m[4] !== undefined) parsed.push({ where: [...m[4].matchAll(/(\w+)="([^"]*)"/g)].map((c) => [c[1]!, c[2]!] as [string, string]) });
       else parsed.push(m[3] ?? m[1]!);
     }
     pathCache.set(path, parsed);
@@ -22,18 +32,19 @@ export function parsePath(path: string): Array<string | number> {
 }
 
 /** The value at parsed path segments from `from` on (getPath with the path parsed once by the caller). */
-export function walk(root: PropertyValue | undefined, segs: Array<string | number>, from: number): PropertyValue | undefined {
+export function walk(root: PropertyValue | undefined, segs: PathSegment[], from: number): PropertyValue | undefined {
   let cur: PropertyValue | undefined = root;
   for (let i = from; i < segs.length; i++) {
     const seg = segs[i]!;
     // A special value (secret, unknown, asset...) has nothing under it. Lists never are one; a map is asked only
     // when it holds the key (most paths are missing: no check for them).
     if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    if (seg === ANY) {
-      // Every element: the values found under each, lists flattened one level.
+    if (seg === ANY || typeof seg === 'object') {
+      // Every element (or those whose fields hold the strings given): the values found under each, lists flattened one level.
       if (!Array.isArray(cur)) return undefined;
       const out: PropertyValue[] = [];
       for (const item of cur) {
+        if (typeof seg === 'object' && !holds(item, seg)) continue;
         const v = walk(item, segs, i + 1);
         if (v === undefined || v === null) continue;
         if (Array.isArray(v)) out.push(...v);
@@ -52,6 +63,13 @@ export function walk(root: PropertyValue | undefined, segs: Array<string | numbe
     }
   }
   return cur;
+}
+
+/** A list element is a map (not a secret or unknown) whose fields hold every string of a `[key="v"]` segment. */
+function holds(item: PropertyValue, seg: WhereSegment): boolean {
+  if (item === null || typeof item !== 'object' || Array.isArray(item) || asSpecial(item)) return false;
+  const map = item as Record<string, PropertyValue>;
+  return seg.where.every(([k, v]) => map[k] === v);
 }
 
 /** The value at a path; with `[*]` in it, the list of the values found under every element. */

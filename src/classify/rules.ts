@@ -20,6 +20,7 @@ export interface MergedRule {
   zone: string[];
   zoneVia: string[];
   region: string[];
+  regionDefault?: string;
   spans: NonNullable<Rule['spans']>;
   runsOn?: RunsOn;
   replicas?: Replicas;
@@ -53,6 +54,7 @@ export const DECIDED_FIELDS = [
   'zone',
   'zoneVia',
   'region',
+  'regionDefault',
   'spans',
   'runsOn',
   'replicas',

@@ -222,6 +222,10 @@ export const ruleSchema = z.strictObject({
   zone: z.array(z.string()).optional().describe('Property paths holding the zone (or a list of zones)'),
   zoneVia: z.array(z.string()).optional().describe("References to follow to take the referenced resources' zones"),
   region: z.array(z.string()).optional().describe('Property paths holding the region'),
+  regionDefault: z
+    .string()
+    .optional()
+    .describe("The region the provider documents for the resource when none of its region paths is set and nothing else gives one (cite it in the rule's why)"),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe("It runs on a host (a Kubernetes cluster) and is placed through the host's placement"),
   replicaOf: z

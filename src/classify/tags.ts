@@ -6,14 +6,14 @@
 import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types.js';
 import { asSpecial } from '../ingest/types.js';
 import type { LoadedPack } from './packs.js';
-import { ANY, parsePath, walk } from './properties.js';
+import { ANY, parsePath, walk, type PathSegment } from './properties.js';
 import type { DomainSegment } from './types.js';
 
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 export class TagReader {
   /** The packs' tag paths, parsed once. */
-  private readonly parsed: Array<Array<string | number>> = [];
+  private readonly parsed: PathSegment[][] = [];
   /**
    * Per path, an earlier path that is a proper prefix of it (`metadata` of `metadata.labels`), or -1: the longer one
    * is walked on from the value found at the shorter, and not at all when there is none (most resources have no
@@ -43,13 +43,13 @@ export class TagReader {
     for (let i = 0; i < this.parsed.length; i++) this.prefixOf.push(TagReader.prefixIndex(this.parsed, i));
   }
 
-  /** The index of the longest earlier path that is a proper prefix of path i without `[*]` (walked on from), or -1. */
-  private static prefixIndex(parsed: ReadonlyArray<ReadonlyArray<string | number>>, i: number): number {
+  /** The index of the longest earlier path that is a proper prefix of path i without `[*]` or `[key="v"]` (walked on from), or -1. */
+  private static prefixIndex(parsed: ReadonlyArray<ReadonlyArray<PathSegment>>, i: number): number {
     const segs = parsed[i]!;
     let best = -1;
     for (let j = 0; j < i; j++) {
       const pre = parsed[j]!;
-      if (pre.length >= segs.length || pre.includes(ANY) || (best >= 0 && parsed[best]!.length >= pre.length)) continue;
+      if (pre.length >= segs.length || pre.some((seg) => seg === ANY || typeof seg === 'object') || (best >= 0 && parsed[best]!.length >= pre.length)) continue;
       if (pre.every((seg, k) => segs[k] === seg)) best = j;
     }
     return best;

@@ -60,9 +60,14 @@ export class TypeNameTable {
   }
 }
 
-/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type. */
+/** `aws:ec2:Instance` and `aws:ec2/instance:Instance` name the same type; `docker:RegistryImage` is `docker:index:RegistryImage`. */
 export function shortAndLong(type: string): string[] {
   const parts = type.split(':');
+  // Pulumi YAML's `pkg:Type` is `pkg:index:Type` (pulumi-yaml's token resolution): `docker:RegistryImage`, `eks:Cluster`.
+  if (parts.length === 2 && parts[0] && parts[1]) {
+    const [pkg, name] = parts as [string, string];
+    return [type, `${pkg}:index:${name}`, `${pkg}:index/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}`];
+  }
   if (parts.length !== 3) return [type];
   const [pkg, mod, name] = parts as [string, string, string];
   const slash = mod.indexOf('/');

@@ -268,6 +268,7 @@ export function renderExplainText(e: Explanation): string {
       ['  zone', `${showPaths(m.zone)}${by('zone')}`],
       ['  zoneVia', `${showPaths(m.zoneVia)}${by('zoneVia')}`],
       ['  region', `${showPaths(m.region)}${by('region')}`],
+      ...(m.regionDefault !== undefined ? [['  region default', `${m.regionDefault}${by('regionDefault')}`]] : []),
       [
         '  spans',
         m.spans.length === 0

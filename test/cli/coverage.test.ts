@@ -28,8 +28,14 @@ const componentOnly = project({
   'Pulumi.dev.yaml': stackFile,
 });
 
-/** The same, as the short token a YAML program may write (`eks:Cluster`): a component package alone. */
+/** A component package's type as the short token a YAML program may write (`eks:NodeGroupV2`, pulumi-yaml's `eks:index:NodeGroupV2`), no rule for it. */
 const shortToken = project({
+  'Pulumi.yaml': 'name: platform\nruntime: yaml\nresources:\n  nodes:\n    type: eks:NodeGroupV2\n    properties:\n      desiredCapacity: 2\n',
+  'Pulumi.dev.yaml': stackFile,
+});
+
+/** `eks:Cluster` is `eks:index:Cluster`, which the components pack judges. */
+const shortCluster = project({
   'Pulumi.yaml': 'name: platform\nruntime: yaml\nresources:\n  cluster:\n    type: eks:Cluster\n    properties:\n      desiredCapacity: 2\n',
   'Pulumi.dev.yaml': stackFile,
 });
@@ -136,7 +142,14 @@ describe('coverage: every resource in exactly one class', () => {
   it('a component package written as a short token is unjudged as one', async () => {
     const doc = await json(shortToken);
     addsUp(doc.summary.coverage);
-    expect(doc.unjudged.map((u: { reason: string; type: string }) => [u.type, u.reason])).toEqual([['eks:Cluster', 'component-package']]);
+    expect(doc.unjudged.map((u: { reason: string; type: string }) => [u.type, u.reason])).toEqual([['eks:NodeGroupV2', 'component-package']]);
+  });
+
+  it('a short token is its index-module type, as pulumi-yaml resolves it: eks:Cluster is judged by the eks Cluster rule', async () => {
+    const doc = await json(shortCluster);
+    addsUp(doc.summary.coverage);
+    expect(doc.unjudged).toEqual([]);
+    expect(doc.summary.coverage).toEqual({ resources: 1, modelled: 1, configOnly: 0, components: 0, unjudged: 0 });
   });
 
   it('a resource whose placement is unknown, and a short token no rule knows, are unjudged with their reasons', async () => {
@@ -152,7 +165,7 @@ describe('coverage: every resource in exactly one class', () => {
         '    properties:',
         '      image: ubuntu-22-04-x64',
         '  image:',
-        '    type: docker:RegistryImage',
+        '    type: docker:RemoteImage',
         '    properties:',
         '      name: app',
         '',

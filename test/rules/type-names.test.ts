@@ -29,6 +29,10 @@ describe('type names', () => {
     ['kubernetes:apps/v1beta2:StatefulSet', 'kubernetes:apps/v1:StatefulSet'],
     ['kubernetes:extensions/v1beta1:Deployment', 'kubernetes:apps/v1:Deployment'],
     ['google-native:compute/v1:Instance', 'google-native:compute/beta:Instance'],
+    // Pulumi YAML's pkg:Type is pkg:index:Type (pulumi-yaml's token resolution).
+    ['digitalocean:SpacesBucket', 'digitalocean:index/spacesBucket:SpacesBucket'],
+    ['docker:RegistryImage', 'docker:index/registryImage:RegistryImage'],
+    ['eks:Cluster', 'eks:index:Cluster'],
   ])('%s matches the rules of %s', (alias, canonical) => {
     const want = ids(canonical);
     expect(want.length, `${canonical} has rules`).toBeGreaterThan(0);
@@ -36,6 +40,7 @@ describe('type names', () => {
   });
 
   it('an unrelated module is not renamed', () => {
+    expect(ids('digitalocean:Bucket')).toEqual([]);
     expect(ids('aws:elasticloadbalancingv3/loadBalancer:LoadBalancer')).toEqual([]);
     expect(ids('azure-native:web:StaticSite')).not.toContain('azure/azure-regional-managed');
   });

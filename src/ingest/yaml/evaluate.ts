@@ -466,7 +466,7 @@ export class ProgramEvaluator {
         name: resourceName,
         stack: this.input.stack,
         project: this.input.project,
-        custom: type.split(':').length >= 3,
+        custom: type.split(':').length >= 2,
         inputs,
         outputs: {},
         dependencies: deps.map((d) => this.urnOf(d, path)),

@@ -11,7 +11,7 @@ import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { judgeCapacity, readCount } from './capacity.js';
 import { Classifier } from './classifier.js';
-import { createContext, type Context } from './context.js';
+import { createContext, rulesOf, type Context } from './context.js';
 import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
@@ -116,6 +116,7 @@ function roleOf(r: ResourceRecord, rules: MergedRule, tagRole: string | undefine
 function classifyOne(
   ctx: Context,
   r: ResourceRecord,
+  i: number,
   tags: ReadonlyMap<string, string>,
   noRule: Map<string, number>,
   unruled: Set<ResourceRecord>,
@@ -123,6 +124,7 @@ function classifyOne(
   warnings: Warning[],
 ): ClassifiedResource {
   const rules = ctx.classifier.rulesFor(r.type, r);
+  ctx.rulesAt[i] = rules;
   const tagRole = tags.get('role');
   const role = roleOf(r, rules, tagRole, warnings);
   if (!r.custom || role === 'config-only') {
@@ -210,7 +212,7 @@ function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[]
     const c = out[i]!;
     const r = c.record;
     if (!c.failable || !r.provider || providers.has(r.provider)) continue;
-    const runsOn = ctx.classifier.rulesFor(r.type, r).runsOn;
+    const runsOn = rulesOf(ctx, c, i).runsOn;
     if (!runsOn?.cluster) continue;
     const p = ctx.byUrn.get(r.provider);
     const name = p?.name ?? r.provider;
@@ -264,7 +266,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
     }
     return tags;
   });
-  const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
+  const out = records.map((r, i) => classifyOne(ctx, r, i, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   symbolFindings(ctx, inputs, warnings, blindSpots);
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({
@@ -293,7 +295,10 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
     c.service = serviceOf(c.record, c.role === 'ops-tool' ? OPS_SERVICE : undefined, tagsAt[i]!);
     if (tagsAt[i]!.has('recovers-with')) recoveryTagged.add(c);
     applyTags(ctx, c, tagsAt[i]!, warnings);
-    if (!c.group && !clusterGroups.add(c)) autoGroups.add(c);
+    if (!c.group) {
+      const rules = rulesOf(ctx, c, i);
+      if (!clusterGroups.add(c, rules)) autoGroups.add(c, rules);
+    }
   });
   clusterGroups.assign();
   autoGroups.assign();

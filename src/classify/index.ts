@@ -167,21 +167,23 @@ function classifyOne(
     placed.placements.length > 0
       ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread)
       : {};
-  // Built in place, optional fields assigned in the same order (no spread of temporary objects per resource).
+  // One literal of every field each resource has, in the order of the config-only one above (one shape, its fields
+  // in the object: assigned one by one after a literal of four, they went to a property array grown three times);
+  // the optional fields follow, in a fixed order (no spread of temporary objects per resource).
   const c: ClassifiedResource = {
     record: r,
     role,
     failable: true,
     // Unclassified types fail with their domains but are not judged as single components.
     event: verdict.event ?? (!managed && !placed.redundant && (rules.specific || explicitlyFailable)),
-  } as ClassifiedResource;
+    placements: placed.placements,
+    placedBy: placed.placedBy,
+    service: '',
+    recoversWith: [],
+    requires: NONE, // resolveRequirements sets it
+    rules: rules.ids,
+  };
   if (verdict.capacity) c.capacity = verdict.capacity;
-  c.placements = placed.placements;
-  c.placedBy = placed.placedBy;
-  c.service = '';
-  c.recoversWith = [];
-  c.requires = NONE; // resolveRequirements sets it
-  c.rules = rules.ids;
   if (placed.host) c.host = placed.host.urn;
   if (rules.tool) c.tool = rules.tool;
   // Credential paths by presence only: their values (secrets) are never read.

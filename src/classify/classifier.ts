@@ -65,8 +65,8 @@ export class Classifier {
   }
 
   /** See RuleSet.rulesFor. */
-  rulesFor(type: string, record?: ResourceRecord): MergedRule {
-    return this.rules.rulesFor(type, record);
+  rulesFor(type: string, record?: ResourceRecord, remember = true): MergedRule {
+    return this.rules.rulesFor(type, record, remember);
   }
 
   /** firebreak tags of a resource, keys without their prefix, lower-cased. */

@@ -123,7 +123,8 @@ function classifyOne(
   blindSpots: BlindSpot[],
   warnings: Warning[],
 ): ClassifiedResource {
-  const rules = ctx.classifier.rulesFor(r.type, r);
+  // Resolved once here and carried by index (rulesOf), so not kept by record too (rules.ts).
+  const rules = ctx.classifier.rulesFor(r.type, r, false);
   ctx.rulesAt[i] = rules;
   const tagRole = tags.get('role');
   const role = roleOf(r, rules, tagRole, warnings);

@@ -11,7 +11,7 @@ import type { Context } from './context.js';
 import type { MergedRule } from './rules.js';
 import { referencedBy } from './placement.js';
 import { removeFirst } from './regex-engine.js';
-import { parseFlag, splitList } from './tags.js';
+import { parseFlag, splitList, type Tags } from './tags.js';
 import { resourceWarning, type ClassifiedResource } from './types.js';
 
 function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecord | undefined {
@@ -21,7 +21,7 @@ function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecor
 }
 
 /** Criticality, group, quorum and recovery tools from a component's tags. */
-export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap<string, string>, warnings: Warning[]): void {
+export function applyTags(ctx: Context, c: ClassifiedResource, tags: Tags, warnings: Warning[]): void {
   const r = c.record;
   const critical = parseFlag(tags.get('critical'));
   if (critical !== undefined) c.critical = critical;

@@ -23,6 +23,7 @@ import { resourceCoverage } from './coverage-classes.js';
 import { elementsAt, type MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
 import { serviceResolver } from './services.js';
+import type { Tags } from './tags.js';
 import { placeOnSymbols, stackSymbols, symbolFindings } from './unset-region.js';
 import { resourceWarning, type BlindSpot, type Classification, type ClassifiedResource } from './types.js';
 
@@ -117,7 +118,7 @@ function classifyOne(
   ctx: Context,
   r: ResourceRecord,
   i: number,
-  tags: ReadonlyMap<string, string>,
+  tags: Tags,
   noRule: Map<string, number>,
   unruled: Set<ResourceRecord>,
   blindSpots: BlindSpot[],
@@ -283,7 +284,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
   // Services, then what tags add, then groups by name.
   // The resolver is given each resource's own tags; by record it needs only the tags of parents (ancestors are
   // looked up by URN): a map of every tagged resource cost ~10 ms at 100k resources, most of them no parent.
-  const tagged = new Map<ResourceRecord, ReadonlyMap<string, string>>();
+  const tagged = new Map<ResourceRecord, Tags>();
   const children = ctx.children;
   if (children.size > 0) {
     for (let i = 0; i < records.length; i++) if (tagsAt[i]!.size > 0 && children.has(records[i]!.urn)) tagged.set(records[i]!, tagsAt[i]!);

@@ -12,7 +12,7 @@ import type { MergedRule } from './rules.js';
 import { referencedBy } from './placement.js';
 import { removeFirst } from './regex-engine.js';
 import { parseFlag, splitList, type Tags } from './tags.js';
-import { resourceWarning, type ClassifiedResource } from './types.js';
+import { addRecovery, resourceWarning, type ClassifiedResource } from './types.js';
 
 function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecord | undefined {
   if (ref.startsWith('urn:pulumi:')) return ctx.byUrn.get(ref);
@@ -41,7 +41,7 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: Tags, warni
   if (recovers && recovers.trim().toLowerCase() !== 'none') {
     for (const ref of splitList(recovers)) {
       const target = resolveRef(ctx, r, ref);
-      if (target) c.recoversWith.push(target.urn);
+      if (target) addRecovery(c, target.urn);
       else warnings.push(resourceWarning(r, `${r.name}: firebreak:recovers-with names "${ref}", which is not a resource of the inputs; ignored`));
     }
   }

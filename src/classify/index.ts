@@ -181,7 +181,7 @@ function classifyOne(
     placements: placed.placements,
     placedBy: placed.placedBy,
     service: '',
-    recoversWith: [],
+    recoversWith: NONE, // addRecovery makes its own list
     requires: NONE, // resolveRequirements sets it
     rules: rules.ids,
   };

@@ -14,7 +14,7 @@ import { compilePattern } from './regex-engine.js';
 import { conditionHolds, elementsAt } from './rules.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import { parseDomainTag } from './tags.js';
-import type { BlindSpot, ClassifiedResource } from './types.js';
+import { addRecovery, type BlindSpot, type ClassifiedResource } from './types.js';
 
 /** The deploy systems that deploy a stack, by `project\u0000stack` (`*` for a project not named). */
 type Deployers = Map<string, string[]>;
@@ -137,7 +137,7 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
         }
         for (const t of found) {
           if (c.recoversWith.includes(t.record.urn)) continue;
-          c.recoversWith.push(t.record.urn);
+          addRecovery(c, t.record.urn);
           (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${ruleId ?? '?'})`);
         }
         break;
@@ -299,7 +299,7 @@ export function inferLogins(
     for (const on of hosts.get(c.host ?? c.record.urn) ?? []) {
       // An identity of the inputs recovers with nothing of its own login.
       if (on.urn === c.record.urn || c.recoversWith.includes(on.urn)) continue;
-      c.recoversWith.push(on.urn);
+      addRecovery(c, on.urn);
       (c.recoveryWhy ??= []).push(byHand ? `${on.why.slice(0, -1)}; by hand: ${byHand})` : on.why);
     }
   }
@@ -469,7 +469,7 @@ export function inferLocalImages(
           why = `workstation image ${image} (only in the local daemon: no registry host, imagePullPolicy ${policy}; rule ${rules.localImagesRule ?? '?'})`;
         }
         if (c.recoversWith.includes(tool.record.urn)) continue;
-        c.recoversWith.push(tool.record.urn);
+        addRecovery(c, tool.record.urn);
         (c.recoveryWhy ??= []).push(why);
       }
     }

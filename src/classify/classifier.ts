@@ -4,7 +4,7 @@ import type { LoadedPack } from './packs.js';
 import { compilePattern, type TextPattern } from './regex-engine.js';
 import { RuleSet, type MergedRule } from './rules.js';
 import type { Pack, ProviderInfo, Rule } from './schema.js';
-import { TagReader } from './tags.js';
+import { TagReader, type Tags } from './tags.js';
 import { COMPONENT_RELIABILITY, type Reliability } from './types.js';
 
 export class Classifier {
@@ -65,8 +65,8 @@ export class Classifier {
   }
 
   /** See RuleSet.rulesFor. */
-  rulesFor(type: string, record?: ResourceRecord): MergedRule {
-    return this.rules.rulesFor(type, record);
+  rulesFor(type: string, record?: ResourceRecord, remember = true): MergedRule {
+    return this.rules.rulesFor(type, record, remember);
   }
 
   /** firebreak tags of a resource, keys without their prefix, lower-cased. */
@@ -75,7 +75,7 @@ export class Classifier {
   }
 
   /** firebreak tags of a resource, with the names of those whose value is a secret added to `secrets` (one pass). */
-  tagsAndSecretsOf(record: ResourceRecord, secrets: string[]): ReadonlyMap<string, string> {
+  tagsAndSecretsOf(record: ResourceRecord, secrets: string[]): Tags {
     return this.tags.tagsAndSecretsOf(record, secrets);
   }
 

@@ -2,8 +2,9 @@
 import type { ResourceRecord, StackInput, StackOutputInfo } from '../ingest/types.js';
 import { STACK_TYPE } from '../pulumi.js';
 import type { Classifier } from './classifier.js';
+import type { MergedRule } from './rules.js';
 import type { ScalarValue } from './properties.js';
-import type { DomainSegment } from './types.js';
+import type { ClassifiedResource, DomainSegment } from './types.js';
 import type { Scope } from './schema.js';
 import type { StackSymbol } from './unset-region.js';
 
@@ -48,6 +49,19 @@ export interface Context {
   /** The resources that can fail (components). */
   failable: Set<ResourceRecord>;
   children: Map<string, string[]>;
+  /** The records classified, in order, and each one's merged rules (set as classifyOne resolves them). */
+  records: readonly ResourceRecord[];
+  rulesAt: MergedRule[];
+}
+
+/**
+ * The merged rules of the resource at index i of classify's resources (in record order): resolved once in classifyOne
+ * and read here by index, not asked of the rule set again (each stage asked for them: ~6 Map lookups per resource, by
+ * type and, for types with property rules, by record). Any other resource (an added identity or image) is asked for.
+ */
+export function rulesOf(ctx: Context, c: ClassifiedResource, i: number): MergedRule {
+  const rules = ctx.rulesAt[i];
+  return rules !== undefined && ctx.records[i] === c.record ? rules : ctx.classifier.rulesFor(c.record.type, c.record);
 }
 
 /**
@@ -145,5 +159,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     passMemo: new Map(),
     providerRegions: new Map(),
     failable: new Set(),
+    records,
+    rulesAt: [],
   };
 }

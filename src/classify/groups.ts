@@ -11,8 +11,8 @@ import type { Context } from './context.js';
 import type { MergedRule } from './rules.js';
 import { referencedBy } from './placement.js';
 import { removeFirst } from './regex-engine.js';
-import { parseFlag, splitList } from './tags.js';
-import { resourceWarning, type ClassifiedResource } from './types.js';
+import { parseFlag, splitList, type Tags } from './tags.js';
+import { addRecovery, resourceWarning, type ClassifiedResource } from './types.js';
 
 function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecord | undefined {
   if (ref.startsWith('urn:pulumi:')) return ctx.byUrn.get(ref);
@@ -21,7 +21,7 @@ function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecor
 }
 
 /** Criticality, group, quorum and recovery tools from a component's tags. */
-export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap<string, string>, warnings: Warning[]): void {
+export function applyTags(ctx: Context, c: ClassifiedResource, tags: Tags, warnings: Warning[]): void {
   const r = c.record;
   const critical = parseFlag(tags.get('critical'));
   if (critical !== undefined) c.critical = critical;
@@ -41,7 +41,7 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: ReadonlyMap
   if (recovers && recovers.trim().toLowerCase() !== 'none') {
     for (const ref of splitList(recovers)) {
       const target = resolveRef(ctx, r, ref);
-      if (target) c.recoversWith.push(target.urn);
+      if (target) addRecovery(c, target.urn);
       else warnings.push(resourceWarning(r, `${r.name}: firebreak:recovers-with names "${ref}", which is not a resource of the inputs; ignored`));
     }
   }
@@ -57,9 +57,10 @@ export class ClusterGroups {
 
   constructor(private readonly ctx: Context) {}
 
-  add(c: ClassifiedResource): boolean {
+  /** `rules`: c's own (rulesOf). */
+  add(c: ClassifiedResource, rules: MergedRule): boolean {
     const r = c.record;
-    const via = this.ctx.classifier.rulesFor(r.type, r).replicaOf;
+    const via = rules.replicaOf;
     for (const path of via ?? []) {
       const cluster = referencedBy(this.ctx, r, path).find((x) => x.custom);
       if (!cluster) continue;
@@ -117,8 +118,7 @@ export class AutoGroups {
   constructor(private readonly classifier: Classifier) {}
 
   /** The properties replicas must agree on (the packs' grouping.compare), but those that place it. */
-  private shape(r: ResourceRecord, stem: string): string {
-    const rules = this.classifier.rulesFor(r.type, r);
+  private shape(r: ResourceRecord, rules: MergedRule, stem: string): string {
     let keys = this.keysOf.get(rules);
     if (!keys) {
       const placed = new Set([...rules.zone, ...rules.zoneVia, ...rules.region].map((p) => p.split(/[.[]/)[0]!));
@@ -128,14 +128,14 @@ export class AutoGroups {
     return keys.map((k) => `${JSON.stringify(k)}=${fingerprint(r.inputs[k] ?? r.outputs[k], r.name, stem)}`).join(';');
   }
 
-  /** A component without a group tag. */
-  add(c: ClassifiedResource): void {
+  /** A component without a group tag; `rules` are its own (rulesOf). */
+  add(c: ClassifiedResource, rules: MergedRule): void {
     const suffix = this.classifier.nameSuffix;
     if (!suffix || !STATELESS.has(c.role)) return;
     const r = c.record;
     const stem = removeFirst(suffix, r.name);
     if (stem === r.name || stem === '') return;
-    const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}\u0000${this.shape(r, stem)}`;
+    const key = `${c.service}\u0000${r.project}\u0000${r.stack}\u0000${r.type}\u0000${r.parent ?? ''}\u0000${stem}\u0000${this.shape(r, rules, stem)}`;
     const list = this.groups.get(key);
     if (list) list.push(c);
     else this.groups.set(key, [c]);

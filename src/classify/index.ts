@@ -11,7 +11,7 @@ import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { judgeCapacity, readCount } from './capacity.js';
 import { Classifier } from './classifier.js';
-import { createContext, type Context } from './context.js';
+import { createContext, rulesOf, type Context } from './context.js';
 import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
 import { clusterIdentity, internPath, place } from './placement.js';
@@ -23,6 +23,7 @@ import { resourceCoverage } from './coverage-classes.js';
 import { elementsAt, type MergedRule } from './rules.js';
 import { ROLES, type Role } from './schema.js';
 import { serviceResolver } from './services.js';
+import type { Tags } from './tags.js';
 import { placeOnSymbols, stackSymbols, symbolFindings } from './unset-region.js';
 import { resourceWarning, type BlindSpot, type Classification, type ClassifiedResource } from './types.js';
 
@@ -116,13 +117,16 @@ function roleOf(r: ResourceRecord, rules: MergedRule, tagRole: string | undefine
 function classifyOne(
   ctx: Context,
   r: ResourceRecord,
-  tags: ReadonlyMap<string, string>,
+  i: number,
+  tags: Tags,
   noRule: Map<string, number>,
   unruled: Set<ResourceRecord>,
   blindSpots: BlindSpot[],
   warnings: Warning[],
 ): ClassifiedResource {
-  const rules = ctx.classifier.rulesFor(r.type, r);
+  // Resolved once here and carried by index (rulesOf), so not kept by record too (rules.ts).
+  const rules = ctx.classifier.rulesFor(r.type, r, false);
+  ctx.rulesAt[i] = rules;
   const tagRole = tags.get('role');
   const role = roleOf(r, rules, tagRole, warnings);
   if (!r.custom || role === 'config-only') {
@@ -165,21 +169,23 @@ function classifyOne(
     placed.placements.length > 0
       ? judgeCapacity(r, rules, readCount(r, rules, warnings), placed.placements, placed.redundant, blindSpots, placed.unspread)
       : {};
-  // Built in place, optional fields assigned in the same order (no spread of temporary objects per resource).
+  // One literal of every field each resource has, in the order of the config-only one above (one shape, its fields
+  // in the object: assigned one by one after a literal of four, they went to a property array grown three times);
+  // the optional fields follow, in a fixed order (no spread of temporary objects per resource).
   const c: ClassifiedResource = {
     record: r,
     role,
     failable: true,
     // Unclassified types fail with their domains but are not judged as single components.
     event: verdict.event ?? (!managed && !placed.redundant && (rules.specific || explicitlyFailable)),
-  } as ClassifiedResource;
+    placements: placed.placements,
+    placedBy: placed.placedBy,
+    service: '',
+    recoversWith: NONE, // addRecovery makes its own list
+    requires: NONE, // resolveRequirements sets it
+    rules: rules.ids,
+  };
   if (verdict.capacity) c.capacity = verdict.capacity;
-  c.placements = placed.placements;
-  c.placedBy = placed.placedBy;
-  c.service = '';
-  c.recoversWith = [];
-  c.requires = NONE; // resolveRequirements sets it
-  c.rules = rules.ids;
   if (placed.host) c.host = placed.host.urn;
   if (rules.tool) c.tool = rules.tool;
   // Credential paths by presence only: their values (secrets) are never read.
@@ -210,7 +216,7 @@ function clusterBlindSpots(ctx: Context, out: ClassifiedResource[]): BlindSpot[]
     const c = out[i]!;
     const r = c.record;
     if (!c.failable || !r.provider || providers.has(r.provider)) continue;
-    const runsOn = ctx.classifier.rulesFor(r.type, r).runsOn;
+    const runsOn = rulesOf(ctx, c, i).runsOn;
     if (!runsOn?.cluster) continue;
     const p = ctx.byUrn.get(r.provider);
     const name = p?.name ?? r.provider;
@@ -264,7 +270,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
     }
     return tags;
   });
-  const out = records.map((r, i) => classifyOne(ctx, r, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
+  const out = records.map((r, i) => classifyOne(ctx, r, i, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   symbolFindings(ctx, inputs, warnings, blindSpots);
   for (const [type, count] of [...noRule.entries()].sort()) {
     blindSpots.push({
@@ -278,7 +284,7 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
   // Services, then what tags add, then groups by name.
   // The resolver is given each resource's own tags; by record it needs only the tags of parents (ancestors are
   // looked up by URN): a map of every tagged resource cost ~10 ms at 100k resources, most of them no parent.
-  const tagged = new Map<ResourceRecord, ReadonlyMap<string, string>>();
+  const tagged = new Map<ResourceRecord, Tags>();
   const children = ctx.children;
   if (children.size > 0) {
     for (let i = 0; i < records.length; i++) if (tagsAt[i]!.size > 0 && children.has(records[i]!.urn)) tagged.set(records[i]!, tagsAt[i]!);
@@ -293,7 +299,10 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
     c.service = serviceOf(c.record, c.role === 'ops-tool' ? OPS_SERVICE : undefined, tagsAt[i]!);
     if (tagsAt[i]!.has('recovers-with')) recoveryTagged.add(c);
     applyTags(ctx, c, tagsAt[i]!, warnings);
-    if (!c.group && !clusterGroups.add(c)) autoGroups.add(c);
+    if (!c.group) {
+      const rules = rulesOf(ctx, c, i);
+      if (!clusterGroups.add(c, rules)) autoGroups.add(c, rules);
+    }
   });
   clusterGroups.assign();
   autoGroups.assign();

@@ -11,7 +11,7 @@ import { stackKey, type Context, type HostPlacement, type ZoneInfo } from './con
 import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type ScalarValue } from './properties.js';
 import { conditionHolds, type MergedRule } from './rules.js';
 import type { ProviderInfo, RunsOn } from './schema.js';
-import { parseDomainTag, splitList } from './tags.js';
+import { parseDomainTag, splitList, type Tags } from './tags.js';
 import type { BlindSpot, DomainSegment } from './types.js';
 
 /** The first value found at one of the paths, in order, in `a` then `b`. */
@@ -295,7 +295,7 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
 }
 
 /** `rules` are r's own (rulesFor(r.type, r)). */
-export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: ReadonlyMap<string, string>, blindSpots: BlindSpot[]): Placed {
+export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: Tags, blindSpots: BlindSpot[]): Placed {
   const domainTag = tags.get('domain');
   if (domainTag) {
     const placements = splitList(domainTag)

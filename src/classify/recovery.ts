@@ -5,7 +5,7 @@
  * reads, the operator's machine that built or provisioned it). A firebreak:recovers-with tag on the resource always wins; where a
  * selector asks for one tool and finds two, that is a blind spot, not a guess.
  */
-import type { Context } from './context.js';
+import { rulesOf, type Context } from './context.js';
 import type { ResourceRecord } from '../ingest/types.js';
 import { isProviderType, STACK_TYPE } from '../pulumi.js';
 import { internPath, referencedBy } from './placement.js';
@@ -14,7 +14,7 @@ import { compilePattern } from './regex-engine.js';
 import { conditionHolds, elementsAt } from './rules.js';
 import type { LoginThrough, RecoveryScope, RecoverySelector } from './schema.js';
 import { parseDomainTag } from './tags.js';
-import type { BlindSpot, ClassifiedResource } from './types.js';
+import { addRecovery, type BlindSpot, type ClassifiedResource } from './types.js';
 
 /** The deploy systems that deploy a stack, by `project\u0000stack` (`*` for a project not named). */
 type Deployers = Map<string, string[]>;
@@ -53,7 +53,7 @@ function stackDeployers(ctx: Context, resources: ClassifiedResource[], tools: Cl
   let hostOf: Map<string, string> | undefined;
   for (let i = 0; i < resources.length; i++) {
     const c = resources[i]!;
-    const path = ctx.classifier.rulesFor(c.record.type, c.record).deploys;
+    const path = rulesOf(ctx, c, i).deploys;
     if (!path) continue;
     const named = elementsAt(c.record, path)[0];
     if (typeof named !== 'string' || named === '') continue;
@@ -107,10 +107,11 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
   // A group of one member is that component (the model keeps no such group): it is lone.
   const members = new Map<string, number>();
   for (const c of resources) if (c.failable && c.group) members.set(c.group, (members.get(c.group) ?? 0) + 1);
-  for (const c of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const c = resources[i]!;
     if (!c.failable || c.external || c.role === 'ops-tool' || c.tool !== undefined || tagged.has(c)) continue;
     const lone = !c.group || members.get(c.group)! < 2;
-    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const rules = rulesOf(ctx, c, i);
     const all: RecoverySelector[] = rules.recoversWith ?? ctx.classifier.recovery?.recoversWith ?? [];
     // A lone resource has nothing to fail over to: only what rebuilding it needs (selectors marked lone) is inferred.
     const selectors = lone ? all.filter((s) => s.lone) : all;
@@ -136,7 +137,7 @@ export function inferRecovery(ctx: Context, resources: ClassifiedResource[], tag
         }
         for (const t of found) {
           if (c.recoversWith.includes(t.record.urn)) continue;
-          c.recoversWith.push(t.record.urn);
+          addRecovery(c, t.record.urn);
           (c.recoveryWhy ??= []).push(`${s.tool} ${t.record.name} (${scope}; rule ${ruleId ?? '?'})`);
         }
         break;
@@ -219,7 +220,7 @@ export function inferLogins(
   const hostLogins: Array<{ c: ClassifiedResource; login: LoginThrough & { host: { via: string[] } }; rule: string }> = [];
   for (let i = 0; i < resources.length; i++) {
     const c = resources[i]!;
-    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const rules = rulesOf(ctx, c, i);
     const login = rules.loginThrough;
     const holds = login !== undefined && (login.when ?? []).every((cond) => conditionHolds(c.record, cond));
     if (login?.host) {
@@ -293,12 +294,12 @@ export function inferLogins(
     const c = resources[i]!;
     if (!c.failable || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
     // In no group (a Deployment's own pods are rescheduled by Kubernetes itself), only what operators recover by hand.
-    const byHand = c.group ? undefined : ctx.classifier.rulesFor(c.record.type, c.record).operatorRecovery;
+    const byHand = c.group ? undefined : rulesOf(ctx, c, i).operatorRecovery;
     if (!c.group && !byHand) continue;
     for (const on of hosts.get(c.host ?? c.record.urn) ?? []) {
       // An identity of the inputs recovers with nothing of its own login.
       if (on.urn === c.record.urn || c.recoversWith.includes(on.urn)) continue;
-      c.recoversWith.push(on.urn);
+      addRecovery(c, on.urn);
       (c.recoveryWhy ??= []).push(byHand ? `${on.why.slice(0, -1)}; by hand: ${byHand})` : on.why);
     }
   }
@@ -417,7 +418,7 @@ export function inferLocalImages(
   for (let i = 0; i < resources.length; i++) {
     const c = resources[i]!;
     if (!c.failable || c.external || c.tool !== undefined || c.role === 'ops-tool' || tagged.has(c)) continue;
-    const rules = ctx.classifier.rulesFor(c.record.type, c.record);
+    const rules = rulesOf(ctx, c, i);
     const spec = rules.localImages;
     if (!spec) continue;
     const publicImage = spec.public ? compilePattern(spec.public) : undefined;
@@ -468,7 +469,7 @@ export function inferLocalImages(
           why = `workstation image ${image} (only in the local daemon: no registry host, imagePullPolicy ${policy}; rule ${rules.localImagesRule ?? '?'})`;
         }
         if (c.recoversWith.includes(tool.record.urn)) continue;
-        c.recoversWith.push(tool.record.urn);
+        addRecovery(c, tool.record.urn);
         (c.recoveryWhy ??= []).push(why);
       }
     }

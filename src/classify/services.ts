@@ -2,6 +2,7 @@
 import type { ResourceRecord } from '../ingest/types.js';
 import { STACK_TYPE } from '../pulumi.js';
 import type { Context } from './context.js';
+import type { Tags } from './tags.js';
 
 /** What a resource's ancestry (from one resource up, itself included) gives: the nearest service tag, or else the topmost component. */
 type Upward = { tagged: string } | { top: ResourceRecord | undefined };
@@ -13,8 +14,8 @@ type Upward = { tagged: string } | { top: ResourceRecord | undefined };
  */
 export function serviceResolver(
   ctx: Context,
-  tagsOf: ReadonlyMap<ResourceRecord, ReadonlyMap<string, string>>,
-): (r: ResourceRecord, fallback?: (project: string) => string, own?: ReadonlyMap<string, string>) => string {
+  tagsOf: ReadonlyMap<ResourceRecord, Tags>,
+): (r: ResourceRecord, fallback?: (project: string) => string, own?: Tags) => string {
   // Each ancestor's answer is worked out once: walking every resource's whole ancestry again was quadratic in a deep
   // component tree (20,000 nested components, each with a resource: 20 s).
   const memo = new Map<ResourceRecord, Upward>();

@@ -133,3 +133,12 @@ export interface Classification {
 export function resourceWarning(r: ResourceRecord, message: string): Warning {
   return { file: r.source?.file ?? r.urn, ...(r.source?.line ? { line: r.source.line } : {}), message };
 }
+
+/**
+ * Adds a recovery tool's URN to a component's recoversWith. A component starts with the shared empty list (most never
+ * get one; one empty array per component, 100k at 100k resources, lived to the end): the first URN makes its own list.
+ */
+export function addRecovery(c: ClassifiedResource, urn: string): void {
+  if (c.recoversWith.length === 0) c.recoversWith = [urn];
+  else c.recoversWith.push(urn);
+}

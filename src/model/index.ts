@@ -112,8 +112,12 @@ export interface Model {
   /** What classify judged, resource by resource (absent from models built by hand). */
   coverage?: ResourceCoverage;
   warnings: Warning[];
-  /** recovers-with edges the rules inferred (no tag said), as `group-id component-or-group-id`: the topology file replaces them. */
-  inferredRecovery?: ReadonlySet<string>;
+  /**
+   * The edges (positions in `edgeKind`...) that recovers-with references the rules inferred (no tag said) land on:
+   * the topology file replaces the recovers-with ones. Positions, not `group-id tool-id` texts: those were 30k
+   * strings of about 200 characters at 100k resources, made and hashed for the topology file alone.
+   */
+  inferredRecovery?: ReadonlySet<number>;
 }
 
 export const domainId = (path: DomainSegment[]): string => `domain:${path.map((s) => s.name).join('/')}`;
@@ -139,12 +143,16 @@ class ModelBuilder {
   readonly edgeKind: EdgeKind[] = [];
   readonly edgeSource: number[] = [];
   readonly edgeTarget: number[] = [];
-  /** Out-edges of each node as a linked list (newest first): the first edge, and each edge's next; -1 ends. No list per node. */
-  private readonly firstOut: number[] = [];
-  private readonly nextOut: number[] = [];
-  private readonly outCount: number[] = [];
-  /** For nodes with many out-edges: their targets, to keep edges unique. */
-  private readonly seen = new Map<number, Set<number>>();
+  /**
+   * Out-edges of each node as a linked list (newest first): the first edge, and each edge's next; -1 ends. No list
+   * per node. Typed arrays grown by doubling: their contents are off the JS heap, so no scavenge scans or copies
+   * them (as plain arrays they were about 0.5M numbers at 100k resources, grown by copies on the heap).
+   */
+  firstOut: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  nextOut: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  private outCount: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  /** For nodes with many out-edges: their targets and the edge to each, to keep edges unique. */
+  private readonly seen = new Map<number, Map<number, number>>();
 
   has(id: string): boolean {
     return this.index.has(id);
@@ -154,38 +162,47 @@ class ModelBuilder {
     const i = this.nodes.length;
     this.nodes.push(node);
     this.index.set(node.id, i);
-    this.firstOut.push(-1);
-    this.outCount.push(0);
+    if (i === this.firstOut.length) {
+      this.firstOut = grown(this.firstOut);
+      this.outCount = grown(this.outCount);
+    }
+    this.firstOut[i] = -1;
     return i;
   }
 
-  /** Calls `f` with each out-edge of a node (in no particular order). */
-  forEachOut(source: number, f: (edge: number) => void): void {
-    for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) f(e);
-  }
-
-  addEdge(kind: EdgeKind, source: number, target: number): void {
-    if (source === target) return;
+  /** Adds an edge unless there is one between the two nodes already; the edge's position either way (-1: a loop, never added). */
+  addEdge(kind: EdgeKind, source: number, target: number): number {
+    if (source === target) return -1;
     if (this.outCount[source]! < 32) {
-      for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) if (this.edgeTarget[e] === target) return;
+      for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) if (this.edgeTarget[e] === target) return e;
     } else {
       let seen = this.seen.get(source);
       if (!seen) {
-        seen = new Set();
-        for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) seen.add(this.edgeTarget[e]!);
+        seen = new Map();
+        for (let e = this.firstOut[source]!; e !== -1; e = this.nextOut[e]!) seen.set(this.edgeTarget[e]!, e);
         this.seen.set(source, seen);
       }
-      if (seen.has(target)) return;
-      seen.add(target);
+      const at = seen.get(target);
+      if (at !== undefined) return at;
+      seen.set(target, this.edgeKind.length);
     }
     const edge = this.edgeKind.length;
     this.edgeKind.push(kind);
     this.edgeSource.push(source);
     this.edgeTarget.push(target);
-    this.nextOut.push(this.firstOut[source]!);
+    if (edge === this.nextOut.length) this.nextOut = grown(this.nextOut);
+    this.nextOut[edge] = this.firstOut[source]!;
     this.firstOut[source] = edge;
     this.outCount[source]!++;
+    return edge;
   }
+}
+
+/** A copy twice as long. */
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** A graphology graph of the model, in node and edge order. */
@@ -313,6 +330,8 @@ export function buildModel(classification: Classification): Model {
   /** By position: the node of the resource's group (-1: none), and of its component. */
   const groupAt = new Int32Array(failable.length).fill(-1);
   const componentAt = new Int32Array(failable.length);
+  /** By group node (the groups are nodes 0 to groupCount - 1): the positions of its members. */
+  const groupList: number[][] = [];
   for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
     const n = members.length;
     // A group of one member is that component: it replaces nothing.
@@ -340,26 +359,45 @@ export function buildModel(classification: Classification): Model {
       ...(q === 'majority' ? { majority: true as const } : {}),
     });
     for (let j = 0; j < n; j++) groupAt[pos[members[j]!]!] = node;
+    groupList.push(members);
   }
+  const groupCount = groupList.length;
 
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
     const r = c.record;
     const group = groupAt[pos[i]!]!;
-    const node: ComponentNode = {
-      kind: 'component',
-      id: componentId(r.urn),
-      urn: r.urn,
-      name: r.name,
-      type: r.type,
-      role: c.role,
-      service: c.service,
-      stack: r.stack,
-      project: r.project,
-      event: c.event,
-      placedBy: c.placedBy,
-    };
-    if (group >= 0) node.group = b.nodes[group]!.id;
+    // The group in the literal when there is one (two thirds of them at 100k), in the same key order: added after,
+    // it cost each such node a second store for its properties (another object) and a change of shape.
+    const node: ComponentNode =
+      group >= 0
+        ? {
+            kind: 'component',
+            id: componentId(r.urn),
+            urn: r.urn,
+            name: r.name,
+            type: r.type,
+            role: c.role,
+            service: c.service,
+            stack: r.stack,
+            project: r.project,
+            event: c.event,
+            placedBy: c.placedBy,
+            group: b.nodes[group]!.id,
+          }
+        : {
+            kind: 'component',
+            id: componentId(r.urn),
+            urn: r.urn,
+            name: r.name,
+            type: r.type,
+            role: c.role,
+            service: c.service,
+            stack: r.stack,
+            project: r.project,
+            event: c.event,
+            placedBy: c.placedBy,
+          };
     if (c.capacity) {
       node.capacity = c.capacity.count;
       if (c.capacity.downAt !== undefined && c.capacity.downAt < c.placements.length) node.downAt = c.capacity.downAt;
@@ -376,7 +414,7 @@ export function buildModel(classification: Classification): Model {
   /** The node a reference to a resource lands on: its group, else its component. */
   const targetAt = (i: number): number => (groupAt[i]! >= 0 ? groupAt[i]! : componentAt[i]!);
   const target = (urn: string): number => targetAt(positionOf.get(urn)!);
-  const inferredRecovery = new Set<string>();
+  const inferredRecovery = new Set<number>();
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
     const self = componentAt[pos[i]!]!;
@@ -391,8 +429,8 @@ export function buildModel(classification: Classification): Model {
     for (let j = 0; j < c.recoversWith.length; j++) {
       const t = target(c.recoversWith[j]!);
       if (t === from) continue;
-      b.addEdge('recovers-with', from, t);
-      if (c.recoveryWhy) inferredRecovery.add(`${b.nodes[from]!.id} ${b.nodes[t]!.id}`);
+      const e = b.addEdge('recovers-with', from, t);
+      if (c.recoveryWhy) inferredRecovery.add(e);
     }
   }
 
@@ -404,8 +442,6 @@ export function buildModel(classification: Classification): Model {
   // nowhere, is a dependency, not a service of its own). One map lookup per resource, not a set of nodes and three
   // sets of names (15k services at 100k resources).
   const byService = new Map<string, ServiceSeen>();
-  /** By node: the components of a group node, in resource order. */
-  const membersOf: number[][] = [];
   let anyCritical = false;
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
@@ -413,8 +449,6 @@ export function buildModel(classification: Classification): Model {
     let seen = byService.get(c.service);
     if (!seen) byService.set(c.service, (seen = { nodes: [], critical: false, internal: false, userFacing: false }));
     seen.nodes.push(t);
-    const own = componentAt[pos[i]!]!;
-    if (t !== own) (membersOf[t] ??= []).push(own);
     if (c.critical === true) seen.critical = anyCritical = true;
     if (c.external) continue;
     seen.internal = true;
@@ -438,14 +472,24 @@ export function buildModel(classification: Classification): Model {
       inService[n] = stamp;
       nodes.push(n);
     }
+    // What each node requires (a group: what its members do; a member whose position another group took is not
+    // its member) marks those nodes of the service as required inside it. No list of members per node: the groups'
+    // lists of positions, and the out-edges walked here (no callback per node).
+    const { firstOut, nextOut, edgeKind, edgeTarget } = b;
     for (let x = 0; x < nodes.length; x++) {
       const n = nodes[x]!;
-      const members = membersOf[n];
+      const members = n < groupCount ? groupList[n]! : undefined;
       for (let y = 0; y < (members ? members.length : 1); y++) {
-        b.forEachOut(members ? members[y]! : n, (e) => {
-          const t = b.edgeTarget[e]!;
-          if (b.edgeKind[e] === 'requires' && inService[t] === stamp && t !== n) requiredInside[t] = stamp;
-        });
+        let from = n;
+        if (members) {
+          const p = pos[members[y]!]!;
+          if (groupAt[p] !== n) continue;
+          from = componentAt[p]!;
+        }
+        for (let e = firstOut[from]!; e !== -1; e = nextOut[e]!) {
+          const t = edgeTarget[e]!;
+          if (edgeKind[e] === 'requires' && inService[t] === stamp && t !== n) requiredInside[t] = stamp;
+        }
       }
     }
     const entries = nodes.filter((n) => requiredInside[n] !== stamp);

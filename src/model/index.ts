@@ -14,7 +14,7 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, DomainSegment, ExternalIdentityUse, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
+import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, ExternalIdentityUse, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 
@@ -265,53 +265,66 @@ export function modelFromGraph(
   return model;
 }
 
+/**
+ * What the passes of buildModel share. Each pass is a function of its own: V8 compiles a hot loop of a function
+ * that runs once by on-stack replacement, of the whole function each time, and code not yet run has no type
+ * feedback; as one function of six loops buildModel was compiled ten times (about 195 ms of compiler time on the
+ * helper threads at 100k resources, --trace-opt) and deoptimized eight.
+ */
+interface Build {
+  b: ModelBuilder;
+  failable: ClassifiedResource[];
+  warnings: Warning[];
+  ranks: Record<string, number>;
+  /** Position of the last resource with each URN. */
+  positionOf: Map<string, number>;
+  /** By resource: the position standing for it (the last with its URN). */
+  pos: Int32Array;
+  /** By position: the node of the resource's group (-1: none), and of its component. */
+  groupAt: Int32Array;
+  componentAt: Int32Array;
+  /** By group node (the groups are nodes 0 to groupList.length - 1): the resources that are its members. */
+  groupList: number[][];
+}
+
 export function buildModel(classification: Classification): Model {
-  const b = new ModelBuilder();
-  const warnings: Warning[] = [...classification.warnings];
-  const ranks = classification.domainRanks;
   const failable = classification.resources.filter((c) => c.failable);
-
-  const ensureDomain = (path: DomainSegment[]): number => {
-    let parent = -1;
-    for (let i = 0; i < path.length; i++) {
-      const prefix = path.slice(0, i + 1);
-      const id = domainId(prefix);
-      let at = b.index.get(id);
-      if (at === undefined) {
-        const seg = prefix[i]!;
-        if (ranks[seg.kind] === undefined) {
-          warnings.push({ file: '(rules)', message: `domain kind "${seg.kind}" of ${id.slice(7)} is not in any rule pack's domainKinds; ranked as a zone` });
-          ranks[seg.kind] = DEFAULT_RANK;
-        }
-        at = b.addNode({
-          kind: 'domain',
-          id,
-          name: seg.name,
-          domainKind: seg.kind,
-          rank: ranks[seg.kind]!,
-          path: prefix.map((s) => s.name).join('/'),
-          ...(parent >= 0 ? { parent: b.nodes[parent]!.id } : {}),
-        });
-        if (parent >= 0) b.addEdge('within', at, parent);
-      }
-      parent = at;
-    }
-    return parent;
+  const [positionOf, groupMembers] = positions(failable);
+  const pos = new Int32Array(failable.length);
+  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
+  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
+  const m: Build = {
+    b: new ModelBuilder(),
+    failable,
+    warnings: [...classification.warnings],
+    ranks: classification.domainRanks,
+    positionOf,
+    pos,
+    groupAt: new Int32Array(failable.length).fill(-1),
+    componentAt: new Int32Array(failable.length),
+    groupList: [],
   };
-  // Classification shares one array per domain path: resolve each once.
-  const domainAt = new Map<DomainSegment[], number>();
-  const domainOf = (p: DomainSegment[]): number => {
-    let at = domainAt.get(p);
-    if (at === undefined) {
-      at = ensureDomain(p);
-      domainAt.set(p, at);
-    }
-    return at;
-  };
+  // Groups first, so that requires edges can be collapsed onto them.
+  addGroups(m, groupMembers);
+  addComponents(m);
+  const inferredRecovery = addReferences(m);
+  const allCritical = addServices(m);
+  return finish(m.b, {
+    allCritical,
+    domainRanks: m.ranks,
+    reliability: classification.reliability,
+    blindSpots: classification.blindSpots,
+    coverage: classification.coverage,
+    warnings: m.warnings,
+    ...(inferredRecovery.size > 0 ? { inferredRecovery } : {}),
+  });
+}
 
-  // Resources are looked up by position (arrays), and by URN once per reference only. A URN names the last
-  // resource that has it (`pos[i]`: the position standing for resource i).
-  // In the same pass (one read of each resource): the members of each group.
+/**
+ * Resources are looked up by position (arrays), and by URN once per reference only. A URN names the last
+ * resource that has it. In the same pass (one read of each resource): the members of each group.
+ */
+function positions(failable: ClassifiedResource[]): [Map<string, number>, Map<string, number[]>] {
   const positionOf = new Map<string, number>();
   const groupMembers = new Map<string, number[]>();
   for (let i = 0; i < failable.length; i++) {
@@ -322,26 +335,21 @@ export function buildModel(classification: Classification): Model {
     if (list) list.push(i);
     else groupMembers.set(c.group, [i]);
   }
-  const pos = new Int32Array(failable.length);
-  if (positionOf.size === failable.length) for (let i = 0; i < failable.length; i++) pos[i] = i;
-  else for (let i = 0; i < failable.length; i++) pos[i] = positionOf.get(failable[i]!.record.urn)!;
+  return [positionOf, groupMembers];
+}
 
-  // Groups first, so that requires edges can be collapsed onto them.
-  /** By position: the node of the resource's group (-1: none), and of its component. */
-  const groupAt = new Int32Array(failable.length).fill(-1);
-  const componentAt = new Int32Array(failable.length);
-  /** By group node (the groups are nodes 0 to groupCount - 1): the positions of its members. */
-  const groupList: number[][] = [];
-  for (const [name, members] of [...groupMembers.entries()].sort(([a], [c]) => byText(a, c))) {
+function addGroups(m: Build, groupMembers: Map<string, number[]>): void {
+  const { b, failable, pos, groupAt, groupList } = m;
+  for (const [name, members] of [...groupMembers.entries()].sort((x, y) => byText(x[0], y[0]))) {
     const n = members.length;
     // A group of one member is that component: it replaces nothing.
     if (n < 2) continue;
-    let q: (typeof failable)[number]['quorum'];
+    let q: ClassifiedResource['quorum'];
     for (let j = 0; j < n && q === undefined; j++) q = failable[members[j]!]!.quorum;
     let k = q === 'majority' ? majorityOf(n) : (q ?? 1);
     if (k > n) {
       const r = failable[members[0]!]!.record;
-      warnings.push({
+      m.warnings.push({
         file: r.source?.file ?? r.urn,
         ...(r.source?.line ? { line: r.source.line } : {}),
         message: `group ${name}: quorum ${k} is more than its ${n} member(s); using ${n}`,
@@ -361,8 +369,53 @@ export function buildModel(classification: Classification): Model {
     for (let j = 0; j < n; j++) groupAt[pos[members[j]!]!] = node;
     groupList.push(members);
   }
-  const groupCount = groupList.length;
+}
 
+/** The domain node of a placement, and of each domain on its path, made on first use. */
+function domains(m: Build): (path: DomainSegment[]) => number {
+  const { b, ranks } = m;
+  const ensureDomain = (path: DomainSegment[]): number => {
+    let parent = -1;
+    for (let i = 0; i < path.length; i++) {
+      const prefix = path.slice(0, i + 1);
+      const id = domainId(prefix);
+      let at = b.index.get(id);
+      if (at === undefined) {
+        const seg = prefix[i]!;
+        if (ranks[seg.kind] === undefined) {
+          m.warnings.push({ file: '(rules)', message: `domain kind "${seg.kind}" of ${id.slice(7)} is not in any rule pack's domainKinds; ranked as a zone` });
+          ranks[seg.kind] = DEFAULT_RANK;
+        }
+        at = b.addNode({
+          kind: 'domain',
+          id,
+          name: seg.name,
+          domainKind: seg.kind,
+          rank: ranks[seg.kind]!,
+          path: prefix.map((s) => s.name).join('/'),
+          ...(parent >= 0 ? { parent: b.nodes[parent]!.id } : {}),
+        });
+        if (parent >= 0) b.addEdge('within', at, parent);
+      }
+      parent = at;
+    }
+    return parent;
+  };
+  // Classification shares one array per domain path: resolve each once.
+  const domainAt = new Map<DomainSegment[], number>();
+  return (p: DomainSegment[]): number => {
+    let at = domainAt.get(p);
+    if (at === undefined) {
+      at = ensureDomain(p);
+      domainAt.set(p, at);
+    }
+    return at;
+  };
+}
+
+function addComponents(m: Build): void {
+  const { b, failable, pos, groupAt, componentAt } = m;
+  const domainOf = domains(m);
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
     const r = c.record;
@@ -410,10 +463,16 @@ export function buildModel(classification: Classification): Model {
     for (let j = 0; j < c.placements.length; j++) b.addEdge('placed-in', self, domainOf(c.placements[j]!));
     if (group >= 0) b.addEdge('member-of', self, group);
   }
+}
 
+/** requires and recovers-with edges between components and groups; the recovers-with edges the rules inferred. */
+function addReferences(m: Build): Set<number> {
+  const { b, failable, pos, groupAt, componentAt, positionOf } = m;
   /** The node a reference to a resource lands on: its group, else its component. */
-  const targetAt = (i: number): number => (groupAt[i]! >= 0 ? groupAt[i]! : componentAt[i]!);
-  const target = (urn: string): number => targetAt(positionOf.get(urn)!);
+  const target = (urn: string): number => {
+    const p = positionOf.get(urn)!;
+    return groupAt[p]! >= 0 ? groupAt[p]! : componentAt[p]!;
+  };
   const inferredRecovery = new Set<number>();
   for (let i = 0; i < failable.length; i++) {
     const c = failable[i]!;
@@ -433,34 +492,24 @@ export function buildModel(classification: Classification): Model {
       if (c.recoveryWhy) inferredRecovery.add(e);
     }
   }
+  return inferredRecovery;
+}
 
-  // Services: what people use. A service requires its entry points: the
-  // components (or groups) of the service that nothing else in it requires.
-  // In one pass: each service's nodes (with repeats, dropped below), whether it is tagged critical, whether users
-  // use it (a service made only of ops tools, monitoring or deploy systems, is what others recover with: not critical
-  // unless a tag or the topology file says so), and whether it is internal (an external identity provider, placed
-  // nowhere, is a dependency, not a service of its own). One map lookup per resource, not a set of nodes and three
-  // sets of names (15k services at 100k resources).
-  const byService = new Map<string, ServiceSeen>();
-  let anyCritical = false;
-  for (let i = 0; i < failable.length; i++) {
-    const c = failable[i]!;
-    const t = targetAt(pos[i]!);
-    let seen = byService.get(c.service);
-    if (!seen) byService.set(c.service, (seen = { nodes: [], critical: false, internal: false, userFacing: false }));
-    seen.nodes.push(t);
-    if (c.critical === true) seen.critical = anyCritical = true;
-    if (c.external) continue;
-    seen.internal = true;
-    if (c.role !== 'ops-tool') seen.userFacing = true;
-  }
+/**
+ * Services: what people use. A service requires its entry points: the components (or groups) of the service that
+ * nothing else in it requires. Whether every service counts as critical (none was marked).
+ */
+function addServices(m: Build): boolean {
+  const [byService, anyCritical] = gatherServices(m);
   const allCritical = !anyCritical;
+  const { b, pos, groupAt, componentAt, groupList } = m;
+  const groupCount = groupList.length;
   // Membership of the service at hand and "required inside it", by node: a stamp per service instead of two sets
   // each. Only component and group nodes are marked, all made before the services.
   const inService = new Int32Array(b.nodes.length);
   const requiredInside = new Int32Array(b.nodes.length);
   let stamp = 0;
-  for (const [name, seen] of [...byService.entries()].sort(([a], [c]) => byText(a, c))) {
+  for (const [name, seen] of [...byService.entries()].sort((x, y) => byText(x[0], y[0]))) {
     if (!seen.internal) continue;
     const at = b.addNode({ kind: 'service', id: serviceId(name), name, critical: seen.critical || (allCritical && seen.userFacing) });
     stamp++;
@@ -474,7 +523,7 @@ export function buildModel(classification: Classification): Model {
     }
     // What each node requires (a group: what its members do; a member whose position another group took is not
     // its member) marks those nodes of the service as required inside it. No list of members per node: the groups'
-    // lists of positions, and the out-edges walked here (no callback per node).
+    // lists of resources, and the out-edges walked here (no callback per node).
     const { firstOut, nextOut, edgeKind, edgeTarget } = b;
     for (let x = 0; x < nodes.length; x++) {
       const n = nodes[x]!;
@@ -495,14 +544,31 @@ export function buildModel(classification: Classification): Model {
     const entries = nodes.filter((n) => requiredInside[n] !== stamp);
     for (const e of entries.length > 0 ? entries : nodes) b.addEdge('requires', at, e);
   }
+  return allCritical;
+}
 
-  return finish(b, {
-    allCritical,
-    domainRanks: ranks,
-    reliability: classification.reliability,
-    blindSpots: classification.blindSpots,
-    coverage: classification.coverage,
-    warnings,
-    ...(inferredRecovery.size > 0 ? { inferredRecovery } : {}),
-  });
+/**
+ * In one pass: each service's nodes (with repeats, dropped in addServices), whether it is tagged critical, whether
+ * users use it (a service made only of ops tools, monitoring or deploy systems, is what others recover with: not
+ * critical unless a tag or the topology file says so), and whether it is internal (an external identity provider,
+ * placed nowhere, is a dependency, not a service of its own). One map lookup per resource, not a set of nodes and
+ * three sets of names (15k services at 100k resources). Whether any resource is tagged critical.
+ */
+function gatherServices(m: Build): [Map<string, ServiceSeen>, boolean] {
+  const { failable, pos, groupAt, componentAt } = m;
+  const byService = new Map<string, ServiceSeen>();
+  let anyCritical = false;
+  for (let i = 0; i < failable.length; i++) {
+    const c = failable[i]!;
+    const p = pos[i]!;
+    const t = groupAt[p]! >= 0 ? groupAt[p]! : componentAt[p]!;
+    let seen = byService.get(c.service);
+    if (!seen) byService.set(c.service, (seen = { nodes: [], critical: false, internal: false, userFacing: false }));
+    seen.nodes.push(t);
+    if (c.critical === true) seen.critical = anyCritical = true;
+    if (c.external) continue;
+    seen.internal = true;
+    if (c.role !== 'ops-tool') seen.userFacing = true;
+  }
+  return [byService, anyCritical];
 }

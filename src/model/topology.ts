@@ -140,6 +140,14 @@ export function applyTopology(model: Model, topology: Topology): Model {
     return false;
   };
   let allCritical = model.allCritical;
+  /** The inferred recovers-with edges as `group-id tool-id`, made when some service names its recoversWith. */
+  let inferred: Set<string> | undefined;
+  const inferredPairs = (): Set<string> => {
+    if (inferred) return inferred;
+    inferred = new Set();
+    for (const e of model.inferredRecovery ?? []) inferred.add(`${model.nodes[model.edgeSource[e]!]!.id} ${model.nodes[model.edgeTarget[e]!]!.id}`);
+    return inferred;
+  };
   const markedCritical = topology.services.filter((s) => s.critical === true);
   if (markedCritical.length > 0 && allCritical) {
     // Marking some critical means the others are not (as with firebreak:critical tags).
@@ -178,7 +186,7 @@ export function applyTopology(model: Model, topology: Topology): Model {
       // The topology file wins over what the rules inferred for these groups.
       for (const g of groups) {
         for (const e of graph.outEdges(g)) {
-          if (graph.getEdgeAttribute(e, 'kind') === 'recovers-with' && model.inferredRecovery?.has(`${g} ${graph.target(e)}`)) graph.dropEdge(e);
+          if (graph.getEdgeAttribute(e, 'kind') === 'recovers-with' && inferredPairs().has(`${g} ${graph.target(e)}`)) graph.dropEdge(e);
         }
       }
       for (const tool of s.recoversWith) {

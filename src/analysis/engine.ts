@@ -248,16 +248,18 @@ export class Engine {
     this.requiresOut = table(E_REQUIRES, true);
     this.groupsOf = table(E_MEMBER_OF, true);
     const memberTable = table(E_MEMBER_OF, false);
+    // Flagged as the lists are made: no read of the sparse `members` array per node (~5 ms at 100k).
+    this.tallies = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
+      if (this.kind[i] === K_GROUP) this.tallies[i] = 1;
       const from = memberTable.start[i]!;
       const to = memberTable.start[i + 1]!;
       if (to === from) continue;
       const list: number[] = [];
       for (let e = from; e < to; e++) list.push(memberTable.data[e]!);
       this.members[i] = list;
+      this.tallies[i] = 1;
     }
-    this.tallies = new Uint8Array(n);
-    for (let i = 0; i < n; i++) if (this.kind[i] === K_GROUP || this.members[i] !== undefined) this.tallies[i] = 1;
     this.toolOf = table(E_RECOVERS_WITH, false);
     this.toolsOut = table(E_RECOVERS_WITH, true);
 
@@ -625,12 +627,16 @@ export class Engine {
       }
     }
     const step: PathStep = { edge, node: this.ids[c]!, state: STATE_NAMES[this.stateOf(c)] };
-    if (lostMember) step.lostMember = lostMember;
+    this.sink?.push(c);
+    if (lostMember) {
+      step.lostMember = lostMember;
+      this.sink?.push(this.firstLostMember[cur]!);
+    }
     return step;
   }
 
-  /** placed-in the lost domain d (by component c), then up the tree to the domain whose loss was the event. */
-  private domainSteps(d: number, c: number): PathStep[] {
+  /** placed-in the lost domain d (by component c), then up the tree to the domain whose loss was the event: appended to steps. */
+  private domainSteps(d: number, c: number, steps: PathStep[]): PathStep[] {
     const step: PathStep = { edge: 'placed-in', node: this.ids[d]!, state: 'down' };
     const need = this.need[c]!;
     if (need < this.nPlacements[c]!) {
@@ -639,31 +645,63 @@ export class Engine {
           ? 'one instance: a zone loss stops it until it is rescheduled'
           : `any ${need} of its ${this.nPlacements[c]!} zones may hold all its instances`;
     }
-    const steps: PathStep[] = [step];
+    steps.push(step);
+    this.sink?.push(d);
     for (let x = d; this.domainVia[x]! >= 0;) {
       x = this.domainVia[x]!;
       steps.push({ edge: 'within', node: this.ids[x]!, state: 'down' });
+      this.sink?.push(x);
     }
     return steps;
   }
 
-  /** One path that explains node i's state in the last scenario, from i down to a failed event. */
-  explain(i: number): PathStep[] {
+  /**
+   * One path that explains node i's state in the last scenario, from i down to a failed event. With `nodes`, the
+   * node of each step (then its lost member, if it names one) is pushed there too, in the path's order: what a
+   * caller noting the path's nodes would look up by id (nodeCollector.noteIndex).
+   */
+  explain(i: number, nodes?: number[]): PathStep[] {
+    const base = nodes?.length ?? 0;
+    this.sink = nodes;
+    try {
+      return this.explainInto(i, base);
+    } finally {
+      this.sink = undefined;
+    }
+  }
+
+  /** explain()'s marks of the nodes on a chain of causes (allocated on first use), and the stamp of its last chain. */
+  private chainSeen: Int32Array | undefined;
+  private chainStamp = 0;
+
+  /** Where stepTo and domainSteps push the nodes of the path explain() makes (its `nodes`), if anywhere. */
+  private sink: number[] | undefined;
+
+  private explainInto(i: number, base: number): PathStep[] {
     const steps: PathStep[] = [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
-    const seen = new Set<number>([i]);
+    this.sink?.push(i);
+    // The nodes on the chain so far, stamped (no Set per path: 37k paths at 100k resources).
+    const seen = (this.chainSeen ??= new Int32Array(this.size));
+    if (this.chainStamp === 0x7fffffff) {
+      seen.fill(0);
+      this.chainStamp = 0;
+    }
+    const stamp = ++this.chainStamp;
+    seen[i] = stamp;
     let cur = i;
     for (;;) {
       const c = this.cause[cur]!;
       if (this.stamp[cur] !== this.epoch) break;
       if (c < 0) return steps; // cur failed on its own: the event
-      if (this.kind[c] === K_DOMAIN) return [...steps, ...this.domainSteps(c, cur)];
-      if (seen.has(c)) break;
-      seen.add(c);
+      if (this.kind[c] === K_DOMAIN) return this.domainSteps(c, cur, steps);
+      if (seen[c] === stamp) break;
+      seen[c] = stamp;
       steps.push(this.stepTo(cur, c));
       cur = c;
     }
     // The chain of causes ran into a loop (a group feeding back into its own
     // member): search instead for the shortest path of hurt nodes to an event.
+    if (this.sink) this.sink.length = base;
     return this.searchPath(i);
   }
 
@@ -675,6 +713,7 @@ export class Engine {
       const chain: number[] = [];
       for (let y = x; y !== -1; y = prev.get(y)!) chain.unshift(y);
       const steps: PathStep[] = [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
+      this.sink?.push(i);
       for (let k = 1; k < chain.length; k++) steps.push(this.stepTo(chain[k - 1]!, chain[k]!));
       return steps;
     };
@@ -684,7 +723,7 @@ export class Engine {
       if (this.kind[x] === K_COMPONENT) {
         for (let e = this.placements.start[x]!; e < this.placements.start[x + 1]!; e++) {
           const d = this.placements.data[e]!;
-          if (this.isDomainLost(d) && this.counter[x]! >= this.need[x]!) return [...done(x), ...this.domainSteps(d, x)];
+          if (this.isDomainLost(d) && this.counter[x]! >= this.need[x]!) return this.domainSteps(d, x, done(x));
         }
       }
       const next: number[] = [];
@@ -700,6 +739,7 @@ export class Engine {
         }
       }
     }
+    this.sink?.push(i);
     return [{ node: this.ids[i]!, state: STATE_NAMES[this.stateOf(i)] }];
   }
 

@@ -110,13 +110,23 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
 
   // Nodes that findings name, in the order findings name them (deterministic: findings are sorted).
   // Indexed loops: this runs once per analysis, before the compiler would make iterators of for-of cost nothing.
-  const { nodes, note } = nodeCollector(engine);
+  // The single failures' paths are noted by the indices their nodes were kept at (the same order as their ids).
+  const { nodes, note, noteIndex } = nodeCollector(engine);
+  const pathNodes = view.pathNodes;
   for (let x = 0; x < findings.length; x++) {
     const f = findings[x]!;
     note(f.event.id);
     if (f.evidence) noteAll(note, f.evidence.nodes);
     for (let y = 0; y < f.affected.length; y++) {
       const path = f.affected[y]!.path;
+      let p = path.length > 0 ? view.pathNodesAt(path) : -1;
+      if (p >= 0) {
+        for (let z = 0; z < path.length; z++) {
+          noteIndex(pathNodes[p++]!);
+          if (path[z]!.lostMember) noteIndex(pathNodes[p++]!);
+        }
+        continue;
+      }
       for (let z = 0; z < path.length; z++) {
         const s = path[z]!;
         note(s.node);

@@ -84,6 +84,12 @@ export interface ScenarioView {
   toolsOf(node: number): readonly number[];
   /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
+  /**
+   * Where the nodes of an explanation path of a single failure (`explain`) sit in `pathNodes`, or -1 for any other
+   * path: from there, each step's node, then its lost member if it names one (nodeCollector.noteIndex; no lookup by id).
+   */
+  pathNodesAt(path: readonly PathStep[]): number;
+  readonly pathNodes: readonly number[];
 }
 
 /**
@@ -307,6 +313,11 @@ export function scenarioView(
   const store = new ScenarioStore();
   const hurt = engine.hurtView();
   const hurtStates = engine.hurtStatesView();
+  // The nodes of every path kept, one path after the other, and where each path's start: analyzeModel notes the
+  // nodes the findings name by index from here, not by a lookup of each step's 110-character id (104k steps, 37k
+  // paths at 100k resources).
+  const pathNodes: number[] = [];
+  const pathStart = new Map<readonly PathStep[], number>();
   for (let ei = 0; ei < events.length; ei++) {
     const event = events[ei]!;
     // One array for the evaluation and the scenario (the engine only reads it).
@@ -333,7 +344,12 @@ export function scenarioView(
         if (code < STRANDED) continue;
         lostServices++;
         const node = engine.nodes[i]!;
-        if (explainAll || (node.kind === 'service' && node.critical)) (paths ??= new Map()).set(i, engine.explain(i));
+        if (explainAll || (node.kind === 'service' && node.critical)) {
+          const at = pathNodes.length;
+          const path = engine.explain(i, pathNodes);
+          pathStart.set(path, at);
+          (paths ??= new Map()).set(i, path);
+        }
       } else {
         store.addNotable(k, engine.lostMemberOf(i));
         // Most groups recover with no tools: no list to ask the engine for.
@@ -433,5 +449,7 @@ export function scenarioView(
     },
     toolsOf,
     dependentsOf,
+    pathNodesAt: (path) => pathStart.get(path) ?? -1,
+    pathNodes,
   };
 }

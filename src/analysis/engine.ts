@@ -154,6 +154,8 @@ export class Engine {
   private readonly need: Int32Array;
   /** Components that are degraded by a partial loss of their placements (their capacity is known). */
   private readonly counted: Uint8Array;
+  /** Components whose own loss is a basic event (read with the rest of each node in the constructor). */
+  private readonly event: Uint8Array;
   private readonly placements: Csr;
   private readonly requirers: Csr;
   private readonly groupsOf: Csr;
@@ -215,6 +217,7 @@ export class Engine {
     this.k = new Int32Array(n);
     this.n = new Int32Array(n);
     this.counted = new Uint8Array(n);
+    this.event = new Uint8Array(n);
     const downAt = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const node = this.nodes[i]!;
@@ -226,6 +229,7 @@ export class Engine {
       } else if (node.kind === 'component') {
         if (node.downAt !== undefined && node.downAt >= 1) downAt[i] = node.downAt;
         if (node.capacity !== undefined) this.counted[i] = 1;
+        if (node.event) this.event[i] = 1;
       }
     }
     this.ids = ids;
@@ -746,9 +750,7 @@ export class Engine {
   /** Basic events: every domain and every component whose own loss counts. */
   basicEvents(): number[] {
     const out: number[] = [];
-    this.nodes.forEach((node, i) => {
-      if (node.kind === 'domain' ? !this.sameAsOnlyChild(i) : node.kind === 'component' && node.event) out.push(i);
-    });
+    for (let i = 0; i < this.kind.length; i++) if (this.kind[i] === K_DOMAIN ? !this.sameAsOnlyChild(i) : this.event[i] === 1) out.push(i);
     return out;
   }
 
@@ -762,6 +764,24 @@ export class Engine {
 
   kindOf(i: number): ModelNode['kind'] {
     return this.nodes[i]!.kind;
+  }
+
+  // Node kinds from the engine's codes, not the node objects: a scan of every node (100k at 100k resources, scattered
+  // in the heap) that reads no object costs about a tenth (~10 ms less per scan).
+  isDomain(i: number): boolean {
+    return this.kind[i] === K_DOMAIN;
+  }
+
+  isComponent(i: number): boolean {
+    return this.kind[i] === K_COMPONENT;
+  }
+
+  isGroup(i: number): boolean {
+    return this.kind[i] === K_GROUP;
+  }
+
+  isService(i: number): boolean {
+    return this.kind[i] === K_SERVICE;
   }
 
   requiresOf(i: number): number[] {

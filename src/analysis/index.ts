@@ -49,12 +49,14 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   // what sorting by (domain first, position) gives, without a comparator call per pair of 57k events (100k export).
   const all = engine.basicEvents();
   const events: number[] = [];
-  for (let x = 0; x < all.length; x++) if (engine.kindOf(all[x]!) === 'domain') events.push(all[x]!);
-  for (let x = 0; x < all.length; x++) if (engine.kindOf(all[x]!) !== 'domain') events.push(all[x]!);
+  for (let x = 0; x < all.length; x++) if (engine.isDomain(all[x]!)) events.push(all[x]!);
+  for (let x = 0; x < all.length; x++) if (!engine.isDomain(all[x]!)) events.push(all[x]!);
   const criticalIdx: number[] = [];
-  engine.nodes.forEach((n, i) => {
+  for (let i = 0; i < engine.size; i++) {
+    if (!engine.isService(i)) continue;
+    const n = engine.nodes[i]!;
     if (n.kind === 'service' && n.critical) criticalIdx.push(i);
-  });
+  }
 
   // Shared risk groups (--order k) and --availability: minimal cut sets of the critical services.
   const analysisErrors: AnalysisResult['analysisErrors'] = [];
@@ -146,10 +148,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   for (let x = 0; x < findings.length; x++) counts[findings[x]!.severity]++;
   let components = 0;
   let domains = 0;
-  for (let x = 0; x < engine.nodes.length; x++) {
-    const n = engine.nodes[x]!;
-    if (n.kind === 'component') components++;
-    else if (n.kind === 'domain') domains++;
+  for (let x = 0; x < engine.size; x++) {
+    if (engine.isComponent(x)) components++;
+    else if (engine.isDomain(x)) domains++;
   }
   const resources = inputs.reduce((n, i) => n + i.resources.length, 0);
   // A model built by hand has no coverage: its resources count as modelled.
@@ -174,7 +175,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       criticalServices: view.totalCritical,
       allCritical: model.allCritical,
       events: events.length,
-      domainEvents: events.filter((e) => engine.kindOf(e) === 'domain' && view.inPolicy(e)).length,
+      domainEvents: events.filter((e) => engine.isDomain(e) && view.inPolicy(e)).length,
       findings: counts,
       coverage: judged.coverage,
     },

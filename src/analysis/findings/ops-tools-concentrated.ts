@@ -42,14 +42,17 @@ interface ToolGroup {
 /** Replica groups (two or more members) that recover with tools, sorted by id. */
 function toolGroups(ctx: ScenarioView): ToolGroup[] {
   const out: ToolGroup[] = [];
-  ctx.engine.nodes.forEach((n, i) => {
-    if (n.kind !== 'group' || n.n < 2) return;
+  const { engine } = ctx;
+  for (let i = 0; i < engine.size; i++) {
+    // Groups with tools only: no node object read for the others.
+    if (!engine.isGroup(i) || engine.toolCount(i) === 0) continue;
+    const n = engine.nodes[i]!;
+    if (n.kind !== 'group' || n.n < 2) continue;
     const all = ctx.toolsOf(i);
-    if (all.length === 0) return;
     const external = all.filter((t) => externalToolLabel(ctx, t) !== undefined);
     const tools = all.filter((t) => !external.includes(t));
     if (tools.length > 0) out.push({ node: i, id: n.id, tools, external, dependents: ctx.dependentsOf(i) });
-  });
+  }
   return out.sort((a, b) => byText(a.id, b.id));
 }
 

@@ -270,9 +270,7 @@ export function scenarioView(
     return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
   };
   const services: number[] = [];
-  engine.nodes.forEach((n, i) => {
-    if (n.kind === 'service') services.push(i);
-  });
+  for (let i = 0; i < engine.size; i++) if (engine.isService(i)) services.push(i);
   // The model does not change while the kinds read it: each node's dependents are searched once (the kinds ask
   // for the same lone components and groups once per scenario) and the list is shared, read-only.
   const dependentsAt = new Map<number, Array<{ service: string; critical: boolean }>>();
@@ -305,8 +303,7 @@ export function scenarioView(
   // them components, and a byte array is read without touching the node objects or the map of tools.
   const notableKind = new Uint8Array(engine.nodes.length);
   for (let i = 0; i < engine.nodes.length; i++) {
-    const kind = engine.nodes[i]!.kind;
-    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
+    notableKind[i] = engine.isService(i) ? SERVICE : !engine.isGroup(i) ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
   }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);

@@ -18,9 +18,10 @@ export function nodeInfoOf(engine: Engine, i: number): NodeInfo {
       return { kind: 'domain', name: n.path, domainKind: n.domainKind };
     case 'component': {
       const placedIn: string[] = [];
-      const domains = engine.placementsView(i);
-      for (let k = 0; k < domains.length; k++) {
-        const p = engine.nodes[domains[k]!]!;
+      // By position, not through placementsView: no typed-array view per component named (44k at 100k resources).
+      const count = engine.placementCount(i);
+      for (let k = 0; k < count; k++) {
+        const p = engine.nodes[engine.placementAt(i, k)]!;
         if (p.kind === 'domain') placedIn.push(p.path);
       }
       const info: NodeInfo = { kind: 'component', name: n.name, type: n.type, role: n.role, service: n.service, placedIn };

@@ -857,6 +857,21 @@ export class Engine {
     return Array.from(this.placementsView(i));
   }
 
+  /** How many domains node i is placed in (placementsView(i).length, without making the view). */
+  placementCount(i: number): number {
+    return this.placements.start[i + 1]! - this.placements.start[i]!;
+  }
+
+  /** The k-th domain node i is placed in (placementsView(i)[k], without making the view). */
+  placementAt(i: number, k: number): number {
+    return this.placements.data[this.placements.start[i]! + k]!;
+  }
+
+  /** The k-th recovers-with tool of node i (toolsView(i)[k], without making the view). */
+  toolAt(i: number, k: number): number {
+    return this.toolsOut.data[this.toolsOut.start[i]! + k]!;
+  }
+
   /** The domains node i is placed in, as a view of the engine's own table (no copy: never change it). */
   placementsView(i: number): Int32Array {
     return this.placements.data.subarray(this.placements.start[i]!, this.placements.start[i + 1]!);

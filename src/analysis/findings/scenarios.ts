@@ -295,7 +295,13 @@ export function scenarioView(
   const toolsOf = (node: number): readonly number[] => {
     if (engine.toolCount(node) === 0) return NO_TOOLS;
     let list = toolsAt.get(node);
-    if (list === undefined) toolsAt.set(node, (list = Array.from(engine.toolsView(node))));
+    if (list === undefined) {
+      // Copied by position: no view of the table and no Array.from over it.
+      const count = engine.toolCount(node);
+      list = [];
+      for (let k = 0; k < count; k++) list.push(engine.toolAt(node, k));
+      toolsAt.set(node, list);
+    }
     return list;
   };
 

@@ -96,7 +96,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   const findings: Finding[] = [];
   for (const kind of KINDS) {
     try {
-      findings.push(...kind.detect(model, view, policy));
+      // Appended one by one: a spread passes every finding as an argument (10.7k at 100k resources, ten times that at 1M).
+      const found = kind.detect(model, view, policy);
+      for (let x = 0; x < found.length; x++) findings.push(found[x]!);
     } catch (err) {
       analysisErrors.push({ rule: kind.id, message: err instanceof Error ? err.message : String(err) });
     }

@@ -66,7 +66,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   if (groups.length === 0) return [];
   const domainSingles = ctx.singles.filter((s) => {
     const e = s.events[0]!;
-    return ctx.engine.nodes[e]!.kind === 'domain' && ctx.inPolicy(e);
+    return ctx.engine.isDomain(e) && ctx.inPolicy(e);
   });
   // Per group, the smallest domains (lowest rank) whose loss takes every one of its tools.
   const byEvent = new Map<number, ToolGroup[]>();

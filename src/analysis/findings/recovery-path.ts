@@ -98,7 +98,9 @@ function loneFindings(ctx: ScenarioView): Finding[] {
   for (let si = 0; si < ctx.singles.length; si++) {
     const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
-    // The machine's loss: one tool's own loss is running it again from there.
+    // The machine's loss: one tool's own loss is running it again from there. (A component event is none: its node
+    // object is not read.)
+    if (!engine.isDomain(event)) continue;
     const node = engine.nodes[event]!;
     if (node.kind !== 'domain' || node.domainKind !== WORKSTATION || !ctx.inPolicy(event)) continue;
     for (const c of lone) {

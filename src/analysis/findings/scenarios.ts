@@ -265,7 +265,9 @@ export function scenarioView(
   events: number[],
   cutSets: Array<{ events: number[]; services: number[] }>,
 ): ScenarioView {
+  // Components are in policy without a read of their node object (the kinds ask for each of the 57k single failures).
   const inPolicy = (event: number): boolean => {
+    if (!engine.isDomain(event)) return true;
     const node = engine.nodes[event]!;
     return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
   };
@@ -418,6 +420,7 @@ export function scenarioView(
     eventRef: (event) => eventRefOf(engine, event),
     inPolicy,
     inPolicyFor(event, service) {
+      if (!engine.isDomain(event)) return true;
       const node = engine.nodes[event]!;
       if (node.kind !== 'domain') return true;
       // Without a topology file no service has a tolerate of its own: no lookup by name (a region loss asks for

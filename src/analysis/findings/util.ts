@@ -45,14 +45,17 @@ export function severityByCritical(critical: number, otherwise: 'medium' | 'low'
 
 /** `takes down A and B and strands C`: what an event does to the services it hurts (down or stranded). */
 export function lostEffect(lost: Array<{ service: string; state: string }>, words: { down: string; stranded: string }): string {
-  const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
-  const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
-  return [
-    down.length > 0 ? fill(words.down, { services: listNames(down) }) : '',
-    stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '',
-  ]
-    .filter(Boolean)
-    .join(' and ');
+  // One pass and two lists (not four arrays and a join per finding: one finding per single failure that hurts).
+  const down: string[] = [];
+  const stranded: string[] = [];
+  for (let i = 0; i < lost.length; i++) {
+    const s = lost[i]!;
+    if (s.state === 'down') down.push(s.service);
+    else if (s.state === 'stranded') stranded.push(s.service);
+  }
+  const downText = down.length > 0 ? fill(words.down, { services: listNames(down) }) : '';
+  const strandedText = stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '';
+  return downText && strandedText ? `${downText} and ${strandedText}` : downText || strandedText;
 }
 
 /** A service a scenario hurts: a finding's `affected` entry as it is. */

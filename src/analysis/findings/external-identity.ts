@@ -64,9 +64,12 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   // The replicated groups (n >= 2) recovering with each external identity, and the components in no group
   // operators recover by hand through it (a StatefulSet's pods on a lost node: rule operatorRecovery).
   const groupsOf = new Map<number, Array<{ id: string; name: string; group: boolean; dependents: Array<{ service: string; critical: boolean }> }>>();
-  engine.nodes.forEach((g, i) => {
+  for (let i = 0; i < engine.size; i++) {
+    // A node without tools adds nothing: no object to read (most components).
+    if (engine.toolCount(i) === 0) continue;
+    const g = engine.nodes[i]!;
     const group = g.kind === 'group' && g.n >= 2;
-    if (!group && !(g.kind === 'component' && !g.external)) return;
+    if (!group && !(g.kind === 'component' && !g.external)) continue;
     for (const t of ctx.toolsOf(i)) {
       const n = engine.nodes[t]!;
       if (n.kind !== 'component' || !n.external) continue;
@@ -74,7 +77,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
       list.push({ id: g.id, name: g.name, group, dependents: ctx.dependentsOf(i) });
       groupsOf.set(t, list);
     }
-  });
+  }
   for (const [node, unsorted] of [...groupsOf.entries()].sort(([a], [b]) => byText(engine.ids[a]!, engine.ids[b]!))) {
     const n = engine.nodes[node]!;
     if (n.kind !== 'component') continue;

@@ -42,14 +42,17 @@ interface ToolGroup {
 /** Replica groups (two or more members) that recover with tools, sorted by id. */
 function toolGroups(ctx: ScenarioView): ToolGroup[] {
   const out: ToolGroup[] = [];
-  ctx.engine.nodes.forEach((n, i) => {
-    if (n.kind !== 'group' || n.n < 2) return;
+  const { engine } = ctx;
+  for (let i = 0; i < engine.size; i++) {
+    // Groups with tools only: no node object read for the others.
+    if (!engine.isGroup(i) || engine.toolCount(i) === 0) continue;
+    const n = engine.nodes[i]!;
+    if (n.kind !== 'group' || n.n < 2) continue;
     const all = ctx.toolsOf(i);
-    if (all.length === 0) return;
     const external = all.filter((t) => externalToolLabel(ctx, t) !== undefined);
     const tools = all.filter((t) => !external.includes(t));
     if (tools.length > 0) out.push({ node: i, id: n.id, tools, external, dependents: ctx.dependentsOf(i) });
-  });
+  }
   return out.sort((a, b) => byText(a.id, b.id));
 }
 
@@ -63,7 +66,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
   if (groups.length === 0) return [];
   const domainSingles = ctx.singles.filter((s) => {
     const e = s.events[0]!;
-    return ctx.engine.nodes[e]!.kind === 'domain' && ctx.inPolicy(e);
+    return ctx.engine.isDomain(e) && ctx.inPolicy(e);
   });
   // Per group, the smallest domains (lowest rank) whose loss takes every one of its tools.
   const byEvent = new Map<number, ToolGroup[]>();

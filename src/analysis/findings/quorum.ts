@@ -22,9 +22,11 @@ export const messages = {
 export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Finding[] {
   const { engine } = ctx;
   const quorums = new Set<number>();
-  engine.nodes.forEach((n, i) => {
+  for (let i = 0; i < engine.size; i++) {
+    if (!engine.isGroup(i)) continue;
+    const n = engine.nodes[i]!;
     if (n.kind === 'group' && n.quorum) quorums.add(i);
-  });
+  }
   if (quorums.size === 0) return [];
   const byGroup = new Map<string, EventRef[]>();
   for (let si = 0; si < ctx.singles.length; si++) {

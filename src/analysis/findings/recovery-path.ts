@@ -48,13 +48,15 @@ function recoveryGroups(ctx: ScenarioView): { groups: RecoveryGroup[]; tools: Se
   const { engine } = ctx;
   const groups: RecoveryGroup[] = [];
   const all = new Set<number>();
-  engine.nodes.forEach((n, i) => {
-    if (n.kind !== 'group') return;
+  for (let i = 0; i < engine.size; i++) {
+    // Groups with tools only: no node object read for the others.
+    if (!engine.isGroup(i) || engine.toolCount(i) === 0) continue;
+    const n = engine.nodes[i]!;
+    if (n.kind !== 'group') continue;
     const tools = ctx.toolsOf(i);
-    if (tools.length === 0) return;
     for (const t of tools) all.add(t);
     groups.push({ id: n.id, n: n.n, tools: tools.map((t) => engine.ids[t]!).sort(byText), dependents: ctx.dependentsOf(i) });
-  });
+  }
   return { groups: groups.sort((a, b) => byText(a.id, b.id)), tools: all };
 }
 
@@ -85,15 +87,20 @@ function needsOf(ctx: ScenarioView, tools: number[]): string {
 function loneFindings(ctx: ScenarioView): Finding[] {
   const { engine } = ctx;
   const lone: number[] = [];
-  engine.nodes.forEach((n, i) => {
-    if (n.kind === 'component' && n.group === undefined && ctx.toolsOf(i).length > 0) lone.push(i);
-  });
+  for (let i = 0; i < engine.size; i++) {
+    // Components with tools only: no node object read for the others.
+    if (!engine.isComponent(i) || engine.toolCount(i) === 0) continue;
+    const n = engine.nodes[i]!;
+    if (n.kind === 'component' && n.group === undefined) lone.push(i);
+  }
   const findings: Finding[] = [];
   if (lone.length === 0) return findings;
   for (let si = 0; si < ctx.singles.length; si++) {
     const scenario = ctx.singles[si]!;
     const event = scenario.events[0]!;
-    // The machine's loss: one tool's own loss is running it again from there.
+    // The machine's loss: one tool's own loss is running it again from there. (A component event is none: its node
+    // object is not read.)
+    if (!engine.isDomain(event)) continue;
     const node = engine.nodes[event]!;
     if (node.kind !== 'domain' || node.domainKind !== WORKSTATION || !ctx.inPolicy(event)) continue;
     for (const c of lone) {

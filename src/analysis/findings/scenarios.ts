@@ -84,6 +84,12 @@ export interface ScenarioView {
   toolsOf(node: number): readonly number[];
   /** The services that require a node, as finding dependents, sorted by name (one shared list per node: never change it). */
   dependentsOf(node: number): Array<{ service: string; critical: boolean }>;
+  /**
+   * Where the nodes of an explanation path of a single failure (`explain`) sit in `pathNodes`, or -1 for any other
+   * path: from there, each step's node, then its lost member if it names one (nodeCollector.noteIndex; no lookup by id).
+   */
+  pathNodesAt(path: readonly PathStep[]): number;
+  readonly pathNodes: readonly number[];
 }
 
 /**
@@ -92,12 +98,18 @@ export interface ScenarioView {
  * the services and groups among them, with each group's first lost member.
  */
 class ScenarioStore {
-  nodes: Int32Array = new Int32Array(1 << 12);
-  states: Uint8Array = new Uint8Array(1 << 12);
+  nodes: Int32Array;
+  states: Uint8Array;
   size = 0;
   notable: Int32Array = new Int32Array(1 << 10);
   lostMember: Int32Array = new Int32Array(1 << 10);
   notableSize = 0;
+
+  /** Room for `capacity` hurt nodes at first (grown by doubling past it). */
+  constructor(capacity: number) {
+    this.nodes = new Int32Array(capacity);
+    this.states = new Uint8Array(capacity);
+  }
 
   add(node: number, state: StateCode): void {
     if (this.size === this.nodes.length) {
@@ -259,14 +271,14 @@ export function scenarioView(
   events: number[],
   cutSets: Array<{ events: number[]; services: number[] }>,
 ): ScenarioView {
+  // Components are in policy without a read of their node object (the kinds ask for each of the 57k single failures).
   const inPolicy = (event: number): boolean => {
+    if (!engine.isDomain(event)) return true;
     const node = engine.nodes[event]!;
     return node.kind !== 'domain' || node.rank <= policy.tolerateRank;
   };
   const services: number[] = [];
-  engine.nodes.forEach((n, i) => {
-    if (n.kind === 'service') services.push(i);
-  });
+  for (let i = 0; i < engine.size; i++) if (engine.isService(i)) services.push(i);
   // The model does not change while the kinds read it: each node's dependents are searched once (the kinds ask
   // for the same lone components and groups once per scenario) and the list is shared, read-only.
   const dependentsAt = new Map<number, Array<{ service: string; critical: boolean }>>();
@@ -291,7 +303,13 @@ export function scenarioView(
   const toolsOf = (node: number): readonly number[] => {
     if (engine.toolCount(node) === 0) return NO_TOOLS;
     let list = toolsAt.get(node);
-    if (list === undefined) toolsAt.set(node, (list = Array.from(engine.toolsView(node))));
+    if (list === undefined) {
+      // Copied by position: no view of the table and no Array.from over it.
+      const count = engine.toolCount(node);
+      list = [];
+      for (let k = 0; k < count; k++) list.push(engine.toolAt(node, k));
+      toolsAt.set(node, list);
+    }
     return list;
   };
 
@@ -299,14 +317,20 @@ export function scenarioView(
   // them components, and a byte array is read without touching the node objects or the map of tools.
   const notableKind = new Uint8Array(engine.nodes.length);
   for (let i = 0; i < engine.nodes.length; i++) {
-    const kind = engine.nodes[i]!.kind;
-    notableKind[i] = kind === 'service' ? SERVICE : kind !== 'group' ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
+    notableKind[i] = engine.isService(i) ? SERVICE : !engine.isGroup(i) ? OTHER : engine.toolCount(i) > 0 ? GROUP_WITH_TOOLS : GROUP;
   }
   const singles: Scenario[] = [];
   const table = new StateTable(engine.nodes.length);
-  const store = new ScenarioStore();
+  // Each single failure of a component hurts at least that component: room for twice the events at first, so the
+  // store doubles three times at 100k resources (775k hurt nodes for 57k events), not eight from 4k.
+  const store = new ScenarioStore(Math.max(1 << 12, 2 * events.length));
   const hurt = engine.hurtView();
   const hurtStates = engine.hurtStatesView();
+  // The nodes of every path kept, one path after the other, and where each path's start: analyzeModel notes the
+  // nodes the findings name by index from here, not by a lookup of each step's 110-character id (104k steps, 37k
+  // paths at 100k resources).
+  const pathNodes: number[] = [];
+  const pathStart = new Map<readonly PathStep[], number>();
   for (let ei = 0; ei < events.length; ei++) {
     const event = events[ei]!;
     // One array for the evaluation and the scenario (the engine only reads it).
@@ -333,7 +357,12 @@ export function scenarioView(
         if (code < STRANDED) continue;
         lostServices++;
         const node = engine.nodes[i]!;
-        if (explainAll || (node.kind === 'service' && node.critical)) (paths ??= new Map()).set(i, engine.explain(i));
+        if (explainAll || (node.kind === 'service' && node.critical)) {
+          const at = pathNodes.length;
+          const path = engine.explain(i, pathNodes);
+          pathStart.set(path, at);
+          (paths ??= new Map()).set(i, path);
+        }
       } else {
         store.addNotable(k, engine.lostMemberOf(i));
         // Most groups recover with no tools: no list to ask the engine for.
@@ -399,6 +428,7 @@ export function scenarioView(
     eventRef: (event) => eventRefOf(engine, event),
     inPolicy,
     inPolicyFor(event, service) {
+      if (!engine.isDomain(event)) return true;
       const node = engine.nodes[event]!;
       if (node.kind !== 'domain') return true;
       // Without a topology file no service has a tolerate of its own: no lookup by name (a region loss asks for
@@ -433,5 +463,7 @@ export function scenarioView(
     },
     toolsOf,
     dependentsOf,
+    pathNodesAt: (path) => pathStart.get(path) ?? -1,
+    pathNodes,
   };
 }

@@ -47,13 +47,19 @@ interface IdentityNode {
 function identities(ctx: ScenarioView): IdentityNode[] {
   const { engine } = ctx;
   const nodes = new Set<number>();
-  engine.nodes.forEach((n, i) => {
+  // Each scan reads the node objects of one kind only (engine.isComponent, isGroup: no object read for the others).
+  for (let i = 0; i < engine.size; i++) {
+    if (!engine.isComponent(i)) continue;
+    const n = engine.nodes[i]!;
     // An external identity (placed nowhere) never fails with the user's domains: external-identity names it.
     if (n.kind === 'component' && n.role === 'identity' && !n.external) nodes.add((n.group ? engine.index.get(n.group) : undefined) ?? i);
-  });
+  }
   const recovers = new Map<number, IdentityNode['recovers']>();
-  engine.nodes.forEach((g, i) => {
-    if (g.kind !== 'group' || g.n < 2) return;
+  for (let i = 0; i < engine.size; i++) {
+    // No tools, nothing to recover with: no object to read.
+    if (!engine.isGroup(i) || engine.toolCount(i) === 0) continue;
+    const g = engine.nodes[i]!;
+    if (g.kind !== 'group' || g.n < 2) continue;
     // Pushed, not copied: one identity provider may recover thousands of groups.
     for (const t of ctx.toolsOf(i)) {
       if (!nodes.has(t)) continue;
@@ -62,7 +68,7 @@ function identities(ctx: ScenarioView): IdentityNode[] {
       if (list) list.push(entry);
       else recovers.set(t, [entry]);
     }
-  });
+  }
   const out: IdentityNode[] = [];
   for (const i of nodes) {
     const node = engine.nodes[i]!;

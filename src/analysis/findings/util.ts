@@ -24,7 +24,10 @@ export function fill(template: string, values: Record<string, string | number>):
 
 /** A stable id from a finding's content: its rule, its subject and the services it names. */
 export function findingId(rule: string, subject: string, services: string[]): string {
-  const h = hash('sha256', [rule, subject, ...[...services].sort()].join('\u0000'), 'hex');
+  // One copy of the names (sorted), then the text: not a second array spread from the first (10.7k findings at 100k).
+  const sorted = services.length > 1 ? services.slice().sort() : services;
+  const text = sorted.length > 0 ? `${rule}\u0000${subject}\u0000${sorted.join('\u0000')}` : `${rule}\u0000${subject}`;
+  const h = hash('sha256', text, 'hex');
   return `${rule}/${h.slice(0, 12)}`;
 }
 
@@ -42,14 +45,17 @@ export function severityByCritical(critical: number, otherwise: 'medium' | 'low'
 
 /** `takes down A and B and strands C`: what an event does to the services it hurts (down or stranded). */
 export function lostEffect(lost: Array<{ service: string; state: string }>, words: { down: string; stranded: string }): string {
-  const down = lost.filter((s) => s.state === 'down').map((s) => s.service);
-  const stranded = lost.filter((s) => s.state === 'stranded').map((s) => s.service);
-  return [
-    down.length > 0 ? fill(words.down, { services: listNames(down) }) : '',
-    stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '',
-  ]
-    .filter(Boolean)
-    .join(' and ');
+  // One pass and two lists (not four arrays and a join per finding: one finding per single failure that hurts).
+  const down: string[] = [];
+  const stranded: string[] = [];
+  for (let i = 0; i < lost.length; i++) {
+    const s = lost[i]!;
+    if (s.state === 'down') down.push(s.service);
+    else if (s.state === 'stranded') stranded.push(s.service);
+  }
+  const downText = down.length > 0 ? fill(words.down, { services: listNames(down) }) : '';
+  const strandedText = stranded.length > 0 ? fill(words.stranded, { services: listNames(stranded) }) : '';
+  return downText && strandedText ? `${downText} and ${strandedText}` : downText || strandedText;
 }
 
 /** A service a scenario hurts: a finding's `affected` entry as it is. */
@@ -66,10 +72,13 @@ function codeOf(state: ServiceState): StateCode {
  */
 export function servicesHit(view: ScenarioView, scenario: Scenario, services?: readonly number[], least: StateCode = UP): ServiceHit[] {
   const hits: ServiceHit[] = [];
-  const nodes = view.engine.nodes;
+  const { engine } = view;
+  const nodes = engine.nodes;
   const hit = (i: number, code: StateCode): void => {
+    // The kind from the engine's codes: no node object read for the groups among a scenario's notable nodes.
+    if (code < least || !engine.isService(i)) return;
     const node = nodes[i]!;
-    if (node.kind !== 'service' || code < least) return;
+    if (node.kind !== 'service') return;
     hits.push({ service: node.name, critical: node.critical, state: STATE_NAMES[code], path: code >= STRANDED ? scenario.explain(i) : [] });
   };
   if (services) for (const i of services) hit(i, scenario.stateOf(i));

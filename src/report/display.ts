@@ -21,7 +21,8 @@ export function failing(result: AnalysisResult, options: Pick<ReportOptions, 'fa
   return failingFindings(result, options.failOn ?? 'high');
 }
 
-function plural(n: number, word: string): string {
+/** `1 service`, `2 services`. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

@@ -199,7 +199,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   }
   head.push('');
   head.push(
-    `**${escapeMarkdown(stacksOf(result))}**: ${s.resources} resources, ${s.components} components in ${s.domains} domains, ${plural(s.services, 'service')} (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked. ` +
+    `**${escapeMarkdown(stacksOf(result))}**: ${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${plural(s.events, 'single-failure event')} checked. ` +
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${escapeMarkdown(result.policy.tolerate)}.`,
   );
   head.push('');

@@ -26,6 +26,12 @@ describe('text report', () => {
     expect(out).not.toMatch(ANSI);
   });
 
+  it('counts one of each in the singular in the summary line', () => {
+    const r = smallResult();
+    const one = { ...r, summary: { ...r.summary, resources: 1, components: 1, domains: 1, services: 1, events: 1 } };
+    expect(text(one)).toContain('1 resource, 1 component in 1 domain, 1 service (none marked critical, so all count as critical), 1 single-failure event checked');
+  });
+
   it('is coloured only when asked', () => {
     expect(text(smallResult(), { color: true })).toMatch(ANSI);
     expect(text(smallResult(), { color: true }).replace(/\u001b\[[0-9;]*m/g, '')).toBe(text());

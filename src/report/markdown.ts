@@ -15,7 +15,7 @@ import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { failingFindings } from '../analysis/gate.js';
 import { findingDocsUrl } from './docs-links.js';
-import { hiddenNote, shownFindings } from './display.js';
+import { criticalNote, hiddenNote, shownFindings } from './display.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
 export const MARKDOWN_MAX_CHARS = 65_000;
@@ -199,7 +199,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   }
   head.push('');
   head.push(
-    `**${escapeMarkdown(stacksOf(result))}**: ${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${plural(s.events, 'single-failure event')} checked. ` +
+    `**${escapeMarkdown(stacksOf(result))}**: ${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${criticalNote(s)}), ${plural(s.events, 'single-failure event')} checked. ` +
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${escapeMarkdown(result.policy.tolerate)}.`,
   );
   head.push('');

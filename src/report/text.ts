@@ -7,7 +7,7 @@ import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
-import { failing, hiddenNote, plural, shownFindings, verdictText } from './display.js';
+import { criticalNote, failing, hiddenNote, plural, shownFindings, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -161,7 +161,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   const shown = shownFindings(result, options);
   out.push(c.bold(`firebreak ${result.tool.version}: ${stacks}`));
   out.push(
-    `${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${plural(s.events, 'single-failure event')} checked`,
+    `${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${criticalNote(s)}), ${plural(s.events, 'single-failure event')} checked`,
   );
   const cov = s.coverage;
   out.push(coverageText(cov));

@@ -32,6 +32,12 @@ describe('markdown report', () => {
     expect(renderMarkdown(one, { color: false })).toContain('), 1 single-failure event checked.');
   });
 
+  it('does not say all services count as critical when the ops-tools-only ones do not', async () => {
+    const r = await json('stacks/aws-three-tier@prod');
+    const md = renderMarkdown({ ...r, summary: { ...r.summary, services: 4, criticalServices: 2, allCritical: true } }, { color: false });
+    expect(md).toContain('4 services (none marked critical, so all count as critical but the 2 made only of ops tools: 2 critical)');
+  });
+
   it('says so when there is no single point of failure', async () => {
     const md = await report('stacks/two-datacenters@prod', 'markdown');
     expect(md.split('\n')[2]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');

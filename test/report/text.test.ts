@@ -32,6 +32,15 @@ describe('text report', () => {
     expect(text(one)).toContain('1 resource, 1 component in 1 domain, 1 service (none marked critical, so all count as critical), 1 single-failure event checked');
   });
 
+  it('does not say all services count as critical when the ops-tools-only ones do not', () => {
+    const r = smallResult();
+    const out = text({ ...r, summary: { ...r.summary, services: 3, criticalServices: 2, allCritical: true } });
+    expect(out).toContain('3 services (none marked critical, so all count as critical but the one made only of ops tools: 2 critical)');
+    expect(text({ ...r, summary: { ...r.summary, services: 2, criticalServices: 2, allCritical: true } })).toContain(
+      '2 services (none marked critical, so all count as critical),',
+    );
+  });
+
   it('is coloured only when asked', () => {
     expect(text(smallResult(), { color: true })).toMatch(ANSI);
     expect(text(smallResult(), { color: true }).replace(/\u001b\[[0-9;]*m/g, '')).toBe(text());

@@ -138,7 +138,7 @@ const LIST_MAX = 50;
  * resources are listed below (says so when there are some).
  */
 export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage', listed = true): string {
-  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
 }
 
 /** The Unjudged and Blind spots lists (the first 50 of each), each a collapsed block; none when empty. */

@@ -103,7 +103,7 @@ export function unjudgedHeadline(result: AnalysisResult): string {
 
 /** The Coverage line: every resource in exactly one class (`label`: Coverage, or e.g. `Coverage after`). */
 export function coverageText(cov: CoverageCounts, label = 'Coverage'): string {
-  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`;
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}`;
 }
 
 /** The Unjudged and Blind spots sections (the first 20 of each), each followed by a blank line; none when empty. Names as given: escape first. */

@@ -30,6 +30,8 @@ describe('markdown report', () => {
     const one = { ...r, summary: { ...r.summary, resources: 1, components: 1, domains: 1, services: 1, events: 1 } };
     expect(renderMarkdown(one, { color: false })).toContain(': 1 resource, 1 component in 1 domain, 1 service (');
     expect(renderMarkdown(one, { color: false })).toContain('), 1 single-failure event checked.');
+    const cov = { ...r.summary.coverage, resources: 1, modelled: 1 };
+    expect(renderMarkdown({ ...one, summary: { ...one.summary, coverage: cov } }, { color: false })).toContain('unjudged**, of 1 resource.');
   });
 
   it('does not say all services count as critical when the ops-tools-only ones do not', async () => {

@@ -163,7 +163,7 @@ function common(cmd: Command): Command {
     options.tolerate(),
     options.rules(),
     options.order(),
-    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds (default 60); the report says what it covered')
+    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds; the report says what it covered')
       .argParser((v: string): number => {
         const n = Number(v);
         if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');

@@ -116,6 +116,17 @@ describe('firebreak analyze on a stack export', () => {
     expect(bad.stderr).toMatch(/pdf/);
     expect((await runCli(['analyze', twoZones, '--tolerate', 'galaxy'])).code).toBe(2);
   });
+
+  it('--help states each default once per option', async () => {
+    for (const cmd of [['analyze'], ['check'], ['whatif'], ['diff'], ['plan'], ['rules', 'explain'], ['rules', 'list']]) {
+      const help = await runCli([...cmd, '--help']);
+      expect(help.code).toBe(0);
+      // One entry per option: its first line and the wrapped lines under it.
+      const options = help.stdout.split(/\n(?=  -)/).map((o) => o.split('\n\n')[0]!.replace(/\s+/g, ' '));
+      expect(options.length).toBeGreaterThan(1);
+      for (const o of options) expect((o.match(/\(default:? /g) ?? []).length, `${cmd.join(' ')}: ${o}`).toBeLessThanOrEqual(1);
+    }
+  });
 });
 
 describe('secrets never reach any output', () => {

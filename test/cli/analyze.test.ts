@@ -117,6 +117,14 @@ describe('firebreak analyze on a stack export', () => {
     expect((await runCli(['analyze', twoZones, '--tolerate', 'galaxy'])).code).toBe(2);
   });
 
+  it("commander's usage errors carry firebreak's prefix, as every other error does", async () => {
+    for (const args of [['analyze', '--no-such-option'], ['analyze', twoZones, '--order', '0'], ['diff', twoZones], ['no-such-command']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^firebreak: error: \S/);
+    }
+  });
+
   it('--help states each default once per option', async () => {
     for (const cmd of [['analyze'], ['check'], ['whatif'], ['diff'], ['plan'], ['rules', 'explain'], ['rules', 'list']]) {
       const help = await runCli([...cmd, '--help']);

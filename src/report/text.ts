@@ -79,7 +79,7 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
   if (f.locations.length > 0) meta.push(`at ${f.locations.map(formatLocation).join(', ')}`);
   lines.push(`         ${c.dim(meta.join('  '))}`);
   for (const a of f.affected.slice(0, maxPaths)) {
-    const explained = a.path.length > 0 ? renderPath(result, a.path, c) : `${a.service} ${c.dim('(not critical: no path beyond the policy)')}`;
+    const explained = a.path.length > 0 ? renderPath(result, a.path, c) : `${a.service} ${c.dim('(not critical: no path shown beyond the policy)')}`;
     lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${explained}`);
   }
   if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);

@@ -886,7 +886,7 @@ function firebreakPage(): void {
               ? a.path
                   .map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`))
                   .join('')
-              : `${a.service} (not critical: no path beyond the policy)`;
+              : `${a.service} (not critical: no path shown beyond the policy)`;
           const p = el('li', '');
           p.appendChild(el('span', `chip st-${a.state}`, a.state));
           p.appendChild(el('span', '', ` ${text}`));

@@ -305,7 +305,8 @@ export const INPUTS_ARG =
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {
-  output: (what = 'report') => new Option('-o, --output <file>', `write the ${what} to a file instead of stdout`),
+  output: (what = 'report') =>
+    new Option('-o, --output <file>', `write the ${what} to a file instead of stdout; its format follows the name (.json, .md, .txt) unless --format says`),
   stack: () =>
     new Option(
       '-s, --stack <name>',

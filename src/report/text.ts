@@ -178,7 +178,12 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
       c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`),
     );
   else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
-  if (cov.unjudged > 0) out.push('');
+  else if (result.findings.every((f) => f.severity === 'info')) {
+    const n = result.findings.length;
+    out.push(c.green(`No single point of failure within the policy (${n} info finding${n === 1 ? '' : 's'} beyond it, below).`));
+  }
+  // A blank line between the verdict and what follows (findings, warnings).
+  if (out[out.length - 1] !== '') out.push('');
   for (const sev of SEVERITIES) {
     const list = shown.filter((f) => f.severity === sev);
     if (list.length === 0) continue;

@@ -43,6 +43,16 @@ describe('text report', () => {
     );
   });
 
+  it('says there is no single point of failure within the policy when every finding is info, and leaves a blank line after the verdict', () => {
+    const r = smallResult();
+    const infoOnly = { ...r, findings: r.findings.filter((f) => f.severity === 'info') };
+    expect(infoOnly.findings.length).toBe(1);
+    expect(text(infoOnly)).toContain('\n\nNo single point of failure within the policy (1 info finding beyond it, below).\n\nINFO (1)\n');
+    const none = { ...r, findings: [], warnings: [{ file: 'x.json', message: 'something skipped' }] };
+    expect(text(none)).toContain('No single point of failure found.\n\nWarnings (1)\n');
+    expect(text()).not.toContain('within the policy (');
+  });
+
   it('is coloured only when asked', () => {
     expect(text(smallResult(), { color: true })).toMatch(ANSI);
     expect(text(smallResult(), { color: true }).replace(/\u001b\[[0-9;]*m/g, '')).toBe(text());

@@ -132,7 +132,8 @@ async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Comma
   const { result, loaded } = await analyzeInputs(io, run, flags);
   refusePartialPreviews(loaded, flags);
   if (flags.updateBaseline) {
-    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline');
+    // Never over an input of this run (`--baseline Pulumi.yaml` would replace the program).
+    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline', true);
     io.stderr(`firebreak: wrote ${result.findings.length} finding(s) to the baseline ${flags.baseline}\n`);
     return EXIT_OK;
   }

@@ -131,7 +131,9 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       `
 Examples:
   $ firebreak whatif --fail pangyo .@pangyo-2022
-  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`,
+  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json
+
+Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }, cmd: Command) => {
       cli.exitCode = await runWhatIf(cli.io, specs, formatGiven(flags, cmd));

@@ -133,6 +133,7 @@ describe('firebreak analyze on a stack export', () => {
       const options = help.stdout.split(/\n(?=  -)/).map((o) => o.split('\n\n')[0]!.replace(/\s+/g, ' '));
       expect(options.length).toBeGreaterThan(1);
       for (const o of options) expect((o.match(/\(default:? /g) ?? []).length, `${cmd.join(' ')}: ${o}`).toBeLessThanOrEqual(1);
+      expect(help.stdout, cmd.join(' ')).toMatch(cmd[0] === 'rules' ? /./ : /\nExit codes: 0 /);
       // -o follows the file name in every command: its help says so.
       const output = options.find((o) => o.startsWith(' -o, --output'));
       if (output) expect(output, cmd.join(' ')).toContain('its format follows the name');

@@ -94,7 +94,13 @@ function terminalWidth(io: Io, target: OutputTarget): { width?: number } {
 function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: Run): CheckResult {
   const failOnUnjudged = flags.failOnUnjudged === true;
   const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined, { failOnUnjudged });
-  const display = { failOn: flags.failOn, failOnUnjudged, ...(flags.severity ? { severity: flags.severity } : {}), ...(flags.quiet ? { quiet: true } : {}) };
+  const display = {
+    failOn: flags.failOn,
+    failOnUnjudged,
+    order: flags.order,
+    ...(flags.severity ? { severity: flags.severity } : {}),
+    ...(flags.quiet ? { quiet: true } : {}),
+  };
   for (const target of run.targets) {
     const sarif = target.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
     const color = !target.file && wantColor(io, { ...flags, output: undefined });

@@ -154,7 +154,7 @@ describe('progress on a terminal', () => {
   it('names each input as it is read when there are several, escaped, and clears the line before the report', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-progress-'));
     const odd = path.join(dir, 'odd\u001b[31mname.json');
-    copyFileSync(twoZones, odd);
+    copyFileSync(fixture('exports', 'stackref-network.json'), odd); // another stack: one stack read twice is refused
     const r = await runCli(['analyze', twoZones, odd, '--format', 'json', '--fail-on', 'none'], { stderrIsTTY: true });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`firebreak: reading ${twoZones} (1 of 2)...`);

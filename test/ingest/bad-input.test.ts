@@ -86,6 +86,30 @@ describe('bad input: exit 2 and one clear line naming the file', () => {
     }
   });
 
+  it('refuses one stack read twice (the same file, or a copy), which would hide its single points; other stacks of one name are fine', async () => {
+    const text = exportOf([res('db'), res('web')]);
+    const a = tempFile('stack.json', text);
+    const copy = tempFile('copy.json', text);
+    for (const args of [
+      [a, a],
+      [a, copy],
+    ]) {
+      const r = await runCli(['analyze', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `firebreak: error: ${args[1]}: stack p/dev is read twice, here and in ${a} (2 resources with the same URN): each copy would count as a replica of the other; name each stack once\n`,
+      );
+    }
+    // Same project and stack name, other resources (another organization's stack): both read.
+    const other = tempFile('other.json', exportOf([res('cache')]));
+    const both = await runCli(['analyze', a, other, '--format', 'json', '--fail-on', 'none']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(JSON.parse(both.stdout).summary.resources).toBe(3);
+    // diff compares a stack with itself: allowed.
+    expect((await runCli(['diff', a, copy])).code).toBe(0);
+  });
+
   it('a missing file', async () => {
     const r = await runCli(['analyze', 'no/such/stack.json']);
     expect(r.code).toBe(2);

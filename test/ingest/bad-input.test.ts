@@ -110,6 +110,13 @@ describe('bad input: exit 2 and one clear line naming the file', () => {
     expect((await runCli(['diff', a, copy])).code).toBe(0);
   });
 
+  it('a missing topology file says no such file, in words (not ENOENT)', async () => {
+    const stack = tempFile('stack.json', exportOf([res('a')]));
+    const r = await runCli(['analyze', stack, '--topology', 'no/such/firebreak.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/firebreak\.yaml: cannot read the topology file: no such file\n$/);
+  });
+
   it('a missing file', async () => {
     const r = await runCli(['analyze', 'no/such/stack.json']);
     expect(r.code).toBe(2);

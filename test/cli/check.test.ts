@@ -104,6 +104,12 @@ describe('firebreak check', () => {
     expect(noFile.stderr).toMatch(/--update-baseline needs --baseline/);
   });
 
+  it('--fail-on none: the check line says not gated (it said no finding at or above none)', async () => {
+    const r = await runCli(['check', exportFile, '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('firebreak check: passed: not gated (--fail-on none)\n');
+  });
+
   it('--update-baseline never writes over an input of the run, and says in words why a baseline cannot be written', async () => {
     const text = readFileSync(exportFile, 'utf8');
     const input = tempFile('stack.json', text);

@@ -92,7 +92,14 @@ export function readStdinOnce(io: Io): Promise<string> {
 export async function inputSpecs(io: Io, specs: string[]): Promise<string[]> {
   if (specs.length === 0 && io.stdinIsPiped && (await readStdinOnce(io)).trim() !== '') return ['-'];
   const chosen = specs.length > 0 ? specs : defaultInputs(io.env, io.cwd);
-  if (specs.length === 0 && chosen.length === 1 && chosen[0] === '.' && !findProjectFileUpward(io.cwd) && !existsSync(path.join(io.cwd, '.pulumi')) && path.basename(io.cwd) !== '.pulumi') {
+  if (
+    specs.length === 0 &&
+    chosen.length === 1 &&
+    chosen[0] === '.' &&
+    !findProjectFileUpward(io.cwd) &&
+    !existsSync(path.join(io.cwd, '.pulumi')) &&
+    path.basename(io.cwd) !== '.pulumi'
+  ) {
     // Nothing named and nothing to default to: say what to name, not that `.` lacks a Pulumi.yaml.
     throw new UsageError(
       'no input named, and no Pulumi project (Pulumi.yaml) here or above: name a `pulumi stack export` file, a preview or a project directory, or pipe one in (`pulumi stack export | firebreak analyze`)',

@@ -182,8 +182,7 @@ export function parseJson(text: string, file: string): unknown {
   if (text.startsWith('\ufffd\ufffd') || /^[^\0]?\0[^\0]\0/.test(text)) {
     throw new InputError({
       file,
-      reason:
-        'the file is UTF-16 text (as Windows PowerShell 5 `>` writes it), not UTF-8: write it as UTF-8, e.g. `pulumi stack export --file stack.json`',
+      reason: 'the file is UTF-16 text (as Windows PowerShell 5 `>` writes it), not UTF-8: write it as UTF-8, e.g. `pulumi stack export --file stack.json`',
     });
   }
   if (!/\S/.test(text)) {

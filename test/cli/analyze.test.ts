@@ -130,7 +130,7 @@ describe('firebreak analyze on a stack export', () => {
       const help = await runCli([...cmd, '--help']);
       expect(help.code).toBe(0);
       // One entry per option: its first line and the wrapped lines under it.
-      const options = help.stdout.split(/\n(?=  -)/).map((o) => o.split('\n\n')[0]!.replace(/\s+/g, ' '));
+      const options = help.stdout.split(/\n(?= {2}-)/).map((o) => o.split('\n\n')[0]!.replace(/\s+/g, ' '));
       expect(options.length).toBeGreaterThan(1);
       for (const o of options) expect((o.match(/\(default:? /g) ?? []).length, `${cmd.join(' ')}: ${o}`).toBeLessThanOrEqual(1);
       expect(help.stdout, cmd.join(' ')).toMatch(cmd[0] === 'rules' ? /./ : /\nExit codes: 0 /);

@@ -82,7 +82,9 @@ describe('bad input: exit 2 and one clear line naming the file', () => {
       writeFileSync(file, bytes);
       const r = await runCli(['analyze', file]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`firebreak: error: ${file}: the file is UTF-16 text (as Windows PowerShell 5 \`>\` writes it), not UTF-8: write it as UTF-8, e.g. \`pulumi stack export --file stack.json\`\n`);
+      expect(r.stderr).toBe(
+        `firebreak: error: ${file}: the file is UTF-16 text (as Windows PowerShell 5 \`>\` writes it), not UTF-8: write it as UTF-8, e.g. \`pulumi stack export --file stack.json\`\n`,
+      );
     }
   });
 

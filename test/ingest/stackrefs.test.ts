@@ -85,7 +85,10 @@ describe('two stack exports linked through a StackReference', () => {
     // Another stack, not the one referenced (not shop/prod either: one stack read twice is refused).
     const other = tempFile(
       'other.json',
-      JSON.stringify({ version: 3, deployment: { manifest: {}, resources: [{ urn: 'urn:pulumi:dev::other::pulumi:pulumi:Stack::other-dev', type: 'pulumi:pulumi:Stack' }] } }),
+      JSON.stringify({
+        version: 3,
+        deployment: { manifest: {}, resources: [{ urn: 'urn:pulumi:dev::other::pulumi:pulumi:Stack::other-dev', type: 'pulumi:pulumi:Stack' }] },
+      }),
     );
     const inputs = await loadInputs([app, other]);
     const shop = inputs.find((i) => i.project === 'shop' && i.file === app)!;

@@ -29,7 +29,9 @@ describe('text report', () => {
   it('counts one of each in the singular in the summary line', () => {
     const r = smallResult();
     const one = { ...r, summary: { ...r.summary, resources: 1, components: 1, domains: 1, services: 1, events: 1 } };
-    expect(text(one)).toContain('1 resource, 1 component in 1 domain, 1 service (none marked critical, so all count as critical), 1 single-failure event checked');
+    expect(text(one)).toContain(
+      '1 resource, 1 component in 1 domain, 1 service (none marked critical, so all count as critical), 1 single-failure event checked',
+    );
     const cov = { ...r.summary.coverage, resources: 1, modelled: 1 };
     expect(text({ ...one, summary: { ...one.summary, coverage: cov } })).toMatch(/^Coverage: .* unjudged, of 1 resource$/m);
   });

@@ -330,7 +330,7 @@ export const options = {
   topology: () => new Option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)'),
   tolerate: () =>
     new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),
-  order: (what = 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)') =>
+  order: (what = 'also find shared risk groups: sets of up to k events (1 to 4) that fail together what no single one does (2 = pairs)') =>
     new Option('--order <k>', what).argParser(parseOrder).default(1),
   failOn: (what: string) => new Option('--fail-on <severity>', what).choices([...SEVERITIES, 'none']).default('high'),
   noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1)'),

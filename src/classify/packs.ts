@@ -3,8 +3,9 @@ import { hash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode } from 'yaml';
-import { InputError, type Problem } from '../errors.js';
+import { isNode } from 'yaml';
+import { parseYamlText } from '../ingest/yaml/document.js';
+import { InputError } from '../errors.js';
 import { zodProblems } from '../zod-issues.js';
 import { z } from 'zod';
 import { trustBuiltinPatterns, withPatternChecks } from './regex-engine.js';
@@ -30,15 +31,10 @@ function isBuiltinPack(file: string): boolean {
  * pack's run in RegExp, and are recorded as such.
  */
 export function parsePack(text: string, file: string): LoadedPack {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const problems: Problem[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0];
-    return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), reason: e.message.split('\n')[0] ?? e.message };
-  });
-  if (problems.length > 0) throw new InputError(problems);
+  // As every YAML input is read: errors in firebreak's words (the library's quote the input), aliases bounded.
+  const { doc, lines: lineCounter, value } = parseYamlText(text, file);
   const builtin = isBuiltinPack(file);
-  const result = withPatternChecks(!builtin, () => packSchema.safeParse(doc.toJS({ maxAliasCount: 100 })));
+  const result = withPatternChecks(!builtin, () => packSchema.safeParse(value));
   if (!result.success) {
     throw new InputError(
       zodProblems(file, result.error.issues, {
@@ -120,7 +116,9 @@ function readPackText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError({ file, reason: `cannot read the rule pack: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unreadable');
+    throw new InputError({ file, reason: `cannot read the rule pack: ${why}` });
   }
 }
 

@@ -94,7 +94,13 @@ function terminalWidth(io: Io, target: OutputTarget): { width?: number } {
 function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: Run): CheckResult {
   const failOnUnjudged = flags.failOnUnjudged === true;
   const gated = check(result, flags.failOn, flags.baseline ? readBaseline(resolvePath(io, flags.baseline)) : undefined, { failOnUnjudged });
-  const display = { failOn: flags.failOn, failOnUnjudged, ...(flags.severity ? { severity: flags.severity } : {}), ...(flags.quiet ? { quiet: true } : {}) };
+  const display = {
+    failOn: flags.failOn,
+    failOnUnjudged,
+    order: flags.order,
+    ...(flags.severity ? { severity: flags.severity } : {}),
+    ...(flags.quiet ? { quiet: true } : {}),
+  };
   for (const target of run.targets) {
     const sarif = target.format === 'sarif' ? { sarif: sarifRoot(io, flags) } : {};
     const color = !target.file && wantColor(io, { ...flags, output: undefined });
@@ -132,7 +138,8 @@ async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Comma
   const { result, loaded } = await analyzeInputs(io, run, flags);
   refusePartialPreviews(loaded, flags);
   if (flags.updateBaseline) {
-    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline');
+    // Never over an input of this run (`--baseline Pulumi.yaml` would replace the program).
+    writeText(io, flags.baseline!, renderDocument('baseline', result, 'yaml'), 'baseline', true);
     io.stderr(`firebreak: wrote ${result.findings.length} finding(s) to the baseline ${flags.baseline}\n`);
     return EXIT_OK;
   }
@@ -163,7 +170,7 @@ function common(cmd: Command): Command {
     options.tolerate(),
     options.rules(),
     options.order(),
-    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds (default 60); the report says what it covered')
+    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds; the report says what it covered')
       .argParser((v: string): number => {
         const n = Number(v);
         if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');

@@ -131,7 +131,9 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       `
 Examples:
   $ firebreak whatif --fail pangyo .@pangyo-2022
-  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json`,
+  $ firebreak whatif --fail us-east-1a --fail orders-db stack.json --format json
+
+Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
     )
     .action(async (specs: string[], flags: AnalyzeFlags & { fail: string[] }, cmd: Command) => {
       cli.exitCode = await runWhatIf(cli.io, specs, formatGiven(flags, cmd));
@@ -149,7 +151,7 @@ Examples:
       options.stack(),
       options.failOn('exit 1 when the after side introduces a finding at or above this severity'),
       options.tolerate(),
-      options.order('also compare shared risk groups of up to k events'),
+      options.order('also compare shared risk groups of up to k events (1 to 4)'),
       options.rules(),
       options.topology(),
       programTimeoutOption(),

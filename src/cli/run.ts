@@ -39,6 +39,8 @@ export function buildProgram(cli: Cli): Command {
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // Commander's usage errors read as firebreak's own: `firebreak: error: unknown option '--x'`.
+      outputError: (s, write) => write(s.replace(/^error: /, 'firebreak: error: ')),
       getOutHelpWidth: () => io.stdoutColumns ?? 80,
       getErrHelpWidth: () => io.stderrColumns ?? 80,
       getOutHasColors: () => helpColors(io, io.stdoutIsTTY),

@@ -91,7 +91,21 @@ export function readStdinOnce(io: Io): Promise<string> {
  */
 export async function inputSpecs(io: Io, specs: string[]): Promise<string[]> {
   if (specs.length === 0 && io.stdinIsPiped && (await readStdinOnce(io)).trim() !== '') return ['-'];
-  return (specs.length > 0 ? specs : defaultInputs(io.env, io.cwd)).map((s) => resolvePath(io, s));
+  const chosen = specs.length > 0 ? specs : defaultInputs(io.env, io.cwd);
+  if (
+    specs.length === 0 &&
+    chosen.length === 1 &&
+    chosen[0] === '.' &&
+    !findProjectFileUpward(io.cwd) &&
+    !existsSync(path.join(io.cwd, '.pulumi')) &&
+    path.basename(io.cwd) !== '.pulumi'
+  ) {
+    // Nothing named and nothing to default to: say what to name, not that `.` lacks a Pulumi.yaml.
+    throw new UsageError(
+      'no input named, and no Pulumi project (Pulumi.yaml) here or above: name a `pulumi stack export` file, a preview or a project directory, or pipe one in (`pulumi stack export | firebreak analyze`)',
+    );
+  }
+  return chosen.map((s) => resolvePath(io, s));
 }
 
 /**
@@ -305,7 +319,8 @@ export const INPUTS_ARG =
 
 /** Options most commands take, each a fresh Option (commander keeps state in them). */
 export const options = {
-  output: (what = 'report') => new Option('-o, --output <file>', `write the ${what} to a file instead of stdout`),
+  output: (what = 'report') =>
+    new Option('-o, --output <file>', `write the ${what} to a file instead of stdout; its format follows the name (.json, .md, .txt) unless --format says`),
   stack: () =>
     new Option(
       '-s, --stack <name>',
@@ -315,7 +330,7 @@ export const options = {
   topology: () => new Option('--topology <file>', 'the topology file (default: firebreak.yaml at the root of a project directory input)'),
   tolerate: () =>
     new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),
-  order: (what = 'also find shared risk groups: sets of up to k events that fail together what no single one does (2 = pairs)') =>
+  order: (what = 'also find shared risk groups: sets of up to k events (1 to 4) that fail together what no single one does (2 = pairs)') =>
     new Option('--order <k>', what).argParser(parseOrder).default(1),
   failOn: (what: string) => new Option('--fail-on <severity>', what).choices([...SEVERITIES, 'none']).default('high'),
   noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1)'),

@@ -306,6 +306,7 @@ async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]
     loaded.push(...(await loadSpec(specs[k]!, opts)));
   }
   const out = loaded.map((l) => l.input);
+  refuseRepeatedStacks(out);
   if (options.keepProperties) {
     // Linking compares output values, which pruning drops: read the states that refer to one another again, whole.
     const { keepProperties: _pruned, ...whole } = opts;
@@ -315,6 +316,42 @@ async function loadAll(specs: string[], opts: LoadOptions): Promise<StackInput[]
   }
   linkStackReferences(out);
   return out;
+}
+
+/**
+ * One stack read twice (the same file named twice, a copy of it, an export beside its backend) would make every
+ * resource two replicas of itself and hide its single points: refused. Two inputs of one project and stack name
+ * with no URN in common (other organizations' stacks) are left alone.
+ */
+function refuseRepeatedStacks(inputs: StackInput[]): void {
+  // Per project and stack: the first input of it, and (from a second one on) the URNs seen so far.
+  const byStack = new Map<string, { first: StackInput; urns?: Map<string, StackInput> }>();
+  for (const input of inputs) {
+    const key = `${input.project}\u0000${input.stack}`;
+    const seen = byStack.get(key);
+    if (!seen) {
+      byStack.set(key, { first: input });
+      continue;
+    }
+    if (!seen.urns) seen.urns = new Map(seen.first.resources.map((r) => [r.urn, seen.first]));
+    let shared = 0;
+    let first: StackInput | undefined;
+    for (const r of input.resources) {
+      const owner = seen.urns.get(r.urn);
+      if (owner === input) continue;
+      if (owner) {
+        shared++;
+        first ??= owner;
+      } else seen.urns.set(r.urn, input);
+    }
+    if (!first) continue;
+    throw new InputError({
+      file: input.file,
+      reason:
+        `stack ${input.project}/${input.stack} is read twice, here and in ${first.file} (${shared} resource${shared === 1 ? '' : 's'} with the same URN): ` +
+        'each copy would count as a replica of the other; name each stack once',
+    });
+  }
 }
 
 /** The kinds of input that keepProperties prunes (programs are never pruned). */

@@ -176,6 +176,15 @@ export function jsonErrorOffset(text: string): number {
  * is refused before parsing, so no later walk can run out of stack.
  */
 export function parseJson(text: string, file: string): unknown {
+  // A UTF-8 byte order mark (Windows editors, `Out-File -Encoding utf8`) is no part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // UTF-16 read as UTF-8: its byte order mark is two replacement characters, or ASCII comes with NUL bytes between.
+  if (text.startsWith('\ufffd\ufffd') || /^[^\0]?\0[^\0]\0/.test(text)) {
+    throw new InputError({
+      file,
+      reason: 'the file is UTF-16 text (as Windows PowerShell 5 `>` writes it), not UTF-8: write it as UTF-8, e.g. `pulumi stack export --file stack.json`',
+    });
+  }
   if (!/\S/.test(text)) {
     throw new InputError({ file, reason: 'the file is empty; expected the JSON of `pulumi stack export`, a checkpoint or `pulumi preview --json`' });
   }

@@ -44,8 +44,17 @@ export function readInputText(file: string, what = 'the file'): string {
     noteInput(file);
     return text;
   } catch (err) {
-    throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    throw new InputError({ file, reason: `cannot read ${what}: ${readErrorText(err)}` });
   }
+}
+
+/** Why a read failed, in words for the common cases (the code otherwise). */
+export function readErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'a directory';
+  return code ?? String(err);
 }
 
 /** The size of an input file, which must be a regular file (errors as readInputText gives them). */
@@ -62,7 +71,7 @@ export function inputFileSize(file: string, what = 'the file'): number {
     size = s.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError({ file, reason: `cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    throw new InputError({ file, reason: `cannot read ${what}: ${readErrorText(err)}` });
   }
   return size;
 }

@@ -103,8 +103,18 @@ export function writeFileAtomic(file: string, text: string, what: string, notAnI
     } catch {
       // never created
     }
-    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UsageError(`${file}: cannot write the ${what} (${writeErrorText(err)})`);
   }
+}
+
+/** Why a write failed, in words for the common cases (the code otherwise). */
+function writeErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'a read-only file system';
+  return code ?? String(err);
 }
 
 function writeStraight(file: string, text: string, what: string): void {
@@ -113,7 +123,7 @@ function writeStraight(file: string, text: string, what: string): void {
     fd = openSync(file, 'w');
     writeSync(fd, text);
   } catch (err) {
-    throw new UsageError(`${file}: cannot write the ${what} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UsageError(`${file}: cannot write the ${what} (${writeErrorText(err)})`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -11,5 +11,6 @@ export function renderCheckSummary(c: CheckResult): string {
   }
   if (unjudgedFails) return `firebreak check: FAILED: ${of} (--fail-on-unjudged)\n`;
   const notClean = c.unjudged > 0 ? `; not clean: ${of} (--fail-on-unjudged fails on them)` : '';
+  if (c.failOn === 'none') return `firebreak check: passed: not gated (--fail-on none)${accepted}${notClean}\n`;
   return `firebreak check: passed: no ${b ? 'new ' : ''}finding at or above ${c.failOn}${accepted}${notClean}\n`;
 }

@@ -21,7 +21,19 @@ export function failing(result: AnalysisResult, options: Pick<ReportOptions, 'fa
   return failingFindings(result, options.failOn ?? 'high');
 }
 
-function plural(n: number, word: string): string {
+/**
+ * What the summary line says of critical services: `2 critical`, or, when none was marked, that all count
+ * as critical but the services made only of ops tools (which the others recover with).
+ */
+export function criticalNote(s: { services: number; criticalServices: number; allCritical: boolean }): string {
+  if (!s.allCritical) return `${s.criticalServices} critical`;
+  const opsOnly = s.services - s.criticalServices;
+  if (opsOnly <= 0) return 'none marked critical, so all count as critical';
+  return `none marked critical, so all count as critical but the ${opsOnly === 1 ? 'one' : opsOnly} made only of ops tools: ${s.criticalServices} critical`;
+}
+
+/** `1 service`, `2 services`. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

@@ -6,7 +6,8 @@
  * service. A kind that failed to run adds a case with an <error>.
  * `tests`, `failures` and `errors` count test cases. A last suite, `coverage`,
  * carries the coverage counts as properties and one case per resource that
- * was not judged: skipped, or failed with --fail-on-unjudged.
+ * was not judged: skipped, or failed with --fail-on-unjudged. Without --order 2
+ * (`order` below 2) the shared-risk-group cases are skipped: nothing looked for them.
  */
 import { formatLocation } from '../errors.js';
 import { FINDING_KINDS } from '../analysis/findings/index.js';
@@ -69,9 +70,15 @@ export function renderJunit(result: AnalysisResult, options: ReportOptions): str
     }
     const cases: string[] = [];
     let suiteFailures = 0;
+    // Shared risk groups are looked for only with --order 2 or more: without, their cases did not run.
+    const notSearched = rule === 'shared-risk-group' && options.order !== undefined && options.order < 2 && findings.length === 0;
     for (const service of services) {
       const open = `    <testcase classname="${xmlAttr(rule)}" name="${xmlAttr(service)}"`;
       const hits = byService.get(service) ?? [];
+      if (notSearched) {
+        cases.push(`${open}>`, '      <skipped message="not searched: shared risk groups are looked for with --order 2 or more"/>', '    </testcase>');
+        continue;
+      }
       if (hits.length === 0) {
         cases.push(`${open}/>`);
         continue;
@@ -93,7 +100,7 @@ export function renderJunit(result: AnalysisResult, options: ReportOptions): str
     tests += suiteTests;
     failures += suiteFailures;
     errors += ruleErrors.length;
-    const attrs = `name="${xmlAttr(rule)}" tests="${suiteTests}" failures="${suiteFailures}" errors="${ruleErrors.length}" skipped="0"`;
+    const attrs = `name="${xmlAttr(rule)}" tests="${suiteTests}" failures="${suiteFailures}" errors="${ruleErrors.length}" skipped="${notSearched ? services.length : 0}"`;
     suites.push(cases.length > 0 ? `  <testsuite ${attrs}>\n${cases.join('\n')}\n  </testsuite>` : `  <testsuite ${attrs}/>`);
   }
   const cov = result.summary.coverage;

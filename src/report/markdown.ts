@@ -15,7 +15,7 @@ import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { failingFindings } from '../analysis/gate.js';
 import { findingDocsUrl } from './docs-links.js';
-import { hiddenNote, shownFindings } from './display.js';
+import { criticalNote, hiddenNote, shownFindings } from './display.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
 export const MARKDOWN_MAX_CHARS = 65_000;
@@ -138,7 +138,7 @@ const LIST_MAX = 50;
  * resources are listed below (says so when there are some).
  */
 export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage', listed = true): string {
-  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resources${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
 }
 
 /** The Unjudged and Blind spots lists (the first 50 of each), each a collapsed block; none when empty. */
@@ -199,7 +199,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   }
   head.push('');
   head.push(
-    `**${escapeMarkdown(stacksOf(result))}**: ${s.resources} resources, ${s.components} components in ${s.domains} domains, ${plural(s.services, 'service')} (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked. ` +
+    `**${escapeMarkdown(stacksOf(result))}**: ${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${criticalNote(s)}), ${plural(s.events, 'single-failure event')} checked. ` +
       `Policy: every critical service must survive the loss of any single component and of any domain up to a ${escapeMarkdown(result.policy.tolerate)}.`,
   );
   head.push('');

@@ -21,4 +21,6 @@ export interface ReportOptions {
   quiet?: boolean;
   /** `--fail-on-unjudged`: resources not judged fail the gate (markdown's verdict, junit's cases). */
   failOnUnjudged?: boolean;
+  /** `--order`: the largest sets of events searched for shared risk groups; below 2 none were, and junit marks those cases skipped. */
+  order?: number;
 }

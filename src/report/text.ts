@@ -7,7 +7,7 @@ import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
-import { failing, hiddenNote, shownFindings, verdictText } from './display.js';
+import { criticalNote, failing, hiddenNote, plural, shownFindings, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -79,7 +79,7 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
   if (f.locations.length > 0) meta.push(`at ${f.locations.map(formatLocation).join(', ')}`);
   lines.push(`         ${c.dim(meta.join('  '))}`);
   for (const a of f.affected.slice(0, maxPaths)) {
-    const explained = a.path.length > 0 ? renderPath(result, a.path, c) : `${a.service} ${c.dim('(not critical: no path beyond the policy)')}`;
+    const explained = a.path.length > 0 ? renderPath(result, a.path, c) : `${a.service} ${c.dim('(not critical: no path shown beyond the policy)')}`;
     lines.push(`         ${a.state === 'stranded' ? c.yellow('stranded') : c.red('down    ')} ${explained}`);
   }
   if (f.affected.length > maxPaths) lines.push(`         ${c.dim(`... and ${f.affected.length - maxPaths} more (see --format json)`)}`);
@@ -103,7 +103,7 @@ export function unjudgedHeadline(result: AnalysisResult): string {
 
 /** The Coverage line: every resource in exactly one class (`label`: Coverage, or e.g. `Coverage after`). */
 export function coverageText(cov: CoverageCounts, label = 'Coverage'): string {
-  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resources`;
+  return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}`;
 }
 
 /** The Unjudged and Blind spots sections (the first 20 of each), each followed by a blank line; none when empty. Names as given: escape first. */
@@ -161,7 +161,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
   const shown = shownFindings(result, options);
   out.push(c.bold(`firebreak ${result.tool.version}: ${stacks}`));
   out.push(
-    `${s.resources} resources, ${s.components} components in ${s.domains} domains, ${s.services} services (${s.allCritical ? 'none marked critical, so all count as critical' : `${s.criticalServices} critical`}), ${s.events} single-failure events checked`,
+    `${plural(s.resources, 'resource')}, ${plural(s.components, 'component')} in ${plural(s.domains, 'domain')}, ${plural(s.services, 'service')} (${criticalNote(s)}), ${plural(s.events, 'single-failure event')} checked`,
   );
   const cov = s.coverage;
   out.push(coverageText(cov));
@@ -178,7 +178,12 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
       c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`),
     );
   else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
-  if (cov.unjudged > 0) out.push('');
+  else if (result.findings.every((f) => f.severity === 'info')) {
+    const n = result.findings.length;
+    out.push(c.green(`No single point of failure within the policy (${n} info finding${n === 1 ? '' : 's'} beyond it, below).`));
+  }
+  // A blank line between the verdict and what follows (findings, warnings).
+  if (out[out.length - 1] !== '') out.push('');
   for (const sev of SEVERITIES) {
     const list = shown.filter((f) => f.severity === sev);
     if (list.length === 0) continue;

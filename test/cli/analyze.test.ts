@@ -116,6 +116,29 @@ describe('firebreak analyze on a stack export', () => {
     expect(bad.stderr).toMatch(/pdf/);
     expect((await runCli(['analyze', twoZones, '--tolerate', 'galaxy'])).code).toBe(2);
   });
+
+  it("commander's usage errors carry firebreak's prefix, as every other error does", async () => {
+    for (const args of [['analyze', '--no-such-option'], ['analyze', twoZones, '--order', '0'], ['diff', twoZones], ['no-such-command']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^firebreak: error: \S/);
+    }
+  });
+
+  it('--help states each default once per option', async () => {
+    for (const cmd of [['analyze'], ['check'], ['whatif'], ['diff'], ['plan'], ['rules', 'explain'], ['rules', 'list']]) {
+      const help = await runCli([...cmd, '--help']);
+      expect(help.code).toBe(0);
+      // One entry per option: its first line and the wrapped lines under it.
+      const options = help.stdout.split(/\n(?= {2}-)/).map((o) => o.split('\n\n')[0]!.replace(/\s+/g, ' '));
+      expect(options.length).toBeGreaterThan(1);
+      for (const o of options) expect((o.match(/\(default:? /g) ?? []).length, `${cmd.join(' ')}: ${o}`).toBeLessThanOrEqual(1);
+      expect(help.stdout, cmd.join(' ')).toMatch(cmd[0] === 'rules' ? /./ : /\nExit codes: 0 /);
+      // -o follows the file name in every command: its help says so.
+      const output = options.find((o) => o.startsWith(' -o, --output'));
+      if (output) expect(output, cmd.join(' ')).toContain('its format follows the name');
+    }
+  });
 });
 
 describe('secrets never reach any output', () => {
@@ -131,7 +154,7 @@ describe('progress on a terminal', () => {
   it('names each input as it is read when there are several, escaped, and clears the line before the report', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-progress-'));
     const odd = path.join(dir, 'odd\u001b[31mname.json');
-    copyFileSync(twoZones, odd);
+    copyFileSync(fixture('exports', 'stackref-network.json'), odd); // another stack: one stack read twice is refused
     const r = await runCli(['analyze', twoZones, odd, '--format', 'json', '--fail-on', 'none'], { stderrIsTTY: true });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`firebreak: reading ${twoZones} (1 of 2)...`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli, tempFile } from '../helpers/cli.js';
 
@@ -101,6 +102,28 @@ describe('firebreak check', () => {
     const noFile = await runCli(['check', exportFile, '--update-baseline']);
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toMatch(/--update-baseline needs --baseline/);
+  });
+
+  it('--fail-on none: the check line says not gated (it said no finding at or above none)', async () => {
+    const r = await runCli(['check', exportFile, '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('firebreak check: passed: not gated (--fail-on none)\n');
+  });
+
+  it('--update-baseline never writes over an input of the run, and says in words why a baseline cannot be written', async () => {
+    const text = readFileSync(exportFile, 'utf8');
+    const input = tempFile('stack.json', text);
+    const r = await runCli(['check', input, '--baseline', input, '--update-baseline']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`firebreak: error: ${input}: is an input of this run; write the baseline to another file\n`);
+    expect(readFileSync(input, 'utf8')).toBe(text);
+    const program = tempFile('Pulumi.yaml', 'name: p\nruntime: yaml\nresources:\n  web:\n    type: aws:ec2:Instance\n');
+    const programText = readFileSync(program, 'utf8');
+    expect((await runCli(['check', path.dirname(program), '--baseline', program, '--update-baseline'])).code).toBe(2);
+    expect(readFileSync(program, 'utf8')).toBe(programText);
+    const nowhere = await runCli(['check', exportFile, '--baseline', path.join(path.dirname(input), 'no', 'such', 'b.yaml'), '--update-baseline']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/: cannot write the baseline \(no such directory\)\n$/);
   });
 
   it('refuses a preview made without --show-sames with exit 2 and the command to run, unless --allow-partial-preview', async () => {

@@ -74,6 +74,17 @@ describe('the stack, as the Pulumi CLI chooses it', () => {
     expect(await stackOf([], { PULUMI_STACK: 'two' }, path.join(project, 'stacks'))).toBe('multi/two');
     expect(await stackOf([], { PULUMI_STACK: 'one' }, project)).toBe('multi/one');
   });
+
+  it('with no input named and no project here or above, says what to name (not that . has no Pulumi.yaml)', async () => {
+    const empty = tmp();
+    for (const args of [['analyze'], ['check'], ['whatif', '--fail', 'x'], ['plan', '--add-domain', 'x']]) {
+      const r = await runCli(args, { cwd: empty, env: { PULUMI_BACKEND_URL: '' } });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toBe(
+        'firebreak: error: no input named, and no Pulumi project (Pulumi.yaml) here or above: name a `pulumi stack export` file, a preview or a project directory, or pipe one in (`pulumi stack export | firebreak analyze`)\n',
+      );
+    }
+  });
 });
 
 describe('standard input', () => {

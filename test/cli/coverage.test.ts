@@ -136,7 +136,7 @@ describe('coverage: every resource in exactly one class', () => {
     expect(text).not.toContain('No single point of failure found');
     expect(text).toContain('1 of 1 resource could not be judged — see below.');
     expect(text).toMatch(/Unjudged \(1\)[^\n]*\n {2}- trail \(awsx:cloudtrail:Trail\): a component package whose children are not in the input/);
-    expect(text).toContain('Coverage: 0 modelled, 0 configuration only, 0 component resources (judged through their children), 1 unjudged, of 1 resources');
+    expect(text).toContain('Coverage: 0 modelled, 0 configuration only, 0 component resources (judged through their children), 1 unjudged, of 1 resource');
   });
 
   it('a component package written as a short token is unjudged as one', async () => {
@@ -209,7 +209,7 @@ describe('coverage: every resource in exactly one class', () => {
     const md = (await runCli(['analyze', componentOnly, '--format', 'markdown'])).stdout;
     expect(md.split('\n')[0]).toBe('**firebreak: passed**: no finding at or above high. Not clean: 1 of 1 resource could not be judged.');
     expect(md).toContain('### firebreak: 1 of 1 resource could not be judged');
-    expect(md).toContain('**1 unjudged**, of 1 resources');
+    expect(md).toContain('**1 unjudged**, of 1 resource');
     expect(md).toContain('<summary>Unjudged (1): resources that could fail but were not judged</summary>');
 
     const sarif = JSON.parse((await runCli(['analyze', componentOnly, '--format', 'sarif', '--fail-on', 'none'])).stdout);

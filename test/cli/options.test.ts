@@ -25,7 +25,7 @@ describe('firebreak analyze', () => {
 
   it('beyond the policy, names services that are not critical without a path', async () => {
     const text = (await runCli(['analyze', '.@pangyo-2022', '--fail-on', 'none'])).stdout;
-    expect(text).toMatch(/^ {9}down {5}Melon \(not critical: no path beyond the policy\)$/m);
+    expect(text).toMatch(/^ {9}down {5}Melon \(not critical: no path shown beyond the policy\)$/m);
   });
 
   it('resolves relative paths against its working directory, and names them as given', async () => {

@@ -175,10 +175,29 @@ describe('firebreak rules validate', () => {
     expect(r.stderr).toContain(`${file}:3:25: grouping.nameSuffix: not a valid regular expression`);
   });
 
-  it('a missing file is exit 2', async () => {
+  it('a missing file is exit 2, in words (not an errno code)', async () => {
     const r = await runCli(['rules', 'validate', 'no-such-pack.yaml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no-such-pack.yaml: cannot read the rule pack');
+    expect(r.stderr).toContain('no-such-pack.yaml: cannot read the rule pack: no such file');
+    expect(r.stderr).not.toContain('ENOENT');
+  });
+
+  it('an alias to no anchor or an unknown YAML error is an input error in firebreak words, never quoting the pack', async () => {
+    const alias = tempFile('alias.yaml', 'pack: mine\ndescription: x\nrules: *SECRETALIAS\n');
+    for (const args of [
+      ['rules', 'validate', alias],
+      ['analyze', twoZones, '--rules', alias],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${alias}:3:8: invalid YAML: an alias that names no anchor defined before it`);
+      expect(r.stderr).not.toMatch(/internal error|SECRETALIAS/);
+    }
+    const broken = tempFile('flow.yaml', 'pack: mine\ndescription: x\nrules: [ {id: SECRETWORD\n');
+    const r = await runCli(['rules', 'validate', broken]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/: invalid YAML: /);
+    expect(r.stderr).not.toContain('SECRETWORD');
   });
 });
 

@@ -51,7 +51,7 @@ describe('the built binary', () => {
     const r = runBin(['analyze', '--no-such-option']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: unknown option '--no-such-option'/);
+    expect(r.stderr).toMatch(/^firebreak: error: unknown option '--no-such-option'/);
   });
 
   it('stops quietly when the reader of its output goes away (`| head`)', () => {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempFile } from '../helpers/cli.js';
 
@@ -61,6 +62,61 @@ describe('bad input: exit 2 and one clear line naming the file', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+
+  it('reads a UTF-8 file that starts with a byte order mark, from a file and from stdin', async () => {
+    const text = '\ufeff' + exportOf([res('a')]);
+    const file = tempFile('bom.json', text);
+    for (const r of [await runCli(['analyze', file, '--format', 'json']), await runCli(['analyze', '-', '--format', 'json'], { input: text })]) {
+      expect(r.stderr).not.toMatch(/error/);
+      expect(JSON.parse(r.stdout).summary.resources).toBe(1);
+    }
+  });
+
+  it('says a UTF-16 file is UTF-16 (Windows PowerShell 5 writes it), with and without a byte order mark', async () => {
+    for (const [name, bytes] of [
+      ['le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(exportOf([res('a')]), 'utf16le')])],
+      ['be.json', Buffer.from(exportOf([res('a')]), 'utf16le').swap16()],
+    ] as const) {
+      const file = tempFile(name, '');
+      writeFileSync(file, bytes);
+      const r = await runCli(['analyze', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `firebreak: error: ${file}: the file is UTF-16 text (as Windows PowerShell 5 \`>\` writes it), not UTF-8: write it as UTF-8, e.g. \`pulumi stack export --file stack.json\`\n`,
+      );
+    }
+  });
+
+  it('refuses one stack read twice (the same file, or a copy), which would hide its single points; other stacks of one name are fine', async () => {
+    const text = exportOf([res('db'), res('web')]);
+    const a = tempFile('stack.json', text);
+    const copy = tempFile('copy.json', text);
+    for (const args of [
+      [a, a],
+      [a, copy],
+    ]) {
+      const r = await runCli(['analyze', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `firebreak: error: ${args[1]}: stack p/dev is read twice, here and in ${a} (2 resources with the same URN): each copy would count as a replica of the other; name each stack once\n`,
+      );
+    }
+    // Same project and stack name, other resources (another organization's stack): both read.
+    const other = tempFile('other.json', exportOf([res('cache')]));
+    const both = await runCli(['analyze', a, other, '--format', 'json', '--fail-on', 'none']);
+    expect(both.code, both.stderr).toBe(0);
+    expect(JSON.parse(both.stdout).summary.resources).toBe(3);
+    // diff compares a stack with itself: allowed.
+    expect((await runCli(['diff', a, copy])).code).toBe(0);
+  });
+
+  it('a missing topology file says no such file, in words (not ENOENT)', async () => {
+    const stack = tempFile('stack.json', exportOf([res('a')]));
+    const r = await runCli(['analyze', stack, '--topology', 'no/such/firebreak.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/firebreak\.yaml: cannot read the topology file: no such file\n$/);
   });
 
   it('a missing file', async () => {

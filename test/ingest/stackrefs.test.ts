@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInputs } from '../../src/ingest/index.js';
 import { parseStackName } from '../../src/ingest/stackrefs.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
-import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
+import { fixture, linkPulumi, runCli, tempFile } from '../helpers/cli.js';
 
 const network = fixture('exports', 'stackref-network.json');
 const app = fixture('exports', 'stackref-app.json');
@@ -82,7 +82,15 @@ describe('two stack exports linked through a StackReference', () => {
   });
 
   it('warns when the referenced stack is not among several inputs', async () => {
-    const inputs = await loadInputs([app, fixture('exports', 'two-zones-single-db.json')]);
+    // Another stack, not the one referenced (not shop/prod either: one stack read twice is refused).
+    const other = tempFile(
+      'other.json',
+      JSON.stringify({
+        version: 3,
+        deployment: { manifest: {}, resources: [{ urn: 'urn:pulumi:dev::other::pulumi:pulumi:Stack::other-dev', type: 'pulumi:pulumi:Stack' }] },
+      }),
+    );
+    const inputs = await loadInputs([app, other]);
     const shop = inputs.find((i) => i.project === 'shop' && i.file === app)!;
     expect(shop.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('"acme/network/prod" names no stack among the inputs'));
   });

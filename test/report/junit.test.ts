@@ -144,6 +144,21 @@ describe('--format junit', () => {
     expect((await runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none'])).stdout).toBe(xml);
   });
 
+  it('skips the shared-risk-group cases without --order 2 (nothing looked for them), and runs them with it', async () => {
+    const suite = async (args: string[]): Promise<XmlSuite> => {
+      const r = await runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none', ...args]);
+      expect(XMLValidator.validate(r.stdout)).toBe(true);
+      return (parser.parse(r.stdout) as XmlDoc).testsuites.testsuite.find((t) => t['@_name'] === 'shared-risk-group')!;
+    };
+    const order1 = await suite([]);
+    expect(Number(order1['@_skipped'])).toBe(Number(order1['@_tests']));
+    expect(Number(order1['@_tests'])).toBeGreaterThan(0);
+    expect(order1.testcase!.every((c) => (c as unknown as { skipped?: unknown }).skipped !== undefined)).toBe(true);
+    const order2 = await suite(['--order', '2']);
+    expect(order2['@_skipped']).toBe('0');
+    expect(order2.testcase!.some((c) => (c as unknown as { skipped?: unknown }).skipped !== undefined)).toBe(false);
+  });
+
   it('fails no case for findings in the baseline', async () => {
     const baseline = tempFile('baseline.yaml', '');
     expect((await runCli(['check', twoZones, '--baseline', baseline, '--update-baseline'])).code).toBe(0);

@@ -25,6 +25,21 @@ describe('markdown report', () => {
     expect(md).toContain('<details><summary>1 info finding beyond the policy');
   });
 
+  it('counts one of each in the singular in the summary line', async () => {
+    const r = await json('stacks/aws-three-tier@prod');
+    const one = { ...r, summary: { ...r.summary, resources: 1, components: 1, domains: 1, services: 1, events: 1 } };
+    expect(renderMarkdown(one, { color: false })).toContain(': 1 resource, 1 component in 1 domain, 1 service (');
+    expect(renderMarkdown(one, { color: false })).toContain('), 1 single-failure event checked.');
+    const cov = { ...r.summary.coverage, resources: 1, modelled: 1 };
+    expect(renderMarkdown({ ...one, summary: { ...one.summary, coverage: cov } }, { color: false })).toContain('unjudged**, of 1 resource.');
+  });
+
+  it('does not say all services count as critical when the ops-tools-only ones do not', async () => {
+    const r = await json('stacks/aws-three-tier@prod');
+    const md = renderMarkdown({ ...r, summary: { ...r.summary, services: 4, criticalServices: 2, allCritical: true } }, { color: false });
+    expect(md).toContain('4 services (none marked critical, so all count as critical but the 2 made only of ops tools: 2 critical)');
+  });
+
   it('says so when there is no single point of failure', async () => {
     const md = await report('stacks/two-datacenters@prod', 'markdown');
     expect(md.split('\n')[2]).toBe('### firebreak: no single point of failure (1 info finding beyond the policy)');

@@ -26,6 +26,35 @@ describe('text report', () => {
     expect(out).not.toMatch(ANSI);
   });
 
+  it('counts one of each in the singular in the summary line', () => {
+    const r = smallResult();
+    const one = { ...r, summary: { ...r.summary, resources: 1, components: 1, domains: 1, services: 1, events: 1 } };
+    expect(text(one)).toContain(
+      '1 resource, 1 component in 1 domain, 1 service (none marked critical, so all count as critical), 1 single-failure event checked',
+    );
+    const cov = { ...r.summary.coverage, resources: 1, modelled: 1 };
+    expect(text({ ...one, summary: { ...one.summary, coverage: cov } })).toMatch(/^Coverage: .* unjudged, of 1 resource$/m);
+  });
+
+  it('does not say all services count as critical when the ops-tools-only ones do not', () => {
+    const r = smallResult();
+    const out = text({ ...r, summary: { ...r.summary, services: 3, criticalServices: 2, allCritical: true } });
+    expect(out).toContain('3 services (none marked critical, so all count as critical but the one made only of ops tools: 2 critical)');
+    expect(text({ ...r, summary: { ...r.summary, services: 2, criticalServices: 2, allCritical: true } })).toContain(
+      '2 services (none marked critical, so all count as critical),',
+    );
+  });
+
+  it('says there is no single point of failure within the policy when every finding is info, and leaves a blank line after the verdict', () => {
+    const r = smallResult();
+    const infoOnly = { ...r, findings: r.findings.filter((f) => f.severity === 'info') };
+    expect(infoOnly.findings.length).toBe(1);
+    expect(text(infoOnly)).toContain('\n\nNo single point of failure within the policy (1 info finding beyond it, below).\n\nINFO (1)\n');
+    const none = { ...r, findings: [], warnings: [{ file: 'x.json', message: 'something skipped' }] };
+    expect(text(none)).toContain('No single point of failure found.\n\nWarnings (1)\n');
+    expect(text()).not.toContain('within the policy (');
+  });
+
   it('is coloured only when asked', () => {
     expect(text(smallResult(), { color: true })).toMatch(ANSI);
     expect(text(smallResult(), { color: true }).replace(/\u001b\[[0-9;]*m/g, '')).toBe(text());

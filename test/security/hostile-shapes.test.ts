@@ -49,7 +49,7 @@ describe('engine event logs', () => {
     const r = await runCli(['analyze', tempFile('within-events.json', lines.join('\n') + '\n'), '--fail-on', 'none']);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('1 resources');
+    expect(r.stdout).toContain('1 resource,');
   });
 });
 

@@ -167,11 +167,12 @@ function firebreakPage(): void {
   };
 
   // ---------------------------------------------------------------- header
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const h = data.headline;
   document.title = `firebreak: ${data.stacks}`;
   $('stacks').textContent = data.stacks;
   $('meta').textContent =
-    `${data.summary.resources} resources, ${data.summary.components} components in ${data.summary.domains} domains, ${data.summary.services} services (${data.summary.criticalServices} critical), ${data.summary.events} single-failure events checked · policy: survive any component and any domain up to a ${data.tolerate} · firebreak ${data.version}`;
+    `${plural(data.summary.resources, 'resource')}, ${plural(data.summary.components, 'component')} in ${plural(data.summary.domains, 'domain')}, ${plural(data.summary.services, 'service')} (${data.summary.criticalServices} critical), ${plural(data.summary.events, 'single-failure event')} checked · policy: survive any component and any domain up to a ${data.tolerate} · firebreak ${data.version}`;
   const stat = (label: string, value: string, detail: string, cls: string): void => {
     const box = el('div', `stat ${cls}`);
     box.appendChild(el('div', 'stat-label', label));
@@ -885,7 +886,7 @@ function firebreakPage(): void {
               ? a.path
                   .map((st, k) => (k === 0 ? pathLabel(st.node) : ` -${st.edge}-> ${pathLabel(st.node)}${st.state === 'stranded' ? ' [stranded]' : ''}`))
                   .join('')
-              : `${a.service} (not critical: no path beyond the policy)`;
+              : `${a.service} (not critical: no path shown beyond the policy)`;
           const p = el('li', '');
           p.appendChild(el('span', `chip st-${a.state}`, a.state));
           p.appendChild(el('span', '', ` ${text}`));

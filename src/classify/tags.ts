@@ -142,7 +142,11 @@ export class TagReader {
             const name = this.tagName(key);
             if (name) {
               if (tags === undefined || (tags instanceof OneTag && tags.name === name)) tags = new OneTag(name, value);
-              else if (tags instanceof OneTag) tags = new Map([[tags.name, tags.value], [name, value]]);
+              else if (tags instanceof OneTag)
+                tags = new Map([
+                  [tags.name, tags.value],
+                  [name, value],
+                ]);
               else tags.set(name, value);
             }
           } else if (secrets && asSpecial(value)?.kind === 'secret') {

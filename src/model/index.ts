@@ -14,7 +14,16 @@
  */
 import { DirectedGraph } from 'graphology';
 import type { SourceLocation, Warning } from '../errors.js';
-import type { BlindSpot, Classification, ClassifiedResource, DomainSegment, ExternalIdentityUse, Rebuild, Reliability, ResourceCoverage } from '../classify/index.js';
+import type {
+  BlindSpot,
+  Classification,
+  ClassifiedResource,
+  DomainSegment,
+  ExternalIdentityUse,
+  Rebuild,
+  Reliability,
+  ResourceCoverage,
+} from '../classify/index.js';
 import type { Role } from '../classify/schema.js';
 import { byText } from '../text.js';
 

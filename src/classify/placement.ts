@@ -328,7 +328,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
   let region: string | undefined;
   const zonesFromRegionProps: ScalarValue[] = [];
-  const regionValues = scalarStrings(firstValue(r.outputs, r.inputs, rules.region)).values;
+  const regionRead = scalarStrings(firstValue(r.outputs, r.inputs, rules.region));
+  const regionValues = regionRead.values;
   for (let i = 0; i < regionValues.length; i++) {
     const v = norm(regionValues[i]!);
     if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
@@ -342,7 +343,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     region ??= ctx.classifier.idRegion(pkg, r);
   }
   // The region the provider documents for an unset region property (a Spaces bucket: nyc3), before a deploy-only one.
-  const byDefault = region === undefined && explicit === undefined && rules.regionDefault !== undefined;
+  // Set to a secret or a value only a deploy knows is not unset: the default would be a guess.
+  const byDefault = region === undefined && explicit === undefined && !regionRead.unknown && rules.regionDefault !== undefined;
   if (byDefault) region = rules.regionDefault;
   if (region !== undefined && info?.lowerCase) region = region.toLowerCase();
   // Nothing gives a region: the one region only a deploy knows (after lower-casing: a provider's name keeps its case).

@@ -11,6 +11,9 @@ function stack(): string {
   s.provider('digitalocean', {}, '4.56.0');
   s.add('digitalocean:index/spacesBucket:SpacesBucket', 'static-assets', { inputs: { name: 'static-assets', acl: 'private' } });
   s.add('digitalocean:index/spacesBucket:SpacesBucket', 'backups', { inputs: { name: 'backups', region: 'ams3' } });
+  // A region set to a secret is set: which one is not known here, and the default would be a guess.
+  const secret = { '4dabf18193072939515e22adb298388d': '1b47061264138c4ac30d75fd1eb44270', ciphertext: 'AAABAHtVx0mQkGPVjGq3Y1lG' };
+  s.add('digitalocean:index/spacesBucket:SpacesBucket', 'ledger', { inputs: { name: 'ledger', region: secret } });
   return s.write();
 }
 
@@ -25,6 +28,8 @@ describe('regionDefault', () => {
     const set = explainResource(inputs, packs, 'backups');
     expect(set.result.placements.map((p) => p.path)).toEqual(['digitalocean/ams3']);
     expect(set.result.placedBy).toBe('its region');
+    const hidden = explainResource(inputs, packs, 'ledger');
+    expect(hidden.result.placements).toEqual([]);
   });
 
   it('rules explain prints the default and the rule that sets it', async () => {

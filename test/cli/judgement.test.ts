@@ -3,7 +3,7 @@
  * carries the coverage counts, the blind spots and the unjudged resources of
  * its inputs (the same as analyze reports), and qualifies every sentence that
  * claims survival. Fixtures: a fully judged export (two zones), an EC2 server
- * whose zone is not known (a blind spot), a Spaces bucket with no region (unjudged).
+ * whose zone is not known (a blind spot), a Spaces bucket whose region is a secret (unjudged).
  */
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../helpers/cli.js';
@@ -59,7 +59,7 @@ describe('whatif says what it could not judge', () => {
     const text = await out(['whatif', '--fail', 'site-bucket', unplaced]);
     expect(text).toContain('as far as firebreak could judge (1 resource unjudged, 1 blind spot: see below)');
     expect(text).toMatch(
-      /^Unjudged \(1\): resources that could fail but were not judged\n {2}- site-bucket \(digitalocean:index\/spacesBucket:SpacesBucket\): placement unknown.*Pulumi\.yaml:7:3\)$/m,
+      /^Unjudged \(1\): resources that could fail but were not judged\n {2}- site-bucket \(digitalocean:index\/spacesBucket:SpacesBucket\): placement unknown.*Pulumi\.yaml:12:3\)$/m,
     );
     const md = await out(['whatif', '--fail', 'site-bucket', unplaced, '--format', 'markdown']);
     expect(md).toContain('**1 unjudged**, of 3 resources (listed below).');

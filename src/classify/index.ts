@@ -155,10 +155,12 @@ function classifyOne(
     blindSpots.push({
       kind: 'unknown-placement',
       subject: r.urn,
-      message:
-        rules.specific || tagRole
-          ? `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain`
-          : `${r.name} (${r.type}): placement unknown and no rule; firebreak cannot judge it`,
+      message: !(rules.specific || tagRole)
+        ? `${r.name} (${r.type}): placement unknown and no rule; firebreak cannot judge it`
+        : rules.managed
+          ? // A managed service fails only with its domain (never on its own): with no domain, nothing of it is judged.
+            `${r.name} (${r.type}): placement unknown; a managed service fails only with its domain, so its loss is not judged`
+          : `${r.name} (${r.type}): placement unknown; it fails only on its own, never with a domain`,
     });
   }
   const managed = rules.managed ?? false;

@@ -61,6 +61,8 @@ describe('whatif says what it could not judge', () => {
     expect(text).toMatch(
       /^Unjudged \(1\): resources that could fail but were not judged\n {2}- site-bucket \(digitalocean:index\/spacesBucket:SpacesBucket\): placement unknown.*Pulumi\.yaml:12:3\)$/m,
     );
+    // The bucket is a managed service: it never fails on its own, so with no domain nothing of it is judged.
+    expect(text).toContain('site-bucket (digitalocean:index/spacesBucket:SpacesBucket): placement unknown; a managed service fails only with its domain');
     const md = await out(['whatif', '--fail', 'site-bucket', unplaced, '--format', 'markdown']);
     expect(md).toContain('**1 unjudged**, of 3 resources (listed below).');
     expect(md).toContain('<details><summary>Unjudged (1): resources that could fail but were not judged</summary>');

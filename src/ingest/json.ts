@@ -169,6 +169,24 @@ export function jsonErrorOffset(text: string): number {
   return jsonFault(text)?.offset ?? text.length;
 }
 
+/** Why a UTF-16 input is refused, and what to do (the whole parse and the streaming reader say the same). */
+export const UTF16_REASON =
+  'the file is UTF-16 text (as Windows PowerShell 5 `>` writes it), not UTF-8: write it as UTF-8, e.g. `pulumi stack export --file stack.json`';
+
+/** The length of a UTF-8 byte order mark at the start of these bytes (3), or 0. */
+export function utf8BomLength(head: Uint8Array): number {
+  return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+}
+
+/** Whether a file's first bytes are UTF-16's: a byte order mark (FF FE, FE FF), or ASCII with NUL bytes between (as parseJson tells). */
+export function isUtf16Head(head: Uint8Array): boolean {
+  const [a, b, c, d] = head;
+  if ((a === 0xff || a === 0xfe) && (b === 0xff || b === 0xfe)) return true;
+  if (a === undefined || b === undefined || c === undefined) return false;
+  // `\0X\0` (big-endian ASCII) or `X\0Y\0` (little-endian ASCII).
+  return (a === 0 && b !== 0 && c === 0) || (d !== undefined && a !== 0 && b === 0 && c !== 0 && d === 0);
+}
+
 /**
  * JSON.parse with errors that name the file, line and column, and say what was
  * expected there, in words a user can act on. The message never quotes the
@@ -179,12 +197,7 @@ export function parseJson(text: string, file: string): unknown {
   // A UTF-8 byte order mark (Windows editors, `Out-File -Encoding utf8`) is no part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // UTF-16 read as UTF-8: its byte order mark is two replacement characters, or ASCII comes with NUL bytes between.
-  if (text.startsWith('\ufffd\ufffd') || /^[^\0]?\0[^\0]\0/.test(text)) {
-    throw new InputError({
-      file,
-      reason: 'the file is UTF-16 text (as Windows PowerShell 5 `>` writes it), not UTF-8: write it as UTF-8, e.g. `pulumi stack export --file stack.json`',
-    });
-  }
+  if (text.startsWith('\ufffd\ufffd') || /^[^\0]?\0[^\0]\0/.test(text)) throw new InputError({ file, reason: UTF16_REASON });
   if (!/\S/.test(text)) {
     throw new InputError({ file, reason: 'the file is empty; expected the JSON of `pulumi stack export`, a checkpoint or `pulumi preview --json`' });
   }

@@ -14,7 +14,7 @@
  * A pretty-printed list is cut by guessing (guessCuts): the reader checks the
  * guess by parsing each batch, and scans again with `guess: false` when one fails.
  */
-import { jsonFault, MAX_JSON_DEPTH } from './json.js';
+import { jsonFault, MAX_JSON_DEPTH, utf8BomLength } from './json.js';
 
 /** The paths of a state's resource list, by envelope. */
 export const RESOURCE_PATHS: readonly string[] = ['deployment.resources', 'checkpoint.latest.resources', 'latest.resources'];
@@ -249,6 +249,8 @@ export async function scanState(
     }
   };
 
+  // A UTF-8 byte order mark is no part of the JSON (as parseJson skips it): looked for once, in the first bytes read.
+  if (refill()) i = headerFrom = utf8BomLength(win);
   for (;;) {
     if (i >= win.length) {
       if (!refill()) break;

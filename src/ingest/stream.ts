@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
-import { jsonFault, jsonFaultReason } from './json.js';
+import { isUtf16Head, jsonFault, jsonFaultReason, UTF16_REASON, utf8BomLength } from './json.js';
 import { MAX_INPUT_BYTES, noteInput } from './read.js';
 import { scanState, ScanFault, type ScanResult } from './scan.js';
 import { decodeBatch, parseBatch, type BatchJob, type BatchResult } from './batch.js';
@@ -189,6 +189,19 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
   } catch (err) {
     throw new InputError({ file, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
   }
+  // The first bytes, once (no cost per byte): UTF-16 is refused as the whole parse refuses it; a UTF-8 byte order mark
+  // is skipped by the scan, so the header starts after it.
+  let bom: number;
+  try {
+    const head = Buffer.alloc(4);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (isUtf16Head(head.subarray(0, n))) throw new InputError({ file, reason: UTF16_REASON });
+    bom = utf8BomLength(head.subarray(0, n));
+  } catch (err) {
+    closeSync(fd);
+    if (err instanceof InputError) throw err;
+    throw new InputError({ file, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+  }
   const header: Buffer[] = [];
   let headerBytes = 0;
   const results: Array<Promise<BatchResult> | BatchResult> = [];
@@ -252,7 +265,7 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
         const settled = await Promise.allSettled(results);
         const batch = settled.find((r) => r.status === 'fulfilled' && 'fault' in r.value);
         const before = batch?.status === 'fulfilled' && 'fault' in batch.value ? batch.value.fault : undefined;
-        const inHeader = headerFault(Buffer.concat(header).toString('utf8'), err.listStart, err.listEnd, true);
+        const inHeader = headerFault(Buffer.concat(header).toString('utf8'), bom, err.listStart, err.listEnd, true);
         throw firstFault([before && new StreamFault(before.at, before.expected), inHeader, new StreamFault(err.at, err.expected)]);
       }
       throw err;
@@ -282,7 +295,7 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
       doc = JSON.parse(text);
     } catch {
       // Where in the header: the file offset of that character; a fault in a batch may come first.
-      throw firstFault([batchFault, headerFault(text, scan.listStart, scan.listEnd, false)]);
+      throw firstFault([batchFault, headerFault(text, bom, scan.listStart, scan.listEnd, false)]);
     }
     if (batchFault) throw batchFault;
     noteInput(file);
@@ -295,14 +308,15 @@ async function streamOnce(file: string, options: StreamOptions, guess: boolean):
 
 /**
  * The fault in a state's header (the text outside its resource list, the list left as `[]`), at its file offset;
- * with `partial` (the header read so far, up to a fault the scan found) only a fault before its end counts.
+ * with `partial` (the header read so far, up to a fault the scan found) only a fault before its end counts. The header
+ * starts at file offset `origin` (after a byte order mark).
  */
-function headerFault(text: string, listStart: number, listEnd: number, partial: boolean): StreamFault | undefined {
+function headerFault(text: string, origin: number, listStart: number, listEnd: number, partial: boolean): StreamFault | undefined {
   const f = jsonFault(text);
   if (!f && partial) return undefined;
   const { offset, expected } = f ?? { offset: 0, expected: 'valid JSON' };
   if (partial && offset >= text.length) return undefined;
-  const hb = Buffer.byteLength(text.slice(0, offset));
+  const hb = origin + Buffer.byteLength(text.slice(0, offset));
   return new StreamFault(listStart >= 0 && hb >= listStart ? hb - listStart + listEnd : hb, expected);
 }
 
@@ -347,7 +361,9 @@ export function faultError(file: string, fault: StreamFault, size: number): Inpu
     }
     const lineBytes = Buffer.alloc(Math.min(Math.max(0, fault.at - lineStart), 64 * 2 ** 20));
     readSync(fd, lineBytes, 0, lineBytes.length, fault.at - lineBytes.length);
-    const column = lineBytes.toString('utf8').length + 1;
+    // On the first line, a byte order mark is no column (the whole parse drops it).
+    const lineText = lineBytes.toString('utf8');
+    const column = lineText.length + 1 - (lineStart === 0 && lineText.charCodeAt(0) === 0xfeff ? 1 : 0);
     // Truncated: nothing but white space from the fault to the end.
     const tail = Buffer.alloc(Math.min(size - fault.at, 65536));
     readSync(fd, tail, 0, tail.length, size - tail.length);

@@ -147,6 +147,75 @@ describe('streaming ingest: bad JSON', () => {
   });
 });
 
+describe('streaming ingest: byte order marks and UTF-16', () => {
+  const state = (): string => {
+    const doc = generateExport({ resources: 50, seed: 11 });
+    return JSON.stringify(doc, null, 2);
+  };
+
+  it('a UTF-8 byte order mark is skipped, as the whole parse skips it', async () => {
+    const file = path.join(dir, 'bom.json');
+    writeFileSync(file, '\ufeff' + state());
+    const r = await streamState(file, { jobs: 1, batchBytes: 2000, chunkBytes: 4096 });
+    expect(r.scan.path).toBe('deployment.resources');
+    expect(r.items).toHaveLength(50);
+    for (const jobs of [1, 2]) {
+      const [a, b] = await both(file, jobs, true);
+      expect(b).toBe(a);
+    }
+  });
+
+  it('bad JSON after a byte order mark: the line and column of the whole parse, in the header and in the list', async () => {
+    for (const [name, content] of [
+      ['header', '\ufeff{"version":3, x "deployment":{"resources":[{"urn":"a"}]}}'],
+      ['list', '\ufeff{"version":3,"deployment":{"resources":[{"urn":"a"} {"urn":"b"}]}}'],
+      ['after the list', '\ufeff{"version":3,"deployment":{"resources":[{"urn":"a"}], "x": }}'],
+    ] as const) {
+      const file = path.join(dir, `bom-bad-${name}.json`);
+      writeFileSync(file, content);
+      const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+      expect(whole, name).toMatch(/:1:\d+:/);
+      const fault = await streamState(file, { jobs: 1 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(fault, name).toBeInstanceOf(StreamFault);
+      const own = faultError(file, fault as StreamFault, Buffer.byteLength(content));
+      const where = (s: string) => /:(\d+):(\d+):/.exec(s)?.slice(1).join(':');
+      expect(where(own.message), name).toBe(where(whole));
+    }
+  });
+
+  it.each([
+    ['UTF-16 LE with a byte order mark', 'utf16le', '\ufeff'],
+    ['UTF-16 LE without one', 'utf16le', ''],
+    ['UTF-16 BE with a byte order mark', 'utf16be', '\ufeff'],
+  ] as const)('%s is refused with what to do, never read as bad JSON', async (_name, encoding, bom) => {
+    const file = path.join(dir, `utf16-${encoding}-${bom ? 'bom' : 'plain'}.json`);
+    const le = Buffer.from(bom + state(), 'utf16le');
+    writeFileSync(file, encoding === 'utf16be' ? le.swap16() : le);
+    const err = await streamState(file, { jobs: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/UTF-16.*write it as UTF-8/);
+    const whole = await loadInputs([file], { streamMinBytes: Number.MAX_SAFE_INTEGER }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
+    const streamed = await loadInputs([file], { streamMinBytes: 0, workerMinBytes: 0, jobs: 1 }).then(
+      () => 'ok',
+      (e: Error) => e.message,
+    );
+    expect(streamed).toBe(whole);
+    expect(streamed).toContain(file);
+  });
+});
+
 describe('streaming ingest: a worker that fails', () => {
   it('ends the read with one clear error, never a hang or a partial answer', async () => {
     const file = path.join(dir, 'crash.json');

@@ -1,10 +1,11 @@
 /** The one-line verdict `firebreak check` writes to stderr after its report. */
 import type { CheckResult } from '../analysis/gate.js';
+import { unjudgedOf } from './display.js';
 
 export function renderCheckSummary(c: CheckResult): string {
   const b = c.result.baseline;
   const accepted = b ? `; ${b.unchanged} in the baseline` : '';
-  const of = `${c.unjudged} of ${c.result.summary.coverage.resources} resources could not be judged`;
+  const of = unjudgedOf(c.unjudged, c.result.summary.coverage.resources);
   const unjudgedFails = c.failOnUnjudged && c.unjudged > 0;
   if (c.failing.length > 0) {
     return `firebreak check: FAILED: ${c.failing.length} finding(s) at or above ${c.failOn}${b ? ' not in the baseline' : ''}${accepted}${c.unjudged > 0 ? `; ${of}` : ''}\n`;

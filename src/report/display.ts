@@ -37,14 +37,18 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** `1 of 1 resource could not be judged`, `2 of 5 resources could not be judged`. */
+export function unjudgedOf(unjudged: number, resources: number): string {
+  return `${unjudged} of ${plural(resources, 'resource')} could not be judged`;
+}
+
 /** The verdict in words, as `firebreak check` decides it: `failed: 2 findings at or above high` / `passed: ...`. */
 export function verdictText(result: AnalysisResult, options: Pick<ReportOptions, 'failOn' | 'failOnUnjudged'>): { passed: boolean; text: string } {
   const failOn = options.failOn ?? 'high';
   const cov = result.summary.coverage;
   // Never a plain "passed" while something that could fail was not judged.
-  const notClean = cov.unjudged > 0 ? `; not clean: ${cov.unjudged} of ${cov.resources} resources could not be judged` : '';
-  if (options.failOnUnjudged && cov.unjudged > 0)
-    return { passed: false, text: `failed: ${cov.unjudged} of ${cov.resources} resources could not be judged (--fail-on-unjudged)` };
+  const notClean = cov.unjudged > 0 ? `; not clean: ${unjudgedOf(cov.unjudged, cov.resources)}` : '';
+  if (options.failOnUnjudged && cov.unjudged > 0) return { passed: false, text: `failed: ${unjudgedOf(cov.unjudged, cov.resources)} (--fail-on-unjudged)` };
   if (failOn === 'none') return { passed: true, text: `passed: not gated (--fail-on none)${notClean}` };
   const n = failing(result, options).length;
   const rest = result.baseline ? ' not in the baseline' : '';

@@ -7,7 +7,7 @@ import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
-import { criticalNote, failing, hiddenNote, plural, shownFindings, verdictText } from './display.js';
+import { criticalNote, failing, hiddenNote, plural, shownFindings, unjudgedOf, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -98,7 +98,7 @@ function renderFinding(result: AnalysisResult, f: Finding, c: Colors, maxPaths: 
 /** "N of M resources could not be judged", the headline of a result with unjudged resources. */
 export function unjudgedHeadline(result: AnalysisResult): string {
   const cov = result.summary.coverage;
-  return `${cov.unjudged} of ${cov.resources} resource${cov.resources === 1 ? '' : 's'} could not be judged`;
+  return unjudgedOf(cov.unjudged, cov.resources);
 }
 
 /** The Coverage line: every resource in exactly one class (`label`: Coverage, or e.g. `Coverage after`). */

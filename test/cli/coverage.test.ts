@@ -135,6 +135,16 @@ describe('coverage: every resource in exactly one class', () => {
     const text = (await runCli(['analyze', componentOnly, '--fail-on', 'none'])).stdout;
     expect(text).not.toContain('No single point of failure found');
     expect(text).toContain('1 of 1 resource could not be judged — see below.');
+    // Every verdict line is singular for one resource: --quiet's, markdown's, check's (with and without --fail-on-unjudged).
+    const quiet = (await runCli(['analyze', componentOnly, '--quiet'])).stdout;
+    expect(quiet).toContain('not clean: 1 of 1 resource could not be judged');
+    const gated = (await runCli(['analyze', componentOnly, '--quiet', '--fail-on-unjudged'])).stdout;
+    expect(gated).toContain('failed: 1 of 1 resource could not be judged (--fail-on-unjudged)');
+    const md = (await runCli(['analyze', componentOnly, '--format', 'markdown'])).stdout;
+    expect(md).toContain('1 of 1 resource could not be judged');
+    const check = await runCli(['check', componentOnly]);
+    expect(check.stderr).toContain('not clean: 1 of 1 resource could not be judged');
+    for (const out of [quiet, gated, md, check.stderr]) expect(out).not.toContain('1 of 1 resources');
     expect(text).toMatch(/Unjudged \(1\)[^\n]*\n {2}- trail \(awsx:cloudtrail:Trail\): a component package whose children are not in the input/);
     expect(text).toContain('Coverage: 0 modelled, 0 configuration only, 0 component resources (judged through their children), 1 unjudged, of 1 resource');
   });
@@ -236,11 +246,11 @@ describe('coverage: every resource in exactly one class', () => {
     const soft = await runCli(['check', componentOnly, '--format', 'json']);
     expect(soft.code).toBe(0);
     expect(soft.stderr).toBe(
-      'firebreak check: passed: no finding at or above high; not clean: 1 of 1 resources could not be judged (--fail-on-unjudged fails on them)\n',
+      'firebreak check: passed: no finding at or above high; not clean: 1 of 1 resource could not be judged (--fail-on-unjudged fails on them)\n',
     );
     const hard = await runCli(['check', componentOnly, '--format', 'markdown', '--fail-on-unjudged']);
     expect(hard.code).toBe(1);
-    expect(hard.stderr).toBe('firebreak check: FAILED: 1 of 1 resources could not be judged (--fail-on-unjudged)\n');
+    expect(hard.stderr).toBe('firebreak check: FAILED: 1 of 1 resource could not be judged (--fail-on-unjudged)\n');
     expect(hard.stdout.split('\n')[0]).toBe('**firebreak: failed**: 1 of 1 resource could not be judged (--fail-on-unjudged).');
     expect((await runCli(['analyze', componentOnly, '--fail-on-unjudged'])).code).toBe(1);
     // Nothing unjudged: the flag changes nothing.

@@ -180,6 +180,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       domainEvents: events.filter((e) => engine.isDomain(e) && view.inPolicy(e)).length,
       findings: counts,
       coverage: judged.coverage,
+      ...(order >= 2 && search ? { sharedRiskGroups: { order, scenarios: search.evaluated } } : {}),
     },
     services: view.services
       .map((i) => engine.nodes[i]!)

@@ -120,6 +120,11 @@ export interface AnalysisResult {
     findings: Record<Severity, number>;
     /** Every resource in exactly one class; the four add up to `resources` (docs/coverage.md). */
     coverage: CoverageCounts;
+    /**
+     * Present only when shared risk groups were searched (`--order 2` or more): the largest sets of events searched
+     * (`order`) and the scenarios the search evaluated. Absent: none were looked for, whatever the findings say.
+     */
+    sharedRiskGroups?: { order: number; scenarios: number };
   };
   services: Array<{ name: string; critical: boolean }>;
   findings: Finding[];

@@ -57,6 +57,21 @@ export function verdictText(result: AnalysisResult, options: Pick<ReportOptions,
     : { passed: true, text: `passed: no finding at or above ${failOn}${rest}${notClean}` };
 }
 
+/**
+ * With `--order 2` or more and no shared risk group found, the line that says the search ran and found none
+ * (`Shared risk groups: none among sets of up to 2 events (1234 scenarios searched)`); undefined when none was
+ * searched or one was found.
+ */
+export function sharedRiskNone(result: AnalysisResult): string | undefined {
+  const searched = result.summary.sharedRiskGroups;
+  if (!searched || result.findings.some((f) => f.rule === 'shared-risk-group')) return undefined;
+  const stopped = result.analysisErrors.some((e) => e.rule === 'shared-risk-group');
+  const scenarios = plural(searched.scenarios, 'scenario');
+  return stopped
+    ? `Shared risk groups: none found before the search stopped (${scenarios} searched, sets of up to ${searched.order} events; see the analysis error)`
+    : `Shared risk groups: none among sets of up to ${searched.order} events (${scenarios} searched)`;
+}
+
 /** A note on the findings --severity hides, or undefined. */
 export function hiddenNote(result: AnalysisResult, options: Pick<ReportOptions, 'severity'>): string | undefined {
   const hidden = result.findings.length - shownFindings(result, options).length;

@@ -15,7 +15,7 @@ import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { failingFindings } from '../analysis/gate.js';
 import { findingDocsUrl } from './docs-links.js';
-import { criticalNote, hiddenNote, shownFindings } from './display.js';
+import { criticalNote, hiddenNote, sharedRiskNone, shownFindings } from './display.js';
 
 /** GitHub rejects comments over 65,536 characters; keep a margin. */
 export const MARKDOWN_MAX_CHARS = 65_000;
@@ -204,6 +204,9 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
   );
   head.push('');
   head.push(coverageMarkdown(cov), '');
+  // --order 2 or more: the search ran, and found no shared risk group.
+  const srgNone = sharedRiskNone(result);
+  if (srgNone) head.push(`${srgNone}.`, '');
   if (result.baseline) {
     const b = result.baseline;
     head.push(`Against the baseline ${escapeMarkdown(b.file)}: **${b.new} new**, ${b.unchanged} unchanged (accepted), ${b.absent.length} fixed.`, '');

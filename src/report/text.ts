@@ -7,7 +7,7 @@ import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
-import { criticalNote, failing, hiddenNote, plural, shownFindings, unjudgedOf, verdictText } from './display.js';
+import { criticalNote, failing, hiddenNote, plural, sharedRiskNone, shownFindings, unjudgedOf, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -182,6 +182,9 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     const n = result.findings.length;
     out.push(c.green(`No single point of failure within the policy (${n} info finding${n === 1 ? '' : 's'} beyond it, below).`));
   }
+  // --order 2 or more: the search ran, and found no shared risk group.
+  const srgNone = sharedRiskNone(result);
+  if (srgNone) out.push(`${srgNone}.`);
   // A blank line between the verdict and what follows (findings, warnings).
   if (out[out.length - 1] !== '') out.push('');
   for (const sev of SEVERITIES) {

@@ -97,7 +97,6 @@ function gateAndEmit(io: Io, result: AnalysisResult, flags: AnalyzeFlags, run: R
   const display = {
     failOn: flags.failOn,
     failOnUnjudged,
-    order: flags.order,
     ...(flags.severity ? { severity: flags.severity } : {}),
     ...(flags.quiet ? { quiet: true } : {}),
   };

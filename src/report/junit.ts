@@ -53,6 +53,8 @@ function failureBody(result: AnalysisResult, f: Finding, service: string): strin
 export function renderJunit(result: AnalysisResult, options: ReportOptions): string {
   const rules = [...new Set([...Object.keys(FINDING_KINDS), ...result.findings.map((f) => f.rule)])].sort(byText);
   const services = result.services.map((s) => s.name).sort(byText);
+  // options.order only for a result that does not record its search (one written before summary.sharedRiskGroups).
+  const srgSearched = result.summary.sharedRiskGroups !== undefined || (options.order ?? 1) >= 2;
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
@@ -70,8 +72,8 @@ export function renderJunit(result: AnalysisResult, options: ReportOptions): str
     }
     const cases: string[] = [];
     let suiteFailures = 0;
-    // Shared risk groups are looked for only with --order 2 or more: without, their cases did not run.
-    const notSearched = rule === 'shared-risk-group' && options.order !== undefined && options.order < 2 && findings.length === 0;
+    // Shared risk groups are looked for only with --order 2 or more (the result records it): without, their cases did not run.
+    const notSearched = rule === 'shared-risk-group' && !srgSearched && findings.length === 0;
     for (const service of services) {
       const open = `    <testcase classname="${xmlAttr(rule)}" name="${xmlAttr(service)}"`;
       const hits = byService.get(service) ?? [];

@@ -21,6 +21,10 @@ export interface ReportOptions {
   quiet?: boolean;
   /** `--fail-on-unjudged`: resources not judged fail the gate (markdown's verdict, junit's cases). */
   failOnUnjudged?: boolean;
-  /** `--order`: the largest sets of events searched for shared risk groups; below 2 none were, and junit marks those cases skipped. */
+  /**
+   * @deprecated Not needed: the result records the search (`summary.sharedRiskGroups`, present with `--order 2` or more),
+   * and junit marks the shared-risk-group cases skipped when it is absent. Read only for a result without that record
+   * (2 or more: searched).
+   */
   order?: number;
 }

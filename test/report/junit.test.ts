@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { xmlAttr, xmlText } from '../../src/report/junit.js';
+import { analyze, loadInputs, loadRules, renderDocument } from '../../src/index.js';
 import { fixture, runCli, tempFile } from '../helpers/cli.js';
 
 const KNOWN_RULES = ['quorum', 'recovery-path', 'shared-identity', 'single-point-of-failure'];
@@ -157,6 +158,24 @@ describe('--format junit', () => {
     const order2 = await suite(['--order', '2']);
     expect(order2['@_skipped']).toBe('0');
     expect(order2.testcase!.some((c) => (c as unknown as { skipped?: unknown }).skipped !== undefined)).toBe(false);
+  });
+
+  it('renderDocument (the library) needs no order: the result records whether shared risk groups were searched', async () => {
+    const rules = loadRules();
+    const inputs = await loadInputs([twoZones], { keepProperties: rules.properties });
+    const srg = (xml: string): XmlSuite => {
+      expect(XMLValidator.validate(xml)).toBe(true);
+      return (parser.parse(xml) as XmlDoc).testsuites.testsuite.find((t) => t['@_name'] === 'shared-risk-group')!;
+    };
+    // Not searched: every case skipped (before, without the option, each service passed though nothing looked).
+    const unsearched = srg(renderDocument('analysis', analyze(inputs, { packs: rules.packs }), 'junit'));
+    expect(Number(unsearched['@_tests'])).toBeGreaterThan(0);
+    expect(Number(unsearched['@_skipped'])).toBe(Number(unsearched['@_tests']));
+    // Searched: no case skipped, and the same document the CLI writes.
+    const searched = analyze(inputs, { packs: rules.packs, order: 2 });
+    const xml = renderDocument('analysis', searched, 'junit');
+    expect(srg(xml)['@_skipped']).toBe('0');
+    expect((await runCli(['analyze', twoZones, '--format', 'junit', '--fail-on', 'none', '--order', '2'])).stdout).toBe(xml);
   });
 
   it('fails no case for findings in the baseline', async () => {

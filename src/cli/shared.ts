@@ -69,9 +69,14 @@ export function clearProgress(io: Io): void {
   if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
 }
 
+/**
+ * Colour in a report: on a terminal, unless --no-color, -o, NO_COLOR (not empty) or FORCE_COLOR=0 / false (Node's
+ * convention, which picocolors alone would read as on). A FORCE_COLOR that asks for colour does not colour a pipe.
+ */
 export function wantColor(io: Io, flags: { color?: boolean; output?: string }): boolean {
   if (flags.color === false || flags.output) return false;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR === '0' || io.env.FORCE_COLOR === 'false') return false;
   return io.stdoutIsTTY;
 }
 
@@ -333,7 +338,7 @@ export const options = {
   order: (what = 'also find shared risk groups: sets of up to k events (1 to 4) that fail together what no single one does (2 = pairs)') =>
     new Option('--order <k>', what).argParser(parseOrder).default(1),
   failOn: (what: string) => new Option('--fail-on <severity>', what).choices([...SEVERITIES, 'none']).default('high'),
-  noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1)'),
+  noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1, FORCE_COLOR=0)'),
   format: (choices: readonly string[]) => new Option('-f, --format <format>', 'output format').choices(choices).default('text'),
 };
 

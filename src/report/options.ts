@@ -1,7 +1,7 @@
 import type { Severity } from '../analysis/types.js';
 
 export interface ReportOptions {
-  /** ANSI colour (the CLI turns it on for a TTY unless NO_COLOR is set). */
+  /** ANSI colour (the CLI turns it on for a TTY unless NO_COLOR is set or FORCE_COLOR is 0 or false). */
   color: boolean;
   /** Most explanation paths printed per finding in text (all of them in json). */
   maxPaths?: number;

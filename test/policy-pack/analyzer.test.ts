@@ -168,6 +168,22 @@ describe('policy pack over gRPC', () => {
     expect(mandatory(await analyzer.analyzeStack(singleAz())).length).toBeGreaterThan(0);
   });
 
+  it('a secret that a rule reads (the database zone from a secret) is a secret, never a name in a violation', async () => {
+    await analyzer.configure({ [SPOF]: { properties: { failOn: 'info' } } });
+    const SIG = '4dabf18193072939515e22adb298388d';
+    const SECRET = '1b47061264138c4ac30d75fd1eb44270';
+    // The engine sends state secrets signed (KeepSecrets); @pulumi/policy would hand a stack policy the plain value.
+    const secretZone = singleAz().map((r) =>
+      r.urn === DB ? { ...r, properties: { ...r.properties, availabilityZone: { [SIG]: SECRET, value: 'us-west-2c' } } } : r,
+    );
+    const ds = await analyzer.analyzeStack(secretZone);
+    expect(ds.length).toBeGreaterThan(0);
+    for (const d of ds) expect(d.message).not.toContain('us-west-2c');
+    // The same zone in the clear is a zone of its own, named: the test tells the two apart.
+    const plain = singleAz().map((r) => (r.urn === DB ? { ...r, properties: { ...r.properties, availabilityZone: 'us-west-2c' } } : r));
+    expect((await analyzer.analyzeStack(plain)).some((d) => d.message.includes('zone aws/us-west-2/us-west-2c'))).toBe(true);
+  });
+
   it('a resource it cannot map is one advisory violation naming it, not a crash', async () => {
     await analyzer.configure({});
     const bad: EngineResource = { urn: 'storefront-legacy-bucket', type: 'aws:s3/bucket:Bucket', name: 'legacy-bucket', properties: {} };

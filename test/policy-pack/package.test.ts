@@ -38,7 +38,7 @@ describe('policy-pack/package.json', () => {
     expect(pack.dependencies.firebreak).toBe('file:..');
     // What the pack's TypeScript files import from packages is declared.
     const imported = new Set<string>();
-    for (const f of ['index.ts', 'main.ts', 'policies.ts']) {
+    for (const f of ['index.ts', 'main.ts', 'policies.ts', 'secrets.ts']) {
       const text = readFileSync(path.join(PACK_DIR, f), 'utf8');
       for (const m of text.matchAll(/(?:from |require\()'([^.'][^']*)'/g)) {
         const spec = m[1]!;

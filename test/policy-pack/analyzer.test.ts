@@ -134,6 +134,11 @@ describe('policy pack over gRPC', () => {
     await analyzer.configure({ [SPOF]: { properties: { failOn: 'info' } } });
     const all = await analyzer.analyzeStack(singleAz());
     expect(all.some((d) => d.message.includes('Losing region aws/us-west-2'))).toBe(true);
+    // Each violation says its finding's own severity (the policy's is its kind's default, high): the region's is info.
+    const region = all.find((d) => d.message.includes('\nLosing region aws/us-west-2'))!;
+    expect(region.message).toMatch(/\nSeverity: info$/);
+    const zone = all.find((d) => d.message.includes('\nLosing zone aws/us-west-2/us-west-2a'))!;
+    expect(zone.message).toMatch(/\nSeverity: (critical|high)$/);
     await analyzer.configure({ [SPOF]: { properties: { failOn: 'none' } } });
     expect(await analyzer.analyzeStack(singleAz())).toEqual([]);
   });

@@ -129,6 +129,11 @@ describe('policy pack over gRPC', () => {
     const advisory = await analyzer.analyzeStack(singleAz());
     expect(advisory.length).toBeGreaterThan(0);
     expect(advisory.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
+    // A stack policy cannot remediate: @pulumi/policy reports it as mandatory (docs/crossguard.md says so).
+    await analyzer.configure({ [SPOF]: { enforcementLevel: 'remediate' } });
+    const remediate = await analyzer.analyzeStack(singleAz());
+    expect(remediate.length).toBeGreaterThan(0);
+    expect(remediate.every((d) => d.enforcementLevel === 'mandatory')).toBe(true);
     await analyzer.configure({ [SPOF]: { enforcementLevel: 'disabled' } });
     expect(await analyzer.analyzeStack(singleAz())).toEqual([]);
     await analyzer.configure({ [SPOF]: { properties: { failOn: 'info' } } });

@@ -1,6 +1,7 @@
 # firebreak in a small image, built from the package tarball (what `npm publish` ships).
 #   docker build -t firebreak .
-#   docker run --rm -v "$PWD:/work" -w /work firebreak check preview.json --format sarif -o firebreak.sarif
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -w /work firebreak check preview.json --format sarif -o firebreak.sarif
+# (--user: the image runs as `node`, uid 1000, which cannot write to a mounted directory another uid owns.)
 # Reads exports, previews and Pulumi YAML programs. Node.js programs need their own
 # node_modules and tsx (an optional peer): install them in a derived image.
 FROM node:20-slim AS pack

@@ -10,13 +10,17 @@
  *   FIREBREAK_INPUTS   inputs, one per line (default ".")
  *   FIREBREAK_BASELINE baseline file (optional)     FIREBREAK_FAIL_ON  severity (default high)
  *   FIREBREAK_SARIF    SARIF file to write (default firebreak.sarif)
- *   FIREBREAK_ARGS     extra arguments, one per line (optional)
+ *   FIREBREAK_ARGS     extra arguments (optional): split at blanks, as a shell does
+ *                      for plain words: `--tolerate region` is two; quote a value
+ *                      with blanks: `--rules "my packs/"`
  *   FIREBREAK_COMMENT  "true" to comment on the pull request (default true)
  *   GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT
  * Exit code: firebreak's (0 passed, 1 failed by --fail-on, 2 bad input or usage).
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const MARKER = '<!-- firebreak-report -->';
@@ -29,8 +33,41 @@ const lines = (v) =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-function firebreak(command, args) {
-  const r = spawnSync(command[0], [...command.slice(1), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/**
+ * The words of FIREBREAK_ARGS: split at blanks and newlines; '...' and "..." keep
+ * blanks inside a word (no other escapes). An unclosed quote is an error.
+ */
+export function splitArgs(text) {
+  const words = [];
+  let word;
+  let quote;
+  for (const ch of text ?? '') {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + ch;
+  }
+  if (quote) throw new Error(`args: a ${quote} quote is not closed`);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** The failure of the run itself (exit 2) in the job summary: the lines firebreak printed, in a fence no line can close. */
+export function errorSummary(stderr) {
+  const text = stderr.trimEnd() || 'firebreak printed no message';
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `**firebreak: error** (exit 2): the check did not run to the end; nothing was judged.\n\n${fence}text\n${text}\n${fence}\n`;
+}
+
+function firebreak(command, args, env) {
+  const r = spawnSync(command[0], [...command.slice(1), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
   if (r.error) return { code: 2, stdout: '', stderr: `firebreak-action: cannot run ${command.join(' ')}: ${r.error.message}\n` };
   return { code: r.status ?? 2, stdout: r.stdout, stderr: r.stderr };
 }
@@ -74,29 +111,57 @@ function pullRequestNumber(eventPath) {
 }
 
 export async function main(env = process.env) {
-  const command = env.FIREBREAK_COMMAND ? JSON.parse(env.FIREBREAK_COMMAND) : ['firebreak'];
-  const inputs = lines(env.FIREBREAK_INPUTS);
+  const output = (k, v) => env.GITHUB_OUTPUT && appendFileSync(env.GITHUB_OUTPUT, `${k}=${v}\n`);
   const sarif = env.FIREBREAK_SARIF || 'firebreak.sarif';
+  const fail = (message) => {
+    process.stderr.write(`firebreak-action: ${message}\n`);
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, errorSummary(`firebreak-action: ${message}`));
+    output('exit-code', 2);
+    return 2;
+  };
+  let command;
+  let extra;
+  try {
+    command = env.FIREBREAK_COMMAND ? JSON.parse(env.FIREBREAK_COMMAND) : ['firebreak'];
+    extra = splitArgs(env.FIREBREAK_ARGS);
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  const inputs = lines(env.FIREBREAK_INPUTS);
   const failOn = env.FIREBREAK_FAIL_ON || 'high';
-  const common = [
+  // One run writes both reports from the same analysis: SARIF to the file, Markdown for the summary and the comment.
+  const work = mkdtempSync(path.join(env.RUNNER_TEMP || tmpdir(), 'firebreak-action-'));
+  const markdown = path.join(work, 'report.md');
+  const args = [
+    'check',
     ...(inputs.length > 0 ? inputs : ['.']),
     ...(env.FIREBREAK_BASELINE ? ['--baseline', env.FIREBREAK_BASELINE] : []),
-    ...lines(env.FIREBREAK_ARGS),
+    ...extra,
+    '--fail-on',
+    failOn,
+    '--format',
+    'sarif',
+    '-o',
+    sarif,
+    '--output-format',
+    `markdown=${markdown}`,
   ];
-
-  const gate = firebreak(command, ['check', ...common, '--fail-on', failOn, '--format', 'sarif', '-o', sarif]);
+  const gate = firebreak(command, args, env);
   process.stderr.write(gate.stderr);
-  const output = (k, v) => env.GITHUB_OUTPUT && appendFileSync(env.GITHUB_OUTPUT, `${k}=${v}\n`);
   output('exit-code', gate.code);
   output('sarif-file', sarif);
-  if (gate.code === 2) return 2;
-  const report = firebreak(command, ['check', ...common, '--fail-on', failOn, '--format', 'markdown']);
-  if (report.code === 2) {
-    process.stderr.write(report.stderr);
+  let report = '';
+  try {
+    if (existsSync(markdown)) report = readFileSync(markdown, 'utf8');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (gate.code === 2 || report === '') {
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, errorSummary(gate.stderr));
     return 2;
   }
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, report.stdout);
-  else process.stdout.write(report.stdout);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, report);
+  else process.stdout.write(report);
 
   const issue = pullRequestNumber(env.GITHUB_EVENT_PATH);
   if ((env.FIREBREAK_COMMENT ?? 'true') !== 'true') {
@@ -112,7 +177,7 @@ export async function main(env = process.env) {
         repo: env.GITHUB_REPOSITORY,
         issue,
         token: env.GITHUB_TOKEN,
-        body: commentBody(report.stdout),
+        body: commentBody(report),
       });
       process.stderr.write(`firebreak-action: ${done} the pull request comment\n`);
     } catch (err) {
@@ -123,4 +188,10 @@ export async function main(env = process.env) {
   return gate.code;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Whatever goes wrong in the script itself is exit 2 (bad input or usage), never 1, which means "failed by fail-on".
+  process.exitCode = await main().catch((err) => {
+    process.stderr.write(`firebreak-action: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  });
+}

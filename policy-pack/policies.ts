@@ -156,11 +156,16 @@ export function findingUrn(f: Finding): string | undefined {
   return undefined;
 }
 
-/** The violation text: firebreak's message, the finding id, and the path that explains it. No property value is ever quoted. */
+/**
+ * The violation text: firebreak's message, the finding id, the path that explains it, and the finding's own
+ * severity (a policy has one severity, its kind's default; a zone's loss and a region's differ). No property
+ * value is ever quoted.
+ */
 export function violationMessage(result: AnalysisResult, f: Finding): string {
   const explained = f.affected.find((a) => a.path.length > 0);
   const lines = [`${f.message} [${f.id}]`];
   if (explained) lines.push(`Path: ${plainPath(result, explained.path)}`);
+  lines.push(`Severity: ${f.severity}`);
   return lines.join('\n');
 }
 

@@ -129,11 +129,21 @@ describe('policy pack over gRPC', () => {
     const advisory = await analyzer.analyzeStack(singleAz());
     expect(advisory.length).toBeGreaterThan(0);
     expect(advisory.every((d) => d.enforcementLevel === 'advisory')).toBe(true);
+    // A stack policy cannot remediate: @pulumi/policy reports it as mandatory (docs/crossguard.md says so).
+    await analyzer.configure({ [SPOF]: { enforcementLevel: 'remediate' } });
+    const remediate = await analyzer.analyzeStack(singleAz());
+    expect(remediate.length).toBeGreaterThan(0);
+    expect(remediate.every((d) => d.enforcementLevel === 'mandatory')).toBe(true);
     await analyzer.configure({ [SPOF]: { enforcementLevel: 'disabled' } });
     expect(await analyzer.analyzeStack(singleAz())).toEqual([]);
     await analyzer.configure({ [SPOF]: { properties: { failOn: 'info' } } });
     const all = await analyzer.analyzeStack(singleAz());
     expect(all.some((d) => d.message.includes('Losing region aws/us-west-2'))).toBe(true);
+    // Each violation says its finding's own severity (the policy's is its kind's default, high): the region's is info.
+    const region = all.find((d) => d.message.includes('\nLosing region aws/us-west-2'))!;
+    expect(region.message).toMatch(/\nSeverity: info$/);
+    const zone = all.find((d) => d.message.includes('\nLosing zone aws/us-west-2/us-west-2a'))!;
+    expect(zone.message).toMatch(/\nSeverity: (critical|high)$/);
     await analyzer.configure({ [SPOF]: { properties: { failOn: 'none' } } });
     expect(await analyzer.analyzeStack(singleAz())).toEqual([]);
   });
@@ -166,6 +176,22 @@ describe('policy pack over gRPC', () => {
     // The analyzer is still serving.
     await analyzer.configure({});
     expect(mandatory(await analyzer.analyzeStack(singleAz())).length).toBeGreaterThan(0);
+  });
+
+  it('a secret that a rule reads (the database zone from a secret) is a secret, never a name in a violation', async () => {
+    await analyzer.configure({ [SPOF]: { properties: { failOn: 'info' } } });
+    const SIG = '4dabf18193072939515e22adb298388d';
+    const SECRET = '1b47061264138c4ac30d75fd1eb44270';
+    // The engine sends state secrets signed (KeepSecrets); @pulumi/policy would hand a stack policy the plain value.
+    const secretZone = singleAz().map((r) =>
+      r.urn === DB ? { ...r, properties: { ...r.properties, availabilityZone: { [SIG]: SECRET, value: 'us-west-2c' } } } : r,
+    );
+    const ds = await analyzer.analyzeStack(secretZone);
+    expect(ds.length).toBeGreaterThan(0);
+    for (const d of ds) expect(d.message).not.toContain('us-west-2c');
+    // The same zone in the clear is a zone of its own, named: the test tells the two apart.
+    const plain = singleAz().map((r) => (r.urn === DB ? { ...r, properties: { ...r.properties, availabilityZone: 'us-west-2c' } } : r));
+    expect((await analyzer.analyzeStack(plain)).some((d) => d.message.includes('zone aws/us-west-2/us-west-2c'))).toBe(true);
   });
 
   it('a resource it cannot map is one advisory violation naming it, not a crash', async () => {

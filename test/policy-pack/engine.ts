@@ -97,10 +97,12 @@ function resourceProto(r: EngineResource): unknown {
 export async function startAnalyzer(
   stack: { stack: string; project: string; tags: Record<string, string> } = { stack: 'production', project: 'storefront', tags: {} },
   timeoutMs = 45_000,
+  packDir = PACK_DIR,
 ): Promise<Analyzer> {
-  const runner = requireHere.resolve('@pulumi/pulumi/cmd/run-policy-pack/index.js');
+  // The pack's own @pulumi/pulumi when it has one (an installed or published pack), as Pulumi's host runs it.
+  const runner = createRequire(path.join(packDir, 'package.json')).resolve('@pulumi/pulumi/cmd/run-policy-pack/index.js');
   // The engine passes its own address first; nothing here serves it, and the pack needs it only for logging.
-  const child: ChildProcess = spawn(process.execPath, [runner, '127.0.0.1:1', '.'], { cwd: PACK_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [runner, '127.0.0.1:1', '.'], { cwd: packDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -123,8 +125,8 @@ export async function startAnalyzer(
   // As the engine does right after start: Handshake (an analyzer may not implement it), then ConfigureStack.
   const hs = new pb.AnalyzerHandshakeRequest();
   hs.setEngineAddress('127.0.0.1:1');
-  hs.setRootDirectory(PACK_DIR);
-  hs.setProgramDirectory(PACK_DIR);
+  hs.setRootDirectory(packDir);
+  hs.setProgramDirectory(packDir);
   const handshake: 'ok' | 'unimplemented' = await call(client, 'handshake', hs).then(
     (): 'ok' | 'unimplemented' => 'ok',
     (e: { code?: number }): 'ok' | 'unimplemented' => {

@@ -17,6 +17,8 @@ export interface ZoneInfo {
 export interface PathNode {
   path: DomainSegment[] | undefined;
   next: Map<string, Map<string, PathNode>> | undefined;
+  /** `[path]`, the placements of a resource placed there alone: shared by all of them (never mutated). */
+  one?: DomainSegment[][];
 }
 
 export interface HostPlacement {

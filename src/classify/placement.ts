@@ -7,7 +7,7 @@ import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types
 import { asSpecial } from '../ingest/types.js';
 import { isProviderType } from '../pulumi.js';
 import { byText } from '../text.js';
-import { stackKey, type Context, type HostPlacement, type ZoneInfo } from './context.js';
+import { stackKey, type Context, type HostPlacement, type PathNode, type ZoneInfo } from './context.js';
 import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type ScalarValue } from './properties.js';
 import { conditionHolds, type MergedRule } from './rules.js';
 import type { ProviderInfo, RunsOn } from './schema.js';
@@ -26,19 +26,47 @@ function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyVa
   return undefined;
 }
 
+/** The trie node of one more segment. */
+function child(node: PathNode, name: string, kind: string): PathNode {
+  const byName = (node.next ??= new Map());
+  let byKind = byName.get(name);
+  if (!byKind) byName.set(name, (byKind = new Map()));
+  let next = byKind.get(kind);
+  if (!next) byKind.set(kind, (next = { path: undefined, next: undefined }));
+  return next;
+}
+
 /** The one array of a domain path (the first met): found segment by segment, with no key string built per path. */
 export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
   let node = ctx.paths;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i]!;
-    const byName = (node.next ??= new Map());
-    let byKind = byName.get(seg.name);
-    if (!byKind) byName.set(seg.name, (byKind = new Map()));
-    let next = byKind.get(seg.kind);
-    if (!next) byKind.set(seg.kind, (next = { path: undefined, next: undefined }));
-    node = next;
-  }
+  for (let i = 0; i < path.length; i++) node = child(node, path[i]!.name, path[i]!.kind);
   return (node.path ??= path);
+}
+
+/** Each placement interned: the same array when every one already is (place's own paths are), else a new one. */
+export function internAll(ctx: Context, placements: DomainSegment[][]): DomainSegment[][] {
+  for (let i = 0; i < placements.length; i++) {
+    if (internPath(ctx, placements[i]!) !== placements[i]) return placements.map((p) => internPath(ctx, p));
+  }
+  return placements;
+}
+
+/**
+ * The placements `[[provider root, region?, zone?]]` of a resource placed in one domain, interned: its segments and
+ * arrays made only the first time (most resources share a few such domains; ~250 bytes per resource at 100k saved,
+ * four objects and two arrays).
+ */
+function onePlacement(ctx: Context, root: string, region: string | undefined, zone: string | undefined): DomainSegment[][] {
+  let node = child(ctx.paths, root, 'provider');
+  if (region !== undefined) node = child(node, region, 'region');
+  if (zone !== undefined) node = child(node, zone, 'zone');
+  if (node.one === undefined) {
+    const path: DomainSegment[] = [{ name: root, kind: 'provider' }];
+    if (region !== undefined) path.push({ name: region, kind: 'region' });
+    if (zone !== undefined) path.push({ name: zone, kind: 'zone' });
+    node.one = [(node.path ??= path)];
+  }
+  return node.one;
 }
 
 /** Packages by type (types are few and asked for per resource; bounded for a long-lived library process). */
@@ -131,7 +159,11 @@ export function referencedBy(ctx: Context, r: ResourceRecord, path: string): Res
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
 function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRule): ZoneInfo {
   const rules = ownRules ?? ctx.classifier.rulesFor(r.type, r);
-  const own = scalarStrings(firstValue(r.outputs, r.inputs, rules.zone));
+  const value = firstValue(r.outputs, r.inputs, rules.zone);
+  // The common answers shared (never added to): one zone named as a string, or none and nothing to follow.
+  if (typeof value === 'string' && value !== '') return oneZone(value);
+  if (value === undefined && rules.zoneVia.length === 0) return NO_ZONES;
+  const own = scalarStrings(value);
   // Zones of its own, or no references to follow: the same at any depth, so no memo is needed (most resources).
   if (own.values.length > 0 || rules.zoneVia.length === 0) return sortedZones(own.values, own.unknown);
   const memo = ctx.zoneMemo.get(r.urn);
@@ -151,6 +183,24 @@ function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRu
   const result = sortedZones(zones, unknown);
   ctx.zoneMemo.set(r.urn, result);
   return result;
+}
+
+const NO_ZONES: ZoneInfo = { zones: [], unknown: false };
+
+/**
+ * The ZoneInfo of one zone named as a string, by zone: zones are few distinct strings, and most resources name one
+ * (its array, value and object made once per zone, not per resource: ~19 MB of zonesOf's allocation at 100k).
+ * Bounded for a long-lived library process.
+ */
+const oneZones = new Map<string, ZoneInfo>();
+
+function oneZone(zone: string): ZoneInfo {
+  let z = oneZones.get(zone);
+  if (z === undefined) {
+    if (oneZones.size > 10_000) oneZones.clear();
+    oneZones.set(zone, (z = { zones: [{ text: zone, symbolic: false }], unknown: false }));
+  }
+  return z;
 }
 
 /** Zones sorted, each once. */
@@ -294,6 +344,24 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
   return 'ambient kubeconfig';
 }
 
+/** The shared empty list of values (never added to). */
+const NO_VALUES: ScalarValue[] = [];
+
+/** A value in lower case when its provider's names are case-insensitive (the same object when nothing changes). */
+function lowered(v: ScalarValue, lower: boolean): ScalarValue {
+  return lower && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v;
+}
+
+/** The region a zone hangs under: always one, when none is known the symbolic region of the provider's region key (`<aws:region>`). */
+function regionOfZone(ctx: Context, pkg: string, info: ProviderInfo | undefined, region: string | undefined, zone: ScalarValue): string | undefined {
+  return (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
+}
+
+/** A zone's name, a relative one (`2` of an Azure region) made absolute. */
+function zoneName(info: ProviderInfo | undefined, zoneRegion: string | undefined, zone: ScalarValue): string {
+  return info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
+}
+
 /** `rules` are r's own (rulesFor(r.type, r)). */
 export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: Tags, blindSpots: BlindSpot[]): Placed {
   const domainTag = tags.get('domain');
@@ -321,19 +389,21 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   }
   const pkg = packageOf(r.type);
   const info = ctx.classifier.providerFor(pkg);
-  const root: DomainSegment = { name: info?.domain ?? pkg, kind: 'provider' };
+  const rootName = info?.domain ?? pkg;
 
   // Region: the resource's own property (unless it is really a zone), its provider, stack config.
   // Providers whose names are case-insensitive (pulumi-gcp records US-CENTRAL1 for us-central1) are read in lower case.
-  const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
+  const lower = info?.lowerCase === true;
   let region: string | undefined;
-  const zonesFromRegionProps: ScalarValue[] = [];
+  let zonesFromRegionProps: ScalarValue[] = NO_VALUES; // a list of its own only when a region property holds a zone
   const regionRead = scalarStrings(firstValue(r.outputs, r.inputs, rules.region));
   const regionValues = regionRead.values;
   for (let i = 0; i < regionValues.length; i++) {
-    const v = norm(regionValues[i]!);
-    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
-    else region ??= v.text;
+    const v = lowered(regionValues[i]!, lower);
+    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) {
+      if (zonesFromRegionProps === NO_VALUES) zonesFromRegionProps = [];
+      zonesFromRegionProps.push(v);
+    } else region ??= v.text;
   }
   let explicit: ResourceRecord | undefined;
   if (region === undefined) {
@@ -354,27 +424,32 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   for (let i = 0; i < rules.spans.length; i++) {
     const span = rules.spans[i]!;
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
-    if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
-      if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
-      if (region) return { placements: [[root, { name: region, kind: 'region' }]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+    if (v === span.equals && (span.and === undefined || span.and.every((c) => conditionHolds(r, c)))) {
+      if (span.scope === 'global') return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+      if (region) return { placements: onePlacement(ctx, rootName, region, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
     }
   }
 
   const z = zonesOf(ctx, r, 0, rules);
-  let zones = z.zones.length > 0 ? z.zones.map(norm) : zonesFromRegionProps;
+  let zones = z.zones.length === 0 ? zonesFromRegionProps : lower ? z.zones.map((v) => lowered(v, true)) : z.zones;
   if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
     const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
     if (cz) zones = [{ text: cz, symbolic: false }];
   }
-  if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
+  if (rules.scope === 'global') return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: 'a global service', redundant: true };
   if (zones.length > 0) {
+    const placedBy = z.zones.length > 0 ? 'its zone' : 'its location';
+    if (zones.length === 1) {
+      const zoneRegion = regionOfZone(ctx, pkg, info, region, zones[0]!);
+      return { placements: onePlacement(ctx, rootName, zoneRegion || undefined, zoneName(info, zoneRegion, zones[0]!)), placedBy, redundant: false };
+    }
+    const root: DomainSegment = { name: rootName, kind: 'provider' };
     const placements = zones.map((zone) => {
-      // A zone always hangs under a region: when none is known, the symbolic region of the provider's region key (`<aws:region>`).
-      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
-      const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
+      const zoneRegion = regionOfZone(ctx, pkg, info, region, zone);
+      const name = zoneName(info, zoneRegion, zone);
       return zoneRegion ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }] : [root, { name, kind: 'zone' }];
     });
-    return { placements, placedBy: z.zones.length > 0 ? 'its zone' : 'its location', redundant: placements.length > 1 };
+    return { placements, placedBy, redundant: placements.length > 1 };
   }
   if (region) {
     if (rules.scope === 'zonal') {
@@ -389,7 +464,7 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
       : byDefault
         ? `the region its provider documents when none is set (${region})`
         : 'its region';
-    return { placements: [[root, { name: region, kind: 'region' }]], placedBy, redundant: rules.scope === 'regional' };
+    return { placements: onePlacement(ctx, rootName, region, undefined), placedBy, redundant: rules.scope === 'regional' };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };
 }

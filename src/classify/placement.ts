@@ -8,22 +8,50 @@ import { asSpecial } from '../ingest/types.js';
 import { isProviderType } from '../pulumi.js';
 import { byText } from '../text.js';
 import { stackKey, type Context, type HostPlacement, type PathNode, type ZoneInfo } from './context.js';
-import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type ScalarValue } from './properties.js';
+import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type PathSegment, type ScalarValue } from './properties.js';
 import { conditionHolds, type MergedRule } from './rules.js';
 import type { ProviderInfo, RunsOn } from './schema.js';
 import { parseDomainTag, splitList, type Tags } from './tags.js';
 import type { BlindSpot, DomainSegment } from './types.js';
 
-/** The first value found at one of the paths, in order, in `a` then `b`. */
-function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyValue | undefined {
-  for (let i = 0; i < paths.length; i++) {
-    const segs = parsePath(paths[i]!);
+/** The value at a path in `a`, else in `b`. */
+function firstValue(a: PropertyMap, b: PropertyMap, path: string): PropertyValue | undefined {
+  const segs = parsePath(path);
+  const v = walk(a, segs, 0);
+  return v !== undefined && v !== null ? v : (walk(b, segs, 0) ?? undefined);
+}
+
+/** firstValue of parsed paths. */
+function firstAt(a: PropertyMap, b: PropertyMap, parsed: PathSegment[][]): PropertyValue | undefined {
+  for (let i = 0; i < parsed.length; i++) {
+    const segs = parsed[i]!;
     let v = walk(a, segs, 0);
     if (v !== undefined && v !== null) return v;
     v = walk(b, segs, 0);
     if (v !== undefined && v !== null) return v;
   }
   return undefined;
+}
+
+/**
+ * A rule's list of paths (rules.zone, rules.region: long-lived arrays, the same for every resource of its merged
+ * rules) parsed, by the array: one Map get of an object per read, not one of a path string per path (parsePath was
+ * ~50 ms of place at 100k, its lookups of 100k resources' three zone and region paths). Bounded for a library process.
+ */
+const parsedLists = new Map<string[], PathSegment[][]>();
+
+function parsedList(paths: string[]): PathSegment[][] {
+  let parsed = parsedLists.get(paths);
+  if (parsed === undefined) {
+    if (parsedLists.size > 10_000) parsedLists.clear();
+    parsedLists.set(paths, (parsed = paths.map(parsePath)));
+  }
+  return parsed;
+}
+
+/** The first value at one of a rule's paths (a long-lived list: see parsedList), in `a` then `b`. */
+function firstOf(a: PropertyMap, b: PropertyMap, rulePaths: string[]): PropertyValue | undefined {
+  return rulePaths.length === 0 ? undefined : firstAt(a, b, parsedList(rulePaths));
 }
 
 /** The trie node of one more segment. */
@@ -101,7 +129,7 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
     // Read once per provider (and region property): most resources share a handful of providers (~3% of classifyOne).
     let known = ctx.providerRegions.get(p);
     if (!known || known.property !== info.regionProperty) {
-      const v = firstValue(p.inputs, p.outputs, [info.regionProperty]);
+      const v = firstValue(p.inputs, p.outputs, info.regionProperty);
       known = { property: info.regionProperty, text: scalarStrings(v).values[0]?.text };
       ctx.providerRegions.set(p, known);
     }
@@ -109,8 +137,7 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
   }
   // An explicit provider whose region argument is known (regionProperty) and not given: only a deploy knows its region.
   if (p && info.regionProperty && info.regionConfig && !isDefaultProvider(p) && ctx.classifier.declaresProvider(pkg)) return p;
-  const config = ctx.configOf.get(stackKey(r)) ?? {};
-  return info.regionConfig ? config[info.regionConfig] : undefined;
+  return info.regionConfig ? ctx.configOf.get(stackKey(r))?.[info.regionConfig] : undefined;
 }
 
 /**
@@ -159,7 +186,7 @@ export function referencedBy(ctx: Context, r: ResourceRecord, path: string): Res
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
 function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRule): ZoneInfo {
   const rules = ownRules ?? ctx.classifier.rulesFor(r.type, r);
-  const value = firstValue(r.outputs, r.inputs, rules.zone);
+  const value = firstOf(r.outputs, r.inputs, rules.zone);
   // The common answers shared (never added to): one zone named as a string, or none and nothing to follow.
   if (typeof value === 'string' && value !== '') return oneZone(value);
   if (value === undefined && rules.zoneVia.length === 0) return NO_ZONES;
@@ -257,7 +284,7 @@ function pathText(p: DomainSegment[]): string {
  * Undefined when it names none, or one that is neither (then it is placed as if it named none).
  */
 function ownZoneOnHost(ctx: Context, r: ResourceRecord, zonePaths: string[], host: ResourceRecord, paths: DomainSegment[][]): Placed | undefined {
-  const named = scalarStrings(firstValue(r.outputs, r.inputs, zonePaths)).values.filter((v) => !v.symbolic);
+  const named = scalarStrings(firstOf(r.outputs, r.inputs, zonePaths)).values.filter((v) => !v.symbolic);
   if (named.length === 0) return undefined;
   const hostPkg = packageOf(host.type);
   const placements: DomainSegment[][] = [];
@@ -336,10 +363,10 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
   const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
   if (!p) return 'ambient kubeconfig';
   for (const key of runsOn.cluster?.name ?? []) {
-    const v = scalarStrings(firstValue(p.inputs, p.outputs, [key])).values[0];
+    const v = scalarStrings(firstValue(p.inputs, p.outputs, key)).values[0];
     if (v && !v.symbolic) return `${key} ${v.text}`;
   }
-  const kubeconfig = firstValue(p.inputs, p.outputs, ['kubeconfig']);
+  const kubeconfig = firstValue(p.inputs, p.outputs, 'kubeconfig');
   if (kubeconfig !== undefined) return `kubeconfig of ${p.name}`;
   return 'ambient kubeconfig';
 }
@@ -396,7 +423,7 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   const lower = info?.lowerCase === true;
   let region: string | undefined;
   let zonesFromRegionProps: ScalarValue[] = NO_VALUES; // a list of its own only when a region property holds a zone
-  const regionRead = scalarStrings(firstValue(r.outputs, r.inputs, rules.region));
+  const regionRead = scalarStrings(firstOf(r.outputs, r.inputs, rules.region));
   const regionValues = regionRead.values;
   for (let i = 0; i < regionValues.length; i++) {
     const v = lowered(regionValues[i]!, lower);

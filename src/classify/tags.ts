@@ -230,6 +230,11 @@ export class TagReader {
 
 /** `a, b ,c` -> [a, b, c]. */
 export function splitList(value: string): string[] {
+  // One item (most lists: a firebreak:recovers-with of one tool): one array, not the three of split, map and filter.
+  if (!value.includes(',')) {
+    const item = value.trim();
+    return item === '' ? [] : [item];
+  }
   return value
     .split(',')
     .map((s) => s.trim())

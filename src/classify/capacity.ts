@@ -15,6 +15,10 @@ import { resourceWarning, type BlindSpot, type Capacity, type DomainSegment } fr
 /** What a resource's count properties say: a number (with the path it came from), an unknown, or nothing usable. */
 export type CountReading = { kind: 'count'; count: number; from: string } | { kind: 'unknown'; what: string } | { kind: 'none' };
 
+/** No count, and no verdict: shared answers, never mutated (most resources count nothing: two objects per resource). */
+const NO_COUNT: CountReading = { kind: 'none' };
+const NO_VERDICT: CapacityVerdict = {};
+
 function valuesAt(r: ResourceRecord, path: string): PropertyValue[] | undefined {
   let v = getPath(r.outputs, path);
   if (v === undefined || v === null) v = getPath(r.inputs, path);
@@ -45,7 +49,7 @@ function firstCount(r: ResourceRecord, paths: string[], at: (path: string) => Pr
     let sum = 0;
     for (const v of values) {
       const n = countOf(r, path, v, warnings);
-      if (n === undefined) return { kind: 'none' };
+      if (n === undefined) return NO_COUNT;
       if (typeof n !== 'number') return { kind: 'unknown', what: n.what };
       sum += n;
     }
@@ -60,16 +64,33 @@ function firstCount(r: ResourceRecord, paths: string[], at: (path: string) => Pr
  * `agentPoolProfiles[*].count`) are read per element (a pool's minCount, else
  * its count, else the default) and summed. Bad values are warned about.
  */
+/**
+ * The one list every path of a rule's `replicas` reads into (`agentPoolProfiles` of `agentPoolProfiles[*].count`),
+ * or '' (paths into no list, or into several): by the rule's long-lived object, worked out once, not with a Set,
+ * two arrays and a closure per resource counted (~3.5 MB at 100k). Bounded for a long-lived library process.
+ */
+const oneLists = new Map<NonNullable<MergedRule['replicas']>, string>();
+
+function oneListOf(replicas: NonNullable<MergedRule['replicas']>): string {
+  let list = oneLists.get(replicas);
+  if (list === undefined) {
+    const lists = new Set(replicas.property.map((p) => (p.includes('[*].') ? p.slice(0, p.indexOf('[*].')) : '')));
+    list = lists.size === 1 ? ([...lists][0] ?? '') : '';
+    if (oneLists.size > 10_000) oneLists.clear();
+    oneLists.set(replicas, list);
+  }
+  return list;
+}
+
 export function readCount(r: ResourceRecord, rules: MergedRule, warnings: Warning[]): CountReading {
   const replicas = rules.replicas;
-  if (!replicas) return { kind: 'none' };
-  if ((replicas.unless ?? []).some((c) => conditionHolds(r, c))) return { kind: 'none' };
-  const lists = new Set(replicas.property.map((p) => (p.includes('[*].') ? p.slice(0, p.indexOf('[*].')) : '')));
-  const [list] = [...lists];
-  if (lists.size === 1 && list) {
+  if (!replicas) return NO_COUNT;
+  if (replicas.unless !== undefined && replicas.unless.some((c) => conditionHolds(r, c))) return NO_COUNT;
+  const list = oneListOf(replicas);
+  if (list) {
     const elements = valuesAt(r, list);
     if (!elements)
-      return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : { kind: 'none' };
+      return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : NO_COUNT;
     const rel = replicas.property.map((p) => p.slice(list.length + 4));
     let sum = 0;
     const from = new Set<string>();
@@ -90,14 +111,14 @@ export function readCount(r: ResourceRecord, rules: MergedRule, warnings: Warnin
       } else if (replicas.default !== undefined) {
         sum += replicas.default;
         from.add(`the default of ${replicas.default}`);
-      } else return { kind: 'none' };
+      } else return NO_COUNT;
     }
     return { kind: 'count', count: sum, from: [...from].join(' + ') };
   }
   const found = firstCount(r, replicas.property, (p) => valuesAt(r, p), warnings);
   if (found) return found;
   if (replicas.default !== undefined) return { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` };
-  return { kind: 'none' };
+  return NO_COUNT;
 }
 
 function pathText(p: DomainSegment[]): string {
@@ -132,9 +153,9 @@ export function judgeCapacity(
       subject: r.urn,
       message: `${r.name} (${r.type}): capacity depends on ${reading.what}; judged by its placement alone`,
     });
-    return {};
+    return NO_VERDICT;
   }
-  if (reading.kind !== 'count') return {};
+  if (reading.kind !== 'count') return NO_VERDICT;
   const perZone = rules.replicas?.perZone === true;
   const zones = placements.length;
   if (reading.count === 0) {
@@ -143,10 +164,10 @@ export function judgeCapacity(
       subject: r.urn,
       message: `${r.name} (${r.type}): ${reading.from} is 0 (scaled to zero, or left to an autoscaler): its capacity is not judged`,
     });
-    return {};
+    return NO_VERDICT;
   }
   // A count per zone over a region whose zones are not listed: as many zones as the provider picks; not judged by count.
-  if (perZone && zones <= 1 && redundant) return {};
+  if (perZone && zones <= 1 && redundant) return NO_VERDICT;
   const total = perZone ? reading.count * Math.max(1, zones) : reading.count;
   const from = perZone ? `${reading.from} per zone` : reading.from;
   if (total === 1) {

@@ -13,6 +13,12 @@ export class Classifier {
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, TextPattern>();
   private readonly idRegex = new Map<string, TextPattern>();
+  /**
+   * zoneRegion's answers by package, then zone (null: not a zone). Zones are few distinct strings asked about per
+   * resource (twice for most: the region values and the zones): one Map get, not a RegExp exec and its match array
+   * (~8 MB allocated at 100k resources). Bounded for a long-lived library process.
+   */
+  private readonly zoneRegions = new Map<string, Map<string, string | null>>();
   private readonly filledTemplates = new Map<string, ProviderInfo>();
   readonly domainRanks: Record<string, number> = {};
   readonly reliability: Record<string, Reliability> = {};
@@ -109,9 +115,19 @@ export class Classifier {
   }
 
   zoneRegion(pkg: string, zone: string): string | undefined {
-    const re = this.zoneRegex.get(pkg);
-    const m = re?.exec(zone);
-    return m?.[1];
+    let known = this.zoneRegions.get(pkg);
+    if (known === undefined) {
+      const re = this.zoneRegex.get(pkg);
+      if (re === undefined) return undefined;
+      this.zoneRegions.set(pkg, (known = new Map()));
+    }
+    let region = known.get(zone);
+    if (region === undefined) {
+      if (known.size > 10_000) known.clear();
+      region = this.zoneRegex.get(pkg)!.exec(zone)?.[1] ?? null;
+      known.set(zone, region);
+    }
+    return region ?? undefined;
   }
 
   /** The region written inside an id or ARN (`arn:aws:lambda:us-east-2:...`). */

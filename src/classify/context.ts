@@ -17,6 +17,8 @@ export interface ZoneInfo {
 export interface PathNode {
   path: DomainSegment[] | undefined;
   next: Map<string, Map<string, PathNode>> | undefined;
+  /** `[path]`, the placements of a resource placed there alone: shared by all of them (never mutated). */
+  one?: DomainSegment[][];
 }
 
 export interface HostPlacement {
@@ -43,6 +45,8 @@ export interface Context {
   hostMemo: Map<string, HostPlacement>;
   /** One array per distinct domain path, shared by every resource placed there (a trie by segment: name, then kind). */
   paths: PathNode;
+  /** The trie's `one` arrays (placement.ts onePlacement): placements already interned, not walked down the trie again. */
+  interned: Set<DomainSegment[][]>;
   passMemo: Map<string, string[]>;
   /** The region a provider resource's region property gives (placement.ts providerRegion), by provider. */
   providerRegions: Map<ResourceRecord, { property: string; text: string | undefined }>;
@@ -156,6 +160,7 @@ export function createContext(classifier: Classifier, inputs: StackInput[], reco
     zoneMemo: new Map(),
     hostMemo: new Map(),
     paths: { path: undefined, next: undefined },
+    interned: new Set(),
     passMemo: new Map(),
     providerRegions: new Map(),
     failable: new Set(),

@@ -12,13 +12,16 @@ import type { MergedRule } from './rules.js';
 import { referencedBy } from './placement.js';
 import { removeFirst } from './regex-engine.js';
 import { parseFlag, splitList, type Tags } from './tags.js';
-import { addRecovery, resourceWarning, type ClassifiedResource } from './types.js';
+import { addRecovery, resourceWarning, type ClassifiedResource, type GroupEvidence } from './types.js';
 
 function resolveRef(ctx: Context, r: ResourceRecord, ref: string): ResourceRecord | undefined {
   if (ref.startsWith('urn:pulumi:')) return ctx.byUrn.get(ref);
   const candidates = ctx.named(ref);
   return candidates.find((c) => c.stack === r.stack && c.project === r.project) ?? candidates[0];
 }
+
+/** The evidence of every group a tag names: one shared object (never mutated), not one per tagged component. */
+const TAG_EVIDENCE: GroupEvidence = { kind: 'tag', detail: 'its firebreak:group tag' };
 
 /** Criticality, group, quorum and recovery tools from a component's tags. */
 export function applyTags(ctx: Context, c: ClassifiedResource, tags: Tags, warnings: Warning[]): void {
@@ -28,7 +31,7 @@ export function applyTags(ctx: Context, c: ClassifiedResource, tags: Tags, warni
   const group = tags.get('group');
   if (group) {
     c.group = group;
-    c.groupEvidence = { kind: 'tag', detail: 'its firebreak:group tag' };
+    c.groupEvidence = TAG_EVIDENCE;
   }
   const quorum = tags.get('quorum');
   if (quorum) {

@@ -14,7 +14,7 @@ import { Classifier } from './classifier.js';
 import { createContext, rulesOf, type Context } from './context.js';
 import { AutoGroups, ClusterGroups, applyTags } from './groups.js';
 import type { LoadedPack } from './packs.js';
-import { clusterIdentity, internPath, place } from './placement.js';
+import { clusterIdentity, internAll, place } from './placement.js';
 import { PROVIDER_PREFIX } from './properties.js';
 import { inferLocalImages, inferLogins, inferRecovery } from './recovery.js';
 import { keyFilesOf } from './command-line.js';
@@ -150,7 +150,7 @@ function classifyOne(
     unruled.add(r);
   }
   const placed = place(ctx, r, rules, tags, blindSpots);
-  placed.placements = placeOnSymbols(ctx, r, placed.placements, blindSpots).map((p) => internPath(ctx, p));
+  placed.placements = internAll(ctx, placeOnSymbols(ctx, r, placed.placements, blindSpots));
   if (placed.placements.length === 0) {
     blindSpots.push({
       kind: 'unknown-placement',

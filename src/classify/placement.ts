@@ -7,17 +7,24 @@ import type { PropertyMap, PropertyValue, ResourceRecord } from '../ingest/types
 import { asSpecial } from '../ingest/types.js';
 import { isProviderType } from '../pulumi.js';
 import { byText } from '../text.js';
-import { stackKey, type Context, type HostPlacement, type ZoneInfo } from './context.js';
-import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type ScalarValue } from './properties.js';
+import { stackKey, type Context, type HostPlacement, type PathNode, type ZoneInfo } from './context.js';
+import { getPath, parsePath, PROVIDER_PREFIX, scalarStrings, walk, type PathSegment, type ScalarValue } from './properties.js';
 import { conditionHolds, type MergedRule } from './rules.js';
 import type { ProviderInfo, RunsOn } from './schema.js';
 import { parseDomainTag, splitList, type Tags } from './tags.js';
 import type { BlindSpot, DomainSegment } from './types.js';
 
-/** The first value found at one of the paths, in order, in `a` then `b`. */
-function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyValue | undefined {
-  for (let i = 0; i < paths.length; i++) {
-    const segs = parsePath(paths[i]!);
+/** The value at a path in `a`, else in `b`. */
+function firstValue(a: PropertyMap, b: PropertyMap, path: string): PropertyValue | undefined {
+  const segs = parsePath(path);
+  const v = walk(a, segs, 0);
+  return v !== undefined && v !== null ? v : (walk(b, segs, 0) ?? undefined);
+}
+
+/** firstValue of parsed paths. */
+function firstAt(a: PropertyMap, b: PropertyMap, parsed: PathSegment[][]): PropertyValue | undefined {
+  for (let i = 0; i < parsed.length; i++) {
+    const segs = parsed[i]!;
     let v = walk(a, segs, 0);
     if (v !== undefined && v !== null) return v;
     v = walk(b, segs, 0);
@@ -26,19 +33,71 @@ function firstValue(a: PropertyMap, b: PropertyMap, paths: string[]): PropertyVa
   return undefined;
 }
 
+/**
+ * A rule's list of paths (rules.zone, rules.region: long-lived arrays, the same for every resource of its merged
+ * rules) parsed, by the array: one Map get of an object per read, not one of a path string per path (parsePath was
+ * ~50 ms of place at 100k, its lookups of 100k resources' three zone and region paths). Bounded for a library process.
+ */
+const parsedLists = new Map<string[], PathSegment[][]>();
+
+function parsedList(paths: string[]): PathSegment[][] {
+  let parsed = parsedLists.get(paths);
+  if (parsed === undefined) {
+    if (parsedLists.size > 10_000) parsedLists.clear();
+    parsedLists.set(paths, (parsed = paths.map(parsePath)));
+  }
+  return parsed;
+}
+
+/** The first value at one of a rule's paths (a long-lived list: see parsedList), in `a` then `b`. */
+function firstOf(a: PropertyMap, b: PropertyMap, rulePaths: string[]): PropertyValue | undefined {
+  return rulePaths.length === 0 ? undefined : firstAt(a, b, parsedList(rulePaths));
+}
+
+/** The trie node of one more segment. */
+function child(node: PathNode, name: string, kind: string): PathNode {
+  const byName = (node.next ??= new Map());
+  let byKind = byName.get(name);
+  if (!byKind) byName.set(name, (byKind = new Map()));
+  let next = byKind.get(kind);
+  if (!next) byKind.set(kind, (next = { path: undefined, next: undefined }));
+  return next;
+}
+
 /** The one array of a domain path (the first met): found segment by segment, with no key string built per path. */
 export function internPath(ctx: Context, path: DomainSegment[]): DomainSegment[] {
   let node = ctx.paths;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i]!;
-    const byName = (node.next ??= new Map());
-    let byKind = byName.get(seg.name);
-    if (!byKind) byName.set(seg.name, (byKind = new Map()));
-    let next = byKind.get(seg.kind);
-    if (!next) byKind.set(seg.kind, (next = { path: undefined, next: undefined }));
-    node = next;
-  }
+  for (let i = 0; i < path.length; i++) node = child(node, path[i]!.name, path[i]!.kind);
   return (node.path ??= path);
+}
+
+/** Each placement interned: the same array when every one already is (place's own paths are), else a new one. */
+export function internAll(ctx: Context, placements: DomainSegment[][]): DomainSegment[][] {
+  // onePlacement's (most resources'): one Set lookup, not a second walk down the trie (six Map gets for a zone).
+  if (ctx.interned.has(placements)) return placements;
+  for (let i = 0; i < placements.length; i++) {
+    if (internPath(ctx, placements[i]!) !== placements[i]) return placements.map((p) => internPath(ctx, p));
+  }
+  return placements;
+}
+
+/**
+ * The placements `[[provider root, region?, zone?]]` of a resource placed in one domain, interned: its segments and
+ * arrays made only the first time (most resources share a few such domains; ~250 bytes per resource at 100k saved,
+ * four objects and two arrays).
+ */
+function onePlacement(ctx: Context, root: string, region: string | undefined, zone: string | undefined): DomainSegment[][] {
+  let node = child(ctx.paths, root, 'provider');
+  if (region !== undefined) node = child(node, region, 'region');
+  if (zone !== undefined) node = child(node, zone, 'zone');
+  if (node.one === undefined) {
+    const path: DomainSegment[] = [{ name: root, kind: 'provider' }];
+    if (region !== undefined) path.push({ name: region, kind: 'region' });
+    if (zone !== undefined) path.push({ name: zone, kind: 'zone' });
+    node.one = [(node.path ??= path)];
+    ctx.interned.add(node.one);
+  }
+  return node.one;
 }
 
 /** Packages by type (types are few and asked for per resource; bounded for a long-lived library process). */
@@ -73,7 +132,7 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
     // Read once per provider (and region property): most resources share a handful of providers (~3% of classifyOne).
     let known = ctx.providerRegions.get(p);
     if (!known || known.property !== info.regionProperty) {
-      const v = firstValue(p.inputs, p.outputs, [info.regionProperty]);
+      const v = firstValue(p.inputs, p.outputs, info.regionProperty);
       known = { property: info.regionProperty, text: scalarStrings(v).values[0]?.text };
       ctx.providerRegions.set(p, known);
     }
@@ -81,8 +140,7 @@ function providerRegion(ctx: Context, r: ResourceRecord, info: ProviderInfo | un
   }
   // An explicit provider whose region argument is known (regionProperty) and not given: only a deploy knows its region.
   if (p && info.regionProperty && info.regionConfig && !isDefaultProvider(p) && ctx.classifier.declaresProvider(pkg)) return p;
-  const config = ctx.configOf.get(stackKey(r)) ?? {};
-  return info.regionConfig ? config[info.regionConfig] : undefined;
+  return info.regionConfig ? ctx.configOf.get(stackKey(r))?.[info.regionConfig] : undefined;
 }
 
 /**
@@ -131,7 +189,11 @@ export function referencedBy(ctx: Context, r: ResourceRecord, path: string): Res
 /** Zones a resource names itself or takes from what it references (a subnet, a node pool). */
 function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRule): ZoneInfo {
   const rules = ownRules ?? ctx.classifier.rulesFor(r.type, r);
-  const own = scalarStrings(firstValue(r.outputs, r.inputs, rules.zone));
+  const value = firstOf(r.outputs, r.inputs, rules.zone);
+  // The common answers shared (never added to): one zone named as a string, or none and nothing to follow.
+  if (typeof value === 'string' && value !== '') return oneZone(value);
+  if (value === undefined && rules.zoneVia.length === 0) return NO_ZONES;
+  const own = scalarStrings(value);
   // Zones of its own, or no references to follow: the same at any depth, so no memo is needed (most resources).
   if (own.values.length > 0 || rules.zoneVia.length === 0) return sortedZones(own.values, own.unknown);
   const memo = ctx.zoneMemo.get(r.urn);
@@ -151,6 +213,24 @@ function zonesOf(ctx: Context, r: ResourceRecord, depth = 0, ownRules?: MergedRu
   const result = sortedZones(zones, unknown);
   ctx.zoneMemo.set(r.urn, result);
   return result;
+}
+
+const NO_ZONES: ZoneInfo = { zones: [], unknown: false };
+
+/**
+ * The ZoneInfo of one zone named as a string, by zone: zones are few distinct strings, and most resources name one
+ * (its array, value and object made once per zone, not per resource: ~19 MB of zonesOf's allocation at 100k).
+ * Bounded for a long-lived library process.
+ */
+const oneZones = new Map<string, ZoneInfo>();
+
+function oneZone(zone: string): ZoneInfo {
+  let z = oneZones.get(zone);
+  if (z === undefined) {
+    if (oneZones.size > 10_000) oneZones.clear();
+    oneZones.set(zone, (z = { zones: [{ text: zone, symbolic: false }], unknown: false }));
+  }
+  return z;
 }
 
 /** Zones sorted, each once. */
@@ -207,7 +287,7 @@ function pathText(p: DomainSegment[]): string {
  * Undefined when it names none, or one that is neither (then it is placed as if it named none).
  */
 function ownZoneOnHost(ctx: Context, r: ResourceRecord, zonePaths: string[], host: ResourceRecord, paths: DomainSegment[][]): Placed | undefined {
-  const named = scalarStrings(firstValue(r.outputs, r.inputs, zonePaths)).values.filter((v) => !v.symbolic);
+  const named = scalarStrings(firstOf(r.outputs, r.inputs, zonePaths)).values.filter((v) => !v.symbolic);
   if (named.length === 0) return undefined;
   const hostPkg = packageOf(host.type);
   const placements: DomainSegment[][] = [];
@@ -286,12 +366,30 @@ export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn)
   const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
   if (!p) return 'ambient kubeconfig';
   for (const key of runsOn.cluster?.name ?? []) {
-    const v = scalarStrings(firstValue(p.inputs, p.outputs, [key])).values[0];
+    const v = scalarStrings(firstValue(p.inputs, p.outputs, key)).values[0];
     if (v && !v.symbolic) return `${key} ${v.text}`;
   }
-  const kubeconfig = firstValue(p.inputs, p.outputs, ['kubeconfig']);
+  const kubeconfig = firstValue(p.inputs, p.outputs, 'kubeconfig');
   if (kubeconfig !== undefined) return `kubeconfig of ${p.name}`;
   return 'ambient kubeconfig';
+}
+
+/** The shared empty list of values (never added to). */
+const NO_VALUES: ScalarValue[] = [];
+
+/** A value in lower case when its provider's names are case-insensitive (the same object when nothing changes). */
+function lowered(v: ScalarValue, lower: boolean): ScalarValue {
+  return lower && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v;
+}
+
+/** The region a zone hangs under: always one, when none is known the symbolic region of the provider's region key (`<aws:region>`). */
+function regionOfZone(ctx: Context, pkg: string, info: ProviderInfo | undefined, region: string | undefined, zone: ScalarValue): string | undefined {
+  return (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
+}
+
+/** A zone's name, a relative one (`2` of an Azure region) made absolute. */
+function zoneName(info: ProviderInfo | undefined, zoneRegion: string | undefined, zone: ScalarValue): string {
+  return info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
 }
 
 /** `rules` are r's own (rulesFor(r.type, r)). */
@@ -321,19 +419,21 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   }
   const pkg = packageOf(r.type);
   const info = ctx.classifier.providerFor(pkg);
-  const root: DomainSegment = { name: info?.domain ?? pkg, kind: 'provider' };
+  const rootName = info?.domain ?? pkg;
 
   // Region: the resource's own property (unless it is really a zone), its provider, stack config.
   // Providers whose names are case-insensitive (pulumi-gcp records US-CENTRAL1 for us-central1) are read in lower case.
-  const norm = (v: ScalarValue): ScalarValue => (info?.lowerCase && !v.symbolic ? { ...v, text: v.text.toLowerCase() } : v);
+  const lower = info?.lowerCase === true;
   let region: string | undefined;
-  const zonesFromRegionProps: ScalarValue[] = [];
-  const regionRead = scalarStrings(firstValue(r.outputs, r.inputs, rules.region));
+  let zonesFromRegionProps: ScalarValue[] = NO_VALUES; // a list of its own only when a region property holds a zone
+  const regionRead = scalarStrings(firstOf(r.outputs, r.inputs, rules.region));
   const regionValues = regionRead.values;
   for (let i = 0; i < regionValues.length; i++) {
-    const v = norm(regionValues[i]!);
-    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) zonesFromRegionProps.push(v);
-    else region ??= v.text;
+    const v = lowered(regionValues[i]!, lower);
+    if (!v.symbolic && ctx.classifier.zoneRegion(pkg, v.text)) {
+      if (zonesFromRegionProps === NO_VALUES) zonesFromRegionProps = [];
+      zonesFromRegionProps.push(v);
+    } else region ??= v.text;
   }
   let explicit: ResourceRecord | undefined;
   if (region === undefined) {
@@ -354,27 +454,32 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   for (let i = 0; i < rules.spans.length; i++) {
     const span = rules.spans[i]!;
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
-    if (v === span.equals && (span.and ?? []).every((c) => conditionHolds(r, c))) {
-      if (span.scope === 'global') return { placements: [[root]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
-      if (region) return { placements: [[root, { name: region, kind: 'region' }]], placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+    if (v === span.equals && (span.and === undefined || span.and.every((c) => conditionHolds(r, c)))) {
+      if (span.scope === 'global') return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+      if (region) return { placements: onePlacement(ctx, rootName, region, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
     }
   }
 
   const z = zonesOf(ctx, r, 0, rules);
-  let zones = z.zones.length > 0 ? z.zones.map(norm) : zonesFromRegionProps;
+  let zones = z.zones.length === 0 ? zonesFromRegionProps : lower ? z.zones.map((v) => lowered(v, true)) : z.zones;
   if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
     const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
     if (cz) zones = [{ text: cz, symbolic: false }];
   }
-  if (rules.scope === 'global') return { placements: [[root]], placedBy: 'a global service', redundant: true };
+  if (rules.scope === 'global') return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: 'a global service', redundant: true };
   if (zones.length > 0) {
+    const placedBy = z.zones.length > 0 ? 'its zone' : 'its location';
+    if (zones.length === 1) {
+      const zoneRegion = regionOfZone(ctx, pkg, info, region, zones[0]!);
+      return { placements: onePlacement(ctx, rootName, zoneRegion || undefined, zoneName(info, zoneRegion, zones[0]!)), placedBy, redundant: false };
+    }
+    const root: DomainSegment = { name: rootName, kind: 'provider' };
     const placements = zones.map((zone) => {
-      // A zone always hangs under a region: when none is known, the symbolic region of the provider's region key (`<aws:region>`).
-      const zoneRegion = (!zone.symbolic && ctx.classifier.zoneRegion(pkg, zone.text)) || region || (info?.regionConfig ? `<${info.regionConfig}>` : undefined);
-      const name = info?.relativeZones && zoneRegion && /^\d+$/.test(zone.text) ? `${zoneRegion}-${zone.text}` : zone.text;
+      const zoneRegion = regionOfZone(ctx, pkg, info, region, zone);
+      const name = zoneName(info, zoneRegion, zone);
       return zoneRegion ? [root, { name: zoneRegion, kind: 'region' }, { name, kind: 'zone' }] : [root, { name, kind: 'zone' }];
     });
-    return { placements, placedBy: z.zones.length > 0 ? 'its zone' : 'its location', redundant: placements.length > 1 };
+    return { placements, placedBy, redundant: placements.length > 1 };
   }
   if (region) {
     if (rules.scope === 'zonal') {
@@ -389,7 +494,7 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
       : byDefault
         ? `the region its provider documents when none is set (${region})`
         : 'its region';
-    return { placements: [[root, { name: region, kind: 'region' }]], placedBy, redundant: rules.scope === 'regional' };
+    return { placements: onePlacement(ctx, rootName, region, undefined), placedBy, redundant: rules.scope === 'regional' };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };
 }

@@ -83,8 +83,12 @@ export interface ScalarValue {
   symbolic: boolean;
 }
 
+const NO_STRINGS: { values: ScalarValue[]; unknown: boolean } = { values: [], unknown: false };
+
 /** The strings a value holds (a string, or a list of strings), with unknown symbols kept. */
 export function scalarStrings(value: PropertyValue | undefined): { values: ScalarValue[]; unknown: boolean } {
+  // Most reads find nothing (a region the provider gives): one shared answer, never added to, not three objects.
+  if (value === undefined || value === null) return NO_STRINGS;
   const out: ScalarValue[] = [];
   let unknown = false;
   const visit = (v: PropertyValue | undefined): void => {

@@ -89,8 +89,7 @@ export function readCount(r: ResourceRecord, rules: MergedRule, warnings: Warnin
   const list = oneListOf(replicas);
   if (list) {
     const elements = valuesAt(r, list);
-    if (!elements)
-      return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : NO_COUNT;
+    if (!elements) return replicas.default !== undefined ? { kind: 'count', count: replicas.default, from: `the default of ${replicas.default}` } : NO_COUNT;
     const rel = replicas.property.map((p) => p.slice(list.length + 4));
     let sum = 0;
     const from = new Set<string>();

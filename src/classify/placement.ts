@@ -455,7 +455,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     const span = rules.spans[i]!;
     const v = getPath(r.outputs, span.property) ?? getPath(r.inputs, span.property);
     if (v === span.equals && (span.and === undefined || span.and.every((c) => conditionHolds(r, c)))) {
-      if (span.scope === 'global') return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
+      if (span.scope === 'global')
+        return { placements: onePlacement(ctx, rootName, undefined, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
       if (region) return { placements: onePlacement(ctx, rootName, region, undefined), placedBy: `${span.property} = ${String(span.equals)}`, redundant: true };
     }
   }

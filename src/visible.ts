@@ -1,7 +1,8 @@
 /**
  * Text from input made safe to show: control characters (C0, DEL, C1), bidi
  * controls (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C), line and
- * paragraph separators, and lone surrogates become visible escapes such as
+ * paragraph separators, the invisible zero-width space, word joiner and byte-order
+ * mark (U+200B, U+2060, U+FEFF), and lone surrogates become visible escapes such as
  * `\x1b` or `\u202e`. A backslash stays a backslash. Used by the text report,
  * markdown, the graph formats and every error and warning line, so a name
  * cannot move the cursor, set a terminal title, add a hyperlink, reverse the
@@ -9,7 +10,7 @@
  */
 
 const UNSAFE =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u2060\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const UNSAFE_ONE = new RegExp(UNSAFE.source);
 

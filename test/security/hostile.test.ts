@@ -80,6 +80,9 @@ describe('escaping per format', () => {
   it('text: control and bidi characters become visible escapes', async () => {
     expect(visible('a\x1b[31mred\x1b]0;title\x07\u202egnp.exe')).toBe('a\\x1b[31mred\\x1b]0;title\\x07\\u202egnp.exe');
     expect(visible('plain name-1')).toBe('plain name-1');
+    // zero-width space and word joiner hide in a name; the joiner inside an emoji sequence (U+200D) stays.
+    expect(visible('a\u200bb\u2060c\ufeff')).toBe('a\\u200bb\\u2060c\\ufeff');
+    expect(visible('\u{1f469}\u200d\u{1f52c}')).toBe('\u{1f469}\u200d\u{1f52c}');
     expect(visible('\ud800x')).toBe('\\ud800x');
   });
 

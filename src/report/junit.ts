@@ -8,12 +8,16 @@
  * carries the coverage counts as properties and one case per resource that
  * was not judged: skipped, or failed with --fail-on-unjudged. Without --order 2
  * (`order` below 2) the shared-risk-group cases are skipped: nothing looked for them.
+ * Names from input are shown as in the text report (dashboards show them to
+ * people): control, bidi and zero-width characters as visible escapes
+ * (src/visible.ts), a name over 1,000 characters cut with a marker.
  */
 import { formatLocation } from '../errors.js';
 import { FINDING_KINDS } from '../analysis/findings/index.js';
 import { severityRank, type AnalysisResult, type Finding } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
 import { plainPath } from './text.js';
+import { visibleDeep } from '../visible.js';
 
 /** Characters XML 1.0 does not allow, even escaped (C0 controls but tab, CR, LF; lone surrogates; U+FFFE/U+FFFF). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -51,6 +55,7 @@ function failureBody(result: AnalysisResult, f: Finding, service: string): strin
 }
 
 export function renderJunit(result: AnalysisResult, options: ReportOptions): string {
+  result = visibleDeep(result); // names from input, shown on a dashboard
   const rules = [...new Set([...Object.keys(FINDING_KINDS), ...result.findings.map((f) => f.rule)])].sort(byText);
   const services = result.services.map((s) => s.name).sort(byText);
   // options.order only for a result that does not record its search (one written before summary.sharedRiskGroups).

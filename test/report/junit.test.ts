@@ -186,7 +186,7 @@ describe('--format junit', () => {
     expect((await reports(twoZones)).xml).not.toMatch(/<testsuites name="firebreak" tests="\d+" failures="0"/);
   });
 
-  it('escapes names with XML characters and drops characters XML 1.0 cannot hold', async () => {
+  it('escapes names with XML characters and shows control characters as visible escapes, as the text report does', async () => {
     const service = `shop <script>&"it's"\u0001`;
     const db = `orders<script>&"db`;
     const doc = mapStrings(JSON.parse(readFileSync(twoZones, 'utf8')), (s) => (s === 'shop' ? service : s.replace(/::orders-db$/, `::${db}`)));
@@ -195,11 +195,11 @@ describe('--format junit', () => {
     expect(json.services.map((s) => s.name)).toEqual([service]);
     expect(xml).not.toContain('<script>');
     expect(xml).not.toContain('\u0001');
-    // The JSON report keeps U+0001; the XML drops it and is otherwise the same.
-    expectMatchesJson(parsed, mapStrings(json, (s) => s.replace(/\u0001/g, '')) as JsonResult);
+    // The JSON report keeps U+0001; the XML shows it as `\x01` and is otherwise the same.
+    expectMatchesJson(parsed, mapStrings(json, (s) => s.replace(/\u0001/g, '\\x01')) as JsonResult);
     const spof = parsed.testsuites.testsuite.find((s) => s['@_name'] === 'single-point-of-failure')!;
     const c = spof.testcase![0]!;
-    expect(c['@_name']).toBe(`shop <script>&"it's"`);
+    expect(c['@_name']).toBe(`shop <script>&"it's"\\x01`);
     expect(c.failure!.some((f) => f['#text'].includes(`-requires-> ${db} [us-east-1a]`))).toBe(true);
   });
 

@@ -6,6 +6,8 @@
  * (or of the input), with a stable fingerprint. URIs are relative to the
  * repository root when `options.sarif` gives it (docs/ci.md).
  * Built only from the result: names, ids and messages, never property values.
+ * Message texts show names as the text report does (visible escapes, long names
+ * cut with a marker); locations, fingerprints and properties keep them exactly.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import type { AnalysisResult, Finding, Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
 import { plainPath } from './text.js';
 import { REPOSITORY_URL, findingDocsUrl } from './docs-links.js';
+import { visibleDeep } from '../visible.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = REPOSITORY_URL;
@@ -167,30 +170,33 @@ function suppressions(result: AnalysisResult, f: Finding): object {
 }
 
 /** A resource that could fail but was not judged, as a tool notification at its declaration (or the input's file). */
-function unjudgedNotification(u: AnalysisResult['unjudged'][number], fallback: string, options: ReportOptions): object {
+function unjudgedNotification(u: AnalysisResult['unjudged'][number], message: string, fallback: string, options: ReportOptions): object {
   return {
     descriptor: { id: `unjudged/${u.reason}` },
     level: 'warning',
-    message: { text: u.message },
+    message: { text: message },
     locations: [physicalLocation(u.source ?? { file: fallback }, options)],
     properties: { urn: u.urn, type: u.type, reason: u.reason },
   };
 }
 
 export function renderSarif(result: AnalysisResult, options: ReportOptions): string {
+  // Message texts are read by people (code scanning shows them): names in them as in the text report;
+  // locations, fingerprints and properties keep the names exactly.
+  const shown = visibleDeep(result);
   const ids = ruleIds(result);
   const index = new Map(ids.map((id, i) => [id, i]));
   const fallback = inputFile(result);
-  const results = result.findings.map((f) => ({
+  const results = result.findings.map((f, i) => ({
     ruleId: f.rule,
     ruleIndex: index.get(f.rule)!,
     level: sarifLevel(f.severity),
-    message: { text: messageText(result, f) },
+    message: { text: messageText(shown, shown.findings[i]!) },
     locations: (f.locations.length > 0 ? f.locations : [{ file: fallback }]).map((l) => physicalLocation(l, options)),
     partialFingerprints: fingerprints(f),
     // Against a baseline: new or unchanged (suppressed); an accepted risk (topology file) is suppressed, with its reason.
     ...(f.baseline ? { baselineState: f.baseline } : {}),
-    ...suppressions(result, f),
+    ...suppressions(shown, shown.findings[i]!),
     properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity], inPolicy: f.inPolicy, blastRadius: f.blastRadius },
   }));
   const log = {
@@ -208,7 +214,7 @@ export function renderSarif(result: AnalysisResult, options: ReportOptions): str
         },
         // What was not judged: notifications (not alerts), one per resource, and the coverage counts (docs/coverage.md).
         ...(result.unjudged.length > 0
-          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u) => unjudgedNotification(u, fallback, options)) }] }
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u, i) => unjudgedNotification(u, shown.unjudged[i]!.message, fallback, options)) }] }
           : {}),
         columnKind: 'utf16CodeUnits',
         results,

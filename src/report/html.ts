@@ -10,7 +10,9 @@
  * by esbuild (html/bundle.ts), and needs the whole model (`result.model`, which the CLI asks for with --format html); without
  * it the page draws what findings name (as mermaid and dot do) and cannot simulate.
  *
- * Safety: every text from the stack travels as JSON inside
+ * Safety: every text from the stack is first shown as the text report shows it
+ * (visibleDeep in src/visible.ts: control, bidi and zero-width characters as
+ * escapes, names over 1,000 characters cut with a marker) and travels as JSON inside
  * <script type="application/json"> with `<`, `>`, `&`, U+2028 and U+2029
  * escaped, and the page writes it with textContent only; a
  * Content-Security-Policy lets only the two inlined scripts (by hash) run and
@@ -26,7 +28,7 @@ import { buildGraph, stacksOf, type GraphCluster } from './graph.js';
 import { pageScript } from './html/bundle.js';
 import type { ReportOptions } from './options.js';
 import { nodeLabel } from './text.js';
-import { truncatedDeep } from '../visible.js';
+import { visibleDeep } from '../visible.js';
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -297,7 +299,7 @@ const BODY = `<noscript>This report draws its graph and runs its simulations wit
 
 export function renderHtml(result: AnalysisResult, _options: ReportOptions): string {
   // Every name cut to MAX_SHOWN_CHARS (with a marker), so the page stays linear in the model, not in name length.
-  const data = jsonForScript(truncatedDeep(pageData(result)));
+  const data = jsonForScript(visibleDeep(pageData(result))); // names as the text report shows them: escapes for control, bidi and zero-width characters, long ones cut
   // client.ts with the failure engine, bundled by esbuild (html/bundle.ts).
   const client = scriptText(pageScript());
   const library = scriptText(cytoscapeJs());

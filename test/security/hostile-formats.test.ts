@@ -152,6 +152,15 @@ describe('hostile names, format by format', () => {
     }
   });
 
+  it('check: its text and markdown output show nothing raw', async () => {
+    for (const format of ['text', 'markdown']) {
+      const r = await runCli(['check', file, '--format', format]);
+      expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+      expectShown(r.stdout, `check ${format}`);
+      expectShown(r.stderr, `check ${format} (stderr)`);
+    }
+  });
+
   it('every human-facing format names the hostile service (escaped), none drops it', async () => {
     for (const format of ['text', 'markdown', 'junit', 'sarif']) {
       const out = await analyze(format);

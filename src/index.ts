@@ -7,11 +7,12 @@
 import { analyzeModel, resolvePolicy, type AnalyzeOptions } from './analysis/index.js';
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
-import { classify, propertiesRead } from './classify/index.js';
+import { Classifier, classify, propertiesRead } from './classify/index.js';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { builtinRulesDir, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
-import { UsageError } from './errors.js';
+import { generatedConflicts } from './classify/conflicts.js';
+import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
+import { InputError, UsageError, type Problem } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
 import { applyTopology } from './model/topology.js';
@@ -27,7 +28,10 @@ import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer,
 export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology, type CliDefaults } from './ingest/topology.js';
 export { findProjectFileUpward, pulumiHome, selectedStack } from './ingest/workspace.js';
-export { InputError, UsageError, type Problem, type Warning } from './errors.js';
+export { InputError, UsageError, formatProblem, formatWarning, problemLines, type Problem, type SourceLocation, type Warning } from './errors.js';
+export type { AnalyzeOptions } from './analysis/index.js';
+export type { LoadedPack } from './classify/packs.js';
+export { explainResource, type Explanation } from './classify/explain.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
@@ -187,3 +191,56 @@ export { readProviderSchema, parsePackageSchema, type PackageSchema } from './in
 export { ruleCoverage, type CoverageReport, type CoverageType } from './classify/coverage.js';
 export { generatePack, type GenerateHeuristics } from './classify/generate.js';
 export { renderCoverageText, renderCoverageJson } from './report/coverage.js';
+
+/** One pack file as `firebreak rules validate` judges it: the pack when it is valid, else its problems. */
+export interface PackValidation {
+  file: string;
+  pack?: LoadedPack;
+  problems: Problem[];
+}
+
+/** Files named, with directories expanded to their *.yaml / *.yml packs (sorted). */
+function packFiles(targets: string[]): string[] {
+  return targets.flatMap((t) => {
+    let dir: boolean;
+    try {
+      dir = statSync(t).isDirectory();
+    } catch {
+      return [t]; // loadPackFile reports it.
+    }
+    if (!dir) return [t];
+    return readdirSync(t)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort()
+      .map((f) => path.join(t, f));
+  });
+}
+
+/**
+ * Validate rule pack files (or directories of *.yaml packs) as `firebreak rules validate` does: each against the pack
+ * format and its regular expressions, then generated packs against the curated ones (the built-in packs and those
+ * named). Throws nothing for a bad pack: its problems are in the result; `conflicts` holds the generated-pack ones.
+ */
+export function validatePacks(targets: string[]): { files: PackValidation[]; conflicts: Problem[] } {
+  const files: PackValidation[] = [];
+  for (const file of packFiles(targets)) {
+    try {
+      const pack = loadPackFile(file);
+      // What zod cannot see: regular expressions that do not compile.
+      new Classifier([pack]);
+      files.push({ file, pack, problems: [] });
+    } catch (err) {
+      if (err instanceof InputError) files.push({ file, problems: err.problems });
+      else if (err instanceof SyntaxError) files.push({ file, problems: [{ file, reason: `the pack does not load: ${err.message}` }] });
+      else throw err;
+    }
+  }
+  const valid = files.flatMap((f) => (f.pack ? [f.pack] : []));
+  let conflicts: Problem[] = [];
+  if (valid.some((p) => p.generated)) {
+    const seen = new Set(valid.map((p) => path.resolve(p.file)));
+    const curated = [...loadPacks(builtinRulesDir()).filter((p) => !seen.has(path.resolve(p.file))), ...valid];
+    conflicts = generatedConflicts(valid, curated);
+  }
+  return { files, conflicts };
+}

@@ -2,15 +2,24 @@
  * `firebreak rules`: list the loaded rule packs and rules, validate pack
  * files, and explain how one resource was classified.
  */
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { InputError, formatProblem, type Problem } from '../errors.js';
-import { findingKindLinks, loadInputs, loadRules, readProviderSchema, renderCoverageJson, renderCoverageText, ruleCoverage } from '../index.js';
-import { Classifier } from '../classify/index.js';
-import { builtinRulesDir, loadPackFile, loadPacks, type LoadedPack } from '../classify/packs.js';
-import { generatedConflicts } from '../classify/conflicts.js';
-import { explainResource, type Explanation, type PathValue } from '../classify/explain.js';
+import { InputError, formatProblem } from '../errors.js';
+import {
+  explainResource,
+  findingKindLinks,
+  loadInputs,
+  loadRules,
+  readProviderSchema,
+  renderCoverageJson,
+  renderCoverageText,
+  ruleCoverage,
+  validatePacks,
+  type Explanation,
+  type LoadedPack,
+} from '../index.js';
+import { builtinRulesDir } from '../classify/packs.js';
+import type { PathValue } from '../classify/explain.js';
 import type { BreakGlass, Condition, LoginThrough, Replicas } from '../classify/schema.js';
 import { processIo, resolvePath, type Io } from './io.js';
 import type { Cli } from './shared.js';
@@ -102,57 +111,15 @@ export function renderListText(packs: LoadedPack[], cwd = process.cwd()): string
 
 // ---------------------------------------------------------------- validate
 
-/** Files named, with directories expanded to their *.yaml / *.yml packs. */
-function packFiles(targets: string[]): string[] {
-  return targets.flatMap((t) => {
-    let dir: boolean;
-    try {
-      dir = statSync(t).isDirectory();
-    } catch {
-      return [t]; // loadPackFile reports it.
-    }
-    if (!dir) return [t];
-    return readdirSync(t)
-      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-      .sort()
-      .map((f) => path.join(t, f));
-  });
-}
-
 /** Validate pack files: `ok:` lines on stdout, `file:line:col: path: message` lines on stderr. */
 export function runValidate(targets: string[], io: Io = processIo()): number {
-  let failed = false;
-  const valid: LoadedPack[] = [];
-  for (const file of packFiles(targets.map((t) => resolvePath(io, t)))) {
-    let problems: Problem[] = [];
-    let pack: LoadedPack | undefined;
-    try {
-      pack = loadPackFile(file);
-      // What zod cannot see: regular expressions that do not compile.
-      new Classifier([pack]);
-    } catch (err) {
-      if (err instanceof InputError) problems = err.problems;
-      else if (err instanceof SyntaxError) problems = [{ file, reason: `the pack does not load: ${err.message}` }];
-      else throw err;
-    }
-    if (problems.length > 0) {
-      failed = true;
-      for (const p of problems) io.stderr(`${formatProblem(p)}\n`);
-    } else {
-      io.stdout(`ok: ${file} (${plural(pack!.rules.length, 'rule')})\n`);
-      valid.push(pack!);
-    }
+  const { files, conflicts } = validatePacks(targets.map((t) => resolvePath(io, t)));
+  for (const f of files) {
+    if (f.pack) io.stdout(`ok: ${f.file} (${plural(f.pack.rules.length, 'rule')})\n`);
+    else for (const p of f.problems) io.stderr(`${formatProblem(p)}\n`);
   }
-  // Generated packs against the curated ones (the built-in packs and those named).
-  if (valid.some((p) => p.generated)) {
-    const seen = new Set(valid.map((p) => path.resolve(p.file)));
-    const curated = [...loadPacks(builtinRulesDir()).filter((p) => !seen.has(path.resolve(p.file))), ...valid];
-    for (const p of generatedConflicts(valid, curated)) {
-      failed = true;
-      io.stderr(`${formatProblem(p)}\n`);
-    }
-  }
-  return failed ? EXIT_INVALID : EXIT_OK;
+  for (const p of conflicts) io.stderr(`${formatProblem(p)}\n`);
+  return files.some((f) => !f.pack) || conflicts.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
 
 // ---------------------------------------------------------------- explain

@@ -20,10 +20,14 @@ import {
   render,
   renderDocument,
   whatif,
+  explainResource,
+  validatePacks,
+  InputError,
   type DocumentKind,
   type StackInput,
 } from '../../src/index.js';
-import { fixture, runCli } from '../helpers/cli.js';
+import { fixture, runCli, tempFile } from '../helpers/cli.js';
+import { vi } from 'vitest';
 
 const rules = loadRules();
 const load = (spec: string): Promise<StackInput[]> => loadInputs([spec], { keepProperties: rules.properties });
@@ -95,5 +99,54 @@ describe('the library API', () => {
     const { readState } = await import('../../src/ingest/state.js');
     const planned = analyze([readState(doc, 'planned.json', 'planned.json')], { packs: rules.packs });
     expect(planned.findings.filter((f) => f.inPolicy && f.event.kind === 'domain')).toEqual([]);
+  });
+
+  it('validatePacks: the pack of a valid file, the located problems of a bad one, as `rules validate` prints them; no throw', async () => {
+    const pack =
+      'pack: my-rules\ndescription: A user pack.\nrules:\n  - id: my-widget\n    info: Widgets are zonal.\n    match: { type: ["acme:widget:Widget"] }\n    role: compute\n    scope: zonal\n';
+    const good = tempFile('good.yaml', pack);
+    const bad = tempFile('bad.yaml', pack.replace('scope: zonal', 'scop: zonal'));
+    const { files, conflicts } = validatePacks([good, bad]);
+    expect(conflicts).toEqual([]);
+    expect(files.map((f) => [f.file, f.pack?.rules.length, f.problems.length])).toEqual([
+      [good, 1, 0],
+      [bad, undefined, 1],
+    ]);
+    expect(files[1]!.problems[0]).toMatchObject({ file: bad, line: 4, column: 5 });
+    const cli = await runCli(['rules', 'validate', good, bad]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(`${bad}:4:5: ${files[1]!.problems[0]!.reason}`);
+  });
+
+  it('explainResource gives the document `firebreak rules explain --format json` prints', async () => {
+    const spec = fixture('exports', 'two-zones-single-db.json');
+    const inputs = await load(spec);
+    const name = inputs[0]!.resources.find((r) => !r.type.startsWith('pulumi:'))!.name;
+    const e = explainResource(inputs, rules.packs, name);
+    expect(e.resource.name).toBe(name);
+    const cli = await runCli(['rules', 'explain', name, spec, '--format', 'json']);
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(JSON.stringify({ schemaVersion: 1, ...e })));
+    expect(() => explainResource(inputs, rules.packs, 'no-such-resource-anywhere')).toThrow(UsageError);
+  });
+
+  it('prints nothing, exits never and leaves process state alone, even on bad input', async () => {
+    const writes = [vi.spyOn(process.stdout, 'write'), vi.spyOn(process.stderr, 'write')];
+    const logs = (['log', 'error', 'warn', 'info', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    const exit = vi.spyOn(process, 'exit');
+    const exitCode = process.exitCode;
+    const cwd = process.cwd();
+    try {
+      const inputs = await load(fixture('exports', 'two-zones-single-db.json'));
+      const result = analyze(inputs, { packs: rules.packs, order: 2 });
+      for (const format of FORMATS) expect(render(result, format).length).toBeGreaterThan(0);
+      whatif(inputs, [result.findings[0]!.event.name], { packs: rules.packs });
+      await expect(loadInputs([tempFile('broken.json', '{"deployment": [')])).rejects.toThrow(InputError);
+      for (const spy of [...writes, ...logs, exit]) expect(spy).not.toHaveBeenCalled();
+      expect(process.exitCode).toBe(exitCode);
+      expect(process.cwd()).toBe(cwd);
+    } finally {
+      for (const spy of [...writes, ...logs, exit]) spy.mockRestore();
+    }
   });
 });

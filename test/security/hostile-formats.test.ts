@@ -116,7 +116,11 @@ describe('hostile names, format by format', () => {
     const walk = (v: unknown): void => {
       if (typeof v === 'string') strings.push(v);
       else if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) strings.push(k), walk(x);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          strings.push(k);
+          walk(x);
+        }
     };
     walk(parsed);
     for (const s of strings) expectShown(s, 'html');
@@ -164,9 +168,10 @@ describe('hostile names, format by format', () => {
   it('every human-facing format names the hostile service (escaped), none drops it', async () => {
     for (const format of ['text', 'markdown', 'junit', 'sarif']) {
       const out = await analyze(format);
-      expect(format === 'sarif' ? JSON.stringify(JSON.parse(out).runs[0].results.map((r: { message: { text: string } }) => r.message.text)) : out, format).toMatch(
-        /shop(\\{1,2}u202e|&#92;u202e)/,
-      );
+      expect(
+        format === 'sarif' ? JSON.stringify(JSON.parse(out).runs[0].results.map((r: { message: { text: string } }) => r.message.text)) : out,
+        format,
+      ).toMatch(/shop(\\{1,2}u202e|&#92;u202e)/);
     }
     expect(hasUnsafe(SERVICE)).toBe(true);
   });

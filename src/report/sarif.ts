@@ -214,7 +214,14 @@ export function renderSarif(result: AnalysisResult, options: ReportOptions): str
         },
         // What was not judged: notifications (not alerts), one per resource, and the coverage counts (docs/coverage.md).
         ...(result.unjudged.length > 0
-          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.unjudged.map((u, i) => unjudgedNotification(u, shown.unjudged[i]!.message, fallback, options)) }] }
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: result.unjudged.map((u, i) => unjudgedNotification(u, shown.unjudged[i]!.message, fallback, options)),
+                },
+              ],
+            }
           : {}),
         columnKind: 'utf16CodeUnits',
         results,

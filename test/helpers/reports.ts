@@ -32,16 +32,20 @@ export async function report(spec: string, format: string): Promise<string> {
 
 /** two-zones-single-db.json with the database and the service renamed (names full of syntax). */
 export function hostileExport(dbName: string, serviceName: string): string {
+  return renamedExport('hostile.json', [['orders-db', dbName]], serviceName);
+}
+
+/**
+ * two-zones-single-db.json with every string's texts replaced, pair by pair in order (URN parts, resource names),
+ * and the service `shop` renamed: written to a temporary file named `name`.
+ */
+export function renamedExport(name: string, renames: ReadonlyArray<readonly [string, string]>, serviceName: string): string {
   const doc = JSON.parse(readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8'));
   const rename = (v: unknown): unknown => {
-    if (typeof v === 'string')
-      return v
-        .split('orders-db')
-        .join(dbName)
-        .replace(/^shop$/, serviceName);
+    if (typeof v === 'string') return renames.reduce((text, [from, to]) => text.split(from).join(to), v).replace(/^shop$/, serviceName);
     if (Array.isArray(v)) return v.map(rename);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
     return v;
   };
-  return tempFile('hostile.json', JSON.stringify(rename(doc)));
+  return tempFile(name, JSON.stringify(rename(doc)));
 }

@@ -8,11 +8,11 @@
  * marker, never silently.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { hasUnsafe } from '../../src/visible.js';
-import { fixture, runCli, tempFile } from '../helpers/cli.js';
+import { fixture, runCli } from '../helpers/cli.js';
+import { renamedExport } from '../helpers/reports.js';
 
 const hasGraphviz = spawnSync('dot', ['-V']).status === 0;
 
@@ -28,23 +28,15 @@ const LONG = `web-${'L'.repeat(10_000)}-end`;
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|[\ud800-\udfff]/u;
 
 function hostileFile(): string {
-  const text = readFileSync(fixture('exports', 'two-zones-single-db.json'), 'utf8');
-  const doc = JSON.parse(text);
-  const rename = (v: unknown): unknown => {
-    if (typeof v === 'string')
-      return v
-        .split('urn:pulumi:prod::shop::')
-        .join(`urn:pulumi:${STACK}::${PROJECT}::`)
-        .split('orders-db')
-        .join(EVIL)
-        .split('web-1')
-        .join(LONG)
-        .replace(/^shop$/, SERVICE);
-    if (Array.isArray(v)) return v.map(rename);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
-    return v;
-  };
-  return tempFile('hostile-formats.json', JSON.stringify(rename(doc)));
+  return renamedExport(
+    'hostile-formats.json',
+    [
+      ['urn:pulumi:prod::shop::', `urn:pulumi:${STACK}::${PROJECT}::`],
+      ['orders-db', EVIL],
+      ['web-1', LONG],
+    ],
+    SERVICE,
+  );
 }
 
 const file = hostileFile();

@@ -22,9 +22,15 @@ import { visibleDeep } from '../visible.js';
 /** Characters XML 1.0 does not allow, even escaped (C0 controls but tab, CR, LF; lone surrogates; U+FFFE/U+FFFF). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text content: the five special characters escaped, characters XML cannot hold removed. */
+/** A character XML cannot hold, as the visible escape the other formats show (`\x1b`, `\ufffe`): never dropped unseen. */
+function notXmlEscape(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** Text content: the five special characters escaped, characters XML cannot hold as visible escapes. */
 export function xmlText(s: string): string {
-  return s.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s.replace(NOT_XML, notXmlEscape).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** An attribute value: as text, with whitespace kept as character references (parsers normalise raw ones). */

@@ -203,9 +203,9 @@ describe('--format junit', () => {
     expect(c.failure!.some((f) => f['#text'].includes(`-requires-> ${db} [us-east-1a]`))).toBe(true);
   });
 
-  it('xmlText and xmlAttr: the five characters escaped, only XML 1.0 characters kept', () => {
+  it('xmlText and xmlAttr: the five characters escaped, characters XML 1.0 cannot hold shown as escapes', () => {
     expect(xmlText(`a<b>&"c'`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
-    expect(xmlText('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffffy')).toBe('xy');
+    expect(xmlText('x\u0000\u0008\u000b\u001f\ud800\ufffe\uffffy')).toBe('x\\x00\\x08\\x0b\\x1f\\ud800\\ufffe\\uffffy');
     expect(xmlText('tab\tlf\ncr\r \u00e9 \ud83d\udd25 \ue000')).toBe('tab\tlf\ncr\r \u00e9 \ud83d\udd25 \ue000');
     expect(xmlAttr('a\tb\nc\rd')).toBe('a&#9;b&#10;c&#13;d');
     const parsed = parser.parse(`<r a="${xmlAttr('1\n2 <&>')}">${xmlText('\ud83d\udd25 <&>')}</r>`) as { r: { '@_a': string; '#text': string } };

@@ -23,7 +23,7 @@ import { whatIf as whatIfModel, type WhatIfResult } from './analysis/whatif.js';
 import type { Baseline } from './ingest/baseline.js';
 import type { Topology } from './ingest/topology.js';
 import { checkpointOf } from './ingest/write.js';
-import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
+import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions, type RuleListing } from './report/index.js';
 
 export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
 export { readTopology, findTopology, type Topology, type CliDefaults } from './ingest/topology.js';
@@ -35,7 +35,18 @@ export { explainResource, type Explanation } from './classify/explain.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
-export { FORMATS, RENDERERS, formatsOf, type DocumentKind, type Documents, type ReportOptions } from './report/index.js';
+export {
+  FORMATS,
+  RENDERERS,
+  formatsOf,
+  type DocumentKind,
+  type Documents,
+  type ReportOptions,
+  type FindingKindList,
+  type ListedPack,
+  type ListedRule,
+  type RuleListing,
+} from './report/index.js';
 export { stackInputFromCrossGuard, recordFromCrossGuard, type CrossGuardResource, type CrossGuardInput, type UnmappedResource } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
 export { forgetInputsRead } from './ingest/read.js';
@@ -101,6 +112,35 @@ export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): 
   const packs = options.packs ?? ruleSet(options.rules ?? []);
   const model = buildModel(classify(inputs, packs));
   return options.topology ? applyTopology(model, options.topology) : model;
+}
+
+/** A pack of rules/ or rules/generated/ of this package, not one of the user's. */
+function isBuiltin(pack: LoadedPack): boolean {
+  const dir = path.dirname(path.resolve(pack.file));
+  return dir === builtinRulesDir() || dir === path.join(builtinRulesDir(), 'generated');
+}
+
+/**
+ * `firebreak rules list`: every pack and rule, in precedence order (packs as ruleSet or loadRules give them).
+ * Render it with renderDocument('rules', listing, 'text' | 'json', { cwd }).
+ */
+export function listRules(packs: readonly LoadedPack[]): RuleListing {
+  return {
+    packs: packs.map((p, i) => ({ order: i + 1, name: p.pack, file: p.file, builtin: isBuiltin(p), description: p.description, rules: p.rules.length })),
+    rules: packs.flatMap((p) =>
+      p.rules.map((r) => ({
+        pack: p.pack,
+        id: r.id,
+        match: r.match.type,
+        ...(r.role !== undefined ? { role: r.role } : {}),
+        ...(r.scope !== undefined ? { scope: r.scope } : {}),
+        ...(r.managed !== undefined ? { managed: r.managed } : {}),
+        ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
+        ...(r.replicaOf !== undefined ? { replicaOf: r.replicaOf } : {}),
+        info: r.info,
+      })),
+    ),
+  };
 }
 
 /** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */

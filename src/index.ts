@@ -4,7 +4,8 @@
  * a new domain (plan), and render any of these documents. The CLI is a thin
  * layer over these functions: it parses options, calls them and prints.
  */
-import { analyzeModel, resolvePolicy, type AnalyzeOptions } from './analysis/index.js';
+import { analyzeModel, resolvePolicy, type AnalyzeOptions, type ProgressListener } from './analysis/index.js';
+import { loadInputs as loadAll, type LoadOptions as IngestOptions } from './ingest/index.js';
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
 import { Classifier, classify, propertiesRead } from './classify/index.js';
@@ -25,11 +26,38 @@ import type { Topology } from './ingest/topology.js';
 import { checkpointOf } from './ingest/write.js';
 import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions, type RuleListing } from './report/index.js';
 
-export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
+export { loadInput, splitStackSpec, defaultInputs } from './ingest/index.js';
 export { readTopology, findTopology, type Topology, type CliDefaults } from './ingest/topology.js';
 export { findProjectFileUpward, pulumiHome, selectedStack } from './ingest/workspace.js';
 export { InputError, UsageError, formatProblem, formatWarning, problemLines, type Problem, type SourceLocation, type Warning } from './errors.js';
-export type { AnalyzeOptions } from './analysis/index.js';
+export type { AnalyzeOptions, ProgressListener, ProgressPhase } from './analysis/index.js';
+
+export interface LoadOptions extends IngestOptions {
+  /**
+   * Told how far the reading is: `read` (k, n, spec) before the k-th of the n inputs named is read, then (n, n).
+   * The same callback in analyze's options reports the analysis (AnalyzeOptions.onProgress).
+   */
+  onProgress?: ProgressListener;
+}
+
+/**
+ * Load every input, in the order given: stack exports, checkpoints, previews, `-` (stdin), project directories
+ * (DIR or DIR@STACK), DIY backend folders and file:// URLs; stack references between them are linked.
+ */
+export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
+  const { onProgress, ...rest } = options;
+  if (!onProgress) return loadAll(specs, rest);
+  const onInput = rest.onInput;
+  const inputs = await loadAll(specs, {
+    ...rest,
+    onInput: (spec, k, n) => {
+      onInput?.(spec, k, n);
+      onProgress('read', k, n, spec);
+    },
+  });
+  onProgress('read', specs.length, specs.length);
+  return inputs;
+}
 export type { LoadedPack } from './classify/packs.js';
 export { explainResource, type Explanation } from './classify/explain.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
@@ -108,10 +136,19 @@ export function ruleSet(userPaths: string[] = []): LoadedPack[] {
   return [...builtin.packs, ...userPaths.flatMap((p) => loadPacks(p))];
 }
 
+/** The failure-domain model of the inputs (phases `classify` and `model` of options.onProgress, over the resource count). */
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
   const packs = options.packs ?? ruleSet(options.rules ?? []);
-  const model = buildModel(classify(inputs, packs));
-  return options.topology ? applyTopology(model, options.topology) : model;
+  const progress = options.onProgress;
+  const n = resourceCount(inputs);
+  progress?.('classify', 0, n);
+  const classified = classify(inputs, packs);
+  progress?.('classify', n, n);
+  progress?.('model', 0, n);
+  const built = buildModel(classified);
+  const model = options.topology ? applyTopology(built, options.topology) : built;
+  progress?.('model', n, n);
+  return model;
 }
 
 /** A pack of rules/ or rules/generated/ of this package, not one of the user's. */

@@ -29,7 +29,19 @@ export interface AnalyzeOptions {
   includeModel?: boolean;
   /** Estimate each critical service's availability from its minimal cut sets (at least pairs). */
   availability?: boolean;
+  /**
+   * Told how far the analysis is (for progress lines; it must not throw). Each phase reports (0, total) as it starts
+   * and (total, total) as it ends; `search` (the shared-risk-group search of order 2 or more, and availability) also
+   * every 1024 scenarios, per set size (`what`: `sets of 2`): how many of the sets it extends are done.
+   */
+  onProgress?: ProgressListener;
 }
+
+/** The phases of loadInputs and analyze, in the order they run. */
+export type ProgressPhase = 'read' | 'classify' | 'model' | 'search' | 'scenarios' | 'findings';
+
+/** A progress callback: `what` names the input being read (`read`) or the set size searched (`search`). */
+export type ProgressListener = (phase: ProgressPhase, done: number, total: number, what?: string) => void;
 
 export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
   const rank = model.domainRanks[tolerate];
@@ -42,6 +54,7 @@ export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
 
 export function analyzeModel(model: Model, inputs: StackInput[], options: AnalyzeOptions = {}): AnalysisResult {
   const policy = resolvePolicy(model, options.tolerate);
+  const progress = options.onProgress;
   const engine = new Engine(model);
 
   // Events in the model's order, which follows the input's: domains first, then components.
@@ -66,6 +79,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     searchOrder >= 2
       ? minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget, {
           ...(options.maxSeconds !== undefined ? { maxSeconds: options.maxSeconds } : {}),
+          ...(progress ? { onProgress: (size: number, done: number, total: number) => progress('search', done, total, `sets of ${size}`) } : {}),
         })
       : undefined;
   if (search?.capped) {
@@ -77,7 +91,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
 
   // Every basic event, once.
   const cutSets = order >= 2 && search ? search.sets.filter((set) => set.events.length <= order) : [];
+  progress?.('scenarios', 0, events.length);
   const view = scenarioView(engine, model, policy, events, cutSets);
+  progress?.('scenarios', events.length, events.length);
 
   let availability: AvailabilityEstimate | undefined;
   if (options.availability && search) {
@@ -94,7 +110,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   }
 
   const findings: Finding[] = [];
-  for (const kind of KINDS) {
+  for (let k = 0; k < KINDS.length; k++) {
+    const kind = KINDS[k]!;
+    progress?.('findings', k, KINDS.length);
     try {
       // Appended one by one: a spread passes every finding as an argument (10.7k at 100k resources, ten times that at 1M).
       const found = kind.detect(model, view, policy);
@@ -103,6 +121,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       analysisErrors.push({ rule: kind.id, message: err instanceof Error ? err.message : String(err) });
     }
   }
+  progress?.('findings', KINDS.length, KINDS.length);
   findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||

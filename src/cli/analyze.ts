@@ -33,6 +33,7 @@ import {
   allowOutsideProjectOption,
   jobsOption,
   progress,
+  progressLine,
   rulePaths,
   sarifRoot,
   today,
@@ -71,8 +72,8 @@ async function analyzeInputs(io: Io, run: Run, flags: AnalyzeFlags): Promise<{ r
   progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
-  progress(io, `firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
   const result = analyze(loaded, {
+    onProgress: progressLine(io),
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,

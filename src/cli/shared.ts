@@ -14,6 +14,7 @@ import {
   splitStackSpec,
   type CliDefaults,
   type LoadOptions,
+  type ProgressListener,
   type Severity,
   type Topology,
 } from '../index.js';
@@ -67,6 +68,28 @@ export function progress(io: Io, message: string): void {
 
 export function clearProgress(io: Io): void {
   if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
+}
+
+/**
+ * The library's progress (LoadOptions / AnalyzeOptions onProgress) as the line on a terminal: which input is read
+ * when there are several, how many resources are analyzed, and how far the shared-risk-group search is (at most
+ * five times a second).
+ */
+export function progressLine(io: Io): ProgressListener {
+  let resources = 0;
+  let shown = 0;
+  return (phase, done, total, what) => {
+    if (!io.stderrIsTTY) return;
+    if (phase === 'read') {
+      if (total > 1 && done < total) progress(io, `firebreak: reading ${visible(what ?? '')} (${done + 1} of ${total})...`);
+    } else if (phase === 'classify' && done === 0) {
+      resources = total;
+      progress(io, `firebreak: analyzing ${total} resources...`);
+    } else if (phase === 'search' && done < total && Date.now() - shown >= 200) {
+      shown = Date.now();
+      progress(io, `firebreak: analyzing ${resources} resources: ${what ?? 'sets'} events (${done} of ${total})...`);
+    }
+  };
 }
 
 /**
@@ -260,9 +283,7 @@ export function loadOptions(
   return {
     ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
     // Several inputs (an organisation's exports): which one is being read, on a terminal.
-    onInput: (spec, k, n) => {
-      if (n > 1) progress(io, `firebreak: reading ${visible(spec)} (${k + 1} of ${n})...`);
-    },
+    onProgress: progressLine(io),
     readStdin: () => readStdinOnce(io),
     ...(keepProperties ? { keepProperties } : {}),
     ...(stack ? { stack } : {}),

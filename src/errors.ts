@@ -72,11 +72,36 @@ export class InputError extends Error {
   }
 }
 
-/** Bad usage: flags or arguments that do not fit together. Exit code 2. */
+/** How a message names an option: as the library spells it (`addDomain`), or as the CLI's flag (`--add-domain`). */
+export type OptionName = (option: string) => string;
+
+/**
+ * Bad usage: options or arguments that do not fit together. Exit code 2. A message about options is given as a
+ * function of how to name them: `message` names each as the library spells it (`tolerate region2: unknown domain
+ * kind`), `messageWith(name)` as `name` gives it (the CLI: `--tolerate region2: ...`); `options` lists them.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(visible(message));
+  /** The options the message names, as the library spells them (first the one it is about); none for other messages. */
+  readonly options: readonly string[];
+  readonly #phrase: ((name: OptionName) => string) | undefined;
+  constructor(message: string | ((name: OptionName) => string)) {
+    const options: string[] = [];
+    const text =
+      typeof message === 'string'
+        ? message
+        : message((option) => {
+            if (!options.includes(option)) options.push(option);
+            return option;
+          });
+    super(visible(text));
     this.name = 'UsageError';
+    this.options = options;
+    this.#phrase = typeof message === 'string' ? undefined : message;
+  }
+
+  /** The message with each option it names spelled by `name`. */
+  messageWith(name: OptionName): string {
+    return this.#phrase ? visible(this.#phrase(name)) : this.message;
   }
 }
 

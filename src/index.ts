@@ -223,7 +223,7 @@ function resourceCount(inputs: StackInput[]): number {
 
 /** The state of every service after the named failures (domains or components), why, and what brings each back. */
 export function whatif(inputs: StackInput[], fail: string[], options: FullOptions = {}): WhatIfResult {
-  if (fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
+  if (fail.length === 0) throw new UsageError((o) => `whatif needs at least one domain or component to fail (${o('fail')} is empty)`);
   return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs), resourceCount(inputs));
 }
 

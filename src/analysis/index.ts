@@ -47,7 +47,7 @@ export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
   const rank = model.domainRanks[tolerate];
   if (rank === undefined) {
     const kinds = Object.keys(model.domainRanks).sort((a, b) => model.domainRanks[a]! - model.domainRanks[b]! || byText(a, b));
-    throw new UsageError(`--tolerate ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
+    throw new UsageError((o) => `${o('tolerate')} ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
   }
   return { tolerate, tolerateRank: rank };
 }

@@ -17,6 +17,11 @@ import { EXIT_OK, EXIT_USAGE, clearProgress, type Cli } from './shared.js';
 export type { Io } from './io.js';
 export { processIo } from './io.js';
 
+/** The flag of a library option (UsageError names options as the library spells them): addDomain -> --add-domain. */
+export function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** Colour in commander's own output (help, errors), by the conventions commander follows. */
 function helpColors(io: Io, tty: boolean): boolean {
   const env = io.env;
@@ -74,7 +79,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (err instanceof InputError) {
       for (const line of problemLines(err.problems)) io.stderr(`firebreak: error: ${line}\n`);
     } else if (err instanceof UsageError) {
-      io.stderr(`firebreak: error: ${err.message}\n`);
+      io.stderr(`firebreak: error: ${err.messageWith(flagOf)}\n`);
     } else {
       io.stderr(`firebreak: internal error: ${visible(err instanceof Error ? err.message : String(err))} (please report it; run with --debug for details)\n`);
     }

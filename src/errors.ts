@@ -14,8 +14,19 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** How a message names an option: as the library spells it (`addDomain`), or as the CLI's flag (`--add-domain`). */
+export type OptionName = (option: string) => string;
+
 export interface Problem extends SourceLocation {
+  /** Why; options it names are spelled as the library spells them (`stack`, `programTimeout`). */
   reason: string;
+  /** When the reason names options: the reason with each spelled by `name` (the CLI gives its flags). */
+  reasonWith?: (name: OptionName) => string;
+}
+
+/** A reason that names options, to spread into a Problem: `{ file, ...optionReason((o) => `... ${o('jobs')} 1`) }`. */
+export function optionReason(phrase: (name: OptionName) => string): Pick<Problem, 'reason' | 'reasonWith'> {
+  return { reason: phrase((o) => o), reasonWith: phrase };
 }
 
 export function formatLocation(loc: SourceLocation): string {
@@ -27,16 +38,22 @@ export function formatLocation(loc: SourceLocation): string {
   return out;
 }
 
+/** `file:line:col: reason`. */
 export function formatProblem(p: Problem): string {
-  return `${formatLocation(p)}: ${visible(p.reason)}`;
+  return formatProblemWith(p);
+}
+
+/** `file:line:col: reason`, with the options the reason names spelled by `name` (the CLI: its flags). */
+export function formatProblemWith(p: Problem, name?: OptionName): string {
+  return `${formatLocation(p)}: ${visible(name && p.reasonWith ? p.reasonWith(name) : p.reason)}`;
 }
 
 /** Problems shown at most, one line each: a file broken in a million places says so in a few lines, not a million. */
 export const MAX_PROBLEM_LINES = 10;
 
-/** The lines that show a list of problems: the first MAX_PROBLEM_LINES, then how many more (and where). */
-export function problemLines(problems: readonly Problem[]): string[] {
-  const lines = problems.slice(0, MAX_PROBLEM_LINES).map(formatProblem);
+/** The lines that show a list of problems: the first MAX_PROBLEM_LINES, then how many more (and where); options spelled by `name`. */
+export function problemLines(problems: readonly Problem[], name?: OptionName): string[] {
+  const lines = problems.slice(0, MAX_PROBLEM_LINES).map((p) => formatProblemWith(p, name));
   const rest = problems.slice(MAX_PROBLEM_LINES);
   if (rest.length > 0) {
     const files = [...new Set(rest.map((p) => p.file))];
@@ -71,9 +88,6 @@ export class InputError extends Error {
     this.problems = list;
   }
 }
-
-/** How a message names an option: as the library spells it (`addDomain`), or as the CLI's flag (`--add-domain`). */
-export type OptionName = (option: string) => string;
 
 /**
  * Bad usage: options or arguments that do not fit together. Exit code 2. A message about options is given as a

@@ -2,7 +2,7 @@
  * analysis: the model -> findings. Runs every basic event as a single
  * failure, applies the resilience policy, and lets each finding kind detect.
  */
-import { UsageError } from '../errors.js';
+import { UsageError, type OptionName } from '../errors.js';
 import type { StackInput } from '../ingest/types.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
    * every 1024 scenarios, per set size (`what`: `sets of 2`): how many of the sets it extends are done.
    */
   onProgress?: ProgressListener;
+  /** How messages in the result (analysisErrors) name options: default as the library spells them (`maxSeconds`); the CLI gives its flags. */
+  optionName?: OptionName;
 }
 
 /** The phases of loadInputs and analyze, in the order they run. */
@@ -83,9 +85,10 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
         })
       : undefined;
   if (search?.capped) {
+    const o = options.optionName ?? ((name: string) => name);
     analysisErrors.push({
       rule: order >= 2 ? 'shared-risk-group' : 'availability',
-      message: `stopped at its ${search.cappedBy === 'time' ? `time limit (--max-seconds ${options.maxSeconds})` : search.cappedBy === 'memory' ? 'memory limit' : 'scenario budget'} after ${search.evaluated} scenarios at order ${searchOrder} (sets of up to ${search.completeOrder} events searched completely): the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower --order or analyze fewer stacks at once`,
+      message: `stopped at its ${search.cappedBy === 'time' ? `time limit (${o('maxSeconds')} ${options.maxSeconds})` : search.cappedBy === 'memory' ? 'memory limit' : 'scenario budget'} after ${search.evaluated} scenarios at order ${searchOrder} (sets of up to ${search.completeOrder} events searched completely): the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower ${o('order')} or analyze fewer stacks at once`,
     });
   }
 

@@ -24,6 +24,7 @@ import {
   applyCliDefaults,
   clearProgress,
   collect,
+  flagOf,
   inputSpecs,
   loadOptions,
   options,
@@ -74,6 +75,7 @@ async function analyzeInputs(io: Io, run: Run, flags: AnalyzeFlags): Promise<{ r
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const result = analyze(loaded, {
     onProgress: progressLine(io),
+    optionName: flagOf,
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,

@@ -12,15 +12,12 @@ import { addAnalyzeCommands } from './analyze.js';
 import type { Io } from './io.js';
 import { addPlanningCommands } from './planning.js';
 import { addRulesCommand } from './rules.js';
-import { EXIT_OK, EXIT_USAGE, clearProgress, type Cli } from './shared.js';
+import { EXIT_OK, EXIT_USAGE, clearProgress, flagOf, type Cli } from './shared.js';
+
+export { flagOf } from './shared.js';
 
 export type { Io } from './io.js';
 export { processIo } from './io.js';
-
-/** The flag of a library option (UsageError names options as the library spells them): addDomain -> --add-domain. */
-export function flagOf(option: string): string {
-  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
 
 /** Colour in commander's own output (help, errors), by the conventions commander follows. */
 function helpColors(io: Io, tty: boolean): boolean {
@@ -77,7 +74,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof InputError) {
-      for (const line of problemLines(err.problems)) io.stderr(`firebreak: error: ${line}\n`);
+      for (const line of problemLines(err.problems, flagOf)) io.stderr(`firebreak: error: ${line}\n`);
     } else if (err instanceof UsageError) {
       io.stderr(`firebreak: error: ${err.messageWith(flagOf)}\n`);
     } else {

@@ -56,6 +56,11 @@ export function parseOrder(value: string): number {
   return n;
 }
 
+/** The flag of a library option (errors name options as the library spells them): addDomain -> --add-domain. */
+export function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** A command's world (io) and the exit code its action sets. */
 export interface Cli {
   io: Io;

@@ -2,10 +2,11 @@
  * A library caller's usage errors name options as the library spells them (`tolerate`, `addDomain`, `from`, `fail`);
  * the CLI's name its flags (`--tolerate`, `--add-domain`...), from the same error (UsageError.messageWith).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError, analyze, loadInputs, loadRules, plan, whatif, type StackInput } from '../../src/index.js';
+import { InputError, UsageError, analyze, loadInputs, loadRules, plan, problemLines, whatif, type StackInput } from '../../src/index.js';
 import { flagOf } from '../../src/cli/run.js';
 import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 
@@ -87,5 +88,56 @@ describe('usage errors, in the library and the CLI', () => {
       [...readFileSync(file, 'utf8').matchAll(/new UsageError\(\s*[`'"]([^`'"]*)/g)].filter((m) => /(^|\s)--[a-z]/.test(m[1]!)).map((m) => `${file}: ${m[1]}`),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('input errors that name an option, in the library and the CLI', () => {
+  async function problem(spec: string, options: Parameters<typeof loadInputs>[1] = {}): Promise<{ reason: string; line: string }> {
+    try {
+      await loadInputs([spec], options);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return { reason: err.problems[0]!.reason, line: problemLines(err.problems, flagOf)[0]! };
+    }
+    throw new Error('expected an InputError');
+  }
+
+  it('a project of several stacks, none chosen: name one with stack / --stack', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'firebreak-home-'));
+    const { reason, line } = await problem(repoRoot, { pulumiHome: home });
+    expect(reason).toMatch(/the project has several stacks \(ansan-2023, pangyo-2022\): name one with stack NAME, PULUMI_STACK=NAME/);
+    expect(line).toContain('name one with --stack NAME, PULUMI_STACK=NAME');
+    const cli = await runCli(['analyze', repoRoot], { env: { PULUMI_HOME: home, PULUMI_STACK: '' } });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toBe(`firebreak: error: ${line}\n`);
+  });
+
+  it('a stack config file named as the program: or stack NAME / --stack NAME', async () => {
+    const file = path.join(repoRoot, 'stacks', 'Pulumi.pangyo-2022.yaml');
+    const { reason, line } = await problem(file);
+    expect(reason).toMatch(/, or stack pangyo-2022\)$/);
+    expect(line).toMatch(/, or --stack pangyo-2022\)$/);
+    expect((await runCli(['analyze', file])).stderr).toBe(`firebreak: error: ${line}\n`);
+  });
+
+  it('a program outside its project: allowOutsideProject / --allow-outside-project', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-outside-'));
+    mkdirSync(path.join(dir, 'project'));
+    mkdirSync(path.join(dir, 'elsewhere'));
+    writeFileSync(path.join(dir, 'project', 'Pulumi.yaml'), 'name: outside\nruntime: yaml\nmain: ../elsewhere/\n');
+    writeFileSync(path.join(dir, 'elsewhere', 'Pulumi.yaml'), 'name: outside\nruntime: yaml\nresources: {}\n');
+    const spec = path.join(dir, 'project');
+    const { reason, line } = await problem(spec, { stack: 'dev' });
+    expect(reason).toContain('(pass allowOutsideProject to allow this)');
+    expect(line).toContain('(pass --allow-outside-project to allow this)');
+    expect((await runCli(['analyze', spec, '--stack', 'dev'])).stderr).toBe(`firebreak: error: ${line}\n`);
+  });
+
+  it('a search cut short says which option to change, spelled as the caller asks', async () => {
+    const inputs = await load('.@pangyo-2022');
+    const capped = (optionName?: (o: string) => string) =>
+      analyze(inputs, { packs: rules.packs, order: 2, orderBudget: 1, ...(optionName ? { optionName } : {}) }).analysisErrors[0]!.message;
+    expect(capped()).toMatch(/^stopped at its scenario budget .*; lower order or analyze fewer stacks at once$/);
+    expect(capped(flagOf)).toMatch(/; lower --order or analyze fewer stacks at once$/);
   });
 });

@@ -9,11 +9,11 @@ import { loadInputs as loadAll, type LoadOptions as IngestOptions } from './inge
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
 import { Classifier, classify, propertiesRead } from './classify/index.js';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generatedConflicts } from './classify/conflicts.js';
 import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
-import { InputError, UsageError, type Problem } from './errors.js';
+import { InputError, UsageError, optionReason, type Problem } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
 import { applyTopology } from './model/topology.js';
@@ -22,7 +22,9 @@ import { compareResults, type DiffResult } from './analysis/compare.js';
 import { domainTagOf, plan as planModel, plannedResources, type PlanResult } from './analysis/plan.js';
 import { whatIf as whatIfModel, type WhatIfResult } from './analysis/whatif.js';
 import type { Baseline } from './ingest/baseline.js';
-import type { Topology } from './ingest/topology.js';
+import { findTopology, readTopology, type Topology } from './ingest/topology.js';
+import { findProjectFileUpward } from './ingest/workspace.js';
+import { splitStackSpec } from './ingest/index.js';
 import { checkpointOf } from './ingest/write.js';
 import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions, type RuleListing } from './report/index.js';
 
@@ -66,6 +68,7 @@ export { Engine } from './analysis/engine.js';
 export {
   FORMATS,
   RENDERERS,
+  formatOfFile,
   formatsOf,
   type DocumentKind,
   type Documents,
@@ -137,6 +140,47 @@ export function ruleSet(userPaths: string[] = []): LoadedPack[] {
 }
 
 /** The failure-domain model of the inputs (phases `classify` and `model` of options.onProgress, over the resource count). */
+/**
+ * The topology file that applies to these inputs, read (undefined when there is none): firebreak.yaml at the root
+ * of the first project directory among them (DIR or DIR@STACK); for `-` (stdin), that of the Pulumi project at
+ * `cwd` or above. `firebreak analyze` without --topology uses it.
+ */
+export function topologyOfInputs(specs: string[], cwd: string = process.cwd()): Topology | undefined {
+  for (const spec of specs) {
+    if (spec === '-') {
+      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
+      const project = findProjectFileUpward(cwd);
+      const file = project ? findTopology(path.dirname(project)) : undefined;
+      if (file) return readTopology(file);
+      continue;
+    }
+    const { target } = splitStackSpec(spec);
+    if (existsSync(target) && statSync(target).isDirectory()) {
+      const file = findTopology(target);
+      if (file) return readTopology(file);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The inputs that are previews made without --show-sames, as problems: `firebreak check` refuses them (they lack the
+ * stack's unchanged resources, so a gate would judge part of it) unless allowPartialPreview. Throw
+ * `new InputError(problems)` to refuse them the same way.
+ */
+export function partialPreviews(inputs: StackInput[]): Problem[] {
+  return inputs
+    .filter((i) => i.partialPreview)
+    .map((i) => ({
+      file: i.file,
+      ...optionReason(
+        (o) =>
+          `a preview made without --show-sames (${i.partialPreview!.unshown} unchanged resource(s) not shown): check would judge part of the stack; ` +
+          `run \`pulumi preview --json --show-sames > preview.json\` and check that file, or pass ${o('allowPartialPreview')}`,
+      ),
+    }));
+}
+
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
   const packs = options.packs ?? ruleSet(options.rules ?? []);
   const progress = options.onProgress;

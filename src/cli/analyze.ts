@@ -6,6 +6,7 @@ import {
   checkFailed,
   loadInputs,
   loadRules,
+  partialPreviews,
   readBaseline,
   render,
   renderDocument,
@@ -122,16 +123,8 @@ async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Com
 /** check judges a whole stack: a preview without its unchanged resources is refused (unless --allow-partial-preview). */
 function refusePartialPreviews(loaded: StackInput[], flags: AnalyzeFlags): void {
   if (flags.allowPartialPreview) return;
-  const partial = loaded.filter((i) => i.partialPreview);
-  if (partial.length === 0) return;
-  throw new InputError(
-    partial.map((i) => ({
-      file: i.file,
-      reason:
-        `a preview made without --show-sames (${i.partialPreview!.unshown} unchanged resource(s) not shown): check would judge part of the stack; ` +
-        'run `pulumi preview --json --show-sames > preview.json` and check that file, or pass --allow-partial-preview',
-    })),
-  );
+  const partial = partialPreviews(loaded);
+  if (partial.length > 0) throw new InputError(partial);
 }
 
 async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Command): Promise<number> {

@@ -1,17 +1,17 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   SEVERITIES,
   defaultInputs,
   findProjectFileUpward,
-  findTopology,
+  formatOfFile,
   pulumiHome,
   writeFileAtomic,
   readTopology,
-  splitStackSpec,
+  topologyOfInputs,
   type CliDefaults,
   type LoadOptions,
   type ProgressListener,
@@ -162,29 +162,6 @@ export function applyCliDefaults(cmd: Command, flags: object, defaults: CliDefau
   }
 }
 
-/** Report formats by file name ending, for `-o FILE` and `--output-format FORMAT=FILE` (longest endings first). */
-const FORMAT_BY_EXTENSION: ReadonlyArray<readonly [string, string]> = [
-  ['.sarif.json', 'sarif'],
-  ['.sarif', 'sarif'],
-  ['.json', 'json'],
-  ['.md', 'markdown'],
-  ['.markdown', 'markdown'],
-  ['.xml', 'junit'],
-  ['.html', 'html'],
-  ['.htm', 'html'],
-  ['.dot', 'dot'],
-  ['.gv', 'dot'],
-  ['.mmd', 'mermaid'],
-  ['.txt', 'text'],
-];
-
-/** The format a file's name implies, among `formats`; undefined for other endings. */
-export function formatOfFile(file: string, formats: readonly string[]): string | undefined {
-  const name = file.toLowerCase();
-  const hit = FORMAT_BY_EXTENSION.find(([ext, f]) => name.endsWith(ext) && formats.includes(f));
-  return hit?.[1];
-}
-
 /** Where one rendering of the report goes: a file, or standard output. */
 export interface OutputTarget {
   format: string;
@@ -233,24 +210,10 @@ export function outputTargets(
   return targets;
 }
 
-/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved); for stdin, of the project here or above. */
+/** --topology, or the topology file of the inputs (already resolved; topologyOfInputs). */
 export function topologyFor(io: Io, flags: { topology?: string }, specs: string[]): Topology | undefined {
   if (flags.topology) return readTopology(resolvePath(io, flags.topology));
-  for (const spec of specs) {
-    if (spec === '-') {
-      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
-      const project = findProjectFileUpward(io.cwd);
-      const file = project ? findTopology(path.dirname(project)) : undefined;
-      if (file) return readTopology(file);
-      continue;
-    }
-    const { target } = splitStackSpec(spec);
-    if (existsSync(target) && statSync(target).isDirectory()) {
-      const file = findTopology(target);
-      if (file) return readTopology(file);
-    }
-  }
-  return undefined;
+  return topologyOfInputs(specs, io.cwd);
 }
 
 /** SARIF URIs are relative to --sarif-root, else the git top level of the working directory, else the working directory. */

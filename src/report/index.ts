@@ -91,6 +91,29 @@ export function formatsOf(kind: DocumentKind): string[] {
   return Object.keys(RENDERERS[kind]).sort();
 }
 
+/** Report formats by file name ending, for `-o FILE` and `--output-format FORMAT=FILE` (longest endings first). */
+const FORMAT_BY_EXTENSION: ReadonlyArray<readonly [string, string]> = [
+  ['.sarif.json', 'sarif'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.xml', 'junit'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.dot', 'dot'],
+  ['.gv', 'dot'],
+  ['.mmd', 'mermaid'],
+  ['.txt', 'text'],
+];
+
+/** The format a file's name implies (`report.sarif` -> sarif, `summary.md` -> markdown), among `formats` (default: an analysis's); undefined for other endings. */
+export function formatOfFile(file: string, formats: readonly string[] = formatsOf('analysis')): string | undefined {
+  const name = file.toLowerCase();
+  const hit = FORMAT_BY_EXTENSION.find(([ext, f]) => name.endsWith(ext) && formats.includes(f));
+  return hit?.[1];
+}
+
 /** The analysis reporters (`analyze` and `check --format`). */
 export const REPORTERS: Readonly<Record<string, Reporter>> = RENDERERS.analysis;
 export const FORMATS = formatsOf('analysis');

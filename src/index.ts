@@ -9,6 +9,7 @@ import { loadInputs as loadAll, type LoadOptions as IngestOptions } from './inge
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
 import { Classifier, classify, propertiesRead } from './classify/index.js';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generatedConflicts } from './classify/conflicts.js';
@@ -161,6 +162,22 @@ export function topologyOfInputs(specs: string[], cwd: string = process.cwd()): 
     }
   }
   return undefined;
+}
+
+/**
+ * What SARIF file URIs are relative to (ReportOptions.sarif): `root` when given (relative to cwd), else the git top
+ * level of cwd (it runs `git rev-parse --show-toplevel`), else cwd. `--sarif-root` and its default.
+ */
+export function sarifRootOf(cwd: string, root?: string): { root: string; cwd: string } {
+  const dir = path.resolve(cwd);
+  if (root) return { root: path.resolve(dir, root), cwd: dir };
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (top) return { root: path.resolve(top), cwd: dir };
+  } catch {
+    // Not a git work tree, or no git: the working directory.
+  }
+  return { root: dir, cwd: dir };
 }
 
 /**

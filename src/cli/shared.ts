@@ -1,5 +1,4 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
@@ -11,6 +10,7 @@ import {
   pulumiHome,
   writeFileAtomic,
   readTopology,
+  sarifRootOf,
   topologyOfInputs,
   type CliDefaults,
   type LoadOptions,
@@ -218,15 +218,7 @@ export function topologyFor(io: Io, flags: { topology?: string }, specs: string[
 
 /** SARIF URIs are relative to --sarif-root, else the git top level of the working directory, else the working directory. */
 export function sarifRoot(io: Io, flags: { sarifRoot?: string }): { root: string; cwd: string } {
-  const cwd = path.resolve(io.cwd);
-  if (flags.sarifRoot) return { root: path.resolve(cwd, flags.sarifRoot), cwd };
-  try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (top) return { root: path.resolve(top), cwd };
-  } catch {
-    // Not a git work tree, or no git: the working directory.
-  }
-  return { root: cwd, cwd };
+  return sarifRootOf(io.cwd, flags.sarifRoot);
 }
 
 /** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */

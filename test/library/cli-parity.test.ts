@@ -1,12 +1,25 @@
 /**
  * What the CLI decides around the analysis is the library's too: which topology file applies to the inputs,
- * the format a report file's name implies, and the previews `check` refuses.
+ * the format a report file's name implies, the previews `check` refuses, and what SARIF URIs are relative to.
  */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FORMATS, InputError, formatOfFile, formatsOf, loadInputs, partialPreviews, problemLines, topologyOfInputs } from '../../src/index.js';
+import {
+  FORMATS,
+  InputError,
+  analyze,
+  formatOfFile,
+  formatsOf,
+  loadInputs,
+  loadRules,
+  partialPreviews,
+  problemLines,
+  render,
+  sarifRootOf,
+  topologyOfInputs,
+} from '../../src/index.js';
 import { flagOf } from '../../src/cli/run.js';
 import { fixture, repoRoot, runCli } from '../helpers/cli.js';
 
@@ -77,5 +90,19 @@ describe('partialPreviews', () => {
     expect(cli.stderr).toBe(problemLines(new InputError(problems).problems, flagOf).map((l) => `firebreak: error: ${l}\n`).join(''));
     expect(cli.stderr).toMatch(/, or pass --allow-partial-preview\n$/);
     expect(partialPreviews(inputs.slice(1))).toEqual([]);
+  });
+});
+
+describe('sarifRootOf', () => {
+  it('is --sarif-root against cwd, else the git top level, else cwd; the CLI renders SARIF with it', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'firebreak-nogit-'));
+    expect(sarifRootOf(outside)).toEqual({ root: outside, cwd: outside });
+    expect(sarifRootOf(outside, 'sub')).toEqual({ root: path.join(outside, 'sub'), cwd: outside });
+    expect(sarifRootOf(path.join(repoRoot, 'test'))).toEqual({ root: repoRoot, cwd: path.join(repoRoot, 'test') });
+    const spec = fixture('exports', 'two-zones-single-db.json');
+    const rules = loadRules();
+    const result = analyze(await loadInputs([spec], { keepProperties: rules.properties }), { packs: rules.packs, maxSeconds: 60 });
+    const cli = await runCli(['analyze', spec, '--format', 'sarif', '--fail-on', 'none']);
+    expect(cli.stdout).toBe(render(result, 'sarif', { sarif: sarifRootOf(repoRoot) }));
   });
 });

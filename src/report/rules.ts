@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Explanation, PathValue } from '../classify/explain.js';
 import type { BreakGlass, Condition, LoginThrough, Replicas } from '../classify/schema.js';
+import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 
 /** One rule pack of a listing, in precedence order (`order` counts from 1). */
@@ -95,7 +96,8 @@ export function renderRuleListingText(listing: RuleListing, options: Partial<Rep
   }
   lines.push(...table(rows));
   lines.push('', `${plural(packs.length, 'pack')}, ${plural(rules.length, 'rule')}.`);
-  return lines.join('\n') + '\n';
+  // Names, descriptions and types come from pack files: no control character reaches the terminal.
+  return lines.map(visible).join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------- finding kinds
@@ -304,6 +306,7 @@ export function renderExplanationText(e: Explanation): string {
     out.push('', 'Blind spots:');
     for (const b of e.blindSpots) out.push(`  ${b.message}`);
   }
-  return out.join('\n') + '\n';
+  // Names, types, URNs and property values come from the input: no control character or line break in one reaches the terminal.
+  return out.map(visible).join('\n') + '\n';
 }
 

@@ -92,3 +92,39 @@ describe('rules explain, as a library document', () => {
     expect(renderDocument('explanation', e, 'text')).toMatch(/^orders-db \(aws:rds\/instance:Instance\)\n/);
   });
 });
+
+describe('names from input in the rules documents', () => {
+  it('explain text and the listing escape control characters and line breaks; JSON keeps them as data', async () => {
+    const name = 'db\u001b]0;pwn\u0007\nforged: line';
+    const state = {
+      version: 3,
+      checkpoint: {
+        latest: {
+          resources: [
+            { urn: 'urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod', type: 'pulumi:pulumi:Stack', custom: false },
+            {
+              urn: `urn:pulumi:prod::shop::aws:rds/instance:Instance::${name}`,
+              type: 'aws:rds/instance:Instance',
+              custom: true,
+              inputs: { availabilityZone: 'us-east-1a\u001b[2J' },
+              outputs: { availabilityZone: 'us-east-1a\u001b[2J' },
+            },
+          ],
+        },
+      },
+    };
+    const file = tempFile('hostile.json', JSON.stringify(state));
+    const cli = await runCli(['rules', 'explain', name, file]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(cli.stdout).toContain('db\\x1b]0;pwn\\x07\\x0aforged: line (aws:rds/instance:Instance)\n');
+    expect(cli.stdout).not.toMatch(/^forged/m);
+    const json = JSON.parse((await runCli(['rules', 'explain', name, file, '--format', 'json'])).stdout);
+    expect(json.resource.name).toBe(name);
+    const pack = tempFile('hostile-pack.yaml', USER_PACK.replace('Widgets are zonal.', '"Widgets\\u001b[31m are zonal."'));
+    const listed = await runCli(['rules', 'list', '--rules', pack]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('Widgets\\x1b[31m are zonal.');
+    expect(listed.stdout).not.toContain('\u001b');
+  });
+});

@@ -14,8 +14,19 @@ export interface SourceLocation {
   column?: number;
 }
 
+/** How a message names an option: as the library spells it (`addDomain`), or as the CLI's flag (`--add-domain`). */
+export type OptionName = (option: string) => string;
+
 export interface Problem extends SourceLocation {
+  /** Why; options it names are spelled as the library spells them (`stack`, `programTimeout`). */
   reason: string;
+  /** When the reason names options: the reason with each spelled by `name` (the CLI gives its flags). */
+  reasonWith?: (name: OptionName) => string;
+}
+
+/** A reason that names options, to spread into a Problem: `{ file, ...optionReason((o) => `... ${o('jobs')} 1`) }`. */
+export function optionReason(phrase: (name: OptionName) => string): Pick<Problem, 'reason' | 'reasonWith'> {
+  return { reason: phrase((o) => o), reasonWith: phrase };
 }
 
 export function formatLocation(loc: SourceLocation): string {
@@ -27,16 +38,22 @@ export function formatLocation(loc: SourceLocation): string {
   return out;
 }
 
+/** `file:line:col: reason`. */
 export function formatProblem(p: Problem): string {
-  return `${formatLocation(p)}: ${visible(p.reason)}`;
+  return formatProblemWith(p);
+}
+
+/** `file:line:col: reason`, with the options the reason names spelled by `name` (the CLI: its flags). */
+export function formatProblemWith(p: Problem, name?: OptionName): string {
+  return `${formatLocation(p)}: ${visible(name && p.reasonWith ? p.reasonWith(name) : p.reason)}`;
 }
 
 /** Problems shown at most, one line each: a file broken in a million places says so in a few lines, not a million. */
 export const MAX_PROBLEM_LINES = 10;
 
-/** The lines that show a list of problems: the first MAX_PROBLEM_LINES, then how many more (and where). */
-export function problemLines(problems: readonly Problem[]): string[] {
-  const lines = problems.slice(0, MAX_PROBLEM_LINES).map(formatProblem);
+/** The lines that show a list of problems: the first MAX_PROBLEM_LINES, then how many more (and where); options spelled by `name`. */
+export function problemLines(problems: readonly Problem[], name?: OptionName): string[] {
+  const lines = problems.slice(0, MAX_PROBLEM_LINES).map((p) => formatProblemWith(p, name));
   const rest = problems.slice(MAX_PROBLEM_LINES);
   if (rest.length > 0) {
     const files = [...new Set(rest.map((p) => p.file))];
@@ -72,11 +89,33 @@ export class InputError extends Error {
   }
 }
 
-/** Bad usage: flags or arguments that do not fit together. Exit code 2. */
+/**
+ * Bad usage: options or arguments that do not fit together. Exit code 2. A message about options is given as a
+ * function of how to name them: `message` names each as the library spells it (`tolerate region2: unknown domain
+ * kind`), `messageWith(name)` as `name` gives it (the CLI: `--tolerate region2: ...`); `options` lists them.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(visible(message));
+  /** The options the message names, as the library spells them (first the one it is about); none for other messages. */
+  readonly options: readonly string[];
+  readonly #phrase: ((name: OptionName) => string) | undefined;
+  constructor(message: string | ((name: OptionName) => string)) {
+    const options: string[] = [];
+    const text =
+      typeof message === 'string'
+        ? message
+        : message((option) => {
+            if (!options.includes(option)) options.push(option);
+            return option;
+          });
+    super(visible(text));
     this.name = 'UsageError';
+    this.options = options;
+    this.#phrase = typeof message === 'string' ? undefined : message;
+  }
+
+  /** The message with each option it names spelled by `name`. */
+  messageWith(name: OptionName): string {
+    return this.#phrase ? visible(this.#phrase(name)) : this.message;
   }
 }
 

@@ -4,15 +4,17 @@
  * a new domain (plan), and render any of these documents. The CLI is a thin
  * layer over these functions: it parses options, calls them and prints.
  */
-import { analyzeModel, resolvePolicy, type AnalyzeOptions } from './analysis/index.js';
+import { analyzeModel, resolvePolicy, type AnalyzeOptions, type ProgressListener } from './analysis/index.js';
+import { loadInputs as loadAll, type LoadOptions as IngestOptions } from './ingest/index.js';
 import type { AnalysisResult, Severity } from './analysis/types.js';
 import { FINDING_KINDS } from './analysis/findings/index.js';
 import { Classifier, classify, propertiesRead } from './classify/index.js';
-import { readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generatedConflicts } from './classify/conflicts.js';
 import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
-import { InputError, UsageError, type Problem } from './errors.js';
+import { InputError, UsageError, optionReason, type Problem } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
 import { applyTopology } from './model/topology.js';
@@ -21,21 +23,62 @@ import { compareResults, type DiffResult } from './analysis/compare.js';
 import { domainTagOf, plan as planModel, plannedResources, type PlanResult } from './analysis/plan.js';
 import { whatIf as whatIfModel, type WhatIfResult } from './analysis/whatif.js';
 import type { Baseline } from './ingest/baseline.js';
-import type { Topology } from './ingest/topology.js';
+import { findTopology, readTopology, type Topology } from './ingest/topology.js';
+import { findProjectFileUpward } from './ingest/workspace.js';
+import { splitStackSpec } from './ingest/index.js';
 import { checkpointOf } from './ingest/write.js';
-import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions } from './report/index.js';
+import { RENDERERS, formatsOf, type DocumentKind, type Documents, type Renderer, type ReportOptions, type RuleListing } from './report/index.js';
 
-export { loadInputs, loadInput, splitStackSpec, defaultInputs, type LoadOptions } from './ingest/index.js';
+export { loadInput, splitStackSpec, defaultInputs } from './ingest/index.js';
 export { readTopology, findTopology, type Topology, type CliDefaults } from './ingest/topology.js';
 export { findProjectFileUpward, pulumiHome, selectedStack } from './ingest/workspace.js';
 export { InputError, UsageError, formatProblem, formatWarning, problemLines, type Problem, type SourceLocation, type Warning } from './errors.js';
-export type { AnalyzeOptions } from './analysis/index.js';
+export type { AnalyzeOptions, ProgressListener, ProgressPhase } from './analysis/index.js';
+
+export interface LoadOptions extends IngestOptions {
+  /**
+   * Told how far the reading is: `read` (k, n, spec) before the k-th of the n inputs named is read, then (n, n).
+   * The same callback in analyze's options reports the analysis (AnalyzeOptions.onProgress).
+   */
+  onProgress?: ProgressListener;
+}
+
+/**
+ * Load every input, in the order given: stack exports, checkpoints, previews, `-` (stdin), project directories
+ * (DIR or DIR@STACK), DIY backend folders and file:// URLs; stack references between them are linked.
+ */
+export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
+  const { onProgress, ...rest } = options;
+  if (!onProgress) return loadAll(specs, rest);
+  const onInput = rest.onInput;
+  const inputs = await loadAll(specs, {
+    ...rest,
+    onInput: (spec, k, n) => {
+      onInput?.(spec, k, n);
+      onProgress('read', k, n, spec);
+    },
+  });
+  onProgress('read', specs.length, specs.length);
+  return inputs;
+}
 export type { LoadedPack } from './classify/packs.js';
 export { explainResource, type Explanation } from './classify/explain.js';
 export { SEVERITIES, type AnalysisResult, type Finding, type Severity } from './analysis/types.js';
 export type { StackInput, ResourceRecord } from './ingest/types.js';
 export { Engine } from './analysis/engine.js';
-export { FORMATS, RENDERERS, formatsOf, type DocumentKind, type Documents, type ReportOptions } from './report/index.js';
+export {
+  FORMATS,
+  RENDERERS,
+  formatOfFile,
+  formatsOf,
+  type DocumentKind,
+  type Documents,
+  type ReportOptions,
+  type FindingKindList,
+  type ListedPack,
+  type ListedRule,
+  type RuleListing,
+} from './report/index.js';
 export { stackInputFromCrossGuard, recordFromCrossGuard, type CrossGuardResource, type CrossGuardInput, type UnmappedResource } from './ingest/crossguard.js';
 export { readBaseline, type Baseline } from './ingest/baseline.js';
 export { forgetInputsRead } from './ingest/read.js';
@@ -97,10 +140,105 @@ export function ruleSet(userPaths: string[] = []): LoadedPack[] {
   return [...builtin.packs, ...userPaths.flatMap((p) => loadPacks(p))];
 }
 
+/** The failure-domain model of the inputs (phases `classify` and `model` of options.onProgress, over the resource count). */
+/**
+ * The topology file that applies to these inputs, read (undefined when there is none): firebreak.yaml at the root
+ * of the first project directory among them (DIR or DIR@STACK); for `-` (stdin), that of the Pulumi project at
+ * `cwd` or above. `firebreak analyze` without --topology uses it.
+ */
+export function topologyOfInputs(specs: string[], cwd: string = process.cwd()): Topology | undefined {
+  for (const spec of specs) {
+    if (spec === '-') {
+      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
+      const project = findProjectFileUpward(cwd);
+      const file = project ? findTopology(path.dirname(project)) : undefined;
+      if (file) return readTopology(file);
+      continue;
+    }
+    const { target } = splitStackSpec(spec);
+    if (existsSync(target) && statSync(target).isDirectory()) {
+      const file = findTopology(target);
+      if (file) return readTopology(file);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What SARIF file URIs are relative to (ReportOptions.sarif): `root` when given (relative to cwd), else the git top
+ * level of cwd (it runs `git rev-parse --show-toplevel`), else cwd. `--sarif-root` and its default.
+ */
+export function sarifRootOf(cwd: string, root?: string): { root: string; cwd: string } {
+  const dir = path.resolve(cwd);
+  if (root) return { root: path.resolve(dir, root), cwd: dir };
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (top) return { root: path.resolve(top), cwd: dir };
+  } catch {
+    // Not a git work tree, or no git: the working directory.
+  }
+  return { root: dir, cwd: dir };
+}
+
+/**
+ * The inputs that are previews made without --show-sames, as problems: `firebreak check` refuses them (they lack the
+ * stack's unchanged resources, so a gate would judge part of it) unless allowPartialPreview. Throw
+ * `new InputError(problems)` to refuse them the same way.
+ */
+export function partialPreviews(inputs: StackInput[]): Problem[] {
+  return inputs
+    .filter((i) => i.partialPreview)
+    .map((i) => ({
+      file: i.file,
+      ...optionReason(
+        (o) =>
+          `a preview made without --show-sames (${i.partialPreview!.unshown} unchanged resource(s) not shown): check would judge part of the stack; ` +
+          `run \`pulumi preview --json --show-sames > preview.json\` and check that file, or pass ${o('allowPartialPreview')}`,
+      ),
+    }));
+}
+
 export function buildModelFor(inputs: StackInput[], options: FullOptions = {}): Model {
   const packs = options.packs ?? ruleSet(options.rules ?? []);
-  const model = buildModel(classify(inputs, packs));
-  return options.topology ? applyTopology(model, options.topology) : model;
+  const progress = options.onProgress;
+  const n = resourceCount(inputs);
+  progress?.('classify', 0, n);
+  const classified = classify(inputs, packs);
+  progress?.('classify', n, n);
+  progress?.('model', 0, n);
+  const built = buildModel(classified);
+  const model = options.topology ? applyTopology(built, options.topology) : built;
+  progress?.('model', n, n);
+  return model;
+}
+
+/** A pack of rules/ or rules/generated/ of this package, not one of the user's. */
+function isBuiltin(pack: LoadedPack): boolean {
+  const dir = path.dirname(path.resolve(pack.file));
+  return dir === builtinRulesDir() || dir === path.join(builtinRulesDir(), 'generated');
+}
+
+/**
+ * `firebreak rules list`: every pack and rule, in precedence order (packs as ruleSet or loadRules give them).
+ * Render it with renderDocument('rules', listing, 'text' | 'json', { cwd }).
+ */
+export function listRules(packs: readonly LoadedPack[]): RuleListing {
+  return {
+    packs: packs.map((p, i) => ({ order: i + 1, name: p.pack, file: p.file, builtin: isBuiltin(p), description: p.description, rules: p.rules.length })),
+    rules: packs.flatMap((p) =>
+      p.rules.map((r) => ({
+        pack: p.pack,
+        id: r.id,
+        match: r.match.type,
+        ...(r.role !== undefined ? { role: r.role } : {}),
+        ...(r.scope !== undefined ? { scope: r.scope } : {}),
+        ...(r.managed !== undefined ? { managed: r.managed } : {}),
+        ...(r.replicas !== undefined ? { replicas: r.replicas } : {}),
+        ...(r.replicaOf !== undefined ? { replicaOf: r.replicaOf } : {}),
+        info: r.info,
+      })),
+    ),
+  };
 }
 
 /** Load the built-in and user rule packs, and the property names they read (for `loadInputs`' keepProperties). */
@@ -146,7 +284,7 @@ function resourceCount(inputs: StackInput[]): number {
 
 /** The state of every service after the named failures (domains or components), why, and what brings each back. */
 export function whatif(inputs: StackInput[], fail: string[], options: FullOptions = {}): WhatIfResult {
-  if (fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
+  if (fail.length === 0) throw new UsageError((o) => `whatif needs at least one domain or component to fail (${o('fail')} is empty)`);
   return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs), resourceCount(inputs));
 }
 

@@ -47,6 +47,8 @@ export interface CutSetLimits {
   maxSeconds?: number;
   /** Stop when this many sets are held in memory (frontier, seen and cached results). Default 4,000,000. */
   maxHeld?: number;
+  /** Called as each level (sets of `size` events) starts, then every 1024 scenarios: how many of its `total` sets-to-extend are done. */
+  onProgress?: (size: number, done: number, total: number) => void;
 }
 
 interface Gates {
@@ -87,6 +89,11 @@ export function minimalCutSets(
 ): CutSetSearch {
   const deadline = limits.maxSeconds !== undefined ? Date.now() + limits.maxSeconds * 1000 : Infinity;
   const maxHeld = limits.maxHeld ?? 4_000_000;
+  // Every 1024 scenarios: say how far the level is, and whether the time is up.
+  const timeUp = (size: number, done: number, total: number): boolean => {
+    limits.onProgress?.(size, done, total);
+    return Date.now() > deadline;
+  };
   let cappedBy: CutSetSearch['cappedBy'];
   let completeOrder = 1;
   const isTarget = new Uint8Array(engine.size);
@@ -165,7 +172,10 @@ export function minimalCutSets(
   for (let m = 2; m <= order && !capped; m++) {
     const last = m === order;
     const next: Frontier[] = [];
+    limits.onProgress?.(m, 0, frontier.length);
+    let done = -1;
     outer: for (const t of frontier) {
+      done++;
       for (let j = 0; j < t.gates.node.length; j++) {
         const g = t.gates.node[j]!;
         const slack = engine.slackOf(g);
@@ -182,7 +192,7 @@ export function minimalCutSets(
           if (seen.has(key)) continue;
           seen.add(key);
           if (evaluated >= budget) cappedBy = 'scenarios';
-          else if ((evaluated & 1023) === 0 && Date.now() > deadline) cappedBy = 'time';
+          else if ((evaluated & 1023) === 0 && timeUp(m, done, frontier.length)) cappedBy = 'time';
           else if (seen.size + killedBy.size + next.length > maxHeld) cappedBy = 'memory';
           if (cappedBy) {
             capped = true;
@@ -199,6 +209,7 @@ export function minimalCutSets(
         }
       }
     }
+    if (!capped) limits.onProgress?.(m, frontier.length, frontier.length);
     frontier = next;
     if (!capped) completeOrder = m;
   }

@@ -2,7 +2,7 @@
  * analysis: the model -> findings. Runs every basic event as a single
  * failure, applies the resilience policy, and lets each finding kind detect.
  */
-import { UsageError } from '../errors.js';
+import { UsageError, type OptionName } from '../errors.js';
 import type { StackInput } from '../ingest/types.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
@@ -29,19 +29,34 @@ export interface AnalyzeOptions {
   includeModel?: boolean;
   /** Estimate each critical service's availability from its minimal cut sets (at least pairs). */
   availability?: boolean;
+  /**
+   * Told how far the analysis is (for progress lines; it must not throw). Each phase reports (0, total) as it starts
+   * and (total, total) as it ends; `search` (the shared-risk-group search of order 2 or more, and availability) also
+   * every 1024 scenarios, per set size (`what`: `sets of 2`): how many of the sets it extends are done.
+   */
+  onProgress?: ProgressListener;
+  /** How messages in the result (analysisErrors) name options: default as the library spells them (`maxSeconds`); the CLI gives its flags. */
+  optionName?: OptionName;
 }
+
+/** The phases of loadInputs and analyze, in the order they run. */
+export type ProgressPhase = 'read' | 'classify' | 'model' | 'search' | 'scenarios' | 'findings';
+
+/** A progress callback: `what` names the input being read (`read`) or the set size searched (`search`). */
+export type ProgressListener = (phase: ProgressPhase, done: number, total: number, what?: string) => void;
 
 export function resolvePolicy(model: Model, tolerate = 'zone'): Policy {
   const rank = model.domainRanks[tolerate];
   if (rank === undefined) {
     const kinds = Object.keys(model.domainRanks).sort((a, b) => model.domainRanks[a]! - model.domainRanks[b]! || byText(a, b));
-    throw new UsageError(`--tolerate ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
+    throw new UsageError((o) => `${o('tolerate')} ${tolerate}: unknown domain kind; use one of ${kinds.join(', ')}`);
   }
   return { tolerate, tolerateRank: rank };
 }
 
 export function analyzeModel(model: Model, inputs: StackInput[], options: AnalyzeOptions = {}): AnalysisResult {
   const policy = resolvePolicy(model, options.tolerate);
+  const progress = options.onProgress;
   const engine = new Engine(model);
 
   // Events in the model's order, which follows the input's: domains first, then components.
@@ -66,18 +81,22 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
     searchOrder >= 2
       ? minimalCutSets(engine, events, criticalIdx, searchOrder, options.orderBudget, {
           ...(options.maxSeconds !== undefined ? { maxSeconds: options.maxSeconds } : {}),
+          ...(progress ? { onProgress: (size: number, done: number, total: number) => progress('search', done, total, `sets of ${size}`) } : {}),
         })
       : undefined;
   if (search?.capped) {
+    const o = options.optionName ?? ((name: string) => name);
     analysisErrors.push({
       rule: order >= 2 ? 'shared-risk-group' : 'availability',
-      message: `stopped at its ${search.cappedBy === 'time' ? `time limit (--max-seconds ${options.maxSeconds})` : search.cappedBy === 'memory' ? 'memory limit' : 'scenario budget'} after ${search.evaluated} scenarios at order ${searchOrder} (sets of up to ${search.completeOrder} events searched completely): the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower --order or analyze fewer stacks at once`,
+      message: `stopped at its ${search.cappedBy === 'time' ? `time limit (${o('maxSeconds')} ${options.maxSeconds})` : search.cappedBy === 'memory' ? 'memory limit' : 'scenario budget'} after ${search.evaluated} scenarios at order ${searchOrder} (sets of up to ${search.completeOrder} events searched completely): the ${order >= 2 ? 'shared risk groups listed' : 'availability estimate'} may be incomplete; lower ${o('order')} or analyze fewer stacks at once`,
     });
   }
 
   // Every basic event, once.
   const cutSets = order >= 2 && search ? search.sets.filter((set) => set.events.length <= order) : [];
+  progress?.('scenarios', 0, events.length);
   const view = scenarioView(engine, model, policy, events, cutSets);
+  progress?.('scenarios', events.length, events.length);
 
   let availability: AvailabilityEstimate | undefined;
   if (options.availability && search) {
@@ -94,7 +113,9 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
   }
 
   const findings: Finding[] = [];
-  for (const kind of KINDS) {
+  for (let k = 0; k < KINDS.length; k++) {
+    const kind = KINDS[k]!;
+    progress?.('findings', k, KINDS.length);
     try {
       // Appended one by one: a spread passes every finding as an argument (10.7k at 100k resources, ten times that at 1M).
       const found = kind.detect(model, view, policy);
@@ -103,6 +124,7 @@ export function analyzeModel(model: Model, inputs: StackInput[], options: Analyz
       analysisErrors.push({ rule: kind.id, message: err instanceof Error ? err.message : String(err) });
     }
   }
+  progress?.('findings', KINDS.length, KINDS.length);
   findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||

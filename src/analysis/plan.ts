@@ -501,7 +501,7 @@ export function newDomainNode(engine: Engine, name: string, from: number): Domai
   const sibling = engine.nodes[from] as DomainNode;
   const parentPath = sibling.parent ? (engine.nodes[engine.index.get(sibling.parent)!] as DomainNode).path : '';
   const path = parentPath ? `${parentPath}/${name}` : name;
-  if (engine.index.has(`domain:${path}`)) throw new UsageError(`--add-domain ${name}: ${path} already exists; name a new domain`);
+  if (engine.index.has(`domain:${path}`)) throw new UsageError((o) => `${o('addDomain')} ${name}: ${path} already exists; name a new domain`);
   return {
     kind: 'domain',
     id: `domain:${path}`,
@@ -548,8 +548,8 @@ export function planStart(model: Model, options: PlanOptions): PlanStart {
   const engine = start.engine;
   let fromIdx: number;
   if (options.from) {
-    const [i] = resolveEvents(engine, [options.from], '--from');
-    if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError(`--from ${options.from}: name a domain, not a component`);
+    const [i] = resolveEvents(engine, [options.from], 'from');
+    if (engine.nodes[i!]!.kind !== 'domain') throw new UsageError((o) => `${o('from')} ${options.from}: name a domain, not a component`);
     fromIdx = i!;
   } else {
     const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
@@ -719,11 +719,12 @@ export function anyDomainWithin(engine: Engine, policy: Policy, addDomain: strin
   if (!smallest) {
     const unjudged = coverage.unjudged > 0 ? ` (${coverage.unjudged} of ${coverage.resources} resource${coverage.resources === 1 ? '' : 's'} unjudged)` : '';
     throw new UsageError(
-      `--add-domain ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
+      (o) => `${o('addDomain')} ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
     );
   }
   throw new UsageError(
-    `--add-domain ${addDomain}: every domain of the inputs is larger than a ${policy.tolerate} (the smallest: ${smallest.domainKind} ${smallest.path}); add --tolerate ${smallest.domainKind} to plan a new ${smallest.domainKind}`,
+    (o) =>
+      `${o('addDomain')} ${addDomain}: every domain of the inputs is larger than a ${policy.tolerate} (the smallest: ${smallest.domainKind} ${smallest.path}); add ${o('tolerate')} ${smallest.domainKind} to plan a new ${smallest.domainKind}`,
   );
 }
 

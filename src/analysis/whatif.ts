@@ -44,9 +44,9 @@ export interface WhatIfResult {
 /**
  * Resolve what the user names to nodes that can fail: a node id, a domain
  * path or its last segments (`pangyo`, `capital-area/pangyo`), a component's
- * name or URN. Ambiguous or unknown names are usage errors that list the options (named by `flag`, the option given).
+ * name or URN. Ambiguous or unknown names are usage errors that list the options (about `option`, the one given).
  */
-export function resolveEvents(engine: Engine, names: string[], flag = '--fail'): number[] {
+export function resolveEvents(engine: Engine, names: string[], option = 'fail'): number[] {
   const out: number[] = [];
   for (const raw of names) {
     const name = raw.trim();
@@ -70,16 +70,16 @@ export function resolveEvents(engine: Engine, names: string[], flag = '--fail'):
         return n.kind === 'domain' ? n.path : n.kind === 'component' ? n.urn : n.id;
       });
       throw new UsageError(
-        `${flag} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
+        (o) => `${o(option)} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
     if (domains.length === 0)
       throw new UsageError(
-        `${flag} ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
+        (o) => `${o(option)} ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
       );
     throw new UsageError(
-      `${flag} ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
+      (o) => `${o(option)} ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,
     );
   }
   return [...new Set(out)];

@@ -6,6 +6,7 @@ import {
   checkFailed,
   loadInputs,
   loadRules,
+  partialPreviews,
   readBaseline,
   render,
   renderDocument,
@@ -24,6 +25,7 @@ import {
   applyCliDefaults,
   clearProgress,
   collect,
+  flagOf,
   inputSpecs,
   loadOptions,
   options,
@@ -33,6 +35,7 @@ import {
   allowOutsideProjectOption,
   jobsOption,
   progress,
+  progressLine,
   rulePaths,
   sarifRoot,
   today,
@@ -71,8 +74,9 @@ async function analyzeInputs(io: Io, run: Run, flags: AnalyzeFlags): Promise<{ r
   progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   const rules = loadRules(rulePaths(io, flags.rules));
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
-  progress(io, `firebreak: analyzing ${loaded.reduce((n, i) => n + i.resources.length, 0)} resources...`);
   const result = analyze(loaded, {
+    onProgress: progressLine(io),
+    optionName: flagOf,
     tolerate: flags.tolerate,
     packs: rules.packs,
     order: flags.order,
@@ -119,16 +123,8 @@ async function runAnalyze(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Com
 /** check judges a whole stack: a preview without its unchanged resources is refused (unless --allow-partial-preview). */
 function refusePartialPreviews(loaded: StackInput[], flags: AnalyzeFlags): void {
   if (flags.allowPartialPreview) return;
-  const partial = loaded.filter((i) => i.partialPreview);
-  if (partial.length === 0) return;
-  throw new InputError(
-    partial.map((i) => ({
-      file: i.file,
-      reason:
-        `a preview made without --show-sames (${i.partialPreview!.unshown} unchanged resource(s) not shown): check would judge part of the stack; ` +
-        'run `pulumi preview --json --show-sames > preview.json` and check that file, or pass --allow-partial-preview',
-    })),
-  );
+  const partial = partialPreviews(loaded);
+  if (partial.length > 0) throw new InputError(partial);
 }
 
 async function runCheck(io: Io, specs: string[], flags: AnalyzeFlags, cmd: Command): Promise<number> {

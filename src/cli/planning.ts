@@ -21,6 +21,7 @@ import {
   INPUTS_ARG,
   clearProgress,
   collect,
+  flagOf,
   inputSpecs,
   loadOptions,
   options,
@@ -75,7 +76,7 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
   const load = async (spec: string) => loadInputs([spec], loadOptions(io, flags, rules.properties));
   const options = (spec: string) => {
     const topology = topologyFor(io, flags, [spec]);
-    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, ...(topology ? { topology, today: today(io) } : {}) };
+    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, optionName: flagOf, ...(topology ? { topology, today: today(io) } : {}) };
   };
   const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
   const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));

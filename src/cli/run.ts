@@ -12,7 +12,9 @@ import { addAnalyzeCommands } from './analyze.js';
 import type { Io } from './io.js';
 import { addPlanningCommands } from './planning.js';
 import { addRulesCommand } from './rules.js';
-import { EXIT_OK, EXIT_USAGE, clearProgress, type Cli } from './shared.js';
+import { EXIT_OK, EXIT_USAGE, clearProgress, flagOf, type Cli } from './shared.js';
+
+export { flagOf } from './shared.js';
 
 export type { Io } from './io.js';
 export { processIo } from './io.js';
@@ -72,9 +74,9 @@ export async function run(args: string[], io: Io): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof InputError) {
-      for (const line of problemLines(err.problems)) io.stderr(`firebreak: error: ${line}\n`);
+      for (const line of problemLines(err.problems, flagOf)) io.stderr(`firebreak: error: ${line}\n`);
     } else if (err instanceof UsageError) {
-      io.stderr(`firebreak: error: ${err.message}\n`);
+      io.stderr(`firebreak: error: ${err.messageWith(flagOf)}\n`);
     } else {
       io.stderr(`firebreak: internal error: ${visible(err instanceof Error ? err.message : String(err))} (please report it; run with --debug for details)\n`);
     }

@@ -1,19 +1,20 @@
 /** What the commands share: flags, options, reading inputs, writing output, progress. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   SEVERITIES,
   defaultInputs,
   findProjectFileUpward,
-  findTopology,
+  formatOfFile,
   pulumiHome,
   writeFileAtomic,
   readTopology,
-  splitStackSpec,
+  sarifRootOf,
+  topologyOfInputs,
   type CliDefaults,
   type LoadOptions,
+  type ProgressListener,
   type Severity,
   type Topology,
 } from '../index.js';
@@ -55,6 +56,11 @@ export function parseOrder(value: string): number {
   return n;
 }
 
+/** The flag of a library option (errors name options as the library spells them): addDomain -> --add-domain. */
+export function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** A command's world (io) and the exit code its action sets. */
 export interface Cli {
   io: Io;
@@ -67,6 +73,28 @@ export function progress(io: Io, message: string): void {
 
 export function clearProgress(io: Io): void {
   if (io.stderrIsTTY) io.stderr('\r\x1b[2K');
+}
+
+/**
+ * The library's progress (LoadOptions / AnalyzeOptions onProgress) as the line on a terminal: which input is read
+ * when there are several, how many resources are analyzed, and how far the shared-risk-group search is (at most
+ * five times a second).
+ */
+export function progressLine(io: Io): ProgressListener {
+  let resources = 0;
+  let shown = 0;
+  return (phase, done, total, what) => {
+    if (!io.stderrIsTTY) return;
+    if (phase === 'read') {
+      if (total > 1 && done < total) progress(io, `firebreak: reading ${visible(what ?? '')} (${done + 1} of ${total})...`);
+    } else if (phase === 'classify' && done === 0) {
+      resources = total;
+      progress(io, `firebreak: analyzing ${total} resources...`);
+    } else if (phase === 'search' && done < total && Date.now() - shown >= 200) {
+      shown = Date.now();
+      progress(io, `firebreak: analyzing ${resources} resources: ${what ?? 'sets'} events (${done} of ${total})...`);
+    }
+  };
 }
 
 /**
@@ -134,29 +162,6 @@ export function applyCliDefaults(cmd: Command, flags: object, defaults: CliDefau
   }
 }
 
-/** Report formats by file name ending, for `-o FILE` and `--output-format FORMAT=FILE` (longest endings first). */
-const FORMAT_BY_EXTENSION: ReadonlyArray<readonly [string, string]> = [
-  ['.sarif.json', 'sarif'],
-  ['.sarif', 'sarif'],
-  ['.json', 'json'],
-  ['.md', 'markdown'],
-  ['.markdown', 'markdown'],
-  ['.xml', 'junit'],
-  ['.html', 'html'],
-  ['.htm', 'html'],
-  ['.dot', 'dot'],
-  ['.gv', 'dot'],
-  ['.mmd', 'mermaid'],
-  ['.txt', 'text'],
-];
-
-/** The format a file's name implies, among `formats`; undefined for other endings. */
-export function formatOfFile(file: string, formats: readonly string[]): string | undefined {
-  const name = file.toLowerCase();
-  const hit = FORMAT_BY_EXTENSION.find(([ext, f]) => name.endsWith(ext) && formats.includes(f));
-  return hit?.[1];
-}
-
 /** Where one rendering of the report goes: a file, or standard output. */
 export interface OutputTarget {
   format: string;
@@ -205,37 +210,15 @@ export function outputTargets(
   return targets;
 }
 
-/** --topology, or firebreak.yaml at the root of the first project directory among the inputs (already resolved); for stdin, of the project here or above. */
+/** --topology, or the topology file of the inputs (already resolved; topologyOfInputs). */
 export function topologyFor(io: Io, flags: { topology?: string }, specs: string[]): Topology | undefined {
   if (flags.topology) return readTopology(resolvePath(io, flags.topology));
-  for (const spec of specs) {
-    if (spec === '-') {
-      // Piped state of the project here (`pulumi stack export | firebreak analyze`): that project's firebreak.yaml.
-      const project = findProjectFileUpward(io.cwd);
-      const file = project ? findTopology(path.dirname(project)) : undefined;
-      if (file) return readTopology(file);
-      continue;
-    }
-    const { target } = splitStackSpec(spec);
-    if (existsSync(target) && statSync(target).isDirectory()) {
-      const file = findTopology(target);
-      if (file) return readTopology(file);
-    }
-  }
-  return undefined;
+  return topologyOfInputs(specs, io.cwd);
 }
 
 /** SARIF URIs are relative to --sarif-root, else the git top level of the working directory, else the working directory. */
 export function sarifRoot(io: Io, flags: { sarifRoot?: string }): { root: string; cwd: string } {
-  const cwd = path.resolve(io.cwd);
-  if (flags.sarifRoot) return { root: path.resolve(cwd, flags.sarifRoot), cwd };
-  try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (top) return { root: path.resolve(top), cwd };
-  } catch {
-    // Not a git work tree, or no git: the working directory.
-  }
-  return { root: cwd, cwd };
+  return sarifRootOf(io.cwd, flags.sarifRoot);
 }
 
 /** The date acceptances expire against: today (UTC), or FIREBREAK_TODAY (YYYY-MM-DD) for reproducible runs. */
@@ -260,9 +243,7 @@ export function loadOptions(
   return {
     ...(flags.jobs !== undefined ? { jobs: flags.jobs } : {}),
     // Several inputs (an organisation's exports): which one is being read, on a terminal.
-    onInput: (spec, k, n) => {
-      if (n > 1) progress(io, `firebreak: reading ${visible(spec)} (${k + 1} of ${n})...`);
-    },
+    onProgress: progressLine(io),
     readStdin: () => readStdinOnce(io),
     ...(keepProperties ? { keepProperties } : {}),
     ...(stack ? { stack } : {}),

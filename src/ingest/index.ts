@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, optionReason } from '../errors.js';
 import { isDepthFault, parseJson } from './json.js';
 import { MAX_INPUT_BYTES, inputFileSize, readInputText } from './read.js';
 import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs, WORKER_MIN_BYTES } from './stream.js';
@@ -98,7 +98,12 @@ export async function loadInput(spec: string, options: LoadOptions = {}): Promis
   } catch (err) {
     // Say where a stack nobody named came from.
     if (!(err instanceof InputError) || !err.problems.some((p) => p.reason.includes(`"${selected}"`))) throw err;
-    throw new InputError(err.problems.map((p) => ({ ...p, reason: `${p.reason} (the stack \`pulumi stack select\` chose; name another with --stack)` })));
+    throw new InputError(
+      err.problems.map((p) => ({
+        ...p,
+        ...optionReason((o) => `${p.reasonWith ? p.reasonWith(o) : p.reason} (the stack \`pulumi stack select\` chose; name another with ${o('stack')})`),
+      })),
+    );
   }
 }
 
@@ -165,13 +170,11 @@ function refuseStackConfigFile(target: string): void {
   // The project directory written the way the user wrote the file's.
   const here = path.dirname(target);
   const dir = owner.projectFile ? path.join(here, path.relative(path.resolve(here), path.dirname(owner.projectFile))) : undefined;
-  throw new InputError({
-    file: target,
-    reason:
-      `this is the config of stack "${owner.stack}"` +
-      (owner.projectFile ? ` of the project ${owner.project ? `"${owner.project}" ` : ''}in ${owner.projectFile}` : '') +
-      `, not a program: analyze the project directory instead (${dir ?? 'DIR'}@${owner.stack}, or --stack ${owner.stack})`,
-  });
+  const reason =
+    `this is the config of stack "${owner.stack}"` +
+    (owner.projectFile ? ` of the project ${owner.project ? `"${owner.project}" ` : ''}in ${owner.projectFile}` : '') +
+    `, not a program: analyze the project directory instead (${dir ?? 'DIR'}@${owner.stack}, or `;
+  throw new InputError({ file: target, ...optionReason((o) => `${reason}${o('stack')} ${owner.stack})`) });
 }
 
 /** Whether a file starts as an event log might (those are read whole). */

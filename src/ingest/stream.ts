@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.js';
+import { InputError, optionReason } from '../errors.js';
 import { isUtf16Head, jsonFault, jsonFaultReason, UTF16_REASON, utf8BomLength } from './json.js';
 import { MAX_INPUT_BYTES, noteInput } from './read.js';
 import { scanState, ScanFault, type ScanResult } from './scan.js';
@@ -330,7 +330,7 @@ function firstFault(faults: Array<StreamFault | undefined>): StreamFault {
 function workerError(file: string, err: unknown): InputError {
   return err instanceof InputError
     ? err
-    : new InputError({ file, reason: `reading the resources in a worker thread failed (${workerFailure(err)}); try --jobs 1` });
+    : new InputError({ file, ...optionReason((o) => `reading the resources in a worker thread failed (${workerFailure(err)}); try ${o('jobs')} 1`) });
 }
 
 /** What a failed worker says, without quoting input. */

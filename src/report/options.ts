@@ -11,6 +11,8 @@ export interface ReportOptions {
    * Without it, location files are written as given.
    */
   sarif?: { root: string; cwd: string };
+  /** `rules` text: pack files inside this directory are shown relative to it (the CLI gives its working directory; none: as loaded). */
+  cwd?: string;
   /** Text: wrap lines to this many columns (the CLI gives the terminal's width on a TTY; none: no wrapping). */
   width?: number;
   /** The gate's threshold (`--fail-on`), for the verdict line of markdown; default high. */

@@ -57,7 +57,7 @@ describe('plan', () => {
   it('rejects an existing domain name and a --from that is no domain', () => {
     expect(() => run(smallEstate(), 'b')).toThrow(UsageError);
     expect(() => run(smallEstate(), 'b')).toThrow(/aws\/r1\/b already exists/);
-    expect(() => run(smallEstate(), 'c', 'db')).toThrow(/--from db: name a domain, not a component/);
+    expect(() => run(smallEstate(), 'c', 'db')).toThrow(/^from db: name a domain, not a component/);
     expect(run(smallEstate(), 'c', 'b').newDomain.sibling).toBe('aws/r1/b');
   });
 

@@ -72,8 +72,8 @@ describe('resolveEvents', () => {
 
   it('rejects ambiguous and unknown names with a usage error that lists the options', () => {
     expect(() => resolveEvents(engine, ['a'])).toThrow(UsageError);
-    expect(() => resolveEvents(engine, ['a'])).toThrow(/--fail a is ambiguous: it names aws\/r1\/a, aws\/r2\/a/);
-    expect(() => resolveEvents(engine, ['nowhere'])).toThrow(/--fail nowhere: no domain or component of that name; domains are: aws, aws\/r1/);
+    expect(() => resolveEvents(engine, ['a'])).toThrow(/^fail a is ambiguous: it names aws\/r1\/a, aws\/r2\/a/);
+    expect(() => resolveEvents(engine, ['nowhere'])).toThrow(/^fail nowhere: no domain or component of that name; domains are: aws, aws\/r1/);
     // A service is not something that fails.
     expect(() => resolveEvents(engine, ['service:shop'])).toThrow(UsageError);
   });

@@ -14,7 +14,7 @@ import { asSpecial } from '../../src/ingest/types.js';
 import { generateExport, writeExport } from '../../src/bench/generate.js';
 import { loadRules } from '../../src/index.js';
 import { corpusDir } from '../helpers/cli.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, problemLines } from '../../src/errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'firebreak-stream-'));
 const keep = loadRules().properties;
@@ -234,7 +234,9 @@ describe('streaming ingest: a worker that fails', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(InputError);
-      expect((err as Error).message).toMatch(/crash\.json: reading the resources in a worker thread failed \(.*\); try --jobs 1/);
+      // The library names its option; the CLI, its flag.
+      expect((err as Error).message).toMatch(/crash\.json: reading the resources in a worker thread failed \(.*\); try jobs 1/);
+      expect(problemLines((err as InputError).problems, (o) => `--${o}`)[0]).toMatch(/; try --jobs 1$/);
     } finally {
       await pool.close();
     }

@@ -36,7 +36,7 @@ describe('the renderer registry', () => {
   it('lists kinds and their formats in sorted order, each a function', () => {
     const kinds = Object.keys(RENDERERS);
     expect(kinds).toEqual([...kinds].sort());
-    expect(kinds).toEqual(['analysis', 'baseline', 'check', 'diff', 'plan', 'whatif']);
+    expect(kinds).toEqual(['analysis', 'baseline', 'check', 'diff', 'explanation', 'findingKinds', 'plan', 'rules', 'whatif']);
     for (const kind of kinds as DocumentKind[]) {
       const formats = Object.keys(RENDERERS[kind]);
       expect(formats, kind).toEqual(formatsOf(kind));

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError, type Problem, type Warning } from '../../errors.js';
+import { InputError, optionReason, type Problem, type Warning } from '../../errors.js';
 import { checkIntegrity, describeZodIssue } from '../state.js';
 import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
 import { decodeMap } from '../values.js';
@@ -132,7 +132,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
     if (run.timedOut) {
       throw new InputError({
         file: mainShown,
-        reason: `the program did not finish within ${timeoutSeconds} s and was stopped (raise the limit with --program-timeout <seconds>)`,
+        ...optionReason((o) => `the program did not finish within ${timeoutSeconds} s and was stopped (raise the limit with ${o('programTimeout')} <seconds>)`),
       });
     }
     if (run.message === undefined) {

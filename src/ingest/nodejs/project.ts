@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, type Warning } from '../../errors.js';
+import { InputError, optionReason, type Warning } from '../../errors.js';
 import { positionOf, readYamlFile, runtimeName, type YamlFile, stackConfigBlock, stacksIn } from '../yaml/document.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -126,7 +126,7 @@ export function readNodejsProject(target: string, stackOption: string | undefine
   } else if (stacks.length > 1) {
     throw new InputError({
       file: pf,
-      reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+      ...optionReason((o) => `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`),
     });
   } else {
     stack = 'dev';

@@ -8,7 +8,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, realpathSync, constants } from 'node:fs';
 import path from 'node:path';
-import { InputError, type SourceLocation } from '../../errors.js';
+import { InputError, optionReason, type SourceLocation } from '../../errors.js';
 
 /** The most a program may read from one file (fn::readFile and friends). */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -51,7 +51,7 @@ export class Confinement {
     if (this.allowOutside || this.inside(p)) return;
     throw new InputError({
       ...where,
-      reason: `${what} points outside the project directory; firebreak reads only inside it (pass --allow-outside-project to allow this)`,
+      ...optionReason((o) => `${what} points outside the project directory; firebreak reads only inside it (pass ${o('allowOutsideProject')} to allow this)`),
     });
   }
 

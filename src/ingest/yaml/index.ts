@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, type Warning } from '../../errors.js';
+import { InputError, optionReason, type Warning } from '../../errors.js';
 import { asSpecial, special, type PropertyValue, type StackInput } from '../types.js';
 import { positionOf, readYamlFile, runtimeName, type YamlFile, stackConfigBlock, stacksIn } from './document.js';
 import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from './evaluate.js';
@@ -244,7 +244,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
   } else if (stacks.length > 1) {
     throw new InputError({
       file: project!.file,
-      reason: `the project has several stacks (${stacks.join(', ')}): name one with --stack NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+      ...optionReason((o) => `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`),
     });
   } else {
     stack = 'dev';

@@ -10,7 +10,7 @@
 import { InputError, type Problem, type Warning } from '../errors.js';
 import { depthOver, lineColumnAt, MAX_JSON_DEPTH } from './json.js';
 import { checkIntegrity, placementConfig, recordFromRaw, isWellFormedResource } from './state.js';
-import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
+import { asSpecial, parseUrn, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
 
 /** The event kinds of apitype.EngineEvent; one of them is set on each event. */
 const EVENT_KEYS = [
@@ -103,11 +103,34 @@ function secretsOf(v: PropertyValue): PropertyValue {
   return out;
 }
 
+/**
+ * Why the run a log records may have left resources out or half made: it failed or was canceled (the summary's
+ * `result`, or resource operations that failed), the engine flagged the state `maybeCorrupt`, or the log ends with no
+ * summary event at all. Undefined for a run that finished.
+ */
+function runNotFinished(summary: Record<string, unknown> | undefined, failedOps: string[]): string | undefined {
+  const why: string[] = [];
+  if (!summary) why.push('the log ends without a summary event (the run had not finished, or the log was cut off at the end of a line)');
+  else if (summary.result === 'failed' || summary.result === 'canceled') why.push(`the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'}`);
+  if (failedOps.length > 0) {
+    const names = [...new Set(failedOps)].map((u) => parseUrn(u)?.name ?? u);
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
+    why.push(`${names.length} resource operation${names.length === 1 ? '' : 's'} failed (${shown})`);
+  }
+  if (summary?.maybeCorrupt === true) why.push('the engine marked the state as possibly corrupt (maybeCorrupt)');
+  if (why.length === 0) return undefined;
+  return `${why.join('; ')}: what the run did not reach is missing and what it left unfinished may not exist as recorded; analyze \`pulumi stack export\` for the state as it stands`;
+}
+
 export function readEventLog(text: string, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
   const problems: Problem[] = [];
   const warnings: Warning[] = [];
   const order: string[] = [];
+  // Every URN a step names, in the order first named: a step with no state (a refresh of a view, a delete) names it without setting `latest`.
+  const named = new Set<string>();
   const latest = new Map<string, { raw: RawResource; index: number } | null>();
+  const failedOps: string[] = [];
+  let summary: Record<string, unknown> | undefined;
   let config: Record<string, unknown> = {};
   let index = 0;
   let rest = 0;
@@ -143,10 +166,16 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     }
     const e = ev as Record<string, unknown>;
     if (isObject(e.preludeEvent) && isObject(e.preludeEvent.config)) config = e.preludeEvent.config;
+    if (isObject(e.summaryEvent)) summary = e.summaryEvent;
+    if (isObject(e.resOpFailedEvent) && isObject(e.resOpFailedEvent.metadata) && typeof e.resOpFailedEvent.metadata.urn === 'string')
+      failedOps.push(e.resOpFailedEvent.metadata.urn);
     const step = isObject(e.resOutputsEvent) ? e.resOutputsEvent.metadata : isObject(e.resourcePreEvent) ? e.resourcePreEvent.metadata : undefined;
     if (!isObject(step) || typeof step.urn !== 'string' || typeof step.op !== 'string') continue;
     const urn = step.urn;
-    if (!latest.has(urn)) order.push(urn);
+    if (!named.has(urn)) {
+      named.add(urn);
+      order.push(urn);
+    }
     if (GONE.has(step.op)) {
       if (step.op === 'delete' || step.op === 'discard' || !latest.has(urn)) latest.set(urn, null);
       continue;
@@ -175,11 +204,18 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     records.push(record);
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 10));
+  if (records.length === 0 && order.length > 0 && order.every((u) => latest.get(u) === null)) {
+    throw new InputError({
+      file,
+      reason: `a Pulumi engine event log in which every resource its steps name (${order.length}) is deleted: nothing stands after this run (a \`pulumi destroy\`, or a refresh that found them gone); analyze a log or \`pulumi stack export\` of a stack that has resources`,
+    });
+  }
   if (records.length === 0) {
+    const failed = summary?.result === 'failed' || summary?.result === 'canceled' ? ` (the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'})` : '';
     throw new InputError({
       file,
       reason:
-        'a Pulumi engine event log with no resource steps: record one with `pulumi up --event-log FILE` or `pulumi preview --json` after the program registered resources, or analyze `pulumi stack export` output',
+        `a Pulumi engine event log with no resource steps${failed}: record one with \`pulumi up --event-log FILE\` or \`pulumi preview --json\` after the program registered resources, or analyze \`pulumi stack export\` output`,
     });
   }
   const present = new Set(records.map((r) => r.urn));
@@ -193,6 +229,8 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     message:
       'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output',
   });
+  const unfinished = runNotFinished(summary, failedOps);
+  if (unfinished) warnings.push({ file, message: unfinished });
   const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;
   return {
     input,

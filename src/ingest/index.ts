@@ -7,7 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isDepthFault, parseJson } from './json.js';
-import { MAX_INPUT_BYTES, inputFileSize, readInputText } from './read.js';
+import { MAX_INPUT_BYTES, inputFileSize, noteInput, readInputText } from './read.js';
 import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs, WORKER_MIN_BYTES } from './stream.js';
 import { isEventLog, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
@@ -139,6 +139,12 @@ async function loadTarget(
       input: spec,
       ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
     });
+  }
+  // A DIY backend's gzipped stack file (PULUMI_DIY_BACKEND_GZIP), named on its own: gunzipped as the backend reader does.
+  if (ext === '.gz') {
+    const input = readDocument(readBackendStack(target), target, spec, options.keepProperties);
+    noteInput(target);
+    return input;
   }
   const whole = (): StackInput => {
     const text = readInputText(target);

@@ -46,6 +46,22 @@ interface JsonResult {
 }
 
 describe('DIY backend folder', () => {
+  it('reads one gzipped stack file named on its own (.json.gz), as the folder reads it, never as JSON at 1:1', async () => {
+    const dir = backend();
+    const file = path.join(dir, '.pulumi', 'stacks', 'shop', 'prod.json.gz');
+    const [alone] = await loadInputs([file]);
+    const [inFolder] = (await loadInputs([dir])).filter((i) => i.project === 'shop');
+    expect(alone!.resources.map((r) => r.urn)).toEqual(inFolder!.resources.map((r) => r.urn));
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonResult).inputs.map((i) => `${i.project}/${i.stack}`)).toEqual(['shop/prod']);
+    writeFileSync(file, 'plain text, secret=hunter2');
+    const bad = await runCli(['analyze', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/prod\.json\.gz: not a gzip file/);
+    expect(bad.stderr).not.toContain('hunter2');
+  });
+
   it('reads every stack, plain and gzipped, and links the StackReference across them', async () => {
     const dir = backend();
     const inputs = await loadInputs([dir]);

@@ -570,14 +570,19 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
       message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud`,
     });
   }
+  if (records.length === 0 && pendingDelete === 0) {
+    warnings.push({ file, message: 'the state holds no resources (a stack not yet deployed, or destroyed): nothing in it can be judged' });
+  }
   const stackRecord = records.find((r) => r.type === STACK_TYPE);
   const first = stackRecord ?? records[0];
+  // A checkpoint names its stack `organization/project/stack` (DIY backends in project mode) or just `stack`.
+  const named = env.stackName ? env.stackName.split('/') : [];
   return {
     input,
     file,
     kind: env.kind,
-    stack: env.stackName ? env.stackName.split('/').pop()! : (first?.stack ?? 'unknown'),
-    project: first?.project ?? 'unknown',
+    stack: named.length > 0 ? named[named.length - 1]! : (first?.stack ?? 'unknown'),
+    project: first?.project ?? (named.length === 3 ? named[1]! : 'unknown'),
     config: placementConfig(env.config),
     resources: records,
     warnings,

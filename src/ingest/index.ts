@@ -140,8 +140,8 @@ async function loadTarget(
       ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
     });
   }
-  // A DIY backend's gzipped stack file (PULUMI_DIY_BACKEND_GZIP), named on its own: gunzipped as the backend reader does.
-  if (ext === '.gz') {
+  // A DIY backend's compressed stack file (PULUMI_DIY_BACKEND_GZIP or _ZSTD), named on its own: read as the backend reader does.
+  if (ext === '.gz' || ext === '.zst') {
     const input = readDocument(readBackendStack(target), target, spec, options.keepProperties);
     noteInput(target);
     return input;

@@ -83,7 +83,17 @@ interface Envelope {
   config: Record<string, unknown>;
 }
 
+/** An update record (Go backend.UpdateInfo): what a DIY backend's `.history.json` holds and `pulumi stack history --json` lists. */
+const isUpdateRecord = (v: unknown): boolean => isPlainObject(v) && typeof v.kind === 'string' && typeof v.startTime === 'number' && !('resources' in v);
+
 function envelopeOf(doc: unknown, file: string): Envelope {
+  if (isUpdateRecord(doc) || (Array.isArray(doc) && doc.length > 0 && isUpdateRecord(doc[0]))) {
+    throw new InputError({
+      file,
+      reason:
+        'a record of stack updates (a DIY backend .history.json, or `pulumi stack history --json`), not a state: analyze `pulumi stack export` output, or the .checkpoint.json beside a .history.json',
+    });
+  }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new InputError({ file, reason: 'not a Pulumi state: expected a JSON object such as `pulumi stack export` prints' });
   }

@@ -93,6 +93,30 @@ export function isEventLog(text: string): boolean {
   return isEvent(v);
 }
 
+/**
+ * The engine events of a Pulumi Cloud API answer (Go apitype.GetUpdateEventsResponse, `{events, continuationToken}`,
+ * what `/api/stacks/ORG/PROJECT/STACK/update/ID/events` returns) or of an EngineEventBatch (`{events}`): the list,
+ * when the document is one and its first event is an engine event.
+ */
+export function eventBatchOf(doc: unknown): { events: unknown[]; more: boolean } | undefined {
+  if (!isObject(doc) || !Array.isArray(doc.events) || doc.events.length === 0 || !isEvent(doc.events[0])) return undefined;
+  if ('deployment' in doc || 'checkpoint' in doc || 'steps' in doc) return undefined;
+  return { events: doc.events, more: typeof doc.continuationToken === 'string' && doc.continuationToken !== '' };
+}
+
+/** A Cloud API page of engine events, read as the same events one per line would be. */
+export function readEventBatch(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+  const batch = eventBatchOf(doc)!;
+  const read = readEventLog(batch.events.map((e) => JSON.stringify(e)).join('\n'), file, input, keep);
+  if (batch.more) {
+    read.warnings.push({
+      file,
+      message: 'a page of engine events with a continuationToken: more events follow (the update was still running, or the answer was paged); fetch every page, or analyze `pulumi stack export` output',
+    });
+  }
+  return read;
+}
+
 /** Engine events display secrets as "[secret]": keep them as secrets, never as text. */
 function secretsOf(v: PropertyValue): PropertyValue {
   if (v === '[secret]') return special({ kind: 'secret' });

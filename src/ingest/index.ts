@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { isDepthFault, parseJson } from './json.js';
 import { MAX_INPUT_BYTES, inputFileSize, noteInput, readInputText } from './read.js';
 import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs, WORKER_MIN_BYTES } from './stream.js';
-import { isEventLog, readEventLog } from './events.js';
+import { eventBatchOf, isEventLog, readEventBatch, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
@@ -238,6 +238,7 @@ async function streamDocument(file: string, spec: string, options: LoadOptions, 
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
 function readDocument(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+  if (eventBatchOf(doc)) return readEventBatch(doc, file, input, keep);
   return isPreview(doc) ? readPreview(doc, file, input, keep) : readState(doc, file, input, keep);
 }
 

@@ -148,6 +148,27 @@ describe('engine event logs', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('reads a Pulumi Cloud API page of engine events ({events, continuationToken}) as the same log, and warns when more pages follow', async () => {
+    const events = log()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    const names = async (doc: unknown) => {
+      const r = await runCli(['analyze', tempFile('update-events.json', JSON.stringify(doc, null, 2)), '--format', 'json', '--fail-on', 'none']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { inputs: Array<{ resources: number }>; warnings: Array<{ message: string }> };
+      return { resources: out.inputs[0]!.resources, warnings: out.warnings.map((w) => w.message).join('\n') };
+    };
+    const whole = await names({ events, continuationToken: null });
+    expect(whole.resources).toBe(3);
+    expect(whole.warnings).toMatch(/no dependencies between resources/);
+    expect(whole.warnings).not.toMatch(/continuationToken/);
+    const paged = await names({ events, continuationToken: 'c2VxPTQy' });
+    expect(paged.resources).toBe(3);
+    expect(paged.warnings).toMatch(/a page of engine events with a continuationToken: more events follow/);
+    expect(paged.warnings).not.toContain('c2VxPTQy');
+  });
+
   it('never prints a secret marker as a value, in any format', async () => {
     const file = tempFile('events.json', log());
     for (const format of FORMATS) expect((await runCli(['analyze', file, '--format', format, '--fail-on', 'none'])).stdout).not.toContain('[secret]');

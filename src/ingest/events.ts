@@ -127,20 +127,40 @@ function secretsOf(v: PropertyValue): PropertyValue {
   return out;
 }
 
+/** Steps that make or change a custom resource: the engine ends each with resOutputsEvent, or resOpFailedEvent. */
+const MAKING = new Set(['create', 'update', 'replace', 'create-replacement', 'import', 'import-replacement']);
+
+function noteBegunOrEnded(e: Record<string, unknown>, begun: Map<string, string>): void {
+  const ended = isObject(e.resOutputsEvent) ? e.resOutputsEvent : isObject(e.resOpFailedEvent) ? e.resOpFailedEvent : undefined;
+  if (ended && isObject(ended.metadata) && typeof ended.metadata.urn === 'string') {
+    begun.delete(ended.metadata.urn);
+    return;
+  }
+  const pre = isObject(e.resourcePreEvent) ? e.resourcePreEvent.metadata : undefined;
+  if (!isObject(pre) || typeof pre.urn !== 'string' || typeof pre.op !== 'string' || !MAKING.has(pre.op)) return;
+  const state = isObject(pre.new) ? pre.new : undefined;
+  // Component resources end when their children do, and some never get an event of their own: only custom ones count.
+  if (state?.custom === true) begun.set(pre.urn, pre.op);
+}
+
 /**
  * Why the run a log records may have left resources out or half made: it failed or was canceled (the summary's
  * `result`, or resource operations that failed), the engine flagged the state `maybeCorrupt`, or the log ends with no
  * summary event at all. Undefined for a run that finished.
  */
-function runNotFinished(summary: Record<string, unknown> | undefined, failedOps: string[]): string | undefined {
+function runNotFinished(summary: Record<string, unknown> | undefined, failedOps: string[], begun: string[]): string | undefined {
   const why: string[] = [];
+  const listed = (urns: string[]): string => {
+    const names = [...new Set(urns)].map((u) => parseUrn(u)?.name ?? u);
+    return names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
+  };
   if (!summary) why.push('the log ends without a summary event (the run had not finished, or the log was cut off at the end of a line)');
   else if (summary.result === 'failed' || summary.result === 'canceled') why.push(`the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'}`);
   if (failedOps.length > 0) {
-    const names = [...new Set(failedOps)].map((u) => parseUrn(u)?.name ?? u);
-    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
-    why.push(`${names.length} resource operation${names.length === 1 ? '' : 's'} failed (${shown})`);
+    const n = new Set(failedOps).size;
+    why.push(`${n} resource operation${n === 1 ? '' : 's'} failed (${listed(failedOps)})`);
   }
+  if (begun.length > 0) why.push(`${begun.length} resource step${begun.length === 1 ? '' : 's'} began and never finished (${listed(begun)}), as when a run is interrupted`);
   if (summary?.maybeCorrupt === true) why.push('the engine marked the state as possibly corrupt (maybeCorrupt)');
   if (why.length === 0) return undefined;
   return `${why.join('; ')}: what the run did not reach is missing and what it left unfinished may not exist as recorded; analyze \`pulumi stack export\` for the state as it stands`;
@@ -154,6 +174,8 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
   const named = new Set<string>();
   const latest = new Map<string, { raw: RawResource; index: number } | null>();
   const failedOps: string[] = [];
+  // Steps of custom resources that began (resourcePreEvent) and have not ended (resOutputsEvent or resOpFailedEvent).
+  const begun = new Map<string, string>();
   let summary: Record<string, unknown> | undefined;
   let config: Record<string, unknown> = {};
   let index = 0;
@@ -194,6 +216,7 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     if (isObject(e.resOpFailedEvent) && isObject(e.resOpFailedEvent.metadata) && typeof e.resOpFailedEvent.metadata.urn === 'string')
       failedOps.push(e.resOpFailedEvent.metadata.urn);
     const step = isObject(e.resOutputsEvent) ? e.resOutputsEvent.metadata : isObject(e.resourcePreEvent) ? e.resourcePreEvent.metadata : undefined;
+    noteBegunOrEnded(e, begun);
     if (!isObject(step) || typeof step.urn !== 'string' || typeof step.op !== 'string') continue;
     const urn = step.urn;
     if (!named.has(urn)) {
@@ -253,7 +276,7 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     message:
       'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output',
   });
-  const unfinished = runNotFinished(summary, failedOps);
+  const unfinished = runNotFinished(summary, failedOps, [...begun.keys()]);
   if (unfinished) warnings.push({ file, message: unfinished });
   const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;
   return {

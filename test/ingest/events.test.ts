@@ -133,6 +133,25 @@ describe('engine event logs', () => {
     expect(readEventLog(log(), 'events.json', 'events.json').warnings.map((w) => w.message).join('\n')).not.toMatch(/summary|failed|canceled/);
   });
 
+  it('warns when steps of custom resources began and never finished (an interrupted update), but not for components', async () => {
+    const web = state('my:app:WebService', 'web', {}, { custom: false, parent: stack.urn });
+    const interrupted = [
+      line(0, { preludeEvent: { config: {} } }),
+      line(1, step('resourcePreEvent', 'same', stack, stack)),
+      line(2, step('resourcePreEvent', 'create', web)),
+      line(3, step('resourcePreEvent', 'create', db)),
+      line(4, step('resourcePreEvent', 'update', provider, provider)),
+      line(5, step('resOutputsEvent', 'update', provider, provider)),
+      // An older engine's summary: no `result`.
+      line(6, { summaryEvent: { maybeCorrupt: false, resourceChanges: { update: 1, same: 1 } } }),
+    ];
+    const warned = readEventLog(interrupted.join('\n'), 'up.json', 'up.json').warnings.map((w) => w.message);
+    expect(warned).toContainEqual(expect.stringMatching(/^1 resource step began and never finished \(orders\), as when a run is interrupted: /));
+    // The same run, finished: the component never gets outputs of its own, and that is no warning.
+    const finished = [...interrupted.slice(0, 4), line(4, step('resOutputsEvent', 'create', db)), ...interrupted.slice(4)];
+    expect(readEventLog(finished.join('\n'), 'up.json', 'up.json').warnings.map((w) => w.message).join('\n')).not.toMatch(/began and never finished/);
+  });
+
   it('refuses a destroy log, in which every resource is deleted, saying so rather than "no resource steps"', async () => {
     const text = [
       line(0, { preludeEvent: { config: {} } }),

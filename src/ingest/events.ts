@@ -174,6 +174,7 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
   const named = new Set<string>();
   const latest = new Map<string, { raw: RawResource; index: number } | null>();
   const failedOps: string[] = [];
+  const pendingDelete = new Set<string>();
   // Steps of custom resources that began (resourcePreEvent) and have not ended (resOutputsEvent or resOpFailedEvent).
   const begun = new Map<string, string>();
   let summary: Record<string, unknown> | undefined;
@@ -224,11 +225,18 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
       order.push(urn);
     }
     if (GONE.has(step.op)) {
+      // Deleting an old copy marked for deletion leaves the resource of that URN standing.
+      if (isObject(step.old) && step.old.delete === true) continue;
       if (step.op === 'delete' || step.op === 'discard' || !latest.has(urn)) latest.set(urn, null);
       continue;
     }
     const state = isObject(step.new) ? step.new : step.op === 'same' && isObject(step.old) ? step.old : undefined;
     if (!state) continue;
+    // An old copy waiting to be deleted after a replace (a refresh reads it too): not the resource, as a state reader skips it.
+    if (state.delete === true) {
+      pendingDelete.add(`${urn}\u0000${typeof state.id === 'string' ? state.id : ''}`);
+      continue;
+    }
     const raw: Record<string, unknown> = { ...state, urn: typeof state.urn === 'string' && state.urn ? state.urn : urn };
     if (raw.type === '' || raw.type === undefined) raw.type = step.type;
     for (const k of ['id', 'parent', 'provider']) if (raw[k] === '') delete raw[k];
@@ -276,6 +284,10 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     message:
       'an engine event log carries no dependencies between resources: shared dependencies are not seen; for them analyze `pulumi stack export` or `pulumi preview --json` output',
   });
+  if (pendingDelete.size > 0) {
+    const n = pendingDelete.size;
+    warnings.push({ file, message: `skipped ${n} old resource cop${n === 1 ? 'y' : 'ies'} marked for deletion after a replace` });
+  }
   const unfinished = runNotFinished(summary, failedOps, [...begun.keys()]);
   if (unfinished) warnings.push({ file, message: unfinished });
   const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;

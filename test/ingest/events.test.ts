@@ -152,6 +152,24 @@ describe('engine event logs', () => {
     expect(readEventLog(finished.join('\n'), 'up.json', 'up.json').warnings.map((w) => w.message).join('\n')).not.toMatch(/began and never finished/);
   });
 
+  it('skips old copies marked for deletion (delete: true), as a state reader does: refreshing or deleting one leaves the resource standing', async () => {
+    const copy = { ...db, id: 'db-old', delete: true };
+    const live = { ...db, id: 'db-new' };
+    const text = [
+      line(0, { preludeEvent: { config: {} } }),
+      line(1, step('resourcePreEvent', 'refresh', live, live)),
+      line(2, step('resOutputsEvent', 'same', live, live)),
+      line(3, step('resourcePreEvent', 'refresh', copy, copy)),
+      line(4, step('resOutputsEvent', 'same', copy, copy)),
+      line(5, step('resourcePreEvent', 'delete-replaced', undefined, copy)),
+      line(6, step('resOutputsEvent', 'delete', undefined, copy)),
+      line(7, { summaryEvent: { maybeCorrupt: false, resourceChanges: { same: 1, delete: 1 }, result: 'succeeded' } }),
+    ].join('\n');
+    const input = readEventLog(text, 'refresh.json', 'refresh.json');
+    expect(input.resources.map((r) => [r.name, r.id])).toEqual([['orders', 'db-new']]);
+    expect(input.warnings.map((w) => w.message)).toContain('skipped 1 old resource copy marked for deletion after a replace');
+  });
+
   it('refuses a destroy log, in which every resource is deleted, saying so rather than "no resource steps"', async () => {
     const text = [
       line(0, { preludeEvent: { config: {} } }),

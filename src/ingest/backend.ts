@@ -73,7 +73,8 @@ export function backendStacks(stateDir: string): BackendStack[] {
     if (!seen || statSync(s.file).mtimeMs > statSync(seen.file).mtimeMs) byStack.set(key, s);
   }
   const stacks = [...byStack.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  if (stacks.length === 0) throw new InputError({ file: root, reason: 'the DIY backend has no stacks (no <project>/<stack>.json, .json.gz or .json.zst files)' });
+  if (stacks.length === 0)
+    throw new InputError({ file: root, reason: 'the DIY backend has no stacks (no <project>/<stack>.json, .json.gz or .json.zst files)' });
   return stacks;
 }
 

@@ -111,7 +111,8 @@ export function readEventBatch(doc: unknown, file: string, input: string, keep?:
   if (batch.more) {
     read.warnings.push({
       file,
-      message: 'a page of engine events with a continuationToken: more events follow (the update was still running, or the answer was paged); fetch every page, or analyze `pulumi stack export` output',
+      message:
+        'a page of engine events with a continuationToken: more events follow (the update was still running, or the answer was paged); fetch every page, or analyze `pulumi stack export` output',
     });
   }
   return read;
@@ -155,12 +156,14 @@ function runNotFinished(summary: Record<string, unknown> | undefined, failedOps:
     return names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
   };
   if (!summary) why.push('the log ends without a summary event (the run had not finished, or the log was cut off at the end of a line)');
-  else if (summary.result === 'failed' || summary.result === 'canceled') why.push(`the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'}`);
+  else if (summary.result === 'failed' || summary.result === 'canceled')
+    why.push(`the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'}`);
   if (failedOps.length > 0) {
     const n = new Set(failedOps).size;
     why.push(`${n} resource operation${n === 1 ? '' : 's'} failed (${listed(failedOps)})`);
   }
-  if (begun.length > 0) why.push(`${begun.length} resource step${begun.length === 1 ? '' : 's'} began and never finished (${listed(begun)}), as when a run is interrupted`);
+  if (begun.length > 0)
+    why.push(`${begun.length} resource step${begun.length === 1 ? '' : 's'} began and never finished (${listed(begun)}), as when a run is interrupted`);
   if (summary?.maybeCorrupt === true) why.push('the engine marked the state as possibly corrupt (maybeCorrupt)');
   if (why.length === 0) return undefined;
   return `${why.join('; ')}: what the run did not reach is missing and what it left unfinished may not exist as recorded; analyze \`pulumi stack export\` for the state as it stands`;
@@ -266,11 +269,11 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     });
   }
   if (records.length === 0) {
-    const failed = summary?.result === 'failed' || summary?.result === 'canceled' ? ` (the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'})` : '';
+    const failed =
+      summary?.result === 'failed' || summary?.result === 'canceled' ? ` (the run it records ${summary.result === 'failed' ? 'failed' : 'was canceled'})` : '';
     throw new InputError({
       file,
-      reason:
-        `a Pulumi engine event log with no resource steps${failed}: record one with \`pulumi up --event-log FILE\` or \`pulumi preview --json\` after the program registered resources, or analyze \`pulumi stack export\` output`,
+      reason: `a Pulumi engine event log with no resource steps${failed}: record one with \`pulumi up --event-log FILE\` or \`pulumi preview --json\` after the program registered resources, or analyze \`pulumi stack export\` output`,
     });
   }
   const present = new Set(records.map((r) => r.urn));

@@ -60,7 +60,9 @@ describe('DIY backend folder', () => {
         expect((JSON.parse(r.stdout) as JsonResult).inputs.map((i) => `${i.project}/${i.stack}`)).toContain('shop/prod');
       } else {
         expect(r.code).toBe(2);
-        expect(r.stderr).toMatch(/prod\.json\.zst: a zstd-compressed stack \(PULUMI_DIY_BACKEND_ZSTD\), which this Node\.js \(v[\d.]+\) cannot decompress: run firebreak on Node\.js 22\.15 or later/);
+        expect(r.stderr).toMatch(
+          /prod\.json\.zst: a zstd-compressed stack \(PULUMI_DIY_BACKEND_ZSTD\), which this Node\.js \(v[\d.]+\) cannot decompress: run firebreak on Node\.js 22\.15 or later/,
+        );
         expect(r.stderr.trim().split('\n')).toHaveLength(1);
       }
     }

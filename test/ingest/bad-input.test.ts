@@ -23,8 +23,18 @@ const cases: Array<{ name: string; file: string; content: string; message: RegEx
     // As a DIY backend writes it beside each history checkpoint (Go backend.UpdateInfo).
     name: 'an update-history record',
     file: 'prod-1700000000000000000.history.json',
-    content: JSON.stringify({ kind: 'update', startTime: 1700000000, message: '', environment: {}, config: {}, result: 'succeeded', endTime: 1700000009, resourceChanges: { create: 3 } }),
-    message: /history\.json: a record of stack updates \(a DIY backend \.history\.json, or `pulumi stack history --json`\), not a state: analyze `pulumi stack export` output/,
+    content: JSON.stringify({
+      kind: 'update',
+      startTime: 1700000000,
+      message: '',
+      environment: {},
+      config: {},
+      result: 'succeeded',
+      endTime: 1700000009,
+      resourceChanges: { create: 3 },
+    }),
+    message:
+      /history\.json: a record of stack updates \(a DIY backend \.history\.json, or `pulumi stack history --json`\), not a state: analyze `pulumi stack export` output/,
   },
   {
     name: 'pulumi stack history --json output',

@@ -87,13 +87,16 @@ describe('engine event logs', () => {
       'failed.json',
       `${JSON.stringify({ sequence: 0, timestamp: 1, preludeEvent: { config: {} } })}\n${JSON.stringify({ sequence: 1, timestamp: 2, summaryEvent: { result: 'failed' } })}\n`,
     );
-    expect((await runCli(['analyze', failed])).stderr).toMatch(/failed\.json: a Pulumi engine event log with no resource steps \(the run it records failed\): /);
+    expect((await runCli(['analyze', failed])).stderr).toMatch(
+      /failed\.json: a Pulumi engine event log with no resource steps \(the run it records failed\): /,
+    );
   });
 
   // Shapes from the engine's own lifecycle event streams (pulumi/pulumi pkg/engine/lifecycletest/testdata/output).
   const line = (seq: number, e: Record<string, unknown>) => JSON.stringify({ sequence: seq, timestamp: 0, ...e });
-  const step = (kind: string, op: string, s: { urn: string; type: string } | undefined, old?: { urn: string; type: string }) =>
-    ({ [kind]: { metadata: { op, urn: (s ?? old)!.urn, type: (s ?? old)!.type, ...(s ? { new: s } : {}), ...(old ? { old } : {}), provider: '' } } });
+  const step = (kind: string, op: string, s: { urn: string; type: string } | undefined, old?: { urn: string; type: string }) => ({
+    [kind]: { metadata: { op, urn: (s ?? old)!.urn, type: (s ?? old)!.type, ...(s ? { new: s } : {}), ...(old ? { old } : {}), provider: '' } },
+  });
 
   it('reads a resource once when its first step carries no state (a refresh of a view), never as a duplicate URN', async () => {
     const view = state('aws:rds/instance:InstanceView', 'orders-view', {}, { parent: db.urn, custom: false });
@@ -123,14 +126,22 @@ describe('engine event logs', () => {
     ];
     const warned = readEventLog(failed.join('\n'), 'failed.json', 'failed.json').warnings.map((w) => w.message);
     expect(warned).toContainEqual(
-      expect.stringMatching(/^the run it records failed; 1 resource operation failed \(orders\); .*maybeCorrupt.*: what the run did not reach is missing.*pulumi stack export/),
+      expect.stringMatching(
+        /^the run it records failed; 1 resource operation failed \(orders\); .*maybeCorrupt.*: what the run did not reach is missing.*pulumi stack export/,
+      ),
     );
     const cut = readEventLog(failed.slice(0, 3).join('\n'), 'cut.json', 'cut.json').warnings.map((w) => w.message);
     expect(cut).toContainEqual(expect.stringMatching(/^the log ends without a summary event/));
     const canceled = [...failed.slice(0, 3), line(3, { summaryEvent: { maybeCorrupt: false, result: 'canceled' } })].join('\n');
-    expect(readEventLog(canceled, 'c.json', 'c.json').warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^the run it records was canceled:/));
+    expect(readEventLog(canceled, 'c.json', 'c.json').warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/^the run it records was canceled:/),
+    );
     // A run that finished, with the summary of an older engine (no `result`), is not flagged.
-    expect(readEventLog(log(), 'events.json', 'events.json').warnings.map((w) => w.message).join('\n')).not.toMatch(/summary|failed|canceled/);
+    expect(
+      readEventLog(log(), 'events.json', 'events.json')
+        .warnings.map((w) => w.message)
+        .join('\n'),
+    ).not.toMatch(/summary|failed|canceled/);
   });
 
   it('warns when steps of custom resources began and never finished (an interrupted update), but not for components', async () => {
@@ -149,7 +160,11 @@ describe('engine event logs', () => {
     expect(warned).toContainEqual(expect.stringMatching(/^1 resource step began and never finished \(orders\), as when a run is interrupted: /));
     // The same run, finished: the component never gets outputs of its own, and that is no warning.
     const finished = [...interrupted.slice(0, 4), line(4, step('resOutputsEvent', 'create', db)), ...interrupted.slice(4)];
-    expect(readEventLog(finished.join('\n'), 'up.json', 'up.json').warnings.map((w) => w.message).join('\n')).not.toMatch(/began and never finished/);
+    expect(
+      readEventLog(finished.join('\n'), 'up.json', 'up.json')
+        .warnings.map((w) => w.message)
+        .join('\n'),
+    ).not.toMatch(/began and never finished/);
   });
 
   it('skips old copies marked for deletion (delete: true), as a state reader does: refreshing or deleting one leaves the resource standing', async () => {

@@ -2,7 +2,8 @@
  * A DIY (self-managed) backend folder as one input: every stack in it. Pulumi's
  * file backend keeps each stack's checkpoint at `.pulumi/stacks/<project>/<stack>.json`
  * (project-scoped layout) or `.pulumi/stacks/<stack>.json` (the legacy layout), gzipped
- * as `.json.gz` when PULUMI_DIY_BACKEND_GZIP is set. Named by the folder that holds
+ * as `.json.gz` when PULUMI_DIY_BACKEND_GZIP is set, or `.json.zst` with PULUMI_DIY_BACKEND_ZSTD (read where
+ * Node's zlib has zstd, 22.15 on; refused naming the file elsewhere, never skipped). Named by the folder that holds
  * `.pulumi`, the `.pulumi` folder itself, or a `file://` backend URL (as in
  * PULUMI_BACKEND_URL). Backups (`.json.bak`), history and locks are not stacks.
  * The stacks are linked by their StackReferences like any inputs given together.
@@ -10,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { InputError } from '../errors.js';
 import { parseJson } from './json.js';
 import { inputFileSize, MAX_INPUT_BYTES } from './read.js';
@@ -48,7 +49,7 @@ export function backendStateDir(dir: string): string | undefined {
   return undefined;
 }
 
-const STACK_FILE = /\.json(\.gz)?$/;
+const STACK_FILE = /\.json(\.gz|\.zst)?$/;
 
 /** Every stack file of a backend's `.pulumi` folder, sorted by path. */
 export function backendStacks(stateDir: string): BackendStack[] {
@@ -64,15 +65,16 @@ export function backendStacks(stateDir: string): BackendStack[] {
       for (const f of files) out.push({ file: path.join(full, f), project: e.name });
     } else if (e.isFile() && STACK_FILE.test(e.name)) out.push({ file: full });
   }
-  // A stack both plain and gzipped (a switch of PULUMI_DIY_BACKEND_GZIP): Pulumi reads the newer; so does firebreak.
+  // A stack both plain and compressed (a switch of PULUMI_DIY_BACKEND_GZIP or _ZSTD): Pulumi reads the newest; so does firebreak.
   const byStack = new Map<string, BackendStack>();
   for (const s of out) {
-    const key = s.file.replace(/\.gz$/, '');
+    const key = s.file.replace(/\.(gz|zst)$/, '');
     const seen = byStack.get(key);
     if (!seen || statSync(s.file).mtimeMs > statSync(seen.file).mtimeMs) byStack.set(key, s);
   }
   const stacks = [...byStack.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  if (stacks.length === 0) throw new InputError({ file: root, reason: 'the DIY backend has no stacks (no <project>/<stack>.json or .json.gz files)' });
+  if (stacks.length === 0)
+    throw new InputError({ file: root, reason: 'the DIY backend has no stacks (no <project>/<stack>.json, .json.gz or .json.zst files)' });
   return stacks;
 }
 
@@ -96,11 +98,28 @@ export function readBackendStack(file: string, maxBytes = MAX_INPUT_BYTES): unkn
   }
   if (file.endsWith('.gz')) {
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
+      bytes = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
         throw tooLarge(`gunzipped, the file is more than ${Math.round(maxBytes / 2 ** 20)} MB`);
       throw new InputError({ file, reason: 'not a gzip file: a DIY backend stack ending in .json.gz must be gzipped JSON' });
+    }
+  }
+  if (file.endsWith('.zst')) {
+    // zlib has zstd from Node 22.15 (and 23.8); on an older Node the file is refused, never skipped.
+    const unzstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o: { maxOutputLength: number }) => Buffer }).zstdDecompressSync;
+    if (!unzstd) {
+      throw new InputError({
+        file,
+        reason: `a zstd-compressed stack (PULUMI_DIY_BACKEND_ZSTD), which this Node.js (${process.version}) cannot decompress: run firebreak on Node.js 22.15 or later, or decompress it (\`zstd -d\`) and give the .json`,
+      });
+    }
+    try {
+      bytes = unzstd(bytes, { maxOutputLength: maxBytes });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw tooLarge(`decompressed, the file is more than ${Math.round(maxBytes / 2 ** 20)} MB`);
+      throw new InputError({ file, reason: 'not a zstd file: a DIY backend stack ending in .json.zst must be zstd-compressed JSON' });
     }
   }
   return parseJson(bytes.toString('utf8'), file);

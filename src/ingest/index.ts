@@ -7,9 +7,9 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError, optionReason } from '../errors.js';
 import { isDepthFault, parseJson } from './json.js';
-import { MAX_INPUT_BYTES, inputFileSize, readInputText } from './read.js';
+import { MAX_INPUT_BYTES, inputFileSize, noteInput, readInputText } from './read.js';
 import { faultError, STREAM_MIN_BYTES, StreamFault, StreamPool, streamState, defaultJobs, WORKER_MIN_BYTES } from './stream.js';
-import { isEventLog, readEventLog } from './events.js';
+import { eventBatchOf, isEventLog, readEventBatch, readEventLog } from './events.js';
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
@@ -145,6 +145,12 @@ async function loadTarget(
       ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
     });
   }
+  // A DIY backend's compressed stack file (PULUMI_DIY_BACKEND_GZIP or _ZSTD), named on its own: read as the backend reader does.
+  if (ext === '.gz' || ext === '.zst') {
+    const input = readDocument(readBackendStack(target), target, spec, options.keepProperties);
+    noteInput(target);
+    return input;
+  }
   const whole = (): StackInput => {
     const text = readInputText(target);
     if (isEventLog(text)) return readEventLog(text, target, spec, options.keepProperties);
@@ -235,6 +241,7 @@ async function streamDocument(file: string, spec: string, options: LoadOptions, 
 
 /** A parsed JSON input: Pulumi state in one of its forms, or a preview. */
 function readDocument(doc: unknown, file: string, input: string, keep?: ReadonlySet<string>): StackInput {
+  if (eventBatchOf(doc)) return readEventBatch(doc, file, input, keep);
   return isPreview(doc) ? readPreview(doc, file, input, keep) : readState(doc, file, input, keep);
 }
 

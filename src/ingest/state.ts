@@ -83,7 +83,17 @@ interface Envelope {
   config: Record<string, unknown>;
 }
 
+/** An update record (Go backend.UpdateInfo): what a DIY backend's `.history.json` holds and `pulumi stack history --json` lists. */
+const isUpdateRecord = (v: unknown): boolean => isPlainObject(v) && typeof v.kind === 'string' && typeof v.startTime === 'number' && !('resources' in v);
+
 function envelopeOf(doc: unknown, file: string): Envelope {
+  if (isUpdateRecord(doc) || (Array.isArray(doc) && doc.length > 0 && isUpdateRecord(doc[0]))) {
+    throw new InputError({
+      file,
+      reason:
+        'a record of stack updates (a DIY backend .history.json, or `pulumi stack history --json`), not a state: analyze `pulumi stack export` output, or the .checkpoint.json beside a .history.json',
+    });
+  }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new InputError({ file, reason: 'not a Pulumi state: expected a JSON object such as `pulumi stack export` prints' });
   }
@@ -570,14 +580,19 @@ export function readState(doc: unknown, file: string, input: string, keep?: Read
       message: `the state records ${pending.length} pending operation(s): a deployment was interrupted, so the state may not match the cloud`,
     });
   }
+  if (records.length === 0 && pendingDelete === 0) {
+    warnings.push({ file, message: 'the state holds no resources (a stack not yet deployed, or destroyed): nothing in it can be judged' });
+  }
   const stackRecord = records.find((r) => r.type === STACK_TYPE);
   const first = stackRecord ?? records[0];
+  // A checkpoint names its stack `organization/project/stack` (DIY backends in project mode) or just `stack`.
+  const named = env.stackName ? env.stackName.split('/') : [];
   return {
     input,
     file,
     kind: env.kind,
-    stack: env.stackName ? env.stackName.split('/').pop()! : (first?.stack ?? 'unknown'),
-    project: first?.project ?? 'unknown',
+    stack: named.length > 0 ? named[named.length - 1]! : (first?.stack ?? 'unknown'),
+    project: first?.project ?? (named.length === 3 ? named[1]! : 'unknown'),
     config: placementConfig(env.config),
     resources: records,
     warnings,

@@ -2,11 +2,11 @@
  * A DIY backend folder (`.pulumi/stacks/<project>/<stack>.json`, `.json.gz`, or a
  * `file://` backend URL) as one input: all its stacks, linked by StackReferences.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { backendUrlPath } from '../../src/ingest/backend.js';
 import { defaultInputs, loadInputs } from '../../src/ingest/index.js';
@@ -30,7 +30,7 @@ function backend(): string {
   writeFileSync(path.join(dir, '.pulumi', 'meta.yaml'), 'version: 1\n');
   writeFileSync(path.join(stacks, 'network', 'prod.json'), checkpoint(fixture('exports', 'stackref-network.json'), 'organization/network/prod'));
   writeFileSync(path.join(stacks, 'network', 'prod.json.bak'), '{ not json');
-  writeFileSync(path.join(stacks, 'shop', 'prod.json.gz'), gzipSync(checkpoint(fixture('exports', 'stackref-app.json'), 'organization/shop/prod')));
+  writeFileSync(path.join(stacks, 'shop', 'prod.json.gz'), zlib.gzipSync(checkpoint(fixture('exports', 'stackref-app.json'), 'organization/shop/prod')));
   writeFileSync(
     path.join(stacks, 'billing', 'prod.json'),
     checkpoint(fixture('exports', 'two-zones-single-db.json'), 'organization/billing/prod', ['::shop::', '::billing::']),
@@ -46,6 +46,44 @@ interface JsonResult {
 }
 
 describe('DIY backend folder', () => {
+  it('never skips a zstd-compressed stack (.json.zst): read where Node has zstd, else refused naming the file and what to do', async () => {
+    const dir = backend();
+    const shop = path.join(dir, '.pulumi', 'stacks', 'shop');
+    const text = checkpoint(fixture('exports', 'stackref-app.json'), 'organization/shop/prod');
+    rmSync(path.join(shop, 'prod.json.gz'));
+    const compress = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+    writeFileSync(path.join(shop, 'prod.json.zst'), compress ? compress(Buffer.from(text)) : Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+    for (const target of [dir, path.join(shop, 'prod.json.zst')]) {
+      const r = await runCli(['analyze', target, '--format', 'json', '--fail-on', 'none']);
+      if (compress) {
+        expect(r.code).toBe(0);
+        expect((JSON.parse(r.stdout) as JsonResult).inputs.map((i) => `${i.project}/${i.stack}`)).toContain('shop/prod');
+      } else {
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(
+          /prod\.json\.zst: a zstd-compressed stack \(PULUMI_DIY_BACKEND_ZSTD\), which this Node\.js \(v[\d.]+\) cannot decompress: run firebreak on Node\.js 22\.15 or later/,
+        );
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      }
+    }
+  });
+
+  it('reads one gzipped stack file named on its own (.json.gz), as the folder reads it, never as JSON at 1:1', async () => {
+    const dir = backend();
+    const file = path.join(dir, '.pulumi', 'stacks', 'shop', 'prod.json.gz');
+    const [alone] = await loadInputs([file]);
+    const [inFolder] = (await loadInputs([dir])).filter((i) => i.project === 'shop');
+    expect(alone!.resources.map((r) => r.urn)).toEqual(inFolder!.resources.map((r) => r.urn));
+    const r = await runCli(['analyze', file, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonResult).inputs.map((i) => `${i.project}/${i.stack}`)).toEqual(['shop/prod']);
+    writeFileSync(file, 'plain text, secret=hunter2');
+    const bad = await runCli(['analyze', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/prod\.json\.gz: not a gzip file/);
+    expect(bad.stderr).not.toContain('hunter2');
+  });
+
   it('reads every stack, plain and gzipped, and links the StackReference across them', async () => {
     const dir = backend();
     const inputs = await loadInputs([dir]);

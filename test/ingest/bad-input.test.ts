@@ -20,6 +20,29 @@ const cases: Array<{ name: string; file: string; content: string; message: RegEx
   },
   { name: 'JSON of the wrong shape', file: 'shape.json', content: '{"hello": 1}', message: /shape\.json: not a Pulumi state/ },
   {
+    // As a DIY backend writes it beside each history checkpoint (Go backend.UpdateInfo).
+    name: 'an update-history record',
+    file: 'prod-1700000000000000000.history.json',
+    content: JSON.stringify({
+      kind: 'update',
+      startTime: 1700000000,
+      message: '',
+      environment: {},
+      config: {},
+      result: 'succeeded',
+      endTime: 1700000009,
+      resourceChanges: { create: 3 },
+    }),
+    message:
+      /history\.json: a record of stack updates \(a DIY backend \.history\.json, or `pulumi stack history --json`\), not a state: analyze `pulumi stack export` output/,
+  },
+  {
+    name: 'pulumi stack history --json output',
+    file: 'history.json',
+    content: JSON.stringify([{ version: 2, kind: 'update', startTime: 1700000000, result: 'succeeded', resourceChanges: { same: 3 } }]),
+    message: /history\.json: a record of stack updates/,
+  },
+  {
     name: 'a resource of the wrong shape',
     file: 'res.json',
     content: exportOf([{ urn: 42 }]),

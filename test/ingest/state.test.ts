@@ -46,8 +46,19 @@ describe('the three state wrappers', () => {
     expect(() => readState({ version: 4, features: ['quantum'], deployment: { resources } }, 'a', 'a')).toThrow(/quantum/);
   });
 
-  it('reads an empty state', () => {
-    expect(readState({ version: 3, deployment: {} }, 'e', 'e').resources).toEqual([]);
+  it('reads an empty state, with a warning that nothing in it can be judged', () => {
+    const empty = readState({ version: 3, deployment: {} }, 'e', 'e');
+    expect(empty.resources).toEqual([]);
+    expect(empty.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^the state holds no resources \(a stack not yet deployed, or destroyed\)/)]);
+    expect(readState({ version: 3, deployment: { resources } }, 'x', 'x').warnings).toEqual([]);
+  });
+
+  it('takes the project of a state with no resources from its checkpoint name organization/project/stack', () => {
+    // As a DIY backend in project mode writes a stack that was created and never deployed.
+    const s = readState({ version: 3, checkpoint: { stack: 'organization/shop/prod' } }, 'cp.json', 'cp.json');
+    expect([s.project, s.stack]).toEqual(['shop', 'prod']);
+    const legacy = readState({ version: 3, checkpoint: { stack: 'prod' } }, 'cp.json', 'cp.json');
+    expect([legacy.project, legacy.stack]).toEqual(['unknown', 'prod']);
   });
 
   it('collects problems into one InputError naming the file', () => {

@@ -169,6 +169,16 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
     files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n` },
     message: /Pulumi\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/,
   },
+  {
+    name: 'a resource written without its name (type: directly under resources:)',
+    files: { 'Pulumi.yaml': `${head}resources:\n  type: github:Repository\n  properties:\n    description: demo\n` },
+    message: /Pulumi\.yaml:4:\d+: resources\.type is not a resource: `resources:` holds type: directly; put the resource's fields under a name of its own/,
+  },
+  {
+    name: 'a resource that is not a map',
+    files: { 'Pulumi.yaml': `${head}resources:\n  bucket: aws:s3:Bucket\n` },
+    message: /Pulumi\.yaml:4:\d+: resource bucket must be a map with a type/,
+  },
   { name: 'a runtime other than yaml', files: { 'Pulumi.yaml': 'name: p\nruntime: go\n' }, message: /Pulumi\.yaml:2:\d+: runtime go:/ },
 ];
 

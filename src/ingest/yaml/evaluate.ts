@@ -133,7 +133,16 @@ export class ProgramEvaluator {
     const res = p.resources;
     if (res !== undefined && res !== null && !isObject(res)) throw this.error('`resources` must be a map', ['resources']);
     for (const [name, decl] of Object.entries(res ?? {})) {
-      if (!isObject(decl)) throw this.error(`resource ${name} must be a map with a type`, ['resources', name]);
+      if (!isObject(decl)) {
+        // `resources: {type: ..., properties: ...}`: a resource written without its name (a real template does this).
+        const field = RESOURCE.find((k) => k.toLowerCase() === name.toLowerCase());
+        throw this.error(
+          field
+            ? `resources.${name} is not a resource: \`resources:\` holds ${field}: directly; put the resource's fields under a name of its own (resources: {myResource: {type: ..., properties: ...}})`
+            : `resource ${name} must be a map with a type`,
+          ['resources', name],
+        );
+      }
       if (typeof decl.type !== 'string' || decl.type === '') throw this.error(`resource ${name} has no type`, ['resources', name]);
       for (const key of Object.keys(decl)) {
         if (!RESOURCE_KEYS.has(key)) this.warn(`resource ${name}: unknown key "${key}" ignored`, ['resources', name, key]);

@@ -88,6 +88,17 @@ describe('missing config never stops the analysis', () => {
     expect(asSpecial(byName(rs, 'web').inputs.instanceType)).toEqual({ kind: 'unknown', symbol: '<instanceType>' });
   });
 
+  it('counts the readers of a secret without a value through variables and fn::secret', () => {
+    const dir2 = project({
+      'Pulumi.yaml': `name: wp\nruntime: yaml\nconfig:\n  dbPassword:\n    type: string\n    secret: true\n  keyPath:\n    type: string\nvariables:\n  key:\n    fn::secret:\n      fn::readFile: \${keyPath}\n  pw: \${dbPassword}\nresources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: \${pw}\n  render:\n    type: command:local:Command\n    properties:\n      environment:\n        DB_PASSWORD: \${dbPassword}\n  setup:\n    type: command:remote:Command\n    properties:\n      connection:\n        privateKey: \${key}\n  other:\n    type: aws:s3:Bucket\n`,
+    });
+    const ws = loadYamlProject(dir2, {}).warnings.filter((w) => w.message.includes('has no value'));
+    expect(ws.map((w) => w.message.replace(/ \(first used.*?: /, ': ').split(' (set it')[0])).toEqual([
+      'config dbPassword has no value: 2 resources depend on it',
+      'config keyPath has no value: 1 resource depends on it',
+    ]);
+  });
+
   it('keeps a secret without a value a secret', async () => {
     expect(asSpecial(byName(rs, 'db').inputs.password)).toEqual({ kind: 'secret' });
   });
@@ -99,6 +110,9 @@ describe('missing config never stops the analysis', () => {
     expect(region.line).toBe(11);
     expect(region.message).toMatch(/placement of 5 resources depends on it/);
     expect(missing[1]!.message).toContain('pulumi config set --secret dbPassword');
+    // A secret carries no symbol to find its readers by: they are counted as they read it.
+    expect(missing[1]!.message).toMatch(/analysed as the unknown <dbPassword>: 1 resource depends on it/);
+    expect(missing[2]!.message).toMatch(/: 1 resource depends on it/);
     expect(input.unresolvedConfig).toEqual(['aws:region', 'dbPassword', 'instanceType']);
     expect(input.config['aws:region']).toBe('<aws:region>');
   });

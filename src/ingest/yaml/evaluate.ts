@@ -111,6 +111,7 @@ export class ProgramEvaluator {
       value?: PropertyValue;
       deps: string[];
       invokes: string[];
+      reads?: Set<string>;
     }
   >();
   /** Functions invoked while evaluating the current expression (through the variables it reads too). */
@@ -124,6 +125,13 @@ export class ProgramEvaluator {
   private readonly defaultProviders = new Map<string, string>();
   /** Config keys read without a value, by full key, in order of first use. */
   readonly missing = new Map<string, MissingConfig>();
+  /**
+   * The URNs of the resources that read each missing key, directly or through variables. A secret key's value carries
+   * no symbol to find it by later, so its readers are noted as they read it.
+   */
+  readonly missingReaders = new Map<string, Set<string>>();
+  /** Missing config keys read while evaluating the current declaration (through the variables it reads too). */
+  private reads: Set<string> | undefined;
 
   constructor(private readonly input: ProgramInput) {
     const p = input.program;
@@ -364,18 +372,23 @@ export class ProgramEvaluator {
     const v = this.variables.get(name)!;
     if (v.status === 'done') {
       this.noteInvokes(v.invokes);
+      for (const k of v.reads ?? []) this.reads?.add(k);
       return { value: v.value!, deps: v.deps };
     }
     if (v.status === 'failed') throw v.failure!;
     this.enter('variable', name, refPath);
     const saved = this.invokes;
+    const savedReads = this.reads;
     const invokes: string[] = [];
+    const reads = new Set<string>();
     this.invokes = invokes;
+    this.reads = reads;
     try {
       const { value, deps } = this.withDeps(() => this.value(v.expr, v.path, name));
       v.value = value;
       v.deps = deps;
       v.invokes = invokes;
+      if (reads.size > 0) v.reads = reads;
       v.status = 'done';
       return { value, deps };
     } catch (err) {
@@ -383,6 +396,8 @@ export class ProgramEvaluator {
       throw err;
     } finally {
       this.invokes = saved;
+      this.reads = savedReads;
+      for (const k of reads) this.reads?.add(k);
       this.noteInvokes(invokes);
       this.evaluating.pop();
     }
@@ -393,6 +408,9 @@ export class ProgramEvaluator {
     if (st.status === 'done') return st;
     if (st.status === 'failed') throw st.failure!;
     this.enter('resource', name, refPath);
+    const savedReads = this.reads;
+    const reads = new Set<string>();
+    this.reads = reads;
     try {
       const { decl, path } = st;
       const deps: string[] = [];
@@ -490,11 +508,17 @@ export class ProgramEvaluator {
       st.record = record;
       st.deps = deps;
       st.status = 'done';
+      for (const k of reads) {
+        const readers = this.missingReaders.get(k) ?? new Set<string>();
+        readers.add(urn);
+        this.missingReaders.set(k, readers);
+      }
       return st;
     } catch (err) {
       this.remember(st, err);
       throw err;
     } finally {
+      this.reads = savedReads;
       this.evaluating.pop();
     }
   }
@@ -626,6 +650,7 @@ export class ProgramEvaluator {
       if (!this.missing.has(key)) {
         this.missing.set(key, { key, display, file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path]) });
       }
+      this.reads?.add(key);
       if (config?.secret) return special({ kind: 'secret' });
       return this.access(unknown(missingSymbol(display)), root, ref.path);
     }

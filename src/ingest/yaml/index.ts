@@ -34,9 +34,9 @@ function mentions(v: PropertyValue, symbol: string): boolean {
  * whose provider reads it, and, for a provider key (`aws:region`), those on
  * the default provider of that package.
  */
-function dependents(resources: ResourceRecord[], m: MissingConfig, namespaced: boolean): number {
+function dependents(resources: ResourceRecord[], m: MissingConfig, namespaced: boolean, readers: ReadonlySet<string> | undefined): number {
   const symbol = missingSymbol(m.display);
-  const direct = new Set(resources.filter((r) => mentions(r.inputs, symbol)).map((r) => r.urn));
+  const direct = new Set(resources.filter((r) => readers?.has(r.urn) || mentions(r.inputs, symbol)).map((r) => r.urn));
   const pkg = m.key.split(':')[0]!;
   let n = 0;
   for (const r of resources) {
@@ -348,7 +348,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
   for (const m of unresolved) {
     const namespaced = !m.key.startsWith(`${projectName}:`);
     if (namespaced && !config.get(m.key)?.secret) placement[m.key] = missingSymbol(m.display);
-    const n = dependents(resources, m, namespaced);
+    const n = dependents(resources, m, namespaced, evaluator.missingReaders.get(m.key));
     const what = namespaced
       ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it`
       : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;

@@ -15,6 +15,7 @@ import { FUNCTIONS, type FnContext } from './functions.js';
 import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
 import type { Confinement } from './confine.js';
 import { markSecrets } from '../values.js';
+import { componentFor, type ComponentTemplate } from './components.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -31,7 +32,14 @@ export interface ProgramInput {
   confine: Confinement;
   /** `pulumi new` template placeholders (`${PROJECT}`, `${DESCRIPTION}`) and their values, for templates. */
   placeholders?: Record<string, string>;
+  /** The components of local YAML component packages, by type token (components.ts). */
+  components?: ReadonlyMap<string, ComponentTemplate>;
+  /** Inside a component: its URN (every resource's default parent), its name (every resource's name prefix) and its depth. */
+  component?: { urn: string; name: string; depth: number };
 }
+
+/** How deep components may nest in each other (one that uses itself would never end). */
+export const MAX_COMPONENT_DEPTH = 16;
 
 /** A config key without a value, read as a symbolic unknown: where it was first used, and how often. */
 export interface MissingConfig {
@@ -82,6 +90,9 @@ interface ResourceState {
   failure?: EvalError;
   inputs?: PropertyMap;
   record?: ResourceRecord;
+  /** A local component's outputs (what `${comp.out}` reads) and the records of its resources. */
+  outputs?: PropertyMap;
+  children?: ResourceRecord[];
   deps: string[];
   propDeps: Map<string, string[]>;
 }
@@ -118,6 +129,8 @@ export class ProgramEvaluator {
   private invokes: string[] | undefined;
   /** The stack outputs, after run(): names, the resources and the functions their values come from (never the values). */
   readonly outputs: StackOutputInfo[] = [];
+  /** The outputs' values (a component's outputs are read by the program that uses it). */
+  readonly outputValues: PropertyMap = Object.create(null) as PropertyMap;
   private readonly evaluating: string[] = [];
   /** Resources referenced while evaluating the current expression. */
   private deps: string[] | undefined;
@@ -200,7 +213,8 @@ export class ProgramEvaluator {
           const invokes: string[] = [];
           this.invokes = invokes;
           try {
-            const { deps } = this.withDeps(() => this.value(v, ['outputs', k]));
+            const { deps, value } = this.withDeps(() => this.value(v, ['outputs', k]));
+            this.outputValues[k] = value;
             this.outputs.push({ name: k, from: deps.map((d) => this.urnOf(d, ['outputs', k])), invokes });
           } finally {
             this.invokes = saved;
@@ -226,6 +240,7 @@ export class ProgramEvaluator {
         if (next === undefined) {
           stack.pop();
           out.push(st.record!);
+          if (st.children) out.push(...st.children);
         } else if (!placed.has(next)) {
           placed.add(next);
           stack.push([next, 0]);
@@ -484,7 +499,9 @@ export class ProgramEvaluator {
           provider = this.urnOf(dp, path);
         }
       }
-      const resourceName = typeof decl.name === 'string' ? decl.name : name;
+      if (!parent && this.input.component) parent = this.input.component.urn;
+      // Inside a component every name is prefixed with the component's (pulumi-yaml 1.33 and later).
+      const resourceName = (this.input.component ? `${this.input.component.name}-` : '') + (typeof decl.name === 'string' ? decl.name : name);
       const qualified = parent ? `${this.qualifiedTypeOf(parent)}$${type}` : type;
       const urn = `urn:pulumi:${this.input.stack}::${this.input.project}::${qualified}::${resourceName}`;
       const record: ResourceRecord = {
@@ -504,6 +521,13 @@ export class ProgramEvaluator {
       if (parent) record.parent = parent;
       if (provider) record.provider = provider;
       if (decl.get !== undefined) record.external = true;
+      const component = decl.get === undefined ? componentFor(this.input.components, type) : undefined;
+      if (component) {
+        record.custom = false;
+        const expanded = this.expand(component, record, path);
+        st.outputs = expanded.outputs;
+        st.children = expanded.records;
+      }
       st.inputs = inputs;
       st.record = record;
       st.deps = deps;
@@ -521,6 +545,49 @@ export class ProgramEvaluator {
       this.reads = savedReads;
       this.evaluating.pop();
     }
+  }
+
+  /**
+   * A local component's resources, as its provider would construct them: evaluated with the component's inputs as their
+   * config (the program's own keys are not visible; provider keys such as `aws:region` are), children of the component.
+   */
+  private expand(component: ComponentTemplate, record: ResourceRecord, path: Array<string | number>): { records: ResourceRecord[]; outputs: PropertyMap } {
+    const depth = (this.input.component?.depth ?? 0) + 1;
+    if (depth > MAX_COMPONENT_DEPTH) throw this.error(`component ${component.type} nests more than ${MAX_COMPONENT_DEPTH} deep (does it use itself?)`, path);
+    const project = this.input.project;
+    const config: ProgramInput['config'] = new Map();
+    for (const [k, e] of this.input.config) if (!k.startsWith(`${project}:`)) config.set(k, e);
+    const declared = isObject(component.decl.inputs) ? component.decl.inputs : {};
+    for (const [k, d] of Object.entries(declared)) {
+      const defaultKey = isObject(d) ? Object.keys(d).find((x) => x.toLowerCase() === 'default') : undefined;
+      const given = Object.hasOwn(record.inputs, k) ? record.inputs[k] : undefined;
+      const fallback = defaultKey !== undefined ? (d as Record<string, unknown>)[defaultKey] : undefined;
+      const value: PropertyValue =
+        given !== undefined && given !== null
+          ? given
+          : fallback !== undefined && fallback !== null && !(fallback instanceof Date)
+            ? (fallback as PropertyValue)
+            : unknown(`${record.name}.${k}`);
+      config.set(`${project}:${k}`, { value, file: component.source, path: [...component.base, 'inputs', k] });
+    }
+    const child = new ProgramEvaluator({
+      ...this.input,
+      program: component.decl,
+      source: component.source,
+      base: component.base,
+      config,
+      placeholders: undefined,
+      component: { urn: record.urn, name: record.name, depth },
+    });
+    const records = child.run();
+    this.warnings.push(...child.warnings);
+    for (const [k, m] of child.missing) if (!this.missing.has(k)) this.missing.set(k, m);
+    for (const [k, readers] of child.missingReaders) {
+      const mine = this.missingReaders.get(k) ?? new Set<string>();
+      for (const u of readers) mine.add(u);
+      this.missingReaders.set(k, mine);
+    }
+    return { records, outputs: child.outputValues };
   }
 
   /**
@@ -628,8 +695,8 @@ export class ProgramEvaluator {
       if (ref.path.length === 0) return special({ kind: 'resource-ref', urn: st.record!.urn });
       const first = ref.path[0];
       if (first === 'id' || first === 'urn') return unknown(pathText(root, ref.path));
-      // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too.
-      const known = index(st.inputs ?? {}, ref.path);
+      // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too. A component has its own.
+      const known = index(st.outputs ?? st.inputs ?? {}, ref.path);
       if (known === undefined) return unknown(pathText(root, ref.path));
       const sp = asSpecial(known);
       return sp && sp.kind !== 'secret' && !(sp.kind === 'unknown' && sp.symbol) ? unknown(pathText(root, ref.path)) : known;

@@ -12,6 +12,7 @@ import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from '
 import type { ResourceRecord } from '../types.js';
 import { canonicalProgram } from './keys.js';
 import { Confinement } from './confine.js';
+import { localComponents } from './components.js';
 
 /** Does a value mention a symbol (an unknown whose symbol contains it)? */
 function mentions(v: PropertyValue, symbol: string): boolean {
@@ -58,7 +59,7 @@ function lowerKeys(v: Record<string, unknown>): Record<string, unknown> {
 
 /** A compiler command as shown in an error: ` is \`cue export\`` when it reads as a plain command line, else nothing of it. */
 function commandText(compiler: unknown): string {
-  return typeof compiler === 'string' && /^[A-Za-z0-9][A-Za-z0-9 ._\/-]{0,79}$/.test(compiler) ? ` is \`${compiler}\`` : ' is set';
+  return typeof compiler === 'string' && /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,79}$/.test(compiler) ? ` is \`${compiler}\`` : ' is set';
 }
 
 function projectFileIn(dir: string): string | undefined {
@@ -309,6 +310,9 @@ function load(target: string, stackOption: string | undefined, input: string, co
   }
 
   const base: Array<string | number> = [];
+  const packageBlocks = [{ file: programFile, value: programFile.value }];
+  if (project && project !== programFile && isObject(project.value)) packageBlocks.push({ file: project, value: project.value });
+  const components = localComponents(packageBlocks, path.resolve(dir), confine, warnings);
   const evaluatorInput = {
     program,
     source: programFile,
@@ -319,6 +323,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
     projectDir: path.resolve(dir),
     config,
     confine,
+    ...(components.size > 0 ? { components } : {}),
     ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name)))
       ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } }
       : {}),

@@ -108,7 +108,7 @@ describe('missing config never stops the analysis', () => {
     expect(missing.map((w) => w.message.split(' has')[0])).toEqual(['config aws:region', 'config dbPassword', 'config instanceType']);
     const region = missing[0]!;
     expect(region.line).toBe(11);
-    expect(region.message).toMatch(/placement of 5 resources depends on it/);
+    expect(region.message).toMatch(/it configures the aws provider of 5 resources/);
     expect(missing[1]!.message).toContain('pulumi config set --secret dbPassword');
     // A secret carries no symbol to find its readers by: they are counted as they read it.
     expect(missing[1]!.message).toMatch(/analysed as the unknown <dbPassword>: 1 resource depends on it/);

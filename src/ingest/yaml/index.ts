@@ -355,7 +355,8 @@ function load(target: string, stackOption: string | undefined, input: string, co
     if (namespaced && !config.get(m.key)?.secret) placement[m.key] = missingSymbol(m.display);
     const n = dependents(resources, m, namespaced, evaluator.missingReaders.get(m.key));
     const what = namespaced
-      ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it`
+      ? // A provider key: it may be where they run (aws:region) or only how the provider logs in (auth0:clientId).
+        `it configures the ${m.key.split(':')[0]} provider of ${n} resource${n === 1 ? '' : 's'}`
       : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;
     const line = m.line === undefined ? '' : declaredOnly.has(m.key) ? ' (declared here)' : ' (first used here)';
     missingWarnings.push({

@@ -160,6 +160,16 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
     message: /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer/,
   },
   {
+    name: 'a List<Integer> config value with an element of another type',
+    files: { 'Pulumi.yaml': `${head}config:\n  ports:\n    type: List<Integer>\n`, 'Pulumi.dev.yaml': 'config:\n  p:ports: [80, "https"]\n' },
+    message: /Pulumi\.dev\.yaml:2:\d+: config p:ports\[1\]: expected integer, got a string/,
+  },
+  {
+    name: 'a List<String> config value that is not a list',
+    files: { 'Pulumi.yaml': `${head}config:\n  zones:\n    type: List<String>\n    default: us-east-1a\n` },
+    message: /Pulumi\.yaml:5:\d+: config p:zones: expected list<string>, got a string/,
+  },
+  {
     name: 'a missing file for fn::readFile',
     files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::readFile: ./nope.txt\n` },
     message: /Pulumi\.yaml:5:\d+: fn::readFile: cannot read \.\/nope\.txt/,
@@ -190,6 +200,16 @@ describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads List<...> config values, given as YAML lists or as the JSON text `pulumi config set` stores', () => {
+    const dir = project({
+      'Pulumi.yaml': `${head}config:\n  zones:\n    type: List<String>\n  counts:\n    type: list<integer>\n    default: ["1", 2]\nresources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      z: \${zones[1]}\n      c: \${counts}\n`,
+      'Pulumi.dev.yaml': 'config:\n  p:zones: \'["us-east-1a","us-east-1b"]\'\n',
+    });
+    const a = loadYamlProject(dir, {}).resources.find((r) => r.name === 'a')!;
+    expect(a.inputs.z).toBe('us-east-1b');
+    expect(a.inputs.c).toEqual([1, 2]);
   });
 
   it('warns, naming file and line, about an unknown option, and goes on', () => {

@@ -118,12 +118,25 @@ function typeCheck(value: PropertyValue, type: unknown, where: () => { file: str
     case 'bool':
       return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : fail();
     case 'array':
-    case 'List<String>':
       return Array.isArray(value) ? value : fail();
     case 'object':
       return isObject(value) ? value : fail();
-    default:
-      return value;
+    default: {
+      // pulumi-yaml's `List<String>`, `List<Integer>` ... (types are read in lower case): a list, each element of the type.
+      const inner = typeof type === 'string' ? /^list<\s*(.+?)\s*>$/.exec(type)?.[1] : undefined;
+      if (inner === undefined) return value;
+      let list: unknown = value;
+      if (typeof value === 'string') {
+        // `pulumi config set key '["a","b"]'` stores the list as JSON text.
+        try {
+          list = JSON.parse(value);
+        } catch {
+          return fail();
+        }
+      }
+      if (!Array.isArray(list)) return fail();
+      return (list as PropertyValue[]).map((x, i) => typeCheck(x, inner, where, `${key}[${i}]`));
+    }
   }
 }
 

@@ -137,6 +137,21 @@ describe('local YAML component packages', () => {
   });
 });
 
+describe('providers passed to a component', () => {
+  it("reach the component's resources of that package (options.provider and options.providers)", () => {
+    const dir = tree({
+      'Pulumi.yaml': `name: shop\nruntime: yaml\npackages:\n  webtier: ./components\nresources:\n  west:\n    type: pulumi:providers:aws\n    properties:\n      region: us-west-2\n  a:\n    type: webtier:index:server\n    options:\n      provider: \${west}\n  b:\n    type: webtier:index:server\n    options:\n      providers:\n        aws: \${west}\n  c:\n    type: webtier:index:server\n`,
+      'components/PulumiPlugin.yaml': plugin,
+    });
+    const rs = loadYamlProject(dir, {}).resources;
+    const west = byName(rs, 'west').urn;
+    expect(byName(rs, 'a-instance').provider).toBe(west);
+    expect(byName(rs, 'b-instance').provider).toBe(west);
+    expect(byName(rs, 'b-assets').provider).toBe(west);
+    expect(byName(rs, 'c-instance').provider).toBeUndefined();
+  });
+});
+
 describe('component packages that are not expanded', () => {
   it('warns about a package outside the project, and expands it with --allow-outside-project', async () => {
     const root = tree({ 'app/Pulumi.yaml': program.replace('./components', '../components'), 'components/PulumiPlugin.yaml': plugin });

@@ -35,7 +35,14 @@ export interface ProgramInput {
   /** The components of local YAML component packages, by type token (components.ts). */
   components?: ReadonlyMap<string, ComponentTemplate>;
   /** Inside a component: its URN (every resource's default parent), its name (every resource's name prefix) and its depth. */
-  component?: { urn: string; name: string; depth: number };
+  component?: { urn: string; name: string; depth: number; providers: ReadonlyMap<string, string> };
+}
+
+/** The package a provider resource's URN is for: `urn:...::pulumi:providers:aws::east` -> `aws`. */
+function providerPackage(urn: string): string | undefined {
+  const qualified = urn.split('::')[2] ?? '';
+  const type = qualified.slice(qualified.lastIndexOf('$') + 1);
+  return isProviderType(type) ? type.slice(PROVIDER_TYPE_PREFIX.length) : undefined;
 }
 
 /** How deep components may nest in each other (one that uses itself would never end). */
@@ -462,6 +469,8 @@ export class ProgramEvaluator {
       // Options.
       let parent: string | undefined;
       let provider: string | undefined;
+      /** `options.providers`, by package: a custom resource takes the one of its package; a component passes them to its resources. */
+      const providers = new Map<string, string>(this.input.component?.providers ?? []);
       const options = decl.options;
       if (options !== undefined && options !== null) {
         if (!isObject(options)) throw this.error(`options of ${name} must be a map`, [...path, 'options']);
@@ -485,13 +494,18 @@ export class ProgramEvaluator {
         if (options.providers !== undefined) {
           const ps = options.providers;
           const entries = Array.isArray(ps) ? ps.map((v, i) => [i, v] as const) : isObject(ps) ? Object.entries(ps) : [];
-          for (const [k, v] of entries) refOf(v, [...path, 'options', 'providers', k], 'providers');
+          for (const [k, v] of entries) {
+            const urn = refOf(v, [...path, 'options', 'providers', k], 'providers');
+            const pkg = urn === undefined ? undefined : typeof k === 'string' ? k : providerPackage(urn);
+            if (urn !== undefined && pkg !== undefined) providers.set(pkg, urn);
+          }
         }
         // Outputs echo inputs here: an output named in additionalSecretOutputs is a secret in both.
         markSecrets(inputs, options.additionalSecretOutputs);
       }
       const type = decl.type as string;
       const pkg = type.split(':')[0]!;
+      if (!provider && !isProviderType(type) && providers.has(pkg)) provider = providers.get(pkg);
       if (!provider && !isProviderType(type)) {
         const dp = this.defaultProviders.get(pkg);
         if (dp && dp !== name) {
@@ -524,7 +538,10 @@ export class ProgramEvaluator {
       const component = decl.get === undefined ? componentFor(this.input.components, type) : undefined;
       if (component) {
         record.custom = false;
-        const expanded = this.expand(component, record, path);
+        // options.provider of a component is passed to its resources of that provider's package, as the SDKs do.
+        const providerPkg = provider === undefined ? undefined : providerPackage(provider);
+        if (provider && providerPkg) providers.set(providerPkg, provider);
+        const expanded = this.expand(component, record, path, providers);
         st.outputs = expanded.outputs;
         st.children = expanded.records;
       }
@@ -551,7 +568,12 @@ export class ProgramEvaluator {
    * A local component's resources, as its provider would construct them: evaluated with the component's inputs as their
    * config (the program's own keys are not visible; provider keys such as `aws:region` are), children of the component.
    */
-  private expand(component: ComponentTemplate, record: ResourceRecord, path: Array<string | number>): { records: ResourceRecord[]; outputs: PropertyMap } {
+  private expand(
+    component: ComponentTemplate,
+    record: ResourceRecord,
+    path: Array<string | number>,
+    providers: ReadonlyMap<string, string>,
+  ): { records: ResourceRecord[]; outputs: PropertyMap } {
     const depth = (this.input.component?.depth ?? 0) + 1;
     if (depth > MAX_COMPONENT_DEPTH) throw this.error(`component ${component.type} nests more than ${MAX_COMPONENT_DEPTH} deep (does it use itself?)`, path);
     const project = this.input.project;
@@ -577,7 +599,7 @@ export class ProgramEvaluator {
       base: component.base,
       config,
       placeholders: undefined,
-      component: { urn: record.urn, name: record.name, depth },
+      component: { urn: record.urn, name: record.name, depth, providers },
     });
     const records = child.run();
     this.warnings.push(...child.warnings);

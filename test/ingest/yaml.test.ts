@@ -224,6 +224,15 @@ describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
     expect(rs.find((r) => r.name === 'other')!.provider).toBeUndefined();
   });
 
+  it("reads a get: resource's id as the id it names", () => {
+    const dir = project({
+      'Pulumi.yaml': `${head}resources:\n  vpc:\n    type: aws:ec2:Vpc\n    get:\n      id: vpc-0123\n  made:\n    type: aws:ec2:Vpc\n  subnet:\n    type: aws:ec2:Subnet\n    properties:\n      vpcId: \${vpc.id}\n      other: \${made.id}\n`,
+    });
+    const subnet = loadYamlProject(dir, {}).resources.find((r) => r.name === 'subnet')!;
+    expect(subnet.inputs.vpcId).toBe('vpc-0123');
+    expect(asSpecial(subnet.inputs.other)).toEqual({ kind: 'unknown', symbol: 'made.id' });
+  });
+
   it('warns, naming file and line, about an unknown option, and goes on', () => {
     const dir = project({ 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n    options:\n      frobnicate: true\n` });
     const input = loadYamlProject(dir, {});

@@ -716,6 +716,8 @@ export class ProgramEvaluator {
       const st = this.resource(root, path);
       if (ref.path.length === 0) return special({ kind: 'resource-ref', urn: st.record!.urn });
       const first = ref.path[0];
+      // A `get:` resource's id is the one it names; any other id is only known after a deploy.
+      if (first === 'id' && ref.path.length === 1 && st.record!.external && st.record!.id !== undefined) return st.record!.id;
       if (first === 'id' || first === 'urn') return unknown(pathText(root, ref.path));
       // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too. A component has its own.
       const known = index(st.outputs ?? st.inputs ?? {}, ref.path);

@@ -99,6 +99,21 @@ describe('missing config never stops the analysis', () => {
     ]);
   });
 
+  it('answers aws:getRegion with the aws:region the default provider runs in, as the Node.js mocks do', () => {
+    const prog = (region: string) =>
+      `name: api\nruntime: yaml\n${region}variables:\n  region:\n    fn::invoke:\n      arguments: {}\n      function: aws:getRegion\n  other:\n    fn::invoke:\n      function: aws:index/getRegion:getRegion\n      arguments:\n        name: eu-west-1\n  zones:\n    - \${region.name}a\n    - \${region.name}b\nresources:\n  a:\n    type: aws:ec2:Subnet\n    properties:\n      availabilityZone: \${zones[0]}\n      b: \${zones[1]}\n      logs: \${other.name}\n      named:\n        fn::invoke:\n          function: aws:getRegion\n          return: name\n`;
+    const unset = loadYamlProject(project({ 'Pulumi.yaml': prog('') }), {});
+    const a = unset.resources[0]!;
+    expect(asSpecial(a.inputs.availabilityZone)).toEqual({ kind: 'unknown', symbol: '<aws:region>a', pieces: ['', 'a'] });
+    expect(asSpecial(a.inputs.named)).toEqual({ kind: 'unknown', symbol: '<aws:region>' });
+    // Another region asked for is only known at deploy.
+    expect(asSpecial(a.inputs.logs)?.kind).toBe('unknown');
+    expect(asSpecial(a.inputs.logs)).not.toEqual({ kind: 'unknown', symbol: '<aws:region>' });
+    expect(unset.unresolvedConfig).toEqual(['aws:region']);
+    const set = loadYamlProject(project({ 'Pulumi.yaml': prog('config:\n  aws:region: us-west-2\n') }), {}).resources[0]!;
+    expect([set.inputs.availabilityZone, set.inputs.b, set.inputs.named]).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2']);
+  });
+
   it('keeps a secret without a value a secret', async () => {
     expect(asSpecial(byName(rs, 'db').inputs.password)).toEqual({ kind: 'secret' });
   });

@@ -768,6 +768,7 @@ export class ProgramEvaluator {
       symbolFor: (what: string) => (variable ? variable : `${what}#${shortHash(arg)}`),
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
       readFile: (p) => this.input.confine.read(p),
+      config: (key) => this.reference({ root: key, path: [], text: key }, path),
     };
     if (fn === FUNCTIONS.invoke && isObject(arg)) {
       const f = (arg as Record<string, unknown>).function ?? (arg as Record<string, unknown>).Function;

@@ -152,6 +152,23 @@ describe('providers passed to a component', () => {
   });
 });
 
+describe('a component package that uses another', () => {
+  it("reads the plugin's own packages: block, relative to the plugin", () => {
+    const dir = tree({
+      'Pulumi.yaml': `name: shop\nruntime: yaml\npackages:\n  site: ./pkgs/site\nresources:\n  front:\n    type: site:index:frontend\n`,
+      'pkgs/site/PulumiPlugin.yaml': `name: site\nruntime: yaml\npackages:\n  webtier: ../webtier\ncomponents:\n  frontend:\n    resources:\n      web:\n        type: webtier:index:server\n        properties:\n          subnetId: subnet-1\n`,
+      'pkgs/webtier/PulumiPlugin.yaml': plugin,
+    });
+    const rs = loadYamlProject(dir, {}).resources;
+    const web = byName(rs, 'front-web');
+    expect(web.parent).toBe(byName(rs, 'front').urn);
+    const instance = byName(rs, 'front-web-instance');
+    expect(instance.parent).toBe(web.urn);
+    expect(instance.urn).toBe('urn:pulumi:dev::shop::site:index:frontend$webtier:index:server$aws:ec2:Instance::front-web-instance');
+    expect(instance.inputs.subnetId).toBe('subnet-1');
+  });
+});
+
 describe('component packages that are not expanded', () => {
   it('warns about a package outside the project, and expands it with --allow-outside-project', async () => {
     const root = tree({ 'app/Pulumi.yaml': program.replace('./components', '../components'), 'components/PulumiPlugin.yaml': plugin });

@@ -67,7 +67,10 @@ export function localComponents(
 ): Map<string, ComponentTemplate> {
   const out = new Map<string, ComponentTemplate>();
   const seenDirs = new Set<string>();
-  for (const { file, value } of blocks) {
+  // A plugin's own `packages:` (relative to the plugin) are read too: its components may use another package's.
+  const todo: Array<{ file: YamlFile; value: Record<string, unknown>; dir: string }> = blocks.map((b) => ({ ...b, dir: projectDir }));
+  for (let next = todo.shift(); next !== undefined; next = todo.shift()) {
+    const { file, value } = next;
     const packages = field(value, 'packages');
     if (!isMap(packages)) continue;
     const packagesKey = Object.keys(value).find((x) => x.toLowerCase() === 'packages')!;
@@ -75,7 +78,7 @@ export function localComponents(
       const src = sourceOf(entry);
       if (src === undefined || !isLocalPath(src)) continue;
       const where = { file: file.file, ...positionOf(file, [packagesKey, pkg]) };
-      const dir = path.resolve(projectDir, src);
+      const dir = path.resolve(next.dir, src);
       if (seenDirs.has(dir)) continue;
       seenDirs.add(dir);
       const skip = (why: string): void => {
@@ -115,6 +118,7 @@ export function localComponents(
       }
       for (const f of files) {
         if (!isMap(f.value) || (!confine.allowOutside && !confine.inside(f.file))) continue;
+        todo.push({ file: f, value: f.value, dir });
         const componentsKey = Object.keys(f.value).find((x) => x.toLowerCase() === 'components');
         const components = componentsKey === undefined ? undefined : f.value[componentsKey];
         if (!isMap(components)) continue;

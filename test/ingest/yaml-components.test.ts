@@ -4,7 +4,7 @@
  * component tests: the components' resources are children of the component,
  * named `<instance>-<resource>`, evaluated with the component's inputs.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -183,6 +183,16 @@ describe('component packages that are not expanded', () => {
     expect(byName(i.resources, 'web').custom).toBe(true);
     const allowed = loadYamlProject(dir, { allowOutsideProject: true });
     expect(byName(allowed.resources, 'web-instance').parent).toBe(byName(allowed.resources, 'web').urn);
+  });
+
+  it('never reads a plugin file that links out of the project', () => {
+    const outside = tree({ 'PulumiPlugin.yaml': plugin, 'extra.yaml': pluginDb });
+    const dir = tree({ 'Pulumi.yaml': program });
+    mkdirSync(path.join(dir, 'components'));
+    symlinkSync(path.join(outside, 'PulumiPlugin.yaml'), path.join(dir, 'components', 'PulumiPlugin.yaml'));
+    const i = loadYamlProject(dir, {});
+    expect(i.warnings.find((w) => w.message.startsWith('package webtier'))?.message).toMatch(/PulumiPlugin\.yaml links outside the project directory/);
+    expect(i.resources.some((r) => r.name === 'web-instance')).toBe(false);
   });
 
   it('warns about a plugin of another runtime and about a directory without a plugin file', () => {

@@ -97,6 +97,10 @@ export function localComponents(
         skip(`${src} holds no PulumiPlugin.yaml`);
         continue;
       }
+      if (!confine.allowOutside && !confine.inside(pluginFile)) {
+        skip(`${path.basename(pluginFile)} links outside the project directory (pass --allow-outside-project to read it)`);
+        continue;
+      }
       const plugin = readYamlFile(pluginFile, 'the component package');
       const pv = isMap(plugin.value) ? plugin.value : {};
       const runtime = field(pv, 'runtime');
@@ -108,7 +112,8 @@ export function localComponents(
       }
       // Every *.yaml file of the directory, in name order, merged into one template (as pulumi-yaml does).
       const files = readdirSync(dir)
-        .filter((f) => f.endsWith('.yaml') && statSync(path.join(dir, f)).isFile())
+        // A file that is a symlink out of the project is not read (unless allowed).
+        .filter((f) => f.endsWith('.yaml') && statSync(path.join(dir, f)).isFile() && (confine.allowOutside || confine.inside(path.join(dir, f))))
         .sort()
         .map((f) => (path.join(dir, f) === pluginFile ? plugin : readYamlFile(path.join(dir, f), 'the component package')));
       const name = files.map((f) => (isMap(f.value) ? field(f.value, 'name') : undefined)).find((n) => typeof n === 'string') as string | undefined;
@@ -117,7 +122,7 @@ export function localComponents(
         continue;
       }
       for (const f of files) {
-        if (!isMap(f.value) || (!confine.allowOutside && !confine.inside(f.file))) continue;
+        if (!isMap(f.value)) continue;
         todo.push({ file: f, value: f.value, dir });
         const componentsKey = Object.keys(f.value).find((x) => x.toLowerCase() === 'components');
         const components = componentsKey === undefined ? undefined : f.value[componentsKey];

@@ -88,6 +88,32 @@ describe('missing config never stops the analysis', () => {
     expect(asSpecial(byName(rs, 'web').inputs.instanceType)).toEqual({ kind: 'unknown', symbol: '<instanceType>' });
   });
 
+  it('counts the readers of a secret without a value through variables and fn::secret', () => {
+    const dir2 = project({
+      'Pulumi.yaml': `name: wp\nruntime: yaml\nconfig:\n  dbPassword:\n    type: string\n    secret: true\n  keyPath:\n    type: string\nvariables:\n  key:\n    fn::secret:\n      fn::readFile: \${keyPath}\n  pw: \${dbPassword}\nresources:\n  db:\n    type: aws:rds:Instance\n    properties:\n      password: \${pw}\n  render:\n    type: command:local:Command\n    properties:\n      environment:\n        DB_PASSWORD: \${dbPassword}\n  setup:\n    type: command:remote:Command\n    properties:\n      connection:\n        privateKey: \${key}\n  other:\n    type: aws:s3:Bucket\n`,
+    });
+    const ws = loadYamlProject(dir2, {}).warnings.filter((w) => w.message.includes('has no value'));
+    expect(ws.map((w) => w.message.replace(/ \(first used.*?: /, ': ').split(' (set it')[0])).toEqual([
+      'config dbPassword has no value: 2 resources depend on it',
+      'config keyPath has no value: 1 resource depends on it',
+    ]);
+  });
+
+  it('answers aws:getRegion with the aws:region the default provider runs in, as the Node.js mocks do', () => {
+    const prog = (region: string) =>
+      `name: api\nruntime: yaml\n${region}variables:\n  region:\n    fn::invoke:\n      arguments: {}\n      function: aws:getRegion\n  other:\n    fn::invoke:\n      function: aws:index/getRegion:getRegion\n      arguments:\n        name: eu-west-1\n  zones:\n    - \${region.name}a\n    - \${region.name}b\nresources:\n  a:\n    type: aws:ec2:Subnet\n    properties:\n      availabilityZone: \${zones[0]}\n      b: \${zones[1]}\n      logs: \${other.name}\n      named:\n        fn::invoke:\n          function: aws:getRegion\n          return: name\n`;
+    const unset = loadYamlProject(project({ 'Pulumi.yaml': prog('') }), {});
+    const a = unset.resources[0]!;
+    expect(asSpecial(a.inputs.availabilityZone)).toEqual({ kind: 'unknown', symbol: '<aws:region>a', pieces: ['', 'a'] });
+    expect(asSpecial(a.inputs.named)).toEqual({ kind: 'unknown', symbol: '<aws:region>' });
+    // Another region asked for is only known at deploy.
+    expect(asSpecial(a.inputs.logs)?.kind).toBe('unknown');
+    expect(asSpecial(a.inputs.logs)).not.toEqual({ kind: 'unknown', symbol: '<aws:region>' });
+    expect(unset.unresolvedConfig).toEqual(['aws:region']);
+    const set = loadYamlProject(project({ 'Pulumi.yaml': prog('config:\n  aws:region: us-west-2\n') }), {}).resources[0]!;
+    expect([set.inputs.availabilityZone, set.inputs.b, set.inputs.named]).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2']);
+  });
+
   it('keeps a secret without a value a secret', async () => {
     expect(asSpecial(byName(rs, 'db').inputs.password)).toEqual({ kind: 'secret' });
   });
@@ -97,8 +123,11 @@ describe('missing config never stops the analysis', () => {
     expect(missing.map((w) => w.message.split(' has')[0])).toEqual(['config aws:region', 'config dbPassword', 'config instanceType']);
     const region = missing[0]!;
     expect(region.line).toBe(11);
-    expect(region.message).toMatch(/placement of 5 resources depends on it/);
+    expect(region.message).toMatch(/it configures the aws provider of 5 resources/);
     expect(missing[1]!.message).toContain('pulumi config set --secret dbPassword');
+    // A secret carries no symbol to find its readers by: they are counted as they read it.
+    expect(missing[1]!.message).toMatch(/analysed as the unknown <dbPassword>: 1 resource depends on it/);
+    expect(missing[2]!.message).toMatch(/: 1 resource depends on it/);
     expect(input.unresolvedConfig).toEqual(['aws:region', 'dbPassword', 'instanceType']);
     expect(input.config['aws:region']).toBe('<aws:region>');
   });
@@ -246,7 +275,28 @@ outputs:
     const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler is set\); run that command.*Main\.yaml/);
+    expect(r.stderr).toMatch(/Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler is `cue export`\); run that command.*Main\.yaml/);
+  });
+
+  it('names a compiler command only when it reads as a plain command line', async () => {
+    const dir = project({ 'Pulumi.yaml': 'name: cue-app\nruntime:\n  name: yaml\n  options:\n    compiler: "cue export -t token=PLANTED-TOKEN"\n' });
+    const r = await runCli(['analyze', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/runtime\.options\.compiler is set\)/);
+    expect(r.stderr).not.toContain('PLANTED-TOKEN');
+  });
+
+  it.each(['python', 'go', 'dotnet', 'java'])('refuses a %s project in one line that says what to run instead', async (runtime) => {
+    const dir = project({ 'Pulumi.yaml': `name: web\nruntime:\n  name: ${runtime}\n  options:\n    toolchain: pip\n`, 'Main.yaml': 'resources: {}\n' });
+    for (const cmd of [['analyze', dir], ['check', dir], ['whatif', dir, '--fail', 'aws/us-east-1']]) {
+      const r = await runCli(cmd);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`Pulumi.yaml:3:3: runtime ${runtime}: firebreak runs only yaml and nodejs programs`);
+      expect(r.stderr).toContain('pulumi preview --json');
+      expect(r.stderr).toContain('pulumi stack export');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
 

@@ -58,8 +58,9 @@ describe('a Pulumi YAML project', () => {
     const zone = (name: string) => asSpecial(byName(rs, name).inputs.availabilityZone);
     expect(zone('subnet-a')).toEqual({ kind: 'unknown', symbol: 'azs.names[0]' });
     expect(zone('subnet-b')).toEqual({ kind: 'unknown', symbol: 'azs.names[1]' });
-    expect(zone('subnet-c')?.kind).toBe('unknown');
-    expect((zone('subnet-c') as { symbol: string }).symbol).not.toBe((zone('subnet-d') as { symbol: string }).symbol);
+    // aws:getRegion is the default provider's aws:region (us-east-1 in the stack file), as the Node.js mocks answer it.
+    expect(byName(rs, 'subnet-c').inputs.availabilityZone).toBe('us-east-1a');
+    expect(byName(rs, 'subnet-d').inputs.availabilityZone).toBe('us-east-1b');
     expect(asSpecial(web.inputs.availabilityZone)).toEqual({ kind: 'unknown', symbol: 'azs.names[0]' });
   });
 
@@ -160,6 +161,16 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
     message: /Pulumi\.dev\.yaml:2:\d+: config p:n: expected integer/,
   },
   {
+    name: 'a List<Integer> config value with an element of another type',
+    files: { 'Pulumi.yaml': `${head}config:\n  ports:\n    type: List<Integer>\n`, 'Pulumi.dev.yaml': 'config:\n  p:ports: [80, "https"]\n' },
+    message: /Pulumi\.dev\.yaml:2:\d+: config p:ports\[1\]: expected integer, got a string/,
+  },
+  {
+    name: 'a List<String> config value that is not a list',
+    files: { 'Pulumi.yaml': `${head}config:\n  zones:\n    type: List<String>\n    default: us-east-1a\n` },
+    message: /Pulumi\.yaml:5:\d+: config p:zones: expected list<string>, got a string/,
+  },
+  {
     name: 'a missing file for fn::readFile',
     files: { 'Pulumi.yaml': `${head}variables:\n  v:\n    fn::readFile: ./nope.txt\n` },
     message: /Pulumi\.yaml:5:\d+: fn::readFile: cannot read \.\/nope\.txt/,
@@ -168,6 +179,16 @@ const bad: Array<{ name: string; files: Record<string, string>; message: RegExp 
     name: 'a duplicate key',
     files: { 'Pulumi.yaml': `${head}resources:\n  a:\n    type: aws:s3:Bucket\n  a:\n    type: aws:s3:Bucket\n` },
     message: /Pulumi\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/,
+  },
+  {
+    name: 'a resource written without its name (type: directly under resources:)',
+    files: { 'Pulumi.yaml': `${head}resources:\n  type: github:Repository\n  properties:\n    description: demo\n` },
+    message: /Pulumi\.yaml:4:\d+: resources\.type is not a resource: `resources:` holds type: directly; put the resource's fields under a name of its own/,
+  },
+  {
+    name: 'a resource that is not a map',
+    files: { 'Pulumi.yaml': `${head}resources:\n  bucket: aws:s3:Bucket\n` },
+    message: /Pulumi\.yaml:4:\d+: resource bucket must be a map with a type/,
   },
   { name: 'a runtime other than yaml', files: { 'Pulumi.yaml': 'name: p\nruntime: go\n' }, message: /Pulumi\.yaml:2:\d+: runtime go:/ },
 ];
@@ -180,6 +201,37 @@ describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads List<...> config values, given as YAML lists or as the JSON text `pulumi config set` stores', () => {
+    const dir = project({
+      'Pulumi.yaml': `${head}config:\n  zones:\n    type: List<String>\n  counts:\n    type: list<integer>\n    default: ["1", 2]\nresources:\n  a:\n    type: aws:s3:Bucket\n    properties:\n      z: \${zones[1]}\n      c: \${counts}\n`,
+      'Pulumi.dev.yaml': 'config:\n  p:zones: \'["us-east-1a","us-east-1b"]\'\n',
+    });
+    const a = loadYamlProject(dir, {}).resources.find((r) => r.name === 'a')!;
+    expect(a.inputs.z).toBe('us-east-1b');
+    expect(a.inputs.c).toEqual([1, 2]);
+  });
+
+  it('takes a custom resource\'s provider from options.providers, as a map by package or as a list of providers', () => {
+    const dir = project({
+      'Pulumi.yaml': `${head}config:\n  aws:region: us-west-2\nresources:\n  east:\n    type: pulumi:providers:aws\n    properties:\n      region: us-east-1\n  k8s:\n    type: pulumi:providers:kubernetes\n  byMap:\n    type: aws:ec2:Instance\n    options:\n      providers:\n        aws: \${east}\n  byList:\n    type: aws:s3:Bucket\n    options:\n      providers:\n        - \${k8s}\n        - \${east}\n  other:\n    type: aws:s3:Bucket\n    options:\n      providers:\n        - \${k8s}\n`,
+    });
+    const rs = loadYamlProject(dir, {}).resources;
+    const east = rs.find((r) => r.name === 'east')!.urn;
+    expect(rs.find((r) => r.name === 'byMap')!.provider).toBe(east);
+    expect(rs.find((r) => r.name === 'byList')!.provider).toBe(east);
+    // A providers list without one of its package leaves it on the default provider.
+    expect(rs.find((r) => r.name === 'other')!.provider).toBeUndefined();
+  });
+
+  it("reads a get: resource's id as the id it names", () => {
+    const dir = project({
+      'Pulumi.yaml': `${head}resources:\n  vpc:\n    type: aws:ec2:Vpc\n    get:\n      id: vpc-0123\n  made:\n    type: aws:ec2:Vpc\n  subnet:\n    type: aws:ec2:Subnet\n    properties:\n      vpcId: \${vpc.id}\n      other: \${made.id}\n`,
+    });
+    const subnet = loadYamlProject(dir, {}).resources.find((r) => r.name === 'subnet')!;
+    expect(subnet.inputs.vpcId).toBe('vpc-0123');
+    expect(asSpecial(subnet.inputs.other)).toEqual({ kind: 'unknown', symbol: 'made.id' });
   });
 
   it('warns, naming file and line, about an unknown option, and goes on', () => {

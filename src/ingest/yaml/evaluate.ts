@@ -15,6 +15,7 @@ import { FUNCTIONS, type FnContext } from './functions.js';
 import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
 import type { Confinement } from './confine.js';
 import { markSecrets } from '../values.js';
+import { componentFor, type ComponentTemplate } from './components.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -31,7 +32,21 @@ export interface ProgramInput {
   confine: Confinement;
   /** `pulumi new` template placeholders (`${PROJECT}`, `${DESCRIPTION}`) and their values, for templates. */
   placeholders?: Record<string, string>;
+  /** The components of local YAML component packages, by type token (components.ts). */
+  components?: ReadonlyMap<string, ComponentTemplate>;
+  /** Inside a component: its URN (every resource's default parent), its name (every resource's name prefix) and its depth. */
+  component?: { urn: string; name: string; depth: number; providers: ReadonlyMap<string, string> };
 }
+
+/** The package a provider resource's URN is for: `urn:...::pulumi:providers:aws::east` -> `aws`. */
+function providerPackage(urn: string): string | undefined {
+  const qualified = urn.split('::')[2] ?? '';
+  const type = qualified.slice(qualified.lastIndexOf('$') + 1);
+  return isProviderType(type) ? type.slice(PROVIDER_TYPE_PREFIX.length) : undefined;
+}
+
+/** How deep components may nest in each other (one that uses itself would never end). */
+export const MAX_COMPONENT_DEPTH = 16;
 
 /** A config key without a value, read as a symbolic unknown: where it was first used, and how often. */
 export interface MissingConfig {
@@ -82,6 +97,9 @@ interface ResourceState {
   failure?: EvalError;
   inputs?: PropertyMap;
   record?: ResourceRecord;
+  /** A local component's outputs (what `${comp.out}` reads) and the records of its resources. */
+  outputs?: PropertyMap;
+  children?: ResourceRecord[];
   deps: string[];
   propDeps: Map<string, string[]>;
 }
@@ -111,12 +129,15 @@ export class ProgramEvaluator {
       value?: PropertyValue;
       deps: string[];
       invokes: string[];
+      reads?: Set<string>;
     }
   >();
   /** Functions invoked while evaluating the current expression (through the variables it reads too). */
   private invokes: string[] | undefined;
   /** The stack outputs, after run(): names, the resources and the functions their values come from (never the values). */
   readonly outputs: StackOutputInfo[] = [];
+  /** The outputs' values (a component's outputs are read by the program that uses it). */
+  readonly outputValues: PropertyMap = Object.create(null) as PropertyMap;
   private readonly evaluating: string[] = [];
   /** Resources referenced while evaluating the current expression. */
   private deps: string[] | undefined;
@@ -124,6 +145,13 @@ export class ProgramEvaluator {
   private readonly defaultProviders = new Map<string, string>();
   /** Config keys read without a value, by full key, in order of first use. */
   readonly missing = new Map<string, MissingConfig>();
+  /**
+   * The URNs of the resources that read each missing key, directly or through variables. A secret key's value carries
+   * no symbol to find it by later, so its readers are noted as they read it.
+   */
+  readonly missingReaders = new Map<string, Set<string>>();
+  /** Missing config keys read while evaluating the current declaration (through the variables it reads too). */
+  private reads: Set<string> | undefined;
 
   constructor(private readonly input: ProgramInput) {
     const p = input.program;
@@ -133,7 +161,16 @@ export class ProgramEvaluator {
     const res = p.resources;
     if (res !== undefined && res !== null && !isObject(res)) throw this.error('`resources` must be a map', ['resources']);
     for (const [name, decl] of Object.entries(res ?? {})) {
-      if (!isObject(decl)) throw this.error(`resource ${name} must be a map with a type`, ['resources', name]);
+      if (!isObject(decl)) {
+        // `resources: {type: ..., properties: ...}`: a resource written without its name (a real template does this).
+        const field = RESOURCE.find((k) => k.toLowerCase() === name.toLowerCase());
+        throw this.error(
+          field
+            ? `resources.${name} is not a resource: \`resources:\` holds ${field}: directly; put the resource's fields under a name of its own (resources: {myResource: {type: ..., properties: ...}})`
+            : `resource ${name} must be a map with a type`,
+          ['resources', name],
+        );
+      }
       if (typeof decl.type !== 'string' || decl.type === '') throw this.error(`resource ${name} has no type`, ['resources', name]);
       for (const key of Object.keys(decl)) {
         if (!RESOURCE_KEYS.has(key)) this.warn(`resource ${name}: unknown key "${key}" ignored`, ['resources', name, key]);
@@ -183,7 +220,8 @@ export class ProgramEvaluator {
           const invokes: string[] = [];
           this.invokes = invokes;
           try {
-            const { deps } = this.withDeps(() => this.value(v, ['outputs', k]));
+            const { deps, value } = this.withDeps(() => this.value(v, ['outputs', k]));
+            this.outputValues[k] = value;
             this.outputs.push({ name: k, from: deps.map((d) => this.urnOf(d, ['outputs', k])), invokes });
           } finally {
             this.invokes = saved;
@@ -209,6 +247,7 @@ export class ProgramEvaluator {
         if (next === undefined) {
           stack.pop();
           out.push(st.record!);
+          if (st.children) out.push(...st.children);
         } else if (!placed.has(next)) {
           placed.add(next);
           stack.push([next, 0]);
@@ -355,18 +394,23 @@ export class ProgramEvaluator {
     const v = this.variables.get(name)!;
     if (v.status === 'done') {
       this.noteInvokes(v.invokes);
+      for (const k of v.reads ?? []) this.reads?.add(k);
       return { value: v.value!, deps: v.deps };
     }
     if (v.status === 'failed') throw v.failure!;
     this.enter('variable', name, refPath);
     const saved = this.invokes;
+    const savedReads = this.reads;
     const invokes: string[] = [];
+    const reads = new Set<string>();
     this.invokes = invokes;
+    this.reads = reads;
     try {
       const { value, deps } = this.withDeps(() => this.value(v.expr, v.path, name));
       v.value = value;
       v.deps = deps;
       v.invokes = invokes;
+      if (reads.size > 0) v.reads = reads;
       v.status = 'done';
       return { value, deps };
     } catch (err) {
@@ -374,6 +418,8 @@ export class ProgramEvaluator {
       throw err;
     } finally {
       this.invokes = saved;
+      this.reads = savedReads;
+      for (const k of reads) this.reads?.add(k);
       this.noteInvokes(invokes);
       this.evaluating.pop();
     }
@@ -384,6 +430,9 @@ export class ProgramEvaluator {
     if (st.status === 'done') return st;
     if (st.status === 'failed') throw st.failure!;
     this.enter('resource', name, refPath);
+    const savedReads = this.reads;
+    const reads = new Set<string>();
+    this.reads = reads;
     try {
       const { decl, path } = st;
       const deps: string[] = [];
@@ -420,6 +469,8 @@ export class ProgramEvaluator {
       // Options.
       let parent: string | undefined;
       let provider: string | undefined;
+      /** `options.providers`, by package: a custom resource takes the one of its package; a component passes them to its resources. */
+      const providers = new Map<string, string>(this.input.component?.providers ?? []);
       const options = decl.options;
       if (options !== undefined && options !== null) {
         if (!isObject(options)) throw this.error(`options of ${name} must be a map`, [...path, 'options']);
@@ -443,13 +494,18 @@ export class ProgramEvaluator {
         if (options.providers !== undefined) {
           const ps = options.providers;
           const entries = Array.isArray(ps) ? ps.map((v, i) => [i, v] as const) : isObject(ps) ? Object.entries(ps) : [];
-          for (const [k, v] of entries) refOf(v, [...path, 'options', 'providers', k], 'providers');
+          for (const [k, v] of entries) {
+            const urn = refOf(v, [...path, 'options', 'providers', k], 'providers');
+            const pkg = urn === undefined ? undefined : typeof k === 'string' ? k : providerPackage(urn);
+            if (urn !== undefined && pkg !== undefined) providers.set(pkg, urn);
+          }
         }
         // Outputs echo inputs here: an output named in additionalSecretOutputs is a secret in both.
         markSecrets(inputs, options.additionalSecretOutputs);
       }
       const type = decl.type as string;
       const pkg = type.split(':')[0]!;
+      if (!provider && !isProviderType(type) && providers.has(pkg)) provider = providers.get(pkg);
       if (!provider && !isProviderType(type)) {
         const dp = this.defaultProviders.get(pkg);
         if (dp && dp !== name) {
@@ -457,7 +513,9 @@ export class ProgramEvaluator {
           provider = this.urnOf(dp, path);
         }
       }
-      const resourceName = typeof decl.name === 'string' ? decl.name : name;
+      if (!parent && this.input.component) parent = this.input.component.urn;
+      // Inside a component every name is prefixed with the component's (pulumi-yaml 1.33 and later).
+      const resourceName = (this.input.component ? `${this.input.component.name}-` : '') + (typeof decl.name === 'string' ? decl.name : name);
       const qualified = parent ? `${this.qualifiedTypeOf(parent)}$${type}` : type;
       const urn = `urn:pulumi:${this.input.stack}::${this.input.project}::${qualified}::${resourceName}`;
       const record: ResourceRecord = {
@@ -477,17 +535,81 @@ export class ProgramEvaluator {
       if (parent) record.parent = parent;
       if (provider) record.provider = provider;
       if (decl.get !== undefined) record.external = true;
+      const component = decl.get === undefined ? componentFor(this.input.components, type) : undefined;
+      if (component) {
+        record.custom = false;
+        // options.provider of a component is passed to its resources of that provider's package, as the SDKs do.
+        const providerPkg = provider === undefined ? undefined : providerPackage(provider);
+        if (provider && providerPkg) providers.set(providerPkg, provider);
+        const expanded = this.expand(component, record, path, providers);
+        st.outputs = expanded.outputs;
+        st.children = expanded.records;
+      }
       st.inputs = inputs;
       st.record = record;
       st.deps = deps;
       st.status = 'done';
+      for (const k of reads) {
+        const readers = this.missingReaders.get(k) ?? new Set<string>();
+        readers.add(urn);
+        this.missingReaders.set(k, readers);
+      }
       return st;
     } catch (err) {
       this.remember(st, err);
       throw err;
     } finally {
+      this.reads = savedReads;
       this.evaluating.pop();
     }
+  }
+
+  /**
+   * A local component's resources, as its provider would construct them: evaluated with the component's inputs as their
+   * config (the program's own keys are not visible; provider keys such as `aws:region` are), children of the component.
+   */
+  private expand(
+    component: ComponentTemplate,
+    record: ResourceRecord,
+    path: Array<string | number>,
+    providers: ReadonlyMap<string, string>,
+  ): { records: ResourceRecord[]; outputs: PropertyMap } {
+    const depth = (this.input.component?.depth ?? 0) + 1;
+    if (depth > MAX_COMPONENT_DEPTH) throw this.error(`component ${component.type} nests more than ${MAX_COMPONENT_DEPTH} deep (does it use itself?)`, path);
+    const project = this.input.project;
+    const config: ProgramInput['config'] = new Map();
+    for (const [k, e] of this.input.config) if (!k.startsWith(`${project}:`)) config.set(k, e);
+    const declared = isObject(component.decl.inputs) ? component.decl.inputs : {};
+    for (const [k, d] of Object.entries(declared)) {
+      const defaultKey = isObject(d) ? Object.keys(d).find((x) => x.toLowerCase() === 'default') : undefined;
+      const given = Object.hasOwn(record.inputs, k) ? record.inputs[k] : undefined;
+      const fallback = defaultKey !== undefined ? (d as Record<string, unknown>)[defaultKey] : undefined;
+      const value: PropertyValue =
+        given !== undefined && given !== null
+          ? given
+          : fallback !== undefined && fallback !== null && !(fallback instanceof Date)
+            ? (fallback as PropertyValue)
+            : unknown(`${record.name}.${k}`);
+      config.set(`${project}:${k}`, { value, file: component.source, path: [...component.base, 'inputs', k] });
+    }
+    const child = new ProgramEvaluator({
+      ...this.input,
+      program: component.decl,
+      source: component.source,
+      base: component.base,
+      config,
+      placeholders: undefined,
+      component: { urn: record.urn, name: record.name, depth, providers },
+    });
+    const records = child.run();
+    this.warnings.push(...child.warnings);
+    for (const [k, m] of child.missing) if (!this.missing.has(k)) this.missing.set(k, m);
+    for (const [k, readers] of child.missingReaders) {
+      const mine = this.missingReaders.get(k) ?? new Set<string>();
+      for (const u of readers) mine.add(u);
+      this.missingReaders.set(k, mine);
+    }
+    return { records, outputs: child.outputValues };
   }
 
   /**
@@ -594,9 +716,11 @@ export class ProgramEvaluator {
       const st = this.resource(root, path);
       if (ref.path.length === 0) return special({ kind: 'resource-ref', urn: st.record!.urn });
       const first = ref.path[0];
+      // A `get:` resource's id is the one it names; any other id is only known after a deploy.
+      if (first === 'id' && ref.path.length === 1 && st.record!.external && st.record!.id !== undefined) return st.record!.id;
       if (first === 'id' || first === 'urn') return unknown(pathText(root, ref.path));
-      // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too.
-      const known = index(st.inputs ?? {}, ref.path);
+      // Outputs echo inputs: a known input (or an unknown with its symbol) is the output too. A component has its own.
+      const known = index(st.outputs ?? st.inputs ?? {}, ref.path);
       if (known === undefined) return unknown(pathText(root, ref.path));
       const sp = asSpecial(known);
       return sp && sp.kind !== 'secret' && !(sp.kind === 'unknown' && sp.symbol) ? unknown(pathText(root, ref.path)) : known;
@@ -617,6 +741,7 @@ export class ProgramEvaluator {
       if (!this.missing.has(key)) {
         this.missing.set(key, { key, display, file: this.input.source.file, ...positionOf(this.input.source, [...this.input.base, ...path]) });
       }
+      this.reads?.add(key);
       if (config?.secret) return special({ kind: 'secret' });
       return this.access(unknown(missingSymbol(display)), root, ref.path);
     }
@@ -643,6 +768,7 @@ export class ProgramEvaluator {
       symbolFor: (what: string) => (variable ? variable : `${what}#${shortHash(arg)}`),
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
       readFile: (p) => this.input.confine.read(p),
+      config: (key) => this.reference({ root: key, path: [], text: key }, path),
     };
     if (fn === FUNCTIONS.invoke && isObject(arg)) {
       const f = (arg as Record<string, unknown>).function ?? (arg as Record<string, unknown>).Function;

@@ -18,6 +18,24 @@ export interface FnContext {
   resourceByRef(urn: string): ResourceRecord | undefined;
   /** Read a file of the project (confined, regular files only, bounded): its bytes or why not. */
   readFile(absolutePath: string): Buffer | { refused: string };
+  /** A config value as `${key}` reads it (an unknown `<key>`, with its warning, when it has none). */
+  config(key: string): PropertyValue;
+}
+
+/**
+ * Invokes whose answer is the default provider's own config, answered as the Node.js mocks answer them: `aws:getRegion`
+ * is the `aws:region` the provider runs in, so `${region.name}a` is the zone `<aws:region>a` (or `us-west-2a`).
+ */
+const CONFIG_INVOKES: Readonly<Record<string, { key: string; fields: readonly string[] }>> = {
+  'aws:index:getRegion': { key: 'aws:region', fields: ['id', 'name', 'region'] },
+};
+
+/** `aws:getRegion`, `aws:index:getRegion` and `aws:index/getRegion:getRegion` as one token. */
+function invokeToken(fn: string): string {
+  const parts = fn.split(':');
+  if (parts.length === 2) return `${parts[0]}:index:${parts[1]}`;
+  if (parts.length === 3 && parts[1]!.includes('/')) return `${parts[0]}:${parts[1]!.slice(0, parts[1]!.indexOf('/'))}:${parts[2]}`;
+  return fn;
 }
 
 type Fn = (arg: unknown, ctx: FnContext) => PropertyValue;
@@ -85,9 +103,19 @@ const invoke: Fn = (arg, ctx) => {
   const a = arg as Record<string, unknown>;
   const fnName = a.function ?? a.Function;
   if (typeof fnName !== 'string') throw ctx.fail('fn::invoke needs `function: <package>:<module>:<name>`');
-  ctx.value(a.arguments ?? a.Arguments, [...ctx.path, 'arguments']);
+  const given = ctx.value(a.arguments ?? a.Arguments, [...ctx.path, 'arguments']);
   if (a.options !== undefined) ctx.value(a.options, [...ctx.path, 'options']);
   const ret = a.return ?? a.Return;
+  const known = Object.hasOwn(CONFIG_INVOKES, invokeToken(fnName)) ? CONFIG_INVOKES[invokeToken(fnName)] : undefined;
+  const noArguments = given === null || (typeof given === 'object' && !Array.isArray(given) && !asSpecial(given) && Object.keys(given).length === 0);
+  // With arguments (another region asked for) or an explicit provider, only a deploy knows the answer.
+  if (known && noArguments && a.options === undefined) {
+    const v = ctx.config(known.key);
+    if (typeof ret === 'string') return known.fields.includes(ret) ? v : unknown(`${ctx.symbolFor(`invoke:${fnName}`)}.${ret}`);
+    const out = Object.create(null) as PropertyMap;
+    for (const f of known.fields) out[f] = v;
+    return out;
+  }
   const base = ctx.symbolFor(`invoke:${fnName}`);
   return unknown(typeof ret === 'string' ? `${base}.${ret}` : base);
 };

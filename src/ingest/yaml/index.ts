@@ -12,6 +12,7 @@ import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from '
 import type { ResourceRecord } from '../types.js';
 import { canonicalProgram } from './keys.js';
 import { Confinement } from './confine.js';
+import { localComponents } from './components.js';
 
 /** Does a value mention a symbol (an unknown whose symbol contains it)? */
 function mentions(v: PropertyValue, symbol: string): boolean {
@@ -34,9 +35,9 @@ function mentions(v: PropertyValue, symbol: string): boolean {
  * whose provider reads it, and, for a provider key (`aws:region`), those on
  * the default provider of that package.
  */
-function dependents(resources: ResourceRecord[], m: MissingConfig, namespaced: boolean): number {
+function dependents(resources: ResourceRecord[], m: MissingConfig, namespaced: boolean, readers: ReadonlySet<string> | undefined): number {
   const symbol = missingSymbol(m.display);
-  const direct = new Set(resources.filter((r) => mentions(r.inputs, symbol)).map((r) => r.urn));
+  const direct = new Set(resources.filter((r) => readers?.has(r.urn) || mentions(r.inputs, symbol)).map((r) => r.urn));
   const pkg = m.key.split(':')[0]!;
   let n = 0;
   for (const r of resources) {
@@ -54,6 +55,11 @@ function lowerKeys(v: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, x] of Object.entries(v)) out[k.toLowerCase()] = x;
   return out;
+}
+
+/** A compiler command as shown in an error: ` is \`cue export\`` when it reads as a plain command line, else nothing of it. */
+function commandText(compiler: unknown): string {
+  return typeof compiler === 'string' && /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,79}$/.test(compiler) ? ` is \`${compiler}\`` : ' is set';
 }
 
 function projectFileIn(dir: string): string | undefined {
@@ -112,12 +118,25 @@ function typeCheck(value: PropertyValue, type: unknown, where: () => { file: str
     case 'bool':
       return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : fail();
     case 'array':
-    case 'List<String>':
       return Array.isArray(value) ? value : fail();
     case 'object':
       return isObject(value) ? value : fail();
-    default:
-      return value;
+    default: {
+      // pulumi-yaml's `List<String>`, `List<Integer>` ... (types are read in lower case): a list, each element of the type.
+      const inner = typeof type === 'string' ? /^list<\s*(.+?)\s*>$/.exec(type)?.[1] : undefined;
+      if (inner === undefined) return value;
+      let list: unknown = value;
+      if (typeof value === 'string') {
+        // `pulumi config set key '["a","b"]'` stores the list as JSON text.
+        try {
+          list = JSON.parse(value);
+        } catch {
+          return fail();
+        }
+      }
+      if (!Array.isArray(list)) return fail();
+      return (list as PropertyValue[]).map((x, i) => typeCheck(x, inner, where, `${key}[${i}]`));
+    }
   }
 }
 
@@ -179,7 +198,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
       throw new InputError({
         file: pf,
         ...positionOf(project, ['runtime']),
-        reason: `runtime ${runtimeName(runtime)}: firebreak evaluates Pulumi YAML projects (runtime: yaml) here; for other runtimes analyze \`pulumi stack export\` output`,
+        reason: `runtime ${runtimeName(runtime)}: firebreak runs only yaml and nodejs programs; in this project run \`pulumi preview --json > preview.json\` (or \`pulumi stack export > stack.json\` for a deployed stack) and analyze that file`,
       });
     }
     const compiler = isObject(pv.runtime) && isObject(pv.runtime.options) ? pv.runtime.options.compiler : undefined;
@@ -187,7 +206,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
       throw new InputError({
         file: pf,
         ...positionOf(project, ['runtime', 'options', 'compiler']),
-        reason: `the program is produced by a compiler (runtime.options.compiler is set); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
+        reason: `the program is produced by a compiler (runtime.options.compiler${commandText(compiler)}); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
       });
     }
     const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
@@ -304,6 +323,9 @@ function load(target: string, stackOption: string | undefined, input: string, co
   }
 
   const base: Array<string | number> = [];
+  const packageBlocks = [{ file: programFile, value: programFile.value }];
+  if (project && project !== programFile && isObject(project.value)) packageBlocks.push({ file: project, value: project.value });
+  const components = localComponents(packageBlocks, path.resolve(dir), confine, warnings);
   const evaluatorInput = {
     program,
     source: programFile,
@@ -314,6 +336,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
     projectDir: path.resolve(dir),
     config,
     confine,
+    ...(components.size > 0 ? { components } : {}),
     ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name)))
       ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } }
       : {}),
@@ -343,9 +366,10 @@ function load(target: string, stackOption: string | undefined, input: string, co
   for (const m of unresolved) {
     const namespaced = !m.key.startsWith(`${projectName}:`);
     if (namespaced && !config.get(m.key)?.secret) placement[m.key] = missingSymbol(m.display);
-    const n = dependents(resources, m, namespaced);
+    const n = dependents(resources, m, namespaced, evaluator.missingReaders.get(m.key));
     const what = namespaced
-      ? `placement of ${n} resource${n === 1 ? '' : 's'} depends on it`
+      ? // A provider key: it may be where they run (aws:region) or only how the provider logs in (auth0:clientId).
+        `it configures the ${m.key.split(':')[0]} provider of ${n} resource${n === 1 ? '' : 's'}`
       : `${n} resource${n === 1 ? '' : 's'} depend${n === 1 ? 's' : ''} on it`;
     const line = m.line === undefined ? '' : declaredOnly.has(m.key) ? ' (declared here)' : ' (first used here)';
     missingWarnings.push({

@@ -264,6 +264,10 @@ function lastLine(text: string): string | undefined {
 }
 
 /** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
+/** firebreak's own files (its runner is in every program's stack): never the program's dependencies. */
+const FIREBREAK_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+/** The TypeScript loaders' own files: in the stack of a program that does not compile. */
+const LOADER = /[\\/]node_modules[\\/](?:tsx|ts-node|typescript|esbuild|@esbuild|@swc)[\\/]/;
 const FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^():]*?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
 
 type ProgramError = { message: string; stack?: string | undefined; unresolved?: string[] | undefined; unanswered?: string[] | undefined };
@@ -272,9 +276,25 @@ type ProgramError = { message: string; stack?: string | undefined; unresolved?: 
  * What under mocks may have made the program fail: config it required without
  * a value (read as `<key>`), and invokes the mocks answered with nothing.
  */
-function failureHints(error: ProgramError): string {
+function failureHints(p: NodejsProject, error: ProgramError): string {
   const hints: string[] = [];
   const text = `${error.message}\n${error.stack ?? ''}`;
+  // @pulumi/pulumi's closure serializer (aws.lambda.CallbackFunction and other callbacks): its message spans lines.
+  if (/^Error serializing '/.test(error.message)) {
+    const flat = error.message.replace(/\s+/g, ' ');
+    const captured = /captured variable '([^']{1,80})'/.exec(flat)?.[1];
+    const because = /could not be serialized because (.{1,120}?)\.(?: |$)/.exec(flat)?.[1];
+    hints.push(
+      `Pulumi serializes the code of a callback function (such as aws.lambda.CallbackFunction) when the program runs, as in \`pulumi preview\`${
+        captured ? `, and this one captures the variable '${captured}'` : ''
+      }${because ? `, which reaches something that cannot be serialized (${because})` : ''}; a module it needs can be required inside the function instead`,
+    );
+  }
+  // A module the program imports is not installed (CommonJS `Cannot find module`, ESM `Cannot find package`).
+  if (/^Cannot find (?:module|package) '/.test(error.message)) {
+    const pm = packageManagerOf(p.absDir, p.options);
+    hints.push(`a module it imports is not installed: run \`${pm === 'yarn' ? 'yarn install' : `${pm} install`}\` in ${p.dir}, then try again`);
+  }
   const unresolved = error.unresolved ?? [];
   const named = unresolved.filter((k) => text.includes(`<${k}>`));
   const keys = named.length > 0 ? named : unresolved;
@@ -294,7 +314,7 @@ function failureHints(error: ProgramError): string {
 
 function programProblem(p: NodejsProject, error: ProgramError): Problem {
   const problem = programLocation(p, error);
-  return { ...problem, reason: `${problem.reason}${failureHints(error)}` };
+  return { ...problem, reason: `${problem.reason}${failureHints(p, error)}` };
 }
 
 function programLocation(p: NodejsProject, error: ProgramError): Problem {
@@ -327,6 +347,8 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
   let library: string | undefined;
   let inLibrary = false;
   let frames = 0;
+  // A call frame in the program or its dependencies: the error was thrown by running their code, not by compiling it.
+  let ran = false;
   for (const line of (error.stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
     if (!m) continue;
@@ -336,18 +358,20 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     } catch {
       continue;
     }
+    if (inside(file) || (!file.startsWith(FIREBREAK_DIR) && file.split(/[\\/]/).includes('node_modules') && !LOADER.test(file))) ran = true;
     if (inside(file)) {
       where = { file: shown(p, file), line: Number(m[2]), column: Number(m[3]) };
       break;
     }
     const rel = path.isAbsolute(file) ? path.relative(p.absDir, file) : '';
     // A library's source map may name a file it does not ship: then only that it failed in a library is said.
+    // Its node_modules may be a parent directory's (a workspace's hoisted dependencies): `../node_modules/...`.
     if (
       library === undefined &&
       frames++ === 0 &&
       rel !== '' &&
-      !rel.startsWith('..') &&
       !path.isAbsolute(rel) &&
+      !file.startsWith(FIREBREAK_DIR) &&
       rel.split(path.sep).includes('node_modules')
     ) {
       inLibrary = true;
@@ -363,7 +387,8 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
       if (inside(file)) where = { file: shown(p, file), line: Number(head[2]) };
     }
   }
-  const syntax = /^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first);
+  // A SyntaxError thrown by running code (JSON.parse of a value the mocks left undefined) is a failure, not a compile error.
+  const syntax = !ran && (/^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first));
   const how = syntax
     ? 'the program does not compile'
     : library

@@ -133,6 +133,32 @@ describe('errors of programs that run but fail', () => {
     expect(lines[0]).toContain('a module it needs can be required inside the function instead');
   }, 60_000);
 
+  it('a callback that the serializer fails on under tsx (a default import of a CommonJS constructor): says to install ts-node, deterministically', async () => {
+    const dir = program('callback-tsx', {
+      'Pulumi.yaml': 'name: callback-tsx\nruntime: nodejs\n',
+      'package.json': pkg('index.ts'),
+      // As `import S3 from "aws-sdk/clients/s3"`: module.exports is a constructor function.
+      'lib/client.js': 'function Client() { this.ok = true; }\nClient.prototype.list = function () { return []; };\nmodule.exports = Client;\n',
+      'index.ts': [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import Client from "./lib/client";',
+        'export = async () => {',
+        '  const code = await pulumi.runtime.serializeFunction(async () => new Client().list());',
+        '  new pulumi.CustomResource("aws:lambda/function:Function", "cleanup", { code: code.text });',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const first = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain("Pulumi's function serializer failed on code transpiled by tsx");
+    expect(first.stderr).toContain('install it in the project (`npm install --save-dev ts-node`)');
+    // The v8 inspector's object ids are not in it: the same program gives the same error.
+    expect(first.stderr).not.toContain('objectId');
+    const second = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(second.stderr).toBe(first.stderr);
+  }, 90_000);
+
   it('a module that is not installed: says to install the dependencies', async () => {
     const dir = program('missing-module', {
       'Pulumi.yaml': 'name: missing-module\nruntime: nodejs\n',

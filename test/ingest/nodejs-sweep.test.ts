@@ -171,3 +171,45 @@ describe('errors of programs that run but fail', () => {
     expect(r.stderr).toContain(`a module it imports is not installed: run \`npm install\` in ${dir}, then try again`);
   }, 60_000);
 });
+
+describe('resources registered when the event loop empties', () => {
+  it('are captured, as @pulumi/aws registers a bucket notification in a beforeExit listener', async () => {
+    const dir = program('before-exit', {
+      'Pulumi.yaml': 'name: before-exit\nruntime: nodejs\n',
+      'package.json': pkg('index.js'),
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        'const bucket = new pulumi.CustomResource("aws:s3/bucket:Bucket", "uploads", {});',
+        'const fn = new pulumi.CustomResource("aws:lambda/function:Function", "on-upload", {});',
+        'let done = false;',
+        'process.on("beforeExit", () => {',
+        '  if (done) return;',
+        '  done = true;',
+        '  new pulumi.CustomResource("aws:s3/bucketNotification:BucketNotification", "uploads", { bucket: bucket.id, lambdaFunctions: [{ lambdaFunctionArn: fn.id }] });',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const input = await loadInput(dir);
+    const notification = input.resources.find((r) => r.type === 'aws:s3/bucketNotification:BucketNotification');
+    expect(notification?.name).toBe('uploads');
+    expect(notification?.dependencies).toEqual(expect.arrayContaining(input.resources.filter((r) => r.name === 'on-upload').map((r) => r.urn)));
+  }, 60_000);
+
+  it('a program that leaves a timer running still finishes, with what it registered', async () => {
+    const dir = program('open-handle', {
+      'Pulumi.yaml': 'name: open-handle\nruntime: nodejs\n',
+      'package.json': pkg('index.js'),
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        'new pulumi.CustomResource("aws:sqs/queue:Queue", "jobs", {});',
+        'setInterval(() => undefined, 1000);',
+        '',
+      ].join('\n'),
+    });
+    const started = Date.now();
+    const input = await loadInput(dir, { programTimeout: 30 });
+    expect(input.resources.map((r) => r.name)).toContain('jobs');
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 60_000);
+});

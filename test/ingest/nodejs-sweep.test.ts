@@ -30,11 +30,9 @@ describe('a package.json "main" that does not exist (a TypeScript program never 
     const dir = program('unbuilt', {
       'Pulumi.yaml': 'name: unbuilt\nruntime: nodejs\n',
       'package.json': pkg('index.js'),
-      'index.ts': [
-        'import * as pulumi from "@pulumi/pulumi";',
-        'new pulumi.CustomResource("aws:ecs/service:Service", "web", { desiredCount: 1 });',
-        '',
-      ].join('\n'),
+      'index.ts': ['import * as pulumi from "@pulumi/pulumi";', 'new pulumi.CustomResource("aws:ecs/service:Service", "web", { desiredCount: 1 });', ''].join(
+        '\n',
+      ),
     });
     const input = await loadInput(dir);
     expect(input.resources.map((r) => r.name)).toContain('web');
@@ -81,7 +79,9 @@ describe('errors of programs that run but fail', () => {
     });
     const r = await runCli(['analyze', dir, '--fail-on', 'none']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/index\.js:4:\d+: the program failed: "undefined" is not valid JSON \(under mocks no data source answers, and these returned nothing: aws:ssm\/getParameter:getParameter;/);
+    expect(r.stderr).toMatch(
+      /index\.js:4:\d+: the program failed: "undefined" is not valid JSON \(under mocks no data source answers, and these returned nothing: aws:ssm\/getParameter:getParameter;/,
+    );
     expect(r.stderr).not.toContain('does not compile');
   }, 60_000);
 

@@ -355,7 +355,10 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     return { file: shown(p, file), line: Number(tsc[2]), column: Number(tsc[3]), reason: `the program does not compile: ${tsc[4]}` };
   }
   // The v8 inspector's object ids (in the serializer's `Remote object was not 'function': {...}`) differ on every run.
-  const first = error.message.split('\n')[0]!.trim().replace(/,?"objectId":"[^"]*"/g, '');
+  const first = error.message
+    .split('\n')[0]!
+    .trim()
+    .replace(/,?"objectId":"[^"]*"/g, '');
   let where: { file: string; line: number; column?: number } | undefined;
   // The top frame, when it is in the program's dependencies (a failure inside a library the program called).
   let library: string | undefined;

@@ -233,7 +233,11 @@ function folderEntry(dir: string): { entry?: string; tried: string; missingMain?
     const candidates = [base, `${base}.ts`, `${base}.js`, ...ENTRY_NAMES.map((n) => path.join(base, n))];
     const entry = candidates.find(isFile);
     if (entry) return { entry, tried: `package.json "main": ${pkg.main}` };
-    return { ...(index ? { entry: index } : {}), tried: `package.json "main": ${pkg.main}, then ${ENTRY_NAMES.slice(0, 2).join(' or ')}`, missingMain: pkg.main };
+    return {
+      ...(index ? { entry: index } : {}),
+      tried: `package.json "main": ${pkg.main}, then ${ENTRY_NAMES.slice(0, 2).join(' or ')}`,
+      missingMain: pkg.main,
+    };
   }
   return { ...(index ? { entry: index } : {}), tried: ENTRY_NAMES.slice(0, 2).join(' or ') };
 }

@@ -268,11 +268,11 @@ function lastLine(text: string): string | undefined {
   return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
-/** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
 /** firebreak's own files (its runner is in every program's stack): never the program's dependencies. */
 const FIREBREAK_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 /** The TypeScript loaders' own files: in the stack of a program that does not compile. */
 const LOADER = /[\\/]node_modules[\\/](?:tsx|ts-node|typescript|esbuild|@esbuild|@swc)[\\/]/;
+/** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
 const FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^():]*?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
 
 type ProgramError = { message: string; stack?: string | undefined; unresolved?: string[] | undefined; unanswered?: string[] | undefined };

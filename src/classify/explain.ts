@@ -173,7 +173,8 @@ export function findResource(inputs: StackInput[], query: string): { record: Res
   const distinct = [...new Map(named.map((x) => [x.record.urn, x])).values()];
   if (distinct.length === 1) return distinct[0]!;
   if (distinct.length > 1) {
-    throw new UsageError(`"${query}" names ${distinct.length} resources; give one URN:\n${distinct.map((x) => `  ${x.record.urn}`).join('\n')}`);
+    // One line (errors are one line; a newline would be printed escaped): the URNs, as whatif --fail lists them.
+    throw new UsageError(`"${query}" names ${distinct.length} resources; give one URN: ${distinct.map((x) => x.record.urn).join(', ')}`);
   }
   const lower = query.toLowerCase();
   const near = [...new Set(all.filter((x) => x.record.name.toLowerCase().includes(lower)).map((x) => x.record.name))].slice(0, 5);

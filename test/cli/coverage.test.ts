@@ -28,9 +28,10 @@ const componentOnly = project({
   'Pulumi.dev.yaml': stackFile,
 });
 
-/** A component package's type as the short token a YAML program may write (`eks:NodeGroupV2`, pulumi-yaml's `eks:index:NodeGroupV2`), no rule for it. */
+/** A component package's type as the short token a YAML program may write (`eks:VpcCniAddon`, pulumi-yaml's `eks:index:VpcCniAddon`), no rule for it. */
 const shortToken = project({
-  'Pulumi.yaml': 'name: platform\nruntime: yaml\nresources:\n  nodes:\n    type: eks:NodeGroupV2\n    properties:\n      desiredCapacity: 2\n',
+  // An eks component no rule describes (eks:NodeGroupV2 has one since the second sweep of real programs).
+  'Pulumi.yaml': 'name: platform\nruntime: yaml\nresources:\n  cni:\n    type: eks:VpcCniAddon\n    properties:\n      enablePodEni: true\n',
   'Pulumi.dev.yaml': stackFile,
 });
 
@@ -152,7 +153,7 @@ describe('coverage: every resource in exactly one class', () => {
   it('a component package written as a short token is unjudged as one', async () => {
     const doc = await json(shortToken);
     addsUp(doc.summary.coverage);
-    expect(doc.unjudged.map((u: { reason: string; type: string }) => [u.type, u.reason])).toEqual([['eks:NodeGroupV2', 'component-package']]);
+    expect(doc.unjudged.map((u: { reason: string; type: string }) => [u.type, u.reason])).toEqual([['eks:VpcCniAddon', 'component-package']]);
   });
 
   it('a short token is its index-module type, as pulumi-yaml resolves it: eks:Cluster is judged by the eks Cluster rule', async () => {

@@ -72,6 +72,11 @@ export interface ScenarioView {
   readonly totalServices: number;
   readonly totalCritical: number;
   eventRef(event: number): EventRef;
+  /**
+   * An event's name for a finding's message: a component named like another component also shows its type's last
+   * part (`helloworld (Cluster)` beside `helloworld (Deployment)`), as text paths do. Event refs keep the plain name.
+   */
+  labelOf(event: number): string;
   /** Within the run's policy: a component, or a domain no larger than --tolerate. */
   inPolicy(event: number): boolean;
   /** Within the policy of this service (its own `tolerate` from the topology file, else the run's). */
@@ -412,6 +417,7 @@ export function scenarioView(
   };
 
   const serviceNodes = services.map((i) => engine.nodes[i]!);
+  let sharedNames: Set<string> | undefined;
   const ownTolerate = serviceNodes.some((s) => s.kind === 'service' && s.tolerate !== undefined);
   return {
     engine,
@@ -426,6 +432,21 @@ export function scenarioView(
     totalServices: services.length,
     totalCritical: serviceNodes.filter((s) => s.kind === 'service' && s.critical).length,
     eventRef: (event) => eventRefOf(engine, event),
+    labelOf(event) {
+      const node = engine.nodes[event]!;
+      if (node.kind !== 'component') return eventRefOf(engine, event).name;
+      if (!sharedNames) {
+        // Counted once, on the first message that asks.
+        const seen = new Set<string>();
+        sharedNames = new Set();
+        for (const n of engine.nodes) {
+          if (n.kind !== 'component') continue;
+          if (seen.has(n.name)) sharedNames.add(n.name);
+          else seen.add(n.name);
+        }
+      }
+      return sharedNames.has(node.name) && node.type ? `${node.name} (${node.type.split(':').pop()})` : node.name;
+    },
     inPolicy,
     inPolicyFor(event, service) {
       if (!engine.isDomain(event)) return true;

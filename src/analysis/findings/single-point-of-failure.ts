@@ -46,7 +46,7 @@ export function detect(_model: Model, ctx: ScenarioView, _policy: Policy): Findi
         severity,
         message: fill(messages.lost, {
           what: event.what,
-          name: event.name,
+          name: ctx.labelOf(ev),
           effect,
           count: lost.length,
           total: ctx.totalServices,

@@ -72,6 +72,11 @@ function tsxLoader(main: string): string {
   return pathToFileURL(found).href;
 }
 
+/** A CommonJS TypeScript program, which runs under its own ts-node when that is installed (as the Pulumi CLI runs it). */
+function tsNodeCanRun(p: NodejsProject): boolean {
+  return moduleTypeOf(p.main) === 'cjs' && path.extname(p.main).toLowerCase() === '.ts';
+}
+
 function launchFor(p: NodejsProject): Launch {
   const { file: runner, isSource } = runnerFile();
   const ts = TS_EXTENSIONS.has(path.extname(p.main).toLowerCase());
@@ -79,7 +84,7 @@ function launchFor(p: NodejsProject): Launch {
   if (isSource) return tsx();
   if (!ts) return { runner, nodeArgs: [], load: 'import', loaderName: 'node' };
   // The program's own ts-node, as the Pulumi CLI uses it, for CommonJS programs.
-  if (moduleTypeOf(p.main) === 'cjs' && path.extname(p.main).toLowerCase() === '.ts') {
+  if (tsNodeCanRun(p)) {
     const tsNode = resolveFrom(p.main, 'ts-node');
     const typescript = tsNode ? resolveFrom(tsNode, 'typescript') : undefined;
     if (tsNode && typescript) return { runner, nodeArgs: [], load: 'require', loaderName: 'ts-node', tsNode };
@@ -150,7 +155,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
       );
     }
     const result = parsed.data;
-    if (!result.ok) throw new InputError(programProblem(project, result.error));
+    if (!result.ok) throw new InputError(programProblem(project, result.error, launch.loaderName));
     const resources = result.resources.map((w) => toRecord(project, w));
     checkIntegrity(resources, mainShown);
     const warnings: Warning[] = [...project.warnings, ...result.warnings.map((message) => ({ file: mainShown, message }))];
@@ -263,6 +268,10 @@ function lastLine(text: string): string | undefined {
   return line === undefined ? undefined : line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
+/** firebreak's own files (its runner is in every program's stack): never the program's dependencies. */
+const FIREBREAK_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+/** The TypeScript loaders' own files: in the stack of a program that does not compile. */
+const LOADER = /[\\/]node_modules[\\/](?:tsx|ts-node|typescript|esbuild|@esbuild|@swc)[\\/]/;
 /** A frame `at fn (file:line:col)` or `at file:line:col`, file possibly a file:// URL. */
 const FRAME = /^\s*at (?:.*? \()?((?:file:\/\/)?[^():]*?(?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/;
 
@@ -272,9 +281,33 @@ type ProgramError = { message: string; stack?: string | undefined; unresolved?: 
  * What under mocks may have made the program fail: config it required without
  * a value (read as `<key>`), and invokes the mocks answered with nothing.
  */
-function failureHints(error: ProgramError): string {
+function failureHints(p: NodejsProject, error: ProgramError, loaderName: string): string {
   const hints: string[] = [];
   const text = `${error.message}\n${error.stack ?? ''}`;
+  // @pulumi/pulumi's closure serializer (aws.lambda.CallbackFunction and other callbacks): its message spans lines.
+  if (/^Error serializing '/.test(error.message)) {
+    const flat = error.message.replace(/\s+/g, ' ');
+    const captured = /captured variable '([^']{1,80})'/.exec(flat)?.[1];
+    const because = /could not be serialized because (.{1,120}?)\.(?: |$)/.exec(flat)?.[1];
+    hints.push(
+      `Pulumi serializes the code of a callback function (such as aws.lambda.CallbackFunction) when the program runs, as in \`pulumi preview\`${
+        captured ? `, and this one captures the variable '${captured}'` : ''
+      }${because ? `, which reaches something that cannot be serialized (${because})` : ''}; a module it needs can be required inside the function instead`,
+    );
+  }
+  // Pulumi's function serializer on code esbuild transpiled (tsx): an import is a copy of the module (`__toESM`), an
+  // object whose prototype may be a function, which the serializer takes for a function and v8 does not. The Pulumi
+  // CLI runs a CommonJS TypeScript program with ts-node, whose imports are the modules themselves.
+  if (loaderName === 'tsx' && /[\\/]runtime[\\/]closure[\\/]/.test(error.stack ?? '') && tsNodeCanRun(p)) {
+    hints.push(
+      "Pulumi's function serializer failed on code transpiled by tsx, whose imports are copies of the modules; the Pulumi CLI runs TypeScript with ts-node: install it in the project (`npm install --save-dev ts-node`) and firebreak runs the program with it too",
+    );
+  }
+  // A module the program imports is not installed (CommonJS `Cannot find module`, ESM `Cannot find package`).
+  if (/^Cannot find (?:module|package) '/.test(error.message)) {
+    const pm = packageManagerOf(p.absDir, p.options);
+    hints.push(`a module it imports is not installed: run \`${pm === 'yarn' ? 'yarn install' : `${pm} install`}\` in ${p.dir}, then try again`);
+  }
   const unresolved = error.unresolved ?? [];
   const named = unresolved.filter((k) => text.includes(`<${k}>`));
   const keys = named.length > 0 ? named : unresolved;
@@ -292,9 +325,9 @@ function failureHints(error: ProgramError): string {
   return hints.length > 0 ? ` (${hints.join('; ')})` : '';
 }
 
-function programProblem(p: NodejsProject, error: ProgramError): Problem {
+function programProblem(p: NodejsProject, error: ProgramError, loaderName: string): Problem {
   const problem = programLocation(p, error);
-  return { ...problem, reason: `${problem.reason}${failureHints(error)}` };
+  return { ...problem, reason: `${problem.reason}${failureHints(p, error, loaderName)}` };
 }
 
 function programLocation(p: NodejsProject, error: ProgramError): Problem {
@@ -321,12 +354,18 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     const file = path.resolve(p.absDir, tsc[1]!);
     return { file: shown(p, file), line: Number(tsc[2]), column: Number(tsc[3]), reason: `the program does not compile: ${tsc[4]}` };
   }
-  const first = error.message.split('\n')[0]!.trim();
+  // The v8 inspector's object ids (in the serializer's `Remote object was not 'function': {...}`) differ on every run.
+  const first = error.message
+    .split('\n')[0]!
+    .trim()
+    .replace(/,?"objectId":"[^"]*"/g, '');
   let where: { file: string; line: number; column?: number } | undefined;
   // The top frame, when it is in the program's dependencies (a failure inside a library the program called).
   let library: string | undefined;
   let inLibrary = false;
   let frames = 0;
+  // A call frame in the program or its dependencies: the error was thrown by running their code, not by compiling it.
+  let ran = false;
   for (const line of (error.stack ?? '').split('\n')) {
     const m = FRAME.exec(line);
     if (!m) continue;
@@ -336,18 +375,20 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     } catch {
       continue;
     }
+    if (inside(file) || (!file.startsWith(FIREBREAK_DIR) && file.split(/[\\/]/).includes('node_modules') && !LOADER.test(file))) ran = true;
     if (inside(file)) {
       where = { file: shown(p, file), line: Number(m[2]), column: Number(m[3]) };
       break;
     }
     const rel = path.isAbsolute(file) ? path.relative(p.absDir, file) : '';
     // A library's source map may name a file it does not ship: then only that it failed in a library is said.
+    // Its node_modules may be a parent directory's (a workspace's hoisted dependencies): `../node_modules/...`.
     if (
       library === undefined &&
       frames++ === 0 &&
       rel !== '' &&
-      !rel.startsWith('..') &&
       !path.isAbsolute(rel) &&
+      !file.startsWith(FIREBREAK_DIR) &&
       rel.split(path.sep).includes('node_modules')
     ) {
       inLibrary = true;
@@ -363,7 +404,8 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
       if (inside(file)) where = { file: shown(p, file), line: Number(head[2]) };
     }
   }
-  const syntax = /^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first);
+  // A SyntaxError thrown by running code (JSON.parse of a value the mocks left undefined) is a failure, not a compile error.
+  const syntax = !ran && (/^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first));
   const how = syntax
     ? 'the program does not compile'
     : library

@@ -196,7 +196,7 @@ export function readNodejsProject(target: string, stackOption: string | undefine
     config,
     secretKeys,
     placement,
-    main: entryOf(path.resolve(dir), pv, project),
+    main: entryOf(path.resolve(dir), pv, project, warnings),
     options,
     warnings,
   };
@@ -220,30 +220,45 @@ function readPackageJson(dir: string): Record<string, unknown> | undefined {
 
 const isFile = (f: string): boolean => existsSync(f) && statSync(f).isFile();
 
-/** The entry file of a program folder, as `require(folder)` finds it (with .ts allowed, as under ts-node). */
-function folderEntry(dir: string): { entry?: string; tried: string } {
+/**
+ * The entry file of a program folder, as `require(folder)` finds it (with .ts allowed, as under ts-node). A
+ * package.json "main" that does not exist (`index.js` in a TypeScript program never built) falls back to the
+ * folder's index file, as the Pulumi CLI does (its nodejs runtime warns "Could not find entry point"): `missingMain`.
+ */
+function folderEntry(dir: string): { entry?: string; tried: string; missingMain?: string } {
   const pkg = readPackageJson(dir);
+  const index = ENTRY_NAMES.map((n) => path.join(dir, n)).find(isFile);
   if (pkg && typeof pkg.main === 'string' && pkg.main !== '') {
     const base = path.resolve(dir, pkg.main);
     const candidates = [base, `${base}.ts`, `${base}.js`, ...ENTRY_NAMES.map((n) => path.join(base, n))];
     const entry = candidates.find(isFile);
-    return { ...(entry ? { entry } : {}), tried: `package.json "main": ${pkg.main}` };
+    if (entry) return { entry, tried: `package.json "main": ${pkg.main}` };
+    return {
+      ...(index ? { entry: index } : {}),
+      tried: `package.json "main": ${pkg.main}, then ${ENTRY_NAMES.slice(0, 2).join(' or ')}`,
+      missingMain: pkg.main,
+    };
   }
-  const entry = ENTRY_NAMES.map((n) => path.join(dir, n)).find(isFile);
-  return { ...(entry ? { entry } : {}), tried: ENTRY_NAMES.slice(0, 2).join(' or ') };
+  return { ...(index ? { entry: index } : {}), tried: ENTRY_NAMES.slice(0, 2).join(' or ') };
 }
 
-function entryOf(absDir: string, pv: Record<string, unknown>, project: YamlFile): string {
+function entryOf(absDir: string, pv: Record<string, unknown>, project: YamlFile, warnings: Warning[]): string {
   const main = typeof pv.main === 'string' && pv.main !== '' ? pv.main : undefined;
   const base = main ? path.resolve(absDir, main) : absDir;
   const where = { file: project.file, ...(main ? positionOf(project, ['main']) : {}) };
   if (!existsSync(base)) throw new InputError({ ...where, reason: `main: ${main} does not exist` });
   if (statSync(base).isFile()) return base;
-  const { entry, tried } = folderEntry(base);
+  const { entry, tried, missingMain } = folderEntry(base);
   if (!entry) {
     throw new InputError({
       ...where,
       reason: `no program entry in ${main ?? 'the project directory'}: looked for ${tried} (is the program built, or is main: wrong?)`,
+    });
+  }
+  if (missingMain !== undefined) {
+    warnings.push({
+      file: path.join(path.dirname(project.file), path.relative(absDir, base), 'package.json'),
+      message: `package.json "main" (${missingMain}) does not exist; running ${path.basename(entry)} instead, as the Pulumi CLI does`,
     });
   }
   return entry;

@@ -130,8 +130,36 @@ function fail(err: unknown): void {
 }
 process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
+/** Set once the program has finished: the event loop then emptying is what the run waits for (see drain). */
+let whenEmptied: (() => void) | undefined;
 // Node runs out of work while the program still awaits something that can never come.
-process.on('beforeExit', () => finished || fail(new Error('it never finished: it awaits a promise that never settles, and nothing is left to run')));
+process.on('beforeExit', () => {
+  if (whenEmptied) return whenEmptied();
+  if (!finished) fail(new Error('it never finished: it awaits a promise that never settles, and nothing is left to run'));
+});
+
+/**
+ * Wait for the event loop to empty, as the language host's process does before it exits, for at most `ms`.
+ * Some SDKs register resources only then: @pulumi/aws creates the one BucketNotification of a bucket's
+ * `onObjectCreated` subscriptions in a `beforeExit` listener. False when something the program left
+ * running (a timer, a socket) keeps the loop busy: what is registered by then is the result.
+ */
+function loopEmptied(ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    // Unreferenced: it does not keep the loop from emptying.
+    const timer = setTimeout(() => {
+      whenEmptied = undefined;
+      resolve(false);
+    }, ms);
+    timer.unref();
+    whenEmptied = () => {
+      whenEmptied = undefined;
+      clearTimeout(timer);
+      // Keeps the loop alive past this beforeExit, so that the other listeners' registrations are waited for.
+      setImmediate(() => resolve(true));
+    };
+  });
+}
 
 /** Secrets lose their value here: only the marker that a secret was there leaves the child. */
 function scrub(value: unknown): unknown {
@@ -472,10 +500,20 @@ async function run(): Promise<void> {
   });
   // Let what the last registrations set off (apply callbacks, their failures) run out, as the
   // language host does before it exits; an unhandled failure ends the run through fail().
-  for (let round = 0; round < 5; round++) {
-    if (typeof runtime.waitForRPCs === 'function') await runtime.waitForRPCs();
-    else if (typeof runtime.disconnect === 'function') await runtime.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  const settle = async (): Promise<void> => {
+    for (let round = 0; round < 5; round++) {
+      if (typeof runtime.waitForRPCs === 'function') await runtime.waitForRPCs();
+      else if (typeof runtime.disconnect === 'function') await runtime.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  await settle();
+  // Then what `beforeExit` listeners register, until a round registers nothing more.
+  for (let round = 0; round < 3; round++) {
+    const before = records.length;
+    if (!(await loopEmptied(250))) break;
+    await settle();
+    if (records.length === before) break;
   }
   await Promise.all(pendingAsks);
   for (const [urn, names] of outputsAsked) {

@@ -150,7 +150,11 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
       );
     }
     const result = parsed.data;
-    if (!result.ok) throw new InputError(programProblem(project, result.error));
+    if (!result.ok) {
+      // A CommonJS TypeScript program that ts-node would run: under tsx an import cycle fails where ts-node reads undefined.
+      const tsNodeWouldRun = launch.loaderName === 'tsx' && moduleTypeOf(project.main) === 'cjs' && path.extname(project.main).toLowerCase() === '.ts';
+      throw new InputError(programProblem(project, result.error, tsNodeWouldRun));
+    }
     const resources = result.resources.map((w) => toRecord(project, w));
     checkIntegrity(resources, mainShown);
     const warnings: Warning[] = [...project.warnings, ...result.warnings.map((message) => ({ file: mainShown, message }))];
@@ -272,8 +276,15 @@ type ProgramError = { message: string; stack?: string | undefined; unresolved?: 
  * What under mocks may have made the program fail: config it required without
  * a value (read as `<key>`), and invokes the mocks answered with nothing.
  */
-function failureHints(error: ProgramError): string {
+function failureHints(error: ProgramError, tsNodeWouldRun: boolean): string {
   const hints: string[] = [];
+  // esbuild's CommonJS output (tsx) exports through getters, so a cycle that reads an export its module has not set yet
+  // throws; the TypeScript compiler's (ts-node, which the Pulumi CLI uses) assigns exports, and the read gives undefined.
+  if (tsNodeWouldRun && /^Cannot access '[^'\n]*' before initialization/.test(error.message)) {
+    hints.push(
+      'under tsx an import cycle that reads an export before its module has set it fails, where ts-node, which the Pulumi CLI uses, reads undefined: install ts-node in the project (`npm install --save-dev ts-node`) and firebreak runs the program with it',
+    );
+  }
   const text = `${error.message}\n${error.stack ?? ''}`;
   const unresolved = error.unresolved ?? [];
   const named = unresolved.filter((k) => text.includes(`<${k}>`));
@@ -292,9 +303,9 @@ function failureHints(error: ProgramError): string {
   return hints.length > 0 ? ` (${hints.join('; ')})` : '';
 }
 
-function programProblem(p: NodejsProject, error: ProgramError): Problem {
+function programProblem(p: NodejsProject, error: ProgramError, tsNodeWouldRun: boolean): Problem {
   const problem = programLocation(p, error);
-  return { ...problem, reason: `${problem.reason}${failureHints(error)}` };
+  return { ...problem, reason: `${problem.reason}${failureHints(error, tsNodeWouldRun)}` };
 }
 
 function programLocation(p: NodejsProject, error: ProgramError): Problem {

@@ -359,3 +359,27 @@ describe('App Service plans of Azure Functions (azure-ts-functions)', () => {
     expect(spof?.message).toMatch(/^Losing compute basic-plan takes down reports-fn/);
   });
 });
+
+describe('Azure locations are case-insensitive (the templates default to WestUS)', () => {
+  const { b, azure } = azureStack();
+  for (const [name, location, zones] of [
+    ['api-1', 'WestEurope', ['1']],
+    ['api-2', 'westeurope', ['2']],
+  ] as const) {
+    b.add('azure-native:compute:VirtualMachine', name, {
+      id: `${SUB}/Microsoft.Compute/virtualMachines/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', location, vmName: name, zones, hardwareProfile: { vmSize: 'Standard_D2s_v5' }, tags: { 'firebreak:service': 'api' } },
+    });
+  }
+  const file = b.write();
+
+  it('WestEurope and westeurope are one region: its zones 1 and 2', async () => {
+    expect(paths(await explain(file, 'api-1'))).toEqual(['azure/westeurope/westeurope-1']);
+    expect(paths(await explain(file, 'api-2'))).toEqual(['azure/westeurope/westeurope-2']);
+    const a = await analyze(file);
+    // Two zones of one region: the pair survives a zone, and only the region's loss (beyond the policy) stops it.
+    expect(a.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(a.findings.map((f) => f.event.id)).toContain('domain:azure/westeurope');
+  });
+});

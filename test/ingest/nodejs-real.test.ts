@@ -230,6 +230,27 @@ describe('failures the mocks cause', () => {
     expect(r.stderr).not.toContain('ts-node');
   }, 60_000);
 
+  it('a component that registered nothing (a Helm v3 Chart under mocks) is named in a warning (kubernetes-ts-helm-wordpress)', async () => {
+    const dir = program('chart-only', {
+      'Pulumi.yaml': 'name: chart-only\nruntime: nodejs\n',
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        '// What helm.v3.Chart leaves under mocks: the component, and no child (the template invoke answers nothing).',
+        'new pulumi.ComponentResource("kubernetes:helm.sh/v3:Chart", "wpdev");',
+        'const site = new pulumi.ComponentResource("shop:index:Site", "site");',
+        'new pulumi.CustomResource("aws:s3/bucket:Bucket", "assets", {}, { parent: site });',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const childless = doc.warnings.filter((w) => w.message.includes('registered no resources under mocks'));
+    // Only the childless one: the site component has its bucket.
+    expect(childless).toEqual([expect.objectContaining({ file: path.join(dir, 'index.js') })]);
+    expect(childless[0]!.message).toMatch(/^wpdev \(kubernetes:helm\.sh\/v3:Chart\) is a component .*`pulumi preview --json`/);
+  }, 60_000);
+
   it('a program that runs despite them gets one warning naming them, with how often each was called', async () => {
     const dir = program('looks-up-ami', {
       'Pulumi.yaml': 'name: looks-up-ami\nruntime: nodejs\n',

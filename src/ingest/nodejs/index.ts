@@ -15,6 +15,7 @@ import { InputError, type Problem, type Warning } from '../../errors.js';
 import { checkIntegrity, describeZodIssue } from '../state.js';
 import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
 import { decodeMap } from '../values.js';
+import { STACK_TYPE } from '../../pulumi.js';
 import { runResultSchema, type RunRequest, type WireResource } from './protocol.js';
 import { moduleTypeOf, packageManagerOf, readNodejsProject, type NodejsProject } from './project.js';
 
@@ -158,6 +159,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
     const resources = result.resources.map((w) => toRecord(project, w));
     checkIntegrity(resources, mainShown);
     const warnings: Warning[] = [...project.warnings, ...result.warnings.map((message) => ({ file: mainShown, message }))];
+    warnings.push(...childlessComponents(resources, mainShown));
     return {
       input,
       file: mainShown,
@@ -384,6 +386,24 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
         : 'the program failed';
   const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
+}
+
+/**
+ * Components that registered no resource under mocks (a Helm v3 Chart renders its children from the
+ * `kubernetes:helm:template` invoke, which answers nothing): what they create is not in the graph, so say so.
+ */
+function childlessComponents(resources: ResourceRecord[], mainShown: string): Warning[] {
+  const parents = new Set<string>();
+  for (const r of resources) if (r.parent) parents.add(r.parent);
+  const warnings: Warning[] = [];
+  for (const r of resources) {
+    if (r.custom || r.type === STACK_TYPE || parents.has(r.urn)) continue;
+    warnings.push({
+      ...(r.source ? { file: r.source.file, ...(r.source.line ? { line: r.source.line } : {}) } : { file: mainShown }),
+      message: `${r.name} (${r.type}) is a component that registered no resources under mocks, so what it creates was not analysed (a Helm v3 Chart renders them through an invoke, which answers nothing here); analyse \`pulumi preview --json\` or a stack export to see them`,
+    });
+  }
+  return warnings;
 }
 
 function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {

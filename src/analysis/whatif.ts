@@ -44,7 +44,8 @@ export interface WhatIfResult {
 /**
  * Resolve what the user names to nodes that can fail: a node id, a domain
  * path or its last segments (`pangyo`, `capital-area/pangyo`), a component's
- * name or URN. Ambiguous or unknown names are usage errors that list the options (about `option`, the one given).
+ * name or URN, or its name with its type's last part as text paths show it (`nginx (Deployment)`, when a
+ * Service shares the name). Ambiguous or unknown names are usage errors that list the options (about `option`, the one given).
  */
 export function resolveEvents(engine: Engine, names: string[], option = 'fail'): number[] {
   const out: number[] = [];
@@ -56,9 +57,11 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
       continue;
     }
     const matches: number[] = [];
+    const typed = /^(.+?) \(([^()]+)\)$/.exec(name);
     engine.nodes.forEach((n, i) => {
       if (n.kind === 'domain' && (n.path === name || n.path.endsWith(`/${name}`))) matches.push(i);
       else if (n.kind === 'component' && (n.name === name || n.urn === name)) matches.push(i);
+      else if (n.kind === 'component' && typed && n.name === typed[1] && n.type.split(':').pop() === typed[2]) matches.push(i);
     });
     if (matches.length === 1) {
       out.push(matches[0]!);
@@ -69,8 +72,11 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
         const n = engine.nodes[i]!;
         return n.kind === 'domain' ? n.path : n.kind === 'component' ? n.urn : n.id;
       });
+      // Components of one name and different types: each can be named as `name (Type)`.
+      const comps = matches.map((i) => engine.nodes[i]!).flatMap((n) => (n.kind === 'component' ? [`${n.name} (${n.type.split(':').pop()})`] : []));
+      const byType = comps.length === matches.length && new Set(comps).size === comps.length ? ` (or as ${comps.slice(0, 6).map((c) => `'${c}'`).join(', ')})` : '';
       throw new UsageError(
-        (o) => `${o(option)} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN`,
+        (o) => `${o(option)} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN${byType}`,
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);

@@ -52,6 +52,7 @@ export interface RuleDecision {
     zoneVia?: string[];
     region?: string[];
     regionDefault?: string;
+    zoneConfigDefault?: boolean;
     spans?: Span[];
     runsOn?: RunsOn;
     replicas?: Replicas;
@@ -110,6 +111,8 @@ export interface Explanation {
     region: PathValue[];
     /** The region the provider documents when none is set (a rule's regionDefault). */
     regionDefault?: string;
+    /** The provider's zone config places it when it names no location (a rule's zoneConfigDefault). */
+    zoneConfigDefault?: boolean;
     spans: SpanCheck[];
     /** Placement through a host (a cluster): the references followed, the host found, whether it spreads over the host's zones. */
     runsOn?: {
@@ -368,6 +371,7 @@ export function explainResource(inputs: StackInput[], packs: LoadedPack[], query
       zoneVia: paths(m.zoneVia),
       region: paths(m.region),
       ...(m.regionDefault !== undefined ? { regionDefault: m.regionDefault } : {}),
+      ...(m.zoneConfigDefault ? { zoneConfigDefault: true } : {}),
       spans,
       ...(runsOn ? { runsOn } : {}),
       ...(m.replicas

@@ -115,6 +115,14 @@ export function isDefaultProvider(p: ResourceRecord): boolean {
   return p.name === 'default' || p.name.startsWith('default_');
 }
 
+/** Whether a resource's provider reference (a URN) names a default provider, from its record or else its URN's name. */
+function isDefaultProviderRef(ctx: Context, ref: string): boolean {
+  const p = ctx.byUrn.get(ref);
+  if (p) return isDefaultProvider(p);
+  const name = ref.slice(ref.lastIndexOf('::') + 2);
+  return name === 'default' || name.startsWith('default_');
+}
+
 /** The symbolic region of an explicit provider resource that sets none: at deploy it reads the environment, never stack config. */
 export function providerRegionSymbol(p: ResourceRecord): string {
   return `<region of provider ${p.name}>`;
@@ -463,7 +471,11 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
 
   const z = zonesOf(ctx, r, 0, rules);
   let zones = z.zones.length === 0 ? zonesFromRegionProps : lower ? z.zones.map((v) => lowered(v, true)) : z.zones;
-  if (zones.length === 0 && rules.scope === 'zonal' && info?.zoneConfig) {
+  // The stack's zone config: for zonal types, and for a type whose provider puts it in that zone when it names no location.
+  const byZoneConfig =
+    rules.scope === 'zonal' ||
+    (rules.zoneConfigDefault === true && regionValues.length === 0 && !regionRead.unknown && (!r.provider || isDefaultProviderRef(ctx, r.provider)));
+  if (zones.length === 0 && byZoneConfig && info?.zoneConfig) {
     const cz = ctx.configOf.get(stackKey(r))?.[info.zoneConfig];
     if (cz) zones = [{ text: cz, symbolic: false }];
   }

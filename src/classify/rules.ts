@@ -21,6 +21,7 @@ export interface MergedRule {
   zoneVia: string[];
   region: string[];
   regionDefault?: string;
+  zoneConfigDefault?: boolean;
   spans: NonNullable<Rule['spans']>;
   runsOn?: RunsOn;
   replicas?: Replicas;
@@ -55,6 +56,7 @@ export const DECIDED_FIELDS = [
   'zoneVia',
   'region',
   'regionDefault',
+  'zoneConfigDefault',
   'spans',
   'runsOn',
   'replicas',

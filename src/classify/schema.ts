@@ -226,6 +226,12 @@ export const ruleSchema = z.strictObject({
     .string()
     .optional()
     .describe("The region the provider documents for the resource when none of its region paths is set and nothing else gives one (cite it in the rule's why)"),
+  zoneConfigDefault: z
+    .boolean()
+    .optional()
+    .describe(
+      "When none of its zone or region paths is set and it uses the default provider, the provider's zone config (zoneConfig) is where it lives, a zone, whatever its scope (a GKE cluster without a location is zonal, in gcp:zone; cite it in the rule's why)",
+    ),
   spans: z.array(spanSchema).optional(),
   runsOn: runsOnSchema.optional().describe("It runs on a host (a Kubernetes cluster) and is placed through the host's placement"),
   replicaOf: z

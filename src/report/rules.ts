@@ -229,6 +229,7 @@ export function renderExplanationText(e: Explanation): string {
       ['  zoneVia', `${showPaths(m.zoneVia)}${by('zoneVia')}`],
       ['  region', `${showPaths(m.region)}${by('region')}`],
       ...(m.regionDefault !== undefined ? [['  region default', `${m.regionDefault}${by('regionDefault')}`]] : []),
+      ...(m.zoneConfigDefault ? [['  zone default', `the provider's zone config${by('zoneConfigDefault')}`]] : []),
       [
         '  spans',
         m.spans.length === 0

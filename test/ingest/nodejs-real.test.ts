@@ -189,6 +189,68 @@ describe('failures the mocks cause', () => {
     expect(r.stderr).not.toContain('src/network.ts');
   }, 60_000);
 
+  it('an import cycle that fails only under tsx says to install ts-node, which reads it as the Pulumi CLI does (kubernetes-ts-jenkins)', async () => {
+    // index.ts exports what its component module reads back at load: ts-node gives undefined, tsx throws.
+    const dir = program('jenkins-like', {
+      'Pulumi.yaml': 'name: jenkins-like\nruntime: nodejs\nmain: index.ts\n',
+      'index.ts': [
+        'import { Instance } from "./instance";',
+        'const instance = new Instance("ci");',
+        'export const externalIp = instance.ip;',
+        '',
+      ].join('\n'),
+      'instance.ts': [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import { externalIp } from ".";',
+        'export class Instance extends pulumi.ComponentResource {',
+        '  ip = "10.0.0.1";',
+        '  constructor(name: string) {',
+        '    super("ci:index:Instance", name);',
+        '    this.registerOutputs({ externalIp });',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("the program failed: Cannot access 'externalIp' before initialization");
+    expect(r.stderr).toContain('install ts-node in the project (`npm install --save-dev ts-node`)');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('other failures of a TypeScript program do not mention ts-node', async () => {
+    const dir = program('throws-ts', {
+      'Pulumi.yaml': 'name: throws-ts\nruntime: nodejs\nmain: index.ts\n',
+      'index.ts': 'const n: number = 1;\nthrow new Error(`no cluster named ${n}`);\n',
+    });
+    const r = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the program failed: no cluster named 1');
+    expect(r.stderr).not.toContain('ts-node');
+  }, 60_000);
+
+  it('a component that registered nothing (a Helm v3 Chart under mocks) is named in a warning (kubernetes-ts-helm-wordpress)', async () => {
+    const dir = program('chart-only', {
+      'Pulumi.yaml': 'name: chart-only\nruntime: nodejs\n',
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        '// What helm.v3.Chart leaves under mocks: the component, and no child (the template invoke answers nothing).',
+        'new pulumi.ComponentResource("kubernetes:helm.sh/v3:Chart", "wpdev");',
+        'const site = new pulumi.ComponentResource("shop:index:Site", "site");',
+        'new pulumi.CustomResource("aws:s3/bucket:Bucket", "assets", {}, { parent: site });',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const childless = doc.warnings.filter((w) => w.message.includes('registered no resources under mocks'));
+    // Only the childless one: the site component has its bucket.
+    expect(childless).toEqual([expect.objectContaining({ file: path.join(dir, 'index.js') })]);
+    expect(childless[0]!.message).toMatch(/^wpdev \(kubernetes:helm\.sh\/v3:Chart\) is a component .*`pulumi preview --json`/);
+  }, 60_000);
+
   it('a program that runs despite them gets one warning naming them, with how often each was called', async () => {
     const dir = program('looks-up-ami', {
       'Pulumi.yaml': 'name: looks-up-ami\nruntime: nodejs\n',

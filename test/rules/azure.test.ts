@@ -269,3 +269,117 @@ describe('Entra ID (azuread)', () => {
     ).toEqual([]);
   });
 });
+
+describe('Cosmos DB accounts (azure-ts-cosmosdb-logicapp)', () => {
+  const { b, azure, rg } = azureStack();
+  const account = (name: string, inputs: Record<string, unknown>) =>
+    b.add('azure-native:documentdb:DatabaseAccount', name, {
+      id: `${SUB}/Microsoft.DocumentDB/databaseAccounts/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', databaseAccountOfferType: 'Standard', consistencyPolicy: { defaultConsistencyLevel: 'Session' }, ...inputs },
+      deps: { resourceGroupName: [rg] },
+    });
+  account('orders-cdb', { locations: [{ locationName: 'westeurope', failoverPriority: 0 }] });
+  account('catalog-cdb', { locations: [{ locationName: 'westeurope', failoverPriority: 0, isZoneRedundant: true }] });
+  const sql = b.add('azure-native:documentdb:SqlResourceSqlDatabase', 'orders', {
+    id: `${SUB}/Microsoft.DocumentDB/databaseAccounts/orders-cdb/sqlDatabases/orders`,
+    provider: azure,
+    inputs: { resourceGroupName: 'shop-rg', accountName: 'orders-cdb', resource: { id: 'orders' } },
+    deps: { accountName: [b.urn('azure-native:documentdb:DatabaseAccount', 'orders-cdb')] },
+  });
+  b.add('azure-native:logic:Workflow', 'http-to-cosmos', {
+    id: `${SUB}/Microsoft.Logic/workflows/http-to-cosmos`,
+    provider: azure,
+    inputs: { resourceGroupName: 'shop-rg', definition: { triggers: {} }, tags: { 'firebreak:service': 'orders' } },
+    deps: { definition: [sql] },
+  });
+  const file = b.write();
+
+  it('a one-region account without zones is a managed datastore in a zone that is not known', async () => {
+    const e = await explain(file, 'orders-cdb');
+    expect(e.result.role).toBe('datastore');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.event).toBe(false);
+    expect(e.blindSpots.map((s) => s.kind)).toEqual(['unknown-zone']);
+  });
+
+  it('a zone-redundant first location spans the region', async () => {
+    const e = await explain(file, 'catalog-cdb');
+    expect(paths(e)).toEqual(['azure/westeurope']);
+    expect(e.result.placedBy).toBe('locations[0].isZoneRedundant = true');
+    expect(e.blindSpots).toEqual([]);
+  });
+
+  it('its databases are configuration, and the workflow reaches the account through them', async () => {
+    expect((await explain(file, 'orders')).result.role).toBe('config-only');
+    const flow = await explain(file, 'http-to-cosmos');
+    expect(flow.result.role).toBe('compute');
+    expect(flow.result.requires).toEqual([b.urn('azure-native:documentdb:DatabaseAccount', 'orders-cdb')]);
+    const a = await analyze(file);
+    expect(noRuleFor(a, ['azure-native:documentdb:DatabaseAccount', 'azure-native:documentdb:SqlResourceSqlDatabase', 'azure-native:logic:Workflow'])).toEqual([]);
+  });
+});
+
+describe('App Service plans of Azure Functions (azure-ts-functions)', () => {
+  const { b, azure, rg } = azureStack();
+  const plan = (name: string, sku: Record<string, unknown>) =>
+    b.add('azure-native:web:AppServicePlan', name, {
+      id: `${SUB}/Microsoft.Web/serverfarms/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', kind: 'functionapp', sku },
+      deps: { resourceGroupName: [rg] },
+    });
+  const consumption = plan('consumption-plan', { name: 'Y1', tier: 'Dynamic' });
+  const basic = plan('basic-plan', { name: 'B1', tier: 'Basic' });
+  for (const [app, p] of [
+    ['orders-fn', consumption],
+    ['reports-fn', basic],
+  ] as const) {
+    b.add('azure-native:web:WebApp', app, {
+      id: `${SUB}/Microsoft.Web/sites/${app}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', kind: 'functionapp', serverFarmId: `${SUB}/Microsoft.Web/serverfarms/x`, tags: { 'firebreak:service': app } },
+      deps: { serverFarmId: [p] },
+    });
+  }
+  const file = b.write();
+
+  it('a Consumption plan is not one worker: its own loss is no single point', async () => {
+    const e = await explain(file, 'consumption-plan');
+    expect((e.result as { capacity?: unknown }).capacity).toBeUndefined();
+    expect(e.result.event).toBe(false);
+    const a = await analyze(file);
+    expect(a.findings.filter((f) => f.event.kind === 'component' && f.affected.some((x) => x.service === 'orders-fn'))).toEqual([]);
+  });
+
+  it('a Basic plan with no sku.capacity is one worker: a single point of its function app', async () => {
+    expect((await explain(file, 'basic-plan')).result.event).toBe(true);
+    const a = await analyze(file);
+    const spof = a.findings.find((f) => f.event.id === `component:${b.urn('azure-native:web:AppServicePlan', 'basic-plan')}`);
+    expect(spof?.message).toMatch(/^Losing compute basic-plan takes down reports-fn/);
+  });
+});
+
+describe('Azure locations are case-insensitive (the templates default to WestUS)', () => {
+  const { b, azure } = azureStack();
+  for (const [name, location, zones] of [
+    ['api-1', 'WestEurope', ['1']],
+    ['api-2', 'westeurope', ['2']],
+  ] as const) {
+    b.add('azure-native:compute:VirtualMachine', name, {
+      id: `${SUB}/Microsoft.Compute/virtualMachines/${name}`,
+      provider: azure,
+      inputs: { resourceGroupName: 'shop-rg', location, vmName: name, zones, hardwareProfile: { vmSize: 'Standard_D2s_v5' }, tags: { 'firebreak:service': 'api' } },
+    });
+  }
+  const file = b.write();
+
+  it('WestEurope and westeurope are one region: its zones 1 and 2', async () => {
+    expect(paths(await explain(file, 'api-1'))).toEqual(['azure/westeurope/westeurope-1']);
+    expect(paths(await explain(file, 'api-2'))).toEqual(['azure/westeurope/westeurope-2']);
+    const a = await analyze(file);
+    // Two zones of one region: the pair survives a zone, and only the region's loss (beyond the policy) stops it.
+    expect(a.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(a.findings.map((f) => f.event.id)).toContain('domain:azure/westeurope');
+  });
+});

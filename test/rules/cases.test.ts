@@ -34,6 +34,7 @@ const CASE_PACKS = [
   'hcloud',
   'aws-services',
   'azure-services',
+  'azure-classic',
   'gcp-services',
   'components',
   'ops',

@@ -15,6 +15,7 @@ import { InputError, optionReason, type Problem, type Warning } from '../../erro
 import { checkIntegrity, describeZodIssue } from '../state.js';
 import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
 import { decodeMap } from '../values.js';
+import { STACK_TYPE } from '../../pulumi.js';
 import { runResultSchema, type RunRequest, type WireResource } from './protocol.js';
 import { moduleTypeOf, packageManagerOf, readNodejsProject, type NodejsProject } from './project.js';
 
@@ -159,6 +160,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
     const resources = result.resources.map((w) => toRecord(project, w));
     checkIntegrity(resources, mainShown);
     const warnings: Warning[] = [...project.warnings, ...result.warnings.map((message) => ({ file: mainShown, message }))];
+    warnings.push(...childlessComponents(resources, mainShown));
     return {
       input,
       file: mainShown,
@@ -283,6 +285,15 @@ type ProgramError = { message: string; stack?: string | undefined; unresolved?: 
  */
 function failureHints(p: NodejsProject, error: ProgramError, loaderName: string): string {
   const hints: string[] = [];
+  // A CommonJS TypeScript program that ts-node would run, run under tsx instead.
+  const tsNodeWouldRun = loaderName === 'tsx' && tsNodeCanRun(p);
+  // esbuild's CommonJS output (tsx) exports through getters, so a cycle that reads an export its module has not set yet
+  // throws; the TypeScript compiler's (ts-node, which the Pulumi CLI uses) assigns exports, and the read gives undefined.
+  if (tsNodeWouldRun && /^Cannot access '[^'\n]*' before initialization/.test(error.message)) {
+    hints.push(
+      'under tsx an import cycle that reads an export before its module has set it fails, where ts-node, which the Pulumi CLI uses, reads undefined: install ts-node in the project (`npm install --save-dev ts-node`) and firebreak runs the program with it',
+    );
+  }
   const text = `${error.message}\n${error.stack ?? ''}`;
   // @pulumi/pulumi's closure serializer (aws.lambda.CallbackFunction and other callbacks): its message spans lines.
   if (/^Error serializing '/.test(error.message)) {
@@ -298,7 +309,7 @@ function failureHints(p: NodejsProject, error: ProgramError, loaderName: string)
   // Pulumi's function serializer on code esbuild transpiled (tsx): an import is a copy of the module (`__toESM`), an
   // object whose prototype may be a function, which the serializer takes for a function and v8 does not. The Pulumi
   // CLI runs a CommonJS TypeScript program with ts-node, whose imports are the modules themselves.
-  if (loaderName === 'tsx' && /[\\/]runtime[\\/]closure[\\/]/.test(error.stack ?? '') && tsNodeCanRun(p)) {
+  if (tsNodeWouldRun && /[\\/]runtime[\\/]closure[\\/]/.test(error.stack ?? '')) {
     hints.push(
       "Pulumi's function serializer failed on code transpiled by tsx, whose imports are copies of the modules; the Pulumi CLI runs TypeScript with ts-node: install it in the project (`npm install --save-dev ts-node`) and firebreak runs the program with it too",
     );
@@ -415,6 +426,24 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
         : 'the program failed';
   const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
+}
+
+/**
+ * Components that registered no resource under mocks (a Helm v3 Chart renders its children from the
+ * `kubernetes:helm:template` invoke, which answers nothing): what they create is not in the graph, so say so.
+ */
+function childlessComponents(resources: ResourceRecord[], mainShown: string): Warning[] {
+  const parents = new Set<string>();
+  for (const r of resources) if (r.parent) parents.add(r.parent);
+  const warnings: Warning[] = [];
+  for (const r of resources) {
+    if (r.custom || r.type === STACK_TYPE || parents.has(r.urn)) continue;
+    warnings.push({
+      ...(r.source ? { file: r.source.file, ...(r.source.line ? { line: r.source.line } : {}) } : { file: mainShown }),
+      message: `${r.name} (${r.type}) is a component that registered no resources under mocks, so what it creates was not analysed (a Helm v3 Chart renders them through an invoke, which answers nothing here); analyse \`pulumi preview --json\` or a stack export to see them`,
+    });
+  }
+  return warnings;
 }
 
 function toRecord(p: NodejsProject, w: WireResource): ResourceRecord {

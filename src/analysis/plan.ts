@@ -719,7 +719,8 @@ export function anyDomainWithin(engine: Engine, policy: Policy, addDomain: strin
   if (!smallest) {
     const unjudged = coverage.unjudged > 0 ? ` (${coverage.unjudged} of ${coverage.resources} resource${coverage.resources === 1 ? '' : 's'} unjudged)` : '';
     throw new UsageError(
-      (o) => `${o('addDomain')} ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
+      (o) =>
+        `${o('addDomain')} ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
     );
   }
   throw new UsageError(

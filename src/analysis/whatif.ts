@@ -74,15 +74,23 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
       });
       // Components of one name and different types: each can be named as `name (Type)`.
       const comps = matches.map((i) => engine.nodes[i]!).flatMap((n) => (n.kind === 'component' ? [`${n.name} (${n.type.split(':').pop()})`] : []));
-      const byType = comps.length === matches.length && new Set(comps).size === comps.length ? ` (or as ${comps.slice(0, 6).map((c) => `'${c}'`).join(', ')})` : '';
+      const byType =
+        comps.length === matches.length && new Set(comps).size === comps.length
+          ? ` (or as ${comps
+              .slice(0, 6)
+              .map((c) => `'${c}'`)
+              .join(', ')})`
+          : '';
       throw new UsageError(
-        (o) => `${o(option)} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN${byType}`,
+        (o) =>
+          `${o(option)} ${name} is ambiguous: it names ${options.slice(0, 6).join(', ')}${options.length > 6 ? ', ...' : ''}; give the full path or URN${byType}`,
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
     if (domains.length === 0)
       throw new UsageError(
-        (o) => `${o(option)} ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
+        (o) =>
+          `${o(option)} ${name}: no domain or component of that name, and the inputs place nothing in any domain (firebreak analyze lists what it could not judge)`,
       );
     throw new UsageError(
       (o) => `${o(option)} ${name}: no domain or component of that name; domains are: ${domains.slice(0, 12).join(', ')}${domains.length > 12 ? ', ...' : ''}`,

@@ -310,4 +310,3 @@ export function renderExplanationText(e: Explanation): string {
   // Names, types, URNs and property values come from the input: no control character or line break in one reaches the terminal.
   return out.map(visible).join('\n') + '\n';
 }
-

@@ -80,18 +80,26 @@ describe('resolveEvents', () => {
 });
 
 describe('resolveEvents: a Deployment and a Service of one name (kubernetes-ts-exposed-deployment)', () => {
-  const spec = new ModelSpec().domains(['kubernetes', 'provider']).component('dep', { placedIn: ['kubernetes'] }).component('svc', { placedIn: ['kubernetes'] });
+  const spec = new ModelSpec()
+    .domains(['kubernetes', 'provider'])
+    .component('dep', { placedIn: ['kubernetes'] })
+    .component('svc', { placedIn: ['kubernetes'] });
   // As a program declares them: both named nginx, of two types.
   const nodes = (spec as unknown as { nodes: Array<{ id: string; name: string; type: string }> }).nodes;
   for (const [id, type] of [
     [C('dep'), 'kubernetes:apps/v1:Deployment'],
     [C('svc'), 'kubernetes:core/v1:Service'],
   ] as const)
-    Object.assign(nodes.find((n) => n.id === id)!, { name: 'nginx', type });
+    Object.assign(
+      nodes.find((n) => n.id === id)!,
+      { name: 'nginx', type },
+    );
   const engine = new Engine(spec.service('web', ['dep', 'svc']).build());
 
   it('says how to name each by its type, and takes that form', () => {
-    expect(() => resolveEvents(engine, ['nginx'])).toThrow(/--fail nginx is ambiguous: .*give the full path or URN \(or as 'nginx \(Deployment\)', 'nginx \(Service\)'\)$/);
+    expect(() => resolveEvents(engine, ['nginx'])).toThrow(
+      /--fail nginx is ambiguous: .*give the full path or URN \(or as 'nginx \(Deployment\)', 'nginx \(Service\)'\)$/,
+    );
     expect(resolveEvents(engine, ['nginx (Deployment)']).map((i) => engine.ids[i])).toEqual([C('dep')]);
     expect(resolveEvents(engine, ['nginx (Service)']).map((i) => engine.ids[i])).toEqual([C('svc')]);
     expect(() => resolveEvents(engine, ['nginx (Ingress)'])).toThrow(/no domain or component of that name/);

@@ -193,12 +193,7 @@ describe('failures the mocks cause', () => {
     // index.ts exports what its component module reads back at load: ts-node gives undefined, tsx throws.
     const dir = program('jenkins-like', {
       'Pulumi.yaml': 'name: jenkins-like\nruntime: nodejs\nmain: index.ts\n',
-      'index.ts': [
-        'import { Instance } from "./instance";',
-        'const instance = new Instance("ci");',
-        'export const externalIp = instance.ip;',
-        '',
-      ].join('\n'),
+      'index.ts': ['import { Instance } from "./instance";', 'const instance = new Instance("ci");', 'export const externalIp = instance.ip;', ''].join('\n'),
       'instance.ts': [
         'import * as pulumi from "@pulumi/pulumi";',
         'import { externalIp } from ".";',

@@ -275,7 +275,9 @@ outputs:
     const r = await runCli(['analyze', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler is `cue export`\); run that command.*Main\.yaml/);
+    expect(r.stderr).toMatch(
+      /Pulumi\.yaml:5:\d+: the program is produced by a compiler \(runtime\.options\.compiler is `cue export`\); run that command.*Main\.yaml/,
+    );
   });
 
   it('names a compiler command only when it reads as a plain command line', async () => {
@@ -288,7 +290,11 @@ outputs:
 
   it.each(['python', 'go', 'dotnet', 'java'])('refuses a %s project in one line that says what to run instead', async (runtime) => {
     const dir = project({ 'Pulumi.yaml': `name: web\nruntime:\n  name: ${runtime}\n  options:\n    toolchain: pip\n`, 'Main.yaml': 'resources: {}\n' });
-    for (const cmd of [['analyze', dir], ['check', dir], ['whatif', dir, '--fail', 'aws/us-east-1']]) {
+    for (const cmd of [
+      ['analyze', dir],
+      ['check', dir],
+      ['whatif', dir, '--fail', 'aws/us-east-1'],
+    ]) {
       const r = await runCli(cmd);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

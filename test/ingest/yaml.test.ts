@@ -213,7 +213,7 @@ describe('bad YAML input: exit 2 with Pulumi.yaml:line and the reason', () => {
     expect(a.inputs.c).toEqual([1, 2]);
   });
 
-  it('takes a custom resource\'s provider from options.providers, as a map by package or as a list of providers', () => {
+  it("takes a custom resource's provider from options.providers, as a map by package or as a list of providers", () => {
     const dir = project({
       'Pulumi.yaml': `${head}config:\n  aws:region: us-west-2\nresources:\n  east:\n    type: pulumi:providers:aws\n    properties:\n      region: us-east-1\n  k8s:\n    type: pulumi:providers:kubernetes\n  byMap:\n    type: aws:ec2:Instance\n    options:\n      providers:\n        aws: \${east}\n  byList:\n    type: aws:s3:Bucket\n    options:\n      providers:\n        - \${k8s}\n        - \${east}\n  other:\n    type: aws:s3:Bucket\n    options:\n      providers:\n        - \${k8s}\n`,
     });

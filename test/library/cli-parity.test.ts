@@ -87,7 +87,11 @@ describe('partialPreviews', () => {
     expect(problems[0]!.reason).toMatch(/a preview made without --show-sames \(6 unchanged resource\(s\) not shown\).*, or pass allowPartialPreview$/);
     const cli = await runCli(['check', changesOnly, '--fail-on', 'none']);
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toBe(problemLines(new InputError(problems).problems, flagOf).map((l) => `firebreak: error: ${l}\n`).join(''));
+    expect(cli.stderr).toBe(
+      problemLines(new InputError(problems).problems, flagOf)
+        .map((l) => `firebreak: error: ${l}\n`)
+        .join(''),
+    );
     expect(cli.stderr).toMatch(/, or pass --allow-partial-preview\n$/);
     expect(partialPreviews(inputs.slice(1))).toEqual([]);
   });

@@ -316,7 +316,9 @@ describe('Cosmos DB accounts (azure-ts-cosmosdb-logicapp)', () => {
     expect(flow.result.role).toBe('compute');
     expect(flow.result.requires).toEqual([b.urn('azure-native:documentdb:DatabaseAccount', 'orders-cdb')]);
     const a = await analyze(file);
-    expect(noRuleFor(a, ['azure-native:documentdb:DatabaseAccount', 'azure-native:documentdb:SqlResourceSqlDatabase', 'azure-native:logic:Workflow'])).toEqual([]);
+    expect(noRuleFor(a, ['azure-native:documentdb:DatabaseAccount', 'azure-native:documentdb:SqlResourceSqlDatabase', 'azure-native:logic:Workflow'])).toEqual(
+      [],
+    );
   });
 });
 
@@ -338,7 +340,13 @@ describe('App Service plans of Azure Functions (azure-ts-functions)', () => {
     b.add('azure-native:web:WebApp', app, {
       id: `${SUB}/Microsoft.Web/sites/${app}`,
       provider: azure,
-      inputs: { resourceGroupName: 'shop-rg', location: 'westeurope', kind: 'functionapp', serverFarmId: `${SUB}/Microsoft.Web/serverfarms/x`, tags: { 'firebreak:service': app } },
+      inputs: {
+        resourceGroupName: 'shop-rg',
+        location: 'westeurope',
+        kind: 'functionapp',
+        serverFarmId: `${SUB}/Microsoft.Web/serverfarms/x`,
+        tags: { 'firebreak:service': app },
+      },
       deps: { serverFarmId: [p] },
     });
   }
@@ -369,7 +377,14 @@ describe('Azure locations are case-insensitive (the templates default to WestUS)
     b.add('azure-native:compute:VirtualMachine', name, {
       id: `${SUB}/Microsoft.Compute/virtualMachines/${name}`,
       provider: azure,
-      inputs: { resourceGroupName: 'shop-rg', location, vmName: name, zones, hardwareProfile: { vmSize: 'Standard_D2s_v5' }, tags: { 'firebreak:service': 'api' } },
+      inputs: {
+        resourceGroupName: 'shop-rg',
+        location,
+        vmName: name,
+        zones,
+        hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+        tags: { 'firebreak:service': 'api' },
+      },
     });
   }
   const file = b.write();

@@ -126,7 +126,10 @@ export function readNodejsProject(target: string, stackOption: string | undefine
   } else if (stacks.length > 1) {
     throw new InputError({
       file: pf,
-      ...optionReason((o) => `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`),
+      ...optionReason(
+        (o) =>
+          `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+      ),
     });
   } else {
     stack = 'dev';

@@ -263,7 +263,10 @@ function load(target: string, stackOption: string | undefined, input: string, co
   } else if (stacks.length > 1) {
     throw new InputError({
       file: project!.file,
-      ...optionReason((o) => `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`),
+      ...optionReason(
+        (o) =>
+          `the project has several stacks (${stacks.join(', ')}): name one with ${o('stack')} NAME, PULUMI_STACK=NAME, \`pulumi stack select NAME\` or ${input}@STACK`,
+      ),
     });
   } else {
     stack = 'dev';

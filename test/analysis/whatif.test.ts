@@ -98,7 +98,7 @@ describe('resolveEvents: a Deployment and a Service of one name (kubernetes-ts-e
 
   it('says how to name each by its type, and takes that form', () => {
     expect(() => resolveEvents(engine, ['nginx'])).toThrow(
-      /--fail nginx is ambiguous: .*give the full path or URN \(or as 'nginx \(Deployment\)', 'nginx \(Service\)'\)$/,
+      /^fail nginx is ambiguous: .*give the full path or URN \(or as 'nginx \(Deployment\)', 'nginx \(Service\)'\)$/,
     );
     expect(resolveEvents(engine, ['nginx (Deployment)']).map((i) => engine.ids[i])).toEqual([C('dep')]);
     expect(resolveEvents(engine, ['nginx (Service)']).map((i) => engine.ids[i])).toEqual([C('svc')]);

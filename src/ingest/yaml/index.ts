@@ -57,11 +57,6 @@ function lowerKeys(v: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** A compiler command as shown in an error: ` is \`cue export\`` when it reads as a plain command line, else nothing of it. */
-function commandText(compiler: unknown): string {
-  return typeof compiler === 'string' && /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,79}$/.test(compiler) ? ` is \`${compiler}\`` : ' is set';
-}
-
 function projectFileIn(dir: string): string | undefined {
   for (const name of ['Pulumi.yaml', 'Pulumi.yml']) {
     const f = path.join(dir, name);
@@ -206,7 +201,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
       throw new InputError({
         file: pf,
         ...positionOf(project, ['runtime', 'options', 'compiler']),
-        reason: `the program is produced by a compiler (runtime.options.compiler${commandText(compiler)}); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
+        reason: `the program is produced by a compiler (runtime.options.compiler is set; firebreak does not run it, and its text is not shown: a command line may carry a token); run that command in the project directory, save its YAML output as Main.yaml in a directory with this Pulumi.yaml (without the compiler option), and analyze that`,
       });
     }
     const templated = (v: unknown): boolean => typeof v === 'string' && v.includes('${');

@@ -511,8 +511,11 @@ function addReferences(m: Build): Set<number> {
 function addServices(m: Build): boolean {
   const [byService, anyCritical] = gatherServices(m);
   const allCritical = !anyCritical;
-  const { b, pos, groupAt, componentAt, groupList } = m;
+  const { b, pos, groupAt, componentAt, groupList, failable } = m;
   const groupCount = groupList.length;
+  // A group's members share a role (groups form within one tier).
+  const roleOf = (n: number): Role | 'unclassified' => (n < groupCount ? failable[groupList[n]![0]!]!.role : (b.nodes[n] as ComponentNode).role);
+  const doesWork = (r: Role | 'unclassified'): boolean => r === 'compute' || r === 'datastore' || r === 'identity';
   // Membership of the service at hand and "required inside it", by node: a stamp per service instead of two sets
   // each. Only component and group nodes are marked, all made before the services.
   const inService = new Int32Array(b.nodes.length);
@@ -556,6 +559,20 @@ function addServices(m: Build): boolean {
     }
     let entryCount = 0;
     for (let x = 0; x < count; x++) if (requiredInside[nodes[x]!] !== stamp) entries[entryCount++] = nodes[x]!;
+    // An ops tool (a deploy-time build, a console, monitoring) beside what does a service's work (compute, a data
+    // store, a login) is what the service is recovered with, not what its users use: it is left out of the entry
+    // points, so that its loss is judged by recovery-path, not as a single point of the running service. What
+    // requires it at run time still does. A service whose work is the tool (a monitoring stack behind its
+    // Service or load balancer) keeps it.
+    if (seen.userFacing && entryCount > 1) {
+      let works = false;
+      for (let x = 0; x < entryCount && !works; x++) works = doesWork(roleOf(entries[x]!));
+      if (works) {
+        let kept = 0;
+        for (let x = 0; x < entryCount; x++) if (roleOf(entries[x]!) !== 'ops-tool') entries[kept++] = entries[x]!;
+        entryCount = kept;
+      }
+    }
     if (entryCount > 0) for (let x = 0; x < entryCount; x++) b.addEdge('requires', at, entries[x]!);
     else for (let x = 0; x < count; x++) b.addEdge('requires', at, nodes[x]!);
   }

@@ -127,6 +127,29 @@ describe('groups in the model', () => {
     expect(edgesFrom(mm, 'group:ledger')).toEqual(['group:ledger -recovers-with-> group:consoles']);
   });
 
+  it("an ops tool beside what does a service's work is not one of its entry points (it is recovered with, not used); a service whose work is the tool still requires it", () => {
+    const app = box('app', PANGYO, { service: 'shop' });
+    const build_ = box('image-build', PANGYO, { service: 'shop', role: 'ops-tool' });
+    const consoleTool = box('ops-console', ANSAN, { service: 'ops', role: 'ops-tool' });
+    const uses = box('checkout', PANGYO, { service: 'pay' });
+    const needed = box('token-vault', ANSAN, { service: 'pay', role: 'ops-tool' });
+    const usesVault = box('ledger', PANGYO, { service: 'pay' }, { deps: [needed] });
+    // A service whose work is the tool (a log store behind its load balancer, no Pulumi dependency between them).
+    const front = box('logs-lb', ANSAN, { service: 'logs', role: 'network-path' });
+    const logs = box('log-store', ANSAN, { service: 'logs', role: 'ops-tool' });
+    const mm = build([app, build_, consoleTool, uses, needed, usesVault, front, logs]);
+    expect(edgesFrom(mm, 'service:shop')).toEqual(['service:shop -requires-> component:app']);
+    expect(edgesFrom(mm, 'service:ops')).toEqual(['service:ops -requires-> component:ops-console']);
+    expect(edgesFrom(mm, 'service:logs')).toEqual(['service:logs -requires-> component:log-store', 'service:logs -requires-> component:logs-lb']);
+    // What requires an ops tool at run time still does: losing the vault takes the ledger, and so pay, down.
+    expect(edgesFrom(mm, 'service:pay')).toEqual(['service:pay -requires-> component:checkout', 'service:pay -requires-> component:ledger']);
+    const engine = new Engine(mm);
+    engine.evaluate([mm.index.get(cid(build_))!]);
+    expect(STATE_NAMES[engine.stateOf(mm.index.get('service:shop')!)]).toBe('up');
+    engine.evaluate([mm.index.get(cid(needed))!]);
+    expect(STATE_NAMES[engine.stateOf(mm.index.get('service:pay')!)]).toBe('down');
+  });
+
   it('a service whose entry is a group requires the group', () => {
     const a = box('pay-a', PANGYO, { service: 'pay', group: 'pay-web' });
     const b = box('pay-b', ANSAN, { service: 'pay', group: 'pay-web' });

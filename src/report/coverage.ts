@@ -1,19 +1,9 @@
 /** `firebreak rules coverage` output: text and JSON of a CoverageReport. */
 import type { CoverageReport } from '../classify/coverage.js';
+import { table } from './rules.js';
 
 export function renderCoverageJson(reports: CoverageReport[]): string {
   return JSON.stringify({ schemaVersion: 1, schemas: reports }, null, 2) + '\n';
-}
-
-function pad(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((row) =>
-    row
-      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 /** Summary, then (with `all`) every type and its rules, then the placement-bearing types without a rule. */
@@ -26,13 +16,13 @@ export function renderCoverageText(reports: CoverageReport[], all = false): stri
     if (all) {
       out.push('');
       out.push(
-        ...pad([['  TYPE', 'PLACEMENT', 'RULES'], ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-'])]),
+        ...table([['  TYPE', 'PLACEMENT', 'RULES'], ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-'])]),
       );
     }
     if (r.uncovered.length > 0) {
       out.push('', `  Placement-bearing types without a placement rule (${r.uncovered.length}):`);
       const byType = new Map(r.entries.map((e) => [e.type, e]));
-      out.push(...pad(r.uncovered.map((t) => [`    ${t}`, byType.get(t)!.placementProperties.join(', ')])));
+      out.push(...table(r.uncovered.map((t) => [`    ${t}`, byType.get(t)!.placementProperties.join(', ')])));
     }
     out.push('');
   }

@@ -55,8 +55,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Rows as columns padded to the widest cell; the last column is not padded. */
-function table(rows: string[][]): string[] {
+/** Rows as columns padded to the widest cell; the last column is not padded (also the coverage report's). */
+export function table(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>

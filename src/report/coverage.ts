@@ -16,7 +16,10 @@ export function renderCoverageText(reports: CoverageReport[], all = false): stri
     if (all) {
       out.push('');
       out.push(
-        ...table([['  TYPE', 'PLACEMENT', 'RULES'], ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-'])]),
+        ...table([
+          ['  TYPE', 'PLACEMENT', 'RULES'],
+          ...r.entries.map((e) => [`  ${e.type}`, e.placementProperties.join(',') || '-', e.rules.join(', ') || '-']),
+        ]),
       );
     }
     if (r.uncovered.length > 0) {

@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from './engine.js';
 import { eventRefOf, nodeCollector } from './describe.js';
 import type { EventRef, NodeInfo } from './types.js';
-import { byText } from '../text.js';
+import { byText, typedName } from '../text.js';
 import { judgementOf, type Judgement } from './judged.js';
 
 export interface WhatIfService {
@@ -57,11 +57,10 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
       continue;
     }
     const matches: number[] = [];
-    const typed = /^(.+?) \(([^()]+)\)$/.exec(name);
     engine.nodes.forEach((n, i) => {
       if (n.kind === 'domain' && (n.path === name || n.path.endsWith(`/${name}`))) matches.push(i);
       else if (n.kind === 'component' && (n.name === name || n.urn === name)) matches.push(i);
-      else if (n.kind === 'component' && typed && n.name === typed[1] && n.type.split(':').pop() === typed[2]) matches.push(i);
+      else if (n.kind === 'component' && name.startsWith(`${n.name} (`) && typedName(n.name, n.type) === name) matches.push(i);
     });
     if (matches.length === 1) {
       out.push(matches[0]!);
@@ -73,7 +72,7 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
         return n.kind === 'domain' ? n.path : n.kind === 'component' ? n.urn : n.id;
       });
       // Components of one name and different types: each can be named as `name (Type)`.
-      const comps = matches.map((i) => engine.nodes[i]!).flatMap((n) => (n.kind === 'component' ? [`${n.name} (${n.type.split(':').pop()})`] : []));
+      const comps = matches.map((i) => engine.nodes[i]!).flatMap((n) => (n.kind === 'component' ? [typedName(n.name, n.type)] : []));
       const byType =
         comps.length === matches.length && new Set(comps).size === comps.length
           ? ` (or as ${comps

@@ -7,6 +7,7 @@ import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
+import { typedName } from '../text.js';
 import { criticalNote, failing, hiddenNote, plural, sharedRiskNone, shownFindings, unjudgedOf, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -37,7 +38,7 @@ export function nodeLabel(nodes: Record<string, NodeInfo>, id: string, withType 
     case 'group':
       return `${n.name} (replica group)`;
     case 'component': {
-      const name = withType && n.type ? `${n.name} (${n.type.split(':').pop()})` : n.name;
+      const name = withType && n.type ? typedName(n.name, n.type) : n.name;
       return n.placedIn && n.placedIn.length > 0 ? `${name} [${n.placedIn.map((p) => p.split('/').pop()).join(', ')}]` : name;
     }
     default:

@@ -6,7 +6,7 @@
  */
 import type { SourceLocation } from '../../errors.js';
 import type { Model } from '../../model/index.js';
-import { byText } from '../../text.js';
+import { byText, typedName } from '../../text.js';
 import { eventRefOf } from '../describe.js';
 import { STRANDED, UP, type Engine, type PathStep, type StateCode } from '../engine.js';
 import type { EventRef, Policy } from '../types.js';
@@ -445,7 +445,7 @@ export function scenarioView(
           else seen.add(n.name);
         }
       }
-      return sharedNames.has(node.name) && node.type ? `${node.name} (${node.type.split(':').pop()})` : node.name;
+      return sharedNames.has(node.name) && node.type ? typedName(node.name, node.type) : node.name;
     },
     inPolicy,
     inPolicyFor(event, service) {

@@ -21,8 +21,9 @@ export default defineConfig({
     // shows the way: vi.resetModules, vi.doMock, a dynamic import, undone after), no change to process-wide state left
     // behind. `npx vitest run --poolOptions.threads.isolate=true` runs them isolated, to check.
     poolOptions: { threads: { isolate: false } },
-    // The built-in rule packs parsed once per run, not once per test file (test/helpers/pack-cache.ts).
-    globalSetup: ['test/helpers/pack-cache.ts'],
+    // The built-in rule packs parsed once per run, not once per test file (test/helpers/pack-cache.ts), and the Node.js
+    // program runner built as the package has it, so programs do not start under tsx (test/helpers/runner-build.ts).
+    globalSetup: ['test/helpers/pack-cache.ts', 'test/helpers/runner-build.ts'],
     // When dist/ is stale (always in CI: a fresh clone), it is built in the background as the run starts, and the files
     // that spawn the binary run after a third of the work (test/helpers/sequencer.ts), not first with a worker waiting.
     sequence: { sequencer: Sequencer },

@@ -65,8 +65,14 @@ describe('recovery-path messages of components that share a name', () => {
     const s = new StackExport('voting', 'dev');
     s.provider('aws', { region: 'us-west-2' }, '7.23.0');
     s.provider('awsx', {}, '2.22.0');
-    const repo = s.add('aws:ecr/repository:Repository', 'repository', { inputs: { forceDelete: true }, outputs: { repositoryUrl: '123456789012.dkr.ecr.us-west-2.amazonaws.com/api' } });
-    const image = s.add('awsx:ecr:Image', 'api', { inputs: { repositoryUrl: repo.ref('repositoryUrl'), context: './api' }, outputs: { imageUri: 'repo/api:1' } });
+    const repo = s.add('aws:ecr/repository:Repository', 'repository', {
+      inputs: { forceDelete: true },
+      outputs: { repositoryUrl: '123456789012.dkr.ecr.us-west-2.amazonaws.com/api' },
+    });
+    const image = s.add('awsx:ecr:Image', 'api', {
+      inputs: { repositoryUrl: repo.ref('repositoryUrl'), context: './api' },
+      outputs: { imageUri: 'repo/api:1' },
+    });
     s.add('aws:ecs/service:Service', 'api', { inputs: { desiredCount: 1, launchType: 'FARGATE', taskDefinition: image.ref('imageUri') } });
     return s.write();
   };

@@ -56,3 +56,42 @@ describe('a program that reads an output only the provider computes, inside an a
     expect(r.stderr).not.toContain('apply callback');
   }, 60_000);
 });
+
+describe('a program with no aws:region whose zones come from an invoke the mocks answer (aws-ts-langserve)', () => {
+  const dir = (): string =>
+    program('zones', {
+      'Pulumi.yaml': 'name: zones\nruntime: nodejs\n',
+      'package.json': pkg,
+      'index.js': [
+        'const pulumi = require("@pulumi/pulumi");',
+        'module.exports = async () => {',
+        '  const region = await pulumi.runtime.invoke("aws:index/getRegion:getRegion", {});',
+        '  new pulumi.CustomResource("aws:ec2/subnet:Subnet", "subnet-a", { availabilityZone: `${region.name}a`, cidrBlock: "10.0.1.0/24" });',
+        '  new pulumi.CustomResource("aws:ec2/subnet:Subnet", "subnet-b", { availabilityZone: `${region.name}b`, cidrBlock: "10.0.2.0/24" });',
+        '  new pulumi.CustomResource("aws:ecr/repository:Repository", "repo", {});',
+        '};',
+        '',
+      ].join('\n'),
+    });
+
+  it('places what names no zone in the region the invokes were answered with: one region, not that and <aws:region>', async () => {
+    const d = dir();
+    const r = await runCli(['rules', 'explain', 'repo', d, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const repo = JSON.parse(r.stdout) as { result: { placements: Array<{ path: string }> } };
+    expect(repo.result.placements.map((p) => p.path)).toEqual(['aws/us-east-1']);
+    const a = await runCli(['analyze', d, '--fail-on', 'none']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).not.toContain('<aws:region>');
+    expect(a.stdout).toContain('us-east-1 was assumed, for the invokes and for where the resources of the default aws provider are placed');
+  }, 60_000);
+
+  it('a stack that sets aws:region keeps it, with no assumption', async () => {
+    const d = dir();
+    writeFileSync(path.join(d, 'Pulumi.dev.yaml'), 'config:\n  aws:region: eu-west-1\n');
+    const r = await runCli(['rules', 'explain', 'repo', d, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const repo = JSON.parse(r.stdout) as { result: { placements: Array<{ path: string }> } };
+    expect(repo.result.placements.map((p) => p.path)).toEqual(['aws/eu-west-1']);
+  }, 60_000);
+});

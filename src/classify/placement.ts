@@ -258,6 +258,8 @@ export interface Placed {
   host?: ResourceRecord;
   /** On a host spanning zones but not proved spread over them: all its instances may sit in one zone. */
   unspread?: boolean;
+  /** In one zone that is not known although its rule's scope is wider (its provider's zone config, unset). */
+  oneZone?: boolean;
 }
 
 /** Where a host (a cluster) is placed, by its own rules and tags. */
@@ -268,7 +270,8 @@ function hostPlacement(ctx: Context, host: ResourceRecord): HostPlacement {
   const rules = ctx.classifier.rulesFor(host.type, host);
   // Its blind spots are reported when it is classified itself.
   const placed = place(ctx, host, rules, ctx.classifier.tagsOf(host), []);
-  const result: HostPlacement = { placements: placed.placements, ...(rules.scope ? { scope: rules.scope } : {}) };
+  const scope = placed.oneZone ? 'zonal' : rules.scope;
+  const result: HostPlacement = { placements: placed.placements, ...(scope ? { scope } : {}) };
   ctx.hostMemo.set(host.urn, result);
   return result;
 }
@@ -494,20 +497,32 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     });
     return { placements, placedBy, redundant: placements.length > 1 };
   }
+  // A type its provider puts in the zone config when it names no location (a GKE cluster), with that config unset:
+  // still in one zone, one only a deploy knows, never spread over the region.
+  const zoneConfigUnset = byZoneConfig && rules.scope !== 'zonal' && rules.zoneConfigDefault === true && info?.zoneConfig !== undefined;
   if (region) {
-    if (rules.scope === 'zonal') {
+    if (rules.scope === 'zonal' || zoneConfigUnset) {
       blindSpots.push({
         kind: 'unknown-zone',
         subject: r.urn,
-        message: `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
+        message: zoneConfigUnset
+          ? `${r.name} (${r.type}) names no location, so its provider puts it in the zone ${info!.zoneConfig} names, which has no value: it lives in one zone that is not known; placed in region ${region}`
+          : `${r.name} (${r.type}) lives in one zone, but which zone is not known; placed in region ${region}`,
       });
     }
-    const placedBy = deployOnly
-      ? `its provider's region, which only a deploy knows (${region})`
-      : byDefault
-        ? `the region its provider documents when none is set (${region})`
-        : 'its region';
-    return { placements: onePlacement(ctx, rootName, region, undefined), placedBy, redundant: rules.scope === 'regional' };
+    const placedBy = zoneConfigUnset
+      ? `its provider's zone (${info!.zoneConfig}), which has no value: one zone of ${region}`
+      : deployOnly
+        ? `its provider's region, which only a deploy knows (${region})`
+        : byDefault
+          ? `the region its provider documents when none is set (${region})`
+          : 'its region';
+    return {
+      placements: onePlacement(ctx, rootName, region, undefined),
+      placedBy,
+      redundant: rules.scope === 'regional' && !zoneConfigUnset,
+      ...(zoneConfigUnset ? { oneZone: true } : {}),
+    };
   }
   return { placements: [], placedBy: 'unknown', redundant: false };
 }

@@ -436,7 +436,10 @@ function linkReference(from: StackInput, sr: ResourceRecord, name: string, targe
     });
   }
   if (nothing) {
-    from.warnings.push({ ...w, message: `${sr.name}: found no resource of ${targetName} behind the outputs "${name}" gives; its dependents are not linked` });
+    from.warnings.push({
+      ...w,
+      message: `${sr.name}: found no resource of ${targetName} behind ${listed.length > 0 ? `the outputs it reads (${list(listed)})` : 'any of its outputs'}; its dependents are not linked`,
+    });
   }
   if (unresolved.size > 0) {
     from.warnings.push({

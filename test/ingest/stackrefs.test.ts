@@ -114,3 +114,54 @@ describe('a TypeScript program that reads a stack export through a StackReferenc
     expect(consumer.warnings.find((w) => w.message.includes('api-a'))?.message).toMatch(/coarsely to every resource behind the outputs dbAddress: orders-db/);
   }, 60_000);
 });
+
+describe('a reference whose stack has outputs but no resource behind them (aws-ts-stackreference)', () => {
+  const deployment = (resources: unknown[]): string => JSON.stringify({ version: 3, deployment: { manifest: { time: '2026-03-02T09:14:07Z' }, resources } });
+  const company = (): string =>
+    tempFile(
+      'company.json',
+      deployment([
+        { urn: 'urn:pulumi:dev::company::pulumi:pulumi:Stack::company-dev', custom: false, type: 'pulumi:pulumi:Stack', outputs: { companyName: 'Acme' } },
+      ]),
+    );
+  const team = (): string => {
+    const stack = 'urn:pulumi:dev::team::pulumi:pulumi:Stack::team-dev';
+    const ref = 'urn:pulumi:dev::team::pulumi:pulumi:StackReference::acme/company/dev';
+    const provider = 'urn:pulumi:dev::team::pulumi:providers:aws::default';
+    return tempFile(
+      'team.json',
+      deployment([
+        { urn: stack, custom: false, type: 'pulumi:pulumi:Stack' },
+        { urn: provider, custom: true, id: 'p1', type: 'pulumi:providers:aws', inputs: { region: 'us-west-2' }, outputs: { region: 'us-west-2' } },
+        // A program's reference under mocks: its outputs are not known.
+        {
+          urn: ref,
+          custom: true,
+          id: 'acme/company/dev',
+          type: 'pulumi:pulumi:StackReference',
+          parent: stack,
+          inputs: { name: 'acme/company/dev' },
+          outputs: { name: 'acme/company/dev' },
+        },
+        {
+          urn: 'urn:pulumi:dev::team::aws:ec2/instance:Instance::tagged',
+          custom: true,
+          id: 'i-1',
+          type: 'aws:ec2/instance:Instance',
+          parent: stack,
+          provider: `${provider}::p1`,
+          inputs: { instanceType: 't3.micro', tags: { company: '04da6b54-80e4-46f7-96ec-b56ff0331ba9' } },
+          outputs: {},
+          dependencies: [ref],
+          propertyDependencies: { tags: [ref] },
+        },
+      ]),
+    );
+  };
+
+  it('says that no resource is behind any of its outputs, naming the reference once', async () => {
+    const inputs = await loadInputs([company(), team()]);
+    const messages = inputs.find((i) => i.project === 'team')!.warnings.map((w) => w.message);
+    expect(messages).toContain('acme/company/dev: found no resource of company/dev behind any of its outputs; its dependents are not linked');
+  });
+});

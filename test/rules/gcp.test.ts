@@ -282,6 +282,19 @@ describe('gcp pack: GKE clusters and node pools', () => {
     expect(report.blindSpots).toEqual([]);
   });
 
+  it('a cluster with no location and no gcp:zone is still zonal, in a zone not known, never spread over the region (gcp-ts-gke-hello-world)', async () => {
+    const b = base();
+    b.s.add('gcp:container/cluster:Cluster', 'lab-gke', { inputs: { initialNodeCount: 1, removeDefaultNodePool: true } });
+    const file = b.s.write();
+    const c = await explain(file, 'lab-gke');
+    expect(placedIn(c)).toEqual(['gcp/us-central1']);
+    expect(c.result.placedBy).toBe("its provider's zone (gcp:zone), which has no value: one zone of us-central1");
+    const report = await analyze(file);
+    expect(report.blindSpots.map((x) => x.message)).toContainEqual(
+      'lab-gke (gcp:container/cluster:Cluster) names no location, so its provider puts it in the zone gcp:zone names, which has no value: it lives in one zone that is not known; placed in region us-central1',
+    );
+  });
+
   it("a node pool of a zonal cluster without nodeLocations lives in the cluster's zone", async () => {
     const b = base();
     gke(b, 'us-central1-f', []);

@@ -68,10 +68,12 @@ function needsOf(ctx: ScenarioView, tools: number[]): string {
   for (const t of tools) {
     const node = engine.nodes[t]!;
     const rebuild = node.kind === 'component' ? (node as ComponentNode).rebuild : undefined;
-    named.push(rebuild ? `${rebuild.what} (${node.name})` : node.name);
-    for (const path of rebuild?.keys ?? []) keys.push(fill(messages.keyFile, { path, tool: node.name }));
+    // `name (Type)` when another component has the name (an awsx Image and the Deployment that runs it).
+    const label = ctx.labelOf(t);
+    named.push(rebuild ? `${rebuild.what} (${label})` : label);
+    for (const path of rebuild?.keys ?? []) keys.push(fill(messages.keyFile, { path, tool: label }));
     for (const k of rebuild?.keyFiles ?? []) {
-      const values = { property: k.property, flag: k.flag ?? '', file: k.file ?? '', tool: node.name };
+      const values = { property: k.property, flag: k.flag ?? '', file: k.file ?? '', tool: label };
       keys.push(fill(k.file !== undefined ? messages.keyFileNamed : k.flag !== undefined ? messages.keyFileAtDeploy : messages.keyFileUnread, values));
     }
   }
@@ -113,7 +115,6 @@ function loneFindings(ctx: ScenarioView): Finding[] {
       const behind = servicesBehind([{ dependents: ctx.dependentsOf(c) }]);
       if (behind.names.length === 0) continue;
       const ev = ctx.eventRef(event);
-      const component = engine.nodes[c]!;
       const tools = lost.map((t) => engine.ids[t]!);
       findings.push(
         newFinding({ id }, { kind: 'component', id: `${engine.ids[c]!} ${ev.id}` }, behind.names, {
@@ -121,7 +122,7 @@ function loneFindings(ctx: ScenarioView): Finding[] {
           message: fill(messages.loneWorkstation, {
             what: ev.what,
             name: ev.name,
-            component: component.name,
+            component: ctx.labelOf(c),
             needs: needsOf(ctx, lost),
             services: listNames(behind.names, 5),
           }),

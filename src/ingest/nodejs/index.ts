@@ -167,7 +167,13 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
       kind: 'nodejs-program',
       stack: project.stack,
       project: project.name,
-      config: { ...project.placement, ...Object.fromEntries((result.unresolved ?? []).filter((k) => k.includes(':')).map((k) => [k, `<${k}>`])) },
+      // A region the mocks assumed for invokes (the zones of getAvailabilityZones, getRegion's name) is where the
+      // default provider's resources are too: one region, not the zones' and beside it the one only a deploy knows.
+      config: {
+        ...project.placement,
+        ...Object.fromEntries((result.unresolved ?? []).filter((k) => k.includes(':')).map((k) => [k, `<${k}>`])),
+        ...result.assumed,
+      },
       ...(result.unresolved && result.unresolved.length > 0 ? { unresolvedConfig: [...result.unresolved].sort() } : {}),
       resources,
       warnings,
@@ -318,6 +324,17 @@ function failureHints(p: NodejsProject, error: ProgramError, loaderName: string)
   if (/^Cannot find (?:module|package) '/.test(error.message)) {
     const pm = packageManagerOf(p.absDir, p.options);
     hints.push(`a module it imports is not installed: run \`${pm === 'yarn' ? 'yarn install' : `${pm} install`}\` in ${p.dir}, then try again`);
+  }
+  // A callback of `apply` that reads an output only the provider computes (a private endpoint's DNS record sets):
+  // the mocks echo the inputs as the outputs, so the value is missing, where a preview leaves it unknown and does
+  // not run the callback.
+  if (
+    /^Cannot read properties of (?:undefined|null)\b/.test(error.message) &&
+    /\bapplyHelperAsync\b|[\\/]@pulumi[\\/](?:pulumi[\\/])?output\.[jt]s:/.test(error.stack ?? '')
+  ) {
+    hints.push(
+      "it failed inside an apply callback: under mocks a resource's outputs are the inputs the program gave it, so an output only the provider computes is missing, where `pulumi preview` leaves it unknown and skips the callback; such a program can be analysed from `pulumi preview --json` or a stack export instead",
+    );
   }
   const unresolved = error.unresolved ?? [];
   const named = unresolved.filter((k) => text.includes(`<${k}>`));

@@ -50,6 +50,8 @@ export const runResultSchema = z.discriminatedUnion('ok', [
     warnings: z.array(z.string()),
     /** Config keys required without a value (each read as the symbol `<key>`). */
     unresolved: z.array(z.string()).optional(),
+    /** Provider config the mocks assumed to answer invokes (`aws:region`: `us-east-1`), so placement uses it too. */
+    assumed: z.record(z.string(), z.string()).optional(),
   }),
   z.object({
     ok: z.literal(false),

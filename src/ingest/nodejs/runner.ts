@@ -381,11 +381,16 @@ try {
   config = {};
 }
 
+/** Provider config assumed to answer invokes: what the zones and regions they gave are in. */
+const assumed: Record<string, string> = {};
+
 function awsRegion(): string {
   const region = config['aws:region'];
   if (typeof region === 'string' && region !== '') return region;
-  const warning = 'an aws invoke asked for the region, and the stack config has no aws:region: us-east-1 was assumed';
+  const warning =
+    'an aws invoke asked for the region, and the stack config has no aws:region: us-east-1 was assumed, for the invokes and for where the resources of the default aws provider are placed';
   if (!warnings.includes(warning)) warnings.push(warning);
+  assumed['aws:region'] = 'us-east-1';
   return 'us-east-1';
 }
 
@@ -525,7 +530,7 @@ async function run(): Promise<void> {
       `under mocks no data source answers: ${unansweredList().join(', ')} returned nothing, so what the program derived from ${unanswered.size === 1 ? 'it' : 'them'} is missing or unknown`,
     );
   }
-  finish({ ok: true, resources: records, warnings, ...(unresolved.length > 0 ? { unresolved } : {}) });
+  finish({ ok: true, resources: records, warnings, ...(unresolved.length > 0 ? { unresolved } : {}), ...(Object.keys(assumed).length > 0 ? { assumed } : {}) });
 }
 
 /**

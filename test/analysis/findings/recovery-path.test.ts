@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { C, D, G } from '../../helpers/model-builder.js';
 import { analyze, of, region } from './helpers.js';
+import { runCli } from '../../helpers/cli.js';
+import { StackExport } from '../../rules/helpers.js';
 
 describe('recovery-path', () => {
   const topology = (consoles: string[][]) => {
@@ -54,5 +56,34 @@ describe('recovery-path', () => {
     it('losing another zone that holds its tools is no finding: it is hurt only if it fails too (two events)', () => {
       expect(of(analyze(lone('r1/b')), 'recovery-path')).toEqual([]);
     });
+  });
+});
+
+describe('recovery-path messages of components that share a name', () => {
+  /** As aws-ts-k8s-voting-app names an awsx ECR Image and the Deployment that runs it alike. */
+  const stack = (): string => {
+    const s = new StackExport('voting', 'dev');
+    s.provider('aws', { region: 'us-west-2' }, '7.23.0');
+    s.provider('awsx', {}, '2.22.0');
+    const repo = s.add('aws:ecr/repository:Repository', 'repository', {
+      inputs: { forceDelete: true },
+      outputs: { repositoryUrl: '123456789012.dkr.ecr.us-west-2.amazonaws.com/api' },
+    });
+    const image = s.add('awsx:ecr:Image', 'api', {
+      inputs: { repositoryUrl: repo.ref('repositoryUrl'), context: './api' },
+      outputs: { imageUri: 'repo/api:1' },
+    });
+    s.add('aws:ecs/service:Service', 'api', { inputs: { desiredCount: 1, launchType: 'FARGATE', taskDefinition: image.ref('imageUri') } });
+    return s.write();
+  };
+
+  it("names the rebuilt component and the image build with their types' last part", async () => {
+    const r = await runCli(['analyze', stack(), '--format', 'json', '--fail-on', 'none']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ message: string }> };
+    const messages = doc.findings.map((f) => f.message);
+    expect(messages).toContainEqual(expect.stringMatching(/^Rebuilding api \(Service\) needs an image build \(api \(Image\)\) on the machine/));
+    // A name no other component has stays plain.
+    expect(messages).toContainEqual(expect.stringMatching(/^Rebuilding repository needs an image build \(api \(Image\)\)/));
   });
 });

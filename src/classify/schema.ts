@@ -82,10 +82,18 @@ export const runsOnSchema = z.strictObject({
     .strictObject({
       kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),
       name: z.array(z.string()).describe('Inputs of the provider resource that name the cluster (`context`, `cluster`), first set wins'),
+      config: z
+        .array(z.string())
+        .optional()
+        .describe('Inputs of the provider resource holding its own connection config (`kubeconfig`): set, the cluster is `<input> of <provider name>`'),
+      ambient: z
+        .string()
+        .optional()
+        .describe('What the cluster is called when its provider sets none of these (`ambient kubeconfig`: the config of the machine running it); default `ambient config`'),
     })
     .optional()
     .describe(
-      "When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider's context, its own kubeconfig, or the ambient kubeconfig",
+      "When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider's context (name), its own kubeconfig (config), or the ambient kubeconfig",
     ),
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generatedConflicts } from './classify/conflicts.js';
-import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
+import { builtinRulesDir, invokeAnswers, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { InputError, UsageError, optionReason, type Problem } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
@@ -36,6 +36,8 @@ export { InputError, UsageError, formatProblem, formatWarning, problemLines, typ
 export type { AnalyzeOptions, ProgressListener, ProgressPhase } from './analysis/index.js';
 
 export interface LoadOptions extends IngestOptions {
+  /** User rule packs (files or directories) beside the built-in ones, for what they tell reading (providers' invokes). */
+  rules?: string[];
   /**
    * Told how far the reading is: `read` (k, n, spec) before the k-th of the n inputs named is read, then (n, n).
    * The same callback in analyze's options reports the analysis (AnalyzeOptions.onProgress).
@@ -48,7 +50,9 @@ export interface LoadOptions extends IngestOptions {
  * (DIR or DIR@STACK), DIY backend folders and file:// URLs; stack references between them are linked.
  */
 export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
-  const { onProgress, ...rest } = options;
+  const { onProgress, rules, ...given } = options;
+  // Programs' invokes of their providers' own config are answered as the packs say (rules/aws.yaml: aws:getRegion).
+  const rest: IngestOptions = { ...given, invokes: given.invokes ?? invokeAnswers(ruleSet(rules ?? [])) };
   if (!onProgress) return loadAll(specs, rest);
   const onInput = rest.onInput;
   const inputs = await loadAll(specs, {

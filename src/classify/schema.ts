@@ -329,6 +329,31 @@ export const providerSchema = z.strictObject({
   idRegion: regexString.optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
+  invokes: z
+    .array(
+      z.strictObject({
+        function: z.string().describe('The function token as its SDK calls it (`aws:index/getRegion:getRegion`)'),
+        result: z
+          .record(z.string(), z.union([z.string(), z.array(z.string())]))
+          .describe(
+            "What it returns from the default provider's config, field by field: `{region}` is the region (regionConfig), `{regionCode}` the region shortened (regionWords)",
+          ),
+      }),
+    )
+    .optional()
+    .describe(
+      "Invokes (data sources) whose answer is the default provider's own config: a program run under mocks (or a Pulumi YAML program, for the fields that are `{region}` alone) gets this answer, never the cloud's",
+    ),
+  assumedRegion: z
+    .string()
+    .optional()
+    .describe("The region a program's invoke of `invokes` is answered with when the stack config has no regionConfig (the provider's default), with a warning"),
+  regionWords: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      '`{regionCode}` of `invokes`: the region with its first and last words kept and each word between shortened to this (`southeast: se`) or its first letter (`ap-southeast-2` -> `apse2`)',
+    ),
   component: z
     .boolean()
     .optional()

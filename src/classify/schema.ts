@@ -327,6 +327,7 @@ export const providerSchema = z.strictObject({
   regionProperty: z.string().optional().describe('Input of the provider resource holding its region'),
   zoneRegion: regexString.optional().describe('Regex whose first group is the region of a zone name'),
   idRegion: regexString.optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
+  idRegionFrom: z.array(z.string()).optional().describe('Top-level outputs idRegion reads, in order, before the resource id (`arn`)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
   invokes: z

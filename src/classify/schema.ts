@@ -127,7 +127,9 @@ export const recoverySelectorSchema = z.strictObject({
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
 export const localImagesSchema = z.strictObject({
-  containers: z.array(z.string()).min(1).describe('Property paths of its lists of containers (each with image and imagePullPolicy)'),
+  containers: z.array(z.string()).min(1).describe('Property paths of its lists of containers (each with an image and a pull policy)'),
+  image: z.string().describe("A container's property naming its image (`image`)"),
+  pullPolicy: z.string().describe("A container's property holding its pull policy (`imagePullPolicy`)"),
   never: z.array(z.string()).describe('Pull policies that never pull: an image with no registry host is then only in the local daemon'),
   unsure: z.array(z.string()).describe('Pull policies that pull only when absent: an image with no registry host nothing in the inputs builds is a blind spot'),
   public: regexString.optional().describe('Images a public registry serves when absent (Docker Hub official images): never a blind spot'),

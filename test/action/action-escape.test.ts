@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript module without types (it runs on the Actions runner as is).
 import { MARKER, commandData, upsertComment } from '../../action/firebreak-action.mjs';
 
 const escape = commandData as (text: string) => string;
@@ -38,7 +39,10 @@ describe('the action, on bytes it did not write', () => {
 
   it('a comment listing that is not JSON is an error naming what was wrong, without the response bytes', async () => {
     listBody = 'not json\n::error::injected';
-    const err = await upsert({ api, repo: 'acme/infra', issue: 7, token: 't', body: 'x' }).catch((e: unknown) => e as Error);
+    const err = await upsert({ api, repo: 'acme/infra', issue: 7, token: 't', body: 'x' }).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toBe('listing comments: the response is not a JSON list');
     expect(err.message).not.toContain('injected');

@@ -47,5 +47,8 @@ describe('rules coverage, on a hostile provider schema', () => {
     expect(text.stdout.split('\n')[0]).toMatch(/^evil\\u202e 1\.0\.0\\x0a\\x1b\]0;title\\x07 \(/);
     const json = await runCli(['rules', 'coverage', path.join(dir, 'schema.json'), '--format', 'json']);
     expect(JSON.parse(json.stdout).schemas[0].uncovered).toEqual([type]);
+    // It renders text and JSON only: markdown is refused, not answered in text.
+    const md = await runCli(['rules', 'coverage', path.join(dir, 'schema.json'), '--format', 'markdown']);
+    expect([md.code, md.stdout]).toEqual([2, '']);
   });
 });

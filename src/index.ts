@@ -323,10 +323,20 @@ export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
 export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, options: FullOptions = {}): unknown {
   const model = buildModelFor(inputs, options);
   const secretInputs = new Map<string, string[]>();
+  // The config keys that place resources, by package (a later pack's provider entry replacing an earlier one's); `*` for any other package.
+  const placing = new Map<string, string[]>();
   for (const pack of options.packs ?? ruleSet(options.rules ?? [])) {
-    for (const p of pack.providers ?? []) if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
+    for (const p of pack.providers ?? []) {
+      if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
+      placing.set(p.package, [p.regionConfig, p.zoneConfig].filter((k): k is string => k !== undefined));
+    }
   }
-  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)), secretInputs);
+  const placesResources = (key: string): boolean => {
+    const pkg = key.slice(0, Math.max(0, key.indexOf(':')));
+    if ([...placing.values()].some((keys) => keys.includes(key))) return true;
+    return !placing.has(pkg) && (placing.get('*') ?? []).some((k) => k.replaceAll('{package}', pkg) === key);
+  };
+  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)), secretInputs, placesResources);
 }
 
 export { readProviderSchema, parsePackageSchema, type PackageSchema } from './ingest/provider-schema.js';

@@ -77,6 +77,11 @@ export function commentBody(markdown) {
   return `${MARKER}\n${md}`;
 }
 
+/** A workflow command's message, escaped as @actions/core escapes it: a line break (which would start another command) or a % never raw. */
+export function commandData(text) {
+  return String(text).replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
 /** Create the pull request's firebreak comment, or update the one that has the marker. */
 export async function upsertComment({ api, repo, issue, token, body }) {
   const headers = {
@@ -89,8 +94,10 @@ export async function upsertComment({ api, repo, issue, token, body }) {
   for (let page = 1; page <= 50 && !existing; page++) {
     const res = await fetch(`${api}/repos/${repo}/issues/${issue}/comments?per_page=100&page=${page}`, { headers });
     if (!res.ok) throw new Error(`listing comments: HTTP ${res.status}`);
-    const list = await res.json();
-    existing = list.find((c) => typeof c.body === 'string' && c.body.startsWith(MARKER));
+    // The response's bytes are never quoted (a JSON error message quotes them): only what was wrong.
+    const list = await res.json().catch(() => undefined);
+    if (!Array.isArray(list)) throw new Error('listing comments: the response is not a JSON list');
+    existing = list.find((c) => Number.isSafeInteger(c?.id) && typeof c.body === 'string' && c.body.startsWith(MARKER));
     if (list.length < 100) break;
   }
   const res = existing
@@ -182,7 +189,7 @@ export async function main(env = process.env) {
       process.stderr.write(`firebreak-action: ${done} the pull request comment\n`);
     } catch (err) {
       // A fork's pull request gets a read-only token: the gate still decides, the comment is skipped.
-      process.stdout.write(`::warning title=firebreak::could not comment on the pull request (${err instanceof Error ? err.message : String(err)})\n`);
+      process.stdout.write(`::warning title=firebreak::${commandData(`could not comment on the pull request (${err instanceof Error ? err.message : String(err)})`)}\n`);
     }
   }
   return gate.code;

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { generatedConflicts } from './classify/conflicts.js';
-import { builtinRulesDir, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
+import { builtinRulesDir, invokeAnswers, loadPackFile, loadPacks, loadRuleSet, type LoadedPack } from './classify/packs.js';
 import { InputError, UsageError, optionReason, type Problem } from './errors.js';
 import type { StackInput } from './ingest/types.js';
 import { buildModel, type Model } from './model/index.js';
@@ -36,6 +36,8 @@ export { InputError, UsageError, formatProblem, formatWarning, problemLines, typ
 export type { AnalyzeOptions, ProgressListener, ProgressPhase } from './analysis/index.js';
 
 export interface LoadOptions extends IngestOptions {
+  /** User rule packs (files or directories) beside the built-in ones, for what they tell reading (providers' invokes). */
+  rules?: string[];
   /**
    * Told how far the reading is: `read` (k, n, spec) before the k-th of the n inputs named is read, then (n, n).
    * The same callback in analyze's options reports the analysis (AnalyzeOptions.onProgress).
@@ -48,7 +50,9 @@ export interface LoadOptions extends IngestOptions {
  * (DIR or DIR@STACK), DIY backend folders and file:// URLs; stack references between them are linked.
  */
 export async function loadInputs(specs: string[], options: LoadOptions = {}): Promise<StackInput[]> {
-  const { onProgress, ...rest } = options;
+  const { onProgress, rules, ...given } = options;
+  // Programs' invokes of their providers' own config are answered as the packs say (rules/aws.yaml: aws:getRegion).
+  const rest: IngestOptions = { ...given, invokes: given.invokes ?? invokeAnswers(ruleSet(rules ?? [])) };
   if (!onProgress) return loadAll(specs, rest);
   const onInput = rest.onInput;
   const inputs = await loadAll(specs, {
@@ -319,10 +323,20 @@ export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
 export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, options: FullOptions = {}): unknown {
   const model = buildModelFor(inputs, options);
   const secretInputs = new Map<string, string[]>();
+  // The config keys that place resources, by package (a later pack's provider entry replacing an earlier one's); `*` for any other package.
+  const placing = new Map<string, string[]>();
   for (const pack of options.packs ?? ruleSet(options.rules ?? [])) {
-    for (const p of pack.providers ?? []) if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
+    for (const p of pack.providers ?? []) {
+      if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
+      placing.set(p.package, [p.regionConfig, p.zoneConfig].filter((k): k is string => k !== undefined));
+    }
   }
-  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)), secretInputs);
+  const placesResources = (key: string): boolean => {
+    const pkg = key.slice(0, Math.max(0, key.indexOf(':')));
+    if ([...placing.values()].some((keys) => keys.includes(key))) return true;
+    return !placing.has(pkg) && (placing.get('*') ?? []).some((k) => k.replaceAll('{package}', pkg) === key);
+  };
+  return checkpointOf(inputs, plannedResources(inputs, planned, domainTagOf(model, planned.newDomain)), secretInputs, placesResources);
 }
 
 export { readProviderSchema, parsePackageSchema, type PackageSchema } from './ingest/provider-schema.js';

@@ -13,6 +13,7 @@
  */
 import { COMPONENT_RELIABILITY } from '../classify/index.js';
 import type { Engine } from './engine.js';
+import { byText } from '../text.js';
 import type { Model } from '../model/index.js';
 
 export const HOURS_PER_YEAR = 8760;
@@ -92,7 +93,7 @@ export function estimateAvailability(
       1,
       sets.reduce((sum, x) => sum + x.p, 0),
     );
-    sets.sort((a, b) => b.p - a.p || a.events.join(',').localeCompare(b.events.join(',')));
+    sets.sort((a, b) => b.p - a.p || byText(a.events.join(','), b.events.join(',')));
     return {
       service: engine.nodes[s]!.name,
       unavailability: u,

@@ -13,6 +13,8 @@ export class Classifier {
   private readonly providers = new Map<string, ProviderInfo>();
   private readonly zoneRegex = new Map<string, TextPattern>();
   private readonly idRegex = new Map<string, TextPattern>();
+  /** The outputs idRegion reads before the id, by package (providers' idRegionFrom: aws's `arn`). */
+  private readonly idRegionFrom = new Map<string, readonly string[]>();
   /**
    * zoneRegion's answers by package, then zone (null: not a zone). Zones are few distinct strings asked about per
    * resource (twice for most: the region values and the zones): one Map get, not a RegExp exec and its match array
@@ -50,6 +52,7 @@ export class Classifier {
         if (p.component) this.componentPackages.add(p.package);
         if (p.zoneRegion) this.zoneRegex.set(p.package, compilePattern(p.zoneRegion));
         if (p.idRegion) this.idRegex.set(p.package, compilePattern(p.idRegion));
+        if (p.idRegionFrom) this.idRegionFrom.set(p.package, p.idRegionFrom);
       }
     }
     this.rules = new RuleSet(packs);
@@ -130,11 +133,11 @@ export class Classifier {
     return region ?? undefined;
   }
 
-  /** The region written inside an id or ARN (`arn:aws:lambda:us-east-2:...`). */
+  /** The region written inside an output the provider names (an ARN, `arn:aws:lambda:us-east-2:...`) or the id. */
   idRegion(pkg: string, r: ResourceRecord): string | undefined {
     const re = this.idRegex.get(pkg);
     if (!re) return undefined;
-    for (const v of [r.outputs.arn, r.id]) {
+    for (const v of [...(this.idRegionFrom.get(pkg) ?? []).map((k) => r.outputs[k]), r.id]) {
       const m = typeof v === 'string' ? re.exec(v) : null;
       if (m?.[1]) return m[1];
     }

@@ -51,7 +51,7 @@ const NONE = Object.freeze([]) as unknown as never[];
 
 /** The top-level property names any rule of these packs reads. */
 export function propertiesRead(packs: LoadedPack[]): Set<string> {
-  const keys = new Set<string>(['arn', 'id', 'name']);
+  const keys = new Set<string>(['id', 'name']);
   const top = (p: string): void => {
     const m = /^[^.[]+/.exec(p.startsWith(PROVIDER_PREFIX) ? p.slice(PROVIDER_PREFIX.length) : p);
     if (m) keys.add(m[0]);
@@ -59,7 +59,10 @@ export function propertiesRead(packs: LoadedPack[]): Set<string> {
   for (const pack of packs) {
     pack.tags?.paths.forEach(top);
     pack.grouping?.compare?.forEach(top);
-    for (const p of pack.providers ?? []) if (p.regionProperty) top(p.regionProperty);
+    for (const p of pack.providers ?? []) {
+      if (p.regionProperty) top(p.regionProperty);
+      p.idRegionFrom?.forEach(top);
+    }
     for (const rule of pack.rules) {
       [
         ...(rule.zone ?? []),

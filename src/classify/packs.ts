@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNode } from 'yaml';
 import { parseYamlText } from '../ingest/yaml/document.js';
+import { invokeToken, type InvokeAnswer } from '../ingest/invokes.js';
 import { InputError } from '../errors.js';
 import { zodProblems } from '../zod-issues.js';
 import { z } from 'zod';
@@ -190,4 +191,27 @@ export function packJsonSchema(): Record<string, unknown> {
 /** packJsonSchema() as the text of schema/rule-pack.schema.json. */
 export function packJsonSchemaText(): string {
   return JSON.stringify(packJsonSchema(), null, 2) + '\n';
+}
+
+/**
+ * The invokes the packs' providers answer from their own config (providers[].invokes), for program inputs: one per
+ * function token, a later pack's replacing an earlier one's.
+ */
+export function invokeAnswers(packs: readonly Pack[]): InvokeAnswer[] {
+  const byToken = new Map<string, InvokeAnswer>();
+  for (const pack of packs) {
+    for (const p of pack.providers ?? []) {
+      if (!p.invokes || p.package.includes('*')) continue;
+      for (const i of p.invokes) {
+        byToken.set(invokeToken(i.function), {
+          function: i.function,
+          regionConfig: p.regionConfig ?? `${p.package}:region`,
+          ...(p.assumedRegion !== undefined ? { assumedRegion: p.assumedRegion } : {}),
+          ...(p.regionWords ? { regionWords: p.regionWords } : {}),
+          result: i.result,
+        });
+      }
+    }
+  }
+  return [...byToken.keys()].sort().map((k) => byToken.get(k)!);
 }

@@ -371,18 +371,18 @@ function placeOnHost(ctx: Context, r: ResourceRecord, runsOn: RunsOn, blindSpots
 /**
  * The cluster behind a resource's provider when no cluster resource is among
  * the inputs: named by the provider's context (or cluster) input, its own
- * kubeconfig, or the ambient kubeconfig (a provider that sets neither).
+ * connection config (the rule's `runsOn.cluster.config`: `kubeconfig`), or the ambient kubeconfig (a provider that sets neither).
  */
 export function clusterIdentity(ctx: Context, r: ResourceRecord, runsOn: RunsOn): string {
+  const ambient = runsOn.cluster?.ambient ?? 'ambient config';
   const p = r.provider ? ctx.byUrn.get(r.provider) : undefined;
-  if (!p) return 'ambient kubeconfig';
+  if (!p) return ambient;
   for (const key of runsOn.cluster?.name ?? []) {
     const v = scalarStrings(firstValue(p.inputs, p.outputs, key)).values[0];
     if (v && !v.symbolic) return `${key} ${v.text}`;
   }
-  const kubeconfig = firstValue(p.inputs, p.outputs, 'kubeconfig');
-  if (kubeconfig !== undefined) return `kubeconfig of ${p.name}`;
-  return 'ambient kubeconfig';
+  for (const key of runsOn.cluster?.config ?? []) if (firstValue(p.inputs, p.outputs, key) !== undefined) return `${key} of ${p.name}`;
+  return ambient;
 }
 
 /** The shared empty list of values (never added to). */

@@ -425,8 +425,8 @@ export function inferLocalImages(
     const r = c.record;
     for (const path of spec.containers) {
       for (const container of elementsAt(r, path)) {
-        const image = getPath(container, 'image');
-        const policy = getPath(container, 'imagePullPolicy');
+        const image = getPath(container, spec.image);
+        const policy = getPath(container, spec.pullPolicy);
         if (typeof image !== 'string' || typeof policy !== 'string' || registryHost(image) !== undefined) continue;
         const never = spec.never.includes(policy);
         if (!never && !spec.unsure.includes(policy)) continue;
@@ -443,7 +443,7 @@ export function inferLocalImages(
           blindSpots.push({
             kind: 'ambiguous-recovery',
             subject: r.urn,
-            message: `${r.name}: cannot tell whether image ${image} is only in a local daemon (no registry host, imagePullPolicy ${policy}, built by nothing in the inputs); name the registry in the image, or tag firebreak:recovers-with`,
+            message: `${r.name}: cannot tell whether image ${image} is only in a local daemon (no registry host, ${spec.pullPolicy} ${policy}, built by nothing in the inputs); name the registry in the image, or tag firebreak:recovers-with`,
           });
           continue;
         } else {
@@ -457,7 +457,7 @@ export function inferLocalImages(
               failable: true,
               event: false,
               placements: [internPath(ctx, parseDomainTag(spec.domain))],
-              placedBy: `an image only in the local daemon (no registry host, imagePullPolicy ${policy}): rule domain ${spec.domain}`,
+              placedBy: `an image only in the local daemon (no registry host, ${spec.pullPolicy} ${policy}): rule domain ${spec.domain}`,
               service: opsService(r.project),
               recoversWith: [],
               requires: [],
@@ -466,7 +466,7 @@ export function inferLocalImages(
             };
             added.set(key, tool);
           }
-          why = `workstation image ${image} (only in the local daemon: no registry host, imagePullPolicy ${policy}; rule ${rules.localImagesRule ?? '?'})`;
+          why = `workstation image ${image} (only in the local daemon: no registry host, ${spec.pullPolicy} ${policy}; rule ${rules.localImagesRule ?? '?'})`;
         }
         if (c.recoversWith.includes(tool.record.urn)) continue;
         addRecovery(c, tool.record.urn);

@@ -82,10 +82,18 @@ export const runsOnSchema = z.strictObject({
     .strictObject({
       kind: z.string().describe('The domain kind of the cluster (a domainKinds entry: `cluster`)'),
       name: z.array(z.string()).describe('Inputs of the provider resource that name the cluster (`context`, `cluster`), first set wins'),
+      config: z
+        .array(z.string())
+        .optional()
+        .describe('Inputs of the provider resource holding its own connection config (`kubeconfig`): set, the cluster is `<input> of <provider name>`'),
+      ambient: z
+        .string()
+        .optional()
+        .describe('What the cluster is called when its provider sets none of these (`ambient kubeconfig`: the config of the machine running it); default `ambient config`'),
     })
     .optional()
     .describe(
-      "When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider's context, its own kubeconfig, or the ambient kubeconfig",
+      "When no host resource is found: the cluster behind its provider is a failure domain of this kind, named by the provider's context (name), its own kubeconfig (config), or the ambient kubeconfig",
     ),
 });
 export type RunsOn = z.infer<typeof runsOnSchema>;
@@ -119,7 +127,9 @@ export const recoverySelectorSchema = z.strictObject({
 export type RecoverySelector = z.infer<typeof recoverySelectorSchema>;
 
 export const localImagesSchema = z.strictObject({
-  containers: z.array(z.string()).min(1).describe('Property paths of its lists of containers (each with image and imagePullPolicy)'),
+  containers: z.array(z.string()).min(1).describe('Property paths of its lists of containers (each with an image and a pull policy)'),
+  image: z.string().describe("A container's property naming its image (`image`)"),
+  pullPolicy: z.string().describe("A container's property holding its pull policy (`imagePullPolicy`)"),
   never: z.array(z.string()).describe('Pull policies that never pull: an image with no registry host is then only in the local daemon'),
   unsure: z.array(z.string()).describe('Pull policies that pull only when absent: an image with no registry host nothing in the inputs builds is a blind spot'),
   public: regexString.optional().describe('Images a public registry serves when absent (Docker Hub official images): never a blind spot'),
@@ -319,8 +329,34 @@ export const providerSchema = z.strictObject({
   regionProperty: z.string().optional().describe('Input of the provider resource holding its region'),
   zoneRegion: regexString.optional().describe('Regex whose first group is the region of a zone name'),
   idRegion: regexString.optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
+  idRegionFrom: z.array(z.string()).optional().describe('Top-level outputs idRegion reads, in order, before the resource id (`arn`)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
+  invokes: z
+    .array(
+      z.strictObject({
+        function: z.string().describe('The function token as its SDK calls it (`aws:index/getRegion:getRegion`)'),
+        result: z
+          .record(z.string(), z.union([z.string(), z.array(z.string())]))
+          .describe(
+            "What it returns from the default provider's config, field by field: `{region}` is the region (regionConfig), `{regionCode}` the region shortened (regionWords)",
+          ),
+      }),
+    )
+    .optional()
+    .describe(
+      "Invokes (data sources) whose answer is the default provider's own config: a program run under mocks (or a Pulumi YAML program, for the fields that are `{region}` alone) gets this answer, never the cloud's",
+    ),
+  assumedRegion: z
+    .string()
+    .optional()
+    .describe("The region a program's invoke of `invokes` is answered with when the stack config has no regionConfig (the provider's default), with a warning"),
+  regionWords: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      '`{regionCode}` of `invokes`: the region with its first and last words kept and each word between shortened to this (`southeast: se`) or its first letter (`ap-southeast-2` -> `apse2`)',
+    ),
   component: z
     .boolean()
     .optional()

@@ -141,6 +141,7 @@ Examples:
         (specs.length > 0 ? specs : ['.']).map((s) => resolvePath(cli.io, s)),
         {
           keepProperties: loadedRules.properties,
+          rules: flags.rules.map((p) => resolvePath(cli.io, p)),
           readStdin: () => cli.io.readStdin(),
           ...(flags.stack ? { stack: flags.stack } : {}),
         },

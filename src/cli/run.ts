@@ -80,7 +80,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     } else {
       io.stderr(`firebreak: internal error: ${visible(err instanceof Error ? err.message : String(err))} (please report it; run with --debug for details)\n`);
     }
-    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    // The stack holds the message, which may hold input: each line shown as the message is (visible escapes).
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack.split('\n').map(visible).join('\n')}\n`);
     return EXIT_USAGE;
   }
 }

@@ -234,7 +234,7 @@ export function today(io: Io): string {
 /** How inputs are read: the stack of project directories, the properties rules read, the program time limit. */
 export function loadOptions(
   io: Io,
-  flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean; jobs?: number },
+  flags: { stack?: string; programTimeout?: number; allowOutsideProject?: boolean; jobs?: number; rules?: string[] },
   keepProperties?: Set<string>,
 ): LoadOptions {
   // The stack as the Pulumi CLI chooses it: --stack, then PULUMI_STACK, then (per project, in ingest) `pulumi stack select`'s.
@@ -250,6 +250,7 @@ export function loadOptions(
     ...(home ? { pulumiHome: home } : {}),
     ...(flags.programTimeout !== undefined ? { programTimeout: flags.programTimeout } : {}),
     ...(flags.allowOutsideProject ? { allowOutsideProject: true } : {}),
+    ...(flags.rules && flags.rules.length > 0 ? { rules: rulePaths(io, flags.rules) } : {}),
   };
 }
 

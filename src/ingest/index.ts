@@ -13,6 +13,7 @@ import { eventBatchOf, isEventLog, readEventBatch, readEventLog } from './events
 import { readPreview, isPreview } from './preview.js';
 import { readState } from './state.js';
 import type { StackInput } from './types.js';
+import type { InvokeAnswer } from './invokes.js';
 import { linkStackReferences, stacksToLink } from './stackrefs.js';
 import { locateInProgram, projectFileIn } from './program.js';
 import { backendStacks, backendStateDir, backendUrlPath, isBackendUrl, readBackendStack } from './backend.js';
@@ -32,6 +33,8 @@ export interface LoadOptions {
   programTimeout?: number;
   /** Let Pulumi YAML programs read files outside their project directory (fn::readFile, main:, stackConfigDir). */
   allowOutsideProject?: boolean;
+  /** What programs' invokes of the providers' own config answer (the rule packs' providers[].invokes; default: none answered). */
+  invokes?: readonly InvokeAnswer[];
   /**
    * Pulumi's home folder (PULUMI_HOME, ~/.pulumi): a project directory input with no stack
    * named (DIR@STACK, `stack`) reads the stack `pulumi stack select` recorded there.
@@ -124,6 +127,7 @@ async function loadTarget(
         ...(chosenStack ? { stack: chosenStack } : {}),
         input: spec,
         ...(options.programTimeout !== undefined ? { timeoutSeconds: options.programTimeout } : {}),
+        ...(options.invokes ? { invokes: options.invokes } : {}),
       });
     }
   }
@@ -133,6 +137,7 @@ async function loadTarget(
       ...(chosenStack ? { stack: chosenStack } : {}),
       input: spec,
       ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
+      ...(options.invokes ? { invokes: options.invokes } : {}),
     });
   }
   if (stack) throw new UsageError(`${spec}: @STACK applies to a project directory, not to a file`);
@@ -143,6 +148,7 @@ async function loadTarget(
       ...(chosenStack ? { stack: chosenStack } : {}),
       input: spec,
       ...(options.allowOutsideProject ? { allowOutsideProject: true } : {}),
+      ...(options.invokes ? { invokes: options.invokes } : {}),
     });
   }
   // A DIY backend's compressed stack file (PULUMI_DIY_BACKEND_GZIP or _ZSTD), named on its own: read as the backend reader does.

@@ -26,14 +26,20 @@ function sealed(r: ResourceRecord, map: ResourceRecord['inputs'], secretInputs: 
   return names ? markSecrets({ ...map }, names) : map;
 }
 
-export function checkpointOf(inputs: StackInput[], resources: ResourceRecord[], secretInputs: ReadonlyMap<string, readonly string[]> = new Map()): unknown {
+export function checkpointOf(
+  inputs: StackInput[],
+  resources: ResourceRecord[],
+  secretInputs: ReadonlyMap<string, readonly string[]> = new Map(),
+  placesResources: (key: string) => boolean = () => true,
+): unknown {
   const config: Record<string, string> = {};
   // A provider's secret config (`aws:secretKey`) is left out, even when the stack file holds it in plain text.
   const secretConfig = (key: string): boolean => {
     const at = key.indexOf(':');
     return at > 0 && (secretInputs.get(key.slice(0, at))?.includes(key.slice(at + 1)) ?? false);
   };
-  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) if (!secretConfig(k)) config[k] ??= v;
+  // Only the config that places resources (the packs' region and zone keys): a credential no pack knows is not copied.
+  for (const i of inputs) for (const [k, v] of Object.entries(i.config)) if (!secretConfig(k) && placesResources(k)) config[k] ??= v;
   const first = inputs[0];
   return {
     version: 3,

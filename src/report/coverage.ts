@@ -1,15 +1,17 @@
 /** `firebreak rules coverage` output: text and JSON of a CoverageReport. */
 import type { CoverageReport } from '../classify/coverage.js';
 import { table } from './rules.js';
+import { visibleDeep } from '../visible.js';
 
 export function renderCoverageJson(reports: CoverageReport[]): string {
   return JSON.stringify({ schemaVersion: 1, schemas: reports }, null, 2) + '\n';
 }
 
 /** Summary, then (with `all`) every type and its rules, then the placement-bearing types without a rule. */
-export function renderCoverageText(reports: CoverageReport[], all = false): string {
+export function renderCoverageText(given: CoverageReport[], all = false): string {
   const out: string[] = [];
-  for (const r of reports) {
+  // A schema's names and tokens are input: shown with visible escapes, before the columns are measured.
+  for (const r of visibleDeep(given)) {
     out.push(
       `${r.schema.name} ${r.schema.version} (${r.schema.source}): ${r.types} resource types, ${r.placementBearing} placement-bearing, ${r.covered} of them placed by a rule: ${r.percent.toFixed(1)}%`,
     );

@@ -1,5 +1,5 @@
 /** --availability: the rare-event sum over minimal cut sets, checked by hand on small models. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { analyzeModel } from '../../src/analysis/index.js';
 import { COMPONENT_RELIABILITY } from '../../src/classify/index.js';
 import type { Model } from '../../src/model/index.js';
@@ -64,5 +64,27 @@ describe('availability estimate', () => {
     const bare = analyzeModel({ ...spec.build(), reliability: {} }, [], { availability: true }).availability!;
     expect(bare.unassumed).toEqual(['region', 'zone']);
     expect(bare.services[0]!.nines).toBeNull();
+  });
+
+  it('orders causes of equal weight the same in every locale (never localeCompare)', () => {
+    const spec = () =>
+      region()
+        .component('x1', { placedIn: ['r1/a'] })
+        .component('x2', { placedIn: ['r1/b'] })
+        .group('x', 1, ['x1', 'x2'])
+        .service('svc', ['x']);
+    const causes = () => estimate(spec()).services[0]!.causes.map((c) => c.events.join(' + '));
+    const here = causes();
+    // {a,x2} and {x1,b} weigh the same: the third cause is the first of them by code units.
+    expect(here).toHaveLength(3);
+    // A locale that sorts text the other way round must not change the report.
+    const reversed = vi.spyOn(String.prototype, 'localeCompare').mockImplementation(function (this: string, other: string) {
+      return this < other ? 1 : this > other ? -1 : 0;
+    });
+    try {
+      expect(causes()).toEqual(here);
+    } finally {
+      reversed.mockRestore();
+    }
   });
 });

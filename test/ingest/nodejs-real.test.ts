@@ -11,6 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/ingest/index.js';
 import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
+import { BUILTIN_INVOKES } from '../helpers/invokes.js';
 
 /** A JavaScript program in a temporary directory: its files (path -> text), Pulumi.yaml included. */
 function program(name: string, files: Record<string, string>): string {
@@ -287,7 +288,7 @@ describe('subnets placed by zone ID (aws.getAvailabilityZones().zoneIds)', () =>
         '',
       ].join('\n'),
     });
-    const input = await loadInput(dir);
+    const input = await loadInput(dir, { invokes: BUILTIN_INVOKES });
     const subnets = input.resources.filter((r) => r.type === 'aws:ec2/subnet:Subnet').map((r) => r.inputs.availabilityZoneId);
     expect(subnets).toEqual(['apse2-az1', 'apse2-az2']);
     const r = await runCli(['analyze', dir, '--format', 'json', '--fail-on', 'none']);

@@ -12,6 +12,7 @@ import { InputError } from '../../src/errors.js';
 import { loadInput } from '../../src/ingest/index.js';
 import { asSpecial, type ResourceRecord, type StackInput } from '../../src/ingest/types.js';
 import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
+import { BUILTIN_INVOKES } from '../helpers/invokes.js';
 
 const APPS = ['ts-app', 'js-app', 'fails', 'hangs'];
 
@@ -131,7 +132,7 @@ describe('firebreak analyze on a TypeScript program', () => {
 
 describe('a JavaScript program (main: folder, stackConfigDir, an exported function)', () => {
   it('runs, and finds its lone NAT gateway', async () => {
-    const input = await loadInput(fixture('nodejs', 'js-app'));
+    const input = await loadInput(fixture('nodejs', 'js-app'), { invokes: BUILTIN_INVOKES });
     expect(input.stack).toBe('prod');
     expect(input.config).toEqual({ 'aws:region': 'us-west-2' });
     // Three workers from `js-app:workers`, in the zones an aws:getAvailabilityZones invoke gave.

@@ -12,6 +12,7 @@ import { asSpecial, type ResourceRecord } from '../../src/ingest/types.js';
 import { loadYamlProject } from '../../src/ingest/yaml/index.js';
 import { FORMATS } from '../../src/report/index.js';
 import { runCli } from '../helpers/cli.js';
+import { BUILTIN_INVOKES } from '../helpers/invokes.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-yamlcfg-'));
@@ -102,7 +103,7 @@ describe('missing config never stops the analysis', () => {
   it('answers aws:getRegion with the aws:region the default provider runs in, as the Node.js mocks do', () => {
     const prog = (region: string) =>
       `name: api\nruntime: yaml\n${region}variables:\n  region:\n    fn::invoke:\n      arguments: {}\n      function: aws:getRegion\n  other:\n    fn::invoke:\n      function: aws:index/getRegion:getRegion\n      arguments:\n        name: eu-west-1\n  zones:\n    - \${region.name}a\n    - \${region.name}b\nresources:\n  a:\n    type: aws:ec2:Subnet\n    properties:\n      availabilityZone: \${zones[0]}\n      b: \${zones[1]}\n      logs: \${other.name}\n      named:\n        fn::invoke:\n          function: aws:getRegion\n          return: name\n`;
-    const unset = loadYamlProject(project({ 'Pulumi.yaml': prog('') }), {});
+    const unset = loadYamlProject(project({ 'Pulumi.yaml': prog('') }), { invokes: BUILTIN_INVOKES });
     const a = unset.resources[0]!;
     expect(asSpecial(a.inputs.availabilityZone)).toEqual({ kind: 'unknown', symbol: '<aws:region>a', pieces: ['', 'a'] });
     expect(asSpecial(a.inputs.named)).toEqual({ kind: 'unknown', symbol: '<aws:region>' });
@@ -110,7 +111,7 @@ describe('missing config never stops the analysis', () => {
     expect(asSpecial(a.inputs.logs)?.kind).toBe('unknown');
     expect(asSpecial(a.inputs.logs)).not.toEqual({ kind: 'unknown', symbol: '<aws:region>' });
     expect(unset.unresolvedConfig).toEqual(['aws:region']);
-    const set = loadYamlProject(project({ 'Pulumi.yaml': prog('config:\n  aws:region: us-west-2\n') }), {}).resources[0]!;
+    const set = loadYamlProject(project({ 'Pulumi.yaml': prog('config:\n  aws:region: us-west-2\n') }), { invokes: BUILTIN_INVOKES }).resources[0]!;
     expect([set.inputs.availabilityZone, set.inputs.b, set.inputs.named]).toEqual(['us-west-2a', 'us-west-2b', 'us-west-2']);
   });
 

@@ -6,12 +6,13 @@ import { InputError } from '../../src/errors.js';
 import { asSpecial, type ResourceRecord } from '../../src/ingest/types.js';
 import { listYamlStacks, loadYamlProject } from '../../src/ingest/yaml/index.js';
 import { fixture, runCli } from '../helpers/cli.js';
+import { BUILTIN_INVOKES } from '../helpers/invokes.js';
 
 const basics = fixture('yaml', 'basics');
 const byName = (records: ResourceRecord[], name: string) => records.find((r) => r.name === name)!;
 
 describe('a Pulumi YAML project', () => {
-  const input = loadYamlProject(basics, {});
+  const input = loadYamlProject(basics, { invokes: BUILTIN_INVOKES });
   const rs = input.resources;
   const web = byName(rs, 'web-server');
   const tags = web.inputs.tags as Record<string, unknown>;

@@ -15,6 +15,7 @@ import { InputError, optionReason, type Problem, type Warning } from '../../erro
 import { checkIntegrity, describeZodIssue } from '../state.js';
 import { parseUrn, type ResourceRecord, type StackInput } from '../types.js';
 import { decodeMap } from '../values.js';
+import { mockAnswers, type InvokeAnswer } from '../invokes.js';
 import { STACK_TYPE } from '../../pulumi.js';
 import { runResultSchema, type RunRequest, type WireResource } from './protocol.js';
 import { moduleTypeOf, packageManagerOf, readNodejsProject, type NodejsProject } from './project.js';
@@ -26,6 +27,8 @@ export interface NodejsLoadOptions {
   input?: string;
   /** Seconds the program may run before it is stopped (default 120). */
   timeoutSeconds?: number;
+  /** What the mocks answer invokes of the providers' own config with (the rule packs' providers[].invokes; default: none). */
+  invokes?: readonly InvokeAnswer[];
 }
 
 /** At most this much of the program's output is kept (only its last line is ever shown). */
@@ -131,6 +134,7 @@ export async function loadNodejsProject(target: string, options: NodejsLoadOptio
       organization: 'organization',
       pulumi,
       ...(launch.tsNode ? { tsNode: launch.tsNode } : {}),
+      invokes: mockAnswers(options.invokes ?? [], project.config, project.secretKeys),
     };
     const requestFile = path.join(work, 'request.json');
     writeFileSync(requestFile, JSON.stringify(request));

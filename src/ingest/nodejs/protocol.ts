@@ -21,6 +21,8 @@ export interface RunRequest {
   pulumi: string;
   /** The program's own ts-node (its entry file), to register before loading a TypeScript program with `require()`. */
   tsNode?: string;
+  /** What the mocks answer invokes with, by token (the rule packs' providers[].invokes, filled in: ingest/invokes.ts), and the warning to give once when one is called. */
+  invokes?: Record<string, { result: Record<string, string | string[]>; warning?: string; assumed?: Record<string, string> }>;
 }
 
 const wireSource = z.object({ file: z.string(), line: z.number().int().optional(), column: z.number().int().optional() });

@@ -373,37 +373,10 @@ function captureRead(req: ReadRequest, resp: UrnResponse): void {
   });
 }
 
-// Provider config the mocks answer invokes with.
-let config: Record<string, string> = {};
-try {
-  config = JSON.parse(process.env.PULUMI_CONFIG || '{}') as Record<string, string>;
-} catch {
-  config = {};
-}
-
-/** Provider config assumed to answer invokes: what the zones and regions they gave are in. */
+// Invokes the mocks answer (the rule packs' providers[].invokes, filled in from the stack config by firebreak), by token.
+const answers = request.invokes ?? {};
+/** Provider config the answers given assumed (the region of getAvailabilityZones' zones), so placement uses it too. */
 const assumed: Record<string, string> = {};
-
-function awsRegion(): string {
-  const region = config['aws:region'];
-  if (typeof region === 'string' && region !== '') return region;
-  const warning =
-    'an aws invoke asked for the region, and the stack config has no aws:region: us-east-1 was assumed, for the invokes and for where the resources of the default aws provider are placed';
-  if (!warnings.includes(warning)) warnings.push(warning);
-  assumed['aws:region'] = 'us-east-1';
-  return 'us-east-1';
-}
-
-/** Compass words as AWS shortens them in zone IDs (ap-southeast-2 -> apse2, us-east-1 -> use1). */
-const DIRECTIONS: Record<string, string> = { northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
-
-/** The prefix of a region's zone IDs, as AWS forms them: `use1` for us-east-1 (`use1-az1`, `use1-az2`, ...). */
-function zoneIdPrefix(region: string): string {
-  const parts = region.split('-');
-  if (parts.length < 3 || !/^\d+$/.test(parts[parts.length - 1]!)) return region;
-  const words = parts.slice(1, -1).map((w) => DIRECTIONS[w] ?? w.charAt(0));
-  return `${parts[0]}${words.join('')}${parts[parts.length - 1]}`;
-}
 
 const mocks = {
   newResource(args: MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -416,21 +389,14 @@ const mocks = {
     return { id: args.id || `${args.name}_id`, state: { ...args.inputs } };
   },
   call(args: { token: string; inputs: Record<string, unknown> }): Record<string, unknown> {
-    switch (args.token) {
-      case 'aws:index/getAvailabilityZones:getAvailabilityZones': {
-        const region = awsRegion();
-        const letters = ['a', 'b', 'c'];
-        const ids = letters.map((_, i) => `${zoneIdPrefix(region)}-az${i + 1}`);
-        return { id: region, names: letters.map((l) => `${region}${l}`), zoneIds: ids, groupNames: [region] };
-      }
-      case 'aws:index/getRegion:getRegion': {
-        const region = awsRegion();
-        return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
-      }
-      default:
-        unanswered.set(args.token, (unanswered.get(args.token) ?? 0) + 1);
-        return {};
+    if (Object.hasOwn(answers, args.token)) {
+      const answer = answers[args.token]!;
+      if (answer.warning !== undefined && !warnings.includes(answer.warning)) warnings.push(answer.warning);
+      if (answer.assumed !== undefined) Object.assign(assumed, answer.assumed);
+      return JSON.parse(JSON.stringify(answer.result)) as Record<string, unknown>;
     }
+    unanswered.set(args.token, (unanswered.get(args.token) ?? 0) + 1);
+    return {};
   },
 };
 

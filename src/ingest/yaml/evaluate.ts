@@ -16,6 +16,7 @@ import { isProviderType, PROVIDER_TYPE_PREFIX } from '../../pulumi.js';
 import type { Confinement } from './confine.js';
 import { markSecrets } from '../values.js';
 import { componentFor, type ComponentTemplate } from './components.js';
+import type { InvokeAnswer } from '../invokes.js';
 
 export interface ProgramInput {
   program: Record<string, unknown>;
@@ -30,6 +31,8 @@ export interface ProgramInput {
   config: Map<string, { value: PropertyValue; file: YamlFile; path: Array<string | number>; secret?: boolean }>;
   /** What the program may read (fn::readFile and friends). */
   confine: Confinement;
+  /** Invokes answered from the providers' own config (the rule packs' providers[].invokes). */
+  invokes: readonly InvokeAnswer[];
   /** `pulumi new` template placeholders (`${PROJECT}`, `${DESCRIPTION}`) and their values, for templates. */
   placeholders?: Record<string, string>;
   /** The components of local YAML component packages, by type token (components.ts). */
@@ -769,6 +772,7 @@ export class ProgramEvaluator {
       resourceByRef: (urn) => [...this.resources.values()].find((r) => r.record?.urn === urn)?.record,
       readFile: (p) => this.input.confine.read(p),
       config: (key) => this.reference({ root: key, path: [], text: key }, path),
+      invokes: this.input.invokes,
     };
     if (fn === FUNCTIONS.invoke && isObject(arg)) {
       const f = (arg as Record<string, unknown>).function ?? (arg as Record<string, unknown>).Function;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { asSpecial, special, type PropertyMap, type PropertyValue, type ResourceRecord } from '../types.js';
 import type { EvalError } from './evaluate.js';
+import { invokeAnswerFor, regionFields, type InvokeAnswer } from '../invokes.js';
 
 export interface FnContext {
   value(expr: unknown, path: Array<string | number>): PropertyValue;
@@ -20,22 +21,8 @@ export interface FnContext {
   readFile(absolutePath: string): Buffer | { refused: string };
   /** A config value as `${key}` reads it (an unknown `<key>`, with its warning, when it has none). */
   config(key: string): PropertyValue;
-}
-
-/**
- * Invokes whose answer is the default provider's own config, answered as the Node.js mocks answer them: `aws:getRegion`
- * is the `aws:region` the provider runs in, so `${region.name}a` is the zone `<aws:region>a` (or `us-west-2a`).
- */
-const CONFIG_INVOKES: Readonly<Record<string, { key: string; fields: readonly string[] }>> = {
-  'aws:index:getRegion': { key: 'aws:region', fields: ['id', 'name', 'region'] },
-};
-
-/** `aws:getRegion`, `aws:index:getRegion` and `aws:index/getRegion:getRegion` as one token. */
-function invokeToken(fn: string): string {
-  const parts = fn.split(':');
-  if (parts.length === 2) return `${parts[0]}:index:${parts[1]}`;
-  if (parts.length === 3 && parts[1]!.includes('/')) return `${parts[0]}:${parts[1]!.slice(0, parts[1]!.indexOf('/'))}:${parts[2]}`;
-  return fn;
+  /** Invokes answered from the providers' own config (the rule packs' providers[].invokes): here, their fields that are the region alone. */
+  invokes: readonly InvokeAnswer[];
 }
 
 type Fn = (arg: unknown, ctx: FnContext) => PropertyValue;
@@ -106,7 +93,9 @@ const invoke: Fn = (arg, ctx) => {
   const given = ctx.value(a.arguments ?? a.Arguments, [...ctx.path, 'arguments']);
   if (a.options !== undefined) ctx.value(a.options, [...ctx.path, 'options']);
   const ret = a.return ?? a.Return;
-  const known = Object.hasOwn(CONFIG_INVOKES, invokeToken(fnName)) ? CONFIG_INVOKES[invokeToken(fnName)] : undefined;
+  const answer = invokeAnswerFor(ctx.invokes, fnName);
+  const fields = answer ? regionFields(answer) : [];
+  const known = answer && fields.length > 0 ? { key: answer.regionConfig, fields } : undefined;
   const noArguments = given === null || (typeof given === 'object' && !Array.isArray(given) && !asSpecial(given) && Object.keys(given).length === 0);
   // With arguments (another region asked for) or an explicit provider, only a deploy knows the answer.
   if (known && noArguments && a.options === undefined) {

@@ -12,6 +12,7 @@ import { EvalError, missingSymbol, ProgramEvaluator, type MissingConfig } from '
 import type { ResourceRecord } from '../types.js';
 import { canonicalProgram } from './keys.js';
 import { Confinement } from './confine.js';
+import type { InvokeAnswer } from '../invokes.js';
 import { localComponents } from './components.js';
 
 /** Does a value mention a symbol (an unknown whose symbol contains it)? */
@@ -154,13 +155,15 @@ export interface YamlLoadOptions {
   input?: string;
   /** Let fn::readFile, fn::fileBase64, `main:` and `stackConfigDir` reach outside the project directory. */
   allowOutsideProject?: boolean;
+  /** What invokes of the providers' own config answer (the rule packs' providers[].invokes; default: none). */
+  invokes?: readonly InvokeAnswer[];
 }
 
 export function loadYamlProject(target: string, options: YamlLoadOptions = {}): StackInput {
   const input = options.input ?? target;
   try {
     const projectRoot = statSync(target).isDirectory() ? target : path.dirname(target);
-    return load(target, options.stack, input, new Confinement(projectRoot, options.allowOutsideProject === true));
+    return load(target, options.stack, input, new Confinement(projectRoot, options.allowOutsideProject === true), options.invokes ?? []);
   } catch (err) {
     if (err instanceof InputError) throw err;
     // The message of an unexpected error may hold input text: its kind only (--debug prints the stack).
@@ -171,7 +174,7 @@ export function loadYamlProject(target: string, options: YamlLoadOptions = {}): 
   }
 }
 
-function load(target: string, stackOption: string | undefined, input: string, confine: Confinement): StackInput {
+function load(target: string, stackOption: string | undefined, input: string, confine: Confinement, invokes: readonly InvokeAnswer[]): StackInput {
   const warnings: Warning[] = [];
   // A project file named as a file is the project, exactly as its directory would be.
   const projectFile = statSync(target).isDirectory() ? undefined : /^Pulumi\.ya?ml$/i.test(path.basename(target)) ? target : undefined;
@@ -334,6 +337,7 @@ function load(target: string, stackOption: string | undefined, input: string, co
     projectDir: path.resolve(dir),
     config,
     confine,
+    invokes,
     ...(components.size > 0 ? { components } : {}),
     ...(project && isObject(project.value) && (project.value.template !== undefined || /\$\{PROJECT\}/.test(String(project.value.name)))
       ? { placeholders: { PROJECT: projectName, DESCRIPTION: description } }

@@ -8,6 +8,7 @@ import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
 import { typedName } from '../text.js';
+import { findingDocsUrl } from './docs-links.js';
 import { criticalNote, failing, hiddenNote, plural, sharedRiskNone, shownFindings, unjudgedOf, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -193,6 +194,14 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     if (list.length === 0) continue;
     out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
     for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
+  }
+  // What to do: each kind's page says what it means and how to fix it (as markdown's "Finding kinds" line and SARIF's help).
+  const kinds = [...new Set(shown.map((f) => f.rule))].sort();
+  if (kinds.length > 0) {
+    out.push(c.bold('What to do: how to fix each kind of finding'));
+    const width = Math.max(...kinds.map((k) => k.length));
+    for (const k of kinds) out.push(`  ${k.padEnd(width)}  ${findingDocsUrl(k)}`);
+    out.push('');
   }
   out.push(...judgementText(result, c));
   if (result.warnings.length > 0) {

@@ -103,6 +103,20 @@ describe('text report', () => {
     expect(out).toContain('Findings: 0 critical, 0 high, 0 medium, 0 low, 0 info');
   });
 
+  it('says what to do: the docs page of each kind of finding shown, once per kind, and nothing when no finding is shown', () => {
+    const out = text();
+    const block = out.slice(out.indexOf('What to do: how to fix each kind of finding'));
+    expect(block.split('\n').slice(0, 3)).toEqual([
+      'What to do: how to fix each kind of finding',
+      '  single-point-of-failure  https://github.com/firebreak/firebreak/blob/main/docs/findings/single-point-of-failure.md',
+      '',
+    ]);
+    expect(out.indexOf('What to do')).toBeGreaterThan(out.indexOf('INFO (1)'));
+    const model = new ModelSpec().domains(['a'], ['b']).component('web1', { placedIn: ['a'] }).component('web2', { placedIn: ['b'] });
+    const clean = text(analyzeModel(model.group('web', 1, ['web1', 'web2']).service('blog', ['web']).build(), []));
+    expect(clean).not.toContain('What to do');
+  });
+
   it('labels nodes by kind in paths', () => {
     const result = smallResult();
     expect(nodeLabel(result.nodes, D('aws/r1/a'))).toBe('zone aws/r1/a');

@@ -4,6 +4,7 @@
  * unchanged. Per service: how many single-domain losses within the policy it
  * survives, before and after.
  */
+import { formatWarning, type Warning } from '../errors.js';
 import { VERSION } from '../version.js';
 import { severityRank, type AnalysisResult, type Finding, type Severity } from './types.js';
 import { byText } from '../text.js';
@@ -32,6 +33,8 @@ export interface DiffResult {
   /** Of the after side, as in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: AnalysisResult['blindSpots'];
   unjudged: AnalysisResult['unjudged'];
+  /** Both sides' warnings (reading the inputs, building the model), before's first, each once. */
+  warnings: Warning[];
 }
 
 function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
@@ -85,6 +88,7 @@ export function compareResults(before: AnalysisResult, after: AnalysisResult): D
     coverage: { before: before.summary.coverage, after: after.summary.coverage },
     blindSpots: after.blindSpots,
     unjudged: after.unjudged,
+    warnings: [...new Map([...before.warnings, ...after.warnings].map((w) => [formatWarning(w), w])).values()],
   };
 }
 

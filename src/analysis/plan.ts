@@ -17,7 +17,7 @@
  * it can change anything (Scoped), never on a copy of the whole model.
  */
 import { DirectedGraph } from 'graphology';
-import { UsageError } from '../errors.js';
+import { UsageError, type Warning } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import {
   majorityOf,
@@ -76,6 +76,8 @@ export interface PlanResult {
   /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: Judgement['blindSpots'];
   unjudged: Judgement['unjudged'];
+  /** As in AnalysisResult: what reading the inputs and building the model warned of (the library adds the inputs' own). */
+  warnings: Warning[];
 }
 
 export interface Failure {
@@ -704,6 +706,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     before: describeFailures(model, start.list),
     after: describeFailures(planned, after),
     ...judgementOf(model, options.resources),
+    warnings: [...model.warnings],
   };
 }
 

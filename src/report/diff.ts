@@ -2,9 +2,9 @@
 import pc from 'picocolors';
 import type { DiffResult, ServiceSurvival } from '../analysis/compare.js';
 import type { Finding } from '../analysis/types.js';
-import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, markdownCode } from './markdown.js';
+import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, markdownCode, warningsMarkdown } from './markdown.js';
 import type { ReportOptions } from './options.js';
-import { coverageText, judgementText, notJudged } from './text.js';
+import { coverageText, judgementText, notJudged, warningsText } from './text.js';
 import { visibleDeep } from '../visible.js';
 
 const survives = (s?: ServiceSurvival): string => (s ? `${s.survives}/${s.of}` : '-');
@@ -54,7 +54,7 @@ export function renderDiffText(d: DiffResult, options: ReportOptions): string {
     const row = `  ${s.name.padEnd(width)}  ${survives(s.before).padEnd(6)}  ${survives(s.after)}`;
     out.push(changed ? c.bold(row) : row);
   }
-  const lists = judgementText(d, c);
+  const lists = [...judgementText(d, c), ...warningsText(d.warnings, c)];
   if (lists.length > 0) out.push('', ...lists.slice(0, -1));
   return out.join('\n') + '\n';
 }
@@ -84,6 +84,6 @@ export function renderDiffMarkdown(d: DiffResult): string {
   );
   for (const s of d.services) out.push(`| ${md(s.name)} | ${survives(s.before)} | ${survives(s.after)} |`);
   out.push('', '</details>');
-  for (const block of judgementMarkdown(d)) out.push('', block);
+  for (const block of [...judgementMarkdown(d), ...warningsMarkdown(d.warnings)]) out.push('', block);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 /** text: for people. Grouped by severity, most damaging first, with the paths that explain. */
 import pc from 'picocolors';
-import { formatLocation, formatWarning } from '../errors.js';
+import { formatLocation, formatWarning, type Warning } from '../errors.js';
 import type { PathStep } from '../analysis/engine.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
@@ -108,6 +108,12 @@ export function coverageText(cov: CoverageCounts, label = 'Coverage'): string {
   return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}`;
 }
 
+/** The Warnings section (every warning, each once as given), followed by a blank line; none when empty. */
+export function warningsText(warnings: readonly Warning[], c: Colors): string[] {
+  if (warnings.length === 0) return [];
+  return [c.bold(`Warnings (${warnings.length})`), ...warnings.map((w) => `  - ${formatWarning(w)}`), ''];
+}
+
 /** The Unjudged and Blind spots sections (the first 20 of each), each followed by a blank line; none when empty. Names as given: escape first. */
 export function judgementText(j: Pick<Judgement, 'unjudged' | 'blindSpots'>, c: Colors): string[] {
   const out: string[] = [];
@@ -204,11 +210,7 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push('');
   }
   out.push(...judgementText(result, c));
-  if (result.warnings.length > 0) {
-    out.push(c.bold(`Warnings (${result.warnings.length})`));
-    for (const w of result.warnings) out.push(`  - ${formatWarning(w)}`);
-    out.push('');
-  }
+  out.push(...warningsText(result.warnings, c));
   for (const e of result.analysisErrors) out.push(c.red(`analysis error in ${e.rule}: ${e.message}`));
   if (result.availability) {
     const a = result.availability;

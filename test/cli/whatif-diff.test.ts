@@ -94,3 +94,44 @@ describe('firebreak diff', () => {
     expect(preview.stdout).toMatch(/^### firebreak diff: \d+ resolved, 2 introduced/);
   });
 });
+
+describe('planning commands pass on what reading the inputs warned of', () => {
+  // A Pulumi YAML program with no stack config file: "no stack config file ... using stack name dev", as analyze warns.
+  const program = [
+    'name: shop',
+    'runtime: yaml',
+    'config:',
+    '  aws:region: us-east-1',
+    'resources:',
+    '  web:',
+    '    type: aws:ec2:Instance',
+    '    properties: { instanceType: t3.micro, ami: ami-123, availabilityZone: us-east-1a }',
+    '',
+  ].join('\n');
+  const NO_CONFIG = /Pulumi\.yaml: no stack config file \(Pulumi\.<stack>\.yaml\) found; using config defaults and stack name "dev"/;
+
+  it('whatif, diff and plan list the warnings in text, markdown and json, as analyze does (diff: each once)', async () => {
+    const file = tempFile('Pulumi.yaml', program);
+    const runs = [
+      ['whatif', '--fail', 'web', file],
+      ['diff', file, file],
+      ['plan', '--add-domain', 'us-east-1b', file],
+    ];
+    for (const args of runs) {
+      const text = await runCli(args);
+      expect(text.code, text.stderr).toBeLessThan(2);
+      expect(text.stdout, args[0]).toMatch(/\nWarnings \(1\)\n {2}- .*Pulumi\.yaml: no stack config file/);
+      expect(text.stdout).toMatch(NO_CONFIG);
+      const md = await runCli([...args, '--format', 'markdown']);
+      expect(md.stdout, args[0]).toContain('<details><summary>Warnings (1)</summary>');
+      const doc = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as { warnings: Array<{ file: string; message: string }> };
+      expect(doc.warnings.map((w) => w.message)).toEqual(['no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"']);
+    }
+  });
+
+  it('a document with nothing to warn of has an empty list and no Warnings section', async () => {
+    const r = await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022']);
+    expect(r.stdout).not.toContain('Warnings (');
+    expect(JSON.parse((await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022', '--format', 'json'])).stdout).warnings).toEqual([]);
+  });
+});

@@ -33,7 +33,7 @@ export interface DiffResult {
   /** Of the after side, as in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: AnalysisResult['blindSpots'];
   unjudged: AnalysisResult['unjudged'];
-  /** Both sides' warnings (reading the inputs, building the model), before's first, each once. */
+  /** Both sides' warnings (reading the inputs, building the model), before's first, each once; then each side's analysis errors (file `(before)`, `(after)`). */
   warnings: Warning[];
 }
 
@@ -50,6 +50,11 @@ function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
       return [s.name, { survives: of - lostTo.length, of, lostTo }];
     }),
   );
+}
+
+/** A side's analysis errors (a shared-risk-group search stopped at --max-seconds...), as warnings naming the side. */
+function searchNotes(result: AnalysisResult, side: string): Warning[] {
+  return result.analysisErrors.map((e) => ({ file: side, message: `analysis error in ${e.rule}: ${e.message}` }));
 }
 
 export function compareResults(before: AnalysisResult, after: AnalysisResult): DiffResult {
@@ -88,7 +93,11 @@ export function compareResults(before: AnalysisResult, after: AnalysisResult): D
     coverage: { before: before.summary.coverage, after: after.summary.coverage },
     blindSpots: after.blindSpots,
     unjudged: after.unjudged,
-    warnings: [...new Map([...before.warnings, ...after.warnings].map((w) => [formatWarning(w), w])).values()],
+    warnings: [
+      ...new Map(
+        [...before.warnings, ...after.warnings, ...searchNotes(before, '(before)'), ...searchNotes(after, '(after)')].map((w) => [formatWarning(w), w]),
+      ).values(),
+    ],
   };
 }
 

@@ -76,7 +76,14 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
   const load = async (spec: string) => loadInputs([spec], loadOptions(io, flags, rules.properties));
   const options = (spec: string) => {
     const topology = topologyFor(io, flags, [spec]);
-    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, optionName: flagOf, ...(topology ? { topology, today: today(io) } : {}) };
+    return {
+      tolerate: flags.tolerate,
+      packs: rules.packs,
+      order: flags.order,
+      ...(flags.maxSeconds !== undefined ? { maxSeconds: flags.maxSeconds } : {}),
+      optionName: flagOf,
+      ...(topology ? { topology, today: today(io) } : {}),
+    };
   };
   const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
   const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
@@ -153,6 +160,7 @@ Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
       options.failOn('exit 1 when the after side introduces a finding at or above this severity'),
       options.tolerate(),
       options.order('also compare shared risk groups of up to k events (1 to 4)'),
+      options.maxSeconds('stop the --order search of each side after this many seconds; the report says what it covered'),
       options.rules(),
       options.topology(),
       programTimeoutOption(),

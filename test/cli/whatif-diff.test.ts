@@ -95,6 +95,20 @@ describe('firebreak diff', () => {
   });
 });
 
+describe('firebreak diff --max-seconds', () => {
+  it("bounds each side's --order search as analyze does, and refuses a limit that is not a number of seconds above 0", async () => {
+    const bad = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--max-seconds', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-seconds.*use a number of seconds above 0/);
+    const r = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--order', '3', '--max-seconds', '0.001', '--format', 'json']);
+    expect(r.code, r.stderr).toBeLessThan(2);
+    const warnings = JSON.parse(r.stdout).warnings as Array<{ file: string; message: string }>;
+    // Small inputs may finish before the first check; a search that stops says so, naming its side and the limit.
+    for (const w of warnings.filter((x) => x.file.startsWith('(')))
+      expect(w.message).toMatch(/^analysis error in shared-risk-group: stopped at its (time limit \(--max-seconds 0\.001\)|scenario budget|memory limit)/);
+  });
+});
+
 describe('planning commands pass on what reading the inputs warned of', () => {
   // A Pulumi YAML program with no stack config file: "no stack config file ... using stack name dev", as analyze warns.
   const program = [

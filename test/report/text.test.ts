@@ -112,7 +112,10 @@ describe('text report', () => {
       '',
     ]);
     expect(out.indexOf('What to do')).toBeGreaterThan(out.indexOf('INFO (1)'));
-    const model = new ModelSpec().domains(['a'], ['b']).component('web1', { placedIn: ['a'] }).component('web2', { placedIn: ['b'] });
+    const model = new ModelSpec()
+      .domains(['a'], ['b'])
+      .component('web1', { placedIn: ['a'] })
+      .component('web2', { placedIn: ['b'] });
     const clean = text(analyzeModel(model.group('web', 1, ['web1', 'web2']).service('blog', ['web']).build(), []));
     expect(clean).not.toContain('What to do');
   });

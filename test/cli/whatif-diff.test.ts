@@ -97,6 +97,9 @@ describe('firebreak diff', () => {
 
 describe('firebreak diff --max-seconds', () => {
   it("bounds each side's --order search as analyze does, and refuses a limit that is not a number of seconds above 0", async () => {
+    const help = await runCli(['diff', '--help']);
+    expect(help.stdout).toMatch(/--max-seconds <seconds>[\s\S]*\(default: 60\)/);
+    expect(help.stdout).toMatch(/event log/);
     const bad = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--max-seconds', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--max-seconds.*use a number of seconds above 0/);

@@ -30,6 +30,7 @@ import {
   programTimeoutOption,
   allowOutsideProjectOption,
   progress,
+  progressLine,
   rulePaths,
   today,
   topologyFor,
@@ -65,18 +66,26 @@ async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: 
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
   const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
+  progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const topology = topologyFor(io, flags, inputs);
-  emit(io, 'whatif', whatif(loaded, flags.fail, { packs: rules.packs, ...(topology ? { topology } : {}) }), flags);
+  const result = whatif(loaded, flags.fail, { packs: rules.packs, onProgress: progressLine(io), ...(topology ? { topology } : {}) });
+  clearProgress(io);
+  emit(io, 'whatif', result, flags);
   return EXIT_OK;
 }
 
 async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlags): Promise<number> {
   const rules = loadRules(rulePaths(io, flags.rules));
-  const load = async (spec: string) => loadInputs([spec], loadOptions(io, flags, rules.properties));
+  // On a terminal: which side is read, then the analysis of it (and how far an --order search is).
+  const load = async (spec: string, side: string) => {
+    progress(io, `firebreak: reading ${side} ${visible(spec)}...`);
+    return loadInputs([spec], loadOptions(io, flags, rules.properties));
+  };
   const options = (spec: string) => {
     const topology = topologyFor(io, flags, [spec]);
     return {
+      onProgress: progressLine(io),
       tolerate: flags.tolerate,
       packs: rules.packs,
       order: flags.order,
@@ -86,7 +95,8 @@ async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlag
     };
   };
   const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
-  const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
+  const d = diff(analyze(await load(b, 'before:'), options(b)), analyze(await load(a, 'after:'), options(a)));
+  clearProgress(io);
   emit(io, 'diff', d, flags);
   return introducedAtOrAbove(d, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -152,3 +152,19 @@ describe('planning commands pass on what reading the inputs warned of', () => {
     expect(JSON.parse((await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022', '--format', 'json'])).stdout).warnings).toEqual([]);
   });
 });
+
+describe('whatif and diff on a terminal', () => {
+  it('say what they read and analyze, on the one progress line, and clear it before the report; nothing when not a terminal', async () => {
+    const w = await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022'], { stderrIsTTY: true });
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('firebreak: reading ');
+    expect(w.stderr).toMatch(/firebreak: analyzing 50 resources\.\.\./);
+    expect(w.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    const d = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023'], { stderrIsTTY: true });
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/firebreak: reading before: \S+@pangyo-2022\.\.\./);
+    expect(d.stderr).toMatch(/firebreak: reading after: \S+@ansan-2023\.\.\./);
+    expect(d.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect((await runCli(['diff', '.@pangyo-2022', '.@ansan-2023'])).stderr).toBe('');
+  });
+});

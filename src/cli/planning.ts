@@ -162,7 +162,7 @@ Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
       .command('diff')
       .description('findings resolved, introduced and unchanged between two inputs, and the domain losses each service survives')
       .argument('<before>', 'one input as analyze reads it: an export, checkpoint, preview, event log, `-`, DIR or DIR@STACK, or a DIY backend')
-      .argument('<after>', 'the same, after the change (a destroy\'s event log: the empty stack it leaves)'),
+      .argument('<after>', "the same, after the change (a destroy's event log: the empty stack it leaves)"),
     [
       options.format(formatsOf('diff')),
       options.output(),

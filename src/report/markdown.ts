@@ -8,7 +8,7 @@
 import { formatLocation, formatWarning, type Warning } from '../errors.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type Severity } from '../analysis/types.js';
 import { stacksOf } from './graph.js';
-import { nodeLabel, plainPath, unjudgedHeadline } from './text.js';
+import { inWhatJudged, nodeLabel, plainPath, unjudgedHeadline } from './text.js';
 import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
@@ -196,7 +196,10 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
       `### firebreak: ${unjudgedHeadline(result)}; no single point of failure among the rest${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`,
     );
   } else if (main.length === 0) {
-    head.push(`### firebreak: no single point of failure${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
+    const q = inWhatJudged({ coverage: cov, blindSpots: result.blindSpots });
+    head.push(
+      `### firebreak: no single point of failure${escapeMarkdown(q)}${info.length > 0 ? `${q ? '; ' : ' ('}${plural(info.length, 'info finding')} beyond the policy${q ? '' : ')'}` : ''}`,
+    );
   } else {
     const counts = SEVERITIES.filter((sev) => sev !== 'info' && s.findings[sev] > 0).map((sev) => `${s.findings[sev]} ${sev}`);
     const found =

@@ -151,6 +151,12 @@ export function judgedQualifier(j: Pick<Judgement, 'coverage' | 'blindSpots'>): 
   return what ? ` firebreak could judge (${what}: see below)` : '';
 }
 
+/** ` in what firebreak could judge (2 blind spots: see below)` for a clean verdict, or empty when everything was judged. */
+export function inWhatJudged(j: Pick<Judgement, 'coverage' | 'blindSpots'>): string {
+  const q = judgedQualifier(j);
+  return q ? ` in what${q}` : '';
+}
+
 export function renderText(result: AnalysisResult, options: ReportOptions): string {
   result = visibleDeep(result); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
@@ -185,10 +191,15 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(
       c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`),
     );
-  else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
+  // With blind spots, a clean verdict holds for what firebreak could judge, and says so.
+  else if (result.findings.length === 0)
+    out.push(c.green(`No single point of failure found${inWhatJudged({ coverage: cov, blindSpots: result.blindSpots })}.`));
   else if (result.findings.every((f) => f.severity === 'info')) {
     const n = result.findings.length;
-    out.push(c.green(`No single point of failure within the policy (${n} info finding${n === 1 ? '' : 's'} beyond it, below).`));
+    const q = inWhatJudged({ coverage: cov, blindSpots: result.blindSpots });
+    out.push(
+      c.green(`No single point of failure within the policy${q ? `${q}; ` : ' ('}${n} info finding${n === 1 ? '' : 's'} beyond it, below${q ? '' : ')'}.`),
+    );
   }
   // --order 2 or more: the search ran, and found no shared risk group.
   const srgNone = sharedRiskNone(result);

@@ -136,7 +136,9 @@ describe('text report', () => {
     expect(text({ ...info, blindSpots: [spot, spot] })).toContain(
       'No single point of failure within the policy in what firebreak could judge (2 blind spots: see below); 1 info finding beyond it, below.',
     );
-    expect(renderMarkdown(blind, { color: false })).toContain('### firebreak: no single point of failure in what firebreak could judge (1 blind spot: see below)\n');
+    expect(renderMarkdown(blind, { color: false })).toContain(
+      '### firebreak: no single point of failure in what firebreak could judge (1 blind spot: see below)\n',
+    );
     expect(renderMarkdown(clean, { color: false })).toContain('### firebreak: no single point of failure\n');
   });
 

@@ -212,6 +212,12 @@ describe('engine event logs', () => {
     expect(out.resolved.length).toBeGreaterThan(0);
     expect([out.introduced, out.unchanged]).toEqual([[], []]);
     expect(out.after.map((i) => i.stack)).toEqual(['prod']);
+    // In text: every service gone, `-` after, and what `-` means; the warning of the destroy log.
+    const t = await runCli(['diff', tempFile('up.json', log()), file]);
+    expect(t.stdout).toMatch(/\n {2}shop\s+\d+\/\d+\s+-\n {2}-: the service is not in that side's input; 1 not in the after side \(removed\)\n/);
+    expect(t.stdout).toMatch(
+      /\nWarnings \(2\)\n[\s\S]*\n {2}- .*destroy\.json: a Pulumi engine event log in which every resource its steps name \(2\) is deleted/,
+    );
     // A log that names no resource step at all is still refused: it says nothing of what stands.
     const none = await runCli(['diff', tempFile('up2.json', log()), tempFile('empty-log.json', line(0, { preludeEvent: { config: {} } }))]);
     expect(none.code).toBe(2);

@@ -111,6 +111,10 @@ Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a
     .addHelpText(
       'after',
       `
+Examples:
+  $ firebreak rules validate my-rules/
+  $ firebreak rules validate my-rules/datacenters.yaml && firebreak analyze stack.json --rules my-rules/
+
 Prints "ok: FILE (N rules)" for each valid pack, and "FILE:LINE:COL: PATH: MESSAGE" on
 stderr for each problem.
 

@@ -41,3 +41,24 @@ describe('firebreak analyze', () => {
     expect(missing.stderr).toContain(path.join(out, 'nope.json'));
   });
 });
+
+describe('every command says how to use it', () => {
+  it('each command and rules subcommand has --help with examples', async () => {
+    const commands = [
+      ['analyze'],
+      ['check'],
+      ['whatif'],
+      ['diff'],
+      ['plan'],
+      ['rules', 'list'],
+      ['rules', 'validate'],
+      ['rules', 'explain'],
+      ['rules', 'coverage'],
+    ];
+    for (const args of commands) {
+      const r = await runCli([...args, '--help']);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/\nExamples:\n {2}\$ .*firebreak /);
+    }
+  });
+});

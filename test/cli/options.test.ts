@@ -62,3 +62,21 @@ describe('every command says how to use it', () => {
     }
   });
 });
+
+describe('the options every command that reads inputs shares', () => {
+  it('--jobs is taken by whatif, diff and plan as by analyze and check, and checked the same way', async () => {
+    const runs = [
+      ['analyze', '.@pangyo-2022', '--fail-on', 'none'],
+      ['whatif', '--fail', 'pangyo', '.@pangyo-2022'],
+      ['diff', '.@pangyo-2022', '.@ansan-2023'],
+      ['plan', '--add-domain', 'ansan', '.@pangyo-2022'],
+    ];
+    for (const args of runs) {
+      const ok = await runCli([...args, '--jobs', '1', '--format', 'json']);
+      expect(ok.code, `${args[0]}: ${ok.stderr}`).toBe(0);
+      const bad = await runCli([...args, '--jobs', '0']);
+      expect(bad.code, args[0]).toBe(2);
+      expect(bad.stderr, args[0]).toMatch(/--jobs.*use a whole number from 1 to 256/);
+    }
+  });
+});

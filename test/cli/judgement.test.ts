@@ -112,11 +112,12 @@ describe('plan says what it could not judge', () => {
     expect({ coverage: json.coverage, blindSpots: json.blindSpots, unjudged: json.unjudged }).toEqual(await analysisOf(zoneUnknown));
   });
 
-  it('no domain within the policy: says every domain is larger and which --tolerate plans one', async () => {
+  it('no domain within the policy: says every domain is larger, which --tolerate plans one, and that a zone unknown can be given', async () => {
     const r = await runCli(['plan', '--add-domain', 'b', zoneUnknown]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'firebreak: error: --add-domain b: every domain of the inputs is larger than a zone (the smallest: region aws/eu-central-1); add --tolerate region to plan a new region\n',
+      'firebreak: error: --add-domain b: every domain of the inputs is larger than a zone (the smallest: region aws/eu-central-1); add --tolerate region to plan a new region; ' +
+        'or, as the zone of 1 resource is not known (blind spots: see `firebreak analyze`), give its zone (availabilityZone, subnets, or a firebreak:domain tag) to plan a new zone\n',
     );
     // What it advises works.
     const planned = await runCli(['plan', '--add-domain', 'b', '--tolerate', 'region', zoneUnknown]);

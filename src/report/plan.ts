@@ -30,7 +30,7 @@ function outcome(p: PlanResult): string[] {
   const what = notJudged(p);
   if (p.after.length === 0)
     return [
-      `After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate}${what ? ' firebreak could judge' : ''} (${p.before.length} failing loss(es) before${what ? `; ${what}: see below` : ''}).`,
+      `After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate}${what ? ' firebreak could judge' : ''} (${p.before.length} failing loss${p.before.length === 1 ? '' : 'es'} before${what ? `; ${what}: see below` : ''}).`,
     ];
   return [`Still failing after the plan:`, ...p.after.map((f) => `  - losing ${f.domain} still takes down ${f.services.join(', ')}`)];
 }

@@ -84,11 +84,11 @@ describe('plan says what it could not judge', () => {
   it('fully judged: the plan works and its outcome claims survival plainly', async () => {
     const text = await out(['plan', '--add-domain', 'us-east-1c', judged]);
     expect(text).toMatch(/^Coverage: 3 modelled, .*0 unjudged, of 8 resources$/m);
-    expect(text).toMatch(/^After the plan, every critical service survives the loss of any single domain up to a zone \(1 failing loss\(es\) before\)\.$/m);
+    expect(text).toMatch(/^After the plan, every critical service survives the loss of any single domain up to a zone \(1 failing loss before\)\.$/m);
     expect(text).not.toMatch(/could judge|Blind spots|Unjudged/);
     const md = await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'markdown']);
     expect(md).toContain('**0 unjudged**, of 8 resources.');
-    expect(md).toContain('After the plan, every critical service survives the loss of any single domain up to a zone (1 failing loss(es) before).');
+    expect(md).toContain('After the plan, every critical service survives the loss of any single domain up to a zone (1 failing loss before).');
     expect(md).not.toMatch(/could judge|Blind spots|Unjudged/);
     const json = JSON.parse(await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'json']));
     expect(json.steps.length).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('plan says what it could not judge', () => {
       'Nothing to duplicate: every critical service already survives any single zone-level loss firebreak could judge (1 blind spot: see below).',
     );
     expect(text).toContain(
-      'After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (0 failing loss(es) before; 1 blind spot: see below).',
+      'After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (0 failing losses before; 1 blind spot: see below).',
     );
     expect(text).toMatch(/^Blind spots \(1\): what firebreak could not judge\n {2}- app_server \(aws:ec2:Instance\)/m);
     const md = await out([...args, '--format', 'markdown']);

@@ -727,6 +727,11 @@ export function anyDomainWithin(
   if (within >= 0) return within;
   let smallest: DomainNode | undefined;
   for (const n of engine.nodes) if (n.kind === 'domain' && (!smallest || n.rank < smallest.rank)) smallest = n;
+  if (!smallest && coverage.resources === 0)
+    throw new UsageError(
+      (o) =>
+        `${o('addDomain')} ${addDomain}: the inputs hold no resources (a stack destroyed or not yet deployed): there is nothing to plan; name a stack that has resources`,
+    );
   if (!smallest) {
     const unjudged = coverage.unjudged > 0 ? ` (${coverage.unjudged} of ${coverage.resources} resource${coverage.resources === 1 ? '' : 's'} unjudged)` : '';
     throw new UsageError(

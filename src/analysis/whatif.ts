@@ -88,6 +88,11 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
+    if (domains.length === 0 && !engine.nodes.some((n) => n.kind === 'component'))
+      throw new UsageError(
+        (o) =>
+          `${o(option)} ${name}: the inputs hold nothing that can fail (a stack destroyed or not yet deployed, or only configuration): there is nothing to fail; name a stack that has resources`,
+      );
     if (domains.length === 0)
       throw new UsageError(
         (o) =>

@@ -168,3 +168,19 @@ describe('whatif and diff on a terminal', () => {
     expect((await runCli(['diff', '.@pangyo-2022', '.@ansan-2023'])).stderr).toBe('');
   });
 });
+
+describe('whatif and plan on a stack with no resources (a destroy log, an empty export)', () => {
+  it('say there is nothing to fail or plan, in one line, exit 2', async () => {
+    const empty = tempFile('empty.json', JSON.stringify({ version: 3, deployment: { manifest: { time: '', magic: '', version: '' }, resources: [] } }));
+    const w = await runCli(['whatif', '--fail', 'pangyo', empty]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toBe(
+      'firebreak: error: --fail pangyo: the inputs hold nothing that can fail (a stack destroyed or not yet deployed, or only configuration): there is nothing to fail; name a stack that has resources\n',
+    );
+    const p = await runCli(['plan', '--add-domain', 'ansan', empty]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toBe(
+      'firebreak: error: --add-domain ansan: the inputs hold no resources (a stack destroyed or not yet deployed): there is nothing to plan; name a stack that has resources\n',
+    );
+  });
+});

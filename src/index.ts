@@ -289,7 +289,8 @@ function resourceCount(inputs: StackInput[]): number {
 /** The state of every service after the named failures (domains or components), why, and what brings each back. */
 export function whatif(inputs: StackInput[], fail: string[], options: FullOptions = {}): WhatIfResult {
   if (fail.length === 0) throw new UsageError((o) => `whatif needs at least one domain or component to fail (${o('fail')} is empty)`);
-  return whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs), resourceCount(inputs));
+  const result = whatIfModel(buildModelFor(inputs, options), fail, inputSummaries(inputs), resourceCount(inputs));
+  return { ...result, warnings: [...inputs.flatMap((i) => i.warnings), ...result.warnings] };
 }
 
 /** Findings resolved, introduced and unchanged between two analyses, and the domain losses each service survives. */
@@ -307,13 +308,14 @@ export interface PlanOptions extends FullOptions {
 /** The fewest components to duplicate into a new domain so every critical service survives any single domain loss, in waves. */
 export function plan(inputs: StackInput[], options: PlanOptions): PlanResult {
   const model = buildModelFor(inputs, options);
-  return planModel(model, {
+  const result = planModel(model, {
     policy: resolvePolicy(model, options.tolerate ?? 'zone'),
     addDomain: options.addDomain,
     ...(options.from ? { from: options.from } : {}),
     inputs: inputSummaries(inputs),
     resources: resourceCount(inputs),
   });
+  return { ...result, warnings: [...inputs.flatMap((i) => i.warnings), ...result.warnings] };
 }
 
 /**

@@ -4,6 +4,7 @@
  * unchanged. Per service: how many single-domain losses within the policy it
  * survives, before and after.
  */
+import { formatWarning, type Warning } from '../errors.js';
 import { VERSION } from '../version.js';
 import { severityRank, type AnalysisResult, type Finding, type Severity } from './types.js';
 import { byText } from '../text.js';
@@ -32,6 +33,8 @@ export interface DiffResult {
   /** Of the after side, as in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: AnalysisResult['blindSpots'];
   unjudged: AnalysisResult['unjudged'];
+  /** Both sides' warnings (reading the inputs, building the model), before's first, each once; then each side's analysis errors (file `(before)`, `(after)`). */
+  warnings: Warning[];
 }
 
 function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
@@ -47,6 +50,11 @@ function survival(result: AnalysisResult): Map<string, ServiceSurvival> {
       return [s.name, { survives: of - lostTo.length, of, lostTo }];
     }),
   );
+}
+
+/** A side's analysis errors (a shared-risk-group search stopped at --max-seconds...), as warnings naming the side. */
+function searchNotes(result: AnalysisResult, side: string): Warning[] {
+  return result.analysisErrors.map((e) => ({ file: side, message: `analysis error in ${e.rule}: ${e.message}` }));
 }
 
 export function compareResults(before: AnalysisResult, after: AnalysisResult): DiffResult {
@@ -85,6 +93,11 @@ export function compareResults(before: AnalysisResult, after: AnalysisResult): D
     coverage: { before: before.summary.coverage, after: after.summary.coverage },
     blindSpots: after.blindSpots,
     unjudged: after.unjudged,
+    warnings: [
+      ...new Map(
+        [...before.warnings, ...after.warnings, ...searchNotes(before, '(before)'), ...searchNotes(after, '(after)')].map((w) => [formatWarning(w), w]),
+      ).values(),
+    ],
   };
 }
 

@@ -17,7 +17,7 @@
  * it can change anything (Scoped), never on a copy of the whole model.
  */
 import { DirectedGraph } from 'graphology';
-import { UsageError } from '../errors.js';
+import { UsageError, type Warning } from '../errors.js';
 import type { ResourceRecord, StackInput } from '../ingest/types.js';
 import {
   majorityOf,
@@ -76,6 +76,8 @@ export interface PlanResult {
   /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: Judgement['blindSpots'];
   unjudged: Judgement['unjudged'];
+  /** As in AnalysisResult: what reading the inputs and building the model warned of (the library adds the inputs' own). */
+  warnings: Warning[];
 }
 
 export interface Failure {
@@ -553,8 +555,10 @@ export function planStart(model: Model, options: PlanOptions): PlanStart {
     fromIdx = i!;
   } else {
     const worst = [...start.list].sort((a, b) => b.services.length - a.services.length || a.domain - b.domain)[0];
-    if (!worst) fromIdx = anyDomainWithin(engine, options.policy, options.addDomain, judgementOf(model, options.resources).coverage);
-    else fromIdx = worst.domain;
+    if (!worst) {
+      const judged = judgementOf(model, options.resources);
+      fromIdx = anyDomainWithin(engine, options.policy, options.addDomain, judged.coverage, judged.blindSpots);
+    } else fromIdx = worst.domain;
   }
   const domain = newDomainNode(engine, options.addDomain, fromIdx);
   const failing = new Set(start.list.map((f) => f.domain));
@@ -704,6 +708,7 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
     before: describeFailures(model, start.list),
     after: describeFailures(planned, after),
     ...judgementOf(model, options.resources),
+    warnings: [...model.warnings],
   };
 }
 
@@ -711,11 +716,22 @@ export function plan(model: Model, options: PlanOptions): PlanResult {
  * The first domain within the policy, for a new one to stand beside when no loss hurts. None: a usage error that
  * says why (nothing is placed in any domain, or every domain is larger than the policy) and what to do.
  */
-export function anyDomainWithin(engine: Engine, policy: Policy, addDomain: string, coverage: Judgement['coverage']): number {
+export function anyDomainWithin(
+  engine: Engine,
+  policy: Policy,
+  addDomain: string,
+  coverage: Judgement['coverage'],
+  blindSpots: Judgement['blindSpots'] = [],
+): number {
   const within = engine.nodes.findIndex((n) => n.kind === 'domain' && n.rank <= policy.tolerateRank);
   if (within >= 0) return within;
   let smallest: DomainNode | undefined;
   for (const n of engine.nodes) if (n.kind === 'domain' && (!smallest || n.rank < smallest.rank)) smallest = n;
+  if (!smallest && coverage.resources === 0)
+    throw new UsageError(
+      (o) =>
+        `${o('addDomain')} ${addDomain}: the inputs hold no resources (a stack destroyed or not yet deployed): there is nothing to plan; name a stack that has resources`,
+    );
   if (!smallest) {
     const unjudged = coverage.unjudged > 0 ? ` (${coverage.unjudged} of ${coverage.resources} resource${coverage.resources === 1 ? '' : 's'} unjudged)` : '';
     throw new UsageError(
@@ -723,9 +739,15 @@ export function anyDomainWithin(engine: Engine, policy: Policy, addDomain: strin
         `${o('addDomain')} ${addDomain}: the inputs place nothing in any domain${unjudged}, so there is none to stand a new one beside; placement comes from region and zone configuration, firebreak:domain tags or a topology file's domains (docs/tags.md, docs/topology.md)`,
     );
   }
+  // Resources whose zone is not known sit in their region: to plan a zone, say which zone they are in.
+  const zoneless = blindSpots.filter((b) => b.kind === 'unknown-zone').length;
+  const unknown =
+    zoneless > 0
+      ? `; or, as the zone of ${zoneless} resource${zoneless === 1 ? ' is' : 's are'} not known (blind spots: see \`firebreak analyze\`), give ${zoneless === 1 ? 'its zone' : 'their zones'} (availabilityZone, subnets, or a firebreak:domain tag) to plan a new zone`
+      : '';
   throw new UsageError(
     (o) =>
-      `${o('addDomain')} ${addDomain}: every domain of the inputs is larger than a ${policy.tolerate} (the smallest: ${smallest.domainKind} ${smallest.path}); add ${o('tolerate')} ${smallest.domainKind} to plan a new ${smallest.domainKind}`,
+      `${o('addDomain')} ${addDomain}: every domain of the inputs is larger than a ${policy.tolerate} (the smallest: ${smallest.domainKind} ${smallest.path}); add ${o('tolerate')} ${smallest.domainKind} to plan a new ${smallest.domainKind}${unknown}`,
   );
 }
 

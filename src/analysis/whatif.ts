@@ -3,7 +3,7 @@
  * and what would bring each back (which failed domain or component, restored
  * alone, returns it to service).
  */
-import { UsageError } from '../errors.js';
+import { UsageError, type Warning } from '../errors.js';
 import type { Model } from '../model/index.js';
 import { VERSION } from '../version.js';
 import { Engine, STATE_NAMES, STRANDED, type PathStep, type ServiceState, type StateCode } from './engine.js';
@@ -39,6 +39,8 @@ export interface WhatIfResult {
   /** As in AnalysisResult: what firebreak could not judge, and the resources counted unjudged. */
   blindSpots: Judgement['blindSpots'];
   unjudged: Judgement['unjudged'];
+  /** As in AnalysisResult: what reading the inputs and building the model warned of (the library adds the inputs' own). */
+  warnings: Warning[];
 }
 
 /**
@@ -86,6 +88,11 @@ export function resolveEvents(engine: Engine, names: string[], option = 'fail'):
       );
     }
     const domains = engine.nodes.flatMap((n) => (n.kind === 'domain' ? [n.path] : [])).sort(byText);
+    if (domains.length === 0 && !engine.nodes.some((n) => n.kind === 'component'))
+      throw new UsageError(
+        (o) =>
+          `${o(option)} ${name}: the inputs hold nothing that can fail (a stack destroyed or not yet deployed, or only configuration): there is nothing to fail; name a stack that has resources`,
+      );
     if (domains.length === 0)
       throw new UsageError(
         (o) =>
@@ -170,5 +177,6 @@ export function whatIf(model: Model, failNames: string[], inputs: WhatIfResult['
     nodes,
     blindSpots: judged.blindSpots,
     unjudged: judged.unjudged,
+    warnings: [...model.warnings],
   };
 }

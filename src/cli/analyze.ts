@@ -1,5 +1,5 @@
 /** `firebreak analyze` (the report) and `firebreak check` (the CI gate). */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   analyze,
   check,
@@ -165,13 +165,7 @@ function common(cmd: Command): Command {
     options.tolerate(),
     options.rules(),
     options.order(),
-    new Option('--max-seconds <seconds>', 'stop the --order / --availability search after this many seconds; the report says what it covered')
-      .argParser((v: string): number => {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
-        return n;
-      })
-      .default(60),
+    options.maxSeconds(),
     new Option('--availability', "estimate each critical service's availability (nines) from its minimal cut sets and assumed failure rates"),
     options.topology(),
     new Option('--baseline <file>', 'findings accepted as they stand (a file written by `firebreak check --update-baseline`)'),

@@ -19,6 +19,7 @@ import {
   EXIT_FINDINGS,
   EXIT_OK,
   INPUTS_ARG,
+  jobsOption,
   clearProgress,
   collect,
   flagOf,
@@ -30,6 +31,7 @@ import {
   programTimeoutOption,
   allowOutsideProjectOption,
   progress,
+  progressLine,
   rulePaths,
   today,
   topologyFor,
@@ -65,21 +67,37 @@ async function runWhatIf(io: Io, specs: string[], flags: AnalyzeFlags & { fail: 
   if (flags.fail.length === 0) throw new UsageError('whatif needs at least one --fail <domain|component>');
   const inputs = await inputSpecs(io, specs);
   const rules = loadRules(rulePaths(io, flags.rules));
+  progress(io, `firebreak: reading ${visible(inputs.join(', '))}...`);
   const loaded = await loadInputs(inputs, loadOptions(io, flags, rules.properties));
   const topology = topologyFor(io, flags, inputs);
-  emit(io, 'whatif', whatif(loaded, flags.fail, { packs: rules.packs, ...(topology ? { topology } : {}) }), flags);
+  const result = whatif(loaded, flags.fail, { packs: rules.packs, onProgress: progressLine(io), ...(topology ? { topology } : {}) });
+  clearProgress(io);
+  emit(io, 'whatif', result, flags);
   return EXIT_OK;
 }
 
 async function runDiff(io: Io, before: string, after: string, flags: AnalyzeFlags): Promise<number> {
   const rules = loadRules(rulePaths(io, flags.rules));
-  const load = async (spec: string) => loadInputs([spec], loadOptions(io, flags, rules.properties));
+  // On a terminal: which side is read, then the analysis of it (and how far an --order search is).
+  const load = async (spec: string, side: string) => {
+    progress(io, `firebreak: reading ${side} ${visible(spec)}...`);
+    return loadInputs([spec], loadOptions(io, flags, rules.properties));
+  };
   const options = (spec: string) => {
     const topology = topologyFor(io, flags, [spec]);
-    return { tolerate: flags.tolerate, packs: rules.packs, order: flags.order, optionName: flagOf, ...(topology ? { topology, today: today(io) } : {}) };
+    return {
+      onProgress: progressLine(io),
+      tolerate: flags.tolerate,
+      packs: rules.packs,
+      order: flags.order,
+      ...(flags.maxSeconds !== undefined ? { maxSeconds: flags.maxSeconds } : {}),
+      optionName: flagOf,
+      ...(topology ? { topology, today: today(io) } : {}),
+    };
   };
   const [b, a] = (await inputSpecs(io, [before, after])) as [string, string];
-  const d = diff(analyze(await load(b), options(b)), analyze(await load(a), options(a)));
+  const d = diff(analyze(await load(b, 'before:'), options(b)), analyze(await load(a, 'after:'), options(a)));
+  clearProgress(io);
   emit(io, 'diff', d, flags);
   return introducedAtOrAbove(d, flags.failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -123,6 +141,7 @@ export function addPlanningCommands(program: Command, cli: Cli): void {
       options.rules(),
       options.topology(),
       programTimeoutOption(),
+      jobsOption(),
       allowOutsideProjectOption(),
       options.noColor(),
     ],
@@ -144,8 +163,8 @@ Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
     program
       .command('diff')
       .description('findings resolved, introduced and unchanged between two inputs, and the domain losses each service survives')
-      .argument('<before>', 'an export, checkpoint, preview, or DIR@STACK')
-      .argument('<after>', 'an export, checkpoint, preview, or DIR@STACK'),
+      .argument('<before>', 'one input as analyze reads it: an export, checkpoint, preview, event log, `-`, DIR or DIR@STACK, or a DIY backend')
+      .argument('<after>', "the same, after the change (a destroy's event log: the empty stack it leaves)"),
     [
       options.format(formatsOf('diff')),
       options.output(),
@@ -153,9 +172,11 @@ Exit codes: 0 the report was made (whatever is down), 2 usage or input error.`,
       options.failOn('exit 1 when the after side introduces a finding at or above this severity'),
       options.tolerate(),
       options.order('also compare shared risk groups of up to k events (1 to 4)'),
+      options.maxSeconds('stop the --order search of each side after this many seconds; the report says what it covered'),
       options.rules(),
       options.topology(),
       programTimeoutOption(),
+      jobsOption(),
       allowOutsideProjectOption(),
       options.noColor(),
     ],
@@ -189,6 +210,7 @@ Exit codes: 0 nothing introduced at or above --fail-on, 1 otherwise, 2 usage or 
       options.rules(),
       options.topology(),
       programTimeoutOption(),
+      jobsOption(),
       allowOutsideProjectOption(),
       options.noColor(),
     ],

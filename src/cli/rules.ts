@@ -18,7 +18,7 @@ import {
   validatePacks,
 } from '../index.js';
 import { processIo, resolvePath, type Io } from './io.js';
-import type { Cli } from './shared.js';
+import { clearProgress, inputSpecs, loadOptions, options, type Cli } from './shared.js';
 
 const EXIT_OK = 0;
 const EXIT_INVALID = 2;
@@ -111,6 +111,10 @@ Exit codes: 0 covered enough (or no --min-coverage), 1 below --min-coverage, 2 a
     .addHelpText(
       'after',
       `
+Examples:
+  $ firebreak rules validate my-rules/
+  $ firebreak rules validate my-rules/datacenters.yaml && firebreak analyze stack.json --rules my-rules/
+
 Prints "ok: FILE (N rules)" for each valid pack, and "FILE:LINE:COL: PATH: MESSAGE" on
 stderr for each problem.
 
@@ -125,7 +129,7 @@ Exit codes: 0 every pack is valid, 2 otherwise.`,
     .description('how one resource was classified: the rules that matched its type, what each decided, tags, and the result')
     .argument('<urn-or-name>', "the resource's URN or logical name")
     .argument('[inputs...]', 'stack exports / checkpoints / previews, `-` for stdin, or Pulumi project directories (DIR or DIR@STACK); default: .')
-    .option('-s, --stack <name>', 'stack of project directories that do not name one as DIR@STACK')
+    .addOption(options.stack())
     .option('--rules <path>', 'extra rule pack file or directory (repeatable; later packs take precedence)', collect, [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .addHelpText(
@@ -137,16 +141,10 @@ Examples:
     )
     .action(async (query: string, specs: string[], flags: { stack?: string; rules: string[]; format: string }) => {
       const loadedRules = loadRules(flags.rules.map((p) => resolvePath(cli.io, p)));
-      const inputs = await loadInputs(
-        (specs.length > 0 ? specs : ['.']).map((s) => resolvePath(cli.io, s)),
-        {
-          keepProperties: loadedRules.properties,
-          rules: flags.rules.map((p) => resolvePath(cli.io, p)),
-          readStdin: () => cli.io.readStdin(),
-          ...(flags.stack ? { stack: flags.stack } : {}),
-        },
-      );
+      // The inputs and the stack as analyze chooses them: piped stdin when none is named, --stack, PULUMI_STACK, `pulumi stack select`'s.
+      const inputs = await loadInputs(await inputSpecs(cli.io, specs), loadOptions(cli.io, flags, loadedRules.properties));
       const e = explainResource(inputs, loadedRules.packs, query);
+      clearProgress(cli.io);
       cli.io.stdout(renderDocument('explanation', e, flags.format));
       cli.exitCode = EXIT_OK;
     });

@@ -319,6 +319,14 @@ export const options = {
     new Option('--tolerate <kind>', 'largest domain kind critical services must survive (zone, datacenter, region, provider, ...)').default('zone'),
   order: (what = 'also find shared risk groups: sets of up to k events (1 to 4) that fail together what no single one does (2 = pairs)') =>
     new Option('--order <k>', what).argParser(parseOrder).default(1),
+  maxSeconds: (what = 'stop the --order / --availability search after this many seconds; the report says what it covered') =>
+    new Option('--max-seconds <seconds>', what)
+      .argParser((v: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('use a number of seconds above 0');
+        return n;
+      })
+      .default(60),
   failOn: (what: string) => new Option('--fail-on <severity>', what).choices([...SEVERITIES, 'none']).default('high'),
   noColor: () => new Option('--no-color', 'no ANSI colour (also: NO_COLOR=1, FORCE_COLOR=0)'),
   format: (choices: readonly string[]) => new Option('-f, --format <format>', 'output format').choices(choices).default('text'),

@@ -263,10 +263,25 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 10));
   if (records.length === 0 && order.length > 0 && order.every((u) => latest.get(u) === null)) {
-    throw new InputError({
+    // A destroy (or a refresh that found everything gone) leaves an empty stack: read as that, as an empty state is, so that
+    // `diff before.json destroy.json` shows every finding resolved and every service gone rather than refusing the log.
+    const urn = parseUrn(order.find((u) => parseUrn(u)?.type === 'pulumi:pulumi:Stack') ?? order[0]!);
+    warnings.push({
       file,
-      reason: `a Pulumi engine event log in which every resource its steps name (${order.length}) is deleted: nothing stands after this run (a \`pulumi destroy\`, or a refresh that found them gone); analyze a log or \`pulumi stack export\` of a stack that has resources`,
+      message: `a Pulumi engine event log in which every resource its steps name (${order.length}) is deleted (a \`pulumi destroy\`, or a refresh that found them gone): read as the empty stack it leaves; nothing in it can be judged`,
     });
+    const unfinishedDestroy = runNotFinished(summary, failedOps, [...begun.keys()]);
+    if (unfinishedDestroy) warnings.push({ file, message: unfinishedDestroy });
+    return {
+      input,
+      file,
+      kind: 'preview',
+      stack: urn?.stack ?? 'unknown',
+      project: urn?.project ?? 'unknown',
+      config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
+      resources: [],
+      warnings,
+    };
   }
   if (records.length === 0) {
     const failed =

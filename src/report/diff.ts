@@ -2,12 +2,21 @@
 import pc from 'picocolors';
 import type { DiffResult, ServiceSurvival } from '../analysis/compare.js';
 import type { Finding } from '../analysis/types.js';
-import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, markdownCode } from './markdown.js';
+import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, markdownCode, warningsMarkdown } from './markdown.js';
 import type { ReportOptions } from './options.js';
-import { coverageText, judgementText, notJudged } from './text.js';
+import { coverageText, judgementText, notJudged, warningsText } from './text.js';
 import { visibleDeep } from '../visible.js';
 
 const survives = (s?: ServiceSurvival): string => (s ? `${s.survives}/${s.of}` : '-');
+
+/** What `-` in the survival table means, when a service is on one side only (added, removed, or a destroy's empty stack). */
+function absentNote(d: DiffResult): string | undefined {
+  const gone = d.services.filter((s) => !s.after).length;
+  const added = d.services.filter((s) => !s.before).length;
+  if (gone === 0 && added === 0) return undefined;
+  const parts = [...(gone > 0 ? [`${gone} not in the after side (removed)`] : []), ...(added > 0 ? [`${added} not in the before side (added)`] : [])];
+  return `-: the service is not in that side's input; ${parts.join(', ')}`;
+}
 
 /**
  * The qualification of the survival counts when something was not judged: ` of those firebreak could judge (before: 2
@@ -54,7 +63,9 @@ export function renderDiffText(d: DiffResult, options: ReportOptions): string {
     const row = `  ${s.name.padEnd(width)}  ${survives(s.before).padEnd(6)}  ${survives(s.after)}`;
     out.push(changed ? c.bold(row) : row);
   }
-  const lists = judgementText(d, c);
+  const note = absentNote(d);
+  if (note) out.push(c.dim(`  ${note}`));
+  const lists = [...judgementText(d, c), ...warningsText(d.warnings, c)];
   if (lists.length > 0) out.push('', ...lists.slice(0, -1));
   return out.join('\n') + '\n';
 }
@@ -83,7 +94,9 @@ export function renderDiffMarkdown(d: DiffResult): string {
     '| --- | ---: | ---: |',
   );
   for (const s of d.services) out.push(`| ${md(s.name)} | ${survives(s.before)} | ${survives(s.after)} |`);
+  const note = absentNote(d);
+  if (note) out.push('', md(note));
   out.push('', '</details>');
-  for (const block of judgementMarkdown(d)) out.push('', block);
+  for (const block of [...judgementMarkdown(d), ...warningsMarkdown(d.warnings)]) out.push('', block);
   return out.join('\n') + '\n';
 }

@@ -5,10 +5,10 @@
  * the end. Names come from stacks, so every one is escaped; the whole comment
  * stays under GitHub's comment limit (details are dropped first, with a note).
  */
-import { formatLocation, formatWarning } from '../errors.js';
+import { formatLocation, formatWarning, type Warning } from '../errors.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type Severity } from '../analysis/types.js';
 import { stacksOf } from './graph.js';
-import { nodeLabel, plainPath, unjudgedHeadline } from './text.js';
+import { inWhatJudged, nodeLabel, plainPath, unjudgedHeadline } from './text.js';
 import { visible } from '../visible.js';
 import type { ReportOptions } from './options.js';
 import type { CoverageCounts } from '../classify/index.js';
@@ -141,6 +141,14 @@ export function coverageMarkdown(cov: CoverageCounts, label = 'Coverage', listed
   return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), **${cov.unjudged} unjudged**, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}${listed && cov.unjudged > 0 ? ' (listed below)' : ''}.`;
 }
 
+/** The Warnings list (the first 50), a collapsed block; none when empty. */
+export function warningsMarkdown(warnings: readonly Warning[]): string[] {
+  if (warnings.length === 0) return [];
+  const items = warnings.slice(0, LIST_MAX).map((w) => `- ${escapeMarkdown(formatWarning(w))}`);
+  if (warnings.length > LIST_MAX) items.push(`- … and ${warnings.length - LIST_MAX} more (see \`--format json\`)`);
+  return [collapsed(`Warnings (${warnings.length})`, items)];
+}
+
 /** The Unjudged and Blind spots lists (the first 50 of each), each a collapsed block; none when empty. */
 export function judgementMarkdown(j: Pick<Judgement, 'unjudged' | 'blindSpots'>): string[] {
   const out: string[] = [];
@@ -188,7 +196,10 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
       `### firebreak: ${unjudgedHeadline(result)}; no single point of failure among the rest${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`,
     );
   } else if (main.length === 0) {
-    head.push(`### firebreak: no single point of failure${info.length > 0 ? ` (${plural(info.length, 'info finding')} beyond the policy)` : ''}`);
+    const q = inWhatJudged({ coverage: cov, blindSpots: result.blindSpots });
+    head.push(
+      `### firebreak: no single point of failure${escapeMarkdown(q)}${info.length > 0 ? `${q ? '; ' : ' ('}${plural(info.length, 'info finding')} beyond the policy${q ? '' : ')'}` : ''}`,
+    );
   } else {
     const counts = SEVERITIES.filter((sev) => sev !== 'info' && s.findings[sev] > 0).map((sev) => `${s.findings[sev]} ${sev}`);
     const found =
@@ -244,11 +255,7 @@ export function renderMarkdown(result: AnalysisResult, options: ReportOptions): 
     tail.push(collapsed(`${plural(absent.length, 'finding')} of the baseline fixed (no longer found)`, items));
   }
   tail.push(...judgementMarkdown(result));
-  if (result.warnings.length > 0) {
-    const items = result.warnings.slice(0, LIST_MAX).map((w) => `- ${escapeMarkdown(formatWarning(w))}`);
-    if (result.warnings.length > LIST_MAX) items.push(`- … and ${result.warnings.length - LIST_MAX} more (see \`--format json\`)`);
-    tail.push(collapsed(`Warnings (${result.warnings.length})`, items));
-  }
+  tail.push(...warningsMarkdown(result.warnings));
 
   return fit(head.join('\n'), rows, details, tail);
 }

@@ -1,9 +1,9 @@
 /** Reports of `firebreak plan`: a checklist in text and markdown, and json. */
 import pc from 'picocolors';
 import type { PlanResult, PlanStep } from '../analysis/plan.js';
-import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown } from './markdown.js';
+import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, warningsMarkdown } from './markdown.js';
 import type { ReportOptions } from './options.js';
-import { coverageText, judgedQualifier, judgementText, notJudged } from './text.js';
+import { coverageText, judgedQualifier, judgementText, notJudged, warningsText } from './text.js';
 import { visibleDeep } from '../visible.js';
 
 const last = (path: string): string => path.split('/').pop()!;
@@ -30,7 +30,7 @@ function outcome(p: PlanResult): string[] {
   const what = notJudged(p);
   if (p.after.length === 0)
     return [
-      `After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate}${what ? ' firebreak could judge' : ''} (${p.before.length} failing loss(es) before${what ? `; ${what}: see below` : ''}).`,
+      `After the plan, every critical service survives the loss of any single domain up to a ${p.policy.tolerate}${what ? ' firebreak could judge' : ''} (${p.before.length} failing loss${p.before.length === 1 ? '' : 'es'} before${what ? `; ${what}: see below` : ''}).`,
     ];
   return [`Still failing after the plan:`, ...p.after.map((f) => `  - losing ${f.domain} still takes down ${f.services.join(', ')}`)];
 }
@@ -45,7 +45,7 @@ export function renderPlanText(p: PlanResult, options: ReportOptions): string {
     out.push('');
   }
   out.push(...outcome(p));
-  const lists = judgementText(p, c);
+  const lists = [...judgementText(p, c), ...warningsText(p.warnings, c)];
   if (lists.length > 0) out.push('', ...lists.slice(0, -1));
   return out.join('\n') + '\n';
 }
@@ -58,6 +58,6 @@ export function renderPlanMarkdown(p: PlanResult): string {
     out.push('');
   }
   out.push(...outcome(p).map(md));
-  for (const block of judgementMarkdown(p)) out.push('', block);
+  for (const block of [...judgementMarkdown(p), ...warningsMarkdown(p.warnings)]) out.push('', block);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 /** text: for people. Grouped by severity, most damaging first, with the paths that explain. */
 import pc from 'picocolors';
-import { formatLocation, formatWarning } from '../errors.js';
+import { formatLocation, formatWarning, type Warning } from '../errors.js';
 import type { PathStep } from '../analysis/engine.js';
 import { SEVERITIES, type AnalysisResult, type Finding, type NodeInfo, type Severity } from '../analysis/types.js';
 import type { ReportOptions } from './options.js';
@@ -8,6 +8,7 @@ import type { CoverageCounts } from '../classify/index.js';
 import type { Judgement } from '../analysis/judged.js';
 import { visibleDeep } from '../visible.js';
 import { typedName } from '../text.js';
+import { findingDocsUrl } from './docs-links.js';
 import { criticalNote, failing, hiddenNote, plural, sharedRiskNone, shownFindings, unjudgedOf, verdictText } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -107,6 +108,12 @@ export function coverageText(cov: CoverageCounts, label = 'Coverage'): string {
   return `${label}: ${cov.modelled} modelled, ${cov.configOnly} configuration only, ${cov.components} component resources (judged through their children), ${cov.unjudged} unjudged, of ${cov.resources} resource${cov.resources === 1 ? '' : 's'}`;
 }
 
+/** The Warnings section (every warning, each once as given), followed by a blank line; none when empty. */
+export function warningsText(warnings: readonly Warning[], c: Colors): string[] {
+  if (warnings.length === 0) return [];
+  return [c.bold(`Warnings (${warnings.length})`), ...warnings.map((w) => `  - ${formatWarning(w)}`), ''];
+}
+
 /** The Unjudged and Blind spots sections (the first 20 of each), each followed by a blank line; none when empty. Names as given: escape first. */
 export function judgementText(j: Pick<Judgement, 'unjudged' | 'blindSpots'>, c: Colors): string[] {
   const out: string[] = [];
@@ -144,6 +151,12 @@ export function judgedQualifier(j: Pick<Judgement, 'coverage' | 'blindSpots'>): 
   return what ? ` firebreak could judge (${what}: see below)` : '';
 }
 
+/** ` in what firebreak could judge (2 blind spots: see below)` for a clean verdict, or empty when everything was judged. */
+export function inWhatJudged(j: Pick<Judgement, 'coverage' | 'blindSpots'>): string {
+  const q = judgedQualifier(j);
+  return q ? ` in what${q}` : '';
+}
+
 export function renderText(result: AnalysisResult, options: ReportOptions): string {
   result = visibleDeep(result); // names from input, shown on a terminal
   const c = pc.createColors(options.color);
@@ -178,10 +191,15 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(
       c.green(`No single point of failure found: nothing in the input can fail (${cov.configOnly} configuration only, ${cov.components} component resources).`),
     );
-  else if (result.findings.length === 0) out.push(c.green('No single point of failure found.'));
+  // With blind spots, a clean verdict holds for what firebreak could judge, and says so.
+  else if (result.findings.length === 0)
+    out.push(c.green(`No single point of failure found${inWhatJudged({ coverage: cov, blindSpots: result.blindSpots })}.`));
   else if (result.findings.every((f) => f.severity === 'info')) {
     const n = result.findings.length;
-    out.push(c.green(`No single point of failure within the policy (${n} info finding${n === 1 ? '' : 's'} beyond it, below).`));
+    const q = inWhatJudged({ coverage: cov, blindSpots: result.blindSpots });
+    out.push(
+      c.green(`No single point of failure within the policy${q ? `${q}; ` : ' ('}${n} info finding${n === 1 ? '' : 's'} beyond it, below${q ? '' : ')'}.`),
+    );
   }
   // --order 2 or more: the search ran, and found no shared risk group.
   const srgNone = sharedRiskNone(result);
@@ -194,12 +212,16 @@ export function renderText(result: AnalysisResult, options: ReportOptions): stri
     out.push(c.bold(`${sev.toUpperCase()} (${list.length})`));
     for (const f of list) out.push(...renderFinding(result, f, c, maxPaths), '');
   }
-  out.push(...judgementText(result, c));
-  if (result.warnings.length > 0) {
-    out.push(c.bold(`Warnings (${result.warnings.length})`));
-    for (const w of result.warnings) out.push(`  - ${formatWarning(w)}`);
+  // What to do: each kind's page says what it means and how to fix it (as markdown's "Finding kinds" line and SARIF's help).
+  const kinds = [...new Set(shown.map((f) => f.rule))].sort();
+  if (kinds.length > 0) {
+    out.push(c.bold('What to do: how to fix each kind of finding'));
+    const width = Math.max(...kinds.map((k) => k.length));
+    for (const k of kinds) out.push(`  ${k.padEnd(width)}  ${findingDocsUrl(k)}`);
     out.push('');
   }
+  out.push(...judgementText(result, c));
+  out.push(...warningsText(result.warnings, c));
   for (const e of result.analysisErrors) out.push(c.red(`analysis error in ${e.rule}: ${e.message}`));
   if (result.availability) {
     const a = result.availability;

@@ -1,9 +1,9 @@
 /** Reports of `firebreak whatif`: text, json and markdown. */
 import pc from 'picocolors';
 import type { WhatIfResult, WhatIfService } from '../analysis/whatif.js';
-import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown } from './markdown.js';
+import { coverageMarkdown, escapeMarkdown as md, judgementMarkdown, warningsMarkdown } from './markdown.js';
 import type { ReportOptions } from './options.js';
-import { coverageText, judgementText, nodeLabel, notJudged, renderPath } from './text.js';
+import { coverageText, judgementText, nodeLabel, notJudged, renderPath, warningsText } from './text.js';
 import { visibleDeep } from '../visible.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -43,7 +43,7 @@ export function renderWhatIfText(r: WhatIfResult, options: ReportOptions): strin
     const fix = remedy(r, s);
     if (fix) out.push(`         ${fix}`);
   }
-  const lists = judgementText(r, c);
+  const lists = [...judgementText(r, c), ...warningsText(r.warnings, c)];
   if (lists.length > 0) out.push('', ...lists.slice(0, -1));
   return out.join('\n') + '\n';
 }
@@ -65,6 +65,6 @@ export function renderWhatIfMarkdown(r: WhatIfResult): string {
       `| ${md(s.name)}${s.critical ? '' : ' (not critical)'} | ${s.state} | ${s.state === 'up' ? '' : md(renderPath(r, s.path, plain))} | ${md(remedy(r, s))} |`,
     );
   }
-  for (const block of judgementMarkdown(r)) out.push('', block);
+  for (const block of [...judgementMarkdown(r), ...warningsMarkdown(r.warnings)]) out.push('', block);
   return out.join('\n') + '\n';
 }

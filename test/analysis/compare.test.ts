@@ -23,6 +23,22 @@ describe('compareResults', () => {
     expect(back.resolved).toEqual([]);
   });
 
+  it("carries both sides' warnings, each once, and each side's analysis errors (a search cut off) as warnings naming the side", () => {
+    const shared = { file: 'stack.json', message: 'an engine event log carries no dependencies between resources' };
+    const b = { ...before, warnings: [shared] };
+    const a = {
+      ...after,
+      warnings: [shared, { file: 'destroy.json', message: 'read as the empty stack it leaves' }],
+      analysisErrors: [{ rule: 'shared-risk-group', message: 'stopped at its time limit (--max-seconds 1) after 10 scenarios' }],
+    };
+    expect(compareResults(b, a).warnings).toEqual([
+      shared,
+      { file: 'destroy.json', message: 'read as the empty stack it leaves' },
+      { file: '(after)', message: 'analysis error in shared-risk-group: stopped at its time limit (--max-seconds 1) after 10 scenarios' },
+    ]);
+    expect(compareResults(before, after).warnings).toEqual([]);
+  });
+
   it('counts the in-policy domain losses each service survives, before and after', () => {
     const d = compareResults(before, after);
     const zoneName = before.findings.find((f) => f.id === zone)!.event.name;

@@ -84,11 +84,11 @@ describe('plan says what it could not judge', () => {
   it('fully judged: the plan works and its outcome claims survival plainly', async () => {
     const text = await out(['plan', '--add-domain', 'us-east-1c', judged]);
     expect(text).toMatch(/^Coverage: 3 modelled, .*0 unjudged, of 8 resources$/m);
-    expect(text).toMatch(/^After the plan, every critical service survives the loss of any single domain up to a zone \(1 failing loss\(es\) before\)\.$/m);
+    expect(text).toMatch(/^After the plan, every critical service survives the loss of any single domain up to a zone \(1 failing loss before\)\.$/m);
     expect(text).not.toMatch(/could judge|Blind spots|Unjudged/);
     const md = await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'markdown']);
     expect(md).toContain('**0 unjudged**, of 8 resources.');
-    expect(md).toContain('After the plan, every critical service survives the loss of any single domain up to a zone (1 failing loss(es) before).');
+    expect(md).toContain('After the plan, every critical service survives the loss of any single domain up to a zone (1 failing loss before).');
     expect(md).not.toMatch(/could judge|Blind spots|Unjudged/);
     const json = JSON.parse(await out(['plan', '--add-domain', 'us-east-1c', judged, '--format', 'json']));
     expect(json.steps.length).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('plan says what it could not judge', () => {
       'Nothing to duplicate: every critical service already survives any single zone-level loss firebreak could judge (1 blind spot: see below).',
     );
     expect(text).toContain(
-      'After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (0 failing loss(es) before; 1 blind spot: see below).',
+      'After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (0 failing losses before; 1 blind spot: see below).',
     );
     expect(text).toMatch(/^Blind spots \(1\): what firebreak could not judge\n {2}- app_server \(aws:ec2:Instance\)/m);
     const md = await out([...args, '--format', 'markdown']);
@@ -112,11 +112,12 @@ describe('plan says what it could not judge', () => {
     expect({ coverage: json.coverage, blindSpots: json.blindSpots, unjudged: json.unjudged }).toEqual(await analysisOf(zoneUnknown));
   });
 
-  it('no domain within the policy: says every domain is larger and which --tolerate plans one', async () => {
+  it('no domain within the policy: says every domain is larger, which --tolerate plans one, and that a zone unknown can be given', async () => {
     const r = await runCli(['plan', '--add-domain', 'b', zoneUnknown]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'firebreak: error: --add-domain b: every domain of the inputs is larger than a zone (the smallest: region aws/eu-central-1); add --tolerate region to plan a new region\n',
+      'firebreak: error: --add-domain b: every domain of the inputs is larger than a zone (the smallest: region aws/eu-central-1); add --tolerate region to plan a new region; ' +
+        'or, as the zone of 1 resource is not known (blind spots: see `firebreak analyze`), give its zone (availabilityZone, subnets, or a firebreak:domain tag) to plan a new zone\n',
     );
     // What it advises works.
     const planned = await runCli(['plan', '--add-domain', 'b', '--tolerate', 'region', zoneUnknown]);

@@ -41,3 +41,42 @@ describe('firebreak analyze', () => {
     expect(missing.stderr).toContain(path.join(out, 'nope.json'));
   });
 });
+
+describe('every command says how to use it', () => {
+  it('each command and rules subcommand has --help with examples', async () => {
+    const commands = [
+      ['analyze'],
+      ['check'],
+      ['whatif'],
+      ['diff'],
+      ['plan'],
+      ['rules', 'list'],
+      ['rules', 'validate'],
+      ['rules', 'explain'],
+      ['rules', 'coverage'],
+    ];
+    for (const args of commands) {
+      const r = await runCli([...args, '--help']);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/\nExamples:\n {2}\$ .*firebreak /);
+    }
+  });
+});
+
+describe('the options every command that reads inputs shares', () => {
+  it('--jobs is taken by whatif, diff and plan as by analyze and check, and checked the same way', async () => {
+    const runs = [
+      ['analyze', '.@pangyo-2022', '--fail-on', 'none'],
+      ['whatif', '--fail', 'pangyo', '.@pangyo-2022'],
+      ['diff', '.@pangyo-2022', '.@ansan-2023'],
+      ['plan', '--add-domain', 'ansan', '.@pangyo-2022'],
+    ];
+    for (const args of runs) {
+      const ok = await runCli([...args, '--jobs', '1', '--format', 'json']);
+      expect(ok.code, `${args[0]}: ${ok.stderr}`).toBe(0);
+      const bad = await runCli([...args, '--jobs', '0']);
+      expect(bad.code, args[0]).toBe(2);
+      expect(bad.stderr, args[0]).toMatch(/--jobs.*use a whole number from 1 to 256/);
+    }
+  });
+});

@@ -293,6 +293,20 @@ describe('firebreak rules explain', () => {
     expect(e.rules.at(-1)).toMatchObject({ pack: 'ops', id: 'vm-identity', matchedProperty: { path: 'name', value: 'login-api-1' } });
   });
 
+  it('chooses the inputs and the stack as analyze does: PULUMI_STACK, and piped stdin when no input is named', async () => {
+    // The repository's own project has two stacks: with no stack named, explain (as analyze) asks for one.
+    const home = path.dirname(tempFile('README', 'no stack selected here'));
+    const none = await runCli(['rules', 'explain', 'login-api-1'], { env: { PULUMI_STACK: '', PULUMI_HOME: home } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/several stacks \(ansan-2023, pangyo-2022\)/);
+    const env = await runCli(['rules', 'explain', 'login-api-1', '--format', 'json'], { env: { PULUMI_STACK: 'ansan-2023' } });
+    expect(env.code, env.stderr).toBe(0);
+    expect(JSON.parse(env.stdout).resource.stack).toBe('ansan-2023');
+    const piped = await runCli(['rules', 'explain', 'orders-db'], { input: readFileSync(twoZones, 'utf8') });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toMatch(/^orders-db \(aws:rds\/instance:Instance\)/);
+  });
+
   it('a config-only resource says it never fails on its own', async () => {
     const r = await runCli(['rules', 'explain', 'private-a', twoZones]);
     expect(r.code, r.stderr).toBe(0);

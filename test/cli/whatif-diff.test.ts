@@ -94,3 +94,93 @@ describe('firebreak diff', () => {
     expect(preview.stdout).toMatch(/^### firebreak diff: \d+ resolved, 2 introduced/);
   });
 });
+
+describe('firebreak diff --max-seconds', () => {
+  it("bounds each side's --order search as analyze does, and refuses a limit that is not a number of seconds above 0", async () => {
+    const help = await runCli(['diff', '--help']);
+    expect(help.stdout).toMatch(/--max-seconds <seconds>[\s\S]*\(default: 60\)/);
+    expect(help.stdout).toMatch(/event log/);
+    const bad = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--max-seconds', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-seconds.*use a number of seconds above 0/);
+    const r = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023', '--order', '3', '--max-seconds', '0.001', '--format', 'json']);
+    expect(r.code, r.stderr).toBeLessThan(2);
+    const warnings = JSON.parse(r.stdout).warnings as Array<{ file: string; message: string }>;
+    // Small inputs may finish before the first check; a search that stops says so, naming its side and the limit.
+    for (const w of warnings.filter((x) => x.file.startsWith('(')))
+      expect(w.message).toMatch(/^analysis error in shared-risk-group: stopped at its (time limit \(--max-seconds 0\.001\)|scenario budget|memory limit)/);
+  });
+});
+
+describe('planning commands pass on what reading the inputs warned of', () => {
+  // A Pulumi YAML program with no stack config file: "no stack config file ... using stack name dev", as analyze warns.
+  const program = [
+    'name: shop',
+    'runtime: yaml',
+    'config:',
+    '  aws:region: us-east-1',
+    'resources:',
+    '  web:',
+    '    type: aws:ec2:Instance',
+    '    properties: { instanceType: t3.micro, ami: ami-123, availabilityZone: us-east-1a }',
+    '',
+  ].join('\n');
+  const NO_CONFIG = /Pulumi\.yaml: no stack config file \(Pulumi\.<stack>\.yaml\) found; using config defaults and stack name "dev"/;
+
+  it('whatif, diff and plan list the warnings in text, markdown and json, as analyze does (diff: each once)', async () => {
+    const file = tempFile('Pulumi.yaml', program);
+    const runs = [
+      ['whatif', '--fail', 'web', file],
+      ['diff', file, file],
+      ['plan', '--add-domain', 'us-east-1b', file],
+    ];
+    for (const args of runs) {
+      const text = await runCli(args);
+      expect(text.code, text.stderr).toBeLessThan(2);
+      expect(text.stdout, args[0]).toMatch(/\nWarnings \(1\)\n {2}- .*Pulumi\.yaml: no stack config file/);
+      expect(text.stdout).toMatch(NO_CONFIG);
+      const md = await runCli([...args, '--format', 'markdown']);
+      expect(md.stdout, args[0]).toContain('<details><summary>Warnings (1)</summary>');
+      const doc = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as { warnings: Array<{ file: string; message: string }> };
+      expect(doc.warnings.map((w) => w.message)).toEqual(['no stack config file (Pulumi.<stack>.yaml) found; using config defaults and stack name "dev"']);
+    }
+  });
+
+  it('a document with nothing to warn of has an empty list and no Warnings section', async () => {
+    const r = await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022']);
+    expect(r.stdout).not.toContain('Warnings (');
+    expect(JSON.parse((await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022', '--format', 'json'])).stdout).warnings).toEqual([]);
+  });
+});
+
+describe('whatif and diff on a terminal', () => {
+  it('say what they read and analyze, on the one progress line, and clear it before the report; nothing when not a terminal', async () => {
+    const w = await runCli(['whatif', '--fail', 'pangyo', '.@pangyo-2022'], { stderrIsTTY: true });
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('firebreak: reading ');
+    expect(w.stderr).toMatch(/firebreak: analyzing 50 resources\.\.\./);
+    expect(w.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    const d = await runCli(['diff', '.@pangyo-2022', '.@ansan-2023'], { stderrIsTTY: true });
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/firebreak: reading before: \S+@pangyo-2022\.\.\./);
+    expect(d.stderr).toMatch(/firebreak: reading after: \S+@ansan-2023\.\.\./);
+    expect(d.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect((await runCli(['diff', '.@pangyo-2022', '.@ansan-2023'])).stderr).toBe('');
+  });
+});
+
+describe('whatif and plan on a stack with no resources (a destroy log, an empty export)', () => {
+  it('say there is nothing to fail or plan, in one line, exit 2', async () => {
+    const empty = tempFile('empty.json', JSON.stringify({ version: 3, deployment: { manifest: { time: '', magic: '', version: '' }, resources: [] } }));
+    const w = await runCli(['whatif', '--fail', 'pangyo', empty]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toBe(
+      'firebreak: error: --fail pangyo: the inputs hold nothing that can fail (a stack destroyed or not yet deployed, or only configuration): there is nothing to fail; name a stack that has resources\n',
+    );
+    const p = await runCli(['plan', '--add-domain', 'ansan', empty]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toBe(
+      'firebreak: error: --add-domain ansan: the inputs hold no resources (a stack destroyed or not yet deployed): there is nothing to plan; name a stack that has resources\n',
+    );
+  });
+});

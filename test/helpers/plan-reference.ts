@@ -161,5 +161,6 @@ export function referencePlan(model: Model, options: PlanOptions, exactLimit = 1
     before: describeFailures(model, start.list),
     after: describeFailures(planned, after),
     ...judgementOf(model, options.resources),
+    warnings: [...model.warnings],
   };
 }

@@ -185,8 +185,8 @@ describe('engine event logs', () => {
     expect(input.warnings.map((w) => w.message)).toContain('skipped 1 old resource copy marked for deletion after a replace');
   });
 
-  it('refuses a destroy log, in which every resource is deleted, saying so rather than "no resource steps"', async () => {
-    const text = [
+  it('reads a destroy log, in which every resource is deleted, as the empty stack it leaves: analyze says so, diff shows everything gone', async () => {
+    const destroy = [
       line(0, { preludeEvent: { config: {} } }),
       line(1, step('resourcePreEvent', 'delete', undefined, db)),
       line(2, step('resOutputsEvent', 'delete', undefined, db)),
@@ -194,10 +194,34 @@ describe('engine event logs', () => {
       line(4, step('resOutputsEvent', 'delete', undefined, old)),
       line(5, { summaryEvent: { maybeCorrupt: false, resourceChanges: { delete: 2 }, result: 'succeeded' } }),
     ].join('\n');
-    const r = await runCli(['analyze', tempFile('destroy.json', text)]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/destroy\.json: a Pulumi engine event log in which every resource its steps name \(2\) is deleted: nothing stands after this run/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const input = readEventLog(destroy, 'destroy.json', 'destroy.json');
+    expect(input.resources).toEqual([]);
+    expect([input.project, input.stack]).toEqual(['shop', 'prod']);
+    expect(input.warnings.map((w) => w.message)).toEqual([
+      'a Pulumi engine event log in which every resource its steps name (2) is deleted (a `pulumi destroy`, or a refresh that found them gone): read as the empty stack it leaves; nothing in it can be judged',
+    ]);
+    const file = tempFile('destroy.json', destroy);
+    const a = await runCli(['analyze', file]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/firebreak 0\.\d+\.\d+: shop\/prod\n0 resources/);
+    expect(a.stdout).toMatch(/destroy\.json: a Pulumi engine event log in which every resource its steps name \(2\) is deleted/);
+    // Before: the log of the update that made the stack (one database in one zone: a single point); after: the destroy.
+    const d = await runCli(['diff', tempFile('up.json', log()), file, '--format', 'json']);
+    expect(d.code).toBe(0);
+    const out = JSON.parse(d.stdout) as { resolved: unknown[]; introduced: unknown[]; unchanged: unknown[]; after: Array<{ stack: string }> };
+    expect(out.resolved.length).toBeGreaterThan(0);
+    expect([out.introduced, out.unchanged]).toEqual([[], []]);
+    expect(out.after.map((i) => i.stack)).toEqual(['prod']);
+    // In text: every service gone, `-` after, and what `-` means; the warning of the destroy log.
+    const t = await runCli(['diff', tempFile('up.json', log()), file]);
+    expect(t.stdout).toMatch(/\n {2}shop\s+\d+\/\d+\s+-\n {2}-: the service is not in that side's input; 1 not in the after side \(removed\)\n/);
+    expect(t.stdout).toMatch(
+      /\nWarnings \(2\)\n[\s\S]*\n {2}- .*destroy\.json: a Pulumi engine event log in which every resource its steps name \(2\) is deleted/,
+    );
+    // A log that names no resource step at all is still refused: it says nothing of what stands.
+    const none = await runCli(['diff', tempFile('up2.json', log()), tempFile('empty-log.json', line(0, { preludeEvent: { config: {} } }))]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('reads a Pulumi Cloud API page of engine events ({events, continuationToken}) as the same log, and warns when more pages follow', async () => {

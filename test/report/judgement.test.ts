@@ -75,7 +75,7 @@ describe('whatif, plan and diff renderers: what was not judged', () => {
     const text = renderDocument('plan', doc as never, 'text');
     expect(text).toMatch(/^Duplicate \d+ components? into zone us-east-1c/m);
     expect(text).toContain(
-      `After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (1 failing loss(es) before; ${MANY} resources unjudged, ${MANY} blind spots: see below).`,
+      `After the plan, every critical service survives the loss of any single domain up to a zone firebreak could judge (1 failing loss before; ${MANY} resources unjudged, ${MANY} blind spots: see below).`,
     );
   });
 

@@ -103,6 +103,45 @@ describe('text report', () => {
     expect(out).toContain('Findings: 0 critical, 0 high, 0 medium, 0 low, 0 info');
   });
 
+  it('says what to do: the docs page of each kind of finding shown, once per kind, and nothing when no finding is shown', () => {
+    const out = text();
+    const block = out.slice(out.indexOf('What to do: how to fix each kind of finding'));
+    expect(block.split('\n').slice(0, 3)).toEqual([
+      'What to do: how to fix each kind of finding',
+      '  single-point-of-failure  https://github.com/firebreak/firebreak/blob/main/docs/findings/single-point-of-failure.md',
+      '',
+    ]);
+    expect(out.indexOf('What to do')).toBeGreaterThan(out.indexOf('INFO (1)'));
+    const model = new ModelSpec()
+      .domains(['a'], ['b'])
+      .component('web1', { placedIn: ['a'] })
+      .component('web2', { placedIn: ['b'] });
+    const clean = text(analyzeModel(model.group('web', 1, ['web1', 'web2']).service('blog', ['web']).build(), []));
+    expect(clean).not.toContain('What to do');
+  });
+
+  it('qualifies a clean verdict by the blind spots: it holds for what firebreak could judge (text and markdown)', async () => {
+    const { renderMarkdown } = await import('../../src/report/markdown.js');
+    const model = new ModelSpec()
+      .domains(['a'], ['b'])
+      .component('web1', { placedIn: ['a'] })
+      .component('web2', { placedIn: ['b'] });
+    const clean = analyzeModel(model.group('web', 1, ['web1', 'web2']).service('blog', ['web']).build(), []);
+    const spot = { kind: 'unknown-zone' as const, subject: 'urn:web1', message: 'web1 lives in one zone, but which zone is not known' };
+    const blind = { ...clean, blindSpots: [spot] };
+    expect(text(clean)).toContain('\nNo single point of failure found.\n');
+    expect(text(blind)).toContain('\nNo single point of failure found in what firebreak could judge (1 blind spot: see below).\n');
+    const info = { ...smallResult(), findings: smallResult().findings.filter((f) => f.severity === 'info') };
+    expect(text(info)).toContain('No single point of failure within the policy (1 info finding beyond it, below).');
+    expect(text({ ...info, blindSpots: [spot, spot] })).toContain(
+      'No single point of failure within the policy in what firebreak could judge (2 blind spots: see below); 1 info finding beyond it, below.',
+    );
+    expect(renderMarkdown(blind, { color: false })).toContain(
+      '### firebreak: no single point of failure in what firebreak could judge (1 blind spot: see below)\n',
+    );
+    expect(renderMarkdown(clean, { color: false })).toContain('### firebreak: no single point of failure\n');
+  });
+
   it('labels nodes by kind in paths', () => {
     const result = smallResult();
     expect(nodeLabel(result.nodes, D('aws/r1/a'))).toBe('zone aws/r1/a');

@@ -495,7 +495,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
     return { placements, placedBy, redundant: placements.length > 1 };
   }
   if (region) {
-    if (rules.scope === 'zonal') {
+    // A provider whose region is one datacenter has no zone to be unknown: the region is where it runs.
+    if (rules.scope === 'zonal' && info?.regionIsDatacenter !== true) {
       blindSpots.push({
         kind: 'unknown-zone',
         subject: r.urn,

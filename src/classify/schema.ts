@@ -321,6 +321,12 @@ export const providerSchema = z.strictObject({
   idRegion: regexString.optional().describe('Regex whose first group is the region inside an id or ARN (for states without provider references)'),
   relativeZones: z.boolean().optional().describe('Zone names are relative to the region ("1", "2"): prefix them with it'),
   lowerCase: z.boolean().optional().describe('Region and zone names are case-insensitive: US-CENTRAL1 and us-central1 are one region'),
+  regionIsDatacenter: z
+    .boolean()
+    .optional()
+    .describe(
+      'A region is one datacenter with no zones (DigitalOcean, Linode, Civo): a zonal resource placed by its region is in that datacenter, not in a zone of it that is not known',
+    ),
   component: z
     .boolean()
     .optional()

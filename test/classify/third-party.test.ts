@@ -57,8 +57,11 @@ describe('a third-party provider without a pack', () => {
     expect(c.blindSpots.map((b) => b.kind)).toEqual(expect.arrayContaining(['unknown-placement', 'no-rule']));
   });
 
-  it("says of a type no rule describes whether it fails with a domain or is not judged at all (the aiven, github and ovh templates)", () => {
-    const noRule = (inputs: StackInput) => classify([inputs], packs).blindSpots.filter((b) => b.kind === 'no-rule').map((b) => b.message);
+  it('says of a type no rule describes whether it fails with a domain or is not judged at all (the aiven, github and ovh templates)', () => {
+    const noRule = (inputs: StackInput) =>
+      classify([inputs], packs)
+        .blindSpots.filter((b) => b.kind === 'no-rule')
+        .map((b) => b.message);
     // Placed by its region config: it fails with that region, its own loss is not judged.
     expect(noRule(input([record('vultr:index/instance:Instance', 'vm-1')], { 'vultr:region': 'ewr' }))).toEqual([
       'no rule for type vultr:index/instance:Instance (1 resource): its own loss is not judged; it fails only with the domain it is placed in',

@@ -23,7 +23,11 @@ function pair() {
     s.add('digitalocean:index/droplet:Droplet', `web-${i}`, { inputs: { region: 'nyc3', size: 's-1vcpu-1gb', image: 'ubuntu-24-04-x64', tags: ['web'] } }),
   );
   s.add('digitalocean:index/loadBalancer:LoadBalancer', 'public', {
-    inputs: { region: 'nyc3', dropletIds: web.map((w) => w.ref()), forwardingRules: [{ entryPort: 80, entryProtocol: 'http', targetPort: 80, targetProtocol: 'http' }] },
+    inputs: {
+      region: 'nyc3',
+      dropletIds: web.map((w) => w.ref()),
+      forwardingRules: [{ entryPort: 80, entryProtocol: 'http', targetPort: 80, targetProtocol: 'http' }],
+    },
   });
   return s.write();
 }

@@ -435,10 +435,10 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
     : argumentCheck
       ? 'the program failed'
       : library
-      ? `the program failed inside its dependencies, at ${library}`
-      : inLibrary
-        ? 'the program failed inside its dependencies'
-        : 'the program failed';
+        ? `the program failed inside its dependencies, at ${library}`
+        : inLibrary
+          ? 'the program failed inside its dependencies'
+          : 'the program failed';
   const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
 }

@@ -277,12 +277,20 @@ export function classify(inputs: StackInput[], packs: LoadedPack[], classifier: 
   });
   const out = records.map((r, i) => classifyOne(ctx, r, i, tagsAt[i]!, noRule, unruled, blindSpots, warnings));
   symbolFindings(ctx, inputs, warnings, blindSpots);
+  // Of each type no rule describes, those that have no placement either are not judged at all (not even with a domain).
+  const unplaced = new Map<string, number>();
+  for (const c of out) if (unruled.has(c.record) && c.placements.length === 0) unplaced.set(c.record.type, (unplaced.get(c.record.type) ?? 0) + 1);
   for (const [type, count] of [...noRule.entries()].sort()) {
+    const none = unplaced.get(type) ?? 0;
+    const what = `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'})`;
     blindSpots.push({
       kind: 'no-rule',
       subject: type,
       count,
-      message: `no rule for type ${type} (${count} resource${count === 1 ? '' : 's'}): treated as failing only with its domain`,
+      message:
+        none === count
+          ? `${what}: not judged, and no placement could be read, so no domain loss reaches ${count === 1 ? 'it' : 'them'} either`
+          : `${what}: its own loss is not judged; it fails only with the domain it is placed in${none > 0 ? ` (${none} of them ${none === 1 ? 'has' : 'have'} no placement and ${none === 1 ? 'is' : 'are'} not judged at all)` : ''}`,
     });
   }
 

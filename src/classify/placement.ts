@@ -501,7 +501,8 @@ export function place(ctx: Context, r: ResourceRecord, rules: MergedRule, tags: 
   // still in one zone, one only a deploy knows, never spread over the region.
   const zoneConfigUnset = byZoneConfig && rules.scope !== 'zonal' && rules.zoneConfigDefault === true && info?.zoneConfig !== undefined;
   if (region) {
-    if (rules.scope === 'zonal' || zoneConfigUnset) {
+    // A provider whose region is one datacenter has no zone to be unknown: the region is where it runs.
+    if ((rules.scope === 'zonal' && info?.regionIsDatacenter !== true) || zoneConfigUnset) {
       blindSpots.push({
         kind: 'unknown-zone',
         subject: r.urn,

@@ -357,6 +357,12 @@ export const providerSchema = z.strictObject({
     .describe(
       '`{regionCode}` of `invokes`: the region with its first and last words kept and each word between shortened to this (`southeast: se`) or its first letter (`ap-southeast-2` -> `apse2`)',
     ),
+  regionIsDatacenter: z
+    .boolean()
+    .optional()
+    .describe(
+      'A region is one datacenter with no zones (DigitalOcean, Linode, Civo): a zonal resource placed by its region is in that datacenter, not in a zone of it that is not known',
+    ),
   component: z
     .boolean()
     .optional()

@@ -56,4 +56,24 @@ describe('a third-party provider without a pack', () => {
     expect(c.resources.find((r) => r.record.name === 'vm-1')!.placements).toEqual([]);
     expect(c.blindSpots.map((b) => b.kind)).toEqual(expect.arrayContaining(['unknown-placement', 'no-rule']));
   });
+
+  it('says of a type no rule describes whether it fails with a domain or is not judged at all (the aiven, github and ovh templates)', () => {
+    const noRule = (inputs: StackInput) =>
+      classify([inputs], packs)
+        .blindSpots.filter((b) => b.kind === 'no-rule')
+        .map((b) => b.message);
+    // Placed by its region config: it fails with that region, its own loss is not judged.
+    expect(noRule(input([record('vultr:index/instance:Instance', 'vm-1')], { 'vultr:region': 'ewr' }))).toEqual([
+      'no rule for type vultr:index/instance:Instance (1 resource): its own loss is not judged; it fails only with the domain it is placed in',
+    ]);
+    // Nothing places it (a github repository): not "failing with its domain", since it has none.
+    expect(noRule(input([record('github:index/repository:Repository', 'demo-repo')]))).toEqual([
+      'no rule for type github:index/repository:Repository (1 resource): not judged, and no placement could be read, so no domain loss reaches it either',
+    ]);
+    // One placed and one not.
+    const placed = record('vultr:index/instance:Instance', 'vm-1', { inputs: { region: 'ewr' } });
+    expect(noRule(input([placed, record('vultr:index/instance:Instance', 'vm-2')]))).toEqual([
+      'no rule for type vultr:index/instance:Instance (2 resources): its own loss is not judged; it fails only with the domain it is placed in (1 of them has no placement and is not judged at all)',
+    ]);
+  });
 });

@@ -159,6 +159,38 @@ describe('errors of programs that run but fail', () => {
     expect(second.stderr).toBe(first.stderr);
   }, 90_000);
 
+  it('an argument the SDK requires and the program does not give: a failure of the program at its line, with what to do (container-azure-typescript)', async () => {
+    // As @pulumi/docker-build 0.0.6 checks an Image's arguments in its constructor (its `push` has no default).
+    const root = mkdtempSync(path.join(tmpdir(), 'firebreak-sweep-req-'));
+    mkdirSync(path.join(root, 'node_modules', 'fake-build'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules', 'fake-build', 'package.json'), JSON.stringify({ name: 'fake-build', main: 'index.js' }));
+    writeFileSync(
+      path.join(root, 'node_modules', 'fake-build', 'index.js'),
+      [
+        'class Image {',
+        '  constructor(name, args) {',
+        '    if (!args || args.push === undefined) throw new Error("Missing required property \'push\'");',
+        '  }',
+        '}',
+        'exports.Image = Image;',
+        '',
+      ].join('\n'),
+    );
+    const dir = path.join(root, 'app');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'Pulumi.yaml'), 'name: app\nruntime: nodejs\n');
+    writeFileSync(path.join(dir, 'package.json'), pkg('index.js'));
+    writeFileSync(path.join(dir, 'index.js'), 'const build = require("fake-build");\n\nconst image = new build.Image("image", { tags: ["app:latest"] });\n');
+    linkPulumi(dir);
+    const r = await runCli(['analyze', dir, '--fail-on', 'none']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("index.js:3:15: the program failed: Missing required property 'push'");
+    expect(lines[0]).not.toContain('inside its dependencies');
+    expect(lines[0]).toContain("lacks the argument 'push', which the installed version of its SDK requires; `pulumi preview` fails the same way");
+  }, 60_000);
+
   it('a module that is not installed: says to install the dependencies', async () => {
     const dir = program('missing-module', {
       'Pulumi.yaml': 'name: missing-module\nruntime: nodejs\n',

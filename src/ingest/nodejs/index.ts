@@ -293,6 +293,9 @@ type ProgramError = { message: string; stack?: string | undefined; unresolved?: 
  * What under mocks may have made the program fail: config it required without
  * a value (read as `<key>`), and invokes the mocks answered with nothing.
  */
+/** The message a provider SDK's resource constructor throws when an argument it requires is not given. */
+const REQUIRED_PROPERTY = /^Missing required property '([^'\n]{1,80})'$/;
+
 function failureHints(p: NodejsProject, error: ProgramError, loaderName: string): string {
   const hints: string[] = [];
   // A CommonJS TypeScript program that ts-node would run, run under tsx instead.
@@ -322,6 +325,13 @@ function failureHints(p: NodejsProject, error: ProgramError, loaderName: string)
   if (tsNodeWouldRun && /[\\/]runtime[\\/]closure[\\/]/.test(error.stack ?? '')) {
     hints.push(
       "Pulumi's function serializer failed on code transpiled by tsx, whose imports are copies of the modules; the Pulumi CLI runs TypeScript with ts-node: install it in the project (`npm install --save-dev ts-node`) and firebreak runs the program with it too",
+    );
+  }
+  // A resource's arguments lack one its SDK requires: `pulumi preview` stops there too.
+  const required = REQUIRED_PROPERTY.exec(error.message.split('\n')[0]!.trim())?.[1];
+  if (required !== undefined) {
+    hints.push(
+      `a resource the program creates lacks the argument '${required}', which the installed version of its SDK requires; \`pulumi preview\` fails the same way: set it, or install the SDK version the program was written for`,
     );
   }
   // A module the program imports is not installed (CommonJS `Cannot find module`, ESM `Cannot find package`).
@@ -438,13 +448,18 @@ function programLocation(p: NodejsProject, error: ProgramError): Problem {
   }
   // A SyntaxError thrown by running code (JSON.parse of a value the mocks left undefined) is a failure, not a compile error.
   const syntax = !ran && (/^SyntaxError\b/.test(error.stack ?? '') || /SyntaxError|Unexpected token/.test(first));
+  // A provider SDK's resource constructor checks the program's arguments (`Missing required property 'push'`): the
+  // fault is the program's call at its line, not the dependency that threw.
+  const argumentCheck = where !== undefined && REQUIRED_PROPERTY.test(first);
   const how = syntax
     ? 'the program does not compile'
-    : library
-      ? `the program failed inside its dependencies, at ${library}`
-      : inLibrary
-        ? 'the program failed inside its dependencies'
-        : 'the program failed';
+    : argumentCheck
+      ? 'the program failed'
+      : library
+        ? `the program failed inside its dependencies, at ${library}`
+        : inLibrary
+          ? 'the program failed inside its dependencies'
+          : 'the program failed';
   const reason = `${how}: ${first || 'an error without a message'}`;
   return where ? { ...where, reason } : { file: shown(p, p.main), reason };
 }

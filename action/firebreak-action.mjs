@@ -189,7 +189,9 @@ export async function main(env = process.env) {
       process.stderr.write(`firebreak-action: ${done} the pull request comment\n`);
     } catch (err) {
       // A fork's pull request gets a read-only token: the gate still decides, the comment is skipped.
-      process.stdout.write(`::warning title=firebreak::${commandData(`could not comment on the pull request (${err instanceof Error ? err.message : String(err)})`)}\n`);
+      process.stdout.write(
+        `::warning title=firebreak::${commandData(`could not comment on the pull request (${err instanceof Error ? err.message : String(err)})`)}\n`,
+      );
     }
   }
   return gate.code;

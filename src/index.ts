@@ -330,7 +330,10 @@ export function plannedCheckpoint(inputs: StackInput[], planned: PlanResult, opt
   for (const pack of options.packs ?? ruleSet(options.rules ?? [])) {
     for (const p of pack.providers ?? []) {
       if (p.secretInputs) secretInputs.set(p.package, [...(secretInputs.get(p.package) ?? []), ...p.secretInputs]);
-      placing.set(p.package, [p.regionConfig, p.zoneConfig].filter((k): k is string => k !== undefined));
+      placing.set(
+        p.package,
+        [p.regionConfig, p.zoneConfig].filter((k): k is string => k !== undefined),
+      );
     }
   }
   const placesResources = (key: string): boolean => {

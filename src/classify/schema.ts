@@ -89,7 +89,9 @@ export const runsOnSchema = z.strictObject({
       ambient: z
         .string()
         .optional()
-        .describe('What the cluster is called when its provider sets none of these (`ambient kubeconfig`: the config of the machine running it); default `ambient config`'),
+        .describe(
+          'What the cluster is called when its provider sets none of these (`ambient kubeconfig`: the config of the machine running it); default `ambient config`',
+        ),
     })
     .optional()
     .describe(

@@ -74,7 +74,9 @@ describe('the cluster behind a provider', () => {
       'nomad.yaml',
     );
     const packs = [...loadRuleSet(), pack];
-    expect(placedIn(packs, 'pulumi:providers:nomad', { address: 'https://nomad.internal:4646' }, 'nomad:index/job:Job')).toEqual(['nomad/address of prod-cluster']);
+    expect(placedIn(packs, 'pulumi:providers:nomad', { address: 'https://nomad.internal:4646' }, 'nomad:index/job:Job')).toEqual([
+      'nomad/address of prod-cluster',
+    ]);
     // A kubeconfig input means nothing to a pack that does not list it.
     expect(placedIn(packs, 'pulumi:providers:nomad', { kubeconfig: 'x' }, 'nomad:index/job:Job')).toEqual(['nomad/ambient config']);
   });

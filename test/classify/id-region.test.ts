@@ -63,7 +63,7 @@ describe('the region inside an id or a named output', () => {
     expect(propertiesRead(loadRuleSet()).has('arn')).toBe(true);
   });
 
-  it("reads the output a user pack names, and only that one (an `arn` means nothing to it)", () => {
+  it('reads the output a user pack names, and only that one (an `arn` means nothing to it)', () => {
     const packs = [...loadRuleSet(), GCE_LIKE];
     const q = record('metal:index/queue:Queue', 'orders', { selfLink: 'https://api.metal.example/v1/projects/shop/regions/fra-2/queues/orders' });
     expect(placed(packs, q)).toEqual(['metal/fra-2']);

@@ -105,7 +105,9 @@ describe('invokes answered from the rule packs', () => {
       'mine.yaml',
     );
     const answers = invokeAnswers([...loadRuleSet(), later]);
-    expect(answers.filter((a) => a.function.includes('getRegion'))).toEqual([{ function: 'aws:getRegion', regionConfig: 'aws:region', result: { name: '{region}' } }]);
+    expect(answers.filter((a) => a.function.includes('getRegion'))).toEqual([
+      { function: 'aws:getRegion', regionConfig: 'aws:region', result: { name: '{region}' } },
+    ]);
   });
 
   it("answers a Pulumi YAML program's invoke of a user pack's provider, its region fields only; nothing when no pack says", async () => {

@@ -37,7 +37,11 @@ describe('rules coverage, on a hostile provider schema', () => {
   it('text shows its name, version and type tokens with visible escapes; json keeps them exactly', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'firebreak-coverage-'));
     const type = 'evil:index/x\u202e\x1b[31m:Vm';
-    const schema = { name: 'evil\u202e', version: '1.0.0\n\x1b]0;title\x07', resources: { [type]: { inputProperties: { availabilityZone: { type: 'string' } } } } };
+    const schema = {
+      name: 'evil\u202e',
+      version: '1.0.0\n\x1b]0;title\x07',
+      resources: { [type]: { inputProperties: { availabilityZone: { type: 'string' } } } },
+    };
     writeFileSync(path.join(dir, 'schema.json'), JSON.stringify(schema));
     const text = await runCli(['rules', 'coverage', path.join(dir, 'schema.json'), '--all']);
     expect(text.code, text.stderr).toBe(0);

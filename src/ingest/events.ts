@@ -8,6 +8,7 @@
  * events carry no dependencies between resources, which a warning says.
  */
 import { InputError, type Problem, type Warning } from '../errors.js';
+import { STACK_TYPE } from '../pulumi.js';
 import { depthOver, lineColumnAt, MAX_JSON_DEPTH } from './json.js';
 import { checkIntegrity, placementConfig, recordFromRaw, isWellFormedResource } from './state.js';
 import { asSpecial, parseUrn, special, type PropertyMap, type PropertyValue, type ResourceRecord, type StackInput } from './types.js';
@@ -262,26 +263,27 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
     records.push(record);
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 10));
+  const stackInput = (stack: string, project: string, resources: ResourceRecord[]): StackInput => ({
+    input,
+    file,
+    kind: 'preview',
+    stack,
+    project,
+    config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
+    resources,
+    warnings,
+  });
   if (records.length === 0 && order.length > 0 && order.every((u) => latest.get(u) === null)) {
     // A destroy (or a refresh that found everything gone) leaves an empty stack: read as that, as an empty state is, so that
     // `diff before.json destroy.json` shows every finding resolved and every service gone rather than refusing the log.
-    const urn = parseUrn(order.find((u) => parseUrn(u)?.type === 'pulumi:pulumi:Stack') ?? order[0]!);
+    const urn = parseUrn(order.find((u) => parseUrn(u)?.type === STACK_TYPE) ?? order[0]!);
     warnings.push({
       file,
       message: `a Pulumi engine event log in which every resource its steps name (${order.length}) is deleted (a \`pulumi destroy\`, or a refresh that found them gone): read as the empty stack it leaves; nothing in it can be judged`,
     });
     const unfinishedDestroy = runNotFinished(summary, failedOps, [...begun.keys()]);
     if (unfinishedDestroy) warnings.push({ file, message: unfinishedDestroy });
-    return {
-      input,
-      file,
-      kind: 'preview',
-      stack: urn?.stack ?? 'unknown',
-      project: urn?.project ?? 'unknown',
-      config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
-      resources: [],
-      warnings,
-    };
+    return stackInput(urn?.stack ?? 'unknown', urn?.project ?? 'unknown', []);
   }
   if (records.length === 0) {
     const failed =
@@ -308,15 +310,6 @@ export function readEventLog(text: string, file: string, input: string, keep?: R
   }
   const unfinished = runNotFinished(summary, failedOps, [...begun.keys()]);
   if (unfinished) warnings.push({ file, message: unfinished });
-  const stackRecord = records.find((r) => r.type === 'pulumi:pulumi:Stack') ?? records[0]!;
-  return {
-    input,
-    file,
-    kind: 'preview',
-    stack: stackRecord.stack,
-    project: stackRecord.project,
-    config: placementConfig(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== '[secret]'))),
-    resources: records,
-    warnings,
-  };
+  const stackRecord = records.find((r) => r.type === STACK_TYPE) ?? records[0]!;
+  return stackInput(stackRecord.stack, stackRecord.project, records);
 }

@@ -7,36 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/classify/index.js';
 import { loadRuleSet, parsePack } from '../../src/classify/packs.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
+import { exportInput, record } from '../helpers/records.js';
 
-const STACK = 'urn:pulumi:prod::shop::';
-
-function record(type: string, name: string, extra: Partial<ResourceRecord> = {}): ResourceRecord {
-  return {
-    urn: `${STACK}${type}::${name}`,
-    type,
-    name,
-    stack: 'prod',
-    project: 'shop',
-    custom: true,
-    id: `${name}-id`,
-    inputs: {},
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
-}
-
-const input = (resources: ResourceRecord[]): StackInput => ({
-  input: 'stack.json',
-  file: 'stack.json',
-  kind: 'export',
-  stack: 'prod',
-  project: 'shop',
-  config: {},
-  resources,
-  warnings: [],
-});
+const input = (resources: ResourceRecord[]): StackInput => exportInput(resources);
 
 function placedIn(packs: ReturnType<typeof loadRuleSet>, providerType: string, providerInputs: Record<string, string>, type: string): string[] {
   const provider = record(providerType, 'prod-cluster', { inputs: providerInputs });

@@ -8,33 +8,10 @@ import { classify } from '../../src/classify/index.js';
 import { loadRuleSet, parsePack } from '../../src/classify/packs.js';
 import { propertiesRead } from '../../src/classify/index.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
+import { exportInput, record as testRecord } from '../helpers/records.js';
 
-function record(type: string, name: string, outputs: Record<string, string>, id = `${name}-id`): ResourceRecord {
-  return {
-    urn: `urn:pulumi:prod::shop::${type}::${name}`,
-    type,
-    name,
-    stack: 'prod',
-    project: 'shop',
-    custom: true,
-    id,
-    inputs: {},
-    outputs,
-    dependencies: [],
-    propertyDependencies: {},
-  };
-}
-
-const input = (resources: ResourceRecord[]): StackInput => ({
-  input: 'stack.json',
-  file: 'stack.json',
-  kind: 'export',
-  stack: 'prod',
-  project: 'shop',
-  config: {},
-  resources,
-  warnings: [],
-});
+const record = (type: string, name: string, outputs: Record<string, string>, id = `${name}-id`): ResourceRecord => testRecord(type, name, { outputs, id });
+const input = (resources: ResourceRecord[]): StackInput => exportInput(resources);
 
 const placed = (packs: ReturnType<typeof loadRuleSet>, r: ResourceRecord): string[] =>
   classify([input([r])], packs)

@@ -6,33 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/classify/index.js';
 import { loadRuleSet, parsePack } from '../../src/classify/packs.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
+import { exportInput, record as testRecord } from '../helpers/records.js';
 
-function record(type: string, name: string, inputs: ResourceRecord['inputs']): ResourceRecord {
-  return {
-    urn: `urn:pulumi:dev::lab::${type}::${name}`,
-    type,
-    name,
-    stack: 'dev',
-    project: 'lab',
-    custom: true,
-    id: `${name}-id`,
-    inputs,
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-  };
-}
-
-const input = (resources: ResourceRecord[]): StackInput => ({
-  input: 'stack.json',
-  file: 'stack.json',
-  kind: 'export',
-  stack: 'dev',
-  project: 'lab',
-  config: { 'acme:region': 'lab-1' },
-  resources,
-  warnings: [],
-});
+const LAB = { stack: 'dev', project: 'lab' };
+const record = (type: string, name: string, inputs: ResourceRecord['inputs']): ResourceRecord => testRecord(type, name, { inputs }, LAB);
+const input = (resources: ResourceRecord[]): StackInput => exportInput(resources, { 'acme:region': 'lab-1' }, LAB);
 
 const ACME = parsePack(
   [

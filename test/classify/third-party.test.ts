@@ -7,29 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/classify/index.js';
 import { loadRuleSet } from '../../src/classify/packs.js';
 import type { ResourceRecord, StackInput } from '../../src/ingest/types.js';
+import { exportInput, record as testRecord } from '../helpers/records.js';
 
-const STACK = 'urn:pulumi:prod::edge::';
-
-function record(type: string, name: string, extra: Partial<ResourceRecord> = {}): ResourceRecord {
-  return {
-    urn: `${STACK}${type}::${name}`,
-    type,
-    name,
-    stack: 'prod',
-    project: 'edge',
-    custom: true,
-    id: `${name}-id`,
-    inputs: {},
-    outputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
-}
-
-function input(resources: ResourceRecord[], config: Record<string, string> = {}): StackInput {
-  return { input: 'stack.json', file: 'stack.json', kind: 'export', stack: 'prod', project: 'edge', config, resources, warnings: [] };
-}
+const EDGE = { stack: 'prod', project: 'edge' };
+const record = (type: string, name: string, extra: Partial<ResourceRecord> = {}): ResourceRecord => testRecord(type, name, extra, EDGE);
+const input = (resources: ResourceRecord[], config: Record<string, string> = {}): StackInput => exportInput(resources, config, EDGE);
 
 const packs = loadRuleSet();
 const placementOf = (inputs: StackInput, name: string) =>

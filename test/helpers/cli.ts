@@ -23,6 +23,20 @@ export function linkPulumi(dir: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }
+/**
+ * A Node.js program in a fresh temporary directory named NAME: its files (path -> text, folders made as needed),
+ * with the node_modules/@pulumi/pulumi of linkPulumi. Returns the directory.
+ */
+export function programDir(name: string, files: Record<string, string>, prefix = 'firebreak-program-'): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), prefix)), name);
+  mkdirSync(dir);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  linkPulumi(dir);
+  return dir;
+}
 export const bin = path.join(repoRoot, 'dist', 'cli', 'main.js');
 export const corpusDir = path.resolve(repoRoot, '..', 'shared', 'corpus');
 

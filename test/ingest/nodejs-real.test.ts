@@ -5,26 +5,15 @@
  * (config read as a symbol, data sources that answer nothing). The fixtures use
  * only @pulumi/pulumi, linked as `npm install` would provide it.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/ingest/index.js';
-import { fixture, linkPulumi, runCli } from '../helpers/cli.js';
+import { fixture, linkPulumi, programDir, runCli } from '../helpers/cli.js';
 import { BUILTIN_INVOKES } from '../helpers/invokes.js';
 
 /** A JavaScript program in a temporary directory: its files (path -> text), Pulumi.yaml included. */
-function program(name: string, files: Record<string, string>): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-real-')), name);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, main: 'index.js', dependencies: { '@pulumi/pulumi': '3.245.0' } }));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  linkPulumi(dir);
-  return dir;
-}
+const program = (name: string, files: Record<string, string>): string =>
+  programDir(name, { 'package.json': JSON.stringify({ name, main: 'index.js', dependencies: { '@pulumi/pulumi': '3.245.0' } }), ...files }, 'firebreak-real-');
 
 interface Doc {
   findings: Array<{ event: { id: string; name: string }; severity: string; locations?: Array<{ file: string; line: number }> }>;

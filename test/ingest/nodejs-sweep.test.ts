@@ -9,19 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInput } from '../../src/ingest/index.js';
-import { linkPulumi, runCli } from '../helpers/cli.js';
+import { linkPulumi, programDir, runCli } from '../helpers/cli.js';
 
 /** A program in a temporary directory: its files (path -> text), Pulumi.yaml and package.json included. */
-function program(name: string, files: Record<string, string>): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-sweep-')), name);
-  mkdirSync(dir);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
-  linkPulumi(dir);
-  return dir;
-}
+const program = (name: string, files: Record<string, string>): string => programDir(name, files, 'firebreak-sweep-');
 
 const pkg = (main: string): string => JSON.stringify({ name: 'app', main, dependencies: { '@pulumi/pulumi': '3.228.0' } });
 

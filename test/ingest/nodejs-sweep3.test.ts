@@ -4,20 +4,13 @@
  * reads a private DNS zone group's record sets) fails under mocks, which echo the inputs as the outputs. The
  * fixtures use only @pulumi/pulumi, linked as `npm install` would provide it.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { linkPulumi, runCli } from '../helpers/cli.js';
+import { programDir, runCli } from '../helpers/cli.js';
 
 /** A program in a temporary directory: its files (path -> text), Pulumi.yaml and package.json included. */
-function program(name: string, files: Record<string, string>): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-sweep3-')), name);
-  mkdirSync(dir);
-  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(dir, file), text);
-  linkPulumi(dir);
-  return dir;
-}
+const program = (name: string, files: Record<string, string>): string => programDir(name, files, 'firebreak-sweep3-');
 
 const pkg = JSON.stringify({ name: 'app', main: 'index.js', dependencies: { '@pulumi/pulumi': '3.228.0' } });
 
